@@ -1,0 +1,184 @@
+import Foundation
+
+/// Who a check binds: the village itself, or the township or district government,
+/// whose checks are assessed once for that unit and only shown on a village's sheet.
+public enum Level: String, Sendable, Codable, CaseIterable {
+    case village, township, district
+    public var label: String {
+        switch self {
+        case .village: return "村（社区）"
+        case .township: return "乡镇"
+        case .district: return "区县"
+        }
+    }
+}
+
+public enum CheckKind: String, Sendable, Codable, CaseIterable {
+    /// Computed from the village's records.
+    case measured
+    /// A reviewer accepts evidence.
+    case evidenced
+    public var label: String { self == .measured ? "数据测算" : "佐证审核" }
+}
+
+public struct Check: Sendable {
+    /// "7.1": item number, then the check's place in the item.
+    public let id: String
+    public let item: Int
+    public let kind: CheckKind
+    public let level: Level
+    public let title: String
+    /// What evidence a reviewer expects (evidenced checks).
+    public let evidence: String?
+    /// The rule that computes it (measured checks), with its settings applied.
+    public let rule: Rule?
+    /// The rule's parameters as configured, for display (`cunwu standard`).
+    public let parameters: [(key: String, node: JSONNode)]
+}
+
+public struct Item: Sendable {
+    public let number: Int
+    public let text: String
+    public let checks: [Check]
+    public var binds: Set<Level> { Set(checks.map(\.level)) }
+}
+
+public struct Goal: Sendable {
+    public let number: Int
+    public let title: String
+    public let items: [Item]
+    /// （一）…（十八）
+    public var numeral: String { "（\(Catalogue.chineseNumeral(number))）" }
+}
+
+public struct Area: Sendable {
+    public let number: Int
+    public let name: String
+    public let goals: [Goal]
+    public var numeral: String { Catalogue.chineseNumeral(number) }
+}
+
+public enum CatalogueError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unknownVersion(String)
+    case resourceMissing(String)
+    case malformed(String)
+    case badSettings(path: String, message: String)
+
+    public var description: String {
+        switch self {
+        case let .unknownVersion(v): return "未知的标准版本“\(v)”；可用版本：\(Catalogue.versions.joined(separator: ", "))"
+        case let .resourceMissing(name): return "找不到标准数据文件\(name)"
+        case let .malformed(message): return "标准数据文件有误：\(message)"
+        case let .badSettings(path, message): return "设置\(path)：\(message)"
+        }
+    }
+}
+
+/// One version of the standard: areas → goals → items → checks.
+public struct Catalogue: Sendable {
+    public static let defaultVersion = "beijing-2012-trial"
+    public static let versions = [defaultVersion]
+
+    public let version: String
+    public let title: String
+    public let areas: [Area]
+    public let items: [Item]
+    public let checks: [Check]
+    private let checkIndex: [String: Int]
+
+    public var goals: [Goal] { areas.flatMap(\.goals) }
+
+    public func check(_ id: String) -> Check? { checkIndex[id].map { checks[$0] } }
+    public func item(_ number: Int) -> Item? { items.first { $0.number == number } }
+
+    /// Loads a bundled version, with optional per-check setting overrides
+    /// (`{"7.1": {"minimum": 2}}`), validated against each rule's parameters.
+    public static func load(version: String = defaultVersion, overrides: [String: JSONNode] = [:]) throws(CatalogueError) -> Catalogue {
+        guard versions.contains(version) else { throw .unknownVersion(version) }
+        guard let url = Bundle.module.url(forResource: version, withExtension: "json"),
+              let data = try? Data(contentsOf: url) else { throw .resourceMissing("\(version).json") }
+        let root: JSONNode
+        do { root = try JSONParser.parse(Array(data)) } catch { throw .malformed("\(error.message)（第\(error.position.line)行）") }
+        return try Catalogue(root: root, overrides: overrides)
+    }
+
+    /// The shipped default catalogue, loaded once.
+    public static let standard: Catalogue? = try? load()
+
+    init(root: JSONNode, overrides: [String: JSONNode]) throws(CatalogueError) {
+        guard let version = root["version"]?.string, let title = root["title"]?.string, let areaNodes = root["areas"]?.array else {
+            throw .malformed("缺少version、title或areas")
+        }
+        var unused = Set(overrides.keys)
+        var areas: [Area] = []
+        for areaNode in areaNodes {
+            guard let number = areaNode["number"].flatMap({ $0.number.flatMap { Int($0) } }),
+                  let name = areaNode["name"]?.string, let goalNodes = areaNode["goals"]?.array else { throw .malformed("项目格式错误") }
+            var goals: [Goal] = []
+            for goalNode in goalNodes {
+                guard let gNumber = goalNode["number"].flatMap({ $0.number.flatMap { Int($0) } }),
+                      let gTitle = goalNode["title"]?.string, let itemNodes = goalNode["items"]?.array else { throw .malformed("目标要求格式错误") }
+                var items: [Item] = []
+                for itemNode in itemNodes {
+                    guard let iNumber = itemNode["number"].flatMap({ $0.number.flatMap { Int($0) } }),
+                          let text = itemNode["text"]?.string, let checkNodes = itemNode["checks"]?.array else { throw .malformed("指导标准格式错误") }
+                    var checks: [Check] = []
+                    for checkNode in checkNodes {
+                        guard let id = checkNode["id"]?.string,
+                              let kind = checkNode["kind"]?.string.flatMap(CheckKind.init(rawValue:)),
+                              let level = checkNode["level"]?.string.flatMap(Level.init(rawValue:)),
+                              let checkTitle = checkNode["title"]?.string else { throw .malformed("第\(iNumber)条的检查项格式错误") }
+                        var rule: Rule?
+                        var parameters: [(key: String, node: JSONNode)] = []
+                        if kind == .measured {
+                            guard let name = checkNode["rule"]?.string else { throw .malformed("检查项\(id)缺少rule") }
+                            parameters = checkNode["params"]?.members ?? []
+                            if let override = overrides[id] {
+                                unused.remove(id)
+                                guard let changes = override.members else { throw .badSettings(path: id, message: "应为对象") }
+                                for change in changes {
+                                    guard let at = parameters.firstIndex(where: { $0.key == change.key }) else {
+                                        let known = parameters.map(\.key).joined(separator: ", ")
+                                        throw .badSettings(path: "\(id).\(change.key)", message: "该检查项没有此参数；可设置的参数：\(known)")
+                                    }
+                                    parameters[at].node = change.node
+                                }
+                            }
+                            rule = try Rule(name: name, parameters: RuleParameters(checkID: id, members: parameters))
+                        } else if overrides[id] != nil {
+                            throw .badSettings(path: id, message: "佐证类检查项没有可设置的参数")
+                        }
+                        checks.append(Check(id: id, item: iNumber, kind: kind, level: level, title: checkTitle,
+                                            evidence: checkNode["evidence"]?.string, rule: rule, parameters: parameters))
+                    }
+                    guard !checks.isEmpty else { throw .malformed("第\(iNumber)条没有检查项") }
+                    items.append(Item(number: iNumber, text: text, checks: checks))
+                }
+                goals.append(Goal(number: gNumber, title: gTitle, items: items))
+            }
+            areas.append(Area(number: number, name: name, goals: goals))
+        }
+        if let id = unused.sorted().first { throw .badSettings(path: id, message: "没有这个数据测算类检查项") }
+        self.version = version
+        self.title = title
+        self.areas = areas
+        self.items = areas.flatMap { $0.goals.flatMap(\.items) }
+        self.checks = items.flatMap(\.checks)
+        var index: [String: Int] = [:]
+        for (i, check) in checks.enumerated() {
+            guard index.updateValue(i, forKey: check.id) == nil else { throw .malformed("检查项编号\(check.id)重复") }
+        }
+        self.checkIndex = index
+    }
+
+    static func chineseNumeral(_ n: Int) -> String {
+        let digits = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"]
+        switch n {
+        case 0...9: return digits[n]
+        case 10: return "十"
+        case 11...19: return "十" + digits[n - 10]
+        case 20...99: return digits[n / 10] + "十" + (n % 10 == 0 ? "" : digits[n % 10])
+        default: return String(n)
+        }
+    }
+}

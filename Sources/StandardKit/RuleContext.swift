@@ -1,0 +1,549 @@
+/// One village's facts prepared for its rules: the as-of date, the cut-off inside the
+/// year, and who is in post. Each rule reads only what it needs.
+struct RuleContext {
+    let facts: VillageFacts
+    let asOf: LocalDate
+    let yearStart: LocalDate
+    let yearEnd: LocalDate
+    /// min(as-of, last day of the year): events after it are not counted.
+    let cutoff: LocalDate
+    let yearEnded: Bool
+    /// Community workers (every role but community assistant) in post at the cut-off.
+    let communityWorkers: [VillageFacts.Worker]
+
+    init(facts: VillageFacts, asOf: LocalDate) {
+        self.facts = facts
+        self.asOf = asOf
+        self.yearStart = LocalDate.firstDay(of: facts.year)
+        self.yearEnd = LocalDate.lastDay(of: facts.year)
+        self.cutoff = min(asOf, yearEnd)
+        self.yearEnded = asOf >= yearEnd
+        let cutoff = self.cutoff
+        self.communityWorkers = facts.workers.filter { worker in
+            worker.roles.contains { $0.role != .communityAssistant && $0.covers(cutoff) }
+        }
+    }
+
+    private func counted(_ date: LocalDate) -> Bool { date >= yearStart && date <= cutoff }
+
+    private func inPost(_ role: WorkerRole) -> [VillageFacts.Worker] {
+        facts.workers.filter { w in w.roles.contains { $0.role == role && $0.covers(cutoff) } }
+    }
+
+    /// Usable: recorded and not out of use.
+    private func usableFacilityTypes() -> Set<FacilityType> {
+        var types = Set<FacilityType>()
+        for f in facts.facilities where f.condition != .outOfUse { types.insert(f.type) }
+        return types
+    }
+
+    private func yearlyDeferral(_ met: Bool, _ explanation: String) -> (Status, String) {
+        if met { return (.met, explanation) }
+        if !yearEnded { return (.notApplicable, "年度尚未结束，暂不评定（截至\(asOf)：\(explanation)）") }
+        return (.notMet, explanation)
+    }
+
+    func evaluate(_ rule: Rule) -> (Status, String) {
+        switch rule {
+        case let .organizationExists(kind):
+            return facts.organizations.exists(kind) ? (.met, "已设立\(kind.label)") : (.notMet, "未设立\(kind.label)")
+
+        case let .periodicMeetings(kinds, period, minimum):
+            let dates = facts.meetings.lazy.filter { kinds.contains($0.kind) }.map(\.date)
+            return periodic(Array(dates), period: period, minimum: minimum, verb: "召开", what: MeetingKind.labels(kinds), unit: "次")
+
+        case let .periodicActivities(kinds, period, minimum):
+            let dates = facts.activities.lazy.filter { kinds.contains($0.kind) }.map(\.date)
+            return periodic(Array(dates), period: period, minimum: minimum, verb: "开展", what: ActivityKind.labels(kinds), unit: "次")
+
+        case let .periodicVolunteerActivities(period, minimum):
+            return periodic(facts.volunteerActivities.map(\.date), period: period, minimum: minimum, verb: "开展", what: "志愿服务活动", unit: "次")
+
+        case let .quarterlyDisclosures(categories):
+            var failures: [String] = [], notes: [String] = []
+            var anyDue = false
+            for category in categories {
+                let dates = facts.disclosures.filter { $0.category == category }.map(\.publishedOn)
+                let outcome = periodOutcome(dates, period: .quarter, minimum: 1)
+                anyDue = anyDue || outcome.endedCount > 0
+                if outcome.failures.isEmpty {
+                    notes.append("\(category.label)公开\(outcome.endedCount > 0 ? "已结束的\(outcome.endedCount)个季度均有公开" : "尚无已结束的季度")")
+                } else {
+                    failures.append(contentsOf: outcome.failures.map { "\($0.name)\(category.label)公开\($0.count)次，要求不少于1次" })
+                }
+            }
+            if !failures.isEmpty { return (.notMet, failures.joined(separator: "；")) }
+            if !anyDue { return (.notApplicable, "截至\(asOf)本年度尚无已结束的季度，暂不评定") }
+            return (.met, notes.joined(separator: "；"))
+
+        case let .deliberationBody(minimumUnits, minimumOrganizations):
+            guard let body = facts.organizations.deliberationBody else { return (.notMet, "未建立议事协商机构") }
+            var gaps: [String] = []
+            if body.residentUnitMembers < minimumUnits { gaps.append("驻区单位\(body.residentUnitMembers)个，要求不少于\(minimumUnits)个") }
+            if body.socialOrganizationMembers < minimumOrganizations {
+                gaps.append("社区社会组织\(body.socialOrganizationMembers)个，要求不少于\(minimumOrganizations)个")
+            }
+            let summary = "议事协商机构有驻区单位\(body.residentUnitMembers)个、社区社会组织\(body.socialOrganizationMembers)个参加"
+            return gaps.isEmpty ? (.met, summary) : (.notMet, "议事协商机构参加单位不足：" + gaps.joined(separator: "；"))
+
+        case let .disbursementsDisclosed(kinds, graceDays):
+            let due = asOf.adding(days: -graceDays)
+            var total = 0, disclosed = 0
+            var firstMissing: String?
+            for line in facts.funds where kinds.contains(line.kind) {
+                for d in line.disbursements where d.date <= due {
+                    total += 1
+                    if d.disclosed { disclosed += 1 } else if firstMissing == nil {
+                        firstMissing = "\(d.date)拨付的\(line.kind.label)\(d.amount)元"
+                    }
+                }
+            }
+            if total == 0 { return (.notApplicable, "截至\(due)（拨付后\(graceDays)天内公开）尚无应公开的资金拨付") }
+            let summary = "应公开的资金拨付\(total)笔，已公开\(disclosed)笔"
+            return disclosed == total ? (.met, summary) : (.notMet, summary + "；未公开的如：\(firstMissing ?? "")")
+
+        case let .opinionChannel(facilityTypes, meetingKinds):
+            let usable = usableFacilityTypes()
+            let rooms = facilityTypes.filter { usable.contains($0) }
+            let forums = facts.meetings.filter { meetingKinds.contains($0.kind) && counted($0.date) }.count
+            var parts: [String] = []
+            if !rooms.isEmpty { parts.append("设有\(FacilityType.labels(rooms))") }
+            if forums > 0 { parts.append("本年度举办\(MeetingKind.labels(meetingKinds))\(forums)次") }
+            if parts.isEmpty {
+                let options = FacilityType.labels(facilityTypes) + (meetingKinds.isEmpty ? "" : "或\(MeetingKind.labels(meetingKinds))")
+                return (.notMet, "未设立\(options)")
+            }
+            return (.met, parts.joined(separator: "，"))
+
+        case let .activeVolunteers(per100, minimumHours):
+            let population = facts.village.residentPopulation
+            let required = max(1, Int((Double(population) * per100 / 100 - 1e-9).rounded(.up)))
+            let active = facts.volunteers.filter { $0.hours >= minimumHours - 1e-9 }.count
+            let summary = "本年度服务时长不少于\(Self.number(minimumHours))小时的志愿者\(active)人，"
+                + "按常住人口\(population)人、每百人\(Self.number(per100))名计，要求不少于\(required)人"
+            return (active >= required ? .met : .notMet, summary)
+
+        case let .registeredSocialOrganizations(minimum):
+            let count = activeOrganizations().filter { $0.status != .notFiled }.count
+            return (count >= minimum ? .met : .notMet, "登记备案的社区社会组织\(count)个，要求不少于\(minimum)个")
+
+        case let .socialOrganizationEvaluations(maximumAgeDays):
+            let earliest = asOf.adding(days: -maximumAgeDays)
+            let due = activeOrganizations().filter { org in
+                org.status != .notFiled && (org.registeredOn.map { $0 <= earliest } ?? true)
+            }
+            if due.isEmpty { return (.notApplicable, "没有登记备案满\(maximumAgeDays)天的社区社会组织") }
+            let missing = due.filter { org in
+                guard let last = org.lastEvaluatedOn else { return true }
+                return last < earliest || last > asOf
+            }
+            let summary = "应接受评价的社区社会组织\(due.count)个，\(maximumAgeDays)天内已评价\(due.count - missing.count)个"
+            return missing.isEmpty ? (.met, summary) : (.notMet, summary + "；未评价：" + missing.map(\.name).joined(separator: "、"))
+
+        case let .socialOrganizationTypes(types):
+            let present = Set(activeOrganizations().map(\.type))
+            let missing = types.filter { !present.contains($0) }
+            if missing.isEmpty { return (.met, "已有\(SocialOrganizationType.labels(types))") }
+            return (.notMet, "缺少：\(SocialOrganizationType.labels(missing))")
+
+        case let .residentUnitAgreements(kinds, minimum):
+            let units = facts.residentUnits.filter { unit in
+                unit.agreements.contains { kinds.contains($0.kind) && $0.from <= cutoff && ($0.to.map { $0 >= cutoff } ?? true) }
+            }
+            let what = AgreementKind.labels(kinds)
+            return (units.count >= minimum ? .met : .notMet, "截至\(cutoff)有效的\(what)协议涉及驻区单位\(units.count)个，要求不少于\(minimum)个")
+
+        case let .residentUnitContributions(minimum):
+            var byKind: [ContributionKind: Int] = [:]
+            for unit in facts.residentUnits { for c in unit.contributions where counted(c.date) { byKind[c.kind, default: 0] += 1 } }
+            let total = byKind.values.reduce(0, +)
+            let detail = ContributionKind.allCases.compactMap { k in byKind[k].map { "\(k.label)\($0)次" } }.joined(separator: "、")
+            return (total >= minimum ? .met : .notMet, "本年度驻区单位投入\(total)次" + (detail.isEmpty ? "" : "（\(detail)）") + "，要求不少于\(minimum)次")
+
+        case let .stationUtilities(utilities):
+            let present = Set(facts.station.utilities)
+            let missing = utilities.filter { !present.contains($0) }
+            return missing.isEmpty ? (.met, "具备\(Utility.labels(utilities))功能") : (.notMet, "缺少：\(Utility.labels(missing))")
+
+        case let .requiredFacilities(types):
+            let usable = usableFacilityTypes()
+            let missing = types.filter { !usable.contains($0) }
+            if missing.isEmpty { return (.met, "已具备：\(FacilityType.labels(types))") }
+            let outOfUse = Set(facts.facilities.filter { $0.condition == .outOfUse }.map(\.type))
+            let described = missing.map { outOfUse.contains($0) ? "\($0.label)（停用）" : $0.label }
+            return (.notMet, "缺少：" + described.joined(separator: "、"))
+
+        case let .stationFloorArea(minimum):
+            let area = facts.station.floorArea
+            return (area >= minimum ? .met : .notMet, "服务站面积\(Self.number(area))平方米，要求不低于\(Self.number(minimum))平方米")
+
+        case let .fundsBudgeted(kinds, minimum):
+            let count = facts.funds.filter { kinds.contains($0.kind) }.count
+            return (count >= minimum ? .met : .notMet, "本年度\(FundKind.labels(kinds))预算\(count)笔，要求不少于\(minimum)笔")
+
+        case let .fundsDisbursed(kinds, graceDays):
+            return fundsDisbursed(kinds: kinds, graceDays: graceDays)
+
+        case let .facilitiesCondition(types, maximumAge):
+            let relevant = facts.facilities.filter { types.contains($0.type) }
+            if relevant.isEmpty { return (.notMet, "未登记\(FacilityType.labels(types))") }
+            let earliest = asOf.adding(days: -maximumAge)
+            var problems: [String] = []
+            for f in relevant {
+                if f.condition != .good { problems.append("\(f.type.label)\(f.condition.label)") }
+                guard let inspected = f.inspectedOn, inspected >= earliest, inspected <= asOf else {
+                    problems.append("\(f.type.label)\(maximumAge)天内未检查")
+                    continue
+                }
+            }
+            let summary = "登记的文体活动场所\(relevant.count)处"
+            return problems.isEmpty ? (.met, summary + "，均完好且按期检查") : (.notMet, summary + "；" + problems.joined(separator: "；"))
+
+        case .maintenancePlans:
+            let relevant = facts.facilities.filter { $0.condition != .outOfUse && Self.maintainedTypes.contains($0.type) }
+            if relevant.isEmpty { return (.notApplicable, "未登记需要维护的公共服务设施") }
+            let noPlan = relevant.filter { $0.nextMaintenanceOn == nil }
+            let overdue = relevant.filter { ($0.nextMaintenanceOn.map { $0 < asOf }) ?? false }
+            var problems: [String] = []
+            if !noPlan.isEmpty { problems.append("无维护计划：" + noPlan.map(\.type.label).joined(separator: "、")) }
+            if !overdue.isEmpty {
+                problems.append("维护逾期：" + overdue.map { "\($0.type.label)（计划\($0.nextMaintenanceOn.map(String.init(describing:)) ?? "")）" }.joined(separator: "、"))
+            }
+            let summary = "公共服务设施\(relevant.count)处"
+            return problems.isEmpty ? (.met, summary + "，均有维护计划且无逾期") : (.notMet, summary + "；" + problems.joined(separator: "；"))
+
+        case let .infrastructureWorks(kinds):
+            var missing: [String] = []
+            for kind in kinds {
+                let entries = facts.infrastructure.filter { $0.kind == kind }
+                if entries.contains(where: { $0.status == .completed || $0.status == .notApplicable }) { continue }
+                missing.append(entries.first.map { "\(kind.label)（\($0.status.label)）" } ?? "\(kind.label)（未实施）")
+            }
+            return missing.isEmpty ? (.met, "\(InfrastructureKind.labels(kinds))均已完成或本村无此项") : (.notMet, "未完成：" + missing.joined(separator: "、"))
+
+        case let .infrastructureUpkeep(kinds):
+            let missing = kinds.filter { kind in
+                !facts.infrastructure.contains { $0.kind == kind && ($0.upkeepArranged || $0.status == .notApplicable) }
+            }
+            return missing.isEmpty ? (.met, "\(InfrastructureKind.labels(kinds))均已落实长效管护") : (.notMet, "未落实长效管护：\(InfrastructureKind.labels(missing))")
+
+        case let .complaintsResolved(maximumDays):
+            let due = facts.complaints.filter { counted($0.receivedOn) && $0.receivedOn.adding(days: maximumDays) <= asOf }
+            let late = due.filter { c in
+                guard let resolved = c.resolvedOn, resolved <= asOf else { return true }
+                return c.receivedOn.days(until: resolved) > maximumDays
+            }
+            if due.isEmpty { return (.met, "本年度无已到处理期限的投诉（期限\(maximumDays)天）") }
+            let summary = "已到期限的投诉\(due.count)件，\(maximumDays)天内办结\(due.count - late.count)件"
+            return late.isEmpty ? (.met, summary) : (.notMet, summary + "，未及时办结\(late.count)件")
+
+        case let .postsMapped(minimumStanding):
+            let standing = facts.posts.filter { $0.kind == .standing }.count
+            let unmapped = facts.posts.filter { ($0.townshipDepartment ?? "").isEmpty }
+            var problems: [String] = []
+            if standing < minimumStanding { problems.append("常设岗位\(standing)个，要求不少于\(minimumStanding)个") }
+            if !unmapped.isEmpty { problems.append("未明确对应乡镇科室的岗位：" + unmapped.map(\.name).joined(separator: "、")) }
+            let summary = "设置岗位\(facts.posts.count)个（常设\(standing)个）"
+            return problems.isEmpty ? (.met, summary + "，均已明确对应的乡镇科室或站所") : (.notMet, problems.joined(separator: "；"))
+
+        case .postsBackedUp:
+            if facts.posts.isEmpty { return (.notMet, "未设置岗位") }
+            let bad = facts.posts.filter { post in
+                guard let a = post.holderA, let b = post.holderB, !a.isEmpty, !b.isEmpty else { return true }
+                return a == b
+            }
+            let summary = "岗位\(facts.posts.count)个"
+            return bad.isEmpty ? (.met, summary + "，均配备了不同的A岗和B岗人员") : (.notMet, "未配备不同的A、B岗人员的岗位：" + bad.map(\.name).joined(separator: "、"))
+
+        case .ledgerTracked:
+            let r = facts.serviceRequests
+            if r.received == 0 { return (.notMet, "本年度台账无服务事项办理记录") }
+            var problems: [String] = []
+            if r.withFirstInquiryOwner < r.received { problems.append("\(r.received - r.withFirstInquiryOwner)件未记录首问责任人") }
+            if r.withFullHistory < r.received { problems.append("\(r.received - r.withFullHistory)件办理过程记录不完整") }
+            if !r.ledgerIntact { problems.append("台账校验发现记录被改动") }
+            let summary = "本年度受理服务事项\(r.received)件"
+            return problems.isEmpty ? (.met, summary + "，全过程记录完整，台账校验无误") : (.notMet, summary + "；" + problems.joined(separator: "；"))
+
+        case let .weeklyOpeningHours(minimumHours):
+            let minutes = Self.weeklyMinutes(facts.station.openingHours)
+            let required = Int((minimumHours * 60).rounded())
+            let shown = "\(minutes / 60)小时" + (minutes % 60 == 0 ? "" : "\(minutes % 60)分")
+            return (minutes >= required ? .met : .notMet, "服务站每周开放\(shown)，要求不少于\(Self.number(minimumHours))小时")
+
+        case let .onTimeCompletion(minimumRate):
+            let r = facts.serviceRequests
+            if r.dueByAsOf == 0 { return (.notApplicable, "截至\(asOf)尚无到期的服务事项") }
+            let met = Double(r.completedOnTime) >= minimumRate * Double(r.dueByAsOf) - 1e-9
+            return (met ? .met : .notMet, "到期服务事项\(r.dueByAsOf)件，按时办结\(r.completedOnTime)件，按时办结率"
+                    + "\(Self.percent(Double(r.completedOnTime) / Double(r.dueByAsOf)))，要求不低于\(Self.percent(minimumRate))")
+
+        case let .serviceFields(fields):
+            let present = Set(facts.services.map(\.field))
+            let missing = fields.filter { !present.contains($0) }
+            return missing.isEmpty ? (.met, "服务事项目录涵盖\(ServiceField.labels(fields))") : (.notMet, "服务事项目录缺少：\(ServiceField.labels(missing))")
+
+        case .publicGuides:
+            if facts.services.isEmpty { return (.notMet, "未建立服务事项目录") }
+            let missing = facts.services.filter { !$0.publicGuide }
+            let summary = "服务事项\(facts.services.count)项"
+            return missing.isEmpty ? (.met, summary + "，均已公示办事指南") : (.notMet, summary + "，未公示办事指南\(missing.count)项：" + missing.prefix(5).map(\.name).joined(separator: "、"))
+
+        case let .volunteerTeams(minimum):
+            let count = facts.volunteerTeams.count
+            return (count >= minimum ? .met : .notMet, "社区志愿者队伍\(count)支，要求不少于\(minimum)支")
+
+        case let .volunteersRegistered96156(share):
+            return volunteerShare(facts.volunteers.filter(\.registered96156).count, share: share, what: "在96156注册")
+
+        case let .volunteersTrained(share):
+            return volunteerShare(facts.volunteers.filter(\.trained).count, share: share, what: "接受培训")
+
+        case let .fiveEldersVolunteers(minimum):
+            let count = facts.volunteers.filter(\.fiveElders).count
+            return (count >= minimum ? .met : .notMet, "“五老”志愿者\(count)人，要求不少于\(minimum)人")
+
+        case let .volunteerActivityCategories(categories, minimumCovered):
+            var covered = Set<VolunteerCategory>()
+            for a in facts.volunteerActivities where counted(a.date) { covered.formUnion(a.categories) }
+            let hit = categories.filter { covered.contains($0) }
+            let missing = categories.filter { !covered.contains($0) }
+            let summary = "本年度志愿服务涵盖\(hit.count)类" + (hit.isEmpty ? "" : "（\(VolunteerCategory.labels(hit))）") + "，要求不少于\(minimumCovered)类"
+            if hit.count >= minimumCovered { return (.met, summary) }
+            return yearlyDeferral(false, summary + "；尚未开展：\(VolunteerCategory.labels(missing))")
+
+        case let .volunteerTargetGroups(groups):
+            var served = Set<TargetGroup>()
+            for a in facts.volunteerActivities where counted(a.date) { served.formUnion(a.targetGroups) }
+            let missing = groups.filter { !served.contains($0) }
+            if missing.isEmpty { return (.met, "本年度服务对象涵盖\(TargetGroup.labels(groups))") }
+            return yearlyDeferral(false, "本年度尚未面向\(TargetGroup.labels(missing))开展服务")
+
+        case .hotline:
+            if let number = facts.station.hotline, !number.isEmpty { return (.met, "已开通便民服务热线\(number)") }
+            return (.notMet, "未开通便民服务热线")
+
+        case let .serviceChannels(channels, minimum):
+            let present = channels.filter { facts.station.channels.contains($0) }
+            let summary = "采用\(present.isEmpty ? "0种信息服务手段" : ServiceChannel.labels(present) + "\(present.count)种手段")，要求不少于\(minimum)种"
+            return (present.count >= minimum ? .met : .notMet, summary)
+
+        case let .artTeams(minimum):
+            let count = facts.artTeams.count
+            return (count >= minimum ? .met : .notMet, "群众性文艺团队\(count)支，要求不少于\(minimum)支")
+
+        case let .workersInRole(role, minimum):
+            let count = inPost(role).count
+            return (count >= minimum ? .met : .notMet, "截至\(cutoff)在岗\(role.label)\(count)名，要求不少于\(minimum)名")
+
+        case let .stationStaffing(perStaff, minimum):
+            let households = facts.village.households
+            let required = max(minimum, (households + perStaff - 1) / perStaff)
+            let count = inPost(.stationStaff).count
+            let basis = "实有\(households)户，按每\(perStaff)户1名、不少于\(minimum)名计应配备\(required)名"
+            return (count >= required ? .met : .notMet, "截至\(cutoff)服务站专职工作人员\(count)名；\(basis)")
+
+        case let .collegeGraduateOfficials(minimum):
+            return collegeGraduates(minimum: minimum)
+
+        case .assistantsManaged:
+            let assistants = inPost(.communityAssistant)
+            if assistants.isEmpty { return (.notApplicable, "本村未登记在岗社区协管员") }
+            let outside = assistants.filter { !$0.underStationManagement }
+            let summary = "在岗社区协管员\(assistants.count)名，纳入服务站管理\(assistants.count - outside.count)名"
+            return outside.isEmpty ? (.met, summary) : (.notMet, summary + "；未纳入：" + outside.map(\.name).joined(separator: "、"))
+
+        case let .workerEvaluations(maximumAge):
+            if communityWorkers.isEmpty { return (.notMet, "截至\(cutoff)未登记在岗社区工作者") }
+            let earliest = asOf.adding(days: -maximumAge)
+            let due = communityWorkers.filter { w in (w.roles.map(\.from).min() ?? cutoff) <= earliest }
+            if due.isEmpty { return (.notApplicable, "在岗社区工作者任职均不满\(maximumAge)天") }
+            let missing = due.filter { w in
+                guard let last = w.lastEvaluatedOn else { return true }
+                return last < earliest || last > asOf
+            }
+            let summary = "任职满\(maximumAge)天的社区工作者\(due.count)名，\(maximumAge)天内接受民主评议\(due.count - missing.count)名"
+            return missing.isEmpty ? (.met, summary) : (.notMet, summary + "；未评议：" + missing.map(\.name).joined(separator: "、"))
+
+        case .workerPay:
+            if communityWorkers.isEmpty { return (.notMet, "截至\(cutoff)未登记在岗社区工作者") }
+            let missing = communityWorkers.filter { !$0.payInPlace }
+            let summary = "在岗社区工作者\(communityWorkers.count)名"
+            return missing.isEmpty ? (.met, summary + "，工资补贴和福利待遇均已落实") : (.notMet, summary + "；未落实：" + missing.map(\.name).joined(separator: "、"))
+
+        case .everyoneTrained:
+            if communityWorkers.isEmpty { return (.notMet, "截至\(cutoff)未登记在岗社区工作者") }
+            let untrained = communityWorkers.filter { $0.trainingHours <= 0 }
+            let summary = "在岗社区工作者\(communityWorkers.count)名，本年度参加培训\(communityWorkers.count - untrained.count)名"
+            if untrained.isEmpty { return (.met, summary) }
+            return yearlyDeferral(false, summary + "；未参加培训：" + untrained.map(\.name).joined(separator: "、"))
+
+        case let .averageTrainingHours(minimumHours):
+            if communityWorkers.isEmpty { return (.notMet, "截至\(cutoff)未登记在岗社区工作者") }
+            // Hundredths of an hour, so the average is compared exactly.
+            let total = communityWorkers.reduce(0) { $0 + Int(($1.trainingHours * 100).rounded()) }
+            let required = Int((minimumHours * 100).rounded()) * communityWorkers.count
+            let average = Double(total) / Double(communityWorkers.count) / 100
+            let summary = "在岗社区工作者\(communityWorkers.count)名，本年度平均培训\(Self.number(average))学时，要求不少于\(Self.number(minimumHours))学时"
+            return yearlyDeferral(total >= required, summary)
+
+        case let .socialWorkers(minimum):
+            let qualified = communityWorkers.filter { $0.qualification != .none }
+            let certified = qualified.filter { $0.qualification == .certified }.count
+            let summary = "持证社工\(certified)名、社会工作专业毕业生\(qualified.count - certified)名，合计\(qualified.count)名，要求不少于\(minimum)名"
+            return (qualified.count >= minimum ? .met : .notMet, summary)
+
+        case .linkedTo96156:
+            return facts.station.linkedTo96156 ? (.met, "服务站已与96156平台联网对接") : (.notMet, "服务站未与96156平台联网对接")
+        }
+    }
+
+    // MARK: - Shared pieces
+
+    static let maintainedTypes: Set<FacilityType> = [
+        .partyActivityVenue, .culturalRoom, .library, .clinic, .deliberationVenue, .fitnessFacility,
+        .legalServiceRoom, .policeStation, .receptionRoom, .bulletinBoard, .other,
+    ]
+
+    /// Social organizations existing at the cut-off: registered (if dated) by then and not dissolved.
+    private func activeOrganizations() -> [VillageFacts.SocialOrganization] {
+        facts.socialOrganizations.filter { org in
+            (org.registeredOn.map { $0 <= cutoff } ?? true) && (org.dissolvedOn.map { $0 > cutoff } ?? true)
+        }
+    }
+
+    struct PeriodFailure { var name: String; var count: Int }
+    struct PeriodOutcome {
+        var endedCount = 0
+        var failures: [PeriodFailure] = []
+        var endedCounts: [Int] = []
+        /// Records so far in the period still running at the as-of date, if any.
+        var running: (name: String, count: Int)?
+    }
+
+    /// Counts dates per period of the year. A period counts once its last day is on or
+    /// before the as-of date; the running period is reported but cannot fail.
+    func periodOutcome(_ dates: [LocalDate], period: Period, minimum: Int) -> PeriodOutcome {
+        var outcome = PeriodOutcome()
+        for span in period.spans(of: facts.year) {
+            if span.start > asOf { break }
+            var count = 0
+            for date in dates where span.contains(date) && date <= asOf { count += 1 }
+            if span.end <= asOf {
+                outcome.endedCount += 1
+                outcome.endedCounts.append(count)
+                if count < minimum { outcome.failures.append(PeriodFailure(name: span.name, count: count)) }
+            } else {
+                outcome.running = (span.name, count)
+            }
+        }
+        return outcome
+    }
+
+    private func periodic(_ dates: [LocalDate], period: Period, minimum: Int, verb: String, what: String, unit: String) -> (Status, String) {
+        let outcome = periodOutcome(dates, period: period, minimum: minimum)
+        let requirement = "要求\(period.label)不少于\(minimum)\(unit)"
+        if !outcome.failures.isEmpty {
+            let text = outcome.failures.map { "\($0.name)\(verb)\(what)\($0.count)\(unit)" }.joined(separator: "；")
+            return (.notMet, "\(text)，\(requirement)")
+        }
+        let running = outcome.running.map { "；\($0.name)（未结束）已\(verb)\($0.count)\(unit)" } ?? ""
+        if outcome.endedCount == 0 {
+            if let current = outcome.running, current.count >= minimum {
+                return (.met, "\(current.name)已\(verb)\(what)\(current.count)\(unit)，\(requirement)")
+            }
+            return (.notApplicable, "截至\(asOf)本年度尚无已结束的\(period.noun)，暂不评定\(running)")
+        }
+        let counts = outcome.endedCounts.map(String.init).joined(separator: "、")
+        let periods = period == .year ? "全年" : "已结束的\(outcome.endedCount)个\(period.noun)"
+        return (.met, "\(periods)\(verb)\(what)分别为\(counts)\(unit)，\(requirement)\(running)")
+    }
+
+    private func fundsDisbursed(kinds: [FundKind], graceDays: Int) -> (Status, String) {
+        let label = FundKind.labels(kinds)
+        let lines = facts.funds.filter { kinds.contains($0.kind) }
+        let due = lines.filter { $0.plannedOn.adding(days: graceDays) <= asOf }
+        if due.isEmpty {
+            return (.notApplicable, lines.isEmpty ? "本年度未列入\(label)" : "截至\(asOf)尚无到期应拨付的\(label)（计划日期后\(graceDays)天内拨付）")
+        }
+        var problems: [String] = []
+        for line in due {
+            let deadline = line.plannedOn.adding(days: graceDays)
+            let byDeadline = line.disbursements.filter { $0.date <= deadline }.reduce(0) { $0 + $1.amount.fen }
+            if byDeadline >= line.planned.fen { continue }
+            let soFar = line.disbursements.filter { $0.date <= asOf }.reduce(0) { $0 + $1.amount.fen }
+            let state = soFar >= line.planned.fen ? "拨付不及时" : "拨付不足额"
+            problems.append("计划\(line.plannedOn)拨付\(line.planned)元，\(deadline)前拨付\(Money(fen: byDeadline))元，截至\(asOf)共拨付\(Money(fen: soFar))元（\(state)）")
+        }
+        let summary = "到期应拨付的\(label)\(due.count)笔，及时足额\(due.count - problems.count)笔"
+        return problems.isEmpty ? (.met, summary) : (.notMet, summary + "；" + problems.joined(separator: "；"))
+    }
+
+    private func volunteerShare(_ count: Int, share: Double, what: String) -> (Status, String) {
+        let total = facts.volunteers.count
+        if total == 0 { return (.notMet, "未登记志愿者") }
+        let met = Double(count) >= share * Double(total) - 1e-9
+        return (met ? .met : .notMet, "志愿者\(total)人，\(what)\(count)人（\(Self.percent(Double(count) / Double(total)))），要求不低于\(Self.percent(share))")
+    }
+
+    /// The fewest officials in post on any day from 1 January to the cut-off.
+    private func collegeGraduates(minimum: Int) -> (Status, String) {
+        var changes: [Int: Int] = [:]
+        for worker in facts.workers {
+            // Merge each person's own periods so overlapping records count them once.
+            let spans = worker.roles.filter { $0.role == .collegeGraduateOfficial }
+                .map { (max($0.from.dayNumber, yearStart.dayNumber), min(($0.to ?? cutoff).dayNumber, cutoff.dayNumber)) }
+                .filter { $0.0 <= $0.1 }
+                .sorted { $0.0 < $1.0 }
+            var merged: [(Int, Int)] = []
+            for span in spans {
+                if let last = merged.last, span.0 <= last.1 + 1 { merged[merged.count - 1].1 = max(last.1, span.1) } else { merged.append(span) }
+            }
+            for (from, to) in merged {
+                changes[from, default: 0] += 1
+                changes[to + 1, default: 0] -= 1
+            }
+        }
+        var current = 0
+        var fewest = Int.max
+        var fewestDay = yearStart.dayNumber
+        var day = yearStart.dayNumber
+        for key in changes.keys.sorted() where key <= cutoff.dayNumber {
+            if key > day, current < fewest { fewest = current; fewestDay = day }
+            current += changes[key] ?? 0
+            day = max(day, key)
+        }
+        if day <= cutoff.dayNumber, current < fewest { fewest = current; fewestDay = day }
+        if fewest == Int.max { fewest = current }
+        let atCutoff = inPost(.collegeGraduateOfficial).count
+        let range = "\(yearStart)至\(cutoff)"
+        if fewest >= minimum { return (.met, "\(range)期间大学生村官始终不少于\(fewest)名，要求常年不少于\(minimum)名") }
+        return (.notMet, "\(range)期间大学生村官最少时为\(fewest)名（自\(LocalDate(dayNumber: fewestDay))起），截至\(cutoff)在岗\(atCutoff)名，要求常年不少于\(minimum)名")
+    }
+
+    /// Total minutes of the weekly schedule, overlapping intervals on a day counted once.
+    static func weeklyMinutes(_ intervals: [VillageFacts.OpeningInterval]) -> Int {
+        var total = 0
+        for weekday in 1...7 {
+            let day = intervals.filter { $0.weekday == weekday && $0.from < $0.to }.sorted { $0.from < $1.from }
+            var end = -1
+            for interval in day {
+                let start = max(interval.from.minutes, end)
+                if interval.to.minutes > start { total += interval.to.minutes - start }
+                end = max(end, interval.to.minutes)
+            }
+        }
+        return total
+    }
+
+    /// A figure with at most two decimals, trailing zeros dropped: 50, 49.9, 12.25.
+    static func number(_ value: Double) -> String {
+        let hundredths = Int((value * 100).rounded())
+        let whole = hundredths / 100, fraction = abs(hundredths % 100)
+        if fraction == 0 { return String(whole) }
+        let sign = hundredths < 0 && whole == 0 ? "-" : ""
+        return fraction % 10 == 0 ? "\(sign)\(whole).\(fraction / 10)" : "\(sign)\(whole).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+
+    static func percent(_ rate: Double) -> String { number(rate * 100) + "%" }
+}

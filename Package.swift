@@ -43,6 +43,12 @@ let package = Package(
             dependencies: ["App"],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "engine-benchmark",
+            dependencies: ["StandardKit"],
+            path: "Benchmarks/EngineBenchmark",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "StandardKitTests",
             dependencies: ["StandardKit"],

@@ -21,7 +21,8 @@ public enum CheckKind: String, Sendable, Codable, CaseIterable {
     public var label: String { self == .measured ? "数据测算" : "佐证审核" }
 }
 
-public struct Check: Sendable {
+/// Immutable and shared: a class so walking the catalogue copies no fields.
+public final class Check: Sendable {
     /// "7.1": item number, then the check's place in the item.
     public let id: String
     public let item: Int
@@ -34,27 +35,55 @@ public struct Check: Sendable {
     public let rule: Rule?
     /// The rule's parameters as configured, for display (`cunwu standard`).
     public let parameters: [(key: String, node: JSONNode)]
+
+    /// The explanation while no decision is recorded, made once per catalogue.
+    let waitingExplanation: String
+    /// The rule's list as Chinese text, and its explanation when met where that is
+    /// fixed, made once per catalogue.
+    let subject: String
+    let metText: String
+
+    init(id: String, item: Int, kind: CheckKind, level: Level, title: String, evidence: String?, rule: Rule?,
+         parameters: [(key: String, node: JSONNode)]) {
+        self.id = id
+        self.item = item
+        self.kind = kind
+        self.level = level
+        self.title = title
+        self.evidence = evidence
+        self.rule = rule
+        self.parameters = parameters
+        self.subject = rule?.subject ?? ""
+        self.metText = rule?.fixedMetText ?? ""
+        switch level {
+        case .village: waitingExplanation = "尚无审核结论，需提供：\(evidence ?? "佐证材料")"
+        case .township, .district: waitingExplanation = "由\(level.label)评定，不计入本村得分；尚无评定结果"
+        }
+    }
 }
 
-public struct Item: Sendable {
+public final class Item: Sendable {
     public let number: Int
     public let text: String
     public let checks: [Check]
     public var binds: Set<Level> { Set(checks.map(\.level)) }
+    init(number: Int, text: String, checks: [Check]) { self.number = number; self.text = text; self.checks = checks }
 }
 
-public struct Goal: Sendable {
+public final class Goal: Sendable {
     public let number: Int
     public let title: String
     public let items: [Item]
+    init(number: Int, title: String, items: [Item]) { self.number = number; self.title = title; self.items = items }
     /// （一）…（十八）
     public var numeral: String { "（\(Catalogue.chineseNumeral(number))）" }
 }
 
-public struct Area: Sendable {
+public final class Area: Sendable {
     public let number: Int
     public let name: String
     public let goals: [Goal]
+    init(number: Int, name: String, goals: [Goal]) { self.number = number; self.name = name; self.goals = goals }
     public var numeral: String { Catalogue.chineseNumeral(number) }
 }
 

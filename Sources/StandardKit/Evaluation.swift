@@ -47,7 +47,7 @@ public struct ScoringScheme: Sendable, Equatable {
         self.weights = weights
     }
 
-    public func weight(of item: Int) -> Double { weights[item] ?? 1 }
+    public func weight(of item: Int) -> Double { weights.isEmpty ? 1 : weights[item] ?? 1 }
 }
 
 public struct CheckResult: Sendable, Equatable {
@@ -63,12 +63,27 @@ public struct ItemResult: Sendable, Equatable {
     public var scored: Bool
     public var weight: Double
     public var earned: Double
-    public var checks: [CheckResult]
+    /// This item's checks: a slice of the evaluation's one array of results.
+    public var checks: ArraySlice<CheckResult>
 }
 
 public struct Tally: Sendable, Equatable {
     public var met = 0, notMet = 0, pending = 0, notApplicable = 0
     public var earned = 0.0, possible = 0.0
+
+    mutating func count(_ status: Status) {
+        switch status {
+        case .met: met += 1
+        case .notMet: notMet += 1
+        case .pending: pending += 1
+        case .notApplicable: notApplicable += 1
+        }
+    }
+
+    /// The combined status of what was counted (see `Status.combine`).
+    public var status: Status {
+        notMet > 0 ? .notMet : pending > 0 ? .pending : met > 0 ? .met : .notApplicable
+    }
 
     mutating func add(_ item: ItemResult) {
         switch item.status {
@@ -128,39 +143,44 @@ public struct Evaluator: Sendable {
         var others: [String: VillageFacts.OtherLevelResult] = [:]
         for result in facts.otherLevelResults { others[result.check] = result }
 
-        var items: [ItemResult] = []
-        items.reserveCapacity(catalogue.items.count)
+        // All check results go into one array; each item holds a slice of it.
+        var results: [CheckResult] = []
+        results.reserveCapacity(catalogue.checks.count)
+        var summaries: [(status: Status, earned: Double, range: Range<Int>)] = []
+        summaries.reserveCapacity(catalogue.items.count)
         for item in catalogue.items {
-            var results: [CheckResult] = []
-            results.reserveCapacity(item.checks.count)
-            var villageStatuses: [Status] = []
+            let first = results.count
+            var village = Tally()
             for check in item.checks {
                 let (status, explanation): (Status, String)
                 if check.level != .village {
-                    (status, explanation) = otherLevel(check, others[check.id])
-                } else if let rule = check.rule {
-                    (status, explanation) = context.evaluate(rule)
-                    villageStatuses.append(status)
+                    (status, explanation) = otherLevel(check, others.isEmpty ? nil : others[check.id])
                 } else {
-                    (status, explanation) = evidenced(check, reviews[check.id])
-                    villageStatuses.append(status)
+                    if let rule = check.rule {
+                        (status, explanation) = context.evaluate(rule, subject: check.subject, met: check.metText)
+                    } else {
+                        (status, explanation) = evidenced(check, reviews.isEmpty ? nil : reviews[check.id])
+                    }
+                    village.count(status)
                 }
                 results.append(CheckResult(id: check.id, status: status, explanation: explanation))
             }
-            let status = villageStatuses.isEmpty ? .notApplicable : Status.combine(villageStatuses)
-            let scored = status != .notApplicable
+            let status = village.status
             let weight = scheme.weight(of: item.number)
             var earned = 0.0
-            if scored {
-                if status == .met {
-                    earned = weight
-                } else if scheme.partialCredit {
-                    let assessable = villageStatuses.filter { $0 != .notApplicable }
-                    let met = assessable.filter { $0 == .met }.count
-                    earned = assessable.isEmpty ? 0 : weight * Double(met) / Double(assessable.count)
-                }
+            if status == .met {
+                earned = weight
+            } else if status != .notApplicable, scheme.partialCredit {
+                let assessable = village.met + village.notMet + village.pending
+                earned = assessable == 0 ? 0 : weight * Double(village.met) / Double(assessable)
             }
-            items.append(ItemResult(number: item.number, status: status, scored: scored, weight: weight, earned: earned, checks: results))
+            summaries.append((status, earned, first..<results.count))
+        }
+        var items: [ItemResult] = []
+        items.reserveCapacity(catalogue.items.count)
+        for (item, summary) in zip(catalogue.items, summaries) {
+            items.append(ItemResult(number: item.number, status: summary.status, scored: summary.status != .notApplicable,
+                                    weight: scheme.weight(of: item.number), earned: summary.earned, checks: results[summary.range]))
         }
 
         var goals: [GroupResult] = []
@@ -187,17 +207,17 @@ public struct Evaluator: Sendable {
     }
 
     private func evidenced(_ check: Check, _ review: VillageFacts.Review?) -> (Status, String) {
-        guard let review else { return (.pending, "尚无审核结论，需提供：\(check.evidence ?? "佐证材料")") }
+        guard let review else { return (.pending, check.waitingExplanation) }
         let note = review.note.flatMap { $0.isEmpty ? nil : $0 }
         switch review.decision {
-        case .accepted: return (.met, "佐证材料审核通过" + (note.map { "：\($0)" } ?? ""))
+        case .accepted: return (.met, note.map { "佐证材料审核通过：\($0)" } ?? "佐证材料审核通过")
         case .returned: return (.notMet, "佐证材料被退回" + (note.map { "：\($0)" } ?? ""))
         }
     }
 
     private func otherLevel(_ check: Check, _ result: VillageFacts.OtherLevelResult?) -> (Status, String) {
         let unit = check.level.label
-        guard let result else { return (.notApplicable, "由\(unit)评定，不计入本村得分；尚无评定结果") }
+        guard let result else { return (.notApplicable, check.waitingExplanation) }
         let note = result.note.flatMap { $0.isEmpty ? nil : $0 }
         return (.notApplicable, "由\(unit)评定，不计入本村得分；评定结果：\(result.status.label)" + (note.map { "（\($0)）" } ?? ""))
     }

@@ -58,6 +58,13 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
         }
     }
 
+    /// Days in the months of `year` before `month`.
+    static func daysBefore(month: Int, year: Int) -> Int {
+        var days = 0
+        for m in 1..<max(1, month) { days += daysIn(month: m, year: year) }
+        return days
+    }
+
     public static func isLeap(_ year: Int) -> Bool {
         (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
     }
@@ -80,9 +87,14 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
     public var quarter: Int { (month - 1) / 3 + 1 }
 
     public var description: String {
-        let y = String(year), m = String(month), d = String(day)
-        return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-"
-            + (m.count == 1 ? "0" : "") + m + "-" + (d.count == 1 ? "0" : "") + d
+        // Ten ASCII bytes, written directly: this runs for many explanations.
+        var bytes: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 45, 0, 0, 45, 0, 0)
+        let zero = UInt8(ascii: "0")
+        let y = max(0, min(year, 9999))
+        bytes.0 = zero + UInt8(y / 1000); bytes.1 = zero + UInt8(y / 100 % 10); bytes.2 = zero + UInt8(y / 10 % 10); bytes.3 = zero + UInt8(y % 10)
+        bytes.5 = zero + UInt8(month / 10); bytes.6 = zero + UInt8(month % 10)
+        bytes.8 = zero + UInt8(day / 10); bytes.9 = zero + UInt8(day % 10)
+        return withUnsafeBytes(of: &bytes) { String(decoding: $0, as: UTF8.self) }
     }
 
     public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool { lhs.dayNumber < rhs.dayNumber }
@@ -114,19 +126,49 @@ public enum Period: String, Vocabulary {
         }
     }
 
+    /// How many periods a year has.
+    public var count: Int {
+        switch self {
+        case .quarter: return 4
+        case .halfYear: return 2
+        case .year: return 1
+        }
+    }
+
+    private static let quarterNames = ["第一季度", "第二季度", "第三季度", "第四季度"]
+    private static let halfNames = ["上半年", "下半年"]
+
+    /// The Chinese name of period `index` (0-based): 第一季度, 上半年, 全年.
+    public func name(_ index: Int) -> String {
+        switch self {
+        case .quarter: return Period.quarterNames[index]
+        case .halfYear: return Period.halfNames[index]
+        case .year: return "全年"
+        }
+    }
+
+    /// How many periods of `year` have ended by `date` (inclusive: a period whose last
+    /// day is `date` has ended).
+    public func endedCount(in year: Int, by date: LocalDate) -> Int {
+        if date.year < year { return 0 }
+        if date.year > year { return count }
+        let months = 12 / count
+        let lastFullMonth = date.day == LocalDate.daysIn(month: date.month, year: date.year) ? date.month : date.month - 1
+        return lastFullMonth / months
+    }
+
+    /// Period `index` (0-based) of `year`, computed without allocating.
+    public func span(_ index: Int, of year: Int) -> PeriodSpan {
+        let months = 12 / count
+        let first = index * months + 1, last = first + months - 1
+        let start = LocalDate.firstDay(of: year).adding(days: LocalDate.daysBefore(month: first, year: year))
+        let end = LocalDate.firstDay(of: year).adding(days: LocalDate.daysBefore(month: last, year: year) + LocalDate.daysIn(month: last, year: year) - 1)
+        return PeriodSpan(name: name(index), start: start, end: end)
+    }
+
     /// The periods of `year`, each with its first and last day and a Chinese name.
     public func spans(of year: Int) -> [PeriodSpan] {
-        let months: [(Int, Int, String)]
-        switch self {
-        case .quarter: months = [(1, 3, "第一季度"), (4, 6, "第二季度"), (7, 9, "第三季度"), (10, 12, "第四季度")]
-        case .halfYear: months = [(1, 6, "上半年"), (7, 12, "下半年")]
-        case .year: months = [(1, 12, "全年")]
-        }
-        return months.compactMap { first, last, name in
-            guard let start = LocalDate(year: year, month: first, day: 1),
-                  let end = LocalDate(year: year, month: last, day: LocalDate.daysIn(month: last, year: year)) else { return nil }
-            return PeriodSpan(name: name, start: start, end: end)
-        }
+        (0..<count).map { span($0, of: year) }
     }
 }
 

@@ -106,6 +106,42 @@ public enum Rule: Sendable {
     case socialWorkers(minimum: Int)
     case linkedTo96156
 
+    /// The labels of the rule's principal list ("图书室、文化室…"), joined once when the
+    /// catalogue loads and quoted by explanations.
+    var subject: String {
+        switch self {
+        case let .periodicMeetings(kinds, _, _): return MeetingKind.labels(kinds)
+        case let .periodicActivities(kinds, _, _): return ActivityKind.labels(kinds)
+        case let .socialOrganizationTypes(types): return SocialOrganizationType.labels(types)
+        case let .residentUnitAgreements(kinds, _): return AgreementKind.labels(kinds)
+        case let .stationUtilities(utilities): return Utility.labels(utilities)
+        case let .requiredFacilities(types), let .facilitiesCondition(types, _): return FacilityType.labels(types)
+        case let .fundsBudgeted(kinds, _), let .fundsDisbursed(kinds, _), let .disbursementsDisclosed(kinds, _): return FundKind.labels(kinds)
+        case let .infrastructureWorks(kinds), let .infrastructureUpkeep(kinds): return InfrastructureKind.labels(kinds)
+        case let .serviceFields(fields): return ServiceField.labels(fields)
+        case let .volunteerTargetGroups(groups): return TargetGroup.labels(groups)
+        case let .volunteerActivityCategories(categories, _): return VolunteerCategory.labels(categories)
+        case let .quarterlyDisclosures(categories): return DisclosureCategory.labels(categories)
+        default: return ""
+        }
+    }
+
+    /// The explanation when met, for rules where it depends only on the rule's
+    /// parameters: made once per catalogue instead of once per village.
+    var fixedMetText: String {
+        switch self {
+        case let .organizationExists(kind): return "已设立\(kind.label)"
+        case .socialOrganizationTypes: return "已有\(subject)"
+        case .stationUtilities: return "具备\(subject)功能"
+        case .requiredFacilities: return "已具备：\(subject)"
+        case .infrastructureWorks: return "\(subject)均已完成或本村无此项"
+        case .infrastructureUpkeep: return "\(subject)均已落实长效管护"
+        case .serviceFields: return "服务事项目录涵盖\(subject)"
+        case .volunteerTargetGroups: return "本年度服务对象涵盖\(subject)"
+        default: return ""
+        }
+    }
+
     /// Every rule name the catalogue may use.
     public static let names: [String] = [
         "organizationExists", "periodicRecords", "quarterlyDisclosures", "deliberationBody", "disbursementsDisclosed",

@@ -1,6 +1,6 @@
 /// One village's facts prepared for its rules: the as-of date, the cut-off inside the
 /// year, and who is in post. Each rule reads only what it needs.
-struct RuleContext {
+final class RuleContext {
     let facts: VillageFacts
     let asOf: LocalDate
     let yearStart: LocalDate
@@ -10,7 +10,14 @@ struct RuleContext {
     let yearEnded: Bool
     /// Community workers (every role but community assistant) in post at the cut-off.
     let communityWorkers: [VillageFacts.Worker]
-
+    /// Facility types recorded and not out of use.
+    let usableFacilities: WordSet<FacilityType>
+    // Dates as text, made once: explanations quote them often.
+    let asOfText: String
+    let cutoffText: String
+    let yearStartText: String
+    /// Quarters, half-years and years of the assessment year ended by the as-of date.
+    let endedQuarters: Int, endedHalves: Int, endedYears: Int
     init(facts: VillageFacts, asOf: LocalDate) {
         self.facts = facts
         self.asOf = asOf
@@ -22,59 +29,70 @@ struct RuleContext {
         self.communityWorkers = facts.workers.filter { worker in
             worker.roles.contains { $0.role != .communityAssistant && $0.covers(cutoff) }
         }
+        var usable = WordSet<FacilityType>()
+        for f in facts.facilities where f.condition != .outOfUse { usable.insert(f.type) }
+        self.usableFacilities = usable
+        self.asOfText = asOf.description
+        self.cutoffText = self.cutoff.description
+        self.yearStartText = yearStart.description
+        self.endedQuarters = Period.quarter.endedCount(in: facts.year, by: asOf)
+        self.endedHalves = Period.halfYear.endedCount(in: facts.year, by: asOf)
+        self.endedYears = Period.year.endedCount(in: facts.year, by: asOf)
     }
 
     private func counted(_ date: LocalDate) -> Bool { date >= yearStart && date <= cutoff }
 
     private func inPost(_ role: WorkerRole) -> [VillageFacts.Worker] {
-        facts.workers.filter { w in w.roles.contains { $0.role == role && $0.covers(cutoff) } }
+        facts.workers.filter { isInPost($0, role) }
     }
 
-    /// Usable: recorded and not out of use.
-    private func usableFacilityTypes() -> Set<FacilityType> {
-        var types = Set<FacilityType>()
-        for f in facts.facilities where f.condition != .outOfUse { types.insert(f.type) }
-        return types
+    private func isInPost(_ worker: VillageFacts.Worker, _ role: WorkerRole) -> Bool {
+        worker.roles.contains { $0.role == role && $0.covers(cutoff) }
     }
+
 
     private func yearlyDeferral(_ met: Bool, _ explanation: String) -> (Status, String) {
         if met { return (.met, explanation) }
-        if !yearEnded { return (.notApplicable, "年度尚未结束，暂不评定（截至\(asOf)：\(explanation)）") }
+        if !yearEnded { return (.notApplicable, "年度尚未结束，暂不评定（截至\(asOfText)：\(explanation)）") }
         return (.notMet, explanation)
     }
 
-    func evaluate(_ rule: Rule) -> (Status, String) {
+    /// `subject` and `met` are `rule.subject` and `rule.fixedMetText`, made once by the catalogue.
+    func evaluate(_ rule: Rule, subject: String, met: String) -> (Status, String) {
         switch rule {
         case let .organizationExists(kind):
-            return facts.organizations.exists(kind) ? (.met, "已设立\(kind.label)") : (.notMet, "未设立\(kind.label)")
+            return facts.organizations.exists(kind) ? (.met, met) : (.notMet, "未设立\(kind.label)")
 
         case let .periodicMeetings(kinds, period, minimum):
-            let dates = facts.meetings.lazy.filter { kinds.contains($0.kind) }.map(\.date)
-            return periodic(Array(dates), period: period, minimum: minimum, verb: "召开", what: MeetingKind.labels(kinds), unit: "次")
+            var counts = PeriodCounts(period: period)
+            for m in facts.meetings where m.date <= asOf && kinds.contains(m.kind) { counts.add(m.date, year: facts.year) }
+            return periodic(counts, minimum: minimum, verb: "召开", what: subject)
 
         case let .periodicActivities(kinds, period, minimum):
-            let dates = facts.activities.lazy.filter { kinds.contains($0.kind) }.map(\.date)
-            return periodic(Array(dates), period: period, minimum: minimum, verb: "开展", what: ActivityKind.labels(kinds), unit: "次")
+            var counts = PeriodCounts(period: period)
+            for a in facts.activities where a.date <= asOf && kinds.contains(a.kind) { counts.add(a.date, year: facts.year) }
+            return periodic(counts, minimum: minimum, verb: "开展", what: subject)
 
         case let .periodicVolunteerActivities(period, minimum):
-            return periodic(facts.volunteerActivities.map(\.date), period: period, minimum: minimum, verb: "开展", what: "志愿服务活动", unit: "次")
+            var counts = PeriodCounts(period: period)
+            for a in facts.volunteerActivities where a.date <= asOf { counts.add(a.date, year: facts.year) }
+            return periodic(counts, minimum: minimum, verb: "开展", what: "志愿服务活动")
 
         case let .quarterlyDisclosures(categories):
-            var failures: [String] = [], notes: [String] = []
-            var anyDue = false
+            var failures = "", notes = ""
+            var ended = 0
             for category in categories {
-                let dates = facts.disclosures.filter { $0.category == category }.map(\.publishedOn)
-                let outcome = periodOutcome(dates, period: .quarter, minimum: 1)
-                anyDue = anyDue || outcome.endedCount > 0
-                if outcome.failures.isEmpty {
-                    notes.append("\(category.label)公开\(outcome.endedCount > 0 ? "已结束的\(outcome.endedCount)个季度均有公开" : "尚无已结束的季度")")
-                } else {
-                    failures.append(contentsOf: outcome.failures.map { "\($0.name)\(category.label)公开\($0.count)次，要求不少于1次" })
+                var counts = PeriodCounts(period: .quarter)
+                for d in facts.disclosures where d.category == category && d.publishedOn <= asOf { counts.add(d.publishedOn, year: facts.year) }
+                ended = endedQuarters
+                for index in 0..<ended where counts[index] < 1 {
+                    failures += (failures.isEmpty ? "" : "；") + Period.quarter.name(index) + category.label + "公开" + String(counts[index]) + "次，要求不少于1次"
                 }
+                notes += (notes.isEmpty ? "" : "；") + category.label + (ended > 0 ? "公开已结束的\(ended)个季度均有公开" : "公开尚无已结束的季度")
             }
-            if !failures.isEmpty { return (.notMet, failures.joined(separator: "；")) }
-            if !anyDue { return (.notApplicable, "截至\(asOf)本年度尚无已结束的季度，暂不评定") }
-            return (.met, notes.joined(separator: "；"))
+            if !failures.isEmpty { return (.notMet, failures) }
+            if ended == 0 { return (.notApplicable, "截至\(asOfText)本年度尚无已结束的季度，暂不评定") }
+            return (.met, notes)
 
         case let .deliberationBody(minimumUnits, minimumOrganizations):
             guard let body = facts.organizations.deliberationBody else { return (.notMet, "未建立议事协商机构") }
@@ -103,9 +121,9 @@ struct RuleContext {
             return disclosed == total ? (.met, summary) : (.notMet, summary + "；未公开的如：\(firstMissing ?? "")")
 
         case let .opinionChannel(facilityTypes, meetingKinds):
-            let usable = usableFacilityTypes()
+            let usable = usableFacilities
             let rooms = facilityTypes.filter { usable.contains($0) }
-            let forums = facts.meetings.filter { meetingKinds.contains($0.kind) && counted($0.date) }.count
+            let forums = facts.meetings.count(where: { meetingKinds.contains($0.kind) && counted($0.date) })
             var parts: [String] = []
             if !rooms.isEmpty { parts.append("设有\(FacilityType.labels(rooms))") }
             if forums > 0 { parts.append("本年度举办\(MeetingKind.labels(meetingKinds))\(forums)次") }
@@ -118,13 +136,13 @@ struct RuleContext {
         case let .activeVolunteers(per100, minimumHours):
             let population = facts.village.residentPopulation
             let required = max(1, Int((Double(population) * per100 / 100 - 1e-9).rounded(.up)))
-            let active = facts.volunteers.filter { $0.hours >= minimumHours - 1e-9 }.count
+            let active = facts.volunteers.count(where: { $0.hours >= minimumHours - 1e-9 })
             let summary = "本年度服务时长不少于\(Self.number(minimumHours))小时的志愿者\(active)人，"
                 + "按常住人口\(population)人、每百人\(Self.number(per100))名计，要求不少于\(required)人"
             return (active >= required ? .met : .notMet, summary)
 
         case let .registeredSocialOrganizations(minimum):
-            let count = activeOrganizations().filter { $0.status != .notFiled }.count
+            let count = activeOrganizations().count(where: { $0.status != .notFiled })
             return (count >= minimum ? .met : .notMet, "登记备案的社区社会组织\(count)个，要求不少于\(minimum)个")
 
         case let .socialOrganizationEvaluations(maximumAgeDays):
@@ -141,35 +159,35 @@ struct RuleContext {
             return missing.isEmpty ? (.met, summary) : (.notMet, summary + "；未评价：" + missing.map(\.name).joined(separator: "、"))
 
         case let .socialOrganizationTypes(types):
-            let present = Set(activeOrganizations().map(\.type))
+            let present = WordSet(activeOrganizations().lazy.map(\.type))
             let missing = types.filter { !present.contains($0) }
-            if missing.isEmpty { return (.met, "已有\(SocialOrganizationType.labels(types))") }
+            if missing.isEmpty { return (.met, met) }
             return (.notMet, "缺少：\(SocialOrganizationType.labels(missing))")
 
         case let .residentUnitAgreements(kinds, minimum):
             let units = facts.residentUnits.filter { unit in
                 unit.agreements.contains { kinds.contains($0.kind) && $0.from <= cutoff && ($0.to.map { $0 >= cutoff } ?? true) }
             }
-            let what = AgreementKind.labels(kinds)
-            return (units.count >= minimum ? .met : .notMet, "截至\(cutoff)有效的\(what)协议涉及驻区单位\(units.count)个，要求不少于\(minimum)个")
+            let what = subject
+            return (units.count >= minimum ? .met : .notMet, "截至\(cutoffText)有效的\(what)协议涉及驻区单位\(units.count)个，要求不少于\(minimum)个")
 
         case let .residentUnitContributions(minimum):
-            var byKind: [ContributionKind: Int] = [:]
-            for unit in facts.residentUnits { for c in unit.contributions where counted(c.date) { byKind[c.kind, default: 0] += 1 } }
-            let total = byKind.values.reduce(0, +)
-            let detail = ContributionKind.allCases.compactMap { k in byKind[k].map { "\(k.label)\($0)次" } }.joined(separator: "、")
+            var byKind = [Int](repeating: 0, count: ContributionKind.allCases.count)
+            for unit in facts.residentUnits { for c in unit.contributions where counted(c.date) { byKind[c.kind.ordinal] += 1 } }
+            let total = byKind.reduce(0, +)
+            let detail = ContributionKind.allCases.compactMap { k in byKind[k.ordinal] > 0 ? "\(k.label)\(byKind[k.ordinal])次" : nil }.joined(separator: "、")
             return (total >= minimum ? .met : .notMet, "本年度驻区单位投入\(total)次" + (detail.isEmpty ? "" : "（\(detail)）") + "，要求不少于\(minimum)次")
 
         case let .stationUtilities(utilities):
-            let present = Set(facts.station.utilities)
+            let present = WordSet(facts.station.utilities)
             let missing = utilities.filter { !present.contains($0) }
-            return missing.isEmpty ? (.met, "具备\(Utility.labels(utilities))功能") : (.notMet, "缺少：\(Utility.labels(missing))")
+            return missing.isEmpty ? (.met, met) : (.notMet, "缺少：\(Utility.labels(missing))")
 
         case let .requiredFacilities(types):
-            let usable = usableFacilityTypes()
+            let usable = usableFacilities
             let missing = types.filter { !usable.contains($0) }
-            if missing.isEmpty { return (.met, "已具备：\(FacilityType.labels(types))") }
-            let outOfUse = Set(facts.facilities.filter { $0.condition == .outOfUse }.map(\.type))
+            if missing.isEmpty { return (.met, met) }
+            let outOfUse = WordSet(facts.facilities.lazy.filter { $0.condition == .outOfUse }.map(\.type))
             let described = missing.map { outOfUse.contains($0) ? "\($0.label)（停用）" : $0.label }
             return (.notMet, "缺少：" + described.joined(separator: "、"))
 
@@ -178,15 +196,15 @@ struct RuleContext {
             return (area >= minimum ? .met : .notMet, "服务站面积\(Self.number(area))平方米，要求不低于\(Self.number(minimum))平方米")
 
         case let .fundsBudgeted(kinds, minimum):
-            let count = facts.funds.filter { kinds.contains($0.kind) }.count
-            return (count >= minimum ? .met : .notMet, "本年度\(FundKind.labels(kinds))预算\(count)笔，要求不少于\(minimum)笔")
+            let count = facts.funds.count(where: { kinds.contains($0.kind) })
+            return (count >= minimum ? .met : .notMet, "本年度\(subject)预算\(count)笔，要求不少于\(minimum)笔")
 
         case let .fundsDisbursed(kinds, graceDays):
-            return fundsDisbursed(kinds: kinds, graceDays: graceDays)
+            return fundsDisbursed(kinds: kinds, graceDays: graceDays, label: subject)
 
         case let .facilitiesCondition(types, maximumAge):
             let relevant = facts.facilities.filter { types.contains($0.type) }
-            if relevant.isEmpty { return (.notMet, "未登记\(FacilityType.labels(types))") }
+            if relevant.isEmpty { return (.notMet, "未登记\(subject)") }
             let earliest = asOf.adding(days: -maximumAge)
             var problems: [String] = []
             for f in relevant {
@@ -219,13 +237,13 @@ struct RuleContext {
                 if entries.contains(where: { $0.status == .completed || $0.status == .notApplicable }) { continue }
                 missing.append(entries.first.map { "\(kind.label)（\($0.status.label)）" } ?? "\(kind.label)（未实施）")
             }
-            return missing.isEmpty ? (.met, "\(InfrastructureKind.labels(kinds))均已完成或本村无此项") : (.notMet, "未完成：" + missing.joined(separator: "、"))
+            return missing.isEmpty ? (.met, met) : (.notMet, "未完成：" + missing.joined(separator: "、"))
 
         case let .infrastructureUpkeep(kinds):
             let missing = kinds.filter { kind in
                 !facts.infrastructure.contains { $0.kind == kind && ($0.upkeepArranged || $0.status == .notApplicable) }
             }
-            return missing.isEmpty ? (.met, "\(InfrastructureKind.labels(kinds))均已落实长效管护") : (.notMet, "未落实长效管护：\(InfrastructureKind.labels(missing))")
+            return missing.isEmpty ? (.met, met) : (.notMet, "未落实长效管护：\(InfrastructureKind.labels(missing))")
 
         case let .complaintsResolved(maximumDays):
             let due = facts.complaints.filter { counted($0.receivedOn) && $0.receivedOn.adding(days: maximumDays) <= asOf }
@@ -238,7 +256,7 @@ struct RuleContext {
             return late.isEmpty ? (.met, summary) : (.notMet, summary + "，未及时办结\(late.count)件")
 
         case let .postsMapped(minimumStanding):
-            let standing = facts.posts.filter { $0.kind == .standing }.count
+            let standing = facts.posts.count(where: { $0.kind == .standing })
             let unmapped = facts.posts.filter { ($0.townshipDepartment ?? "").isEmpty }
             var problems: [String] = []
             if standing < minimumStanding { problems.append("常设岗位\(standing)个，要求不少于\(minimumStanding)个") }
@@ -273,15 +291,15 @@ struct RuleContext {
 
         case let .onTimeCompletion(minimumRate):
             let r = facts.serviceRequests
-            if r.dueByAsOf == 0 { return (.notApplicable, "截至\(asOf)尚无到期的服务事项") }
+            if r.dueByAsOf == 0 { return (.notApplicable, "截至\(asOfText)尚无到期的服务事项") }
             let met = Double(r.completedOnTime) >= minimumRate * Double(r.dueByAsOf) - 1e-9
             return (met ? .met : .notMet, "到期服务事项\(r.dueByAsOf)件，按时办结\(r.completedOnTime)件，按时办结率"
                     + "\(Self.percent(Double(r.completedOnTime) / Double(r.dueByAsOf)))，要求不低于\(Self.percent(minimumRate))")
 
         case let .serviceFields(fields):
-            let present = Set(facts.services.map(\.field))
+            let present = WordSet(facts.services.lazy.map(\.field))
             let missing = fields.filter { !present.contains($0) }
-            return missing.isEmpty ? (.met, "服务事项目录涵盖\(ServiceField.labels(fields))") : (.notMet, "服务事项目录缺少：\(ServiceField.labels(missing))")
+            return missing.isEmpty ? (.met, met) : (.notMet, "服务事项目录缺少：\(ServiceField.labels(missing))")
 
         case .publicGuides:
             if facts.services.isEmpty { return (.notMet, "未建立服务事项目录") }
@@ -294,17 +312,17 @@ struct RuleContext {
             return (count >= minimum ? .met : .notMet, "社区志愿者队伍\(count)支，要求不少于\(minimum)支")
 
         case let .volunteersRegistered96156(share):
-            return volunteerShare(facts.volunteers.filter(\.registered96156).count, share: share, what: "在96156注册")
+            return volunteerShare(facts.volunteers.count(where: \.registered96156), share: share, what: "在96156注册")
 
         case let .volunteersTrained(share):
-            return volunteerShare(facts.volunteers.filter(\.trained).count, share: share, what: "接受培训")
+            return volunteerShare(facts.volunteers.count(where: \.trained), share: share, what: "接受培训")
 
         case let .fiveEldersVolunteers(minimum):
-            let count = facts.volunteers.filter(\.fiveElders).count
+            let count = facts.volunteers.count(where: \.fiveElders)
             return (count >= minimum ? .met : .notMet, "“五老”志愿者\(count)人，要求不少于\(minimum)人")
 
         case let .volunteerActivityCategories(categories, minimumCovered):
-            var covered = Set<VolunteerCategory>()
+            var covered = WordSet<VolunteerCategory>()
             for a in facts.volunteerActivities where counted(a.date) { covered.formUnion(a.categories) }
             let hit = categories.filter { covered.contains($0) }
             let missing = categories.filter { !covered.contains($0) }
@@ -313,10 +331,10 @@ struct RuleContext {
             return yearlyDeferral(false, summary + "；尚未开展：\(VolunteerCategory.labels(missing))")
 
         case let .volunteerTargetGroups(groups):
-            var served = Set<TargetGroup>()
+            var served = WordSet<TargetGroup>()
             for a in facts.volunteerActivities where counted(a.date) { served.formUnion(a.targetGroups) }
             let missing = groups.filter { !served.contains($0) }
-            if missing.isEmpty { return (.met, "本年度服务对象涵盖\(TargetGroup.labels(groups))") }
+            if missing.isEmpty { return (.met, met) }
             return yearlyDeferral(false, "本年度尚未面向\(TargetGroup.labels(missing))开展服务")
 
         case .hotline:
@@ -333,15 +351,15 @@ struct RuleContext {
             return (count >= minimum ? .met : .notMet, "群众性文艺团队\(count)支，要求不少于\(minimum)支")
 
         case let .workersInRole(role, minimum):
-            let count = inPost(role).count
-            return (count >= minimum ? .met : .notMet, "截至\(cutoff)在岗\(role.label)\(count)名，要求不少于\(minimum)名")
+            let count = facts.workers.count(where: { isInPost($0, role) })
+            return (count >= minimum ? .met : .notMet, "截至\(cutoffText)在岗\(role.label)\(count)名，要求不少于\(minimum)名")
 
         case let .stationStaffing(perStaff, minimum):
             let households = facts.village.households
             let required = max(minimum, (households + perStaff - 1) / perStaff)
-            let count = inPost(.stationStaff).count
+            let count = facts.workers.count(where: { isInPost($0, .stationStaff) })
             let basis = "实有\(households)户，按每\(perStaff)户1名、不少于\(minimum)名计应配备\(required)名"
-            return (count >= required ? .met : .notMet, "截至\(cutoff)服务站专职工作人员\(count)名；\(basis)")
+            return (count >= required ? .met : .notMet, "截至\(cutoffText)服务站专职工作人员\(count)名；\(basis)")
 
         case let .collegeGraduateOfficials(minimum):
             return collegeGraduates(minimum: minimum)
@@ -354,9 +372,9 @@ struct RuleContext {
             return outside.isEmpty ? (.met, summary) : (.notMet, summary + "；未纳入：" + outside.map(\.name).joined(separator: "、"))
 
         case let .workerEvaluations(maximumAge):
-            if communityWorkers.isEmpty { return (.notMet, "截至\(cutoff)未登记在岗社区工作者") }
+            if communityWorkers.isEmpty { return (.notMet, "截至\(cutoffText)未登记在岗社区工作者") }
             let earliest = asOf.adding(days: -maximumAge)
-            let due = communityWorkers.filter { w in (w.roles.map(\.from).min() ?? cutoff) <= earliest }
+            let due = communityWorkers.filter { w in (w.roles.lazy.map(\.from).min() ?? cutoff) <= earliest }
             if due.isEmpty { return (.notApplicable, "在岗社区工作者任职均不满\(maximumAge)天") }
             let missing = due.filter { w in
                 guard let last = w.lastEvaluatedOn else { return true }
@@ -366,20 +384,20 @@ struct RuleContext {
             return missing.isEmpty ? (.met, summary) : (.notMet, summary + "；未评议：" + missing.map(\.name).joined(separator: "、"))
 
         case .workerPay:
-            if communityWorkers.isEmpty { return (.notMet, "截至\(cutoff)未登记在岗社区工作者") }
+            if communityWorkers.isEmpty { return (.notMet, "截至\(cutoffText)未登记在岗社区工作者") }
             let missing = communityWorkers.filter { !$0.payInPlace }
             let summary = "在岗社区工作者\(communityWorkers.count)名"
             return missing.isEmpty ? (.met, summary + "，工资补贴和福利待遇均已落实") : (.notMet, summary + "；未落实：" + missing.map(\.name).joined(separator: "、"))
 
         case .everyoneTrained:
-            if communityWorkers.isEmpty { return (.notMet, "截至\(cutoff)未登记在岗社区工作者") }
+            if communityWorkers.isEmpty { return (.notMet, "截至\(cutoffText)未登记在岗社区工作者") }
             let untrained = communityWorkers.filter { $0.trainingHours <= 0 }
             let summary = "在岗社区工作者\(communityWorkers.count)名，本年度参加培训\(communityWorkers.count - untrained.count)名"
             if untrained.isEmpty { return (.met, summary) }
             return yearlyDeferral(false, summary + "；未参加培训：" + untrained.map(\.name).joined(separator: "、"))
 
         case let .averageTrainingHours(minimumHours):
-            if communityWorkers.isEmpty { return (.notMet, "截至\(cutoff)未登记在岗社区工作者") }
+            if communityWorkers.isEmpty { return (.notMet, "截至\(cutoffText)未登记在岗社区工作者") }
             // Hundredths of an hour, so the average is compared exactly.
             let total = communityWorkers.reduce(0) { $0 + Int(($1.trainingHours * 100).rounded()) }
             let required = Int((minimumHours * 100).rounded()) * communityWorkers.count
@@ -389,7 +407,7 @@ struct RuleContext {
 
         case let .socialWorkers(minimum):
             let qualified = communityWorkers.filter { $0.qualification != .none }
-            let certified = qualified.filter { $0.qualification == .certified }.count
+            let certified = qualified.count(where: { $0.qualification == .certified })
             let summary = "持证社工\(certified)名、社会工作专业毕业生\(qualified.count - certified)名，合计\(qualified.count)名，要求不少于\(minimum)名"
             return (qualified.count >= minimum ? .met : .notMet, summary)
 
@@ -400,10 +418,10 @@ struct RuleContext {
 
     // MARK: - Shared pieces
 
-    static let maintainedTypes: Set<FacilityType> = [
+    static let maintainedTypes = WordSet<FacilityType>([
         .partyActivityVenue, .culturalRoom, .library, .clinic, .deliberationVenue, .fitnessFacility,
         .legalServiceRoom, .policeStation, .receptionRoom, .bulletinBoard, .other,
-    ]
+    ])
 
     /// Social organizations existing at the cut-off: registered (if dated) by then and not dissolved.
     private func activeOrganizations() -> [VillageFacts.SocialOrganization] {
@@ -412,59 +430,93 @@ struct RuleContext {
         }
     }
 
-    struct PeriodFailure { var name: String; var count: Int }
-    struct PeriodOutcome {
-        var endedCount = 0
-        var failures: [PeriodFailure] = []
-        var endedCounts: [Int] = []
-        /// Records so far in the period still running at the as-of date, if any.
-        var running: (name: String, count: Int)?
-    }
+    /// Records per period of the year, counted in one pass without allocating.
+    struct PeriodCounts {
+        let period: Period
+        var counts = (0, 0, 0, 0)
 
-    /// Counts dates per period of the year. A period counts once its last day is on or
-    /// before the as-of date; the running period is reported but cannot fail.
-    func periodOutcome(_ dates: [LocalDate], period: Period, minimum: Int) -> PeriodOutcome {
-        var outcome = PeriodOutcome()
-        for span in period.spans(of: facts.year) {
-            if span.start > asOf { break }
-            var count = 0
-            for date in dates where span.contains(date) && date <= asOf { count += 1 }
-            if span.end <= asOf {
-                outcome.endedCount += 1
-                outcome.endedCounts.append(count)
-                if count < minimum { outcome.failures.append(PeriodFailure(name: span.name, count: count)) }
-            } else {
-                outcome.running = (span.name, count)
+        init(period: Period) { self.period = period }
+
+        mutating func add(_ date: LocalDate, year: Int) {
+            guard date.year == year else { return }
+            switch period {
+            case .quarter:
+                switch date.quarter {
+                case 1: counts.0 += 1
+                case 2: counts.1 += 1
+                case 3: counts.2 += 1
+                default: counts.3 += 1
+                }
+            case .halfYear: if date.month <= 6 { counts.0 += 1 } else { counts.1 += 1 }
+            case .year: counts.0 += 1
             }
         }
-        return outcome
-    }
 
-    private func periodic(_ dates: [LocalDate], period: Period, minimum: Int, verb: String, what: String, unit: String) -> (Status, String) {
-        let outcome = periodOutcome(dates, period: period, minimum: minimum)
-        let requirement = "要求\(period.label)不少于\(minimum)\(unit)"
-        if !outcome.failures.isEmpty {
-            let text = outcome.failures.map { "\($0.name)\(verb)\(what)\($0.count)\(unit)" }.joined(separator: "；")
-            return (.notMet, "\(text)，\(requirement)")
-        }
-        let running = outcome.running.map { "；\($0.name)（未结束）已\(verb)\($0.count)\(unit)" } ?? ""
-        if outcome.endedCount == 0 {
-            if let current = outcome.running, current.count >= minimum {
-                return (.met, "\(current.name)已\(verb)\(what)\(current.count)\(unit)，\(requirement)")
+        subscript(index: Int) -> Int {
+            switch index {
+            case 0: return counts.0
+            case 1: return counts.1
+            case 2: return counts.2
+            default: return counts.3
             }
-            return (.notApplicable, "截至\(asOf)本年度尚无已结束的\(period.noun)，暂不评定\(running)")
         }
-        let counts = outcome.endedCounts.map(String.init).joined(separator: "、")
-        let periods = period == .year ? "全年" : "已结束的\(outcome.endedCount)个\(period.noun)"
-        return (.met, "\(periods)\(verb)\(what)分别为\(counts)\(unit)，\(requirement)\(running)")
     }
 
-    private func fundsDisbursed(kinds: [FundKind], graceDays: Int) -> (Status, String) {
-        let label = FundKind.labels(kinds)
+    /// A period counts once its last day is on or before the as-of date; the running
+    /// period is reported but cannot fail; before any period ends the check is met only
+    /// if the running period already has enough, otherwise not yet due.
+    private func periodic(_ counts: PeriodCounts, minimum: Int, verb: String, what: String) -> (Status, String) {
+        // Built by appending into one reserved buffer: ten checks of every village run this.
+        let period = counts.period
+        var out = ""
+        out.reserveCapacity(192)
+        var failed = false, endedList = ""
+        let ended = period == .quarter ? endedQuarters : period == .halfYear ? endedHalves : endedYears
+        for index in 0..<ended {
+            let count = counts[index]
+            endedList += index == 0 ? String(count) : "、" + String(count)
+            if count < minimum {
+                if failed { out += "；" }
+                out += period.name(index); out += verb; out += what; out += String(count); out += "次"
+                failed = true
+            }
+        }
+        // The period running at the as-of date, if the year has begun and not ended.
+        let running: (name: String, count: Int)? = ended < period.count && asOf >= yearStart ? (period.name(ended), counts[ended]) : nil
+        func requirement(_ out: inout String) {
+            out += "要求"; out += period.label; out += "不少于"; out += String(minimum); out += "次"
+        }
+        func runningText(_ out: inout String) {
+            guard let running else { return }
+            out += "；"; out += running.name; out += "（未结束）已"; out += verb; out += String(running.count); out += "次"
+        }
+        if failed {
+            out += "，"
+            requirement(&out)
+            return (.notMet, out)
+        }
+        if ended == 0 {
+            if let current = running, current.count >= minimum {
+                out += current.name; out += "已"; out += verb; out += what; out += String(current.count); out += "次，"
+                requirement(&out)
+                return (.met, out)
+            }
+            out += "截至"; out += asOfText; out += "本年度尚无已结束的"; out += period.noun; out += "，暂不评定"
+            runningText(&out)
+            return (.notApplicable, out)
+        }
+        if period == .year { out += "全年" } else { out += "已结束的"; out += String(ended); out += "个"; out += period.noun }
+        out += verb; out += what; out += "分别为"; out += endedList; out += "次，"
+        requirement(&out)
+        runningText(&out)
+        return (.met, out)
+    }
+
+    private func fundsDisbursed(kinds: [FundKind], graceDays: Int, label: String) -> (Status, String) {
         let lines = facts.funds.filter { kinds.contains($0.kind) }
         let due = lines.filter { $0.plannedOn.adding(days: graceDays) <= asOf }
         if due.isEmpty {
-            return (.notApplicable, lines.isEmpty ? "本年度未列入\(label)" : "截至\(asOf)尚无到期应拨付的\(label)（计划日期后\(graceDays)天内拨付）")
+            return (.notApplicable, lines.isEmpty ? "本年度未列入\(label)" : "截至\(asOfText)尚无到期应拨付的\(label)（计划日期后\(graceDays)天内拨付）")
         }
         var problems: [String] = []
         for line in due {
@@ -473,7 +525,7 @@ struct RuleContext {
             if byDeadline >= line.planned.fen { continue }
             let soFar = line.disbursements.filter { $0.date <= asOf }.reduce(0) { $0 + $1.amount.fen }
             let state = soFar >= line.planned.fen ? "拨付不及时" : "拨付不足额"
-            problems.append("计划\(line.plannedOn)拨付\(line.planned)元，\(deadline)前拨付\(Money(fen: byDeadline))元，截至\(asOf)共拨付\(Money(fen: soFar))元（\(state)）")
+            problems.append("计划\(line.plannedOn)拨付\(line.planned)元，\(deadline)前拨付\(Money(fen: byDeadline))元，截至\(asOfText)共拨付\(Money(fen: soFar))元（\(state)）")
         }
         let summary = "到期应拨付的\(label)\(due.count)笔，及时足额\(due.count - problems.count)笔"
         return problems.isEmpty ? (.met, summary) : (.notMet, summary + "；" + problems.joined(separator: "；"))
@@ -488,8 +540,8 @@ struct RuleContext {
 
     /// The fewest officials in post on any day from 1 January to the cut-off.
     private func collegeGraduates(minimum: Int) -> (Status, String) {
-        var changes: [Int: Int] = [:]
-        for worker in facts.workers {
+        var changes: [(day: Int, delta: Int)] = []
+        for worker in facts.workers where worker.roles.contains(where: { $0.role == .collegeGraduateOfficial }) {
             // Merge each person's own periods so overlapping records count them once.
             let spans = worker.roles.filter { $0.role == .collegeGraduateOfficial }
                 .map { (max($0.from.dayNumber, yearStart.dayNumber), min(($0.to ?? cutoff).dayNumber, cutoff.dayNumber)) }
@@ -500,25 +552,28 @@ struct RuleContext {
                 if let last = merged.last, span.0 <= last.1 + 1 { merged[merged.count - 1].1 = max(last.1, span.1) } else { merged.append(span) }
             }
             for (from, to) in merged {
-                changes[from, default: 0] += 1
-                changes[to + 1, default: 0] -= 1
+                changes.append((from, 1))
+                changes.append((to + 1, -1))
             }
         }
+        changes.sort { $0.day < $1.day }
+        // Walk the days from 1 January to the cut-off, tracking the fewest in post.
         var current = 0
         var fewest = Int.max
         var fewestDay = yearStart.dayNumber
         var day = yearStart.dayNumber
-        for key in changes.keys.sorted() where key <= cutoff.dayNumber {
+        var index = 0
+        while index < changes.count, changes[index].day <= cutoff.dayNumber {
+            let key = changes[index].day
             if key > day, current < fewest { fewest = current; fewestDay = day }
-            current += changes[key] ?? 0
+            while index < changes.count, changes[index].day == key { current += changes[index].delta; index += 1 }
             day = max(day, key)
         }
         if day <= cutoff.dayNumber, current < fewest { fewest = current; fewestDay = day }
-        if fewest == Int.max { fewest = current }
-        let atCutoff = inPost(.collegeGraduateOfficial).count
-        let range = "\(yearStart)至\(cutoff)"
+        let atCutoff = facts.workers.count(where: { isInPost($0, .collegeGraduateOfficial) })
+        let range = "\(yearStartText)至\(cutoffText)"
         if fewest >= minimum { return (.met, "\(range)期间大学生村官始终不少于\(fewest)名，要求常年不少于\(minimum)名") }
-        return (.notMet, "\(range)期间大学生村官最少时为\(fewest)名（自\(LocalDate(dayNumber: fewestDay))起），截至\(cutoff)在岗\(atCutoff)名，要求常年不少于\(minimum)名")
+        return (.notMet, "\(range)期间大学生村官最少时为\(fewest)名（自\(LocalDate(dayNumber: fewestDay))起），截至\(cutoffText)在岗\(atCutoff)名，要求常年不少于\(minimum)名")
     }
 
     /// Total minutes of the weekly schedule, overlapping intervals on a day counted once.

@@ -336,3 +336,25 @@ public enum OtherLevelStatus: String, Vocabulary {
         }
     }
 }
+
+extension Vocabulary {
+    /// The case's position in declaration order (0, 1, …). A Swift enum without
+    /// payloads is stored as exactly this index (one byte for fewer than 256 cases);
+    /// a test checks it against `allCases` for every vocabulary.
+    @inlinable public var ordinal: Int {
+        withUnsafeBytes(of: self) { Int($0.load(as: UInt8.self)) }
+    }
+}
+
+/// A set of words of one vocabulary as a bit mask: no hashing, no allocation.
+public struct WordSet<Word: Vocabulary>: Sendable, Equatable {
+    public private(set) var bits: UInt64 = 0
+
+    public init() {}
+    public init(_ words: some Sequence<Word>) { for w in words { insert(w) } }
+
+    @inlinable public func contains(_ word: Word) -> Bool { bits & (1 << UInt64(word.ordinal)) != 0 }
+    public mutating func insert(_ word: Word) { bits |= 1 << UInt64(word.ordinal) }
+    public mutating func formUnion(_ words: some Sequence<Word>) { for w in words { insert(w) } }
+    public var count: Int { bits.nonzeroBitCount }
+}

@@ -205,3 +205,38 @@ struct JSONAndDateTests {
         #expect(ClockTime("08:30")?.description == "08:30")
     }
 }
+
+@Suite("Periods and vocabularies")
+struct PeriodTests {
+    @Test("ended periods agree with the periods' own last days, for every day around two years")
+    func endedCount() {
+        for year in [2024, 2026] {
+            var date = LocalDate.firstDay(of: year).adding(days: -3)
+            while date <= LocalDate.lastDay(of: year).adding(days: 3) {
+                for period in Period.allCases {
+                    let expected = period.spans(of: year).count { $0.end <= date }
+                    #expect(period.endedCount(in: year, by: date) == expected, "\(period) \(date)")
+                }
+                date = date.adding(days: 1)
+            }
+        }
+    }
+
+    @Test("every vocabulary's ordinal is its position in allCases (WordSet relies on it)")
+    func ordinals() {
+        func check<V: Vocabulary>(_: V.Type) {
+            for (index, word) in V.allCases.enumerated() { #expect(word.ordinal == index, "\(V.self).\(word)") }
+            #expect(V.allCases.count <= 64)
+        }
+        check(OrganizationKind.self); check(MeetingKind.self); check(DisclosureCategory.self); check(SocialOrganizationType.self)
+        check(RegistrationStatus.self); check(AgreementKind.self); check(ContributionKind.self); check(FacilityType.self)
+        check(FacilityCondition.self); check(Utility.self); check(InfrastructureKind.self); check(WorksStatus.self)
+        check(FundKind.self); check(ActivityKind.self); check(VolunteerCategory.self); check(TargetGroup.self)
+        check(WorkerRole.self); check(SocialWorkQualification.self); check(ServiceField.self); check(ServiceChannel.self)
+        check(PostKind.self); check(ReviewDecision.self); check(OtherLevelStatus.self); check(Period.self)
+        var set = WordSet<FacilityType>([.library, .clinic, .library])
+        #expect(set.count == 2 && set.contains(.clinic) && !set.contains(.fax))
+        set.insert(.other)
+        #expect(set.contains(.other))
+    }
+}

@@ -31,8 +31,10 @@ public final class Check: Sendable {
     public let title: String
     /// What evidence a reviewer expects (evidenced checks).
     public let evidence: String?
-    /// The rule that computes it (measured checks), with its settings applied.
+    /// The rule that computes it (measured checks), with its settings applied, and
+    /// the rule's name in the catalogue (docs/standard.md describes each).
     public let rule: Rule?
+    public let ruleName: String?
     /// The rule's parameters as configured, for display (`cunwu standard`).
     public let parameters: [(key: String, node: JSONNode)]
 
@@ -44,7 +46,8 @@ public final class Check: Sendable {
     let metText: String
 
     init(id: String, item: Int, kind: CheckKind, level: Level, title: String, evidence: String?, rule: Rule?,
-         parameters: [(key: String, node: JSONNode)]) {
+         ruleName: String?, parameters: [(key: String, node: JSONNode)]) {
+        self.ruleName = ruleName
         self.id = id
         self.item = item
         self.kind = kind
@@ -158,9 +161,11 @@ public struct Catalogue: Sendable {
                               let level = checkNode["level"]?.string.flatMap(Level.init(rawValue:)),
                               let checkTitle = checkNode["title"]?.string else { throw .malformed("第\(iNumber)条的检查项格式错误") }
                         var rule: Rule?
+                        var ruleName: String?
                         var parameters: [(key: String, node: JSONNode)] = []
                         if kind == .measured {
                             guard let name = checkNode["rule"]?.string else { throw .malformed("检查项\(id)缺少rule") }
+                            ruleName = name
                             parameters = checkNode["params"]?.members ?? []
                             if let override = overrides[id] {
                                 unused.remove(id)
@@ -178,7 +183,7 @@ public struct Catalogue: Sendable {
                             throw .badSettings(path: id, message: "佐证类检查项没有可设置的参数")
                         }
                         checks.append(Check(id: id, item: iNumber, kind: kind, level: level, title: checkTitle,
-                                            evidence: checkNode["evidence"]?.string, rule: rule, parameters: parameters))
+                                            evidence: checkNode["evidence"]?.string, rule: rule, ruleName: ruleName, parameters: parameters))
                     }
                     guard !checks.isEmpty else { throw .malformed("第\(iNumber)条没有检查项") }
                     items.append(Item(number: iNumber, text: text, checks: checks))

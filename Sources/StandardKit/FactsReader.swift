@@ -12,7 +12,7 @@ public enum FactsReader {
         }
         let year = root["year"]?.number.flatMap { Int($0) }
         let (filled, shapeProblems) = FactsSchema.validate(root, year: year)
-        if !shapeProblems.isEmpty { throw FactsError(problems: shapeProblems) }
+        if !shapeProblems.isEmpty { throw FactsError(problems: inFileOrder(shapeProblems)) }
 
         let facts: VillageFacts
         do {
@@ -95,8 +95,16 @@ public enum FactsReader {
             if check.level == .village { problem(path, "检查项\(check.id)由本村评定，不属于乡镇或区县层级") }
             if !assessed.insert(result.check).inserted { problem(path, "检查项\(result.check)的评定结果重复") }
         }
-        if !problems.isEmpty { throw FactsError(problems: problems) }
+        if !problems.isEmpty { throw FactsError(problems: inFileOrder(problems)) }
         return facts
+    }
+
+    /// Problems sorted by where they are in the file (stable for the same place).
+    static func inFileOrder(_ problems: [FactsProblem]) -> [FactsProblem] {
+        problems.enumerated().sorted { a, b in
+            let pa = a.element.position ?? JSONPosition(line: 0, column: 0), pb = b.element.position ?? JSONPosition(line: 0, column: 0)
+            return (pa.line, pa.column, a.offset) < (pb.line, pb.column, b.offset)
+        }.map(\.element)
     }
 }
 

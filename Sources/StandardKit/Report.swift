@@ -72,6 +72,31 @@ public enum Report {
         return out + "]}"
     }
 
+    /// The table of docs/standard.md: every item with its checks, kind, level and settings.
+    public static func catalogueMarkdown(_ catalogue: Catalogue) -> String {
+        func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
+        var out = "| 条 | 检查项 | 类型 | 层级 | 内容 | 规则与参数（可设置） / 佐证材料 |\n|---|---|---|---|---|---|\n"
+        for area in catalogue.areas {
+            out += "| **\(area.numeral)** | | | | **\(cell(area.name))** | |\n"
+            for goal in area.goals {
+                out += "| | | | | **\(goal.numeral)\(cell(goal.title))** | |\n"
+                for item in goal.items {
+                    for (i, check) in item.checks.enumerated() {
+                        let detail: String
+                        if check.kind == .measured {
+                            let parameters = check.parameters.map { "`\($0.key)=\($0.node.value.serialized)`" }.joined(separator: " ")
+                            detail = "`\(check.ruleName ?? "")` \(parameters)"
+                        } else {
+                            detail = cell(check.evidence ?? "")
+                        }
+                        out += "| \(i == 0 ? String(item.number) : "") | \(check.id) | \(check.kind.label) | \(check.level.label) | \(cell(check.title)) | \(detail) |\n"
+                    }
+                }
+            }
+        }
+        return out
+    }
+
     // MARK: Evaluation
 
     public static func evaluationText(_ evaluation: Evaluation, catalogue: Catalogue) -> String {

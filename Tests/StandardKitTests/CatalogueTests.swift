@@ -133,3 +133,16 @@ struct CatalogueTests {
         #expect(Report.catalogueText(catalogue, item: 18).contains("面积不低于50平方米"))
     }
 }
+
+@Suite("Documentation stays true")
+struct DocumentationTests {
+    @Test("docs/standard.md carries the generated table of every check")
+    func standardTable() throws {
+        let doc = try String(contentsOf: Fixture.root.appendingPathComponent("docs/standard.md"), encoding: .utf8)
+        let begin = try #require(doc.range(of: "<!-- BEGIN GENERATED TABLE: cunwu standard --format markdown -->\n"))
+        let end = try #require(doc.range(of: "<!-- END GENERATED TABLE -->"))
+        let table = String(doc[begin.upperBound..<end.lowerBound])
+        #expect(table == Report.catalogueMarkdown(Fixture.catalogue), "regenerate the table with: swift run cunwu standard --format markdown")
+        for check in Fixture.catalogue.checks { #expect(table.contains("| \(check.id) |")) }
+    }
+}

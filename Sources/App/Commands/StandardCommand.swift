@@ -7,7 +7,7 @@ struct StandardCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "item", help: "Only this item (1–62).")
         var item: Int?
-        @Option(name: "format", help: "text (default) or json.")
+        @Option(name: "format", help: "text (default), json or markdown (the table of docs/standard.md).")
         var format: String?
         @Option(name: "settings", help: "A settings file whose check parameters to show applied.")
         var settings: String?
@@ -31,6 +31,7 @@ struct StandardCommand: AsyncCommand {
         switch format {
         case .text: context.console.output(Report.catalogueText(catalogue, item: signature.item).consoleText(), newLine: false)
         case .json: context.console.output(Report.catalogueJSON(catalogue, item: signature.item).consoleText(), newLine: true)
+        case .markdown: context.console.output(Report.catalogueMarkdown(catalogue).consoleText(), newLine: false)
         }
     }
 }
@@ -72,16 +73,17 @@ struct EvaluateCommand: AsyncCommand {
         switch format {
         case .text: context.console.output(Report.evaluationText(evaluation, catalogue: catalogue).consoleText(), newLine: false)
         case .json: context.console.output(Report.evaluationJSON(evaluation).consoleText(), newLine: true)
+        case .markdown: throw CommandFailure.usage("evaluate 的 --format 应为text或json")
         }
     }
 }
 
 enum OutputFormat: String {
-    case text, json
+    case text, json, markdown
 
     static func parse(_ text: String?) throws(CommandFailure) -> OutputFormat {
         guard let text else { return .text }
-        guard let format = OutputFormat(rawValue: text) else { throw .usage("--format 应为text或json，实际为“\(text)”") }
+        guard let format = OutputFormat(rawValue: text) else { throw .usage("--format 应为text、json或markdown，实际为“\(text)”") }
         return format
     }
 }

@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+
+/// Runs the built `cunwu` executable as a user would and checks output and exit codes.
+enum CLI {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The `cunwu` binary beside this test bundle (swift build/test builds every product).
+    static var binary: URL? {
+        let here = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var folder = here.deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = folder.appendingPathComponent("cunwu")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            folder = folder.deletingLastPathComponent()
+        }
+        let fallback = root.appendingPathComponent(".build/debug/cunwu")
+        return FileManager.default.isExecutableFile(atPath: fallback.path) ? fallback : nil
+    }
+
+    struct Result { var status: Int32; var output: String; var errors: String }
+
+    static func run(_ arguments: [String]) throws -> Result {
+        let binary = try #require(Self.binary, "build the cunwu executable first (swift build)")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = root
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
+                      errors: String(decoding: errors, as: UTF8.self))
+    }
+
+    static func temporaryFile(_ text: String) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("cunwu-\(UUID().uuidString).json")
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+}
+
+@Suite("Command line: cunwu standard and cunwu evaluate", .serialized)
+struct CommandLineTests {
+    @Test("standard prints all 62 items; --item 18 only that one; json parses")
+    func standard() throws {
+        let all = try CLI.run(["standard"])
+        #expect(all.status == 0)
+        #expect(all.output.contains("62条指导标准"))
+        #expect(all.output.contains("62. 大力宣传农村社区建设"))
+        let one = try CLI.run(["standard", "--item", "18"])
+        #expect(one.output.contains("[18.1] 数据测算·村（社区）  社区服务站面积不低于50平方米"))
+        #expect(!one.output.contains("[17.1]"))
+        let json = try CLI.run(["standard", "--format", "json"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
+        #expect((object?["areas"] as? [Any])?.count == 7)
+    }
+
+    @Test("the documented example outputs are what evaluate prints today")
+    func examplesAreCurrent() throws {
+        for name in ["village-meets-all", "village-misses-several"] {
+            let result = try CLI.run(["evaluate", "docs/examples/\(name).json"])
+            #expect(result.status == 0)
+            let expected = try String(contentsOf: CLI.root.appendingPathComponent("docs/examples/\(name).txt"), encoding: .utf8)
+            #expect(result.output == expected, "regenerate docs/examples/\(name).txt")
+        }
+    }
+
+    @Test("--as-of moves the evaluation date; --format json gives the same statuses")
+    func asOfAndJSON() throws {
+        let text = try CLI.run(["evaluate", "docs/examples/village-misses-several.json", "--as-of", "2026-09-29"])
+        #expect(text.status == 0)
+        #expect(text.output.contains("评估截止日 2026-09-29"))
+        // The third quarter has not ended, so item 7 is met.
+        #expect(text.output.contains("7.1 达标"))
+        let json = try CLI.run(["evaluate", "docs/examples/village-misses-several.json", "--format", "json"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
+        #expect(object?["passed"] as? Bool == false)
+        #expect((object?["items"] as? [Any])?.count == 62)
+    }
+
+    @Test("settings change a rule and the score", arguments: [
+        (#"{"checks": {"18.1": {"minimum": 40}}}"#, "18.1 达标"),
+        (#"{"checks": {"7.1": {"minimum": 2}}}"#, "第一季度召开村民代表会议1次"),
+    ])
+    func settings(settings: String, expected: String) throws {
+        let path = try CLI.temporaryFile(settings)
+        let result = try CLI.run(["evaluate", "docs/examples/village-misses-several.json", "--settings", path])
+        #expect(result.status == 0)
+        #expect(result.output.contains(expected))
+    }
+
+    @Test("bad input: exit 2, every problem named with its line, nothing on standard output", arguments: [
+        ("{not json", ["第1行第2列", "不是有效的JSON"]),
+        (#"{"factsVersion": 1, "year": 2026, "village": {"name": "甲", "households": "many"}}"#, ["village.households", "应为整数"]),
+        ("{\"factsVersion\": 1,\n \"year\": 2026,\n \"village\": {\"name\": \"甲\", \"households\": -1},\n \"meetings\": [{\"kind\": \"representativeMeeting\", \"date\": \"2027-01-05\"}],\n \"extra\": 1}",
+         ["发现3个问题", "第3行", "不能为负数（-1）", "第4行", "meetings[0].date", "不在评估年度2026年内", "第5行", "未知字段“extra”"]),
+    ])
+    func badInput(file: String, expected: [String]) throws {
+        let path = try CLI.temporaryFile(file)
+        let result = try CLI.run(["evaluate", path])
+        #expect(result.status == 2)
+        #expect(result.output.isEmpty, "nothing half-printed")
+        for fragment in expected { #expect(result.errors.contains(fragment), "missing “\(fragment)” in: \(result.errors)") }
+    }
+
+    @Test("bad usage: missing file, bad date, bad format, bad item, bad settings — exit 2")
+    func badUsage() throws {
+        #expect(try CLI.run(["evaluate", "/nonexistent/facts.json"]).status == 2)
+        let badDate = try CLI.run(["evaluate", "docs/examples/village-meets-all.json", "--as-of", "2026-13-01"])
+        #expect(badDate.status == 2)
+        #expect(badDate.errors.contains("--as-of"))
+        #expect(try CLI.run(["evaluate", "docs/examples/village-meets-all.json", "--as-of", "2025-06-01"]).status == 2)
+        #expect(try CLI.run(["evaluate", "docs/examples/village-meets-all.json", "--format", "xml"]).status == 2)
+        #expect(try CLI.run(["standard", "--item", "63"]).status == 2)
+        let settings = try CLI.temporaryFile(#"{"checks": {"18.1": {"minimun": 40}}}"#)
+        let bad = try CLI.run(["evaluate", "docs/examples/village-meets-all.json", "--settings", settings])
+        #expect(bad.status == 2)
+        #expect(bad.errors.contains("18.1.minimun"))
+        #expect(bad.output.isEmpty)
+    }
+
+    @Test("the facts JSON Schema printed by the command is the committed one")
+    func schema() throws {
+        let result = try CLI.run(["standard", "--facts-schema"])
+        let committed = try String(contentsOf: CLI.root.appendingPathComponent("docs/facts.schema.json"), encoding: .utf8)
+        #expect(result.output == committed)
+    }
+}

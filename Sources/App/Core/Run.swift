@@ -4,10 +4,20 @@ import Vapor
 
 /// Builds the application, runs the command line, and shuts down on every path.
 /// Bad input and usage errors print their message and exit with status 2.
+///
+/// `serve` (the default) migrates the database first; `serve --demo` also fills an
+/// empty database with a demo district and prints the demo accounts.
 public enum Run {
     public static func main() async -> Int32 {
+        var arguments = CommandLine.arguments
+        let command = arguments.count > 1 && !arguments[1].hasPrefix("-") ? arguments[1] : "serve"
+        var demo = false
+        if command == "serve", let index = arguments.firstIndex(of: "--demo") {
+            arguments.remove(at: index)
+            demo = true
+        }
         var env: Environment
-        do { env = try Environment.detect() } catch {
+        do { env = try Environment.detect(arguments: arguments) } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             return 2
         }
@@ -20,17 +30,29 @@ public enum Run {
         var status: Int32 = 0
         do {
             try await configure(app)
+            if command == "serve" {
+                try await prepareDatabase(app)
+                if demo {
+                    try await DemoData.seed(app)
+                } else {
+                    try await DemoData.hintIfEmpty(app)
+                }
+            }
             // As `app.execute()`, without its logging of errors we report ourselves.
             try await app.startup()
             try await app.running?.onStop.get()
         } catch let failure as CommandFailure {
             FileHandle.standardError.write(Data("\(failure.description)\n".utf8))
             status = failure.exitCode
+        } catch let error as ConfigError {
+            FileHandle.standardError.write(Data("\(error.description)\n".utf8))
+            status = 2
         } catch let error as CommandError {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             status = 2
         } catch {
             app.logger.report(error: error)
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
             status = 1
         }
         try? await app.asyncShutdown()

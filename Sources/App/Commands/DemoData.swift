@@ -1,0 +1,181 @@
+import Fluent
+import Vapor
+
+/// The demo district that `serve --demo` puts into an empty database: one district,
+/// two townships, twelve villages with varied profiles, and one account per role.
+enum DemoData {
+    static let adminUsername = "demo.admin"
+
+    struct Village {
+        var name: String, code: String, households: Int, population: Int, area: Double, stationArea: Double, hours: String, hotline: String
+    }
+
+    static let townships: [(name: String, code: String, villages: [Village])] = [
+        ("桥梓镇", "110116104000", [
+            Village(name: "前辛庄村", code: "110116104201", households: 640, population: 1_820, area: 3.2, stationArea: 86.5,
+                    hours: "周一至周五 08:30-12:00 13:00-17:30", hotline: "010-69672101"),
+            Village(name: "后辛庄村", code: "110116104202", households: 901, population: 2_610, area: 4.1, stationArea: 49.9,
+                    hours: "周一至周五 09:00-12:00 13:30-17:00", hotline: "010-69672102"),
+            Village(name: "北宅村", code: "110116104203", households: 312, population: 860, area: 2.4, stationArea: 60,
+                    hours: "周一至周五 08:30-12:00 13:30-17:30\n周六 09:00-11:00", hotline: "010-69672103"),
+            Village(name: "口头村", code: "110116104204", households: 186, population: 497, area: 5.6, stationArea: 52,
+                    hours: "周一至周五 08:30-12:00 13:00-17:30", hotline: ""),
+            Village(name: "茶坞铁路村", code: "110116104205", households: 455, population: 1_240, area: 1.8, stationArea: 120,
+                    hours: "周一至周五 08:00-12:00 13:00-17:00", hotline: "010-69672105"),
+            Village(name: "峪口村", code: "110116104206", households: 1_210, population: 3_380, area: 6.3, stationArea: 75,
+                    hours: "周一至周六 08:30-12:00 14:00-17:00", hotline: "010-69672106"),
+        ]),
+        ("怀北镇", "110116103000", [
+            Village(name: "河防口村", code: "110116103201", households: 520, population: 1_450, area: 7.2, stationArea: 58,
+                    hours: "周一至周五 08:30-12:00 13:00-17:30", hotline: "010-69641201"),
+            Village(name: "大水峪村", code: "110116103202", households: 268, population: 702, area: 9.5, stationArea: 45,
+                    hours: "周一至周五 08:30-12:00 13:30-16:30", hotline: "010-69641202"),
+            Village(name: "椴树岭村", code: "110116103203", households: 143, population: 350, area: 8.8, stationArea: 50,
+                    hours: "周一至周五 08:30-12:00 13:00-17:30", hotline: "010-69641203"),
+            Village(name: "神堂峪村", code: "110116103204", households: 97, population: 230, area: 11.4, stationArea: 38,
+                    hours: "周二至周六 09:00-12:00 13:30-16:30", hotline: ""),
+            Village(name: "新峰村", code: "110116103205", households: 388, population: 1_010, area: 3.9, stationArea: 66,
+                    hours: "周一至周五 08:30-12:00 13:00-17:30", hotline: "010-69641205"),
+            Village(name: "邓各庄村", code: "110116103206", households: 730, population: 2_050, area: 4.6, stationArea: 90,
+                    hours: "周一至周五 08:30-12:00 13:30-17:30\n周六 09:00-12:00", hotline: "010-69641206"),
+        ]),
+    ]
+
+    /// (username, display name, role, unit name or nil for everywhere)
+    static let accounts: [(String, String, Role, String?)] = [
+        (adminUsername, "赵建华", .admin, nil),
+        ("demo.district", "孙丽萍", .districtOfficial, "怀柔区"),
+        ("demo.township", "钱志刚", .townshipOfficial, "桥梓镇"),
+        ("demo.secretary", "王建国", .partySecretary, "前辛庄村"),
+        ("demo.committee", "李秀英", .committeeMember, "前辛庄村"),
+        ("demo.station", "陈晓东", .stationStaff, "前辛庄村"),
+        ("demo.supervisor", "周玉兰", .supervisor, "前辛庄村"),
+        ("demo.contact", "吴海燕", .organizationContact, "前辛庄村"),
+    ]
+
+    static func seed(_ app: Application) async throws {
+        let db = app.db
+        let hasUnits = try await OrgUnit.query(on: db).first() != nil
+        let demoAdmin = try await User.query(on: db).filter(\.$username == adminUsername).first()
+        if hasUnits && demoAdmin == nil {
+            throw CommandFailure.usage("数据库中已有正式数据，--demo 只能用于空数据库或演示数据库。请改用 CUNWU_DATABASE_PATH 指定新的文件。")
+        }
+        let unitsByName: [String: OrgUnit]
+        if !hasUnits {
+            unitsByName = try await db.transaction { db in
+                var unitsByName: [String: OrgUnit] = [:]
+                let district = OrgUnit(kind: .district, name: "怀柔区", code: "110116000000", parent: nil, openedOn: "2001-01-01")
+                try await district.create(on: db)
+                unitsByName[district.name] = district
+                for township in townships {
+                    let t = OrgUnit(kind: .township, name: township.name, code: township.code, parent: district)
+                    try await t.create(on: db)
+                    unitsByName[t.name] = t
+                    for v in township.villages {
+                        let village = OrgUnit(kind: .village, name: v.name, code: v.code, parent: t)
+                        try await village.create(on: db)
+                        unitsByName[village.name] = village
+                        let profile = VillageProfile(unitID: try village.requireID())
+                        profile.households = v.households
+                        profile.residentPopulation = v.population
+                        profile.registeredPopulation = Int(Double(v.population) * 0.86)
+                        profile.area = v.area
+                        profile.address = "北京市怀柔区\(township.name)\(v.name)村委会"
+                        profile.stationFloorArea = v.stationArea
+                        profile.openingHours = v.hours
+                        profile.hotline = v.hotline
+                        try await profile.create(on: db)
+                    }
+                }
+                return unitsByName
+            }
+        } else {
+            var byName: [String: OrgUnit] = [:]
+            for unit in try await OrgUnit.query(on: db).all() { byName[unit.name] = unit }
+            unitsByName = byName
+        }
+        let fixed = Environment.get("CUNWU_DEMO_PASSWORD").flatMap { $0.isEmpty ? nil : $0 }
+        var lines: [String] = []
+        for (username, name, role, unitName) in accounts {
+            let password = fixed ?? Token.make(bytes: 9)
+            let hash = try await app.password.async.hash(password).get()
+            try await db.transaction { db in
+                let user: User
+                if let existing = try await User.query(on: db).filter(\.$username == username).first() {
+                    existing.passwordHash = hash
+                    existing.failedLogins = 0
+                    existing.lockedUntil = nil
+                    existing.disabled = false
+                    try await existing.save(on: db)
+                    user = existing
+                } else {
+                    user = User(username: username, displayName: name, passwordHash: hash)
+                    try await user.create(on: db)
+                    try await RoleAssignment(userID: try user.requireID(), role: role, unit: unitName.flatMap { unitsByName[$0] }).create(on: db)
+                }
+                _ = user
+            }
+            lines.append("  \(username.padding(toLength: 17, withPad: " ", startingAt: 0))\(password.padding(toLength: 16, withPad: " ", startingAt: 0))\(AccountViews.roleLabel(role))\(unitName.map { "（\($0)）" } ?? "")")
+        }
+        print("""
+        演示数据已就绪：怀柔区 → 桥梓镇、怀北镇 → 12个村（社区）
+        演示账户（用户名 / 密码 / 角色）：
+        \(lines.joined(separator: "\n"))
+        """)
+    }
+
+    /// On an empty database without --demo, says how to make the first administrator.
+    static func hintIfEmpty(_ app: Application) async throws {
+        if try await User.query(on: app.db).first() == nil {
+            app.logger.notice("数据库中还没有用户。请先运行：swift run cunwu create-user --username admin --name 管理员（或用 serve --demo 查看演示数据）")
+        }
+    }
+}
+
+/// `cunwu create-user --username NAME --name 姓名 [--role admin] [--unit CODE]`: makes an
+/// account (the first administrator, typically). The password comes from the
+/// environment variable CUNWU_NEW_PASSWORD or is asked for without echo.
+struct CreateUserCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "username", help: "Login name: 3–32 letters, digits, . _ -")
+        var username: String?
+        @Option(name: "name", help: "Display name (姓名)")
+        var name: String?
+        @Option(name: "role", help: "One of: \(Role.allCases.map(\.rawValue).joined(separator: ", ")) (default admin)")
+        var role: String?
+        @Option(name: "unit", help: "The unit's 12-digit division code or id (not for admin)")
+        var unit: String?
+    }
+
+    var help: String { "Creates a user account (新建用户), e.g. the first administrator." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await prepareDatabase(app)
+        guard let username = signature.username, let name = signature.name else {
+            throw CommandFailure.usage("请用 --username 和 --name 指定用户名和姓名")
+        }
+        guard let role = Role(rawValue: signature.role ?? "admin") else {
+            throw CommandFailure.usage("--role 应为：\(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        var unitID: UUID?
+        if let key = signature.unit {
+            let unit: OrgUnit?
+            if let id = UUID(uuidString: key) {
+                unit = try await OrgUnit.find(id, on: app.db)
+            } else {
+                unit = try await OrgUnit.query(on: app.db).filter(\.$code == key).first()
+            }
+            guard let unit else { throw CommandFailure.usage("找不到单位“\(key)”") }
+            unitID = unit.id
+        }
+        let password = Environment.get("CUNWU_NEW_PASSWORD").flatMap { $0.isEmpty ? nil : $0 } ?? context.console.ask("密码（至少10个字符）：", isSecure: true)
+        let request = Request(application: app, on: app.eventLoopGroup.any())
+        do {
+            let user = try await Accounts.create(NewUserInput(username: username, displayName: name, password: password, role: role, unitID: unitID), request: request)
+            context.console.print("已创建用户 \(user.username)（\(AccountViews.roleLabel(role))）")
+        } catch let AppError.validation(errors) {
+            throw CommandFailure.badInput(file: "create-user", problems: errors.map { "\($0.field)：\($0.message)" })
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import Fluent
+import Vapor
+
+/// The audit log, for administrators (everything) and district officials (their district).
+struct AuditController {
+    func register(_ router: Router) {
+        router.page(.GET, "/audit", .somewhere(.viewAudit), page)
+        router.api(.GET, "/api/v1/audit", .somewhere(.viewAudit), APIDoc(summary: "审计日志（可按对象类型、用户、日期筛选）", response: "AuditList"), api)
+    }
+
+    struct Filter {
+        var objectType: String?
+        var username: String?
+        var from: String?
+        var to: String?
+        var page: Int
+
+        init(_ request: Request) {
+            func text(_ name: String) -> String? {
+                (request.query[String.self, at: name]).flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces) }
+            }
+            objectType = text("objectType")
+            username = text("username")
+            from = text("from")
+            to = text("to")
+            page = max(1, request.query[Int.self, at: "page"] ?? 1)
+        }
+    }
+
+    static let perPage = 50
+
+    /// The unit paths whose events this user may read; empty when none.
+    private func scopes(_ principal: Principal) -> [String] {
+        if principal.mayAnywhere(.viewAudit) { return ["/"] }
+        return principal.assignments.filter { $0.role.permissions.contains(.viewAudit) }.map(\.unitPath)
+    }
+
+    private func query(_ request: Request) async throws -> AuditListDTO {
+        let principal = try request.requirePrincipal()
+        let scopes = scopes(principal)
+        guard !scopes.isEmpty else { throw AppError.notFound }
+        let filter = Filter(request)
+        var v = Validator()
+        let from = v.date("from", T(.auditFrom), filter.from)
+        let to = v.date("to", T(.auditTo), filter.to)
+        try v.finish()
+        var query = AuditEvent.query(on: request.db)
+        if !scopes.contains("/") {
+            query = query.group(.or) { group in for scope in scopes { group.filter(\.$unitPath =~ scope) } }
+        }
+        if let type = filter.objectType { query = query.filter(\.$objectType == type) }
+        if let name = filter.username { query = query.filter(\.$username == name.lowercased()) }
+        if let from, let date = Self.beijingMidnight(from) { query = query.filter(\.$at >= date) }
+        if let to, let date = Self.beijingMidnight(to) { query = query.filter(\.$at < date.addingTimeInterval(86_400)) }
+        let total = try await query.count()
+        let events = try await query.sort(\.$at, .descending).range(((filter.page - 1) * Self.perPage)..<(filter.page * Self.perPage)).all()
+        return AuditListDTO(events: try events.map {
+            AuditEventDTO(id: try $0.requireID(), at: $0.at, username: $0.username, action: $0.action, objectType: $0.objectType,
+                          objectID: $0.objectID, before: $0.before, after: $0.after)
+        }, total: total, page: filter.page, perPage: Self.perPage)
+    }
+
+    static func beijingMidnight(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
+        formatter.dateFormat = "yyyy-MM-dd"
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        return formatter.date(from: text)
+    }
+
+    @Sendable func page(_ request: Request, _: OrgUnit?) async throws -> Response {
+        let filter = Filter(request)
+        let result: AuditListDTO
+        var errors: [FieldError] = []
+        do { result = try await query(request) } catch let AppError.validation(e) {
+            errors = e
+            result = AuditListDTO(events: [], total: 0, page: 1, perPage: Self.perPage)
+        }
+        let formatter = DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        let body: Node = .group([
+            .el("form", ["method": "get", "action": SiteURL.audit.path, "class": "filters", "novalidate": ""], [
+                Layout.errorSummary(errors),
+                Layout.field("objectType", T(.auditObjectType), value: filter.objectType ?? "", errors: errors, hint: T(.auditObjectTypeHint)),
+                Layout.field("username", T(.auditUser), value: filter.username ?? "", errors: errors),
+                Layout.field("from", T(.auditFrom), value: filter.from ?? "", type: "date", errors: errors),
+                Layout.field("to", T(.auditTo), value: filter.to ?? "", type: "date", errors: errors),
+                .el("button", ["type": "submit"], T(.filter)),
+            ]),
+            Layout.table(caption: T(.auditCaption, String(result.total)),
+                         headers: [T(.auditAt), T(.auditUser), T(.auditAction), T(.auditObjectType), T(.auditBefore), T(.auditAfter)],
+                         rows: result.events.map { event in
+                             [.text(formatter.string(from: event.at)), .text(event.username), .text(event.action),
+                              .text(event.objectType + (event.objectID.map { " " + $0.prefix(8) } ?? "")),
+                              .el("code", [:], event.before ?? "—"), .el("code", [:], event.after ?? "—")]
+                         }),
+            .when(result.total > result.page * result.perPage,
+                  .el("a", ["href": SiteURL.audit.path + "?" + Self.query(filter, page: result.page + 1)], T(.nextPage))),
+        ])
+        return HTMLResponse.make(Layout.page(request: request, title: T(.auditTitle), body: body), status: errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    private static func query(_ filter: Filter, page: Int) -> String {
+        var items = ["page=\(page)"]
+        for (name, value) in [("objectType", filter.objectType), ("username", filter.username), ("from", filter.from), ("to", filter.to)] {
+            if let value, let encoded = value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) { items.append("\(name)=\(encoded)") }
+        }
+        return items.joined(separator: "&")
+    }
+
+    @Sendable func api(_ request: Request, _: OrgUnit?) async throws -> AuditListDTO {
+        try await query(request)
+    }
+}
+
+/// Liveness with the database: 200 when it answers, 503 when not.
+struct HealthController {
+    func register(_ router: Router) {
+        router.page(.GET, "/healthz", .open, health)
+        router.page(.GET, Stylesheet.path, .open, stylesheet)
+    }
+
+    @Sendable func health(_ request: Request, _: OrgUnit?) async throws -> Response {
+        do {
+            _ = try await OrgUnit.query(on: request.db).limit(1).all()
+            return AppErrorMiddleware.json(status: .ok, HealthDTO(status: "ok", database: "ok"))
+        } catch {
+            request.logger.warning("health check: database did not answer: \(error)")
+            return AppErrorMiddleware.json(status: .serviceUnavailable, HealthDTO(status: "unavailable", database: "error"))
+        }
+    }
+
+    @Sendable func stylesheet(_ request: Request, _: OrgUnit?) async throws -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .init(type: "text", subType: "css", parameters: ["charset": "utf-8"])
+        headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=31536000, immutable")
+        return Response(status: .ok, headers: headers, body: .init(string: Stylesheet.css))
+    }
+}

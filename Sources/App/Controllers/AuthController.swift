@@ -1,0 +1,161 @@
+import Fluent
+import Vapor
+
+/// Signing in and out: sessions in the database, a new session id at every sign-in,
+/// lockout after repeated failures, the same answer for unknown users and wrong passwords.
+struct AuthController {
+    func register(_ router: Router) {
+        router.page(.GET, "/login", .open, loginPage)
+        router.page(.POST, "/login", .open, login)
+        router.page(.POST, "/logout", .signedIn, logout)
+        router.apiResponse(.POST, "/api/v1/session", .open, APIDoc(summary: "登录（返回CSRF令牌并设置会话Cookie）", request: "LoginInput", response: "Me"), apiLogin)
+        router.api(.DELETE, "/api/v1/session", .signedIn, APIDoc(summary: "退出登录", response: "Empty"), apiLogout)
+        router.api(.GET, "/api/v1/me", .signedIn, APIDoc(summary: "当前用户及其角色", response: "Me"), me)
+    }
+
+    @Sendable func loginPage(_ request: Request, _: OrgUnit?) async throws -> Response {
+        if request.principal != nil { return request.redirect(to: SiteURL.home.path) }
+        let message = request.sessionExpired ? T(.loginSessionExpired) : nil
+        return render(request, username: "", next: request.query[String.self, at: "next"], error: message, status: .ok)
+    }
+
+    @Sendable func login(_ request: Request, _: OrgUnit?) async throws -> Response {
+        let form = try FormFields(request)
+        let username = (form["username"] ?? "").trimmingCharacters(in: .whitespaces)
+        let next = form["next"]
+        do {
+            let (token, _) = try await Self.signIn(username: username, password: form["password"] ?? "", request: request)
+            let target = next.flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? SiteURL.home.path
+            let response = request.redirect(to: target)
+            response.cookies[SessionCookie.name] = SessionCookie.make(token, request: request, maxAge: nil)
+            response.cookies[SessionCookie.loginCSRF] = SessionCookie.make("", request: request, maxAge: 0)
+            return response
+        } catch let error as AppError {
+            let message: String
+            switch error {
+            case let .locked(until): message = T(.loginLockedUntil, Self.time(until))
+            case let .validation(fields): message = fields.first?.message ?? T(.loginFailed)
+            default: throw error
+            }
+            return render(request, username: username, next: next, error: message, status: error.status == .tooManyRequests ? .tooManyRequests : .unauthorized)
+        }
+    }
+
+    @Sendable func logout(_ request: Request, _: OrgUnit?) async throws -> Response {
+        try await Self.signOut(request)
+        let response = request.redirect(to: SiteURL.login(next: nil).path)
+        response.cookies[SessionCookie.name] = SessionCookie.make("", request: request, maxAge: 0)
+        return response
+    }
+
+    @Sendable func apiLogin(_ request: Request, _: OrgUnit?) async throws -> Response {
+        let input = try request.content.decode(LoginInput.self)
+        do {
+            let (token, principal) = try await Self.signIn(username: input.username, password: input.password, request: request)
+            let response = Response(status: .ok)
+            try response.content.encode(try await Self.me(principal, on: request.db), as: .json)
+            response.cookies[SessionCookie.name] = SessionCookie.make(token, request: request, maxAge: nil)
+            return response
+        } catch AppError.validation {
+            return AppErrorMiddleware.json(status: .unauthorized, ErrorBody(error: .init(code: "login_failed", message: T(.loginFailed), fields: [])))
+        }
+    }
+
+    @Sendable func apiLogout(_ request: Request, _: OrgUnit?) async throws -> EmptyDTO {
+        try await Self.signOut(request)
+        return EmptyDTO()
+    }
+
+    @Sendable func me(_ request: Request, _: OrgUnit?) async throws -> MeDTO {
+        try await Self.me(try request.requirePrincipal(), on: request.db)
+    }
+
+    // MARK: Shared
+
+    /// Verifies the password and starts a new session. Failures count towards the lockout.
+    static func signIn(username: String, password: String, request: Request) async throws -> (token: String, principal: Principal) {
+        let config = request.application.config
+        let now = request.now
+        let failed = AppError.validation([FieldError(field: "password", message: T(.loginFailed))])
+        guard let user = try await User.query(on: request.db).filter(\.$username == username.lowercased()).first() else {
+            // Spend the same time as a real check, so timing does not tell which names exist.
+            _ = try? await request.password.async.verify(password, created: request.application.dummyPasswordHash).get()
+            throw failed
+        }
+        if let until = user.lockedUntil, until > now { throw AppError.locked(until: until) }
+        let valid = (try? await request.password.async.verify(password, created: user.passwordHash).get()) ?? false
+        guard valid, !user.disabled else {
+            user.failedLogins += 1
+            let lockedUntil: Date? = user.failedLogins >= config.lockoutThreshold
+                ? now.addingTimeInterval(TimeInterval(config.lockoutMinutes * 60)) : nil
+            if let lockedUntil {
+                user.lockedUntil = lockedUntil
+                user.failedLogins = 0
+            }
+            try await request.db.transaction { db in
+                try await user.save(on: db)
+                try await Audit.record(on: db, request: request, action: lockedUntil == nil ? "loginFailed" : "locked", objectType: "user",
+                                       objectID: user.id?.uuidString, unitPath: "/", username: user.username, userID: user.id)
+            }
+            if let lockedUntil { throw AppError.locked(until: lockedUntil) }
+            throw failed
+        }
+        let token = Token.make()
+        let csrf = Token.make(bytes: 24)
+        let userID = try user.requireID()
+        try await request.db.transaction { db in
+            // A new session id at every sign-in; the old session, if any, ends.
+            if let old = request.cookies[SessionCookie.name]?.string, !old.isEmpty {
+                try await UserSession.query(on: db).filter(\.$tokenHash == Token.hash(old)).delete()
+            }
+            user.failedLogins = 0
+            user.lockedUntil = nil
+            try await user.save(on: db)
+            try await UserSession(tokenHash: Token.hash(token), userID: userID, csrfToken: csrf, now: now).create(on: db)
+            try await Audit.record(on: db, request: request, action: "login", objectType: "user", objectID: userID.uuidString,
+                                   unitPath: "/", username: user.username, userID: userID)
+        }
+        let roles = try await RoleAssignment.query(on: request.db).filter(\.$user.$id == userID).all()
+        let principal = Principal(userID: userID, username: user.username, displayName: user.displayName,
+                                  assignments: roles.map { ($0.role, $0.unitPath) }, csrfToken: csrf)
+        return (token, principal)
+    }
+
+    static func signOut(_ request: Request) async throws {
+        guard let id = request.sessionID else { return }
+        try await request.db.transaction { db in
+            try await UserSession.query(on: db).filter(\.$id == id).delete()
+            try await Audit.record(on: db, request: request, action: "logout", objectType: "user",
+                                   objectID: request.principal?.userID.uuidString, unitPath: "/")
+        }
+    }
+
+    static func me(_ principal: Principal, on db: any Database) async throws -> MeDTO {
+        let roles = try await RoleAssignment.query(on: db).filter(\.$user.$id == principal.userID).with(\.$unit).all()
+        return MeDTO(id: principal.userID, username: principal.username, displayName: principal.displayName,
+                     roles: roles.map { RoleDTO(role: $0.role, unitID: $0.$unit.id, unitName: $0.unit?.name) }, csrfToken: principal.csrfToken)
+    }
+
+    static func time(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "zh_CN")
+        formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
+        formatter.dateFormat = "HH:mm"
+        return formatter.string(from: date)
+    }
+
+    private func render(_ request: Request, username: String, next: String?, error: String?, status: HTTPStatus) -> Response {
+        let errors = error.map { [FieldError(field: "username", message: $0)] } ?? []
+        let body: Node = .el("form", ["method": "post", "action": "/login", "class": "login", "novalidate": ""], [
+            .when(error != nil, .el("div", ["class": "error-summary", "role": "alert"], [.el("p", [:], error ?? "")])),
+            Layout.csrfField(request),
+            .input(["type": "hidden", "name": "next", "value": next ?? ""]),
+            Layout.field("username", T(.loginUsername), value: username, errors: errors, required: true,
+                         attributes: ["autocomplete": "username", "autocapitalize": "none"]),
+            Layout.field("password", T(.loginPassword), value: "", type: "password", errors: [], required: true,
+                         attributes: ["autocomplete": "current-password"]),
+            .el("button", ["type": "submit"], T(.loginButton)),
+        ])
+        return HTMLResponse.make(Layout.page(request: request, title: T(.loginTitle), body: body), status: status)
+    }
+}

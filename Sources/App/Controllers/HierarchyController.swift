@@ -1,0 +1,189 @@
+import Fluent
+import StandardKit
+import Vapor
+
+/// The hierarchy as pages and API: district → townships → villages with key figures,
+/// creating and editing units, and each village's profile.
+struct HierarchyController {
+    func register(_ router: Router) {
+        router.page(.GET, "/", .signedIn, home)
+        router.page(.GET, "/units/new", .everywhere(.manageUnits), newDistrictForm)
+        router.page(.POST, "/units/new", .everywhere(.manageUnits), createDistrict)
+        router.page(.GET, "/units/:unitID", .onUnit(.viewUnit), unitPage)
+        router.page(.GET, "/units/:unitID/new", .onUnit(.manageUnits), newChildForm)
+        router.page(.POST, "/units/:unitID/new", .onUnit(.manageUnits), createChild)
+        router.page(.GET, "/units/:unitID/edit", .onUnit(.manageUnits), editForm)
+        router.page(.POST, "/units/:unitID/edit", .onUnit(.manageUnits), update)
+        router.page(.GET, "/units/:unitID/profile", .onUnit(.editProfile), profileForm)
+        router.page(.POST, "/units/:unitID/profile", .onUnit(.editProfile), saveProfile)
+
+        router.api(.GET, "/api/v1/units", .signedIn, APIDoc(summary: "我可见的顶层单位及关键数字", response: "UnitList"), apiTop)
+        router.api(.POST, "/api/v1/units", .everywhere(.manageUnits),
+                   APIDoc(summary: "新建区县", request: "UnitInput", response: "Unit", status: 201), apiCreateDistrict)
+        router.api(.GET, "/api/v1/units/:unitID", .onUnit(.viewUnit), APIDoc(summary: "单位页面：下级单位、关键数字、村情况", response: "UnitPage"), apiUnit)
+        router.api(.PUT, "/api/v1/units/:unitID", .onUnit(.manageUnits), APIDoc(summary: "修改单位", request: "UnitInput", response: "Unit"), apiUpdate)
+        router.api(.POST, "/api/v1/units/:unitID/children", .onUnit(.manageUnits),
+                   APIDoc(summary: "新建下级单位（乡镇或村）", request: "UnitInput", response: "Unit", status: 201), apiCreateChild)
+        router.api(.GET, "/api/v1/units/:unitID/profile", .onUnit(.viewUnit), APIDoc(summary: "村情况", response: "Profile"), apiProfile)
+        router.api(.PUT, "/api/v1/units/:unitID/profile", .onUnit(.editProfile),
+                   APIDoc(summary: "修改村情况", request: "ProfileInput", response: "Profile"), apiSaveProfile)
+    }
+
+    // MARK: Pages
+
+    @Sendable func home(_ request: Request, _: OrgUnit?) async throws -> Response {
+        let rows = try await Hierarchy.topRows(for: request.requirePrincipal(), on: request.db)
+        let principal = try request.requirePrincipal()
+        let body: Node = .group([
+            .el("p", [:], T(.homeIntro, principal.displayName)),
+            .when(principal.mayAnywhere(.manageUnits), .el("div", ["class": "actions"], [.el("a", ["class": "button", "href": SiteURL.unitNew(parent: nil).path], T(.unitNewDistrict))])),
+            rows.isEmpty ? .el("p", [:], T(.homeNoUnits)) : UnitViews.childTable(rows, caption: T(.homeMyUnits)),
+        ])
+        return page(request, T(.homeTitle), body)
+    }
+
+    @Sendable func unitPage(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+        let data = try await unitData(request, try require(unit))
+        return page(request, data.unit.name, UnitViews.unitBody(data))
+    }
+
+    @Sendable func newDistrictForm(_ request: Request, _: OrgUnit?) async throws -> Response {
+        page(request, T(.unitNewDistrict), UnitViews.unitForm(request, action: SiteURL.unitNew(parent: nil).path, input: .init(name: "", code: nil), errors: []))
+    }
+
+    @Sendable func createDistrict(_ request: Request, _: OrgUnit?) async throws -> Response {
+        let form = try FormFields(request)
+        let input = UnitInput(name: form["name"] ?? "", code: form["code"], openedOn: form["openedOn"], closedOn: form["closedOn"])
+        do {
+            let unit = try await Hierarchy.create(input, kind: .district, parent: nil, request: request)
+            return request.redirect(to: SiteURL.unit(try unit.requireID()).path)
+        } catch let AppError.validation(errors) {
+            return page(request, T(.unitNewDistrict), UnitViews.unitForm(request, action: SiteURL.unitNew(parent: nil).path, input: input, errors: errors), status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func newChildForm(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+        let parent = try require(unit)
+        guard let kind = parent.kind.childKind else { throw AppError.notFound }
+        return page(request, UnitViews.newTitle(kind, parent: parent),
+                    UnitViews.unitForm(request, action: SiteURL.unitNew(parent: try parent.requireID()).path, input: .init(name: "", code: nil), errors: []))
+    }
+
+    @Sendable func createChild(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+        let parent = try require(unit)
+        guard let kind = parent.kind.childKind else { throw AppError.notFound }
+        let form = try FormFields(request)
+        let input = UnitInput(name: form["name"] ?? "", code: form["code"], openedOn: form["openedOn"], closedOn: form["closedOn"])
+        do {
+            let child = try await Hierarchy.create(input, kind: kind, parent: parent, request: request)
+            return request.redirect(to: SiteURL.unit(try child.requireID()).path)
+        } catch let AppError.validation(errors) {
+            return page(request, UnitViews.newTitle(kind, parent: parent),
+                        UnitViews.unitForm(request, action: SiteURL.unitNew(parent: try parent.requireID()).path, input: input, errors: errors),
+                        status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func editForm(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+        let unit = try require(unit)
+        let input = UnitInput(name: unit.name, code: unit.code, openedOn: unit.openedOn, closedOn: unit.closedOn)
+        return page(request, T(.unitEditTitle, unit.name), UnitViews.unitForm(request, action: SiteURL.unitEdit(try unit.requireID()).path, input: input, errors: []))
+    }
+
+    @Sendable func update(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+        let unit = try require(unit)
+        let form = try FormFields(request)
+        let input = UnitInput(name: form["name"] ?? "", code: form["code"], openedOn: form["openedOn"], closedOn: form["closedOn"])
+        do {
+            try await Hierarchy.update(unit, with: input, request: request)
+            return request.redirect(to: SiteURL.unit(try unit.requireID()).path)
+        } catch let AppError.validation(errors) {
+            return page(request, T(.unitEditTitle, unit.name), UnitViews.unitForm(request, action: SiteURL.unitEdit(try unit.requireID()).path, input: input, errors: errors),
+                        status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func profileForm(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+        let unit = try require(unit)
+        guard unit.kind == .village else { throw AppError.notFound }
+        let profile = try await Hierarchy.profile(of: unit, on: request.db)
+        return page(request, T(.profileTitle, unit.name), UnitViews.profileForm(request, unit: unit, values: ProfileForm(profile), errors: []))
+    }
+
+    @Sendable func saveProfile(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+        let unit = try require(unit)
+        guard unit.kind == .village else { throw AppError.notFound }
+        let values = ProfileForm(try FormFields(request))
+        do {
+            let input = try values.validated()
+            _ = try await Hierarchy.saveProfile(input, of: unit, request: request)
+            return request.redirect(to: SiteURL.unit(try unit.requireID()).path + "?saved=1")
+        } catch let AppError.validation(errors) {
+            return page(request, T(.profileTitle, unit.name), UnitViews.profileForm(request, unit: unit, values: values, errors: errors), status: .unprocessableEntity)
+        }
+    }
+
+    // MARK: API
+
+    @Sendable func apiTop(_ request: Request, _: OrgUnit?) async throws -> UnitListDTO {
+        UnitListDTO(units: try await Hierarchy.topRows(for: request.requirePrincipal(), on: request.db))
+    }
+
+    @Sendable func apiUnit(_ request: Request, _ unit: OrgUnit?) async throws -> UnitPageDTO {
+        try await unitData(request, try require(unit))
+    }
+
+    @Sendable func apiCreateDistrict(_ request: Request, _: OrgUnit?) async throws -> UnitDTO {
+        try UnitDTO(try await Hierarchy.create(try request.content.decode(UnitInput.self), kind: .district, parent: nil, request: request))
+    }
+
+    @Sendable func apiCreateChild(_ request: Request, _ unit: OrgUnit?) async throws -> UnitDTO {
+        let parent = try require(unit)
+        guard let kind = parent.kind.childKind else {
+            throw AppError.validation([FieldError(field: "parent", message: T(.unitVillageHasNoChildren))])
+        }
+        return try UnitDTO(try await Hierarchy.create(try request.content.decode(UnitInput.self), kind: kind, parent: parent, request: request))
+    }
+
+    @Sendable func apiUpdate(_ request: Request, _ unit: OrgUnit?) async throws -> UnitDTO {
+        let unit = try require(unit)
+        try await Hierarchy.update(unit, with: try request.content.decode(UnitInput.self), request: request)
+        return try UnitDTO(unit)
+    }
+
+    @Sendable func apiProfile(_ request: Request, _ unit: OrgUnit?) async throws -> ProfileDTO {
+        let unit = try require(unit)
+        guard unit.kind == .village else { throw AppError.notFound }
+        return Hierarchy.dto(try await Hierarchy.profile(of: unit, on: request.db))
+    }
+
+    @Sendable func apiSaveProfile(_ request: Request, _ unit: OrgUnit?) async throws -> ProfileDTO {
+        let unit = try require(unit)
+        guard unit.kind == .village else { throw AppError.notFound }
+        let input = try request.content.decode(ProfileInput.self)
+        return Hierarchy.dto(try await Hierarchy.saveProfile(try ProfileForm.validate(input), of: unit, request: request))
+    }
+
+    // MARK: Shared
+
+    private func require(_ unit: OrgUnit?) throws -> OrgUnit {
+        guard let unit else { throw AppError.notFound }
+        return unit
+    }
+
+    private func unitData(_ request: Request, _ unit: OrgUnit) async throws -> UnitPageDTO {
+        let principal = try request.requirePrincipal()
+        let ancestors = try await Hierarchy.ancestors(of: unit, on: request.db).filter { principal.mayView($0.path) }
+        let children = try await Hierarchy.childRows(of: unit, on: request.db)
+        let figures = try await Hierarchy.figures(under: unit, on: request.db)
+        let profile = unit.kind == .village ? Hierarchy.dto(try await Hierarchy.profile(of: unit, on: request.db)) : nil
+        return UnitPageDTO(unit: try UnitDTO(unit), ancestors: try ancestors.map(UnitDTO.init), figures: figures, children: children,
+                           profile: profile, mayEditProfile: unit.kind == .village && principal.may(.editProfile, at: unit.path),
+                           mayManageUnits: unit.kind != .village && principal.may(.manageUnits, at: unit.path))
+    }
+
+    private func page(_ request: Request, _ title: String, _ body: Node, status: HTTPStatus = .ok) -> Response {
+        let flash = request.url.query == "saved=1" ? T(.saved) : nil
+        return HTMLResponse.make(Layout.page(request: request, title: title, body: body, flash: flash), status: status)
+    }
+}

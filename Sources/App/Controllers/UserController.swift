@@ -1,0 +1,252 @@
+import Fluent
+import Vapor
+
+/// Accounts and their roles, for system administrators.
+struct UserController {
+    func register(_ router: Router) {
+        router.page(.GET, "/admin/users", .everywhere(.manageUsers), list)
+        router.page(.GET, "/admin/users/new", .everywhere(.manageUsers), newForm)
+        router.page(.POST, "/admin/users/new", .everywhere(.manageUsers), create)
+        router.page(.GET, "/admin/users/:userID", .everywhere(.manageUsers), detail)
+        router.page(.POST, "/admin/users/:userID", .everywhere(.manageUsers), update)
+        router.api(.GET, "/api/v1/users", .everywhere(.manageUsers), APIDoc(summary: "用户列表", response: "UserList"), apiList)
+        router.api(.POST, "/api/v1/users", .everywhere(.manageUsers), APIDoc(summary: "新建用户", request: "NewUserInput", response: "User", status: 201), apiCreate)
+        router.api(.GET, "/api/v1/users/:userID", .everywhere(.manageUsers), APIDoc(summary: "用户详情", response: "User"), apiDetail)
+        router.api(.PUT, "/api/v1/users/:userID", .everywhere(.manageUsers), APIDoc(summary: "修改用户、角色、密码或停用", request: "UserUpdateInput", response: "User"), apiUpdate)
+    }
+
+    // MARK: Pages
+
+    @Sendable func list(_ request: Request, _: OrgUnit?) async throws -> Response {
+        let users = try await Accounts.all(on: request.db)
+        let body: Node = .group([
+            .el("div", ["class": "actions"], [.el("a", ["class": "button", "href": SiteURL.userNew.path], T(.userNew))]),
+            Layout.table(caption: T(.usersCaption, String(users.count)), headers: [T(.userUsername), T(.userDisplayName), T(.userRoles), T(.userState)],
+                         rows: users.map { user in
+                             [.el("a", ["href": SiteURL.user(user.id).path], user.username), .text(user.displayName),
+                              .text(user.roles.map(AccountViews.roleText).joined(separator: "；")),
+                              .text(user.disabled ? T(.userDisabled) : user.locked ? T(.userLocked) : T(.userActive))]
+                         }),
+        ])
+        return HTMLResponse.make(Layout.page(request: request, title: T(.usersTitle), body: body))
+    }
+
+    @Sendable func newForm(_ request: Request, _: OrgUnit?) async throws -> Response {
+        let units = try await Accounts.unitChoices(on: request.db)
+        return HTMLResponse.make(Layout.page(request: request, title: T(.userNew),
+                                             body: AccountViews.newForm(request, values: [:], units: units, errors: [])))
+    }
+
+    @Sendable func create(_ request: Request, _: OrgUnit?) async throws -> Response {
+        let form = try FormFields(request)
+        let input = NewUserInput(username: form["username"] ?? "", displayName: form["displayName"] ?? "", password: form["password"] ?? "",
+                                 role: Role(rawValue: form["role"] ?? "") ?? .stationStaff, unitID: (form["unitID"]).flatMap(UUID.init(uuidString:)))
+        do {
+            if Role(rawValue: form["role"] ?? "") == nil { throw AppError.validation([FieldError(field: "role", message: T(.userRoleRequired))]) }
+            let user = try await Accounts.create(input, request: request)
+            return request.redirect(to: SiteURL.user(user.id).path)
+        } catch let AppError.validation(errors) {
+            let units = try await Accounts.unitChoices(on: request.db)
+            var values = ["username": input.username, "displayName": input.displayName, "role": form["role"] ?? "", "unitID": form["unitID"] ?? ""]
+            values["password"] = nil
+            return HTMLResponse.make(Layout.page(request: request, title: T(.userNew), body: AccountViews.newForm(request, values: values, units: units, errors: errors)),
+                                     status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func detail(_ request: Request, _: OrgUnit?) async throws -> Response {
+        let user = try await Accounts.find(request.parameters.get("userID"), on: request.db)
+        let units = try await Accounts.unitChoices(on: request.db)
+        let flash = request.url.query == "saved=1" ? T(.saved) : nil
+        return HTMLResponse.make(Layout.page(request: request, title: user.displayName, body: AccountViews.detail(request, user: user, units: units, errors: []), flash: flash))
+    }
+
+    /// One form posts one action: add a role, remove a role, reset the password, disable or enable.
+    @Sendable func update(_ request: Request, _: OrgUnit?) async throws -> Response {
+        let current = try await Accounts.find(request.parameters.get("userID"), on: request.db)
+        let form = try FormFields(request)
+        var input = UserUpdateInput()
+        switch form["action"] ?? "" {
+        case "addRole":
+            guard let role = Role(rawValue: form["role"] ?? "") else {
+                return try await rerender(request, current, [FieldError(field: "role", message: T(.userRoleRequired))])
+            }
+            input.roles = current.roles.map { RoleInput(role: $0.role, unitID: $0.unitID) } + [RoleInput(role: role, unitID: form["unitID"].flatMap(UUID.init(uuidString:)))]
+        case "removeRole":
+            let index = Int(form["index"] ?? "") ?? -1
+            guard current.roles.indices.contains(index) else { throw AppError.badRequest(T(.errorBadRequest)) }
+            var roles = current.roles.map { RoleInput(role: $0.role, unitID: $0.unitID) }
+            roles.remove(at: index)
+            input.roles = roles
+        case "password": input.password = form["password"] ?? ""
+        case "disable": input.disabled = true
+        case "enable": input.disabled = false
+        case "displayName": input.displayName = form["displayName"] ?? ""
+        default: throw AppError.badRequest(T(.errorBadRequest))
+        }
+        do {
+            _ = try await Accounts.update(current.id, with: input, request: request)
+            return request.redirect(to: SiteURL.user(current.id).path + "?saved=1")
+        } catch let AppError.validation(errors) {
+            return try await rerender(request, current, errors)
+        }
+    }
+
+    private func rerender(_ request: Request, _ user: UserDTO, _ errors: [FieldError]) async throws -> Response {
+        let units = try await Accounts.unitChoices(on: request.db)
+        return HTMLResponse.make(Layout.page(request: request, title: user.displayName, body: AccountViews.detail(request, user: user, units: units, errors: errors)),
+                                 status: .unprocessableEntity)
+    }
+
+    // MARK: API
+
+    @Sendable func apiList(_ request: Request, _: OrgUnit?) async throws -> UserListDTO {
+        UserListDTO(users: try await Accounts.all(on: request.db))
+    }
+
+    @Sendable func apiCreate(_ request: Request, _: OrgUnit?) async throws -> UserDTO {
+        try await Accounts.create(try request.content.decode(NewUserInput.self), request: request)
+    }
+
+    @Sendable func apiDetail(_ request: Request, _: OrgUnit?) async throws -> UserDTO {
+        try await Accounts.find(request.parameters.get("userID"), on: request.db)
+    }
+
+    @Sendable func apiUpdate(_ request: Request, _: OrgUnit?) async throws -> UserDTO {
+        let current = try await Accounts.find(request.parameters.get("userID"), on: request.db)
+        return try await Accounts.update(current.id, with: try request.content.decode(UserUpdateInput.self), request: request)
+    }
+}
+
+/// Account changes, each in one transaction with its audit event.
+enum Accounts {
+    static func all(on db: any Database) async throws -> [UserDTO] {
+        let users = try await User.query(on: db).with(\.$roles) { $0.with(\.$unit) }.sort(\.$username).all()
+        return try users.map { try dto($0) }
+    }
+
+    static func find(_ id: String?, on db: any Database) async throws -> UserDTO {
+        guard let id = id.flatMap(UUID.init(uuidString:)),
+              let user = try await User.query(on: db).filter(\.$id == id).with(\.$roles, { $0.with(\.$unit) }).first() else { throw AppError.notFound }
+        return try dto(user)
+    }
+
+    static func dto(_ user: User, now: Date = Date()) throws -> UserDTO {
+        UserDTO(id: try user.requireID(), username: user.username, displayName: user.displayName, disabled: user.disabled,
+                locked: (user.lockedUntil ?? .distantPast) > now,
+                roles: user.roles.map { RoleDTO(role: $0.role, unitID: $0.$unit.id, unitName: $0.unit?.name) })
+    }
+
+    static func unitChoices(on db: any Database) async throws -> [OrgUnit] {
+        try await OrgUnit.query(on: db).sort(\.$path).all()
+    }
+
+    static func create(_ input: NewUserInput, request: Request) async throws -> UserDTO {
+        var v = Validator()
+        let username = v.text("username", T(.userUsername), input.username, maxLength: 32).lowercased()
+        if !username.isEmpty, !username.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) || username.count < 3 {
+            v.fail("username", T(.userUsernameFormat))
+        }
+        let displayName = v.text("displayName", T(.userDisplayName), input.displayName, maxLength: 50)
+        for problem in PasswordPolicy.problems(input.password, username: username) { v.fail("password", problem) }
+        try v.finish()
+        let role = try await resolve(RoleInput(role: input.role, unitID: input.unitID), on: request.db)
+        let hash = try await request.password.async.hash(input.password).get()
+        let user = User(username: username, displayName: displayName, passwordHash: hash)
+        try await request.db.transaction { db in
+            if try await User.query(on: db).filter(\.$username == username).first() != nil {
+                throw AppError.validation([FieldError(field: "username", message: T(.userDuplicate, username))])
+            }
+            try await user.create(on: db)
+            try await RoleAssignment(userID: try user.requireID(), role: role.role, unit: role.unit).create(on: db)
+            try await Audit.record(on: db, request: request, action: "create", objectType: "user", objectID: user.id?.uuidString, unitPath: "/",
+                                   before: UserDTO?.none, after: AuditUser(username: username, displayName: displayName, disabled: false,
+                                                                           roles: [RoleInput(role: role.role, unitID: role.unit?.id)]))
+        }
+        return try await find(user.id?.uuidString, on: request.db)
+    }
+
+    static func update(_ id: UUID, with input: UserUpdateInput, request: Request) async throws -> UserDTO {
+        guard let user = try await User.query(on: request.db).filter(\.$id == id).with(\.$roles).first() else { throw AppError.notFound }
+        var v = Validator()
+        var displayName = user.displayName
+        if let name = input.displayName { displayName = v.text("displayName", T(.userDisplayName), name, maxLength: 50) }
+        if let password = input.password {
+            for problem in PasswordPolicy.problems(password, username: user.username) { v.fail("password", problem) }
+        }
+        if input.disabled == true, id == request.principal?.userID { v.fail("disabled", T(.userCannotDisableSelf)) }
+        if let roles = input.roles, roles.isEmpty { v.fail("roles", T(.userNeedsRole)) }
+        try v.finish()
+        var resolved: [(role: Role, unit: OrgUnit?)]?
+        if let roles = input.roles {
+            var list: [(role: Role, unit: OrgUnit?)] = []
+            for role in roles { list.append(try await resolve(role, on: request.db)) }
+            resolved = list
+            if id == request.principal?.userID, !list.contains(where: { $0.role == .admin }) {
+                throw AppError.validation([FieldError(field: "roles", message: T(.userCannotDropOwnAdmin))])
+            }
+        }
+        let newHash = try await input.password.asyncMap { try await request.password.async.hash($0).get() }
+        let before = auditUser(user)
+        let newName = displayName
+        let newRoles = resolved
+        try await request.db.transaction { db in
+            user.displayName = newName
+            if let disabled = input.disabled { user.disabled = disabled }
+            if let newHash {
+                user.passwordHash = newHash
+                user.failedLogins = 0
+                user.lockedUntil = nil
+            }
+            try await user.save(on: db)
+            if let resolved = newRoles {
+                try await RoleAssignment.query(on: db).filter(\.$user.$id == id).delete()
+                for item in resolved { try await RoleAssignment(userID: id, role: item.role, unit: item.unit).create(on: db) }
+            }
+            if input.disabled == true || newHash != nil {
+                // Disabling or resetting a password ends the user's sessions.
+                try await UserSession.query(on: db).filter(\.$user.$id == id).delete()
+            }
+            var after = before
+            after.displayName = newName
+            after.disabled = user.disabled
+            after.passwordChanged = newHash != nil ? true : nil
+            if let resolved = newRoles { after.roles = resolved.map { RoleInput(role: $0.role, unitID: $0.unit?.id) } }
+            try await Audit.record(on: db, request: request, action: "update", objectType: "user", objectID: id.uuidString, unitPath: "/",
+                                   before: before, after: after)
+        }
+        return try await find(id.uuidString, on: request.db)
+    }
+
+    /// A role must be held at a unit of its own level; administrators hold theirs everywhere.
+    private static func resolve(_ input: RoleInput, on db: any Database) async throws -> (role: Role, unit: OrgUnit?) {
+        guard let level = input.role.level else { return (input.role, nil) }
+        guard let id = input.unitID, let unit = try await OrgUnit.find(id, on: db) else {
+            throw AppError.validation([FieldError(field: "unitID", message: T(.userUnitRequired, AccountViews.roleLabel(input.role)))])
+        }
+        guard unit.kind == level else {
+            throw AppError.validation([FieldError(field: "unitID", message: T(.userUnitLevel, AccountViews.roleLabel(input.role), UnitViews.kindLabel(level)))])
+        }
+        return (input.role, unit)
+    }
+
+    struct AuditUser: Encodable {
+        var username: String
+        var displayName: String
+        var disabled: Bool
+        var roles: [RoleInput]
+        var passwordChanged: Bool?
+    }
+
+    private static func auditUser(_ user: User) -> AuditUser {
+        AuditUser(username: user.username, displayName: user.displayName, disabled: user.disabled,
+                  roles: user.roles.map { RoleInput(role: $0.role, unitID: $0.$unit.id) })
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async throws -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

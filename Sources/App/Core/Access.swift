@@ -1,0 +1,131 @@
+import Fluent
+import Vapor
+
+/// The roles of the product; each is held at a unit and covers everything below it.
+enum Role: String, Codable, Sendable, CaseIterable {
+    case admin
+    case districtOfficial
+    case townshipOfficial
+    case partySecretary
+    case committeeMember
+    case stationStaff
+    case supervisor
+    case organizationContact
+
+    /// The unit level a role is held at (admin: none, it is everywhere).
+    var level: UnitKind? {
+        switch self {
+        case .admin: return nil
+        case .districtOfficial: return .district
+        case .townshipOfficial: return .township
+        case .partySecretary, .committeeMember, .stationStaff, .supervisor, .organizationContact: return .village
+        }
+    }
+
+    var permissions: Set<Permission> {
+        switch self {
+        case .admin: return Set(Permission.allCases)
+        case .districtOfficial: return [.viewUnit, .manageUnits, .viewAudit]
+        case .townshipOfficial: return [.viewUnit]
+        case .partySecretary, .committeeMember, .stationStaff: return [.viewUnit, .editProfile]
+        case .supervisor: return [.viewUnit]
+        case .organizationContact: return []
+        }
+    }
+}
+
+/// What a route needs. Each route names one (see `Access`).
+enum Permission: String, Codable, Sendable, CaseIterable {
+    /// See a unit's pages, its children and key figures.
+    case viewUnit
+    /// Change a village's profile.
+    case editProfile
+    /// Create and change units below a unit.
+    case manageUnits
+    /// Manage accounts and their roles (system administrators).
+    case manageUsers
+    /// Browse the audit log of a unit and everything below it.
+    case viewAudit
+}
+
+/// A route's rule: who may call it. The one authorization path (`Authorizer`) reads it.
+enum Access: Sendable, Equatable {
+    /// Anyone, signed in or not.
+    case open
+    /// Any signed-in user.
+    case signedIn
+    /// A permission on the unit named by the route's `:unitID`.
+    case onUnit(Permission)
+    /// A permission held everywhere (a role with no unit).
+    case everywhere(Permission)
+    /// A permission held at some unit; the handler limits what it shows to those units.
+    case somewhere(Permission)
+}
+
+/// The signed-in user with their role assignments, loaded once per request.
+struct Principal: Sendable {
+    let userID: UUID
+    let username: String
+    let displayName: String
+    let assignments: [(role: Role, unitPath: String)]
+    let csrfToken: String
+
+    /// True when some role granting `permission` is held at `path` or above it.
+    func may(_ permission: Permission, at path: String) -> Bool {
+        assignments.contains { $0.role.permissions.contains(permission) && path.hasPrefix($0.unitPath) }
+    }
+
+    func mayAnywhere(_ permission: Permission) -> Bool {
+        assignments.contains { $0.role.permissions.contains(permission) && $0.unitPath == "/" }
+    }
+
+    /// True when the user holds any role at or above `path`, or below it (they may see
+    /// the units on the way down to their own, by name only).
+    func mayView(_ path: String) -> Bool { may(.viewUnit, at: path) }
+
+    var isAdmin: Bool { assignments.contains { $0.role == .admin } }
+}
+
+extension Request {
+    private struct PrincipalKey: StorageKey { typealias Value = Principal }
+
+    var principal: Principal? {
+        get { storage[PrincipalKey.self] }
+        set { storage[PrincipalKey.self] = newValue }
+    }
+
+    /// The signed-in user, or 401 / a redirect to the login page.
+    func requirePrincipal() throws -> Principal {
+        guard let principal else { throw AppError.signInRequired }
+        return principal
+    }
+}
+
+/// The one place that decides. A unit the user may not see is "not found" (404), so
+/// nothing leaks that it exists; a unit they may see but not change is 403.
+enum Authorizer {
+    static func authorize(_ access: Access, request: Request) async throws -> OrgUnit? {
+        switch access {
+        case .open:
+            return nil
+        case .signedIn:
+            _ = try request.requirePrincipal()
+            return nil
+        case let .everywhere(permission):
+            let principal = try request.requirePrincipal()
+            guard principal.mayAnywhere(permission) else { throw AppError.notFound }
+            return nil
+        case let .somewhere(permission):
+            let principal = try request.requirePrincipal()
+            guard principal.assignments.contains(where: { $0.role.permissions.contains(permission) }) else { throw AppError.notFound }
+            return nil
+        case let .onUnit(permission):
+            let principal = try request.requirePrincipal()
+            guard let id = request.parameters.get("unitID").flatMap(UUID.init(uuidString:)),
+                  let unit = try await OrgUnit.find(id, on: request.db) else { throw AppError.notFound }
+            guard principal.mayView(unit.path) else { throw AppError.notFound }
+            guard principal.may(permission, at: unit.path) else { throw AppError.forbidden }
+            return unit
+        }
+    }
+}

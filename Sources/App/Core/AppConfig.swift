@@ -1,0 +1,95 @@
+import Vapor
+
+/// Settings read once from the environment at boot. A bad value fails the boot with a
+/// message naming the variable. No secrets have defaults.
+struct AppConfig: Sendable {
+    enum Storage: Sendable, Equatable {
+        case sqliteFile(path: String)
+        case sqliteMemory
+        case postgres(url: String)
+    }
+
+    var storage: Storage
+    /// Idle minutes after which a session ends.
+    var sessionIdleMinutes: Int
+    /// Failed logins before an account waits, and how long.
+    var lockoutThreshold: Int
+    var lockoutMinutes: Int
+    /// bcrypt cost for new password hashes.
+    var bcryptCost: Int
+    /// Mark cookies Secure (set when served behind TLS).
+    var secureCookies: Bool
+
+    static func fromEnvironment(_ environment: [String: String], testing: Bool) throws(ConfigError) -> AppConfig {
+        func integer(_ name: String, default value: Int, in range: ClosedRange<Int>) throws(ConfigError) -> Int {
+            guard let text = environment[name], !text.isEmpty else { return value }
+            guard let number = Int(text), range.contains(number) else {
+                throw ConfigError(variable: name, message: "应为\(range.lowerBound)到\(range.upperBound)之间的整数，实际为“\(text)”")
+            }
+            return number
+        }
+        let storage: Storage
+        if let url = environment["DATABASE_URL"], !url.isEmpty {
+            guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+                throw ConfigError(variable: "DATABASE_URL", message: "应为postgres://用户:密码@主机:端口/数据库")
+            }
+            storage = .postgres(url: url)
+        } else if testing {
+            storage = .sqliteMemory
+        } else {
+            let path = environment["CUNWU_DATABASE_PATH"].flatMap { $0.isEmpty ? nil : $0 } ?? "cunwu.sqlite"
+            storage = .sqliteFile(path: path)
+        }
+        let secure: Bool
+        switch environment["CUNWU_SECURE_COOKIES"] ?? "" {
+        case "", "0", "false": secure = false
+        case "1", "true": secure = true
+        case let other: throw ConfigError(variable: "CUNWU_SECURE_COOKIES", message: "应为true或false，实际为“\(other)”")
+        }
+        return AppConfig(
+            storage: storage,
+            sessionIdleMinutes: try integer("CUNWU_SESSION_IDLE_MINUTES", default: 30, in: 1...1440),
+            lockoutThreshold: try integer("CUNWU_LOCKOUT_THRESHOLD", default: 5, in: 1...100),
+            lockoutMinutes: try integer("CUNWU_LOCKOUT_MINUTES", default: 15, in: 1...1440),
+            // Tests use the lowest cost bcrypt allows so suites stay fast; production defaults to 12.
+            bcryptCost: try integer("CUNWU_BCRYPT_COST", default: testing ? 4 : 12, in: 4...31),
+            secureCookies: secure
+        )
+    }
+}
+
+struct ConfigError: Error, CustomStringConvertible {
+    var variable: String
+    var message: String
+    var description: String { "配置错误：环境变量 \(variable) \(message)" }
+}
+
+extension Application {
+    private struct ConfigKey: StorageKey { typealias Value = AppConfig }
+
+    var config: AppConfig {
+        get {
+            guard let config = storage[ConfigKey.self] else { fatalError("configure(_:) sets the configuration before use") }
+            return config
+        }
+        set { storage[ConfigKey.self] = newValue }
+    }
+}
+
+/// The current time, injected so tests can move it.
+struct AppClock: Sendable {
+    var now: @Sendable () -> Date
+    static let system = AppClock { Date() }
+}
+
+extension Application {
+    private struct ClockKey: StorageKey { typealias Value = AppClock }
+    var clock: AppClock {
+        get { storage[ClockKey.self] ?? .system }
+        set { storage[ClockKey.self] = newValue }
+    }
+}
+
+extension Request {
+    var now: Date { application.clock.now() }
+}

@@ -1,0 +1,121 @@
+import Vapor
+
+/// A field that failed validation, with a Chinese message for people and the field's
+/// name for programs.
+struct FieldError: Sendable, Equatable, Content {
+    var field: String
+    var message: String
+}
+
+/// The application's errors. One middleware turns each into an HTML page or a JSON body.
+enum AppError: Error, Sendable, Equatable {
+    case signInRequired
+    case notFound
+    case forbidden
+    case csrfRejected
+    case validation([FieldError])
+    case badRequest(String)
+    case locked(until: Date)
+    case unavailable
+
+    var status: HTTPStatus {
+        switch self {
+        case .signInRequired: return .unauthorized
+        case .notFound: return .notFound
+        case .forbidden, .csrfRejected: return .forbidden
+        case .validation: return .unprocessableEntity
+        case .badRequest: return .badRequest
+        case .locked: return .tooManyRequests
+        case .unavailable: return .serviceUnavailable
+        }
+    }
+
+    var code: String {
+        switch self {
+        case .signInRequired: return "sign_in_required"
+        case .notFound: return "not_found"
+        case .forbidden: return "forbidden"
+        case .csrfRejected: return "csrf_rejected"
+        case .validation: return "validation_failed"
+        case .badRequest: return "bad_request"
+        case .locked: return "account_locked"
+        case .unavailable: return "unavailable"
+        }
+    }
+
+    var message: String {
+        switch self {
+        case .signInRequired: return T(.errorSignInRequired)
+        case .notFound: return T(.errorNotFound)
+        case .forbidden: return T(.errorForbidden)
+        case .csrfRejected: return T(.errorCSRF)
+        case let .validation(fields): return fields.count == 1 ? fields[0].message : T(.errorValidation, String(fields.count))
+        case let .badRequest(message): return message
+        case .locked: return T(.loginLocked)
+        case .unavailable: return T(.errorUnavailable)
+        }
+    }
+}
+
+/// The JSON error body of every API error: `{"error": {"code", "message", "fields"}}`.
+struct ErrorBody: Content {
+    struct Detail: Content {
+        var code: String
+        var message: String
+        var fields: [FieldError]
+    }
+    var error: Detail
+}
+
+/// Turns errors into HTML pages for browsers and JSON bodies under /api. Unexpected
+/// errors are logged and shown without their details.
+struct AppErrorMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            return Self.response(for: error, request: request)
+        }
+    }
+
+    static func isAPI(_ request: Request) -> Bool {
+        request.url.path.hasPrefix("/api/") || request.url.path.hasPrefix("/open311/") || request.url.path.hasPrefix("/integrations/")
+    }
+
+    static func response(for error: any Error, request: Request) -> Response {
+        let appError: AppError
+        switch error {
+        case let e as AppError: appError = e
+        case let abort as any AbortError where abort.status == .notFound: appError = .notFound
+        case let abort as any AbortError where abort.status == .badRequest || abort.status == .unsupportedMediaType || abort.status == .payloadTooLarge:
+            appError = .badRequest(T(.errorBadRequest))
+        case is DecodingError: appError = .badRequest(T(.errorBadRequest))
+        default:
+            request.logger.report(error: error)
+            let status = (error as? any AbortError)?.status ?? .internalServerError
+            return plain(status: status, request: request, code: "internal_error", message: T(.errorInternal))
+        }
+        if appError == .signInRequired, !isAPI(request) {
+            let next = request.url.path + (request.url.query.map { "?" + $0 } ?? "")
+            return request.redirect(to: SiteURL.login(next: next).path)
+        }
+        if case let .validation(fields) = appError, isAPI(request) {
+            return json(status: appError.status, ErrorBody(error: .init(code: appError.code, message: appError.message, fields: fields)))
+        }
+        return plain(status: appError.status, request: request, code: appError.code, message: appError.message)
+    }
+
+    private static func plain(status: HTTPStatus, request: Request, code: String, message: String) -> Response {
+        if isAPI(request) {
+            return json(status: status, ErrorBody(error: .init(code: code, message: message, fields: [])))
+        }
+        let page = ErrorPage(status: status, message: message)
+        return HTMLResponse.make(Layout.page(request: request, title: page.title, body: page.body), status: status)
+    }
+
+    static func json<T: Encodable>(status: HTTPStatus, _ value: T) -> Response {
+        let response = Response(status: status)
+        do { try response.content.encode(value, as: .json) } catch { response.body = .init(string: "{}") }
+        return response
+    }
+}

@@ -1,0 +1,133 @@
+import Vapor
+
+/// The typed URLs of the site: the same values register routes and build links.
+enum SiteURL {
+    case home
+    case login(next: String?)
+    case logout
+    case unit(UUID)
+    case unitEdit(UUID)
+    case unitNew(parent: UUID?)
+    case profile(UUID)
+    case users
+    case userNew
+    case user(UUID)
+    case audit
+    case healthz
+
+    var path: String {
+        switch self {
+        case .home: return "/"
+        case let .login(next):
+            guard let next, next.hasPrefix("/"), !next.hasPrefix("//") else { return "/login" }
+            return "/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        case .logout: return "/logout"
+        case let .unit(id): return "/units/\(id.uuidString)"
+        case let .unitEdit(id): return "/units/\(id.uuidString)/edit"
+        case let .unitNew(parent): return parent.map { "/units/\($0.uuidString)/new" } ?? "/units/new"
+        case let .profile(id): return "/units/\(id.uuidString)/profile"
+        case .users: return "/admin/users"
+        case .userNew: return "/admin/users/new"
+        case let .user(id): return "/admin/users/\(id.uuidString)"
+        case .audit: return "/audit"
+        case .healthz: return "/healthz"
+        }
+    }
+}
+
+/// Documentation of an API route for the OpenAPI document.
+struct APIDoc: Sendable {
+    var summary: String
+    var request: String?
+    var response: String
+    var status: Int = 200
+}
+
+/// One registered route and what it needs: the route table that the authorization
+/// matrix test and the OpenAPI document are built from.
+struct RouteSpec: Sendable {
+    var method: HTTPMethod
+    var path: String
+    var access: Access
+    var api: APIDoc?
+}
+
+final class RouteTable: @unchecked Sendable {
+    private(set) var specs: [RouteSpec] = []
+    func add(_ spec: RouteSpec) { specs.append(spec) }
+}
+
+extension Application {
+    private struct RouteTableKey: StorageKey { typealias Value = RouteTable }
+    var routeTable: RouteTable {
+        if let table = storage[RouteTableKey.self] { return table }
+        let table = RouteTable()
+        storage[RouteTableKey.self] = table
+        return table
+    }
+}
+
+/// The only way routes are added: each states its access rule, which is enforced before
+/// the handler runs (authorization, then CSRF for state-changing requests).
+struct Router {
+    let app: Application
+
+    func page(_ method: HTTPMethod, _ path: String, _ access: Access,
+              _ handler: @escaping @Sendable (Request, OrgUnit?) async throws -> Response) {
+        add(method, path, access, api: nil, handler)
+    }
+
+    func api<T: Content>(_ method: HTTPMethod, _ path: String, _ access: Access, _ doc: APIDoc,
+                         _ handler: @escaping @Sendable (Request, OrgUnit?) async throws -> T) {
+        add(method, path, access, api: doc) { request, unit in
+            let value = try await handler(request, unit)
+            let response = Response(status: HTTPResponseStatus(statusCode: doc.status))
+            try response.content.encode(value, as: .json)
+            return response
+        }
+    }
+
+    /// An API route whose handler builds its own response (to set cookies, say).
+    func apiResponse(_ method: HTTPMethod, _ path: String, _ access: Access, _ doc: APIDoc,
+                     _ handler: @escaping @Sendable (Request, OrgUnit?) async throws -> Response) {
+        add(method, path, access, api: doc, handler)
+    }
+
+    private func add(_ method: HTTPMethod, _ path: String, _ access: Access, api: APIDoc?,
+                     _ handler: @escaping @Sendable (Request, OrgUnit?) async throws -> Response) {
+        app.routeTable.add(RouteSpec(method: method, path: path, access: access, api: api))
+        let components = path.split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
+        app.on(method, components, body: method == .GET ? .collect : .collect(maxSize: "1mb")) { request async throws -> Response in
+            let unit = try await Authorizer.authorize(access, request: request)
+            try CSRF.check(request)
+            let response = try await handler(request, unit)
+            CSRF.finish(request, response)
+            return response
+        }
+    }
+}
+
+/// HTML responses with the security headers every page carries.
+enum HTMLResponse {
+    static func make(_ html: String, status: HTTPStatus = .ok) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        return Response(status: status, headers: headers, body: .init(string: html))
+    }
+}
+
+/// Security headers on every response.
+struct SecurityHeadersMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: request)
+        response.headers.replaceOrAdd(name: "Content-Security-Policy",
+                                      value: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+        response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
+        if response.headers.contentType == .html {
+            response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        }
+        return response
+    }
+}

@@ -1,0 +1,128 @@
+import Fluent
+import Vapor
+
+/// Random tokens and their stored hashes.
+enum Token {
+    static func make(bytes: Int = 32) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let raw = (0..<bytes).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return Data(raw).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+
+    /// Compares in time independent of where the strings differ.
+    static func equal(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for i in x.indices { difference |= x[i] ^ y[i] }
+        return difference == 0
+    }
+}
+
+/// Sessions live in the database, so any instance can serve any request.
+enum SessionCookie {
+    static let name = "cunwu_session"
+    /// A pre-login token for the login form (double-submit), replaced at sign-in.
+    static let loginCSRF = "cunwu_csrf"
+
+    static func make(_ value: String, request: Request, maxAge: Int?) -> HTTPCookies.Value {
+        HTTPCookies.Value(string: value, expires: nil, maxAge: maxAge, domain: nil, path: "/",
+                          isSecure: request.application.config.secureCookies, isHTTPOnly: true, sameSite: .lax)
+    }
+}
+
+/// Reads the session cookie, ends sessions idle too long, and puts the user on the request.
+struct SessionMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        var expired = false
+        if let token = request.cookies[SessionCookie.name]?.string, !token.isEmpty {
+            expired = try await load(token: token, request: request) == false
+        }
+        let response = try await next.respond(to: request)
+        if expired, request.principal == nil, response.cookies[SessionCookie.name] == nil {
+            response.cookies[SessionCookie.name] = SessionCookie.make("", request: request, maxAge: 0)
+        }
+        return response
+    }
+
+    /// Returns false when the cookie names no live session.
+    private func load(token: String, request: Request) async throws -> Bool {
+        guard let session = try await UserSession.query(on: request.db)
+            .filter(\.$tokenHash == Token.hash(token)).with(\.$user).first() else { return false }
+        let now = request.now
+        let idle = TimeInterval(request.application.config.sessionIdleMinutes * 60)
+        if now.timeIntervalSince(session.lastSeenAt) > idle || session.user.disabled {
+            try await session.delete(on: request.db)
+            request.storage[ExpiredKey.self] = true
+            return false
+        }
+        // Touch at most once a minute: keeps writes low under load.
+        if now.timeIntervalSince(session.lastSeenAt) > 60 {
+            session.lastSeenAt = now
+            try await session.save(on: request.db)
+        }
+        let userID = try session.user.requireID()
+        let roles = try await RoleAssignment.query(on: request.db).filter(\.$user.$id == userID).all()
+        request.principal = Principal(userID: userID, username: session.user.username, displayName: session.user.displayName,
+                                      assignments: roles.map { ($0.role, $0.unitPath) }, csrfToken: session.csrfToken)
+        request.storage[SessionIDKey.self] = try session.requireID()
+        return true
+    }
+
+    struct ExpiredKey: StorageKey { typealias Value = Bool }
+    struct SessionIDKey: StorageKey { typealias Value = UUID }
+}
+
+extension Request {
+    /// The session cookie named a session that ended for being idle.
+    var sessionExpired: Bool { storage[SessionMiddleware.ExpiredKey.self] ?? false }
+    var sessionID: UUID? { storage[SessionMiddleware.SessionIDKey.self] }
+}
+
+/// Cross-site request forgery: every state-changing request must carry the session's
+/// token (form field `_csrf` or header `X-CSRF-Token`). Before sign-in the login form
+/// carries a double-submit token that must equal its cookie. JSON API calls without a
+/// session cookie need no token: browsers cannot send them cross-site without CORS.
+enum CSRF {
+    static let field = "_csrf"
+    static let header = "X-CSRF-Token"
+
+    static func check(_ request: Request) throws {
+        guard ![.GET, .HEAD, .OPTIONS].contains(request.method) else { return }
+        let sent = request.headers.first(name: header) ?? (try? request.content.get(String.self, at: field))
+        if let principal = request.principal {
+            guard let sent, Token.equal(sent, principal.csrfToken) else { throw AppError.csrfRejected }
+            return
+        }
+        if request.headers.contentType == .json, request.cookies[SessionCookie.name] == nil { return }
+        guard let sent, let cookie = request.cookies[SessionCookie.loginCSRF]?.string, !cookie.isEmpty, Token.equal(sent, cookie) else {
+            throw AppError.csrfRejected
+        }
+    }
+
+    /// The token a page's forms must carry, setting the pre-login cookie when needed.
+    static func token(for request: Request, response: Response? = nil) -> String {
+        if let principal = request.principal { return principal.csrfToken }
+        if let existing = request.cookies[SessionCookie.loginCSRF]?.string, !existing.isEmpty { return existing }
+        let token = Token.make(bytes: 24)
+        request.storage[PendingKey.self] = token
+        return token
+    }
+
+    struct PendingKey: StorageKey { typealias Value = String }
+
+    /// Sets the pre-login cookie on the response if a page made one.
+    static func finish(_ request: Request, _ response: Response) {
+        if let token = request.storage[PendingKey.self] {
+            response.cookies[SessionCookie.loginCSRF] = SessionCookie.make(token, request: request, maxAge: 3600)
+        }
+    }
+}

@@ -1,0 +1,249 @@
+import Fluent
+import StandardKit
+import Vapor
+
+/// Queries and changes of the hierarchy. Figures are computed set-based: one query for
+/// the villages below a unit and one for their profiles, never one per village.
+enum Hierarchy {
+    static func ancestors(of unit: OrgUnit, on db: any Database) async throws -> [OrgUnit] {
+        let ids = unit.lineage.dropLast()
+        guard !ids.isEmpty else { return [] }
+        let units = try await OrgUnit.query(on: db).filter(\.$id ~~ Array(ids)).all()
+        return ids.compactMap { id in units.first { $0.id == id } }
+    }
+
+    static func children(of unit: OrgUnit, on db: any Database) async throws -> [OrgUnit] {
+        try await OrgUnit.query(on: db).filter(\.$parent.$id == unit.requireID()).sort(\.$name).all()
+    }
+
+    /// The units a user sees on their home page: where they hold a role (the highest
+    /// ones only), or every district for roles held everywhere.
+    static func topRows(for principal: Principal, on db: any Database) async throws -> [ChildRowDTO] {
+        let units: [OrgUnit]
+        if principal.mayAnywhere(.viewUnit) {
+            units = try await OrgUnit.query(on: db).filter(\.$kind == .district).sort(\.$name).all()
+        } else {
+            let paths = Set(principal.assignments.filter { $0.role.permissions.contains(.viewUnit) }.map(\.unitPath))
+            let highest = paths.filter { path in !paths.contains { $0 != path && path.hasPrefix($0) } }
+            let ids = highest.compactMap { $0.split(separator: "/").last.flatMap { UUID(uuidString: String($0)) } }
+            units = ids.isEmpty ? [] : try await OrgUnit.query(on: db).filter(\.$id ~~ ids).sort(\.$name).all()
+        }
+        return try await rows(for: units, on: db)
+    }
+
+    static func childRows(of unit: OrgUnit, on db: any Database) async throws -> [ChildRowDTO] {
+        try await rows(for: children(of: unit, on: db), on: db, within: unit)
+    }
+
+    /// Key figures for each unit, from one pass over the villages below them.
+    static func rows(for units: [OrgUnit], on db: any Database, within scope: OrgUnit? = nil) async throws -> [ChildRowDTO] {
+        guard !units.isEmpty else { return [] }
+        let villages: [(path: String, profile: VillageProfile?)]
+        if let scope {
+            villages = try await villagesWithProfiles(under: scope.path, on: db)
+        } else {
+            var all: [(path: String, profile: VillageProfile?)] = []
+            for unit in units { all += try await villagesWithProfiles(under: unit.path, on: db) }
+            villages = all
+        }
+        return try units.map { unit in
+            try ChildRowDTO(unit: UnitDTO(unit), figures: figures(villages.filter { $0.path.hasPrefix(unit.path) }))
+        }
+    }
+
+    static func figures(under unit: OrgUnit, on db: any Database) async throws -> KeyFiguresDTO {
+        figures(try await villagesWithProfiles(under: unit.path, on: db))
+    }
+
+    private static func villagesWithProfiles(under path: String, on db: any Database) async throws -> [(path: String, profile: VillageProfile?)] {
+        let villages = try await OrgUnit.query(on: db).filter(\.$path =~ path).filter(\.$kind == .village).all()
+        let profiles = try await VillageProfile.query(on: db)
+            .join(OrgUnit.self, on: \VillageProfile.$unit.$id == \OrgUnit.$id)
+            .filter(OrgUnit.self, \.$path =~ path).all()
+        var byUnit: [UUID: VillageProfile] = [:]
+        for profile in profiles { byUnit[profile.$unit.id] = profile }
+        return villages.map { ($0.path, $0.id.flatMap { byUnit[$0] }) }
+    }
+
+    private static func figures(_ villages: [(path: String, profile: VillageProfile?)]) -> KeyFiguresDTO {
+        var figures = KeyFiguresDTO(villages: villages.count, households: 0, residentPopulation: 0, stationsAtLeast50: 0, stationsOpen40Hours: 0)
+        for case let (_, profile?) in villages {
+            figures.households += profile.households
+            figures.residentPopulation += profile.residentPopulation
+            if profile.stationFloorArea >= 50 { figures.stationsAtLeast50 += 1 }
+            if case let .success(intervals) = OpeningSchedule.parse(profile.openingHours), OpeningSchedule.weeklyMinutes(intervals) >= 40 * 60 {
+                figures.stationsOpen40Hours += 1
+            }
+        }
+        return figures
+    }
+
+    // MARK: Changes
+
+    static func create(_ input: UnitInput, kind: UnitKind, parent: OrgUnit?, request: Request) async throws -> OrgUnit {
+        let clean = try validate(input)
+        return try await request.db.transaction { db in
+            try await checkUnique(clean, parentKey: parent?.id?.uuidString ?? "root", excluding: nil, on: db)
+            let unit = OrgUnit(kind: kind, name: clean.name, code: clean.code, parent: parent, openedOn: clean.openedOn, closedOn: clean.closedOn)
+            try await unit.create(on: db)
+            if kind == .village { try await VillageProfile(unitID: try unit.requireID()).create(on: db) }
+            try await Audit.record(on: db, request: request, action: "create", objectType: "unit", objectID: unit.id?.uuidString,
+                                   unitPath: unit.path, before: UnitDTO?.none, after: try UnitDTO(unit))
+            return unit
+        }
+    }
+
+    static func update(_ unit: OrgUnit, with input: UnitInput, request: Request) async throws {
+        let clean = try validate(input)
+        try await request.db.transaction { db in
+            try await checkUnique(clean, parentKey: unit.parentKey, excluding: unit.id, on: db)
+            let before = try UnitDTO(unit)
+            unit.name = clean.name
+            unit.code = clean.code
+            unit.openedOn = clean.openedOn
+            unit.closedOn = clean.closedOn
+            try await unit.save(on: db)
+            try await Audit.record(on: db, request: request, action: "update", objectType: "unit", objectID: unit.id?.uuidString,
+                                   unitPath: unit.path, before: before, after: try UnitDTO(unit))
+        }
+    }
+
+    private static func validate(_ input: UnitInput) throws -> UnitInput {
+        var v = Validator()
+        let name = v.text("name", T(.unitName), input.name, maxLength: 50)
+        let code = v.divisionCode("code", input.code)
+        let opened = v.date("openedOn", T(.unitOpenedOn), input.openedOn)
+        let closed = v.date("closedOn", T(.unitClosedOn), input.closedOn)
+        if let opened, let closed, closed < opened { v.fail("closedOn", T(.unitClosedBeforeOpened)) }
+        try v.finish()
+        return UnitInput(name: name, code: code, openedOn: opened, closedOn: closed)
+    }
+
+    private static func checkUnique(_ input: UnitInput, parentKey: String, excluding id: UUID?, on db: any Database) async throws {
+        var errors: [FieldError] = []
+        var sameName = OrgUnit.query(on: db).filter(\.$parentKey == parentKey).filter(\.$name == input.name)
+        if let id { sameName = sameName.filter(\.$id != id) }
+        if try await sameName.first() != nil { errors.append(FieldError(field: "name", message: T(.unitDuplicateName, input.name))) }
+        if let code = input.code {
+            var sameCode = OrgUnit.query(on: db).filter(\.$code == code)
+            if let id { sameCode = sameCode.filter(\.$id != id) }
+            if try await sameCode.first() != nil { errors.append(FieldError(field: "code", message: T(.unitDuplicateCode, code))) }
+        }
+        if !errors.isEmpty { throw AppError.validation(errors) }
+    }
+
+    // MARK: Profiles
+
+    static func profile(of unit: OrgUnit, on db: any Database) async throws -> VillageProfile {
+        let id = try unit.requireID()
+        if let profile = try await VillageProfile.query(on: db).filter(\.$unit.$id == id).first() { return profile }
+        return VillageProfile(unitID: id)
+    }
+
+    static func saveProfile(_ input: ProfileInput, of unit: OrgUnit, request: Request) async throws -> VillageProfile {
+        try await request.db.transaction { db in
+            let profile = try await profile(of: unit, on: db)
+            let before = profile.id == nil ? nil : dto(profile)
+            profile.households = input.households
+            profile.residentPopulation = input.residentPopulation
+            profile.registeredPopulation = input.registeredPopulation
+            profile.area = input.area
+            profile.address = input.address
+            profile.stationFloorArea = input.stationFloorArea
+            profile.openingHours = input.openingHours
+            profile.hotline = input.hotline
+            try await profile.save(on: db)
+            try await Audit.record(on: db, request: request, action: "update", objectType: "villageProfile", objectID: unit.id?.uuidString,
+                                   unitPath: unit.path, before: before, after: dto(profile))
+            return profile
+        }
+    }
+
+    static func dto(_ profile: VillageProfile) -> ProfileDTO {
+        let minutes: Int
+        if case let .success(intervals) = OpeningSchedule.parse(profile.openingHours) {
+            minutes = OpeningSchedule.weeklyMinutes(intervals)
+        } else {
+            minutes = 0
+        }
+        return ProfileDTO(households: profile.households, residentPopulation: profile.residentPopulation,
+                          registeredPopulation: profile.registeredPopulation, area: profile.area, address: profile.address,
+                          stationFloorArea: profile.stationFloorArea, openingHours: profile.openingHours, weeklyOpeningMinutes: minutes,
+                          hotline: profile.hotline, requiredStationStaff: max(2, (profile.households + 299) / 300))
+    }
+}
+
+/// The profile form's values as typed, kept for re-display when invalid.
+struct ProfileForm {
+    var households = "", residentPopulation = "", registeredPopulation = "", area = "", address = ""
+    var stationFloorArea = "", openingHours = "", hotline = ""
+
+    init(_ profile: VillageProfile) {
+        households = String(profile.households)
+        residentPopulation = String(profile.residentPopulation)
+        registeredPopulation = String(profile.registeredPopulation)
+        area = RuleFormat.number(profile.area)
+        address = profile.address
+        stationFloorArea = RuleFormat.number(profile.stationFloorArea)
+        openingHours = profile.openingHours
+        hotline = profile.hotline
+    }
+
+    init(_ form: FormFields) {
+        households = form["households"] ?? ""
+        residentPopulation = form["residentPopulation"] ?? ""
+        registeredPopulation = form["registeredPopulation"] ?? ""
+        area = form["area"] ?? ""
+        address = form["address"] ?? ""
+        stationFloorArea = form["stationFloorArea"] ?? ""
+        openingHours = form["openingHours"] ?? ""
+        hotline = form["hotline"] ?? ""
+    }
+
+    func validated() throws -> ProfileInput {
+        var v = Validator()
+        let input = ProfileInput(
+            households: v.integer("households", T(.profileHouseholds), households, range: 0...100_000),
+            residentPopulation: v.integer("residentPopulation", T(.profileResidentPopulation), residentPopulation, range: 0...1_000_000),
+            registeredPopulation: v.integer("registeredPopulation", T(.profileRegisteredPopulation), registeredPopulation, range: 0...1_000_000),
+            area: v.decimal("area", T(.profileArea), area, range: 0...10_000),
+            address: v.text("address", T(.profileAddress), address, required: false, maxLength: 200),
+            stationFloorArea: v.decimal("stationFloorArea", T(.profileStationFloorArea), stationFloorArea, range: 0...100_000),
+            openingHours: openingHours, hotline: hotline)
+        try v.finish()
+        return try Self.validate(input)
+    }
+
+    /// Checks a typed input (the API's, or the form's once its numbers parse).
+    static func validate(_ input: ProfileInput) throws -> ProfileInput {
+        var v = Validator()
+        _ = v.integer("households", T(.profileHouseholds), input.households, range: 0...100_000)
+        _ = v.integer("residentPopulation", T(.profileResidentPopulation), input.residentPopulation, range: 0...1_000_000)
+        _ = v.integer("registeredPopulation", T(.profileRegisteredPopulation), input.registeredPopulation, range: 0...1_000_000)
+        _ = v.decimal("area", T(.profileArea), input.area, range: 0...10_000)
+        let address = v.text("address", T(.profileAddress), input.address, required: false, maxLength: 200)
+        _ = v.decimal("stationFloorArea", T(.profileStationFloorArea), input.stationFloorArea, range: 0...100_000)
+        let schedule = input.openingHours.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        if case let .failure(problems) = OpeningSchedule.parse(schedule) {
+            v.fail("openingHours", problems.lines.map(\.message).joined(separator: "；"))
+        }
+        let hotline = v.text("hotline", T(.profileHotline), input.hotline, required: false, maxLength: 30)
+        if !hotline.allSatisfy({ $0.isASCII && ($0.isNumber || "-+() ".contains($0)) }) { v.fail("hotline", T(.profileHotlineFormat)) }
+        try v.finish()
+        var clean = input
+        clean.address = address
+        clean.openingHours = schedule
+        clean.hotline = hotline
+        return clean
+    }
+}
+
+/// Number formatting shared by pages (at most two decimals, no trailing zeros).
+enum RuleFormat {
+    static func number(_ value: Double) -> String {
+        let hundredths = Int((value * 100).rounded())
+        let whole = hundredths / 100, fraction = abs(hundredths % 100)
+        if fraction == 0 { return String(whole) }
+        return fraction % 10 == 0 ? "\(whole).\(fraction / 10)" : "\(whole).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+}

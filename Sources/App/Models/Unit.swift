@@ -1,0 +1,85 @@
+import Fluent
+import Vapor
+
+/// The three levels of the hierarchy: district (区县) → township (乡镇) → village community (社区/村).
+enum UnitKind: String, Codable, Sendable, CaseIterable {
+    case district, township, village
+
+    var childKind: UnitKind? {
+        switch self {
+        case .district: return .township
+        case .township: return .village
+        case .village: return nil
+        }
+    }
+}
+
+/// One unit of the hierarchy. `path` is the materialized chain of ids ("/d/t/v/") so
+/// "this unit and everything below it" is one indexed prefix match.
+final class OrgUnit: Model, @unchecked Sendable {
+    static let schema = "units"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "kind") var kind: UnitKind
+    @Field(key: "name") var name: String
+    @OptionalField(key: "code") var code: String?
+    @OptionalParent(key: "parent_id") var parent: OrgUnit?
+    /// The parent's id as text, or "root": unique with `name`, so names are unique within a parent.
+    @Field(key: "parent_key") var parentKey: String
+    @Field(key: "path") var path: String
+    @OptionalField(key: "opened_on") var openedOn: String?
+    @OptionalField(key: "closed_on") var closedOn: String?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    init() {}
+
+    init(id: UUID = UUID(), kind: UnitKind, name: String, code: String?, parent: OrgUnit?, openedOn: String? = nil, closedOn: String? = nil) {
+        self.id = id
+        self.kind = kind
+        self.name = name
+        self.code = code
+        self.$parent.id = parent?.id
+        self.parentKey = parent?.id?.uuidString ?? "root"
+        self.path = (parent?.path ?? "/") + id.uuidString + "/"
+        self.openedOn = openedOn
+        self.closedOn = closedOn
+    }
+
+    /// Ids of this unit and its ancestors, from the top.
+    var lineage: [UUID] { path.split(separator: "/").compactMap { UUID(uuidString: String($0)) } }
+}
+
+/// A village's profile (item 18's floor area, item 28's opening schedule, item 45's households…).
+final class VillageProfile: Model, @unchecked Sendable {
+    static let schema = "village_profiles"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "unit_id") var unit: OrgUnit
+    @Field(key: "households") var households: Int
+    @Field(key: "resident_population") var residentPopulation: Int
+    @Field(key: "registered_population") var registeredPopulation: Int
+    /// Square kilometres.
+    @Field(key: "area") var area: Double
+    @Field(key: "address") var address: String
+    /// Square metres.
+    @Field(key: "station_floor_area") var stationFloorArea: Double
+    /// The weekly schedule as text, one interval per line: "1 08:30-12:00" (weekday 1 = Monday).
+    @Field(key: "opening_hours") var openingHours: String
+    @Field(key: "hotline") var hotline: String
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    init() {}
+
+    init(unitID: UUID) {
+        self.$unit.id = unitID
+        households = 0
+        residentPopulation = 0
+        registeredPopulation = 0
+        area = 0
+        address = ""
+        stationFloorArea = 0
+        openingHours = ""
+        hotline = ""
+    }
+}

@@ -1,0 +1,77 @@
+import Vapor
+
+enum AccountViews {
+    static func roleLabel(_ role: Role) -> String {
+        switch role {
+        case .admin: return T(.roleAdmin)
+        case .districtOfficial: return T(.roleDistrictOfficial)
+        case .townshipOfficial: return T(.roleTownshipOfficial)
+        case .partySecretary: return T(.rolePartySecretary)
+        case .committeeMember: return T(.roleCommitteeMember)
+        case .stationStaff: return T(.roleStationStaff)
+        case .supervisor: return T(.roleSupervisor)
+        case .organizationContact: return T(.roleOrganizationContact)
+        }
+    }
+
+    static func roleText(_ role: RoleDTO) -> String {
+        roleLabel(role.role) + (role.unitName.map { "（\($0)）" } ?? "")
+    }
+
+    private static func unitOptions(_ units: [OrgUnit]) -> [(value: String, label: String)] {
+        [("", T(.userNoUnit))] + units.compactMap { unit in
+            unit.id.map { ($0.uuidString, String(repeating: "　", count: max(0, unit.lineage.count - 1)) + unit.name + "（" + UnitViews.kindLabel(unit.kind) + "）") }
+        }
+    }
+
+    private static var roleOptions: [(value: String, label: String)] {
+        [("", T(.userChooseRole))] + Role.allCases.map { ($0.rawValue, roleLabel($0)) }
+    }
+
+    static func newForm(_ request: Request, values: [String: String], units: [OrgUnit], errors: [FieldError]) -> Node {
+        .el("form", ["method": "post", "action": SiteURL.userNew.path, "novalidate": ""], [
+            Layout.errorSummary(errors),
+            Layout.csrfField(request),
+            Layout.field("username", T(.userUsername), value: values["username"] ?? "", errors: errors, required: true, hint: T(.userUsernameHint),
+                         attributes: ["autocomplete": "off", "autocapitalize": "none"]),
+            Layout.field("displayName", T(.userDisplayName), value: values["displayName"] ?? "", errors: errors, required: true),
+            Layout.field("password", T(.userPassword), value: "", type: "password", errors: errors, required: true, hint: T(.userPasswordHint),
+                         attributes: ["autocomplete": "new-password"]),
+            Layout.select("role", T(.userRole), options: roleOptions, selected: values["role"] ?? "", errors: errors),
+            Layout.select("unitID", T(.userUnit), options: unitOptions(units), selected: values["unitID"] ?? "", errors: errors),
+            .el("button", ["type": "submit"], T(.save)),
+        ])
+    }
+
+    static func detail(_ request: Request, user: UserDTO, units: [OrgUnit], errors: [FieldError]) -> Node {
+        func action(_ name: String, _ fields: [Node], _ button: String) -> Node {
+            .el("form", ["method": "post", "action": SiteURL.user(user.id).path, "class": "stack", "novalidate": ""],
+                [Layout.csrfField(request), .input(["type": "hidden", "name": "action", "value": name])] + fields + [.el("button", ["type": "submit"], button)])
+        }
+        return .group([
+            Layout.errorSummary(errors),
+            .el("dl", ["class": "facts"], [
+                .el("dt", [:], T(.userUsername)), .el("dd", [:], user.username),
+                .el("dt", [:], T(.userState)), .el("dd", [:], user.disabled ? T(.userDisabled) : user.locked ? T(.userLocked) : T(.userActive)),
+            ]),
+            .el("h2", [:], T(.userRoles)),
+            user.roles.isEmpty ? .el("p", [:], T(.userNoRoles)) : .el("ul", [:], user.roles.enumerated().map { index, role in
+                .el("li", [:], [.text(roleText(role) + " "),
+                                 .el("form", ["method": "post", "action": SiteURL.user(user.id).path, "class": "inline"], [
+                                     Layout.csrfField(request), .input(["type": "hidden", "name": "action", "value": "removeRole"]),
+                                     .input(["type": "hidden", "name": "index", "value": String(index)]),
+                                     .el("button", ["type": "submit", "class": "link"], T(.userRemoveRole)),
+                                 ])])
+            }),
+            action("addRole", [Layout.select("role", T(.userRole), options: roleOptions, selected: "", errors: errors),
+                               Layout.select("unitID", T(.userUnit), options: unitOptions(units), selected: "", errors: errors)], T(.userAddRole)),
+            .el("h2", [:], T(.userDisplayName)),
+            action("displayName", [Layout.field("displayName", T(.userDisplayName), value: user.displayName, errors: errors)], T(.save)),
+            .el("h2", [:], T(.userResetPassword)),
+            action("password", [Layout.field("password", T(.userNewPassword), value: "", type: "password", errors: errors, hint: T(.userPasswordHint),
+                                             attributes: ["autocomplete": "new-password"])], T(.userResetPassword)),
+            .el("h2", [:], T(.userState)),
+            user.disabled ? action("enable", [], T(.userEnable)) : action("disable", [], T(.userDisable)),
+        ])
+    }
+}

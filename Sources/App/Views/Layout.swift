@@ -1,0 +1,164 @@
+import Vapor
+
+/// The page frame: Chinese navigation showing only what the user's roles allow.
+enum Layout {
+    static func page(request: Request, title: String, body: Node, flash: String? = nil) -> String {
+        let principal = request.principal
+        var nav: [Node] = [navLink(SiteURL.home.path, T(.navHome), request)]
+        if let principal {
+            if principal.assignments.contains(where: { $0.role.permissions.contains(.viewAudit) }) {
+                nav.append(navLink(SiteURL.audit.path, T(.navAudit), request))
+            }
+            if principal.mayAnywhere(.manageUsers) {
+                nav.append(navLink(SiteURL.users.path, T(.navUsers), request))
+            }
+        }
+        let account: Node
+        if let principal {
+            account = .el("div", ["class": "account"], [
+                .el("span", ["class": "who"], principal.displayName),
+                .el("form", ["method": "post", "action": SiteURL.logout.path, "class": "inline"], [
+                    csrfField(request),
+                    .el("button", ["type": "submit", "class": "link"], T(.navLogout)),
+                ]),
+            ])
+        } else {
+            account = .el("div", ["class": "account"], [.el("a", ["href": SiteURL.login(next: nil).path], T(.navLogin))])
+        }
+        let document: Node = .group([
+            .trusted("<!doctype html>"),
+            .el("html", ["lang": "zh-CN"], [
+                .el("head", [:], [
+                    .void("meta", [("charset", "utf-8")]),
+                    .void("meta", [("name", "viewport"), ("content", "width=device-width, initial-scale=1")]),
+                    .el("title", [:], "\(title) · \(T(.appName))"),
+                    .void("link", [("rel", "stylesheet"), ("href", Stylesheet.path)]),
+                ]),
+                .el("body", [:], [
+                    .el("a", ["class": "skip", "href": "#main"], T(.skipToContent)),
+                    .el("header", ["class": "top"], [
+                        .el("a", ["class": "brand", "href": SiteURL.home.path], T(.appName)),
+                        .el("nav", ["aria-label": T(.navLabel)], [.el("ul", [:], nav.map { .el("li", [:], [$0]) })]),
+                        account,
+                    ]),
+                    .el("main", ["id": "main"], [
+                        .when(flash != nil, .el("p", ["class": "flash", "role": "status"], flash ?? "")),
+                        .el("h1", [:], title),
+                        body,
+                    ]),
+                    .el("footer", [:], T(.footer)),
+                ]),
+            ]),
+        ])
+        return document.render()
+    }
+
+    private static func navLink(_ path: String, _ label: String, _ request: Request) -> Node {
+        let current = request.url.path == path
+        return .el("a", ["href": path, "aria-current": current ? "page" : nil], label)
+    }
+
+    static func csrfField(_ request: Request) -> Node {
+        .input(["type": "hidden", "name": CSRF.field, "value": CSRF.token(for: request)])
+    }
+
+    /// A labelled form field with its error tied to it (aria-describedby).
+    static func field(_ name: String, _ label: String, value: String, type: String = "text", errors: [FieldError],
+                      required: Bool = false, hint: String? = nil, attributes: KeyValuePairs<String, String?> = [:]) -> Node {
+        let id = "f-" + name
+        let error = errors.first { $0.field == name }?.message
+        let describedBy = [error != nil ? id + "-error" : nil, hint != nil ? id + "-hint" : nil].compactMap { $0 }.joined(separator: " ")
+        var input: [(String, String)] = [("id", id), ("name", name), ("type", type), ("value", value)]
+        if required { input.append(("required", "")) }
+        if !describedBy.isEmpty { input.append(("aria-describedby", describedBy)) }
+        if error != nil { input.append(("aria-invalid", "true")) }
+        for (key, value) in attributes { if let value { input.append((key, value)) } }
+        return .el("div", ["class": error == nil ? "field" : "field invalid"], [
+            .el("label", ["for": id], label),
+            .when(hint != nil, .el("p", ["class": "hint", "id": id + "-hint"], hint ?? "")),
+            .void("input", input),
+            .when(error != nil, .el("p", ["class": "error", "id": id + "-error"], error ?? "")),
+        ])
+    }
+
+    static func textarea(_ name: String, _ label: String, value: String, errors: [FieldError], hint: String? = nil, rows: Int = 5) -> Node {
+        let id = "f-" + name
+        let error = errors.first { $0.field == name }?.message
+        let describedBy = [error != nil ? id + "-error" : nil, hint != nil ? id + "-hint" : nil].compactMap { $0 }.joined(separator: " ")
+        return .el("div", ["class": error == nil ? "field" : "field invalid"], [
+            .el("label", ["for": id], label),
+            .when(hint != nil, .el("p", ["class": "hint", "id": id + "-hint"], hint ?? "")),
+            .el("textarea", ["id": id, "name": name, "rows": String(rows), "aria-describedby": describedBy.isEmpty ? nil : describedBy,
+                             "aria-invalid": error == nil ? nil : "true"], value),
+            .when(error != nil, .el("p", ["class": "error", "id": id + "-error"], error ?? "")),
+        ])
+    }
+
+    static func select(_ name: String, _ label: String, options: [(value: String, label: String)], selected: String, errors: [FieldError]) -> Node {
+        let id = "f-" + name
+        let error = errors.first { $0.field == name }?.message
+        return .el("div", ["class": error == nil ? "field" : "field invalid"], [
+            .el("label", ["for": id], label),
+            .el("select", ["id": id, "name": name, "aria-describedby": error == nil ? nil : id + "-error"],
+                options.map { .el("option", ["value": $0.value, "selected": $0.value == selected ? "" : nil], $0.label) }),
+            .when(error != nil, .el("p", ["class": "error", "id": id + "-error"], error ?? "")),
+        ])
+    }
+
+    /// A summary of form errors at the top of a form, each linking to its field.
+    static func errorSummary(_ errors: [FieldError]) -> Node {
+        guard !errors.isEmpty else { return .empty }
+        return .el("div", ["class": "error-summary", "role": "alert"], [
+            .el("p", [:], T(.formHasErrors, String(errors.count))),
+            .el("ul", [:], errors.map { .el("li", [:], [.el("a", ["href": "#f-" + $0.field], $0.message)]) }),
+        ])
+    }
+
+    static func table(caption: String?, headers: [String], rows: [[Node]]) -> Node {
+        .el("table", [:], [
+            .when(caption != nil, .el("caption", [:], caption ?? "")),
+            .el("thead", [:], [.el("tr", [:], headers.map { .el("th", ["scope": "col"], $0) })]),
+            .el("tbody", [:], rows.map { .el("tr", [:], $0.map { .el("td", [:], [$0]) }) }),
+        ])
+    }
+}
+
+struct ErrorPage {
+    var status: HTTPStatus
+    var message: String
+    var title: String { status == .notFound ? T(.errorNotFoundTitle) : T(.errorTitle) }
+    var body: Node {
+        .group([.el("p", [:], message), .el("p", [:], [.el("a", ["href": SiteURL.home.path], T(.backHome))])])
+    }
+}
+
+/// The hand-written stylesheet, served with a content hash in its name and cached for a year.
+enum Stylesheet {
+    static let css = """
+    :root{--ink:#1b1f24;--muted:#4a5561;--line:#c9d1d9;--brand:#9b1c1c;--link:#0b57d0;--bg:#fff;--soft:#f5f7fa;--ok:#116329;--bad:#a40e26}
+    *{box-sizing:border-box}body{margin:0;font:16px/1.6 "Noto Sans CJK SC","WenQuanYi Zen Hei","PingFang SC","Microsoft YaHei",sans-serif;color:var(--ink);background:var(--bg)}
+    a{color:var(--link)}a:focus,button:focus,input:focus,select:focus,textarea:focus{outline:3px solid #f9a825;outline-offset:2px}
+    .skip{position:absolute;left:-999px}.skip:focus{left:8px;top:8px;background:#fff;padding:4px 8px;z-index:9}
+    header.top{display:flex;flex-wrap:wrap;align-items:center;gap:8px 24px;padding:8px 16px;border-bottom:3px solid var(--brand)}
+    .brand{font-weight:700;font-size:20px;color:var(--brand);text-decoration:none}nav ul{display:flex;flex-wrap:wrap;gap:4px 16px;list-style:none;margin:0;padding:0}
+    nav a[aria-current]{font-weight:700;text-decoration:none;color:var(--ink)}.account{margin-left:auto;display:flex;gap:12px;align-items:center}
+    main{max-width:1100px;margin:0 auto;padding:16px}h1{font-size:24px;margin:8px 0 16px}h2{font-size:19px;margin:24px 0 8px}
+    footer{max-width:1100px;margin:32px auto;padding:16px;color:var(--muted);font-size:14px;border-top:1px solid var(--line)}
+    table{border-collapse:collapse;width:100%;margin:8px 0 16px}th,td{border-bottom:1px solid var(--line);padding:6px 8px;text-align:left;vertical-align:top}
+    thead th{background:var(--soft)}caption{text-align:left;font-weight:700;padding:4px 0}td.num,th.num{text-align:right}
+    .field{margin:0 0 14px}.field label{display:block;font-weight:600}.hint{margin:0;color:var(--muted);font-size:14px}
+    input,select,textarea{font:inherit;padding:6px 8px;border:1px solid #6e7781;border-radius:4px;width:100%;max-width:32em}
+    textarea{max-width:40em}.invalid input,.invalid textarea,.invalid select{border:2px solid var(--bad)}.error{color:var(--bad);margin:2px 0 0;font-weight:600}
+    button,.button{font:inherit;background:var(--brand);color:#fff;border:0;border-radius:4px;padding:8px 16px;cursor:pointer;text-decoration:none;display:inline-block}
+    button.link{background:none;color:var(--link);padding:0;text-decoration:underline}form.inline{display:inline}
+    .error-summary{border:2px solid var(--bad);padding:8px 16px;margin:0 0 16px}.flash{background:#e6f4ea;border-left:4px solid var(--ok);padding:8px 12px}
+    .met{color:var(--ok);font-weight:700}.notmet{color:var(--bad);font-weight:700}.muted{color:var(--muted)}
+    dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px}dl.facts dt{font-weight:600}dl.facts dd{margin:0}
+    .crumbs{font-size:14px;color:var(--muted)}.actions{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0 16px}
+    @media (max-width:600px){header.top{padding:8px}.account{margin-left:0}table{font-size:14px}th,td{padding:4px}}
+    @media print{header.top nav,.account,.actions,.skip{display:none}a{color:inherit;text-decoration:none}}
+    """
+
+    static let hash: String = String(Token.hash(css).prefix(12))
+    static let path = "/assets/app.\(hash).css"
+}

@@ -1,0 +1,12 @@
+import Vapor
+
+/// Every route, each through `Router`, which records its access rule in the route table.
+func registerRoutes(_ app: Application) {
+    let router = Router(app: app)
+    HealthController().register(router)
+    AuthController().register(router)
+    HierarchyController().register(router)
+    UserController().register(router)
+    AuditController().register(router)
+    OpenAPIController().register(router)
+}

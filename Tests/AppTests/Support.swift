@@ -1,0 +1,155 @@
+@testable import App
+import Fluent
+import FluentPostgresDriver
+import Foundation
+import NIOConcurrencyHelpers
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+/// A clock tests can move.
+final class TestClock: Sendable {
+    private let current = NIOLockedValueBox(Date(timeIntervalSince1970: 1_798_761_600)) // 2027-01-01 00:00 UTC
+    var now: Date { current.withLockedValue { $0 } }
+    func advance(minutes: Double) { current.withLockedValue { $0 = $0.addingTimeInterval(minutes * 60) } }
+    var appClock: AppClock { AppClock { [self] in self.now } }
+}
+
+/// A fresh application per test: in-memory SQLite, or — when DATABASE_URL is set — a new
+/// PostgreSQL database made for this test and dropped after, so tests run in parallel.
+/// Migrated before the body, shut down on every path.
+func withApp(_ body: (Application, TestClock) async throws -> Void) async throws {
+    var environment: [String: String] = ["CUNWU_BCRYPT_COST": "4"]
+    var scratch: String?
+    if let base = ProcessInfo.processInfo.environment["DATABASE_URL"], !base.isEmpty {
+        let name = "cunwu_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        try await PostgresAdmin.run(base, "CREATE DATABASE \(name)")
+        scratch = name
+        environment["DATABASE_URL"] = PostgresAdmin.url(base, database: String(name))
+    }
+    let app = try await Application.make(.testing)
+    let clock = TestClock()
+    do {
+        try await configure(app, environment: environment)
+        app.clock = clock.appClock
+        try await prepareDatabase(app)
+        try await body(app, clock)
+    } catch {
+        try? await app.asyncShutdown()
+        if let scratch, let base = ProcessInfo.processInfo.environment["DATABASE_URL"] { try? await PostgresAdmin.run(base, "DROP DATABASE \(scratch)") }
+        throw error
+    }
+    try await app.asyncShutdown()
+    if let scratch, let base = ProcessInfo.processInfo.environment["DATABASE_URL"] { try await PostgresAdmin.run(base, "DROP DATABASE \(scratch) WITH (FORCE)") }
+}
+
+enum PostgresAdmin {
+    /// Runs one statement on the server named by `url` (its own database).
+    static func run(_ url: String, _ sql: String) async throws {
+        let app = try await Application.make(.testing)
+        do {
+            try app.databases.use(.postgres(url: url), as: .psql)
+            if let db = app.db as? any SQLDatabase { try await db.raw(SQLQueryString(sql)).run() }
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+
+    static func url(_ base: String, database: String) -> String {
+        guard var components = URLComponents(string: base) else { return base }
+        components.path = "/" + database
+        return components.string ?? base
+    }
+}
+
+/// A small hierarchy: two districts; district A has townships A1 and A2; A1 has villages
+/// V1 and V2; A2 has village V3. Enough for own / child / sibling / parent in every level.
+struct World {
+    var districtA: OrgUnit, districtB: OrgUnit
+    var townshipA1: OrgUnit, townshipA2: OrgUnit
+    var villageV1: OrgUnit, villageV2: OrgUnit, villageV3: OrgUnit
+
+    static let password = "correct-horse-42"
+
+    static func make(_ app: Application) async throws -> World {
+        func unit(_ kind: UnitKind, _ name: String, _ parent: OrgUnit?) async throws -> OrgUnit {
+            let unit = OrgUnit(kind: kind, name: name, code: nil, parent: parent)
+            try await unit.create(on: app.db)
+            if kind == .village {
+                let profile = VillageProfile(unitID: try unit.requireID())
+                profile.households = 640
+                profile.stationFloorArea = 60
+                profile.openingHours = "周一至周五 08:30-12:00 13:00-17:30"
+                try await profile.create(on: app.db)
+            }
+            return unit
+        }
+        let a = try await unit(.district, "怀柔区", nil)
+        let b = try await unit(.district, "密云区", nil)
+        let a1 = try await unit(.township, "桥梓镇", a)
+        let a2 = try await unit(.township, "怀北镇", a)
+        let v1 = try await unit(.village, "前辛庄村", a1)
+        let v2 = try await unit(.village, "后辛庄村", a1)
+        let v3 = try await unit(.village, "河防口村", a2)
+        return World(districtA: a, districtB: b, townshipA1: a1, townshipA2: a2, villageV1: v1, villageV2: v2, villageV3: v3)
+    }
+
+    @discardableResult
+    static func user(_ app: Application, _ username: String, _ role: Role, at unit: OrgUnit?, password: String = password) async throws -> User {
+        let hash = try Bcrypt.hash(password, cost: 4)
+        let user = User(username: username, displayName: username, passwordHash: hash)
+        try await user.create(on: app.db)
+        try await RoleAssignment(userID: try user.requireID(), role: role, unit: unit).create(on: app.db)
+        return user
+    }
+}
+
+/// A signed-in client: the session cookie and CSRF token from the API login.
+struct Session {
+    var cookie: String
+    var csrf: String
+
+    func headers(json: Bool = false) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        headers.add(name: .cookie, value: "\(SessionCookie.name)=\(cookie)")
+        headers.add(name: CSRF.header, value: csrf)
+        if json { headers.contentType = .json }
+        return headers
+    }
+}
+
+func login(_ app: Application, _ username: String, _ password: String = World.password) async throws -> Session {
+    var session: Session?
+    try await app.testing().test(.POST, "/api/v1/session", beforeRequest: { request in
+        try request.content.encode(LoginInput(username: username, password: password), as: .json)
+    }, afterResponse: { response in
+        #expect(response.status == .ok, "login \(username): \(response.body.string)")
+        let me = try response.content.decode(MeDTO.self)
+        let cookie = response.headers.setCookie?[SessionCookie.name]?.string ?? ""
+        session = Session(cookie: cookie, csrf: me.csrfToken)
+    })
+    return try #require(session)
+}
+
+/// Sends a request and returns the response (status, headers, body).
+@discardableResult
+func send(_ app: Application, _ method: HTTPMethod, _ path: String, as session: Session? = nil, json: (some Encodable)? = EmptyBody?.none,
+          form: [String: String]? = nil, headers extra: HTTPHeaders = [:]) async throws -> (status: HTTPStatus, headers: HTTPHeaders, body: String) {
+    var result: (HTTPStatus, HTTPHeaders, String) = (.internalServerError, [:], "")
+    try await app.testing().test(method, path, beforeRequest: { request in
+        if let session { request.headers = session.headers() }
+        for (name, value) in extra { request.headers.replaceOrAdd(name: name, value: value) }
+        if let json { try request.content.encode(json, as: .json) }
+        if let form { try request.content.encode(form, as: .urlEncodedForm) }
+    }, afterResponse: { response in
+        result = (response.status, response.headers, response.body.string)
+    })
+    return result
+}
+
+struct EmptyBody: Encodable {}
+
+func auditCount(_ app: Application) async throws -> Int { try await AuditEvent.query(on: app.db).count() }

@@ -20,6 +20,15 @@ public func configure(_ app: Application, environment: [String: String] = Proces
     }
     registerMigrations(app.migrations)
 
+    // Stable JSON: keys sorted, dates as ISO 8601.
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    encoder.dateEncodingStrategy = .iso8601
+    ContentConfiguration.global.use(encoder: encoder, for: .json)
+    let decoder = JSONDecoder()
+    decoder.dateDecodingStrategy = .iso8601
+    ContentConfiguration.global.use(decoder: decoder, for: .json)
+
     app.passwords.use(.bcrypt(cost: app.config.bcryptCost))
     app.dummyPasswordHash = try Bcrypt.hash(Token.make(), cost: app.config.bcryptCost)
 

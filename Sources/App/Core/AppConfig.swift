@@ -34,11 +34,11 @@ struct AppConfig: Sendable {
                 throw ConfigError(variable: "DATABASE_URL", message: "应为postgres://用户:密码@主机:端口/数据库")
             }
             storage = .postgres(url: url)
-        } else if testing {
-            storage = .sqliteMemory
-        } else {
-            let path = environment["CUNWU_DATABASE_PATH"].flatMap { $0.isEmpty ? nil : $0 } ?? "cunwu.sqlite"
+        } else if let path = environment["CUNWU_DATABASE_PATH"], !path.isEmpty {
             storage = .sqliteFile(path: path)
+        } else {
+            // Tests get a private in-memory database unless they name a file.
+            storage = testing ? .sqliteMemory : .sqliteFile(path: "cunwu.sqlite")
         }
         let secure: Bool
         switch environment["CUNWU_SECURE_COOKIES"] ?? "" {

@@ -200,6 +200,7 @@ struct ProfileForm {
         hotline = form["hotline"] ?? ""
     }
 
+    /// Reads and checks every field at once, so the form shows all its problems together.
     func validated() throws -> ProfileInput {
         var v = Validator()
         let input = ProfileInput(
@@ -207,29 +208,35 @@ struct ProfileForm {
             residentPopulation: v.integer("residentPopulation", T(.profileResidentPopulation), residentPopulation, range: 0...1_000_000),
             registeredPopulation: v.integer("registeredPopulation", T(.profileRegisteredPopulation), registeredPopulation, range: 0...1_000_000),
             area: v.decimal("area", T(.profileArea), area, range: 0...10_000),
-            address: v.text("address", T(.profileAddress), address, required: false, maxLength: 200),
-            stationFloorArea: v.decimal("stationFloorArea", T(.profileStationFloorArea), stationFloorArea, range: 0...100_000),
+            address: address, stationFloorArea: v.decimal("stationFloorArea", T(.profileStationFloorArea), stationFloorArea, range: 0...100_000),
             openingHours: openingHours, hotline: hotline)
+        let clean = Self.checkText(input, &v)
         try v.finish()
-        return try Self.validate(input)
+        return clean
     }
 
-    /// Checks a typed input (the API's, or the form's once its numbers parse).
+    /// Checks a typed input (the API's).
     static func validate(_ input: ProfileInput) throws -> ProfileInput {
         var v = Validator()
         _ = v.integer("households", T(.profileHouseholds), input.households, range: 0...100_000)
         _ = v.integer("residentPopulation", T(.profileResidentPopulation), input.residentPopulation, range: 0...1_000_000)
         _ = v.integer("registeredPopulation", T(.profileRegisteredPopulation), input.registeredPopulation, range: 0...1_000_000)
         _ = v.decimal("area", T(.profileArea), input.area, range: 0...10_000)
-        let address = v.text("address", T(.profileAddress), input.address, required: false, maxLength: 200)
         _ = v.decimal("stationFloorArea", T(.profileStationFloorArea), input.stationFloorArea, range: 0...100_000)
+        let clean = checkText(input, &v)
+        try v.finish()
+        return clean
+    }
+
+    /// The text fields: address, the opening schedule (every line checked), the hotline.
+    private static func checkText(_ input: ProfileInput, _ v: inout Validator) -> ProfileInput {
+        let address = v.text("address", T(.profileAddress), input.address, required: false, maxLength: 200)
         let schedule = input.openingHours.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         if case let .failure(problems) = OpeningSchedule.parse(schedule) {
             v.fail("openingHours", problems.lines.map(\.message).joined(separator: "；"))
         }
         let hotline = v.text("hotline", T(.profileHotline), input.hotline, required: false, maxLength: 30)
         if !hotline.allSatisfy({ $0.isASCII && ($0.isNumber || "-+() ".contains($0)) }) { v.fail("hotline", T(.profileHotlineFormat)) }
-        try v.finish()
         var clean = input
         clean.address = address
         clean.openingHours = schedule

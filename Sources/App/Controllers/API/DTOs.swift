@@ -57,6 +57,13 @@ struct UnitInput: Content {
     var code: String?
     var openedOn: String?
     var closedOn: String?
+
+    init(name: String, code: String?, openedOn: String? = nil, closedOn: String? = nil) {
+        self.name = name
+        self.code = code
+        self.openedOn = openedOn
+        self.closedOn = closedOn
+    }
 }
 
 struct ProfileDTO: Content, Equatable {
@@ -117,6 +124,13 @@ struct UserUpdateInput: Content {
     var disabled: Bool?
     var password: String?
     var roles: [RoleInput]?
+
+    init(displayName: String? = nil, disabled: Bool? = nil, password: String? = nil, roles: [RoleInput]? = nil) {
+        self.displayName = displayName
+        self.disabled = disabled
+        self.password = password
+        self.roles = roles
+    }
 }
 
 struct RoleInput: Content {

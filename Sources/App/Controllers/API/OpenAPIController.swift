@@ -19,7 +19,7 @@ enum OpenAPI {
         var paths: [String: [String: Any]] = [:]
         for spec in specs where spec.api != nil {
             guard let api = spec.api else { continue }
-            let path = spec.path.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
+            let path = "/" + spec.path.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
             var operation: [String: Any] = [
                 "summary": api.summary,
                 "operationId": spec.method.rawValue.lowercased() + path.split(separator: "/").map { $0.replacingOccurrences(of: "{", with: "By").replacingOccurrences(of: "}", with: "") }.map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(),

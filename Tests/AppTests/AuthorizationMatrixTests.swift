@@ -1,0 +1,167 @@
+@testable import App
+import Fluent
+import Testing
+import Vapor
+import VaporTesting
+
+/// Every route in the route table × every role × own / child / sibling / parent unit,
+/// with the answer the access rule implies. A route added without a rule in the table
+/// fails `everyRouteIsInTheTable`; a rule the code does not enforce fails the matrix.
+@Suite("Authorization matrix, generated from the route table")
+struct AuthorizationMatrixTests {
+    /// The unit kinds a route's handler serves (others are 404 by design).
+    static func kinds(for path: String) -> Set<UnitKind> {
+        if path.hasSuffix("/profile") { return [.village] }
+        if path.hasSuffix("/new") || path.hasSuffix("/children") { return [.district, .township] }
+        return Set(UnitKind.allCases)
+    }
+
+    enum Relation: String, CaseIterable { case own, child, sibling, parent }
+
+    struct Case: CustomStringConvertible {
+        var role: Role
+        var relation: Relation
+        var target: OrgUnit
+        var description: String { "\(role.rawValue) → \(relation.rawValue) \(target.name)" }
+    }
+
+    /// Where each role is held in the world, and its related units.
+    static func cases(_ world: World) -> [Case] {
+        var cases: [Case] = []
+        for role in Role.allCases where role != .admin {
+            let (own, children, siblings, parents): (OrgUnit, [OrgUnit], [OrgUnit], [OrgUnit])
+            switch role.level {
+            case .district?: (own, children, siblings, parents) = (world.districtA, [world.townshipA1], [world.districtB], [])
+            case .township?: (own, children, siblings, parents) = (world.townshipA1, [world.villageV1], [world.townshipA2], [world.districtA])
+            default: (own, children, siblings, parents) = (world.villageV1, [], [world.villageV2, world.villageV3], [world.townshipA1])
+            }
+            cases.append(Case(role: role, relation: .own, target: own))
+            cases += children.map { Case(role: role, relation: .child, target: $0) }
+            cases += siblings.map { Case(role: role, relation: .sibling, target: $0) }
+            cases += parents.map { Case(role: role, relation: .parent, target: $0) }
+        }
+        return cases
+    }
+
+    @Test("every route answers as its access rule says, for every role and relation")
+    func matrix() async throws {
+        try await withApp { app, _ in
+            let world = try await World.make(app)
+            for role in Role.allCases {
+                let unit: OrgUnit? = switch role.level {
+                case .district?: world.districtA
+                case .township?: world.townshipA1
+                case .village?: world.villageV1
+                case nil: nil
+                }
+                try await World.user(app, "u." + role.rawValue.lowercased(), role, at: unit)
+            }
+            var sessions: [Role: Session] = [:]
+            for role in Role.allCases { sessions[role] = try await login(app, "u." + role.rawValue.lowercased()) }
+            var checked = 0
+            for spec in app.routeTable.specs {
+                switch spec.access {
+                case let .onUnit(permission):
+                    for item in Self.cases(world) where Self.kinds(for: spec.path).contains(item.target.kind) {
+                        let session = try #require(sessions[item.role])
+                        let path = spec.path.replacingOccurrences(of: ":unitID", with: try item.target.requireID().uuidString)
+                        let before = try await auditCount(app)
+                        let status = try await send(app, spec.method, path, as: session, json: Self.body(for: spec)).status
+                        let sees = item.relation == .own || item.relation == .child
+                        let allowed = sees && item.role.permissions.contains(permission)
+                        if !sees || !item.role.permissions.contains(.viewUnit) {
+                            #expect(status == .notFound, "\(spec.method) \(spec.path) \(item): \(status)")
+                        } else if !allowed {
+                            #expect(status == .forbidden, "\(spec.method) \(spec.path) \(item): \(status)")
+                        } else {
+                            #expect(![.notFound, .forbidden, .unauthorized].contains(status), "\(spec.method) \(spec.path) \(item): \(status)")
+                        }
+                        if !allowed { #expect(try await auditCount(app) == before, "a refused request wrote nothing") }
+                        checked += 1
+                    }
+                    // The administrator may do it anywhere.
+                    let admin = try #require(sessions[.admin])
+                    let anyUnit = Self.kinds(for: spec.path).contains(.village) ? world.villageV3 : world.townshipA2
+                    let path = spec.path.replacingOccurrences(of: ":unitID", with: try anyUnit.requireID().uuidString)
+                    let status = try await send(app, spec.method, path, as: admin, json: Self.body(for: spec)).status
+                    #expect(![.notFound, .forbidden, .unauthorized].contains(status), "admin \(spec.method) \(spec.path): \(status)")
+                case let .everywhere(permission), let .somewhere(permission):
+                    for role in Role.allCases {
+                        let session = try #require(sessions[role])
+                        let path = spec.path.replacingOccurrences(of: ":userID", with: UUID().uuidString)
+                        let status = try await send(app, spec.method, path, as: session, json: Self.body(for: spec)).status
+                        let holds: Bool
+                        if case .everywhere = spec.access { holds = role.level == nil && role.permissions.contains(permission) }
+                        else { holds = role.permissions.contains(permission) }
+                        if holds {
+                            #expect(status != .forbidden && status != .unauthorized, "\(role) \(spec.method) \(spec.path): \(status)")
+                        } else {
+                            #expect(status == .notFound, "\(role) \(spec.method) \(spec.path): \(status)")
+                        }
+                        checked += 1
+                    }
+                case .signedIn:
+                    for role in Role.allCases {
+                        let status = try await send(app, spec.method, spec.path, as: try #require(sessions[role]), json: Self.body(for: spec)).status
+                        #expect(![.notFound, .forbidden, .unauthorized].contains(status), "\(role) \(spec.method) \(spec.path): \(status)")
+                        checked += 1
+                        // Signing out ends the session: sign in again for the routes after it.
+                        if spec.path == "/logout" || spec.path == "/api/v1/session" {
+                            sessions[role] = try await login(app, "u." + role.rawValue.lowercased())
+                        }
+                    }
+                case .open:
+                    break
+                }
+                // Nobody signed in: API routes say 401, pages send to the login page; open routes answer.
+                if spec.access != .open {
+                    let path = spec.path.replacingOccurrences(of: ":unitID", with: try world.villageV1.requireID().uuidString)
+                        .replacingOccurrences(of: ":userID", with: UUID().uuidString)
+                    let anonymous = try await send(app, spec.method, path, json: Self.body(for: spec))
+                    if spec.path.hasPrefix("/api/") {
+                        #expect(anonymous.status == .unauthorized || anonymous.status == .forbidden, "anonymous \(spec.method) \(spec.path): \(anonymous.status)")
+                    } else if spec.method == .GET {
+                        #expect(anonymous.status == .seeOther, "anonymous \(spec.method) \(spec.path): \(anonymous.status)")
+                    } else {
+                        #expect(anonymous.status == .forbidden || anonymous.status == .seeOther, "anonymous \(spec.method) \(spec.path): \(anonymous.status)")
+                    }
+                }
+            }
+            #expect(checked > 200)
+        }
+    }
+
+    /// A JSON body for writes (its content does not matter to authorization; invalid is fine).
+    static func body(for spec: RouteSpec) -> [String: String]? {
+        [.POST, .PUT, .PATCH, .DELETE].contains(spec.method) ? ["name": "测试单位"] : nil
+    }
+
+    @Test("every route the router serves is in the route table with an access rule")
+    func everyRouteIsInTheTable() async throws {
+        try await withApp { app, _ in
+            let table = Set(app.routeTable.specs.map { "\($0.method.rawValue) \($0.path)" })
+            for route in app.routes.all {
+                let path = "/" + route.path.map(\.description).joined(separator: "/")
+                #expect(table.contains("\(route.method.rawValue) \(path)"), "\(route.method) \(path) was added without an access rule")
+            }
+            #expect(table.count == app.routes.all.count)
+        }
+    }
+
+    @Test("a village user gets 404, not the data, for another village's page and API object")
+    func neighbourIsNotFound() async throws {
+        try await withApp { app, _ in
+            let world = try await World.make(app)
+            try await World.user(app, "zhang", .stationStaff, at: world.villageV1)
+            let session = try await login(app, "zhang")
+            let other = try world.villageV2.requireID()
+            let page = try await send(app, .GET, "/units/\(other)", as: session)
+            #expect(page.status == .notFound)
+            #expect(!page.body.contains("后辛庄村"))
+            let api = try await send(app, .GET, "/api/v1/units/\(other)/profile", as: session)
+            #expect(api.status == .notFound)
+            #expect(api.body.contains("not_found") && !api.body.contains("households"))
+            #expect(try await send(app, .GET, "/units/\(try world.villageV1.requireID())", as: session).status == .ok)
+        }
+    }
+}

@@ -1,0 +1,235 @@
+@testable import App
+import Fluent
+import Testing
+import Vapor
+import VaporTesting
+import SQLKit
+
+@Suite("The hierarchy, village profiles, the audit log")
+struct HierarchyTests {
+    static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+
+    static let goodProfile = ProfileInput(households: 901, residentPopulation: 2600, registeredPopulation: 2200, area: 4.1, address: "桥梓镇后辛庄村",
+                                          stationFloorArea: 49.9, openingHours: "周一至周五 08:30-12:00 13:00-17:30\n周六 09:00-11:00", hotline: "010-69672102")
+
+    @Test("district → townships → villages with key figures summed set-based")
+    func figures() async throws {
+        try await withApp { app, _ in
+            let world = try await World.make(app)
+            try await World.user(app, "sun", .districtOfficial, at: world.districtA)
+            let session = try await login(app, "sun")
+            let result = try await send(app, .GET, "/api/v1/units/\(try world.districtA.requireID())", as: session)
+            #expect(result.status == .ok)
+            let page = try JSONDecoder().decode(UnitPageDTO.self, from: Data(result.body.utf8))
+            #expect(page.figures.villages == 3)
+            #expect(page.figures.households == 3 * 640)
+            #expect(page.children.map(\.unit.name) == ["怀北镇", "桥梓镇"])
+            #expect(page.children.first { $0.unit.name == "桥梓镇" }?.figures.villages == 2)
+            #expect(page.figures.stationsOpen40Hours == 3)
+            #expect(page.figures.stationsAtLeast50 == 3)
+            #expect(page.mayManageUnits && !page.mayEditProfile)
+            let html = try await send(app, .GET, "/units/\(try world.districtA.requireID())", as: session)
+            #expect(html.body.contains("桥梓镇") && html.body.contains("<dd>1920</dd>") && html.body.contains("<td>1280</td>"))
+        }
+    }
+
+    @Test("creating units: names unique within a parent, codes unique everywhere, each write audited")
+    func createUnits() async throws {
+        try await withApp { app, _ in
+            let world = try await World.make(app)
+            try await World.user(app, "sun", .districtOfficial, at: world.districtA)
+            let session = try await login(app, "sun")
+            let township = try world.townshipA1.requireID()
+            let before = try await auditCount(app)
+            let created = try await send(app, .POST, "/api/v1/units/\(township)/children", as: session, json: UnitInput(name: "北宅村", code: "110116104203"))
+            #expect(created.status == .created)
+            let unit = try JSONDecoder().decode(UnitDTO.self, from: Data(created.body.utf8))
+            #expect(unit.kind == .village && unit.parentID == township)
+            #expect(try await VillageProfile.query(on: app.db).filter(\.$unit.$id == unit.id).count() == 1)
+            #expect(try await auditCount(app) == before + 1)
+            let event = try #require(try await AuditEvent.query(on: app.db).sort(\.$at, .descending).first())
+            #expect(event.action == "create" && event.objectType == "unit" && event.username == "sun")
+            #expect(event.after?.contains("北宅村") == true && event.before == nil)
+
+            let duplicate = try await send(app, .POST, "/api/v1/units/\(township)/children", as: session, json: UnitInput(name: "北宅村", code: nil))
+            #expect(duplicate.status == .unprocessableEntity)
+            #expect(duplicate.body.contains("\"field\":\"name\""))
+            // The same name under another township is fine; the same code is not.
+            let elsewhere = try await send(app, .POST, "/api/v1/units/\(try world.townshipA2.requireID())/children", as: session,
+                                           json: UnitInput(name: "北宅村", code: "110116104203"))
+            #expect(elsewhere.status == .unprocessableEntity)
+            #expect(elsewhere.body.contains("\"field\":\"code\"") && !elsewhere.body.contains("\"field\":\"name\""))
+            let bad = try await send(app, .POST, "/api/v1/units/\(township)/children", as: session,
+                                     json: UnitInput(name: " ", code: "1101", openedOn: "2026-02-30", closedOn: nil))
+            #expect(bad.status == .unprocessableEntity)
+            for field in ["name", "code", "openedOn"] { #expect(bad.body.contains("\"field\":\"\(field)\"")) }
+            #expect(try await auditCount(app) == before + 1)
+            #expect(try await OrgUnit.query(on: app.db).filter(\.$name == "北宅村").count() == 1)
+            // A village has no children.
+            let under = try await send(app, .POST, "/api/v1/units/\(unit.id)/children", as: session, json: UnitInput(name: "某组", code: nil))
+            #expect(under.status == .unprocessableEntity)
+        }
+    }
+
+    @Test("the profile form keeps values and marks each wrong field in Chinese; nothing is written")
+    func profileFormErrors() async throws {
+        try await withApp { app, _ in
+            let world = try await World.make(app)
+            try await World.user(app, "zhang", .stationStaff, at: world.villageV1)
+            let session = try await login(app, "zhang")
+            let path = "/units/\(try world.villageV1.requireID())/profile"
+            let before = try await auditCount(app)
+            let form = ["households": "-3", "residentPopulation": "很多", "registeredPopulation": "100", "area": "3", "address": "前辛庄",
+                        "stationFloorArea": "60", "openingHours": "周八 08:30-12:00\n周一 12:00-08:00", "hotline": "abc"]
+            let result = try await send(app, .POST, path, as: session, form: form)
+            #expect(result.status == .unprocessableEntity)
+            #expect(result.body.contains("实有户数不能为负数。"))
+            #expect(result.body.contains("常住人口应为整数。"))
+            #expect(result.body.contains("“周八”不是星期几"))
+            #expect(result.body.contains("结束时间应晚于开始时间"))
+            #expect(result.body.contains("热线号码只能包含数字"))
+            #expect(result.body.contains("value=\"很多\""), "the typed value is kept")
+            #expect(result.body.contains("aria-invalid=\"true\""))
+            #expect(result.body.contains("id=\"f-households-error\""))
+            #expect(try await auditCount(app) == before)
+            #expect(try await Hierarchy.profile(of: world.villageV1, on: app.db).households == 640)
+        }
+    }
+
+    @Test("saving a profile through the API: 422 names fields, success is audited with before and after")
+    func profileAPI() async throws {
+        try await withApp { app, _ in
+            let world = try await World.make(app)
+            try await World.user(app, "zhang", .stationStaff, at: world.villageV1)
+            let session = try await login(app, "zhang")
+            let path = "/api/v1/units/\(try world.villageV1.requireID())/profile"
+            var bad = Self.goodProfile
+            bad.households = -1
+            bad.openingHours = "周一 8:30-12:00"
+            let refused = try await send(app, .PUT, path, as: session, json: bad)
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.contains("\"field\":\"households\"") && refused.body.contains("\"field\":\"openingHours\""))
+            let saved = try await send(app, .PUT, path, as: session, json: Self.goodProfile)
+            #expect(saved.status == .ok)
+            let profile = try JSONDecoder().decode(ProfileDTO.self, from: Data(saved.body.utf8))
+            #expect(profile.weeklyOpeningMinutes == 42 * 60)
+            #expect(profile.requiredStationStaff == 4)
+            let event = try #require(try await AuditEvent.query(on: app.db).filter(\.$objectType == "villageProfile").first())
+            #expect(event.before?.contains("\"households\":640") == true)
+            #expect(event.after?.contains("\"households\":901") == true)
+            // Wrong JSON types are a clear 400, not a crash.
+            let malformed = try await send(app, .PUT, path, as: session, json: ["households": "many"])
+            #expect(malformed.status == .badRequest)
+            #expect(malformed.body.contains("bad_request"))
+        }
+    }
+
+    @Test("officials see the audit log of their district only; village users not at all")
+    func auditScope() async throws {
+        try await withApp { app, _ in
+            let world = try await World.make(app)
+            try await World.user(app, "zhang", .stationStaff, at: world.villageV1)
+            try await World.user(app, "sun", .districtOfficial, at: world.districtA)
+            try await World.user(app, "zhou", .districtOfficial, at: world.districtB)
+            try await World.user(app, "root", .admin, at: nil)
+            let zhang = try await login(app, "zhang")
+            _ = try await send(app, .PUT, "/api/v1/units/\(try world.villageV1.requireID())/profile", as: zhang, json: Self.goodProfile)
+            let sun = try await login(app, "sun")
+            let mine = try Self.decoder.decode(AuditListDTO.self, from: Data(try await send(app, .GET, "/api/v1/audit?objectType=villageProfile", as: sun).body.utf8))
+            #expect(mine.total == 1)
+            let zhou = try await login(app, "zhou")
+            let theirs = try Self.decoder.decode(AuditListDTO.self, from: Data(try await send(app, .GET, "/api/v1/audit?objectType=villageProfile", as: zhou).body.utf8))
+            #expect(theirs.total == 0)
+            #expect(try await send(app, .GET, "/api/v1/audit", as: zhang).status == .notFound)
+            let root = try await login(app, "root")
+            let page = try await send(app, .GET, "/audit?username=zhang&objectType=villageProfile", as: root)
+            #expect(page.status == .ok && page.body.contains("villageProfile"))
+            #expect(try await send(app, .GET, "/api/v1/audit?from=2026-13-01", as: root).status == .unprocessableEntity)
+        }
+    }
+
+    @Test("every value is escaped in pages")
+    func escaping() async throws {
+        try await withApp { app, _ in
+            let world = try await World.make(app)
+            try await World.user(app, "root", .admin, at: nil)
+            let session = try await login(app, "root")
+            let created = try await send(app, .POST, "/api/v1/units/\(try world.townshipA1.requireID())/children", as: session,
+                                         json: UnitInput(name: "<script>alert('x')</script>\"村", code: nil))
+            let unit = try JSONDecoder().decode(UnitDTO.self, from: Data(created.body.utf8))
+            let page = try await send(app, .GET, "/units/\(unit.id)", as: session)
+            #expect(!page.body.contains("<script>"))
+            #expect(page.body.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot;村"))
+            #expect(Node.el("a", ["href": "\"><img src=x>"], "a&b").render() == "<a href=\"&quot;&gt;&lt;img src=x&gt;\">a&amp;b</a>")
+        }
+    }
+
+    @Test("security headers on every page; /healthz answers; the stylesheet is cached by hash")
+    func headersAndHealth() async throws {
+        try await withApp { app, _ in
+            let login = try await send(app, .GET, "/login")
+            #expect(login.headers.first(name: "Content-Security-Policy")?.contains("unsafe-inline") == false)
+            #expect(login.headers.first(name: "X-Frame-Options") == "DENY")
+            #expect(login.headers.first(name: "X-Content-Type-Options") == "nosniff")
+            let health = try await send(app, .GET, "/healthz")
+            #expect(health.status == .ok && health.body.contains("\"database\":\"ok\""))
+            let css = try await send(app, .GET, Stylesheet.path)
+            #expect(css.status == .ok && css.headers.first(name: .cacheControl)?.contains("immutable") == true)
+        }
+    }
+
+    @Test("/healthz says 503 when the database does not answer")
+    func healthDown() async throws {
+        try await withApp { app, _ in
+            try await app.autoRevert()
+            let health = try await send(app, .GET, "/healthz")
+            #expect(health.status == .serviceUnavailable)
+            try await app.autoMigrate()
+        }
+    }
+}
+
+@Suite("Storage and configuration")
+struct StorageTests {
+    @Test("a SQLite file is created, migrated and put in WAL mode with a busy timeout",
+          .enabled(if: ProcessInfo.processInfo.environment["DATABASE_URL"] == nil, "SQLite only"))
+    func sqliteFile() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cunwu-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let app = try await Application.make(.testing)
+        do {
+            try await configure(app, environment: ["CUNWU_DATABASE_PATH": path, "CUNWU_BCRYPT_COST": "4"])
+            try await prepareDatabase(app)
+            let sql = try #require(app.db as? any SQLDatabase)
+            let mode = try await sql.raw("PRAGMA journal_mode").first()?.decode(column: "journal_mode", as: String.self)
+            #expect(mode == "wal")
+            let timeout = try await sql.raw("PRAGMA busy_timeout").first()?.decode(column: "timeout", as: Int.self)
+            #expect(timeout == 5000)
+            #expect(try await OrgUnit.query(on: app.db).count() == 0)
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+        #expect(FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test("bad settings fail the boot with a message naming the variable")
+    func badConfiguration() {
+        #expect(throws: ConfigError.self) { try AppConfig.fromEnvironment(["DATABASE_URL": "mysql://x"], testing: false) }
+        #expect(throws: ConfigError.self) { try AppConfig.fromEnvironment(["CUNWU_SESSION_IDLE_MINUTES": "0"], testing: false) }
+        #expect(throws: ConfigError.self) { try AppConfig.fromEnvironment(["CUNWU_BCRYPT_COST": "3"], testing: false) }
+        do {
+            _ = try AppConfig.fromEnvironment(["CUNWU_SECURE_COOKIES": "maybe"], testing: false)
+        } catch {
+            #expect(error.description.contains("CUNWU_SECURE_COOKIES"))
+        }
+        let defaults = try? AppConfig.fromEnvironment([:], testing: false)
+        #expect(defaults?.storage == .sqliteFile(path: "cunwu.sqlite"))
+        #expect(defaults?.bcryptCost == 12 && defaults?.sessionIdleMinutes == 30 && defaults?.lockoutThreshold == 5 && defaults?.lockoutMinutes == 15)
+    }
+}

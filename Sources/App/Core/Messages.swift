@@ -27,9 +27,11 @@ enum L: String, CaseIterable, Sendable {
     case errorValidation
     case figHouseholds
     case figPopulation
+    case figStaffCount
     case figStations40h
     case figStations50
     case figVillages
+    case figWeeklyHours
     case filter
     case footer
     case formHasErrors
@@ -178,9 +180,11 @@ enum Messages {
         .errorValidation: "有{0}处填写有误，请修改后重新提交。",
         .figHouseholds: "实有户数",
         .figPopulation: "常住人口",
+        .figStaffCount: "{0}名",
         .figStations40h: "服务站每周开放满40小时",
         .figStations50: "服务站面积达50平方米",
         .figVillages: "村（社区）数",
+        .figWeeklyHours: "每周开放",
         .filter: "筛选",
         .footer: "村务 · 依据《北京市农村社区建设指导标准（试行）》",
         .formHasErrors: "有{0}处需要修改：",

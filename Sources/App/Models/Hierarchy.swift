@@ -12,8 +12,20 @@ enum Hierarchy {
         return ids.compactMap { id in units.first { $0.id == id } }
     }
 
+    /// Children in official order: by statistical division code, units without one last, then by name.
     static func children(of unit: OrgUnit, on db: any Database) async throws -> [OrgUnit] {
-        try await OrgUnit.query(on: db).filter(\.$parent.$id == unit.requireID()).sort(\.$name).all()
+        sorted(try await OrgUnit.query(on: db).filter(\.$parent.$id == unit.requireID()).all())
+    }
+
+    static func sorted(_ units: [OrgUnit]) -> [OrgUnit] {
+        units.sorted { a, b in
+            switch (a.code, b.code) {
+            case let (x?, y?) where x != y: return x < y
+            case (.some, nil): return true
+            case (nil, .some): return false
+            default: return a.name < b.name
+            }
+        }
     }
 
     /// The units a user sees on their home page: where they hold a role (the highest
@@ -21,12 +33,12 @@ enum Hierarchy {
     static func topRows(for principal: Principal, on db: any Database) async throws -> [ChildRowDTO] {
         let units: [OrgUnit]
         if principal.mayAnywhere(.viewUnit) {
-            units = try await OrgUnit.query(on: db).filter(\.$kind == .district).sort(\.$name).all()
+            units = sorted(try await OrgUnit.query(on: db).filter(\.$kind == .district).all())
         } else {
             let paths = Set(principal.assignments.filter { $0.role.permissions.contains(.viewUnit) }.map(\.unitPath))
             let highest = paths.filter { path in !paths.contains { $0 != path && path.hasPrefix($0) } }
             let ids = highest.compactMap { $0.split(separator: "/").last.flatMap { UUID(uuidString: String($0)) } }
-            units = ids.isEmpty ? [] : try await OrgUnit.query(on: db).filter(\.$id ~~ ids).sort(\.$name).all()
+            units = ids.isEmpty ? [] : sorted(try await OrgUnit.query(on: db).filter(\.$id ~~ ids).all())
         }
         return try await rows(for: units, on: db)
     }
@@ -47,7 +59,9 @@ enum Hierarchy {
             villages = all
         }
         return try units.map { unit in
-            try ChildRowDTO(unit: UnitDTO(unit), figures: figures(villages.filter { $0.path.hasPrefix(unit.path) }))
+            let below = villages.filter { $0.path.hasPrefix(unit.path) }
+            let profile = unit.kind == .village ? below.first?.profile.map(dto) : nil
+            return try ChildRowDTO(unit: UnitDTO(unit), figures: figures(below), profile: profile)
         }
     }
 

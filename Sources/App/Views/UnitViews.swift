@@ -14,13 +14,34 @@ enum UnitViews {
     static func newTitle(_ kind: UnitKind, parent: OrgUnit) -> String { T(.unitNewChild, parent.name, kindLabel(kind)) }
 
     static func childTable(_ rows: [ChildRowDTO], caption: String) -> Node {
-        Layout.table(caption: caption,
+        if !rows.isEmpty, rows.allSatisfy({ $0.unit.kind == .village }) { return villageTable(rows, caption: caption) }
+        return Layout.table(caption: caption,
                      headers: [T(.unitName), T(.unitKind), T(.figVillages), T(.figHouseholds), T(.figPopulation), T(.figStations50), T(.figStations40h)],
                      rows: rows.map { row in
                          [.el("a", ["href": SiteURL.unit(row.unit.id).path], row.unit.name), .text(kindLabel(row.unit.kind)),
                           .text(String(row.figures.villages)), .text(String(row.figures.households)), .text(String(row.figures.residentPopulation)),
                           .text(String(row.figures.stationsAtLeast50)), .text(String(row.figures.stationsOpen40Hours))]
                      })
+    }
+
+    /// Villages with the profile figures the standard asks about (items 18, 28, 45).
+    static func villageTable(_ rows: [ChildRowDTO], caption: String) -> Node {
+        Layout.table(caption: caption,
+                     headers: [T(.unitName), T(.profileHouseholds), T(.profileResidentPopulation), T(.profileStationFloorArea),
+                               T(.figWeeklyHours), T(.profileRequiredStaff)],
+                     rows: rows.map { row in
+                         let p = row.profile
+                         return [.el("a", ["href": SiteURL.unit(row.unit.id).path], row.unit.name),
+                                 .text(p.map { String($0.households) } ?? "—"), .text(p.map { String($0.residentPopulation) } ?? "—"),
+                                 p.map { status(RuleFormat.number($0.stationFloorArea), met: $0.stationFloorArea >= 50) } ?? .text("—"),
+                                 p.map { status(OpeningSchedule.hoursText(minutes: $0.weeklyOpeningMinutes), met: $0.weeklyOpeningMinutes >= 40 * 60) } ?? .text("—"),
+                                 .text(p.map { T(.figStaffCount, String($0.requiredStationStaff)) } ?? "—")]
+                     })
+    }
+
+    /// A figure with whether it meets its item, in words (not colour alone).
+    private static func status(_ text: String, met: Bool) -> Node {
+        .group([.text(text + " "), .el("span", ["class": met ? "met" : "notmet"], met ? T(.statusMet) : T(.statusNotMet))])
     }
 
     static func unitBody(_ data: UnitPageDTO) -> Node {
@@ -51,8 +72,9 @@ enum UnitViews {
         if !actions.isEmpty { parts.append(.el("div", ["class": "actions"], actions)) }
         if let profile = data.profile { parts.append(profileSummary(profile)) }
         if let kind = unit.kind.childKind {
-            parts.append(.el("h2", [:], T(.unitChildren, kindLabel(kind))))
-            parts.append(data.children.isEmpty ? .el("p", [:], T(.unitNoChildren)) : childTable(data.children, caption: T(.unitChildren, kindLabel(kind))))
+            parts.append(data.children.isEmpty
+                ? .group([.el("h2", [:], T(.unitChildren, kindLabel(kind))), .el("p", [:], T(.unitNoChildren))])
+                : childTable(data.children, caption: T(.unitChildren, kindLabel(kind))))
         }
         return .group(parts)
     }

@@ -36,6 +36,8 @@ struct KeyFiguresDTO: Content, Equatable {
 struct ChildRowDTO: Content, Equatable {
     var unit: UnitDTO
     var figures: KeyFiguresDTO
+    /// For a village: its profile.
+    var profile: ProfileDTO?
 }
 
 struct UnitPageDTO: Content {

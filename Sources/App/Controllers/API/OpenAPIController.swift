@@ -108,7 +108,7 @@ enum OpenAPI {
                             required: ["name"]),
         "KeyFigures": object(["villages": integer, "households": integer, "residentPopulation": integer,
                               "stationsAtLeast50": integer, "stationsOpen40Hours": integer]),
-        "ChildRow": object(["unit": ref("Unit"), "figures": ref("KeyFigures")]),
+        "ChildRow": object(["unit": ref("Unit"), "figures": ref("KeyFigures"), "profile": ref("Profile")], required: ["unit", "figures"]),
         "UnitList": object(["units": array(ref("ChildRow"))]),
         "UnitPage": object(["unit": ref("Unit"), "ancestors": array(ref("Unit")), "figures": ref("KeyFigures"), "children": array(ref("ChildRow")),
                             "profile": ref("Profile"), "mayEditProfile": boolean, "mayManageUnits": boolean],

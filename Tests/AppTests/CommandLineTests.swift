@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Testing
 
 /// Runs the built `cunwu` executable as a user would and checks output and exit codes.
@@ -129,5 +132,81 @@ struct CommandLineTests {
         let result = try CLI.run(["standard", "--facts-schema"])
         let committed = try String(contentsOf: CLI.root.appendingPathComponent("docs/facts.schema.json"), encoding: .utf8)
         #expect(result.output == committed)
+    }
+}
+
+@Suite("Command line: serve and create-user", .serialized, .enabled(if: ProcessInfo.processInfo.environment["DATABASE_URL"] == nil, "runs on its own SQLite files"))
+struct ServerCommandTests {
+    static func temporaryDatabase() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("cunwu-cli-\(UUID().uuidString).sqlite").path
+    }
+
+    static func run(_ arguments: [String], environment: [String: String]) throws -> CLI.Result {
+        let binary = try #require(CLI.binary)
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CLI.Result(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self), errors: String(decoding: errors, as: UTF8.self))
+    }
+
+    @Test("create-user makes the first administrator on a fresh database and refuses a weak password")
+    func createUser() throws {
+        let path = Self.temporaryDatabase()
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let weak = try Self.run(["create-user", "--username", "admin", "--name", "管理员"],
+                                environment: ["CUNWU_DATABASE_PATH": path, "CUNWU_NEW_PASSWORD": "admin12345", "CUNWU_BCRYPT_COST": "4"])
+        #expect(weak.status == 2)
+        #expect(weak.errors.contains("password"))
+        let made = try Self.run(["create-user", "--username", "admin", "--name", "管理员"],
+                                environment: ["CUNWU_DATABASE_PATH": path, "CUNWU_NEW_PASSWORD": "a-long-enough-secret", "CUNWU_BCRYPT_COST": "4"])
+        #expect(made.status == 0, "\(made.errors)")
+        #expect(made.output.contains("已创建用户 admin（系统管理员）"))
+        let again = try Self.run(["create-user", "--username", "admin", "--name", "管理员"],
+                                 environment: ["CUNWU_DATABASE_PATH": path, "CUNWU_NEW_PASSWORD": "a-long-enough-secret", "CUNWU_BCRYPT_COST": "4"])
+        #expect(again.status == 2 && again.errors.contains("已存在"))
+    }
+
+    @Test("serve --demo migrates a new SQLite file, seeds the demo, prints the accounts and answers")
+    func serveDemo() async throws {
+        let path = Self.temporaryDatabase()
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let binary = try #require(CLI.binary)
+        let port = Int.random(in: 20_000...40_000)
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["serve", "--demo", "--port", String(port)]
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            ["CUNWU_DATABASE_PATH": path, "CUNWU_DEMO_PASSWORD": "demo-pass-2026", "CUNWU_BCRYPT_COST": "4"]) { $1 }
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = Pipe()
+        try process.run()
+        defer { if process.isRunning { process.terminate() }; process.waitUntilExit() }
+        var healthy = false
+        let url = try #require(URL(string: "http://127.0.0.1:\(port)/healthz"))
+        for _ in 0..<300 {
+            try await Task.sleep(for: .milliseconds(100))
+            if let (data, _) = try? await URLSession.shared.data(from: url), String(decoding: data, as: UTF8.self).contains("\"status\":\"ok\"") {
+                healthy = true
+                break
+            }
+        }
+        #expect(healthy)
+        process.terminate()
+        process.waitUntilExit()
+        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(printed.contains("演示数据已就绪"))
+        for username in ["demo.admin", "demo.district", "demo.township", "demo.secretary", "demo.committee", "demo.station", "demo.supervisor", "demo.contact"] {
+            #expect(printed.contains(username))
+        }
+        #expect(printed.contains("demo-pass-2026"))
     }
 }

@@ -76,3 +76,14 @@ public enum OpeningSchedule {
         "\(minutes / 60)小时" + (minutes % 60 == 0 ? "" : "\(minutes % 60)分")
     }
 }
+
+/// How the product writes figures: at most two decimals, trailing zeros dropped (50, 49.9, 12.25).
+public enum Figure {
+    public static func text(_ value: Double) -> String {
+        let hundredths = Int((value * 100).rounded())
+        let whole = hundredths / 100, fraction = abs(hundredths % 100)
+        if fraction == 0 { return String(whole) }
+        let sign = hundredths < 0 && whole == 0 ? "-" : ""
+        return fraction % 10 == 0 ? "\(sign)\(whole).\(fraction / 10)" : "\(sign)\(whole).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+}

@@ -591,14 +591,7 @@ final class RuleContext {
         return total
     }
 
-    /// A figure with at most two decimals, trailing zeros dropped: 50, 49.9, 12.25.
-    static func number(_ value: Double) -> String {
-        let hundredths = Int((value * 100).rounded())
-        let whole = hundredths / 100, fraction = abs(hundredths % 100)
-        if fraction == 0 { return String(whole) }
-        let sign = hundredths < 0 && whole == 0 ? "-" : ""
-        return fraction % 10 == 0 ? "\(sign)\(whole).\(fraction / 10)" : "\(sign)\(whole).\(fraction < 10 ? "0" : "")\(fraction)"
-    }
+    static func number(_ value: Double) -> String { Figure.text(value) }
 
     static func percent(_ rate: Double) -> String { number(rate * 100) + "%" }
 }

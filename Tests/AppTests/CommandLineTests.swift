@@ -23,12 +23,13 @@ enum CLI {
 
     struct Result { var status: Int32; var output: String; var errors: String }
 
-    static func run(_ arguments: [String]) throws -> Result {
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
         let binary = try #require(Self.binary, "build the cunwu executable first (swift build)")
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = root
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -141,35 +142,19 @@ struct ServerCommandTests {
         FileManager.default.temporaryDirectory.appendingPathComponent("cunwu-cli-\(UUID().uuidString).sqlite").path
     }
 
-    static func run(_ arguments: [String], environment: [String: String]) throws -> CLI.Result {
-        let binary = try #require(CLI.binary)
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLI.Result(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self), errors: String(decoding: errors, as: UTF8.self))
-    }
-
     @Test("create-user makes the first administrator on a fresh database and refuses a weak password")
     func createUser() throws {
         let path = Self.temporaryDatabase()
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let weak = try Self.run(["create-user", "--username", "admin", "--name", "管理员"],
+        let weak = try CLI.run(["create-user", "--username", "admin", "--name", "管理员"],
                                 environment: ["CUNWU_DATABASE_PATH": path, "CUNWU_NEW_PASSWORD": "admin12345", "CUNWU_BCRYPT_COST": "4"])
         #expect(weak.status == 2)
         #expect(weak.errors.contains("password"))
-        let made = try Self.run(["create-user", "--username", "admin", "--name", "管理员"],
+        let made = try CLI.run(["create-user", "--username", "admin", "--name", "管理员"],
                                 environment: ["CUNWU_DATABASE_PATH": path, "CUNWU_NEW_PASSWORD": "a-long-enough-secret", "CUNWU_BCRYPT_COST": "4"])
         #expect(made.status == 0, "\(made.errors)")
         #expect(made.output.contains("已创建用户 admin（系统管理员）"))
-        let again = try Self.run(["create-user", "--username", "admin", "--name", "管理员"],
+        let again = try CLI.run(["create-user", "--username", "admin", "--name", "管理员"],
                                  environment: ["CUNWU_DATABASE_PATH": path, "CUNWU_NEW_PASSWORD": "a-long-enough-secret", "CUNWU_BCRYPT_COST": "4"])
         #expect(again.status == 2 && again.errors.contains("已存在"))
     }

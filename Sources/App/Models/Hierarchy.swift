@@ -259,12 +259,7 @@ struct ProfileForm {
     }
 }
 
-/// Number formatting shared by pages (at most two decimals, no trailing zeros).
+/// Number formatting shared by pages: StandardKit's, so pages and explanations agree.
 enum RuleFormat {
-    static func number(_ value: Double) -> String {
-        let hundredths = Int((value * 100).rounded())
-        let whole = hundredths / 100, fraction = abs(hundredths % 100)
-        if fraction == 0 { return String(whole) }
-        return fraction % 10 == 0 ? "\(whole).\(fraction / 10)" : "\(whole).\(fraction < 10 ? "0" : "")\(fraction)"
-    }
+    static func number(_ value: Double) -> String { Figure.text(value) }
 }

@@ -8,4 +8,5 @@ func registerMigrations(_ migrations: Migrations) {
     migrations.add(CreateRoleAssignments())
     migrations.add(CreateSessions())
     migrations.add(CreateAuditEvents())
+    for kind in RecordKind.all { migrations.add(CreateRecordTable(kind: kind)) }
 }

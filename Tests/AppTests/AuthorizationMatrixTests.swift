@@ -3,6 +3,7 @@ import Fluent
 import Testing
 import Vapor
 import VaporTesting
+import SQLKit
 
 /// Every route in the route table × every role × own / child / sibling / parent unit,
 /// with the answer the access rule implies. A route added without a rule in the table
@@ -11,7 +12,8 @@ import VaporTesting
 struct AuthorizationMatrixTests {
     /// The unit kinds a route's handler serves (others are 404 by design).
     static func kinds(for path: String) -> Set<UnitKind> {
-        if path.hasSuffix("/profile") { return [.village] }
+        if path.hasSuffix("/profile") || path.contains("/records") || path.hasSuffix("/standard") || path.hasSuffix("/evaluation") { return [.village] }
+        if RecordKind.all.contains(where: { path.contains("/api/v1/units/:unitID/\($0.key)") }) { return [.village] }
         if path.hasSuffix("/new") || path.hasSuffix("/children") { return [.district, .township] }
         return Set(UnitKind.allCases)
     }
@@ -58,13 +60,14 @@ struct AuthorizationMatrixTests {
             }
             var sessions: [Role: Session] = [:]
             for role in Role.allCases { sessions[role] = try await login(app, "u." + role.rawValue.lowercased()) }
+            let records = try await Self.oneRecordOfEachKind(app, world)
             var checked = 0
             for spec in app.routeTable.specs {
                 switch spec.access {
                 case let .onUnit(permission):
                     for item in Self.cases(world) where Self.kinds(for: spec.path).contains(item.target.kind) {
                         let session = try #require(sessions[item.role])
-                        let path = spec.path.replacingOccurrences(of: ":unitID", with: try item.target.requireID().uuidString)
+                        let path = Self.fill(spec.path, unit: try item.target.requireID(), records: records)
                         let before = try await auditCount(app)
                         let status = try await send(app, spec.method, path, as: session, json: Self.body(for: spec)).status
                         let sees = item.relation == .own || item.relation == .child
@@ -77,14 +80,16 @@ struct AuthorizationMatrixTests {
                             #expect(![.notFound, .forbidden, .unauthorized].contains(status), "\(spec.method) \(spec.path) \(item): \(status)")
                         }
                         if !allowed { #expect(try await auditCount(app) == before, "a refused request wrote nothing") }
+                        try await Self.undelete(app)
                         checked += 1
                     }
                     // The administrator may do it anywhere.
                     let admin = try #require(sessions[.admin])
                     let anyUnit = Self.kinds(for: spec.path).contains(.village) ? world.villageV3 : world.townshipA2
-                    let path = spec.path.replacingOccurrences(of: ":unitID", with: try anyUnit.requireID().uuidString)
+                    let path = Self.fill(spec.path, unit: try anyUnit.requireID(), records: records)
                     let status = try await send(app, spec.method, path, as: admin, json: Self.body(for: spec)).status
                     #expect(![.notFound, .forbidden, .unauthorized].contains(status), "admin \(spec.method) \(spec.path): \(status)")
+                    try await Self.undelete(app)
                 case let .everywhere(permission), let .somewhere(permission):
                     for role in Role.allCases {
                         let session = try #require(sessions[role])
@@ -115,7 +120,7 @@ struct AuthorizationMatrixTests {
                 }
                 // Nobody signed in: API routes say 401, pages send to the login page; open routes answer.
                 if spec.access != .open {
-                    let path = spec.path.replacingOccurrences(of: ":unitID", with: try world.villageV1.requireID().uuidString)
+                    let path = Self.fill(spec.path, unit: try world.villageV1.requireID(), records: records)
                         .replacingOccurrences(of: ":userID", with: UUID().uuidString)
                     let anonymous = try await send(app, spec.method, path, json: Self.body(for: spec))
                     if spec.path.hasPrefix("/api/") {
@@ -128,6 +133,56 @@ struct AuthorizationMatrixTests {
                 }
             }
             #expect(checked > 200)
+        }
+    }
+
+    /// One record of every kind in every village, so routes with :recordID have a real target.
+    static func oneRecordOfEachKind(_ app: Application, _ world: World) async throws -> [String: UUID] {
+        var ids: [String: UUID] = [:]
+        for village in [world.villageV1, world.villageV2, world.villageV3] {
+            let villageID = try village.requireID()
+            var made: [String: UUID] = [:]
+            for kind in RecordKind.all {
+                var values: [String: FieldValue] = [:]
+                for field in kind.fields where field.required {
+                    switch field.type {
+                    case .date: values[field.key] = .text("2026-03-01")
+                    case let .choice(choices): values[field.key] = .text(choices[0].value)
+                    case .hundredths, .money, .integer: values[field.key] = .number(100)
+                    case let .reference(target): values[field.key] = .text(made[target]?.uuidString ?? "")
+                    default: values[field.key] = .text("测试")
+                    }
+                }
+                let id = UUID()
+                try await RecordStore.sql(app.db).insert(into: kind.table)
+                    .columns(["id", "unit_id", "unit_path"] + values.keys.compactMap { kind.field($0)?.column })
+                    .values([SQLBind(id), SQLBind(villageID), SQLBind(village.path)] + values.values.map { value -> any SQLExpression in
+                        switch value {
+                        case let .text(t): return SQLBind(t)
+                        case let .number(n): return SQLBind(n)
+                        case let .flag(f): return SQLBind(f)
+                        }
+                    }).run()
+                made[kind.key] = id
+                ids["\(villageID.uuidString)/\(kind.key)"] = id
+            }
+        }
+        return ids
+    }
+
+    /// The route's path with its unit, and the record of that unit for :recordID.
+    static func fill(_ path: String, unit: UUID, records: [String: UUID]) -> String {
+        var filled = path.replacingOccurrences(of: ":unitID", with: unit.uuidString)
+        if filled.contains(":recordID"), let kind = RecordKind.all.first(where: { path.contains("/\($0.key)/") }) {
+            filled = filled.replacingOccurrences(of: ":recordID", with: records["\(unit.uuidString)/\(kind.key)"]?.uuidString ?? UUID().uuidString)
+        }
+        return filled
+    }
+
+    /// Brings back records a permitted delete removed, so later roles find them.
+    static func undelete(_ app: Application) async throws {
+        for kind in RecordKind.all {
+            try await RecordStore.sql(app.db).update(kind.table).set("deleted_at", to: SQLLiteral.null).run()
         }
     }
 

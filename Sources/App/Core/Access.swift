@@ -27,7 +27,8 @@ enum Role: String, Codable, Sendable, CaseIterable {
         case .admin: return Set(Permission.allCases)
         case .districtOfficial: return [.viewUnit, .manageUnits, .viewAudit]
         case .townshipOfficial: return [.viewUnit]
-        case .partySecretary, .committeeMember, .stationStaff: return [.viewUnit, .editProfile]
+        case .partySecretary, .stationStaff: return [.viewUnit, .editProfile, .editRecords, .viewPersonalData]
+        case .committeeMember: return [.viewUnit, .editProfile, .editRecords]
         case .supervisor: return [.viewUnit]
         case .organizationContact: return []
         }
@@ -46,6 +47,10 @@ enum Permission: String, Codable, Sendable, CaseIterable {
     case manageUsers
     /// Browse the audit log of a unit and everything below it.
     case viewAudit
+    /// Create, change and delete a village's working records.
+    case editRecords
+    /// See identity-card and phone numbers unmasked (each view is audited).
+    case viewPersonalData
 }
 
 /// A route's rule: who may call it. The one authorization path (`Authorizer`) reads it.

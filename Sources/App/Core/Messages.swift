@@ -55,8 +55,10 @@ enum L: String, CaseIterable, Sendable {
     case navLabel
     case navLogin
     case navLogout
+    case navRecords
     case navUsers
     case nextPage
+    case no
     case passwordContainsUsername
     case passwordTooShort
     case passwordTooSimple
@@ -78,6 +80,36 @@ enum L: String, CaseIterable, Sendable {
     case profileStationFloorArea
     case profileStationFloorAreaHint
     case profileTitle
+    case recordAttendanceList
+    case recordAttendee
+    case recordChoose
+    case recordCount
+    case recordDeleteButton
+    case recordDeleted
+    case recordEdit
+    case recordEditButton
+    case recordIDCard
+    case recordItems
+    case recordItemsNote
+    case recordKind
+    case recordListCaption
+    case recordMoney
+    case recordNew
+    case recordNone
+    case recordNumber
+    case recordOpen
+    case recordPersonalHint
+    case recordPrintMinutes
+    case recordReference
+    case recordReferenceMissing
+    case recordReveal
+    case recordSignature
+    case recordTwoDecimals
+    case recordUnknownField
+    case recordWrongType
+    case recordsCaption
+    case recordsShort
+    case recordsTitle
     case roleAdmin
     case roleCommitteeMember
     case roleDistrictOfficial
@@ -89,6 +121,14 @@ enum L: String, CaseIterable, Sendable {
     case save
     case saved
     case skipToContent
+    case standardChecks
+    case standardItem
+    case standardLink
+    case standardNote
+    case standardStatus
+    case standardSummary
+    case standardTitle
+    case standardYearRange
     case statusMet
     case statusNotMet
     case unitChildren
@@ -149,6 +189,7 @@ enum L: String, CaseIterable, Sendable {
     case validationTooLarge
     case validationTooLong
     case validationTooSmall
+    case yes
 }
 
 enum Messages {
@@ -208,8 +249,10 @@ enum Messages {
         .navLabel: "主导航",
         .navLogin: "登录",
         .navLogout: "退出",
+        .navRecords: "工作台账",
         .navUsers: "用户管理",
         .nextPage: "下一页",
+        .no: "否",
         .passwordContainsUsername: "密码不能包含用户名。",
         .passwordTooShort: "密码至少需要{0}个字符。",
         .passwordTooSimple: "密码过于简单，请使用更多不同的字符。",
@@ -231,6 +274,36 @@ enum Messages {
         .profileStationFloorArea: "服务站面积（平方米）",
         .profileStationFloorAreaHint: "第18条要求不低于50平方米。",
         .profileTitle: "{0}：村情况",
+        .recordAttendanceList: "出席人员签到表",
+        .recordAttendee: "姓名",
+        .recordChoose: "请选择",
+        .recordCount: "记录数",
+        .recordDeleteButton: "删除",
+        .recordDeleted: "已删除（记录保留在审计日志中）。",
+        .recordEdit: "修改{0}",
+        .recordEditButton: "修改",
+        .recordIDCard: "{0}不是有效的18位居民身份证号。",
+        .recordItems: "对应指导标准",
+        .recordItemsNote: "对应{0}",
+        .recordKind: "台账类别",
+        .recordListCaption: "{0}（共{1}条）",
+        .recordMoney: "{0}应为金额（元），最多两位小数，如 1200.50。",
+        .recordNew: "新建{0}",
+        .recordNone: "还没有记录。",
+        .recordNumber: "序号",
+        .recordOpen: "查看",
+        .recordPersonalHint: "修改时不填写则保留原号码。",
+        .recordPrintMinutes: "打印会议纪要",
+        .recordReference: "请选择{0}。",
+        .recordReferenceMissing: "所选{0}不存在或已删除。",
+        .recordReveal: "显示完整的身份证号和电话（将记入审计日志）",
+        .recordSignature: "签名",
+        .recordTwoDecimals: "{0}应为数字，最多两位小数。",
+        .recordUnknownField: "未知字段“{0}”。",
+        .recordWrongType: "{0}的类型不对。",
+        .recordsCaption: "本村的工作台账",
+        .recordsShort: "工作台账",
+        .recordsTitle: "{0}：工作台账",
         .roleAdmin: "系统管理员",
         .roleCommitteeMember: "村委会成员",
         .roleDistrictOfficial: "区县民政干部",
@@ -242,6 +315,14 @@ enum Messages {
         .save: "保存",
         .saved: "已保存。",
         .skipToContent: "跳到正文",
+        .standardChecks: "检查项及说明",
+        .standardItem: "条",
+        .standardLink: "指导标准评估",
+        .standardNote: "数据测算类检查项由本村台账实时计算；佐证审核类检查项在评估周期中提交佐证材料并经乡镇审核后才会达标。",
+        .standardStatus: "结果",
+        .standardSummary: "截至{0}，得分{1}：达标{2}条，未达标{3}条，待审核{4}条，不适用{5}条。",
+        .standardTitle: "{0}：{1}年度指导标准评估",
+        .standardYearRange: "年度应在2000年到{0}年之间。",
         .statusMet: "达标",
         .statusNotMet: "未达标",
         .unitChildren: "下辖{0}",
@@ -302,6 +383,7 @@ enum Messages {
         .validationTooLarge: "{0}不能大于{1}。",
         .validationTooLong: "{0}不能超过{1}个字。",
         .validationTooSmall: "{0}不能小于{1}。",
+        .yes: "是",
     ]
 }
 

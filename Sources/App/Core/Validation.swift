@@ -63,13 +63,29 @@ struct Validator {
     func finish() throws { if !errors.isEmpty { throw AppError.validation(errors) } }
 }
 
-/// A submitted HTML form as plain strings (fields missing from the form are nil).
+/// A submitted HTML form (application/x-www-form-urlencoded) as plain strings. Parsed
+/// here rather than decoded, so repeated names (check boxes) and odd input never fail
+/// the whole form: a field missing from the form is nil.
 struct FormFields {
-    private let values: [String: String]
+    private var values: [String: [String]] = [:]
 
     init(_ request: Request) throws {
-        values = (try? request.content.decode([String: String].self)) ?? [:]
+        self.init(request.body.string ?? "")
     }
 
-    subscript(_ name: String) -> String? { values[name] }
+    init(_ body: String) {
+        for pair in body.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ part: Substring) -> String {
+                String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
+            var name = decode(parts[0])
+            if name.hasSuffix("[]") { name.removeLast(2) }
+            values[name, default: []].append(parts.count > 1 ? decode(parts[1]) : "")
+        }
+    }
+
+    subscript(_ name: String) -> String? { values[name]?.first }
+
+    func all(_ name: String) -> [String] { values[name] ?? [] }
 }

@@ -152,6 +152,9 @@ enum Stylesheet {
     button,.button{font:inherit;background:var(--brand);color:#fff;border:0;border-radius:4px;padding:8px 16px;cursor:pointer;text-decoration:none;display:inline-block}
     button.link{background:none;color:var(--link);padding:0;text-decoration:underline}form.inline{display:inline}
     .error-summary{border:2px solid var(--bad);padding:8px 16px;margin:0 0 16px}.flash{background:#e6f4ea;border-left:4px solid var(--ok);padding:8px 12px}
+    .prewrap{white-space:pre-wrap}fieldset{border:1px solid var(--line);border-radius:4px;margin:0 0 14px;padding:4px 12px}legend{font-weight:600}
+    .check{display:inline-flex;align-items:center;gap:4px;margin:0 16px 4px 0}.check input{width:auto}button.secondary{background:#57606a}
+    body.print main{max-width:none}
     .met{color:var(--ok);font-weight:700}.notmet{color:var(--bad);font-weight:700}.muted{color:var(--muted)}
     dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px}dl.facts dt{font-weight:600}dl.facts dd{margin:0}
     .crumbs{font-size:14px;color:var(--muted)}.actions{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0 16px}

@@ -69,6 +69,10 @@ enum UnitViews {
             actions.append(.el("a", ["class": "button", "href": SiteURL.unitEdit(unit.id).path], T(.unitEditButton)))
         }
         if data.mayEditProfile { actions.append(.el("a", ["class": "button", "href": SiteURL.profile(unit.id).path], T(.profileEditButton))) }
+        if unit.kind == .village {
+            actions.append(.el("a", ["class": "button", "href": "/units/\(unit.id.uuidString)/records"], T(.navRecords)))
+            actions.append(.el("a", ["class": "button", "href": "/units/\(unit.id.uuidString)/standard"], T(.standardLink)))
+        }
         if !actions.isEmpty { parts.append(.el("div", ["class": "actions"], actions)) }
         if let profile = data.profile { parts.append(profileSummary(profile)) }
         if let kind = unit.kind.childKind {

@@ -47,7 +47,7 @@ enum OpenAPI {
                      "description": "北京市农村社区建设综合信息系统的 JSON API。登录后使用会话 Cookie，所有修改请求须带 X-CSRF-Token 头。"],
             "paths": paths,
             "components": [
-                "schemas": schemas,
+                "schemas": schemas.merging(RecordJSON.schemas()) { current, _ in current },
                 "securitySchemes": [
                     "session": ["type": "apiKey", "in": "cookie", "name": SessionCookie.name],
                     "csrf": ["type": "apiKey", "in": "header", "name": CSRF.header],
@@ -100,6 +100,8 @@ enum OpenAPI {
         "Error": object(["error": object(["code": string, "message": string,
                                           "fields": array(object(["field": string, "message": string]))])]),
         "Empty": object([:]),
+        "Evaluation": ["type": "object", "description": "评估结果：每条指导标准及其检查项的结果和说明（格式见 docs/facts.md 与 cunwu evaluate --format json）",
+                       "required": ["standard", "village", "year", "asOf", "score", "passMark", "passed", "tally", "areas", "goals", "items"]],
         "LoginInput": object(["username": string, "password": string]),
         "Unit": object(["id": uuid, "kind": ["type": "string", "enum": UnitKind.allCases.map(\.rawValue)], "name": string,
                         "code": nullable(string), "parentID": nullable(uuid), "openedOn": nullable(date), "closedOn": nullable(date)],

@@ -1,0 +1,300 @@
+import Fluent
+import StandardKit
+import Vapor
+
+/// Village records: list, detail, create, edit and (soft) delete, as pages and as JSON
+/// under /api/v1, for every kind in `RecordKind.all`. Routes are registered per kind so
+/// each has its own path, access rule and OpenAPI schema.
+struct RecordController {
+    func register(_ router: Router) {
+        router.page(.GET, "/units/:unitID/records", .onUnit(.viewUnit), index)
+        for kind in RecordKind.all {
+            let base = "/units/:unitID/records/\(kind.key)"
+            router.page(.GET, base, .onUnit(.viewUnit)) { try await list($0, $1, kind) }
+            router.page(.GET, base + "/new", .onUnit(.editRecords)) { try await newForm($0, $1, kind) }
+            router.page(.POST, base + "/new", .onUnit(.editRecords)) { try await create($0, $1, kind) }
+            router.page(.GET, base + "/:recordID", .onUnit(.viewUnit)) { try await detail($0, $1, kind) }
+            router.page(.GET, base + "/:recordID/edit", .onUnit(.editRecords)) { try await editForm($0, $1, kind) }
+            router.page(.POST, base + "/:recordID/edit", .onUnit(.editRecords)) { try await update($0, $1, kind) }
+            router.page(.POST, base + "/:recordID/delete", .onUnit(.editRecords)) { try await delete($0, $1, kind) }
+
+            let api = "/api/v1/units/:unitID/\(kind.key)"
+            let schema = RecordJSON.schemaName(kind)
+            router.apiResponse(.GET, api, .onUnit(.viewUnit), APIDoc(summary: "\(kind.label)列表", response: schema + "List")) { try await apiList($0, $1, kind) }
+            router.apiResponse(.POST, api, .onUnit(.editRecords), APIDoc(summary: "新建\(kind.label)", request: schema + "Input", response: schema, status: 201)) {
+                try await apiCreate($0, $1, kind)
+            }
+            router.apiResponse(.GET, api + "/:recordID", .onUnit(.viewUnit), APIDoc(summary: "\(kind.label)详情", response: schema)) { try await apiDetail($0, $1, kind) }
+            router.apiResponse(.PUT, api + "/:recordID", .onUnit(.editRecords), APIDoc(summary: "修改\(kind.label)", request: schema + "Input", response: schema)) {
+                try await apiUpdate($0, $1, kind)
+            }
+            router.apiResponse(.DELETE, api + "/:recordID", .onUnit(.editRecords), APIDoc(summary: "删除\(kind.label)（保留记录以备审计）", response: "Empty")) {
+                try await apiDelete($0, $1, kind)
+            }
+        }
+    }
+
+    // MARK: Shared
+
+    static func village(_ unit: OrgUnit?) throws -> OrgUnit {
+        guard let unit, unit.kind == .village else { throw AppError.notFound }
+        return unit
+    }
+
+    static func record(_ request: Request, _ kind: RecordKind, _ village: OrgUnit) async throws -> Record {
+        guard let id = request.parameters.get("recordID").flatMap(UUID.init(uuidString:)),
+              let record = try await RecordStore.find(kind, id: id, village: village.requireID(), on: request.db) else { throw AppError.notFound }
+        return record
+    }
+
+    /// Titles of the records other fields refer to, for display and for choosing.
+    static func references(_ kind: RecordKind, village: UUID, on db: any Database) async throws -> [String: [(id: String, title: String)]] {
+        var out: [String: [(id: String, title: String)]] = [:]
+        for field in kind.fields {
+            guard case let .reference(target) = field.type, let targetKind = RecordKind.named(target), out[target] == nil else { continue }
+            out[target] = try await RecordStore.list(targetKind, village: village, on: db).map { ($0.id.uuidString, RecordViews.title($0, kind: targetKind)) }
+        }
+        return out
+    }
+
+    /// Whether personal data is shown in full: the role allows it and the viewer asked
+    /// (?reveal=1). Each such view is audited.
+    static func reveal(_ request: Request, _ kind: RecordKind, _ village: OrgUnit, ids: [UUID]) async throws -> Bool {
+        guard kind.hasPersonalData, request.query[String.self, at: "reveal"] == "1",
+              let principal = request.principal, principal.may(.viewPersonalData, at: village.path) else { return false }
+        try await Audit.record(on: request.db, request: request, action: "revealPersonalData", objectType: kind.key,
+                               objectID: ids.count == 1 ? ids[0].uuidString : "\(ids.count) records", unitPath: village.path)
+        return true
+    }
+
+    private func page(_ request: Request, _ title: String, _ body: Node, status: HTTPStatus = .ok) -> Response {
+        let flash = request.url.query == "saved=1" ? T(.saved) : request.url.query == "deleted=1" ? T(.recordDeleted) : nil
+        return HTMLResponse.make(Layout.page(request: request, title: title, body: body, flash: flash), status: status)
+    }
+
+    private func mayEdit(_ request: Request, _ village: OrgUnit) -> Bool {
+        request.principal?.may(.editRecords, at: village.path) ?? false
+    }
+
+    // MARK: Pages
+
+    @Sendable func index(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+        let village = try Self.village(unit)
+        var rows: [[Node]] = []
+        for kind in RecordKind.all {
+            let count = try await RecordStore.list(kind, village: village.requireID(), on: request.db).count
+            rows.append([.el("a", ["href": RecordViews.listPath(village, kind)], kind.label), .text(kind.items), .text(String(count))])
+        }
+        let body: Node = .group([
+            .el("p", [:], [.el("a", ["href": SiteURL.unit(try village.requireID()).path], village.name)]),
+            Layout.table(caption: T(.recordsCaption), headers: [T(.recordKind), T(.recordItems), T(.recordCount)], rows: rows),
+        ])
+        return page(request, T(.recordsTitle, village.name), body)
+    }
+
+    func list(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+        let village = try Self.village(unit)
+        let records = try await RecordStore.list(kind, village: village.requireID(), on: request.db)
+        let reveal = try await Self.reveal(request, kind, village, ids: records.map(\.id))
+        let references = try await Self.references(kind, village: village.requireID(), on: request.db)
+        let body = RecordViews.list(kind: kind, village: village, records: records, references: references, reveal: reveal,
+                                    mayEdit: mayEdit(request, village),
+                                    mayReveal: kind.hasPersonalData && (request.principal?.may(.viewPersonalData, at: village.path) ?? false))
+        return page(request, "\(village.name)：\(kind.label)", body)
+    }
+
+    func newForm(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+        let village = try Self.village(unit)
+        let references = try await Self.references(kind, village: village.requireID(), on: request.db)
+        return page(request, T(.recordNew, kind.label),
+                    RecordViews.form(request, kind: kind, action: RecordViews.listPath(village, kind) + "/new", values: [:], multi: [:], references: references, errors: []))
+    }
+
+    func create(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+        let village = try Self.village(unit)
+        let form = try FormFields(request)
+        var parsed = RecordInput.fromForm(form, kind: kind)
+        try await RecordInput.checkReferences(&parsed, kind: kind, village: village.requireID(), on: request.db)
+        guard parsed.errors.isEmpty else {
+            let references = try await Self.references(kind, village: village.requireID(), on: request.db)
+            return page(request, T(.recordNew, kind.label),
+                        RecordViews.form(request, kind: kind, action: RecordViews.listPath(village, kind) + "/new", values: RecordViews.echo(form, kind),
+                                         multi: RecordViews.echoMany(form, kind), references: references, errors: parsed.errors), status: .unprocessableEntity)
+        }
+        let record = try await RecordStore.insert(kind, values: parsed.values, village: village, request: request)
+        return request.redirect(to: RecordViews.detailPath(village, kind, record.id) + "?saved=1")
+    }
+
+    func detail(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+        let village = try Self.village(unit)
+        let record = try await Self.record(request, kind, village)
+        let reveal = try await Self.reveal(request, kind, village, ids: [record.id])
+        let references = try await Self.references(kind, village: village.requireID(), on: request.db)
+        if kind.key == RecordKind.meetings.key, request.query[String.self, at: "print"] == "1" {
+            return HTMLResponse.make(RecordViews.printableMinutes(record: record, village: village))
+        }
+        return page(request, RecordViews.title(record, kind: kind),
+                    RecordViews.detail(request, kind: kind, village: village, record: record, references: references, reveal: reveal,
+                                       mayEdit: mayEdit(request, village),
+                                       mayReveal: kind.hasPersonalData && (request.principal?.may(.viewPersonalData, at: village.path) ?? false)))
+    }
+
+    func editForm(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+        let village = try Self.village(unit)
+        let record = try await Self.record(request, kind, village)
+        let references = try await Self.references(kind, village: village.requireID(), on: request.db)
+        let (values, multi) = RecordViews.formValues(record, kind: kind)
+        return page(request, T(.recordEdit, kind.label),
+                    RecordViews.form(request, kind: kind, action: RecordViews.detailPath(village, kind, record.id) + "/edit", values: values, multi: multi,
+                                     references: references, errors: []))
+    }
+
+    func update(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+        let village = try Self.village(unit)
+        let record = try await Self.record(request, kind, village)
+        let form = try FormFields(request)
+        var parsed = RecordInput.fromForm(form, kind: kind)
+        try await RecordInput.checkReferences(&parsed, kind: kind, village: village.requireID(), on: request.db)
+        guard parsed.errors.isEmpty else {
+            let references = try await Self.references(kind, village: village.requireID(), on: request.db)
+            return page(request, T(.recordEdit, kind.label),
+                        RecordViews.form(request, kind: kind, action: RecordViews.detailPath(village, kind, record.id) + "/edit", values: RecordViews.echo(form, kind),
+                                         multi: RecordViews.echoMany(form, kind), references: references, errors: parsed.errors), status: .unprocessableEntity)
+        }
+        _ = try await RecordStore.update(kind, record: record, values: Self.keepingPersonal(parsed.values, old: record, kind: kind), request: request)
+        return request.redirect(to: RecordViews.detailPath(village, kind, record.id) + "?saved=1")
+    }
+
+    /// Personal fields left empty on an edit form keep their stored value (the form never
+    /// shows them unmasked, so it cannot send them back).
+    static func keepingPersonal(_ values: [String: FieldValue], old: Record, kind: RecordKind) -> [String: FieldValue] {
+        var out = values
+        for field in kind.fields {
+            if case .personal = field.type, out[field.key] == nil, let stored = old.values[field.key] { out[field.key] = stored }
+        }
+        return out
+    }
+
+    func delete(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+        let village = try Self.village(unit)
+        let record = try await Self.record(request, kind, village)
+        try await RecordStore.delete(kind, record: record, request: request)
+        return request.redirect(to: RecordViews.listPath(village, kind) + "?deleted=1")
+    }
+
+    // MARK: API
+
+    func apiList(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+        let village = try Self.village(unit)
+        let records = try await RecordStore.list(kind, village: village.requireID(), on: request.db)
+        let reveal = try await Self.reveal(request, kind, village, ids: records.map(\.id))
+        return RecordJSON.response(.ok, RecordJSON.list(records, kind: kind, reveal: reveal))
+    }
+
+    func apiDetail(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+        let village = try Self.village(unit)
+        let record = try await Self.record(request, kind, village)
+        let reveal = try await Self.reveal(request, kind, village, ids: [record.id])
+        return RecordJSON.response(.ok, RecordJSON.object(record, kind: kind, reveal: reveal))
+    }
+
+    private func parseJSON(_ request: Request, _ kind: RecordKind, _ village: OrgUnit) async throws -> [String: FieldValue] {
+        var parsed = RecordInput.fromJSON(Array(request.body.data.map { Array($0.readableBytesView) } ?? []), kind: kind)
+        if parsed.errors.contains(where: { $0.field.isEmpty }) { throw AppError.badRequest(T(.errorBadRequest)) }
+        try await RecordInput.checkReferences(&parsed, kind: kind, village: village.requireID(), on: request.db)
+        if !parsed.errors.isEmpty { throw AppError.validation(parsed.errors) }
+        return parsed.values
+    }
+
+    func apiCreate(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+        let village = try Self.village(unit)
+        let record = try await RecordStore.insert(kind, values: try await parseJSON(request, kind, village), village: village, request: request)
+        return RecordJSON.response(.created, RecordJSON.object(record, kind: kind, reveal: false))
+    }
+
+    func apiUpdate(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+        let village = try Self.village(unit)
+        let record = try await Self.record(request, kind, village)
+        let updated = try await RecordStore.update(kind, record: record, values: try await parseJSON(request, kind, village), request: request)
+        return RecordJSON.response(.ok, RecordJSON.object(updated, kind: kind, reveal: false))
+    }
+
+    func apiDelete(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+        let village = try Self.village(unit)
+        try await RecordStore.delete(kind, record: try await Self.record(request, kind, village), request: request)
+        return RecordJSON.response(.ok, .object([]))
+    }
+}
+
+/// Records as JSON, and the OpenAPI schema of each kind, both from the kind's fields.
+enum RecordJSON {
+    static func schemaName(_ kind: RecordKind) -> String { kind.key.prefix(1).uppercased() + kind.key.dropFirst() }
+
+    static func value(_ field: FieldSpec, _ value: FieldValue?, reveal: Bool) -> JSONValue {
+        guard let value else { return field.type.isChoices ? .array([]) : .null }
+        switch (field.type, value) {
+        case (.money, let .number(fen)): return .string(Money(fen: fen).description)
+        case (.hundredths, let .number(n)): return .number(Figure.text(Double(n) / 100))
+        case (.choices, let .text(t)): return .array(t.split(separator: ",").map { JSONNode(.string(String($0))) })
+        case let (.personal(kind), .text(t)): return .string(reveal ? t : kind.mask(t))
+        case let (_, .text(t)): return .string(t)
+        case let (_, .number(n)): return .number(String(n))
+        case let (_, .flag(f)): return .bool(f)
+        }
+    }
+
+    static func object(_ record: Record, kind: RecordKind, reveal: Bool) -> JSONValue {
+        var members: [(key: String, node: JSONNode)] = [("id", JSONNode(.string(record.id.uuidString)))]
+        for field in kind.fields { members.append((field.key, JSONNode(value(field, record.values[field.key], reveal: reveal)))) }
+        return .object(members)
+    }
+
+    static func list(_ records: [Record], kind: RecordKind, reveal: Bool) -> JSONValue {
+        .object([("records", JSONNode(.array(records.map { JSONNode(object($0, kind: kind, reveal: reveal)) })))])
+    }
+
+    static func response(_ status: HTTPStatus, _ value: JSONValue) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: status, headers: headers, body: .init(string: value.serialized))
+    }
+
+    /// Schemas for the OpenAPI document: the record, its input and its list.
+    static func schemas() -> [String: Any] {
+        var out: [String: Any] = [:]
+        for kind in RecordKind.all {
+            var properties: [String: Any] = ["id": ["type": "string", "format": "uuid"]]
+            var input: [String: Any] = [:]
+            for field in kind.fields {
+                let schema: [String: Any]
+                switch field.type {
+                case let .text(max): schema = ["type": ["string", "null"], "maxLength": max]
+                case .longText: schema = ["type": ["string", "null"]]
+                case .date: schema = ["type": ["string", "null"], "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"]
+                case let .integer(range): schema = ["type": ["integer", "null"], "minimum": range.lowerBound, "maximum": range.upperBound]
+                case .hundredths: schema = ["type": ["number", "null"], "minimum": 0]
+                case .money: schema = ["type": ["string", "null"], "pattern": "^[0-9]+(\\.[0-9]{1,2})?$"]
+                case .flag: schema = ["type": "boolean"]
+                case let .choice(choices): schema = ["type": ["string", "null"], "enum": choices.map(\.value) + [NSNull()]]
+                case let .choices(choices): schema = ["type": "array", "items": ["type": "string", "enum": choices.map(\.value)]]
+                case .reference: schema = ["type": ["string", "null"], "format": "uuid"]
+                case .personal: schema = ["type": ["string", "null"], "description": "显示时除前3位和后4位外以*遮盖；有权限者加 ?reveal=1 查看全文（记入审计日志）"]
+                }
+                var described = schema
+                described["description"] = (schema["description"] as? String).map { field.label + "。" + $0 } ?? field.label
+                properties[field.key] = described
+                input[field.key] = described
+            }
+            let name = schemaName(kind)
+            out[name] = ["type": "object", "properties": properties, "required": ["id"] + kind.fields.map(\.key), "additionalProperties": false]
+            out[name + "Input"] = ["type": "object", "properties": input, "required": kind.fields.filter(\.required).map(\.key), "additionalProperties": false]
+            out[name + "List"] = ["type": "object", "properties": ["records": ["type": "array", "items": ["$ref": "#/components/schemas/\(name)"]]],
+                                  "required": ["records"], "additionalProperties": false]
+        }
+        return out
+    }
+}
+
+extension FieldType {
+    var isChoices: Bool { if case .choices = self { return true }; return false }
+}

@@ -1,0 +1,220 @@
+import StandardKit
+import Vapor
+
+/// One choice of a choice field: the stored word and its label.
+struct Choice: Sendable {
+    var value: String
+    var label: String
+
+    /// The choices of a StandardKit vocabulary, with its Chinese labels.
+    static func from<V: Vocabulary>(_: V.Type, except excluded: Set<String> = []) -> [Choice] {
+        V.allCases.filter { !excluded.contains($0.rawValue) }.map { Choice(value: $0.rawValue, label: $0.label) }
+    }
+}
+
+/// Personal data that is masked unless the viewer's role may see it (and then audited).
+enum PersonalKind: Sendable {
+    case idCard, phone
+
+    func mask(_ value: String) -> String {
+        let characters = Array(value)
+        switch self {
+        case .idCard:
+            guard characters.count > 7 else { return String(repeating: "*", count: characters.count) }
+            return String(characters.prefix(3)) + String(repeating: "*", count: characters.count - 7) + String(characters.suffix(4))
+        case .phone:
+            guard characters.count > 7 else { return String(repeating: "*", count: characters.count) }
+            return String(characters.prefix(3)) + String(repeating: "*", count: characters.count - 7) + String(characters.suffix(4))
+        }
+    }
+}
+
+/// The type of one field of a record kind: how it is stored, shown, typed and checked.
+enum FieldType: Sendable {
+    case text(max: Int)
+    case longText
+    case date
+    case integer(ClosedRange<Int>)
+    /// A number with two decimals (hours), stored exactly in hundredths.
+    case hundredths(max: Int)
+    /// Yuan with two decimals, stored exactly in fen.
+    case money
+    case flag
+    case choice([Choice])
+    /// Several choices, stored comma-separated.
+    case choices([Choice])
+    /// Another record of the same village (by id).
+    case reference(String)
+    case personal(PersonalKind)
+}
+
+struct FieldSpec: Sendable {
+    var key: String
+    var label: String
+    var type: FieldType
+    var required: Bool = false
+    /// Shown as a column in the list.
+    var listed: Bool = false
+
+    var column: String {
+        key.reduce(into: "") { out, character in
+            if character.isUppercase { out += "_" + character.lowercased() } else { out.append(character) }
+        }
+    }
+}
+
+/// A kind of village record: its table, labels and fields. Pages, the JSON API, its
+/// OpenAPI schema, exports and the facts for the engine all come from this one description.
+struct RecordKind: Sendable {
+    var key: String
+    var table: String
+    var label: String
+    var items: String
+    var fields: [FieldSpec]
+    /// The field holding the record's date, used for the year filter and sorting.
+    var dateField: String?
+    /// The field that names a record in lists and references.
+    var titleField: String
+
+    func field(_ key: String) -> FieldSpec? { fields.first { $0.key == key } }
+    var hasPersonalData: Bool { fields.contains { if case .personal = $0.type { return true }; return false } }
+}
+
+extension RecordKind {
+    static let organizations = RecordKind(
+        key: "organizations", table: "rec_organizations", label: "村级组织", items: "第1–4、8、53条",
+        fields: [
+            FieldSpec(key: "kind", label: "组织类别", type: .choice(Choice.from(OrganizationKind.self) + [Choice(value: "deliberationBody", label: "议事协商机构")]),
+                      required: true, listed: true),
+            FieldSpec(key: "name", label: "名称", type: .text(max: 100), required: true, listed: true),
+            FieldSpec(key: "establishedOn", label: "成立日期", type: .date, listed: true),
+            FieldSpec(key: "termStart", label: "本届任期开始", type: .date),
+            FieldSpec(key: "termEnd", label: "本届任期结束", type: .date),
+            FieldSpec(key: "members", label: "成员（每行一人）", type: .longText),
+            FieldSpec(key: "branches", label: "下设支部数", type: .integer(0...100)),
+            FieldSpec(key: "residentUnitMembers", label: "参加的驻区单位数（议事协商机构）", type: .integer(0...1000)),
+            FieldSpec(key: "socialOrganizationMembers", label: "参加的社区社会组织数（议事协商机构）", type: .integer(0...1000)),
+            FieldSpec(key: "note", label: "备注", type: .longText),
+        ], dateField: "establishedOn", titleField: "name")
+
+    static let meetings = RecordKind(
+        key: "meetings", table: "rec_meetings", label: "会议", items: "第5、7、9、53条",
+        fields: [
+            FieldSpec(key: "kind", label: "会议类型", type: .choice(Choice.from(MeetingKind.self)), required: true, listed: true),
+            FieldSpec(key: "date", label: "召开日期", type: .date, required: true, listed: true),
+            FieldSpec(key: "title", label: "会议名称", type: .text(max: 100), required: true, listed: true),
+            FieldSpec(key: "attendance", label: "出席人数", type: .integer(0...100_000), listed: true),
+            FieldSpec(key: "attendees", label: "出席人员（每行一人）", type: .longText),
+            FieldSpec(key: "agenda", label: "议程", type: .longText),
+            FieldSpec(key: "majorDecisions", label: "重大事项决定（每行一项）", type: .longText),
+            FieldSpec(key: "decisions", label: "其他决定（每行一项）", type: .longText),
+            FieldSpec(key: "minutes", label: "会议纪要", type: .longText),
+        ], dateField: "date", titleField: "title")
+
+    static let disclosures = RecordKind(
+        key: "disclosures", table: "rec_disclosures", label: "村务公开", items: "第5、8条",
+        fields: [
+            FieldSpec(key: "category", label: "公开类别", type: .choice(Choice.from(DisclosureCategory.self)), required: true, listed: true),
+            FieldSpec(key: "title", label: "标题", type: .text(max: 100), required: true, listed: true),
+            FieldSpec(key: "periodFrom", label: "所属期间（起）", type: .date),
+            FieldSpec(key: "periodTo", label: "所属期间（止）", type: .date),
+            FieldSpec(key: "publishedOn", label: "公开日期", type: .date, required: true, listed: true),
+            FieldSpec(key: "channel", label: "公开方式", type: .choice([Choice(value: "board", label: "公开栏"), Choice(value: "online", label: "网上公开"),
+                                                                     Choice(value: "meeting", label: "会议公开")]), required: true, listed: true),
+            FieldSpec(key: "content", label: "公开内容", type: .longText, required: true),
+        ], dateField: "publishedOn", titleField: "title")
+
+    static let socialOrganizations = RecordKind(
+        key: "socialOrganizations", table: "rec_social_organizations", label: "社区社会组织", items: "第11–14条",
+        fields: [
+            FieldSpec(key: "name", label: "名称", type: .text(max: 100), required: true, listed: true),
+            FieldSpec(key: "type", label: "类型", type: .choice(Choice.from(SocialOrganizationType.self)), required: true, listed: true),
+            FieldSpec(key: "status", label: "登记备案状态", type: .choice(Choice.from(RegistrationStatus.self)), required: true, listed: true),
+            FieldSpec(key: "registrationNumber", label: "登记或备案号", type: .text(max: 50)),
+            FieldSpec(key: "registeredOn", label: "登记或备案日期", type: .date),
+            FieldSpec(key: "dissolvedOn", label: "注销日期", type: .date),
+            FieldSpec(key: "contactName", label: "联系人", type: .text(max: 50)),
+            FieldSpec(key: "contactPhone", label: "联系电话", type: .personal(.phone)),
+            FieldSpec(key: "members", label: "成员人数", type: .integer(0...100_000), listed: true),
+            FieldSpec(key: "rating", label: "年度评价等次", type: .choice([Choice(value: "excellent", label: "优秀"), Choice(value: "good", label: "良好"),
+                                                                       Choice(value: "fair", label: "合格"), Choice(value: "poor", label: "不合格")])),
+            FieldSpec(key: "evaluatedOn", label: "评价日期", type: .date),
+            FieldSpec(key: "reviewer", label: "评价单位或人员", type: .text(max: 50)),
+            FieldSpec(key: "activities", label: "开展的活动", type: .longText),
+        ], dateField: "registeredOn", titleField: "name")
+
+    static let residentUnits = RecordKind(
+        key: "residentUnits", table: "rec_resident_units", label: "驻区单位", items: "第15–16条",
+        fields: [
+            FieldSpec(key: "name", label: "单位名称", type: .text(max: 100), required: true, listed: true),
+            FieldSpec(key: "unitType", label: "单位类型", type: .choice([
+                Choice(value: "agency", label: "机关"), Choice(value: "institution", label: "事业单位"), Choice(value: "enterprise", label: "企业"),
+                Choice(value: "school", label: "学校"), Choice(value: "hospital", label: "医疗机构"), Choice(value: "military", label: "部队"),
+                Choice(value: "other", label: "其他"),
+            ]), required: true, listed: true),
+            FieldSpec(key: "agreements", label: "协议", type: .choices(Choice.from(AgreementKind.self)), listed: true),
+            FieldSpec(key: "agreementFrom", label: "协议生效日期", type: .date),
+            FieldSpec(key: "agreementTo", label: "协议终止日期", type: .date),
+            FieldSpec(key: "contact", label: "联系人", type: .text(max: 50)),
+        ], dateField: "agreementFrom", titleField: "name")
+
+    static let contributions = RecordKind(
+        key: "contributions", table: "rec_contributions", label: "驻区单位投入", items: "第16条",
+        fields: [
+            FieldSpec(key: "residentUnit", label: "驻区单位", type: .reference("residentUnits"), required: true, listed: true),
+            FieldSpec(key: "date", label: "日期", type: .date, required: true, listed: true),
+            FieldSpec(key: "kind", label: "投入方式", type: .choice(Choice.from(ContributionKind.self)), required: true, listed: true),
+            FieldSpec(key: "amount", label: "资金金额（元）", type: .money, listed: true),
+            FieldSpec(key: "hours", label: "志愿服务时长（小时）", type: .hundredths(max: 1_000_000)),
+            FieldSpec(key: "description", label: "内容", type: .longText),
+        ], dateField: "date", titleField: "description")
+
+    static let volunteerTeams = RecordKind(
+        key: "volunteerTeams", table: "rec_volunteer_teams", label: "志愿者队伍", items: "第33条",
+        fields: [
+            FieldSpec(key: "name", label: "队伍名称", type: .text(max: 100), required: true, listed: true),
+            FieldSpec(key: "brand", label: "服务品牌", type: .text(max: 100), listed: true),
+            FieldSpec(key: "leader", label: "负责人", type: .text(max: 50), listed: true),
+            FieldSpec(key: "foundedOn", label: "成立日期", type: .date),
+        ], dateField: "foundedOn", titleField: "name")
+
+    static let volunteers = RecordKind(
+        key: "volunteers", table: "rec_volunteers", label: "志愿者", items: "第10、34–35条",
+        fields: [
+            FieldSpec(key: "name", label: "姓名", type: .text(max: 50), required: true, listed: true),
+            FieldSpec(key: "idNumber", label: "身份证号", type: .personal(.idCard)),
+            FieldSpec(key: "phone", label: "联系电话", type: .personal(.phone), listed: true),
+            FieldSpec(key: "registration96156", label: "96156注册号", type: .text(max: 50), listed: true),
+            FieldSpec(key: "team", label: "所属队伍", type: .reference("volunteerTeams"), listed: true),
+            FieldSpec(key: "skills", label: "专长", type: .text(max: 200)),
+            FieldSpec(key: "fiveElders", label: "属“五老”", type: .flag, listed: true),
+            FieldSpec(key: "trained", label: "已接受培训", type: .flag),
+            FieldSpec(key: "registeredOn", label: "登记日期", type: .date),
+        ], dateField: "registeredOn", titleField: "name")
+
+    static let volunteerActivities = RecordKind(
+        key: "volunteerActivities", table: "rec_volunteer_activities", label: "志愿服务活动", items: "第35–36条",
+        fields: [
+            FieldSpec(key: "date", label: "活动日期", type: .date, required: true, listed: true),
+            FieldSpec(key: "title", label: "活动名称", type: .text(max: 100), required: true, listed: true),
+            FieldSpec(key: "team", label: "组织队伍", type: .reference("volunteerTeams"), listed: true),
+            FieldSpec(key: "categories", label: "服务类别", type: .choices(Choice.from(VolunteerCategory.self)), listed: true),
+            FieldSpec(key: "targetGroups", label: "服务对象", type: .choices(Choice.from(TargetGroup.self))),
+            FieldSpec(key: "participants", label: "参加人数", type: .integer(0...100_000)),
+            FieldSpec(key: "note", label: "说明", type: .longText),
+        ], dateField: "date", titleField: "title")
+
+    static let volunteerHours = RecordKind(
+        key: "volunteerHours", table: "rec_volunteer_hours", label: "志愿服务时长", items: "第10条",
+        fields: [
+            FieldSpec(key: "activity", label: "活动", type: .reference("volunteerActivities"), required: true, listed: true),
+            FieldSpec(key: "volunteer", label: "志愿者", type: .reference("volunteers"), required: true, listed: true),
+            FieldSpec(key: "hours", label: "时长（小时）", type: .hundredths(max: 100_000), required: true, listed: true),
+        ], dateField: nil, titleField: "hours")
+
+    /// Every kind, in the order the village's records page lists them.
+    static let all: [RecordKind] = [organizations, meetings, disclosures, socialOrganizations, residentUnits, contributions,
+                                    volunteerTeams, volunteers, volunteerActivities, volunteerHours]
+
+    static func named(_ key: String) -> RecordKind? { all.first { $0.key == key } }
+}

@@ -1,0 +1,179 @@
+import Fluent
+import SQLKit
+import StandardKit
+import Vapor
+
+/// A stored value of a field: text (also dates, choices, references), a whole number
+/// (also money in fen and hours in hundredths), or a flag.
+enum FieldValue: Sendable, Equatable {
+    case text(String)
+    case number(Int)
+    case flag(Bool)
+
+    var text: String? { if case let .text(t) = self { return t }; return nil }
+    var number: Int? { if case let .number(n) = self { return n }; return nil }
+    var flag: Bool? { if case let .flag(f) = self { return f }; return nil }
+}
+
+/// One record of a kind, belonging to a village.
+struct Record: Sendable {
+    var id: UUID
+    var unitID: UUID
+    var unitPath: String
+    var values: [String: FieldValue]
+    var createdAt: Date?
+    var updatedAt: Date?
+
+    func text(_ key: String) -> String? { values[key]?.text }
+    func number(_ key: String) -> Int? { values[key]?.number }
+    func flag(_ key: String) -> Bool { values[key]?.flag ?? false }
+    func date(_ key: String) -> LocalDate? { text(key).flatMap(LocalDate.init) }
+    func words(_ key: String) -> [String] { (text(key) ?? "").split(separator: ",").map(String.init) }
+}
+
+/// Creates a kind's table. Tables are named rec_*, columns snake_case, with the village,
+/// its path (for set-based queries below any unit), timestamps and soft deletion.
+struct CreateRecordTable: AsyncMigration {
+    let kind: RecordKind
+    var name: String { "CreateRecordTable_\(kind.table)" }
+
+    func prepare(on database: any Database) async throws {
+        var builder = database.schema(kind.table)
+            .id()
+            .field("unit_id", .uuid, .required, .references(OrgUnit.schema, "id", onDelete: .cascade))
+            .field("unit_path", .string, .required)
+            .field("created_at", .datetime)
+            .field("updated_at", .datetime)
+            .field("deleted_at", .datetime)
+        for field in kind.fields {
+            switch field.type {
+            case .integer, .hundredths, .money: builder = builder.field(FieldKey(stringLiteral: field.column), .int64)
+            case .flag: builder = builder.field(FieldKey(stringLiteral: field.column), .bool)
+            default: builder = builder.field(FieldKey(stringLiteral: field.column), .string)
+            }
+        }
+        try await builder.create()
+        if let sql = database as? any SQLDatabase {
+            try await sql.raw(SQLQueryString("CREATE INDEX idx_\(unsafeRaw: kind.table)_unit ON \(unsafeRaw: kind.table) (unit_id)")).run()
+            try await sql.raw(SQLQueryString("CREATE INDEX idx_\(unsafeRaw: kind.table)_path ON \(unsafeRaw: kind.table) (unit_path)")).run()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(kind.table).delete()
+    }
+}
+
+enum RecordStore {
+    static func sql(_ db: any Database) throws -> any SQLDatabase {
+        guard let sql = db as? any SQLDatabase else { throw AppError.unavailable }
+        return sql
+    }
+
+    private static func decode(_ row: any SQLRow, kind: RecordKind) throws -> Record {
+        var values: [String: FieldValue] = [:]
+        for field in kind.fields {
+            guard try !row.decodeNil(column: field.column) else { continue }
+            switch field.type {
+            case .integer, .hundredths, .money: values[field.key] = .number(try row.decode(column: field.column, as: Int.self))
+            case .flag: values[field.key] = .flag(try row.decode(column: field.column, as: Bool.self))
+            default: values[field.key] = .text(try row.decode(column: field.column, as: String.self))
+            }
+        }
+        return Record(id: try row.decode(column: "id", as: UUID.self), unitID: try row.decode(column: "unit_id", as: UUID.self),
+                      unitPath: try row.decode(column: "unit_path", as: String.self), values: values,
+                      createdAt: try row.decode(column: "created_at", as: Date?.self), updatedAt: try row.decode(column: "updated_at", as: Date?.self))
+    }
+
+    /// A village's live records of a kind, newest first by the kind's date.
+    static func list(_ kind: RecordKind, village: UUID, on db: any Database) async throws -> [Record] {
+        var query = try sql(db).select().column("*").from(kind.table)
+            .where("unit_id", .equal, SQLBind(village)).where("deleted_at", .is, SQLLiteral.null)
+        if let dateField = kind.field(kind.dateField ?? "") { query = query.orderBy(dateField.column, .descending) }
+        return try await query.orderBy("created_at", .descending).all().map { try decode($0, kind: kind) }
+    }
+
+    /// Every live record of a kind in the villages below `path`: one query, whatever the number of villages.
+    static func all(_ kind: RecordKind, under path: String, on db: any Database) async throws -> [Record] {
+        try await sql(db).select().column("*").from(kind.table)
+            .where("unit_path", .like, SQLBind(path + "%")).where("deleted_at", .is, SQLLiteral.null)
+            .all().map { try decode($0, kind: kind) }
+    }
+
+    static func find(_ kind: RecordKind, id: UUID, village: UUID, on db: any Database) async throws -> Record? {
+        try await sql(db).select().column("*").from(kind.table)
+            .where("id", .equal, SQLBind(id)).where("unit_id", .equal, SQLBind(village)).where("deleted_at", .is, SQLLiteral.null)
+            .first().map { try decode($0, kind: kind) }
+    }
+
+    private static func bind(_ value: FieldValue?) -> any SQLExpression {
+        switch value {
+        case let .text(t)?: return SQLBind(t)
+        case let .number(n)?: return SQLBind(n)
+        case let .flag(f)?: return SQLBind(f)
+        case nil: return SQLLiteral.null
+        }
+    }
+
+    static func insert(_ kind: RecordKind, values: [String: FieldValue], village: OrgUnit, request: Request) async throws -> Record {
+        let record = Record(id: UUID(), unitID: try village.requireID(), unitPath: village.path, values: values, createdAt: request.now, updatedAt: request.now)
+        try await request.db.transaction { db in
+            try await sql(db).insert(into: kind.table)
+                .columns(["id", "unit_id", "unit_path", "created_at", "updated_at"] + kind.fields.map(\.column))
+                .values([SQLBind(record.id), SQLBind(record.unitID), SQLBind(record.unitPath), SQLBind(request.now), SQLBind(request.now)]
+                        + kind.fields.map { bind(values[$0.key]) })
+                .run()
+            try await Audit.record(on: db, request: request, action: "create", objectType: kind.key, objectID: record.id.uuidString,
+                                   unitPath: village.path, before: AuditValues?.none, after: AuditValues(kind: kind, values: values))
+        }
+        return record
+    }
+
+    static func update(_ kind: RecordKind, record: Record, values: [String: FieldValue], request: Request) async throws -> Record {
+        var updated = record
+        updated.values = values
+        updated.updatedAt = request.now
+        try await request.db.transaction { db in
+            var query = try sql(db).update(kind.table).set("updated_at", to: SQLBind(request.now))
+            for field in kind.fields { query = query.set(SQLIdentifier(field.column), to: bind(values[field.key])) }
+            try await query.where("id", .equal, SQLBind(record.id)).where("deleted_at", .is, SQLLiteral.null).run()
+            try await Audit.record(on: db, request: request, action: "update", objectType: kind.key, objectID: record.id.uuidString,
+                                   unitPath: record.unitPath, before: AuditValues(kind: kind, values: record.values), after: AuditValues(kind: kind, values: values))
+        }
+        return updated
+    }
+
+    /// Soft delete: the row stays (for the audit trail) and leaves every list and the facts.
+    static func delete(_ kind: RecordKind, record: Record, request: Request) async throws {
+        try await request.db.transaction { db in
+            try await sql(db).update(kind.table).set("deleted_at", to: SQLBind(request.now))
+                .where("id", .equal, SQLBind(record.id)).where("deleted_at", .is, SQLLiteral.null).run()
+            try await Audit.record(on: db, request: request, action: "delete", objectType: kind.key, objectID: record.id.uuidString,
+                                   unitPath: record.unitPath, before: AuditValues(kind: kind, values: record.values), after: AuditValues?.none)
+        }
+    }
+}
+
+/// A record's values as the audit log stores them; personal data masked.
+struct AuditValues: Encodable {
+    var values: [String: String]
+
+    init(kind: RecordKind, values: [String: FieldValue]) {
+        var out: [String: String] = [:]
+        for field in kind.fields {
+            guard let value = values[field.key] else { continue }
+            switch (field.type, value) {
+            case let (.personal(personal), .text(t)): out[field.key] = personal.mask(t)
+            case let (_, .text(t)): out[field.key] = t
+            case let (_, .number(n)): out[field.key] = String(n)
+            case let (_, .flag(f)): out[field.key] = f ? "true" : "false"
+            }
+        }
+        self.values = out
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(values)
+    }
+}

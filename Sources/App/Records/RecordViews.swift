@@ -1,0 +1,208 @@
+import StandardKit
+import Vapor
+
+/// Pages of village records, all drawn from the kind's fields.
+enum RecordViews {
+    static func listPath(_ village: OrgUnit, _ kind: RecordKind) -> String {
+        "/units/\(village.id?.uuidString ?? "")/records/\(kind.key)"
+    }
+
+    static func detailPath(_ village: OrgUnit, _ kind: RecordKind, _ id: UUID) -> String {
+        listPath(village, kind) + "/" + id.uuidString
+    }
+
+    static func title(_ record: Record, kind: RecordKind) -> String {
+        if let field = kind.field(kind.titleField), let value = record.values[field.key] {
+            let text = display(field, value, references: [:], reveal: false)
+            if !text.isEmpty { return String(text.prefix(40)) }
+        }
+        return kind.label
+    }
+
+    /// A stored value as people read it.
+    static func display(_ field: FieldSpec, _ value: FieldValue?, references: [String: [(id: String, title: String)]], reveal: Bool) -> String {
+        guard let value else { return "" }
+        switch (field.type, value) {
+        case (.money, let .number(fen)): return Money(fen: fen).description
+        case (.hundredths, let .number(n)): return Figure.text(Double(n) / 100)
+        case (_, let .number(n)): return String(n)
+        case (_, let .flag(f)): return f ? T(.yes) : T(.no)
+        case let (.choice(choices), .text(t)): return choices.first { $0.value == t }?.label ?? t
+        case let (.choices(choices), .text(t)):
+            let words = Set(t.split(separator: ",").map(String.init))
+            return choices.filter { words.contains($0.value) }.map(\.label).joined(separator: "、")
+        case let (.reference(target), .text(t)): return references[target]?.first { $0.id == t }?.title ?? "—"
+        case let (.personal(kind), .text(t)): return reveal ? t : kind.mask(t)
+        case let (_, .text(t)): return t
+        }
+    }
+
+    static func list(kind: RecordKind, village: OrgUnit, records: [Record], references: [String: [(id: String, title: String)]],
+                     reveal: Bool, mayEdit: Bool, mayReveal: Bool) -> Node {
+        let listed = kind.fields.filter(\.listed)
+        var actions: [Node] = []
+        if mayEdit { actions.append(.el("a", ["class": "button", "href": listPath(village, kind) + "/new"], T(.recordNew, kind.label))) }
+        if mayReveal && !reveal { actions.append(.el("a", ["href": listPath(village, kind) + "?reveal=1"], T(.recordReveal))) }
+        let rows: [[Node]] = records.map { record in
+            listed.enumerated().map { index, field in
+                let text = display(field, record.values[field.key], references: references, reveal: reveal)
+                return index == 0 ? .el("a", ["href": detailPath(village, kind, record.id)], text.isEmpty ? T(.recordOpen) : text) : .text(text)
+            }
+        }
+        return .group([
+            .el("nav", ["class": "crumbs", "aria-label": T(.breadcrumbs)], [
+                .el("a", ["href": SiteURL.unit(village.id ?? UUID()).path], village.name), .text(" › "),
+                .el("a", ["href": "/units/\(village.id?.uuidString ?? "")/records"], T(.recordsShort)), .text(" › \(kind.label)"),
+            ]),
+            .el("p", ["class": "muted"], T(.recordItemsNote, kind.items)),
+            .when(!actions.isEmpty, .el("div", ["class": "actions"], actions)),
+            records.isEmpty ? .el("p", [:], T(.recordNone)) : Layout.table(caption: T(.recordListCaption, kind.label, String(records.count)),
+                                                                           headers: listed.map(\.label), rows: rows),
+        ])
+    }
+
+    static func detail(_ request: Request, kind: RecordKind, village: OrgUnit, record: Record, references: [String: [(id: String, title: String)]],
+                       reveal: Bool, mayEdit: Bool, mayReveal: Bool) -> Node {
+        var facts: [Node] = []
+        for field in kind.fields {
+            let text = display(field, record.values[field.key], references: references, reveal: reveal)
+            facts.append(.el("dt", [:], field.label))
+            if case .longText = field.type {
+                facts.append(.el("dd", [:], [.el("div", ["class": "prewrap"], text.isEmpty ? "—" : text)]))
+            } else {
+                facts.append(.el("dd", [:], text.isEmpty ? "—" : text))
+            }
+        }
+        var actions: [Node] = []
+        if mayEdit {
+            actions.append(.el("a", ["class": "button", "href": detailPath(village, kind, record.id) + "/edit"], T(.recordEditButton)))
+            actions.append(.el("form", ["method": "post", "action": detailPath(village, kind, record.id) + "/delete", "class": "inline"],
+                               [Layout.csrfField(request), .el("button", ["type": "submit", "class": "secondary"], T(.recordDeleteButton))]))
+        }
+        if kind.key == RecordKind.meetings.key {
+            actions.append(.el("a", ["href": detailPath(village, kind, record.id) + "?print=1"], T(.recordPrintMinutes)))
+        }
+        if mayReveal && !reveal { actions.append(.el("a", ["href": detailPath(village, kind, record.id) + "?reveal=1"], T(.recordReveal))) }
+        return .group([
+            .el("nav", ["class": "crumbs", "aria-label": T(.breadcrumbs)], [
+                .el("a", ["href": SiteURL.unit(village.id ?? UUID()).path], village.name), .text(" › "),
+                .el("a", ["href": listPath(village, kind)], kind.label),
+            ]),
+            .el("dl", ["class": "facts"], facts),
+            .when(!actions.isEmpty, .el("div", ["class": "actions"], actions)),
+        ])
+    }
+
+    /// A record's stored values as form text, for editing.
+    static func formValues(_ record: Record, kind: RecordKind) -> ([String: String], [String: [String]]) {
+        var values: [String: String] = [:]
+        var multi: [String: [String]] = [:]
+        for field in kind.fields {
+            guard let value = record.values[field.key] else { continue }
+            switch (field.type, value) {
+            case (.money, let .number(fen)): values[field.key] = Money(fen: fen).description
+            case (.hundredths, let .number(n)): values[field.key] = Figure.text(Double(n) / 100)
+            case (.choices, let .text(t)): multi[field.key] = t.split(separator: ",").map(String.init)
+            case (.personal, _): values[field.key] = ""
+            case let (_, .text(t)): values[field.key] = t
+            case let (_, .number(n)): values[field.key] = String(n)
+            case let (_, .flag(f)): values[field.key] = f ? "on" : ""
+            }
+        }
+        return (values, multi)
+    }
+
+    static func echo(_ form: FormFields, _ kind: RecordKind) -> [String: String] {
+        var values: [String: String] = [:]
+        for field in kind.fields { values[field.key] = form[field.key] }
+        return values
+    }
+
+    static func echoMany(_ form: FormFields, _ kind: RecordKind) -> [String: [String]] {
+        var values: [String: [String]] = [:]
+        for field in kind.fields where field.type.isChoices { values[field.key] = form.all(field.key) }
+        return values
+    }
+
+    static func form(_ request: Request, kind: RecordKind, action: String, values: [String: String], multi: [String: [String]],
+                     references: [String: [(id: String, title: String)]], errors: [FieldError]) -> Node {
+        var fields: [Node] = [Layout.errorSummary(errors), Layout.csrfField(request)]
+        for field in kind.fields {
+            let value = values[field.key] ?? ""
+            switch field.type {
+            case .longText:
+                fields.append(Layout.textarea(field.key, field.label, value: value, errors: errors))
+            case .date:
+                fields.append(Layout.field(field.key, field.label, value: value, type: "date", errors: errors, required: field.required))
+            case .integer, .hundredths, .money:
+                fields.append(Layout.field(field.key, field.label, value: value, errors: errors, required: field.required, attributes: ["inputmode": "decimal"]))
+            case .flag:
+                let id = "f-" + field.key
+                fields.append(.el("div", ["class": "field check"], [
+                    .input(["type": "checkbox", "id": id, "name": field.key, "value": "on", "checked": value == "on" || value == "true" ? "" : nil]),
+                    .el("label", ["for": id], field.label),
+                ]))
+            case let .choice(choices):
+                fields.append(Layout.select(field.key, field.label, options: [("", T(.recordChoose))] + choices.map { ($0.value, $0.label) }, selected: value, errors: errors))
+            case let .choices(choices):
+                let chosen = Set(multi[field.key] ?? [])
+                let error = errors.first { $0.field == field.key }?.message
+                fields.append(.el("fieldset", ["class": error == nil ? "field" : "field invalid", "id": "f-" + field.key], [
+                    .el("legend", [:], field.label),
+                    .group(choices.enumerated().map { index, choice in
+                        let id = "f-\(field.key)-\(index)"
+                        return .el("span", ["class": "check"], [
+                            .input(["type": "checkbox", "id": id, "name": field.key + "[]", "value": choice.value, "checked": chosen.contains(choice.value) ? "" : nil]),
+                            .el("label", ["for": id], choice.label),
+                        ])
+                    }),
+                    .when(error != nil, .el("p", ["class": "error"], error ?? "")),
+                ]))
+            case let .reference(target):
+                let options = references[target] ?? []
+                fields.append(Layout.select(field.key, field.label, options: [("", T(.recordChoose))] + options.map { ($0.id, $0.title) }, selected: value, errors: errors))
+            case .personal:
+                fields.append(Layout.field(field.key, field.label, value: value, errors: errors, hint: T(.recordPersonalHint)))
+            case .text:
+                fields.append(Layout.field(field.key, field.label, value: value, errors: errors, required: field.required))
+            }
+        }
+        fields.append(.el("button", ["type": "submit"], T(.save)))
+        return .el("form", ["method": "post", "action": action, "novalidate": ""], fields)
+    }
+
+    /// Minutes for printing: the meeting, its decisions and an attendance list with space to sign.
+    static func printableMinutes(record: Record, village: OrgUnit) -> String {
+        let kind = RecordKind.meetings
+        func text(_ key: String) -> String {
+            guard let field = kind.field(key) else { return "" }
+            return display(field, record.values[key], references: [:], reveal: false)
+        }
+        let attendees = (record.text("attendees") ?? "").split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let body: Node = .group([
+            .trusted("<!doctype html>"),
+            .el("html", ["lang": "zh-CN"], [
+                .el("head", [:], [.void("meta", [("charset", "utf-8")]), .el("title", [:], text("title")),
+                                  .void("link", [("rel", "stylesheet"), ("href", Stylesheet.path)])]),
+                .el("body", ["class": "print"], [
+                    .el("main", [:], [
+                        .el("h1", [:], "\(village.name)\(text("title"))会议纪要"),
+                        .el("dl", ["class": "facts"], [
+                            .el("dt", [:], kind.field("kind")?.label ?? ""), .el("dd", [:], text("kind")),
+                            .el("dt", [:], kind.field("date")?.label ?? ""), .el("dd", [:], text("date")),
+                            .el("dt", [:], kind.field("attendance")?.label ?? ""), .el("dd", [:], text("attendance")),
+                        ]),
+                        .el("h2", [:], kind.field("agenda")?.label ?? ""), .el("div", ["class": "prewrap"], text("agenda")),
+                        .el("h2", [:], kind.field("majorDecisions")?.label ?? ""), .el("div", ["class": "prewrap"], text("majorDecisions")),
+                        .el("h2", [:], kind.field("decisions")?.label ?? ""), .el("div", ["class": "prewrap"], text("decisions")),
+                        .el("h2", [:], kind.field("minutes")?.label ?? ""), .el("div", ["class": "prewrap"], text("minutes")),
+                        .el("h2", [:], T(.recordAttendanceList)),
+                        Layout.table(caption: nil, headers: [T(.recordNumber), T(.recordAttendee), T(.recordSignature)],
+                                     rows: attendees.enumerated().map { [.text(String($0.offset + 1)), .text($0.element), .text("")] }),
+                    ]),
+                ]),
+            ]),
+        ])
+        return body.render()
+    }
+}

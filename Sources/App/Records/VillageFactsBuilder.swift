@@ -1,0 +1,182 @@
+import Fluent
+import StandardKit
+import Vapor
+
+/// Builds the engine's facts for every village below a unit from their records: one
+/// query per record kind plus one for profiles, whatever the number of villages. One
+/// village's facts come from the same code with its own path as the filter.
+enum VillageFactsBuilder {
+    static func build(under unit: OrgUnit, year: Int, on db: any Database) async throws -> [(village: OrgUnit, facts: VillageFacts)] {
+        let villages = unit.kind == .village ? [unit] : try await OrgUnit.query(on: db).filter(\.$path =~ unit.path).filter(\.$kind == .village).all()
+        guard !villages.isEmpty else { return [] }
+        let profiles = try await VillageProfile.query(on: db).join(OrgUnit.self, on: \VillageProfile.$unit.$id == \OrgUnit.$id)
+            .filter(OrgUnit.self, \.$path =~ unit.path).all()
+        var records: [String: [UUID: [Record]]] = [:]
+        for kind in RecordKind.all {
+            records[kind.key] = Dictionary(grouping: try await RecordStore.all(kind, under: unit.path, on: db), by: \.unitID)
+        }
+        var profileByVillage: [UUID: VillageProfile] = [:]
+        for profile in profiles { profileByVillage[profile.$unit.id] = profile }
+        return try villages.map { village in
+            let id = try village.requireID()
+            func of(_ kind: RecordKind) -> [Record] { records[kind.key]?[id] ?? [] }
+            let facts = makeFacts(village: village, year: year, profile: profileByVillage[id],
+                                  records: { of($0) })
+            return (village, facts)
+        }
+    }
+
+    /// The mapping from records to facts (docs/facts.md names each field).
+    static func makeFacts(village: OrgUnit, year: Int, profile: VillageProfile?, records: (RecordKind) -> [Record]) -> VillageFacts {
+        var facts = VillageFacts(year: year, village: .init(name: village.name, code: village.code,
+                                                            households: profile?.households ?? 0, residentPopulation: profile?.residentPopulation ?? 0))
+        func inYear(_ date: LocalDate?) -> Bool { date?.year == year }
+        if let profile {
+            facts.station.floorArea = profile.stationFloorArea
+            if case let .success(intervals) = OpeningSchedule.parse(profile.openingHours) { facts.station.openingHours = intervals }
+            facts.station.hotline = profile.hotline.isEmpty ? nil : profile.hotline
+        }
+        for record in records(.organizations) {
+            switch record.text("kind") {
+            case "partyOrganization"?: facts.organizations.partyOrganization = true
+            case "villageCommittee"?: facts.organizations.villageCommittee = true
+            case "serviceStation"?: facts.organizations.serviceStation = true
+            case "supervisionCommittee"?: facts.organizations.supervisionCommittee = true
+            case "deliberationBody"?:
+                facts.organizations.deliberationBody = .init(residentUnitMembers: record.number("residentUnitMembers") ?? 0,
+                                                             socialOrganizationMembers: record.number("socialOrganizationMembers") ?? 0)
+            default: break
+            }
+        }
+        for record in records(.meetings) {
+            if let date = record.date("date"), inYear(date), let kind = record.text("kind").flatMap(MeetingKind.init(rawValue:)) {
+                facts.meetings.append(.init(kind: kind, date: date))
+            }
+        }
+        for record in records(.disclosures) {
+            if let date = record.date("publishedOn"), inYear(date), let category = record.text("category").flatMap(DisclosureCategory.init(rawValue:)) {
+                facts.disclosures.append(.init(category: category, publishedOn: date))
+            }
+        }
+        for record in records(.socialOrganizations) {
+            guard let type = record.text("type").flatMap(SocialOrganizationType.init(rawValue:)),
+                  let status = record.text("status").flatMap(RegistrationStatus.init(rawValue:)) else { continue }
+            facts.socialOrganizations.append(.init(name: record.text("name") ?? "", type: type, status: status, registeredOn: record.date("registeredOn"),
+                                                   dissolvedOn: record.date("dissolvedOn"), lastEvaluatedOn: record.date("evaluatedOn")))
+        }
+        let contributions = Dictionary(grouping: records(.contributions), by: { $0.text("residentUnit") ?? "" })
+        for record in records(.residentUnits) {
+            let agreements = record.words("agreements").compactMap(AgreementKind.init(rawValue:)).compactMap { kind -> VillageFacts.Agreement? in
+                guard let from = record.date("agreementFrom") else { return nil }
+                return .init(kind: kind, from: from, to: record.date("agreementTo"))
+            }
+            let given = (contributions[record.id.uuidString] ?? []).compactMap { c -> VillageFacts.Contribution? in
+                guard let date = c.date("date"), inYear(date), let kind = c.text("kind").flatMap(ContributionKind.init(rawValue:)) else { return nil }
+                return .init(kind: kind, date: date)
+            }
+            facts.residentUnits.append(.init(name: record.text("name") ?? "", agreements: agreements, contributions: given))
+        }
+        facts.volunteerTeams = records(.volunteerTeams).map { .init(name: $0.text("name") ?? "", brand: $0.text("brand")) }
+        let activities = records(.volunteerActivities)
+        let activitiesInYear = Set(activities.filter { inYear($0.date("date")) }.map(\.id.uuidString))
+        var hours: [String: Int] = [:]
+        for record in records(.volunteerHours) where activitiesInYear.contains(record.text("activity") ?? "") {
+            hours[record.text("volunteer") ?? "", default: 0] += record.number("hours") ?? 0
+        }
+        facts.volunteers = records(.volunteers).map { record in
+            .init(registered96156: !(record.text("registration96156") ?? "").isEmpty, fiveElders: record.flag("fiveElders"),
+                  trained: record.flag("trained"), hours: Double(hours[record.id.uuidString] ?? 0) / 100)
+        }
+        facts.volunteerActivities = activities.compactMap { record in
+            guard let date = record.date("date"), inYear(date) else { return nil }
+            return .init(date: date, categories: record.words("categories").compactMap(VolunteerCategory.init(rawValue:)),
+                         targetGroups: record.words("targetGroups").compactMap(TargetGroup.init(rawValue:)))
+        }
+        return facts
+    }
+}
+
+/// A village's live evaluation against the 62 items, as a page and as JSON.
+struct StandardController {
+    func register(_ router: Router) {
+        router.page(.GET, "/units/:unitID/standard", .onUnit(.viewUnit), page)
+        router.apiResponse(.GET, "/api/v1/units/:unitID/evaluation", .onUnit(.viewUnit),
+                           APIDoc(summary: "村（社区）按62条指导标准的实时评估（?year=）", response: "Evaluation"), api)
+    }
+
+    /// The year asked for (default this year in Beijing) and its as-of date: today, or the
+    /// last day of a past year.
+    static func period(_ request: Request) throws -> (year: Int, asOf: LocalDate) {
+        let today = beijingToday(request.now)
+        let year = request.query[Int.self, at: "year"] ?? today.year
+        guard (2000...today.year).contains(year) else {
+            throw AppError.validation([FieldError(field: "year", message: T(.standardYearRange, String(today.year)))])
+        }
+        return (year, year < today.year ? LocalDate.lastDay(of: year) : today)
+    }
+
+    static func beijingToday(_ now: Date) -> LocalDate {
+        LocalDate(dayNumber: Int((now.timeIntervalSince1970 + 8 * 3600) / 86_400))
+    }
+
+    static func evaluate(_ request: Request, _ unit: OrgUnit?) async throws -> (OrgUnit, Evaluation) {
+        guard let village = unit, village.kind == .village else { throw AppError.notFound }
+        guard let catalogue = Catalogue.standard else { throw AppError.unavailable }
+        let (year, asOf) = try period(request)
+        guard let facts = try await VillageFactsBuilder.build(under: village, year: year, on: request.db).first?.facts else { throw AppError.notFound }
+        return (village, Evaluator(catalogue: catalogue).evaluate(facts, asOf: asOf))
+    }
+
+    @Sendable func page(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+        let (village, evaluation) = try await Self.evaluate(request, unit)
+        guard let catalogue = Catalogue.standard else { throw AppError.unavailable }
+        return HTMLResponse.make(Layout.page(request: request, title: T(.standardTitle, village.name, String(evaluation.year)),
+                                             body: StandardViews.evaluation(evaluation, catalogue: catalogue, village: village)))
+    }
+
+    @Sendable func api(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+        let (_, evaluation) = try await Self.evaluate(request, unit)
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: .ok, headers: headers, body: .init(string: Report.evaluationJSON(evaluation)))
+    }
+}
+
+enum StandardViews {
+    static func statusNode(_ status: Status) -> Node {
+        let css: String
+        switch status {
+        case .met: css = "met"
+        case .notMet: css = "notmet"
+        case .pending: css = "pending"
+        case .notApplicable: css = "muted"
+        }
+        return .el("span", ["class": css], status.label)
+    }
+
+    static func evaluation(_ evaluation: Evaluation, catalogue: Catalogue, village: OrgUnit) -> Node {
+        let score = evaluation.tally.score.map(Figure.text) ?? "—"
+        var parts: [Node] = [
+            .el("p", [:], T(.standardSummary, evaluation.asOf.description, score, String(evaluation.tally.met), String(evaluation.tally.notMet),
+                            String(evaluation.tally.pending), String(evaluation.tally.notApplicable))),
+            .el("p", ["class": "muted"], T(.standardNote)),
+        ]
+        var index = 0
+        for (a, area) in catalogue.areas.enumerated() {
+            parts.append(.el("h2", [:], [.text("\(area.numeral)、\(area.name) "), statusNode(evaluation.areas[a].status)]))
+            var rows: [[Node]] = []
+            for goal in area.goals {
+                for item in goal.items {
+                    let result = evaluation.items[index]
+                    index += 1
+                    let checks: [Node] = zip(item.checks, result.checks).map { check, checkResult in
+                        .el("li", [:], [statusNode(checkResult.status), .text(" \(check.id) \(check.title)："), .text(checkResult.explanation)])
+                    }
+                    rows.append([.text(String(item.number)), statusNode(result.status), .el("ul", ["class": "checks"], checks)])
+                }
+            }
+            parts.append(Layout.table(caption: nil, headers: [T(.standardItem), T(.standardStatus), T(.standardChecks)], rows: rows))
+        }
+        return .group(parts)
+    }
+}

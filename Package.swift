@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
         .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // The 62-item standard as data and the rule engine. Pure Swift: Foundation only.
@@ -25,10 +26,17 @@ let package = Package(
             resources: [.copy("Resources/beijing-2012-trial.json")],
             swiftSettings: swiftSettings
         ),
+        // CSV and XLSX reading and writing for exports and imports.
+        .target(
+            name: "Spreadsheet",
+            dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "App",
             dependencies: [
                 "StandardKit",
+                "Spreadsheet",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -50,6 +58,11 @@ let package = Package(
         .testTarget(
             name: "StandardKitTests",
             dependencies: ["StandardKit"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SpreadsheetTests",
+            dependencies: ["Spreadsheet"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -9,4 +9,5 @@ func registerMigrations(_ migrations: Migrations) {
     migrations.add(CreateSessions())
     migrations.add(CreateAuditEvents())
     for kind in RecordKind.all { migrations.add(CreateRecordTable(kind: kind)) }
+    migrations.add(CreateImportBatches())
 }

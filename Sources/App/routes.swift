@@ -8,6 +8,7 @@ func registerRoutes(_ app: Application) {
     HierarchyController().register(router)
     UserController().register(router)
     AuditController().register(router)
+    RecordTransferController().register(router)
     RecordController().register(router)
     StandardController().register(router)
     OpenAPIController().register(router)

@@ -160,7 +160,10 @@ final class XMLRows: NSObject, XMLParserDelegate {
         let parser = XMLParser(data: data)
         parser.delegate = reader
         parser.parse()
-        return Sheet(rows: reader.rows.filter { !$0.allSatisfy { $0.isEmpty } })
+        let rows = reader.rows.filter { !$0.allSatisfy { $0.isEmpty } }
+        // Empty cells are not stored: pad every row to the widest, as CSV would have it.
+        let width = rows.map(\.count).max() ?? 0
+        return Sheet(rows: rows.map { $0 + Array(repeating: "", count: width - $0.count) })
     }
 }
 

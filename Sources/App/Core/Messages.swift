@@ -25,6 +25,8 @@ enum L: String, CaseIterable, Sendable {
     case errorTitle
     case errorUnavailable
     case errorValidation
+    case exportCSV
+    case exportXLSX
     case figHouseholds
     case figPopulation
     case figStaffCount
@@ -39,6 +41,30 @@ enum L: String, CaseIterable, Sendable {
     case homeMyUnits
     case homeNoUnits
     case homeTitle
+    case importButton
+    case importColumn
+    case importColumns
+    case importConfirmButton
+    case importDuplicateExisting
+    case importDuplicateRow
+    case importEmpty
+    case importFile
+    case importIntro
+    case importMissingColumns
+    case importNoFile
+    case importPreviewButton
+    case importPreviewCaption
+    case importProblems
+    case importProblemsCaption
+    case importReady
+    case importReason
+    case importRow
+    case importTemplateCSV
+    case importTemplateXLSX
+    case importTitle
+    case importTooManyRows
+    case importUnknownColumns
+    case importWrongHeader
     case kindDistrict
     case kindTownship
     case kindVillage
@@ -219,6 +245,8 @@ enum Messages {
         .errorTitle: "出错了",
         .errorUnavailable: "服务暂时不可用，请稍后重试。",
         .errorValidation: "有{0}处填写有误，请修改后重新提交。",
+        .exportCSV: "导出 CSV",
+        .exportXLSX: "导出 XLSX",
         .figHouseholds: "实有户数",
         .figPopulation: "常住人口",
         .figStaffCount: "{0}名",
@@ -233,6 +261,30 @@ enum Messages {
         .homeMyUnits: "我负责的单位",
         .homeNoUnits: "您还没有被分配到任何单位，请联系系统管理员。",
         .homeTitle: "首页",
+        .importButton: "从表格导入",
+        .importColumn: "列",
+        .importColumns: "列：{0}",
+        .importConfirmButton: "确认导入{0}行",
+        .importDuplicateExisting: "与已有记录重复",
+        .importDuplicateRow: "与第{0}行重复",
+        .importEmpty: "文件中没有数据行。",
+        .importFile: "选择文件（CSV 或 XLSX，不超过10 MB）",
+        .importIntro: "先下载模板，按列填写后上传（CSV 或 XLSX）。上传后先预览，确认无误才写入，全部写入或全部不写入。",
+        .importMissingColumns: "缺少列：{0}",
+        .importNoFile: "请选择要上传的文件。",
+        .importPreviewButton: "上传并预览",
+        .importPreviewCaption: "预览（前{0}行，共{1}行）",
+        .importProblems: "共{0}行，发现{1}处问题，没有写入任何数据。请修改后重新上传。",
+        .importProblemsCaption: "问题清单",
+        .importReady: "共{0}行，全部检查通过。确认后一次全部写入。",
+        .importReason: "原因",
+        .importRow: "行号",
+        .importTemplateCSV: "下载 CSV 模板",
+        .importTemplateXLSX: "下载 XLSX 模板",
+        .importTitle: "导入{0}",
+        .importTooManyRows: "一次最多导入{0}行。",
+        .importUnknownColumns: "多出的列：{0}",
+        .importWrongHeader: "表头与模板不一致：",
         .kindDistrict: "区县",
         .kindTownship: "乡镇",
         .kindVillage: "村（社区）",

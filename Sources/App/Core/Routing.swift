@@ -72,9 +72,9 @@ extension Application {
 struct Router {
     let app: Application
 
-    func page(_ method: HTTPMethod, _ path: String, _ access: Access,
+    func page(_ method: HTTPMethod, _ path: String, _ access: Access, maxBody: ByteCount = "1mb",
               _ handler: @escaping @Sendable (Request, OrgUnit?) async throws -> Response) {
-        add(method, path, access, api: nil, handler)
+        add(method, path, access, api: nil, maxBody: maxBody, handler)
     }
 
     func api<T: Content>(_ method: HTTPMethod, _ path: String, _ access: Access, _ doc: APIDoc,
@@ -93,11 +93,11 @@ struct Router {
         add(method, path, access, api: doc, handler)
     }
 
-    private func add(_ method: HTTPMethod, _ path: String, _ access: Access, api: APIDoc?,
+    private func add(_ method: HTTPMethod, _ path: String, _ access: Access, api: APIDoc?, maxBody: ByteCount = "1mb",
                      _ handler: @escaping @Sendable (Request, OrgUnit?) async throws -> Response) {
         app.routeTable.add(RouteSpec(method: method, path: path, access: access, api: api))
         let components = path.split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
-        app.on(method, components, body: method == .GET ? .collect : .collect(maxSize: "1mb")) { request async throws -> Response in
+        app.on(method, components, body: method == .GET ? .collect : .collect(maxSize: maxBody)) { request async throws -> Response in
             let unit = try await Authorizer.authorize(access, request: request)
             try CSRF.check(request)
             let response = try await handler(request, unit)

@@ -116,16 +116,22 @@ enum RecordStore {
     }
 
     static func insert(_ kind: RecordKind, values: [String: FieldValue], village: OrgUnit, request: Request) async throws -> Record {
-        let record = Record(id: UUID(), unitID: try village.requireID(), unitPath: village.path, values: values, createdAt: request.now, updatedAt: request.now)
         try await request.db.transaction { db in
-            try await sql(db).insert(into: kind.table)
-                .columns(["id", "unit_id", "unit_path", "created_at", "updated_at"] + kind.fields.map(\.column))
-                .values([SQLBind(record.id), SQLBind(record.unitID), SQLBind(record.unitPath), SQLBind(request.now), SQLBind(request.now)]
-                        + kind.fields.map { bind(values[$0.key]) })
-                .run()
-            try await Audit.record(on: db, request: request, action: "create", objectType: kind.key, objectID: record.id.uuidString,
-                                   unitPath: village.path, before: AuditValues?.none, after: AuditValues(kind: kind, values: values))
+            try await insert(kind, values: values, village: village, request: request, on: db, action: "create")
         }
+    }
+
+    /// Inserts one record and its audit event on `db` (inside the caller's transaction).
+    static func insert(_ kind: RecordKind, values: [String: FieldValue], village: OrgUnit, request: Request,
+                       on db: any Database, action: String) async throws -> Record {
+        let record = Record(id: UUID(), unitID: try village.requireID(), unitPath: village.path, values: values, createdAt: request.now, updatedAt: request.now)
+        try await sql(db).insert(into: kind.table)
+            .columns(["id", "unit_id", "unit_path", "created_at", "updated_at"] + kind.fields.map(\.column))
+            .values([SQLBind(record.id), SQLBind(record.unitID), SQLBind(record.unitPath), SQLBind(request.now), SQLBind(request.now)]
+                    + kind.fields.map { bind(values[$0.key]) })
+            .run()
+        try await Audit.record(on: db, request: request, action: action, objectType: kind.key, objectID: record.id.uuidString,
+                               unitPath: village.path, before: AuditValues?.none, after: AuditValues(kind: kind, values: values))
         return record
     }
 

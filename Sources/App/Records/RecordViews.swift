@@ -43,6 +43,11 @@ enum RecordViews {
         var actions: [Node] = []
         if mayEdit { actions.append(.el("a", ["class": "button", "href": listPath(village, kind) + "/new"], T(.recordNew, kind.label))) }
         if mayReveal && !reveal { actions.append(.el("a", ["href": listPath(village, kind) + "?reveal=1"], T(.recordReveal))) }
+        actions.append(.el("a", ["href": listPath(village, kind) + "/export.xlsx" + (reveal ? "?reveal=1" : "")], T(.exportXLSX)))
+        actions.append(.el("a", ["href": listPath(village, kind) + "/export.csv" + (reveal ? "?reveal=1" : "")], T(.exportCSV)))
+        if mayEdit, RecordTransferController.importable.contains(where: { $0.key == kind.key }) {
+            actions.append(.el("a", ["href": listPath(village, kind) + "/import"], T(.importButton)))
+        }
         let rows: [[Node]] = records.map { record in
             listed.enumerated().map { index, field in
                 let text = display(field, record.values[field.key], references: references, reveal: reveal)

@@ -1,0 +1,18 @@
+import Fluent
+import Foundation
+
+/// An import previewed and waiting for confirmation.
+final class ImportBatch: Model, @unchecked Sendable {
+    static let schema = "import_batches"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "unit_id") var unitID: UUID
+    @Field(key: "kind") var kind: String
+    @Field(key: "user_id") var userID: UUID
+    @Field(key: "created_at") var createdAt: Date
+    /// The rows' values as JSON: [[field: value]].
+    @Field(key: "payload") var payload: String
+    @Field(key: "row_count") var rowCount: Int
+
+    init() {}
+}

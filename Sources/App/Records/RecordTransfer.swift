@@ -1,0 +1,236 @@
+import Fluent
+import Spreadsheet
+import StandardKit
+import Vapor
+
+/// Exports of every record list (CSV with BOM and XLSX) and imports with an
+/// all-or-nothing preview for the kinds people keep in spreadsheets.
+struct RecordTransferController {
+    static let importable: [RecordKind] = [.volunteers, .socialOrganizations, .meetings]
+
+    func register(_ router: Router) {
+        for kind in RecordKind.all {
+            let base = "/units/:unitID/records/\(kind.key)"
+            router.page(.GET, base + "/export.csv", .onUnit(.viewUnit)) { try await export($0, $1, kind, xlsx: false) }
+            router.page(.GET, base + "/export.xlsx", .onUnit(.viewUnit)) { try await export($0, $1, kind, xlsx: true) }
+        }
+        for kind in Self.importable {
+            let base = "/units/:unitID/records/\(kind.key)"
+            router.page(.GET, base + "/template.csv", .onUnit(.editRecords)) { _, _ in Self.file(CSV.write(Self.template(kind)), name: "\(kind.key)-template.csv") }
+            router.page(.GET, base + "/template.xlsx", .onUnit(.editRecords)) { _, _ in
+                Self.file(try XLSX.write(Self.template(kind), name: kind.label), name: "\(kind.key)-template.xlsx")
+            }
+            router.page(.GET, base + "/import", .onUnit(.editRecords)) { try await importForm($0, $1, kind) }
+            router.page(.POST, base + "/import", .onUnit(.editRecords), maxBody: "12mb") { try await preview($0, $1, kind) }
+            router.page(.POST, base + "/import/:batchID", .onUnit(.editRecords)) { try await confirm($0, $1, kind) }
+        }
+    }
+
+    static func file(_ data: Data, name: String) -> Response {
+        var headers = HTTPHeaders()
+        let type = name.hasSuffix(".xlsx") ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8"
+        headers.replaceOrAdd(name: .contentType, value: type)
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
+        return Response(status: .ok, headers: headers, body: .init(data: data))
+    }
+
+    /// The columns people fill in: the kind's labels, in order.
+    static func template(_ kind: RecordKind) -> Sheet { Sheet(rows: [kind.fields.map(\.label)]) }
+
+    func export(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind, xlsx: Bool) async throws -> Response {
+        let village = try RecordController.village(unit)
+        let records = try await RecordStore.list(kind, village: village.requireID(), on: request.db)
+        let reveal = try await RecordController.reveal(request, kind, village, ids: records.map(\.id))
+        let references = try await RecordController.references(kind, village: village.requireID(), on: request.db)
+        let rows = records.map { record in kind.fields.map { RecordViews.display($0, record.values[$0.key], references: references, reveal: reveal) } }
+        let sheet = Sheet(rows: [kind.fields.map(\.label)] + rows)
+        let name = "\(kind.key)-\(village.code ?? "village")"
+        return xlsx ? Self.file(try XLSX.write(sheet, name: kind.label), name: name + ".xlsx") : Self.file(CSV.write(sheet), name: name + ".csv")
+    }
+
+    func importForm(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+        let village = try RecordController.village(unit)
+        return HTMLResponse.make(Layout.page(request: request, title: T(.importTitle, kind.label), body: Self.uploadForm(request, village, kind, error: nil)))
+    }
+
+    static func uploadForm(_ request: Request, _ village: OrgUnit, _ kind: RecordKind, error: String?) -> Node {
+        let base = RecordViews.listPath(village, kind)
+        return .group([
+            .el("p", [:], [.text(T(.importIntro) + " "), .el("a", ["href": base + "/template.xlsx"], T(.importTemplateXLSX)), .text(" · "),
+                           .el("a", ["href": base + "/template.csv"], T(.importTemplateCSV))]),
+            .el("p", ["class": "muted"], T(.importColumns, kind.fields.map(\.label).joined(separator: "、"))),
+            .el("form", ["method": "post", "action": base + "/import", "enctype": "multipart/form-data"], [
+                .when(error != nil, .el("div", ["class": "error-summary", "role": "alert"], [.el("p", ["id": "f-file-error"], error ?? "")])),
+                Layout.csrfField(request),
+                .el("div", ["class": "field"], [
+                    .el("label", ["for": "f-file"], T(.importFile)),
+                    .input(["type": "file", "id": "f-file", "name": "file", "accept": ".csv,.xlsx", "required": "",
+                            "aria-describedby": error == nil ? nil : "f-file-error"]),
+                ]),
+                .el("button", ["type": "submit"], T(.importPreviewButton)),
+            ]),
+        ])
+    }
+
+    struct Upload: Content {
+        var file: File
+    }
+
+    /// A row problem in the preview: row number as in the spreadsheet (header is row 1).
+    struct RowProblem { var row: Int; var column: String; var message: String }
+
+    /// Reads the file, checks every row, and either shows every problem or stages the rows.
+    func preview(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+        let village = try RecordController.village(unit)
+        func refuse(_ message: String) -> Response {
+            HTMLResponse.make(Layout.page(request: request, title: T(.importTitle, kind.label), body: Self.uploadForm(request, village, kind, error: message)),
+                              status: .unprocessableEntity)
+        }
+        guard let upload = try? request.content.decode(Upload.self), upload.file.data.readableBytes > 0 else { return refuse(T(.importNoFile)) }
+        let data = Data(upload.file.data.readableBytesView)
+        let sheet: Sheet
+        do {
+            // By content, not by name: an XLSX is a ZIP file.
+            sheet = data.starts(with: [0x50, 0x4B, 0x03, 0x04]) ? try XLSX.read(data) : try CSV.read(data)
+        } catch {
+            return refuse(error.description)
+        }
+        guard let header = sheet.rows.first else { return refuse(T(.importEmpty)) }
+        let labels = kind.fields.map(\.label)
+        let trimmed = header.map { $0.trimmingCharacters(in: .whitespaces) }
+        let missing = labels.filter { !trimmed.contains($0) }
+        let unknown = trimmed.filter { !$0.isEmpty && !labels.contains($0) }
+        if !missing.isEmpty || !unknown.isEmpty {
+            var parts: [String] = []
+            if !missing.isEmpty { parts.append(T(.importMissingColumns, missing.joined(separator: "、"))) }
+            if !unknown.isEmpty { parts.append(T(.importUnknownColumns, unknown.joined(separator: "、"))) }
+            return refuse(T(.importWrongHeader) + parts.joined(separator: "；"))
+        }
+        let rows = Array(sheet.rows.dropFirst())
+        guard !rows.isEmpty else { return refuse(T(.importEmpty)) }
+        guard rows.count <= 5000 else { return refuse(T(.importTooManyRows, "5000")) }
+        let references = try await RecordController.references(kind, village: village.requireID(), on: request.db)
+        let existing = try await RecordStore.list(kind, village: village.requireID(), on: request.db)
+        var problems: [RowProblem] = []
+        var parsedRows: [[String: FieldValue]] = []
+        var seen: [String: Int] = [:]
+        for (offset, row) in rows.enumerated() {
+            let number = offset + 2
+            var parsed = RecordInput.Parsed()
+            for field in kind.fields {
+                guard let column = trimmed.firstIndex(of: field.label) else { continue }
+                let cell = column < row.count ? row[column] : ""
+                RecordInput.read(field, text: Self.value(for: cell, field: field, references: references), into: &parsed)
+            }
+            problems += parsed.errors.map { error in RowProblem(row: number, column: kind.field(error.field)?.label ?? error.field, message: error.message) }
+            let key = Self.identity(parsed.values, kind: kind)
+            if let first = seen[key] {
+                problems.append(RowProblem(row: number, column: kind.field(kind.titleField)?.label ?? "", message: T(.importDuplicateRow, String(first))))
+            } else if existing.contains(where: { Self.identity($0.values, kind: kind) == key }) {
+                problems.append(RowProblem(row: number, column: kind.field(kind.titleField)?.label ?? "", message: T(.importDuplicateExisting)))
+            }
+            seen[key] = seen[key] ?? number
+            parsedRows.append(parsed.values)
+        }
+        if !problems.isEmpty {
+            let body: Node = .group([
+                .el("div", ["class": "error-summary", "role": "alert"], [.el("p", [:], T(.importProblems, String(rows.count), String(problems.count)))]),
+                Layout.table(caption: T(.importProblemsCaption), headers: [T(.importRow), T(.importColumn), T(.importReason)],
+                             rows: problems.map { [.text(String($0.row)), .text($0.column), .text($0.message)] }),
+                Self.uploadForm(request, village, kind, error: nil),
+            ])
+            return HTMLResponse.make(Layout.page(request: request, title: T(.importTitle, kind.label), body: body), status: .unprocessableEntity)
+        }
+        let batch = ImportBatch()
+        batch.unitID = try village.requireID()
+        batch.kind = kind.key
+        batch.userID = try request.requirePrincipal().userID
+        batch.createdAt = request.now
+        batch.payload = Self.encode(parsedRows)
+        batch.rowCount = parsedRows.count
+        try await batch.create(on: request.db)
+        let shown = parsedRows.prefix(20).map { values in kind.fields.map { RecordViews.display($0, values[$0.key], references: references, reveal: false) } }
+        let body: Node = .group([
+            .el("p", [:], T(.importReady, String(parsedRows.count))),
+            Layout.table(caption: T(.importPreviewCaption, String(min(20, parsedRows.count)), String(parsedRows.count)), headers: kind.fields.map(\.label),
+                         rows: shown.map { $0.map { .text($0) } }),
+            .el("form", ["method": "post", "action": RecordViews.listPath(village, kind) + "/import/" + (batch.id?.uuidString ?? "")], [
+                Layout.csrfField(request),
+                .el("button", ["type": "submit"], T(.importConfirmButton, String(parsedRows.count))),
+            ]),
+        ])
+        return HTMLResponse.make(Layout.page(request: request, title: T(.importTitle, kind.label), body: body))
+    }
+
+    /// Writes every staged row in one transaction, or none.
+    func confirm(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+        let village = try RecordController.village(unit)
+        let principal = try request.requirePrincipal()
+        guard let id = request.parameters.get("batchID").flatMap(UUID.init(uuidString:)),
+              let batch = try await ImportBatch.find(id, on: request.db),
+              batch.unitID == village.id, batch.kind == kind.key, batch.userID == principal.userID else { throw AppError.notFound }
+        let rows = Self.decode(batch.payload)
+        try await request.db.transaction { db in
+            for values in rows {
+                _ = try await RecordStore.insert(kind, values: values, village: village, request: request, on: db, action: "import")
+            }
+            try await batch.delete(on: db)
+        }
+        return request.redirect(to: RecordViews.listPath(village, kind) + "?saved=1")
+    }
+
+    /// Spreadsheet text to field text: choice labels become their words, reference titles their ids.
+    static func value(for cell: String, field: FieldSpec, references: [String: [(id: String, title: String)]]) -> String {
+        let text = cell.trimmingCharacters(in: .whitespacesAndNewlines)
+        switch field.type {
+        case let .choice(choices): return choices.first { $0.label == text }?.value ?? text
+        case let .choices(choices):
+            return text.split(whereSeparator: { "、,，;；".contains($0) }).map { word in
+                let w = word.trimmingCharacters(in: .whitespaces)
+                return choices.first { $0.label == w }?.value ?? w
+            }.joined(separator: ",")
+        case let .reference(target):
+            guard !text.isEmpty else { return "" }
+            return references[target]?.first { $0.title == text }?.id ?? "未找到：\(text)"
+        case .flag: return ["是", "√", "✓", "true", "1", "TRUE", "Y", "y"].contains(text) ? "true" : "false"
+        default: return text
+        }
+    }
+
+    /// What makes two rows the same record: the kind's title field and its date.
+    static func identity(_ values: [String: FieldValue], kind: RecordKind) -> String {
+        [kind.titleField, kind.dateField ?? "", kind.hasPersonalData ? "phone" : ""].map { key in
+            switch values[key] {
+            case let .text(t)?: return t
+            case let .number(n)?: return String(n)
+            case let .flag(f)?: return String(f)
+            case nil: return ""
+            }
+        }.joined(separator: "|")
+    }
+
+    static func encode(_ rows: [[String: FieldValue]]) -> String {
+        JSONValue.array(rows.map { row in
+            JSONNode(.object(row.sorted { $0.key < $1.key }.map { key, value -> (key: String, node: JSONNode) in
+                switch value {
+                case let .text(t): return (key, JSONNode(.object([("t", JSONNode(.string(t)))])))
+                case let .number(n): return (key, JSONNode(.object([("n", JSONNode(.number(String(n))))])))
+                case let .flag(f): return (key, JSONNode(.object([("f", JSONNode(.bool(f)))])))
+                }
+            }))
+        }).serialized
+    }
+
+    static func decode(_ text: String) -> [[String: FieldValue]] {
+        guard let root = try? JSONParser.parse(text), let rows = root.array else { return [] }
+        return rows.map { row in
+            var values: [String: FieldValue] = [:]
+            for member in row.members ?? [] {
+                if let t = member.node["t"]?.string { values[member.key] = .text(t) }
+                if let n = member.node["n"]?.number.flatMap({ Int($0) }) { values[member.key] = .number(n) }
+                if let f = member.node["f"]?.bool { values[member.key] = .flag(f) }
+            }
+            return values
+        }
+    }
+}

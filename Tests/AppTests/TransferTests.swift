@@ -1,0 +1,122 @@
+@testable import App
+import Fluent
+import Foundation
+import Spreadsheet
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Exports and imports of village records")
+struct TransferTests {
+    /// Posts a file as a browser form would (multipart/form-data).
+    static func upload(_ app: Application, _ path: String, as session: Session, file: Data, name: String) async throws -> (status: HTTPStatus, body: String) {
+        let boundary = "----cunwu\(UUID().uuidString)"
+        var body = Data()
+        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(session.csrf)\r\n".utf8))
+        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(name)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8))
+        body.append(file)
+        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+        var result: (HTTPStatus, String) = (.internalServerError, "")
+        try await app.testing().test(.POST, path, beforeRequest: { request in
+            request.headers = session.headers()
+            request.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+            request.body = ByteBuffer(data: body)
+        }, afterResponse: { response in result = (response.status, response.body.string) })
+        return result
+    }
+
+    static let header = RecordKind.volunteers.fields.map(\.label)
+
+    static func volunteersSheet(_ rows: [[String]]) -> Sheet { Sheet(rows: [header] + rows) }
+
+    @Test("export: CSV with BOM and XLSX, personal data masked")
+    func export() async throws {
+        try await withApp { app, _ in
+            let world = try await World.make(app)
+            try await World.user(app, "zhang", .stationStaff, at: world.villageV1)
+            let session = try await login(app, "zhang")
+            let request = Request(application: app, on: app.eventLoopGroup.any())
+            _ = try await RecordStore.insert(.volunteers, values: ["name": .text("李明"), "phone": .text("13812345678"), "fiveElders": .flag(true)],
+                                             village: world.villageV1, request: request)
+            let base = "/units/\(try world.villageV1.requireID())/records/volunteers"
+            var csv = Data()
+            try await app.testing().test(.GET, base + "/export.csv", beforeRequest: { $0.headers = session.headers() }) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers.first(name: .contentDisposition)?.contains(".csv") == true)
+                csv = Data(response.body.readableBytesView)
+            }
+            #expect(csv.starts(with: [0xEF, 0xBB, 0xBF]))
+            let sheet = try CSV.read(csv)
+            #expect(sheet.rows.first == Self.header)
+            #expect(sheet.rows[1].contains("138****5678") && sheet.rows[1].contains("是"))
+            var xlsx = Data()
+            try await app.testing().test(.GET, base + "/export.xlsx", beforeRequest: { $0.headers = session.headers() }) { response in
+                xlsx = Data(response.body.readableBytesView)
+            }
+            #expect(try XLSX.read(xlsx).rows == sheet.rows)
+        }
+    }
+
+    @Test("import: preview shows every bad row and writes nothing; a good file writes all rows at once")
+    func importVolunteers() async throws {
+        try await withApp { app, _ in
+            let world = try await World.make(app)
+            try await World.user(app, "zhang", .stationStaff, at: world.villageV1)
+            try await World.user(app, "li", .committeeMember, at: world.villageV1)
+            let session = try await login(app, "zhang")
+            let request = Request(application: app, on: app.eventLoopGroup.any())
+            _ = try await RecordStore.insert(.volunteerTeams, values: ["name": .text("红马甲巡逻队")], village: world.villageV1, request: request)
+            _ = try await RecordStore.insert(.volunteers, values: ["name": .text("赵强"), "registeredOn": .text("2025-01-01")], village: world.villageV1, request: request)
+            let base = "/units/\(try world.villageV1.requireID())/records/volunteers"
+            let before = try await auditCount(app)
+            func row(_ name: String, _ phone: String = "", team: String = "", date: String = "2026-03-01", elder: String = "") -> [String] {
+                Self.header.map { label in
+                    switch label {
+                    case "姓名": return name
+                    case "联系电话": return phone
+                    case "所属队伍": return team
+                    case "登记日期": return date
+                    case "属“五老”": return elder
+                    default: return ""
+                    }
+                }
+            }
+            // Bad rows: a bad date, an unknown team, a duplicate within the file, one already recorded.
+            let bad = Self.volunteersSheet([row("王芳", date: "2026-02-30"), row("刘洋", team: "不存在的队"), row("陈静"), row("陈静"),
+                                            row("赵强", date: "2025-01-01")])
+            let refused = try await Self.upload(app, base + "/import", as: session, file: CSV.write(bad), name: "v.csv")
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.contains("<td>2</td><td>登记日期</td>"))
+            #expect(refused.body.contains("<td>3</td><td>所属队伍</td>"))
+            #expect(refused.body.contains("与第4行重复"))
+            #expect(refused.body.contains("<td>6</td>") && refused.body.contains("与已有记录重复"))
+            #expect(try await auditCount(app) == before)
+            // A wrong header is named.
+            let header = try await Self.upload(app, base + "/import", as: session, file: CSV.write(Sheet(rows: [["名字", "电话"], ["a", "b"]])), name: "v.csv")
+            #expect(header.status == .unprocessableEntity && header.body.contains("缺少列") && header.body.contains("多出的列：名字"))
+            // Not a spreadsheet at all, and too large.
+            let garbage = try await Self.upload(app, base + "/import", as: session, file: Data([0x50, 0x4B, 0x03, 0x04, 0, 0, 1]), name: "v.xlsx")
+            #expect(garbage.status == .unprocessableEntity && garbage.body.contains("XLSX"))
+            let large = try await Self.upload(app, base + "/import", as: session, file: Data(repeating: 0x61, count: 6 * 1024 * 1024), name: "v.csv")
+            #expect(large.status == .unprocessableEntity && large.body.contains("MB"))
+            // A good XLSX: preview, then confirm writes all rows.
+            let good = Self.volunteersSheet([row("王芳", "13912345678", team: "红马甲巡逻队", elder: "是"), row("刘洋")])
+            let preview = try await Self.upload(app, base + "/import", as: session, file: try XLSX.write(good), name: "v.xlsx")
+            #expect(preview.status == .ok, "\(preview.body)")
+            #expect(preview.body.contains("共2行，全部检查通过"))
+            #expect(try await RecordStore.list(.volunteers, village: try world.villageV1.requireID(), on: app.db).count == 1)
+            let action = try #require(preview.body.components(separatedBy: "action=\"").last?.components(separatedBy: "\"").first)
+            // Only the user who previewed may confirm.
+            let li = try await login(app, "li")
+            #expect(try await send(app, .POST, action, as: li, form: [:]).status == .notFound)
+            #expect(try await send(app, .POST, action, as: session, form: [:]).status == .seeOther)
+            let all = try await RecordStore.list(.volunteers, village: try world.villageV1.requireID(), on: app.db)
+            #expect(all.count == 3)
+            let wang = try #require(all.first { $0.text("name") == "王芳" })
+            #expect(wang.flag("fiveElders") && wang.text("phone") == "13912345678" && wang.text("team") != nil)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "import").count() == 2)
+            // Confirming twice writes nothing more.
+            #expect(try await send(app, .POST, action, as: session, form: [:]).status == .notFound)
+        }
+    }
+}

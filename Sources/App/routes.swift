@@ -11,5 +11,6 @@ func registerRoutes(_ app: Application) {
     RecordTransferController().register(router)
     RecordController().register(router)
     StandardController().register(router)
+    PublicController().register(router)
     OpenAPIController().register(router)
 }

@@ -100,6 +100,13 @@ struct APITests {
                 (.GET, "/api/v1/users", "/api/v1/users", nil),
                 (.GET, "/api/v1/audit", "/api/v1/audit", nil),
                 (.POST, "/api/v1/units/\(try world.townshipA1.requireID())/children", "/api/v1/units/{unitID}/children", ["name": "新村"]),
+                (.POST, "/api/v1/units/\(village)/meetings", "/api/v1/units/{unitID}/meetings",
+                 ["kind": "representativeMeeting", "date": "2026-03-02", "title": "村民代表会议", "attendance": "30"]),
+                (.GET, "/api/v1/units/\(village)/meetings", "/api/v1/units/{unitID}/meetings", nil),
+                (.POST, "/api/v1/units/\(village)/volunteers", "/api/v1/units/{unitID}/volunteers", ["name": "李明", "phone": "13812345678"]),
+                (.GET, "/api/v1/units/\(village)/volunteers", "/api/v1/units/{unitID}/volunteers", nil),
+                (.GET, "/api/v1/units/\(village)/evaluation", "/api/v1/units/{unitID}/evaluation", nil),
+                (.GET, "/api/v1/public/villages/\(village)/disclosures", "/api/v1/public/villages/{villageID}/disclosures", nil),
             ]
             for (method, url, template, body) in calls {
                 let result = try await send(app, method, url, as: session, json: body)

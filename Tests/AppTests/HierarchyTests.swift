@@ -4,6 +4,7 @@ import Testing
 import Vapor
 import VaporTesting
 import SQLKit
+import StandardKit
 
 @Suite("The hierarchy, village profiles, the audit log")
 struct HierarchyTests {
@@ -228,6 +229,15 @@ struct StorageTests {
         } catch {
             #expect(error.description.contains("CUNWU_SECURE_COOKIES"))
         }
+        let settings = FileManager.default.temporaryDirectory.appendingPathComponent("cunwu-settings-\(UUID().uuidString).json")
+        try? Data(#"{"checks": {"5.1": {"categories": ["villageAffairs", "finance", "partyAffairs"]}}, "scoring": {"passMark": 90}}"#.utf8).write(to: settings)
+        let configured = try? AppConfig.fromEnvironment(["CUNWU_STANDARD_SETTINGS": settings.path], testing: false)
+        #expect(configured?.scheme.passMark == 90)
+        #expect({ if case let .quarterlyDisclosures(categories)? = configured?.catalogue.check("5.1")?.rule { return categories.count == 3 }; return false }())
+        try? Data(#"{"checks": {"5.1": {"categories": ["gossip"]}}}"#.utf8).write(to: settings)
+        #expect(throws: ConfigError.self) { try AppConfig.fromEnvironment(["CUNWU_STANDARD_SETTINGS": settings.path], testing: false) }
+        #expect(throws: ConfigError.self) { try AppConfig.fromEnvironment(["CUNWU_STANDARD_SETTINGS": "/nonexistent.json"], testing: false) }
+        try? FileManager.default.removeItem(at: settings)
         let defaults = try? AppConfig.fromEnvironment([:], testing: false)
         #expect(defaults?.storage == .sqliteFile(path: "cunwu.sqlite"))
         #expect(defaults?.bcryptCost == 12 && defaults?.sessionIdleMinutes == 30 && defaults?.lockoutThreshold == 5 && defaults?.lockoutMinutes == 15)

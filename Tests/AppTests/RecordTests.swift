@@ -217,3 +217,27 @@ struct RecordTests {
         }
     }
 }
+
+@Suite("Public pages")
+struct PublicPageTests {
+    @Test("a village's disclosures are public; nothing else is, and other kinds of unit are 404")
+    func disclosures() async throws {
+        try await withApp { app, _ in
+            let world = try await World.make(app)
+            let request = Request(application: app, on: app.eventLoopGroup.any())
+            _ = try await RecordStore.insert(.disclosures, values: ["category": .text("finance"), "title": .text("2026年第一季度财务收支"),
+                                                                    "publishedOn": .text("2026-04-05"), "channel": .text("board"),
+                                                                    "content": .text("收入 12000.00 元 <b>")], village: world.villageV1, request: request)
+            _ = try await RecordStore.insert(.volunteers, values: ["name": .text("李明"), "phone": .text("13812345678")], village: world.villageV1, request: request)
+            let village = try world.villageV1.requireID()
+            let page = try await send(app, .GET, "/public/villages/\(village)/disclosures")
+            #expect(page.status == .ok)
+            #expect(page.body.contains("2026年第一季度财务收支") && page.body.contains("&lt;b&gt;") && page.body.contains("公开栏"))
+            #expect(!page.body.contains("李明"))
+            let api = try await send(app, .GET, "/api/v1/public/villages/\(village)/disclosures")
+            #expect(api.status == .ok && api.body.contains("finance"))
+            #expect(try await send(app, .GET, "/public/villages/\(try world.townshipA1.requireID())/disclosures").status == .notFound)
+            #expect(try await send(app, .GET, "/public/villages/not-an-id/disclosures").status == .notFound)
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import StandardKit
 import Vapor
 
 /// Settings read once from the environment at boot. A bad value fails the boot with a
@@ -19,6 +20,9 @@ struct AppConfig: Sendable {
     var bcryptCost: Int
     /// Mark cookies Secure (set when served behind TLS).
     var secureCookies: Bool
+    /// The standard with its rule settings and scoring scheme (CUNWU_STANDARD_SETTINGS).
+    var catalogue: Catalogue
+    var scheme: ScoringScheme
 
     static func fromEnvironment(_ environment: [String: String], testing: Bool) throws(ConfigError) -> AppConfig {
         func integer(_ name: String, default value: Int, in range: ClosedRange<Int>) throws(ConfigError) -> Int {
@@ -46,6 +50,19 @@ struct AppConfig: Sendable {
         case "1", "true": secure = true
         case let other: throw ConfigError(variable: "CUNWU_SECURE_COOKIES", message: "应为true或false，实际为“\(other)”")
         }
+        var settings = EvaluationSettings()
+        if let path = environment["CUNWU_STANDARD_SETTINGS"], !path.isEmpty {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ConfigError(variable: "CUNWU_STANDARD_SETTINGS", message: "指向的文件“\(path)”无法读取")
+            }
+            do { settings = try EvaluationSettings.read(Array(data)) } catch {
+                throw ConfigError(variable: "CUNWU_STANDARD_SETTINGS", message: "文件有误：" + error.problems.map(\.description).joined(separator: "；"))
+            }
+        }
+        let catalogue: Catalogue
+        do { catalogue = try Catalogue.load(overrides: settings.checkOverrides) } catch {
+            throw ConfigError(variable: "CUNWU_STANDARD_SETTINGS", message: error.description)
+        }
         return AppConfig(
             storage: storage,
             sessionIdleMinutes: try integer("CUNWU_SESSION_IDLE_MINUTES", default: 30, in: 1...1440),
@@ -53,7 +70,9 @@ struct AppConfig: Sendable {
             lockoutMinutes: try integer("CUNWU_LOCKOUT_MINUTES", default: 15, in: 1...1440),
             // Tests use the lowest cost bcrypt allows so suites stay fast; production defaults to 12.
             bcryptCost: try integer("CUNWU_BCRYPT_COST", default: testing ? 4 : 12, in: 4...31),
-            secureCookies: secure
+            secureCookies: secure,
+            catalogue: catalogue,
+            scheme: settings.scheme
         )
     }
 }

@@ -106,6 +106,11 @@ enum L: String, CaseIterable, Sendable {
     case profileStationFloorArea
     case profileStationFloorAreaHint
     case profileTitle
+    case publicDisclosureMeta
+    case publicDisclosuresLink
+    case publicDisclosuresTitle
+    case publicNoDisclosures
+    case publicPeriod
     case recordAttendanceList
     case recordAttendee
     case recordChoose
@@ -326,6 +331,11 @@ enum Messages {
         .profileStationFloorArea: "服务站面积（平方米）",
         .profileStationFloorAreaHint: "第18条要求不低于50平方米。",
         .profileTitle: "{0}：村情况",
+        .publicDisclosureMeta: "{0} · 公开日期 {1} · {2}",
+        .publicDisclosuresLink: "村务公开（公开页面）",
+        .publicDisclosuresTitle: "{0}村务公开",
+        .publicNoDisclosures: "暂无公开内容。",
+        .publicPeriod: "所属期间 {0}",
         .recordAttendanceList: "出席人员签到表",
         .recordAttendee: "姓名",
         .recordChoose: "请选择",

@@ -121,15 +121,15 @@ struct StandardController {
 
     static func evaluate(_ request: Request, _ unit: OrgUnit?) async throws -> (OrgUnit, Evaluation) {
         guard let village = unit, village.kind == .village else { throw AppError.notFound }
-        guard let catalogue = Catalogue.standard else { throw AppError.unavailable }
+        let config = request.application.config
         let (year, asOf) = try period(request)
         guard let facts = try await VillageFactsBuilder.build(under: village, year: year, on: request.db).first?.facts else { throw AppError.notFound }
-        return (village, Evaluator(catalogue: catalogue).evaluate(facts, asOf: asOf))
+        return (village, Evaluator(catalogue: config.catalogue, scheme: config.scheme).evaluate(facts, asOf: asOf))
     }
 
     @Sendable func page(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
         let (village, evaluation) = try await Self.evaluate(request, unit)
-        guard let catalogue = Catalogue.standard else { throw AppError.unavailable }
+        let catalogue = request.application.config.catalogue
         return HTMLResponse.make(Layout.page(request: request, title: T(.standardTitle, village.name, String(evaluation.year)),
                                              body: StandardViews.evaluation(evaluation, catalogue: catalogue, village: village)))
     }

@@ -72,6 +72,7 @@ enum UnitViews {
         if unit.kind == .village {
             actions.append(.el("a", ["class": "button", "href": "/units/\(unit.id.uuidString)/records"], T(.navRecords)))
             actions.append(.el("a", ["class": "button", "href": "/units/\(unit.id.uuidString)/standard"], T(.standardLink)))
+            actions.append(.el("a", ["href": "/public/villages/\(unit.id.uuidString)/disclosures"], T(.publicDisclosuresLink)))
         }
         if !actions.isEmpty { parts.append(.el("div", ["class": "actions"], actions)) }
         if let profile = data.profile { parts.append(profileSummary(profile)) }

@@ -1,0 +1,44 @@
+import Fluent
+import StandardKit
+import Vapor
+
+/// Pages anyone may read without signing in: a village's disclosures (村务公开).
+/// Only disclosures are shown; nothing else of the village leaves through here.
+struct PublicController {
+    func register(_ router: Router) {
+        router.page(.GET, "/public/villages/:villageID/disclosures", .open, disclosures)
+        router.apiResponse(.GET, "/api/v1/public/villages/:villageID/disclosures", .open,
+                           APIDoc(summary: "村务公开（无需登录）", response: "DisclosuresList"), api)
+    }
+
+    private func load(_ request: Request) async throws -> (OrgUnit, [Record]) {
+        guard let id = request.parameters.get("villageID").flatMap(UUID.init(uuidString:)),
+              let village = try await OrgUnit.find(id, on: request.db), village.kind == .village else { throw AppError.notFound }
+        let records = try await RecordStore.list(.disclosures, village: id, on: request.db)
+        return (village, records)
+    }
+
+    @Sendable func disclosures(_ request: Request, _: OrgUnit?) async throws -> Response {
+        let (village, records) = try await load(request)
+        let kind = RecordKind.disclosures
+        let items: [Node] = records.map { record in
+            func show(_ key: String) -> String {
+                guard let field = kind.field(key) else { return "" }
+                return RecordViews.display(field, record.values[key], references: [:], reveal: false)
+            }
+            let period = [show("periodFrom"), show("periodTo")].filter { !$0.isEmpty }.joined(separator: " 至 ")
+            return .el("article", ["class": "disclosure"], [
+                .el("h2", [:], show("title")),
+                .el("p", ["class": "muted"], T(.publicDisclosureMeta, show("category"), show("publishedOn"), show("channel")) + (period.isEmpty ? "" : " · " + T(.publicPeriod, period))),
+                .el("div", ["class": "prewrap"], show("content")),
+            ])
+        }
+        let body: Node = records.isEmpty ? .el("p", [:], T(.publicNoDisclosures)) : .group(items)
+        return HTMLResponse.make(Layout.page(request: request, title: T(.publicDisclosuresTitle, village.name), body: body))
+    }
+
+    @Sendable func api(_ request: Request, _: OrgUnit?) async throws -> Response {
+        let (_, records) = try await load(request)
+        return RecordJSON.response(.ok, RecordJSON.list(records, kind: .disclosures, reveal: false))
+    }
+}

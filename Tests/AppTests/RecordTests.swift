@@ -68,6 +68,29 @@ struct RecordTests {
         }
     }
 
+    @Test("a deliberation body names its member units from the village's own records")
+    func members() async throws {
+        try await withApp { app, _ in
+            let world = try await World.make(app)
+            try await World.user(app, "zhang", .stationStaff, at: world.villageV1)
+            let session = try await login(app, "zhang")
+            let request = Request(application: app, on: app.eventLoopGroup.any())
+            let own = try await RecordStore.insert(.socialOrganizations, values: ["name": .text("老年协会"), "type": .text("other"), "status": .text("filed")],
+                                                   village: world.villageV1, request: request)
+            let other = try await RecordStore.insert(.socialOrganizations, values: ["name": .text("邻村协会"), "type": .text("other"), "status": .text("filed")],
+                                                     village: world.villageV2, request: request)
+            let path = "/api/v1/units/\(try world.villageV1.requireID())/organizations"
+            struct Body: Encodable { var kind: String; var name: String; var memberSocialOrganizations: [String] }
+            let refused = try await send(app, .POST, path, as: session, json: Body(kind: "deliberationBody", name: "议事会", memberSocialOrganizations: [other.id.uuidString]))
+            #expect(refused.status == .unprocessableEntity && refused.body.contains("memberSocialOrganizations"))
+            let made = try await send(app, .POST, path, as: session, json: Body(kind: "deliberationBody", name: "议事会", memberSocialOrganizations: [own.id.uuidString]))
+            #expect(made.status == .created)
+            #expect(made.body.contains("\"memberSocialOrganizations\":[\"\(own.id.uuidString)\"]"))
+            let page = try await send(app, .GET, "/units/\(try world.villageV1.requireID())/records/organizations/new", as: session)
+            #expect(page.body.contains("老年协会") && !page.body.contains("邻村协会"))
+        }
+    }
+
     @Test("the record form keeps typed values and marks wrong fields; check boxes and references work")
     func forms() async throws {
         try await withApp { app, _ in
@@ -177,11 +200,10 @@ struct RecordTests {
             let request = Request(application: app, on: app.eventLoopGroup.any())
             let v1 = world.villageV1
             _ = try await RecordStore.insert(.organizations, values: ["kind": .text("partyOrganization"), "name": .text("前辛庄村党支部")], village: v1, request: request)
-            _ = try await RecordStore.insert(.organizations, values: ["kind": .text("deliberationBody"), "name": .text("议事会"),
-                                                                      "residentUnitMembers": .number(2), "socialOrganizationMembers": .number(3)], village: v1, request: request)
+            var organizationIDs: [String] = []
             for (name, status) in [("甲", "registered"), ("乙", "filed"), ("丙", "notFiled")] {
-                _ = try await RecordStore.insert(.socialOrganizations, values: ["name": .text(name), "type": .text("other"), "status": .text(status)],
-                                                 village: v1, request: request)
+                organizationIDs.append(try await RecordStore.insert(.socialOrganizations, values: ["name": .text(name), "type": .text("other"), "status": .text(status)],
+                                                                    village: v1, request: request).id.uuidString)
             }
             let volunteer = try await RecordStore.insert(.volunteers, values: ["name": .text("李明"), "registration96156": .text("96156-001")], village: v1, request: request)
             let activity = try await RecordStore.insert(.volunteerActivities, values: ["date": .text("2026-05-04"), "title": .text("巡逻"),
@@ -195,6 +217,13 @@ struct RecordTests {
                                                                              "agreements": .text("coBuilding,pairing"), "agreementFrom": .text("2024-01-01")], village: v1, request: request)
             _ = try await RecordStore.insert(.contributions, values: ["residentUnit": .text(unit.id.uuidString), "date": .text("2026-06-01"), "kind": .text("funds"),
                                                                       "amount": .number(500_000)], village: v1, request: request)
+            // The deliberation body names its members; a member deleted later stops counting.
+            _ = try await RecordStore.insert(.organizations, values: ["kind": .text("deliberationBody"), "name": .text("议事会"),
+                                                                      "memberResidentUnits": .text(unit.id.uuidString),
+                                                                      "memberSocialOrganizations": .text(organizationIDs.joined(separator: ","))], village: v1, request: request)
+            if let gone = try await RecordStore.find(.socialOrganizations, id: try #require(UUID(uuidString: organizationIDs[2])), village: try v1.requireID(), on: app.db) {
+                try await RecordStore.delete(.socialOrganizations, record: gone, request: request)
+            }
             // A record of another village stays out.
             _ = try await RecordStore.insert(.socialOrganizations, values: ["name": .text("邻村"), "type": .text("other"), "status": .text("registered")],
                                              village: world.villageV2, request: request)
@@ -202,8 +231,8 @@ struct RecordTests {
             #expect(all.count == 3)
             let facts = try #require(all.first { $0.village.id == v1.id }?.facts)
             #expect(facts.organizations.partyOrganization && !facts.organizations.villageCommittee)
-            #expect(facts.organizations.deliberationBody == .init(residentUnitMembers: 2, socialOrganizationMembers: 3))
-            #expect(facts.socialOrganizations.map(\.status) .count == 3)
+            #expect(facts.organizations.deliberationBody == .init(residentUnitMembers: 1, socialOrganizationMembers: 2))
+            #expect(facts.socialOrganizations.count == 2)
             #expect(facts.volunteers.first?.hours == 3.5, "only this year's hours count")
             #expect(facts.volunteers.first?.registered96156 == true)
             #expect(facts.volunteerActivities.count == 1)

@@ -126,6 +126,7 @@ enum L: String, CaseIterable, Sendable {
     case recordListCaption
     case recordMoney
     case recordNew
+    case recordNoOptions
     case recordNone
     case recordNumber
     case recordOpen
@@ -351,6 +352,7 @@ enum Messages {
         .recordListCaption: "{0}（共{1}条）",
         .recordMoney: "{0}应为金额（元），最多两位小数，如 1200.50。",
         .recordNew: "新建{0}",
+        .recordNoOptions: "（本村还没有可选的记录）",
         .recordNone: "还没有记录。",
         .recordNumber: "序号",
         .recordOpen: "查看",

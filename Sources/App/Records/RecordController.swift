@@ -51,7 +51,12 @@ struct RecordController {
     static func references(_ kind: RecordKind, village: UUID, on db: any Database) async throws -> [String: [(id: String, title: String)]] {
         var out: [String: [(id: String, title: String)]] = [:]
         for field in kind.fields {
-            guard case let .reference(target) = field.type, let targetKind = RecordKind.named(target), out[target] == nil else { continue }
+            let target: String
+            switch field.type {
+            case let .reference(t), let .references(t): target = t
+            default: continue
+            }
+            guard let targetKind = RecordKind.named(target), out[target] == nil else { continue }
             out[target] = try await RecordStore.list(targetKind, village: village, on: db).map { ($0.id.uuidString, RecordViews.title($0, kind: targetKind)) }
         }
         return out
@@ -231,11 +236,11 @@ enum RecordJSON {
     static func schemaName(_ kind: RecordKind) -> String { kind.key.prefix(1).uppercased() + kind.key.dropFirst() }
 
     static func value(_ field: FieldSpec, _ value: FieldValue?, reveal: Bool) -> JSONValue {
-        guard let value else { return field.type.isChoices ? .array([]) : .null }
+        guard let value else { return field.type.isMulti ? .array([]) : .null }
         switch (field.type, value) {
         case (.money, let .number(fen)): return .string(Money(fen: fen).description)
         case (.hundredths, let .number(n)): return .number(Figure.text(Double(n) / 100))
-        case (.choices, let .text(t)): return .array(t.split(separator: ",").map { JSONNode(.string(String($0))) })
+        case (.choices, let .text(t)), (.references, let .text(t)): return .array(t.split(separator: ",").map { JSONNode(.string(String($0))) })
         case let (.personal(kind), .text(t)): return .string(reveal ? t : kind.mask(t))
         case let (_, .text(t)): return .string(t)
         case let (_, .number(n)): return .number(String(n))
@@ -278,6 +283,7 @@ enum RecordJSON {
                 case let .choice(choices): schema = ["type": ["string", "null"], "enum": choices.map(\.value) + [NSNull()]]
                 case let .choices(choices): schema = ["type": "array", "items": ["type": "string", "enum": choices.map(\.value)]]
                 case .reference: schema = ["type": ["string", "null"], "format": "uuid"]
+                case .references: schema = ["type": "array", "items": ["type": "string", "format": "uuid"]]
                 case .personal: schema = ["type": ["string", "null"], "description": "显示时除前3位和后4位外以*遮盖；有权限者加 ?reveal=1 查看全文（记入审计日志）"]
                 }
                 var described = schema
@@ -296,5 +302,11 @@ enum RecordJSON {
 }
 
 extension FieldType {
-    var isChoices: Bool { if case .choices = self { return true }; return false }
+    /// Holds several values (check boxes in forms, arrays in JSON).
+    var isMulti: Bool {
+        switch self {
+        case .choices, .references: return true
+        default: return false
+        }
+    }
 }

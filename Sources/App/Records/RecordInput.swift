@@ -18,6 +18,16 @@ enum RecordInput {
             parsed.values[field.key] = .flag(["on", "true", "1", "是"].contains(text))
             return
         }
+        if case .references = field.type {
+            let ids = many.isEmpty ? text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } : many.filter { !$0.isEmpty }
+            guard ids.allSatisfy({ UUID(uuidString: $0) != nil }) else { return fail(T(.recordReference, field.label)) }
+            if ids.isEmpty {
+                if field.required { fail(T(.validationRequired, field.label)) }
+                return
+            }
+            parsed.values[field.key] = .text(Array(Set(ids.map { $0.uppercased() })).sorted().joined(separator: ","))
+            return
+        }
         if case let .choices(choices) = field.type {
             let words = many.isEmpty ? text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } : many
             let known = Set(choices.map(\.value))
@@ -78,7 +88,7 @@ enum RecordInput {
                 }
             }
             parsed.values[field.key] = .text(clean.uppercased())
-        case .flag, .choices:
+        case .flag, .choices, .references:
             break
         }
     }
@@ -118,7 +128,7 @@ enum RecordInput {
                 if case .flag = field.type { read(field, text: b ? "true" : "false", into: &parsed) }
                 else { parsed.errors.append(FieldError(field: field.key, message: T(.recordWrongType, field.label))) }
             case let .array(elements)?:
-                if case .choices = field.type, elements.allSatisfy({ $0.string != nil }) {
+                if field.type.isMulti, elements.allSatisfy({ $0.string != nil }) {
                     let words = elements.compactMap(\.string)
                     if words.isEmpty { read(field, text: nil, into: &parsed) } else { read(field, text: nil, many: words, into: &parsed) }
                 } else {
@@ -134,10 +144,17 @@ enum RecordInput {
     /// Checks that need the database: references point at live records of the same village.
     static func checkReferences(_ parsed: inout Parsed, kind: RecordKind, village: UUID, on db: any Database) async throws {
         for field in kind.fields {
-            guard case let .reference(target) = field.type, let text = parsed.values[field.key]?.text,
-                  let id = UUID(uuidString: text), let targetKind = RecordKind.named(target) else { continue }
-            if try await RecordStore.find(targetKind, id: id, village: village, on: db) == nil {
-                parsed.errors.append(FieldError(field: field.key, message: T(.recordReferenceMissing, field.label)))
+            let target: String
+            switch field.type {
+            case let .reference(t), let .references(t): target = t
+            default: continue
+            }
+            guard let text = parsed.values[field.key]?.text, let targetKind = RecordKind.named(target) else { continue }
+            for id in text.split(separator: ",").compactMap({ UUID(uuidString: String($0)) }) {
+                if try await RecordStore.find(targetKind, id: id, village: village, on: db) == nil {
+                    parsed.errors.append(FieldError(field: field.key, message: T(.recordReferenceMissing, field.label)))
+                    break
+                }
             }
         }
     }

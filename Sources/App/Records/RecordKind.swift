@@ -45,6 +45,8 @@ enum FieldType: Sendable {
     case choices([Choice])
     /// Another record of the same village (by id).
     case reference(String)
+    /// Several records of the same village (ids, stored comma-separated).
+    case references(String)
     case personal(PersonalKind)
 }
 
@@ -92,8 +94,8 @@ extension RecordKind {
             FieldSpec(key: "termEnd", label: "本届任期结束", type: .date),
             FieldSpec(key: "members", label: "成员（每行一人）", type: .longText),
             FieldSpec(key: "branches", label: "下设支部数", type: .integer(0...100)),
-            FieldSpec(key: "residentUnitMembers", label: "参加的驻区单位数（议事协商机构）", type: .integer(0...1000)),
-            FieldSpec(key: "socialOrganizationMembers", label: "参加的社区社会组织数（议事协商机构）", type: .integer(0...1000)),
+            FieldSpec(key: "memberResidentUnits", label: "参加的驻区单位（议事协商机构）", type: .references("residentUnits")),
+            FieldSpec(key: "memberSocialOrganizations", label: "参加的社区社会组织（议事协商机构）", type: .references("socialOrganizations")),
             FieldSpec(key: "note", label: "备注", type: .longText),
         ], dateField: "establishedOn", titleField: "name")
 

@@ -192,6 +192,11 @@ struct RecordTransferController {
         case let .reference(target):
             guard !text.isEmpty else { return "" }
             return references[target]?.first { $0.title == text }?.id ?? "未找到：\(text)"
+        case let .references(target):
+            return text.split(whereSeparator: { "、,，;；".contains($0) }).map { title in
+                let t = title.trimmingCharacters(in: .whitespaces)
+                return references[target]?.first { $0.title == t }?.id ?? "未找到：\(t)"
+            }.joined(separator: ",")
         case .flag: return ["是", "√", "✓", "true", "1", "TRUE", "Y", "y"].contains(text) ? "true" : "false"
         default: return text
         }

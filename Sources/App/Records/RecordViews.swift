@@ -32,6 +32,9 @@ enum RecordViews {
             let words = Set(t.split(separator: ",").map(String.init))
             return choices.filter { words.contains($0.value) }.map(\.label).joined(separator: "、")
         case let (.reference(target), .text(t)): return references[target]?.first { $0.id == t }?.title ?? "—"
+        case let (.references(target), .text(t)):
+            let ids = Set(t.split(separator: ",").map(String.init))
+            return (references[target] ?? []).filter { ids.contains($0.id) }.map(\.title).joined(separator: "、")
         case let (.personal(kind), .text(t)): return reveal ? t : kind.mask(t)
         case let (_, .text(t)): return t
         }
@@ -107,7 +110,7 @@ enum RecordViews {
             switch (field.type, value) {
             case (.money, let .number(fen)): values[field.key] = Money(fen: fen).description
             case (.hundredths, let .number(n)): values[field.key] = Figure.text(Double(n) / 100)
-            case (.choices, let .text(t)): multi[field.key] = t.split(separator: ",").map(String.init)
+            case (.choices, let .text(t)), (.references, let .text(t)): multi[field.key] = t.split(separator: ",").map(String.init)
             case (.personal, _): values[field.key] = ""
             case let (_, .text(t)): values[field.key] = t
             case let (_, .number(n)): values[field.key] = String(n)
@@ -125,7 +128,7 @@ enum RecordViews {
 
     static func echoMany(_ form: FormFields, _ kind: RecordKind) -> [String: [String]] {
         var values: [String: [String]] = [:]
-        for field in kind.fields where field.type.isChoices { values[field.key] = form.all(field.key) }
+        for field in kind.fields where field.type.isMulti { values[field.key] = form.all(field.key) }
         return values
     }
 
@@ -150,19 +153,10 @@ enum RecordViews {
             case let .choice(choices):
                 fields.append(Layout.select(field.key, field.label, options: [("", T(.recordChoose))] + choices.map { ($0.value, $0.label) }, selected: value, errors: errors))
             case let .choices(choices):
-                let chosen = Set(multi[field.key] ?? [])
-                let error = errors.first { $0.field == field.key }?.message
-                fields.append(.el("fieldset", ["class": error == nil ? "field" : "field invalid", "id": "f-" + field.key], [
-                    .el("legend", [:], field.label),
-                    .group(choices.enumerated().map { index, choice in
-                        let id = "f-\(field.key)-\(index)"
-                        return .el("span", ["class": "check"], [
-                            .input(["type": "checkbox", "id": id, "name": field.key + "[]", "value": choice.value, "checked": chosen.contains(choice.value) ? "" : nil]),
-                            .el("label", ["for": id], choice.label),
-                        ])
-                    }),
-                    .when(error != nil, .el("p", ["class": "error"], error ?? "")),
-                ]))
+                fields.append(checkboxes(field, options: choices, chosen: Set(multi[field.key] ?? []), errors: errors))
+            case let .references(target):
+                fields.append(checkboxes(field, options: (references[target] ?? []).map { Choice(value: $0.id, label: $0.title) },
+                                         chosen: Set(multi[field.key] ?? []), errors: errors))
             case let .reference(target):
                 let options = references[target] ?? []
                 fields.append(Layout.select(field.key, field.label, options: [("", T(.recordChoose))] + options.map { ($0.id, $0.title) }, selected: value, errors: errors))
@@ -174,6 +168,23 @@ enum RecordViews {
         }
         fields.append(.el("button", ["type": "submit"], T(.save)))
         return .el("form", ["method": "post", "action": action, "novalidate": ""], fields)
+    }
+
+    /// A group of check boxes, one per option, with the field's error tied to it.
+    static func checkboxes(_ field: FieldSpec, options: [Choice], chosen: Set<String>, errors: [FieldError]) -> Node {
+        let error = errors.first { $0.field == field.key }?.message
+        return .el("fieldset", ["class": error == nil ? "field" : "field invalid", "id": "f-" + field.key,
+                                "aria-describedby": error == nil ? nil : "f-\(field.key)-error"], [
+            .el("legend", [:], field.label),
+            options.isEmpty ? .el("p", ["class": "hint"], T(.recordNoOptions)) : .group(options.enumerated().map { index, choice in
+                let id = "f-\(field.key)-\(index)"
+                return .el("span", ["class": "check"], [
+                    .input(["type": "checkbox", "id": id, "name": field.key + "[]", "value": choice.value, "checked": chosen.contains(choice.value) ? "" : nil]),
+                    .el("label", ["for": id], choice.label),
+                ])
+            }),
+            .when(error != nil, .el("p", ["class": "error", "id": "f-\(field.key)-error"], error ?? "")),
+        ])
     }
 
     /// Minutes for printing: the meeting, its decisions and an attendance list with space to sign.

@@ -43,8 +43,11 @@ enum VillageFactsBuilder {
             case "serviceStation"?: facts.organizations.serviceStation = true
             case "supervisionCommittee"?: facts.organizations.supervisionCommittee = true
             case "deliberationBody"?:
-                facts.organizations.deliberationBody = .init(residentUnitMembers: record.number("residentUnitMembers") ?? 0,
-                                                             socialOrganizationMembers: record.number("socialOrganizationMembers") ?? 0)
+                // Members count while they are live records of the village.
+                let units = Set(records(.residentUnits).map(\.id.uuidString))
+                let organizations = Set(records(.socialOrganizations).map(\.id.uuidString))
+                facts.organizations.deliberationBody = .init(residentUnitMembers: record.words("memberResidentUnits").filter(units.contains).count,
+                                                             socialOrganizationMembers: record.words("memberSocialOrganizations").filter(organizations.contains).count)
             default: break
             }
         }

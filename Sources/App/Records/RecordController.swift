@@ -115,19 +115,34 @@ struct RecordController {
                     RecordViews.form(request, kind: kind, action: RecordViews.listPath(village, kind) + "/new", values: [:], multi: [:], references: references, errors: []))
     }
 
-    func create(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
-        let village = try Self.village(unit)
+    /// A submitted form: its values when every field is right, else the same form again
+    /// with the typed values kept and each wrong field marked.
+    private enum Submission {
+        case valid([String: FieldValue])
+        case invalid(Response)
+    }
+
+    private func submission(_ request: Request, _ kind: RecordKind, _ village: OrgUnit, title: String, action: String) async throws -> Submission {
         let form = try FormFields(request)
         var parsed = RecordInput.fromForm(form, kind: kind)
         try await RecordInput.checkReferences(&parsed, kind: kind, village: village.requireID(), on: request.db)
         guard parsed.errors.isEmpty else {
             let references = try await Self.references(kind, village: village.requireID(), on: request.db)
-            return page(request, T(.recordNew, kind.label),
-                        RecordViews.form(request, kind: kind, action: RecordViews.listPath(village, kind) + "/new", values: RecordViews.echo(form, kind),
-                                         multi: RecordViews.echoMany(form, kind), references: references, errors: parsed.errors), status: .unprocessableEntity)
+            return .invalid(page(request, title, RecordViews.form(request, kind: kind, action: action, values: RecordViews.echo(form, kind),
+                                                                  multi: RecordViews.echoMany(form, kind), references: references, errors: parsed.errors),
+                                 status: .unprocessableEntity))
         }
-        let record = try await RecordStore.insert(kind, values: parsed.values, village: village, request: request)
-        return request.redirect(to: RecordViews.detailPath(village, kind, record.id) + "?saved=1")
+        return .valid(parsed.values)
+    }
+
+    func create(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+        let village = try Self.village(unit)
+        switch try await submission(request, kind, village, title: T(.recordNew, kind.label), action: RecordViews.listPath(village, kind) + "/new") {
+        case let .invalid(response): return response
+        case let .valid(values):
+            let record = try await RecordStore.insert(kind, values: values, village: village, request: request)
+            return request.redirect(to: RecordViews.detailPath(village, kind, record.id) + "?saved=1")
+        }
     }
 
     func detail(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
@@ -157,21 +172,17 @@ struct RecordController {
     func update(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
         let village = try Self.village(unit)
         let record = try await Self.record(request, kind, village)
-        let form = try FormFields(request)
-        var parsed = RecordInput.fromForm(form, kind: kind)
-        try await RecordInput.checkReferences(&parsed, kind: kind, village: village.requireID(), on: request.db)
-        guard parsed.errors.isEmpty else {
-            let references = try await Self.references(kind, village: village.requireID(), on: request.db)
-            return page(request, T(.recordEdit, kind.label),
-                        RecordViews.form(request, kind: kind, action: RecordViews.detailPath(village, kind, record.id) + "/edit", values: RecordViews.echo(form, kind),
-                                         multi: RecordViews.echoMany(form, kind), references: references, errors: parsed.errors), status: .unprocessableEntity)
+        let action = RecordViews.detailPath(village, kind, record.id) + "/edit"
+        switch try await submission(request, kind, village, title: T(.recordEdit, kind.label), action: action) {
+        case let .invalid(response): return response
+        case let .valid(values):
+            _ = try await RecordStore.update(kind, record: record, values: Self.keepingPersonal(values, old: record, kind: kind), request: request)
+            return request.redirect(to: RecordViews.detailPath(village, kind, record.id) + "?saved=1")
         }
-        _ = try await RecordStore.update(kind, record: record, values: Self.keepingPersonal(parsed.values, old: record, kind: kind), request: request)
-        return request.redirect(to: RecordViews.detailPath(village, kind, record.id) + "?saved=1")
     }
 
-    /// Personal fields left empty on an edit form keep their stored value (the form never
-    /// shows them unmasked, so it cannot send them back).
+    /// Personal fields left empty on an edit form, or left out of an API update, keep
+    /// their stored value: they are never shown unmasked there, so cannot be sent back.
     static func keepingPersonal(_ values: [String: FieldValue], old: Record, kind: RecordKind) -> [String: FieldValue] {
         var out = values
         for field in kind.fields {
@@ -220,7 +231,8 @@ struct RecordController {
     func apiUpdate(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
         let village = try Self.village(unit)
         let record = try await Self.record(request, kind, village)
-        let updated = try await RecordStore.update(kind, record: record, values: try await parseJSON(request, kind, village), request: request)
+        let values = Self.keepingPersonal(try await parseJSON(request, kind, village), old: record, kind: kind)
+        let updated = try await RecordStore.update(kind, record: record, values: values, request: request)
         return RecordJSON.response(.ok, RecordJSON.object(updated, kind: kind, reveal: false))
     }
 

@@ -13,7 +13,11 @@ start)
   chown postgres:postgres "$PGDATA"; chmod 700 "$PGDATA"
   echo "$PGDATA" > "$STATE"
   su postgres -c "$BIN/initdb -D $PGDATA -U postgres -A trust -E UTF8 --locale=C.UTF-8" >/dev/null
-  su postgres -c "$BIN/pg_ctl -D $PGDATA -l $PGDATA/server.log -w -o '-c listen_addresses=127.0.0.1 -p $PGPORT -k /tmp -c max_connections=300' start" >/dev/null
+  if ! su postgres -c "$BIN/pg_ctl -D $PGDATA -l $PGDATA/server.log -w -o '-c listen_addresses=127.0.0.1 -p $PGPORT -k /tmp -c max_connections=300' start" >/dev/null; then
+    echo "PostgreSQL did not start (is port $PGPORT taken? set PGPORT):" >&2
+    cat "$PGDATA/server.log" >&2
+    exit 1
+  fi
   psql -h 127.0.0.1 -p "$PGPORT" -U postgres -q -c "CREATE ROLE cunwu LOGIN CREATEDB PASSWORD 'cunwu';" \
        -c "CREATE DATABASE cunwu_test OWNER cunwu ENCODING 'UTF8';" >/dev/null
   echo "export DATABASE_URL='postgres://cunwu:cunwu@127.0.0.1:$PGPORT/cunwu_test?sslmode=disable'"

@@ -270,3 +270,30 @@ struct PublicPageTests {
         }
     }
 }
+
+@Suite("Volunteers' hours")
+struct VolunteerHoursTests {
+    @Test("the volunteers list shows each volunteer's hours this year and whether they are active")
+    func yearlyHours() async throws {
+        try await withApp { app, clock in
+            clock.advance(minutes: -60 * 24 * 30) // 2026-12-02
+            let world = try await World.make(app)
+            try await World.user(app, "zhang", .stationStaff, at: world.villageV1)
+            let session = try await login(app, "zhang")
+            let request = Request(application: app, on: app.eventLoopGroup.any())
+            let v1 = world.villageV1
+            let li = try await RecordStore.insert(.volunteers, values: ["name": .text("李明")], village: v1, request: request)
+            let wang = try await RecordStore.insert(.volunteers, values: ["name": .text("王芳")], village: v1, request: request)
+            let now = try await RecordStore.insert(.volunteerActivities, values: ["date": .text("2026-05-04"), "title": .text("巡逻")], village: v1, request: request)
+            let old = try await RecordStore.insert(.volunteerActivities, values: ["date": .text("2025-05-04"), "title": .text("去年")], village: v1, request: request)
+            for (activity, volunteer, hours) in [(now, li, 150), (now, wang, 50), (old, wang, 900)] {
+                _ = try await RecordStore.insert(.volunteerHours, values: ["activity": .text(activity.id.uuidString), "volunteer": .text(volunteer.id.uuidString),
+                                                                           "hours": .number(hours)], village: v1, request: request)
+            }
+            let page = try await send(app, .GET, "/units/\(try v1.requireID())/records/volunteers", as: session)
+            #expect(page.body.contains("2026年服务时长（小时）"))
+            #expect(page.body.contains("<td>1.5</td><td>是</td>"))
+            #expect(page.body.contains("<td>0.5</td><td>否</td>"))
+        }
+    }
+}

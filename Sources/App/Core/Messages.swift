@@ -221,6 +221,8 @@ enum L: String, CaseIterable, Sendable {
     case validationTooLarge
     case validationTooLong
     case validationTooSmall
+    case volunteerActive
+    case volunteerYearHours
     case yes
 }
 
@@ -447,6 +449,8 @@ enum Messages {
         .validationTooLarge: "{0}不能大于{1}。",
         .validationTooLong: "{0}不能超过{1}个字。",
         .validationTooSmall: "{0}不能小于{1}。",
+        .volunteerActive: "活跃（本年度不少于{0}小时）",
+        .volunteerYearHours: "{0}年服务时长（小时）",
         .yes: "是",
     ]
 }

@@ -102,10 +102,33 @@ struct RecordController {
         let records = try await RecordStore.list(kind, village: village.requireID(), on: request.db)
         let reveal = try await Self.reveal(request, kind, village, ids: records.map(\.id))
         let references = try await Self.references(kind, village: village.requireID(), on: request.db)
-        let body = RecordViews.list(kind: kind, village: village, records: records, references: references, reveal: reveal,
+        let extra = kind.key == RecordKind.volunteers.key ? try await Self.volunteerHours(request, village) : nil
+        let body = RecordViews.list(kind: kind, village: village, records: records, references: references, reveal: reveal, extra: extra,
                                     mayEdit: mayEdit(request, village),
                                     mayReveal: kind.hasPersonalData && (request.principal?.may(.viewPersonalData, at: village.path) ?? false))
         return page(request, "\(village.name)：\(kind.label)", body)
+    }
+
+    /// Each volunteer's hours this year and whether that makes them active under item 10's
+    /// setting (`minimumHours` of check 10.1).
+    static func volunteerHours(_ request: Request, _ village: OrgUnit) async throws -> RecordViews.ExtraColumns {
+        let year = StandardController.beijingToday(request.now).year
+        let id = try village.requireID()
+        let activities = Set(try await RecordStore.list(.volunteerActivities, village: id, on: request.db)
+            .filter { $0.date("date")?.year == year }.map(\.id.uuidString))
+        var hours: [String: Int] = [:]
+        for record in try await RecordStore.list(.volunteerHours, village: id, on: request.db) where activities.contains(record.text("activity") ?? "") {
+            hours[record.text("volunteer") ?? "", default: 0] += record.number("hours") ?? 0
+        }
+        var minimum = 1.0
+        if case let .activeVolunteers(_, minimumHours)? = request.application.config.catalogue.check("10.1")?.rule { minimum = minimumHours }
+        let threshold = Int((minimum * 100).rounded())
+        var cells: [UUID: [String]] = [:]
+        for volunteer in try await RecordStore.list(.volunteers, village: id, on: request.db) {
+            let total = hours[volunteer.id.uuidString] ?? 0
+            cells[volunteer.id] = [Figure.text(Double(total) / 100), total >= threshold ? T(.yes) : T(.no)]
+        }
+        return RecordViews.ExtraColumns(headers: [T(.volunteerYearHours, String(year)), T(.volunteerActive, Figure.text(minimum))], cells: cells)
     }
 
     func newForm(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {

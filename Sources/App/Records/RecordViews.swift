@@ -40,8 +40,14 @@ enum RecordViews {
         }
     }
 
+    /// Figures computed from other records, shown as extra columns of a list.
+    struct ExtraColumns {
+        var headers: [String]
+        var cells: [UUID: [String]]
+    }
+
     static func list(kind: RecordKind, village: OrgUnit, records: [Record], references: [String: [(id: String, title: String)]],
-                     reveal: Bool, mayEdit: Bool, mayReveal: Bool) -> Node {
+                     reveal: Bool, extra: ExtraColumns? = nil, mayEdit: Bool, mayReveal: Bool) -> Node {
         let listed = kind.fields.filter(\.listed)
         var actions: [Node] = []
         if mayEdit { actions.append(.el("a", ["class": "button", "href": listPath(village, kind) + "/new"], T(.recordNew, kind.label))) }
@@ -55,7 +61,7 @@ enum RecordViews {
             listed.enumerated().map { index, field in
                 let text = display(field, record.values[field.key], references: references, reveal: reveal)
                 return index == 0 ? .el("a", ["href": detailPath(village, kind, record.id)], text.isEmpty ? T(.recordOpen) : text) : .text(text)
-            }
+            } + (extra.map { extra in (extra.cells[record.id] ?? extra.headers.map { _ in "" }).map { Node.text($0) } } ?? [])
         }
         return .group([
             .el("nav", ["class": "crumbs", "aria-label": T(.breadcrumbs)], [
@@ -65,7 +71,7 @@ enum RecordViews {
             .el("p", ["class": "muted"], T(.recordItemsNote, kind.items)),
             .when(!actions.isEmpty, .el("div", ["class": "actions"], actions)),
             records.isEmpty ? .el("p", [:], T(.recordNone)) : Layout.table(caption: T(.recordListCaption, kind.label, String(records.count)),
-                                                                           headers: listed.map(\.label), rows: rows),
+                                                                           headers: listed.map(\.label) + (extra?.headers ?? []), rows: rows),
         ])
     }
 

@@ -177,9 +177,17 @@ struct HierarchyController {
         let children = try await Hierarchy.childRows(of: unit, on: request.db)
         let figures = try await Hierarchy.figures(under: unit, on: request.db)
         let profile = unit.kind == .village ? Hierarchy.dto(try await Hierarchy.profile(of: unit, on: request.db)) : nil
+        var attention: [String] = []
+        if unit.kind == .village {
+            let today = StandardController.beijingToday(request.now)
+            for facility in try await RecordStore.list(.facilities, village: unit.requireID(), on: request.db) {
+                guard facility.text("condition") != FacilityCondition.outOfUse.rawValue, let next = facility.date("nextMaintenanceOn"), next < today else { continue }
+                attention.append(T(.attentionOverdueMaintenance, facility.text("name") ?? "", next.description))
+            }
+        }
         return UnitPageDTO(unit: try UnitDTO(unit), ancestors: try ancestors.map(UnitDTO.init), figures: figures, children: children,
                            profile: profile, mayEditProfile: unit.kind == .village && principal.may(.editProfile, at: unit.path),
-                           mayManageUnits: unit.kind != .village && principal.may(.manageUnits, at: unit.path))
+                           mayManageUnits: unit.kind != .village && principal.may(.manageUnits, at: unit.path), attention: attention)
     }
 
     private func page(_ request: Request, _ title: String, _ body: Node, status: HTTPStatus = .ok) -> Response {

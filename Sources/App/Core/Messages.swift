@@ -2,6 +2,9 @@
 /// Chinese now). Placeholders {0}, {1}… take the arguments in order.
 enum L: String, CaseIterable, Sendable {
     case appName
+    case attentionNone
+    case attentionOverdueMaintenance
+    case attentionTitle
     case auditAction
     case auditAfter
     case auditAt
@@ -37,6 +40,12 @@ enum L: String, CaseIterable, Sendable {
     case filter
     case footer
     case formHasErrors
+    case fundsLate
+    case fundsNotDue
+    case fundsOnTime
+    case fundsPaid
+    case fundsShort
+    case fundsState
     case homeIntro
     case homeMyUnits
     case homeNoUnits
@@ -223,6 +232,7 @@ enum L: String, CaseIterable, Sendable {
     case validationTooSmall
     case volunteerActive
     case volunteerYearHours
+    case workerYearHours
     case yes
 }
 
@@ -230,6 +240,9 @@ enum Messages {
     /// 简体中文
     static let zh: [L: String] = [
         .appName: "村务",
+        .attentionNone: "暂无需要处理的事项。",
+        .attentionOverdueMaintenance: "{0}计划于{1}维护，已逾期",
+        .attentionTitle: "需要处理",
         .auditAction: "操作",
         .auditAfter: "修改后",
         .auditAt: "时间",
@@ -265,6 +278,12 @@ enum Messages {
         .filter: "筛选",
         .footer: "村务 · 依据《北京市农村社区建设指导标准（试行）》",
         .formHasErrors: "有{0}处需要修改：",
+        .fundsLate: "拨付不及时",
+        .fundsNotDue: "未到期",
+        .fundsOnTime: "及时足额",
+        .fundsPaid: "已拨付（元）",
+        .fundsShort: "拨付不足额",
+        .fundsState: "到位情况（计划日期后{0}天内）",
         .homeIntro: "{0}，您好。以下是您负责的单位。",
         .homeMyUnits: "我负责的单位",
         .homeNoUnits: "您还没有被分配到任何单位，请联系系统管理员。",
@@ -451,6 +470,7 @@ enum Messages {
         .validationTooSmall: "{0}不能小于{1}。",
         .volunteerActive: "活跃（本年度不少于{0}小时）",
         .volunteerYearHours: "{0}年服务时长（小时）",
+        .workerYearHours: "{0}年培训学时",
         .yes: "是",
     ]
 }

@@ -102,7 +102,13 @@ struct RecordController {
         let records = try await RecordStore.list(kind, village: village.requireID(), on: request.db)
         let reveal = try await Self.reveal(request, kind, village, ids: records.map(\.id))
         let references = try await Self.references(kind, village: village.requireID(), on: request.db)
-        let extra = kind.key == RecordKind.volunteers.key ? try await Self.volunteerHours(request, village) : nil
+        let extra: RecordViews.ExtraColumns?
+        switch kind.key {
+        case RecordKind.volunteers.key: extra = try await Self.volunteerHours(request, village)
+        case RecordKind.workers.key: extra = try await Self.workerTraining(request, village)
+        case RecordKind.budgetLines.key: extra = try await Self.fundsProgress(request, village)
+        default: extra = nil
+        }
         let body = RecordViews.list(kind: kind, village: village, records: records, references: references, reveal: reveal, extra: extra,
                                     mayEdit: mayEdit(request, village),
                                     mayReveal: kind.hasPersonalData && (request.principal?.may(.viewPersonalData, at: village.path) ?? false))
@@ -129,6 +135,52 @@ struct RecordController {
             cells[volunteer.id] = [Figure.text(Double(total) / 100), total >= threshold ? T(.yes) : T(.no)]
         }
         return RecordViews.ExtraColumns(headers: [T(.volunteerYearHours, String(year)), T(.volunteerActive, Figure.text(minimum))], cells: cells)
+    }
+
+    /// Each worker's training hours this year, with the engine's "everyone trained" and
+    /// "average ≥ 40 hours" results for the village (items 49.1 and 49.2).
+    static func workerTraining(_ request: Request, _ village: OrgUnit) async throws -> RecordViews.ExtraColumns {
+        let (year, asOf) = (StandardController.beijingToday(request.now).year, StandardController.beijingToday(request.now))
+        guard let facts = try await VillageFactsBuilder.build(under: village, year: year, on: request.db).first?.facts else {
+            return RecordViews.ExtraColumns(headers: [], cells: [:])
+        }
+        let config = request.application.config
+        let evaluation = Evaluator(catalogue: config.catalogue, scheme: config.scheme).evaluate(facts, asOf: asOf)
+        var hours: [String: Int] = [:]
+        for training in try await RecordStore.list(.trainings, village: village.requireID(), on: request.db) where training.date("date")?.year == year {
+            for worker in training.words("attendees") { hours[worker, default: 0] += training.number("hours") ?? 0 }
+        }
+        var cells: [UUID: [String]] = [:]
+        for record in try await RecordStore.list(.workers, village: village.requireID(), on: request.db) {
+            cells[record.id] = [Figure.text(Double(hours[record.id.uuidString] ?? 0) / 100)]
+        }
+        let note = ["49.1", "49.2"].compactMap { id in evaluation.check(id).map { "\($0.status.label)：\($0.explanation)" } }.joined(separator: "；")
+        return RecordViews.ExtraColumns(headers: [T(.workerYearHours, String(year))], cells: cells, note: note)
+    }
+
+    /// How much of each budget line has been paid, and whether on time and in full.
+    static func fundsProgress(_ request: Request, _ village: OrgUnit) async throws -> RecordViews.ExtraColumns {
+        let today = StandardController.beijingToday(request.now)
+        let id = try village.requireID()
+        let paid = Dictionary(grouping: try await RecordStore.list(.disbursements, village: id, on: request.db), by: { $0.text("budgetLine") ?? "" })
+        var graceDays = 30
+        if case let .fundsDisbursed(_, days)? = request.application.config.catalogue.check("20.2")?.rule { graceDays = days }
+        var cells: [UUID: [String]] = [:]
+        for line in try await RecordStore.list(.budgetLines, village: id, on: request.db) {
+            let planned = line.number("planned") ?? 0
+            let payments = paid[line.id.uuidString] ?? []
+            let total = payments.reduce(0) { $0 + ($1.number("amount") ?? 0) }
+            guard let plannedOn = line.date("plannedOn") else { continue }
+            let deadline = plannedOn.adding(days: graceDays)
+            let byDeadline = payments.filter { ($0.date("date") ?? deadline.adding(days: 1)) <= deadline }.reduce(0) { $0 + ($1.number("amount") ?? 0) }
+            let state: String
+            if byDeadline >= planned { state = T(.fundsOnTime) }
+            else if deadline >= today { state = T(.fundsNotDue) }
+            else if total >= planned { state = T(.fundsLate) }
+            else { state = T(.fundsShort) }
+            cells[line.id] = [Money(fen: total).description, state]
+        }
+        return RecordViews.ExtraColumns(headers: [T(.fundsPaid), T(.fundsState, String(graceDays))], cells: cells)
     }
 
     func newForm(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {

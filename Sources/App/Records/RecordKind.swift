@@ -214,9 +214,125 @@ extension RecordKind {
             FieldSpec(key: "hours", label: "时长（小时）", type: .hundredths(max: 100_000), required: true, listed: true),
         ], dateField: nil, titleField: "hours")
 
+    // MARK: Part 2: workforce and training, facilities and upkeep, funds, activities
+
+    static let workers = RecordKind(
+        key: "workers", table: "rec_workers", label: "社区工作者", items: "第45–49条",
+        fields: [
+            FieldSpec(key: "name", label: "姓名", type: .text(max: 50), required: true, listed: true),
+            FieldSpec(key: "idNumber", label: "身份证号", type: .personal(.idCard)),
+            FieldSpec(key: "phone", label: "联系电话", type: .personal(.phone)),
+            FieldSpec(key: "qualification", label: "社会工作资格", type: .choice(Choice.from(SocialWorkQualification.self)), listed: true),
+            FieldSpec(key: "certificateNumber", label: "社会工作者证书编号", type: .text(max: 50)),
+            FieldSpec(key: "certificateLevel", label: "证书等级", type: .choice([Choice(value: "assistant", label: "助理社会工作师"),
+                                                                               Choice(value: "worker", label: "社会工作师"),
+                                                                               Choice(value: "senior", label: "高级社会工作师")])),
+            FieldSpec(key: "certifiedOn", label: "取得证书日期", type: .date),
+            FieldSpec(key: "lastEvaluatedOn", label: "最近一次民主评议日期", type: .date),
+            FieldSpec(key: "evaluationResult", label: "民主评议结果", type: .choice([Choice(value: "excellent", label: "优秀"), Choice(value: "competent", label: "称职"),
+                                                                                 Choice(value: "basic", label: "基本称职"), Choice(value: "incompetent", label: "不称职")])),
+            FieldSpec(key: "payInPlace", label: "工资补贴、福利待遇已落实", type: .flag, listed: true),
+            FieldSpec(key: "payNote", label: "待遇说明", type: .text(max: 200)),
+            FieldSpec(key: "underStationManagement", label: "（协管员）已纳入服务站规范化管理", type: .flag),
+        ], dateField: nil, titleField: "name")
+
+    static let workerRoles = RecordKind(
+        key: "workerRoles", table: "rec_worker_roles", label: "任职经历", items: "第45–47条",
+        fields: [
+            FieldSpec(key: "worker", label: "社区工作者", type: .reference("workers"), required: true, listed: true),
+            FieldSpec(key: "role", label: "岗位角色", type: .choice(Choice.from(WorkerRole.self)), required: true, listed: true),
+            FieldSpec(key: "from", label: "起始日期", type: .date, required: true, listed: true),
+            FieldSpec(key: "to", label: "终止日期（在岗则不填）", type: .date, listed: true),
+        ], dateField: "from", titleField: "role")
+
+    static let trainings = RecordKind(
+        key: "trainings", table: "rec_trainings", label: "培训", items: "第42、49条",
+        fields: [
+            FieldSpec(key: "date", label: "培训日期", type: .date, required: true, listed: true),
+            FieldSpec(key: "topic", label: "培训内容", type: .text(max: 100), required: true, listed: true),
+            FieldSpec(key: "hours", label: "学时", type: .hundredths(max: 1000), required: true, listed: true),
+            FieldSpec(key: "organizer", label: "组织单位", type: .text(max: 100), listed: true),
+            FieldSpec(key: "attendees", label: "参加人员", type: .references("workers")),
+        ], dateField: "date", titleField: "topic")
+
+    static let facilities = RecordKind(
+        key: "facilities", table: "rec_facilities", label: "设施和办公设备", items: "第17–19、21–23、31、32、38、43、44条",
+        fields: [
+            FieldSpec(key: "type", label: "类型", type: .choice(Choice.from(FacilityType.self)), required: true, listed: true),
+            FieldSpec(key: "name", label: "名称", type: .text(max: 100), required: true, listed: true),
+            FieldSpec(key: "floorArea", label: "面积（平方米）", type: .hundredths(max: 1_000_000)),
+            FieldSpec(key: "condition", label: "状况", type: .choice(Choice.from(FacilityCondition.self)), required: true, listed: true),
+            FieldSpec(key: "inspectedOn", label: "检查日期", type: .date, listed: true),
+            FieldSpec(key: "nextMaintenanceOn", label: "计划下次维护日期", type: .date, listed: true),
+            FieldSpec(key: "maintenancePerson", label: "维护责任人", type: .text(max: 50)),
+            FieldSpec(key: "maintenanceFunds", label: "维护经费（元）", type: .money),
+            FieldSpec(key: "note", label: "说明", type: .longText),
+        ], dateField: "inspectedOn", titleField: "name")
+
+    static let maintenanceLogs = RecordKind(
+        key: "maintenanceLogs", table: "rec_maintenance_logs", label: "维护记录", items: "第23条",
+        fields: [
+            FieldSpec(key: "facility", label: "设施", type: .reference("facilities"), required: true, listed: true),
+            FieldSpec(key: "date", label: "维护日期", type: .date, required: true, listed: true),
+            FieldSpec(key: "work", label: "维护内容", type: .text(max: 200), required: true, listed: true),
+            FieldSpec(key: "cost", label: "费用（元）", type: .money, listed: true),
+            FieldSpec(key: "person", label: "维护人", type: .text(max: 50)),
+        ], dateField: "date", titleField: "work")
+
+    static let infrastructure = RecordKind(
+        key: "infrastructure", table: "rec_infrastructure", label: "基础设施工程和管护", items: "第24条",
+        fields: [
+            FieldSpec(key: "kind", label: "类别", type: .choice(Choice.from(InfrastructureKind.self)), required: true, listed: true),
+            FieldSpec(key: "name", label: "工程或设施名称", type: .text(max: 100), required: true, listed: true),
+            FieldSpec(key: "status", label: "状态", type: .choice(Choice.from(WorksStatus.self)), required: true, listed: true),
+            FieldSpec(key: "completedOn", label: "完成日期", type: .date),
+            FieldSpec(key: "upkeepArranged", label: "已落实长效管护", type: .flag, listed: true),
+            FieldSpec(key: "upkeepArrangement", label: "管护安排（责任人、经费）", type: .longText),
+        ], dateField: "completedOn", titleField: "name")
+
+    static let budgetLines = RecordKind(
+        key: "budgetLines", table: "rec_budget_lines", label: "经费预算", items: "第20、57–59条",
+        fields: [
+            FieldSpec(key: "kind", label: "经费类别", type: .choice(Choice.from(FundKind.self)), required: true, listed: true),
+            FieldSpec(key: "title", label: "项目", type: .text(max: 100), required: true, listed: true),
+            FieldSpec(key: "planned", label: "计划金额（元）", type: .money, required: true, listed: true),
+            FieldSpec(key: "plannedOn", label: "计划拨付日期", type: .date, required: true, listed: true),
+        ], dateField: "plannedOn", titleField: "title")
+
+    static let disbursements = RecordKind(
+        key: "disbursements", table: "rec_disbursements", label: "经费拨付", items: "第8、20、58条",
+        fields: [
+            FieldSpec(key: "budgetLine", label: "预算项目", type: .reference("budgetLines"), required: true, listed: true),
+            FieldSpec(key: "amount", label: "拨付金额（元）", type: .money, required: true, listed: true),
+            FieldSpec(key: "date", label: "拨付日期", type: .date, required: true, listed: true),
+            FieldSpec(key: "disclosure", label: "公开该笔拨付的村务公开", type: .reference("disclosures"), listed: true),
+        ], dateField: "date", titleField: "date")
+
+    static let activities = RecordKind(
+        key: "activities", table: "rec_activities", label: "文化体育和宣传教育活动", items: "第31、35、40–44、61、62条",
+        fields: [
+            FieldSpec(key: "kind", label: "活动类别", type: .choice(Choice.from(ActivityKind.self)), required: true, listed: true),
+            FieldSpec(key: "date", label: "活动日期", type: .date, required: true, listed: true),
+            FieldSpec(key: "title", label: "活动名称", type: .text(max: 100), required: true, listed: true),
+            FieldSpec(key: "organizer", label: "组织者", type: .text(max: 100)),
+            FieldSpec(key: "participants", label: "参加人数", type: .integer(0...100_000), listed: true),
+            FieldSpec(key: "note", label: "说明", type: .longText),
+        ], dateField: "date", titleField: "title")
+
+    static let artTeams = RecordKind(
+        key: "artTeams", table: "rec_art_teams", label: "文艺团队", items: "第43条",
+        fields: [
+            FieldSpec(key: "name", label: "团队名称", type: .text(max: 100), required: true, listed: true),
+            FieldSpec(key: "leader", label: "负责人", type: .text(max: 50), listed: true),
+            FieldSpec(key: "members", label: "成员（每行一人）", type: .longText),
+            FieldSpec(key: "foundedOn", label: "成立日期", type: .date),
+        ], dateField: "foundedOn", titleField: "name")
+
     /// Every kind, in the order the village's records page lists them.
     static let all: [RecordKind] = [organizations, meetings, disclosures, socialOrganizations, residentUnits, contributions,
-                                    volunteerTeams, volunteers, volunteerActivities, volunteerHours]
+                                    volunteerTeams, volunteers, volunteerActivities, volunteerHours,
+                                    workers, workerRoles, trainings, facilities, maintenanceLogs, infrastructure,
+                                    budgetLines, disbursements, activities, artTeams]
 
     static func named(_ key: String) -> RecordKind? { all.first { $0.key == key } }
 }

@@ -6,7 +6,7 @@ import Vapor
 /// Exports of every record list (CSV with BOM and XLSX) and imports with an
 /// all-or-nothing preview for the kinds people keep in spreadsheets.
 struct RecordTransferController {
-    static let importable: [RecordKind] = [.volunteers, .socialOrganizations, .meetings]
+    static let importable: [RecordKind] = [.volunteers, .socialOrganizations, .meetings, .workers, .trainings]
 
     func register(_ router: Router) {
         for kind in RecordKind.all {

@@ -44,6 +44,8 @@ enum RecordViews {
     struct ExtraColumns {
         var headers: [String]
         var cells: [UUID: [String]]
+        /// A sentence shown above the list (e.g. the engine's figures for the whole list).
+        var note: String? = nil
     }
 
     static func list(kind: RecordKind, village: OrgUnit, records: [Record], references: [String: [(id: String, title: String)]],
@@ -70,6 +72,7 @@ enum RecordViews {
             ]),
             .el("p", ["class": "muted"], T(.recordItemsNote, kind.items)),
             .when(!actions.isEmpty, .el("div", ["class": "actions"], actions)),
+            .when(extra?.note != nil, .el("p", ["class": "summary"], extra?.note ?? "")),
             records.isEmpty ? .el("p", [:], T(.recordNone)) : Layout.table(caption: T(.recordListCaption, kind.label, String(records.count)),
                                                                            headers: listed.map(\.label) + (extra?.headers ?? []), rows: rows),
         ])

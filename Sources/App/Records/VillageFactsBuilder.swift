@@ -90,6 +90,47 @@ enum VillageFactsBuilder {
             .init(registered96156: !(record.text("registration96156") ?? "").isEmpty, fiveElders: record.flag("fiveElders"),
                   trained: record.flag("trained"), hours: Double(hours[record.id.uuidString] ?? 0) / 100)
         }
+        // Workforce: roles over dated periods; training hours this year from the sessions each attended.
+        let roles = Dictionary(grouping: records(.workerRoles), by: { $0.text("worker") ?? "" })
+        var trainingHours: [String: Int] = [:]
+        for training in records(.trainings) where inYear(training.date("date")) {
+            for worker in training.words("attendees") { trainingHours[worker, default: 0] += training.number("hours") ?? 0 }
+        }
+        facts.workers = records(.workers).map { worker in
+            let periods = (roles[worker.id.uuidString] ?? []).compactMap { role -> VillageFacts.RolePeriod? in
+                guard let kind = role.text("role").flatMap(WorkerRole.init(rawValue:)), let from = role.date("from") else { return nil }
+                return .init(role: kind, from: from, to: role.date("to"))
+            }
+            return .init(name: worker.text("name") ?? "", roles: periods, trainingHours: Double(trainingHours[worker.id.uuidString] ?? 0) / 100,
+                         qualification: worker.text("qualification").flatMap(SocialWorkQualification.init(rawValue:)) ?? .none,
+                         lastEvaluatedOn: worker.date("lastEvaluatedOn"), payInPlace: worker.flag("payInPlace"),
+                         underStationManagement: worker.flag("underStationManagement"))
+        }
+        facts.facilities = records(.facilities).compactMap { facility in
+            guard let type = facility.text("type").flatMap(FacilityType.init(rawValue:)) else { return nil }
+            return .init(type: type, condition: facility.text("condition").flatMap(FacilityCondition.init(rawValue:)) ?? .good,
+                         inspectedOn: facility.date("inspectedOn"), nextMaintenanceOn: facility.date("nextMaintenanceOn"))
+        }
+        facts.infrastructure = records(.infrastructure).compactMap { project in
+            guard let kind = project.text("kind").flatMap(InfrastructureKind.init(rawValue:)),
+                  let status = project.text("status").flatMap(WorksStatus.init(rawValue:)) else { return nil }
+            return .init(kind: kind, status: status, upkeepArranged: project.flag("upkeepArranged"))
+        }
+        let paid = Dictionary(grouping: records(.disbursements), by: { $0.text("budgetLine") ?? "" })
+        let liveDisclosures = Set(records(.disclosures).map(\.id.uuidString))
+        facts.funds = records(.budgetLines).compactMap { line in
+            guard let kind = line.text("kind").flatMap(FundKind.init(rawValue:)), let plannedOn = line.date("plannedOn"), inYear(plannedOn) else { return nil }
+            let disbursements = (paid[line.id.uuidString] ?? []).compactMap { d -> VillageFacts.Disbursement? in
+                guard let date = d.date("date") else { return nil }
+                return .init(amount: Money(fen: d.number("amount") ?? 0), date: date, disclosed: d.text("disclosure").map(liveDisclosures.contains) ?? false)
+            }
+            return .init(kind: kind, planned: Money(fen: line.number("planned") ?? 0), plannedOn: plannedOn, disbursements: disbursements)
+        }
+        facts.activities = records(.activities).compactMap { activity in
+            guard let date = activity.date("date"), inYear(date), let kind = activity.text("kind").flatMap(ActivityKind.init(rawValue:)) else { return nil }
+            return .init(kind: kind, date: date)
+        }
+        facts.artTeams = records(.artTeams).map { .init(name: $0.text("name") ?? "") }
         facts.volunteerActivities = activities.compactMap { record in
             guard let date = record.date("date"), inYear(date) else { return nil }
             return .init(date: date, categories: record.words("categories").compactMap(VolunteerCategory.init(rawValue:)),

@@ -62,6 +62,12 @@ enum UnitViews {
                       .el("dt", [:], T(.figHouseholds)), .el("dd", [:], String(data.figures.households)),
                       .el("dt", [:], T(.figPopulation)), .el("dd", [:], String(data.figures.residentPopulation))]
         }
+        if unit.kind == .village {
+            parts.append(.el("section", ["class": "attention", "aria-labelledby": "attention"], [
+                .el("h2", ["id": "attention"], T(.attentionTitle)),
+                data.attention.isEmpty ? .el("p", [:], T(.attentionNone)) : .el("ul", [:], data.attention.map { .el("li", [:], $0) }),
+            ]))
+        }
         parts.append(.el("dl", ["class": "facts"], facts))
         var actions: [Node] = []
         if data.mayManageUnits, let kind = unit.kind.childKind {

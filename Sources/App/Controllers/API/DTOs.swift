@@ -48,6 +48,8 @@ struct UnitPageDTO: Content {
     var profile: ProfileDTO?
     var mayEditProfile: Bool
     var mayManageUnits: Bool
+    /// For a village: what needs action now (overdue maintenance, …), in Chinese.
+    var attention: [String]
 }
 
 struct UnitListDTO: Content {

@@ -1,4 +1,5 @@
 import Fluent
+import StandardKit
 import Vapor
 
 /// The demo district that `serve --demo` puts into an empty database: one district,
@@ -94,6 +95,7 @@ enum DemoData {
             for unit in try await OrgUnit.query(on: db).all() { byName[unit.name] = unit }
             unitsByName = byName
         }
+        if !hasUnits { try await seedRecords(app, units: unitsByName) }
         let fixed = Environment.get("CUNWU_DEMO_PASSWORD").flatMap { $0.isEmpty ? nil : $0 }
         var lines: [String] = []
         for (username, name, role, unitName) in accounts {
@@ -122,6 +124,81 @@ enum DemoData {
         演示账户（用户名 / 密码 / 角色）：
         \(lines.joined(separator: "\n"))
         """)
+    }
+
+    /// A year of working records for the villages, varied so the evaluation shows a spread:
+    /// 前辛庄村 keeps nearly everything, 后辛庄村 misses a quarter's meeting and its library,
+    /// the rest keep less. Dates fall in the current year, up to today.
+    static func seedRecords(_ app: Application, units: [String: OrgUnit]) async throws {
+        let request = Request(application: app, on: app.eventLoopGroup.any())
+        let today = StandardController.beijingToday(request.now)
+        let year = today.year
+        func date(_ month: Int, _ day: Int) -> String? {
+            guard let d = LocalDate(year: year, month: month, day: day), d <= today else { return nil }
+            return d.description
+        }
+        func add(_ kind: RecordKind, _ village: OrgUnit, _ values: [String: FieldValue]) async throws -> Record {
+            try await RecordStore.insert(kind, values: values, village: village, request: request)
+        }
+        let villages = townships.flatMap(\.villages).compactMap { units[$0.name] }
+        for (index, village) in villages.enumerated() {
+            let strength = index == 0 ? 3 : index == 1 ? 2 : index % 3   // 3 = keeps nearly everything
+            try await _ = add(.organizations, village, ["kind": .text("partyOrganization"), "name": .text("\(village.name)党支部"), "branches": .number(2)])
+            try await _ = add(.organizations, village, ["kind": .text("villageCommittee"), "name": .text("\(village.name)村民委员会"),
+                                                        "termStart": .text("2024-01-01"), "termEnd": .text("2028-12-31")])
+            if strength >= 1 {
+                try await _ = add(.organizations, village, ["kind": .text("serviceStation"), "name": .text("\(village.name)社区服务站")])
+                try await _ = add(.organizations, village, ["kind": .text("supervisionCommittee"), "name": .text("\(village.name)村务监督委员会")])
+            }
+            // Representative meetings: every quarter, but 后辛庄村 skipped the third.
+            for (month, day) in [(1, 15), (4, 10), (7, 8), (10, 12)] where !(index == 1 && month == 7) && (strength >= 2 || month <= 4) {
+                if let when = date(month, day) {
+                    try await _ = add(.meetings, village, ["kind": .text("representativeMeeting"), "date": .text(when), "title": .text("\(month)月村民代表会议"),
+                                                           "attendance": .number(30 + index), "majorDecisions": .text("审议本季度村务工作和财务收支")])
+                }
+            }
+            for (month, day) in [(3, 20), (6, 20), (9, 20), (12, 20)] where strength >= 2 {
+                if let when = date(month, day) {
+                    try await _ = add(.meetings, village, ["kind": .text("jointMeeting"), "date": .text(when), "title": .text("党组织与村委会联席会议")])
+                    for category in ["villageAffairs", "finance"] {
+                        try await _ = add(.disclosures, village, ["category": .text(category), "title": .text("\(month)月公开"), "publishedOn": .text(when),
+                                                                  "channel": .text("board"), "content": .text("本季度村务和财务收支情况")])
+                    }
+                }
+            }
+            let organizations: [(String, String, String)] = [("团支部", "youthLeague", "filed"), ("妇联", "womensFederation", "filed"),
+                                                             ("志愿者协会", "volunteerAssociation", "registered"), ("板栗专业合作社", "farmersCooperative", "registered")]
+            for (name, type, status) in organizations.prefix(strength + 1) {
+                try await _ = add(.socialOrganizations, village, ["name": .text(village.name + name), "type": .text(type), "status": .text(status),
+                                                                  "registeredOn": .text("2019-05-01"), "members": .number(20)])
+            }
+            for team in ["红马甲巡逻队", "夕阳红助老服务队"].prefix(strength >= 2 ? 2 : 1) {
+                try await _ = add(.volunteerTeams, village, ["name": .text(team), "brand": .text(team.prefix(3) + "服务")])
+            }
+            let facilityTypes: [FacilityType] = [.partyActivityVenue, .culturalRoom, .library, .clinic, .chainStore, .deliberationVenue,
+                                                 .fitnessFacility, .legalServiceRoom, .policeStation, .computer, .printer, .telephone, .fax, .copier]
+            for type in facilityTypes where !(index == 1 && type == .library) && (strength >= 2 || type.ordinal % 3 != 0) {
+                try await _ = add(.facilities, village, ["type": .text(type.rawValue), "name": .text(type.label), "condition": .text("good"),
+                                                         "inspectedOn": .text(date(3, 1) ?? "\(year - 1)-12-01"),
+                                                         "nextMaintenanceOn": .text(type == .culturalRoom && index == 2 ? "\(year)-01-15" : "\(year + 1)-03-01")])
+            }
+            let staff = [("王建国", WorkerRole.partyBuildingWorker), ("李秀英", .committeeMember), ("张志强", .committeeMember), ("刘淑芬", .committeeMember),
+                         ("陈晓东", .stationStaff), ("赵丽娟", .stationStaff), ("周婷", .collegeGraduateOfficial), ("吴昊", .collegeGraduateOfficial)]
+            var workerIDs: [String] = []
+            for (offset, (name, role)) in staff.enumerated() where strength >= 2 || offset % 2 == 0 {
+                let worker = try await add(.workers, village, ["name": .text(name), "qualification": .text(offset == 4 ? "certified" : "none"),
+                                                               "payInPlace": .flag(true), "lastEvaluatedOn": .text(date(1, 20) ?? "\(year - 1)-12-20")])
+                try await _ = add(.workerRoles, village, ["worker": .text(worker.id.uuidString), "role": .text(role.rawValue), "from": .text("2022-03-01")])
+                workerIDs.append(worker.id.uuidString)
+            }
+            if let when = date(3, 10) {
+                try await _ = add(.trainings, village, ["date": .text(when), "topic": .text("社区工作实务培训"), "hours": .number(strength >= 2 ? 4000 : 2400),
+                                                        "organizer": .text("区民政局"), "attendees": .text(workerIDs.sorted().joined(separator: ","))])
+            }
+            if let when = date(2, 12) {
+                try await _ = add(.activities, village, ["kind": .text("festival"), "date": .text(when), "title": .text("元宵节文艺汇演"), "participants": .number(200)])
+            }
+        }
     }
 
     /// On an empty database without --demo, says how to make the first administrator.

@@ -155,6 +155,7 @@ enum Stylesheet {
     .prewrap{white-space:pre-wrap}fieldset{border:1px solid var(--line);border-radius:4px;margin:0 0 14px;padding:4px 12px}legend{font-weight:600}
     .check{display:inline-flex;align-items:center;gap:4px;margin:0 16px 4px 0}.check input{width:auto}button.secondary{background:#57606a}
     body.print main{max-width:none}
+    .met,.notmet,.pending{white-space:nowrap}.pending{color:#7d4e00;font-weight:700}ul.checks{margin:0;padding-left:1.2em}
     .met{color:var(--ok);font-weight:700}.notmet{color:var(--bad);font-weight:700}.muted{color:var(--muted)}
     dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px}dl.facts dt{font-weight:600}dl.facts dd{margin:0}
     .crumbs{font-size:14px;color:var(--muted)}.actions{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0 16px}

@@ -10,4 +10,5 @@ func registerMigrations(_ migrations: Migrations) {
     migrations.add(CreateAuditEvents())
     for kind in RecordKind.all { migrations.add(CreateRecordTable(kind: kind)) }
     migrations.add(CreateImportBatches())
+    migrations.add(CreateAttachments())
 }

@@ -10,6 +10,7 @@ func registerRoutes(_ app: Application) {
     AuditController().register(router)
     RecordTransferController().register(router)
     RecordController().register(router)
+    AttachmentController().register(router)
     StandardController().register(router)
     PublicController().register(router)
     OpenAPIController().register(router)

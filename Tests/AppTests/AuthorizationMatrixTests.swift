@@ -76,7 +76,7 @@ struct AuthorizationMatrixTests {
                             #expect(status == .notFound, "\(spec.method) \(spec.path) \(item): \(status)")
                         } else if !allowed {
                             #expect(status == .forbidden, "\(spec.method) \(spec.path) \(item): \(status)")
-                        } else if spec.path.contains(":batchID") {
+                        } else if (spec.path.contains(":batchID") || spec.path.contains(":attachmentID")) {
                             // A staged import belongs to the user who previewed it, so any other id is 404 by design;
                             // the refusals above still prove the rule.
                             #expect(![.forbidden, .unauthorized].contains(status), "\(spec.method) \(spec.path) \(item): \(status)")
@@ -92,7 +92,7 @@ struct AuthorizationMatrixTests {
                     let anyUnit = Self.kinds(for: spec.path).contains(.village) ? world.villageV3 : world.townshipA2
                     let path = Self.fill(spec.path, unit: try anyUnit.requireID(), records: records)
                     let status = try await send(app, spec.method, path, as: admin, json: Self.body(for: spec)).status
-                    #expect(![spec.path.contains(":batchID") ? .forbidden : .notFound, .forbidden, .unauthorized].contains(status), "admin \(spec.method) \(spec.path): \(status)")
+                    #expect(![(spec.path.contains(":batchID") || spec.path.contains(":attachmentID")) ? .forbidden : .notFound, .forbidden, .unauthorized].contains(status), "admin \(spec.method) \(spec.path): \(status)")
                     if Self.deletes(spec) { try await Self.undelete(app) }
                 case let .everywhere(permission), let .somewhere(permission):
                     for role in Role.allCases {

@@ -23,6 +23,8 @@ struct AppConfig: Sendable {
     /// The standard with its rule settings and scoring scheme (CUNWU_STANDARD_SETTINGS).
     var catalogue: Catalogue
     var scheme: ScoringScheme
+    /// Where attached files are kept (content-addressed).
+    var filesPath: String
 
     static func fromEnvironment(_ environment: [String: String], testing: Bool) throws(ConfigError) -> AppConfig {
         func integer(_ name: String, default value: Int, in range: ClosedRange<Int>) throws(ConfigError) -> Int {
@@ -72,7 +74,9 @@ struct AppConfig: Sendable {
             bcryptCost: try integer("CUNWU_BCRYPT_COST", default: testing ? 4 : 12, in: 4...31),
             secureCookies: secure,
             catalogue: catalogue,
-            scheme: settings.scheme
+            scheme: settings.scheme,
+            filesPath: environment["CUNWU_FILES_PATH"].flatMap { $0.isEmpty ? nil : $0 }
+                ?? (testing ? NSTemporaryDirectory() + "cunwu-files" : "cunwu-files")
         )
     }
 }

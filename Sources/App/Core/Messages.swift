@@ -2,6 +2,13 @@
 /// Chinese now). Placeholders {0}, {1}… take the arguments in order.
 enum L: String, CaseIterable, Sendable {
     case appName
+    case attachmentFile
+    case attachmentNone
+    case attachmentRemove
+    case attachmentTooLarge
+    case attachmentType
+    case attachmentUpload
+    case attachmentsTitle
     case attentionNone
     case attentionOverdueMaintenance
     case attentionTitle
@@ -240,6 +247,13 @@ enum Messages {
     /// 简体中文
     static let zh: [L: String] = [
         .appName: "村务",
+        .attachmentFile: "选择文件（PDF、JPEG、PNG、DOCX、XLSX，不超过10 MB）",
+        .attachmentNone: "没有附件。",
+        .attachmentRemove: "移除",
+        .attachmentTooLarge: "文件不能超过{0} MB。",
+        .attachmentType: "只能上传 PDF、JPEG、PNG、DOCX 或 XLSX 文件（按文件内容判断）。",
+        .attachmentUpload: "上传附件",
+        .attachmentsTitle: "附件",
         .attentionNone: "暂无需要处理的事项。",
         .attentionOverdueMaintenance: "{0}计划于{1}维护，已逾期",
         .attentionTitle: "需要处理",

@@ -20,6 +20,8 @@ struct PublicController {
 
     @Sendable func disclosures(_ request: Request, _: OrgUnit?) async throws -> Response {
         let (village, records) = try await load(request)
+        var files: [UUID: [Attachment]] = [:]
+        for record in records { files[record.id] = try await Attachments.list(record: record.id, on: request.db) }
         let kind = RecordKind.disclosures
         let items: [Node] = records.map { record in
             func show(_ key: String) -> String {
@@ -31,6 +33,9 @@ struct PublicController {
                 .el("h2", [:], show("title")),
                 .el("p", ["class": "muted"], T(.publicDisclosureMeta, show("category"), show("publishedOn"), show("channel")) + (period.isEmpty ? "" : " · " + T(.publicPeriod, period))),
                 .el("div", ["class": "prewrap"], show("content")),
+                .when(!(files[record.id] ?? []).isEmpty, .el("ul", [:], (files[record.id] ?? []).map { file in
+                    .el("li", [:], [.el("a", ["href": "/public/villages/\(village.id?.uuidString ?? "")/disclosures/\(record.id.uuidString)/attachments/\(file.id.uuidString)"], file.name)])
+                })),
             ])
         }
         let body: Node = records.isEmpty ? .el("p", [:], T(.publicNoDisclosures)) : .group(items)

@@ -228,8 +228,9 @@ struct RecordController {
         if kind.key == RecordKind.meetings.key, request.query[String.self, at: "print"] == "1" {
             return HTMLResponse.make(RecordViews.printableMinutes(record: record, village: village))
         }
+        let attachments = try await Attachments.list(record: record.id, on: request.db)
         return page(request, RecordViews.title(record, kind: kind),
-                    RecordViews.detail(request, kind: kind, village: village, record: record, references: references, reveal: reveal,
+                    RecordViews.detail(request, kind: kind, village: village, record: record, references: references, reveal: reveal, attachments: attachments,
                                        mayEdit: mayEdit(request, village),
                                        mayReveal: kind.hasPersonalData && (request.principal?.may(.viewPersonalData, at: village.path) ?? false)))
     }

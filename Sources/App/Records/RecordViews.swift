@@ -79,7 +79,7 @@ enum RecordViews {
     }
 
     static func detail(_ request: Request, kind: RecordKind, village: OrgUnit, record: Record, references: [String: [(id: String, title: String)]],
-                       reveal: Bool, mayEdit: Bool, mayReveal: Bool) -> Node {
+                       reveal: Bool, attachments: [Attachment] = [], mayEdit: Bool, mayReveal: Bool) -> Node {
         var facts: [Node] = []
         for field in kind.fields {
             let text = display(field, record.values[field.key], references: references, reveal: reveal)
@@ -107,6 +107,29 @@ enum RecordViews {
             ]),
             .el("dl", ["class": "facts"], facts),
             .when(!actions.isEmpty, .el("div", ["class": "actions"], actions)),
+            attachmentsSection(request, base: detailPath(village, kind, record.id) + "/attachments", attachments: attachments, mayEdit: mayEdit),
+        ])
+    }
+
+    static func attachmentsSection(_ request: Request, base: String, attachments: [Attachment], mayEdit: Bool) -> Node {
+        .el("section", ["aria-labelledby": "attachments"], [
+            .el("h2", ["id": "attachments"], T(.attachmentsTitle)),
+            attachments.isEmpty ? .el("p", [:], T(.attachmentNone)) : .el("ul", [:], attachments.map { file in
+                .el("li", [:], [
+                    .el("a", ["href": base + "/" + file.id.uuidString], file.name),
+                    .text("（\(Figure.text(Double(file.size) / 1024)) KB）"),
+                    .when(mayEdit, .el("form", ["method": "post", "action": base + "/" + file.id.uuidString + "/delete", "class": "inline"],
+                                       [Layout.csrfField(request), .el("button", ["type": "submit", "class": "link"], T(.attachmentRemove))])),
+                ])
+            }),
+            .when(mayEdit, .el("form", ["method": "post", "action": base, "enctype": "multipart/form-data"], [
+                Layout.csrfField(request),
+                .el("div", ["class": "field"], [
+                    .el("label", ["for": "f-file"], T(.attachmentFile)),
+                    .input(["type": "file", "id": "f-file", "name": "file", "accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx", "required": ""]),
+                ]),
+                .el("button", ["type": "submit"], T(.attachmentUpload)),
+            ])),
         ])
     }
 

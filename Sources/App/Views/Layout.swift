@@ -159,7 +159,9 @@ enum Stylesheet {
     .met{color:var(--ok);font-weight:700}.notmet{color:var(--bad);font-weight:700}.muted{color:var(--muted)}
     dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px}dl.facts dt{font-weight:600}dl.facts dd{margin:0}
     .crumbs{font-size:14px;color:var(--muted)}.actions{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0 16px}
-    @media (max-width:600px){header.top{padding:8px}.account{margin-left:0}table{font-size:14px}th,td{padding:4px}}
+    dl.facts dd{overflow-wrap:anywhere}pre{white-space:pre-wrap;font-family:inherit;margin:4px 0}
+    @media (max-width:600px){header.top{padding:8px}.account{margin-left:0}table{font-size:14px;display:block;overflow-x:auto}th,td{padding:4px}
+    dl.facts{grid-template-columns:1fr;gap:0}dl.facts dd{margin-bottom:8px}main{padding:12px}}
     @media print{header.top nav,.account,.actions,.skip{display:none}a{color:inherit;text-decoration:none}}
     """
 

@@ -87,7 +87,7 @@ struct TransferTests {
             let refused = try await Self.upload(app, base + "/import", as: session, file: CSV.write(bad), name: "v.csv")
             #expect(refused.status == .unprocessableEntity)
             #expect(refused.body.contains("<td>2</td><td>登记日期</td>"))
-            #expect(refused.body.contains("<td>3</td><td>所属队伍</td>"))
+            #expect(refused.body.contains("<td>3</td><td>所属队伍</td><td>本村没有名为“不存在的队”的所属队伍</td>"))
             #expect(refused.body.contains("与第4行重复"))
             #expect(refused.body.contains("<td>6</td>") && refused.body.contains("与已有记录重复"))
             #expect(try await auditCount(app) == before)

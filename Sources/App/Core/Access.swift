@@ -84,8 +84,7 @@ struct Principal: Sendable {
         assignments.contains { $0.role.permissions.contains(permission) && $0.unitPath == "/" }
     }
 
-    /// True when the user holds any role at or above `path`, or below it (they may see
-    /// the units on the way down to their own, by name only).
+    /// True when a role that may view units is held at `path` or above it.
     func mayView(_ path: String) -> Bool { may(.viewUnit, at: path) }
 
     var isAdmin: Bool { assignments.contains { $0.role == .admin } }

@@ -74,6 +74,7 @@ enum L: String, CaseIterable, Sendable {
     case importProblemsCaption
     case importReady
     case importReason
+    case importReferenceMissing
     case importRow
     case importTemplateCSV
     case importTemplateXLSX
@@ -319,6 +320,7 @@ enum Messages {
         .importProblemsCaption: "问题清单",
         .importReady: "共{0}行，全部检查通过。确认后一次全部写入。",
         .importReason: "原因",
+        .importReferenceMissing: "本村没有名为“{0}”的{1}",
         .importRow: "行号",
         .importTemplateCSV: "下载 CSV 模板",
         .importTemplateXLSX: "下载 XLSX 模板",

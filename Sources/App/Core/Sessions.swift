@@ -109,7 +109,7 @@ enum CSRF {
     }
 
     /// The token a page's forms must carry, setting the pre-login cookie when needed.
-    static func token(for request: Request, response: Response? = nil) -> String {
+    static func token(for request: Request) -> String {
         if let principal = request.principal { return principal.csrfToken }
         if let existing = request.cookies[SessionCookie.loginCSRF]?.string, !existing.isEmpty { return existing }
         let token = Token.make(bytes: 24)

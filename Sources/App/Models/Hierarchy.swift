@@ -44,25 +44,29 @@ enum Hierarchy {
     }
 
     static func childRows(of unit: OrgUnit, on db: any Database) async throws -> [ChildRowDTO] {
-        try await rows(for: children(of: unit, on: db), on: db, within: unit)
+        try await rows(for: children(of: unit, on: db), on: db)
     }
 
-    /// Key figures for each unit, from one pass over the villages below them.
-    static func rows(for units: [OrgUnit], on db: any Database, within scope: OrgUnit? = nil) async throws -> [ChildRowDTO] {
+    /// Key figures for each unit, from one query for the villages below all of them (the
+    /// deepest path they share) and one pass over the result.
+    static func rows(for units: [OrgUnit], on db: any Database) async throws -> [ChildRowDTO] {
         guard !units.isEmpty else { return [] }
-        let villages: [(path: String, profile: VillageProfile?)]
-        if let scope {
-            villages = try await villagesWithProfiles(under: scope.path, on: db)
-        } else {
-            var all: [(path: String, profile: VillageProfile?)] = []
-            for unit in units { all += try await villagesWithProfiles(under: unit.path, on: db) }
-            villages = all
-        }
+        let villages = try await villagesWithProfiles(under: sharedPath(units.map(\.path)), on: db)
         return try units.map { unit in
             let below = villages.filter { $0.path.hasPrefix(unit.path) }
             let profile = unit.kind == .village ? below.first?.profile.map(dto) : nil
             return try ChildRowDTO(unit: UnitDTO(unit), figures: figures(below), profile: profile)
         }
+    }
+
+    /// The longest path every one of `paths` starts with ("/" when they share no unit).
+    static func sharedPath(_ paths: [String]) -> String {
+        guard var shared = paths.first?.split(separator: "/").map(String.init) else { return "/" }
+        for path in paths.dropFirst() {
+            let parts = path.split(separator: "/").map(String.init)
+            shared = Array(zip(shared, parts).prefix { $0 == $1 }.map(\.0))
+        }
+        return shared.isEmpty ? "/" : "/" + shared.joined(separator: "/") + "/"
     }
 
     static func figures(under unit: OrgUnit, on db: any Database) async throws -> KeyFiguresDTO {
@@ -95,9 +99,8 @@ enum Hierarchy {
     // MARK: Changes
 
     static func create(_ input: UnitInput, kind: UnitKind, parent: OrgUnit?, request: Request) async throws -> OrgUnit {
-        let clean = try validate(input)
         return try await request.db.transaction { db in
-            try await checkUnique(clean, parentKey: parent?.id?.uuidString ?? "root", excluding: nil, on: db)
+            let clean = try await validate(input, parentKey: parent?.id?.uuidString ?? "root", excluding: nil, on: db)
             let unit = OrgUnit(kind: kind, name: clean.name, code: clean.code, parent: parent, openedOn: clean.openedOn, closedOn: clean.closedOn)
             try await unit.create(on: db)
             if kind == .village { try await VillageProfile(unitID: try unit.requireID()).create(on: db) }
@@ -108,9 +111,8 @@ enum Hierarchy {
     }
 
     static func update(_ unit: OrgUnit, with input: UnitInput, request: Request) async throws {
-        let clean = try validate(input)
         try await request.db.transaction { db in
-            try await checkUnique(clean, parentKey: unit.parentKey, excluding: unit.id, on: db)
+            let clean = try await validate(input, parentKey: unit.parentKey, excluding: unit.id, on: db)
             let before = try UnitDTO(unit)
             unit.name = clean.name
             unit.code = clean.code
@@ -122,28 +124,32 @@ enum Hierarchy {
         }
     }
 
-    private static func validate(_ input: UnitInput) throws -> UnitInput {
+    /// Checks every field, and uniqueness of the name in its parent and of the code, so all
+    /// problems are reported together.
+    private static func validate(_ input: UnitInput, parentKey: String, excluding id: UUID?, on db: any Database) async throws -> UnitInput {
         var v = Validator()
         let name = v.text("name", T(.unitName), input.name, maxLength: 50)
         let code = v.divisionCode("code", input.code)
         let opened = v.date("openedOn", T(.unitOpenedOn), input.openedOn)
         let closed = v.date("closedOn", T(.unitClosedOn), input.closedOn)
         if let opened, let closed, closed < opened { v.fail("closedOn", T(.unitClosedBeforeOpened)) }
+        let clean = UnitInput(name: name, code: code, openedOn: opened, closedOn: closed)
+        for error in try await duplicates(clean, parentKey: parentKey, excluding: id, on: db) { v.fail(error.field, error.message) }
         try v.finish()
-        return UnitInput(name: name, code: code, openedOn: opened, closedOn: closed)
+        return clean
     }
 
-    private static func checkUnique(_ input: UnitInput, parentKey: String, excluding id: UUID?, on db: any Database) async throws {
+    private static func duplicates(_ input: UnitInput, parentKey: String, excluding id: UUID?, on db: any Database) async throws -> [FieldError] {
         var errors: [FieldError] = []
         var sameName = OrgUnit.query(on: db).filter(\.$parentKey == parentKey).filter(\.$name == input.name)
         if let id { sameName = sameName.filter(\.$id != id) }
-        if try await sameName.first() != nil { errors.append(FieldError(field: "name", message: T(.unitDuplicateName, input.name))) }
+        if !input.name.isEmpty, try await sameName.first() != nil { errors.append(FieldError(field: "name", message: T(.unitDuplicateName, input.name))) }
         if let code = input.code {
             var sameCode = OrgUnit.query(on: db).filter(\.$code == code)
             if let id { sameCode = sameCode.filter(\.$id != id) }
             if try await sameCode.first() != nil { errors.append(FieldError(field: "code", message: T(.unitDuplicateCode, code))) }
         }
-        if !errors.isEmpty { throw AppError.validation(errors) }
+        return errors
     }
 
     // MARK: Profiles

@@ -87,7 +87,7 @@ struct RecordController {
         let village = try Self.village(unit)
         var rows: [[Node]] = []
         for kind in RecordKind.all {
-            let count = try await RecordStore.list(kind, village: village.requireID(), on: request.db).count
+            let count = try await RecordStore.count(kind, village: village.requireID(), on: request.db)
             rows.append([.el("a", ["href": RecordViews.listPath(village, kind)], kind.label), .text(kind.items), .text(String(count))])
         }
         let body: Node = .group([

@@ -93,6 +93,12 @@ enum RecordStore {
         return try await query.orderBy("created_at", .descending).all().map { try decode($0, kind: kind) }
     }
 
+    static func count(_ kind: RecordKind, village: UUID, on db: any Database) async throws -> Int {
+        let row = try await sql(db).select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(kind.table)
+            .where("unit_id", .equal, SQLBind(village)).where("deleted_at", .is, SQLLiteral.null).first()
+        return try row?.decode(column: "n", as: Int.self) ?? 0
+    }
+
     /// Every live record of a kind in the villages below `path`: one query, whatever the number of villages.
     static func all(_ kind: RecordKind, under path: String, on db: any Database) async throws -> [Record] {
         try await sql(db).select().column("*").from(kind.table)

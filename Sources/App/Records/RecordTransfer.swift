@@ -120,7 +120,12 @@ struct RecordTransferController {
             for field in kind.fields {
                 guard let column = trimmed.firstIndex(of: field.label) else { continue }
                 let cell = column < row.count ? row[column] : ""
-                RecordInput.read(field, text: Self.value(for: cell, field: field, references: references), into: &parsed)
+                let text = Self.value(for: cell, field: field, references: references)
+                if let missing = text.split(separator: ",").first(where: { $0.hasPrefix(Self.notFound) }) {
+                    parsed.errors.append(FieldError(field: field.key, message: T(.importReferenceMissing, String(missing.dropFirst(Self.notFound.count)), field.label)))
+                    continue
+                }
+                RecordInput.read(field, text: text, into: &parsed)
             }
             problems += parsed.errors.map { error in RowProblem(row: number, column: kind.field(error.field)?.label ?? error.field, message: error.message) }
             let key = Self.identity(parsed.values, kind: kind)
@@ -179,6 +184,9 @@ struct RecordTransferController {
         return request.redirect(to: RecordViews.listPath(village, kind) + "?saved=1")
     }
 
+    /// Marks a title that names no record, so the preview can say which.
+    static let notFound = "\u{0}missing:"
+
     /// Spreadsheet text to field text: choice labels become their words, reference titles their ids.
     static func value(for cell: String, field: FieldSpec, references: [String: [(id: String, title: String)]]) -> String {
         let text = cell.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -191,11 +199,11 @@ struct RecordTransferController {
             }.joined(separator: ",")
         case let .reference(target):
             guard !text.isEmpty else { return "" }
-            return references[target]?.first { $0.title == text }?.id ?? "未找到：\(text)"
+            return references[target]?.first { $0.title == text }?.id ?? notFound + text
         case let .references(target):
             return text.split(whereSeparator: { "、,，;；".contains($0) }).map { title in
                 let t = title.trimmingCharacters(in: .whitespaces)
-                return references[target]?.first { $0.title == t }?.id ?? "未找到：\(t)"
+                return references[target]?.first { $0.title == t }?.id ?? notFound + t
             }.joined(separator: ",")
         case .flag: return ["是", "√", "✓", "true", "1", "TRUE", "Y", "y"].contains(text) ? "true" : "false"
         default: return text

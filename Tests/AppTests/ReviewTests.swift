@@ -1,0 +1,97 @@
+@testable import App
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Catalogue, shared paths, unit and user forms")
+struct ReviewTests {
+    @Test("every message key has its Chinese text")
+    func messages() {
+        for key in L.allCases { #expect(!(Messages.zh[key] ?? "").isEmpty, "\(key) has no text") }
+        #expect(T(.validationTooLarge, "面积", "{0}") == "面积不能大于{0}。", "arguments are not substituted twice")
+    }
+
+    @Test("the deepest path a set of units shares")
+    func sharedPath() {
+        #expect(Hierarchy.sharedPath(["/a/b/c/", "/a/b/d/"]) == "/a/b/")
+        #expect(Hierarchy.sharedPath(["/a/b/", "/x/"]) == "/")
+        #expect(Hierarchy.sharedPath(["/a/b/"]) == "/a/b/")
+        #expect(Hierarchy.sharedPath(["/a/bc/", "/a/b/"]) == "/a/", "whole ids only, never a prefix of one")
+        #expect(Hierarchy.sharedPath([]) == "/")
+    }
+
+    @Test("home shows the figures of every unit a user holds, from one query below them all")
+    func homeRows() async throws {
+        try await withApp { app, _ in
+            let world = try await World.make(app)
+            let user = try await World.user(app, "sun", .townshipOfficial, at: world.townshipA1)
+            try await RoleAssignment(userID: try user.requireID(), role: .townshipOfficial, unit: world.townshipA2).create(on: app.db)
+            let session = try await login(app, "sun")
+            let list = try JSONDecoder().decode(UnitListDTO.self, from: Data(try await send(app, .GET, "/api/v1/units", as: session).body.utf8))
+            #expect(Set(list.units.map(\.unit.name)) == ["桥梓镇", "怀北镇"])
+            #expect(list.units.first { $0.unit.name == "桥梓镇" }?.figures.villages == 2)
+            #expect(list.units.first { $0.unit.name == "怀北镇" }?.figures.villages == 1)
+        }
+    }
+
+    @Test("editing a unit: the form keeps what was typed on errors; a change is audited before and after")
+    func editUnit() async throws {
+        try await withApp { app, _ in
+            let world = try await World.make(app)
+            try await World.user(app, "sun", .districtOfficial, at: world.districtA)
+            let session = try await login(app, "sun")
+            let id = try world.townshipA1.requireID()
+            let bad = try await send(app, .POST, "/units/\(id)/edit", as: session, form: ["name": "怀北镇", "code": "12ab"])
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.contains("同一上级下已有名为“怀北镇”的单位") && bad.body.contains("value=\"12ab\""))
+            let good = try await send(app, .PUT, "/api/v1/units/\(id)", as: session, json: UnitInput(name: "桥梓镇", code: "110116104000", openedOn: "2001-01-01"))
+            #expect(good.status == .ok && good.body.contains("110116104000"))
+            let event = try #require(try await AuditEvent.query(on: app.db).filter(\.$objectType == "unit").filter(\.$action == "update").first())
+            #expect(event.before?.contains("110116104000") == false && event.after?.contains("110116104000") == true)
+        }
+    }
+
+    @Test("the user page adds and removes roles, refusing a role without its unit")
+    func userForms() async throws {
+        try await withApp { app, _ in
+            let world = try await World.make(app)
+            try await World.user(app, "root", .admin, at: nil)
+            let user = try await World.user(app, "zhang", .stationStaff, at: world.villageV1)
+            let session = try await login(app, "root")
+            let path = "/admin/users/\(try user.requireID())"
+            let missing = try await send(app, .POST, path, as: session, form: ["action": "addRole", "role": "supervisor", "unitID": ""])
+            #expect(missing.status == .unprocessableEntity && missing.body.contains("需要选择所在单位"))
+            let added = try await send(app, .POST, path, as: session, form: ["action": "addRole", "role": "supervisor", "unitID": try world.villageV2.requireID().uuidString])
+            #expect(added.status == .seeOther)
+            #expect(try await RoleAssignment.query(on: app.db).filter(\.$user.$id == user.requireID()).count() == 2)
+            #expect(try await send(app, .POST, path, as: session, form: ["action": "removeRole", "index": "0"]).status == .seeOther)
+            let roles = try await RoleAssignment.query(on: app.db).filter(\.$user.$id == user.requireID()).all().map(\.role)
+            #expect(roles.count == 1)
+            #expect(try await send(app, .POST, path, as: session, form: ["action": "explode"]).status == .badRequest)
+            let weak = try await send(app, .POST, path, as: session, form: ["action": "password", "password": "zhang12345"])
+            #expect(weak.status == .unprocessableEntity && weak.body.contains("密码不能包含用户名"))
+        }
+    }
+
+    @Test("the records index counts each kind's live records")
+    func recordsIndex() async throws {
+        try await withApp { app, _ in
+            let world = try await World.make(app)
+            try await World.user(app, "zhang", .stationStaff, at: world.villageV1)
+            let session = try await login(app, "zhang")
+            let request = Request(application: app, on: app.eventLoopGroup.any())
+            for title in ["一", "二"] {
+                _ = try await RecordStore.insert(.meetings, values: ["kind": .text("other"), "date": .text("2026-01-05"), "title": .text(title)],
+                                                 village: world.villageV1, request: request)
+            }
+            let gone = try await RecordStore.insert(.meetings, values: ["kind": .text("other"), "date": .text("2026-01-06"), "title": .text("三")],
+                                                    village: world.villageV1, request: request)
+            try await RecordStore.delete(.meetings, record: gone, request: request)
+            #expect(try await RecordStore.count(.meetings, village: world.villageV1.requireID(), on: app.db) == 2)
+            let page = try await send(app, .GET, "/units/\(try world.villageV1.requireID())/records", as: session)
+            #expect(page.body.contains("会议</a></td><td>第5、7、9、53条</td><td>2</td>"))
+        }
+    }
+}

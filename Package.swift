@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // The 62-item standard as data and the rule engine. Pure Swift: Foundation only.
@@ -32,11 +33,26 @@ let package = Package(
             dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: swiftSettings
         ),
+        // China's working-day calendar (holidays and make-up working days) for time limits.
+        .target(
+            name: "WorkCalendar",
+            dependencies: ["StandardKit"],
+            resources: [.copy("Resources/china-holidays.json")],
+            swiftSettings: swiftSettings
+        ),
+        // The station ledger's hash chain: sealing and verifying events.
+        .target(
+            name: "Ledger",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "App",
             dependencies: [
                 "StandardKit",
                 "Spreadsheet",
+                "WorkCalendar",
+                "Ledger",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -63,6 +79,16 @@ let package = Package(
         .testTarget(
             name: "SpreadsheetTests",
             dependencies: ["Spreadsheet"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WorkCalendarTests",
+            dependencies: ["WorkCalendar"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LedgerTests",
+            dependencies: ["Ledger"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,99 @@
+import Crypto
+import Foundation
+
+/// One event of a station's ledger (台账). Each event's hash covers its own content and
+/// the previous event's hash, so changing, removing or inserting any stored event breaks
+/// the chain from that event on.
+public struct LedgerEntry: Sendable, Equatable {
+    public var sequence: Int
+    public var subjectType: String
+    public var subjectID: String
+    public var action: String
+    public var actorID: String
+    public var actorName: String
+    /// Milliseconds since 1970-01-01 UTC.
+    public var occurredAt: Int64
+    /// The event's details as canonical JSON text (sorted keys).
+    public var payload: String
+    public var previousHash: String
+    public var hash: String
+
+    public init(sequence: Int, subjectType: String, subjectID: String, action: String, actorID: String, actorName: String,
+                occurredAt: Int64, payload: String, previousHash: String, hash: String = "") {
+        self.sequence = sequence
+        self.subjectType = subjectType
+        self.subjectID = subjectID
+        self.action = action
+        self.actorID = actorID
+        self.actorName = actorName
+        self.occurredAt = occurredAt
+        self.payload = payload
+        self.previousHash = previousHash
+        self.hash = hash
+    }
+
+    /// The bytes that are hashed: every field but the hash, as a JSON array of strings,
+    /// which has one spelling for given values.
+    public var canonicalBytes: Data {
+        let fields = ["cunwu-ledger-v1", String(sequence), subjectType, subjectID, action, actorID, actorName,
+                      String(occurredAt), payload, previousHash]
+        return (try? JSONEncoder().encode(fields)) ?? Data()
+    }
+
+    /// SHA-256 over the canonical bytes, in lowercase hex.
+    public var computedHash: String {
+        SHA256.hash(data: canonicalBytes).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The entry with its hash filled in.
+    public func sealed() -> LedgerEntry {
+        var entry = self
+        entry.hash = computedHash
+        return entry
+    }
+}
+
+public enum LedgerChain {
+    /// The previous hash of a chain's first event.
+    public static let genesis = String(repeating: "0", count: 64)
+
+    public struct Verification: Sendable, Equatable {
+        public var count: Int
+        /// The first event that does not hold, and why; nil when the chain is intact.
+        public var firstBroken: (sequence: Int, reason: Reason)?
+        public var intact: Bool { firstBroken == nil }
+
+        public static func == (lhs: Verification, rhs: Verification) -> Bool {
+            lhs.count == rhs.count && lhs.firstBroken?.sequence == rhs.firstBroken?.sequence && lhs.firstBroken?.reason == rhs.firstBroken?.reason
+        }
+    }
+
+    public enum Reason: String, Sendable, Equatable {
+        /// The stored content no longer gives the stored hash.
+        case contentChanged
+        /// The event does not point at the hash of the event before it.
+        case linkBroken
+        /// A sequence number is missing or repeated: an event was removed or added.
+        case sequenceGap
+
+        public var label: String {
+            switch self {
+            case .contentChanged: return "记录内容与校验值不符（记录被改动）"
+            case .linkBroken: return "与前一条记录的链接断开（前序记录被改动或替换）"
+            case .sequenceGap: return "序号不连续（有记录被删除或插入）"
+            }
+        }
+    }
+
+    /// Checks a chain given in sequence order.
+    public static func verify(_ entries: [LedgerEntry]) -> Verification {
+        var previous = genesis
+        for (index, entry) in entries.enumerated() {
+            if entry.sequence != index + 1 { return Verification(count: entries.count, firstBroken: (entry.sequence, .sequenceGap)) }
+            if entry.previousHash != previous { return Verification(count: entries.count, firstBroken: (entry.sequence, .linkBroken)) }
+            if entry.computedHash != entry.hash { return Verification(count: entries.count, firstBroken: (entry.sequence, .contentChanged)) }
+            previous = entry.hash
+        }
+        return Verification(count: entries.count, firstBroken: nil)
+    }
+}

@@ -44,6 +44,7 @@ public func configure(_ app: Application, environment: [String: String] = Proces
     app.asyncCommands.use(StandardCommand(), as: "standard")
     app.asyncCommands.use(EvaluateCommand(), as: "evaluate")
     app.asyncCommands.use(CreateUserCommand(), as: "create-user")
+    app.asyncCommands.use(VerifyLedgerCommand(), as: "verify-ledger")
 }
 
 /// Prepares storage: SQLite in WAL mode with a busy timeout, then every migration.

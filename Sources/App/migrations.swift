@@ -8,7 +8,15 @@ func registerMigrations(_ migrations: Migrations) {
     migrations.add(CreateRoleAssignments())
     migrations.add(CreateSessions())
     migrations.add(CreateAuditEvents())
-    for kind in RecordKind.all { migrations.add(CreateRecordTable(kind: kind)) }
+    for kind in RecordKind.firstKinds { migrations.add(CreateRecordTable(kind: kind)) }
     migrations.add(CreateImportBatches())
     migrations.add(CreateAttachments())
+    for kind in RecordKind.stationKinds { migrations.add(CreateRecordTable(kind: kind)) }
+    migrations.add(AddRecordField(kind: .workers, key: "account"))
+    migrations.add(CreateServiceRequests())
+    migrations.add(CreateComplaints())
+    migrations.add(CreateLedgerEvents())
+    migrations.add(CreateIntegrationKeys())
+    migrations.add(CreateCalendar())
+    migrations.add(CreatePublicGuards())
 }

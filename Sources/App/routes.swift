@@ -13,5 +13,12 @@ func registerRoutes(_ app: Application) {
     AttachmentController().register(router)
     StandardController().register(router)
     PublicController().register(router)
+    StationController().register(router)
+    ComplaintController().register(router)
+    LedgerController().register(router)
+    IntegrationController().register(router)
+    Open311Controller().register(router)
+    PublicStationController().register(router)
+    CalendarController().register(router)
     OpenAPIController().register(router)
 }

@@ -119,14 +119,19 @@ enum CommandFiles {
 enum CommandFailure: Error, CustomStringConvertible {
     case badInput(file: String, problems: [String])
     case usage(String)
+    /// A check found a problem in stored data (a broken ledger chain): exit status 1.
+    case checkFailed(String)
 
-    var exitCode: Int32 { 2 }
+    var exitCode: Int32 {
+        if case .checkFailed = self { return 1 }
+        return 2
+    }
 
     var description: String {
         switch self {
         case let .badInput(file, problems):
             return "\(file)：发现\(problems.count)个问题\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
-        case let .usage(message):
+        case let .usage(message), let .checkFailed(message):
             return message
         }
     }

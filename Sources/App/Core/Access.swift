@@ -25,10 +25,10 @@ enum Role: String, Codable, Sendable, CaseIterable {
     var permissions: Set<Permission> {
         switch self {
         case .admin: return Set(Permission.allCases)
-        case .districtOfficial: return [.viewUnit, .manageUnits, .viewAudit]
-        case .townshipOfficial: return [.viewUnit]
-        case .partySecretary, .stationStaff: return [.viewUnit, .editProfile, .editRecords, .viewPersonalData]
-        case .committeeMember: return [.viewUnit, .editProfile, .editRecords]
+        case .districtOfficial: return [.viewUnit, .manageUnits, .viewAudit, .manageDepartments]
+        case .townshipOfficial: return [.viewUnit, .manageDepartments]
+        case .partySecretary, .stationStaff: return [.viewUnit, .editProfile, .editRecords, .viewPersonalData, .handleRequests]
+        case .committeeMember: return [.viewUnit, .editProfile, .editRecords, .handleRequests]
         case .supervisor: return [.viewUnit]
         case .organizationContact: return []
         }
@@ -51,6 +51,12 @@ enum Permission: String, Codable, Sendable, CaseIterable {
     case editRecords
     /// See identity-card and phone numbers unmasked (each view is audited).
     case viewPersonalData
+    /// Take in and work on residents' service requests and complaints at the station.
+    case handleRequests
+    /// Keep a township's list of departments and offices that station posts answer to.
+    case manageDepartments
+    /// Edit the working-day calendar (holidays and make-up working days).
+    case manageCalendar
 }
 
 /// A route's rule: who may call it. The one authorization path (`Authorizer`) reads it.

@@ -17,6 +17,13 @@ enum AppError: Error, Sendable, Equatable {
     case badRequest(String)
     case locked(until: Date)
     case unavailable
+    /// The thing changed since the user saw it (someone else acted first), or the action
+    /// does not fit its state.
+    case conflict(String)
+    /// A machine client's credentials (signature, api key) are wrong or stale.
+    case unauthorized(String)
+    /// Too many requests from one address in the window.
+    case rateLimited
 
     var status: HTTPStatus {
         switch self {
@@ -27,6 +34,9 @@ enum AppError: Error, Sendable, Equatable {
         case .badRequest: return .badRequest
         case .locked: return .tooManyRequests
         case .unavailable: return .serviceUnavailable
+        case .conflict: return .conflict
+        case .unauthorized: return .unauthorized
+        case .rateLimited: return .tooManyRequests
         }
     }
 
@@ -40,6 +50,9 @@ enum AppError: Error, Sendable, Equatable {
         case .badRequest: return "bad_request"
         case .locked: return "account_locked"
         case .unavailable: return "unavailable"
+        case .conflict: return "conflict"
+        case .unauthorized: return "unauthorized"
+        case .rateLimited: return "rate_limited"
         }
     }
 
@@ -53,6 +66,8 @@ enum AppError: Error, Sendable, Equatable {
         case let .badRequest(message): return message
         case .locked: return T(.loginLocked)
         case .unavailable: return T(.errorUnavailable)
+        case let .conflict(message), let .unauthorized(message): return message
+        case .rateLimited: return T(.errorRateLimited)
         }
     }
 }

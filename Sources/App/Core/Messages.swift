@@ -1,6 +1,26 @@
 /// Every user-facing string, keyed by name: one catalogue per language (Simplified
 /// Chinese now). Placeholders {0}, {1}… take the arguments in order.
 enum L: String, CaseIterable, Sendable {
+    case absenceBothAway
+    case absenceEndsBeforeStart
+    case absenceLeave
+    case absenceMeeting
+    case absenceNoBackup
+    case absenceTooLong
+    case absenceTrip
+    case actionAccept
+    case actionComplaint
+    case actionComplete
+    case actionDepartmentAnswer
+    case actionExtend
+    case actionMaterialsReceived
+    case actionRefuse
+    case actionRequestMaterials
+    case actionResolve
+    case actionStart
+    case actionSubmit
+    case actionTransfer
+    case allStatuses
     case appName
     case attachmentFile
     case attachmentNone
@@ -24,19 +44,104 @@ enum L: String, CaseIterable, Sendable {
     case auditTo
     case auditUser
     case backHome
+    case basicallySatisfied
     case breadcrumbs
+    case calendarAddDay
+    case calendarAddedByAdmin
+    case calendarDate
+    case calendarDayInTwoYears
+    case calendarHoliday
+    case calendarImport
+    case calendarImportData
+    case calendarImportHint
+    case calendarIntro
+    case calendarKind
+    case calendarKindUnknown
+    case calendarMissingYear
+    case calendarName
+    case calendarRemove
+    case calendarTitle
+    case calendarWorkday
+    case calendarYear
+    case challengeQuestion
+    case challengeWrong
+    case channel96156
+    case channelOnline
+    case channelOpen311
+    case channelPhone
+    case channelWindow
+    case chooseDepartment
+    case chooseSatisfaction
+    case chooseService
+    case complaintAgainstRequest
+    case complaintAlreadyResolved
+    case complaintContent
+    case complaintName
+    case complaintNeedsSubject
+    case complaintNew
+    case complaintNoWorker
+    case complaintOpen
+    case complaintReceivedOn
+    case complaintRequestUnknown
+    case complaintResolved
+    case complaintResult
+    case complaintSatisfaction
+    case complaintTitle
+    case complaintWorker
+    case complaintWorkerUnknown
+    case complaintsNone
+    case complaintsTitle
+    case complaintsTitleShort
+    case departmentCentre
+    case departmentNameTaken
+    case departmentOffice
+    case departmentStation
+    case deskBack
+    case deskCover
+    case deskMine
+    case deskOverdue
+    case deskSummary
+    case deskTitle
+    case deskWaiting
+    case deskWarnings
+    case dissatisfied
     case errorBadRequest
     case errorCSRF
     case errorForbidden
     case errorInternal
     case errorNotFound
     case errorNotFoundTitle
+    case errorRateLimited
     case errorSignInRequired
     case errorTitle
     case errorUnavailable
     case errorValidation
     case exportCSV
     case exportXLSX
+    case fieldAbsenceFrom
+    case fieldAbsenceKind
+    case fieldAbsenceTo
+    case fieldAbsenceWorker
+    case fieldDepartmentCategory
+    case fieldDepartmentName
+    case fieldDepartmentPhone
+    case fieldDuties
+    case fieldHolderA
+    case fieldHolderB
+    case fieldNote
+    case fieldPostDepartment
+    case fieldPostKind
+    case fieldPostName
+    case fieldServiceCode
+    case fieldServiceField
+    case fieldServiceGuide
+    case fieldServiceMaterials
+    case fieldServiceMode
+    case fieldServiceName
+    case fieldServicePost
+    case fieldServicePublished
+    case fieldServiceTimeLimit
+    case fieldWorkerAccount
     case figHouseholds
     case figPopulation
     case figStaffCount
@@ -82,9 +187,61 @@ enum L: String, CaseIterable, Sendable {
     case importTooManyRows
     case importUnknownColumns
     case importWrongHeader
+    case intakeSubmit
+    case intakeTitle
+    case integration96156
+    case integrationAt
+    case integrationBadSignature
+    case integrationBy
+    case integrationCreate
+    case integrationHint
+    case integrationIntro
+    case integrationKind
+    case integrationKindUnknown
+    case integrationNone
+    case integrationOpen311
+    case integrationRevoke
+    case integrationShownOnce
+    case integrationStale
+    case integrationTicketID
+    case integrationUnknownStation
+    case integrationsTitle
+    case integrationsTitleShort
+    case kindAbsences
+    case kindDepartments
     case kindDistrict
+    case kindPosts
+    case kindServices
     case kindTownship
     case kindVillage
+    case ledgerAction
+    case ledgerActor
+    case ledgerAllIntact
+    case ledgerAt
+    case ledgerBrokenAt
+    case ledgerDetails
+    case ledgerEvents
+    case ledgerFrom
+    case ledgerHash
+    case ledgerIntact
+    case ledgerLate
+    case ledgerNone
+    case ledgerOnTime
+    case ledgerReason
+    case ledgerSequence
+    case ledgerSomeBroken
+    case ledgerState
+    case ledgerSubject
+    case ledgerSubjectAll
+    case ledgerSubjectComplaint
+    case ledgerSubjectRequest
+    case ledgerSubjectUnknown
+    case ledgerTitle
+    case ledgerTitleShort
+    case ledgerTo
+    case ledgerVerifyIntro
+    case ledgerVerifyShort
+    case ledgerVerifyTitle
     case loginButton
     case loginFailed
     case loginLocked
@@ -98,13 +255,34 @@ enum L: String, CaseIterable, Sendable {
     case navLabel
     case navLogin
     case navLogout
+    case navOverdue
     case navRecords
+    case navStation
     case navUsers
     case nextPage
     case no
+    case open311Address
+    case open311BadDate
+    case open311BadKey
+    case open311BadStatus
+    case open311Location
+    case open311MissingNotes
+    case open311NoName
+    case open311NoRequest
+    case open311Notice
+    case open311OnlyJSON
+    case open311Required
+    case open311UnknownJurisdiction
+    case overdueCount
+    case overdueDays
+    case overdueNone
+    case overdueTitle
+    case overdueVillage
     case passwordContainsUsername
     case passwordTooShort
     case passwordTooSimple
+    case postNameTaken
+    case postSameHolder
     case profileAddress
     case profileArea
     case profileEditButton
@@ -123,11 +301,42 @@ enum L: String, CaseIterable, Sendable {
     case profileStationFloorArea
     case profileStationFloorAreaHint
     case profileTitle
+    case publicAddress
     case publicDisclosureMeta
     case publicDisclosuresLink
     case publicDisclosuresTitle
+    case publicGuideTitle
+    case publicHotline
+    case publicMaterials
     case publicNoDisclosures
+    case publicNoGuide
+    case publicNoMaterials
+    case publicNoServices
+    case publicOpeningHours
     case publicPeriod
+    case publicPromised
+    case publicSameDay
+    case publicServices
+    case publicStationLink
+    case publicStationTitle
+    case publicSubmit
+    case publicSubmitIntro
+    case publicSubmitLink
+    case publicSubmitTitle
+    case publicSubmitted
+    case publicSubmittedTitle
+    case publicTimeLimit
+    case publicTrackButton
+    case publicTrackLink
+    case publicTrackNotFound
+    case publicTrackTitle
+    case publicWorkingDays
+    case receiptDueAfterMaterials
+    case receiptHotline
+    case receiptLink
+    case receiptMissing
+    case receiptTitle
+    case receiptTrack
     case recordAttendanceList
     case recordAttendee
     case recordChoose
@@ -152,6 +361,7 @@ enum L: String, CaseIterable, Sendable {
     case recordReference
     case recordReferenceMissing
     case recordReveal
+    case recordRevealLink
     case recordSignature
     case recordTwoDecimals
     case recordUnknownField
@@ -159,6 +369,51 @@ enum L: String, CaseIterable, Sendable {
     case recordsCaption
     case recordsShort
     case recordsTitle
+    case requestActionNotAllowed
+    case requestApprovedBy
+    case requestAssignee
+    case requestChangedMeanwhile
+    case requestChannel
+    case requestChannelInvalid
+    case requestCode
+    case requestCompletedOn
+    case requestContent
+    case requestCoverMark
+    case requestDepartment
+    case requestDepartmentAnswer
+    case requestDepartmentUnknown
+    case requestDueInPast
+    case requestDueOn
+    case requestExtendLater
+    case requestExtendReason
+    case requestFirstOwner
+    case requestHistory
+    case requestMaterials
+    case requestMissingAtIntake
+    case requestMissingHint
+    case requestMissingList
+    case requestMissingListNeeded
+    case requestNewDue
+    case requestPhoneFormat
+    case requestPromisedHint
+    case requestPromisedOn
+    case requestReceivedOn
+    case requestRefuseReason
+    case requestResidentMustBeTold
+    case requestResidentName
+    case requestResidentNotified
+    case requestResidentPhone
+    case requestResult
+    case requestService
+    case requestServiceUnknown
+    case requestStatus
+    case requestStatusUnknown
+    case requestTitle
+    case requestUnknownAction
+    case requestsAll
+    case requestsCount
+    case requestsNone
+    case requestsTitle
     case roleAdmin
     case roleCommitteeMember
     case roleDistrictOfficial
@@ -167,8 +422,16 @@ enum L: String, CaseIterable, Sendable {
     case roleStationStaff
     case roleSupervisor
     case roleTownshipOfficial
+    case satisfied
     case save
     case saved
+    case serviceCodeFormat
+    case serviceCodeTaken
+    case serviceModeOnTheSpot
+    case serviceModePromised
+    case serviceModeTimeLimited
+    case serviceTimeLimitNeeded
+    case servicesNoneYet
     case skipToContent
     case standardChecks
     case standardItem
@@ -178,8 +441,26 @@ enum L: String, CaseIterable, Sendable {
     case standardSummary
     case standardTitle
     case standardYearRange
+    case statsChartLabel
+    case statsComplaintRate
+    case statsComplaints
+    case statsDue
+    case statsIntro
+    case statsMonth
+    case statsOnTime
+    case statsOnTimeRate
+    case statsReceived
+    case statsTitle
+    case statsTitleShort
+    case statusAccepted
+    case statusCompleted
+    case statusInProgress
+    case statusMaterialsMissing
     case statusMet
     case statusNotMet
+    case statusReceived
+    case statusRefused
+    case statusTransferred
     case unitChildren
     case unitClosedBeforeOpened
     case unitClosedOn
@@ -197,6 +478,8 @@ enum L: String, CaseIterable, Sendable {
     case unitNoChildren
     case unitOpenedOn
     case unitVillageHasNoChildren
+    case urgencyOverdue
+    case urgencyWarning
     case userActive
     case userAddRole
     case userCannotDisableSelf
@@ -232,6 +515,7 @@ enum L: String, CaseIterable, Sendable {
     case validationCode
     case validationDate
     case validationInteger
+    case validationList
     case validationNegative
     case validationNumber
     case validationRequired
@@ -240,6 +524,8 @@ enum L: String, CaseIterable, Sendable {
     case validationTooSmall
     case volunteerActive
     case volunteerYearHours
+    case workerAccountTaken
+    case workerAccountUnknown
     case workerYearHours
     case yes
 }
@@ -247,6 +533,26 @@ enum L: String, CaseIterable, Sendable {
 enum Messages {
     /// 简体中文
     static let zh: [L: String] = [
+        .absenceBothAway: "这段时间岗位“{0}”的A岗和B岗人员将同时不在岗，不能登记。",
+        .absenceEndsBeforeStart: "结束日期不能早于开始日期。",
+        .absenceLeave: "请假",
+        .absenceMeeting: "外出开会",
+        .absenceNoBackup: "岗位“{0}”没有B岗人员，A岗人员外出将无人顶岗，请先配备B岗人员。",
+        .absenceTooLong: "一次外出登记不能超过一年。",
+        .absenceTrip: "出差",
+        .actionAccept: "受理",
+        .actionComplaint: "受理投诉",
+        .actionComplete: "办结",
+        .actionDepartmentAnswer: "科室答复",
+        .actionExtend: "延期办理",
+        .actionMaterialsReceived: "材料补齐",
+        .actionRefuse: "不予受理",
+        .actionRequestMaterials: "一次性告知补正材料",
+        .actionResolve: "投诉处理完毕",
+        .actionStart: "开始办理",
+        .actionSubmit: "居民提交",
+        .actionTransfer: "转办乡镇科室",
+        .allStatuses: "全部状态",
         .appName: "村务",
         .attachmentFile: "选择文件（PDF、JPEG、PNG、DOCX、XLSX，不超过10 MB）",
         .attachmentNone: "没有附件。",
@@ -270,19 +576,104 @@ enum Messages {
         .auditTo: "截止日期",
         .auditUser: "用户",
         .backHome: "返回首页",
+        .basicallySatisfied: "基本满意",
         .breadcrumbs: "所在位置",
+        .calendarAddDay: "添加或修改一天",
+        .calendarAddedByAdmin: "管理员添加",
+        .calendarDate: "日期",
+        .calendarDayInTwoYears: "{0}同时出现在两个年份的安排中。",
+        .calendarHoliday: "放假",
+        .calendarImport: "导入年度安排",
+        .calendarImportData: "年度安排（JSON）",
+        .calendarImportHint: "格式同系统自带的数据文件：{\"year\": 2027, \"source\": \"通知名称和文号\", \"holidays\": [{\"name\": \"元旦\", \"from\": \"2027-01-01\", \"to\": \"2027-01-01\"}], \"workdays\": [{\"name\": \"春节调休上班\", \"date\": \"2027-02-06\"}]}",
+        .calendarIntro: "办理时限按工作日计算：周一至周五为工作日，扣除国务院办公厅公布的节假日，加上调休上班日。每年国务院办公厅发布通知后，请在此导入下一年的安排。",
+        .calendarKind: "类别",
+        .calendarKindUnknown: "类别应为放假或调休上班。",
+        .calendarMissingYear: "尚未导入{0}年的节假日安排，办理时限暂只扣除周末。请管理员在“工作日历”中导入国务院办公厅的通知。",
+        .calendarName: "名称",
+        .calendarRemove: "删除",
+        .calendarTitle: "工作日历",
+        .calendarWorkday: "调休上班",
+        .calendarYear: "{0}年",
+        .challengeQuestion: "防止自动提交：{0}加{1}等于几？（填阿拉伯数字）",
+        .challengeWrong: "算式答案不对或已过期，请重新计算新的算式。",
+        .channel96156: "96156平台转来",
+        .channelOnline: "网上提交",
+        .channelOpen311: "Open311接口",
+        .channelPhone: "电话受理",
+        .channelWindow: "窗口受理",
+        .chooseDepartment: "请选择科室或站所",
+        .chooseSatisfaction: "请选择",
+        .chooseService: "请选择服务事项",
+        .complaintAgainstRequest: "被投诉事项的受理编号",
+        .complaintAlreadyResolved: "这件投诉已经处理完毕。",
+        .complaintContent: "投诉内容",
+        .complaintName: "投诉人姓名",
+        .complaintNeedsSubject: "请填写被投诉事项的受理编号，或选择被投诉的工作人员。",
+        .complaintNew: "受理投诉",
+        .complaintNoWorker: "不针对个人",
+        .complaintOpen: "处理中",
+        .complaintReceivedOn: "受理日期",
+        .complaintRequestUnknown: "本服务站没有受理编号为“{0}”的事项。",
+        .complaintResolved: "已处理",
+        .complaintResult: "处理结果",
+        .complaintSatisfaction: "居民满意度",
+        .complaintTitle: "投诉",
+        .complaintWorker: "被投诉的工作人员",
+        .complaintWorkerUnknown: "本村没有这名工作人员。",
+        .complaintsNone: "没有投诉。",
+        .complaintsTitle: "{0}投诉处理",
+        .complaintsTitleShort: "投诉处理",
+        .departmentCentre: "社区服务中心",
+        .departmentNameTaken: "本乡镇已有同名的科室或站所。",
+        .departmentOffice: "职能科室",
+        .departmentStation: "职能站所",
+        .deskBack: "返回服务站工作台",
+        .deskCover: "我的顶岗事项（A岗外出，由我B岗顶岗）",
+        .deskMine: "我的在办事项（A岗）",
+        .deskOverdue: "超期未办结",
+        .deskSummary: "截至{0}：在办事项{1}件，其中超期{2}件，时限已用80%的{3}件。",
+        .deskTitle: "{0}社区服务站工作台",
+        .deskWaiting: "网上、96156和Open311转来待受理",
+        .deskWarnings: "即将到期（时限已用80%）",
+        .dissatisfied: "不满意",
         .errorBadRequest: "请求格式有误，请检查后重试。",
         .errorCSRF: "页面已过期或来源不明，请刷新页面后重试。",
         .errorForbidden: "您没有权限进行此操作。",
         .errorInternal: "系统出现错误，已记录，请稍后重试。",
         .errorNotFound: "找不到您要访问的页面或数据，或您无权查看。",
         .errorNotFoundTitle: "页面不存在",
+        .errorRateLimited: "提交过于频繁，请稍后再试。",
         .errorSignInRequired: "请先登录。",
         .errorTitle: "出错了",
         .errorUnavailable: "服务暂时不可用，请稍后重试。",
         .errorValidation: "有{0}处填写有误，请修改后重新提交。",
-        .exportCSV: "导出 CSV",
-        .exportXLSX: "导出 XLSX",
+        .exportCSV: "导出CSV",
+        .exportXLSX: "导出Excel",
+        .fieldAbsenceFrom: "开始日期",
+        .fieldAbsenceKind: "外出类别",
+        .fieldAbsenceTo: "结束日期",
+        .fieldAbsenceWorker: "外出人员",
+        .fieldDepartmentCategory: "类别",
+        .fieldDepartmentName: "科室（站所）名称",
+        .fieldDepartmentPhone: "联系电话",
+        .fieldDuties: "职责",
+        .fieldHolderA: "A岗人员",
+        .fieldHolderB: "B岗人员",
+        .fieldNote: "备注",
+        .fieldPostDepartment: "对应的乡镇科室或站所",
+        .fieldPostKind: "岗位类别",
+        .fieldPostName: "岗位名称",
+        .fieldServiceCode: "事项编码",
+        .fieldServiceField: "服务领域",
+        .fieldServiceGuide: "办事指南",
+        .fieldServiceMaterials: "所需材料（每行一项）",
+        .fieldServiceMode: "办理方式",
+        .fieldServiceName: "事项名称",
+        .fieldServicePost: "负责岗位",
+        .fieldServicePublished: "对外公示",
+        .fieldServiceTimeLimit: "办理时限（工作日）",
+        .fieldWorkerAccount: "系统账号（用户名）",
         .figHouseholds: "实有户数",
         .figPopulation: "常住人口",
         .figStaffCount: "{0}名",
@@ -328,9 +719,61 @@ enum Messages {
         .importTooManyRows: "一次最多导入{0}行。",
         .importUnknownColumns: "多出的列：{0}",
         .importWrongHeader: "表头与模板不一致：",
+        .intakeSubmit: "受理并打印回执",
+        .intakeTitle: "受理服务事项",
+        .integration96156: "96156平台工单接入（签名密钥）",
+        .integrationAt: "开通时间",
+        .integrationBadSignature: "签名不正确。",
+        .integrationBy: "开通人",
+        .integrationCreate: "生成新的密钥",
+        .integrationHint: "末四位",
+        .integrationIntro: "本服务站的接入标识：{0}；统计用区划代码：{1}。96156平台和Open311客户端用它指明服务站（见 docs/integrations.md）。",
+        .integrationKind: "对接类别",
+        .integrationKindUnknown: "请选择对接类别。",
+        .integrationNone: "尚未开通任何对接。",
+        .integrationOpen311: "Open311接口（api_key）",
+        .integrationRevoke: "停用",
+        .integrationShownOnce: "新的{0}如下，只显示这一次，请妥善交给对接方：",
+        .integrationStale: "时间戳缺失或与服务器时间相差超过5分钟。",
+        .integrationTicketID: "工单号",
+        .integrationUnknownStation: "未找到该服务站，或其未开通96156对接。",
+        .integrationsTitle: "{0}服务站对接（96156、Open311）",
+        .integrationsTitleShort: "96156与Open311对接",
+        .kindAbsences: "岗位人员外出登记",
+        .kindDepartments: "乡镇科室和站所",
         .kindDistrict: "区县",
+        .kindPosts: "服务站岗位",
+        .kindServices: "服务事项目录",
         .kindTownship: "乡镇",
         .kindVillage: "村（社区）",
+        .ledgerAction: "操作",
+        .ledgerActor: "操作人",
+        .ledgerAllIntact: "全部{0}个服务站的台账校验通过。",
+        .ledgerAt: "时间",
+        .ledgerBrokenAt: "第{0}条记录起校验不通过：{1}",
+        .ledgerDetails: "内容",
+        .ledgerEvents: "记录条数",
+        .ledgerFrom: "开始日期",
+        .ledgerHash: "校验值",
+        .ledgerIntact: "完整",
+        .ledgerLate: "超期办结",
+        .ledgerNone: "这段时间没有办理记录。",
+        .ledgerOnTime: "按时办结",
+        .ledgerReason: "理由",
+        .ledgerSequence: "序号",
+        .ledgerSomeBroken: "{0}个服务站的台账校验不通过，请核查。",
+        .ledgerState: "校验结果",
+        .ledgerSubject: "类别",
+        .ledgerSubjectAll: "全部",
+        .ledgerSubjectComplaint: "投诉",
+        .ledgerSubjectRequest: "服务事项",
+        .ledgerSubjectUnknown: "记录类别应为request（服务事项）或complaint（投诉）。",
+        .ledgerTitle: "{0}工作台账",
+        .ledgerTitleShort: "工作台账",
+        .ledgerTo: "结束日期",
+        .ledgerVerifyIntro: "每条办理记录都保存了对其内容和前一条记录校验值的SHA-256校验值。改动、删除或插入任何一条记录，从那一条起校验就会不通过。",
+        .ledgerVerifyShort: "台账校验",
+        .ledgerVerifyTitle: "{0}台账校验",
         .loginButton: "登录",
         .loginFailed: "用户名或密码错误。",
         .loginLocked: "登录失败次数过多，账户已暂时锁定。",
@@ -344,13 +787,34 @@ enum Messages {
         .navLabel: "主导航",
         .navLogin: "登录",
         .navLogout: "退出",
+        .navOverdue: "超期未办结事项",
         .navRecords: "工作台账",
+        .navStation: "服务站工作台",
         .navUsers: "用户管理",
         .nextPage: "下一页",
         .no: "否",
+        .open311Address: "地址：{0}",
+        .open311BadDate: "{0}应为W3C日期时间，如2026-03-01T08:00:00+08:00。",
+        .open311BadKey: "api_key无效。",
+        .open311BadStatus: "status应为open或closed。",
+        .open311Location: "位置：北纬{0}，东经{1}",
+        .open311MissingNotes: "请补齐材料：{0}",
+        .open311NoName: "（未留姓名）",
+        .open311NoRequest: "没有编号为{0}的服务请求。",
+        .open311Notice: "已收到，服务站工作人员受理后按办理时限办结。",
+        .open311OnlyJSON: "只提供JSON格式（.json）。",
+        .open311Required: "必填",
+        .open311UnknownJurisdiction: "没有这个jurisdiction_id对应的服务站。",
+        .overdueCount: "截至{1}超期未办结{0}件",
+        .overdueDays: "超期天数",
+        .overdueNone: "截至{0}没有超期未办结的事项。",
+        .overdueTitle: "{0}超期未办结事项",
+        .overdueVillage: "村（社区）",
         .passwordContainsUsername: "密码不能包含用户名。",
         .passwordTooShort: "密码至少需要{0}个字符。",
         .passwordTooSimple: "密码过于简单，请使用更多不同的字符。",
+        .postNameTaken: "本服务站已有同名的岗位。",
+        .postSameHolder: "B岗人员须与A岗人员不同。",
         .profileAddress: "地址",
         .profileArea: "面积（平方公里）",
         .profileEditButton: "修改村情况",
@@ -369,11 +833,42 @@ enum Messages {
         .profileStationFloorArea: "服务站面积（平方米）",
         .profileStationFloorAreaHint: "第18条要求不低于50平方米。",
         .profileTitle: "{0}：村情况",
+        .publicAddress: "地址",
         .publicDisclosureMeta: "{0} · 公开日期 {1} · {2}",
-        .publicDisclosuresLink: "村务公开（公开页面）",
+        .publicDisclosuresLink: "村务公开",
         .publicDisclosuresTitle: "{0}村务公开",
+        .publicGuideTitle: "办事指南：{0}",
+        .publicHotline: "服务热线",
+        .publicMaterials: "所需材料",
         .publicNoDisclosures: "暂无公开内容。",
+        .publicNoGuide: "暂无办事指南。",
+        .publicNoMaterials: "无需材料。",
+        .publicNoServices: "暂无对外公示的服务事项。",
+        .publicOpeningHours: "开放时间",
         .publicPeriod: "所属期间 {0}",
+        .publicPromised: "按承诺日期",
+        .publicSameDay: "当场办结",
+        .publicServices: "服务事项",
+        .publicStationLink: "对外公示页面",
+        .publicStationTitle: "{0}社区服务站",
+        .publicSubmit: "提交",
+        .publicSubmitIntro: "提交后服务站工作人员将与您联系受理，并按办理时限办结。请留下能联系到您的电话。",
+        .publicSubmitLink: "网上提交办事申请",
+        .publicSubmitTitle: "向{0}社区服务站提交办事申请",
+        .publicSubmitted: "已提交。请记下受理编号，凭编号可查询办理进度：",
+        .publicSubmittedTitle: "提交成功",
+        .publicTimeLimit: "办理时限",
+        .publicTrackButton: "查询",
+        .publicTrackLink: "查询办理进度",
+        .publicTrackNotFound: "没有找到这个受理编号，请核对后再试。",
+        .publicTrackTitle: "查询办理进度",
+        .publicWorkingDays: "{0}个工作日",
+        .receiptDueAfterMaterials: "材料补齐后按时限计算",
+        .receiptHotline: "服务热线：{0}",
+        .receiptLink: "打印回执",
+        .receiptMissing: "请补齐以下材料（一次性告知）",
+        .receiptTitle: "受理回执",
+        .receiptTrack: "凭受理编号{1}可在网上查询办理进度：{0}",
         .recordAttendanceList: "出席人员签到表",
         .recordAttendee: "姓名",
         .recordChoose: "请选择",
@@ -398,6 +893,7 @@ enum Messages {
         .recordReference: "请选择{0}。",
         .recordReferenceMissing: "所选{0}不存在或已删除。",
         .recordReveal: "显示完整的身份证号和电话（将记入审计日志）",
+        .recordRevealLink: "显示完整电话",
         .recordSignature: "签名",
         .recordTwoDecimals: "{0}应为数字，最多两位小数。",
         .recordUnknownField: "未知字段“{0}”。",
@@ -405,6 +901,51 @@ enum Messages {
         .recordsCaption: "本村的工作台账",
         .recordsShort: "工作台账",
         .recordsTitle: "{0}：工作台账",
+        .requestActionNotAllowed: "事项当前状态为“{0}”，不能进行此操作。",
+        .requestApprovedBy: "批准人",
+        .requestAssignee: "当前办理人",
+        .requestChangedMeanwhile: "该事项刚刚已被他人办理或修改，本次操作未保存，请刷新后查看最新状态。",
+        .requestChannel: "受理渠道",
+        .requestChannelInvalid: "受理渠道应为窗口或电话。",
+        .requestCode: "受理编号",
+        .requestCompletedOn: "办结日期",
+        .requestContent: "办理事项说明",
+        .requestCoverMark: "（B岗顶岗）",
+        .requestDepartment: "转办的乡镇科室或站所",
+        .requestDepartmentAnswer: "科室答复",
+        .requestDepartmentUnknown: "本乡镇没有这个科室或站所。",
+        .requestDueInPast: "办结日期不能早于今天。",
+        .requestDueOn: "办结期限",
+        .requestExtendLater: "延期后的办结日期须晚于原办结日期{0}。",
+        .requestExtendReason: "延期理由",
+        .requestFirstOwner: "首问责任人",
+        .requestHistory: "办理全过程记录",
+        .requestMaterials: "已收材料",
+        .requestMissingAtIntake: "尚缺材料（如缺，每行一项）",
+        .requestMissingHint: "一次性告知：列出全部所缺材料，补齐前办理时限暂停计算。",
+        .requestMissingList: "需补正的材料",
+        .requestMissingListNeeded: "请一次性列出需要补正的全部材料（每行一项）。",
+        .requestNewDue: "延期后的办结日期",
+        .requestPhoneFormat: "联系电话只能由数字和“-”组成，至少7位数字。",
+        .requestPromisedHint: "仅“承诺办理”的事项需填写，不能早于今天。",
+        .requestPromisedOn: "承诺办结日期",
+        .requestReceivedOn: "受理日期",
+        .requestRefuseReason: "不予受理的理由",
+        .requestResidentMustBeTold: "延期须告知居民，请确认已告知。",
+        .requestResidentName: "居民姓名",
+        .requestResidentNotified: "已告知居民延期及理由",
+        .requestResidentPhone: "联系电话",
+        .requestResult: "办理结果",
+        .requestService: "服务事项",
+        .requestServiceUnknown: "没有编码为“{0}”的服务事项。",
+        .requestStatus: "状态",
+        .requestStatusUnknown: "无法识别的办理状态。",
+        .requestTitle: "{0}（受理编号{1}）",
+        .requestUnknownAction: "无法识别的办理操作。",
+        .requestsAll: "全部服务事项",
+        .requestsCount: "共{0}件",
+        .requestsNone: "没有事项。",
+        .requestsTitle: "{0}服务事项",
         .roleAdmin: "系统管理员",
         .roleCommitteeMember: "村委会成员",
         .roleDistrictOfficial: "区县民政干部",
@@ -413,8 +954,16 @@ enum Messages {
         .roleStationStaff: "服务站工作人员",
         .roleSupervisor: "村务监督委员会成员",
         .roleTownshipOfficial: "乡镇干部",
+        .satisfied: "满意",
         .save: "保存",
         .saved: "已保存。",
+        .serviceCodeFormat: "事项编码只能由字母、数字和“-”组成，不超过20个字符。",
+        .serviceCodeTaken: "本服务站已有相同编码的服务事项。",
+        .serviceModeOnTheSpot: "即来即办",
+        .serviceModePromised: "承诺办理",
+        .serviceModeTimeLimited: "限时办理",
+        .serviceTimeLimitNeeded: "限时办理的事项须填写不少于1个工作日的办理时限。",
+        .servicesNoneYet: "本服务站还没有服务事项目录，请先在“服务事项目录”中添加。",
         .skipToContent: "跳到正文",
         .standardChecks: "检查项及说明",
         .standardItem: "条",
@@ -424,8 +973,26 @@ enum Messages {
         .standardSummary: "截至{0}，得分{1}：达标{2}条，未达标{3}条，待审核{4}条，不适用{5}条。",
         .standardTitle: "{0}：{1}年度指导标准评估",
         .standardYearRange: "年度应在2000年到{0}年之间。",
+        .statsChartLabel: "{0}年各月受理服务事项件数",
+        .statsComplaintRate: "投诉率",
+        .statsComplaints: "投诉件数",
+        .statsDue: "已到期",
+        .statsIntro: "按受理月份统计；按时办结率以截至{0}已到期的事项计算，不予受理的事项不计。",
+        .statsMonth: "月份",
+        .statsOnTime: "按时办结",
+        .statsOnTimeRate: "按时办结率",
+        .statsReceived: "受理件数",
+        .statsTitle: "{0}服务事项统计（{1}年）",
+        .statsTitleShort: "按月统计",
+        .statusAccepted: "已受理",
+        .statusCompleted: "已办结",
+        .statusInProgress: "办理中",
+        .statusMaterialsMissing: "待补正材料",
         .statusMet: "达标",
         .statusNotMet: "未达标",
+        .statusReceived: "待受理",
+        .statusRefused: "不予受理",
+        .statusTransferred: "已转办",
         .unitChildren: "下辖{0}",
         .unitClosedBeforeOpened: "撤销日期不能早于设立日期。",
         .unitClosedOn: "撤销日期",
@@ -443,6 +1010,8 @@ enum Messages {
         .unitNoChildren: "暂无下级单位。",
         .unitOpenedOn: "设立日期",
         .unitVillageHasNoChildren: "村（社区）没有下级单位。",
+        .urgencyOverdue: "已超期",
+        .urgencyWarning: "时限已用80%",
         .userActive: "正常",
         .userAddRole: "添加角色",
         .userCannotDisableSelf: "不能停用自己的账户。",
@@ -478,6 +1047,7 @@ enum Messages {
         .validationCode: "统计用区划代码应为12位数字。",
         .validationDate: "{0}应为日期，格式如2026-03-31。",
         .validationInteger: "{0}应为整数。",
+        .validationList: "字段“{0}”的格式不对：应为文字或文字列表。",
         .validationNegative: "{0}不能为负数。",
         .validationNumber: "{0}应为数字。",
         .validationRequired: "请填写{0}。",
@@ -486,6 +1056,8 @@ enum Messages {
         .validationTooSmall: "{0}不能小于{1}。",
         .volunteerActive: "活跃（本年度不少于{0}小时）",
         .volunteerYearHours: "{0}年服务时长（小时）",
+        .workerAccountTaken: "该账号已关联到本村另一名工作者。",
+        .workerAccountUnknown: "本村没有用户名为“{0}”的账号。",
         .workerYearHours: "{0}年培训学时",
         .yes: "是",
     ]

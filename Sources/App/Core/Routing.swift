@@ -41,6 +41,8 @@ struct APIDoc: Sendable {
     var request: String?
     var response: String
     var status: Int = 200
+    /// Further documented error statuses (409 conflict, 401 bad signature, 429 …).
+    var also: [Int: String] = [:]
 }
 
 /// One registered route and what it needs: the route table that the authorization

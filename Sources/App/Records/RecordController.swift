@@ -11,24 +11,24 @@ struct RecordController {
         for kind in RecordKind.all {
             let base = "/units/:unitID/records/\(kind.key)"
             router.page(.GET, base, .onUnit(.viewUnit)) { try await list($0, $1, kind) }
-            router.page(.GET, base + "/new", .onUnit(.editRecords)) { try await newForm($0, $1, kind) }
-            router.page(.POST, base + "/new", .onUnit(.editRecords)) { try await create($0, $1, kind) }
+            router.page(.GET, base + "/new", .onUnit(kind.editPermission)) { try await newForm($0, $1, kind) }
+            router.page(.POST, base + "/new", .onUnit(kind.editPermission)) { try await create($0, $1, kind) }
             router.page(.GET, base + "/:recordID", .onUnit(.viewUnit)) { try await detail($0, $1, kind) }
-            router.page(.GET, base + "/:recordID/edit", .onUnit(.editRecords)) { try await editForm($0, $1, kind) }
-            router.page(.POST, base + "/:recordID/edit", .onUnit(.editRecords)) { try await update($0, $1, kind) }
-            router.page(.POST, base + "/:recordID/delete", .onUnit(.editRecords)) { try await delete($0, $1, kind) }
+            router.page(.GET, base + "/:recordID/edit", .onUnit(kind.editPermission)) { try await editForm($0, $1, kind) }
+            router.page(.POST, base + "/:recordID/edit", .onUnit(kind.editPermission)) { try await update($0, $1, kind) }
+            router.page(.POST, base + "/:recordID/delete", .onUnit(kind.editPermission)) { try await delete($0, $1, kind) }
 
             let api = "/api/v1/units/:unitID/\(kind.key)"
             let schema = RecordJSON.schemaName(kind)
             router.apiResponse(.GET, api, .onUnit(.viewUnit), APIDoc(summary: "\(kind.label)列表", response: schema + "List")) { try await apiList($0, $1, kind) }
-            router.apiResponse(.POST, api, .onUnit(.editRecords), APIDoc(summary: "新建\(kind.label)", request: schema + "Input", response: schema, status: 201)) {
+            router.apiResponse(.POST, api, .onUnit(kind.editPermission), APIDoc(summary: "新建\(kind.label)", request: schema + "Input", response: schema, status: 201)) {
                 try await apiCreate($0, $1, kind)
             }
             router.apiResponse(.GET, api + "/:recordID", .onUnit(.viewUnit), APIDoc(summary: "\(kind.label)详情", response: schema)) { try await apiDetail($0, $1, kind) }
-            router.apiResponse(.PUT, api + "/:recordID", .onUnit(.editRecords), APIDoc(summary: "修改\(kind.label)", request: schema + "Input", response: schema)) {
+            router.apiResponse(.PUT, api + "/:recordID", .onUnit(kind.editPermission), APIDoc(summary: "修改\(kind.label)", request: schema + "Input", response: schema)) {
                 try await apiUpdate($0, $1, kind)
             }
-            router.apiResponse(.DELETE, api + "/:recordID", .onUnit(.editRecords), APIDoc(summary: "删除\(kind.label)（保留记录以备审计）", response: "Empty")) {
+            router.apiResponse(.DELETE, api + "/:recordID", .onUnit(kind.editPermission), APIDoc(summary: "删除\(kind.label)（保留记录以备审计）", response: "Empty")) {
                 try await apiDelete($0, $1, kind)
             }
         }
@@ -41,6 +41,12 @@ struct RecordController {
         return unit
     }
 
+    /// The unit whose records of `kind` these are: a village, or a township for its kinds.
+    static func owner(_ unit: OrgUnit?, _ kind: RecordKind) throws -> OrgUnit {
+        guard let unit, unit.kind == kind.level else { throw AppError.notFound }
+        return unit
+    }
+
     static func record(_ request: Request, _ kind: RecordKind, _ village: OrgUnit) async throws -> Record {
         guard let id = request.parameters.get("recordID").flatMap(UUID.init(uuidString:)),
               let record = try await RecordStore.find(kind, id: id, village: village.requireID(), on: request.db) else { throw AppError.notFound }
@@ -48,7 +54,7 @@ struct RecordController {
     }
 
     /// Titles of the records other fields refer to, for display and for choosing.
-    static func references(_ kind: RecordKind, village: UUID, on db: any Database) async throws -> [String: [(id: String, title: String)]] {
+    static func references(_ kind: RecordKind, owner: OrgUnit, on db: any Database) async throws -> [String: [(id: String, title: String)]] {
         var out: [String: [(id: String, title: String)]] = [:]
         for field in kind.fields {
             let target: String
@@ -56,8 +62,8 @@ struct RecordController {
             case let .reference(t), let .references(t): target = t
             default: continue
             }
-            guard let targetKind = RecordKind.named(target), out[target] == nil else { continue }
-            out[target] = try await RecordStore.list(targetKind, village: village, on: db).map { ($0.id.uuidString, RecordViews.title($0, kind: targetKind)) }
+            guard let targetKind = RecordKind.named(target), out[target] == nil, let targetOwner = RecordKind.ownerID(of: targetKind, from: owner) else { continue }
+            out[target] = try await RecordStore.list(targetKind, village: targetOwner, on: db).map { ($0.id.uuidString, RecordViews.title($0, kind: targetKind)) }
         }
         return out
     }
@@ -77,16 +83,16 @@ struct RecordController {
         return HTMLResponse.make(Layout.page(request: request, title: title, body: body, flash: flash), status: status)
     }
 
-    private func mayEdit(_ request: Request, _ village: OrgUnit) -> Bool {
-        request.principal?.may(.editRecords, at: village.path) ?? false
+    private func mayEdit(_ request: Request, _ village: OrgUnit, _ kind: RecordKind) -> Bool {
+        request.principal?.may(kind.editPermission, at: village.path) ?? false
     }
 
     // MARK: Pages
 
     @Sendable func index(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
-        let village = try Self.village(unit)
+        guard let village = unit, village.kind != .district else { throw AppError.notFound }
         var rows: [[Node]] = []
-        for kind in RecordKind.all {
+        for kind in RecordKind.all where kind.level == village.kind {
             let count = try await RecordStore.count(kind, village: village.requireID(), on: request.db)
             rows.append([.el("a", ["href": RecordViews.listPath(village, kind)], kind.label), .text(kind.items), .text(String(count))])
         }
@@ -98,10 +104,10 @@ struct RecordController {
     }
 
     func list(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
-        let village = try Self.village(unit)
+        let village = try Self.owner(unit, kind)
         let records = try await RecordStore.list(kind, village: village.requireID(), on: request.db)
         let reveal = try await Self.reveal(request, kind, village, ids: records.map(\.id))
-        let references = try await Self.references(kind, village: village.requireID(), on: request.db)
+        let references = try await Self.references(kind, owner: village, on: request.db)
         let extra: RecordViews.ExtraColumns?
         switch kind.key {
         case RecordKind.volunteers.key: extra = try await Self.volunteerHours(request, village)
@@ -110,7 +116,7 @@ struct RecordController {
         default: extra = nil
         }
         let body = RecordViews.list(kind: kind, village: village, records: records, references: references, reveal: reveal, extra: extra,
-                                    mayEdit: mayEdit(request, village),
+                                    mayEdit: mayEdit(request, village, kind),
                                     mayReveal: kind.hasPersonalData && (request.principal?.may(.viewPersonalData, at: village.path) ?? false))
         return page(request, "\(village.name)：\(kind.label)", body)
     }
@@ -141,7 +147,7 @@ struct RecordController {
     /// "average ≥ 40 hours" results for the village (items 49.1 and 49.2).
     static func workerTraining(_ request: Request, _ village: OrgUnit) async throws -> RecordViews.ExtraColumns {
         let (year, asOf) = (StandardController.beijingToday(request.now).year, StandardController.beijingToday(request.now))
-        guard let facts = try await VillageFactsBuilder.build(under: village, year: year, on: request.db).first?.facts else {
+        guard let facts = try await VillageFactsBuilder.build(under: village, year: year, asOf: asOf, on: request.db).first?.facts else {
             return RecordViews.ExtraColumns(headers: [], cells: [:])
         }
         let config = request.application.config
@@ -184,8 +190,8 @@ struct RecordController {
     }
 
     func newForm(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
-        let village = try Self.village(unit)
-        let references = try await Self.references(kind, village: village.requireID(), on: request.db)
+        let village = try Self.owner(unit, kind)
+        let references = try await Self.references(kind, owner: village, on: request.db)
         return page(request, T(.recordNew, kind.label),
                     RecordViews.form(request, kind: kind, action: RecordViews.listPath(village, kind) + "/new", values: [:], multi: [:], references: references, errors: []))
     }
@@ -197,12 +203,12 @@ struct RecordController {
         case invalid(Response)
     }
 
-    private func submission(_ request: Request, _ kind: RecordKind, _ village: OrgUnit, title: String, action: String) async throws -> Submission {
+    private func submission(_ request: Request, _ kind: RecordKind, _ village: OrgUnit, recordID: UUID?, title: String, action: String) async throws -> Submission {
         let form = try FormFields(request)
         var parsed = RecordInput.fromForm(form, kind: kind)
-        try await RecordInput.checkReferences(&parsed, kind: kind, village: village.requireID(), on: request.db)
+        try await RecordInput.checkInDatabase(&parsed, kind: kind, owner: village, recordID: recordID, on: request.db)
         guard parsed.errors.isEmpty else {
-            let references = try await Self.references(kind, village: village.requireID(), on: request.db)
+            let references = try await Self.references(kind, owner: village, on: request.db)
             return .invalid(page(request, title, RecordViews.form(request, kind: kind, action: action, values: RecordViews.echo(form, kind),
                                                                   multi: RecordViews.echoMany(form, kind), references: references, errors: parsed.errors),
                                  status: .unprocessableEntity))
@@ -211,8 +217,8 @@ struct RecordController {
     }
 
     func create(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
-        let village = try Self.village(unit)
-        switch try await submission(request, kind, village, title: T(.recordNew, kind.label), action: RecordViews.listPath(village, kind) + "/new") {
+        let village = try Self.owner(unit, kind)
+        switch try await submission(request, kind, village, recordID: nil, title: T(.recordNew, kind.label), action: RecordViews.listPath(village, kind) + "/new") {
         case let .invalid(response): return response
         case let .valid(values):
             let record = try await RecordStore.insert(kind, values: values, village: village, request: request)
@@ -221,24 +227,24 @@ struct RecordController {
     }
 
     func detail(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
-        let village = try Self.village(unit)
+        let village = try Self.owner(unit, kind)
         let record = try await Self.record(request, kind, village)
         let reveal = try await Self.reveal(request, kind, village, ids: [record.id])
-        let references = try await Self.references(kind, village: village.requireID(), on: request.db)
+        let references = try await Self.references(kind, owner: village, on: request.db)
         if kind.key == RecordKind.meetings.key, request.query[String.self, at: "print"] == "1" {
             return HTMLResponse.make(RecordViews.printableMinutes(record: record, village: village))
         }
         let attachments = try await Attachments.list(record: record.id, on: request.db)
         return page(request, RecordViews.title(record, kind: kind),
                     RecordViews.detail(request, kind: kind, village: village, record: record, references: references, reveal: reveal, attachments: attachments,
-                                       mayEdit: mayEdit(request, village),
+                                       mayEdit: mayEdit(request, village, kind),
                                        mayReveal: kind.hasPersonalData && (request.principal?.may(.viewPersonalData, at: village.path) ?? false)))
     }
 
     func editForm(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
-        let village = try Self.village(unit)
+        let village = try Self.owner(unit, kind)
         let record = try await Self.record(request, kind, village)
-        let references = try await Self.references(kind, village: village.requireID(), on: request.db)
+        let references = try await Self.references(kind, owner: village, on: request.db)
         let (values, multi) = RecordViews.formValues(record, kind: kind)
         return page(request, T(.recordEdit, kind.label),
                     RecordViews.form(request, kind: kind, action: RecordViews.detailPath(village, kind, record.id) + "/edit", values: values, multi: multi,
@@ -246,10 +252,10 @@ struct RecordController {
     }
 
     func update(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
-        let village = try Self.village(unit)
+        let village = try Self.owner(unit, kind)
         let record = try await Self.record(request, kind, village)
         let action = RecordViews.detailPath(village, kind, record.id) + "/edit"
-        switch try await submission(request, kind, village, title: T(.recordEdit, kind.label), action: action) {
+        switch try await submission(request, kind, village, recordID: record.id, title: T(.recordEdit, kind.label), action: action) {
         case let .invalid(response): return response
         case let .valid(values):
             _ = try await RecordStore.update(kind, record: record, values: Self.keepingPersonal(values, old: record, kind: kind), request: request)
@@ -268,7 +274,7 @@ struct RecordController {
     }
 
     func delete(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
-        let village = try Self.village(unit)
+        let village = try Self.owner(unit, kind)
         let record = try await Self.record(request, kind, village)
         try await RecordStore.delete(kind, record: record, request: request)
         return request.redirect(to: RecordViews.listPath(village, kind) + "?deleted=1")
@@ -277,43 +283,43 @@ struct RecordController {
     // MARK: API
 
     func apiList(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
-        let village = try Self.village(unit)
+        let village = try Self.owner(unit, kind)
         let records = try await RecordStore.list(kind, village: village.requireID(), on: request.db)
         let reveal = try await Self.reveal(request, kind, village, ids: records.map(\.id))
         return RecordJSON.response(.ok, RecordJSON.list(records, kind: kind, reveal: reveal))
     }
 
     func apiDetail(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
-        let village = try Self.village(unit)
+        let village = try Self.owner(unit, kind)
         let record = try await Self.record(request, kind, village)
         let reveal = try await Self.reveal(request, kind, village, ids: [record.id])
         return RecordJSON.response(.ok, RecordJSON.object(record, kind: kind, reveal: reveal))
     }
 
-    private func parseJSON(_ request: Request, _ kind: RecordKind, _ village: OrgUnit) async throws -> [String: FieldValue] {
+    private func parseJSON(_ request: Request, _ kind: RecordKind, _ village: OrgUnit, recordID: UUID?) async throws -> [String: FieldValue] {
         var parsed = RecordInput.fromJSON(Array(request.body.data.map { Array($0.readableBytesView) } ?? []), kind: kind)
         if parsed.errors.contains(where: { $0.field.isEmpty }) { throw AppError.badRequest(T(.errorBadRequest)) }
-        try await RecordInput.checkReferences(&parsed, kind: kind, village: village.requireID(), on: request.db)
+        try await RecordInput.checkInDatabase(&parsed, kind: kind, owner: village, recordID: recordID, on: request.db)
         if !parsed.errors.isEmpty { throw AppError.validation(parsed.errors) }
         return parsed.values
     }
 
     func apiCreate(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
-        let village = try Self.village(unit)
-        let record = try await RecordStore.insert(kind, values: try await parseJSON(request, kind, village), village: village, request: request)
+        let village = try Self.owner(unit, kind)
+        let record = try await RecordStore.insert(kind, values: try await parseJSON(request, kind, village, recordID: nil), village: village, request: request)
         return RecordJSON.response(.created, RecordJSON.object(record, kind: kind, reveal: false))
     }
 
     func apiUpdate(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
-        let village = try Self.village(unit)
+        let village = try Self.owner(unit, kind)
         let record = try await Self.record(request, kind, village)
-        let values = Self.keepingPersonal(try await parseJSON(request, kind, village), old: record, kind: kind)
+        let values = Self.keepingPersonal(try await parseJSON(request, kind, village, recordID: record.id), old: record, kind: kind)
         let updated = try await RecordStore.update(kind, record: record, values: values, request: request)
         return RecordJSON.response(.ok, RecordJSON.object(updated, kind: kind, reveal: false))
     }
 
     func apiDelete(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
-        let village = try Self.village(unit)
+        let village = try Self.owner(unit, kind)
         try await RecordStore.delete(kind, record: try await Self.record(request, kind, village), request: request)
         return RecordJSON.response(.ok, .object([]))
     }

@@ -141,17 +141,26 @@ enum RecordInput {
         return parsed
     }
 
-    /// Checks that need the database: references point at live records of the same village.
-    static func checkReferences(_ parsed: inout Parsed, kind: RecordKind, village: UUID, on db: any Database) async throws {
+    /// Checks that need the database: references point at live records of the same
+    /// village (or of its township, for a township's kinds), then the kind's own check.
+    static func checkInDatabase(_ parsed: inout Parsed, kind: RecordKind, owner: OrgUnit, recordID: UUID?, on db: any Database) async throws {
+        try await checkReferences(&parsed, kind: kind, owner: owner, on: db)
+        if parsed.errors.isEmpty, let check = kind.check {
+            try await check(&parsed, RecordCheckContext(kind: kind, owner: owner, recordID: recordID, db: db))
+        }
+    }
+
+    private static func checkReferences(_ parsed: inout Parsed, kind: RecordKind, owner: OrgUnit, on db: any Database) async throws {
         for field in kind.fields {
             let target: String
             switch field.type {
             case let .reference(t), let .references(t): target = t
             default: continue
             }
-            guard let text = parsed.values[field.key]?.text, let targetKind = RecordKind.named(target) else { continue }
+            guard let text = parsed.values[field.key]?.text, let targetKind = RecordKind.named(target),
+                  let targetOwner = RecordKind.ownerID(of: targetKind, from: owner) else { continue }
             for id in text.split(separator: ",").compactMap({ UUID(uuidString: String($0)) }) {
-                if try await RecordStore.find(targetKind, id: id, village: village, on: db) == nil {
+                if try await RecordStore.find(targetKind, id: id, village: targetOwner, on: db) == nil {
                     parsed.errors.append(FieldError(field: field.key, message: T(.recordReferenceMissing, field.label)))
                     break
                 }

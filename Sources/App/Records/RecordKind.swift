@@ -1,3 +1,4 @@
+import Fluent
 import StandardKit
 import Vapor
 
@@ -50,6 +51,17 @@ enum FieldType: Sendable {
     case personal(PersonalKind)
 }
 
+/// What a kind's own check sees: the owning unit, the record being changed (nil when
+/// new) and the database. It adds field errors to `parsed`.
+struct RecordCheckContext {
+    var kind: RecordKind
+    var owner: OrgUnit
+    var recordID: UUID?
+    var db: any Database
+}
+
+typealias RecordCheck = @Sendable (inout RecordInput.Parsed, RecordCheckContext) async throws -> Void
+
 struct FieldSpec: Sendable {
     var key: String
     var label: String
@@ -57,6 +69,9 @@ struct FieldSpec: Sendable {
     var required: Bool = false
     /// Shown as a column in the list.
     var listed: Bool = false
+    /// Set for a field added after its kind's table was created: that migration adds the
+    /// column, so `CreateRecordTable` leaves it out.
+    var addedLater: Bool = false
 
     var column: String {
         key.reduce(into: "") { out, character in
@@ -77,6 +92,12 @@ struct RecordKind: Sendable {
     var dateField: String?
     /// The field that names a record in lists and references.
     var titleField: String
+    /// The unit level whose records these are (most kinds belong to a village).
+    var level: UnitKind = .village
+    /// What changing these records needs.
+    var editPermission: Permission = .editRecords
+    /// Checks across fields or records that the field types cannot express.
+    var check: RecordCheck? = nil
 
     func field(_ key: String) -> FieldSpec? { fields.first { $0.key == key } }
     var hasPersonalData: Bool { fields.contains { if case .personal = $0.type { return true }; return false } }
@@ -231,10 +252,12 @@ extension RecordKind {
             FieldSpec(key: "lastEvaluatedOn", label: "最近一次民主评议日期", type: .date),
             FieldSpec(key: "evaluationResult", label: "民主评议结果", type: .choice([Choice(value: "excellent", label: "优秀"), Choice(value: "competent", label: "称职"),
                                                                                  Choice(value: "basic", label: "基本称职"), Choice(value: "incompetent", label: "不称职")])),
+            FieldSpec(key: "account", label: T(.fieldWorkerAccount), type: .text(max: 50), listed: true, addedLater: true),
             FieldSpec(key: "payInPlace", label: "工资补贴、福利待遇已落实", type: .flag, listed: true),
             FieldSpec(key: "payNote", label: "待遇说明", type: .text(max: 200)),
             FieldSpec(key: "underStationManagement", label: "（协管员）已纳入服务站规范化管理", type: .flag),
-        ], dateField: nil, titleField: "name")
+        ], dateField: nil, titleField: "name",
+        check: { parsed, context in try await checkWorkerAccount(&parsed, context) })
 
     static let workerRoles = RecordKind(
         key: "workerRoles", table: "rec_worker_roles", label: "任职经历", items: "第45–47条",
@@ -329,10 +352,14 @@ extension RecordKind {
         ], dateField: "foundedOn", titleField: "name")
 
     /// Every kind, in the order the village's records page lists them.
-    static let all: [RecordKind] = [organizations, meetings, disclosures, socialOrganizations, residentUnits, contributions,
-                                    volunteerTeams, volunteers, volunteerActivities, volunteerHours,
-                                    workers, workerRoles, trainings, facilities, maintenanceLogs, infrastructure,
-                                    budgetLines, disbursements, activities, artTeams]
+    /// The kinds of issues 4 and 5, whose tables the first migrations create.
+    static let firstKinds: [RecordKind] = [organizations, meetings, disclosures, socialOrganizations, residentUnits, contributions,
+                                           volunteerTeams, volunteers, volunteerActivities, volunteerHours,
+                                           workers, workerRoles, trainings, facilities, maintenanceLogs, infrastructure,
+                                           budgetLines, disbursements, activities, artTeams]
+    /// The service station's catalogue, posts and absences, and the township's departments.
+    static let stationKinds: [RecordKind] = [departments, posts, absences, services]
+    static let all: [RecordKind] = firstKinds + stationKinds
 
     static func named(_ key: String) -> RecordKind? { all.first { $0.key == key } }
 }

@@ -45,13 +45,7 @@ struct CreateRecordTable: AsyncMigration {
             .field("created_at", .datetime)
             .field("updated_at", .datetime)
             .field("deleted_at", .datetime)
-        for field in kind.fields {
-            switch field.type {
-            case .integer, .hundredths, .money: builder = builder.field(FieldKey(stringLiteral: field.column), .int64)
-            case .flag: builder = builder.field(FieldKey(stringLiteral: field.column), .bool)
-            default: builder = builder.field(FieldKey(stringLiteral: field.column), .string)
-            }
-        }
+        for field in kind.fields where !field.addedLater { builder = builder.field(FieldKey(stringLiteral: field.column), field.type.dataType) }
         try await builder.create()
         if let sql = database as? any SQLDatabase {
             try await sql.raw(SQLQueryString("CREATE INDEX idx_\(unsafeRaw: kind.table)_unit ON \(unsafeRaw: kind.table) (unit_id)")).run()
@@ -61,6 +55,33 @@ struct CreateRecordTable: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema(kind.table).delete()
+    }
+}
+
+extension FieldType {
+    var dataType: DatabaseSchema.DataType {
+        switch self {
+        case .integer, .hundredths, .money: return .int64
+        case .flag: return .bool
+        default: return .string
+        }
+    }
+}
+
+/// Adds the column of a field added to a kind after its table was created.
+struct AddRecordField: AsyncMigration {
+    let kind: RecordKind
+    let key: String
+    var name: String { "AddRecordField_\(kind.table)_\(key)" }
+
+    func prepare(on database: any Database) async throws {
+        guard let field = kind.field(key) else { return }
+        try await database.schema(kind.table).field(FieldKey(stringLiteral: field.column), field.type.dataType).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        guard let field = kind.field(key) else { return }
+        try await database.schema(kind.table).deleteField(FieldKey(stringLiteral: field.column)).update()
     }
 }
 

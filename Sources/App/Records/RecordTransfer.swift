@@ -41,7 +41,7 @@ struct RecordTransferController {
         let village = try RecordController.village(unit)
         let records = try await RecordStore.list(kind, village: village.requireID(), on: request.db)
         let reveal = try await RecordController.reveal(request, kind, village, ids: records.map(\.id))
-        let references = try await RecordController.references(kind, village: village.requireID(), on: request.db)
+        let references = try await RecordController.references(kind, owner: village, on: request.db)
         let rows = records.map { record in kind.fields.map { RecordViews.display($0, record.values[$0.key], references: references, reveal: reveal) } }
         let sheet = Sheet(rows: [kind.fields.map(\.label)] + rows)
         let name = "\(kind.key)-\(village.code ?? "village")"
@@ -109,7 +109,7 @@ struct RecordTransferController {
         let rows = Array(sheet.rows.dropFirst())
         guard !rows.isEmpty else { return refuse(T(.importEmpty)) }
         guard rows.count <= 5000 else { return refuse(T(.importTooManyRows, "5000")) }
-        let references = try await RecordController.references(kind, village: village.requireID(), on: request.db)
+        let references = try await RecordController.references(kind, owner: village, on: request.db)
         let existing = try await RecordStore.list(kind, village: village.requireID(), on: request.db)
         var problems: [RowProblem] = []
         var parsedRows: [[String: FieldValue]] = []

@@ -6,7 +6,7 @@ import Vapor
 /// query per record kind plus one for profiles, whatever the number of villages. One
 /// village's facts come from the same code with its own path as the filter.
 enum VillageFactsBuilder {
-    static func build(under unit: OrgUnit, year: Int, on db: any Database) async throws -> [(village: OrgUnit, facts: VillageFacts)] {
+    static func build(under unit: OrgUnit, year: Int, asOf: LocalDate? = nil, on db: any Database) async throws -> [(village: OrgUnit, facts: VillageFacts)] {
         let villages = unit.kind == .village ? [unit] : try await OrgUnit.query(on: db).filter(\.$path =~ unit.path).filter(\.$kind == .village).all()
         guard !villages.isEmpty else { return [] }
         let profiles = try await VillageProfile.query(on: db).join(OrgUnit.self, on: \VillageProfile.$unit.$id == \OrgUnit.$id)
@@ -17,11 +17,14 @@ enum VillageFactsBuilder {
         }
         var profileByVillage: [UUID: VillageProfile] = [:]
         for profile in profiles { profileByVillage[profile.$unit.id] = profile }
+        let station = try await StationFacts.load(under: unit, year: year, asOf: asOf ?? LocalDate.lastDay(of: year), on: db)
         return try villages.map { village in
             let id = try village.requireID()
             func of(_ kind: RecordKind) -> [Record] { records[kind.key]?[id] ?? [] }
-            let facts = makeFacts(village: village, year: year, profile: profileByVillage[id],
+            var facts = makeFacts(village: village, year: year, profile: profileByVillage[id],
                                   records: { of($0) })
+            station.apply(to: &facts, village: id, township: village.$parent.id, records: { of($0) },
+                          departments: village.$parent.id.map { records[RecordKind.departments.key]?[$0] ?? [] } ?? [])
             return (village, facts)
         }
     }
@@ -167,7 +170,7 @@ struct StandardController {
         guard let village = unit, village.kind == .village else { throw AppError.notFound }
         let config = request.application.config
         let (year, asOf) = try period(request)
-        guard let facts = try await VillageFactsBuilder.build(under: village, year: year, on: request.db).first?.facts else { throw AppError.notFound }
+        guard let facts = try await VillageFactsBuilder.build(under: village, year: year, asOf: asOf, on: request.db).first?.facts else { throw AppError.notFound }
         return (village, Evaluator(catalogue: config.catalogue, scheme: config.scheme).evaluate(facts, asOf: asOf))
     }
 

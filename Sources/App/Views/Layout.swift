@@ -12,6 +12,9 @@ enum Layout {
             if principal.mayAnywhere(.manageUsers) {
                 nav.append(navLink(SiteURL.users.path, T(.navUsers), request))
             }
+            if principal.mayAnywhere(.manageCalendar) {
+                nav.append(navLink("/admin/calendar", T(.calendarTitle), request))
+            }
         }
         let account: Node
         if let principal {

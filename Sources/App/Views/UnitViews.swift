@@ -76,9 +76,15 @@ enum UnitViews {
         }
         if data.mayEditProfile { actions.append(.el("a", ["class": "button", "href": SiteURL.profile(unit.id).path], T(.profileEditButton))) }
         if unit.kind == .village {
+            actions.append(.el("a", ["class": "button", "href": "/units/\(unit.id.uuidString)/station"], T(.navStation)))
             actions.append(.el("a", ["class": "button", "href": "/units/\(unit.id.uuidString)/records"], T(.navRecords)))
             actions.append(.el("a", ["class": "button", "href": "/units/\(unit.id.uuidString)/standard"], T(.standardLink)))
             actions.append(.el("a", ["href": "/public/villages/\(unit.id.uuidString)/disclosures"], T(.publicDisclosuresLink)))
+        } else {
+            actions.append(.el("a", ["class": "button", "href": "/units/\(unit.id.uuidString)/overdue"], T(.navOverdue)))
+            actions.append(.el("a", ["href": "/units/\(unit.id.uuidString)/ledger/verify"], T(.ledgerVerifyShort)))
+            actions.append(.el("a", ["href": "/units/\(unit.id.uuidString)/station/stats"], T(.statsTitleShort)))
+            if unit.kind == .township { actions.append(.el("a", ["href": "/units/\(unit.id.uuidString)/records/departments"], RecordKind.departments.label)) }
         }
         if !actions.isEmpty { parts.append(.el("div", ["class": "actions"], actions)) }
         if let profile = data.profile { parts.append(profileSummary(profile)) }

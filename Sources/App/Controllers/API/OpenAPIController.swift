@@ -47,7 +47,7 @@ enum OpenAPI {
                      "description": "北京市农村社区建设综合信息系统的 JSON API。登录后使用会话 Cookie，所有修改请求须带 X-CSRF-Token 头。"],
             "paths": paths,
             "components": [
-                "schemas": schemas.merging(RecordJSON.schemas()) { current, _ in current },
+                "schemas": schemas.merging(RecordJSON.schemas()) { current, _ in current }.merging(StationAPI.schemas) { current, _ in current },
                 "securitySchemes": [
                     "session": ["type": "apiKey", "in": "cookie", "name": SessionCookie.name],
                     "csrf": ["type": "apiKey", "in": "header", "name": CSRF.header],
@@ -63,38 +63,39 @@ enum OpenAPI {
             "400": error("请求格式错误"),
             "422": error("字段校验失败（fields 列出每个出错的字段）"),
         ]
+        for (status, description) in api.also { responses[String(status)] = error(description) }
         if access != .open {
             responses["401"] = error("未登录")
             responses["403"] = error("无权操作，或CSRF令牌无效")
             responses["404"] = error("不存在或无权查看")
-        } else {
+        } else if api.also.isEmpty {
             responses["401"] = error("用户名或密码错误")
             responses["429"] = error("账户已锁定")
         }
         return responses
     }
 
-    private static func error(_ description: String) -> [String: Any] {
+    static func error(_ description: String) -> [String: Any] {
         ["description": description, "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]]
     }
 
-    private static func object(_ properties: [String: Any], required: [String]? = nil) -> [String: Any] {
+    static func object(_ properties: [String: Any], required: [String]? = nil) -> [String: Any] {
         ["type": "object", "properties": properties, "required": required ?? Array(properties.keys).sorted(), "additionalProperties": false]
     }
 
-    private static var string: [String: Any] { ["type": "string"] }
-    private static var uuid: [String: Any] { ["type": "string", "format": "uuid"] }
-    private static var integer: [String: Any] { ["type": "integer"] }
-    private static var number: [String: Any] { ["type": "number"] }
-    private static var boolean: [String: Any] { ["type": "boolean"] }
-    private static var date: [String: Any] { ["type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"] }
-    private static func nullable(_ schema: [String: Any]) -> [String: Any] {
+    static var string: [String: Any] { ["type": "string"] }
+    static var uuid: [String: Any] { ["type": "string", "format": "uuid"] }
+    static var integer: [String: Any] { ["type": "integer"] }
+    static var number: [String: Any] { ["type": "number"] }
+    static var boolean: [String: Any] { ["type": "boolean"] }
+    static var date: [String: Any] { ["type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"] }
+    static func nullable(_ schema: [String: Any]) -> [String: Any] {
         var copy = schema
         copy["type"] = [schema["type"] ?? "string", "null"]
         return copy
     }
-    private static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
-    private static func array(_ items: [String: Any]) -> [String: Any] { ["type": "array", "items": items] }
+    static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
+    static func array(_ items: [String: Any]) -> [String: Any] { ["type": "array", "items": items] }
 
     static var schemas: [String: Any] { [
         "Error": object(["error": object(["code": string, "message": string,

@@ -1,0 +1,60 @@
+import Fluent
+import SQLKit
+import StandardKit
+import Vapor
+import WorkCalendar
+
+/// The working-day calendar kept in the database, so administrators can correct it and
+/// import later years; built into a `WorkCalendar` for each use (a few dozen rows a year).
+enum CalendarStore {
+    static func years(on db: any Database) async throws -> [WorkCalendar.Year] {
+        let sql = try RecordStore.sql(db)
+        let years = try await sql.select().column("year").column("source").from("calendar_years").orderBy("year").all()
+        let days = try await sql.select().column("*").from("calendar_days").orderBy("date").all()
+        var out: [Int: WorkCalendar.Year] = [:]
+        for row in years {
+            let year = try row.decode(column: "year", as: Int.self)
+            out[year] = WorkCalendar.Year(year: year, source: try row.decode(column: "source", as: String.self), holidays: [], workdays: [])
+        }
+        for row in days {
+            let year = try row.decode(column: "year", as: Int.self)
+            let date = try row.decode(column: "date", as: String.self)
+            let name = try row.decode(column: "name", as: String.self)
+            if try row.decode(column: "kind", as: String.self) == "holiday" {
+                out[year]?.holidays.append(.init(name: name, from: date, to: date))
+            } else {
+                out[year]?.workdays.append(.init(name: name, date: date))
+            }
+        }
+        return out.keys.sorted().compactMap { out[$0] }
+    }
+
+    static func load(on db: any Database) async throws -> WorkCalendar {
+        (try? WorkCalendar(years: try await years(on: db))) ?? WorkCalendar()
+    }
+
+    /// Replaces one year's days (inside the caller's transaction).
+    static func replace(_ year: WorkCalendar.Year, on db: any Database) async throws {
+        let sql = try RecordStore.sql(db)
+        try await sql.delete(from: "calendar_days").where("year", .equal, SQLBind(year.year)).run()
+        try await sql.delete(from: "calendar_years").where("year", .equal, SQLBind(year.year)).run()
+        try await sql.insert(into: "calendar_years").columns("id", "year", "source").values(SQLBind(UUID()), SQLBind(year.year), SQLBind(year.source)).run()
+        var seen = Set<String>()
+        for holiday in year.holidays {
+            guard let from = LocalDate(holiday.from), let to = LocalDate(holiday.to), from <= to else { continue }
+            for n in from.dayNumber...to.dayNumber {
+                let date = LocalDate(dayNumber: n).description
+                guard seen.insert(date).inserted else { continue }
+                try await insertDay(sql, year: year.year, date: date, kind: "holiday", name: holiday.name)
+            }
+        }
+        for workday in year.workdays where seen.insert(workday.date).inserted {
+            try await insertDay(sql, year: year.year, date: workday.date, kind: "workday", name: workday.name)
+        }
+    }
+
+    private static func insertDay(_ sql: any SQLDatabase, year: Int, date: String, kind: String, name: String) async throws {
+        try await sql.insert(into: "calendar_days").columns("id", "year", "date", "kind", "name")
+            .values(SQLBind(UUID()), SQLBind(year), SQLBind(date), SQLBind(kind), SQLBind(name)).run()
+    }
+}

@@ -1,0 +1,195 @@
+import Fluent
+import Ledger
+import Spreadsheet
+import StandardKit
+import Vapor
+
+/// The station ledger (台账): every event of every request and complaint, filterable
+/// and exportable by period, and a verification page for the supervision committee.
+struct LedgerController {
+    func register(_ router: Router) {
+        router.page(.GET, "/units/:unitID/ledger", .onUnit(.viewUnit), page)
+        router.page(.GET, "/units/:unitID/ledger/verify", .onUnit(.viewUnit), verifyPage)
+        router.page(.GET, "/units/:unitID/station/stats", .onUnit(.viewUnit), statsPage)
+        router.api(.GET, "/api/v1/units/:unitID/ledger", .onUnit(.viewUnit),
+                   APIDoc(summary: "工作台账：本单位及下级服务站的办理记录（?from=&to=&subject=request|complaint）", response: "LedgerEventList"), api)
+        router.api(.GET, "/api/v1/units/:unitID/ledger/verification", .onUnit(.viewUnit),
+                   APIDoc(summary: "台账校验：每个服务站的记录链是否完整，第一条被改动的记录", response: "LedgerVerification"), apiVerify)
+        router.api(.GET, "/api/v1/units/:unitID/station/stats", .onUnit(.viewUnit),
+                   APIDoc(summary: "服务站按月的按时办结率和投诉率（?year=）", response: "StationStats"), apiStats)
+    }
+
+    struct Period {
+        var from: LocalDate
+        var to: LocalDate
+        var subject: String?
+        var millis: (Int64, Int64) {
+            // Beijing days: [from 00:00, to + 1 day 00:00) at UTC+8.
+            (Int64(from.dayNumber) * 86_400_000 - 8 * 3_600_000, Int64(to.dayNumber + 1) * 86_400_000 - 8 * 3_600_000)
+        }
+    }
+
+    /// ?from=&to= (default: this year to today), checked; ?subject=request|complaint.
+    static func period(_ request: Request) throws -> Period {
+        let today = RequestDesk.today(request)
+        var v = Validator()
+        let from = v.date("from", T(.ledgerFrom), request.query[String.self, at: "from"]).flatMap(LocalDate.init) ?? LocalDate.firstDay(of: today.year)
+        let to = v.date("to", T(.ledgerTo), request.query[String.self, at: "to"]).flatMap(LocalDate.init) ?? today
+        if from > to { v.fail("to", T(.absenceEndsBeforeStart)) }
+        let subject = request.query[String.self, at: "subject"].flatMap { $0.isEmpty ? nil : $0 }
+        if let subject, subject != "request", subject != "complaint" { v.fail("subject", T(.ledgerSubjectUnknown)) }
+        try v.finish()
+        return Period(from: from, to: to, subject: subject)
+    }
+
+    static func rows(_ request: Request, _ unit: OrgUnit, _ period: Period) async throws -> [LedgerRow] {
+        let (from, to) = period.millis
+        let rows = try await LedgerStore.events(under: unit.path, from: from, to: to, on: request.db)
+        return period.subject.map { s in rows.filter { $0.subjectType == s } } ?? rows
+    }
+
+    @Sendable func page(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+        guard let unit else { throw AppError.notFound }
+        let period: Period
+        do { period = try Self.period(request) } catch let AppError.validation(errors) {
+            return HTMLResponse.make(Layout.page(request: request, title: T(.ledgerTitle, unit.name), body: Layout.errorSummary(errors)), status: .unprocessableEntity)
+        }
+        let rows = try await Self.rows(request, unit, period)
+        let names = try await Self.villageNames(request, rows)
+        let header = [T(.overdueVillage), T(.ledgerSequence), T(.ledgerAt), T(.ledgerSubject), T(.ledgerAction), T(.ledgerActor), T(.ledgerDetails), T(.ledgerHash)]
+        func cells(_ row: LedgerRow) -> [String] {
+            [names[row.unitID] ?? "", String(row.entry.sequence), Format.dateTime(row.occurredAt),
+             row.subjectType == "request" ? T(.ledgerSubjectRequest) : T(.ledgerSubjectComplaint),
+             StationText.actionLabel(row.entry.action), row.entry.actorName, Format.details(row.payload), String(row.entry.hash.prefix(12))]
+        }
+        switch request.query[String.self, at: "format"] {
+        case "csv"?:
+            return RecordTransferController.file(CSV.write(Sheet(rows: [header] + rows.map(cells))), name: "ledger-\(period.from)-\(period.to).csv")
+        case "xlsx"?:
+            return RecordTransferController.file(try XLSX.write(Sheet(rows: [header] + rows.map(cells)), name: T(.ledgerTitleShort)),
+                                                 name: "ledger-\(period.from)-\(period.to).xlsx")
+        default: break
+        }
+        let base = "/units/\(try unit.requireID())/ledger"
+        let query = "from=\(period.from)&to=\(period.to)" + (period.subject.map { "&subject=\($0)" } ?? "")
+        let body: Node = .group([
+            .el("form", ["method": "get", "action": base, "class": "filters"], [
+                Layout.field("from", T(.ledgerFrom), value: period.from.description, type: "date", errors: []),
+                Layout.field("to", T(.ledgerTo), value: period.to.description, type: "date", errors: []),
+                Layout.select("subject", T(.ledgerSubject), options: [("", T(.ledgerSubjectAll)), ("request", T(.ledgerSubjectRequest)), ("complaint", T(.ledgerSubjectComplaint))],
+                              selected: period.subject ?? "", errors: []),
+                .el("button", ["type": "submit"], T(.filter)),
+            ]),
+            .el("p", [:], [.el("a", ["href": base + "?" + query + "&format=xlsx"], T(.exportXLSX)), .text(" · "),
+                           .el("a", ["href": base + "?" + query + "&format=csv"], T(.exportCSV)), .text(" · "),
+                           .el("a", ["href": base + "/verify"], T(.ledgerVerifyShort))]),
+            rows.isEmpty ? .el("p", ["class": "muted"], T(.ledgerNone))
+                : Layout.table(caption: T(.requestsCount, String(rows.count)), headers: header, rows: rows.map { cells($0).map { Node.text($0) } }),
+        ])
+        return HTMLResponse.make(Layout.page(request: request, title: T(.ledgerTitle, unit.name), body: body))
+    }
+
+    static func villageNames(_ request: Request, _ rows: [LedgerRow]) async throws -> [UUID: String] {
+        let units = try await OrgUnit.query(on: request.db).filter(\.$id ~~ Set(rows.map(\.unitID))).all()
+        return Dictionary(units.compactMap { u in u.id.map { ($0, u.name) } }, uniquingKeysWith: { a, _ in a })
+    }
+
+    static func verification(_ request: Request, _ unit: OrgUnit) async throws -> VerificationDTO {
+        let results = try await LedgerStore.verify(under: unit, on: request.db)
+        return VerificationDTO(chains: try results.map { village, result in
+            ChainDTO(unitID: try village.requireID(), name: village.name, events: result.count, intact: result.intact,
+                     firstBrokenSequence: result.firstBroken?.sequence, reason: result.firstBroken?.reason.rawValue)
+        })
+    }
+
+    @Sendable func verifyPage(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+        guard let unit else { throw AppError.notFound }
+        let result = try await Self.verification(request, unit)
+        let broken = result.chains.filter { !$0.intact }
+        let rows: [[Node]] = result.chains.map { chain in
+            let state: Node = chain.intact ? .el("span", ["class": "met"], T(.ledgerIntact))
+                : .el("span", ["class": "notmet"], T(.ledgerBrokenAt, String(chain.firstBrokenSequence ?? 0),
+                                                      chain.reason.flatMap(LedgerChain.Reason.init(rawValue:))?.label ?? ""))
+            return [.el("a", ["href": "/units/\(chain.unitID.uuidString)/ledger"], chain.name), .text(String(chain.events)), state]
+        }
+        let body: Node = .group([
+            .el("p", [:], T(.ledgerVerifyIntro)),
+            .el("p", ["class": broken.isEmpty ? "met" : "notmet"], broken.isEmpty ? T(.ledgerAllIntact, String(result.chains.count)) : T(.ledgerSomeBroken, String(broken.count))),
+            Layout.table(caption: nil, headers: [T(.overdueVillage), T(.ledgerEvents), T(.ledgerState)], rows: rows),
+        ])
+        return HTMLResponse.make(Layout.page(request: request, title: T(.ledgerVerifyTitle, unit.name), body: body))
+    }
+
+    @Sendable func api(_ request: Request, _ unit: OrgUnit?) async throws -> LedgerListDTO {
+        guard let unit else { throw AppError.notFound }
+        return LedgerListDTO(events: try await Self.rows(request, unit, try Self.period(request)).map(LedgerEventDTO.init))
+    }
+
+    @Sendable func apiVerify(_ request: Request, _ unit: OrgUnit?) async throws -> VerificationDTO {
+        guard let unit else { throw AppError.notFound }
+        return try await Self.verification(request, unit)
+    }
+
+    // MARK: Rates per month (items 25–28)
+
+    static func stats(_ request: Request, _ unit: OrgUnit, year: Int, asOf: LocalDate) async throws -> StationStatsDTO {
+        let first = LocalDate.firstDay(of: year).description, last = LocalDate.lastDay(of: year).description
+        let requests = try await ServiceRequest.query(on: request.db).filter(\.$unitPath =~ unit.path)
+            .filter(\.$receivedOn >= first).filter(\.$receivedOn <= last).all()
+        let complaints = try await Complaint.query(on: request.db).filter(\.$unitPath =~ unit.path)
+            .filter(\.$receivedOn >= first).filter(\.$receivedOn <= last).all()
+        func figures(_ label: String, _ requests: [ServiceRequest], _ complaints: [Complaint]) -> MonthStatsDTO {
+            let due = requests.filter { r in r.status != .refused && (r.due.map { $0 <= asOf } ?? false) }
+            let onTime = due.filter { r in r.completed.map { c in r.due.map { c <= $0 } ?? false } ?? false }
+            return MonthStatsDTO(month: label, received: requests.count, due: due.count, completedOnTime: onTime.count,
+                                 onTimeRate: due.isEmpty ? nil : Double(onTime.count) / Double(due.count),
+                                 complaints: complaints.count, complaintRate: requests.isEmpty ? nil : Double(complaints.count) / Double(requests.count))
+        }
+        let months = (1...12).map { m -> MonthStatsDTO in
+            let prefix = "\(year)-\(m < 10 ? "0" : "")\(m)"
+            return figures(prefix, requests.filter { $0.receivedOn.hasPrefix(prefix) }, complaints.filter { $0.receivedOn.hasPrefix(prefix) })
+        }
+        return StationStatsDTO(year: year, months: months, total: figures(String(year), requests, complaints))
+    }
+
+    @Sendable func statsPage(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+        guard let unit else { throw AppError.notFound }
+        let (year, asOf) = try StandardController.period(request)
+        let stats = try await Self.stats(request, unit, year: year, asOf: asOf)
+        func rate(_ r: Double?) -> String { r.map { Figure.text(($0 * 1000).rounded() / 10) + "%" } ?? "—" }
+        let rows: [[Node]] = (stats.months + [stats.total]).map { m in
+            [.text(m.month), .text(String(m.received)), .text(String(m.due)), .text(String(m.completedOnTime)), .text(rate(m.onTimeRate)),
+             .text(String(m.complaints)), .text(rate(m.complaintRate))]
+        }
+        let body: Node = .group([
+            .el("p", ["class": "muted"], T(.statsIntro, asOf.description)),
+            Charts.bars(stats.months.map { (String($0.month.suffix(2)), Double($0.received)) }, label: T(.statsChartLabel, String(year))),
+            Layout.table(caption: nil, headers: [T(.statsMonth), T(.statsReceived), T(.statsDue), T(.statsOnTime), T(.statsOnTimeRate), T(.statsComplaints), T(.statsComplaintRate)],
+                         rows: rows),
+        ])
+        return HTMLResponse.make(Layout.page(request: request, title: T(.statsTitle, unit.name, String(year)), body: body))
+    }
+
+    @Sendable func apiStats(_ request: Request, _ unit: OrgUnit?) async throws -> StationStatsDTO {
+        guard let unit else { throw AppError.notFound }
+        let (year, asOf) = try StandardController.period(request)
+        return try await Self.stats(request, unit, year: year, asOf: asOf)
+    }
+}
+
+/// Inline SVG charts: no script, readable without colour (values are labelled).
+enum Charts {
+    static func bars(_ values: [(label: String, value: Double)], label: String) -> Node {
+        let width = 36 * values.count + 20, height = 140
+        let top = max(values.map(\.value).max() ?? 0, 1)
+        var parts: [Node] = [.el("title", [:], label)]
+        for (i, item) in values.enumerated() {
+            let h = Int((item.value / top * 100).rounded())
+            let x = 10 + i * 36
+            parts.append(.el("rect", ["x": String(x), "y": String(110 - h), "width": "26", "height": String(h), "class": "bar"]))
+            parts.append(.el("text", ["x": String(x + 13), "y": String(104 - h), "text-anchor": "middle", "class": "value"], Figure.text(item.value)))
+            parts.append(.el("text", ["x": String(x + 13), "y": "128", "text-anchor": "middle"], item.label))
+        }
+        return .el("svg", ["viewBox": "0 0 \(width) \(height)", "role": "img", "aria-label": label, "class": "chart", "width": String(width), "height": String(height)], parts)
+    }
+}

@@ -1,0 +1,112 @@
+import Fluent
+import Foundation
+import Ledger
+import SQLKit
+import Vapor
+
+/// Who did something at the station: a signed-in user, or a channel acting for a resident.
+struct Actor: Sendable {
+    var id: String
+    var name: String
+
+    static func user(_ principal: Principal) -> Actor { Actor(id: principal.userID.uuidString, name: principal.displayName) }
+    static let publicForm = Actor(id: "public", name: "居民（网上提交）")
+    static let hotline96156 = Actor(id: "96156", name: "96156平台")
+    static func open311(_ client: String) -> Actor { Actor(id: "open311", name: "Open311客户端" + (client.isEmpty ? "" : "（\(client)）")) }
+}
+
+/// One stored ledger event as pages and exports show it.
+struct LedgerRow: Sendable {
+    var entry: LedgerEntry
+    var unitID: UUID
+    var subjectType: String { entry.subjectType }
+    var occurredAt: Date { Date(timeIntervalSince1970: Double(entry.occurredAt) / 1000) }
+    var payload: [String: String] {
+        (try? JSONDecoder().decode([String: String].self, from: Data(entry.payload.utf8))) ?? [:]
+    }
+}
+
+/// The station's ledger in the database: appending inside the caller's transaction, and
+/// reading and verifying each village's chain.
+enum LedgerStore {
+    /// Appends one event to the village's chain. Two writers racing for the same sequence
+    /// number collide on the unique (unit_id, seq) index; the caller's transaction is then
+    /// retried (see `retrying`).
+    static func append(on db: any Database, station: OrgUnit, subjectType: String, subjectID: UUID, action: String,
+                       actor: Actor, at date: Date, payload: [String: String]) async throws {
+        let sql = try RecordStore.sql(db)
+        let station_id = try station.requireID()
+        let last = try await sql.select().column("seq").column("hash").from("ledger_events")
+            .where("unit_id", .equal, SQLBind(station_id)).orderBy("seq", .descending).limit(1).first()
+        let previousSeq = try last?.decode(column: "seq", as: Int.self) ?? 0
+        let previousHash = try last?.decode(column: "hash", as: String.self) ?? LedgerChain.genesis
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let entry = LedgerEntry(sequence: previousSeq + 1, subjectType: subjectType, subjectID: subjectID.uuidString, action: action,
+                                actorID: actor.id, actorName: actor.name, occurredAt: Int64((date.timeIntervalSince1970 * 1000).rounded()),
+                                payload: String(decoding: try encoder.encode(payload), as: UTF8.self), previousHash: previousHash).sealed()
+        try await sql.insert(into: "ledger_events")
+            .columns("id", "unit_id", "unit_path", "seq", "subject_type", "subject_id", "action", "actor_id", "actor_name", "occurred_at", "payload", "prev_hash", "hash")
+            .values(SQLBind(UUID()), SQLBind(station_id), SQLBind(station.path), SQLBind(entry.sequence), SQLBind(entry.subjectType), SQLBind(entry.subjectID),
+                    SQLBind(entry.action), SQLBind(entry.actorID), SQLBind(entry.actorName), SQLBind(entry.occurredAt), SQLBind(entry.payload),
+                    SQLBind(entry.previousHash), SQLBind(entry.hash))
+            .run()
+    }
+
+    /// Runs `body` in a transaction, again (up to 8 times) when it fails on a database
+    /// conflict: a sequence number taken by another writer, or SQLite's busy snapshot.
+    /// Application errors (validation, stale versions) are not retried.
+    static func retrying<T: Sendable>(_ db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        var attempt = 0
+        while true {
+            do {
+                return try await db.transaction { try await body($0) }
+            } catch let error as AppError {
+                throw error
+            } catch {
+                attempt += 1
+                guard attempt < 8 else { throw error }
+                try await Task.sleep(nanoseconds: UInt64(attempt) * 5_000_000 + UInt64.random(in: 0...5_000_000))
+            }
+        }
+    }
+
+    private static func decode(_ row: any SQLRow) throws -> LedgerEntry {
+        LedgerEntry(sequence: try row.decode(column: "seq", as: Int.self), subjectType: try row.decode(column: "subject_type", as: String.self),
+                    subjectID: try row.decode(column: "subject_id", as: String.self), action: try row.decode(column: "action", as: String.self),
+                    actorID: try row.decode(column: "actor_id", as: String.self), actorName: try row.decode(column: "actor_name", as: String.self),
+                    occurredAt: try row.decode(column: "occurred_at", as: Int64.self), payload: try row.decode(column: "payload", as: String.self),
+                    previousHash: try row.decode(column: "prev_hash", as: String.self), hash: try row.decode(column: "hash", as: String.self))
+    }
+
+    /// A village's whole chain in order.
+    static func chain(_ station: UUID, on db: any Database) async throws -> [LedgerEntry] {
+        try await RecordStore.sql(db).select().column("*").from("ledger_events").where("unit_id", .equal, SQLBind(station))
+            .orderBy("seq").all().map(decode)
+    }
+
+    /// Events of the villages below `path` in [from, to) (milliseconds), newest last.
+    static func events(under path: String, from: Int64, to: Int64, subject: UUID? = nil, on db: any Database) async throws -> [LedgerRow] {
+        var query = try RecordStore.sql(db).select().column("*").from("ledger_events").where("unit_path", .like, SQLBind(path + "%"))
+            .where("occurred_at", .greaterThanOrEqual, SQLBind(from)).where("occurred_at", .lessThan, SQLBind(to))
+        if let subject { query = query.where("subject_id", .equal, SQLBind(subject.uuidString)) }
+        return try await query.orderBy("unit_id").orderBy("seq").all().map { LedgerRow(entry: try decode($0), unitID: try $0.decode(column: "unit_id", as: UUID.self)) }
+    }
+
+    /// The events of one request or complaint, in order.
+    static func history(of subject: UUID, on db: any Database) async throws -> [LedgerRow] {
+        try await RecordStore.sql(db).select().column("*").from("ledger_events").where("subject_id", .equal, SQLBind(subject.uuidString))
+            .orderBy("seq").all().map { LedgerRow(entry: try decode($0), unitID: try $0.decode(column: "unit_id", as: UUID.self)) }
+    }
+
+    /// Each village's chain below `unit` checked: intact, or the first event that is not.
+    static func verify(under unit: OrgUnit, on db: any Database) async throws -> [(village: OrgUnit, result: LedgerChain.Verification)] {
+        let villages = unit.kind == .village ? [unit]
+            : try await OrgUnit.query(on: db).filter(\.$path =~ unit.path).filter(\.$kind == .village).sort(\.$name).all()
+        var out: [(OrgUnit, LedgerChain.Verification)] = []
+        for village in villages {
+            out.append((village, LedgerChain.verify(try await chain(village.requireID(), on: db))))
+        }
+        return out
+    }
+}

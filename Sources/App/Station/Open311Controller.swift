@@ -1,0 +1,267 @@
+import Fluent
+import StandardKit
+import Vapor
+
+/// Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2/), JSON format, so
+/// existing Open311 clients can file and follow requests. `jurisdiction_id` selects the
+/// station (its id or 12-digit code). Errors are the specification's array of
+/// {code, description} with the same HTTP status.
+struct Open311Controller {
+    func register(_ router: Router) {
+        let errors: [Int: String] = [400: "参数错误（Open311错误格式）", 403: "api_key无效", 404: "不存在"]
+        router.apiResponse(.GET, "/open311/v2/services.json", .open,
+                           APIDoc(summary: "Open311：服务站的服务事项目录（?jurisdiction_id=）", response: "Open311ServiceList", also: errors), services)
+        router.apiResponse(.GET, "/open311/v2/services/:serviceFile", .open,
+                           APIDoc(summary: "Open311：服务事项定义（/services/{service_code}.json）", response: "Open311Definition", also: errors), definition)
+        router.apiResponse(.POST, "/open311/v2/requests.json", .open,
+                           APIDoc(summary: "Open311：提交服务请求（表单编码，需 api_key）", response: "Open311Created", status: 201, also: errors), create)
+        router.apiResponse(.GET, "/open311/v2/requests.json", .open,
+                           APIDoc(summary: "Open311：查询服务请求（?jurisdiction_id=&service_request_id=&status=&start_date=&end_date=）",
+                                  response: "Open311RequestList", also: errors), list)
+        router.apiResponse(.GET, "/open311/v2/requests/:requestFile", .open,
+                           APIDoc(summary: "Open311：单个服务请求（/requests/{service_request_id}.json）", response: "Open311RequestList", also: errors), one)
+    }
+
+    struct Failure: Error { var status: HTTPStatus; var description: String }
+
+    static func errorResponse(_ failure: Failure) -> Response {
+        AppErrorMiddleware.json(status: failure.status, [["code": AnyCodableInt(Int(failure.status.code)), "description": AnyCodableInt(failure.description)]])
+    }
+
+    /// Runs a handler, turning every failure into the Open311 error format.
+    static func guarded(_ body: () async throws -> Response) async -> Response {
+        do { return try await body() } catch let failure as Failure {
+            return errorResponse(failure)
+        } catch let AppError.validation(fields) {
+            return errorResponse(Failure(status: .badRequest, description: fields.map { "\($0.field): \($0.message)" }.joined(separator: "; ")))
+        } catch let error as AppError {
+            return errorResponse(Failure(status: error.status, description: error.message))
+        } catch {
+            return errorResponse(Failure(status: .internalServerError, description: T(.errorInternal)))
+        }
+    }
+
+    static func station(_ reference: String?, on db: any Database) async throws -> OrgUnit {
+        guard let reference, !reference.isEmpty else { throw Failure(status: .badRequest, description: "jurisdiction_id " + T(.open311Required)) }
+        guard let station = try await Integrations.station(reference, on: db) else { throw Failure(status: .notFound, description: T(.open311UnknownJurisdiction)) }
+        return station
+    }
+
+    static func json<T: Encodable>(_ value: T, status: HTTPStatus = .ok) throws -> Response {
+        let response = Response(status: status)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        response.headers.contentType = .json
+        response.body = .init(data: try encoder.encode(value))
+        return response
+    }
+
+    struct ServiceDTO: Encodable {
+        var service_code: String
+        var service_name: String
+        var description: String
+        var metadata: Bool
+        var type: String
+        var keywords: String
+        var group: String
+    }
+
+    static func published(_ station: OrgUnit, on db: any Database) async throws -> [Record] {
+        try await RecordStore.list(.services, village: station.requireID(), on: db).filter { $0.flag("published") }
+    }
+
+    @Sendable func services(_ request: Request, _: OrgUnit?) async throws -> Response {
+        await Self.guarded {
+            let station = try await Self.station(request.query[String.self, at: "jurisdiction_id"], on: request.db)
+            return try Self.json(try await Self.published(station, on: request.db).map { s in
+                ServiceDTO(service_code: s.text("code") ?? "", service_name: s.text("name") ?? "", description: s.text("guide") ?? "",
+                           metadata: false, type: "realtime", keywords: ServiceField(rawValue: s.text("field") ?? "")?.label ?? "",
+                           group: ServiceField(rawValue: s.text("field") ?? "")?.label ?? "")
+            })
+        }
+    }
+
+    struct DefinitionDTO: Encodable {
+        var service_code: String
+        var attributes: [String]
+    }
+
+    static func file(_ request: Request, _ name: String) throws -> String {
+        guard let file = request.parameters.get(name), file.hasSuffix(".json"), file.count > 5 else {
+            throw Failure(status: .notFound, description: T(.open311OnlyJSON))
+        }
+        return String(file.dropLast(5))
+    }
+
+    @Sendable func definition(_ request: Request, _: OrgUnit?) async throws -> Response {
+        await Self.guarded {
+            let code = try Self.file(request, "serviceFile")
+            let station = try await Self.station(request.query[String.self, at: "jurisdiction_id"], on: request.db)
+            guard try await Self.published(station, on: request.db).contains(where: { $0.text("code") == code }) else {
+                throw Failure(status: .notFound, description: T(.requestServiceUnknown, code))
+            }
+            return try Self.json(DefinitionDTO(service_code: code, attributes: []))
+        }
+    }
+
+    struct CreatedDTO: Encodable {
+        var service_request_id: String
+        var service_notice: String
+        var account_id: String?
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(service_request_id, forKey: .service_request_id)
+            try c.encode(service_notice, forKey: .service_notice)
+            try c.encode(account_id, forKey: .account_id)
+        }
+        enum CodingKeys: String, CodingKey { case service_request_id, service_notice, account_id }
+    }
+
+    /// Checks the api_key against the station's Open311 keys (stored hashed).
+    static func authorized(_ key: String?, station: OrgUnit, on db: any Database) async throws -> Bool {
+        guard let key, !key.isEmpty else { return false }
+        let hash = Integrations.sha256(key)
+        return try await Integrations.keys(village: station.requireID(), kind: .open311, on: db).contains { $0.secret == hash }
+    }
+
+    @Sendable func create(_ request: Request, _: OrgUnit?) async throws -> Response {
+        await Self.guarded {
+            let form = try FormFields(request)
+            let station = try await Self.station(form["jurisdiction_id"], on: request.db)
+            guard try await Self.authorized(form["api_key"], station: station, on: request.db) else {
+                throw Failure(status: .forbidden, description: T(.open311BadKey))
+            }
+            guard let code = form["service_code"], !code.isEmpty else { throw Failure(status: .badRequest, description: "service_code " + T(.open311Required)) }
+            guard try await Self.published(station, on: request.db).contains(where: { $0.text("code") == code }) else {
+                throw Failure(status: .badRequest, description: T(.requestServiceUnknown, code))
+            }
+            let name = [form["last_name"], form["first_name"]].compactMap { $0 }.joined().trimmingCharacters(in: .whitespaces)
+            var content = form["description"] ?? ""
+            if let address = form["address_string"], !address.isEmpty { content += "\n" + T(.open311Address, address) }
+            if let lat = form["lat"], let long = form["long"], !lat.isEmpty { content += "\n" + T(.open311Location, lat, long) }
+            var fields: [String: String] = ["serviceCode": code, "residentName": name.isEmpty ? T(.open311NoName) : name,
+                                            "residentPhone": form["phone"] ?? "", "content": content]
+            if let email = form["email"], !email.isEmpty { fields["materials"] = "email: " + email }
+            let input = try IntakeInput.parse(InputFields(fields), channel: .open311)
+            let (item, _) = try await RequestDesk.intake(request, village: station, input: input, actor: .open311(form["device_id"] ?? ""), staff: nil)
+            return try Self.json([CreatedDTO(service_request_id: item.trackingCode, service_notice: T(.open311Notice), account_id: form["account_id"])],
+                                 status: .created)
+        }
+    }
+
+    struct RequestOut: Encodable {
+        var service_request_id: String
+        var status: String
+        var status_notes: String
+        var service_name: String
+        var service_code: String
+        var description: String
+        var agency_responsible: String
+        var service_notice: String
+        var requested_datetime: String
+        var updated_datetime: String
+        var expected_datetime: String
+        var address: String
+        var address_id: String
+        var zipcode: String
+        var lat: Double?
+        var long: Double?
+        var media_url: String
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(service_request_id, forKey: .service_request_id); try c.encode(status, forKey: .status)
+            try c.encode(status_notes, forKey: .status_notes); try c.encode(service_name, forKey: .service_name)
+            try c.encode(service_code, forKey: .service_code); try c.encode(description, forKey: .description)
+            try c.encode(agency_responsible, forKey: .agency_responsible); try c.encode(service_notice, forKey: .service_notice)
+            try c.encode(requested_datetime, forKey: .requested_datetime); try c.encode(updated_datetime, forKey: .updated_datetime)
+            try c.encode(expected_datetime, forKey: .expected_datetime); try c.encode(address, forKey: .address)
+            try c.encode(address_id, forKey: .address_id); try c.encode(zipcode, forKey: .zipcode)
+            try c.encode(lat, forKey: .lat); try c.encode(long, forKey: .long); try c.encode(media_url, forKey: .media_url)
+        }
+        enum CodingKeys: String, CodingKey {
+            case service_request_id, status, status_notes, service_name, service_code, description, agency_responsible, service_notice
+            case requested_datetime, updated_datetime, expected_datetime, address, address_id, zipcode, lat, long, media_url
+        }
+    }
+
+    /// W3C date-time in Beijing time.
+    static func w3c(_ date: Date) -> String {
+        Format.dateTime(date).replacingOccurrences(of: " ", with: "T") + ":00+08:00"
+    }
+
+    /// A request as Open311 shows it. The resident's words are shown only to a client
+    /// holding the station's api_key; the public sees status and service, never names.
+    static func out(_ item: ServiceRequest, station: OrgUnit, withDescription: Bool) -> RequestOut {
+        let notes: String
+        switch item.status {
+        case .completed: notes = item.result ?? ""
+        case .refused: notes = item.refusedReason ?? ""
+        case .materialsMissing: notes = T(.open311MissingNotes, (item.missingMaterials ?? "").replacingOccurrences(of: "\n", with: "、"))
+        default: notes = item.status.label
+        }
+        return RequestOut(service_request_id: item.trackingCode, status: item.status.open311, status_notes: notes, service_name: item.serviceName,
+                          service_code: item.serviceCode, description: withDescription ? item.content : "",
+                          agency_responsible: item.departmentName ?? station.name + "社区服务站", service_notice: "",
+                          requested_datetime: w3c(item.receivedAt), updated_datetime: w3c(item.updatedAt ?? item.receivedAt),
+                          expected_datetime: item.dueOn.map { $0 + "T17:30:00+08:00" } ?? "", address: "", address_id: "", zipcode: "",
+                          lat: nil, long: nil, media_url: "")
+    }
+
+    /// W3C date-times as a Beijing day ("2026-03-01T08:00:00+08:00" → 2026-03-01).
+    static func day(_ text: String?, _ name: String) throws -> String? {
+        guard let text, !text.isEmpty else { return nil }
+        guard text.count >= 10, LocalDate(String(text.prefix(10))) != nil else { throw Failure(status: .badRequest, description: T(.open311BadDate, name)) }
+        return String(text.prefix(10))
+    }
+
+    @Sendable func list(_ request: Request, _: OrgUnit?) async throws -> Response {
+        await Self.guarded {
+            let station = try await Self.station(request.query[String.self, at: "jurisdiction_id"], on: request.db)
+            let withDescription = try await Self.authorized(request.query[String.self, at: "api_key"], station: station, on: request.db)
+            var query = ServiceRequest.query(on: request.db).filter(\.$unitID == (try station.requireID()))
+            if let ids = request.query[String.self, at: "service_request_id"], !ids.isEmpty {
+                query = query.filter(\.$trackingCode ~~ ids.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() })
+            } else {
+                let today = RequestDesk.today(request)
+                let start = try Self.day(request.query[String.self, at: "start_date"], "start_date") ?? today.adding(days: -90).description
+                let end = try Self.day(request.query[String.self, at: "end_date"], "end_date") ?? today.description
+                query = query.filter(\.$receivedOn >= start).filter(\.$receivedOn <= end)
+                if let code = request.query[String.self, at: "service_code"], !code.isEmpty { query = query.filter(\.$serviceCode == code) }
+                switch request.query[String.self, at: "status"] ?? "" {
+                case "": break
+                case "open": query = query.filter(\.$status !~ [.completed, .refused])
+                case "closed": query = query.filter(\.$status ~~ [.completed, .refused])
+                default: throw Failure(status: .badRequest, description: T(.open311BadStatus))
+                }
+            }
+            let items = try await query.sort(\.$receivedAt, .descending).limit(1000).all()
+            return try Self.json(items.map { Self.out($0, station: station, withDescription: withDescription) })
+        }
+    }
+
+    @Sendable func one(_ request: Request, _: OrgUnit?) async throws -> Response {
+        await Self.guarded {
+            let code = try Self.file(request, "requestFile").uppercased()
+            let station = try await Self.station(request.query[String.self, at: "jurisdiction_id"], on: request.db)
+            guard let item = try await ServiceRequest.query(on: request.db).filter(\.$unitID == station.requireID()).filter(\.$trackingCode == code).first() else {
+                throw Failure(status: .notFound, description: T(.open311NoRequest, code))
+            }
+            let withDescription = try await Self.authorized(request.query[String.self, at: "api_key"], station: station, on: request.db)
+            return try Self.json([Self.out(item, station: station, withDescription: withDescription)])
+        }
+    }
+}
+
+/// An Int or a String in an Open311 error object.
+struct AnyCodableInt: Encodable {
+    var int: Int?
+    var string: String?
+    init(_ value: Int) { int = value }
+    init(_ value: String) { string = value }
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        if let int { try c.encode(int) } else { try c.encode(string ?? "") }
+    }
+}

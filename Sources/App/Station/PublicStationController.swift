@@ -1,0 +1,232 @@
+import Fluent
+import SQLKit
+import StandardKit
+import Vapor
+
+/// Guards for the public request form, kept in the database so several app servers
+/// share them: a per-address counter per hour, and one-attempt arithmetic challenges.
+enum PublicGuards {
+    /// Submissions allowed per address per hour.
+    static let submissionsPerHour = 5
+
+    static func clientAddress(_ request: Request) -> String { request.remoteAddress?.ipAddress ?? "unknown" }
+
+    /// Counts one attempt for `bucket` in the current hour; false once over the limit.
+    static func allow(_ bucket: String, limit: Int, now: Date, on db: any Database) async throws -> Bool {
+        let sql = try RecordStore.sql(db)
+        let window = Int64(now.timeIntervalSince1970 / 3600)
+        for _ in 0..<3 {
+            let rows = try await sql.update("rate_counters").set("count", to: SQLRaw("count + 1"))
+                .where("bucket", .equal, SQLBind(bucket)).where("window", .equal, SQLBind(window)).returning("count").all()
+            if let row = rows.first { return try row.decode(column: "count", as: Int.self) <= limit }
+            do {
+                try await sql.delete(from: "rate_counters").where("window", .lessThan, SQLBind(window - 24)).run()
+                try await sql.insert(into: "rate_counters").columns("id", "bucket", "window", "count").values(SQLBind(UUID()), SQLBind(bucket), SQLBind(window), SQLBind(1)).run()
+                return limit >= 1
+            } catch {
+                continue // another server inserted the row first: count again
+            }
+        }
+        return false
+    }
+
+    struct Challenge { var id: UUID; var question: String }
+
+    static func newChallenge(now: Date, on db: any Database) async throws -> Challenge {
+        var generator = SystemRandomNumberGenerator()
+        let a = Int.random(in: 2...9, using: &generator), b = Int.random(in: 1...9, using: &generator)
+        let id = UUID()
+        let sql = try RecordStore.sql(db)
+        try await sql.delete(from: "public_challenges").where("expires_at", .lessThan, SQLBind(now)).run()
+        try await sql.insert(into: "public_challenges").columns("id", "answer", "expires_at", "used")
+            .values(SQLBind(id), SQLBind(String(a + b)), SQLBind(now.addingTimeInterval(1800)), SQLBind(false)).run()
+        return Challenge(id: id, question: T(.challengeQuestion, String(a), String(b)))
+    }
+
+    /// One attempt per challenge: it is used up whether the answer is right or not.
+    static func pass(_ id: String?, answer: String?, now: Date, on db: any Database) async throws -> Bool {
+        guard let id = id.flatMap(UUID.init(uuidString:)) else { return false }
+        let rows = try await RecordStore.sql(db).update("public_challenges").set("used", to: SQLBind(true))
+            .where("id", .equal, SQLBind(id)).where("used", .equal, SQLBind(false)).where("expires_at", .greaterThan, SQLBind(now))
+            .returning("answer").all()
+        guard let row = rows.first else { return false }
+        return try row.decode(column: "answer", as: String.self) == (answer ?? "").trimmingCharacters(in: .whitespaces)
+    }
+}
+
+/// What residents see without signing in: each station's services, opening hours and
+/// hotline; each service's guide; submitting a request online; tracking one by code.
+struct PublicStationController {
+    func register(_ router: Router) {
+        router.page(.GET, "/public/stations/:stationID", .open, station)
+        router.page(.GET, "/public/stations/:stationID/services/:code", .open, guide)
+        router.page(.GET, "/public/stations/:stationID/requests/new", .open, newForm)
+        router.page(.POST, "/public/stations/:stationID/requests/new", .open, maxBody: "16kb", submit)
+        router.page(.GET, "/public/track", .open, track)
+        router.api(.GET, "/api/v1/public/track/:code", .open, APIDoc(summary: "按受理编号查询办理进度（无需登录，不含个人信息）", response: "Track",
+                                                                      also: [404: "没有这个受理编号"]), apiTrack)
+    }
+
+    static func load(_ request: Request) async throws -> (OrgUnit, VillageProfile?) {
+        guard let id = request.parameters.get("stationID").flatMap(UUID.init(uuidString:)),
+              let village = try await OrgUnit.find(id, on: request.db), village.kind == .village else { throw AppError.notFound }
+        return (village, try await VillageProfile.query(on: request.db).filter(\.$unit.$id == id).first())
+    }
+
+    static func path(_ village: OrgUnit) -> String { "/public/stations/\(village.id?.uuidString ?? "")" }
+
+    @Sendable func station(_ request: Request, _: OrgUnit?) async throws -> Response {
+        let (village, profile) = try await Self.load(request)
+        let services = try await Open311Controller.published(village, on: request.db)
+        let base = Self.path(village)
+        func shown(_ text: String?) -> String { (text ?? "").isEmpty ? "—" : (text ?? "") }
+        let facts: [Node] = [
+            .el("dt", [:], T(.publicOpeningHours)), .el("dd", [:], shown(profile?.openingHours)),
+            .el("dt", [:], T(.publicHotline)), .el("dd", [:], shown(profile?.hotline)),
+            .el("dt", [:], T(.publicAddress)), .el("dd", [:], shown(profile?.address)),
+        ]
+        let body: Node = .group([
+            .el("dl", ["class": "facts"], facts),
+            .el("p", [:], [.el("a", ["href": base + "/requests/new"], T(.publicSubmitLink)), .text(" · "), .el("a", ["href": "/public/track"], T(.publicTrackLink)),
+                           .text(" · "), .el("a", ["href": "/public/villages/\(village.id?.uuidString ?? "")/disclosures"], T(.publicDisclosuresLink))]),
+            .el("h2", [:], T(.publicServices)),
+            services.isEmpty ? .el("p", [:], T(.publicNoServices))
+                : Layout.table(caption: nil, headers: [T(.fieldServiceName), T(.fieldServiceField), T(.fieldServiceMode), T(.publicTimeLimit)], rows: services.map { s in
+                    [.el("a", ["href": base + "/services/\(s.text("code") ?? "")"], s.text("name") ?? ""),
+                     .text(ServiceField(rawValue: s.text("field") ?? "")?.label ?? ""), .text(ServiceMode(rawValue: s.text("mode") ?? "")?.label ?? ""),
+                     .text(Self.limitText(s))]
+                }),
+        ])
+        return HTMLResponse.make(Layout.page(request: request, title: T(.publicStationTitle, village.name), body: body))
+    }
+
+    static func limitText(_ service: Record) -> String {
+        switch ServiceMode(rawValue: service.text("mode") ?? "") {
+        case .onTheSpot?: return T(.publicSameDay)
+        case .timeLimited?: return T(.publicWorkingDays, String(service.number("timeLimit") ?? 0))
+        default: return T(.publicPromised)
+        }
+    }
+
+    @Sendable func guide(_ request: Request, _: OrgUnit?) async throws -> Response {
+        let (village, _) = try await Self.load(request)
+        let code = request.parameters.get("code") ?? ""
+        guard let service = try await Open311Controller.published(village, on: request.db).first(where: { $0.text("code") == code }) else { throw AppError.notFound }
+        let materials = (service.text("materials") ?? "").split(whereSeparator: \.isNewline).map(String.init)
+        let body: Node = .group([
+            .el("p", [:], [.el("a", ["href": Self.path(village)], T(.publicStationTitle, village.name))]),
+            .el("dl", ["class": "facts"], [
+                .el("dt", [:], T(.fieldServiceCode)), .el("dd", [:], code),
+                .el("dt", [:], T(.fieldServiceField)), .el("dd", [:], ServiceField(rawValue: service.text("field") ?? "")?.label ?? ""),
+                .el("dt", [:], T(.fieldServiceMode)), .el("dd", [:], ServiceMode(rawValue: service.text("mode") ?? "")?.label ?? ""),
+                .el("dt", [:], T(.publicTimeLimit)), .el("dd", [:], Self.limitText(service)),
+            ]),
+            .el("h2", [:], T(.publicMaterials)),
+            materials.isEmpty ? .el("p", [:], T(.publicNoMaterials)) : .el("ol", [:], materials.map { .el("li", [:], $0) }),
+            .el("h2", [:], T(.fieldServiceGuide)),
+            .el("div", ["class": "prewrap"], service.text("guide") ?? T(.publicNoGuide)),
+            .el("p", [:], [.el("a", ["href": Self.path(village) + "/requests/new?service=\(code)"], T(.publicSubmitLink))]),
+        ])
+        return HTMLResponse.make(Layout.page(request: request, title: T(.publicGuideTitle, service.text("name") ?? ""), body: body))
+    }
+
+    private func form(_ request: Request, _ village: OrgUnit, values: [String: String], errors: [FieldError], status: HTTPStatus = .ok) async throws -> Response {
+        let services = try await Open311Controller.published(village, on: request.db)
+        let challenge = try await PublicGuards.newChallenge(now: request.now, on: request.db)
+        let body: Node = .el("form", ["method": "post", "action": Self.path(village) + "/requests/new"], [
+            .el("p", ["class": "muted"], T(.publicSubmitIntro)),
+            Layout.errorSummary(errors),
+            Layout.select("serviceCode", T(.requestService), options: [("", T(.chooseService))] + services.map { ($0.text("code") ?? "", $0.text("name") ?? "") },
+                          selected: values["serviceCode"] ?? request.query[String.self, at: "service"] ?? "", errors: errors),
+            Layout.field("residentName", T(.requestResidentName), value: values["residentName"] ?? "", errors: errors, required: true),
+            Layout.field("residentPhone", T(.requestResidentPhone), value: values["residentPhone"] ?? "", type: "tel", errors: errors, required: true),
+            Layout.textarea("content", T(.requestContent), value: values["content"] ?? "", errors: errors, rows: 4),
+            .input(["type": "hidden", "name": "challengeID", "value": challenge.id.uuidString]),
+            Layout.field("challengeAnswer", challenge.question, value: "", errors: errors, required: true, attributes: ["inputmode": "numeric", "autocomplete": "off"]),
+            .el("button", ["type": "submit"], T(.publicSubmit)),
+        ])
+        return HTMLResponse.make(Layout.page(request: request, title: T(.publicSubmitTitle, village.name), body: body), status: status)
+    }
+
+    @Sendable func newForm(_ request: Request, _: OrgUnit?) async throws -> Response {
+        let (village, _) = try await Self.load(request)
+        return try await form(request, village, values: [:], errors: [])
+    }
+
+    @Sendable func submit(_ request: Request, _: OrgUnit?) async throws -> Response {
+        let (village, _) = try await Self.load(request)
+        guard try await PublicGuards.allow("submit:" + PublicGuards.clientAddress(request), limit: PublicGuards.submissionsPerHour, now: request.now, on: request.db) else {
+            throw AppError.rateLimited
+        }
+        let submitted = try FormFields(request)
+        let fields = InputFields(form: submitted, names: ["serviceCode", "residentName", "residentPhone", "content"])
+        do {
+            guard try await PublicGuards.pass(submitted["challengeID"], answer: submitted["challengeAnswer"], now: request.now, on: request.db) else {
+                throw AppError.validation([FieldError(field: "challengeAnswer", message: T(.challengeWrong))])
+            }
+            let input = try IntakeInput.parse(fields, channel: .online)
+            guard try await Open311Controller.published(village, on: request.db).contains(where: { $0.text("code") == input.serviceCode }) else {
+                throw AppError.validation([FieldError(field: "serviceCode", message: T(.requestServiceUnknown, input.serviceCode))])
+            }
+            let (item, _) = try await RequestDesk.intake(request, village: village, input: input, actor: .publicForm, staff: nil)
+            let body: Node = .group([
+                .el("p", [:], T(.publicSubmitted)),
+                .el("p", ["class": "code"], [.el("strong", [:], item.trackingCode)]),
+                .el("p", [:], [.el("a", ["href": "/public/track?code=\(item.trackingCode)"], T(.publicTrackLink))]),
+            ])
+            return HTMLResponse.make(Layout.page(request: request, title: T(.publicSubmittedTitle), body: body), status: .created)
+        } catch let AppError.validation(errors) {
+            return try await form(request, village, values: fields.values, errors: errors, status: .unprocessableEntity)
+        }
+    }
+
+    static func trackDTO(_ code: String, on db: any Database) async throws -> TrackDTO? {
+        let normalized = code.trimmingCharacters(in: .whitespaces).uppercased()
+        guard !normalized.isEmpty, normalized.count <= 20,
+              let item = try await ServiceRequest.query(on: db).filter(\.$trackingCode == normalized).first(),
+              let village = try await OrgUnit.find(item.unitID, on: db) else { return nil }
+        let history = try await LedgerStore.history(of: item.requireID(), on: db).map { row in
+            TrackEventDTO(at: row.occurredAt, action: row.entry.action, actionLabel: StationText.actionLabel(row.entry.action), status: row.payload["status"])
+        }
+        return TrackDTO(trackingCode: item.trackingCode, station: village.name, serviceName: item.serviceName, status: item.status.rawValue,
+                        statusLabel: item.status.label, receivedOn: item.receivedOn, dueOn: item.dueOn, completedOn: item.completedOn,
+                        missingMaterials: (item.missingMaterials ?? "").split(separator: "\n").map(String.init), history: history)
+    }
+
+    @Sendable func track(_ request: Request, _: OrgUnit?) async throws -> Response {
+        let code = request.query[String.self, at: "code"] ?? ""
+        var parts: [Node] = [
+            .el("form", ["method": "get", "action": "/public/track", "class": "filters"], [
+                Layout.field("code", T(.requestCode), value: code, errors: []), .el("button", ["type": "submit"], T(.publicTrackButton)),
+            ]),
+        ]
+        var status: HTTPStatus = .ok
+        if !code.isEmpty {
+            if let dto = try await Self.trackDTO(code, on: request.db) {
+                parts.append(.el("dl", ["class": "facts"], [
+                    .el("dt", [:], T(.overdueVillage)), .el("dd", [:], dto.station),
+                    .el("dt", [:], T(.requestService)), .el("dd", [:], dto.serviceName),
+                    .el("dt", [:], T(.requestStatus)), .el("dd", [:], dto.statusLabel),
+                    .el("dt", [:], T(.requestReceivedOn)), .el("dd", [:], dto.receivedOn),
+                    .el("dt", [:], T(.requestDueOn)), .el("dd", [:], dto.dueOn ?? "—"),
+                    .el("dt", [:], T(.requestCompletedOn)), .el("dd", [:], dto.completedOn ?? "—"),
+                ]))
+                if !dto.missingMaterials.isEmpty {
+                    parts.append(.group([.el("h2", [:], T(.receiptMissing)), .el("ol", [:], dto.missingMaterials.map { .el("li", [:], $0) })]))
+                }
+                parts.append(Layout.table(caption: T(.requestHistory), headers: [T(.ledgerAt), T(.ledgerAction), T(.requestStatus)], rows: dto.history.map { e in
+                    [.text(Format.dateTime(e.at)), .text(e.actionLabel), .text(e.status.flatMap(RequestStatus.init(rawValue:))?.label ?? "")]
+                }))
+            } else {
+                status = .notFound
+                parts.append(.el("p", ["class": "error-summary", "role": "alert"], T(.publicTrackNotFound)))
+            }
+        }
+        return HTMLResponse.make(Layout.page(request: request, title: T(.publicTrackTitle), body: .group(parts)), status: status)
+    }
+
+    @Sendable func apiTrack(_ request: Request, _: OrgUnit?) async throws -> TrackDTO {
+        guard let dto = try await Self.trackDTO(request.parameters.get("code") ?? "", on: request.db) else { throw AppError.notFound }
+        return dto
+    }
+}

@@ -1,0 +1,128 @@
+import Fluent
+import StandardKit
+import Vapor
+
+/// Where a request came in (一口受理: every channel lands in the same ledger).
+enum RequestChannel: String, CaseIterable, Sendable, Codable {
+    case window, phone, hotline96156, online, open311
+
+    var label: String {
+        switch self {
+        case .window: return T(.channelWindow)
+        case .phone: return T(.channelPhone)
+        case .hotline96156: return T(.channel96156)
+        case .online: return T(.channelOnline)
+        case .open311: return T(.channelOpen311)
+        }
+    }
+}
+
+/// A request's state. `received` is a request that came in remotely and waits for a
+/// staff member to take it on (who then becomes its first-inquiry owner).
+enum RequestStatus: String, CaseIterable, Sendable, Codable {
+    case received, accepted, inProgress, materialsMissing, transferred, completed, refused
+
+    var label: String {
+        switch self {
+        case .received: return T(.statusReceived)
+        case .accepted: return T(.statusAccepted)
+        case .inProgress: return T(.statusInProgress)
+        case .materialsMissing: return T(.statusMaterialsMissing)
+        case .transferred: return T(.statusTransferred)
+        case .completed: return T(.statusCompleted)
+        case .refused: return T(.statusRefused)
+        }
+    }
+
+    var isOpen: Bool { self != .completed && self != .refused }
+
+    /// Open311's two states.
+    var open311: String { isOpen ? "open" : "closed" }
+}
+
+/// A resident's service request at a village's service station.
+final class ServiceRequest: Model, @unchecked Sendable {
+    static let schema = "service_requests"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "unit_id") var unitID: UUID
+    @Field(key: "unit_path") var unitPath: String
+    @Field(key: "tracking_code") var trackingCode: String
+    @Field(key: "service_id") var serviceID: String
+    @Field(key: "service_code") var serviceCode: String
+    @Field(key: "service_name") var serviceName: String
+    @Field(key: "service_mode") var serviceMode: ServiceMode
+    @Field(key: "time_limit") var timeLimit: Int
+    @OptionalField(key: "post_id") var postID: String?
+    @Field(key: "channel") var channel: RequestChannel
+    @OptionalField(key: "external_id") var externalID: String?
+    @Field(key: "resident_name") var residentName: String
+    @Field(key: "resident_phone") var residentPhone: String
+    @Field(key: "content") var content: String
+    @Field(key: "materials") var materials: String
+    @Field(key: "status") var status: RequestStatus
+    @OptionalField(key: "first_owner_id") var firstOwnerID: UUID?
+    @OptionalField(key: "first_owner_name") var firstOwnerName: String?
+    @Field(key: "received_at") var receivedAt: Date
+    @Field(key: "received_on") var receivedOn: String
+    @OptionalField(key: "promised_on") var promisedOn: String?
+    @OptionalField(key: "clock_start") var clockStart: String?
+    @OptionalField(key: "due_on") var dueOn: String?
+    @OptionalField(key: "remaining_days") var remainingDays: Int?
+    @OptionalField(key: "completed_on") var completedOn: String?
+    @OptionalField(key: "result") var result: String?
+    @OptionalField(key: "department_id") var departmentID: String?
+    @OptionalField(key: "department_name") var departmentName: String?
+    @OptionalField(key: "department_answer") var departmentAnswer: String?
+    @OptionalField(key: "missing_materials") var missingMaterials: String?
+    @OptionalField(key: "refused_reason") var refusedReason: String?
+    @Field(key: "extensions") var extensions: Int
+    @Field(key: "version") var version: Int
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    init() {}
+
+    var due: LocalDate? { dueOn.flatMap(LocalDate.init) }
+    var received: LocalDate? { LocalDate(receivedOn) }
+    var completed: LocalDate? { completedOn.flatMap(LocalDate.init) }
+}
+
+/// A complaint against a request or a staff member, and how it was handled.
+final class Complaint: Model, @unchecked Sendable {
+    static let schema = "complaints"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "unit_id") var unitID: UUID
+    @Field(key: "unit_path") var unitPath: String
+    @OptionalField(key: "request_id") var requestID: UUID?
+    @OptionalField(key: "worker_id") var workerID: String?
+    @OptionalField(key: "worker_name") var workerName: String?
+    @Field(key: "complainant_name") var complainantName: String
+    @Field(key: "complainant_phone") var complainantPhone: String
+    @Field(key: "content") var content: String
+    @Field(key: "received_on") var receivedOn: String
+    @Field(key: "status") var status: String
+    @OptionalField(key: "result") var result: String?
+    @OptionalField(key: "resolved_on") var resolvedOn: String?
+    @OptionalField(key: "satisfaction") var satisfaction: Satisfaction?
+    @Field(key: "version") var version: Int
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    init() {}
+
+    var isOpen: Bool { status == "open" }
+}
+
+enum Satisfaction: String, CaseIterable, Sendable, Codable {
+    case satisfied, basicallySatisfied, dissatisfied
+
+    var label: String {
+        switch self {
+        case .satisfied: return T(.satisfied)
+        case .basicallySatisfied: return T(.basicallySatisfied)
+        case .dissatisfied: return T(.dissatisfied)
+        }
+    }
+}

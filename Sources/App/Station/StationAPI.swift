@@ -1,0 +1,279 @@
+import Foundation
+import Ledger
+import StandardKit
+import Vapor
+
+/// JSON shapes of the station's API, and their OpenAPI schemas (checked by tests
+/// against real responses).
+struct RequestDTO: Content {
+    var id: UUID
+    var trackingCode: String
+    var serviceCode: String
+    var serviceName: String
+    var serviceMode: String
+    var channel: String
+    var status: String
+    var statusLabel: String
+    var residentName: String
+    var residentPhone: String
+    var content: String
+    var materials: String
+    var missingMaterials: [String]
+    var firstOwner: String?
+    var receivedOn: String
+    var dueOn: String?
+    var completedOn: String?
+    var department: String?
+    var departmentAnswer: String?
+    var result: String?
+    var refusedReason: String?
+    var extensions: Int
+    var version: Int
+    var urgency: String
+    var assignee: String?
+    var coverWork: Bool
+
+    init(_ item: ServiceRequest, reveal: Bool, urgency: RequestDesk.Urgency, assignee: Assignee?) {
+        id = item.id ?? UUID()
+        trackingCode = item.trackingCode
+        serviceCode = item.serviceCode
+        serviceName = item.serviceName
+        serviceMode = item.serviceMode.rawValue
+        channel = item.channel.rawValue
+        status = item.status.rawValue
+        statusLabel = item.status.label
+        residentName = item.residentName
+        residentPhone = reveal ? item.residentPhone : PersonalKind.phone.mask(item.residentPhone)
+        content = item.content
+        materials = item.materials
+        missingMaterials = (item.missingMaterials ?? "").split(separator: "\n").map(String.init)
+        firstOwner = item.firstOwnerName
+        receivedOn = item.receivedOn
+        dueOn = item.dueOn
+        completedOn = item.completedOn
+        department = item.departmentName
+        departmentAnswer = item.departmentAnswer
+        result = item.result
+        refusedReason = item.refusedReason
+        extensions = item.extensions
+        version = item.version
+        self.urgency = urgency.rawValue
+        self.assignee = assignee?.name
+        coverWork = assignee?.cover ?? false
+    }
+}
+
+struct RequestListDTO: Content {
+    var requests: [RequestDTO]
+}
+
+struct LedgerEventDTO: Content {
+    var sequence: Int
+    var subjectType: String
+    var subjectID: String
+    var action: String
+    var actionLabel: String
+    var actor: String
+    var at: Date
+    var details: [String: String]
+    var hash: String
+
+    init(_ row: LedgerRow) {
+        sequence = row.entry.sequence
+        subjectType = row.entry.subjectType
+        subjectID = row.entry.subjectID
+        action = row.entry.action
+        actionLabel = StationText.actionLabel(row.entry.action)
+        actor = row.entry.actorName
+        at = row.occurredAt
+        details = row.payload
+        hash = row.entry.hash
+    }
+}
+
+struct RequestDetailDTO: Content {
+    var request: RequestDTO
+    var history: [LedgerEventDTO]
+}
+
+struct LedgerListDTO: Content {
+    var events: [LedgerEventDTO]
+}
+
+struct ChainDTO: Content {
+    var unitID: UUID
+    var name: String
+    var events: Int
+    var intact: Bool
+    var firstBrokenSequence: Int?
+    var reason: String?
+}
+
+struct VerificationDTO: Content {
+    var chains: [ChainDTO]
+}
+
+struct TrackEventDTO: Content {
+    var at: Date
+    var action: String
+    var actionLabel: String
+    var status: String?
+}
+
+/// What anyone with the tracking code may see: no names, no phone numbers.
+struct TrackDTO: Content {
+    var trackingCode: String
+    var station: String
+    var serviceName: String
+    var status: String
+    var statusLabel: String
+    var receivedOn: String
+    var dueOn: String?
+    var completedOn: String?
+    var missingMaterials: [String]
+    var history: [TrackEventDTO]
+}
+
+struct ComplaintDTO: Content {
+    var id: UUID
+    var requestID: UUID?
+    var worker: String?
+    var complainantName: String
+    var complainantPhone: String
+    var content: String
+    var receivedOn: String
+    var status: String
+    var result: String?
+    var resolvedOn: String?
+    var satisfaction: String?
+    var version: Int
+
+    init(_ complaint: Complaint, reveal: Bool) {
+        id = complaint.id ?? UUID()
+        requestID = complaint.requestID
+        worker = complaint.workerName
+        complainantName = complaint.complainantName
+        complainantPhone = reveal ? complaint.complainantPhone : PersonalKind.phone.mask(complaint.complainantPhone)
+        content = complaint.content
+        receivedOn = complaint.receivedOn
+        status = complaint.status
+        result = complaint.result
+        resolvedOn = complaint.resolvedOn
+        satisfaction = complaint.satisfaction?.rawValue
+        version = complaint.version
+    }
+}
+
+struct ComplaintListDTO: Content {
+    var complaints: [ComplaintDTO]
+}
+
+struct MonthStatsDTO: Content {
+    var month: String
+    var received: Int
+    var due: Int
+    var completedOnTime: Int
+    var onTimeRate: Double?
+    var complaints: Int
+    var complaintRate: Double?
+}
+
+struct StationStatsDTO: Content {
+    var year: Int
+    var months: [MonthStatsDTO]
+    var total: MonthStatsDTO
+}
+
+enum StationAPI {
+    static var schemas: [String: Any] {
+        typealias O = OpenAPI
+        let statusEnum: [String: Any] = ["type": "string", "enum": RequestStatus.allCases.map(\.rawValue)]
+        let request = O.object([
+            "id": O.uuid, "trackingCode": O.string, "serviceCode": O.string, "serviceName": O.string,
+            "serviceMode": ["type": "string", "enum": ServiceMode.allCases.map(\.rawValue)],
+            "channel": ["type": "string", "enum": RequestChannel.allCases.map(\.rawValue)], "status": statusEnum, "statusLabel": O.string,
+            "residentName": O.string, "residentPhone": O.string, "content": O.string, "materials": O.string, "missingMaterials": O.array(O.string),
+            "firstOwner": O.nullable(O.string), "receivedOn": O.date, "dueOn": O.nullable(O.date), "completedOn": O.nullable(O.date),
+            "department": O.nullable(O.string), "departmentAnswer": O.nullable(O.string), "result": O.nullable(O.string),
+            "refusedReason": O.nullable(O.string), "extensions": O.integer, "version": O.integer,
+            "urgency": ["type": "string", "enum": ["normal", "warning", "overdue"]], "assignee": O.nullable(O.string), "coverWork": O.boolean,
+        ], required: ["id", "trackingCode", "serviceCode", "serviceName", "serviceMode", "channel", "status", "statusLabel", "residentName",
+                      "residentPhone", "content", "materials", "missingMaterials", "receivedOn", "extensions", "version", "urgency", "coverWork"])
+        let event = O.object(["sequence": O.integer, "subjectType": ["type": "string", "enum": ["request", "complaint"]], "subjectID": O.string,
+                              "action": O.string, "actionLabel": O.string, "actor": O.string, "at": ["type": "string", "format": "date-time"],
+                              "details": ["type": "object", "additionalProperties": O.string], "hash": O.string])
+        let month = O.object(["month": O.string, "received": O.integer, "due": O.integer, "completedOnTime": O.integer,
+                              "onTimeRate": O.nullable(O.number), "complaints": O.integer, "complaintRate": O.nullable(O.number)],
+                             required: ["month", "received", "due", "completedOnTime", "complaints"])
+        return [
+            "ServiceRequest": request,
+            "ServiceRequestList": O.object(["requests": O.array(O.ref("ServiceRequest"))]),
+            "ServiceRequestDetail": O.object(["request": O.ref("ServiceRequest"), "history": O.array(O.ref("LedgerEvent"))]),
+            "IntakeInput": O.object(["serviceCode": O.string, "channel": ["type": "string", "enum": ["window", "phone"]], "residentName": O.string,
+                                     "residentPhone": O.string, "content": O.string, "materials": O.string, "missing": O.array(O.string),
+                                     "promisedOn": O.date], required: ["serviceCode", "residentName", "residentPhone", "content"]),
+            "RequestActionInput": O.object(["action": ["type": "string", "enum": RequestAction.names], "version": O.integer,
+                                            "missing": O.array(O.string), "department": O.uuid, "answer": O.string, "dueOn": O.date,
+                                            "reason": O.string, "approvedBy": O.string, "residentNotified": O.boolean, "result": O.string],
+                                           required: ["action"]),
+            "LedgerEvent": event,
+            "LedgerEventList": O.object(["events": O.array(O.ref("LedgerEvent"))]),
+            "LedgerVerification": O.object(["chains": O.array(O.object(["unitID": O.uuid, "name": O.string, "events": O.integer, "intact": O.boolean,
+                                                                        "firstBrokenSequence": O.nullable(O.integer), "reason": O.nullable(O.string)],
+                                                                       required: ["unitID", "name", "events", "intact"]))]),
+            "Track": O.object(["trackingCode": O.string, "station": O.string, "serviceName": O.string, "status": statusEnum, "statusLabel": O.string,
+                               "receivedOn": O.date, "dueOn": O.nullable(O.date), "completedOn": O.nullable(O.date), "missingMaterials": O.array(O.string),
+                               "history": O.array(O.object(["at": ["type": "string", "format": "date-time"], "action": O.string, "actionLabel": O.string,
+                                                            "status": O.nullable(statusEnum)], required: ["at", "action", "actionLabel"]))],
+                              required: ["trackingCode", "station", "serviceName", "status", "statusLabel", "receivedOn", "missingMaterials", "history"]),
+            "Complaint": O.object(["id": O.uuid, "requestID": O.nullable(O.uuid), "worker": O.nullable(O.string), "complainantName": O.string,
+                                   "complainantPhone": O.string, "content": O.string, "receivedOn": O.date, "status": ["type": "string", "enum": ["open", "resolved"]],
+                                   "result": O.nullable(O.string), "resolvedOn": O.nullable(O.date),
+                                   "satisfaction": O.nullable(["type": "string", "enum": Satisfaction.allCases.map(\.rawValue)]), "version": O.integer],
+                                  required: ["id", "complainantName", "complainantPhone", "content", "receivedOn", "status", "version"]),
+            "ComplaintList": O.object(["complaints": O.array(O.ref("Complaint"))]),
+            "ComplaintInput": O.object(["trackingCode": O.string, "worker": O.uuid, "complainantName": O.string, "complainantPhone": O.string,
+                                        "content": O.string], required: ["complainantName", "complainantPhone", "content"]),
+            "ComplaintResolution": O.object(["result": O.string, "satisfaction": ["type": "string", "enum": Satisfaction.allCases.map(\.rawValue)],
+                                             "version": O.integer], required: ["result", "satisfaction"]),
+            "MonthStats": month,
+            "StationStats": O.object(["year": O.integer, "months": O.array(O.ref("MonthStats")), "total": O.ref("MonthStats")]),
+            "HotlineTicket": O.object(["ticketId": O.string, "serviceCode": O.string, "callerName": O.string, "callerPhone": O.string,
+                                       "content": O.string, "receivedAt": ["type": "string", "format": "date-time"]],
+                                      required: ["ticketId", "serviceCode", "callerName", "callerPhone", "content"]),
+            "HotlineReceipt": O.object(["trackingCode": O.string, "status": statusEnum, "duplicate": O.boolean]),
+            "Open311Service": O.object(["service_code": O.string, "service_name": O.string, "description": O.string, "metadata": O.boolean,
+                                        "type": O.string, "keywords": O.string, "group": O.string]),
+            "Open311ServiceList": O.array(O.ref("Open311Service")),
+            "Open311Definition": O.object(["service_code": O.string, "attributes": O.array(["type": "object"])]),
+            "Open311Request": ["type": "object", "required": ["service_request_id", "status", "service_code", "requested_datetime"]],
+            "Open311RequestList": O.array(O.ref("Open311Request")),
+            "Open311Created": O.array(O.object(["service_request_id": O.string, "service_notice": O.string, "account_id": O.nullable(O.string)])),
+            "CalendarYears": O.object(["years": O.array(O.object(["year": O.integer, "source": O.string,
+                                                                   "holidays": O.array(O.object(["name": O.string, "from": O.date, "to": O.date])),
+                                                                   "workdays": O.array(O.object(["name": O.string, "date": O.date]))]))]),
+            "Open311Errors": O.array(O.object(["code": O.integer, "description": O.string])),
+        ]
+    }
+}
+
+/// Words for ledger actions, shown on pages, exports and the public tracking page.
+enum StationText {
+    static func actionLabel(_ action: String) -> String {
+        switch action {
+        case "submit": return T(.actionSubmit)
+        case "accept": return T(.actionAccept)
+        case "start": return T(.actionStart)
+        case "requestMaterials": return T(.actionRequestMaterials)
+        case "materialsReceived": return T(.actionMaterialsReceived)
+        case "transfer": return T(.actionTransfer)
+        case "departmentAnswer": return T(.actionDepartmentAnswer)
+        case "extend": return T(.actionExtend)
+        case "complete": return T(.actionComplete)
+        case "refuse": return T(.actionRefuse)
+        case "complaint": return T(.actionComplaint)
+        case "resolve": return T(.actionResolve)
+        default: return action
+        }
+    }
+}

@@ -1,0 +1,250 @@
+import Fluent
+import Ledger
+import StandardKit
+import Vapor
+import WorkCalendar
+
+/// The service station's daily tool: the desk, intake, each request with its actions and
+/// history, receipts and overdue lists at every level; as pages and as JSON.
+struct StationController {
+    func register(_ router: Router) {
+        router.page(.GET, "/units/:unitID/station", .onUnit(.viewUnit), desk)
+        router.page(.GET, "/units/:unitID/requests", .onUnit(.viewUnit), list)
+        router.page(.GET, "/units/:unitID/requests/new", .onUnit(.handleRequests), newForm)
+        router.page(.POST, "/units/:unitID/requests/new", .onUnit(.handleRequests), create)
+        router.page(.GET, "/units/:unitID/requests/:requestID", .onUnit(.viewUnit), detail)
+        router.page(.POST, "/units/:unitID/requests/:requestID/act", .onUnit(.handleRequests), act)
+        router.page(.GET, "/units/:unitID/requests/:requestID/receipt", .onUnit(.viewUnit), receipt)
+        router.page(.GET, "/units/:unitID/overdue", .onUnit(.viewUnit), overdue)
+
+        let conflict: [Int: String] = [409: "事项已被他人办理或修改（version 不符），或当前状态不能进行此操作；未作任何修改"]
+        router.api(.GET, "/api/v1/units/:unitID/requests", .onUnit(.viewUnit),
+                   APIDoc(summary: "服务站的服务事项（?status=&from=&to=&reveal=1）", response: "ServiceRequestList"), apiList)
+        router.api(.POST, "/api/v1/units/:unitID/requests", .onUnit(.handleRequests),
+                   APIDoc(summary: "窗口或电话受理服务事项（受理人为首问责任人）", request: "IntakeInput", response: "ServiceRequest", status: 201), apiCreate)
+        router.api(.GET, "/api/v1/units/:unitID/requests/:requestID", .onUnit(.viewUnit),
+                   APIDoc(summary: "服务事项及其全部办理记录", response: "ServiceRequestDetail"), apiDetail)
+        router.api(.POST, "/api/v1/units/:unitID/requests/:requestID/actions", .onUnit(.handleRequests),
+                   APIDoc(summary: "办理操作：受理、开始办理、一次性告知、材料补齐、转办、科室答复、延期、办结、不予受理",
+                          request: "RequestActionInput", response: "ServiceRequest", also: conflict), apiAct)
+        router.api(.GET, "/api/v1/units/:unitID/overdue", .onUnit(.viewUnit),
+                   APIDoc(summary: "本单位及下级所有服务站的超期未办结事项", response: "ServiceRequestList"), apiOverdue)
+    }
+
+    // MARK: Shared
+
+    struct Context {
+        var village: OrgUnit
+        var today: LocalDate
+        var calendar: WorkCalendar
+        var roster: Roster
+    }
+
+    static func context(_ request: Request, _ unit: OrgUnit?) async throws -> Context {
+        let village = try RecordController.village(unit)
+        return Context(village: village, today: RequestDesk.today(request), calendar: try await CalendarStore.load(on: request.db),
+                       roster: try await Roster.load(village: village.requireID(), on: request.db))
+    }
+
+    static func find(_ request: Request, _ village: OrgUnit) async throws -> ServiceRequest {
+        guard let id = request.parameters.get("requestID").flatMap(UUID.init(uuidString:)),
+              let item = try await ServiceRequest.query(on: request.db).filter(\.$id == id).filter(\.$unitID == village.requireID()).first() else {
+            throw AppError.notFound
+        }
+        return item
+    }
+
+    static func dto(_ item: ServiceRequest, _ context: Context, reveal: Bool = false) -> RequestDTO {
+        RequestDTO(item, reveal: reveal, urgency: RequestDesk.urgency(item, today: context.today, calendar: context.calendar),
+                   assignee: context.roster.assignee(post: item.postID, on: context.today))
+    }
+
+    /// Requests of the village filtered by status and received date (from, to inclusive).
+    static func filtered(_ request: Request, village: UUID) async throws -> [ServiceRequest] {
+        var query = ServiceRequest.query(on: request.db).filter(\.$unitID == village)
+        if let status = request.query[String.self, at: "status"], !status.isEmpty {
+            guard let s = RequestStatus(rawValue: status) else { throw AppError.validation([FieldError(field: "status", message: T(.requestStatusUnknown))]) }
+            query = query.filter(\.$status == s)
+        }
+        if let from = request.query[String.self, at: "from"], !from.isEmpty {
+            guard LocalDate(from) != nil else { throw AppError.validation([FieldError(field: "from", message: T(.validationDate, T(.ledgerFrom)))]) }
+            query = query.filter(\.$receivedOn >= from)
+        }
+        if let to = request.query[String.self, at: "to"], !to.isEmpty {
+            guard LocalDate(to) != nil else { throw AppError.validation([FieldError(field: "to", message: T(.validationDate, T(.ledgerTo)))]) }
+            query = query.filter(\.$receivedOn <= to)
+        }
+        return try await query.sort(\.$receivedAt, .descending).all()
+    }
+
+    /// Open requests past their due date below `unit` (a village, township or district).
+    static func overdueItems(_ request: Request, under unit: OrgUnit, today: LocalDate) async throws -> [ServiceRequest] {
+        try await ServiceRequest.query(on: request.db).filter(\.$unitPath =~ unit.path)
+            .filter(\.$status ~~ [.accepted, .inProgress, .transferred])
+            .filter(\.$dueOn < today.description).sort(\.$dueOn).all()
+    }
+
+    static func reveal(_ request: Request, _ village: OrgUnit, count: Int) async throws -> Bool {
+        guard request.query[String.self, at: "reveal"] == "1", let principal = request.principal,
+              principal.may(.viewPersonalData, at: village.path) else { return false }
+        try await Audit.record(on: request.db, request: request, action: "revealPersonalData", objectType: "serviceRequests",
+                               objectID: "\(count) records", unitPath: village.path)
+        return true
+    }
+
+    private func page(_ request: Request, _ title: String, _ body: Node, status: HTTPStatus = .ok, flash: String? = nil) -> Response {
+        HTMLResponse.make(Layout.page(request: request, title: title, body: body, flash: flash), status: status)
+    }
+
+    // MARK: Pages
+
+    @Sendable func desk(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+        let context = try await Self.context(request, unit)
+        let open = try await ServiceRequest.query(on: request.db).filter(\.$unitID == context.village.requireID())
+            .filter(\.$status ~~ [.received, .accepted, .inProgress, .materialsMissing, .transferred]).sort(\.$dueOn).all()
+        let me = request.principal?.username
+        let rows = open.map { Self.dto($0, context) }
+        let mine = rows.filter { dto in dto.assignee != nil && context.roster.assignee(post: open.first { $0.id == dto.id }?.postID, on: context.today)?.account == me && !dto.coverWork }
+        let cover = rows.filter { dto in dto.coverWork && context.roster.assignee(post: open.first { $0.id == dto.id }?.postID, on: context.today)?.account == me }
+        let model = StationViews.DeskModel(village: context.village, today: context.today, calendarCovers: context.calendar.covers(context.today.year),
+                                           waiting: rows.filter { $0.status == RequestStatus.received.rawValue },
+                                           mine: mine, cover: cover,
+                                           warnings: rows.filter { $0.urgency == "warning" }, overdue: rows.filter { $0.urgency == "overdue" },
+                                           openCount: rows.count, mayHandle: request.principal?.may(.handleRequests, at: context.village.path) ?? false)
+        return page(request, T(.deskTitle, context.village.name), StationViews.desk(model))
+    }
+
+    @Sendable func list(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+        let context = try await Self.context(request, unit)
+        let items = try await Self.filtered(request, village: context.village.requireID())
+        let reveal = try await Self.reveal(request, context.village, count: items.count)
+        return page(request, T(.requestsTitle, context.village.name),
+                    StationViews.list(village: context.village, rows: items.map { Self.dto($0, context, reveal: reveal) },
+                                      status: request.query[String.self, at: "status"] ?? "", from: request.query[String.self, at: "from"] ?? "",
+                                      to: request.query[String.self, at: "to"] ?? ""))
+    }
+
+    @Sendable func newForm(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+        let village = try RecordController.village(unit)
+        let services = try await RecordStore.list(.services, village: village.requireID(), on: request.db)
+        return page(request, T(.intakeTitle), StationViews.intakeForm(request, village: village, services: services, values: [:], errors: []))
+    }
+
+    @Sendable func create(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+        let village = try RecordController.village(unit)
+        let principal = try request.requirePrincipal()
+        let form = try FormFields(request)
+        let fields = InputFields(form: form, names: IntakeInput.fieldNames)
+        do {
+            let input = try IntakeInput.parse(fields)
+            let (item, _) = try await RequestDesk.intake(request, village: village, input: input, actor: .user(principal), staff: principal)
+            return request.redirect(to: "/units/\(try village.requireID())/requests/\(try item.requireID())/receipt")
+        } catch let AppError.validation(errors) {
+            let services = try await RecordStore.list(.services, village: village.requireID(), on: request.db)
+            return page(request, T(.intakeTitle), StationViews.intakeForm(request, village: village, services: services, values: fields.values, errors: errors),
+                        status: .unprocessableEntity)
+        }
+    }
+
+    func detailPage(_ request: Request, _ unit: OrgUnit?, errors: [FieldError] = [], message: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+        let context = try await Self.context(request, unit)
+        let item = try await Self.find(request, context.village)
+        let reveal = try await Self.reveal(request, context.village, count: 1)
+        let history = try await LedgerStore.history(of: item.requireID(), on: request.db).map(LedgerEventDTO.init)
+        let departments: [Record]
+        if let township = context.village.$parent.id { departments = try await RecordStore.list(.departments, village: township, on: request.db) } else { departments = [] }
+        let complaints = try await Complaint.query(on: request.db).filter(\.$requestID == item.requireID()).all()
+        let model = StationViews.DetailModel(village: context.village, request: Self.dto(item, context, reveal: reveal), history: history,
+                                             departments: departments.map { ($0.id.uuidString, $0.text("name") ?? "") },
+                                             complaints: complaints.map { ComplaintDTO($0, reveal: false) },
+                                             mayHandle: request.principal?.may(.handleRequests, at: context.village.path) ?? false,
+                                             mayReveal: request.principal?.may(.viewPersonalData, at: context.village.path) ?? false,
+                                             errors: errors, message: message)
+        let flash = request.url.query == "saved=1" ? T(.saved) : nil
+        return page(request, T(.requestTitle, item.serviceName, item.trackingCode), StationViews.detail(request, model), status: status, flash: flash)
+    }
+
+    @Sendable func detail(_ request: Request, _ unit: OrgUnit?) async throws -> Response { try await detailPage(request, unit) }
+
+    @Sendable func act(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+        let village = try RecordController.village(unit)
+        let principal = try request.requirePrincipal()
+        let item = try await Self.find(request, village)
+        let form = try FormFields(request)
+        let fields = InputFields(form: form, names: ["action", "version", "missing", "department", "answer", "dueOn", "reason", "approvedBy", "residentNotified", "result"])
+        do {
+            let action = try RequestAction.parse(fields)
+            _ = try await RequestDesk.act(request, village: village, id: item.requireID(), action: action, actor: .user(principal), staff: principal,
+                                          version: fields["version"].flatMap(Int.init))
+            return request.redirect(to: "/units/\(try village.requireID())/requests/\(try item.requireID())?saved=1")
+        } catch let AppError.validation(errors) {
+            return try await detailPage(request, unit, errors: errors, status: .unprocessableEntity)
+        } catch let AppError.conflict(message) {
+            return try await detailPage(request, unit, message: message, status: .conflict)
+        }
+    }
+
+    @Sendable func receipt(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+        let village = try RecordController.village(unit)
+        let item = try await Self.find(request, village)
+        let profile = try await VillageProfile.query(on: request.db).filter(\.$unit.$id == village.requireID()).first()
+        return HTMLResponse.make(StationViews.receipt(village: village, item: item, hotline: profile?.hotline ?? ""))
+    }
+
+    @Sendable func overdue(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+        guard let unit else { throw AppError.notFound }
+        let today = RequestDesk.today(request)
+        let items = try await Self.overdueItems(request, under: unit, today: today)
+        let villages = try await OrgUnit.query(on: request.db).filter(\.$id ~~ Set(items.map(\.unitID))).all()
+        let names = Dictionary(villages.compactMap { v in v.id.map { ($0, v.name) } }, uniquingKeysWith: { a, _ in a })
+        return page(request, T(.overdueTitle, unit.name), StationViews.overdue(unit: unit, items: items, names: names, today: today))
+    }
+
+    // MARK: API
+
+    @Sendable func apiList(_ request: Request, _ unit: OrgUnit?) async throws -> RequestListDTO {
+        let context = try await Self.context(request, unit)
+        let items = try await Self.filtered(request, village: context.village.requireID())
+        let reveal = try await Self.reveal(request, context.village, count: items.count)
+        return RequestListDTO(requests: items.map { Self.dto($0, context, reveal: reveal) })
+    }
+
+    @Sendable func apiCreate(_ request: Request, _ unit: OrgUnit?) async throws -> RequestDTO {
+        let village = try RecordController.village(unit)
+        let principal = try request.requirePrincipal()
+        let input = try IntakeInput.parse(try InputFields(json: request))
+        let (item, _) = try await RequestDesk.intake(request, village: village, input: input, actor: .user(principal), staff: principal)
+        return Self.dto(item, try await Self.context(request, unit))
+    }
+
+    @Sendable func apiDetail(_ request: Request, _ unit: OrgUnit?) async throws -> RequestDetailDTO {
+        let context = try await Self.context(request, unit)
+        let item = try await Self.find(request, context.village)
+        let reveal = try await Self.reveal(request, context.village, count: 1)
+        return RequestDetailDTO(request: Self.dto(item, context, reveal: reveal),
+                                history: try await LedgerStore.history(of: item.requireID(), on: request.db).map(LedgerEventDTO.init))
+    }
+
+    @Sendable func apiAct(_ request: Request, _ unit: OrgUnit?) async throws -> RequestDTO {
+        let village = try RecordController.village(unit)
+        let principal = try request.requirePrincipal()
+        let item = try await Self.find(request, village)
+        let fields = try InputFields(json: request)
+        let action = try RequestAction.parse(fields)
+        var version: Int?
+        if let text = fields["version"] {
+            guard let v = Int(text) else { throw AppError.validation([FieldError(field: "version", message: T(.validationInteger, "version"))]) }
+            version = v
+        }
+        let updated = try await RequestDesk.act(request, village: village, id: item.requireID(), action: action, actor: .user(principal), staff: principal, version: version)
+        return Self.dto(updated, try await Self.context(request, unit))
+    }
+
+    @Sendable func apiOverdue(_ request: Request, _ unit: OrgUnit?) async throws -> RequestListDTO {
+        guard let unit else { throw AppError.notFound }
+        let today = RequestDesk.today(request)
+        let calendar = try await CalendarStore.load(on: request.db)
+        let items = try await Self.overdueItems(request, under: unit, today: today)
+        return RequestListDTO(requests: items.map { RequestDTO($0, reveal: false, urgency: RequestDesk.urgency($0, today: today, calendar: calendar), assignee: nil) })
+    }
+}

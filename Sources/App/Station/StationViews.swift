@@ -1,0 +1,284 @@
+import Foundation
+import StandardKit
+import Vapor
+
+/// Pages of the service station. Views only render the models they are given.
+enum StationViews {
+    struct DeskModel {
+        var village: OrgUnit
+        var today: LocalDate
+        var calendarCovers: Bool
+        var waiting: [RequestDTO]
+        var mine: [RequestDTO]
+        var cover: [RequestDTO]
+        var warnings: [RequestDTO]
+        var overdue: [RequestDTO]
+        var openCount: Int
+        var mayHandle: Bool
+    }
+
+    struct DetailModel {
+        var village: OrgUnit
+        var request: RequestDTO
+        var history: [LedgerEventDTO]
+        var departments: [(id: String, name: String)]
+        var complaints: [ComplaintDTO]
+        var mayHandle: Bool
+        var mayReveal: Bool
+        var errors: [FieldError]
+        var message: String?
+    }
+
+    static func base(_ village: OrgUnit) -> String { "/units/\(village.id?.uuidString ?? "")" }
+    static func requestPath(_ village: OrgUnit, _ id: UUID) -> String { base(village) + "/requests/\(id.uuidString)" }
+
+    static func urgencyNode(_ urgency: String) -> Node {
+        switch urgency {
+        case "overdue": return .el("span", ["class": "notmet"], T(.urgencyOverdue))
+        case "warning": return .el("span", ["class": "pending"], T(.urgencyWarning))
+        default: return .text("")
+        }
+    }
+
+    static func requestTable(_ village: OrgUnit, _ rows: [RequestDTO], caption: String?) -> Node {
+        guard !rows.isEmpty else { return .el("p", ["class": "muted"], T(.requestsNone)) }
+        return Layout.table(caption: caption, headers: [T(.requestCode), T(.requestService), T(.requestResidentName), T(.requestResidentPhone),
+                                                        T(.requestStatus), T(.requestDueOn), T(.requestAssignee)],
+                            rows: rows.map { r in
+            [.el("a", ["href": requestPath(village, r.id)], r.trackingCode), .text(r.serviceName), .text(r.residentName), .text(r.residentPhone),
+             .group([.text(r.statusLabel + " "), urgencyNode(r.urgency)]), .text(r.dueOn ?? "—"),
+             .text((r.assignee ?? "—") + (r.coverWork ? T(.requestCoverMark) : ""))]
+        })
+    }
+
+    static func desk(_ m: DeskModel) -> Node {
+        let b = base(m.village)
+        return .group([
+            .el("p", [:], [.el("a", ["href": b], m.village.name)]),
+            .when(!m.calendarCovers, .el("p", ["class": "flash"], T(.calendarMissingYear, String(m.today.year)))),
+            .el("ul", ["class": "actions"], [
+                .when(m.mayHandle, .el("li", [:], [.el("a", ["href": b + "/requests/new"], T(.intakeTitle))])),
+                .el("li", [:], [.el("a", ["href": b + "/requests"], T(.requestsAll))]),
+                .el("li", [:], [.el("a", ["href": b + "/complaints"], T(.complaintsTitleShort))]),
+                .el("li", [:], [.el("a", ["href": b + "/ledger"], T(.ledgerTitleShort))]),
+                .el("li", [:], [.el("a", ["href": b + "/ledger/verify"], T(.ledgerVerifyShort))]),
+                .el("li", [:], [.el("a", ["href": b + "/station/stats"], T(.statsTitleShort))]),
+                .el("li", [:], [.el("a", ["href": b + "/records/services"], RecordKind.services.label)]),
+                .el("li", [:], [.el("a", ["href": b + "/records/posts"], RecordKind.posts.label)]),
+                .el("li", [:], [.el("a", ["href": b + "/records/absences"], RecordKind.absences.label)]),
+                .el("li", [:], [.el("a", ["href": "/public/stations/\(m.village.id?.uuidString ?? "")"], T(.publicStationLink))]),
+                .when(m.mayHandle, .el("li", [:], [.el("a", ["href": b + "/integrations"], T(.integrationsTitleShort))])),
+            ]),
+            .el("p", [:], T(.deskSummary, m.today.description, String(m.openCount), String(m.overdue.count), String(m.warnings.count))),
+            .el("h2", [:], T(.deskOverdue)), requestTable(m.village, m.overdue, caption: nil),
+            .el("h2", [:], T(.deskWarnings)), requestTable(m.village, m.warnings, caption: nil),
+            .el("h2", [:], T(.deskWaiting)), requestTable(m.village, m.waiting, caption: nil),
+            .el("h2", [:], T(.deskMine)), requestTable(m.village, m.mine, caption: nil),
+            .el("h2", [:], T(.deskCover)), requestTable(m.village, m.cover, caption: nil),
+        ])
+    }
+
+    static func list(village: OrgUnit, rows: [RequestDTO], status: String, from: String, to: String) -> Node {
+        let b = base(village)
+        return .group([
+            .el("p", [:], [.el("a", ["href": b + "/station"], T(.deskBack))]),
+            .el("form", ["method": "get", "action": b + "/requests", "class": "filters"], [
+                Layout.select("status", T(.requestStatus), options: [("", T(.allStatuses))] + RequestStatus.allCases.map { ($0.rawValue, $0.label) },
+                              selected: status, errors: []),
+                Layout.field("from", T(.ledgerFrom), value: from, type: "date", errors: []),
+                Layout.field("to", T(.ledgerTo), value: to, type: "date", errors: []),
+                .el("button", ["type": "submit"], T(.filter)),
+            ]),
+            requestTable(village, rows, caption: T(.requestsCount, String(rows.count))),
+        ])
+    }
+
+    static func intakeForm(_ request: Request, village: OrgUnit, services: [Record], values: [String: String], errors: [FieldError]) -> Node {
+        let options = [("", T(.chooseService))] + services.map { ($0.text("code") ?? "", "\($0.text("code") ?? "") \($0.text("name") ?? "")") }
+        return .group([
+            .el("p", [:], [.el("a", ["href": base(village) + "/station"], T(.deskBack))]),
+            .when(services.isEmpty, .el("p", ["class": "flash"], T(.servicesNoneYet))),
+            .el("form", ["method": "post", "action": base(village) + "/requests/new"], [
+                Layout.errorSummary(errors),
+                Layout.csrfField(request),
+                Layout.select("serviceCode", T(.requestService), options: options, selected: values["serviceCode"] ?? "", errors: errors),
+                Layout.select("channel", T(.requestChannel), options: [(RequestChannel.window.rawValue, RequestChannel.window.label),
+                                                                      (RequestChannel.phone.rawValue, RequestChannel.phone.label)],
+                              selected: values["channel"] ?? "window", errors: errors),
+                Layout.field("residentName", T(.requestResidentName), value: values["residentName"] ?? "", errors: errors, required: true),
+                Layout.field("residentPhone", T(.requestResidentPhone), value: values["residentPhone"] ?? "", type: "tel", errors: errors, required: true),
+                Layout.textarea("content", T(.requestContent), value: values["content"] ?? "", errors: errors, rows: 3),
+                Layout.textarea("materials", T(.requestMaterials), value: values["materials"] ?? "", errors: errors, rows: 2),
+                Layout.textarea("missing", T(.requestMissingAtIntake), value: values["missing"] ?? "", errors: errors, hint: T(.requestMissingHint), rows: 2),
+                Layout.field("promisedOn", T(.requestPromisedOn), value: values["promisedOn"] ?? "", type: "date", errors: errors, hint: T(.requestPromisedHint)),
+                .el("button", ["type": "submit"], T(.intakeSubmit)),
+            ]),
+        ])
+    }
+
+    private static func actionForm(_ request: Request, _ m: DetailModel, action: String, title: String, _ fields: [Node], button: String) -> Node {
+        .el("form", ["method": "post", "action": requestPath(m.village, m.request.id) + "/act", "class": "action"], [
+            .el("h3", [:], title),
+            Layout.csrfField(request),
+            .input(["type": "hidden", "name": "action", "value": action]),
+            .input(["type": "hidden", "name": "version", "value": String(m.request.version)]),
+            .group(fields),
+            .el("button", ["type": "submit"], button),
+        ])
+    }
+
+    static func detail(_ request: Request, _ m: DetailModel) -> Node {
+        let r = m.request
+        guard let status = RequestStatus(rawValue: r.status) else { return .empty }
+        let errors = m.errors
+        func allowed(_ name: String) -> Bool {
+            let probe: RequestAction
+            switch name {
+            case "accept": probe = .accept(missing: [])
+            case "start": probe = .start
+            case "requestMaterials": probe = .requestMaterials(missing: [])
+            case "materialsReceived": probe = .materialsReceived
+            case "transfer": probe = .transfer(departmentID: "")
+            case "departmentAnswer": probe = .departmentAnswer("")
+            case "extend": probe = .extend(dueOn: LocalDate(dayNumber: 0), reason: "", approvedBy: "")
+            case "complete": probe = .complete(result: "")
+            default: probe = .refuse(reason: "")
+            }
+            return m.mayHandle && probe.allowedFrom.contains(status)
+        }
+        var forms: [Node] = []
+        if allowed("accept") { forms.append(actionForm(request, m, action: "accept", title: T(.actionAccept),
+                                                       [Layout.textarea("missing", T(.requestMissingAtIntake), value: "", errors: errors, hint: T(.requestMissingHint), rows: 2)],
+                                                       button: T(.actionAccept))) }
+        if allowed("start") { forms.append(actionForm(request, m, action: "start", title: T(.actionStart), [], button: T(.actionStart))) }
+        if allowed("complete") { forms.append(actionForm(request, m, action: "complete", title: T(.actionComplete),
+                                                         [Layout.textarea("result", T(.requestResult), value: "", errors: errors, rows: 2)], button: T(.actionComplete))) }
+        if allowed("requestMaterials") { forms.append(actionForm(request, m, action: "requestMaterials", title: T(.actionRequestMaterials),
+                                                                 [Layout.textarea("missing", T(.requestMissingList), value: "", errors: errors, hint: T(.requestMissingHint), rows: 3)],
+                                                                 button: T(.actionRequestMaterials))) }
+        if allowed("materialsReceived") { forms.append(actionForm(request, m, action: "materialsReceived", title: T(.actionMaterialsReceived), [], button: T(.actionMaterialsReceived))) }
+        if allowed("transfer") {
+            forms.append(actionForm(request, m, action: "transfer", title: T(.actionTransfer),
+                                    [Layout.select("department", T(.requestDepartment), options: [("", T(.chooseDepartment))] + m.departments.map { ($0.id, $0.name) },
+                                                   selected: "", errors: errors)], button: T(.actionTransfer)))
+        }
+        if allowed("departmentAnswer") { forms.append(actionForm(request, m, action: "departmentAnswer", title: T(.actionDepartmentAnswer),
+                                                                 [Layout.textarea("answer", T(.requestDepartmentAnswer), value: "", errors: errors, rows: 2)],
+                                                                 button: T(.actionDepartmentAnswer))) }
+        if allowed("extend") {
+            forms.append(actionForm(request, m, action: "extend", title: T(.actionExtend), [
+                Layout.field("dueOn", T(.requestNewDue), value: "", type: "date", errors: errors),
+                Layout.field("reason", T(.requestExtendReason), value: "", errors: errors),
+                Layout.field("approvedBy", T(.requestApprovedBy), value: "", errors: errors),
+                .el("div", ["class": "field"], [.el("label", [:], [.input(["type": "checkbox", "name": "residentNotified", "value": "1"]), .text(" " + T(.requestResidentNotified))]),
+                                                 .when(errors.contains { $0.field == "residentNotified" },
+                                                       .el("p", ["class": "error"], errors.first { $0.field == "residentNotified" }?.message ?? ""))]),
+            ], button: T(.actionExtend)))
+        }
+        if allowed("refuse") { forms.append(actionForm(request, m, action: "refuse", title: T(.actionRefuse),
+                                                       [Layout.field("reason", T(.requestRefuseReason), value: "", errors: errors)], button: T(.actionRefuse))) }
+        let facts: [(String, String)] = [
+            (T(.requestCode), r.trackingCode), (T(.requestService), "\(r.serviceCode) \(r.serviceName)"),
+            (T(.requestStatus), r.statusLabel), (T(.requestChannel), RequestChannel(rawValue: r.channel)?.label ?? r.channel),
+            (T(.requestResidentName), r.residentName), (T(.requestResidentPhone), r.residentPhone),
+            (T(.requestContent), r.content), (T(.requestMaterials), r.materials.isEmpty ? "—" : r.materials),
+            (T(.requestFirstOwner), r.firstOwner ?? "—"), (T(.requestAssignee), (r.assignee ?? "—") + (r.coverWork ? T(.requestCoverMark) : "")),
+            (T(.requestReceivedOn), r.receivedOn), (T(.requestDueOn), r.dueOn ?? "—"), (T(.requestCompletedOn), r.completedOn ?? "—"),
+            (T(.requestMissingList), r.missingMaterials.isEmpty ? "—" : r.missingMaterials.joined(separator: "；")),
+            (T(.requestDepartment), r.department ?? "—"), (T(.requestDepartmentAnswer), r.departmentAnswer ?? "—"),
+            (T(.requestResult), r.result ?? r.refusedReason ?? "—"),
+        ]
+        return .group([
+            .el("p", [:], [.el("a", ["href": base(m.village) + "/station"], T(.deskBack)), .text(" · "),
+                           .el("a", ["href": requestPath(m.village, r.id) + "/receipt"], T(.receiptLink)),
+                           .when(m.mayReveal, .group([.text(" · "), .el("a", ["href": requestPath(m.village, r.id) + "?reveal=1"], T(.recordReveal))]))]),
+            .when(m.message != nil, .el("p", ["class": "error-summary", "role": "alert"], m.message ?? "")),
+            Layout.errorSummary(m.errors),
+            .el("dl", ["class": "facts"], facts.flatMap { [Node.el("dt", [:], $0.0), .el("dd", ["class": "prewrap"], $0.1)] }),
+            .when(r.urgency != "normal", .el("p", [:], [urgencyNode(r.urgency)])),
+            .group(forms),
+            .el("h2", [:], T(.requestHistory)),
+            Layout.table(caption: nil, headers: [T(.ledgerSequence), T(.ledgerAt), T(.ledgerAction), T(.ledgerActor), T(.ledgerDetails)],
+                         rows: m.history.map { e in
+                [.text(String(e.sequence)), .text(Format.dateTime(e.at)), .text(e.actionLabel), .text(e.actor), .text(Format.details(e.details))]
+            }),
+            .when(!m.complaints.isEmpty, .group([
+                .el("h2", [:], T(.complaintsTitleShort)),
+                .el("ul", [:], m.complaints.map { c in .el("li", [:], [.el("a", ["href": base(m.village) + "/complaints/\(c.id.uuidString)"], c.content)]) }),
+            ])),
+        ])
+    }
+
+    static func receipt(village: OrgUnit, item: ServiceRequest, hotline: String) -> String {
+        let rows: [(String, String)] = [
+            (T(.requestCode), item.trackingCode), (T(.requestService), item.serviceName), (T(.requestReceivedOn), item.receivedOn),
+            (T(.requestStatus), item.status.label), (T(.requestDueOn), item.dueOn ?? T(.receiptDueAfterMaterials)),
+            (T(.requestFirstOwner), item.firstOwnerName ?? "—"),
+        ]
+        let missing = (item.missingMaterials ?? "").split(separator: "\n").map(String.init)
+        let page: Node = .group([
+            .trusted("<!doctype html>"),
+            .el("html", ["lang": "zh-CN"], [
+                .el("head", [:], [.void("meta", [("charset", "utf-8")]), .el("title", [:], T(.receiptTitle)),
+                                  .void("link", [("rel", "stylesheet"), ("href", Stylesheet.path)])]),
+                .el("body", ["class": "print"], [
+                    .el("main", [:], [
+                        .el("h1", [:], "\(village.name)社区服务站 \(T(.receiptTitle))"),
+                        .el("dl", ["class": "facts"], rows.flatMap { [Node.el("dt", [:], $0.0), .el("dd", [:], $0.1)] }),
+                        .when(!missing.isEmpty, .group([.el("h2", [:], T(.receiptMissing)), .el("ol", [:], missing.map { .el("li", [:], $0) })])),
+                        .el("p", [:], T(.receiptTrack, "/public/track?code=\(item.trackingCode)", item.trackingCode)),
+                        .when(!hotline.isEmpty, .el("p", [:], T(.receiptHotline, hotline))),
+                    ]),
+                ]),
+            ]),
+        ])
+        return page.render()
+    }
+
+    static func overdue(unit: OrgUnit, items: [ServiceRequest], names: [UUID: String], today: LocalDate) -> Node {
+        guard !items.isEmpty else { return .el("p", [:], T(.overdueNone, today.description)) }
+        return Layout.table(caption: T(.overdueCount, String(items.count), today.description),
+                            headers: [T(.overdueVillage), T(.requestCode), T(.requestService), T(.requestStatus), T(.requestDueOn), T(.overdueDays)],
+                            rows: items.map { item in
+            let days = item.due.map { String($0.days(until: today)) } ?? "—"
+            return [.text(names[item.unitID] ?? ""), .el("a", ["href": "/units/\(item.unitID.uuidString)/requests/\(item.id?.uuidString ?? "")"], item.trackingCode),
+                    .text(item.serviceName), .text(item.status.label), .text(item.dueOn ?? ""), .text(days)]
+        })
+    }
+}
+
+/// Shared formatting for station pages and exports, in Beijing time.
+enum Format {
+    static func dateTime(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970) + 8 * 3600
+        let day = LocalDate(dayNumber: Int((Double(seconds) / 86_400).rounded(.down)))
+        let rest = ((seconds % 86_400) + 86_400) % 86_400
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
+        return "\(day) \(two(rest / 3600)):\(two(rest % 3600 / 60))"
+    }
+
+    static func details(_ details: [String: String]) -> String {
+        details.keys.sorted().compactMap { key in
+            guard let value = details[key], !value.isEmpty else { return nil }
+            let label: String
+            switch key {
+            case "status": return "\(T(.requestStatus))：\(RequestStatus(rawValue: value)?.label ?? value)"
+            case "dueOn": label = T(.requestDueOn)
+            case "missing": label = T(.requestMissingList)
+            case "department": label = T(.requestDepartment)
+            case "answer": label = T(.requestDepartmentAnswer)
+            case "reason": label = T(.ledgerReason)
+            case "approvedBy": label = T(.requestApprovedBy)
+            case "result": label = T(.requestResult)
+            case "firstOwner": label = T(.requestFirstOwner)
+            case "service": label = T(.requestService)
+            case "channel": return "\(T(.requestChannel))：\(RequestChannel(rawValue: value)?.label ?? value)"
+            case "onTime": return value == "true" ? T(.ledgerOnTime) : T(.ledgerLate)
+            case "residentNotified": return T(.requestResidentNotified)
+            case "satisfaction": return "\(T(.complaintSatisfaction))：\(Satisfaction(rawValue: value)?.label ?? value)"
+            default: label = key
+            }
+            return "\(label)：\(value.replacingOccurrences(of: "\n", with: "、"))"
+        }.joined(separator: "；")
+    }
+}

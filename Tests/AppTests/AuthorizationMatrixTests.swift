@@ -12,10 +12,18 @@ import SQLKit
 struct AuthorizationMatrixTests {
     /// The unit kinds a route's handler serves (others are 404 by design).
     static func kinds(for path: String) -> Set<UnitKind> {
-        if path.hasSuffix("/profile") || path.contains("/records") || path.hasSuffix("/standard") || path.hasSuffix("/evaluation") { return [.village] }
-        if RecordKind.all.contains(where: { path.contains("/api/v1/units/:unitID/\($0.key)") }) { return [.village] }
+        if let kind = RecordKind.all.first(where: { path.contains("/records/\($0.key)") || path.contains("/api/v1/units/:unitID/\($0.key)") }) { return [kind.level] }
+        if path.hasSuffix("/records") { return [.village, .township] }
+        if path.hasSuffix("/profile") || path.hasSuffix("/standard") || path.hasSuffix("/evaluation") { return [.village] }
+        if !path.hasSuffix("/station/stats"), ["/station", "/requests", "/complaints", "/integrations"].contains(where: { path.contains($0) }) { return [.village] }
         if path.hasSuffix("/new") || path.hasSuffix("/children") { return [.district, .township] }
         return Set(UnitKind.allCases)
+    }
+
+    /// Ids that belong to one user or one record (a staged import, an attachment, a
+    /// request, a complaint, a credential): any other id is 404 by design.
+    static func ownedID(_ path: String) -> Bool {
+        [":batchID", ":attachmentID", ":requestID", ":complaintID", ":keyID"].contains { path.contains($0) }
     }
 
     enum Relation: String, CaseIterable { case own, child, sibling, parent }
@@ -76,7 +84,7 @@ struct AuthorizationMatrixTests {
                             #expect(status == .notFound, "\(spec.method) \(spec.path) \(item): \(status)")
                         } else if !allowed {
                             #expect(status == .forbidden, "\(spec.method) \(spec.path) \(item): \(status)")
-                        } else if (spec.path.contains(":batchID") || spec.path.contains(":attachmentID")) {
+                        } else if Self.ownedID(spec.path) {
                             // A staged import belongs to the user who previewed it, so any other id is 404 by design;
                             // the refusals above still prove the rule.
                             #expect(![.forbidden, .unauthorized].contains(status), "\(spec.method) \(spec.path) \(item): \(status)")
@@ -92,7 +100,7 @@ struct AuthorizationMatrixTests {
                     let anyUnit = Self.kinds(for: spec.path).contains(.village) ? world.villageV3 : world.townshipA2
                     let path = Self.fill(spec.path, unit: try anyUnit.requireID(), records: records)
                     let status = try await send(app, spec.method, path, as: admin, json: Self.body(for: spec)).status
-                    #expect(![(spec.path.contains(":batchID") || spec.path.contains(":attachmentID")) ? .forbidden : .notFound, .forbidden, .unauthorized].contains(status), "admin \(spec.method) \(spec.path): \(status)")
+                    #expect(![Self.ownedID(spec.path) ? .forbidden : .notFound, .forbidden, .unauthorized].contains(status), "admin \(spec.method) \(spec.path): \(status)")
                     if Self.deletes(spec) { try await Self.undelete(app) }
                 case let .everywhere(permission), let .somewhere(permission):
                     for role in Role.allCases {
@@ -143,17 +151,18 @@ struct AuthorizationMatrixTests {
     /// One record of every kind in every village, so routes with :recordID have a real target.
     static func oneRecordOfEachKind(_ app: Application, _ world: World) async throws -> [String: UUID] {
         var ids: [String: UUID] = [:]
-        for village in [world.villageV1, world.villageV2, world.villageV3] {
+        var made: [String: [UUID: UUID]] = [:]
+        for kind in RecordKind.all {
+          for village in kind.level == .village ? [world.villageV1, world.villageV2, world.villageV3] : [world.townshipA1, world.townshipA2] {
             let villageID = try village.requireID()
-            var made: [String: UUID] = [:]
-            for kind in RecordKind.all {
+            do {
                 var values: [String: FieldValue] = [:]
                 for field in kind.fields where field.required {
                     switch field.type {
                     case .date: values[field.key] = .text("2026-03-01")
                     case let .choice(choices): values[field.key] = .text(choices[0].value)
                     case .hundredths, .money, .integer: values[field.key] = .number(100)
-                    case let .reference(target): values[field.key] = .text(made[target]?.uuidString ?? "")
+                    case let .reference(target): values[field.key] = .text(made[target]?[villageID]?.uuidString ?? "")
                     default: values[field.key] = .text("测试")
                     }
                 }
@@ -167,9 +176,10 @@ struct AuthorizationMatrixTests {
                         case let .flag(f): return SQLBind(f)
                         }
                     }).run()
-                made[kind.key] = id
+                made[kind.key, default: [:]][villageID] = id
                 ids["\(villageID.uuidString)/\(kind.key)"] = id
             }
+          }
         }
         return ids
     }

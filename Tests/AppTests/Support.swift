@@ -4,6 +4,7 @@ import FluentPostgresDriver
 import Foundation
 import NIOConcurrencyHelpers
 import SQLKit
+import StandardKit
 import Testing
 import Vapor
 import VaporTesting
@@ -13,6 +14,12 @@ final class TestClock: Sendable {
     private let current = NIOLockedValueBox(Date(timeIntervalSince1970: 1_798_761_600)) // 2027-01-01 00:00 UTC
     var now: Date { current.withLockedValue { $0 } }
     func advance(minutes: Double) { current.withLockedValue { $0 = $0.addingTimeInterval(minutes * 60) } }
+    func advance(days: Int) { advance(minutes: Double(days) * 1440) }
+    /// Sets the clock to 10:00 Beijing time on a day ("2026-02-13").
+    func set(beijingDay text: String) {
+        guard let day = LocalDate(text) else { return }
+        current.withLockedValue { $0 = Date(timeIntervalSince1970: Double(day.dayNumber) * 86_400 + 2 * 3600) }
+    }
     var appClock: AppClock { AppClock { [self] in self.now } }
 }
 

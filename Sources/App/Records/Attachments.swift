@@ -130,15 +130,15 @@ struct AttachmentController {
     func register(_ router: Router) {
         for kind in RecordKind.all {
             let base = "/units/:unitID/records/\(kind.key)/:recordID/attachments"
-            router.page(.POST, base, .onUnit(.editRecords), maxBody: "11mb") { try await upload($0, $1, kind) }
+            router.page(.POST, base, .onUnit(kind.editPermission), maxBody: "11mb") { try await upload($0, $1, kind) }
             router.page(.GET, base + "/:attachmentID", .onUnit(.viewUnit)) { try await download($0, $1, kind) }
-            router.page(.POST, base + "/:attachmentID/delete", .onUnit(.editRecords)) { try await remove($0, $1, kind) }
+            router.page(.POST, base + "/:attachmentID/delete", .onUnit(kind.editPermission)) { try await remove($0, $1, kind) }
         }
         router.page(.GET, "/public/villages/:villageID/disclosures/:recordID/attachments/:attachmentID", .open, publicDownload)
     }
 
     func upload(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
-        let village = try RecordController.village(unit)
+        let village = try RecordController.owner(unit, kind)
         let record = try await RecordController.record(request, kind, village)
         guard let upload = try? request.content.decode(Upload.self), upload.file.data.readableBytes > 0 else {
             throw AppError.validation([FieldError(field: "file", message: T(.importNoFile))])
@@ -181,13 +181,13 @@ struct AttachmentController {
     }
 
     func download(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
-        let village = try RecordController.village(unit)
+        let village = try RecordController.owner(unit, kind)
         let record = try await RecordController.record(request, kind, village)
         return try Self.serve(try await find(request, record: record.id), request)
     }
 
     func remove(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
-        let village = try RecordController.village(unit)
+        let village = try RecordController.owner(unit, kind)
         let record = try await RecordController.record(request, kind, village)
         let attachment = try await find(request, record: record.id)
         try await request.db.transaction { db in

@@ -38,7 +38,7 @@ struct RecordTransferController {
     static func template(_ kind: RecordKind) -> Sheet { Sheet(rows: [kind.fields.map(\.label)]) }
 
     func export(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind, xlsx: Bool) async throws -> Response {
-        let village = try RecordController.village(unit)
+        let village = try RecordController.owner(unit, kind)
         let records = try await RecordStore.list(kind, village: village.requireID(), on: request.db)
         let reveal = try await RecordController.reveal(request, kind, village, ids: records.map(\.id))
         let references = try await RecordController.references(kind, owner: village, on: request.db)

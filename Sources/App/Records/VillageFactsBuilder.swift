@@ -15,6 +15,10 @@ enum VillageFactsBuilder {
         for kind in RecordKind.all {
             records[kind.key] = Dictionary(grouping: try await RecordStore.all(kind, under: unit.path, on: db), by: \.unitID)
         }
+        // A village's posts answer to its township's departments, which lie outside the village's path.
+        if unit.kind == .village, let township = unit.$parent.id {
+            records[RecordKind.departments.key] = [township: try await RecordStore.list(.departments, village: township, on: db)]
+        }
         var profileByVillage: [UUID: VillageProfile] = [:]
         for profile in profiles { profileByVillage[profile.$unit.id] = profile }
         let station = try await StationFacts.load(under: unit, year: year, asOf: asOf ?? LocalDate.lastDay(of: year), on: db)

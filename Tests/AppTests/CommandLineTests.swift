@@ -1,3 +1,6 @@
+@testable import App
+import SQLKit
+import Vapor
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -193,5 +196,43 @@ struct ServerCommandTests {
             #expect(printed.contains(username))
         }
         #expect(printed.contains("demo-pass-2026"))
+    }
+}
+
+@Suite("Command line: cunwu verify-ledger", .serialized)
+struct VerifyLedgerCommandTests {
+    @Test("verify-ledger names the first altered event and exits 1; an intact station exits 0; an unknown station exits 2")
+    func verifyLedger() async throws {
+        let path = NSTemporaryDirectory() + "cunwu-ledger-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let app = try await Application.make(.testing)
+        let village: UUID, other: UUID
+        do {
+            try await configure(app, environment: ["CUNWU_DATABASE_PATH": path, "CUNWU_BCRYPT_COST": "4"])
+            try await prepareDatabase(app)
+            let s = try await StationFixture.make(app)
+            village = s.village
+            other = try s.world.villageV2.requireID()
+            let item = try await s.intake(app)
+            try await s.act(app, item.id, ["action": "start"])
+            try await s.act(app, item.id, ["action": "complete", "result": "已办结"])
+            try await RecordStore.sql(app.db).update("ledger_events").set("payload", to: SQLBind(#"{"result":"改过的结果","status":"completed"}"#))
+                .where("unit_id", .equal, SQLBind(village)).where("seq", .equal, SQLBind(3)).run()
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+        let environment = ["CUNWU_DATABASE_PATH": path, "DATABASE_URL": ""]
+        let all = try CLI.run(["verify-ledger"], environment: environment)
+        #expect(all.status == 1, "\(all.output)\(all.errors)")
+        #expect(all.output.contains("前辛庄村") && all.output.contains("第3条记录起校验不通过"))
+        #expect(all.output.contains("后辛庄村（\(other)）：完整"))
+        let one = try CLI.run(["verify-ledger", "--station", village.uuidString], environment: environment)
+        #expect(one.status == 1)
+        let intact = try CLI.run(["verify-ledger", "--station", other.uuidString], environment: environment)
+        #expect(intact.status == 0 && intact.output.contains("校验通过"))
+        let unknown = try CLI.run(["verify-ledger", "--station", "999999999999"], environment: environment)
+        #expect(unknown.status == 2 && unknown.errors.contains("找不到服务站"))
     }
 }

@@ -136,6 +136,7 @@ struct PublicStationController {
         let body: Node = .el("form", ["method": "post", "action": Self.path(village) + "/requests/new"], [
             .el("p", ["class": "muted"], T(.publicSubmitIntro)),
             Layout.errorSummary(errors),
+            Layout.csrfField(request),
             Layout.select("serviceCode", T(.requestService), options: [("", T(.chooseService))] + services.map { ($0.text("code") ?? "", $0.text("name") ?? "") },
                           selected: values["serviceCode"] ?? request.query[String.self, at: "service"] ?? "", errors: errors),
             Layout.field("residentName", T(.requestResidentName), value: values["residentName"] ?? "", errors: errors, required: true),

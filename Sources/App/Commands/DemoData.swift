@@ -186,8 +186,11 @@ enum DemoData {
                          ("陈晓东", .stationStaff), ("赵丽娟", .stationStaff), ("周婷", .collegeGraduateOfficial), ("吴昊", .collegeGraduateOfficial)]
             var workerIDs: [String] = []
             for (offset, (name, role)) in staff.enumerated() where strength >= 2 || offset % 2 == 0 {
-                let worker = try await add(.workers, village, ["name": .text(name), "qualification": .text(offset == 4 ? "certified" : "none"),
-                                                               "payInPlace": .flag(true), "lastEvaluatedOn": .text(date(1, 20) ?? "\(year - 1)-12-20")])
+                var values: [String: FieldValue] = ["name": .text(name), "qualification": .text(offset == 4 ? "certified" : "none"),
+                                                    "payInPlace": .flag(true), "lastEvaluatedOn": .text(date(1, 20) ?? "\(year - 1)-12-20")]
+                // The demo accounts of 前辛庄村 hold its station posts.
+                if index == 0, let account = ["陈晓东": "demo.station", "李秀英": "demo.committee", "王建国": "demo.secretary"][name] { values["account"] = .text(account) }
+                let worker = try await add(.workers, village, values)
                 try await _ = add(.workerRoles, village, ["worker": .text(worker.id.uuidString), "role": .text(role.rawValue), "from": .text("2022-03-01")])
                 workerIDs.append(worker.id.uuidString)
             }
@@ -198,6 +201,7 @@ enum DemoData {
             if let when = date(2, 12) {
                 try await _ = add(.activities, village, ["kind": .text("festival"), "date": .text(when), "title": .text("元宵节文艺汇演"), "participants": .number(200)])
             }
+            try await DemoStation.seed(app, request: request, village: village, index: index, strength: strength, workers: workerIDs, today: today)
         }
     }
 

@@ -228,6 +228,7 @@ enum L: String, CaseIterable, Sendable {
     case ledgerNone
     case ledgerOnTime
     case ledgerReason
+    case ledgerRemainingDays
     case ledgerSequence
     case ledgerSomeBroken
     case ledgerState
@@ -760,6 +761,7 @@ enum Messages {
         .ledgerNone: "这段时间没有办理记录。",
         .ledgerOnTime: "按时办结",
         .ledgerReason: "理由",
+        .ledgerRemainingDays: "剩余工作日",
         .ledgerSequence: "序号",
         .ledgerSomeBroken: "{0}个服务站的台账校验不通过，请核查。",
         .ledgerState: "校验结果",

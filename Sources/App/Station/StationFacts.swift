@@ -67,7 +67,7 @@ struct StationFacts: Sendable {
         let graceStart = asOf.adding(days: -Self.acceptanceGraceDays)
         for item in requests[village] ?? [] {
             summary.received += 1
-            if item.firstOwnerID != nil || (item.status == .received && (item.received ?? asOf) >= graceStart) { summary.withFirstInquiryOwner += 1 }
+            if item.firstOwnerName != nil || (item.status == .received && (item.received ?? asOf) >= graceStart) { summary.withFirstInquiryOwner += 1 }
             if let due = item.due, due <= asOf, item.status != .refused {
                 summary.dueByAsOf += 1
                 if let done = item.completed, done <= due, done <= asOf { summary.completedOnTime += 1 }

@@ -272,6 +272,10 @@ enum Format {
             case "result": label = T(.requestResult)
             case "firstOwner": label = T(.requestFirstOwner)
             case "service": label = T(.requestService)
+            case "remainingDays": label = T(.ledgerRemainingDays)
+            case "content": label = T(.complaintContent)
+            case "request": label = T(.requestCode)
+            case "worker": label = T(.complaintWorker)
             case "channel": return "\(T(.requestChannel))：\(RequestChannel(rawValue: value)?.label ?? value)"
             case "onTime": return value == "true" ? T(.ledgerOnTime) : T(.ledgerLate)
             case "residentNotified": return T(.requestResidentNotified)

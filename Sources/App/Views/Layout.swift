@@ -165,6 +165,9 @@ enum Stylesheet {
     dl.facts dd{overflow-wrap:anywhere}pre{white-space:pre-wrap;font-family:inherit;margin:4px 0}
     @media (max-width:600px){header.top{padding:8px}.account{margin-left:0}table{font-size:14px;display:block;overflow-x:auto}th,td{padding:4px}
     dl.facts{grid-template-columns:1fr;gap:0}dl.facts dd{margin-bottom:8px}main{padding:12px}}
+    ul.actions{list-style:none;padding:0}form.filters{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:flex-end}form.filters .field{margin:0}
+    form.action{border-top:1px solid var(--line);padding-top:4px;margin:0 0 8px}form.action h3{margin:8px 0}
+    svg.chart{max-width:100%;height:auto}svg.chart .bar{fill:var(--brand)}svg.chart text{font-size:11px;fill:#24292f}p.code{font-size:28px;letter-spacing:2px}
     @media print{header.top nav,.account,.actions,.skip{display:none}a{color:inherit;text-decoration:none}}
     """
 

@@ -60,6 +60,15 @@ struct Validator {
         return trimmed
     }
 
+    /// A required phone number: digits and "-", at least 7 digits.
+    mutating func phone(_ field: String, _ label: String, _ value: String?) -> String {
+        let phone = text(field, label, value, maxLength: 20)
+        if !phone.isEmpty, !phone.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }) || phone.filter(\.isNumber).count < 7 {
+            fail(field, T(.requestPhoneFormat))
+        }
+        return phone
+    }
+
     func finish() throws { if !errors.isEmpty { throw AppError.validation(errors) } }
 }
 

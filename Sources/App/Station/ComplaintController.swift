@@ -29,10 +29,7 @@ struct ComplaintController {
         let code = v.text("trackingCode", T(.requestCode), fields["trackingCode"], required: false, maxLength: 20).uppercased()
         let workerID = v.text("worker", T(.complaintWorker), fields["worker"], required: false, maxLength: 40)
         let name = v.text("complainantName", T(.complaintName), fields["complainantName"], maxLength: 50)
-        let phone = v.text("complainantPhone", T(.requestResidentPhone), fields["complainantPhone"], maxLength: 20)
-        if !phone.isEmpty, !phone.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }) || phone.filter(\.isNumber).count < 7 {
-            v.fail("complainantPhone", T(.requestPhoneFormat))
-        }
+        let phone = v.phone("complainantPhone", T(.requestResidentPhone), fields["complainantPhone"])
         let content = v.text("content", T(.complaintContent), fields["content"], maxLength: 2000)
         if code.isEmpty && workerID.isEmpty { v.fail("trackingCode", T(.complaintNeedsSubject)) }
         let villageID = try village.requireID()

@@ -71,7 +71,7 @@ enum LedgerStore {
         }
     }
 
-    private static func decode(_ row: any SQLRow) throws -> LedgerEntry {
+    static func decode(_ row: any SQLRow) throws -> LedgerEntry {
         LedgerEntry(sequence: try row.decode(column: "seq", as: Int.self), subjectType: try row.decode(column: "subject_type", as: String.self),
                     subjectID: try row.decode(column: "subject_id", as: String.self), action: try row.decode(column: "action", as: String.self),
                     actorID: try row.decode(column: "actor_id", as: String.self), actorName: try row.decode(column: "actor_name", as: String.self),

@@ -146,10 +146,7 @@ struct IntakeInput: Sendable {
             if let c = RequestChannel(rawValue: text), c == .window || c == .phone { channel = c } else { v.fail("channel", T(.requestChannelInvalid)) }
         }
         let name = v.text("residentName", T(.requestResidentName), fields["residentName"], maxLength: 50)
-        let phone = v.text("residentPhone", T(.requestResidentPhone), fields["residentPhone"], maxLength: 20)
-        if !phone.isEmpty, !phone.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }) || phone.filter(\.isNumber).count < 7 {
-            v.fail("residentPhone", T(.requestPhoneFormat))
-        }
+        let phone = v.phone("residentPhone", T(.requestResidentPhone), fields["residentPhone"])
         let content = v.text("content", T(.requestContent), fields["content"], maxLength: 2000)
         let materials = v.text("materials", T(.requestMaterials), fields["materials"], required: false, maxLength: 2000)
         let promised = v.date("promisedOn", T(.requestPromisedOn), fields["promisedOn"])

@@ -29,11 +29,7 @@ struct StationFacts: Sendable {
         let rows = try await sql.select().column("*").from("ledger_events").where("unit_path", .like, SQLBind(unit.path + "%")).orderBy("unit_id").orderBy("seq").all()
         var chains: [UUID: [LedgerEntry]] = [:]
         for row in rows {
-            let entry = LedgerEntry(sequence: try row.decode(column: "seq", as: Int.self), subjectType: try row.decode(column: "subject_type", as: String.self),
-                                    subjectID: try row.decode(column: "subject_id", as: String.self), action: try row.decode(column: "action", as: String.self),
-                                    actorID: try row.decode(column: "actor_id", as: String.self), actorName: try row.decode(column: "actor_name", as: String.self),
-                                    occurredAt: try row.decode(column: "occurred_at", as: Int64.self), payload: try row.decode(column: "payload", as: String.self),
-                                    previousHash: try row.decode(column: "prev_hash", as: String.self), hash: try row.decode(column: "hash", as: String.self))
+            let entry = try LedgerStore.decode(row)
             chains[try row.decode(column: "unit_id", as: UUID.self), default: []].append(entry)
         }
         let keys = try await sql.select().column("unit_id").from("integration_keys").where("kind", .equal, SQLBind(IntegrationKind.hotline96156.rawValue))

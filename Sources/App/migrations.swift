@@ -19,4 +19,5 @@ func registerMigrations(_ migrations: Migrations) {
     migrations.add(CreateIntegrationKeys())
     migrations.add(CreateCalendar())
     migrations.add(CreatePublicGuards())
+    migrations.add(CreateAssessment())
 }

@@ -20,5 +20,7 @@ func registerRoutes(_ app: Application) {
     Open311Controller().register(router)
     PublicStationController().register(router)
     CalendarController().register(router)
+    AssessmentController().register(router)
+    DashboardController().register(router)
     OpenAPIController().register(router)
 }

@@ -11,7 +11,9 @@ import SQLKit
 @Suite("Authorization matrix, generated from the route table")
 struct AuthorizationMatrixTests {
     /// The unit kinds a route's handler serves (others are 404 by design).
-    static func kinds(for path: String) -> Set<UnitKind> {
+    static func kinds(for path: String, method: HTTPMethod = .GET) -> Set<UnitKind> {
+        if path.hasSuffix("/cycles"), method == .POST { return [.district] }
+        if path.contains("/dashboard/") { return [.district, .township] }
         if let kind = RecordKind.all.first(where: { path.contains("/records/\($0.key)") || path.contains("/api/v1/units/:unitID/\($0.key)") }) { return [kind.level] }
         if path.hasSuffix("/records") { return [.village, .township] }
         if path.hasSuffix("/profile") || path.hasSuffix("/standard") || path.hasSuffix("/evaluation") { return [.village] }
@@ -23,7 +25,7 @@ struct AuthorizationMatrixTests {
     /// Ids that belong to one user or one record (a staged import, an attachment, a
     /// request, a complaint, a credential): any other id is 404 by design.
     static func ownedID(_ path: String) -> Bool {
-        [":batchID", ":attachmentID", ":requestID", ":complaintID", ":keyID"].contains { path.contains($0) }
+        [":batchID", ":attachmentID", ":requestID", ":complaintID", ":keyID", ":cycleID", ":evidenceID"].contains { path.contains($0) }
     }
 
     enum Relation: String, CaseIterable { case own, child, sibling, parent }
@@ -73,7 +75,7 @@ struct AuthorizationMatrixTests {
             for spec in app.routeTable.specs {
                 switch spec.access {
                 case let .onUnit(permission):
-                    for item in Self.cases(world) where Self.kinds(for: spec.path).contains(item.target.kind) {
+                    for item in Self.cases(world) where Self.kinds(for: spec.path, method: spec.method).contains(item.target.kind) {
                         let session = try #require(sessions[item.role])
                         let path = Self.fill(spec.path, unit: try item.target.requireID(), records: records)
                         let before = try await auditCount(app)
@@ -97,7 +99,7 @@ struct AuthorizationMatrixTests {
                     }
                     // The administrator may do it anywhere.
                     let admin = try #require(sessions[.admin])
-                    let anyUnit = Self.kinds(for: spec.path).contains(.village) ? world.villageV3 : world.townshipA2
+                    let anyUnit = Self.kinds(for: spec.path, method: spec.method).contains(.village) ? world.villageV3 : world.townshipA2
                     let path = Self.fill(spec.path, unit: try anyUnit.requireID(), records: records)
                     let status = try await send(app, spec.method, path, as: admin, json: Self.body(for: spec)).status
                     #expect(![Self.ownedID(spec.path) ? .forbidden : .notFound, .forbidden, .unauthorized].contains(status), "admin \(spec.method) \(spec.path): \(status)")

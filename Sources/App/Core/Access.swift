@@ -25,10 +25,10 @@ enum Role: String, Codable, Sendable, CaseIterable {
     var permissions: Set<Permission> {
         switch self {
         case .admin: return Set(Permission.allCases)
-        case .districtOfficial: return [.viewUnit, .manageUnits, .viewAudit, .manageDepartments]
-        case .townshipOfficial: return [.viewUnit, .manageDepartments]
-        case .partySecretary, .stationStaff: return [.viewUnit, .editProfile, .editRecords, .viewPersonalData, .handleRequests]
-        case .committeeMember: return [.viewUnit, .editProfile, .editRecords, .handleRequests]
+        case .districtOfficial: return [.viewUnit, .manageUnits, .viewAudit, .manageDepartments, .manageCycles, .fillSheet, .reviewSheets, .approveSheets]
+        case .townshipOfficial: return [.viewUnit, .manageDepartments, .fillSheet, .reviewSheets]
+        case .partySecretary, .stationStaff: return [.viewUnit, .editProfile, .editRecords, .viewPersonalData, .handleRequests, .fillSheet]
+        case .committeeMember: return [.viewUnit, .editProfile, .editRecords, .handleRequests, .fillSheet]
         case .supervisor: return [.viewUnit]
         case .organizationContact: return []
         }
@@ -57,6 +57,14 @@ enum Permission: String, Codable, Sendable, CaseIterable {
     case manageDepartments
     /// Edit the working-day calendar (holidays and make-up working days).
     case manageCalendar
+    /// Open assessment cycles for a district.
+    case manageCycles
+    /// Fill in and submit one's own unit's assessment sheet (evidence, answers to returns).
+    case fillSheet
+    /// Review the sheets of the level below: accept or return evidenced checks, pass up or send back.
+    case reviewSheets
+    /// Approve (lock) and unlock sheets.
+    case approveSheets
 }
 
 /// A route's rule: who may call it. The one authorization path (`Authorizer`) reads it.

@@ -92,6 +92,33 @@ enum L: String, CaseIterable, Sendable {
     case complaintsNone
     case complaintsTitle
     case complaintsTitleShort
+    case cycleAsOf
+    case cycleAsOfYear
+    case cycleExists
+    case cycleName
+    case cycleOpen
+    case cyclePassMark
+    case cycleReviewBeforeSubmit
+    case cycleReviewBy
+    case cycleSubmitBy
+    case cycleYear
+    case cyclesNone
+    case cyclesTitle
+    case dashArea
+    case dashAreas
+    case dashAreasChart
+    case dashChange
+    case dashCompleteness
+    case dashCompletenessText
+    case dashHeat
+    case dashMean
+    case dashMetRate
+    case dashNoPrevious
+    case dashPrevious
+    case dashWeakItem
+    case dashWeakest
+    case dashboardShort
+    case dashboardTitle
     case departmentCentre
     case departmentNameTaken
     case departmentOffice
@@ -116,7 +143,18 @@ enum L: String, CaseIterable, Sendable {
     case errorTitle
     case errorUnavailable
     case errorValidation
+    case evidenceAdd
+    case evidenceFile
+    case evidenceKind
+    case evidenceKindUnknown
+    case evidenceNote
+    case evidenceURL
+    case evidenceURLFormat
     case exportCSV
+    case exportChecks
+    case exportItem
+    case exportItemStatus
+    case exportTownship
     case exportXLSX
     case fieldAbsenceFrom
     case fieldAbsenceKind
@@ -187,6 +225,8 @@ enum L: String, CaseIterable, Sendable {
     case importTooManyRows
     case importUnknownColumns
     case importWrongHeader
+    case inboxEmpty
+    case inboxTitle
     case intakeSubmit
     case intakeTitle
     case integration96156
@@ -252,6 +292,7 @@ enum L: String, CaseIterable, Sendable {
     case loginTitle
     case loginUsername
     case navAudit
+    case navCycles
     case navHome
     case navLabel
     case navLogin
@@ -262,6 +303,12 @@ enum L: String, CaseIterable, Sendable {
     case navUsers
     case nextPage
     case no
+    case noticeApproved
+    case noticeDeadline
+    case noticeOverdue
+    case noticeReturned
+    case noticeToApprove
+    case noticeToReview
     case open311Address
     case open311BadDate
     case open311BadKey
@@ -370,6 +417,23 @@ enum L: String, CaseIterable, Sendable {
     case recordsCaption
     case recordsShort
     case recordsTitle
+    case rectCaption
+    case rectCheck
+    case rectDeadline
+    case rectDone
+    case rectFollowUp
+    case rectMissing
+    case rectNone
+    case rectOpen
+    case rectResponsible
+    case rectStatus
+    case rectTitle
+    case rectTitleShort
+    case reportEvidence
+    case reportLink
+    case reportPrint
+    case reportSummaryTitle
+    case reportVillageTitle
     case requestActionNotAllowed
     case requestApprovedBy
     case requestAssignee
@@ -433,6 +497,54 @@ enum L: String, CaseIterable, Sendable {
     case serviceModeTimeLimited
     case serviceTimeLimitNeeded
     case servicesNoneYet
+    case sheetAccept
+    case sheetAccepted
+    case sheetActionUnknown
+    case sheetAnswer
+    case sheetAnswerButton
+    case sheetAnswered
+    case sheetApprove
+    case sheetApproved
+    case sheetBlocking
+    case sheetChangedMeanwhile
+    case sheetCheckNotReturned
+    case sheetCheckUnknown
+    case sheetDecision
+    case sheetDecisionUnknown
+    case sheetDraft
+    case sheetEvidenceExpected
+    case sheetHasReturns
+    case sheetLocked
+    case sheetMayApprove
+    case sheetMayFill
+    case sheetMayReview
+    case sheetMayUnlock
+    case sheetMayView
+    case sheetMeasuredNotMet
+    case sheetNoEvidence
+    case sheetNotInState
+    case sheetPass
+    case sheetPassed
+    case sheetRecordsLink
+    case sheetReturn
+    case sheetReturnNeedsCheck
+    case sheetReturnNotAnswered
+    case sheetReturnReason
+    case sheetReturned
+    case sheetReturnedCheck
+    case sheetReviewButton
+    case sheetReviewed
+    case sheetScore
+    case sheetSendBack
+    case sheetSendBackToReviewer
+    case sheetState
+    case sheetSubmit
+    case sheetSubmitted
+    case sheetTitle
+    case sheetUndecided
+    case sheetUnlock
+    case sheetUnlockReason
+    case sheetYouMay
     case skipToContent
     case standardChecks
     case standardItem
@@ -625,6 +737,33 @@ enum Messages {
         .complaintsNone: "没有投诉。",
         .complaintsTitle: "{0}投诉处理",
         .complaintsTitleShort: "投诉处理",
+        .cycleAsOf: "评估截止日",
+        .cycleAsOfYear: "评估截止日应在{0}年内。",
+        .cycleExists: "本区县已有{0}年度的评估周期。",
+        .cycleName: "评估周期名称",
+        .cycleOpen: "开启评估周期",
+        .cyclePassMark: "及格分",
+        .cycleReviewBeforeSubmit: "审核截止日不能早于提交截止日。",
+        .cycleReviewBy: "审核审定截止日",
+        .cycleSubmitBy: "村提交截止日",
+        .cycleYear: "评估年度",
+        .cyclesNone: "还没有评估周期。",
+        .cyclesTitle: "{0}评估周期",
+        .dashArea: "项目",
+        .dashAreas: "各项目达标率",
+        .dashAreasChart: "各项目达标率（%）",
+        .dashChange: "比上一周期",
+        .dashCompleteness: "完成情况",
+        .dashCompletenessText: "评估表{0}份，已提交{1}份（按时{2}份），已审核{3}份，已审定{4}份",
+        .dashHeat: "各村各项目达标率（%）",
+        .dashMean: "平均得分",
+        .dashMetRate: "达标率",
+        .dashNoPrevious: "无上一周期",
+        .dashPrevious: "上一周期得分",
+        .dashWeakItem: "第{0}条（达标率{1}）：{2}…",
+        .dashWeakest: "最薄弱的指导标准",
+        .dashboardShort: "统计分析",
+        .dashboardTitle: "{0}统计分析（{1}）",
         .departmentCentre: "社区服务中心",
         .departmentNameTaken: "本乡镇已有同名的科室或站所。",
         .departmentOffice: "职能科室",
@@ -649,7 +788,18 @@ enum Messages {
         .errorTitle: "出错了",
         .errorUnavailable: "服务暂时不可用，请稍后重试。",
         .errorValidation: "有{0}处填写有误，请修改后重新提交。",
+        .evidenceAdd: "添加佐证",
+        .evidenceFile: "文件",
+        .evidenceKind: "佐证类型",
+        .evidenceKindUnknown: "佐证类型应为文件、链接或说明。",
+        .evidenceNote: "说明",
+        .evidenceURL: "链接",
+        .evidenceURLFormat: "链接应以http://或https://开头。",
         .exportCSV: "导出CSV",
+        .exportChecks: "检查项及说明",
+        .exportItem: "指导标准",
+        .exportItemStatus: "结果",
+        .exportTownship: "乡镇",
         .exportXLSX: "导出Excel",
         .fieldAbsenceFrom: "开始日期",
         .fieldAbsenceKind: "外出类别",
@@ -720,6 +870,8 @@ enum Messages {
         .importTooManyRows: "一次最多导入{0}行。",
         .importUnknownColumns: "多出的列：{0}",
         .importWrongHeader: "表头与模板不一致：",
+        .inboxEmpty: "没有新的通知。",
+        .inboxTitle: "通知",
         .intakeSubmit: "受理并打印回执",
         .intakeTitle: "受理服务事项",
         .integration96156: "96156平台工单接入（签名密钥）",
@@ -785,6 +937,7 @@ enum Messages {
         .loginTitle: "登录",
         .loginUsername: "用户名",
         .navAudit: "审计日志",
+        .navCycles: "评估",
         .navHome: "首页",
         .navLabel: "主导航",
         .navLogin: "登录",
@@ -795,6 +948,12 @@ enum Messages {
         .navUsers: "用户管理",
         .nextPage: "下一页",
         .no: "否",
+        .noticeApproved: "{0}评估表已审定。",
+        .noticeDeadline: "{0}评估表提交截止日为{1}，还剩不到3个工作日。",
+        .noticeOverdue: "{0}有{1}件服务事项超期未办结。",
+        .noticeReturned: "{0}评估表被退回，请答复退回意见后重新提交。",
+        .noticeToApprove: "{0}有评估表待您审定。",
+        .noticeToReview: "{0}有评估表待您审核。",
         .open311Address: "地址：{0}",
         .open311BadDate: "{0}应为W3C日期时间，如2026-03-01T08:00:00+08:00。",
         .open311BadKey: "api_key无效。",
@@ -903,6 +1062,23 @@ enum Messages {
         .recordsCaption: "本村的工作台账",
         .recordsShort: "工作台账",
         .recordsTitle: "{0}：工作台账",
+        .rectCaption: "未整改{0}项",
+        .rectCheck: "检查项",
+        .rectDeadline: "整改期限",
+        .rectDone: "已整改",
+        .rectFollowUp: "跟进情况",
+        .rectMissing: "缺什么",
+        .rectNone: "没有未达标的检查项。",
+        .rectOpen: "整改中",
+        .rectResponsible: "责任人",
+        .rectStatus: "状态",
+        .rectTitle: "{0}整改清单（{1}）",
+        .rectTitleShort: "整改清单",
+        .reportEvidence: "佐证：{0}",
+        .reportLink: "打印评估报告",
+        .reportPrint: "打印汇总报告",
+        .reportSummaryTitle: "{0}农村社区建设评估汇总（{1}）",
+        .reportVillageTitle: "{0}农村社区建设评估报告（{1}）",
         .requestActionNotAllowed: "事项当前状态为“{0}”，不能进行此操作。",
         .requestApprovedBy: "批准人",
         .requestAssignee: "当前办理人",
@@ -966,6 +1142,54 @@ enum Messages {
         .serviceModeTimeLimited: "限时办理",
         .serviceTimeLimitNeeded: "限时办理的事项须填写不少于1个工作日的办理时限。",
         .servicesNoneYet: "本服务站还没有服务事项目录，请先在“服务事项目录”中添加。",
+        .sheetAccept: "通过",
+        .sheetAccepted: "审核通过",
+        .sheetActionUnknown: "无法识别的操作。",
+        .sheetAnswer: "答复",
+        .sheetAnswerButton: "答复",
+        .sheetAnswered: "村的答复：{0}",
+        .sheetApprove: "审定并锁定",
+        .sheetApproved: "已审定",
+        .sheetBlocking: "还有{0}处问题，解决后才能提交（见下方标注）。",
+        .sheetChangedMeanwhile: "评估表刚刚已被他人修改，本次操作未保存，请刷新后查看。",
+        .sheetCheckNotReturned: "检查项{0}没有被退回。",
+        .sheetCheckUnknown: "“{0}”不是本评估表需要佐证的检查项。",
+        .sheetDecision: "审核结论",
+        .sheetDecisionUnknown: "审核结论应为通过或退回。",
+        .sheetDraft: "填报中",
+        .sheetEvidenceExpected: "需提供：{0}",
+        .sheetHasReturns: "有退回的检查项，请将评估表退回修改，不能上报。",
+        .sheetLocked: "评估表已审定并锁定，不能修改；如需修改请区县解锁。",
+        .sheetMayApprove: "审定并锁定，或退回乡镇重审",
+        .sheetMayFill: "添加佐证材料、答复退回意见、提交",
+        .sheetMayReview: "逐项审核佐证材料，然后上报或退回修改",
+        .sheetMayUnlock: "解锁（须写明理由）",
+        .sheetMayView: "查看",
+        .sheetMeasuredNotMet: "数据测算未达标的检查项{0}项：{1}（不影响提交，请在整改清单中跟进）。",
+        .sheetNoEvidence: "检查项{0}“{1}”尚无佐证材料。",
+        .sheetNotInState: "评估表当前状态为“{0}”，不能进行此操作。",
+        .sheetPass: "审核完毕，上报",
+        .sheetPassed: "合格",
+        .sheetRecordsLink: "查看台账",
+        .sheetReturn: "退回",
+        .sheetReturnNeedsCheck: "退回前请至少退回一个检查项并写明理由。",
+        .sheetReturnNotAnswered: "检查项{0}被退回，尚未答复。",
+        .sheetReturnReason: "退回理由",
+        .sheetReturned: "退回修改",
+        .sheetReturnedCheck: "审核退回",
+        .sheetReviewButton: "提交审核结论",
+        .sheetReviewed: "待审定",
+        .sheetScore: "得分",
+        .sheetSendBack: "退回修改",
+        .sheetSendBackToReviewer: "退回乡镇重审",
+        .sheetState: "状态",
+        .sheetSubmit: "提交评估表",
+        .sheetSubmitted: "待审核",
+        .sheetTitle: "{0}评估表（{1}）",
+        .sheetUndecided: "还有{0}个检查项未审核：{1}。",
+        .sheetUnlock: "解锁",
+        .sheetUnlockReason: "解锁理由",
+        .sheetYouMay: "您可以",
         .skipToContent: "跳到正文",
         .standardChecks: "检查项及说明",
         .standardItem: "条",

@@ -5,6 +5,7 @@ enum Layout {
     static func page(request: Request, title: String, body: Node, flash: String? = nil) -> String {
         let principal = request.principal
         var nav: [Node] = [navLink(SiteURL.home.path, T(.navHome), request)]
+        if principal != nil { nav.append(navLink("/inbox", T(.inboxTitle), request)) }
         if let principal {
             if principal.assignments.contains(where: { $0.role.permissions.contains(.viewAudit) }) {
                 nav.append(navLink(SiteURL.audit.path, T(.navAudit), request))
@@ -168,7 +169,12 @@ enum Stylesheet {
     ul.actions{list-style:none;padding:0}form.filters{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:flex-end}form.filters .field{margin:0}
     form.action{border-top:1px solid var(--line);padding-top:4px;margin:0 0 8px}form.action h3{margin:8px 0}
     svg.chart{max-width:100%;height:auto}svg.chart .bar{fill:var(--brand)}svg.chart text{font-size:11px;fill:#24292f}p.code{font-size:28px;letter-spacing:2px}
-    @media print{header.top nav,.account,.actions,.skip{display:none}a{color:inherit;text-decoration:none}}
+    ol.items{padding-left:0;list-style:none}li.item{border-top:1px solid var(--line);padding:4px 0}form.evidence{display:flex;flex-wrap:wrap;gap:6px;margin:4px 0}
+    form.evidence input,form.evidence select{width:auto}.running{display:none}
+    @media print{header.top nav,.account,.actions,.skip,form{display:none}a{color:inherit;text-decoration:none}
+    body.report .running{display:block;position:fixed;top:0;left:0;right:0;text-align:center;font-size:10pt;color:#000}
+    body.report main{padding-top:8mm}body.report table{page-break-inside:auto}body.report tr{page-break-inside:avoid}
+    @page{size:A4;margin:18mm 15mm 16mm;@bottom-center{content:"第 " counter(page) " 页";font-size:9pt}}}
     """
 
     static let hash: String = String(Token.hash(css).prefix(12))

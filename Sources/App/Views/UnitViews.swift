@@ -75,6 +75,7 @@ enum UnitViews {
             actions.append(.el("a", ["class": "button", "href": SiteURL.unitEdit(unit.id).path], T(.unitEditButton)))
         }
         if data.mayEditProfile { actions.append(.el("a", ["class": "button", "href": SiteURL.profile(unit.id).path], T(.profileEditButton))) }
+        actions.append(.el("a", ["class": "button", "href": "/units/\(unit.id.uuidString)/cycles"], T(.navCycles)))
         if unit.kind == .village {
             actions.append(.el("a", ["class": "button", "href": "/units/\(unit.id.uuidString)/station"], T(.navStation)))
             actions.append(.el("a", ["class": "button", "href": "/units/\(unit.id.uuidString)/records"], T(.navRecords)))

@@ -47,7 +47,7 @@ enum OpenAPI {
                      "description": "北京市农村社区建设综合信息系统的 JSON API。登录后使用会话 Cookie，所有修改请求须带 X-CSRF-Token 头。"],
             "paths": paths,
             "components": [
-                "schemas": schemas.merging(RecordJSON.schemas()) { current, _ in current }.merging(StationAPI.schemas) { current, _ in current },
+                "schemas": schemas.merging(RecordJSON.schemas()) { current, _ in current }.merging(StationAPI.schemas) { current, _ in current }.merging(AssessmentAPI.schemas) { current, _ in current },
                 "securitySchemes": [
                     "session": ["type": "apiKey", "in": "cookie", "name": SessionCookie.name],
                     "csrf": ["type": "apiKey", "in": "header", "name": CSRF.header],

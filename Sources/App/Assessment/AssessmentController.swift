@@ -1,0 +1,397 @@
+import Fluent
+import SQLKit
+import StandardKit
+import Vapor
+import WorkCalendar
+
+/// Assessment cycles and sheets: opening a cycle, the sheet with evidence, the workflow
+/// actions, the rectification list; as pages and as JSON.
+struct AssessmentController {
+    func register(_ router: Router) {
+        let base = "/units/:unitID/cycles"
+        router.page(.GET, base, .onUnit(.viewUnit), cyclesPage)
+        router.page(.POST, base, .onUnit(.manageCycles), openCyclePage)
+        router.page(.GET, base + "/:cycleID", .onUnit(.viewUnit), sheetPage)
+        router.page(.POST, base + "/:cycleID/evidence", .onUnit(.fillSheet), maxBody: "11mb", evidencePage)
+        router.page(.POST, base + "/:cycleID/evidence/:evidenceID/delete", .onUnit(.fillSheet), deleteEvidence)
+        router.page(.GET, base + "/:cycleID/evidence/:evidenceID", .onUnit(.viewUnit), downloadEvidence)
+        for (action, permission) in Self.actionPermissions {
+            router.page(.POST, base + "/:cycleID/\(action)", .onUnit(permission)) { try await actPage($0, $1, action) }
+        }
+        router.page(.GET, base + "/:cycleID/rectification", .onUnit(.viewUnit), rectificationPage)
+        router.page(.POST, base + "/:cycleID/rectification", .onUnit(.fillSheet), saveRectificationPage)
+
+        let api = "/api/v1/units/:unitID/cycles"
+        router.api(.GET, api, .onUnit(.viewUnit), APIDoc(summary: "覆盖本单位的评估周期", response: "CycleList"), apiCycles)
+        router.api(.POST, api, .onUnit(.manageCycles), APIDoc(summary: "开启评估周期（区县）：为区县、各乡镇和各村生成评估表", request: "CycleInput", response: "Cycle", status: 201), apiOpenCycle)
+        router.api(.GET, api + "/:cycleID/sheet", .onUnit(.viewUnit), APIDoc(summary: "本单位的评估表：每个检查项的结果、佐证和审核", response: "Sheet"), apiSheet)
+        router.api(.POST, api + "/:cycleID/evidence", .onUnit(.fillSheet),
+                   APIDoc(summary: "添加佐证：链接或说明（JSON），或文件（multipart，字段check、kind=file、file）", request: "EvidenceInput", response: "Evidence", status: 201,
+                          also: [409: "评估表当前状态不能修改（已提交或已审定锁定）"]), apiEvidence)
+        for (action, permission) in Self.actionPermissions {
+            router.api(.POST, api + "/:cycleID/\(action)", .onUnit(permission),
+                       APIDoc(summary: Self.actionSummaries[action] ?? action, request: "SheetActionInput", response: "Sheet",
+                              also: [409: "评估表当前状态不能进行此操作，或已被他人修改"])) { try await apiAct($0, $1, action) }
+        }
+        router.api(.GET, api + "/:cycleID/rectification", .onUnit(.viewUnit), APIDoc(summary: "整改清单：每个未达标检查项、缺什么、责任人和期限", response: "RectificationList"), apiRectification)
+        router.api(.POST, api + "/:cycleID/rectification", .onUnit(.fillSheet), APIDoc(summary: "填写整改责任人、期限和跟进情况", request: "RectificationInput", response: "RectificationList"),
+                   apiSaveRectification)
+    }
+
+    static let actionPermissions: [(String, Permission)] = [
+        ("submit", .fillSheet), ("answer", .fillSheet), ("review", .reviewSheets), ("pass", .reviewSheets),
+        ("return", .reviewSheets), ("approve", .approveSheets), ("unlock", .approveSheets),
+    ]
+    static let actionSummaries: [String: String] = [
+        "submit": "提交评估表（有错误时不能提交，见 quality）", "answer": "答复被退回的检查项", "review": "审核一个佐证检查项：通过或退回（退回须写理由）",
+        "pass": "审核完毕，上报", "return": "退回（乡镇退回村修改；区县退回乡镇重审，须写理由）", "approve": "区县审定并锁定", "unlock": "区县解锁（须写理由，记入审计日志）",
+    ]
+
+    // MARK: Shared
+
+    static func cycles(covering unit: OrgUnit, on db: any Database) async throws -> [AssessmentCycle] {
+        let ancestors = unit.path.split(separator: "/").compactMap { UUID(uuidString: String($0)) }
+        return try await AssessmentCycle.query(on: db).filter(\.$unitID ~~ ancestors).sort(\.$year, .descending).all()
+    }
+
+    /// Opens a cycle for a district and makes every open unit's sheet, in one transaction.
+    static func openCycle(_ request: Request, district: OrgUnit, fields: InputFields) async throws -> AssessmentCycle {
+        guard district.kind == .district else { throw AppError.notFound }
+        let config = request.application.config
+        var v = Validator()
+        let name = v.text("name", T(.cycleName), fields["name"], maxLength: 50)
+        let year = v.integer("year", T(.cycleYear), fields["year"], range: 2000...2100)
+        let asOf = v.date("asOf", T(.cycleAsOf), fields["asOf"]) ?? LocalDate.lastDay(of: year).description
+        let submitBy = v.date("submitBy", T(.cycleSubmitBy), fields["submitBy"])
+        let reviewBy = v.date("reviewBy", T(.cycleReviewBy), fields["reviewBy"])
+        if submitBy == nil && (fields["submitBy"] ?? "").isEmpty { v.fail("submitBy", T(.validationRequired, T(.cycleSubmitBy))) }
+        if reviewBy == nil && (fields["reviewBy"] ?? "").isEmpty { v.fail("reviewBy", T(.validationRequired, T(.cycleReviewBy))) }
+        if let s = submitBy, let r = reviewBy, s > r { v.fail("reviewBy", T(.cycleReviewBeforeSubmit)) }
+        if let a = LocalDate(asOf), a.year != year { v.fail("asOf", T(.cycleAsOfYear, String(year))) }
+        let passMark = (fields["passMark"] ?? "").isEmpty ? config.scheme.passMark : v.decimal("passMark", T(.cyclePassMark), fields["passMark"], range: 0...100)
+        try v.finish()
+        let districtID = try district.requireID()
+        if try await AssessmentCycle.query(on: request.db).filter(\.$unitID == districtID).filter(\.$year == year).first() != nil {
+            throw AppError.validation([FieldError(field: "year", message: T(.cycleExists, String(year)))])
+        }
+        let cycle = AssessmentCycle()
+        cycle.id = UUID()
+        cycle.unitID = districtID
+        cycle.unitPath = district.path
+        cycle.name = name
+        cycle.year = year
+        cycle.standard = config.catalogue.version
+        cycle.asOf = asOf
+        cycle.submitBy = submitBy ?? ""
+        cycle.reviewBy = reviewBy ?? ""
+        cycle.passMark = passMark
+        cycle.partialCredit = fields.flag("partialCredit")
+        cycle.createdBy = request.principal?.username ?? ""
+        let units = try await OrgUnit.query(on: request.db).filter(\.$path =~ district.path).all()
+            .filter { unit in unit.closedOn.map { $0 > asOf } ?? true }
+        try await request.db.transaction { db in
+            try await cycle.create(on: db)
+            for unit in units {
+                let sheet = AssessmentSheet()
+                sheet.cycleID = try cycle.requireID()
+                sheet.unitID = try unit.requireID()
+                sheet.unitPath = unit.path
+                sheet.level = unit.kind
+                sheet.state = .draft
+                sheet.version = 1
+                try await sheet.create(on: db)
+            }
+            try await Audit.record(on: db, request: request, action: "openCycle", objectType: "assessmentCycle", objectID: cycle.id?.uuidString,
+                                   unitPath: district.path, before: [String: String]?.none, after: ["name": name, "year": String(year), "sheets": String(units.count)])
+        }
+        return cycle
+    }
+
+    /// The sheet as the viewer sees it, with the quality check while it can be submitted.
+    static func sheetDTO(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit, sheet: AssessmentSheet) async throws -> SheetDTO {
+        let catalogue = request.application.config.catalogue
+        let sheetID = try sheet.requireID()
+        let decided = try await Sheets.decisions([sheetID], on: request.db)[sheetID] ?? [:]
+        let evidence = Dictionary(grouping: try await Evidence.query(on: request.db).filter(\.$sheetID == sheetID).sort(\.$createdAt).all(), by: \.checkID)
+        var summary: SheetSummary?
+        if sheet.level == .village {
+            if sheet.state == .approved, let text = sheet.result { summary = try? JSONDecoder().decode(SheetSummary.self, from: Data(text.utf8)) }
+            if summary == nil, let evaluation = try await Sheets.evaluate(cycle: cycle, under: unit, request: request).first?.evaluation { summary = SheetSummary(evaluation) }
+        }
+        let shown = sheet.level == .village ? catalogue.checks : Sheets.evidencedChecks(catalogue, level: sheet.level)
+        // Township- and district-level checks show the result of their own sheet.
+        var otherLevel: [String: String] = [:]
+        if sheet.level == .village {
+            for result in try await Sheets.otherLevelResults(cycle: cycle, village: unit, catalogue: catalogue, on: request.db) {
+                otherLevel[result.check] = result.status == .met ? "met" : result.status == .notMet ? "notMet" : "pending"
+            }
+        }
+        let checks = shown.map { check -> SheetCheckDTO in
+            let row = decided[check.id]
+            var status = summary?.checks[check.id] ?? (row?.decision == "accepted" ? "met" : row?.decision == "returned" ? "notMet" : "pending")
+            if sheet.level != .village, row?.decision == nil { status = "pending" }
+            if let other = otherLevel[check.id] { status = other }
+            return SheetCheckDTO(id: check.id, item: check.item, kind: check.kind.rawValue, level: check.level.rawValue, title: check.title, status: status,
+                                 explanation: summary?.explanations[check.id] ?? "", evidenceExpected: check.evidence, decision: row?.decision, reason: row?.reason,
+                                 answer: row?.answer,
+                                 evidence: (evidence[check.id] ?? []).map { e in
+                                     EvidenceDTO(id: e.id ?? UUID(), kind: e.kind, name: e.name, url: e.url, note: e.note, contentType: e.contentType, size: e.size, createdBy: e.createdBy)
+                                 })
+        }
+        var quality: QualityDTO?
+        if sheet.state.editable, SheetRole.mayFill(request.principal, sheet) {
+            let q = try await Sheets.quality(sheet, cycle: cycle, unit: unit, request: request)
+            quality = QualityDTO(errors: q.errors, warnings: q.warnings)
+        }
+        return SheetDTO(cycle: CycleDTO(cycle), unitID: sheet.unitID, unitName: unit.name, level: sheet.level.rawValue, state: sheet.state.rawValue,
+                        stateLabel: sheet.state.label, version: sheet.version, score: summary?.score, passed: summary?.passed,
+                        submittedOn: sheet.submittedOn, approvedOn: sheet.approvedOn, mayFill: SheetRole.mayFill(request.principal, sheet),
+                        mayReview: SheetRole.mayReview(request.principal, sheet), mayApprove: SheetRole.mayApprove(request.principal, sheet),
+                        checks: checks, quality: quality)
+    }
+
+    static func load(_ request: Request, _ unit: OrgUnit?) async throws -> (AssessmentCycle, OrgUnit, AssessmentSheet) {
+        guard let unit else { throw AppError.notFound }
+        let cycle = try await Sheets.cycle(request, unit: unit)
+        return (cycle, unit, try await Sheets.sheet(cycle: cycle, unit: unit, on: request.db))
+    }
+
+    /// The rectification list: every check not met now, with its follow-up; a row whose
+    /// check has since been met shows as done.
+    static func rectification(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit, sheet: AssessmentSheet) async throws -> [RectificationDTO] {
+        guard sheet.level == .village, let evaluation = try await Sheets.evaluate(cycle: cycle, under: unit, request: request).first?.evaluation else { return [] }
+        let catalogue = request.application.config.catalogue
+        let rows = Dictionary(try await Rectification.query(on: request.db).filter(\.$sheetID == sheet.requireID()).all().map { ($0.checkID, $0) },
+                              uniquingKeysWith: { a, _ in a })
+        return catalogue.checks.compactMap { check in
+            guard let result = evaluation.check(check.id), check.level == .village else { return nil }
+            let row = rows[check.id]
+            guard result.status == .notMet || row != nil else { return nil }
+            return RectificationDTO(check: check.id, title: check.title, missing: result.explanation,
+                                    status: result.status == .met ? "done" : "open", responsible: row?.responsible ?? "", deadline: row?.deadline, followUp: row?.followUp ?? "")
+        }
+    }
+
+    static func saveRectification(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit, sheet: AssessmentSheet, fields: InputFields) async throws {
+        guard SheetRole.mayFill(request.principal, sheet) else { throw AppError.forbidden }
+        guard let checkID = fields["check"], let check = request.application.config.catalogue.check(checkID), check.level == .village else {
+            throw AppError.validation([FieldError(field: "check", message: T(.sheetCheckUnknown, fields["check"] ?? ""))])
+        }
+        var v = Validator()
+        let responsible = v.text("responsible", T(.rectResponsible), fields["responsible"], maxLength: 50)
+        let deadline = v.date("deadline", T(.rectDeadline), fields["deadline"])
+        let followUp = v.text("followUp", T(.rectFollowUp), fields["followUp"], required: false, maxLength: 2000)
+        try v.finish()
+        let sheetID = try sheet.requireID()
+        let row = try await Rectification.query(on: request.db).filter(\.$sheetID == sheetID).filter(\.$checkID == check.id).first() ?? {
+            let new = Rectification()
+            new.sheetID = sheetID
+            new.checkID = check.id
+            return new
+        }()
+        row.responsible = responsible
+        row.deadline = deadline
+        row.followUp = followUp
+        try await request.db.transaction { db in
+            try await row.save(on: db)
+            try await Audit.record(on: db, request: request, action: "updateRectification", objectType: "assessmentSheet", objectID: sheetID.uuidString,
+                                   unitPath: sheet.unitPath, before: [String: String]?.none, after: ["check": check.id, "responsible": responsible, "deadline": deadline ?? ""])
+        }
+    }
+
+    private func page(_ request: Request, _ title: String, _ body: Node, status: HTTPStatus = .ok) -> Response {
+        HTMLResponse.make(Layout.page(request: request, title: title, body: body, flash: request.url.query == "saved=1" ? T(.saved) : nil), status: status)
+    }
+
+    // MARK: Pages
+
+    private func cyclesView(_ request: Request, _ unit: OrgUnit, errors: [FieldError] = [], values: [String: String] = [:]) async throws -> Node {
+        let cycles = try await Self.cycles(covering: unit, on: request.db)
+        let id = try unit.requireID()
+        let rows: [[Node]] = cycles.map { c in
+            [.el("a", ["href": "/units/\(id)/cycles/\(c.id?.uuidString ?? "")"], c.name), .text(c.asOf), .text(c.submitBy), .text(c.reviewBy),
+             unit.kind == .village ? .el("a", ["href": "/units/\(id)/cycles/\(c.id?.uuidString ?? "")/rectification"], T(.rectTitleShort))
+                : .el("a", ["href": "/units/\(id)/dashboard/\(c.id?.uuidString ?? "")"], T(.dashboardShort))]
+        }
+        let mayOpen = unit.kind == .district && (request.principal?.may(.manageCycles, at: unit.path) ?? false)
+        let today = RequestDesk.today(request)
+        return .group([
+            cycles.isEmpty ? .el("p", ["class": "muted"], T(.cyclesNone))
+                : Layout.table(caption: nil, headers: [T(.cycleName), T(.cycleAsOf), T(.cycleSubmitBy), T(.cycleReviewBy), ""], rows: rows),
+            .when(mayOpen, .el("form", ["method": "post", "action": "/units/\(id)/cycles"], [
+                .el("h2", [:], T(.cycleOpen)), Layout.errorSummary(errors), Layout.csrfField(request),
+                Layout.field("name", T(.cycleName), value: values["name"] ?? "\(today.year)年度", errors: errors, required: true),
+                Layout.field("year", T(.cycleYear), value: values["year"] ?? String(today.year), type: "number", errors: errors, required: true),
+                Layout.field("asOf", T(.cycleAsOf), value: values["asOf"] ?? LocalDate.lastDay(of: today.year).description, type: "date", errors: errors),
+                Layout.field("submitBy", T(.cycleSubmitBy), value: values["submitBy"] ?? "", type: "date", errors: errors, required: true),
+                Layout.field("reviewBy", T(.cycleReviewBy), value: values["reviewBy"] ?? "", type: "date", errors: errors, required: true),
+                Layout.field("passMark", T(.cyclePassMark), value: values["passMark"] ?? Figure.text(request.application.config.scheme.passMark), errors: errors),
+                .el("button", ["type": "submit"], T(.cycleOpen)),
+            ])),
+        ])
+    }
+
+    @Sendable func cyclesPage(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+        guard let unit else { throw AppError.notFound }
+        return page(request, T(.cyclesTitle, unit.name), try await cyclesView(request, unit))
+    }
+
+    @Sendable func openCyclePage(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+        guard let unit else { throw AppError.notFound }
+        let fields = InputFields(form: try FormFields(request), names: ["name", "year", "asOf", "submitBy", "reviewBy", "passMark", "partialCredit"])
+        do {
+            let cycle = try await Self.openCycle(request, district: unit, fields: fields)
+            return request.redirect(to: "/units/\(try unit.requireID())/cycles/\(try cycle.requireID())?saved=1")
+        } catch let AppError.validation(errors) {
+            return page(request, T(.cyclesTitle, unit.name), try await cyclesView(request, unit, errors: errors, values: fields.values), status: .unprocessableEntity)
+        }
+    }
+
+    func renderSheet(_ request: Request, _ unit: OrgUnit?, errors: [FieldError] = [], message: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+        let (cycle, unit, sheet) = try await Self.load(request, unit)
+        let dto = try await Self.sheetDTO(request, cycle: cycle, unit: unit, sheet: sheet)
+        let catalogue = request.application.config.catalogue
+        return page(request, T(.sheetTitle, unit.name, cycle.name),
+                    AssessmentViews.sheet(request, dto, catalogue: catalogue, base: "/units/\(try unit.requireID())/cycles/\(try cycle.requireID())",
+                                          unitID: try unit.requireID(), errors: errors, message: message), status: status)
+    }
+
+    @Sendable func sheetPage(_ request: Request, _ unit: OrgUnit?) async throws -> Response { try await renderSheet(request, unit) }
+
+    func after(_ request: Request, _ unit: OrgUnit?, _ body: () async throws -> Void) async throws -> Response {
+        do {
+            try await body()
+            let (cycle, unit, _) = try await Self.load(request, unit)
+            return request.redirect(to: "/units/\(try unit.requireID())/cycles/\(try cycle.requireID())?saved=1")
+        } catch let AppError.validation(errors) {
+            return try await renderSheet(request, unit, errors: errors, status: .unprocessableEntity)
+        } catch let AppError.conflict(message) {
+            return try await renderSheet(request, unit, message: message, status: .conflict)
+        }
+    }
+
+    struct EvidenceForm: Content {
+        var check: String?
+        var kind: String?
+        var url: String?
+        var note: String?
+        var file: File?
+    }
+
+    @Sendable func evidencePage(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+        let (_, _, sheet) = try await Self.load(request, unit)
+        let form = (try? request.content.decode(EvidenceForm.self)) ?? EvidenceForm()
+        return try await after(request, unit) {
+            _ = try await Workflow.addEvidence(request, sheet: sheet, check: form.check, kind: form.kind ?? "", file: form.file, url: form.url, note: form.note)
+        }
+    }
+
+    static func evidence(_ request: Request, sheet: AssessmentSheet) async throws -> Evidence {
+        guard let id = request.parameters.get("evidenceID").flatMap(UUID.init(uuidString:)),
+              let evidence = try await Evidence.query(on: request.db).filter(\.$id == id).filter(\.$sheetID == sheet.requireID()).first() else { throw AppError.notFound }
+        return evidence
+    }
+
+    @Sendable func deleteEvidence(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+        let (_, _, sheet) = try await Self.load(request, unit)
+        let evidence = try await Self.evidence(request, sheet: sheet)
+        return try await after(request, unit) {
+            guard SheetRole.mayFill(request.principal, sheet) else { throw AppError.forbidden }
+            guard sheet.state.editable else { throw AppError.conflict(sheet.state == .approved ? T(.sheetLocked) : T(.sheetNotInState, sheet.state.label)) }
+            try await request.db.transaction { db in
+                try await evidence.delete(on: db)
+                try await Audit.record(on: db, request: request, action: "removeEvidence", objectType: "assessmentSheet", objectID: sheet.id?.uuidString,
+                                       unitPath: sheet.unitPath, before: ["check": evidence.checkID, "name": evidence.name], after: [String: String]?.none)
+            }
+        }
+    }
+
+    @Sendable func downloadEvidence(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+        let (_, _, sheet) = try await Self.load(request, unit)
+        let evidence = try await Self.evidence(request, sheet: sheet)
+        if let url = evidence.url { return request.redirect(to: url) }
+        guard let hash = evidence.contentHash, let data = request.application.files.get(hash) else { throw AppError.notFound }
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: evidence.contentType ?? "application/octet-stream")
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename*=UTF-8''" + (evidence.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file"))
+        return Response(status: .ok, headers: headers, body: .init(data: data))
+    }
+
+    func actPage(_ request: Request, _ unit: OrgUnit?, _ action: String) async throws -> Response {
+        let (cycle, unit, sheet) = try await Self.load(request, unit)
+        var fields = InputFields(form: try FormFields(request), names: ["version", "check", "decision", "reason", "answer"])
+        fields.values["action"] = action
+        return try await after(request, unit) { try await Workflow.perform(request, cycle: cycle, unit: unit, sheet: sheet, fields: fields) }
+    }
+
+    @Sendable func rectificationPage(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+        let (cycle, unit, sheet) = try await Self.load(request, unit)
+        let items = try await Self.rectification(request, cycle: cycle, unit: unit, sheet: sheet)
+        return page(request, T(.rectTitle, unit.name, cycle.name),
+                    AssessmentViews.rectification(request, items, base: "/units/\(try unit.requireID())/cycles/\(try cycle.requireID())",
+                                                  mayEdit: SheetRole.mayFill(request.principal, sheet)))
+    }
+
+    @Sendable func saveRectificationPage(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+        let (cycle, unit, sheet) = try await Self.load(request, unit)
+        let fields = InputFields(form: try FormFields(request), names: ["check", "responsible", "deadline", "followUp"])
+        do {
+            try await Self.saveRectification(request, cycle: cycle, unit: unit, sheet: sheet, fields: fields)
+            return request.redirect(to: "/units/\(try unit.requireID())/cycles/\(try cycle.requireID())/rectification?saved=1")
+        } catch let AppError.validation(errors) {
+            let items = try await Self.rectification(request, cycle: cycle, unit: unit, sheet: sheet)
+            return page(request, T(.rectTitle, unit.name, cycle.name),
+                        .group([Layout.errorSummary(errors), AssessmentViews.rectification(request, items, base: "/units/\(try unit.requireID())/cycles/\(try cycle.requireID())",
+                                                                                             mayEdit: true)]), status: .unprocessableEntity)
+        }
+    }
+
+    // MARK: API
+
+    @Sendable func apiCycles(_ request: Request, _ unit: OrgUnit?) async throws -> CycleListDTO {
+        guard let unit else { throw AppError.notFound }
+        return CycleListDTO(cycles: try await Self.cycles(covering: unit, on: request.db).map(CycleDTO.init))
+    }
+
+    @Sendable func apiOpenCycle(_ request: Request, _ unit: OrgUnit?) async throws -> CycleDTO {
+        guard let unit else { throw AppError.notFound }
+        return CycleDTO(try await Self.openCycle(request, district: unit, fields: try InputFields(json: request)))
+    }
+
+    @Sendable func apiSheet(_ request: Request, _ unit: OrgUnit?) async throws -> SheetDTO {
+        let (cycle, unit, sheet) = try await Self.load(request, unit)
+        return try await Self.sheetDTO(request, cycle: cycle, unit: unit, sheet: sheet)
+    }
+
+    @Sendable func apiEvidence(_ request: Request, _ unit: OrgUnit?) async throws -> EvidenceDTO {
+        let (_, _, sheet) = try await Self.load(request, unit)
+        let e: Evidence
+        if request.headers.contentType?.type == "multipart" {
+            let form = try request.content.decode(EvidenceForm.self)
+            e = try await Workflow.addEvidence(request, sheet: sheet, check: form.check, kind: form.kind ?? "file", file: form.file, url: form.url, note: form.note)
+        } else {
+            let fields = try InputFields(json: request)
+            e = try await Workflow.addEvidence(request, sheet: sheet, check: fields["check"], kind: fields["kind"] ?? "", file: nil, url: fields["url"], note: fields["note"])
+        }
+        return EvidenceDTO(id: e.id ?? UUID(), kind: e.kind, name: e.name, url: e.url, note: e.note, contentType: e.contentType, size: e.size, createdBy: e.createdBy)
+    }
+
+    func apiAct(_ request: Request, _ unit: OrgUnit?, _ action: String) async throws -> SheetDTO {
+        let (cycle, unit, sheet) = try await Self.load(request, unit)
+        var fields = (request.body.data?.readableBytes ?? 0) > 0 ? try InputFields(json: request) : InputFields([:])
+        fields.values["action"] = action
+        try await Workflow.perform(request, cycle: cycle, unit: unit, sheet: sheet, fields: fields)
+        return try await Self.sheetDTO(request, cycle: cycle, unit: unit, sheet: sheet)
+    }
+
+    @Sendable func apiRectification(_ request: Request, _ unit: OrgUnit?) async throws -> RectificationListDTO {
+        let (cycle, unit, sheet) = try await Self.load(request, unit)
+        return RectificationListDTO(items: try await Self.rectification(request, cycle: cycle, unit: unit, sheet: sheet))
+    }
+
+    @Sendable func apiSaveRectification(_ request: Request, _ unit: OrgUnit?) async throws -> RectificationListDTO {
+        let (cycle, unit, sheet) = try await Self.load(request, unit)
+        try await Self.saveRectification(request, cycle: cycle, unit: unit, sheet: sheet, fields: try InputFields(json: request))
+        return RectificationListDTO(items: try await Self.rectification(request, cycle: cycle, unit: unit, sheet: sheet))
+    }
+}

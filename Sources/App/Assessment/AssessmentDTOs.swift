@@ -1,0 +1,182 @@
+import Foundation
+import StandardKit
+import Vapor
+
+struct CycleDTO: Content {
+    var id: UUID
+    var name: String
+    var year: Int
+    var standard: String
+    var asOf: String
+    var submitBy: String
+    var reviewBy: String
+    var passMark: Double
+    var partialCredit: Bool
+
+    init(_ c: AssessmentCycle) {
+        id = c.id ?? UUID(); name = c.name; year = c.year; standard = c.standard; asOf = c.asOf
+        submitBy = c.submitBy; reviewBy = c.reviewBy; passMark = c.passMark; partialCredit = c.partialCredit
+    }
+}
+
+struct CycleListDTO: Content { var cycles: [CycleDTO] }
+
+struct EvidenceDTO: Content {
+    var id: UUID
+    var kind: String
+    var name: String
+    var url: String?
+    var note: String?
+    var contentType: String?
+    var size: Int?
+    var createdBy: String
+}
+
+struct SheetCheckDTO: Content {
+    var id: String
+    var item: Int
+    var kind: String
+    var level: String
+    var title: String
+    var status: String
+    var explanation: String
+    var evidenceExpected: String?
+    var decision: String?
+    var reason: String?
+    var answer: String?
+    var evidence: [EvidenceDTO]
+}
+
+struct QualityDTO: Content {
+    var errors: [FieldError]
+    var warnings: [String]
+}
+
+struct SheetDTO: Content {
+    var cycle: CycleDTO
+    var unitID: UUID
+    var unitName: String
+    var level: String
+    var state: String
+    var stateLabel: String
+    var version: Int
+    var score: Double?
+    var passed: Bool?
+    var submittedOn: String?
+    var approvedOn: String?
+    var mayFill: Bool
+    var mayReview: Bool
+    var mayApprove: Bool
+    var checks: [SheetCheckDTO]
+    var quality: QualityDTO?
+}
+
+struct VillageRowDTO: Content {
+    var unitID: UUID
+    var name: String
+    var township: String
+    var state: String
+    var score: Double?
+    var passed: Bool?
+    var areaRates: [Double?]
+    var previousScore: Double?
+    var submittedOnTime: Bool
+}
+
+struct AreaRateDTO: Content {
+    var number: Int
+    var name: String
+    var metRate: Double?
+}
+
+struct ItemRateDTO: Content {
+    var number: Int
+    var metRate: Double
+    var text: String
+}
+
+struct CompletenessDTO: Content {
+    var sheets: Int
+    var submitted: Int
+    var reviewed: Int
+    var approved: Int
+    var submittedOnTime: Int
+}
+
+struct DashboardDTO: Content {
+    var cycle: CycleDTO
+    var unitName: String
+    var villages: [VillageRowDTO]
+    var areas: [AreaRateDTO]
+    var weakestItems: [ItemRateDTO]
+    var completeness: CompletenessDTO
+    var meanScore: Double?
+    var previousMeanScore: Double?
+}
+
+struct RectificationDTO: Content {
+    var check: String
+    var title: String
+    var missing: String
+    var status: String
+    var responsible: String
+    var deadline: String?
+    var followUp: String
+}
+
+struct RectificationListDTO: Content { var items: [RectificationDTO] }
+
+struct NoticeDTO: Content {
+    var kind: String
+    var text: String
+    var link: String
+}
+
+struct InboxDTO: Content { var notices: [NoticeDTO] }
+
+enum AssessmentAPI {
+    static var schemas: [String: Any] {
+        typealias O = OpenAPI
+        let cycle = O.object(["id": O.uuid, "name": O.string, "year": O.integer, "standard": O.string, "asOf": O.date, "submitBy": O.date,
+                              "reviewBy": O.date, "passMark": O.number, "partialCredit": O.boolean])
+        let evidence = O.object(["id": O.uuid, "kind": ["type": "string", "enum": ["file", "link", "note"]], "name": O.string, "url": O.nullable(O.string),
+                                 "note": O.nullable(O.string), "contentType": O.nullable(O.string), "size": O.nullable(O.integer), "createdBy": O.string],
+                                required: ["id", "kind", "name", "createdBy"])
+        let check = O.object(["id": O.string, "item": O.integer, "kind": O.string, "level": O.string, "title": O.string, "status": O.string,
+                              "explanation": O.string, "evidenceExpected": O.nullable(O.string), "decision": O.nullable(O.string),
+                              "reason": O.nullable(O.string), "answer": O.nullable(O.string), "evidence": O.array(evidence)],
+                             required: ["id", "item", "kind", "level", "title", "status", "explanation", "evidence"])
+        return [
+            "Cycle": cycle,
+            "CycleList": O.object(["cycles": O.array(O.ref("Cycle"))]),
+            "CycleInput": O.object(["name": O.string, "year": O.integer, "asOf": O.date, "submitBy": O.date, "reviewBy": O.date,
+                                    "passMark": O.number, "partialCredit": O.boolean], required: ["name", "year", "submitBy", "reviewBy"]),
+            "Evidence": evidence,
+            "EvidenceInput": O.object(["check": O.string, "kind": ["type": "string", "enum": ["link", "note"]], "url": O.string, "note": O.string],
+                                      required: ["check", "kind"]),
+            "SheetActionInput": O.object(["version": O.integer, "check": O.string, "decision": ["type": "string", "enum": ["accepted", "returned"]],
+                                          "reason": O.string, "answer": O.string], required: []),
+            "Sheet": O.object(["cycle": O.ref("Cycle"), "unitID": O.uuid, "unitName": O.string, "level": O.string,
+                               "state": ["type": "string", "enum": SheetState.allCases.map(\.rawValue)], "stateLabel": O.string, "version": O.integer,
+                               "score": O.nullable(O.number), "passed": O.nullable(O.boolean), "submittedOn": O.nullable(O.date), "approvedOn": O.nullable(O.date),
+                               "mayFill": O.boolean, "mayReview": O.boolean, "mayApprove": O.boolean, "checks": O.array(check),
+                               "quality": O.nullable(O.object(["errors": O.array(O.object(["field": O.string, "message": O.string])), "warnings": O.array(O.string)]))],
+                              required: ["cycle", "unitID", "unitName", "level", "state", "stateLabel", "version", "mayFill", "mayReview", "mayApprove", "checks"]),
+            "Dashboard": O.object([
+                "cycle": O.ref("Cycle"), "unitName": O.string,
+                "villages": O.array(O.object(["unitID": O.uuid, "name": O.string, "township": O.string, "state": O.string, "score": O.nullable(O.number),
+                                              "passed": O.nullable(O.boolean), "areaRates": O.array(O.nullable(O.number)), "previousScore": O.nullable(O.number),
+                                              "submittedOnTime": O.boolean], required: ["unitID", "name", "township", "state", "areaRates", "submittedOnTime"])),
+                "areas": O.array(O.object(["number": O.integer, "name": O.string, "metRate": O.nullable(O.number)], required: ["number", "name"])),
+                "weakestItems": O.array(O.object(["number": O.integer, "metRate": O.number, "text": O.string])),
+                "completeness": O.object(["sheets": O.integer, "submitted": O.integer, "reviewed": O.integer, "approved": O.integer, "submittedOnTime": O.integer]),
+                "meanScore": O.nullable(O.number), "previousMeanScore": O.nullable(O.number),
+            ], required: ["cycle", "unitName", "villages", "areas", "weakestItems", "completeness"]),
+            "RectificationList": O.object(["items": O.array(O.object(["check": O.string, "title": O.string, "missing": O.string, "status": O.string,
+                                                                      "responsible": O.string, "deadline": O.nullable(O.date), "followUp": O.string],
+                                                                     required: ["check", "title", "missing", "status", "responsible", "followUp"]))]),
+            "RectificationInput": O.object(["check": O.string, "responsible": O.string, "deadline": O.date, "followUp": O.string], required: ["check", "responsible"]),
+            "Inbox": O.object(["notices": O.array(O.object(["kind": O.string, "text": O.string, "link": O.string]))]),
+        ]
+    }
+}

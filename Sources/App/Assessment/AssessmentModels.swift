@@ -1,0 +1,200 @@
+import Fluent
+import SQLKit
+import Vapor
+
+/// A yearly assessment of a district's villages, townships and itself against the standard.
+final class AssessmentCycle: Model, @unchecked Sendable {
+    static let schema = "assessment_cycles"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "unit_id") var unitID: UUID
+    @Field(key: "unit_path") var unitPath: String
+    @Field(key: "name") var name: String
+    @Field(key: "year") var year: Int
+    @Field(key: "standard") var standard: String
+    @Field(key: "as_of") var asOf: String
+    @Field(key: "submit_by") var submitBy: String
+    @Field(key: "review_by") var reviewBy: String
+    @Field(key: "pass_mark") var passMark: Double
+    @Field(key: "partial_credit") var partialCredit: Bool
+    @Field(key: "created_by") var createdBy: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+}
+
+/// Where a sheet is in self-assessment → township review → district approval.
+enum SheetState: String, CaseIterable, Sendable, Codable {
+    /// 填报中: the unit fills it in (also after a return).
+    case draft
+    /// 待审核: submitted, waiting for the level above to review each evidenced check.
+    case submitted
+    /// 退回修改: sent back with returned checks to answer.
+    case returned
+    /// 待审定: reviewed and passed up, waiting for the district.
+    case reviewed
+    /// 已审定: approved and locked.
+    case approved
+
+    var label: String {
+        switch self {
+        case .draft: return T(.sheetDraft)
+        case .submitted: return T(.sheetSubmitted)
+        case .returned: return T(.sheetReturned)
+        case .reviewed: return T(.sheetReviewed)
+        case .approved: return T(.sheetApproved)
+        }
+    }
+
+    /// The unit may add evidence and answer returns.
+    var editable: Bool { self == .draft || self == .returned }
+}
+
+/// One unit's sheet in a cycle.
+final class AssessmentSheet: Model, @unchecked Sendable {
+    static let schema = "assessment_sheets"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "cycle_id") var cycleID: UUID
+    @Field(key: "unit_id") var unitID: UUID
+    @Field(key: "unit_path") var unitPath: String
+    @Field(key: "level") var level: UnitKind
+    @Field(key: "state") var state: SheetState
+    @OptionalField(key: "score") var score: Double?
+    @OptionalField(key: "result") var result: String?
+    @OptionalField(key: "submitted_on") var submittedOn: String?
+    @OptionalField(key: "approved_on") var approvedOn: String?
+    @Field(key: "version") var version: Int
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    init() {}
+}
+
+/// A reviewer's decision on one evidenced check of a sheet, and the unit's answer.
+final class SheetCheck: Model, @unchecked Sendable {
+    static let schema = "sheet_checks"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "sheet_id") var sheetID: UUID
+    @Field(key: "check_id") var checkID: String
+    @OptionalField(key: "decision") var decision: String?
+    @OptionalField(key: "reason") var reason: String?
+    @OptionalField(key: "answer") var answer: String?
+    @OptionalField(key: "reviewer") var reviewer: String?
+
+    init() {}
+}
+
+/// Evidence for an evidenced check: a file (content-addressed), a link or a note.
+final class Evidence: Model, @unchecked Sendable {
+    static let schema = "evidence"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "sheet_id") var sheetID: UUID
+    @Field(key: "check_id") var checkID: String
+    @Field(key: "kind") var kind: String
+    @Field(key: "name") var name: String
+    @OptionalField(key: "content_hash") var contentHash: String?
+    @OptionalField(key: "content_type") var contentType: String?
+    @OptionalField(key: "size") var size: Int?
+    @OptionalField(key: "url") var url: String?
+    @OptionalField(key: "note") var note: String?
+    @Field(key: "created_by") var createdBy: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "deleted_at", on: .delete) var deletedAt: Date?
+
+    init() {}
+}
+
+/// A village's follow-up of one unmet check (整改清单).
+final class Rectification: Model, @unchecked Sendable {
+    static let schema = "rectifications"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "sheet_id") var sheetID: UUID
+    @Field(key: "check_id") var checkID: String
+    @Field(key: "responsible") var responsible: String
+    @OptionalField(key: "deadline") var deadline: String?
+    @Field(key: "follow_up") var followUp: String
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    init() {}
+}
+
+struct CreateAssessment: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("assessment_cycles")
+            .id()
+            .field("unit_id", .uuid, .required, .references(OrgUnit.schema, "id", onDelete: .cascade))
+            .field("unit_path", .string, .required)
+            .field("name", .string, .required)
+            .field("year", .int64, .required)
+            .field("standard", .string, .required)
+            .field("as_of", .string, .required)
+            .field("submit_by", .string, .required)
+            .field("review_by", .string, .required)
+            .field("pass_mark", .double, .required)
+            .field("partial_credit", .bool, .required)
+            .field("created_by", .string, .required)
+            .field("created_at", .datetime)
+            .unique(on: "unit_id", "year")
+            .create()
+        try await database.schema("assessment_sheets")
+            .id()
+            .field("cycle_id", .uuid, .required, .references("assessment_cycles", "id", onDelete: .cascade))
+            .field("unit_id", .uuid, .required, .references(OrgUnit.schema, "id", onDelete: .cascade))
+            .field("unit_path", .string, .required)
+            .field("level", .string, .required)
+            .field("state", .string, .required)
+            .field("score", .double)
+            .field("result", .string)
+            .field("submitted_on", .string)
+            .field("approved_on", .string)
+            .field("version", .int64, .required)
+            .field("updated_at", .datetime)
+            .unique(on: "cycle_id", "unit_id")
+            .create()
+        try await database.schema("sheet_checks")
+            .id()
+            .field("sheet_id", .uuid, .required, .references("assessment_sheets", "id", onDelete: .cascade))
+            .field("check_id", .string, .required)
+            .field("decision", .string)
+            .field("reason", .string)
+            .field("answer", .string)
+            .field("reviewer", .string)
+            .unique(on: "sheet_id", "check_id")
+            .create()
+        try await database.schema("evidence")
+            .id()
+            .field("sheet_id", .uuid, .required, .references("assessment_sheets", "id", onDelete: .cascade))
+            .field("check_id", .string, .required)
+            .field("kind", .string, .required)
+            .field("name", .string, .required)
+            .field("content_hash", .string)
+            .field("content_type", .string)
+            .field("size", .int64)
+            .field("url", .string)
+            .field("note", .string)
+            .field("created_by", .string, .required)
+            .field("created_at", .datetime)
+            .field("deleted_at", .datetime)
+            .create()
+        try await database.schema("rectifications")
+            .id()
+            .field("sheet_id", .uuid, .required, .references("assessment_sheets", "id", onDelete: .cascade))
+            .field("check_id", .string, .required)
+            .field("responsible", .string, .required)
+            .field("deadline", .string)
+            .field("follow_up", .string, .required)
+            .field("updated_at", .datetime)
+            .unique(on: "sheet_id", "check_id")
+            .create()
+        let sql = try RecordStore.sql(database)
+        try await sql.raw("CREATE INDEX idx_assessment_sheets_path ON assessment_sheets (cycle_id, unit_path)").run()
+        try await sql.raw("CREATE INDEX idx_evidence_sheet ON evidence (sheet_id, check_id)").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        for table in ["rectifications", "evidence", "sheet_checks", "assessment_sheets", "assessment_cycles"] { try await database.schema(table).delete() }
+    }
+}

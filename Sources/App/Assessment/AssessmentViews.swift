@@ -1,0 +1,148 @@
+import Foundation
+import StandardKit
+import Vapor
+
+/// Pages of assessment sheets. Views only render the DTOs they are given.
+enum AssessmentViews {
+    static func statusNode(_ raw: String) -> Node { StandardViews.statusNode(Status(rawValue: raw) ?? .pending) }
+
+    private static func actionForm(_ request: Request, _ base: String, _ action: String, _ label: String, version: Int, _ fields: [Node] = []) -> Node {
+        .el("form", ["method": "post", "action": base + "/" + action, "class": "action"], [
+            Layout.csrfField(request), .input(["type": "hidden", "name": "version", "value": String(version)]), .group(fields),
+            .el("button", ["type": "submit"], label),
+        ])
+    }
+
+    static func sheet(_ request: Request, _ s: SheetDTO, catalogue: Catalogue, base: String, unitID: UUID, errors: [FieldError], message: String?) -> Node {
+        let state = SheetState(rawValue: s.state) ?? .draft
+        var actions: [Node] = []
+        if s.mayFill && state.editable { actions.append(actionForm(request, base, "submit", T(.sheetSubmit), version: s.version)) }
+        if s.mayReview && state == .submitted {
+            actions.append(actionForm(request, base, "pass", T(.sheetPass), version: s.version))
+            actions.append(actionForm(request, base, "return", T(.sheetSendBack), version: s.version, [Layout.field("reason", T(.sheetReturnReason), value: "", errors: errors)]))
+        }
+        if s.mayApprove && state == .reviewed {
+            actions.append(actionForm(request, base, "approve", T(.sheetApprove), version: s.version))
+            actions.append(actionForm(request, base, "return", T(.sheetSendBackToReviewer), version: s.version, [Layout.field("reason", T(.sheetReturnReason), value: "", errors: errors)]))
+        }
+        if s.mayApprove && state == .approved {
+            actions.append(actionForm(request, base, "unlock", T(.sheetUnlock), version: s.version, [Layout.field("reason", T(.sheetUnlockReason), value: "", errors: errors)]))
+        }
+        let header: Node = .group([
+            .el("p", [:], [.el("a", ["href": "/units/\(unitID)/cycles"], T(.cyclesTitle, "")), .text(" · "),
+                           .el("a", ["href": base + "/rectification"], T(.rectTitleShort)), .text(" · "),
+                           .el("a", ["href": "/units/\(unitID)/report/\(s.cycle.id)"], T(.reportLink))]),
+            .el("dl", ["class": "facts"], [
+                .el("dt", [:], T(.sheetState)), .el("dd", [:], s.stateLabel),
+                .el("dt", [:], T(.cycleAsOf)), .el("dd", [:], s.cycle.asOf),
+                .el("dt", [:], T(.cycleSubmitBy)), .el("dd", [:], s.cycle.submitBy),
+                .el("dt", [:], T(.sheetScore)), .el("dd", [:], s.score.map { Figure.text($0) + (s.passed == true ? "（\(T(.sheetPassed))）" : "") } ?? "—"),
+                .el("dt", [:], T(.sheetYouMay)), .el("dd", [:], youMay(s, state)),
+            ]),
+            .when(message != nil, .el("p", ["class": "error-summary", "role": "alert"], message ?? "")),
+            Layout.errorSummary(errors),
+            .when(!(s.quality?.warnings.isEmpty ?? true), .el("ul", ["class": "muted"], (s.quality?.warnings ?? []).map { .el("li", [:], $0) })),
+            .when(!(s.quality?.errors.isEmpty ?? true), .el("p", ["class": "pending"], T(.sheetBlocking, String(s.quality?.errors.count ?? 0)))),
+            .el("div", ["class": "actions"], actions),
+        ])
+        let byID = Dictionary(s.checks.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var parts: [Node] = [header]
+        for area in catalogue.areas {
+            var rows: [Node] = []
+            for goal in area.goals {
+                for item in goal.items {
+                    let checks = item.checks.compactMap { byID[$0.id] }
+                    guard !checks.isEmpty else { continue }
+                    rows.append(.el("li", ["class": "item"], [
+                        .el("p", [:], [.el("strong", [:], "\(item.number). "), .text(item.text)]),
+                        .el("ul", ["class": "checks"], checks.map { checkNode(request, $0, s, state, base: base, unitID: unitID, errors: errors) }),
+                    ]))
+                }
+            }
+            if !rows.isEmpty { parts.append(.group([.el("h2", [:], "\(area.numeral)、\(area.name)"), .el("ol", ["class": "items"], rows)])) }
+        }
+        return .group(parts)
+    }
+
+    static func youMay(_ s: SheetDTO, _ state: SheetState) -> String {
+        var may: [String] = []
+        if s.mayFill && state.editable { may.append(T(.sheetMayFill)) }
+        if s.mayReview && state == .submitted { may.append(T(.sheetMayReview)) }
+        if s.mayApprove && state == .reviewed { may.append(T(.sheetMayApprove)) }
+        if s.mayApprove && state == .approved { may.append(T(.sheetMayUnlock)) }
+        return may.isEmpty ? T(.sheetMayView) : may.joined(separator: "；")
+    }
+
+    static func checkNode(_ request: Request, _ c: SheetCheckDTO, _ s: SheetDTO, _ state: SheetState, base: String, unitID: UUID, errors: [FieldError]) -> Node {
+        var parts: [Node] = [statusNode(c.status), .text(" \(c.id) \(c.title)")]
+        if !c.explanation.isEmpty { parts.append(.text("：" + c.explanation)) }
+        if c.kind == "measured" { parts.append(.group([.text(" "), .el("a", ["href": "/units/\(unitID)/records"], T(.sheetRecordsLink))])) }
+        let ownLevel = c.kind == "evidenced" && c.level == s.level
+        if ownLevel {
+            if let expected = c.evidenceExpected { parts.append(.el("p", ["class": "muted"], T(.sheetEvidenceExpected, expected))) }
+            if !c.evidence.isEmpty {
+                parts.append(.el("ul", [:], c.evidence.map { e in
+                    .el("li", [:], [
+                        e.kind == "note" ? .text(e.note ?? e.name) : .el("a", ["href": base + "/evidence/\(e.id.uuidString)"], e.name),
+                        .when(s.mayFill && state.editable, .el("form", ["method": "post", "action": base + "/evidence/\(e.id.uuidString)/delete", "class": "inline"], [
+                            Layout.csrfField(request), .text(" "), .el("button", ["type": "submit", "class": "link"], T(.attachmentRemove)),
+                        ])),
+                    ])
+                }))
+            }
+            if let decision = c.decision {
+                parts.append(.el("p", [:], (decision == "accepted" ? T(.sheetAccepted) : T(.sheetReturnedCheck)) + (c.reason.map { "：" + $0 } ?? "")))
+            }
+            if let answer = c.answer { parts.append(.el("p", [:], T(.sheetAnswered, answer))) }
+            if let error = errors.first(where: { $0.field == "check." + c.id || $0.field == "answer." + c.id }) {
+                parts.append(.el("p", ["class": "error", "id": "f-check." + c.id], error.message))
+            }
+            if s.mayFill && state.editable {
+                parts.append(.el("form", ["method": "post", "action": base + "/evidence", "enctype": "multipart/form-data", "class": "evidence"], [
+                    Layout.csrfField(request), .input(["type": "hidden", "name": "check", "value": c.id]),
+                    .el("label", [:], [.text(T(.evidenceKind) + " "), .el("select", ["name": "kind"], [
+                        .el("option", ["value": "file"], T(.evidenceFile)), .el("option", ["value": "link"], T(.evidenceURL)), .el("option", ["value": "note"], T(.evidenceNote)),
+                    ])]),
+                    .input(["type": "file", "name": "file", "accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx", "aria-label": T(.evidenceFile)]),
+                    .input(["type": "text", "name": "url", "placeholder": "https://", "aria-label": T(.evidenceURL)]),
+                    .input(["type": "text", "name": "note", "aria-label": T(.evidenceNote), "placeholder": T(.evidenceNote)]),
+                    .el("button", ["type": "submit"], T(.evidenceAdd)),
+                ]))
+            }
+            if s.mayFill && state == .returned && c.decision == "returned" {
+                parts.append(actionForm(request, base, "answer", T(.sheetAnswerButton), version: s.version, [
+                    .input(["type": "hidden", "name": "check", "value": c.id]), Layout.field("answer", T(.sheetAnswer), value: c.answer ?? "", errors: []),
+                ]))
+            }
+            if s.mayReview && state == .submitted {
+                parts.append(actionForm(request, base, "review", T(.sheetReviewButton), version: s.version, [
+                    .input(["type": "hidden", "name": "check", "value": c.id]),
+                    .el("select", ["name": "decision", "aria-label": T(.sheetDecision)], [.el("option", ["value": "accepted"], T(.sheetAccept)), .el("option", ["value": "returned"], T(.sheetReturn))]),
+                    .input(["type": "text", "name": "reason", "aria-label": T(.sheetReturnReason), "placeholder": T(.sheetReturnReason)]),
+                ]))
+            }
+        }
+        return .el("li", [:], parts)
+    }
+
+    static func rectification(_ request: Request, _ items: [RectificationDTO], base: String, mayEdit: Bool) -> Node {
+        guard !items.isEmpty else { return .el("p", [:], T(.rectNone)) }
+        return Layout.table(caption: T(.rectCaption, String(items.filter { $0.status == "open" }.count)),
+                            headers: [T(.rectCheck), T(.rectMissing), T(.rectStatus), T(.rectResponsible), T(.rectDeadline), T(.rectFollowUp)],
+                            rows: items.map { item in
+            let state: Node = item.status == "done" ? .el("span", ["class": "met"], T(.rectDone)) : .el("span", ["class": "notmet"], T(.rectOpen))
+            if mayEdit {
+                let form = "r-" + item.check.replacingOccurrences(of: ".", with: "-")
+                return [.text("\(item.check) \(item.title)"), .text(item.missing), state,
+                        .el("form", ["method": "post", "action": base + "/rectification", "id": form], [
+                            Layout.csrfField(request), .input(["type": "hidden", "name": "check", "value": item.check]),
+                            .input(["type": "text", "name": "responsible", "value": item.responsible, "aria-label": T(.rectResponsible)]),
+                        ]),
+                        .input(["type": "date", "name": "deadline", "value": item.deadline ?? "", "form": form, "aria-label": T(.rectDeadline)]),
+                        .group([.input(["type": "text", "name": "followUp", "value": item.followUp, "form": form, "aria-label": T(.rectFollowUp)]),
+                                .el("button", ["type": "submit", "form": form], T(.save))])]
+            }
+            return [.text("\(item.check) \(item.title)"), .text(item.missing), state, .text(item.responsible), .text(item.deadline ?? "—"), .text(item.followUp)]
+        })
+    }
+}

@@ -1,0 +1,203 @@
+import Fluent
+import Spreadsheet
+import StandardKit
+import Vapor
+import WorkCalendar
+
+/// Figures of a cycle over a set of village sheets. Pure: tests check it against
+/// hand-computed figures.
+enum DashboardMath {
+    struct Row {
+        var summary: SheetSummary?
+        var state: SheetState
+        var submittedOn: String?
+        var previousScore: Double?
+    }
+
+    static func mean(_ values: [Double]) -> Double? {
+        values.isEmpty ? nil : (values.reduce(0, +) / Double(values.count) * 10).rounded() / 10
+    }
+
+    /// Met share of each area over all villages' counted checks (met, not met, pending).
+    static func areaRates(_ summaries: [SheetSummary], areas: Int) -> [Double?] {
+        (0..<areas).map { a in
+            var met = 0, counted = 0
+            for s in summaries where s.areas.indices.contains(a) {
+                met += s.areas[a][0]
+                counted += s.areas[a][0] + s.areas[a][1] + s.areas[a][2]
+            }
+            return counted == 0 ? nil : Double(met) / Double(counted)
+        }
+    }
+
+    /// Share of villages where each item is met, among those where it counts.
+    static func itemRates(_ summaries: [SheetSummary], items: [Int]) -> [(number: Int, rate: Double)] {
+        items.compactMap { n in
+            let statuses = summaries.compactMap { $0.items[String(n)] }.filter { $0 != Status.notApplicable.rawValue }
+            guard !statuses.isEmpty else { return nil }
+            return (n, Double(statuses.filter { $0 == Status.met.rawValue }.count) / Double(statuses.count))
+        }
+    }
+
+    static func completeness(_ rows: [Row], submitBy: String) -> CompletenessDTO {
+        CompletenessDTO(sheets: rows.count, submitted: rows.filter { $0.submittedOn != nil }.count,
+                        reviewed: rows.filter { $0.state == .reviewed || $0.state == .approved }.count,
+                        approved: rows.filter { $0.state == .approved }.count,
+                        submittedOnTime: rows.filter { ($0.submittedOn ?? "9999") <= submitBy }.count)
+    }
+}
+
+/// District → township → village dashboards, printable reports and exports of a cycle.
+struct DashboardController {
+    func register(_ router: Router) {
+        router.page(.GET, "/units/:unitID/dashboard/:cycleID", .onUnit(.viewUnit), page)
+        router.page(.GET, "/units/:unitID/report/:cycleID", .onUnit(.viewUnit), report)
+        router.page(.GET, "/units/:unitID/cycles/:cycleID/export", .onUnit(.viewUnit), export)
+        router.api(.GET, "/api/v1/units/:unitID/cycles/:cycleID/dashboard", .onUnit(.viewUnit),
+                   APIDoc(summary: "统计分析：各村得分、各项目达标率、最薄弱的指导标准、完成情况、与上一周期比较", response: "Dashboard"), api)
+        router.page(.GET, "/inbox", .signedIn, inboxPage)
+        router.api(.GET, "/api/v1/inbox", .signedIn, APIDoc(summary: "通知：被退回的检查项、3个工作日内到期、待审核待审定、已审定、超期服务事项", response: "Inbox"), apiInbox)
+    }
+
+    static func dashboard(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit) async throws -> DashboardDTO {
+        let catalogue = request.application.config.catalogue
+        let summaries = try await Sheets.summaries(cycle: cycle, under: unit, request: request)
+        let sheets = try await AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycle.requireID()).filter(\.$unitPath =~ unit.path)
+            .filter(\.$level == .village).all()
+        let units = try await OrgUnit.query(on: request.db).filter(\.$path =~ unit.path).all()
+        let names = Dictionary(units.compactMap { u in u.id.map { ($0, u) } }, uniquingKeysWith: { a, _ in a })
+        var previous: [UUID: SheetSummary] = [:]
+        if let last = try await AssessmentCycle.query(on: request.db).filter(\.$unitID == cycle.unitID).filter(\.$year == cycle.year - 1).first() {
+            previous = try await Sheets.summaries(cycle: last, under: unit, request: request)
+        }
+        let ordered = sheets.sorted { (names[$0.unitID]?.path ?? "") < (names[$1.unitID]?.path ?? "") }
+        let villages = ordered.map { sheet -> VillageRowDTO in
+            let summary = summaries[sheet.unitID]
+            let village = names[sheet.unitID]
+            return VillageRowDTO(unitID: sheet.unitID, name: village?.name ?? "", township: village?.$parent.id.flatMap { names[$0]?.name } ?? "",
+                                 state: sheet.state.rawValue, score: summary?.score, passed: summary?.passed,
+                                 areaRates: (0..<catalogue.areas.count).map { summary?.areaRate($0) },
+                                 previousScore: previous[sheet.unitID]?.score, submittedOnTime: (sheet.submittedOn ?? "9999") <= cycle.submitBy)
+        }
+        let all = ordered.compactMap { summaries[$0.unitID] }
+        let areaRates = DashboardMath.areaRates(all, areas: catalogue.areas.count)
+        let itemRates = DashboardMath.itemRates(all, items: catalogue.items.map(\.number))
+        let weakest = itemRates.sorted { $0.rate == $1.rate ? $0.number < $1.number : $0.rate < $1.rate }.prefix(5).map { r in
+            ItemRateDTO(number: r.number, metRate: r.rate, text: catalogue.item(r.number).map { String($0.text.prefix(40)) } ?? "")
+        }
+        let rows = ordered.map { DashboardMath.Row(summary: summaries[$0.unitID], state: $0.state, submittedOn: $0.submittedOn, previousScore: previous[$0.unitID]?.score) }
+        return DashboardDTO(cycle: CycleDTO(cycle), unitName: unit.name, villages: villages,
+                            areas: catalogue.areas.enumerated().map { AreaRateDTO(number: $1.number, name: $1.name, metRate: areaRates[$0]) },
+                            weakestItems: Array(weakest), completeness: DashboardMath.completeness(rows, submitBy: cycle.submitBy),
+                            meanScore: DashboardMath.mean(all.compactMap(\.score)),
+                            previousMeanScore: previous.isEmpty ? nil : DashboardMath.mean(ordered.compactMap { previous[$0.unitID]?.score }))
+    }
+
+    static func percent(_ rate: Double?) -> String { rate.map { Figure.text(($0 * 1000).rounded() / 10) + "%" } ?? "—" }
+
+    @Sendable func page(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+        guard let unit, unit.kind != .village else { throw AppError.notFound }
+        let cycle = try await Sheets.cycle(request, unit: unit)
+        let d = try await Self.dashboard(request, cycle: cycle, unit: unit)
+        return HTMLResponse.make(Layout.page(request: request, title: T(.dashboardTitle, unit.name, cycle.name),
+                                             body: DashboardViews.body(d, unitID: try unit.requireID(), print: false)))
+    }
+
+    @Sendable func api(_ request: Request, _ unit: OrgUnit?) async throws -> DashboardDTO {
+        guard let unit else { throw AppError.notFound }
+        return try await Self.dashboard(request, cycle: try await Sheets.cycle(request, unit: unit), unit: unit)
+    }
+
+    /// A printable village report, or a township or district summary.
+    @Sendable func report(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+        guard let unit else { throw AppError.notFound }
+        let cycle = try await Sheets.cycle(request, unit: unit)
+        let body: Node
+        let title: String
+        if unit.kind == .village {
+            let sheet = try await Sheets.sheet(cycle: cycle, unit: unit, on: request.db)
+            let dto = try await AssessmentController.sheetDTO(request, cycle: cycle, unit: unit, sheet: sheet)
+            let rect = try await AssessmentController.rectification(request, cycle: cycle, unit: unit, sheet: sheet)
+            title = T(.reportVillageTitle, unit.name, cycle.name)
+            body = DashboardViews.villageReport(dto, rectification: rect, catalogue: request.application.config.catalogue)
+        } else {
+            title = T(.reportSummaryTitle, unit.name, cycle.name)
+            body = DashboardViews.body(try await Self.dashboard(request, cycle: cycle, unit: unit), unitID: try unit.requireID(), print: true)
+        }
+        return HTMLResponse.make(DashboardViews.printPage(title: title, running: "\(cycle.name) · \(unit.name)", body: body))
+    }
+
+    /// Every village sheet of the cycle below the unit with item-level results.
+    @Sendable func export(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+        guard let unit else { throw AppError.notFound }
+        let cycle = try await Sheets.cycle(request, unit: unit)
+        let catalogue = request.application.config.catalogue
+        let d = try await Self.dashboard(request, cycle: cycle, unit: unit)
+        let summaries = try await Sheets.summaries(cycle: cycle, under: unit, request: request)
+        var rows: [[String]] = [[T(.exportTownship), T(.overdueVillage), T(.sheetState), T(.sheetScore), T(.exportItem), T(.exportItemStatus), T(.exportChecks)]]
+        for village in d.villages {
+            let summary = summaries[village.unitID]
+            for item in catalogue.items {
+                let status = summary?.items[String(item.number)].flatMap(Status.init(rawValue:))
+                let checks = item.checks.map { c in "\(c.id) \((summary?.checks[c.id]).flatMap(Status.init(rawValue:))?.label ?? "")：\(summary?.explanations[c.id] ?? "")" }
+                rows.append([village.township, village.name, SheetState(rawValue: village.state)?.label ?? village.state, village.score.map(Figure.text) ?? "",
+                             String(item.number), status?.label ?? "", checks.joined(separator: "\n")])
+            }
+        }
+        let name = "assessment-\(cycle.year)-\(unit.code ?? "unit")"
+        if request.query[String.self, at: "format"] == "csv" { return RecordTransferController.file(CSV.write(Sheet(rows: rows)), name: name + ".csv") }
+        return RecordTransferController.file(try XLSX.write(Sheet(rows: rows), name: cycle.name), name: name + ".xlsx")
+    }
+
+    // MARK: Inbox
+
+    /// Notices computed from the current state, so they are never stale: returned checks,
+    /// deadlines three working days out, sheets waiting for the viewer, approvals and
+    /// overdue service requests.
+    static func notices(_ request: Request) async throws -> [NoticeDTO] {
+        let principal = try request.requirePrincipal()
+        let today = RequestDesk.today(request)
+        let calendar = try await CalendarStore.load(on: request.db)
+        var out: [NoticeDTO] = []
+        for assignment in principal.assignments {
+            guard let unit = try await OrgUnit.query(on: request.db).filter(\.$path == assignment.unitPath).first() else { continue }
+            let unitID = try unit.requireID()
+            for cycle in try await AssessmentController.cycles(covering: unit, on: request.db) {
+                let cycleID = try cycle.requireID()
+                let sheets = try await AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycleID).filter(\.$unitPath =~ unit.path).all()
+                for sheet in sheets {
+                    let link = "/units/\(sheet.unitID)/cycles/\(cycleID)"
+                    let own = sheet.unitID == unitID
+                    if own, SheetRole.mayFill(principal, sheet) {
+                        if sheet.state == .returned { out.append(NoticeDTO(kind: "returned", text: T(.noticeReturned, cycle.name), link: link)) }
+                        if sheet.state.editable, let due = LocalDate(cycle.submitBy), due >= today, calendar.workingDays(after: today, through: due) <= 3 {
+                            out.append(NoticeDTO(kind: "deadline", text: T(.noticeDeadline, cycle.name, cycle.submitBy), link: link))
+                        }
+                        if sheet.state == .approved { out.append(NoticeDTO(kind: "approved", text: T(.noticeApproved, cycle.name), link: link)) }
+                    }
+                    if SheetRole.mayReview(principal, sheet), sheet.state == .submitted {
+                        out.append(NoticeDTO(kind: "toReview", text: T(.noticeToReview, cycle.name), link: link))
+                    }
+                    if SheetRole.mayApprove(principal, sheet), sheet.state == .reviewed {
+                        out.append(NoticeDTO(kind: "toApprove", text: T(.noticeToApprove, cycle.name), link: link))
+                    }
+                }
+            }
+            if assignment.role.permissions.contains(.viewUnit) {
+                let overdue = try await StationController.overdueItems(request, under: unit, today: today)
+                if !overdue.isEmpty { out.append(NoticeDTO(kind: "overdueRequests", text: T(.noticeOverdue, unit.name, String(overdue.count)), link: "/units/\(unitID)/overdue")) }
+            }
+        }
+        var seen = Set<String>()
+        return out.filter { seen.insert($0.kind + $0.link).inserted }
+    }
+
+    @Sendable func inboxPage(_ request: Request, _: OrgUnit?) async throws -> Response {
+        let notices = try await Self.notices(request)
+        let body: Node = notices.isEmpty ? .el("p", [:], T(.inboxEmpty))
+            : .el("ul", [:], notices.map { .el("li", [:], [.el("a", ["href": $0.link], $0.text)]) })
+        return HTMLResponse.make(Layout.page(request: request, title: T(.inboxTitle), body: body))
+    }
+
+    @Sendable func apiInbox(_ request: Request, _: OrgUnit?) async throws -> InboxDTO { InboxDTO(notices: try await Self.notices(request)) }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import StandardKit
+import Vapor
+
+/// Dashboard, summary and report pages; charts are inline SVG that print in black and white.
+enum DashboardViews {
+    static func body(_ d: DashboardDTO, unitID: UUID, print: Bool) -> Node {
+        let c = d.completeness
+        let change = d.meanScore.flatMap { now in d.previousMeanScore.map { now - $0 } }
+        let summary: [Node] = [
+            .el("dt", [:], T(.dashMean)), .el("dd", [:], d.meanScore.map(Figure.text) ?? "—"),
+            .el("dt", [:], T(.dashChange)), .el("dd", [:], change.map { ($0 >= 0 ? "+" : "") + Figure.text(($0 * 10).rounded() / 10) } ?? T(.dashNoPrevious)),
+            .el("dt", [:], T(.dashCompleteness)),
+            .el("dd", [:], T(.dashCompletenessText, String(c.sheets), String(c.submitted), String(c.submittedOnTime), String(c.reviewed), String(c.approved))),
+        ]
+        return .group([
+            .when(!print, .el("p", [:], [.el("a", ["href": "/units/\(unitID)/report/\(d.cycle.id)"], T(.reportPrint)), .text(" · "),
+                                        .el("a", ["href": "/units/\(unitID)/cycles/\(d.cycle.id)/export"], T(.exportXLSX)), .text(" · "),
+                                        .el("a", ["href": "/units/\(unitID)/cycles/\(d.cycle.id)/export?format=csv"], T(.exportCSV))])),
+            .el("dl", ["class": "facts"], summary),
+            .el("h2", [:], T(.dashAreas)),
+            Charts.bars(d.areas.map { (String($0.number), (($0.metRate ?? 0) * 1000).rounded() / 10) }, label: T(.dashAreasChart)),
+            Layout.table(caption: nil, headers: [T(.dashArea), T(.dashMetRate)], rows: d.areas.map { [.text("\($0.number). \($0.name)"), .text(DashboardController.percent($0.metRate))] }),
+            .el("h2", [:], T(.dashWeakest)),
+            .el("ol", [:], d.weakestItems.map { .el("li", [:], T(.dashWeakItem, String($0.number), DashboardController.percent($0.metRate), $0.text)) }),
+            .el("h2", [:], T(.dashHeat)),
+            heatMap(d),
+            Layout.table(caption: nil, headers: [T(.exportTownship), T(.overdueVillage), T(.sheetState), T(.sheetScore), T(.dashPrevious)],
+                         rows: d.villages.map { v in
+                [.text(v.township), print ? .text(v.name) : .el("a", ["href": "/units/\(v.unitID)/cycles/\(d.cycle.id)"], v.name),
+                 .text(SheetState(rawValue: v.state)?.label ?? v.state), .text(v.score.map(Figure.text) ?? "—"), .text(v.previousScore.map(Figure.text) ?? "—")]
+            }),
+        ])
+    }
+
+    /// Villages × areas: darker is higher, and every cell carries its number, so it reads in grey.
+    static func heatMap(_ d: DashboardDTO) -> Node {
+        let cell = 44, left = 110, top = 22
+        let width = left + cell * d.areas.count + 10, height = top + 22 * d.villages.count + 6
+        var parts: [Node] = [.el("title", [:], T(.dashHeat))]
+        for (a, area) in d.areas.enumerated() {
+            parts.append(.el("text", ["x": String(left + a * cell + cell / 2), "y": "14", "text-anchor": "middle"], String(area.number)))
+        }
+        for (r, village) in d.villages.enumerated() {
+            let y = top + r * 22
+            parts.append(.el("text", ["x": "4", "y": String(y + 15)], village.name))
+            for (a, rate) in village.areaRates.enumerated() {
+                let level = Int(((rate ?? 0) * 4).rounded())
+                let fills = ["#ffffff", "#d9d9d9", "#a6a6a6", "#6e6e6e", "#3a3a3a"]
+                parts.append(.el("rect", ["x": String(left + a * cell), "y": String(y), "width": String(cell - 2), "height": "20",
+                                          "fill": fills[max(0, min(4, level))], "stroke": "#3a3a3a", "stroke-width": "0.5"]))
+                parts.append(.el("text", ["x": String(left + a * cell + cell / 2 - 1), "y": String(y + 14), "text-anchor": "middle",
+                                          "fill": level >= 3 ? "#ffffff" : "#000000"], rate.map { String(Int(($0 * 100).rounded())) } ?? "—"))
+            }
+        }
+        return .el("svg", ["viewBox": "0 0 \(width) \(height)", "role": "img", "aria-label": T(.dashHeat), "class": "chart heat",
+                           "width": String(width), "height": String(height)], parts)
+    }
+
+    static func villageReport(_ s: SheetDTO, rectification: [RectificationDTO], catalogue: Catalogue) -> Node {
+        let byID = Dictionary(s.checks.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var parts: [Node] = [
+            .el("dl", ["class": "facts"], [
+                .el("dt", [:], T(.sheetState)), .el("dd", [:], s.stateLabel),
+                .el("dt", [:], T(.sheetScore)), .el("dd", [:], s.score.map { Figure.text($0) + "（\(T(.cyclePassMark)) \(Figure.text(s.cycle.passMark))）" } ?? "—"),
+                .el("dt", [:], T(.cycleAsOf)), .el("dd", [:], s.cycle.asOf),
+            ]),
+        ]
+        for area in catalogue.areas {
+            var rows: [[Node]] = []
+            for item in area.goals.flatMap(\.items) {
+                let checks = item.checks.compactMap { byID[$0.id] }
+                rows.append([.text(String(item.number)), .el("ul", ["class": "checks"], checks.map { c in
+                    .el("li", [:], [AssessmentViews.statusNode(c.status), .text(" \(c.id) \(c.title)：\(c.explanation)"),
+                                    .when(!c.evidence.isEmpty, .text("（" + T(.reportEvidence, c.evidence.map(\.name).joined(separator: "、")) + "）"))])
+                })])
+            }
+            parts.append(.group([.el("h2", [:], "\(area.numeral)、\(area.name)"), Layout.table(caption: nil, headers: [T(.standardItem), T(.standardChecks)], rows: rows)]))
+        }
+        parts.append(.el("h2", [:], T(.rectTitleShort)))
+        parts.append(Layout.table(caption: nil, headers: [T(.rectCheck), T(.rectMissing), T(.rectResponsible), T(.rectDeadline)],
+                                  rows: rectification.filter { $0.status == "open" }.map { [.text($0.check), .text($0.missing), .text($0.responsible), .text($0.deadline ?? "—")] }))
+        return .group(parts)
+    }
+
+    /// An A4 document: the cycle's name repeats at the top of every printed page and
+    /// the page number at the bottom (the stylesheet's @page rules).
+    static func printPage(title: String, running: String, body: Node) -> String {
+        Node.group([
+            .trusted("<!doctype html>"),
+            .el("html", ["lang": "zh-CN"], [
+                .el("head", [:], [.void("meta", [("charset", "utf-8")]), .el("title", [:], title), .void("link", [("rel", "stylesheet"), ("href", Stylesheet.path)])]),
+                .el("body", ["class": "print report"], [
+                    .el("div", ["class": "running"], running),
+                    .el("main", [:], [.el("h1", [:], title), body]),
+                ]),
+            ]),
+        ]).render()
+    }
+}

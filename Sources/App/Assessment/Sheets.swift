@@ -1,0 +1,218 @@
+import Fluent
+import SQLKit
+import StandardKit
+import Vapor
+import WorkCalendar
+
+/// The results of one sheet as dashboards and exports use them: the same shape whether
+/// computed live or kept at approval (an approved sheet's results no longer change).
+struct SheetSummary: Codable, Sendable, Equatable {
+    var score: Double?
+    var passed: Bool
+    /// Per area (1…7): met, notMet, pending, notApplicable.
+    var areas: [[Int]]
+    /// Check id → status raw value.
+    var checks: [String: String]
+    /// Item number → status raw value.
+    var items: [String: String]
+    /// Check id → explanation.
+    var explanations: [String: String]
+
+    init(score: Double?, passed: Bool, areas: [[Int]], checks: [String: String] = [:], items: [String: String], explanations: [String: String] = [:]) {
+        self.score = score
+        self.passed = passed
+        self.areas = areas
+        self.checks = checks
+        self.items = items
+        self.explanations = explanations
+    }
+
+    init(_ evaluation: Evaluation) {
+        score = evaluation.tally.score
+        passed = evaluation.passed
+        areas = evaluation.areas.map { [$0.tally.met, $0.tally.notMet, $0.tally.pending, $0.tally.notApplicable] }
+        var checks: [String: String] = [:], items: [String: String] = [:], explanations: [String: String] = [:]
+        for item in evaluation.items {
+            items[String(item.number)] = item.status.rawValue
+            for check in item.checks {
+                checks[check.id] = check.status.rawValue
+                explanations[check.id] = check.explanation
+            }
+        }
+        self.checks = checks
+        self.items = items
+        self.explanations = explanations
+    }
+
+    /// Share of an area's decided-or-pending checks that are met (not-applicable left out).
+    func areaRate(_ index: Int) -> Double? {
+        guard areas.indices.contains(index) else { return nil }
+        let t = areas[index]
+        let counted = t[0] + t[1] + t[2]
+        return counted == 0 ? nil : Double(t[0]) / Double(counted)
+    }
+}
+
+/// Who may do what on a sheet: fill it (its own level), review it (the level above; a
+/// district reviews its own), approve and unlock it (the district).
+enum SheetRole {
+    static func reviewerLevel(of level: UnitKind) -> UnitKind { level == .village ? .township : .district }
+
+    static func holds(_ principal: Principal?, _ permission: Permission, level: UnitKind, over path: String) -> Bool {
+        guard let principal else { return false }
+        if principal.isAdmin { return true }
+        return principal.assignments.contains { $0.role.level == level && $0.role.permissions.contains(permission) && path.hasPrefix($0.unitPath) }
+    }
+
+    static func mayFill(_ p: Principal?, _ sheet: AssessmentSheet) -> Bool { holds(p, .fillSheet, level: sheet.level, over: sheet.unitPath) }
+    static func mayReview(_ p: Principal?, _ sheet: AssessmentSheet) -> Bool { holds(p, .reviewSheets, level: reviewerLevel(of: sheet.level), over: sheet.unitPath) }
+    static func mayApprove(_ p: Principal?, _ sheet: AssessmentSheet) -> Bool { holds(p, .approveSheets, level: .district, over: sheet.unitPath) }
+}
+
+/// Loading, evaluating and moving sheets through the workflow.
+enum Sheets {
+    /// The checks a sheet of this level assesses with evidence.
+    static func evidencedChecks(_ catalogue: Catalogue, level: UnitKind) -> [Check] {
+        catalogue.checks.filter { $0.kind == .evidenced && $0.level.rawValue == level.rawValue }
+    }
+
+    static func scheme(_ cycle: AssessmentCycle, _ config: AppConfig) -> ScoringScheme {
+        ScoringScheme(passMark: cycle.passMark, partialCredit: cycle.partialCredit, weights: config.scheme.weights)
+    }
+
+    /// The cycle named in the path, which must cover the unit.
+    static func cycle(_ request: Request, unit: OrgUnit) async throws -> AssessmentCycle {
+        guard let id = request.parameters.get("cycleID").flatMap(UUID.init(uuidString:)),
+              let cycle = try await AssessmentCycle.find(id, on: request.db), unit.path.hasPrefix(cycle.unitPath) else { throw AppError.notFound }
+        return cycle
+    }
+
+    static func sheet(cycle: AssessmentCycle, unit: OrgUnit, on db: any Database) async throws -> AssessmentSheet {
+        guard let sheet = try await AssessmentSheet.query(on: db).filter(\.$cycleID == cycle.requireID()).filter(\.$unitID == unit.requireID()).first() else {
+            throw AppError.notFound
+        }
+        return sheet
+    }
+
+    static func decisions(_ sheetIDs: [UUID], on db: any Database) async throws -> [UUID: [String: SheetCheck]] {
+        guard !sheetIDs.isEmpty else { return [:] }
+        var out: [UUID: [String: SheetCheck]] = [:]
+        for row in try await SheetCheck.query(on: db).filter(\.$sheetID ~~ sheetIDs).all() { out[row.sheetID, default: [:]][row.checkID] = row }
+        return out
+    }
+
+    /// Township- and district-level results as a village sheet shows them.
+    static func otherLevelResults(cycle: AssessmentCycle, village: OrgUnit, catalogue: Catalogue, on db: any Database) async throws -> [VillageFacts.OtherLevelResult] {
+        let owners = village.path.split(separator: "/").compactMap { UUID(uuidString: String($0)) }
+        let sheets = try await AssessmentSheet.query(on: db).filter(\.$cycleID == cycle.requireID()).filter(\.$unitID ~~ owners)
+            .filter(\.$level != .village).all()
+        let decided = try await decisions(sheets.compactMap(\.id), on: db)
+        var out: [VillageFacts.OtherLevelResult] = []
+        for sheet in sheets {
+            for check in evidencedChecks(catalogue, level: sheet.level) {
+                let decision = sheet.id.flatMap { decided[$0]?[check.id]?.decision }
+                let status: OtherLevelStatus = decision == "accepted" ? .met : decision == "returned" ? .notMet : .pending
+                out.append(.init(check: check.id, status: status, note: nil))
+            }
+        }
+        return out
+    }
+
+    /// Live evaluations of the villages below `unit` for the cycle, with each sheet's decisions.
+    static func evaluate(cycle: AssessmentCycle, under unit: OrgUnit, request: Request) async throws -> [(village: OrgUnit, evaluation: Evaluation)] {
+        let config = request.application.config
+        guard let asOf = LocalDate(cycle.asOf) else { return [] }
+        let built = try await VillageFactsBuilder.build(under: unit, year: cycle.year, asOf: asOf, on: request.db)
+        let sheets = try await AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycle.requireID()).filter(\.$unitPath =~ unit.path).all()
+        let byUnit = Dictionary(sheets.map { ($0.unitID, $0) }, uniquingKeysWith: { a, _ in a })
+        let decided = try await decisions(sheets.compactMap(\.id), on: request.db)
+        let evaluator = Evaluator(catalogue: config.catalogue, scheme: scheme(cycle, config))
+        var others: [UUID: [VillageFacts.OtherLevelResult]] = [:]
+        var out: [(OrgUnit, Evaluation)] = []
+        for (village, facts) in built {
+            var facts = facts
+            let id = try village.requireID()
+            if let sheetID = byUnit[id]?.id {
+                facts.reviews = (decided[sheetID] ?? [:]).values.compactMap { row in
+                    guard let decision = row.decision.flatMap(ReviewDecision.init(rawValue:)) else { return nil }
+                    return .init(check: row.checkID, decision: decision, note: row.reason)
+                }
+            }
+            let township = village.$parent.id ?? id
+            if others[township] == nil {
+                others[township] = try await otherLevelResults(cycle: cycle, village: village, catalogue: config.catalogue, on: request.db)
+            }
+            facts.otherLevelResults = others[township] ?? []
+            out.append((village, evaluator.evaluate(facts, asOf: asOf)))
+        }
+        return out
+    }
+
+    /// Each village sheet's summary: kept at approval, else computed live.
+    static func summaries(cycle: AssessmentCycle, under unit: OrgUnit, request: Request) async throws -> [UUID: SheetSummary] {
+        var out: [UUID: SheetSummary] = [:]
+        for (village, evaluation) in try await evaluate(cycle: cycle, under: unit, request: request) { out[try village.requireID()] = SheetSummary(evaluation) }
+        let approved = try await AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycle.requireID()).filter(\.$unitPath =~ unit.path)
+            .filter(\.$state == .approved).filter(\.$level == .village).all()
+        for sheet in approved {
+            if let text = sheet.result, let kept = try? JSONDecoder().decode(SheetSummary.self, from: Data(text.utf8)) { out[sheet.unitID] = kept }
+        }
+        return out
+    }
+
+    struct Quality: Sendable {
+        var errors: [FieldError]
+        var warnings: [String]
+    }
+
+    /// What blocks submission (an evidenced check with no evidence; a returned check not
+    /// answered) and what only warns (measured checks not met).
+    static func quality(_ sheet: AssessmentSheet, cycle: AssessmentCycle, unit: OrgUnit, request: Request) async throws -> Quality {
+        let catalogue = request.application.config.catalogue
+        let evidence = try await Evidence.query(on: request.db).filter(\.$sheetID == sheet.requireID()).all()
+        let withEvidence = Set(evidence.map(\.checkID))
+        let decided = try await decisions([sheet.requireID()], on: request.db)[try sheet.requireID()] ?? [:]
+        var errors: [FieldError] = []
+        for check in evidencedChecks(catalogue, level: sheet.level) {
+            if !withEvidence.contains(check.id) { errors.append(FieldError(field: "check." + check.id, message: T(.sheetNoEvidence, check.id, check.title))) }
+            if let row = decided[check.id], row.decision == "returned", (row.answer ?? "").isEmpty {
+                errors.append(FieldError(field: "answer." + check.id, message: T(.sheetReturnNotAnswered, check.id)))
+            }
+        }
+        var warnings: [String] = []
+        if sheet.level == .village, let evaluation = try await evaluate(cycle: cycle, under: unit, request: request).first?.evaluation {
+            let notMet = catalogue.checks.filter { $0.kind == .measured && evaluation.check($0.id)?.status == .notMet }
+            if !notMet.isEmpty { warnings.append(T(.sheetMeasuredNotMet, String(notMet.count), notMet.prefix(8).map(\.id).joined(separator: "、"))) }
+        }
+        return Quality(errors: errors, warnings: warnings)
+    }
+
+    /// Moves a sheet to `state` only if nobody changed it since `version`; audited.
+    static func move(_ sheet: AssessmentSheet, to state: SheetState, request: Request, action: String, reason: String? = nil,
+                     extra: @escaping @Sendable (any Database) async throws -> Void = { _ in }) async throws {
+        let seen = sheet.version
+        let before = sheet.state
+        let id = try sheet.requireID()
+        let today = RequestDesk.today(request).description
+        let submitted = state == .submitted && before != .reviewed ? today : sheet.submittedOn
+        let approved = state == .approved ? today : (state == .reviewed && before == .approved ? nil : sheet.approvedOn)
+        let score = sheet.score, result = sheet.result
+        try await request.db.transaction { db in
+            let rows = try await RecordStore.sql(db).update(AssessmentSheet.schema)
+                .set("state", to: SQLBind(state.rawValue)).set("version", to: SQLBind(seen + 1))
+                .set("submitted_on", to: SQLBind(submitted)).set("approved_on", to: SQLBind(approved))
+                .set("score", to: SQLBind(state == .approved ? score : nil)).set("result", to: SQLBind(state == .approved ? result : nil))
+                .set("updated_at", to: SQLBind(Date()))
+                .where("id", .equal, SQLBind(id)).where("version", .equal, SQLBind(seen)).returning("id").all()
+            if rows.isEmpty { throw AppError.conflict(T(.sheetChangedMeanwhile)) }
+            try await extra(db)
+            try await Audit.record(on: db, request: request, action: action, objectType: "assessmentSheet", objectID: id.uuidString, unitPath: sheet.unitPath,
+                                   before: ["state": before.rawValue], after: ["state": state.rawValue, "reason": reason ?? ""])
+        }
+        sheet.state = state
+        sheet.version = seen + 1
+        sheet.submittedOn = submitted
+        sheet.approvedOn = approved
+        if state != .approved { sheet.score = nil; sheet.result = nil }
+    }
+}

@@ -1,0 +1,165 @@
+import Fluent
+import SQLKit
+import StandardKit
+import Vapor
+
+/// Sheet actions shared by the pages and the API: each checks who may do it and in
+/// which state, changes nothing on any problem, and is audited.
+enum Workflow {
+    static let actions = ["submit", "answer", "review", "pass", "return", "approve", "unlock"]
+
+    static func evidencedCheck(_ id: String?, sheet: AssessmentSheet, catalogue: Catalogue) throws -> Check {
+        guard let id, let check = catalogue.check(id), check.kind == .evidenced, check.level.rawValue == sheet.level.rawValue else {
+            throw AppError.validation([FieldError(field: "check", message: T(.sheetCheckUnknown, id ?? ""))])
+        }
+        return check
+    }
+
+    static func perform(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit, sheet: AssessmentSheet, fields: InputFields) async throws {
+        let principal = request.principal
+        let catalogue = request.application.config.catalogue
+        if let version = fields["version"].flatMap(Int.init), version != sheet.version { throw AppError.conflict(T(.sheetChangedMeanwhile)) }
+        let sheetID = try sheet.requireID()
+        switch fields["action"] ?? "" {
+        case "submit":
+            guard SheetRole.mayFill(principal, sheet) else { throw AppError.forbidden }
+            guard sheet.state.editable else { throw AppError.conflict(T(.sheetNotInState, sheet.state.label)) }
+            let quality = try await Sheets.quality(sheet, cycle: cycle, unit: unit, request: request)
+            if !quality.errors.isEmpty { throw AppError.validation(quality.errors) }
+            // Answered returns go back to the reviewer undecided.
+            try await Sheets.move(sheet, to: .submitted, request: request, action: "submitSheet") { db in
+                try await SheetCheck.query(on: db).filter(\.$sheetID == sheetID).filter(\.$decision == "returned").set(\.$decision, to: nil).update()
+            }
+        case "answer":
+            guard SheetRole.mayFill(principal, sheet) else { throw AppError.forbidden }
+            guard sheet.state == .returned else { throw AppError.conflict(T(.sheetNotInState, sheet.state.label)) }
+            let check = try evidencedCheck(fields["check"], sheet: sheet, catalogue: catalogue)
+            var v = Validator()
+            let answer = v.text("answer", T(.sheetAnswer), fields["answer"], maxLength: 2000)
+            try v.finish()
+            guard let row = try await SheetCheck.query(on: request.db).filter(\.$sheetID == sheetID).filter(\.$checkID == check.id).first(),
+                  row.decision == "returned" else { throw AppError.validation([FieldError(field: "check", message: T(.sheetCheckNotReturned, check.id))]) }
+            row.answer = answer
+            try await request.db.transaction { db in
+                try await row.save(on: db)
+                try await Audit.record(on: db, request: request, action: "answerReturn", objectType: "assessmentSheet", objectID: sheetID.uuidString,
+                                       unitPath: sheet.unitPath, before: [String: String]?.none, after: ["check": check.id, "answer": answer])
+            }
+        case "review":
+            guard SheetRole.mayReview(principal, sheet) else { throw AppError.forbidden }
+            guard sheet.state == .submitted else { throw AppError.conflict(T(.sheetNotInState, sheet.state.label)) }
+            let check = try evidencedCheck(fields["check"], sheet: sheet, catalogue: catalogue)
+            var v = Validator()
+            let decision = fields["decision"] ?? ""
+            if decision != "accepted" && decision != "returned" { v.fail("decision", T(.sheetDecisionUnknown)) }
+            let reason = v.text("reason", T(.sheetReturnReason), fields["reason"], required: decision == "returned", maxLength: 1000)
+            try v.finish()
+            let row = try await SheetCheck.query(on: request.db).filter(\.$sheetID == sheetID).filter(\.$checkID == check.id).first() ?? {
+                let new = SheetCheck()
+                new.sheetID = sheetID
+                new.checkID = check.id
+                return new
+            }()
+            let before = row.decision
+            row.decision = decision
+            row.reason = reason.isEmpty ? nil : reason
+            row.reviewer = principal?.displayName
+            try await request.db.transaction { db in
+                try await row.save(on: db)
+                try await Audit.record(on: db, request: request, action: "reviewCheck", objectType: "assessmentSheet", objectID: sheetID.uuidString,
+                                       unitPath: sheet.unitPath, before: ["check": check.id, "decision": before ?? ""], after: ["check": check.id, "decision": decision, "reason": reason])
+            }
+        case "pass":
+            guard SheetRole.mayReview(principal, sheet) else { throw AppError.forbidden }
+            guard sheet.state == .submitted else { throw AppError.conflict(T(.sheetNotInState, sheet.state.label)) }
+            let decided = try await Sheets.decisions([sheetID], on: request.db)[sheetID] ?? [:]
+            let checks = Sheets.evidencedChecks(catalogue, level: sheet.level)
+            let undecided = checks.filter { decided[$0.id]?.decision == nil }
+            if !undecided.isEmpty { throw AppError.validation([FieldError(field: "check", message: T(.sheetUndecided, String(undecided.count), undecided.prefix(6).map(\.id).joined(separator: "、")))]) }
+            if checks.contains(where: { decided[$0.id]?.decision == "returned" }) { throw AppError.validation([FieldError(field: "check", message: T(.sheetHasReturns))]) }
+            try await Sheets.move(sheet, to: .reviewed, request: request, action: "passSheet")
+        case "return":
+            var v = Validator()
+            if sheet.state == .submitted {
+                guard SheetRole.mayReview(principal, sheet) else { throw AppError.forbidden }
+                let reason = v.text("reason", T(.sheetReturnReason), fields["reason"], required: false, maxLength: 1000)
+                let decided = try await Sheets.decisions([sheetID], on: request.db)[sheetID] ?? [:]
+                guard decided.values.contains(where: { $0.decision == "returned" }) else {
+                    throw AppError.validation([FieldError(field: "check", message: T(.sheetReturnNeedsCheck))])
+                }
+                try await Sheets.move(sheet, to: .returned, request: request, action: "returnSheet", reason: reason)
+            } else if sheet.state == .reviewed {
+                guard SheetRole.mayApprove(principal, sheet) else { throw AppError.forbidden }
+                let reason = v.text("reason", T(.sheetReturnReason), fields["reason"], maxLength: 1000)
+                try v.finish()
+                try await Sheets.move(sheet, to: .submitted, request: request, action: "returnSheetToReviewer", reason: reason)
+            } else {
+                throw AppError.conflict(T(.sheetNotInState, sheet.state.label))
+            }
+        case "approve":
+            guard SheetRole.mayApprove(principal, sheet) else { throw AppError.forbidden }
+            guard sheet.state == .reviewed else { throw AppError.conflict(T(.sheetNotInState, sheet.state.label)) }
+            if sheet.level == .village, let evaluation = try await Sheets.evaluate(cycle: cycle, under: unit, request: request).first?.evaluation {
+                let summary = SheetSummary(evaluation)
+                sheet.score = summary.score
+                sheet.result = String(decoding: try JSONEncoder().encode(summary), as: UTF8.self)
+            }
+            try await Sheets.move(sheet, to: .approved, request: request, action: "approveSheet")
+        case "unlock":
+            guard SheetRole.mayApprove(principal, sheet) else { throw AppError.forbidden }
+            guard sheet.state == .approved else { throw AppError.conflict(T(.sheetNotInState, sheet.state.label)) }
+            var v = Validator()
+            let reason = v.text("reason", T(.sheetUnlockReason), fields["reason"], maxLength: 1000)
+            try v.finish()
+            try await Sheets.move(sheet, to: .reviewed, request: request, action: "unlockSheet", reason: reason)
+        default:
+            throw AppError.validation([FieldError(field: "action", message: T(.sheetActionUnknown))])
+        }
+    }
+
+    /// Adds evidence (a file, a link or a note) to an evidenced check of an editable sheet.
+    static func addEvidence(_ request: Request, sheet: AssessmentSheet, check checkID: String?, kind: String, file: File?, url: String?, note: String?) async throws -> Evidence {
+        guard SheetRole.mayFill(request.principal, sheet) else { throw AppError.forbidden }
+        guard sheet.state.editable else { throw AppError.conflict(sheet.state == .approved ? T(.sheetLocked) : T(.sheetNotInState, sheet.state.label)) }
+        let check = try evidencedCheck(checkID, sheet: sheet, catalogue: request.application.config.catalogue)
+        let evidence = Evidence()
+        evidence.sheetID = try sheet.requireID()
+        evidence.checkID = check.id
+        evidence.kind = kind
+        evidence.createdBy = request.principal?.displayName ?? ""
+        switch kind {
+        case "file":
+            guard let file, file.data.readableBytes > 0 else { throw AppError.validation([FieldError(field: "file", message: T(.importNoFile))]) }
+            guard file.data.readableBytes <= FileStore.maximumBytes else { throw AppError.validation([FieldError(field: "file", message: T(.attachmentTooLarge, "10"))]) }
+            let data = Data(file.data.readableBytesView)
+            guard let type = FileStore.kind(of: data) else { throw AppError.validation([FieldError(field: "file", message: T(.attachmentType))]) }
+            let hash = try await request.application.threadPool.runIfActive { try request.application.files.put(data) }
+            evidence.name = Attachments.displayName(file.filename, kind: type)
+            evidence.contentHash = hash
+            evidence.contentType = type.contentType
+            evidence.size = data.count
+        case "link":
+            var v = Validator()
+            let link = v.text("url", T(.evidenceURL), url, maxLength: 500)
+            if !link.isEmpty, !(link.hasPrefix("https://") || link.hasPrefix("http://")) || URL(string: link)?.host == nil { v.fail("url", T(.evidenceURLFormat)) }
+            try v.finish()
+            evidence.name = link
+            evidence.url = link
+        case "note":
+            var v = Validator()
+            let text = v.text("note", T(.evidenceNote), note, maxLength: 2000)
+            try v.finish()
+            evidence.name = String(text.prefix(40))
+            evidence.note = text
+        default:
+            throw AppError.validation([FieldError(field: "kind", message: T(.evidenceKindUnknown))])
+        }
+        try await request.db.transaction { db in
+            try await evidence.create(on: db)
+            try await Audit.record(on: db, request: request, action: "addEvidence", objectType: "assessmentSheet", objectID: sheet.id?.uuidString,
+                                   unitPath: sheet.unitPath, before: [String: String]?.none,
+                                   after: ["check": check.id, "kind": kind, "name": evidence.name, "sha256": evidence.contentHash ?? ""])
+        }
+        return evidence
+    }
+}

@@ -1,0 +1,296 @@
+@testable import App
+import Fluent
+import Foundation
+import SQLKit
+import StandardKit
+import Testing
+import Vapor
+import VaporTesting
+
+/// A district with an open 2026 cycle and one user per acting role.
+struct CycleFixture {
+    var world: World
+    var wang: Session, jian: Session, town: Session, town2: Session, qu: Session
+    var cycle: UUID
+    var v1: UUID
+
+    static func make(_ app: Application, clock: TestClock) async throws -> CycleFixture {
+        clock.set(beijingDay: "2026-12-01")
+        let world = try await World.make(app)
+        try await World.user(app, "wang", .stationStaff, at: world.villageV1)
+        try await World.user(app, "jian", .supervisor, at: world.villageV1)
+        try await World.user(app, "town", .townshipOfficial, at: world.townshipA1)
+        try await World.user(app, "town2", .townshipOfficial, at: world.townshipA2)
+        try await World.user(app, "qu", .districtOfficial, at: world.districtA)
+        let qu = try await login(app, "qu")
+        let district = try world.districtA.requireID()
+        let opened = try await send(app, .POST, "/api/v1/units/\(district)/cycles", as: qu,
+                                    json: ["name": "2026年度", "year": "2026", "submitBy": "2026-12-04", "reviewBy": "2026-12-20"])
+        #expect(opened.status == .created, "\(opened.body)")
+        let idText = try #require(try StationFixture.json(opened.body)["id"] as? String)
+        let cycle = try #require(UUID(uuidString: idText))
+        return CycleFixture(world: world, wang: try await login(app, "wang"), jian: try await login(app, "jian"), town: try await login(app, "town"),
+                            town2: try await login(app, "town2"), qu: qu, cycle: cycle, v1: try world.villageV1.requireID())
+    }
+
+    func path(_ unit: UUID, _ tail: String = "") -> String { "/api/v1/units/\(unit)/cycles/\(cycle)" + tail }
+
+    func sheet(_ app: Application, _ unit: UUID? = nil, as session: Session? = nil) async throws -> SheetDTO {
+        let result = try await send(app, .GET, path(unit ?? v1, "/sheet"), as: session ?? wang)
+        #expect(result.status == .ok, "\(result.body)")
+        return try StationFixture.decode(SheetDTO.self, result.body)
+    }
+
+    @discardableResult
+    func act(_ app: Application, _ action: String, _ body: [String: String] = [:], unit: UUID? = nil, as session: Session, expect status: HTTPStatus = .ok) async throws -> String {
+        let result = try await send(app, .POST, path(unit ?? v1, "/" + action), as: session, json: body)
+        #expect(result.status == status, "\(action) \(body): \(result.body)")
+        return result.body
+    }
+
+    func evidencedChecks(_ app: Application, level: UnitKind = .village) -> [String] {
+        Sheets.evidencedChecks(app.config.catalogue, level: level).map(\.id)
+    }
+
+    /// A note for every evidenced check of the unit's sheet.
+    func fillEvidence(_ app: Application, unit: UUID? = nil, level: UnitKind = .village, as session: Session? = nil) async throws {
+        for check in evidencedChecks(app, level: level) {
+            let result = try await send(app, .POST, path(unit ?? v1, "/evidence"), as: session ?? wang, json: ["check": check, "kind": "note", "note": "见村委会档案第\(check)号"])
+            #expect(result.status == .created, "\(check): \(result.body)")
+        }
+    }
+
+    static func multipart(_ app: Application, _ path: String, as session: Session, check: String, filename: String, data: Data) async throws -> (HTTPStatus, String) {
+        let boundary = "----cunwu\(UUID().uuidString)"
+        var body = Data()
+        func text(_ s: String) { body.append(Data(s.utf8)) }
+        text("--\(boundary)\r\nContent-Disposition: form-data; name=\"check\"\r\n\r\n\(check)\r\n")
+        text("--\(boundary)\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nfile\r\n")
+        text("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+        body.append(data)
+        text("\r\n--\(boundary)--\r\n")
+        var result: (HTTPStatus, String) = (.internalServerError, "")
+        try await app.testing().test(.POST, path, beforeRequest: { request in
+            request.headers = session.headers()
+            request.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+            request.body = ByteBuffer(data: body)
+        }, afterResponse: { response in result = (response.status, response.body.string) })
+        return result
+    }
+}
+
+@Suite("Assessment cycles: sheets, evidence, review and approval, dashboards, reports, notices")
+struct AssessmentTests {
+    @Test("opening a cycle makes a sheet for the district, each township and each village; only the district may, once a year")
+    func openCycle() async throws {
+        try await withApp { app, clock in
+            let f = try await CycleFixture.make(app, clock: clock)
+            #expect(try await AssessmentSheet.query(on: app.db).count() == 6)
+            let district = try f.world.districtA.requireID()
+            let again = try await send(app, .POST, "/api/v1/units/\(district)/cycles", as: f.qu, json: ["name": "再开", "year": "2026", "submitBy": "2026-12-04", "reviewBy": "2026-12-20"])
+            #expect(again.status == .unprocessableEntity && again.body.contains("\"field\":\"year\""))
+            let bad = try await send(app, .POST, "/api/v1/units/\(district)/cycles", as: f.qu, json: ["name": "x", "year": "2025", "submitBy": "2025-12-20", "reviewBy": "2025-12-04"])
+            #expect(bad.status == .unprocessableEntity && bad.body.contains("\"field\":\"reviewBy\""))
+            #expect(try await send(app, .POST, "/api/v1/units/\(f.world.townshipA1.requireID())/cycles", as: f.town,
+                                   json: ["name": "x", "year": "2025", "submitBy": "2025-12-04", "reviewBy": "2025-12-20"]).status == .forbidden)
+            let sheet = try await f.sheet(app)
+            #expect(sheet.state == "draft" && sheet.mayFill && !sheet.mayReview && sheet.checks.count == app.config.catalogue.checks.count)
+        }
+    }
+
+    @Test("the full workflow: blocked submit, review with a return, answer and resubmit, pass up, approve and lock, audited unlock; every refusal changes nothing")
+    func workflow() async throws {
+        try await withApp { app, clock in
+            let f = try await CycleFixture.make(app, clock: clock)
+            // Submitting without evidence is blocked, naming each check.
+            let blocked = try await f.act(app, "submit", as: f.wang, expect: .unprocessableEntity)
+            #expect(blocked.contains("\"field\":\"check.1.2\""))
+            #expect(try await f.sheet(app).state == "draft")
+            // Only the village's own roles may fill it.
+            try await f.act(app, "submit", as: f.jian, expect: .forbidden)
+            try await f.fillEvidence(app)
+            let quality = try #require(try await f.sheet(app).quality)
+            #expect(quality.errors.isEmpty)
+            // A township official cannot submit a village's sheet.
+            try await f.act(app, "submit", as: f.town, expect: .forbidden)
+            try await f.act(app, "submit", as: f.wang)
+            #expect(try await f.sheet(app).state == "submitted")
+            // Submitted: the village cannot add evidence; the reviewer cannot approve.
+            let late = try await send(app, .POST, f.path(f.v1, "/evidence"), as: f.wang, json: ["check": "1.2", "kind": "note", "note": "补充"])
+            #expect(late.status == .conflict)
+            try await f.act(app, "approve", as: f.town, expect: .forbidden)
+            try await f.act(app, "review", ["check": "1.2", "decision": "accepted"], as: f.town2, expect: .notFound)
+            // A return needs a reason.
+            try await f.act(app, "review", ["check": "1.2", "decision": "returned"], as: f.town, expect: .unprocessableEntity)
+            let checks = f.evidencedChecks(app)
+            for check in checks {
+                try await f.act(app, "review", check == "1.2" ? ["check": check, "decision": "returned", "reason": "缺少党支部成立批复"] : ["check": check, "decision": "accepted"], as: f.town)
+            }
+            try await f.act(app, "pass", as: f.town, expect: .unprocessableEntity)
+            try await f.act(app, "return", as: f.town)
+            var sheet = try await f.sheet(app)
+            #expect(sheet.state == "returned")
+            #expect(sheet.checks.first { $0.id == "1.2" }?.reason == "缺少党支部成立批复")
+            // Resubmitting needs an answer to the return.
+            let unanswered = try await f.act(app, "submit", as: f.wang, expect: .unprocessableEntity)
+            #expect(unanswered.contains("answer.1.2"))
+            try await f.act(app, "answer", ["check": "1.3", "answer": "x"], as: f.wang, expect: .unprocessableEntity)
+            try await f.act(app, "answer", ["check": "1.2", "answer": "已补充镇党委批复扫描件"], as: f.wang)
+            try await f.act(app, "submit", as: f.wang)
+            sheet = try await f.sheet(app)
+            #expect(sheet.state == "submitted" && sheet.checks.first { $0.id == "1.2" }?.decision == nil)
+            try await f.act(app, "review", ["check": "1.2", "decision": "accepted"], as: f.town)
+            try await f.act(app, "pass", as: f.town)
+            #expect(try await f.sheet(app).state == "reviewed")
+            // Only the district approves; the approved sheet is locked with its score kept.
+            try await f.act(app, "approve", as: f.town, expect: .forbidden)
+            let approved = try StationFixture.decode(SheetDTO.self, try await f.act(app, "approve", as: f.qu))
+            #expect(approved.state == "approved" && approved.approvedOn == "2026-12-01")
+            let stored = try #require(try await AssessmentSheet.query(on: app.db).filter(\.$unitID == f.v1).first())
+            #expect(stored.result != nil && stored.score == approved.score)
+            let locked = try await send(app, .POST, f.path(f.v1, "/evidence"), as: f.wang, json: ["check": "1.2", "kind": "note", "note": "再补充"])
+            #expect(locked.status == .conflict && locked.body.contains("已审定并锁定"))
+            try await f.act(app, "unlock", as: f.wang, expect: .forbidden)
+            try await f.act(app, "unlock", as: f.qu, expect: .unprocessableEntity)
+            let before = try await auditCount(app)
+            try await f.act(app, "unlock", ["reason": "村报告材料有误，需重新审核"], as: f.qu)
+            #expect(try await f.sheet(app).state == "reviewed")
+            #expect(try await auditCount(app) == before + 1)
+            let audit = try #require(try await AuditEvent.query(on: app.db).filter(\.$action == "unlockSheet").first())
+            #expect(audit.after?.contains("村报告材料有误") == true)
+            // A stale version is refused.
+            try await f.act(app, "approve", ["version": "1"], as: f.qu, expect: .conflict)
+        }
+    }
+
+    @Test("evidence files: oversized and wrong-by-content files are refused; a path in the name never reaches the disk; links are checked")
+    func evidenceFiles() async throws {
+        try await withApp { app, clock in
+            let f = try await CycleFixture.make(app, clock: clock)
+            let url = f.path(f.v1, "/evidence")
+            let pdf = Data("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF".utf8)
+            let (status, body) = try await CycleFixture.multipart(app, url, as: f.wang, check: "1.2", filename: "../../etc/passwd.pdf", data: pdf)
+            #expect(status == .created, "\(body)")
+            let evidence = try StationFixture.decode(EvidenceDTO.self, body)
+            #expect(evidence.name == "passwd.pdf" && evidence.contentType == "application/pdf")
+            let row = try #require(try await Evidence.find(evidence.id, on: app.db))
+            let hash = try #require(row.contentHash)
+            #expect(FileManager.default.fileExists(atPath: app.files.path(for: hash)))
+            #expect(!FileManager.default.fileExists(atPath: app.config.filesPath + "/../../etc/passwd.pdf") || hash.count == 64)
+            let download = try await send(app, .GET, "/units/\(f.v1)/cycles/\(f.cycle)/evidence/\(evidence.id)", as: f.jian)
+            #expect(download.status == .ok && download.body.hasPrefix("%PDF"))
+            let fake = try await CycleFixture.multipart(app, url, as: f.wang, check: "1.2", filename: "报告.pdf", data: Data("这不是PDF".utf8))
+            #expect(fake.0 == .unprocessableEntity && fake.1.contains("\"field\":\"file\""))
+            var big = Data("%PDF-1.4\n".utf8)
+            big.append(Data(count: 10 * 1024 * 1024))
+            let oversized = try await CycleFixture.multipart(app, url, as: f.wang, check: "1.2", filename: "大.pdf", data: big)
+            #expect(oversized.0 == .unprocessableEntity || oversized.0 == .payloadTooLarge || oversized.0 == .badRequest)
+            let wrongCheck = try await send(app, .POST, url, as: f.wang, json: ["check": "18.1", "kind": "note", "note": "x"])
+            #expect(wrongCheck.status == .unprocessableEntity && wrongCheck.body.contains("\"field\":\"check\""))
+            let badLink = try await send(app, .POST, url, as: f.wang, json: ["check": "1.2", "kind": "link", "url": "javascript:alert(1)"])
+            #expect(badLink.status == .unprocessableEntity && badLink.body.contains("\"field\":\"url\""))
+            #expect(try await Evidence.query(on: app.db).count() == 1)
+        }
+    }
+
+    @Test("township- and district-level checks are assessed once on their own sheet and shown on each village's sheet")
+    func otherLevels() async throws {
+        try await withApp { app, clock in
+            let f = try await CycleFixture.make(app, clock: clock)
+            let township = try f.world.townshipA1.requireID()
+            let checks = f.evidencedChecks(app, level: .township)
+            #expect(!checks.isEmpty)
+            try await f.fillEvidence(app, unit: township, level: .township, as: f.town)
+            try await f.act(app, "submit", unit: township, as: f.town)
+            // A township's sheet is reviewed by the district.
+            try await f.act(app, "review", ["check": checks[0], "decision": "accepted"], unit: township, as: f.town, expect: .forbidden)
+            try await f.act(app, "review", ["check": checks[0], "decision": "accepted"], unit: township, as: f.qu)
+            let village = try await f.sheet(app)
+            #expect(village.checks.first { $0.id == checks[0] }?.status == "met")
+            let v3 = try await f.sheet(app, try f.world.villageV3.requireID(), as: f.qu)
+            #expect(v3.checks.first { $0.id == checks[0] }?.status == "pending")
+        }
+    }
+
+    @Test("dashboard arithmetic matches hand-computed figures")
+    func dashboardMath() {
+        // Two villages, two areas. Village A: area 1 met 3 of 4 counted, area 2 met 1 of 1; village B: area 1 met 1 of 2 (one not applicable).
+        let a = SheetSummary(score: 80, passed: true, areas: [[3, 1, 0, 0], [1, 0, 0, 2]], items: ["1": "met", "2": "notMet", "3": "met"])
+        let b = SheetSummary(score: 55.5, passed: false, areas: [[1, 0, 1, 1], [0, 0, 0, 3]], items: ["1": "met", "2": "notMet", "3": "notApplicable"])
+        let rates = DashboardMath.areaRates([a, b], areas: 2)
+        #expect(rates[0] == 4.0 / 6.0)
+        #expect(rates[1] == 1.0)
+        let items = DashboardMath.itemRates([a, b], items: [1, 2, 3])
+        #expect(items.map(\.rate) == [1.0, 0.0, 1.0])
+        #expect(DashboardMath.mean([80, 55.5]) == 67.8)
+        let c = DashboardMath.completeness([.init(summary: a, state: .approved, submittedOn: "2026-12-03"), .init(summary: b, state: .submitted, submittedOn: "2026-12-06"),
+                                             .init(summary: nil, state: .draft, submittedOn: nil)], submitBy: "2026-12-04")
+        #expect(c.sheets == 3 && c.submitted == 2 && c.reviewed == 1 && c.approved == 1 && c.submittedOnTime == 1)
+    }
+
+    @Test("the dashboard's figures are the sheets' own, with completeness and the change since last cycle; report, exports and rectification list")
+    func dashboardAndReports() async throws {
+        try await withApp { app, clock in
+            let f = try await CycleFixture.make(app, clock: clock)
+            let district = try f.world.districtA.requireID()
+            // A 2025 cycle to compare with.
+            try await send(app, .POST, "/api/v1/units/\(district)/cycles", as: f.qu, json: ["name": "2025年度", "year": "2025", "submitBy": "2025-12-04", "reviewBy": "2025-12-20"])
+            try await f.fillEvidence(app)
+            try await f.act(app, "submit", as: f.wang)
+            let d = try StationFixture.decode(DashboardDTO.self, try await send(app, .GET, f.path(district, "/dashboard"), as: f.qu).body)
+            #expect(d.villages.count == 3)
+            var scores: [Double] = []
+            for row in d.villages {
+                let sheet = try await f.sheet(app, row.unitID, as: f.qu)
+                #expect(row.score == sheet.score)
+                if let s = sheet.score { scores.append(s) }
+                #expect(row.previousScore != nil)
+            }
+            #expect(d.meanScore == DashboardMath.mean(scores))
+            #expect(d.completeness.sheets == 3 && d.completeness.submitted == 1 && d.completeness.submittedOnTime == 1 && d.completeness.approved == 0)
+            #expect(d.previousMeanScore != nil && d.weakestItems.count == 5 && d.areas.count == 7)
+            let township = try await send(app, .GET, f.path(try f.world.townshipA1.requireID(), "/dashboard"), as: f.town)
+            #expect(try StationFixture.decode(DashboardDTO.self, township.body).villages.count == 2)
+            #expect(try await send(app, .GET, f.path(district, "/dashboard"), as: f.town).status == .notFound)
+            let page = try await send(app, .GET, "/units/\(district)/dashboard/\(f.cycle)", as: f.qu)
+            #expect(page.status == .ok && page.body.contains("<svg") && page.body.contains("各村各项目达标率"))
+            let report = try await send(app, .GET, "/units/\(f.v1)/report/\(f.cycle)", as: f.wang)
+            #expect(report.body.contains("class=\"running\"") && report.body.contains("2026年度") && report.body.contains("前辛庄村农村社区建设评估报告"))
+            let summary = try await send(app, .GET, "/units/\(district)/report/\(f.cycle)", as: f.qu)
+            #expect(summary.body.contains("怀柔区农村社区建设评估汇总"))
+            let csv = try await send(app, .GET, "/units/\(district)/cycles/\(f.cycle)/export?format=csv", as: f.qu)
+            #expect(csv.body.contains("前辛庄村") && csv.body.contains("河防口村"))
+            let xlsx = try await send(app, .GET, "/units/\(district)/cycles/\(f.cycle)/export", as: f.qu)
+            #expect(xlsx.body.utf8.starts(with: [0x50, 0x4B]))
+            // Rectification: unmet checks with what is missing; follow-up saved; a bad deadline named.
+            let list = try StationFixture.decode(RectificationListDTO.self, try await send(app, .GET, f.path(f.v1, "/rectification"), as: f.wang).body)
+            let first = try #require(list.items.first)
+            #expect(first.status == "open" && !first.missing.isEmpty)
+            let saved = try await send(app, .POST, f.path(f.v1, "/rectification"), as: f.wang,
+                                       json: ["check": first.check, "responsible": "王建国", "deadline": "2027-03-31", "followUp": "已列入明年计划"])
+            #expect(saved.status == .ok && saved.body.contains("王建国"))
+            let bad = try await send(app, .POST, f.path(f.v1, "/rectification"), as: f.wang, json: ["check": first.check, "responsible": "王建国", "deadline": "明年"])
+            #expect(bad.status == .unprocessableEntity && bad.body.contains("\"field\":\"deadline\""))
+            #expect(try await send(app, .POST, f.path(f.v1, "/rectification"), as: f.jian, json: ["check": first.check, "responsible": "x"]).status == .forbidden)
+        }
+    }
+
+    @Test("the inbox tells each user what waits for them")
+    func inbox() async throws {
+        try await withApp { app, clock in
+            let f = try await CycleFixture.make(app, clock: clock)
+            var village = try StationFixture.decode(InboxDTO.self, try await send(app, .GET, "/api/v1/inbox", as: f.wang).body)
+            #expect(village.notices.contains { $0.kind == "deadline" })  // submission due 4 December, 3 working days away
+            try await f.fillEvidence(app)
+            try await f.act(app, "submit", as: f.wang)
+            let town = try StationFixture.decode(InboxDTO.self, try await send(app, .GET, "/api/v1/inbox", as: f.town).body)
+            #expect(town.notices.contains { $0.kind == "toReview" && $0.link.contains(f.v1.uuidString) })
+            try await f.act(app, "review", ["check": "1.2", "decision": "returned", "reason": "缺件"], as: f.town)
+            try await f.act(app, "return", as: f.town)
+            village = try StationFixture.decode(InboxDTO.self, try await send(app, .GET, "/api/v1/inbox", as: f.wang).body)
+            #expect(village.notices.contains { $0.kind == "returned" })
+            let page = try await send(app, .GET, "/inbox", as: f.wang)
+            #expect(page.body.contains("评估表被退回"))
+        }
+    }
+}

@@ -119,6 +119,7 @@ enum DemoData {
             }
             lines.append("  \(username.padding(toLength: 17, withPad: " ", startingAt: 0))\(password.padding(toLength: 16, withPad: " ", startingAt: 0))\(AccountViews.roleLabel(role))\(unitName.map { "（\($0)）" } ?? "")")
         }
+        if !hasUnits, let district = unitsByName["怀柔区"] { try await DemoAssessment.seed(app, district: district, units: unitsByName) }
         print("""
         演示数据已就绪：怀柔区 → 桥梓镇、怀北镇 → 12个村（社区）
         演示账户（用户名 / 密码 / 角色）：

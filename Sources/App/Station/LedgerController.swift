@@ -180,15 +180,15 @@ struct LedgerController {
 /// Inline SVG charts: no script, readable without colour (values are labelled).
 enum Charts {
     static func bars(_ values: [(label: String, value: Double)], label: String) -> Node {
-        let width = 36 * values.count + 20, height = 140
+        let width = 36 * values.count + 20, height = 150
         let top = max(values.map(\.value).max() ?? 0, 1)
         var parts: [Node] = [.el("title", [:], label)]
         for (i, item) in values.enumerated() {
             let h = Int((item.value / top * 100).rounded())
             let x = 10 + i * 36
-            parts.append(.el("rect", ["x": String(x), "y": String(110 - h), "width": "26", "height": String(h), "class": "bar"]))
-            parts.append(.el("text", ["x": String(x + 13), "y": String(104 - h), "text-anchor": "middle", "class": "value"], Figure.text(item.value)))
-            parts.append(.el("text", ["x": String(x + 13), "y": "128", "text-anchor": "middle"], item.label))
+            parts.append(.el("rect", ["x": String(x), "y": String(120 - h), "width": "26", "height": String(h), "class": "bar"]))
+            parts.append(.el("text", ["x": String(x + 13), "y": String(115 - h), "text-anchor": "middle", "class": "value"], Figure.text(item.value)))
+            parts.append(.el("text", ["x": String(x + 13), "y": "138", "text-anchor": "middle"], item.label))
         }
         return .el("svg", ["viewBox": "0 0 \(width) \(height)", "role": "img", "aria-label": label, "class": "chart", "width": String(width), "height": String(height)], parts)
     }

@@ -1,0 +1,65 @@
+import Fluent
+import StandardKit
+import Vapor
+
+/// The demo's assessment cycle for the current year: 前辛庄村 approved, 后辛庄村 waiting
+/// for the township, 北宅村 returned with one check to answer, the rest still filling in.
+enum DemoAssessment {
+    static func seed(_ app: Application, district: OrgUnit, units: [String: OrgUnit]) async throws {
+        let db = app.db
+        let catalogue = app.config.catalogue
+        let today = StandardController.beijingToday(Date())
+        let year = today.year
+        let cycle = AssessmentCycle()
+        cycle.id = UUID()
+        cycle.unitID = try district.requireID()
+        cycle.unitPath = district.path
+        cycle.name = "\(year)年度"
+        cycle.year = year
+        cycle.standard = catalogue.version
+        cycle.asOf = LocalDate.lastDay(of: year).description
+        cycle.submitBy = max(today.adding(days: 10), LocalDate(year: year, month: 12, day: 10) ?? today).description
+        cycle.reviewBy = max(today.adding(days: 20), LocalDate(year: year, month: 12, day: 25) ?? today).description
+        cycle.passMark = app.config.scheme.passMark
+        cycle.partialCredit = false
+        cycle.createdBy = "demo.district"
+        let states: [String: SheetState] = ["前辛庄村": .approved, "后辛庄村": .submitted, "北宅村": .returned]
+        let evidenced = Sheets.evidencedChecks(catalogue, level: .village)
+        try await db.transaction { db in
+            try await cycle.create(on: db)
+            for unit in units.values where unit.path.hasPrefix(district.path) {
+                let sheet = AssessmentSheet()
+                sheet.id = UUID()
+                sheet.cycleID = try cycle.requireID()
+                sheet.unitID = try unit.requireID()
+                sheet.unitPath = unit.path
+                sheet.level = unit.kind
+                sheet.state = states[unit.name] ?? .draft
+                sheet.version = 1
+                if sheet.state != .draft { sheet.submittedOn = today.adding(days: -3).description }
+                if sheet.state == .approved { sheet.approvedOn = today.adding(days: -1).description }
+                try await sheet.create(on: db)
+                guard unit.kind == .village, sheet.state != .draft else { continue }
+                for (n, check) in evidenced.enumerated() {
+                    let evidence = Evidence()
+                    evidence.sheetID = try sheet.requireID()
+                    evidence.checkID = check.id
+                    evidence.kind = "note"
+                    evidence.name = "见村委会档案"
+                    evidence.note = "见村委会档案盒\(n + 1)：\(check.evidence ?? check.title)"
+                    evidence.createdBy = "陈晓东"
+                    try await evidence.create(on: db)
+                    guard sheet.state != .submitted else { continue }
+                    let decision = SheetCheck()
+                    decision.sheetID = try sheet.requireID()
+                    decision.checkID = check.id
+                    let returned = sheet.state == .returned && n == 0
+                    decision.decision = returned ? "returned" : "accepted"
+                    decision.reason = returned ? "请补充党支部成立的批复文件" : nil
+                    decision.reviewer = "钱志刚"
+                    try await decision.create(on: db)
+                }
+            }
+        }
+    }
+}

@@ -95,6 +95,12 @@ struct AssessmentTests {
                                    json: ["name": "x", "year": "2025", "submitBy": "2025-12-04", "reviewBy": "2025-12-20"]).status == .forbidden)
             let sheet = try await f.sheet(app)
             #expect(sheet.state == "draft" && sheet.mayFill && !sheet.mayReview && sheet.checks.count == app.config.catalogue.checks.count)
+            // Each measured check links to the records behind it.
+            let page = try await send(app, .GET, "/units/\(f.v1)/cycles/\(f.cycle)", as: f.wang)
+            #expect(page.status == .ok)
+            for target in ["/records/meetings", "/records/disclosures", "/records/volunteers", "/records/posts", "/profile"] {
+                #expect(page.body.contains("/units/\(f.v1)\(target)\""), "\(target)")
+            }
         }
     }
 

@@ -99,7 +99,8 @@ struct AuthorizationMatrixTests {
                     }
                     // The administrator may do it anywhere.
                     let admin = try #require(sessions[.admin])
-                    let anyUnit = Self.kinds(for: spec.path, method: spec.method).contains(.village) ? world.villageV3 : world.townshipA2
+                    let kinds = Self.kinds(for: spec.path, method: spec.method)
+                    let anyUnit = kinds.contains(.village) ? world.villageV3 : kinds.contains(.township) ? world.townshipA2 : world.districtB
                     let path = Self.fill(spec.path, unit: try anyUnit.requireID(), records: records)
                     let status = try await send(app, spec.method, path, as: admin, json: Self.body(for: spec)).status
                     #expect(![Self.ownedID(spec.path) ? .forbidden : .notFound, .forbidden, .unauthorized].contains(status), "admin \(spec.method) \(spec.path): \(status)")

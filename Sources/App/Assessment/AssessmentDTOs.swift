@@ -112,6 +112,8 @@ struct DashboardDTO: Content {
     var completeness: CompletenessDTO
     var meanScore: Double?
     var previousMeanScore: Double?
+    /// Township name → id, for drilling down from a district.
+    var townships: [String: UUID]
 }
 
 struct RectificationDTO: Content {
@@ -171,7 +173,8 @@ enum AssessmentAPI {
                 "weakestItems": O.array(O.object(["number": O.integer, "metRate": O.number, "text": O.string])),
                 "completeness": O.object(["sheets": O.integer, "submitted": O.integer, "reviewed": O.integer, "approved": O.integer, "submittedOnTime": O.integer]),
                 "meanScore": O.nullable(O.number), "previousMeanScore": O.nullable(O.number),
-            ], required: ["cycle", "unitName", "villages", "areas", "weakestItems", "completeness"]),
+                "townships": ["type": "object", "additionalProperties": O.uuid],
+            ], required: ["cycle", "unitName", "villages", "areas", "weakestItems", "completeness", "townships"]),
             "RectificationList": O.object(["items": O.array(O.object(["check": O.string, "title": O.string, "missing": O.string, "status": O.string,
                                                                       "responsible": O.string, "deadline": O.nullable(O.date), "followUp": O.string],
                                                                      required: ["check", "title", "missing", "status", "responsible", "followUp"]))]),

@@ -55,7 +55,10 @@ enum AssessmentViews {
                     guard !checks.isEmpty else { continue }
                     rows.append(.el("li", ["class": "item"], [
                         .el("p", [:], [.el("strong", [:], "\(item.number). "), .text(item.text)]),
-                        .el("ul", ["class": "checks"], checks.map { checkNode(request, $0, s, state, base: base, unitID: unitID, errors: errors) }),
+                        .el("ul", ["class": "checks"], checks.map { c in
+                            checkNode(request, c, s, state, base: base, unitID: unitID, errors: errors,
+                                      records: catalogue.check(c.id).map { RecordLinks.path($0, unitID: unitID) } ?? "/units/\(unitID)/records")
+                        }),
                     ]))
                 }
             }
@@ -73,10 +76,10 @@ enum AssessmentViews {
         return may.isEmpty ? T(.sheetMayView) : may.joined(separator: "；")
     }
 
-    static func checkNode(_ request: Request, _ c: SheetCheckDTO, _ s: SheetDTO, _ state: SheetState, base: String, unitID: UUID, errors: [FieldError]) -> Node {
+    static func checkNode(_ request: Request, _ c: SheetCheckDTO, _ s: SheetDTO, _ state: SheetState, base: String, unitID: UUID, errors: [FieldError], records: String) -> Node {
         var parts: [Node] = [statusNode(c.status), .text(" \(c.id) \(c.title)")]
         if !c.explanation.isEmpty { parts.append(.text("：" + c.explanation)) }
-        if c.kind == "measured" { parts.append(.group([.text(" "), .el("a", ["href": "/units/\(unitID)/records"], T(.sheetRecordsLink))])) }
+        if c.kind == "measured" { parts.append(.group([.text(" "), .el("a", ["href": records], T(.sheetRecordsLink))])) }
         let ownLevel = c.kind == "evidenced" && c.level == s.level
         if ownLevel {
             if let expected = c.evidenceExpected { parts.append(.el("p", ["class": "muted"], T(.sheetEvidenceExpected, expected))) }
@@ -144,5 +147,38 @@ enum AssessmentViews {
             }
             return [.text("\(item.check) \(item.title)"), .text(item.missing), state, .text(item.responsible), .text(item.deadline ?? "—"), .text(item.followUp)]
         })
+    }
+}
+
+/// Where the records behind a measured check are kept, for the sheet's "查看台账" links.
+enum RecordLinks {
+    static func path(_ check: Check, unitID: UUID) -> String {
+        let base = "/units/\(unitID)"
+        if check.ruleName == "periodicRecords", let source = check.parameters.first(where: { $0.key == "source" })?.node.string {
+            return base + "/records/" + source
+        }
+        switch check.ruleName ?? "" {
+        case "stationFloorArea", "weeklyOpeningHours", "hotline", "stationStaffing", "stationUtilities", "opinionChannel": return base + "/profile"
+        case "organizationExists", "deliberationBody": return base + "/records/organizations"
+        case "quarterlyDisclosures", "disbursementsDisclosed": return base + "/records/disclosures"
+        case "registeredSocialOrganizations", "socialOrganizationEvaluations", "socialOrganizationTypes": return base + "/records/socialOrganizations"
+        case "residentUnitAgreements", "residentUnitContributions": return base + "/records/residentUnits"
+        case "volunteerTeams": return base + "/records/volunteerTeams"
+        case "activeVolunteers", "fiveEldersVolunteers", "volunteersRegistered96156", "volunteersTrained": return base + "/records/volunteers"
+        case "volunteerActivityCategories", "volunteerTargetGroups": return base + "/records/volunteerActivities"
+        case "requiredFacilities", "facilitiesCondition", "maintenancePlans": return base + "/records/facilities"
+        case "infrastructureWorks", "infrastructureUpkeep": return base + "/records/infrastructure"
+        case "fundsBudgeted", "fundsDisbursed": return base + "/records/budgetLines"
+        case "artTeams": return base + "/records/artTeams"
+        case "averageTrainingHours", "everyoneTrained": return base + "/records/trainings"
+        case "assistantsManaged", "collegeGraduateOfficials", "socialWorkers", "workerEvaluations", "workerPay", "workersInRole": return base + "/records/workers"
+        case "postsMapped", "postsBackedUp": return base + "/records/posts"
+        case "serviceFields", "publicGuides", "serviceChannels": return base + "/records/services"
+        case "linkedTo96156": return base + "/integrations"
+        case "ledgerTracked": return base + "/ledger"
+        case "onTimeCompletion": return base + "/requests"
+        case "complaintsResolved": return base + "/complaints"
+        default: return base + "/records"
+        }
     }
 }

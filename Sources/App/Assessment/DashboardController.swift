@@ -90,7 +90,8 @@ struct DashboardController {
                             areas: catalogue.areas.enumerated().map { AreaRateDTO(number: $1.number, name: $1.name, metRate: areaRates[$0]) },
                             weakestItems: Array(weakest), completeness: DashboardMath.completeness(rows, submitBy: cycle.submitBy),
                             meanScore: DashboardMath.mean(all.compactMap(\.score)),
-                            previousMeanScore: previous.isEmpty ? nil : DashboardMath.mean(ordered.compactMap { previous[$0.unitID]?.score }))
+                            previousMeanScore: previous.isEmpty ? nil : DashboardMath.mean(ordered.compactMap { previous[$0.unitID]?.score }),
+                            townships: Dictionary(units.filter { $0.kind == .township }.compactMap { u in u.id.map { (u.name, $0) } }, uniquingKeysWith: { a, _ in a }))
     }
 
     static func percent(_ rate: Double?) -> String { rate.map { Figure.text(($0 * 1000).rounded() / 10) + "%" } ?? "—" }

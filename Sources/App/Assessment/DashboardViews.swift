@@ -27,7 +27,8 @@ enum DashboardViews {
             heatMap(d),
             Layout.table(caption: nil, headers: [T(.exportTownship), T(.overdueVillage), T(.sheetState), T(.sheetScore), T(.dashPrevious)],
                          rows: d.villages.map { v in
-                [.text(v.township), print ? .text(v.name) : .el("a", ["href": "/units/\(v.unitID)/cycles/\(d.cycle.id)"], v.name),
+                [print || d.townships[v.township] == nil ? .text(v.township) : .el("a", ["href": "/units/\(d.townships[v.township] ?? UUID())/dashboard/\(d.cycle.id)"], v.township),
+                 print ? .text(v.name) : .el("a", ["href": "/units/\(v.unitID)/cycles/\(d.cycle.id)"], v.name),
                  .text(SheetState(rawValue: v.state)?.label ?? v.state), .text(v.score.map(Figure.text) ?? "—"), .text(v.previousScore.map(Figure.text) ?? "—")]
             }),
         ])

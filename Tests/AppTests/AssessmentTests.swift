@@ -229,6 +229,10 @@ struct AssessmentTests {
         let items = DashboardMath.itemRates([a, b], items: [1, 2, 3])
         #expect(items.map(\.rate) == [1.0, 0.0, 1.0])
         #expect(DashboardMath.mean([80, 55.5]) == 67.8)
+        var ga = a, gb = b
+        ga.goals = [[2, 2, 0, 0]]
+        gb.goals = [[1, 0, 0, 5]]
+        #expect(DashboardMath.goalRates([ga, gb], goals: 1) == [0.6])
         let c = DashboardMath.completeness([.init(summary: a, state: .approved, submittedOn: "2026-12-03"), .init(summary: b, state: .submitted, submittedOn: "2026-12-06"),
                                              .init(summary: nil, state: .draft, submittedOn: nil)], submitBy: "2026-12-04")
         #expect(c.sheets == 3 && c.submitted == 2 && c.reviewed == 1 && c.approved == 1 && c.submittedOnTime == 1)
@@ -254,7 +258,7 @@ struct AssessmentTests {
             }
             #expect(d.meanScore == DashboardMath.mean(scores))
             #expect(d.completeness.sheets == 3 && d.completeness.submitted == 1 && d.completeness.submittedOnTime == 1 && d.completeness.approved == 0)
-            #expect(d.previousMeanScore != nil && d.weakestItems.count == 5 && d.areas.count == 7)
+            #expect(d.previousMeanScore != nil && d.weakestItems.count == 5 && d.areas.count == 7 && d.goals.count == 18 && (1...62).contains(d.items.count))
             let township = try await send(app, .GET, f.path(try f.world.townshipA1.requireID(), "/dashboard"), as: f.town)
             #expect(try StationFixture.decode(DashboardDTO.self, township.body).villages.count == 2)
             #expect(try await send(app, .GET, f.path(district, "/dashboard"), as: f.town).status == .notFound)

@@ -108,6 +108,8 @@ struct DashboardDTO: Content {
     var unitName: String
     var villages: [VillageRowDTO]
     var areas: [AreaRateDTO]
+    var goals: [AreaRateDTO]
+    var items: [ItemRateDTO]
     var weakestItems: [ItemRateDTO]
     var completeness: CompletenessDTO
     var meanScore: Double?
@@ -170,11 +172,13 @@ enum AssessmentAPI {
                                               "passed": O.nullable(O.boolean), "areaRates": O.array(O.nullable(O.number)), "previousScore": O.nullable(O.number),
                                               "submittedOnTime": O.boolean], required: ["unitID", "name", "township", "state", "areaRates", "submittedOnTime"])),
                 "areas": O.array(O.object(["number": O.integer, "name": O.string, "metRate": O.nullable(O.number)], required: ["number", "name"])),
+                "goals": O.array(O.object(["number": O.integer, "name": O.string, "metRate": O.nullable(O.number)], required: ["number", "name"])),
+                "items": O.array(O.object(["number": O.integer, "metRate": O.number, "text": O.string])),
                 "weakestItems": O.array(O.object(["number": O.integer, "metRate": O.number, "text": O.string])),
                 "completeness": O.object(["sheets": O.integer, "submitted": O.integer, "reviewed": O.integer, "approved": O.integer, "submittedOnTime": O.integer]),
                 "meanScore": O.nullable(O.number), "previousMeanScore": O.nullable(O.number),
                 "townships": ["type": "object", "additionalProperties": O.uuid],
-            ], required: ["cycle", "unitName", "villages", "areas", "weakestItems", "completeness", "townships"]),
+            ], required: ["cycle", "unitName", "villages", "areas", "goals", "items", "weakestItems", "completeness", "townships"]),
             "RectificationList": O.object(["items": O.array(O.object(["check": O.string, "title": O.string, "missing": O.string, "status": O.string,
                                                                       "responsible": O.string, "deadline": O.nullable(O.date), "followUp": O.string],
                                                                      required: ["check", "title", "missing", "status", "responsible", "followUp"]))]),

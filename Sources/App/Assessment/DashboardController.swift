@@ -19,12 +19,17 @@ enum DashboardMath {
     }
 
     /// Met share of each area over all villages' counted checks (met, not met, pending).
-    static func areaRates(_ summaries: [SheetSummary], areas: Int) -> [Double?] {
-        (0..<areas).map { a in
+    static func areaRates(_ summaries: [SheetSummary], areas: Int) -> [Double?] { rates(summaries.map(\.areas), count: areas) }
+
+    /// The same for each goal.
+    static func goalRates(_ summaries: [SheetSummary], goals: Int) -> [Double?] { rates(summaries.compactMap(\.goals), count: goals) }
+
+    private static func rates(_ tallies: [[[Int]]], count: Int) -> [Double?] {
+        (0..<count).map { g in
             var met = 0, counted = 0
-            for s in summaries where s.areas.indices.contains(a) {
-                met += s.areas[a][0]
-                counted += s.areas[a][0] + s.areas[a][1] + s.areas[a][2]
+            for groups in tallies where groups.indices.contains(g) {
+                met += groups[g][0]
+                counted += groups[g][0] + groups[g][1] + groups[g][2]
             }
             return counted == 0 ? nil : Double(met) / Double(counted)
         }
@@ -82,12 +87,15 @@ struct DashboardController {
         let all = ordered.compactMap { summaries[$0.unitID] }
         let areaRates = DashboardMath.areaRates(all, areas: catalogue.areas.count)
         let itemRates = DashboardMath.itemRates(all, items: catalogue.items.map(\.number))
+        let goalRates = DashboardMath.goalRates(all, goals: catalogue.goals.count)
         let weakest = itemRates.sorted { $0.rate == $1.rate ? $0.number < $1.number : $0.rate < $1.rate }.prefix(5).map { r in
             ItemRateDTO(number: r.number, metRate: r.rate, text: catalogue.item(r.number).map { String($0.text.prefix(40)) } ?? "")
         }
         let rows = ordered.map { DashboardMath.Row(summary: summaries[$0.unitID], state: $0.state, submittedOn: $0.submittedOn, previousScore: previous[$0.unitID]?.score) }
         return DashboardDTO(cycle: CycleDTO(cycle), unitName: unit.name, villages: villages,
                             areas: catalogue.areas.enumerated().map { AreaRateDTO(number: $1.number, name: $1.name, metRate: areaRates[$0]) },
+                            goals: catalogue.goals.enumerated().map { AreaRateDTO(number: $1.number, name: $1.title, metRate: goalRates[$0]) },
+                            items: itemRates.map { r in ItemRateDTO(number: r.number, metRate: r.rate, text: catalogue.item(r.number).map { String($0.text.prefix(40)) } ?? "") },
                             weakestItems: Array(weakest), completeness: DashboardMath.completeness(rows, submitBy: cycle.submitBy),
                             meanScore: DashboardMath.mean(all.compactMap(\.score)),
                             previousMeanScore: previous.isEmpty ? nil : DashboardMath.mean(ordered.compactMap { previous[$0.unitID]?.score }),

@@ -11,6 +11,8 @@ struct SheetSummary: Codable, Sendable, Equatable {
     var passed: Bool
     /// Per area (1…7): met, notMet, pending, notApplicable.
     var areas: [[Int]]
+    /// Per goal (1…18), the same counts (absent in results kept before goals were counted).
+    var goals: [[Int]]?
     /// Check id → status raw value.
     var checks: [String: String]
     /// Item number → status raw value.
@@ -22,6 +24,7 @@ struct SheetSummary: Codable, Sendable, Equatable {
         self.score = score
         self.passed = passed
         self.areas = areas
+        self.goals = nil
         self.checks = checks
         self.items = items
         self.explanations = explanations
@@ -31,6 +34,7 @@ struct SheetSummary: Codable, Sendable, Equatable {
         score = evaluation.tally.score
         passed = evaluation.passed
         areas = evaluation.areas.map { [$0.tally.met, $0.tally.notMet, $0.tally.pending, $0.tally.notApplicable] }
+        goals = evaluation.goals.map { [$0.tally.met, $0.tally.notMet, $0.tally.pending, $0.tally.notApplicable] }
         var checks: [String: String] = [:], items: [String: String] = [:], explanations: [String: String] = [:]
         for item in evaluation.items {
             items[String(item.number)] = item.status.rawValue

@@ -104,12 +104,15 @@ enum L: String, CaseIterable, Sendable {
     case cycleYear
     case cyclesNone
     case cyclesTitle
+    case dashAllItems
     case dashArea
     case dashAreas
     case dashAreasChart
     case dashChange
     case dashCompleteness
     case dashCompletenessText
+    case dashGoal
+    case dashGoals
     case dashHeat
     case dashMean
     case dashMetRate
@@ -749,12 +752,15 @@ enum Messages {
         .cycleYear: "评估年度",
         .cyclesNone: "还没有评估周期。",
         .cyclesTitle: "{0}评估周期",
+        .dashAllItems: "全部62条指导标准的达标率",
         .dashArea: "项目",
         .dashAreas: "各项目达标率",
         .dashAreasChart: "各项目达标率（%）",
         .dashChange: "比上一周期",
         .dashCompleteness: "完成情况",
         .dashCompletenessText: "评估表{0}份，已提交{1}份（按时{2}份），已审核{3}份，已审定{4}份",
+        .dashGoal: "目标要求",
+        .dashGoals: "各目标要求达标率",
         .dashHeat: "各村各项目达标率（%）",
         .dashMean: "平均得分",
         .dashMetRate: "达标率",

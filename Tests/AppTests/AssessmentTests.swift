@@ -61,21 +61,8 @@ struct CycleFixture {
     }
 
     static func multipart(_ app: Application, _ path: String, as session: Session, check: String, filename: String, data: Data) async throws -> (HTTPStatus, String) {
-        let boundary = "----cunwu\(UUID().uuidString)"
-        var body = Data()
-        func text(_ s: String) { body.append(Data(s.utf8)) }
-        text("--\(boundary)\r\nContent-Disposition: form-data; name=\"check\"\r\n\r\n\(check)\r\n")
-        text("--\(boundary)\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nfile\r\n")
-        text("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-        body.append(data)
-        text("\r\n--\(boundary)--\r\n")
-        var result: (HTTPStatus, String) = (.internalServerError, "")
-        try await app.testing().test(.POST, path, beforeRequest: { request in
-            request.headers = session.headers()
-            request.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
-            request.body = ByteBuffer(data: body)
-        }, afterResponse: { response in result = (response.status, response.body.string) })
-        return result
+        let result = try await postMultipart(app, path, as: session, fields: ["check": check, "kind": "file"], file: data, filename: filename)
+        return (result.status, result.body)
     }
 }
 

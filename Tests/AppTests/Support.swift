@@ -160,3 +160,20 @@ func send(_ app: Application, _ method: HTTPMethod, _ path: String, as session: 
 struct EmptyBody: Encodable {}
 
 func auditCount(_ app: Application) async throws -> Int { try await AuditEvent.query(on: app.db).count() }
+
+/// Posts form fields and one file as a browser would (multipart/form-data).
+func postMultipart(_ app: Application, _ path: String, as session: Session, fields: KeyValuePairs<String, String>, file: Data, filename: String) async throws -> (status: HTTPStatus, body: String) {
+    let boundary = "----cunwu\(UUID().uuidString)"
+    var body = Data()
+    for (name, value) in fields { body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)) }
+    body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8))
+    body.append(file)
+    body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+    var result: (HTTPStatus, String) = (.internalServerError, "")
+    try await app.testing().test(.POST, path, beforeRequest: { request in
+        request.headers = session.headers()
+        request.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        request.body = ByteBuffer(data: body)
+    }, afterResponse: { response in result = (response.status, response.body.string) })
+    return result
+}

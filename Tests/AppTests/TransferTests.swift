@@ -10,19 +10,7 @@ import VaporTesting
 struct TransferTests {
     /// Posts a file as a browser form would (multipart/form-data).
     static func upload(_ app: Application, _ path: String, as session: Session, file: Data, name: String) async throws -> (status: HTTPStatus, body: String) {
-        let boundary = "----cunwu\(UUID().uuidString)"
-        var body = Data()
-        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(session.csrf)\r\n".utf8))
-        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(name)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8))
-        body.append(file)
-        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
-        var result: (HTTPStatus, String) = (.internalServerError, "")
-        try await app.testing().test(.POST, path, beforeRequest: { request in
-            request.headers = session.headers()
-            request.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
-            request.body = ByteBuffer(data: body)
-        }, afterResponse: { response in result = (response.status, response.body.string) })
-        return result
+        try await postMultipart(app, path, as: session, fields: ["_csrf": session.csrf], file: file, filename: name)
     }
 
     static let header = RecordKind.volunteers.fields.map(\.label)

@@ -85,7 +85,7 @@ struct AssessmentTests {
             // Each measured check links to the records behind it.
             let page = try await send(app, .GET, "/units/\(f.v1)/cycles/\(f.cycle)", as: f.wang)
             #expect(page.status == .ok)
-            for target in ["/records/meetings", "/records/disclosures", "/records/volunteers", "/records/posts", "/profile"] {
+            for target in ["/records/meetings", "/records/disclosures", "/records/volunteers", "/records/posts", "/station"] {
                 #expect(page.body.contains("/units/\(f.v1)\(target)\""), "\(target)")
             }
         }

@@ -319,7 +319,9 @@ struct AssessmentController {
 
     func actPage(_ request: Request, _ unit: OrgUnit?, _ action: String) async throws -> Response {
         let (cycle, unit, sheet) = try await Self.load(request, unit)
-        var fields = InputFields(form: try FormFields(request), names: ["version", "check", "decision", "reason", "answer"])
+        let form = try FormFields(request)
+        var fields = InputFields(form: form, names: ["version", "check", "decision", "reason", "answer"]
+                                 + form.names.filter { $0.hasPrefix("decision.") || $0.hasPrefix("reason.") })
         fields.values["action"] = action
         return try await after(request, unit) { try await Workflow.perform(request, cycle: cycle, unit: unit, sheet: sheet, fields: fields) }
     }

@@ -44,6 +44,11 @@ enum AssessmentViews {
             .when(!(s.quality?.warnings.isEmpty ?? true), .el("ul", ["class": "muted"], (s.quality?.warnings ?? []).map { .el("li", [:], $0) })),
             .when(!(s.quality?.errors.isEmpty ?? true), .el("p", ["class": "pending"], T(.sheetBlocking, String(s.quality?.errors.count ?? 0)))),
             .el("div", ["class": "actions"], actions),
+            .when(s.mayFill && state.editable, evidenceForm(request, s, base: base)),
+            .when(s.mayReview && state == .submitted, .el("form", ["method": "post", "action": base + "/review", "id": "review", "class": "action"], [
+                Layout.csrfField(request), .input(["type": "hidden", "name": "version", "value": String(s.version)]),
+                .el("p", [:], T(.sheetReviewHint)), .el("button", ["type": "submit"], T(.sheetReviewButton)),
+            ])),
         ])
         let byID = Dictionary(s.checks.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var parts: [Node] = [header]
@@ -54,7 +59,7 @@ enum AssessmentViews {
                     let checks = item.checks.compactMap { byID[$0.id] }
                     guard !checks.isEmpty else { continue }
                     rows.append(.el("li", ["class": "item"], [
-                        .el("p", [:], [.el("strong", [:], "\(item.number). "), .text(item.text)]),
+                        .el("p", [:], [.el("strong", [:], T(.sheetItem, String(item.number)))]),
                         .el("ul", ["class": "checks"], checks.map { c in
                             checkNode(request, c, s, state, base: base, unitID: unitID, errors: errors,
                                       records: catalogue.check(c.id).map { RecordLinks.path($0, unitID: unitID) } ?? "/units/\(unitID)/records")
@@ -65,6 +70,21 @@ enum AssessmentViews {
             if !rows.isEmpty { parts.append(.group([.el("h2", [:], "\(area.numeral)、\(area.name)"), .el("ol", ["class": "items"], rows)])) }
         }
         return .group(parts)
+    }
+
+    /// One form for adding evidence to any of the sheet's evidenced checks.
+    static func evidenceForm(_ request: Request, _ s: SheetDTO, base: String) -> Node {
+        let own = s.checks.filter { $0.kind == "evidenced" && $0.level == s.level }
+        return .el("form", ["method": "post", "action": base + "/evidence", "enctype": "multipart/form-data", "class": "evidence"], [
+            .el("h2", [:], T(.evidenceAdd)), Layout.csrfField(request),
+            Layout.select("check", T(.rectCheck), options: own.map { ($0.id, "\($0.id) \($0.title)" + ($0.evidence.isEmpty ? T(.evidenceMissingMark) : "")) }, selected: "", errors: []),
+            Layout.select("kind", T(.evidenceKind), options: [("file", T(.evidenceFile)), ("link", T(.evidenceURL)), ("note", T(.evidenceNote))], selected: "file", errors: []),
+            .el("div", ["class": "field"], [.el("label", ["for": "f-file"], T(.evidenceFileHint)),
+                                            .input(["type": "file", "id": "f-file", "name": "file", "accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"])]),
+            Layout.field("url", T(.evidenceURL), value: "", errors: []),
+            Layout.field("note", T(.evidenceNote), value: "", errors: []),
+            .el("button", ["type": "submit"], T(.evidenceAdd)),
+        ])
     }
 
     static func youMay(_ s: SheetDTO, _ state: SheetState) -> String {
@@ -78,11 +98,12 @@ enum AssessmentViews {
 
     static func checkNode(_ request: Request, _ c: SheetCheckDTO, _ s: SheetDTO, _ state: SheetState, base: String, unitID: UUID, errors: [FieldError], records: String) -> Node {
         var parts: [Node] = [statusNode(c.status), .text(" \(c.id) \(c.title)")]
-        if !c.explanation.isEmpty { parts.append(.text("：" + c.explanation)) }
-        if c.kind == "measured" { parts.append(.group([.text(" "), .el("a", ["href": records], T(.sheetRecordsLink))])) }
+        if !c.explanation.isEmpty && c.explanation != c.title { parts.append(.text("：" + c.explanation)) }
+        // Where to look when a figure falls short: the records behind it.
+        if c.kind == "measured" && c.status == "notMet" { parts.append(.group([.text(" "), .el("a", ["href": records], T(.sheetRecordsLink))])) }
         let ownLevel = c.kind == "evidenced" && c.level == s.level
         if ownLevel {
-            if let expected = c.evidenceExpected { parts.append(.el("p", ["class": "muted"], T(.sheetEvidenceExpected, expected))) }
+            if c.explanation.isEmpty, let expected = c.evidenceExpected { parts.append(.el("p", ["class": "muted"], T(.sheetEvidenceExpected, expected))) }
             if !c.evidence.isEmpty {
                 parts.append(.el("ul", [:], c.evidence.map { e in
                     .el("li", [:], [
@@ -100,28 +121,18 @@ enum AssessmentViews {
             if let error = errors.first(where: { $0.field == "check." + c.id || $0.field == "answer." + c.id }) {
                 parts.append(.el("p", ["class": "error", "id": "f-check." + c.id], error.message))
             }
-            if s.mayFill && state.editable {
-                parts.append(.el("form", ["method": "post", "action": base + "/evidence", "enctype": "multipart/form-data", "class": "evidence"], [
-                    Layout.csrfField(request), .input(["type": "hidden", "name": "check", "value": c.id]),
-                    .el("label", [:], [.text(T(.evidenceKind) + " "), .el("select", ["name": "kind"], [
-                        .el("option", ["value": "file"], T(.evidenceFile)), .el("option", ["value": "link"], T(.evidenceURL)), .el("option", ["value": "note"], T(.evidenceNote)),
-                    ])]),
-                    .input(["type": "file", "name": "file", "accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx", "aria-label": T(.evidenceFile)]),
-                    .input(["type": "text", "name": "url", "placeholder": "https://", "aria-label": T(.evidenceURL)]),
-                    .input(["type": "text", "name": "note", "aria-label": T(.evidenceNote), "placeholder": T(.evidenceNote)]),
-                    .el("button", ["type": "submit"], T(.evidenceAdd)),
-                ]))
-            }
             if s.mayFill && state == .returned && c.decision == "returned" {
                 parts.append(actionForm(request, base, "answer", T(.sheetAnswerButton), version: s.version, [
                     .input(["type": "hidden", "name": "check", "value": c.id]), Layout.field("answer", T(.sheetAnswer), value: c.answer ?? "", errors: []),
                 ]))
             }
             if s.mayReview && state == .submitted {
-                parts.append(actionForm(request, base, "review", T(.sheetReviewButton), version: s.version, [
-                    .input(["type": "hidden", "name": "check", "value": c.id]),
-                    .el("select", ["name": "decision", "aria-label": T(.sheetDecision)], [.el("option", ["value": "accepted"], T(.sheetAccept)), .el("option", ["value": "returned"], T(.sheetReturn))]),
-                    .input(["type": "text", "name": "reason", "aria-label": T(.sheetReturnReason), "placeholder": T(.sheetReturnReason)]),
+                // Controls of the one review form at the top of the sheet (HTML's form attribute).
+                parts.append(.el("p", ["class": "review"], [
+                    .el("select", ["name": "decision." + c.id, "form": "review", "aria-label": T(.sheetDecision) + c.id], [
+                        .el("option", ["value": ""], "—"), .el("option", ["value": "accepted"], T(.sheetAccept)), .el("option", ["value": "returned"], T(.sheetReturn)),
+                    ]),
+                    .input(["name": "reason." + c.id, "form": "review", "aria-label": T(.sheetReturnReason) + c.id]),
                 ]))
             }
         }
@@ -158,7 +169,7 @@ enum RecordLinks {
             return base + "/records/" + source
         }
         switch check.ruleName ?? "" {
-        case "stationFloorArea", "weeklyOpeningHours", "hotline", "stationStaffing", "stationUtilities", "opinionChannel": return base + "/profile"
+        case "stationFloorArea", "weeklyOpeningHours", "hotline", "stationStaffing", "stationUtilities", "opinionChannel": return base
         case "organizationExists", "deliberationBody": return base + "/records/organizations"
         case "quarterlyDisclosures", "disbursementsDisclosed": return base + "/records/disclosures"
         case "registeredSocialOrganizations", "socialOrganizationEvaluations", "socialOrganizationTypes": return base + "/records/socialOrganizations"
@@ -174,7 +185,7 @@ enum RecordLinks {
         case "assistantsManaged", "collegeGraduateOfficials", "socialWorkers", "workerEvaluations", "workerPay", "workersInRole": return base + "/records/workers"
         case "postsMapped", "postsBackedUp": return base + "/records/posts"
         case "serviceFields", "publicGuides", "serviceChannels": return base + "/records/services"
-        case "linkedTo96156": return base + "/integrations"
+        case "linkedTo96156": return base + "/station"
         case "ledgerTracked": return base + "/ledger"
         case "onTimeCompletion": return base + "/requests"
         case "complaintsResolved": return base + "/complaints"

@@ -77,7 +77,7 @@ enum DashboardViews {
             for item in area.goals.flatMap(\.items) {
                 let checks = item.checks.compactMap { byID[$0.id] }
                 rows.append([.text(String(item.number)), .el("ul", ["class": "checks"], checks.map { c in
-                    .el("li", [:], [AssessmentViews.statusNode(c.status), .text(" \(c.id) \(c.title)：\(c.explanation)"),
+                    .el("li", [:], [AssessmentViews.statusNode(c.status), .text(" \(c.id) \(c.title)" + (c.status == "met" ? "" : "：\(c.explanation)")),
                                     .when(!c.evidence.isEmpty, .text("（" + T(.reportEvidence, c.evidence.map(\.name).joined(separator: "、")) + "）"))])
                 })])
             }

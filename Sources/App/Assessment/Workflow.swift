@@ -45,6 +45,19 @@ enum Workflow {
                 try await Audit.record(on: db, request: request, action: "answerReturn", objectType: "assessmentSheet", objectID: sheetID.uuidString,
                                        unitPath: sheet.unitPath, before: [String: String]?.none, after: ["check": check.id, "answer": answer])
             }
+        case "review" where fields["check"] == nil:
+            // Several decisions from the sheet's one review form: decision.<check>, reason.<check>.
+            let ids = fields.values.keys.filter { $0.hasPrefix("decision.") && !(fields[$0] ?? "").isEmpty }.map { String($0.dropFirst(9)) }.sorted()
+            guard !ids.isEmpty else { throw AppError.validation([FieldError(field: "check", message: T(.sheetNothingDecided))]) }
+            var problems: [FieldError] = []
+            for id in ids where fields["decision." + id] == "returned" && (fields["reason." + id] ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+                problems.append(FieldError(field: "check." + id, message: T(.sheetReturnNeedsReason, id)))
+            }
+            if !problems.isEmpty { throw AppError.validation(problems) }
+            for id in ids {
+                try await perform(request, cycle: cycle, unit: unit, sheet: sheet,
+                                  fields: InputFields(["action": "review", "check": id, "decision": fields["decision." + id] ?? "", "reason": fields["reason." + id] ?? ""]))
+            }
         case "review":
             guard SheetRole.mayReview(principal, sheet) else { throw AppError.forbidden }
             guard sheet.state == .submitted else { throw AppError.conflict(T(.sheetNotInState, sheet.state.label)) }

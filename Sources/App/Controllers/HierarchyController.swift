@@ -179,15 +179,39 @@ struct HierarchyController {
         let profile = unit.kind == .village ? Hierarchy.dto(try await Hierarchy.profile(of: unit, on: request.db)) : nil
         var attention: [String] = []
         if unit.kind == .village {
-            let today = StandardController.beijingToday(request.now)
-            for facility in try await RecordStore.list(.facilities, village: unit.requireID(), on: request.db) {
-                guard facility.text("condition") != FacilityCondition.outOfUse.rawValue, let next = facility.date("nextMaintenanceOn"), next < today else { continue }
-                attention.append(T(.attentionOverdueMaintenance, facility.text("name") ?? "", next.description))
-            }
+            attention = try await Self.attention(request, village: unit)
         }
         return UnitPageDTO(unit: try UnitDTO(unit), ancestors: try ancestors.map(UnitDTO.init), figures: figures, children: children,
                            profile: profile, mayEditProfile: unit.kind == .village && principal.may(.editProfile, at: unit.path),
                            mayManageUnits: unit.kind != .village && principal.may(.manageUnits, at: unit.path), attention: attention)
+    }
+
+    /// What needs action at a village, most pressing first: returned assessment checks,
+    /// overdue service requests, quarters that ended without a villagers' representative
+    /// meeting, and overdue facility maintenance.
+    static func attention(_ request: Request, village: OrgUnit) async throws -> [String] {
+        let today = StandardController.beijingToday(request.now)
+        let id = try village.requireID()
+        var out: [String] = []
+        let returned = try await AssessmentSheet.query(on: request.db).filter(\.$unitID == id).filter(\.$state == .returned).all()
+        for sheet in returned {
+            let count = try await SheetCheck.query(on: request.db).filter(\.$sheetID == sheet.requireID()).filter(\.$decision == "returned").count()
+            let name = try await AssessmentCycle.find(sheet.cycleID, on: request.db)?.name ?? ""
+            out.append(T(.attentionReturnedChecks, name, String(count)))
+        }
+        let overdue = try await StationController.overdueItems(request, under: village, today: today)
+        if !overdue.isEmpty { out.append(T(.attentionOverdueRequests, String(overdue.count))) }
+        let meetings = try await RecordStore.list(.meetings, village: id, on: request.db)
+            .filter { $0.text("kind") == MeetingKind.representativeMeeting.rawValue }.compactMap { $0.date("date") }
+        for quarter in 1...4 {
+            guard let end = LocalDate(year: today.year, month: quarter * 3, day: LocalDate.daysIn(month: quarter * 3, year: today.year)), end < today else { continue }
+            if !meetings.contains(where: { $0.year == today.year && $0.quarter == quarter }) { out.append(T(.attentionMissingMeeting, String(today.year), String(quarter))) }
+        }
+        for facility in try await RecordStore.list(.facilities, village: id, on: request.db) {
+            guard facility.text("condition") != FacilityCondition.outOfUse.rawValue, let next = facility.date("nextMaintenanceOn"), next < today else { continue }
+            out.append(T(.attentionOverdueMaintenance, facility.text("name") ?? "", next.description))
+        }
+        return out
     }
 
     private func page(_ request: Request, _ title: String, _ body: Node, status: HTTPStatus = .ok) -> Response {

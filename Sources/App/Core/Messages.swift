@@ -29,8 +29,11 @@ enum L: String, CaseIterable, Sendable {
     case attachmentType
     case attachmentUpload
     case attachmentsTitle
+    case attentionMissingMeeting
     case attentionNone
     case attentionOverdueMaintenance
+    case attentionOverdueRequests
+    case attentionReturnedChecks
     case attentionTitle
     case auditAction
     case auditAfter
@@ -148,8 +151,10 @@ enum L: String, CaseIterable, Sendable {
     case errorValidation
     case evidenceAdd
     case evidenceFile
+    case evidenceFileHint
     case evidenceKind
     case evidenceKindUnknown
+    case evidenceMissingMark
     case evidenceNote
     case evidenceURL
     case evidenceURLFormat
@@ -517,6 +522,7 @@ enum L: String, CaseIterable, Sendable {
     case sheetDraft
     case sheetEvidenceExpected
     case sheetHasReturns
+    case sheetItem
     case sheetLocked
     case sheetMayApprove
     case sheetMayFill
@@ -526,16 +532,19 @@ enum L: String, CaseIterable, Sendable {
     case sheetMeasuredNotMet
     case sheetNoEvidence
     case sheetNotInState
+    case sheetNothingDecided
     case sheetPass
     case sheetPassed
     case sheetRecordsLink
     case sheetReturn
     case sheetReturnNeedsCheck
+    case sheetReturnNeedsReason
     case sheetReturnNotAnswered
     case sheetReturnReason
     case sheetReturned
     case sheetReturnedCheck
     case sheetReviewButton
+    case sheetReviewHint
     case sheetReviewed
     case sheetScore
     case sheetSendBack
@@ -545,6 +554,7 @@ enum L: String, CaseIterable, Sendable {
     case sheetSubmitted
     case sheetTitle
     case sheetUndecided
+    case sheetUndecidedOption
     case sheetUnlock
     case sheetUnlockReason
     case sheetYouMay
@@ -677,8 +687,11 @@ enum Messages {
         .attachmentType: "只能上传 PDF、JPEG、PNG、DOCX 或 XLSX 文件（按文件内容判断）。",
         .attachmentUpload: "上传附件",
         .attachmentsTitle: "附件",
+        .attentionMissingMeeting: "{0}年第{1}季度没有村民代表会议记录（第7条要求每季度召开）。",
         .attentionNone: "暂无需要处理的事项。",
         .attentionOverdueMaintenance: "{0}计划于{1}维护，已逾期",
+        .attentionOverdueRequests: "服务站有{0}件服务事项超期未办结。",
+        .attentionReturnedChecks: "{0}评估表被退回，有{1}个检查项待答复。",
         .attentionTitle: "需要处理",
         .auditAction: "操作",
         .auditAfter: "修改后",
@@ -796,8 +809,10 @@ enum Messages {
         .errorValidation: "有{0}处填写有误，请修改后重新提交。",
         .evidenceAdd: "添加佐证",
         .evidenceFile: "文件",
+        .evidenceFileHint: "文件（PDF、JPEG、PNG、DOCX、XLSX，不超过10 MB）",
         .evidenceKind: "佐证类型",
         .evidenceKindUnknown: "佐证类型应为文件、链接或说明。",
+        .evidenceMissingMark: "（尚无佐证）",
         .evidenceNote: "说明",
         .evidenceURL: "链接",
         .evidenceURLFormat: "链接应以http://或https://开头。",
@@ -1165,6 +1180,7 @@ enum Messages {
         .sheetDraft: "填报中",
         .sheetEvidenceExpected: "需提供：{0}",
         .sheetHasReturns: "有退回的检查项，请将评估表退回修改，不能上报。",
+        .sheetItem: "第{0}条",
         .sheetLocked: "评估表已审定并锁定，不能修改；如需修改请区县解锁。",
         .sheetMayApprove: "审定并锁定，或退回乡镇重审",
         .sheetMayFill: "添加佐证材料、答复退回意见、提交",
@@ -1174,16 +1190,19 @@ enum Messages {
         .sheetMeasuredNotMet: "数据测算未达标的检查项{0}项：{1}（不影响提交，请在整改清单中跟进）。",
         .sheetNoEvidence: "检查项{0}“{1}”尚无佐证材料。",
         .sheetNotInState: "评估表当前状态为“{0}”，不能进行此操作。",
+        .sheetNothingDecided: "没有选择任何审核结论。",
         .sheetPass: "审核完毕，上报",
         .sheetPassed: "合格",
         .sheetRecordsLink: "查看台账",
         .sheetReturn: "退回",
         .sheetReturnNeedsCheck: "退回前请至少退回一个检查项并写明理由。",
+        .sheetReturnNeedsReason: "检查项{0}退回须写明理由。",
         .sheetReturnNotAnswered: "检查项{0}被退回，尚未答复。",
         .sheetReturnReason: "退回理由",
         .sheetReturned: "退回修改",
         .sheetReturnedCheck: "审核退回",
         .sheetReviewButton: "提交审核结论",
+        .sheetReviewHint: "在下方各检查项旁选择“通过”或“退回”（退回须写理由），然后点此一并提交。",
         .sheetReviewed: "待审定",
         .sheetScore: "得分",
         .sheetSendBack: "退回修改",
@@ -1193,6 +1212,7 @@ enum Messages {
         .sheetSubmitted: "待审核",
         .sheetTitle: "{0}评估表（{1}）",
         .sheetUndecided: "还有{0}个检查项未审核：{1}。",
+        .sheetUndecidedOption: "未审核",
         .sheetUnlock: "解锁",
         .sheetUnlockReason: "解锁理由",
         .sheetYouMay: "您可以",

@@ -96,5 +96,8 @@ struct FormFields {
 
     subscript(_ name: String) -> String? { values[name]?.first }
 
+    /// Every field name sent.
+    var names: [String] { Array(values.keys) }
+
     func all(_ name: String) -> [String] { values[name] ?? [] }
 }

@@ -2,8 +2,8 @@ import Fluent
 import StandardKit
 import Vapor
 
-/// The demo's assessment cycle for the current year: 前辛庄村 approved, 后辛庄村 waiting
-/// for the township, 北宅村 returned with one check to answer, the rest still filling in.
+/// The demo's assessment cycle for the current year: 前辛庄村 waiting for the township,
+/// 后辛庄村 approved, 北宅村 returned with one check to answer, the rest still filling in.
 enum DemoAssessment {
     static func seed(_ app: Application, district: OrgUnit, units: [String: OrgUnit]) async throws {
         let db = app.db
@@ -23,7 +23,7 @@ enum DemoAssessment {
         cycle.passMark = app.config.scheme.passMark
         cycle.partialCredit = false
         cycle.createdBy = "demo.district"
-        let states: [String: SheetState] = ["前辛庄村": .approved, "后辛庄村": .submitted, "北宅村": .returned]
+        let states: [String: SheetState] = ["前辛庄村": .submitted, "后辛庄村": .approved, "北宅村": .returned]
         let evidenced = Sheets.evidencedChecks(catalogue, level: .village)
         try await db.transaction { db in
             try await cycle.create(on: db)

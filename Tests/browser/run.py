@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+"""Browser tests: headless Chromium (Debian's chromium and chromium-driver) driven by
+Selenium against a server started on the demo data (see .ci/browser.sh).
+
+    CUNWU_URL=http://127.0.0.1:8088 CUNWU_DEMO_PASSWORD=... python3 Tests/browser/run.py
+
+Each test walks a real flow through the pages with plain form posts (no JavaScript),
+and screenshots of the main pages are saved in browser-screenshots/."""
+import datetime
+import os
+import re
+import sys
+import unittest
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+BASE = os.environ.get("CUNWU_URL", "http://127.0.0.1:8088")
+PASSWORD = os.environ["CUNWU_DEMO_PASSWORD"]
+SHOTS = os.environ.get("CUNWU_SCREENSHOTS", "browser-screenshots")
+os.makedirs(SHOTS, exist_ok=True)
+
+
+def browser(width=1280, height=900):
+    options = webdriver.ChromeOptions()
+    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--lang=zh-CN",
+                 f"--window-size={width},{height}"]:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
+    driver.implicitly_wait(5)
+    return driver
+
+
+class Flow(unittest.TestCase):
+    def setUp(self):
+        self.d = browser()
+
+    def tearDown(self):
+        self.d.quit()
+
+    def go(self, path):
+        self.d.get(BASE + path)
+
+    def shot(self, name):
+        self.d.save_screenshot(os.path.join(SHOTS, name + ".png"))
+
+    def body(self):
+        return self.d.find_element(By.TAG_NAME, "body").text
+
+    def click(self, element):
+        """Clicks a submit button and waits for the next page."""
+        element.click()
+        WebDriverWait(self.d, 15).until(EC.staleness_of(element))
+
+    def login(self, username):
+        self.d.delete_all_cookies()
+        self.go("/login")
+        self.d.find_element(By.NAME, "username").send_keys(username)
+        self.d.find_element(By.NAME, "password").send_keys(PASSWORD)
+        self.click(self.d.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+        self.assertNotIn("/login", self.d.current_url, self.body())
+
+    def village(self, name):
+        """Opens a village page from the home page by following links."""
+        self.go("/")
+        for _ in range(3):
+            links = self.d.find_elements(By.LINK_TEXT, name)
+            if links:
+                links[0].click()
+                return self.d.current_url.rstrip("/").split("/units/")[1].split("/")[0]
+            # Descend one level through the first unit link.
+            units = [a for a in self.d.find_elements(By.CSS_SELECTOR, "main a") if "/units/" in (a.get_attribute("href") or "")]
+            units[0].click()
+        self.fail(f"no link to {name}")
+
+    def check_status(self, village_id, check):
+        """The status word of one check on the village's live evaluation page."""
+        self.go(f"/units/{village_id}/standard")
+        for li in self.d.find_elements(By.CSS_SELECTOR, "main ul.checks li"):
+            if f" {check} " in li.text:
+                return li.find_element(By.TAG_NAME, "span").text.strip()
+        self.fail(f"check {check} not on the page")
+
+    def submit_form(self, action_suffix):
+        for form in self.d.find_elements(By.CSS_SELECTOR, "form"):
+            if (form.get_attribute("action") or "").endswith(action_suffix):
+                self.click(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+                return
+        self.fail(f"no form posting to {action_suffix}")
+
+    def test_1_station_records_a_meeting_and_item_7_turns_met(self):
+        self.login("demo.station")
+        self.shot("01-home")
+        vid = self.village("前辛庄村")
+        self.assertIn("第3季度没有村民代表会议记录", self.body())
+        self.shot("02-village")
+        self.assertEqual(self.check_status(vid, "7.1"), "未达标")
+        today = datetime.date.today()
+        quarter_end_month = ((today.month - 1) // 3) * 3  # last ended quarter this year
+        self.go(f"/units/{vid}/records/meetings/new")
+        Select(self.d.find_element(By.NAME, "kind")).select_by_value("representativeMeeting")
+        date = self.d.find_element(By.NAME, "date")
+        self.d.execute_script("arguments[0].value = arguments[1]", date, f"{today.year}-09-15")
+        self.d.find_element(By.NAME, "title").send_keys("第三季度村民代表会议")
+        self.d.find_element(By.NAME, "attendance").send_keys("31")
+        self.click(self.d.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+        self.assertIn("已保存", self.body())
+        if quarter_end_month >= 9:
+            self.assertEqual(self.check_status(vid, "7.1"), "达标")
+        self.shot("03-standard")
+
+    def test_2_station_takes_a_request_at_the_window_and_completes_it(self):
+        self.login("demo.station")
+        vid = self.village("前辛庄村")
+        self.go(f"/units/{vid}/station")
+        self.shot("04-station-desk")
+        self.go(f"/units/{vid}/requests/new")
+        Select(self.d.find_element(By.NAME, "serviceCode")).select_by_value("SB-01")
+        self.d.find_element(By.NAME, "residentName").send_keys("浏览器测试居民")
+        self.d.find_element(By.NAME, "residentPhone").send_keys("13700009999")
+        self.d.find_element(By.NAME, "content").send_keys("办理养老保险参保登记")
+        self.click(self.d.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+        self.assertIn("受理回执", self.d.title)
+        code = re.search(r"受理编号\s*([0-9A-Z]{10})", self.body()).group(1)
+        self.shot("05-receipt")
+        self.go(f"/units/{vid}/requests?status=accepted")
+        self.d.find_element(By.LINK_TEXT, code).click()
+        self.d.find_element(By.CSS_SELECTOR, "form[action$='/act'] textarea[name=result]").send_keys("已办结，告知居民")
+        for form in self.d.find_elements(By.CSS_SELECTOR, "form[action$='/act']"):
+            if form.find_elements(By.NAME, "result"):
+                self.click(form.find_element(By.CSS_SELECTOR, "button"))
+                break
+        self.assertIn("已办结", self.body())
+        self.shot("06-request-completed")
+
+    def test_3_resident_submits_and_tracks_on_a_phone(self):
+        self.d.set_window_size(360, 740)
+        # The station's public page address, found as staff; the resident is not signed in.
+        self.login("demo.station")
+        vid = self.village("前辛庄村")
+        self.d.delete_all_cookies()
+        self.go(f"/public/stations/{vid}")
+        self.shot("07-public-station-phone")
+        self.d.find_element(By.PARTIAL_LINK_TEXT, "网上提交").click()
+        Select(self.d.find_element(By.NAME, "serviceCode")).select_by_index(1)
+        self.d.find_element(By.NAME, "residentName").send_keys("手机居民")
+        self.d.find_element(By.NAME, "residentPhone").send_keys("13600001111")
+        self.d.find_element(By.NAME, "content").send_keys("在手机上提交的申请")
+        label = self.d.find_element(By.CSS_SELECTOR, "label[for='f-challengeAnswer']").text
+        a, b = map(int, re.findall(r"(\d+)加(\d+)", label)[0])
+        self.d.find_element(By.NAME, "challengeAnswer").send_keys(str(a + b))
+        self.click(self.d.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+        code = self.d.find_element(By.CSS_SELECTOR, "p.code strong").text
+        self.assertEqual(len(code), 10)
+        self.d.find_element(By.PARTIAL_LINK_TEXT, "查询办理进度").click()
+        self.assertIn("待受理", self.body())
+        self.assertNotIn("手机居民", self.body())
+        width = self.d.execute_script("return document.documentElement.scrollWidth")
+        self.assertLessEqual(width, 360, "the page scrolls sideways on a phone")
+        self.shot("08-track-phone")
+
+    def test_4_township_returns_a_check_and_the_village_answers_and_resubmits(self):
+        self.login("demo.township")
+        vid = self.village("前辛庄村")
+        self.go(f"/units/{vid}/cycles")
+        self.d.find_element(By.PARTIAL_LINK_TEXT, "年度").click()
+        sheet = self.d.current_url
+        Select(self.d.find_element(By.NAME, "decision.1.2")).select_by_value("returned")
+        self.d.find_element(By.NAME, "reason.1.2").send_keys("请补充党支部成立的批复文件")
+        self.submit_form("/review")
+        self.assertIn("已保存", self.body())
+        self.submit_form("/return")
+        self.assertIn("退回修改", self.body())
+        self.shot("09-sheet-returned")
+        self.login("demo.station")
+        self.d.get(sheet)
+        self.assertIn("请补充党支部成立的批复文件", self.body())
+        answer = [f for f in self.d.find_elements(By.CSS_SELECTOR, "form") if (f.get_attribute("action") or "").endswith("/answer")][0]
+        answer.find_element(By.NAME, "answer").send_keys("已补充镇党委批复扫描件")
+        self.click(answer.find_element(By.CSS_SELECTOR, "button"))
+        self.submit_form("/submit")
+        self.assertIn("待审核", self.body())
+        self.shot("10-sheet-resubmitted")
+
+    def test_5_district_dashboard(self):
+        self.login("demo.district")
+        self.go("/")
+        self.d.find_element(By.LINK_TEXT, "怀柔区").click()
+        self.d.find_element(By.LINK_TEXT, "评估").click()
+        self.d.find_element(By.PARTIAL_LINK_TEXT, "统计分析").click()
+        self.assertIn("各项目达标率", self.body())
+        self.assertTrue(self.d.find_elements(By.CSS_SELECTOR, "svg.chart"))
+        self.shot("11-dashboard")
+
+
+if __name__ == "__main__":
+    result = unittest.main(verbosity=2, exit=False).result
+    sys.exit(0 if result.wasSuccessful() else 1)

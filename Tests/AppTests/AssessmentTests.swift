@@ -205,6 +205,22 @@ struct AssessmentTests {
         }
     }
 
+    @Test("before the cycle's as-of date a sheet counts only the quarters that have ended")
+    func liveBeforeAsOf() async throws {
+        try await withApp { app, clock in
+            let f = try await CycleFixture.make(app, clock: clock) // today 2026-12-01, as of 2026-12-31
+            for date in ["2026-02-10", "2026-05-10", "2026-08-10"] {
+                let made = try await send(app, .POST, "/api/v1/units/\(f.v1)/meetings", as: f.wang,
+                                          json: ["kind": "representativeMeeting", "date": date, "title": "村民代表会议"])
+                #expect(made.status == .created)
+            }
+            #expect(try await f.sheet(app).checks.first { $0.id == "7.1" }?.status == "met")
+            clock.set(beijingDay: "2027-01-05")
+            let later = try await login(app, "wang")
+            #expect(try await f.sheet(app, as: later).checks.first { $0.id == "7.1" }?.status == "notMet")
+        }
+    }
+
     @Test("dashboard arithmetic matches hand-computed figures")
     func dashboardMath() {
         // Two villages, two areas. Village A: area 1 met 3 of 4 counted, area 2 met 1 of 1; village B: area 1 met 1 of 2 (one not applicable).

@@ -30,6 +30,9 @@ enum DashboardViews {
                                               rows: d.items.map { [.text("\($0.number). \($0.text)…"), .text(DashboardController.percent($0.metRate))] })]),
             .el("h2", [:], T(.dashHeat)),
             heatMap(d),
+            .el("details", [:], [.el("summary", [:], T(.dashHeatTable)),
+                                 Layout.table(caption: nil, headers: [T(.overdueVillage)] + d.areas.map { String($0.number) },
+                                              rows: d.villages.map { v in [.text(v.name)] + v.areaRates.map { .text(DashboardController.percent($0)) } })]),
             Layout.table(caption: nil, headers: [T(.exportTownship), T(.overdueVillage), T(.sheetState), T(.sheetScore), T(.dashPrevious)],
                          rows: d.villages.map { v in
                 [print || d.townships[v.township] == nil ? .text(v.township) : .el("a", ["href": "/units/\(d.townships[v.township] ?? UUID())/dashboard/\(d.cycle.id)"], v.township),

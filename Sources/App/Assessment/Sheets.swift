@@ -125,7 +125,10 @@ enum Sheets {
     /// Live evaluations of the villages below `unit` for the cycle, with each sheet's decisions.
     static func evaluate(cycle: AssessmentCycle, under unit: OrgUnit, request: Request) async throws -> [(village: OrgUnit, evaluation: Evaluation)] {
         let config = request.application.config
-        guard let asOf = LocalDate(cycle.asOf) else { return [] }
+        // Live results can only know the records up to today: before the cycle's as-of
+        // date, a quarter that has not ended yet is not yet due. Approval keeps the results.
+        guard let cycleAsOf = LocalDate(cycle.asOf) else { return [] }
+        let asOf = min(cycleAsOf, RequestDesk.today(request))
         let built = try await VillageFactsBuilder.build(under: unit, year: cycle.year, asOf: asOf, on: request.db)
         let sheets = try await AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycle.requireID()).filter(\.$unitPath =~ unit.path).all()
         let byUnit = Dictionary(sheets.map { ($0.unitID, $0) }, uniquingKeysWith: { a, _ in a })

@@ -117,6 +117,7 @@ enum L: String, CaseIterable, Sendable {
     case dashGoal
     case dashGoals
     case dashHeat
+    case dashHeatTable
     case dashMean
     case dashMetRate
     case dashNoPrevious
@@ -775,6 +776,7 @@ enum Messages {
         .dashGoal: "目标要求",
         .dashGoals: "各目标要求达标率",
         .dashHeat: "各村各项目达标率（%）",
+        .dashHeatTable: "以表格显示各村各项目达标率",
         .dashMean: "平均得分",
         .dashMetRate: "达标率",
         .dashNoPrevious: "无上一周期",

@@ -80,6 +80,12 @@ struct AssessmentTests {
             #expect(bad.status == .unprocessableEntity && bad.body.contains("\"field\":\"reviewBy\""))
             #expect(try await send(app, .POST, "/api/v1/units/\(f.world.townshipA1.requireID())/cycles", as: f.town,
                                    json: ["name": "x", "year": "2025", "submitBy": "2025-12-04", "reviewBy": "2025-12-20"]).status == .forbidden)
+            // A village set up after the cycle opened gets its sheet when first opened.
+            let newVillage = try await send(app, .POST, "/api/v1/units/\(try f.world.townshipA1.requireID())/children", as: f.qu, json: ["name": "新建村"])
+            let newText = try #require(try StationFixture.json(newVillage.body)["id"] as? String)
+            let newID = try #require(UUID(uuidString: newText))
+            #expect(try await f.sheet(app, newID, as: f.qu).state == "draft")
+            #expect(try await AssessmentSheet.query(on: app.db).count() == 7)
             let sheet = try await f.sheet(app)
             #expect(sheet.state == "draft" && sheet.mayFill && !sheet.mayReview && sheet.checks.count == app.config.catalogue.checks.count)
             // Each measured check links to the records behind it.

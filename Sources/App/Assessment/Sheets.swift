@@ -91,9 +91,24 @@ enum Sheets {
         return cycle
     }
 
+    /// The unit's sheet in the cycle; a unit set up after the cycle opened (and not closed
+    /// by its as-of date) gets its draft sheet on first use.
     static func sheet(cycle: AssessmentCycle, unit: OrgUnit, on db: any Database) async throws -> AssessmentSheet {
-        guard let sheet = try await AssessmentSheet.query(on: db).filter(\.$cycleID == cycle.requireID()).filter(\.$unitID == unit.requireID()).first() else {
-            throw AppError.notFound
+        if let sheet = try await AssessmentSheet.query(on: db).filter(\.$cycleID == cycle.requireID()).filter(\.$unitID == unit.requireID()).first() {
+            return sheet
+        }
+        guard unit.path.hasPrefix(cycle.unitPath), unit.closedOn.map({ $0 > cycle.asOf }) ?? true else { throw AppError.notFound }
+        let sheet = AssessmentSheet()
+        sheet.cycleID = try cycle.requireID()
+        sheet.unitID = try unit.requireID()
+        sheet.unitPath = unit.path
+        sheet.level = unit.kind
+        sheet.state = .draft
+        sheet.version = 1
+        do { try await sheet.create(on: db) } catch {
+            // Another request made it first (unique cycle and unit).
+            if let made = try await AssessmentSheet.query(on: db).filter(\.$cycleID == cycle.requireID()).filter(\.$unitID == unit.requireID()).first() { return made }
+            throw error
         }
         return sheet
     }
@@ -201,7 +216,8 @@ enum Sheets {
         let before = sheet.state
         let id = try sheet.requireID()
         let today = RequestDesk.today(request).description
-        let submitted = state == .submitted && before != .reviewed ? today : sheet.submittedOn
+        // The first submission date counts for "on time"; resubmissions keep it.
+        let submitted = state == .submitted && sheet.submittedOn == nil ? today : sheet.submittedOn
         let approved = state == .approved ? today : (state == .reviewed && before == .approved ? nil : sheet.approvedOn)
         let score = sheet.score, result = sheet.result
         try await request.db.transaction { db in

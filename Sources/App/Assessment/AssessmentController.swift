@@ -91,16 +91,7 @@ struct AssessmentController {
             .filter { unit in unit.closedOn.map { $0 > asOf } ?? true }
         try await request.db.transaction { db in
             try await cycle.create(on: db)
-            for unit in units {
-                let sheet = AssessmentSheet()
-                sheet.cycleID = try cycle.requireID()
-                sheet.unitID = try unit.requireID()
-                sheet.unitPath = unit.path
-                sheet.level = unit.kind
-                sheet.state = .draft
-                sheet.version = 1
-                try await sheet.create(on: db)
-            }
+            for unit in units { try await AssessmentSheet(cycle: cycle, unit: unit).create(on: db) }
             try await Audit.record(on: db, request: request, action: "openCycle", objectType: "assessmentCycle", objectID: cycle.id?.uuidString,
                                    unitPath: district.path, before: [String: String]?.none, after: ["name": name, "year": String(year), "sheets": String(units.count)])
         }

@@ -68,6 +68,16 @@ final class AssessmentSheet: Model, @unchecked Sendable {
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
     init() {}
+
+    /// A new draft sheet of `unit` in `cycle`.
+    init(cycle: AssessmentCycle, unit: OrgUnit) throws {
+        self.cycleID = try cycle.requireID()
+        self.unitID = try unit.requireID()
+        self.unitPath = unit.path
+        self.level = unit.kind
+        self.state = .draft
+        self.version = 1
+    }
 }
 
 /// A reviewer's decision on one evidenced check of a sheet, and the unit's answer.

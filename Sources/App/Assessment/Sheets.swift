@@ -98,13 +98,7 @@ enum Sheets {
             return sheet
         }
         guard unit.path.hasPrefix(cycle.unitPath), unit.closedOn.map({ $0 > cycle.asOf }) ?? true else { throw AppError.notFound }
-        let sheet = AssessmentSheet()
-        sheet.cycleID = try cycle.requireID()
-        sheet.unitID = try unit.requireID()
-        sheet.unitPath = unit.path
-        sheet.level = unit.kind
-        sheet.state = .draft
-        sheet.version = 1
+        let sheet = try AssessmentSheet(cycle: cycle, unit: unit)
         do { try await sheet.create(on: db) } catch {
             // Another request made it first (unique cycle and unit).
             if let made = try await AssessmentSheet.query(on: db).filter(\.$cycleID == cycle.requireID()).filter(\.$unitID == unit.requireID()).first() { return made }

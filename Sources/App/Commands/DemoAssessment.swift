@@ -28,14 +28,9 @@ enum DemoAssessment {
         try await db.transaction { db in
             try await cycle.create(on: db)
             for unit in units.values where unit.path.hasPrefix(district.path) {
-                let sheet = AssessmentSheet()
+                let sheet = try AssessmentSheet(cycle: cycle, unit: unit)
                 sheet.id = UUID()
-                sheet.cycleID = try cycle.requireID()
-                sheet.unitID = try unit.requireID()
-                sheet.unitPath = unit.path
-                sheet.level = unit.kind
                 sheet.state = states[unit.name] ?? .draft
-                sheet.version = 1
                 if sheet.state != .draft { sheet.submittedOn = today.adding(days: -3).description }
                 if sheet.state == .approved { sheet.approvedOn = today.adding(days: -1).description }
                 try await sheet.create(on: db)

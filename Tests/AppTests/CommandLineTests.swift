@@ -203,12 +203,28 @@ struct ServerCommandTests {
 struct VerifyLedgerCommandTests {
     @Test("verify-ledger names the first altered event and exits 1; an intact station exits 0; an unknown station exits 2")
     func verifyLedger() async throws {
+        // The same store the suite runs on: a SQLite file, or a scratch PostgreSQL database.
         let path = NSTemporaryDirectory() + "cunwu-ledger-\(UUID().uuidString).sqlite"
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        var environment = ["CUNWU_DATABASE_PATH": path, "DATABASE_URL": ""]
+        var scratch: String?
+        if let base = ProcessInfo.processInfo.environment["DATABASE_URL"], !base.isEmpty {
+            let name = "cunwu_cli_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+            try await PostgresAdmin.run(base, "CREATE DATABASE \(name)")
+            scratch = String(name)
+            environment["DATABASE_URL"] = PostgresAdmin.url(base, database: String(name))
+        }
+        defer {
+            if let scratch, let base = ProcessInfo.processInfo.environment["DATABASE_URL"] {
+                let done = DispatchSemaphore(value: 0)
+                Task { try? await PostgresAdmin.run(base, "DROP DATABASE \(scratch) WITH (FORCE)"); done.signal() }
+                done.wait()
+            }
+        }
         let app = try await Application.make(.testing)
         let village: UUID, other: UUID
         do {
-            try await configure(app, environment: ["CUNWU_DATABASE_PATH": path, "CUNWU_BCRYPT_COST": "4"])
+            try await configure(app, environment: environment.merging(["CUNWU_BCRYPT_COST": "4"]) { $1 })
             try await prepareDatabase(app)
             let s = try await StationFixture.make(app)
             village = s.village
@@ -223,7 +239,6 @@ struct VerifyLedgerCommandTests {
             throw error
         }
         try await app.asyncShutdown()
-        let environment = ["CUNWU_DATABASE_PATH": path, "DATABASE_URL": ""]
         let all = try CLI.run(["verify-ledger"], environment: environment)
         #expect(all.status == 1, "\(all.output)\(all.errors)")
         #expect(all.output.contains("前辛庄村") && all.output.contains("第3条记录起校验不通过"))

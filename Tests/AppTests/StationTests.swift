@@ -164,6 +164,13 @@ struct StationTests {
             clock.set(beijingDay: "2026-03-05")
             try await s.relogin(app)
             #expect(try await s.intake(app).assignee == "王芳")
+            // A new post cannot pair holders who are both away on the same day.
+            let third = try await StationFixture.create(app, s.wang, "/api/v1/units/\(s.village)/workers", ["name": "赵六"])
+            try await StationFixture.create(app, s.wang, "/api/v1/units/\(s.village)/absences",
+                                            ["worker": third, "kind": "trip", "from": "2026-03-05", "to": "2026-03-06"])
+            let clash = try await send(app, .POST, "/api/v1/units/\(s.village)/posts", as: s.wang,
+                                       json: ["name": "农技服务岗", "kind": "special", "holderA": s.workerB, "holderB": third])
+            #expect(clash.status == .unprocessableEntity && clash.body.contains("农技服务岗"))
             // A post's B holder must differ from its A holder.
             let same = try await send(app, .POST, "/api/v1/units/\(s.village)/posts", as: s.wang,
                                       json: ["name": "综合岗", "kind": "special", "holderA": s.workerA, "holderB": s.workerA])

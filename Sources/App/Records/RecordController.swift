@@ -206,7 +206,8 @@ struct RecordController {
     private func submission(_ request: Request, _ kind: RecordKind, _ village: OrgUnit, recordID: UUID?, title: String, action: String) async throws -> Submission {
         let form = try FormFields(request)
         var parsed = RecordInput.fromForm(form, kind: kind)
-        try await RecordInput.checkInDatabase(&parsed, kind: kind, owner: village, recordID: recordID, on: request.db)
+        try await RecordInput.checkInDatabase(&parsed, kind: kind, owner: village, recordID: recordID,
+                                             today: StandardController.beijingToday(request.now), on: request.db)
         guard parsed.errors.isEmpty else {
             let references = try await Self.references(kind, owner: village, on: request.db)
             return .invalid(page(request, title, RecordViews.form(request, kind: kind, action: action, values: RecordViews.echo(form, kind),
@@ -299,7 +300,8 @@ struct RecordController {
     private func parseJSON(_ request: Request, _ kind: RecordKind, _ village: OrgUnit, recordID: UUID?) async throws -> [String: FieldValue] {
         var parsed = RecordInput.fromJSON(Array(request.body.data.map { Array($0.readableBytesView) } ?? []), kind: kind)
         if parsed.errors.contains(where: { $0.field.isEmpty }) { throw AppError.badRequest(T(.errorBadRequest)) }
-        try await RecordInput.checkInDatabase(&parsed, kind: kind, owner: village, recordID: recordID, on: request.db)
+        try await RecordInput.checkInDatabase(&parsed, kind: kind, owner: village, recordID: recordID,
+                                             today: StandardController.beijingToday(request.now), on: request.db)
         if !parsed.errors.isEmpty { throw AppError.validation(parsed.errors) }
         return parsed.values
     }

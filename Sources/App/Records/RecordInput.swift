@@ -143,10 +143,10 @@ enum RecordInput {
 
     /// Checks that need the database: references point at live records of the same
     /// village (or of its township, for a township's kinds), then the kind's own check.
-    static func checkInDatabase(_ parsed: inout Parsed, kind: RecordKind, owner: OrgUnit, recordID: UUID?, on db: any Database) async throws {
+    static func checkInDatabase(_ parsed: inout Parsed, kind: RecordKind, owner: OrgUnit, recordID: UUID?, today: LocalDate, on db: any Database) async throws {
         try await checkReferences(&parsed, kind: kind, owner: owner, on: db)
         if parsed.errors.isEmpty, let check = kind.check {
-            try await check(&parsed, RecordCheckContext(kind: kind, owner: owner, recordID: recordID, db: db))
+            try await check(&parsed, RecordCheckContext(kind: kind, owner: owner, recordID: recordID, today: today, db: db))
         }
     }
 

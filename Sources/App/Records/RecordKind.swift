@@ -57,6 +57,8 @@ struct RecordCheckContext {
     var kind: RecordKind
     var owner: OrgUnit
     var recordID: UUID?
+    /// Today in Beijing, from the application's clock.
+    var today: LocalDate
     var db: any Database
 }
 

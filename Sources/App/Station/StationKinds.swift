@@ -75,6 +75,18 @@ extension RecordKind {
         check: { parsed, context in
             if let a = parsed.values["holderA"]?.text, a == parsed.values["holderB"]?.text {
                 parsed.errors.append(FieldError(field: "holderB", message: T(.postSameHolder)))
+            } else if let a = parsed.values["holderA"]?.text, let b = parsed.values["holderB"]?.text {
+                // The new pair must not both be away on some day from today on.
+                let absences = try await RecordStore.list(.absences, village: context.owner.requireID(), on: context.db)
+                func spans(_ worker: String) -> [(LocalDate, LocalDate)] {
+                    absences.compactMap { r in
+                        guard r.text("worker") == worker, let f = r.date("from"), let t = r.date("to"), t >= context.today else { return nil }
+                        return (max(f, context.today), t)
+                    }
+                }
+                if spans(a).contains(where: { x in spans(b).contains { y in x.0 <= y.1 && y.0 <= x.1 } }) {
+                    parsed.errors.append(FieldError(field: "holderB", message: T(.absenceBothAway, parsed.values["name"]?.text ?? "")))
+                }
             }
             try await uniqueText("name", in: context.kind, parsed: &parsed, context: context, message: T(.postNameTaken))
         })

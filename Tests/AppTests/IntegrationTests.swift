@@ -66,6 +66,15 @@ struct IntegrationTests {
             #expect(item.channel == "hotline96156" && item.firstOwner == nil && item.dueOn == nil)
             let accepted = try StationFixture.decode(RequestDTO.self, try await s.act(app, item.id, ["action": "accept"], as: s.li).body)
             #expect(accepted.firstOwner == "li" && accepted.dueOn == "2026-03-05")
+            // The same new ticket twice at once: one request, both answers name it.
+            let twice = #"{"ticketId": "T20260302-009", "serviceCode": "SB-01", "callerName": "郑大姐", "callerPhone": "13900002222", "content": "重复推送"}"#
+            async let one = Self.ticket(app, station: s.village.uuidString, secret: secret, body: twice, at: now)
+            async let two = Self.ticket(app, station: s.village.uuidString, secret: secret, body: twice, at: now)
+            let answers = [try await one, try await two]
+            #expect(answers.map(\.status.code).sorted() == [200, 201], "\(answers)")
+            let codes = Set(try answers.map { try StationFixture.decode(HotlineReceiptDTO.self, $0.body).trackingCode })
+            #expect(codes.count == 1)
+            #expect(try await ServiceRequest.query(on: app.db).filter(\.$externalID == "96156:T20260302-009").count() == 1)
         }
     }
 

@@ -261,6 +261,26 @@ struct StationTests {
         }
     }
 
+    @Test("many intakes at one station at once: every one is stored, the chain numbers them 1…n and verifies")
+    func concurrentIntake() async throws {
+        try await withApp { app, clock in
+            clock.set(beijingDay: "2026-03-02")
+            let s = try await StationFixture.make(app)
+            let body = ["serviceCode": "SB-01", "residentName": "赵大爷", "residentPhone": "13812345678", "content": "同时受理"]
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for n in 0..<8 {
+                    group.addTask { try await send(app, .POST, s.requests, as: n % 2 == 0 ? s.wang : s.li, json: body).status }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.allSatisfy { $0 == .created }, "\(statuses)")
+            let chain = try await LedgerStore.chain(s.village, on: app.db)
+            #expect(chain.map(\.sequence) == Array(1...8))
+            #expect(LedgerChain.verify(chain).intact)
+            #expect(try await s.count(app, "service_requests") == 8)
+        }
+    }
+
     @Test("altering one stored event is found: the API and the supervision page name it, and item 27.3 is no longer met")
     func tamperedLedger() async throws {
         try await withApp { app, clock in

@@ -62,6 +62,7 @@ struct ComplaintController {
         if let worker { payload["worker"] = worker.text("name") ?? "" }
         let event = payload
         return try await LedgerStore.retrying(request.db) { db in
+            complaint.$id.exists = false // a rolled-back attempt leaves it marked as saved
             try await complaint.create(on: db)
             try await LedgerStore.append(on: db, station: village, subjectType: "complaint", subjectID: try complaint.requireID(), action: "complaint",
                                          actor: .user(principal), at: request.now, payload: event)
@@ -107,10 +108,6 @@ struct ComplaintController {
         return complaint
     }
 
-    private func page(_ request: Request, _ title: String, _ body: Node, status: HTTPStatus = .ok) -> Response {
-        HTMLResponse.make(Layout.page(request: request, title: title, body: body, flash: request.url.query == "saved=1" ? T(.saved) : nil), status: status)
-    }
-
     @Sendable func list(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
         let village = try RecordController.village(unit)
         let complaints = try await Complaint.query(on: request.db).filter(\.$unitID == village.requireID()).sort(\.$receivedOn, .descending).all()
@@ -120,7 +117,7 @@ struct ComplaintController {
              .text(c.isOpen ? T(.complaintOpen) : T(.complaintResolved)), .text(c.satisfaction?.label ?? "—")]
         }
         let mayHandle = request.principal?.may(.handleRequests, at: village.path) ?? false
-        return page(request, T(.complaintsTitle, village.name), .group([
+        return HTMLResponse.page(request, T(.complaintsTitle, village.name), .group([
             .el("p", [:], [.el("a", ["href": b + "/station"], T(.deskBack)), .when(mayHandle, .group([.text(" · "), .el("a", ["href": b + "/complaints/new"], T(.complaintNew))]))]),
             complaints.isEmpty ? .el("p", ["class": "muted"], T(.complaintsNone))
                 : Layout.table(caption: nil, headers: [T(.complaintReceivedOn), T(.complaintContent), T(.complaintWorker), T(.requestStatus), T(.complaintSatisfaction)], rows: rows),
@@ -143,7 +140,7 @@ struct ComplaintController {
 
     @Sendable func newForm(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
         let village = try RecordController.village(unit)
-        return page(request, T(.complaintNew), try await form(request, village, values: [:], errors: []))
+        return HTMLResponse.page(request, T(.complaintNew), try await form(request, village, values: [:], errors: []))
     }
 
     @Sendable func create(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
@@ -153,7 +150,7 @@ struct ComplaintController {
             let complaint = try await Self.create(request, village: village, fields: fields)
             return request.redirect(to: StationViews.base(village) + "/complaints/\(try complaint.requireID())?saved=1")
         } catch let AppError.validation(errors) {
-            return page(request, T(.complaintNew), try await form(request, village, values: fields.values, errors: errors), status: .unprocessableEntity)
+            return HTMLResponse.page(request, T(.complaintNew), try await form(request, village, values: fields.values, errors: errors), status: .unprocessableEntity)
         }
     }
 
@@ -189,7 +186,7 @@ struct ComplaintController {
             Layout.table(caption: nil, headers: [T(.ledgerSequence), T(.ledgerAt), T(.ledgerAction), T(.ledgerActor), T(.ledgerDetails)],
                          rows: history.map { [.text(String($0.sequence)), .text(Format.dateTime($0.at)), .text($0.actionLabel), .text($0.actor), .text(Format.details($0.details))] }),
         ])
-        return page(request, T(.complaintTitle), body, status: status)
+        return HTMLResponse.page(request, T(.complaintTitle), body, status: status)
     }
 
     @Sendable func detail(_ request: Request, _ unit: OrgUnit?) async throws -> Response { try await detailPage(request, unit) }
@@ -211,7 +208,7 @@ struct ComplaintController {
     @Sendable func apiList(_ request: Request, _ unit: OrgUnit?) async throws -> ComplaintListDTO {
         let village = try RecordController.village(unit)
         let complaints = try await Complaint.query(on: request.db).filter(\.$unitID == village.requireID()).sort(\.$receivedOn, .descending).all()
-        let reveal = try await StationController.reveal(request, village, count: complaints.count)
+        let reveal = try await RecordController.reveal(request, objectType: "complaints", village: village, ids: complaints.compactMap(\.id))
         return ComplaintListDTO(complaints: complaints.map { ComplaintDTO($0, reveal: reveal) })
     }
 

@@ -241,11 +241,23 @@ enum RequestDesk {
         if let due = item.dueOn { payload["dueOn"] = due }
         let action = staff == nil ? "submit" : "accept"
         let event = payload
-        let stored = try await LedgerStore.retrying(request.db) { db in
-            try await item.create(on: db)
-            try await LedgerStore.append(on: db, station: village, subjectType: "request", subjectID: try item.requireID(), action: action,
-                                         actor: actor, at: request.now, payload: event)
-            return item
+        let stored: ServiceRequest
+        do {
+            stored = try await LedgerStore.retrying(request.db) { db in
+                // A rolled-back attempt leaves the model marked as saved; insert it afresh.
+                item.$id.exists = false
+                try await item.create(on: db)
+                try await LedgerStore.append(on: db, station: village, subjectType: "request", subjectID: try item.requireID(), action: action,
+                                             actor: actor, at: request.now, payload: event)
+                return item
+            }
+        } catch {
+            // The same external ticket sent twice at once: the other request stored it first.
+            if let external = input.externalID,
+               let existing = try await ServiceRequest.query(on: request.db).filter(\.$unitID == villageID).filter(\.$externalID == external).first() {
+                return (existing, false)
+            }
+            throw error
         }
         return (stored, true)
     }

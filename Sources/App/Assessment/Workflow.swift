@@ -45,42 +45,57 @@ enum Workflow {
                 try await Audit.record(on: db, request: request, action: "answerReturn", objectType: "assessmentSheet", objectID: sheetID.uuidString,
                                        unitPath: sheet.unitPath, before: [String: String]?.none, after: ["check": check.id, "answer": answer])
             }
-        case "review" where fields["check"] == nil:
-            // Several decisions from the sheet's one review form: decision.<check>, reason.<check>.
-            let ids = fields.values.keys.filter { $0.hasPrefix("decision.") && !(fields[$0] ?? "").isEmpty }.map { String($0.dropFirst(9)) }.sorted()
-            guard !ids.isEmpty else { throw AppError.validation([FieldError(field: "check", message: T(.sheetNothingDecided))]) }
-            var problems: [FieldError] = []
-            for id in ids where fields["decision." + id] == "returned" && (fields["reason." + id] ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
-                problems.append(FieldError(field: "check." + id, message: T(.sheetReturnNeedsReason, id)))
-            }
-            if !problems.isEmpty { throw AppError.validation(problems) }
-            for id in ids {
-                try await perform(request, cycle: cycle, unit: unit, sheet: sheet,
-                                  fields: InputFields(["action": "review", "check": id, "decision": fields["decision." + id] ?? "", "reason": fields["reason." + id] ?? ""]))
-            }
         case "review":
+            // One decision (check, decision, reason), or several from the sheet's one review
+            // form (decision.<check>, reason.<check>). All are checked before any is written.
             guard SheetRole.mayReview(principal, sheet) else { throw AppError.forbidden }
             guard sheet.state == .submitted else { throw AppError.conflict(T(.sheetNotInState, sheet.state.label)) }
-            let check = try evidencedCheck(fields["check"], sheet: sheet, catalogue: catalogue)
+            let batch = fields["check"] == nil
+            let entries: [(id: String?, decision: String, reason: String, field: String)] = batch
+                ? fields.values.keys.filter { $0.hasPrefix("decision.") && !(fields[$0] ?? "").isEmpty }.sorted().map { key in
+                    let id = String(key.dropFirst(9))
+                    return (id, fields[key] ?? "", fields["reason." + id] ?? "", "check." + id)
+                }
+                : [(fields["check"], fields["decision"] ?? "", fields["reason"] ?? "", "")]
+            if entries.isEmpty { throw AppError.validation([FieldError(field: "check", message: T(.sheetNothingDecided))]) }
             var v = Validator()
-            let decision = fields["decision"] ?? ""
-            if decision != "accepted" && decision != "returned" { v.fail("decision", T(.sheetDecisionUnknown)) }
-            let reason = v.text("reason", T(.sheetReturnReason), fields["reason"], required: decision == "returned", maxLength: 1000)
+            var decided: [(check: Check, decision: String, reason: String)] = []
+            for entry in entries {
+                guard let check = try? evidencedCheck(entry.id, sheet: sheet, catalogue: catalogue) else {
+                    v.fail(entry.field.isEmpty ? "check" : entry.field, T(.sheetCheckUnknown, entry.id ?? ""))
+                    continue
+                }
+                if entry.decision != "accepted" && entry.decision != "returned" { v.fail(entry.field.isEmpty ? "decision" : entry.field, T(.sheetDecisionUnknown)) }
+                let reason = entry.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+                if entry.decision == "returned" && reason.isEmpty {
+                    v.fail(entry.field.isEmpty ? "reason" : entry.field, batch ? T(.sheetReturnNeedsReason, check.id) : T(.validationRequired, T(.sheetReturnReason)))
+                }
+                if reason.count > 1000 { v.fail(entry.field.isEmpty ? "reason" : entry.field, T(.validationTooLong, T(.sheetReturnReason), "1000")) }
+                decided.append((check, entry.decision, reason))
+            }
             try v.finish()
-            let row = try await SheetCheck.query(on: request.db).filter(\.$sheetID == sheetID).filter(\.$checkID == check.id).first() ?? {
-                let new = SheetCheck()
-                new.sheetID = sheetID
-                new.checkID = check.id
-                return new
-            }()
-            let before = row.decision
-            row.decision = decision
-            row.reason = reason.isEmpty ? nil : reason
-            row.reviewer = principal?.displayName
+            let existing = try await Sheets.decisions([sheetID], on: request.db)[sheetID] ?? [:]
+            let reviewer = principal?.displayName
+            let rows = decided.map { item -> (SheetCheck, String?, Check, String, String) in
+                let row = existing[item.check.id] ?? {
+                    let new = SheetCheck()
+                    new.sheetID = sheetID
+                    new.checkID = item.check.id
+                    return new
+                }()
+                let before = row.decision
+                row.decision = item.decision
+                row.reason = item.reason.isEmpty ? nil : item.reason
+                row.reviewer = reviewer
+                return (row, before, item.check, item.decision, item.reason)
+            }
             try await request.db.transaction { db in
-                try await row.save(on: db)
-                try await Audit.record(on: db, request: request, action: "reviewCheck", objectType: "assessmentSheet", objectID: sheetID.uuidString,
-                                       unitPath: sheet.unitPath, before: ["check": check.id, "decision": before ?? ""], after: ["check": check.id, "decision": decision, "reason": reason])
+                for (row, before, check, decision, reason) in rows {
+                    try await row.save(on: db)
+                    try await Audit.record(on: db, request: request, action: "reviewCheck", objectType: "assessmentSheet", objectID: sheetID.uuidString,
+                                           unitPath: sheet.unitPath, before: ["check": check.id, "decision": before ?? ""],
+                                           after: ["check": check.id, "decision": decision, "reason": reason])
+                }
             }
         case "pass":
             guard SheetRole.mayReview(principal, sheet) else { throw AppError.forbidden }

@@ -131,7 +131,7 @@ struct AssessmentController {
         }
         var quality: QualityDTO?
         if sheet.state.editable, SheetRole.mayFill(request.principal, sheet) {
-            let q = try await Sheets.quality(sheet, cycle: cycle, unit: unit, request: request)
+            let q = try await Sheets.quality(sheet, cycle: cycle, unit: unit, request: request, summary: summary)
             quality = QualityDTO(errors: q.errors, warnings: q.warnings)
         }
         return SheetDTO(cycle: CycleDTO(cycle), unitID: sheet.unitID, unitName: unit.name, level: sheet.level.rawValue, state: sheet.state.rawValue,
@@ -190,10 +190,6 @@ struct AssessmentController {
         }
     }
 
-    private func page(_ request: Request, _ title: String, _ body: Node, status: HTTPStatus = .ok) -> Response {
-        HTMLResponse.make(Layout.page(request: request, title: title, body: body, flash: request.url.query == "saved=1" ? T(.saved) : nil), status: status)
-    }
-
     // MARK: Pages
 
     private func cyclesView(_ request: Request, _ unit: OrgUnit, errors: [FieldError] = [], values: [String: String] = [:]) async throws -> Node {
@@ -224,7 +220,7 @@ struct AssessmentController {
 
     @Sendable func cyclesPage(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
         guard let unit else { throw AppError.notFound }
-        return page(request, T(.cyclesTitle, unit.name), try await cyclesView(request, unit))
+        return HTMLResponse.page(request, T(.cyclesTitle, unit.name), try await cyclesView(request, unit))
     }
 
     @Sendable func openCyclePage(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
@@ -234,7 +230,7 @@ struct AssessmentController {
             let cycle = try await Self.openCycle(request, district: unit, fields: fields)
             return request.redirect(to: "/units/\(try unit.requireID())/cycles/\(try cycle.requireID())?saved=1")
         } catch let AppError.validation(errors) {
-            return page(request, T(.cyclesTitle, unit.name), try await cyclesView(request, unit, errors: errors, values: fields.values), status: .unprocessableEntity)
+            return HTMLResponse.page(request, T(.cyclesTitle, unit.name), try await cyclesView(request, unit, errors: errors, values: fields.values), status: .unprocessableEntity)
         }
     }
 
@@ -242,7 +238,7 @@ struct AssessmentController {
         let (cycle, unit, sheet) = try await Self.load(request, unit)
         let dto = try await Self.sheetDTO(request, cycle: cycle, unit: unit, sheet: sheet)
         let catalogue = request.application.config.catalogue
-        return page(request, T(.sheetTitle, unit.name, cycle.name),
+        return HTMLResponse.page(request, T(.sheetTitle, unit.name, cycle.name),
                     AssessmentViews.sheet(request, dto, catalogue: catalogue, base: "/units/\(try unit.requireID())/cycles/\(try cycle.requireID())",
                                           unitID: try unit.requireID(), errors: errors, message: message), status: status)
     }
@@ -320,7 +316,7 @@ struct AssessmentController {
     @Sendable func rectificationPage(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
         let (cycle, unit, sheet) = try await Self.load(request, unit)
         let items = try await Self.rectification(request, cycle: cycle, unit: unit, sheet: sheet)
-        return page(request, T(.rectTitle, unit.name, cycle.name),
+        return HTMLResponse.page(request, T(.rectTitle, unit.name, cycle.name),
                     AssessmentViews.rectification(request, items, base: "/units/\(try unit.requireID())/cycles/\(try cycle.requireID())",
                                                   mayEdit: SheetRole.mayFill(request.principal, sheet)))
     }
@@ -333,7 +329,7 @@ struct AssessmentController {
             return request.redirect(to: "/units/\(try unit.requireID())/cycles/\(try cycle.requireID())/rectification?saved=1")
         } catch let AppError.validation(errors) {
             let items = try await Self.rectification(request, cycle: cycle, unit: unit, sheet: sheet)
-            return page(request, T(.rectTitle, unit.name, cycle.name),
+            return HTMLResponse.page(request, T(.rectTitle, unit.name, cycle.name),
                         .group([Layout.errorSummary(errors), AssessmentViews.rectification(request, items, base: "/units/\(try unit.requireID())/cycles/\(try cycle.requireID())",
                                                                                              mayEdit: true)]), status: .unprocessableEntity)
         }

@@ -65,8 +65,12 @@ struct DashboardController {
     }
 
     static func dashboard(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit) async throws -> DashboardDTO {
+        try await dashboard(request, cycle: cycle, unit: unit, summaries: try await Sheets.summaries(cycle: cycle, under: unit, request: request))
+    }
+
+    /// The dashboard from summaries the caller already has (an export needs both).
+    static func dashboard(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit, summaries: [UUID: SheetSummary]) async throws -> DashboardDTO {
         let catalogue = request.application.config.catalogue
-        let summaries = try await Sheets.summaries(cycle: cycle, under: unit, request: request)
         let sheets = try await AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycle.requireID()).filter(\.$unitPath =~ unit.path)
             .filter(\.$level == .village).all()
         let units = try await OrgUnit.query(on: request.db).filter(\.$path =~ unit.path).all()
@@ -141,8 +145,8 @@ struct DashboardController {
         guard let unit else { throw AppError.notFound }
         let cycle = try await Sheets.cycle(request, unit: unit)
         let catalogue = request.application.config.catalogue
-        let d = try await Self.dashboard(request, cycle: cycle, unit: unit)
         let summaries = try await Sheets.summaries(cycle: cycle, under: unit, request: request)
+        let d = try await Self.dashboard(request, cycle: cycle, unit: unit, summaries: summaries)
         var rows: [[String]] = [[T(.exportTownship), T(.overdueVillage), T(.sheetState), T(.sheetScore), T(.exportItem), T(.exportItemStatus), T(.exportChecks)]]
         for village in d.villages {
             let summary = summaries[village.unitID]

@@ -183,7 +183,8 @@ enum Sheets {
 
     /// What blocks submission (an evidenced check with no evidence; a returned check not
     /// answered) and what only warns (measured checks not met).
-    static func quality(_ sheet: AssessmentSheet, cycle: AssessmentCycle, unit: OrgUnit, request: Request) async throws -> Quality {
+    /// `summary`, when the caller has already evaluated the sheet, saves evaluating it again.
+    static func quality(_ sheet: AssessmentSheet, cycle: AssessmentCycle, unit: OrgUnit, request: Request, summary known: SheetSummary? = nil) async throws -> Quality {
         let catalogue = request.application.config.catalogue
         let evidence = try await Evidence.query(on: request.db).filter(\.$sheetID == sheet.requireID()).all()
         let withEvidence = Set(evidence.map(\.checkID))
@@ -196,8 +197,12 @@ enum Sheets {
             }
         }
         var warnings: [String] = []
-        if sheet.level == .village, let evaluation = try await evaluate(cycle: cycle, under: unit, request: request).first?.evaluation {
-            let notMet = catalogue.checks.filter { $0.kind == .measured && evaluation.check($0.id)?.status == .notMet }
+        var summary = known
+        if summary == nil, sheet.level == .village, let evaluation = try await evaluate(cycle: cycle, under: unit, request: request).first?.evaluation {
+            summary = SheetSummary(evaluation)
+        }
+        if let summary {
+            let notMet = catalogue.checks.filter { $0.kind == .measured && summary.checks[$0.id] == Status.notMet.rawValue }
             if !notMet.isEmpty { warnings.append(T(.sheetMeasuredNotMet, String(notMet.count), notMet.prefix(8).map(\.id).joined(separator: "、"))) }
         }
         return Quality(errors: errors, warnings: warnings)

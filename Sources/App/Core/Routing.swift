@@ -89,19 +89,21 @@ struct Router {
         }
     }
 
-    /// An API route whose handler builds its own response (to set cookies, say).
-    func apiResponse(_ method: HTTPMethod, _ path: String, _ access: Access, _ doc: APIDoc,
+    /// An API route whose handler builds its own response (to set cookies, say). `csrf:
+    /// false` is for machine clients that authenticate in the request itself (an api_key
+    /// in the form, no cookies), so there is no ambient credential to forge with.
+    func apiResponse(_ method: HTTPMethod, _ path: String, _ access: Access, _ doc: APIDoc, csrf: Bool = true,
                      _ handler: @escaping @Sendable (Request, OrgUnit?) async throws -> Response) {
-        add(method, path, access, api: doc, handler)
+        add(method, path, access, api: doc, csrf: csrf, handler)
     }
 
-    private func add(_ method: HTTPMethod, _ path: String, _ access: Access, api: APIDoc?, maxBody: ByteCount = "1mb",
+    private func add(_ method: HTTPMethod, _ path: String, _ access: Access, api: APIDoc?, maxBody: ByteCount = "1mb", csrf: Bool = true,
                      _ handler: @escaping @Sendable (Request, OrgUnit?) async throws -> Response) {
         app.routeTable.add(RouteSpec(method: method, path: path, access: access, api: api))
         let components = path.split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
         app.on(method, components, body: method == .GET ? .collect : .collect(maxSize: maxBody)) { request async throws -> Response in
             let unit = try await Authorizer.authorize(access, request: request)
-            try CSRF.check(request)
+            if csrf || request.cookies[SessionCookie.name] != nil { try CSRF.check(request) }
             let response = try await handler(request, unit)
             CSRF.finish(request, response)
             return response
@@ -111,6 +113,18 @@ struct Router {
 
 /// HTML responses with the security headers every page carries.
 enum HTMLResponse {
+    /// A page in the site's frame, with the notice a redirect after a write asked for
+    /// (`?saved=1`, `?deleted=1`).
+    static func page(_ request: Request, _ title: String, _ body: Node, status: HTTPStatus = .ok) -> Response {
+        let flash: String?
+        switch request.url.query {
+        case "saved=1"?: flash = T(.saved)
+        case "deleted=1"?: flash = T(.recordDeleted)
+        default: flash = nil
+        }
+        return make(Layout.page(request: request, title: title, body: body, flash: flash), status: status)
+    }
+
     static func make(_ html: String, status: HTTPStatus = .ok) -> Response {
         var headers = HTTPHeaders()
         headers.contentType = .html

@@ -103,9 +103,6 @@ enum CSRF {
             return
         }
         if request.headers.contentType == .json, request.cookies[SessionCookie.name] == nil { return }
-        // Open311 clients are programs that post forms with an api_key in the body and no
-        // cookies: there is no ambient credential for a forged request to ride on.
-        if request.url.path.hasPrefix("/open311/"), request.cookies[SessionCookie.name] == nil { return }
         guard let sent, let cookie = request.cookies[SessionCookie.loginCSRF]?.string, !cookie.isEmpty, Token.equal(sent, cookie) else {
             throw AppError.csrfRejected
         }

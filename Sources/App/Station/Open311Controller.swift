@@ -14,7 +14,7 @@ struct Open311Controller {
         router.apiResponse(.GET, "/open311/v2/services/:serviceFile", .open,
                            APIDoc(summary: "Open311：服务事项定义（/services/{service_code}.json）", response: "Open311Definition", also: errors), definition)
         router.apiResponse(.POST, "/open311/v2/requests.json", .open,
-                           APIDoc(summary: "Open311：提交服务请求（表单编码，需 api_key）", response: "Open311Created", status: 201, also: errors), create)
+                           APIDoc(summary: "Open311：提交服务请求（表单编码，需 api_key）", response: "Open311Created", status: 201, also: errors), csrf: false, create)
         router.apiResponse(.GET, "/open311/v2/requests.json", .open,
                            APIDoc(summary: "Open311：查询服务请求（?jurisdiction_id=&service_request_id=&status=&start_date=&end_date=）",
                                   response: "Open311RequestList", also: errors), list)

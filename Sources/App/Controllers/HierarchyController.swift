@@ -39,16 +39,16 @@ struct HierarchyController {
             .when(principal.mayAnywhere(.manageUnits), .el("div", ["class": "actions"], [.el("a", ["class": "button", "href": SiteURL.unitNew(parent: nil).path], T(.unitNewDistrict))])),
             rows.isEmpty ? .el("p", [:], T(.homeNoUnits)) : UnitViews.childTable(rows, caption: T(.homeMyUnits)),
         ])
-        return page(request, T(.homeTitle), body)
+        return HTMLResponse.page(request, T(.homeTitle), body)
     }
 
     @Sendable func unitPage(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
         let data = try await unitData(request, try require(unit))
-        return page(request, data.unit.name, UnitViews.unitBody(data))
+        return HTMLResponse.page(request, data.unit.name, UnitViews.unitBody(data))
     }
 
     @Sendable func newDistrictForm(_ request: Request, _: OrgUnit?) async throws -> Response {
-        page(request, T(.unitNewDistrict), UnitViews.unitForm(request, action: SiteURL.unitNew(parent: nil).path, input: .init(name: "", code: nil), errors: []))
+        HTMLResponse.page(request, T(.unitNewDistrict), UnitViews.unitForm(request, action: SiteURL.unitNew(parent: nil).path, input: .init(name: "", code: nil), errors: []))
     }
 
     @Sendable func createDistrict(_ request: Request, _: OrgUnit?) async throws -> Response {
@@ -58,14 +58,14 @@ struct HierarchyController {
             let unit = try await Hierarchy.create(input, kind: .district, parent: nil, request: request)
             return request.redirect(to: SiteURL.unit(try unit.requireID()).path)
         } catch let AppError.validation(errors) {
-            return page(request, T(.unitNewDistrict), UnitViews.unitForm(request, action: SiteURL.unitNew(parent: nil).path, input: input, errors: errors), status: .unprocessableEntity)
+            return HTMLResponse.page(request, T(.unitNewDistrict), UnitViews.unitForm(request, action: SiteURL.unitNew(parent: nil).path, input: input, errors: errors), status: .unprocessableEntity)
         }
     }
 
     @Sendable func newChildForm(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
         let parent = try require(unit)
         guard let kind = parent.kind.childKind else { throw AppError.notFound }
-        return page(request, UnitViews.newTitle(kind, parent: parent),
+        return HTMLResponse.page(request, UnitViews.newTitle(kind, parent: parent),
                     UnitViews.unitForm(request, action: SiteURL.unitNew(parent: try parent.requireID()).path, input: .init(name: "", code: nil), errors: []))
     }
 
@@ -78,7 +78,7 @@ struct HierarchyController {
             let child = try await Hierarchy.create(input, kind: kind, parent: parent, request: request)
             return request.redirect(to: SiteURL.unit(try child.requireID()).path)
         } catch let AppError.validation(errors) {
-            return page(request, UnitViews.newTitle(kind, parent: parent),
+            return HTMLResponse.page(request, UnitViews.newTitle(kind, parent: parent),
                         UnitViews.unitForm(request, action: SiteURL.unitNew(parent: try parent.requireID()).path, input: input, errors: errors),
                         status: .unprocessableEntity)
         }
@@ -87,7 +87,7 @@ struct HierarchyController {
     @Sendable func editForm(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
         let unit = try require(unit)
         let input = UnitInput(name: unit.name, code: unit.code, openedOn: unit.openedOn, closedOn: unit.closedOn)
-        return page(request, T(.unitEditTitle, unit.name), UnitViews.unitForm(request, action: SiteURL.unitEdit(try unit.requireID()).path, input: input, errors: []))
+        return HTMLResponse.page(request, T(.unitEditTitle, unit.name), UnitViews.unitForm(request, action: SiteURL.unitEdit(try unit.requireID()).path, input: input, errors: []))
     }
 
     @Sendable func update(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
@@ -98,7 +98,7 @@ struct HierarchyController {
             try await Hierarchy.update(unit, with: input, request: request)
             return request.redirect(to: SiteURL.unit(try unit.requireID()).path)
         } catch let AppError.validation(errors) {
-            return page(request, T(.unitEditTitle, unit.name), UnitViews.unitForm(request, action: SiteURL.unitEdit(try unit.requireID()).path, input: input, errors: errors),
+            return HTMLResponse.page(request, T(.unitEditTitle, unit.name), UnitViews.unitForm(request, action: SiteURL.unitEdit(try unit.requireID()).path, input: input, errors: errors),
                         status: .unprocessableEntity)
         }
     }
@@ -107,7 +107,7 @@ struct HierarchyController {
         let unit = try require(unit)
         guard unit.kind == .village else { throw AppError.notFound }
         let profile = try await Hierarchy.profile(of: unit, on: request.db)
-        return page(request, T(.profileTitle, unit.name), UnitViews.profileForm(request, unit: unit, values: ProfileForm(profile), errors: []))
+        return HTMLResponse.page(request, T(.profileTitle, unit.name), UnitViews.profileForm(request, unit: unit, values: ProfileForm(profile), errors: []))
     }
 
     @Sendable func saveProfile(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
@@ -119,7 +119,7 @@ struct HierarchyController {
             _ = try await Hierarchy.saveProfile(input, of: unit, request: request)
             return request.redirect(to: SiteURL.unit(try unit.requireID()).path + "?saved=1")
         } catch let AppError.validation(errors) {
-            return page(request, T(.profileTitle, unit.name), UnitViews.profileForm(request, unit: unit, values: values, errors: errors), status: .unprocessableEntity)
+            return HTMLResponse.page(request, T(.profileTitle, unit.name), UnitViews.profileForm(request, unit: unit, values: values, errors: errors), status: .unprocessableEntity)
         }
     }
 
@@ -212,10 +212,5 @@ struct HierarchyController {
             out.append(T(.attentionOverdueMaintenance, facility.text("name") ?? "", next.description))
         }
         return out
-    }
-
-    private func page(_ request: Request, _ title: String, _ body: Node, status: HTTPStatus = .ok) -> Response {
-        let flash = request.url.query == "saved=1" ? T(.saved) : nil
-        return HTMLResponse.make(Layout.page(request: request, title: title, body: body, flash: flash), status: status)
     }
 }

@@ -71,16 +71,17 @@ struct RecordController {
     /// Whether personal data is shown in full: the role allows it and the viewer asked
     /// (?reveal=1). Each such view is audited.
     static func reveal(_ request: Request, _ kind: RecordKind, _ village: OrgUnit, ids: [UUID]) async throws -> Bool {
-        guard kind.hasPersonalData, request.query[String.self, at: "reveal"] == "1",
-              let principal = request.principal, principal.may(.viewPersonalData, at: village.path) else { return false }
-        try await Audit.record(on: request.db, request: request, action: "revealPersonalData", objectType: kind.key,
-                               objectID: ids.count == 1 ? ids[0].uuidString : "\(ids.count) records", unitPath: village.path)
-        return true
+        guard kind.hasPersonalData else { return false }
+        return try await reveal(request, objectType: kind.key, village: village, ids: ids)
     }
 
-    private func page(_ request: Request, _ title: String, _ body: Node, status: HTTPStatus = .ok) -> Response {
-        let flash = request.url.query == "saved=1" ? T(.saved) : request.url.query == "deleted=1" ? T(.recordDeleted) : nil
-        return HTMLResponse.make(Layout.page(request: request, title: title, body: body, flash: flash), status: status)
+    /// The one rule for showing personal data in full, for records and station requests alike.
+    static func reveal(_ request: Request, objectType: String, village: OrgUnit, ids: [UUID]) async throws -> Bool {
+        guard request.query[String.self, at: "reveal"] == "1",
+              let principal = request.principal, principal.may(.viewPersonalData, at: village.path) else { return false }
+        try await Audit.record(on: request.db, request: request, action: "revealPersonalData", objectType: objectType,
+                               objectID: ids.count == 1 ? ids[0].uuidString : "\(ids.count) records", unitPath: village.path)
+        return true
     }
 
     private func mayEdit(_ request: Request, _ village: OrgUnit, _ kind: RecordKind) -> Bool {
@@ -100,7 +101,7 @@ struct RecordController {
             .el("p", [:], [.el("a", ["href": SiteURL.unit(try village.requireID()).path], village.name)]),
             Layout.table(caption: T(.recordsCaption), headers: [T(.recordKind), T(.recordItems), T(.recordCount)], rows: rows),
         ])
-        return page(request, T(.recordsTitle, village.name), body)
+        return HTMLResponse.page(request, T(.recordsTitle, village.name), body)
     }
 
     func list(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
@@ -118,7 +119,7 @@ struct RecordController {
         let body = RecordViews.list(kind: kind, village: village, records: records, references: references, reveal: reveal, extra: extra,
                                     mayEdit: mayEdit(request, village, kind),
                                     mayReveal: kind.hasPersonalData && (request.principal?.may(.viewPersonalData, at: village.path) ?? false))
-        return page(request, "\(village.name)：\(kind.label)", body)
+        return HTMLResponse.page(request, "\(village.name)：\(kind.label)", body)
     }
 
     /// Each volunteer's hours this year and whether that makes them active under item 10's
@@ -192,7 +193,7 @@ struct RecordController {
     func newForm(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
         let village = try Self.owner(unit, kind)
         let references = try await Self.references(kind, owner: village, on: request.db)
-        return page(request, T(.recordNew, kind.label),
+        return HTMLResponse.page(request, T(.recordNew, kind.label),
                     RecordViews.form(request, kind: kind, action: RecordViews.listPath(village, kind) + "/new", values: [:], multi: [:], references: references, errors: []))
     }
 
@@ -210,7 +211,7 @@ struct RecordController {
                                              today: StandardController.beijingToday(request.now), on: request.db)
         guard parsed.errors.isEmpty else {
             let references = try await Self.references(kind, owner: village, on: request.db)
-            return .invalid(page(request, title, RecordViews.form(request, kind: kind, action: action, values: RecordViews.echo(form, kind),
+            return .invalid(HTMLResponse.page(request, title, RecordViews.form(request, kind: kind, action: action, values: RecordViews.echo(form, kind),
                                                                   multi: RecordViews.echoMany(form, kind), references: references, errors: parsed.errors),
                                  status: .unprocessableEntity))
         }
@@ -236,7 +237,7 @@ struct RecordController {
             return HTMLResponse.make(RecordViews.printableMinutes(record: record, village: village))
         }
         let attachments = try await Attachments.list(record: record.id, on: request.db)
-        return page(request, RecordViews.title(record, kind: kind),
+        return HTMLResponse.page(request, RecordViews.title(record, kind: kind),
                     RecordViews.detail(request, kind: kind, village: village, record: record, references: references, reveal: reveal, attachments: attachments,
                                        mayEdit: mayEdit(request, village, kind),
                                        mayReveal: kind.hasPersonalData && (request.principal?.may(.viewPersonalData, at: village.path) ?? false)))
@@ -247,7 +248,7 @@ struct RecordController {
         let record = try await Self.record(request, kind, village)
         let references = try await Self.references(kind, owner: village, on: request.db)
         let (values, multi) = RecordViews.formValues(record, kind: kind)
-        return page(request, T(.recordEdit, kind.label),
+        return HTMLResponse.page(request, T(.recordEdit, kind.label),
                     RecordViews.form(request, kind: kind, action: RecordViews.detailPath(village, kind, record.id) + "/edit", values: values, multi: multi,
                                      references: references, errors: []))
     }

@@ -68,8 +68,7 @@ struct CalendarController {
             Layout.textarea("data", T(.calendarImportData), value: "", errors: errors, hint: T(.calendarImportHint), rows: 8),
             .el("button", ["type": "submit"], T(.calendarImport)),
         ]))
-        return HTMLResponse.make(Layout.page(request: request, title: T(.calendarTitle), body: .group(parts), flash: request.url.query == "saved=1" ? T(.saved) : nil),
-                                 status: status)
+        return HTMLResponse.page(request, T(.calendarTitle), .group(parts), status: status)
     }
 
     private func deleteButton(_ request: Request, _ date: String) -> Node {

@@ -84,18 +84,6 @@ struct StationController {
             .filter(\.$dueOn < today.description).sort(\.$dueOn).all()
     }
 
-    static func reveal(_ request: Request, _ village: OrgUnit, count: Int) async throws -> Bool {
-        guard request.query[String.self, at: "reveal"] == "1", let principal = request.principal,
-              principal.may(.viewPersonalData, at: village.path) else { return false }
-        try await Audit.record(on: request.db, request: request, action: "revealPersonalData", objectType: "serviceRequests",
-                               objectID: "\(count) records", unitPath: village.path)
-        return true
-    }
-
-    private func page(_ request: Request, _ title: String, _ body: Node, status: HTTPStatus = .ok, flash: String? = nil) -> Response {
-        HTMLResponse.make(Layout.page(request: request, title: title, body: body, flash: flash), status: status)
-    }
-
     // MARK: Pages
 
     @Sendable func desk(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
@@ -104,21 +92,23 @@ struct StationController {
             .filter(\.$status ~~ [.received, .accepted, .inProgress, .materialsMissing, .transferred]).sort(\.$dueOn).all()
         let me = request.principal?.username
         let rows = open.map { Self.dto($0, context) }
-        let mine = rows.filter { dto in dto.assignee != nil && context.roster.assignee(post: open.first { $0.id == dto.id }?.postID, on: context.today)?.account == me && !dto.coverWork }
-        let cover = rows.filter { dto in dto.coverWork && context.roster.assignee(post: open.first { $0.id == dto.id }?.postID, on: context.today)?.account == me }
+        // Mine: posts I hold as A (and A is in); cover: posts whose A is away and I am B.
+        let assigned = open.map { context.roster.assignee(post: $0.postID, on: context.today) }
+        let mine = zip(rows, assigned).filter { $1?.account == me && $1?.cover == false }.map(\.0)
+        let cover = zip(rows, assigned).filter { $1?.account == me && $1?.cover == true }.map(\.0)
         let model = StationViews.DeskModel(village: context.village, today: context.today, calendarCovers: context.calendar.covers(context.today.year),
                                            waiting: rows.filter { $0.status == RequestStatus.received.rawValue },
                                            mine: mine, cover: cover,
                                            warnings: rows.filter { $0.urgency == "warning" }, overdue: rows.filter { $0.urgency == "overdue" },
                                            openCount: rows.count, mayHandle: request.principal?.may(.handleRequests, at: context.village.path) ?? false)
-        return page(request, T(.deskTitle, context.village.name), StationViews.desk(model))
+        return HTMLResponse.page(request, T(.deskTitle, context.village.name), StationViews.desk(model))
     }
 
     @Sendable func list(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
         let context = try await Self.context(request, unit)
         let items = try await Self.filtered(request, village: context.village.requireID())
-        let reveal = try await Self.reveal(request, context.village, count: items.count)
-        return page(request, T(.requestsTitle, context.village.name),
+        let reveal = try await RecordController.reveal(request, objectType: "serviceRequests", village: context.village, ids: items.compactMap(\.id))
+        return HTMLResponse.page(request, T(.requestsTitle, context.village.name),
                     StationViews.list(village: context.village, rows: items.map { Self.dto($0, context, reveal: reveal) },
                                       status: request.query[String.self, at: "status"] ?? "", from: request.query[String.self, at: "from"] ?? "",
                                       to: request.query[String.self, at: "to"] ?? ""))
@@ -127,7 +117,7 @@ struct StationController {
     @Sendable func newForm(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
         let village = try RecordController.village(unit)
         let services = try await RecordStore.list(.services, village: village.requireID(), on: request.db)
-        return page(request, T(.intakeTitle), StationViews.intakeForm(request, village: village, services: services, values: [:], errors: []))
+        return HTMLResponse.page(request, T(.intakeTitle), StationViews.intakeForm(request, village: village, services: services, values: [:], errors: []))
     }
 
     @Sendable func create(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
@@ -141,7 +131,7 @@ struct StationController {
             return request.redirect(to: "/units/\(try village.requireID())/requests/\(try item.requireID())/receipt")
         } catch let AppError.validation(errors) {
             let services = try await RecordStore.list(.services, village: village.requireID(), on: request.db)
-            return page(request, T(.intakeTitle), StationViews.intakeForm(request, village: village, services: services, values: fields.values, errors: errors),
+            return HTMLResponse.page(request, T(.intakeTitle), StationViews.intakeForm(request, village: village, services: services, values: fields.values, errors: errors),
                         status: .unprocessableEntity)
         }
     }
@@ -149,7 +139,7 @@ struct StationController {
     func detailPage(_ request: Request, _ unit: OrgUnit?, errors: [FieldError] = [], message: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let context = try await Self.context(request, unit)
         let item = try await Self.find(request, context.village)
-        let reveal = try await Self.reveal(request, context.village, count: 1)
+        let reveal = try await RecordController.reveal(request, objectType: "serviceRequests", village: context.village, ids: [try item.requireID()])
         let history = try await LedgerStore.history(of: item.requireID(), on: request.db).map(LedgerEventDTO.init)
         let departments: [Record]
         if let township = context.village.$parent.id { departments = try await RecordStore.list(.departments, village: township, on: request.db) } else { departments = [] }
@@ -160,8 +150,7 @@ struct StationController {
                                              mayHandle: request.principal?.may(.handleRequests, at: context.village.path) ?? false,
                                              mayReveal: request.principal?.may(.viewPersonalData, at: context.village.path) ?? false,
                                              errors: errors, message: message)
-        let flash = request.url.query == "saved=1" ? T(.saved) : nil
-        return page(request, T(.requestTitle, item.serviceName, item.trackingCode), StationViews.detail(request, model), status: status, flash: flash)
+        return HTMLResponse.page(request, T(.requestTitle, item.serviceName, item.trackingCode), StationViews.detail(request, model), status: status)
     }
 
     @Sendable func detail(_ request: Request, _ unit: OrgUnit?) async throws -> Response { try await detailPage(request, unit) }
@@ -197,7 +186,7 @@ struct StationController {
         let items = try await Self.overdueItems(request, under: unit, today: today)
         let villages = try await OrgUnit.query(on: request.db).filter(\.$id ~~ Set(items.map(\.unitID))).all()
         let names = Dictionary(villages.compactMap { v in v.id.map { ($0, v.name) } }, uniquingKeysWith: { a, _ in a })
-        return page(request, T(.overdueTitle, unit.name), StationViews.overdue(unit: unit, items: items, names: names, today: today))
+        return HTMLResponse.page(request, T(.overdueTitle, unit.name), StationViews.overdue(unit: unit, items: items, names: names, today: today))
     }
 
     // MARK: API
@@ -205,7 +194,7 @@ struct StationController {
     @Sendable func apiList(_ request: Request, _ unit: OrgUnit?) async throws -> RequestListDTO {
         let context = try await Self.context(request, unit)
         let items = try await Self.filtered(request, village: context.village.requireID())
-        let reveal = try await Self.reveal(request, context.village, count: items.count)
+        let reveal = try await RecordController.reveal(request, objectType: "serviceRequests", village: context.village, ids: items.compactMap(\.id))
         return RequestListDTO(requests: items.map { Self.dto($0, context, reveal: reveal) })
     }
 
@@ -220,7 +209,7 @@ struct StationController {
     @Sendable func apiDetail(_ request: Request, _ unit: OrgUnit?) async throws -> RequestDetailDTO {
         let context = try await Self.context(request, unit)
         let item = try await Self.find(request, context.village)
-        let reveal = try await Self.reveal(request, context.village, count: 1)
+        let reveal = try await RecordController.reveal(request, objectType: "serviceRequests", village: context.village, ids: [try item.requireID()])
         return RequestDetailDTO(request: Self.dto(item, context, reveal: reveal),
                                 history: try await LedgerStore.history(of: item.requireID(), on: request.db).map(LedgerEventDTO.init))
     }

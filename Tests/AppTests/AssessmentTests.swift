@@ -121,6 +121,11 @@ struct AssessmentTests {
             try await f.act(app, "review", ["check": "1.2", "decision": "accepted"], as: f.town2, expect: .notFound)
             // A return needs a reason.
             try await f.act(app, "review", ["check": "1.2", "decision": "returned"], as: f.town, expect: .unprocessableEntity)
+            // Several decisions at once are all checked first: one bad entry writes none of them.
+            let batch = try await f.act(app, "review", ["decision.1.2": "accepted", "decision.2.2": "returned", "decision.18.1": "accepted"],
+                                        as: f.town, expect: .unprocessableEntity)
+            #expect(batch.contains("\"field\":\"check.2.2\"") && batch.contains("\"field\":\"check.18.1\""))
+            #expect(try await SheetCheck.query(on: app.db).count() == 0)
             let checks = f.evidencedChecks(app)
             for check in checks {
                 try await f.act(app, "review", check == "1.2" ? ["check": check, "decision": "returned", "reason": "缺少党支部成立批复"] : ["check": check, "decision": "accepted"], as: f.town)
@@ -175,7 +180,11 @@ struct AssessmentTests {
             let row = try #require(try await Evidence.find(evidence.id, on: app.db))
             let hash = try #require(row.contentHash)
             #expect(FileManager.default.fileExists(atPath: app.files.path(for: hash)))
-            #expect(!FileManager.default.fileExists(atPath: app.config.filesPath + "/../../etc/passwd.pdf") || hash.count == 64)
+            // Nothing was written where the name pointed, nor under the name anywhere in the store.
+            #expect(!FileManager.default.fileExists(atPath: ((app.config.filesPath + "/../../etc/passwd.pdf") as NSString).standardizingPath))
+            let stored = FileManager.default.enumerator(atPath: app.config.filesPath)?.allObjects.compactMap { $0 as? String } ?? []
+            #expect(!stored.contains { $0.contains("passwd") })
+            #expect(app.files.path(for: hash).hasSuffix("/" + hash))
             let download = try await send(app, .GET, "/units/\(f.v1)/cycles/\(f.cycle)/evidence/\(evidence.id)", as: f.jian)
             #expect(download.status == .ok && download.body.hasPrefix("%PDF"))
             let fake = try await CycleFixture.multipart(app, url, as: f.wang, check: "1.2", filename: "报告.pdf", data: Data("这不是PDF".utf8))

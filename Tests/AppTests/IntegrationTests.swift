@@ -236,6 +236,33 @@ struct IntegrationTests {
         }
     }
 
+    @Test("station pages: a credential is shown once and stops working when revoked; the receipt and the monthly chart render")
+    func stationPages() async throws {
+        try await withApp { app, clock in
+            clock.set(beijingDay: "2026-03-02")
+            let s = try await StationFixture.make(app)
+            let made = try await send(app, .POST, "/units/\(s.village)/integrations/new", as: s.wang, form: ["kind": "open311"])
+            #expect(made.status == .ok)
+            let marker = try #require(made.body.range(of: "<code>"))
+            let key = String(made.body[marker.upperBound...].prefix(64))
+            #expect(key.count == 64 && key.allSatisfy(\.isHexDigit))
+            let again = try await send(app, .GET, "/units/\(s.village)/integrations", as: s.wang)
+            #expect(!again.body.contains(key), "the key is shown only once")
+            let form = ["jurisdiction_id": s.village.uuidString, "api_key": key, "service_code": "SB-01", "description": "x", "phone": "13700001234"]
+            #expect(try await send(app, .POST, "/open311/v2/requests.json", form: form).status == .created)
+            let keyID = try #require(try await Integrations.keys(village: s.village, kind: .open311, on: app.db).first?.id)
+            #expect(try await send(app, .POST, "/units/\(s.village)/integrations/\(keyID)/revoke", as: s.wang, form: [:]).status == .seeOther)
+            #expect(try await send(app, .POST, "/open311/v2/requests.json", form: form).status == .forbidden)
+            #expect(try await send(app, .POST, "/units/\(s.village)/integrations/new", as: s.town, form: ["kind": "open311"]).status == .forbidden)
+
+            let item = try await s.intake(app, extra: ["missing": "户口簿复印件"])
+            let receipt = try await send(app, .GET, "/units/\(s.village)/requests/\(item.id)/receipt", as: s.wang)
+            #expect(receipt.body.contains(item.trackingCode) && receipt.body.contains("户口簿复印件") && !receipt.body.contains("13812345678"))
+            let stats = try await send(app, .GET, "/units/\(s.township)/station/stats?year=2026", as: s.town)
+            #expect(stats.status == .ok && stats.body.contains("<svg") && stats.body.contains("2026-03"))
+        }
+    }
+
     @Test("the station's API responses match their OpenAPI schemas")
     func schemas() async throws {
         try await withApp { app, clock in

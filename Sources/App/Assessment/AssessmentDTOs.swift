@@ -158,8 +158,13 @@ enum AssessmentAPI {
             "Evidence": evidence,
             "EvidenceInput": O.object(["check": O.string, "kind": ["type": "string", "enum": ["link", "note"]], "url": O.string, "note": O.string],
                                       required: ["check", "kind"]),
-            "SheetActionInput": O.object(["version": O.integer, "check": O.string, "decision": ["type": "string", "enum": ["accepted", "returned"]],
-                                          "reason": O.string, "answer": O.string], required: []),
+            "SheetActionInput": {
+                var input = O.object(["version": O.integer, "check": O.string, "decision": ["type": "string", "enum": ["accepted", "returned"]],
+                                      "reason": O.string, "answer": O.string], required: [])
+                // review: several decisions at once as decision.<check> and reason.<check>.
+                input["patternProperties"] = ["^(decision|reason)\\.[0-9]+\\.[0-9]+$": O.string]
+                return input
+            }(),
             "Sheet": O.object(["cycle": O.ref("Cycle"), "unitID": O.uuid, "unitName": O.string, "level": O.string,
                                "state": ["type": "string", "enum": SheetState.allCases.map(\.rawValue)], "stateLabel": O.string, "version": O.integer,
                                "score": O.nullable(O.number), "passed": O.nullable(O.boolean), "submittedOn": O.nullable(O.date), "approvedOn": O.nullable(O.date),

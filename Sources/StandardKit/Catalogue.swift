@@ -6,9 +6,9 @@ public enum Level: String, Sendable, Codable, CaseIterable {
     case village, township, district
     public var label: String {
         switch self {
-        case .village: return "村（社区）"
-        case .township: return "乡镇"
-        case .district: return "区县"
+        case .village: return say("村（社区）", "village")
+        case .township: return say("乡镇", "township")
+        case .district: return say("区县", "district")
         }
     }
 }
@@ -18,7 +18,7 @@ public enum CheckKind: String, Sendable, Codable, CaseIterable {
     case measured
     /// A reviewer accepts evidence.
     case evidenced
-    public var label: String { self == .measured ? "数据测算" : "佐证审核" }
+    public var label: String { self == .measured ? say("数据测算", "measured") : say("佐证审核", "evidence") }
 }
 
 /// Immutable and shared: a class so walking the catalogue copies no fields.
@@ -28,9 +28,11 @@ public final class Check: Sendable {
     public let item: Int
     public let kind: CheckKind
     public let level: Level
-    public let title: String
+    public let titleText: Bilingual
+    public var title: String { titleText.text }
     /// What evidence a reviewer expects (evidenced checks).
-    public let evidence: String?
+    public let evidenceText: Bilingual?
+    public var evidence: String? { evidenceText?.text }
     /// The rule that computes it (measured checks), with its settings applied, and
     /// the rule's name in the catalogue (docs/standard.md describes each).
     public let rule: Rule?
@@ -39,28 +41,30 @@ public final class Check: Sendable {
     public let parameters: [(key: String, node: JSONNode)]
 
     /// The explanation while no decision is recorded, made once per catalogue.
-    let waitingExplanation: String
-    /// The rule's list as Chinese text, and its explanation when met where that is
-    /// fixed, made once per catalogue.
-    let subject: String
-    let metText: String
+    let waitingExplanation: Bilingual
+    /// The rule's list as text, and its explanation when met where that is fixed, made
+    /// once per catalogue in each language.
+    let subject: Bilingual
+    let metText: Bilingual
 
-    init(id: String, item: Int, kind: CheckKind, level: Level, title: String, evidence: String?, rule: Rule?,
+    init(id: String, item: Int, kind: CheckKind, level: Level, title: Bilingual, evidence: Bilingual?, rule: Rule?,
          ruleName: String?, parameters: [(key: String, node: JSONNode)]) {
         self.ruleName = ruleName
         self.id = id
         self.item = item
         self.kind = kind
         self.level = level
-        self.title = title
-        self.evidence = evidence
+        self.titleText = title
+        self.evidenceText = evidence
         self.rule = rule
         self.parameters = parameters
-        self.subject = rule?.subject ?? ""
-        self.metText = rule?.fixedMetText ?? ""
+        self.subject = Bilingual { rule?.subject ?? "" }
+        self.metText = Bilingual { rule?.fixedMetText ?? "" }
         switch level {
-        case .village: waitingExplanation = "尚无审核结论，需提供：\(evidence ?? "佐证材料")"
-        case .township, .district: waitingExplanation = "由\(level.label)评定，不计入本村得分；尚无评定结果"
+        case .village:
+            waitingExplanation = Bilingual { say("尚无审核结论，需提供：\(evidence?.zh ?? "佐证材料")", "No decision yet; evidence needed: \(evidence?.en ?? "evidence")") }
+        case .township, .district:
+            waitingExplanation = Bilingual { say("由\(level.label)评定，不计入本村得分；尚无评定结果", "Assessed by the \(level.label), not counted in the village's score; no result yet") }
         }
     }
 }
@@ -70,24 +74,31 @@ public final class Item: Sendable {
     public let text: String
     public let checks: [Check]
     public var binds: Set<Level> { Set(checks.map(\.level)) }
+    /// A short line naming the item: the start of its official text (only in Chinese),
+    /// or in English the title of its first check.
+    public var headline: String { say(String(text.prefix(40)), checks.first?.titleText.en ?? String(text.prefix(40))) }
     init(number: Int, text: String, checks: [Check]) { self.number = number; self.text = text; self.checks = checks }
 }
 
 public final class Goal: Sendable {
     public let number: Int
-    public let title: String
+    public let titleText: Bilingual
+    public var title: String { titleText.text }
     public let items: [Item]
-    init(number: Int, title: String, items: [Item]) { self.number = number; self.title = title; self.items = items }
+    init(number: Int, title: Bilingual, items: [Item]) { self.number = number; self.titleText = title; self.items = items }
     /// （一）…（十八）
     public var numeral: String { "（\(Catalogue.chineseNumeral(number))）" }
 }
 
 public final class Area: Sendable {
     public let number: Int
-    public let name: String
+    public let nameText: Bilingual
+    public var name: String { nameText.text }
     public let goals: [Goal]
-    init(number: Int, name: String, goals: [Goal]) { self.number = number; self.name = name; self.goals = goals }
+    init(number: Int, name: Bilingual, goals: [Goal]) { self.number = number; self.nameText = name; self.goals = goals }
     public var numeral: String { Catalogue.chineseNumeral(number) }
+    /// "一、社区管理体制" or "1. Community governance".
+    public var heading: String { say("\(numeral)、\(nameText.zh)", "\(number). \(nameText.en)") }
 }
 
 public enum CatalogueError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -112,7 +123,8 @@ public struct Catalogue: Sendable {
     public static let versions = [defaultVersion]
 
     public let version: String
-    public let title: String
+    public let titleText: Bilingual
+    public var title: String { titleText.text }
     public let areas: [Area]
     public let items: [Item]
     public let checks: [Check]
@@ -182,19 +194,20 @@ public struct Catalogue: Sendable {
                         } else if overrides[id] != nil {
                             throw .badSettings(path: id, message: "佐证类检查项没有可设置的参数")
                         }
-                        checks.append(Check(id: id, item: iNumber, kind: kind, level: level, title: checkTitle,
-                                            evidence: checkNode["evidence"]?.string, rule: rule, ruleName: ruleName, parameters: parameters))
+                        let evidence = checkNode["evidence"]?.string.map { Bilingual(zh: $0, en: checkNode["evidenceEn"]?.string) }
+                        checks.append(Check(id: id, item: iNumber, kind: kind, level: level,
+                                            title: Bilingual(zh: checkTitle, en: checkNode["titleEn"]?.string), evidence: evidence, rule: rule, ruleName: ruleName, parameters: parameters))
                     }
                     guard !checks.isEmpty else { throw .malformed("第\(iNumber)条没有检查项") }
                     items.append(Item(number: iNumber, text: text, checks: checks))
                 }
-                goals.append(Goal(number: gNumber, title: gTitle, items: items))
+                goals.append(Goal(number: gNumber, title: Bilingual(zh: gTitle, en: goalNode["titleEn"]?.string), items: items))
             }
-            areas.append(Area(number: number, name: name, goals: goals))
+            areas.append(Area(number: number, name: Bilingual(zh: name, en: areaNode["nameEn"]?.string), goals: goals))
         }
         if let id = unused.sorted().first { throw .badSettings(path: id, message: "没有这个数据测算类检查项") }
         self.version = version
-        self.title = title
+        self.titleText = Bilingual(zh: title, en: root["titleEn"]?.string)
         self.areas = areas
         self.items = areas.flatMap { $0.goals.flatMap(\.items) }
         self.checks = items.flatMap(\.checks)

@@ -11,10 +11,10 @@ public enum Status: String, Sendable, Codable, CaseIterable {
 
     public var label: String {
         switch self {
-        case .met: return "达标"
-        case .notMet: return "未达标"
-        case .pending: return "待审核"
-        case .notApplicable: return "不适用"
+        case .met: return say("达标", "met")
+        case .notMet: return say("未达标", "not met")
+        case .pending: return say("待审核", "pending")
+        case .notApplicable: return say("不适用", "not applicable")
         }
     }
 
@@ -154,12 +154,13 @@ public struct Evaluator: Sendable {
             for check in item.checks {
                 let (status, explanation): (Status, String)
                 if check.level != .village {
-                    (status, explanation) = otherLevel(check, others.isEmpty ? nil : others[check.id])
+                    (status, explanation) = otherLevel(check, others.isEmpty ? nil : others[check.id], english: context.english)
                 } else {
                     if let rule = check.rule {
-                        (status, explanation) = context.evaluate(rule, subject: check.subject, met: check.metText)
+                        (status, explanation) = context.evaluate(rule, subject: check.subject.text(english: context.english),
+                                                                met: check.metText.text(english: context.english))
                     } else {
-                        (status, explanation) = evidenced(check, reviews.isEmpty ? nil : reviews[check.id])
+                        (status, explanation) = evidenced(check, reviews.isEmpty ? nil : reviews[check.id], english: context.english)
                     }
                     village.count(status)
                 }
@@ -206,19 +207,20 @@ public struct Evaluator: Sendable {
                           passed: (total.score ?? 0) >= scheme.passMark)
     }
 
-    private func evidenced(_ check: Check, _ review: VillageFacts.Review?) -> (Status, String) {
-        guard let review else { return (.pending, check.waitingExplanation) }
+    private func evidenced(_ check: Check, _ review: VillageFacts.Review?, english: Bool) -> (Status, String) {
+        guard let review else { return (.pending, check.waitingExplanation.text(english: english)) }
         let note = review.note.flatMap { $0.isEmpty ? nil : $0 }
         switch review.decision {
-        case .accepted: return (.met, note.map { "佐证材料审核通过：\($0)" } ?? "佐证材料审核通过")
-        case .returned: return (.notMet, "佐证材料被退回" + (note.map { "：\($0)" } ?? ""))
+        case .accepted: return (.met, say("佐证材料审核通过", "Evidence accepted") + (note.map { say("：", ": ") + $0 } ?? ""))
+        case .returned: return (.notMet, say("佐证材料被退回", "Evidence returned") + (note.map { say("：", ": ") + $0 } ?? ""))
         }
     }
 
-    private func otherLevel(_ check: Check, _ result: VillageFacts.OtherLevelResult?) -> (Status, String) {
+    private func otherLevel(_ check: Check, _ result: VillageFacts.OtherLevelResult?, english: Bool) -> (Status, String) {
+        guard let result else { return (.notApplicable, check.waitingExplanation.text(english: english)) }
         let unit = check.level.label
-        guard let result else { return (.notApplicable, check.waitingExplanation) }
         let note = result.note.flatMap { $0.isEmpty ? nil : $0 }
-        return (.notApplicable, "由\(unit)评定，不计入本村得分；评定结果：\(result.status.label)" + (note.map { "（\($0)）" } ?? ""))
+        return (.notApplicable, say("由\(unit)评定，不计入本村得分；评定结果：\(result.status.label)" + (note.map { "（\($0)）" } ?? ""),
+                                    "Assessed by the \(unit), not counted in the village's score; result: \(result.status.label)" + (note.map { " (\($0))" } ?? "")))
     }
 }

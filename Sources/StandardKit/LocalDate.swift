@@ -111,18 +111,18 @@ public enum Period: String, Vocabulary {
 
     public var label: String {
         switch self {
-        case .quarter: return "每季度"
-        case .halfYear: return "每半年"
-        case .year: return "每年"
+        case .quarter: return say("每季度", "each quarter")
+        case .halfYear: return say("每半年", "each half-year")
+        case .year: return say("每年", "each year")
         }
     }
 
     /// What one period is called in explanations.
     public var noun: String {
         switch self {
-        case .quarter: return "季度"
-        case .halfYear: return "半年度"
-        case .year: return "年度"
+        case .quarter: return say("季度", "quarter")
+        case .halfYear: return say("半年度", "half-year")
+        case .year: return say("年度", "year")
         }
     }
 
@@ -137,13 +137,16 @@ public enum Period: String, Vocabulary {
 
     private static let quarterNames = ["第一季度", "第二季度", "第三季度", "第四季度"]
     private static let halfNames = ["上半年", "下半年"]
+    private static let quarterNamesEnglish = ["Q1", "Q2", "Q3", "Q4"]
+    private static let halfNamesEnglish = ["the first half", "the second half"]
 
-    /// The Chinese name of period `index` (0-based): 第一季度, 上半年, 全年.
+    /// The name of period `index` (0-based): 第一季度 (Q1), 上半年 (the first half), 全年 (the year).
     public func name(_ index: Int) -> String {
+        let english = Language.current == .en
         switch self {
-        case .quarter: return Period.quarterNames[index]
-        case .halfYear: return Period.halfNames[index]
-        case .year: return "全年"
+        case .quarter: return english ? Period.quarterNamesEnglish[index] : Period.quarterNames[index]
+        case .halfYear: return english ? Period.halfNamesEnglish[index] : Period.halfNames[index]
+        case .year: return english ? "the year" : "全年"
         }
     }
 

@@ -1,14 +1,17 @@
-/// The closed word lists of the standard, each value with the Chinese label the
-/// product shows. Raw values are the facts format's words (docs/facts.md).
+/// The closed word lists of the standard, each value with the label the product
+/// shows, in Chinese and English. Raw values are the facts format's words (docs/facts.md).
 public protocol Vocabulary: RawRepresentable, CaseIterable, Codable, Sendable, Hashable where RawValue == String {
     var label: String { get }
 }
+
+/// How lists are joined in running text: 、 in Chinese, a comma in English.
+public var listSeparator: String { say("、", ", ") }
 
 extension Vocabulary {
     public static var words: [String] { allCases.map(\.rawValue) }
 
     public static func labels(_ values: some Sequence<Self>) -> String {
-        values.map(\.label).joined(separator: "、")
+        values.map(\.label).joined(separator: listSeparator)
     }
 }
 
@@ -16,10 +19,10 @@ public enum OrganizationKind: String, Vocabulary {
     case partyOrganization, villageCommittee, serviceStation, supervisionCommittee
     public var label: String {
         switch self {
-        case .partyOrganization: return "社区（村）党组织"
-        case .villageCommittee: return "村（居）民委员会"
-        case .serviceStation: return "社区服务站"
-        case .supervisionCommittee: return "村务监督委员会"
+        case .partyOrganization: return say("社区（村）党组织", "Community (village) Party organization")
+        case .villageCommittee: return say("村（居）民委员会", "Villagers' (residents') committee")
+        case .serviceStation: return say("社区服务站", "Community service station")
+        case .supervisionCommittee: return say("村务监督委员会", "Village affairs supervision committee")
         }
     }
 }
@@ -28,13 +31,13 @@ public enum MeetingKind: String, Vocabulary {
     case villagersMeeting, representativeMeeting, jointMeeting, deliberationMeeting, opinionForum, stationReport, other
     public var label: String {
         switch self {
-        case .villagersMeeting: return "村民会议"
-        case .representativeMeeting: return "村民代表会议"
-        case .jointMeeting: return "党组织与村委会联席会议"
-        case .deliberationMeeting: return "议事协商会议"
-        case .opinionForum: return "民情恳谈会"
-        case .stationReport: return "服务站工作汇报会"
-        case .other: return "其他会议"
+        case .villagersMeeting: return say("村民会议", "Villagers' meeting")
+        case .representativeMeeting: return say("村民代表会议", "Villagers' representative meeting")
+        case .jointMeeting: return say("党组织与村委会联席会议", "Joint meeting of the Party organization and the village committee")
+        case .deliberationMeeting: return say("议事协商会议", "Deliberation meeting")
+        case .opinionForum: return say("民情恳谈会", "Residents' forum")
+        case .stationReport: return say("服务站工作汇报会", "Service station report meeting")
+        case .other: return say("其他会议", "Other meeting")
         }
     }
 }
@@ -43,11 +46,11 @@ public enum DisclosureCategory: String, Vocabulary {
     case villageAffairs, finance, partyAffairs, subsidies, other
     public var label: String {
         switch self {
-        case .villageAffairs: return "村务"
-        case .finance: return "财务"
-        case .partyAffairs: return "党务"
-        case .subsidies: return "补贴和福利资金"
-        case .other: return "其他"
+        case .villageAffairs: return say("村务", "Village affairs")
+        case .finance: return say("财务", "Finance")
+        case .partyAffairs: return say("党务", "Party affairs")
+        case .subsidies: return say("补贴和福利资金", "Subsidies and welfare funds")
+        case .other: return say("其他", "Other")
         }
     }
 }
@@ -57,17 +60,17 @@ public enum SocialOrganizationType: String, Vocabulary {
     case farmersCooperative, intermediary, industryAssociation, economicAssociation, volunteerOrganization, other
     public var label: String {
         switch self {
-        case .youthLeague: return "共青团"
-        case .womensFederation: return "妇联"
-        case .disabledPersonsFederation: return "残联"
-        case .redCross: return "红十字会"
-        case .volunteerAssociation: return "志愿者协会"
-        case .farmersCooperative: return "农民专业合作社"
-        case .intermediary: return "民间中介组织"
-        case .industryAssociation: return "行业协会"
-        case .economicAssociation: return "专业经济组织协会"
-        case .volunteerOrganization: return "社区志愿者组织"
-        case .other: return "其他社会组织"
+        case .youthLeague: return say("共青团", "Communist Youth League")
+        case .womensFederation: return say("妇联", "Women's federation")
+        case .disabledPersonsFederation: return say("残联", "Disabled persons' federation")
+        case .redCross: return say("红十字会", "Red Cross")
+        case .volunteerAssociation: return say("志愿者协会", "Volunteer association")
+        case .farmersCooperative: return say("农民专业合作社", "Farmers' cooperative")
+        case .intermediary: return say("民间中介组织", "Civil intermediary")
+        case .industryAssociation: return say("行业协会", "Trade association")
+        case .economicAssociation: return say("专业经济组织协会", "Specialized economic association")
+        case .volunteerOrganization: return say("社区志愿者组织", "Community volunteer organization")
+        case .other: return say("其他社会组织", "Other social organization")
         }
     }
 }
@@ -76,26 +79,26 @@ public enum RegistrationStatus: String, Vocabulary {
     case registered, filed, notFiled
     public var label: String {
         switch self {
-        case .registered: return "已登记"
-        case .filed: return "已备案"
-        case .notFiled: return "未登记备案"
+        case .registered: return say("已登记", "Registered")
+        case .filed: return say("已备案", "Filed")
+        case .notFiled: return say("未登记备案", "Neither registered nor filed")
         }
     }
 }
 
 public enum AgreementKind: String, Vocabulary {
     case coBuilding, pairing
-    public var label: String { self == .coBuilding ? "共驻共建" : "结对帮扶" }
+    public var label: String { self == .coBuilding ? say("共驻共建", "Co-building") : say("结对帮扶", "Paired assistance") }
 }
 
 public enum ContributionKind: String, Vocabulary {
     case funds, technology, information, volunteerService
     public var label: String {
         switch self {
-        case .funds: return "资金"
-        case .technology: return "技术"
-        case .information: return "信息"
-        case .volunteerService: return "志愿服务"
+        case .funds: return say("资金", "Funds")
+        case .technology: return say("技术", "Technology")
+        case .information: return say("信息", "Information")
+        case .volunteerService: return say("志愿服务", "Volunteer service")
         }
     }
 }
@@ -112,26 +115,26 @@ public enum FacilityType: String, Vocabulary {
     case other
     public var label: String {
         switch self {
-        case .partyActivityVenue: return "党员活动场所"
-        case .culturalRoom: return "文化室"
-        case .library: return "图书室"
-        case .clinic: return "卫生室"
-        case .chainStore: return "连锁便利店"
-        case .deliberationVenue: return "村（居）民议事场所"
-        case .fitnessFacility: return "全民健身设施"
-        case .legalServiceRoom: return "农村法律服务室"
-        case .policeStation: return "社区警务站"
-        case .computer: return "电脑"
-        case .printer: return "打印机"
-        case .telephone: return "电话"
-        case .fax: return "传真机"
-        case .copier: return "复印机"
-        case .telecomPoint: return "电信服务点"
-        case .financePoint: return "金融服务点"
-        case .postPoint: return "邮政服务点"
-        case .receptionRoom: return "民意接待室"
-        case .bulletinBoard: return "宣传栏"
-        case .other: return "其他设施"
+        case .partyActivityVenue: return say("党员活动场所", "Party members' activity venue")
+        case .culturalRoom: return say("文化室", "Culture room")
+        case .library: return say("图书室", "Library")
+        case .clinic: return say("卫生室", "Clinic")
+        case .chainStore: return say("连锁便利店", "Chain convenience store")
+        case .deliberationVenue: return say("村（居）民议事场所", "Villagers' deliberation venue")
+        case .fitnessFacility: return say("全民健身设施", "Public fitness facilities")
+        case .legalServiceRoom: return say("农村法律服务室", "Rural legal service room")
+        case .policeStation: return say("社区警务站", "Community police post")
+        case .computer: return say("电脑", "Computer")
+        case .printer: return say("打印机", "Printer")
+        case .telephone: return say("电话", "Telephone")
+        case .fax: return say("传真机", "Fax machine")
+        case .copier: return say("复印机", "Copier")
+        case .telecomPoint: return say("电信服务点", "Telecom service point")
+        case .financePoint: return say("金融服务点", "Financial service point")
+        case .postPoint: return say("邮政服务点", "Postal service point")
+        case .receptionRoom: return say("民意接待室", "Public opinion reception room")
+        case .bulletinBoard: return say("宣传栏", "Bulletin board")
+        case .other: return say("其他设施", "Other facility")
         }
     }
 }
@@ -140,9 +143,9 @@ public enum FacilityCondition: String, Vocabulary {
     case good, needsRepair, outOfUse
     public var label: String {
         switch self {
-        case .good: return "完好"
-        case .needsRepair: return "待维修"
-        case .outOfUse: return "停用"
+        case .good: return say("完好", "Good")
+        case .needsRepair: return say("待维修", "Needs repair")
+        case .outOfUse: return say("停用", "Out of use")
         }
     }
 }
@@ -151,12 +154,12 @@ public enum Utility: String, Vocabulary {
     case water, electricity, heating, sanitation, telecom, network
     public var label: String {
         switch self {
-        case .water: return "水"
-        case .electricity: return "电"
-        case .heating: return "暖"
-        case .sanitation: return "卫"
-        case .telecom: return "通讯"
-        case .network: return "信息网络"
+        case .water: return say("水", "Water")
+        case .electricity: return say("电", "Electricity")
+        case .heating: return say("暖", "Heating")
+        case .sanitation: return say("卫", "Sanitation")
+        case .telecom: return say("通讯", "Telecommunications")
+        case .network: return say("信息网络", "Information network")
         }
     }
 }
@@ -169,15 +172,15 @@ public enum InfrastructureKind: String, Vocabulary {
     case other
     public var label: String {
         switch self {
-        case .roadHardening: return "道路硬化"
-        case .riverWorks: return "河道整治"
-        case .toiletUpgrade: return "卫生改厕"
-        case .greening: return "村庄绿化"
-        case .streets: return "街路"
-        case .waterMains: return "供水管网"
-        case .publicToilets: return "公厕"
-        case .streetLights: return "路灯"
-        case .other: return "其他"
+        case .roadHardening: return say("道路硬化", "Road paving")
+        case .riverWorks: return say("河道整治", "River works")
+        case .toiletUpgrade: return say("卫生改厕", "Toilet upgrades")
+        case .greening: return say("村庄绿化", "Village greening")
+        case .streets: return say("街路", "Streets")
+        case .waterMains: return say("供水管网", "Water mains")
+        case .publicToilets: return say("公厕", "Public toilets")
+        case .streetLights: return say("路灯", "Street lights")
+        case .other: return say("其他", "Other")
         }
     }
 }
@@ -186,10 +189,10 @@ public enum WorksStatus: String, Vocabulary {
     case planned, inProgress, completed, notApplicable
     public var label: String {
         switch self {
-        case .planned: return "计划中"
-        case .inProgress: return "实施中"
-        case .completed: return "已完成"
-        case .notApplicable: return "本村无此项"
+        case .planned: return say("计划中", "Planned")
+        case .inProgress: return say("实施中", "In progress")
+        case .completed: return say("已完成", "Completed")
+        case .notApplicable: return say("本村无此项", "Not present in this village")
         }
     }
 }
@@ -198,10 +201,10 @@ public enum FundKind: String, Vocabulary {
     case officeFunds, publicWelfareSubsidy, purchaseOfServices, other
     public var label: String {
         switch self {
-        case .officeFunds: return "社区办公经费"
-        case .publicWelfareSubsidy: return "公益事业专项补助资金"
-        case .purchaseOfServices: return "政府购买服务资金"
-        case .other: return "其他资金"
+        case .officeFunds: return say("社区办公经费", "Community office funds")
+        case .publicWelfareSubsidy: return say("公益事业专项补助资金", "Public welfare special subsidy")
+        case .purchaseOfServices: return say("政府购买服务资金", "Government purchase of services")
+        case .other: return say("其他资金", "Other funds")
         }
     }
 }
@@ -210,13 +213,13 @@ public enum ActivityKind: String, Vocabulary {
     case culture, sports, healthLecture, publicity, education, farmerTraining, festival
     public var label: String {
         switch self {
-        case .culture: return "文化活动"
-        case .sports: return "体育活动"
-        case .healthLecture: return "健康知识讲座"
-        case .publicity: return "社区建设宣传"
-        case .education: return "政策法规和思想道德教育"
-        case .farmerTraining: return "农民科技培训"
-        case .festival: return "传统节庆和文艺竞赛"
+        case .culture: return say("文化活动", "Cultural activity")
+        case .sports: return say("体育活动", "Sports activity")
+        case .healthLecture: return say("健康知识讲座", "Health lecture")
+        case .publicity: return say("社区建设宣传", "Community building publicity")
+        case .education: return say("政策法规和思想道德教育", "Policy, law and civic education")
+        case .farmerTraining: return say("农民科技培训", "Farmers' technical training")
+        case .festival: return say("传统节庆和文艺竞赛", "Traditional festival or arts contest")
         }
     }
 }
@@ -225,14 +228,14 @@ public enum VolunteerCategory: String, Vocabulary {
     case mediation, militaryFamilySupport, securityPatrol, legalPublicity, legalAid, environment, elderAndDisabilityHelp, other
     public var label: String {
         switch self {
-        case .mediation: return "人民调解"
-        case .militaryFamilySupport: return "拥军优属"
-        case .securityPatrol: return "治安防范"
-        case .legalPublicity: return "普法宣传"
-        case .legalAid: return "法律援助"
-        case .environment: return "环境保护"
-        case .elderAndDisabilityHelp: return "助老助残"
-        case .other: return "其他"
+        case .mediation: return say("人民调解", "People's mediation")
+        case .militaryFamilySupport: return say("拥军优属", "Support for military families")
+        case .securityPatrol: return say("治安防范", "Public security patrol")
+        case .legalPublicity: return say("普法宣传", "Legal publicity")
+        case .legalAid: return say("法律援助", "Legal aid")
+        case .environment: return say("环境保护", "Environmental protection")
+        case .elderAndDisabilityHelp: return say("助老助残", "Help for the elderly and disabled")
+        case .other: return say("其他", "Other")
         }
     }
 }
@@ -241,13 +244,13 @@ public enum TargetGroup: String, Vocabulary {
     case elderly, minors, lowIncome, specialCare, fiveGuarantees, disabled, singleParent
     public var label: String {
         switch self {
-        case .elderly: return "老年人"
-        case .minors: return "未成年人"
-        case .lowIncome: return "低收入人群"
-        case .specialCare: return "优抚对象"
-        case .fiveGuarantees: return "“五保”对象"
-        case .disabled: return "残疾人"
-        case .singleParent: return "单亲家庭"
+        case .elderly: return say("老年人", "Elderly")
+        case .minors: return say("未成年人", "Minors")
+        case .lowIncome: return say("低收入人群", "Low-income residents")
+        case .specialCare: return say("优抚对象", "Entitled groups (veterans' families)")
+        case .fiveGuarantees: return say("“五保”对象", "\"Five guarantees\" recipients")
+        case .disabled: return say("残疾人", "Disabled people")
+        case .singleParent: return say("单亲家庭", "Single-parent families")
         }
     }
 }
@@ -256,11 +259,11 @@ public enum WorkerRole: String, Vocabulary {
     case partyBuildingWorker, committeeMember, stationStaff, collegeGraduateOfficial, communityAssistant
     public var label: String {
         switch self {
-        case .partyBuildingWorker: return "专职党建工作者"
-        case .committeeMember: return "村委会成员"
-        case .stationStaff: return "服务站专职工作人员"
-        case .collegeGraduateOfficial: return "大学生村官"
-        case .communityAssistant: return "社区协管员"
+        case .partyBuildingWorker: return say("专职党建工作者", "Full-time Party-building worker")
+        case .committeeMember: return say("村委会成员", "Village committee member")
+        case .stationStaff: return say("服务站专职工作人员", "Full-time service station staff")
+        case .collegeGraduateOfficial: return say("大学生村官", "College-graduate village official")
+        case .communityAssistant: return say("社区协管员", "Community assistant")
         }
     }
 }
@@ -269,9 +272,9 @@ public enum SocialWorkQualification: String, Vocabulary {
     case none, certified, graduate
     public var label: String {
         switch self {
-        case .none: return "无"
-        case .certified: return "持国家社会工作者职业水平证书"
-        case .graduate: return "高校社会工作专业毕业"
+        case .none: return say("无", "None")
+        case .certified: return say("持国家社会工作者职业水平证书", "Holds the national social worker certificate")
+        case .graduate: return say("高校社会工作专业毕业", "Social work graduate")
         }
     }
 }
@@ -285,22 +288,22 @@ public enum ServiceField: String, Vocabulary {
     case other
     public var label: String {
         switch self {
-        case .employment: return "劳动就业"
-        case .socialSecurity: return "社会保障"
-        case .elderCare: return "社区养老"
-        case .cultureSportsEducation: return "文体教育"
-        case .populationFamilyPlanning: return "人口计生"
-        case .communitySafety: return "社区安全"
-        case .migrantManagement: return "流动人口管理"
-        case .agriculturalExtension: return "农技推广"
-        case .animalPlantDiseaseControl: return "动植物疫病防治"
-        case .agriProductQuality: return "农产品质量监督"
-        case .homeCare: return "居家养老（助残）"
-        case .agency: return "代办代理"
-        case .billPayment: return "便利缴费"
-        case .goodsDelivery: return "商品配送"
-        case .agriConsulting: return "农科咨询"
-        case .other: return "其他服务"
+        case .employment: return say("劳动就业", "Employment")
+        case .socialSecurity: return say("社会保障", "Social security")
+        case .elderCare: return say("社区养老", "Community elderly care")
+        case .cultureSportsEducation: return say("文体教育", "Culture, sports and education")
+        case .populationFamilyPlanning: return say("人口计生", "Population and family planning")
+        case .communitySafety: return say("社区安全", "Community safety")
+        case .migrantManagement: return say("流动人口管理", "Migrant population management")
+        case .agriculturalExtension: return say("农技推广", "Agricultural extension")
+        case .animalPlantDiseaseControl: return say("动植物疫病防治", "Animal and plant disease control")
+        case .agriProductQuality: return say("农产品质量监督", "Farm produce quality supervision")
+        case .homeCare: return say("居家养老（助残）", "Home care (elderly and disabled)")
+        case .agency: return say("代办代理", "Errands on residents' behalf")
+        case .billPayment: return say("便利缴费", "Bill payment")
+        case .goodsDelivery: return say("商品配送", "Goods delivery")
+        case .agriConsulting: return say("农科咨询", "Agricultural advice")
+        case .other: return say("其他服务", "Other service")
         }
     }
 }
@@ -309,30 +312,30 @@ public enum ServiceChannel: String, Vocabulary {
     case phone, fax, online
     public var label: String {
         switch self {
-        case .phone: return "电话"
-        case .fax: return "传真"
-        case .online: return "网络"
+        case .phone: return say("电话", "Telephone")
+        case .fax: return say("传真", "Fax")
+        case .online: return say("网络", "Online")
         }
     }
 }
 
 public enum PostKind: String, Vocabulary {
     case standing, special
-    public var label: String { self == .standing ? "常设岗位" : "特设岗位" }
+    public var label: String { self == .standing ? say("常设岗位", "Standing post") : say("特设岗位", "Special post") }
 }
 
 public enum ReviewDecision: String, Vocabulary {
     case accepted, returned
-    public var label: String { self == .accepted ? "审核通过" : "审核退回" }
+    public var label: String { self == .accepted ? say("审核通过", "Accepted") : say("审核退回", "Returned") }
 }
 
 public enum OtherLevelStatus: String, Vocabulary {
     case met, notMet, pending
     public var label: String {
         switch self {
-        case .met: return "达标"
-        case .notMet: return "未达标"
-        case .pending: return "待审核"
+        case .met: return say("达标", "Met")
+        case .notMet: return say("未达标", "Not met")
+        case .pending: return say("待审核", "Awaiting review")
         }
     }
 }

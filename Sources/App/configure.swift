@@ -34,6 +34,7 @@ public func configure(_ app: Application, environment: [String: String] = Proces
 
     app.middleware = Middlewares()
     app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(LanguageMiddleware())
     app.middleware.use(AppErrorMiddleware())
     app.middleware.use(SessionMiddleware())
     app.routes.caseInsensitive = false

@@ -4,6 +4,7 @@ import Vapor
 func registerRoutes(_ app: Application) {
     let router = Router(app: app)
     HealthController().register(router)
+    LanguageController().register(router)
     AuthController().register(router)
     HierarchyController().register(router)
     UserController().register(router)

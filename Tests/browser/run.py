@@ -196,6 +196,24 @@ class Flow(unittest.TestCase):
         self.assertTrue(self.d.find_elements(By.CSS_SELECTOR, "svg.chart"))
         self.shot("11-dashboard")
 
+    def test_6_switch_to_english_and_back(self):
+        self.login("demo.township")
+        self.assertEqual(self.d.find_element(By.TAG_NAME, "html").get_attribute("lang"), "zh-CN")
+        self.d.find_element(By.CSS_SELECTOR, "header a.lang").click()
+        self.assertEqual(self.d.find_element(By.TAG_NAME, "html").get_attribute("lang"), "en")
+        self.assertIn("Notices", self.d.find_element(By.TAG_NAME, "nav").text)
+        # The choice is remembered from page to page.
+        vid = self.village("前辛庄村")
+        self.assertIn("Work records", self.body())
+        self.go(f"/units/{vid}/standard")
+        self.assertIn("1. Community governance", self.body())
+        self.assertIn("Villagers' representative meeting", self.body())
+        self.shot("12-english-standard")
+        self.d.find_element(By.CSS_SELECTOR, "header a.lang").click()
+        self.assertEqual(self.d.find_element(By.TAG_NAME, "html").get_attribute("lang"), "zh-CN")
+        self.assertIn("一、社区管理体制", self.body())
+        self.assertIn(f"/units/{vid}/standard", self.d.current_url, "the switch comes back to the same page")
+
 
 if __name__ == "__main__":
     result = unittest.main(verbosity=2, exit=False).result

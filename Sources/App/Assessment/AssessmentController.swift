@@ -207,7 +207,7 @@ struct AssessmentController {
                 : Layout.table(caption: nil, headers: [T(.cycleName), T(.cycleAsOf), T(.cycleSubmitBy), T(.cycleReviewBy), ""], rows: rows),
             .when(mayOpen, .el("form", ["method": "post", "action": "/units/\(id)/cycles"], [
                 .el("h2", [:], T(.cycleOpen)), Layout.errorSummary(errors), Layout.csrfField(request),
-                Layout.field("name", T(.cycleName), value: values["name"] ?? "\(today.year)年度", errors: errors, required: true),
+                Layout.field("name", T(.cycleName), value: values["name"] ?? T(.cycleDefaultName, String(today.year)), errors: errors, required: true),
                 Layout.field("year", T(.cycleYear), value: values["year"] ?? String(today.year), type: "number", errors: errors, required: true),
                 Layout.field("asOf", T(.cycleAsOf), value: values["asOf"] ?? LocalDate.lastDay(of: today.year).description, type: "date", errors: errors),
                 Layout.field("submitBy", T(.cycleSubmitBy), value: values["submitBy"] ?? "", type: "date", errors: errors, required: true),

@@ -36,7 +36,7 @@ enum AssessmentViews {
                 .el("dt", [:], T(.sheetState)), .el("dd", [:], s.stateLabel),
                 .el("dt", [:], T(.cycleAsOf)), .el("dd", [:], s.cycle.asOf),
                 .el("dt", [:], T(.cycleSubmitBy)), .el("dd", [:], s.cycle.submitBy),
-                .el("dt", [:], T(.sheetScore)), .el("dd", [:], s.score.map { Figure.text($0) + (s.passed == true ? "（\(T(.sheetPassed))）" : "") } ?? "—"),
+                .el("dt", [:], T(.sheetScore)), .el("dd", [:], s.score.map { Figure.text($0) + (s.passed == true ? T(.parenthesized, T(.sheetPassed)) : "") } ?? "—"),
                 .el("dt", [:], T(.sheetYouMay)), .el("dd", [:], youMay(s, state)),
             ]),
             .when(message != nil, .el("p", ["class": "error-summary", "role": "alert"], message ?? "")),
@@ -67,7 +67,7 @@ enum AssessmentViews {
                     ]))
                 }
             }
-            if !rows.isEmpty { parts.append(.group([.el("h2", [:], "\(area.numeral)、\(area.name)"), .el("ol", ["class": "items"], rows)])) }
+            if !rows.isEmpty { parts.append(.group([.el("h2", [:], area.heading), .el("ol", ["class": "items"], rows)])) }
         }
         return .group(parts)
     }
@@ -93,12 +93,16 @@ enum AssessmentViews {
         if s.mayReview && state == .submitted { may.append(T(.sheetMayReview)) }
         if s.mayApprove && state == .reviewed { may.append(T(.sheetMayApprove)) }
         if s.mayApprove && state == .approved { may.append(T(.sheetMayUnlock)) }
-        return may.isEmpty ? T(.sheetMayView) : may.joined(separator: "；")
+        return may.isEmpty ? T(.sheetMayView) : may.joined(separator: T(.sepSemicolon))
     }
 
     static func checkNode(_ request: Request, _ c: SheetCheckDTO, _ s: SheetDTO, _ state: SheetState, base: String, unitID: UUID, errors: [FieldError], records: String) -> Node {
         var parts: [Node] = [statusNode(c.status), .text(" \(c.id) \(c.title)")]
-        if !c.explanation.isEmpty && c.explanation != c.title { parts.append(.text("：" + c.explanation)) }
+        // A check of this sheet's own level that has evidence and awaits a decision: the
+        // evidence list below says it all; the engine's "evidence needed: …" would repeat
+        // the catalogue's description on every such check of a reviewer's sheet.
+        let awaitingDecision = c.kind == "evidenced" && c.level == s.level && c.status == "pending" && !c.evidence.isEmpty
+        if !awaitingDecision, !c.explanation.isEmpty, c.explanation != c.title { parts.append(.text(T(.sepColon) + c.explanation)) }
         // Where to look when a figure falls short: the records behind it.
         if c.kind == "measured" && c.status == "notMet" { parts.append(.group([.text(" "), .el("a", ["href": records], T(.sheetRecordsLink))])) }
         let ownLevel = c.kind == "evidenced" && c.level == s.level
@@ -115,7 +119,7 @@ enum AssessmentViews {
                 }))
             }
             if let decision = c.decision {
-                parts.append(.el("p", [:], (decision == "accepted" ? T(.sheetAccepted) : T(.sheetReturnedCheck)) + (c.reason.map { "：" + $0 } ?? "")))
+                parts.append(.el("p", [:], (decision == "accepted" ? T(.sheetAccepted) : T(.sheetReturnedCheck)) + (c.reason.map { T(.sepColon) + $0 } ?? "")))
             }
             if let answer = c.answer { parts.append(.el("p", [:], T(.sheetAnswered, answer))) }
             if let error = errors.first(where: { $0.field == "check." + c.id || $0.field == "answer." + c.id }) {
@@ -129,10 +133,10 @@ enum AssessmentViews {
             if s.mayReview && state == .submitted {
                 // Controls of the one review form at the top of the sheet (HTML's form attribute).
                 parts.append(.el("p", ["class": "review"], [
-                    .el("select", ["name": "decision." + c.id, "form": "review", "aria-label": T(.sheetDecision) + c.id], [
+                    .el("select", ["name": "decision." + c.id, "form": "review", "aria-label": T(.sheetDecision) + " " + c.id], [
                         .el("option", ["value": ""], "—"), .el("option", ["value": "accepted"], T(.sheetAccept)), .el("option", ["value": "returned"], T(.sheetReturn)),
                     ]),
-                    .input(["name": "reason." + c.id, "form": "review", "aria-label": T(.sheetReturnReason) + c.id]),
+                    .input(["name": "reason." + c.id, "form": "review", "aria-label": T(.sheetReturnReason) + " " + c.id]),
                 ]))
             }
         }

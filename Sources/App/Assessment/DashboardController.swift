@@ -93,13 +93,13 @@ struct DashboardController {
         let itemRates = DashboardMath.itemRates(all, items: catalogue.items.map(\.number))
         let goalRates = DashboardMath.goalRates(all, goals: catalogue.goals.count)
         let weakest = itemRates.sorted { $0.rate == $1.rate ? $0.number < $1.number : $0.rate < $1.rate }.prefix(5).map { r in
-            ItemRateDTO(number: r.number, metRate: r.rate, text: catalogue.item(r.number).map { String($0.text.prefix(40)) } ?? "")
+            ItemRateDTO(number: r.number, metRate: r.rate, text: catalogue.item(r.number)?.headline ?? "")
         }
         let rows = ordered.map { DashboardMath.Row(summary: summaries[$0.unitID], state: $0.state, submittedOn: $0.submittedOn, previousScore: previous[$0.unitID]?.score) }
         return DashboardDTO(cycle: CycleDTO(cycle), unitName: unit.name, villages: villages,
                             areas: catalogue.areas.enumerated().map { AreaRateDTO(number: $1.number, name: $1.name, metRate: areaRates[$0]) },
                             goals: catalogue.goals.enumerated().map { AreaRateDTO(number: $1.number, name: $1.title, metRate: goalRates[$0]) },
-                            items: itemRates.map { r in ItemRateDTO(number: r.number, metRate: r.rate, text: catalogue.item(r.number).map { String($0.text.prefix(40)) } ?? "") },
+                            items: itemRates.map { r in ItemRateDTO(number: r.number, metRate: r.rate, text: catalogue.item(r.number)?.headline ?? "") },
                             weakestItems: Array(weakest), completeness: DashboardMath.completeness(rows, submitBy: cycle.submitBy),
                             meanScore: DashboardMath.mean(all.compactMap(\.score)),
                             previousMeanScore: previous.isEmpty ? nil : DashboardMath.mean(ordered.compactMap { previous[$0.unitID]?.score }),
@@ -152,7 +152,7 @@ struct DashboardController {
             let summary = summaries[village.unitID]
             for item in catalogue.items {
                 let status = summary?.items[String(item.number)].flatMap(Status.init(rawValue:))
-                let checks = item.checks.map { c in "\(c.id) \((summary?.checks[c.id]).flatMap(Status.init(rawValue:))?.label ?? "")：\(summary?.explanations[c.id] ?? "")" }
+                let checks = item.checks.map { c in c.id + " " + T(.titled, (summary?.checks[c.id]).flatMap(Status.init(rawValue:))?.label ?? "", summary?.explanations[c.id] ?? "") }
                 rows.append([village.township, village.name, SheetState(rawValue: village.state)?.label ?? village.state, village.score.map(Figure.text) ?? "",
                              String(item.number), status?.label ?? "", checks.joined(separator: "\n")])
             }

@@ -22,7 +22,7 @@ enum DashboardViews {
             Charts.bars(d.areas.map { (String($0.number), (($0.metRate ?? 0) * 1000).rounded() / 10) }, label: T(.dashAreasChart)),
             Layout.table(caption: nil, headers: [T(.dashArea), T(.dashMetRate)], rows: d.areas.map { [.text("\($0.number). \($0.name)"), .text(DashboardController.percent($0.metRate))] }),
             .el("h2", [:], T(.dashGoals)),
-            Layout.table(caption: nil, headers: [T(.dashGoal), T(.dashMetRate)], rows: d.goals.map { [.text("（\($0.number)）\($0.name)"), .text(DashboardController.percent($0.metRate))] }),
+            Layout.table(caption: nil, headers: [T(.dashGoal), T(.dashMetRate)], rows: d.goals.map { [.text(T(.goalHeading, String($0.number), $0.name)), .text(DashboardController.percent($0.metRate))] }),
             .el("h2", [:], T(.dashWeakest)),
             .el("ol", [:], d.weakestItems.map { .el("li", [:], T(.dashWeakItem, String($0.number), DashboardController.percent($0.metRate), $0.text)) }),
             .el("details", [:], [.el("summary", [:], T(.dashAllItems)),
@@ -71,7 +71,7 @@ enum DashboardViews {
         var parts: [Node] = [
             .el("dl", ["class": "facts"], [
                 .el("dt", [:], T(.sheetState)), .el("dd", [:], s.stateLabel),
-                .el("dt", [:], T(.sheetScore)), .el("dd", [:], s.score.map { Figure.text($0) + "（\(T(.cyclePassMark)) \(Figure.text(s.cycle.passMark))）" } ?? "—"),
+                .el("dt", [:], T(.sheetScore)), .el("dd", [:], s.score.map { Figure.text($0) + T(.parenthesized, "\(T(.cyclePassMark)) \(Figure.text(s.cycle.passMark))") } ?? "—"),
                 .el("dt", [:], T(.cycleAsOf)), .el("dd", [:], s.cycle.asOf),
             ]),
         ]
@@ -80,11 +80,11 @@ enum DashboardViews {
             for item in area.goals.flatMap(\.items) {
                 let checks = item.checks.compactMap { byID[$0.id] }
                 rows.append([.text(String(item.number)), .el("ul", ["class": "checks"], checks.map { c in
-                    .el("li", [:], [AssessmentViews.statusNode(c.status), .text(" \(c.id) \(c.title)" + (c.status == "met" ? "" : "：\(c.explanation)")),
-                                    .when(!c.evidence.isEmpty, .text("（" + T(.reportEvidence, c.evidence.map(\.name).joined(separator: "、")) + "）"))])
+                    .el("li", [:], [AssessmentViews.statusNode(c.status), .text(" \(c.id) \(c.title)" + (c.status == "met" ? "" : T(.sepColon) + c.explanation)),
+                                    .when(!c.evidence.isEmpty, .text(T(.parenthesized, T(.reportEvidence, c.evidence.map(\.name).joined(separator: T(.sepList))))))])
                 })])
             }
-            parts.append(.group([.el("h2", [:], "\(area.numeral)、\(area.name)"), Layout.table(caption: nil, headers: [T(.standardItem), T(.standardChecks)], rows: rows)]))
+            parts.append(.group([.el("h2", [:], area.heading), Layout.table(caption: nil, headers: [T(.standardItem), T(.standardChecks)], rows: rows)]))
         }
         parts.append(.el("h2", [:], T(.rectTitleShort)))
         parts.append(Layout.table(caption: nil, headers: [T(.rectCheck), T(.rectMissing), T(.rectResponsible), T(.rectDeadline)],
@@ -97,7 +97,7 @@ enum DashboardViews {
     static func printPage(title: String, running: String, body: Node) -> String {
         Node.group([
             .trusted("<!doctype html>"),
-            .el("html", ["lang": "zh-CN"], [
+            .el("html", ["lang": Language.current.htmlTag], [
                 .el("head", [:], [.void("meta", [("charset", "utf-8")]), .el("title", [:], title), .void("link", [("rel", "stylesheet"), ("href", Stylesheet.path)])]),
                 .el("body", ["class": "print report"], [
                     .el("div", ["class": "running"], running),

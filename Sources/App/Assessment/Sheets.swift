@@ -203,7 +203,7 @@ enum Sheets {
         }
         if let summary {
             let notMet = catalogue.checks.filter { $0.kind == .measured && summary.checks[$0.id] == Status.notMet.rawValue }
-            if !notMet.isEmpty { warnings.append(T(.sheetMeasuredNotMet, String(notMet.count), notMet.prefix(8).map(\.id).joined(separator: "、"))) }
+            if !notMet.isEmpty { warnings.append(T(.sheetMeasuredNotMet, String(notMet.count), notMet.prefix(8).map(\.id).joined(separator: T(.sepList)))) }
         }
         return Quality(errors: errors, warnings: warnings)
     }

@@ -103,7 +103,7 @@ enum Workflow {
             let decided = try await Sheets.decisions([sheetID], on: request.db)[sheetID] ?? [:]
             let checks = Sheets.evidencedChecks(catalogue, level: sheet.level)
             let undecided = checks.filter { decided[$0.id]?.decision == nil }
-            if !undecided.isEmpty { throw AppError.validation([FieldError(field: "check", message: T(.sheetUndecided, String(undecided.count), undecided.prefix(6).map(\.id).joined(separator: "、")))]) }
+            if !undecided.isEmpty { throw AppError.validation([FieldError(field: "check", message: T(.sheetUndecided, String(undecided.count), undecided.prefix(6).map(\.id).joined(separator: T(.sepList))))]) }
             if checks.contains(where: { decided[$0.id]?.decision == "returned" }) { throw AppError.validation([FieldError(field: "check", message: T(.sheetHasReturns))]) }
             try await Sheets.move(sheet, to: .reviewed, request: request, action: "passSheet")
         case "return":

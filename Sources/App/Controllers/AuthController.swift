@@ -25,7 +25,7 @@ struct AuthController {
         let next = form["next"]
         do {
             let (token, _) = try await Self.signIn(username: username, password: form["password"] ?? "", request: request)
-            let target = next.flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? SiteURL.home.path
+            let target = next.flatMap(SiteURL.localPath) ?? SiteURL.home.path
             let response = request.redirect(to: target)
             response.cookies[SessionCookie.name] = SessionCookie.make(token, request: request, maxAge: nil)
             response.cookies[SessionCookie.loginCSRF] = SessionCookie.make("", request: request, maxAge: 0)

@@ -24,7 +24,7 @@ struct UserController {
             Layout.table(caption: T(.usersCaption, String(users.count)), headers: [T(.userUsername), T(.userDisplayName), T(.userRoles), T(.userState)],
                          rows: users.map { user in
                              [.el("a", ["href": SiteURL.user(user.id).path], user.username), .text(user.displayName),
-                              .text(user.roles.map(AccountViews.roleText).joined(separator: "；")),
+                              .text(user.roles.map(AccountViews.roleText).joined(separator: T(.sepSemicolon))),
                               .text(user.disabled ? T(.userDisabled) : user.locked ? T(.userLocked) : T(.userActive))]
                          }),
         ])

@@ -1,5 +1,6 @@
 /// Every user-facing string, keyed by name: one catalogue per language (Simplified
-/// Chinese now). Placeholders {0}, {1}… take the arguments in order.
+/// Chinese here, English in MessagesEnglish.swift; add both with
+/// scripts/add-messages.py). Placeholders {0}, {1}… take the arguments in order.
 enum L: String, CaseIterable, Sendable {
     case absenceBothAway
     case absenceEndsBeforeStart
@@ -97,6 +98,7 @@ enum L: String, CaseIterable, Sendable {
     case complaintsTitleShort
     case cycleAsOf
     case cycleAsOfYear
+    case cycleDefaultName
     case cycleExists
     case cycleName
     case cycleOpen
@@ -205,6 +207,7 @@ enum L: String, CaseIterable, Sendable {
     case fundsPaid
     case fundsShort
     case fundsState
+    case goalHeading
     case homeIntro
     case homeMyUnits
     case homeNoUnits
@@ -335,6 +338,7 @@ enum L: String, CaseIterable, Sendable {
     case overdueNone
     case overdueTitle
     case overdueVillage
+    case parenthesized
     case passwordContainsUsername
     case passwordTooShort
     case passwordTooSimple
@@ -371,6 +375,7 @@ enum L: String, CaseIterable, Sendable {
     case publicNoServices
     case publicOpeningHours
     case publicPeriod
+    case publicPeriodRange
     case publicPromised
     case publicSameDay
     case publicServices
@@ -392,6 +397,7 @@ enum L: String, CaseIterable, Sendable {
     case receiptHotline
     case receiptLink
     case receiptMissing
+    case receiptStationTitle
     case receiptTitle
     case receiptTrack
     case recordAttendanceList
@@ -407,6 +413,7 @@ enum L: String, CaseIterable, Sendable {
     case recordItemsNote
     case recordKind
     case recordListCaption
+    case recordMinutesTitle
     case recordMoney
     case recordNew
     case recordNoOptions
@@ -499,6 +506,9 @@ enum L: String, CaseIterable, Sendable {
     case satisfied
     case save
     case saved
+    case sepColon
+    case sepList
+    case sepSemicolon
     case serviceCodeFormat
     case serviceCodeTaken
     case serviceModeOnTheSpot
@@ -588,6 +598,7 @@ enum L: String, CaseIterable, Sendable {
     case statusReceived
     case statusRefused
     case statusTransferred
+    case titled
     case unitChildren
     case unitClosedBeforeOpened
     case unitClosedOn
@@ -639,6 +650,7 @@ enum L: String, CaseIterable, Sendable {
     case userUsernameHint
     case usersCaption
     case usersTitle
+    case validationChoice
     case validationCode
     case validationDate
     case validationInteger
@@ -756,6 +768,7 @@ enum Messages {
         .complaintsTitleShort: "投诉处理",
         .cycleAsOf: "评估截止日",
         .cycleAsOfYear: "评估截止日应在{0}年内。",
+        .cycleDefaultName: "{0}年度",
         .cycleExists: "本区县已有{0}年度的评估周期。",
         .cycleName: "评估周期名称",
         .cycleOpen: "开启评估周期",
@@ -864,6 +877,7 @@ enum Messages {
         .fundsPaid: "已拨付（元）",
         .fundsShort: "拨付不足额",
         .fundsState: "到位情况（计划日期后{0}天内）",
+        .goalHeading: "（{0}）{1}",
         .homeIntro: "{0}，您好。以下是您负责的单位。",
         .homeMyUnits: "我负责的单位",
         .homeNoUnits: "您还没有被分配到任何单位，请联系系统管理员。",
@@ -994,6 +1008,7 @@ enum Messages {
         .overdueNone: "截至{0}没有超期未办结的事项。",
         .overdueTitle: "{0}超期未办结事项",
         .overdueVillage: "村（社区）",
+        .parenthesized: "（{0}）",
         .passwordContainsUsername: "密码不能包含用户名。",
         .passwordTooShort: "密码至少需要{0}个字符。",
         .passwordTooSimple: "密码过于简单，请使用更多不同的字符。",
@@ -1030,6 +1045,7 @@ enum Messages {
         .publicNoServices: "暂无对外公示的服务事项。",
         .publicOpeningHours: "开放时间",
         .publicPeriod: "所属期间 {0}",
+        .publicPeriodRange: "{0} 至 {1}",
         .publicPromised: "按承诺日期",
         .publicSameDay: "当场办结",
         .publicServices: "服务事项",
@@ -1051,6 +1067,7 @@ enum Messages {
         .receiptHotline: "服务热线：{0}",
         .receiptLink: "打印回执",
         .receiptMissing: "请补齐以下材料（一次性告知）",
+        .receiptStationTitle: "{0}社区服务站 受理回执",
         .receiptTitle: "受理回执",
         .receiptTrack: "凭受理编号{1}可在网上查询办理进度：{0}",
         .recordAttendanceList: "出席人员签到表",
@@ -1066,6 +1083,7 @@ enum Messages {
         .recordItemsNote: "对应{0}",
         .recordKind: "台账类别",
         .recordListCaption: "{0}（共{1}条）",
+        .recordMinutesTitle: "{0}{1}会议纪要",
         .recordMoney: "{0}应为金额（元），最多两位小数，如 1200.50。",
         .recordNew: "新建{0}",
         .recordNoOptions: "（本村还没有可选的记录）",
@@ -1158,6 +1176,9 @@ enum Messages {
         .satisfied: "满意",
         .save: "保存",
         .saved: "已保存。",
+        .sepColon: "：",
+        .sepList: "、",
+        .sepSemicolon: "；",
         .serviceCodeFormat: "事项编码只能由字母、数字和“-”组成，不超过20个字符。",
         .serviceCodeTaken: "本服务站已有相同编码的服务事项。",
         .serviceModeOnTheSpot: "即来即办",
@@ -1247,6 +1268,7 @@ enum Messages {
         .statusReceived: "待受理",
         .statusRefused: "不予受理",
         .statusTransferred: "已转办",
+        .titled: "{0}：{1}",
         .unitChildren: "下辖{0}",
         .unitClosedBeforeOpened: "撤销日期不能早于设立日期。",
         .unitClosedOn: "撤销日期",
@@ -1298,6 +1320,7 @@ enum Messages {
         .userUsernameHint: "3至32个英文字母、数字或 . _ -，用于登录。",
         .usersCaption: "共{0}个用户",
         .usersTitle: "用户管理",
+        .validationChoice: "“{0}”不是{1}的可选项。",
         .validationCode: "统计用区划代码应为12位数字。",
         .validationDate: "{0}应为日期，格式如2026-03-31。",
         .validationInteger: "{0}应为整数。",
@@ -1320,7 +1343,7 @@ enum Messages {
 /// The message for `key` with its placeholders filled, in one pass (an argument that
 /// itself contains "{1}" is left as it is).
 func T(_ key: L, _ arguments: String...) -> String {
-    let template = Messages.zh[key] ?? key.rawValue
+    let template = (Language.current == .en ? Messages.en[key] : nil) ?? Messages.zh[key] ?? key.rawValue
     guard !arguments.isEmpty else { return template }
     var out = ""
     var rest = Substring(template)

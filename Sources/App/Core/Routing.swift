@@ -14,12 +14,13 @@ enum SiteURL {
     case user(UUID)
     case audit
     case healthz
+    case language(Language, next: String)
 
     var path: String {
         switch self {
         case .home: return "/"
         case let .login(next):
-            guard let next, next.hasPrefix("/"), !next.hasPrefix("//") else { return "/login" }
+            guard let next = next.flatMap(SiteURL.localPath) else { return "/login" }
             return "/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
         case .logout: return "/logout"
         case let .unit(id): return "/units/\(id.uuidString)"
@@ -31,7 +32,16 @@ enum SiteURL {
         case let .user(id): return "/admin/users/\(id.uuidString)"
         case .audit: return "/audit"
         case .healthz: return "/healthz"
+        case let .language(language, next):
+            return "/language/\(language.rawValue)?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
         }
+    }
+
+    /// `path` when it stays on this site (a path, not `//host` or a scheme), else nil.
+    static func localPath(_ path: String) -> String? {
+        guard path.hasPrefix("/"), !path.hasPrefix("//"), !path.hasPrefix("/\\"),
+              !path.contains(where: { $0.isNewline }) else { return nil }
+        return path
     }
 }
 

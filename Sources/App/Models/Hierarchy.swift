@@ -253,7 +253,7 @@ struct ProfileForm {
         let address = v.text("address", T(.profileAddress), input.address, required: false, maxLength: 200)
         let schedule = input.openingHours.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         if case let .failure(problems) = OpeningSchedule.parse(schedule) {
-            v.fail("openingHours", problems.lines.map(\.message).joined(separator: "；"))
+            v.fail("openingHours", problems.lines.map(\.message).joined(separator: T(.sepSemicolon)))
         }
         let hotline = v.text("hotline", T(.profileHotline), input.hotline, required: false, maxLength: 30)
         if !hotline.allSatisfy({ $0.isASCII && ($0.isNumber || "-+() ".contains($0)) }) { v.fail("hotline", T(.profileHotlineFormat)) }

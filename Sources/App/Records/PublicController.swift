@@ -28,7 +28,8 @@ struct PublicController {
                 guard let field = kind.field(key) else { return "" }
                 return RecordViews.display(field, record.values[key], references: [:], reveal: false)
             }
-            let period = [show("periodFrom"), show("periodTo")].filter { !$0.isEmpty }.joined(separator: " 至 ")
+            let (from, to) = (show("periodFrom"), show("periodTo"))
+            let period = from.isEmpty || to.isEmpty ? from + to : T(.publicPeriodRange, from, to)
             return .el("article", ["class": "disclosure"], [
                 .el("h2", [:], show("title")),
                 .el("p", ["class": "muted"], T(.publicDisclosureMeta, show("category"), show("publishedOn"), show("channel")) + (period.isEmpty ? "" : " · " + T(.publicPeriod, period))),

@@ -20,15 +20,15 @@ struct RecordController {
 
             let api = "/api/v1/units/:unitID/\(kind.key)"
             let schema = RecordJSON.schemaName(kind)
-            router.apiResponse(.GET, api, .onUnit(.viewUnit), APIDoc(summary: "\(kind.label)列表", response: schema + "List")) { try await apiList($0, $1, kind) }
-            router.apiResponse(.POST, api, .onUnit(kind.editPermission), APIDoc(summary: "新建\(kind.label)", request: schema + "Input", response: schema, status: 201)) {
+            router.apiResponse(.GET, api, .onUnit(.viewUnit), APIDoc(summary: "\(kind.labelText.zh)列表", response: schema + "List")) { try await apiList($0, $1, kind) }
+            router.apiResponse(.POST, api, .onUnit(kind.editPermission), APIDoc(summary: "新建\(kind.labelText.zh)", request: schema + "Input", response: schema, status: 201)) {
                 try await apiCreate($0, $1, kind)
             }
-            router.apiResponse(.GET, api + "/:recordID", .onUnit(.viewUnit), APIDoc(summary: "\(kind.label)详情", response: schema)) { try await apiDetail($0, $1, kind) }
-            router.apiResponse(.PUT, api + "/:recordID", .onUnit(kind.editPermission), APIDoc(summary: "修改\(kind.label)", request: schema + "Input", response: schema)) {
+            router.apiResponse(.GET, api + "/:recordID", .onUnit(.viewUnit), APIDoc(summary: "\(kind.labelText.zh)详情", response: schema)) { try await apiDetail($0, $1, kind) }
+            router.apiResponse(.PUT, api + "/:recordID", .onUnit(kind.editPermission), APIDoc(summary: "修改\(kind.labelText.zh)", request: schema + "Input", response: schema)) {
                 try await apiUpdate($0, $1, kind)
             }
-            router.apiResponse(.DELETE, api + "/:recordID", .onUnit(kind.editPermission), APIDoc(summary: "删除\(kind.label)（保留记录以备审计）", response: "Empty")) {
+            router.apiResponse(.DELETE, api + "/:recordID", .onUnit(kind.editPermission), APIDoc(summary: "删除\(kind.labelText.zh)（保留记录以备审计）", response: "Empty")) {
                 try await apiDelete($0, $1, kind)
             }
         }
@@ -119,7 +119,7 @@ struct RecordController {
         let body = RecordViews.list(kind: kind, village: village, records: records, references: references, reveal: reveal, extra: extra,
                                     mayEdit: mayEdit(request, village, kind),
                                     mayReveal: kind.hasPersonalData && (request.principal?.may(.viewPersonalData, at: village.path) ?? false))
-        return HTMLResponse.page(request, "\(village.name)：\(kind.label)", body)
+        return HTMLResponse.page(request, T(.titled, village.name, kind.label), body)
     }
 
     /// Each volunteer's hours this year and whether that makes them active under item 10's
@@ -161,7 +161,7 @@ struct RecordController {
         for record in try await RecordStore.list(.workers, village: village.requireID(), on: request.db) {
             cells[record.id] = [Figure.text(Double(hours[record.id.uuidString] ?? 0) / 100)]
         }
-        let note = ["49.1", "49.2"].compactMap { id in evaluation.check(id).map { "\($0.status.label)：\($0.explanation)" } }.joined(separator: "；")
+        let note = ["49.1", "49.2"].compactMap { id in evaluation.check(id).map { T(.titled, $0.status.label, $0.explanation) } }.joined(separator: T(.sepSemicolon))
         return RecordViews.ExtraColumns(headers: [T(.workerYearHours, String(year))], cells: cells, note: note)
     }
 

@@ -32,7 +32,7 @@ enum RecordInput {
             let words = many.isEmpty ? text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } : many
             let known = Set(choices.map(\.value))
             if let unknown = words.first(where: { !known.contains($0) }) {
-                return fail("“\(unknown)”不是\(field.label)的可选项")
+                return fail(T(.validationChoice, unknown, field.label))
             }
             if words.isEmpty {
                 if field.required { fail(T(.validationRequired, field.label)) }
@@ -73,7 +73,7 @@ enum RecordInput {
             guard let money = Money(text) else { return fail(T(.recordMoney, field.label)) }
             parsed.values[field.key] = .number(money.fen)
         case let .choice(choices):
-            guard choices.contains(where: { $0.value == text }) else { return fail("“\(text)”不是\(field.label)的可选项") }
+            guard choices.contains(where: { $0.value == text }) else { return fail(T(.validationChoice, text, field.label)) }
             parsed.values[field.key] = .text(text)
         case .reference:
             guard UUID(uuidString: text) != nil else { return fail(T(.recordReference, field.label)) }

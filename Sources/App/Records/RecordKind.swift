@@ -2,12 +2,20 @@ import Fluent
 import StandardKit
 import Vapor
 
-/// One choice of a choice field: the stored word and its label.
+/// One choice of a choice field: the stored word and its label in each language.
 struct Choice: Sendable {
     var value: String
-    var label: String
+    let text: Bilingual
+    var label: String { text.text }
 
-    /// The choices of a StandardKit vocabulary, with its Chinese labels.
+    /// `label` is built in each language once (kinds are static and shared, so nothing
+    /// may be fixed in the language of whichever request touched them first).
+    init(value: String, label: @autoclosure () -> String) {
+        self.value = value
+        self.text = Bilingual { Terms.translate(label()) }
+    }
+
+    /// The choices of a StandardKit vocabulary, with its labels.
     static func from<V: Vocabulary>(_: V.Type, except excluded: Set<String> = []) -> [Choice] {
         V.allCases.filter { !excluded.contains($0.rawValue) }.map { Choice(value: $0.rawValue, label: $0.label) }
     }
@@ -66,14 +74,25 @@ typealias RecordCheck = @Sendable (inout RecordInput.Parsed, RecordCheckContext)
 
 struct FieldSpec: Sendable {
     var key: String
-    var label: String
+    /// The label in each language (written in Chinese, English from `Terms`).
+    let text: Bilingual
+    var label: String { text.text }
     var type: FieldType
-    var required: Bool = false
+    var required: Bool
     /// Shown as a column in the list.
-    var listed: Bool = false
+    var listed: Bool
     /// Set for a field added after its kind's table was created: that migration adds the
     /// column, so `CreateRecordTable` leaves it out.
-    var addedLater: Bool = false
+    var addedLater: Bool
+
+    init(key: String, label: @autoclosure () -> String, type: FieldType, required: Bool = false, listed: Bool = false, addedLater: Bool = false) {
+        self.key = key
+        self.text = Bilingual { Terms.translate(label()) }
+        self.type = type
+        self.required = required
+        self.listed = listed
+        self.addedLater = addedLater
+    }
 
     var column: String {
         key.reduce(into: "") { out, character in
@@ -87,19 +106,36 @@ struct FieldSpec: Sendable {
 struct RecordKind: Sendable {
     var key: String
     var table: String
-    var label: String
-    var items: String
+    /// The kind's name and the items of the standard it serves, in each language.
+    let labelText: Bilingual
+    let itemsText: Bilingual
+    var label: String { labelText.text }
+    var items: String { itemsText.text }
     var fields: [FieldSpec]
     /// The field holding the record's date, used for the year filter and sorting.
     var dateField: String?
     /// The field that names a record in lists and references.
     var titleField: String
     /// The unit level whose records these are (most kinds belong to a village).
-    var level: UnitKind = .village
+    var level: UnitKind
     /// What changing these records needs.
-    var editPermission: Permission = .editRecords
+    var editPermission: Permission
     /// Checks across fields or records that the field types cannot express.
-    var check: RecordCheck? = nil
+    var check: RecordCheck?
+
+    init(key: String, table: String, label: @autoclosure () -> String, items: String, fields: [FieldSpec], dateField: String?, titleField: String,
+         level: UnitKind = .village, editPermission: Permission = .editRecords, check: RecordCheck? = nil) {
+        self.key = key
+        self.table = table
+        self.labelText = Bilingual { Terms.translate(label()) }
+        self.itemsText = Bilingual { Terms.translate(items) }
+        self.fields = fields
+        self.dateField = dateField
+        self.titleField = titleField
+        self.level = level
+        self.editPermission = editPermission
+        self.check = check
+    }
 
     func field(_ key: String) -> FieldSpec? { fields.first { $0.key == key } }
     var hasPersonalData: Bool { fields.contains { if case .personal = $0.type { return true }; return false } }

@@ -58,7 +58,7 @@ struct RecordTransferController {
         return .group([
             .el("p", [:], [.text(T(.importIntro) + " "), .el("a", ["href": base + "/template.xlsx"], T(.importTemplateXLSX)), .text(" · "),
                            .el("a", ["href": base + "/template.csv"], T(.importTemplateCSV))]),
-            .el("p", ["class": "muted"], T(.importColumns, kind.fields.map(\.label).joined(separator: "、"))),
+            .el("p", ["class": "muted"], T(.importColumns, kind.fields.map(\.label).joined(separator: T(.sepList)))),
             .el("form", ["method": "post", "action": base + "/import", "enctype": "multipart/form-data"], [
                 .when(error != nil, .el("div", ["class": "error-summary", "role": "alert"], [.el("p", ["id": "f-file-error"], error ?? "")])),
                 Layout.csrfField(request),
@@ -102,9 +102,9 @@ struct RecordTransferController {
         let unknown = trimmed.filter { !$0.isEmpty && !labels.contains($0) }
         if !missing.isEmpty || !unknown.isEmpty {
             var parts: [String] = []
-            if !missing.isEmpty { parts.append(T(.importMissingColumns, missing.joined(separator: "、"))) }
-            if !unknown.isEmpty { parts.append(T(.importUnknownColumns, unknown.joined(separator: "、"))) }
-            return refuse(T(.importWrongHeader) + parts.joined(separator: "；"))
+            if !missing.isEmpty { parts.append(T(.importMissingColumns, missing.joined(separator: T(.sepList)))) }
+            if !unknown.isEmpty { parts.append(T(.importUnknownColumns, unknown.joined(separator: T(.sepList)))) }
+            return refuse(T(.importWrongHeader) + parts.joined(separator: T(.sepSemicolon)))
         }
         let rows = Array(sheet.rows.dropFirst())
         guard !rows.isEmpty else { return refuse(T(.importEmpty)) }

@@ -30,11 +30,11 @@ enum RecordViews {
         case let (.choice(choices), .text(t)): return choices.first { $0.value == t }?.label ?? t
         case let (.choices(choices), .text(t)):
             let words = Set(t.split(separator: ",").map(String.init))
-            return choices.filter { words.contains($0.value) }.map(\.label).joined(separator: "、")
+            return choices.filter { words.contains($0.value) }.map(\.label).joined(separator: T(.sepList))
         case let (.reference(target), .text(t)): return references[target]?.first { $0.id == t }?.title ?? "—"
         case let (.references(target), .text(t)):
             let ids = Set(t.split(separator: ",").map(String.init))
-            return (references[target] ?? []).filter { ids.contains($0.id) }.map(\.title).joined(separator: "、")
+            return (references[target] ?? []).filter { ids.contains($0.id) }.map(\.title).joined(separator: T(.sepList))
         case let (.personal(kind), .text(t)): return reveal ? t : kind.mask(t)
         case let (_, .text(t)): return t
         }
@@ -117,7 +117,7 @@ enum RecordViews {
             attachments.isEmpty ? .el("p", [:], T(.attachmentNone)) : .el("ul", [:], attachments.map { file in
                 .el("li", [:], [
                     .el("a", ["href": base + "/" + file.id.uuidString], file.name),
-                    .text("（\(Figure.text(Double(file.size) / 1024)) KB）"),
+                    .text(T(.parenthesized, "\(Figure.text(Double(file.size) / 1024)) KB")),
                     .when(mayEdit, .el("form", ["method": "post", "action": base + "/" + file.id.uuidString + "/delete", "class": "inline"],
                                        [Layout.csrfField(request), .el("button", ["type": "submit", "class": "link"], T(.attachmentRemove))])),
                 ])
@@ -229,12 +229,12 @@ enum RecordViews {
         let attendees = (record.text("attendees") ?? "").split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let body: Node = .group([
             .trusted("<!doctype html>"),
-            .el("html", ["lang": "zh-CN"], [
+            .el("html", ["lang": Language.current.htmlTag], [
                 .el("head", [:], [.void("meta", [("charset", "utf-8")]), .el("title", [:], text("title")),
                                   .void("link", [("rel", "stylesheet"), ("href", Stylesheet.path)])]),
                 .el("body", ["class": "print"], [
                     .el("main", [:], [
-                        .el("h1", [:], "\(village.name)\(text("title"))会议纪要"),
+                        .el("h1", [:], T(.recordMinutesTitle, village.name, text("title"))),
                         .el("dl", ["class": "facts"], [
                             .el("dt", [:], kind.field("kind")?.label ?? ""), .el("dd", [:], text("kind")),
                             .el("dt", [:], kind.field("date")?.label ?? ""), .el("dd", [:], text("date")),

@@ -214,14 +214,14 @@ enum StandardViews {
         ]
         var index = 0
         for (a, area) in catalogue.areas.enumerated() {
-            parts.append(.el("h2", [:], [.text("\(area.numeral)、\(area.name) "), statusNode(evaluation.areas[a].status)]))
+            parts.append(.el("h2", [:], [.text(area.heading + " "), statusNode(evaluation.areas[a].status)]))
             var rows: [[Node]] = []
             for goal in area.goals {
                 for item in goal.items {
                     let result = evaluation.items[index]
                     index += 1
                     let checks: [Node] = zip(item.checks, result.checks).map { check, checkResult in
-                        .el("li", [:], [statusNode(checkResult.status), .text(" \(check.id) \(check.title)："), .text(checkResult.explanation)])
+                        .el("li", [:], [statusNode(checkResult.status), .text(" \(check.id) \(check.title)" + T(.sepColon)), .text(checkResult.explanation)])
                     }
                     rows.append([.text(String(item.number)), statusNode(result.status), .el("ul", ["class": "checks"], checks)])
                 }

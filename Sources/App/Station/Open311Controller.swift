@@ -198,7 +198,7 @@ struct Open311Controller {
         switch item.status {
         case .completed: notes = item.result ?? ""
         case .refused: notes = item.refusedReason ?? ""
-        case .materialsMissing: notes = T(.open311MissingNotes, (item.missingMaterials ?? "").replacingOccurrences(of: "\n", with: "、"))
+        case .materialsMissing: notes = T(.open311MissingNotes, (item.missingMaterials ?? "").replacingOccurrences(of: "\n", with: T(.sepList)))
         default: notes = item.status.label
         }
         return RequestOut(service_request_id: item.trackingCode, status: item.status.open311, status_notes: notes, service_name: item.serviceName,

@@ -184,7 +184,7 @@ enum StationViews {
             (T(.requestContent), r.content), (T(.requestMaterials), r.materials.isEmpty ? "—" : r.materials),
             (T(.requestFirstOwner), r.firstOwner ?? "—"), (T(.requestAssignee), (r.assignee ?? "—") + (r.coverWork ? T(.requestCoverMark) : "")),
             (T(.requestReceivedOn), r.receivedOn), (T(.requestDueOn), r.dueOn ?? "—"), (T(.requestCompletedOn), r.completedOn ?? "—"),
-            (T(.requestMissingList), r.missingMaterials.isEmpty ? "—" : r.missingMaterials.joined(separator: "；")),
+            (T(.requestMissingList), r.missingMaterials.isEmpty ? "—" : r.missingMaterials.joined(separator: T(.sepSemicolon))),
             (T(.requestDepartment), r.department ?? "—"), (T(.requestDepartmentAnswer), r.departmentAnswer ?? "—"),
             (T(.requestResult), r.result ?? r.refusedReason ?? "—"),
         ]
@@ -218,12 +218,12 @@ enum StationViews {
         let missing = (item.missingMaterials ?? "").split(separator: "\n").map(String.init)
         let page: Node = .group([
             .trusted("<!doctype html>"),
-            .el("html", ["lang": "zh-CN"], [
+            .el("html", ["lang": Language.current.htmlTag], [
                 .el("head", [:], [.void("meta", [("charset", "utf-8")]), .el("title", [:], T(.receiptTitle)),
                                   .void("link", [("rel", "stylesheet"), ("href", Stylesheet.path)])]),
                 .el("body", ["class": "print"], [
                     .el("main", [:], [
-                        .el("h1", [:], "\(village.name)社区服务站 \(T(.receiptTitle))"),
+                        .el("h1", [:], T(.receiptStationTitle, village.name)),
                         .el("dl", ["class": "facts"], rows.flatMap { [Node.el("dt", [:], $0.0), .el("dd", [:], $0.1)] }),
                         .when(!missing.isEmpty, .group([.el("h2", [:], T(.receiptMissing)), .el("ol", [:], missing.map { .el("li", [:], $0) })])),
                         .el("p", [:], T(.receiptTrack, "/public/track?code=\(item.trackingCode)", item.trackingCode)),
@@ -262,7 +262,7 @@ enum Format {
             guard let value = details[key], !value.isEmpty else { return nil }
             let label: String
             switch key {
-            case "status": return "\(T(.requestStatus))：\(RequestStatus(rawValue: value)?.label ?? value)"
+            case "status": return T(.titled, T(.requestStatus), RequestStatus(rawValue: value)?.label ?? value)
             case "dueOn": label = T(.requestDueOn)
             case "missing": label = T(.requestMissingList)
             case "department": label = T(.requestDepartment)
@@ -276,13 +276,13 @@ enum Format {
             case "content": label = T(.complaintContent)
             case "request": label = T(.requestCode)
             case "worker": label = T(.complaintWorker)
-            case "channel": return "\(T(.requestChannel))：\(RequestChannel(rawValue: value)?.label ?? value)"
+            case "channel": return T(.titled, T(.requestChannel), RequestChannel(rawValue: value)?.label ?? value)
             case "onTime": return value == "true" ? T(.ledgerOnTime) : T(.ledgerLate)
             case "residentNotified": return T(.requestResidentNotified)
-            case "satisfaction": return "\(T(.complaintSatisfaction))：\(Satisfaction(rawValue: value)?.label ?? value)"
+            case "satisfaction": return T(.titled, T(.complaintSatisfaction), Satisfaction(rawValue: value)?.label ?? value)
             default: label = key
             }
-            return "\(label)：\(value.replacingOccurrences(of: "\n", with: "、"))"
-        }.joined(separator: "；")
+            return T(.titled, label, value.replacingOccurrences(of: "\n", with: T(.sepList)))
+        }.joined(separator: T(.sepSemicolon))
     }
 }

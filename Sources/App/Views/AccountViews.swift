@@ -15,12 +15,12 @@ enum AccountViews {
     }
 
     static func roleText(_ role: RoleDTO) -> String {
-        roleLabel(role.role) + (role.unitName.map { "（\($0)）" } ?? "")
+        roleLabel(role.role) + (role.unitName.map { T(.parenthesized, $0) } ?? "")
     }
 
     private static func unitOptions(_ units: [OrgUnit]) -> [(value: String, label: String)] {
         [("", T(.userNoUnit))] + units.compactMap { unit in
-            unit.id.map { ($0.uuidString, String(repeating: "　", count: max(0, unit.lineage.count - 1)) + unit.name + "（" + UnitViews.kindLabel(unit.kind) + "）") }
+            unit.id.map { ($0.uuidString, String(repeating: "　", count: max(0, unit.lineage.count - 1)) + unit.name + T(.parenthesized, UnitViews.kindLabel(unit.kind))) }
         }
     }
 

@@ -29,9 +29,13 @@ enum Layout {
         } else {
             account = .el("div", ["class": "account"], [.el("a", ["href": SiteURL.login(next: nil).path], T(.navLogin))])
         }
+        let here = request.url.path + (request.url.query.map { "?" + $0 } ?? "")
+        let other: Language = Language.current == .zh ? .en : .zh
+        let switchLink: Node = .el("a", ["class": "lang", "href": SiteURL.language(other, next: here).path,
+                                         "lang": other.htmlTag, "hreflang": other.htmlTag], other.ownName)
         let document: Node = .group([
             .trusted("<!doctype html>"),
-            .el("html", ["lang": "zh-CN"], [
+            .el("html", ["lang": Language.current.htmlTag], [
                 .el("head", [:], [
                     .void("meta", [("charset", "utf-8")]),
                     .void("meta", [("name", "viewport"), ("content", "width=device-width, initial-scale=1")]),
@@ -44,6 +48,7 @@ enum Layout {
                         .el("a", ["class": "brand", "href": SiteURL.home.path], T(.appName)),
                         .el("nav", ["aria-label": T(.navLabel)], [.el("ul", [:], nav.map { .el("li", [:], [$0]) })]),
                         account,
+                        switchLink,
                     ]),
                     .el("main", ["id": "main"], [
                         .when(flash != nil, .el("p", ["class": "flash", "role": "status"], flash ?? "")),
@@ -171,7 +176,7 @@ enum Stylesheet {
     svg.chart{max-width:100%;height:auto}svg.chart .bar{fill:var(--brand)}svg.chart text{font-size:11px;fill:#24292f}p.code{font-size:28px;letter-spacing:2px}
     ol.items{padding-left:0;list-style:none}li.item{border-top:1px solid var(--line);padding:4px 0}form.evidence{display:flex;flex-wrap:wrap;gap:6px;margin:4px 0}
     form.evidence input,form.evidence select{width:auto}.running{display:none}
-    @media print{header.top nav,.account,.actions,.skip,form{display:none}a{color:inherit;text-decoration:none}
+    @media print{header.top nav,.account,.lang,.actions,.skip,form{display:none}a{color:inherit;text-decoration:none}
     body.report .running{display:block;position:fixed;top:0;left:0;right:0;text-align:center;font-size:10pt;color:#000}
     body.report main{padding-top:8mm}body.report table{page-break-inside:auto}body.report tr{page-break-inside:avoid}
     @page{size:A4;margin:18mm 15mm 16mm;@bottom-center{content:"第 " counter(page) " 页";font-size:9pt}}}

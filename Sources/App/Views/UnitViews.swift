@@ -120,7 +120,7 @@ enum UnitViews {
     }
 
     private static func status(_ met: Bool, _ rule: String) -> Node {
-        .el("span", ["class": met ? "met" : "notmet"], "（\(rule)：\(met ? T(.statusMet) : T(.statusNotMet))）")
+        .el("span", ["class": met ? "met" : "notmet"], T(.parenthesized, T(.titled, rule, met ? T(.statusMet) : T(.statusNotMet))))
     }
 
     static func unitForm(_ request: Request, action: String, input: UnitInput, errors: [FieldError]) -> Node {

@@ -76,17 +76,17 @@ final class RuleContext {
         case let .periodicMeetings(kinds, period, minimum):
             var counts = PeriodCounts(period: period)
             for m in facts.meetings where m.date <= asOf && kinds.contains(m.kind) { counts.add(m.date, year: facts.year) }
-            return periodic(counts, minimum: minimum, verb: s("召开", "held"), what: subject)
+            return periodic(counts, minimum: minimum, verb: "召开", what: subject)
 
         case let .periodicActivities(kinds, period, minimum):
             var counts = PeriodCounts(period: period)
             for a in facts.activities where a.date <= asOf && kinds.contains(a.kind) { counts.add(a.date, year: facts.year) }
-            return periodic(counts, minimum: minimum, verb: s("开展", "held"), what: subject)
+            return periodic(counts, minimum: minimum, verb: "开展", what: subject)
 
         case let .periodicVolunteerActivities(period, minimum):
             var counts = PeriodCounts(period: period)
             for a in facts.volunteerActivities where a.date <= asOf { counts.add(a.date, year: facts.year) }
-            return periodic(counts, minimum: minimum, verb: s("开展", "held"), what: s("志愿服务活动", "volunteer activities"))
+            return periodic(counts, minimum: minimum, verb: "开展", what: s("志愿服务活动", "volunteer activities"))
 
         case let .quarterlyDisclosures(categories):
             var failures = "", notes = ""
@@ -282,8 +282,8 @@ final class RuleContext {
             }
             if due.isEmpty { return (.met, s("本年度无已到处理期限的投诉（期限\(maximumDays)天）", "No complaint has reached its deadline this year (\(maximumDays) days)")) }
             let summary = s("已到期限的投诉\(due.count)件，\(maximumDays)天内办结\(due.count - late.count)件",
-                            "\(due.count) complaints past their deadline, \(due.count - late.count) resolved within \(maximumDays) days")
-            return late.isEmpty ? (.met, summary) : (.notMet, summary + s("，未及时办结\(late.count)件", ", \(late.count) late"))
+                            "Complaints past their deadline: \(due.count), resolved within \(maximumDays) days: \(due.count - late.count)")
+            return late.isEmpty ? (.met, summary) : (.notMet, summary + s("，未及时办结\(late.count)件", ", late: \(late.count)"))
 
         case let .postsMapped(minimumStanding):
             let standing = facts.posts.count(where: { $0.kind == .standing })
@@ -520,7 +520,7 @@ final class RuleContext {
     /// period is reported but cannot fail; before any period ends the check is met only
     /// if the running period already has enough, otherwise not yet due.
     private func periodic(_ counts: PeriodCounts, minimum: Int, verb: String, what: String) -> (Status, String) {
-        if english { return periodicInEnglish(counts, minimum: minimum, verb: verb, what: what) }
+        if english { return periodicInEnglish(counts, minimum: minimum, what: what) }
         // Built by appending into one reserved buffer: ten checks of every village run this.
         let period = counts.period
         var out = ""
@@ -567,22 +567,24 @@ final class RuleContext {
         return (.met, out)
     }
 
-    /// `periodic` in English, with the same decisions (rarely used, so plainly built).
-    private func periodicInEnglish(_ counts: PeriodCounts, minimum: Int, verb: String, what: String) -> (Status, String) {
+    /// `periodic` in English, with the same decisions (rarely used, so plainly built):
+    /// "Villagers' representative meeting: 0 in Q3, at least 1 required each quarter".
+    private func periodicInEnglish(_ counts: PeriodCounts, minimum: Int, what: String) -> (Status, String) {
         let period = counts.period
         let ended = period == .quarter ? endedQuarters : period == .halfYear ? endedHalves : endedYears
         let requirement = "at least \(minimum) required \(period.label)"
-        let failures = (0..<ended).filter { counts[$0] < minimum }.map { "\(counts[$0]) \(what) \(verb) in \(period.name($0))" }
-        if !failures.isEmpty { return (.notMet, failures.joined(separator: "; ") + ", " + requirement) }
+        let failures = (0..<ended).filter { counts[$0] < minimum }.map { "\(counts[$0]) in \(period.name($0))" }
+        if !failures.isEmpty { return (.notMet, "\(what): " + failures.joined(separator: "; ") + ", " + requirement) }
         let running: (name: String, count: Int)? = ended < period.count && asOf >= yearStart ? (period.name(ended), counts[ended]) : nil
-        let runningText = running.map { "; \($0.count) \(verb) so far in \($0.name) (not ended)" } ?? ""
+        let runningText = running.map { "; \($0.count) so far in \($0.name) (not ended)" } ?? ""
         if ended == 0 {
-            if let running, running.count >= minimum { return (.met, "\(running.count) \(what) \(verb) so far in \(running.name), " + requirement) }
-            return (.notApplicable, "No \(period.noun) of the year has ended by \(asOfText); not assessed yet" + runningText)
+            if let running, running.count >= minimum { return (.met, "\(what): \(running.count) so far in \(running.name), " + requirement) }
+            let notYet = period == .year ? "The year has not ended by \(asOfText)" : "No \(period.noun) of the year has ended by \(asOfText)"
+            return (.notApplicable, notYet + "; not assessed yet" + runningText)
         }
-        let scope = period == .year ? "in the year" : "in the \(ended) ended \(period.noun)s"
         let list = (0..<ended).map { String(counts[$0]) }.joined(separator: ", ")
-        return (.met, "\(what) \(verb) \(scope): \(list), " + requirement + runningText)
+        let scope = period == .year ? "in the year" : ended == 1 ? "in the ended \(period.noun)" : "in the \(ended) ended \(period.noun)s"
+        return (.met, "\(what) \(scope): \(list), " + requirement + runningText)
     }
 
     private func fundsDisbursed(kinds: [FundKind], graceDays: Int, label: String) -> (Status, String) {

@@ -30,6 +30,8 @@ def browser(width=1280, height=900):
     for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--lang=zh-CN",
                  f"--window-size={width},{height}"]:
         options.add_argument(flag)
+    # A browser in Beijing asks for Chinese first (Accept-Language), as the product expects.
+    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
     driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
     driver.implicitly_wait(5)
     return driver

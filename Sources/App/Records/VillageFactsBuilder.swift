@@ -221,7 +221,9 @@ enum StandardViews {
                     let result = evaluation.items[index]
                     index += 1
                     let checks: [Node] = zip(item.checks, result.checks).map { check, checkResult in
-                        .el("li", [:], [statusNode(checkResult.status), .text(" \(check.id) \(check.title)" + T(.sepColon)), .text(checkResult.explanation)])
+                        // "1.1 已设立…：已设立…" says it twice; the title alone does when they agree.
+                        .el("li", [:], [statusNode(checkResult.status), .text(" \(check.id) \(check.title)"),
+                                        .when(checkResult.explanation != check.title, .text(T(.sepColon) + checkResult.explanation))])
                     }
                     rows.append([.text(String(item.number)), statusNode(result.status), .el("ul", ["class": "checks"], checks)])
                 }

@@ -41,6 +41,7 @@ public func configure(_ app: Application, environment: [String: String] = Proces
     app.http.server.configuration.responseCompression = .enabled
 
     registerRoutes(app)
+    app.lifecycle.use(JobShutdown())
 
     app.asyncCommands.use(StandardCommand(), as: "standard")
     app.asyncCommands.use(EvaluateCommand(), as: "evaluate")

@@ -20,4 +20,6 @@ func registerMigrations(_ migrations: Migrations) {
     migrations.add(CreateCalendar())
     migrations.add(CreatePublicGuards())
     migrations.add(CreateAssessment())
+    migrations.add(AddSheetSnapshots())
+    migrations.add(CreateJobs())
 }

@@ -5,6 +5,7 @@ func registerRoutes(_ app: Application) {
     let router = Router(app: app)
     HealthController().register(router)
     LanguageController().register(router)
+    JobController().register(router)
     AuthController().register(router)
     HierarchyController().register(router)
     UserController().register(router)

@@ -162,7 +162,8 @@ struct EmptyBody: Encodable {}
 func auditCount(_ app: Application) async throws -> Int { try await AuditEvent.query(on: app.db).count() }
 
 /// Posts form fields and one file as a browser would (multipart/form-data).
-func postMultipart(_ app: Application, _ path: String, as session: Session, fields: KeyValuePairs<String, String>, file: Data, filename: String) async throws -> (status: HTTPStatus, body: String) {
+func postMultipart(_ app: Application, _ path: String, as session: Session, fields: KeyValuePairs<String, String>, file: Data, filename: String,
+                   headers extra: HTTPHeaders = [:]) async throws -> (status: HTTPStatus, body: String) {
     let boundary = "----cunwu\(UUID().uuidString)"
     var body = Data()
     for (name, value) in fields { body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)) }
@@ -173,6 +174,7 @@ func postMultipart(_ app: Application, _ path: String, as session: Session, fiel
     try await app.testing().test(.POST, path, beforeRequest: { request in
         request.headers = session.headers()
         request.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        for (name, value) in extra { request.headers.replaceOrAdd(name: name, value: value) }
         request.body = ByteBuffer(data: body)
     }, afterResponse: { response in result = (response.status, response.body.string) })
     return result

@@ -107,4 +107,50 @@ struct TransferTests {
             #expect(try await send(app, .POST, action, as: session, form: [:]).status == .notFound)
         }
     }
+
+    @Test("a large import runs as a job with progress, writes every row in one transaction, and is audited as the user who confirmed it")
+    func largeImportJob() async throws {
+        try await withApp { app, _ in
+            let world = try await World.make(app)
+            try await World.user(app, "zhang", .stationStaff, at: world.villageV1)
+            let session = try await login(app, "zhang")
+            let base = "/units/\(try world.villageV1.requireID())/records/volunteers"
+            let count = RecordTransferController.backgroundRows + 50
+            let rows = (1...count).map { n in Self.header.map { label in label == "姓名" ? "志愿者\(n)" : label == "登记日期" ? "2026-03-01" : "" } }
+            let preview = try await Self.upload(app, base + "/import", as: session, file: CSV.write(Self.volunteersSheet(rows)), name: "v.csv")
+            #expect(preview.status == .ok, "\(preview.body.prefix(300))")
+            let action = try #require(preview.body.components(separatedBy: "action=\"").last?.components(separatedBy: "\"").first)
+            let confirmed = try await send(app, .POST, action, as: session, form: [:])
+            #expect(confirmed.status == .seeOther)
+            let jobPage = try #require(confirmed.headers.first(name: .location))
+            #expect(jobPage.hasPrefix("/jobs/"), "a large file goes to the progress page")
+            await app.jobTasks.drain(cancel: false)
+            let done = try StationFixture.decode(JobDTO.self, try await send(app, .GET, "/api/v1" + jobPage, as: session).body)
+            #expect(done.state == "done" && done.done == count && done.total == count, "\(done)")
+            #expect(try await RecordStore.list(.volunteers, village: try world.villageV1.requireID(), on: app.db).count == count)
+            let audited = try await AuditEvent.query(on: app.db).filter(\.$action == "import").all()
+            #expect(audited.count == count && audited.allSatisfy { $0.username == "zhang" }, "the job writes as the user who confirmed")
+            let page = try await send(app, .GET, jobPage, as: session)
+            #expect(page.body.contains(base), "the finished page leads back to the records")
+        }
+    }
+
+    @Test("a file made from the Chinese template imports for someone reading in English, choices by either language's label")
+    func importAcrossLanguages() async throws {
+        try await withApp { app, _ in
+            let world = try await World.make(app)
+            try await World.user(app, "zhang", .stationStaff, at: world.villageV1)
+            let session = try await login(app, "zhang")
+            let base = "/units/\(try world.villageV1.requireID())/records/meetings"
+            let kind = RecordKind.meetings
+            let chinese = kind.fields.map(\.text.zh)
+            func row(_ kindLabel: String, _ title: String) -> [String] {
+                kind.fields.map { $0.key == "kind" ? kindLabel : $0.key == "date" ? "2026-03-15" : $0.key == "title" ? title : "" }
+            }
+            let file = CSV.write(Sheet(rows: [chinese, row("村民代表会议", "一季度会议"), row("Villagers' representative meeting", "Q1 meeting")]))
+            let preview = try await postMultipart(app, base + "/import", as: session, fields: ["_csrf": session.csrf], file: file, filename: "m.csv",
+                                                  headers: ["Accept-Language": "en"])
+            #expect(preview.status == .ok && preview.body.contains("2 rows, all checked"), "\(preview.body.prefix(400))")
+        }
+    }
 }

@@ -66,6 +66,11 @@ final class AssessmentSheet: Model, @unchecked Sendable {
     @OptionalField(key: "approved_on") var approvedOn: String?
     @Field(key: "version") var version: Int
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    /// The live summary kept between views (JSON `SheetSummary`), the as-of date it was
+    /// computed for, and the count of writes that dropped it (`Snapshots`).
+    @OptionalField(key: "snapshot") var snapshot: String?
+    @OptionalField(key: "snapshot_as_of") var snapshotAsOf: String?
+    @Field(key: "snapshot_seq") var snapshotSeq: Int
 
     init() {}
 
@@ -77,6 +82,7 @@ final class AssessmentSheet: Model, @unchecked Sendable {
         self.level = unit.kind
         self.state = .draft
         self.version = 1
+        self.snapshotSeq = 0
     }
 }
 

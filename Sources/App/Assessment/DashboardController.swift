@@ -58,6 +58,18 @@ struct DashboardController {
         router.page(.GET, "/units/:unitID/dashboard/:cycleID", .onUnit(.viewUnit), page)
         router.page(.GET, "/units/:unitID/report/:cycleID", .onUnit(.viewUnit), report)
         router.page(.GET, "/units/:unitID/cycles/:cycleID/export", .onUnit(.viewUnit), export)
+        router.page(.POST, "/units/:unitID/cycles/:cycleID/exports", .onUnit(.viewUnit)) { request, unit in
+            request.redirect(to: try await startExport(request, unit).page, redirectType: .normal)
+        }
+        router.api(.POST, "/api/v1/units/:unitID/cycles/:cycleID/exports", .onUnit(.viewUnit),
+                   APIDoc(summary: "在后台导出本单位以下全部评估表（format=xlsx或csv），返回任务及其进度地址", request: "ExportInput", response: "Job", status: 202),
+                   startExport)
+        router.page(.POST, "/units/:unitID/cycles/:cycleID/recompute", .onUnit(.viewUnit)) { request, unit in
+            request.redirect(to: try await startRecompute(request, unit).page, redirectType: .normal)
+        }
+        router.api(.POST, "/api/v1/units/:unitID/cycles/:cycleID/recompute", .onUnit(.viewUnit),
+                   APIDoc(summary: "在后台重新计算本单位以下各村的实时评估结果（统计分析使用），返回任务及其进度地址", response: "Job", status: 202),
+                   startRecompute)
         router.api(.GET, "/api/v1/units/:unitID/cycles/:cycleID/dashboard", .onUnit(.viewUnit),
                    APIDoc(summary: "统计分析：各村得分、各项目达标率、最薄弱的指导标准、完成情况、与上一周期比较", response: "Dashboard"), api)
         router.page(.GET, "/inbox", .signedIn, inboxPage)
@@ -113,7 +125,7 @@ struct DashboardController {
         let cycle = try await Sheets.cycle(request, unit: unit)
         let d = try await Self.dashboard(request, cycle: cycle, unit: unit)
         return HTMLResponse.make(Layout.page(request: request, title: T(.dashboardTitle, unit.name, cycle.name),
-                                             body: DashboardViews.body(d, unitID: try unit.requireID(), print: false)))
+                                             body: DashboardViews.body(d, unitID: try unit.requireID(), print: false, csrf: Layout.csrfField(request))))
     }
 
     @Sendable func api(_ request: Request, _ unit: OrgUnit?) async throws -> DashboardDTO {
@@ -140,12 +152,21 @@ struct DashboardController {
         return HTMLResponse.make(DashboardViews.printPage(title: title, running: "\(cycle.name) · \(unit.name)", body: body))
     }
 
-    /// Every village sheet of the cycle below the unit with item-level results.
+    struct ExportInput: Content { var format: String? }
+
+    /// Every village sheet of the cycle below the unit with item-level results, at once
+    /// (for scripts; the page runs it as a job with progress).
     @Sendable func export(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
         guard let unit else { throw AppError.notFound }
         let cycle = try await Sheets.cycle(request, unit: unit)
+        let file = try await Self.exportFile(request, cycle: cycle, unit: unit, csv: request.query[String.self, at: "format"] == "csv", progress: nil)
+        return RecordTransferController.file(file.data, name: file.name)
+    }
+
+    static func exportFile(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit, csv: Bool, progress: JobProgress?) async throws -> JobResult {
         let catalogue = request.application.config.catalogue
-        let summaries = try await Sheets.summaries(cycle: cycle, under: unit, request: request)
+        let summaries = try await Sheets.summaries(cycle: cycle, under: unit, request: request, explanations: true, progress: progress)
+        await progress?.phase(.jobPhaseWriting)
         let d = try await Self.dashboard(request, cycle: cycle, unit: unit, summaries: summaries)
         var rows: [[String]] = [[T(.exportTownship), T(.overdueVillage), T(.sheetState), T(.sheetScore), T(.exportItem), T(.exportItemStatus), T(.exportChecks)]]
         for village in d.villages {
@@ -158,8 +179,41 @@ struct DashboardController {
             }
         }
         let name = "assessment-\(cycle.year)-\(unit.code ?? "unit")"
-        if request.query[String.self, at: "format"] == "csv" { return RecordTransferController.file(CSV.write(Sheet(rows: rows)), name: name + ".csv") }
-        return RecordTransferController.file(try XLSX.write(Sheet(rows: rows), name: cycle.name), name: name + ".xlsx")
+        if csv { return JobResult(data: CSV.write(Sheet(rows: rows)), name: name + ".csv") }
+        return JobResult(data: try XLSX.write(Sheet(rows: rows), name: cycle.name), name: name + ".xlsx")
+    }
+
+    /// Starts an export of the cycle below the unit in the background.
+    @Sendable func startExport(_ request: Request, _ unit: OrgUnit?) async throws -> JobDTO {
+        guard let unit else { throw AppError.notFound }
+        let cycle = try await Sheets.cycle(request, unit: unit)
+        let format = try? request.content.decode(ExportInput.self).format
+        guard [nil, "xlsx", "csv"].contains(format) else { throw AppError.validation([FieldError(field: "format", message: T(.jobFormatUnknown))]) }
+        let (unitID, cycleID) = (try unit.requireID(), try cycle.requireID())
+        let job = try await Jobs.start(request, kind: JobKind.export.rawValue, unit: unit, cycle: cycle, parameter: format ?? "xlsx") { background, progress in
+            let (unit, cycle) = try await Self.reload(unitID, cycleID, on: background.db)
+            return try await Self.exportFile(background, cycle: cycle, unit: unit, csv: format == "csv", progress: progress)
+        }
+        return try JobController.dto(job, now: request.now)
+    }
+
+    /// Starts a recomputation of every village's live results below the unit (what the
+    /// dashboard shows), for after a bulk change or at the start of a day.
+    @Sendable func startRecompute(_ request: Request, _ unit: OrgUnit?) async throws -> JobDTO {
+        guard let unit else { throw AppError.notFound }
+        let cycle = try await Sheets.cycle(request, unit: unit)
+        let (unitID, cycleID) = (try unit.requireID(), try cycle.requireID())
+        let job = try await Jobs.start(request, kind: JobKind.recompute.rawValue, unit: unit, cycle: cycle) { background, progress in
+            let (unit, cycle) = try await Self.reload(unitID, cycleID, on: background.db)
+            _ = try await Sheets.summaries(cycle: cycle, under: unit, request: background, recompute: true, progress: progress)
+            return nil
+        }
+        return try JobController.dto(job, now: request.now)
+    }
+
+    private static func reload(_ unitID: UUID, _ cycleID: UUID, on db: any Database) async throws -> (OrgUnit, AssessmentCycle) {
+        guard let unit = try await OrgUnit.find(unitID, on: db), let cycle = try await AssessmentCycle.find(cycleID, on: db) else { throw AppError.notFound }
+        return (unit, cycle)
     }
 
     // MARK: Inbox

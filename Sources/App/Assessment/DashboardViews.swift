@@ -4,7 +4,7 @@ import Vapor
 
 /// Dashboard, summary and report pages; charts are inline SVG that print in black and white.
 enum DashboardViews {
-    static func body(_ d: DashboardDTO, unitID: UUID, print: Bool) -> Node {
+    static func body(_ d: DashboardDTO, unitID: UUID, print: Bool, csrf: Node = .empty) -> Node {
         let c = d.completeness
         let change = d.meanScore.flatMap { now in d.previousMeanScore.map { now - $0 } }
         let summary: [Node] = [
@@ -14,9 +14,18 @@ enum DashboardViews {
             .el("dd", [:], T(.dashCompletenessText, String(c.sheets), String(c.submitted), String(c.submittedOnTime), String(c.reviewed), String(c.approved))),
         ]
         return .group([
-            .when(!print, .el("p", [:], [.el("a", ["href": "/units/\(unitID)/report/\(d.cycle.id)"], T(.reportPrint)), .text(" · "),
-                                        .el("a", ["href": "/units/\(unitID)/cycles/\(d.cycle.id)/export"], T(.exportXLSX)), .text(" · "),
-                                        .el("a", ["href": "/units/\(unitID)/cycles/\(d.cycle.id)/export?format=csv"], T(.exportCSV))])),
+            .when(!print, .group([
+                .el("p", [:], [.el("a", ["href": "/units/\(unitID)/report/\(d.cycle.id)"], T(.reportPrint))]),
+                // Exports and recomputation run in the background with a progress page.
+                .el("form", ["method": "post", "action": "/units/\(unitID)/cycles/\(d.cycle.id)/exports", "class": "inline"], [
+                    csrf, .el("button", ["type": "submit", "name": "format", "value": "xlsx"], T(.exportXLSX)), .text(" "),
+                    .el("button", ["type": "submit", "name": "format", "value": "csv"], T(.exportCSV)),
+                ]),
+                .text(" "),
+                .el("form", ["method": "post", "action": "/units/\(unitID)/cycles/\(d.cycle.id)/recompute", "class": "inline"], [
+                    csrf, .el("button", ["type": "submit"], T(.jobRecompute)),
+                ]),
+            ])),
             .el("dl", ["class": "facts"], summary),
             .el("h2", [:], T(.dashAreas)),
             Charts.bars(d.areas.map { (String($0.number), (($0.metRate ?? 0) * 1000).rounded() / 10) }, label: T(.dashAreasChart)),

@@ -131,20 +131,36 @@ enum Sheets {
         return out
     }
 
-    /// Live evaluations of the villages below `unit` for the cycle, with each sheet's decisions.
-    static func evaluate(cycle: AssessmentCycle, under unit: OrgUnit, request: Request) async throws -> [(village: OrgUnit, evaluation: Evaluation)] {
+    /// The date live results are computed for: the cycle's as-of date, or today if that
+    /// is earlier (live results can only know the records up to today; approval keeps them).
+    static func liveAsOf(_ cycle: AssessmentCycle, _ request: Request) -> LocalDate? {
+        LocalDate(cycle.asOf).map { min($0, RequestDesk.today(request)) }
+    }
+
+    /// Live evaluations of the villages below `unit` for the cycle (or only of `only`), with
+    /// each sheet's decisions. `progress` hears of each village evaluated.
+    static func evaluate(cycle: AssessmentCycle, under unit: OrgUnit, only: Set<UUID>? = nil, request: Request,
+                         progress: JobProgress? = nil) async throws -> [(village: OrgUnit, evaluation: Evaluation)] {
         let config = request.application.config
-        // Live results can only know the records up to today: before the cycle's as-of
-        // date, a quarter that has not ended yet is not yet due. Approval keeps the results.
-        guard let cycleAsOf = LocalDate(cycle.asOf) else { return [] }
-        let asOf = min(cycleAsOf, RequestDesk.today(request))
-        let built = try await VillageFactsBuilder.build(under: unit, year: cycle.year, asOf: asOf, on: request.db)
+        guard let asOf = liveAsOf(cycle, request) else { return [] }
+        await progress?.phase(.jobPhaseLoading)
+        // A few villages of many are built one by one; otherwise one pass over the unit.
+        var built: [(village: OrgUnit, facts: VillageFacts)] = []
+        if let only, unit.kind != .village, only.count <= 8 {
+            for village in try await OrgUnit.query(on: request.db).filter(\.$id ~~ Array(only)).all() {
+                built += try await VillageFactsBuilder.build(under: village, year: cycle.year, asOf: asOf, on: request.db)
+            }
+        } else {
+            built = try await VillageFactsBuilder.build(under: unit, year: cycle.year, asOf: asOf, on: request.db)
+            if let only { built = built.filter { only.contains($0.village.id ?? UUID()) } }
+        }
         let sheets = try await AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycle.requireID()).filter(\.$unitPath =~ unit.path).all()
         let byUnit = Dictionary(sheets.map { ($0.unitID, $0) }, uniquingKeysWith: { a, _ in a })
         let decided = try await decisions(sheets.compactMap(\.id), on: request.db)
         let evaluator = Evaluator(catalogue: config.catalogue, scheme: scheme(cycle, config))
         var others: [UUID: [VillageFacts.OtherLevelResult]] = [:]
         var out: [(OrgUnit, Evaluation)] = []
+        await progress?.phase(.jobPhaseEvaluating, total: built.count)
         for (village, facts) in built {
             var facts = facts
             let id = try village.requireID()
@@ -160,19 +176,46 @@ enum Sheets {
             }
             facts.otherLevelResults = others[township] ?? []
             out.append((village, evaluator.evaluate(facts, asOf: asOf)))
+            try await progress?.advance()
         }
         return out
     }
 
-    /// Each village sheet's summary: kept at approval, else computed live.
-    static func summaries(cycle: AssessmentCycle, under unit: OrgUnit, request: Request) async throws -> [UUID: SheetSummary] {
+    /// Each village sheet's summary: kept at approval; else the live summary kept from an
+    /// earlier view (`Snapshots`), computed now where a write dropped it, the date moved
+    /// on, or `recompute` asks for all of them. Computed ones are kept for the next view,
+    /// without their explanations (those are in the reader's language): `explanations`
+    /// computes every live one afresh (exports).
+    static func summaries(cycle: AssessmentCycle, under unit: OrgUnit, request: Request, recompute: Bool = false,
+                          explanations: Bool = false, progress: JobProgress? = nil) async throws -> [UUID: SheetSummary] {
+        let recompute = recompute || explanations
+        guard let asOf = liveAsOf(cycle, request)?.description else { return [:] }
+        let sheets = try await AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycle.requireID()).filter(\.$unitPath =~ unit.path)
+            .filter(\.$level == .village).all()
+        let decoder = JSONDecoder()
+        func decode(_ text: String?) -> SheetSummary? { text.flatMap { try? decoder.decode(SheetSummary.self, from: Data($0.utf8)) } }
         var out: [UUID: SheetSummary] = [:]
-        for (village, evaluation) in try await evaluate(cycle: cycle, under: unit, request: request) { out[try village.requireID()] = SheetSummary(evaluation) }
-        let approved = try await AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycle.requireID()).filter(\.$unitPath =~ unit.path)
-            .filter(\.$state == .approved).filter(\.$level == .village).all()
-        for sheet in approved {
-            if let text = sheet.result, let kept = try? JSONDecoder().decode(SheetSummary.self, from: Data(text.utf8)) { out[sheet.unitID] = kept }
+        var stale: [UUID: AssessmentSheet] = [:]
+        for sheet in sheets {
+            if sheet.state == .approved, let kept = decode(sheet.result) {
+                out[sheet.unitID] = kept
+            } else if !recompute, sheet.snapshotAsOf == asOf, let kept = decode(sheet.snapshot) {
+                out[sheet.unitID] = kept
+            } else {
+                stale[sheet.unitID] = sheet
+            }
         }
+        guard !stale.isEmpty else { return out }
+        let evaluated = try await evaluate(cycle: cycle, under: unit, only: Set(stale.keys), request: request, progress: progress)
+        var fresh: [(sheet: AssessmentSheet, summary: SheetSummary)] = []
+        for (village, evaluation) in evaluated {
+            let summary = SheetSummary(evaluation)
+            out[try village.requireID()] = summary
+            var kept = summary
+            kept.explanations = [:]
+            if let sheet = stale[try village.requireID()] { fresh.append((sheet, kept)) }
+        }
+        try await Snapshots.keep(fresh, asOf: asOf, on: request.db)
         return out
     }
 

@@ -24,17 +24,20 @@ struct VerifyLedgerCommand: AsyncCommand {
             villages = try await OrgUnit.query(on: app.db).filter(\.$kind == .village).sort(\.$path).all()
         }
         var broken: [String] = []
+        let progress = ConsoleProgress("台账校验", total: villages.count)
         for village in villages {
             let result = LedgerChain.verify(try await LedgerStore.chain(village.requireID(), on: app.db))
             if let first = result.firstBroken {
                 let line = "\(village.name)（\(try village.requireID())）：第\(first.sequence)条记录起校验不通过：\(first.reason.label)"
                 broken.append(line)
-                context.console.print(line)
+                progress.print(line)
             } else {
-                context.console.print("\(village.name)（\(try village.requireID())）：完整，共\(result.count)条记录")
+                progress.print("\(village.name)（\(try village.requireID())）：完整，共\(result.count)条记录")
             }
+            progress.advance()
         }
+        progress.finish()
         if !broken.isEmpty { throw CommandFailure.checkFailed("\(broken.count)个服务站的台账校验不通过") }
-        context.console.print("全部\(villages.count)个服务站的台账校验通过")
+        Swift.print("全部\(villages.count)个服务站的台账校验通过")
     }
 }

@@ -259,6 +259,24 @@ enum L: String, CaseIterable, Sendable {
     case integrationUnknownStation
     case integrationsTitle
     case integrationsTitleShort
+    case jobBack
+    case jobBackToRecords
+    case jobDone
+    case jobDownload
+    case jobFailed
+    case jobFormatUnknown
+    case jobInterrupted
+    case jobPhaseEvaluating
+    case jobPhaseImporting
+    case jobPhaseLoading
+    case jobPhaseStarting
+    case jobPhaseWriting
+    case jobProgress
+    case jobRecompute
+    case jobRefresh
+    case jobTitleExport
+    case jobTitleImport
+    case jobTitleRecompute
     case kindAbsences
     case kindDepartments
     case kindDistrict
@@ -929,6 +947,24 @@ enum Messages {
         .integrationUnknownStation: "未找到该服务站，或其未开通96156对接。",
         .integrationsTitle: "{0}服务站对接（96156、Open311）",
         .integrationsTitleShort: "96156与Open311对接",
+        .jobBack: "返回统计分析",
+        .jobBackToRecords: "查看{0}",
+        .jobDone: "已完成。",
+        .jobDownload: "下载 {0}",
+        .jobFailed: "任务出错，已记录，请稍后重试。",
+        .jobFormatUnknown: "导出格式应为xlsx或csv。",
+        .jobInterrupted: "任务因服务器重启而中断，请重新开始。",
+        .jobPhaseEvaluating: "正在计算各村评估结果",
+        .jobPhaseImporting: "正在写入",
+        .jobPhaseLoading: "正在读取台账",
+        .jobPhaseStarting: "正在开始",
+        .jobPhaseWriting: "正在生成文件",
+        .jobProgress: "{0}：{1}/{2}（{3}%）",
+        .jobRecompute: "重新计算",
+        .jobRefresh: "刷新进度",
+        .jobTitleExport: "导出评估结果",
+        .jobTitleImport: "导入{0}",
+        .jobTitleRecompute: "重新计算评估结果",
         .kindAbsences: "岗位人员外出登记",
         .kindDepartments: "乡镇科室和站所",
         .kindDistrict: "区县",

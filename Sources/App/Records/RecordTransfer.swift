@@ -96,10 +96,12 @@ struct RecordTransferController {
             return refuse(error.description)
         }
         guard let header = sheet.rows.first else { return refuse(T(.importEmpty)) }
-        let labels = kind.fields.map(\.label)
+        // A column is named by its label in either language: a file made from the Chinese
+        // template imports for someone reading in English, and the other way round.
         let trimmed = header.map { $0.trimmingCharacters(in: .whitespaces) }
-        let missing = labels.filter { !trimmed.contains($0) }
-        let unknown = trimmed.filter { !$0.isEmpty && !labels.contains($0) }
+        func column(of field: FieldSpec) -> Int? { trimmed.firstIndex { $0 == field.text.zh || $0 == field.text.en } }
+        let missing = kind.fields.filter { column(of: $0) == nil }.map(\.label)
+        let unknown = trimmed.filter { name in !name.isEmpty && !kind.fields.contains { $0.text.zh == name || $0.text.en == name } }
         if !missing.isEmpty || !unknown.isEmpty {
             var parts: [String] = []
             if !missing.isEmpty { parts.append(T(.importMissingColumns, missing.joined(separator: T(.sepList)))) }
@@ -118,7 +120,7 @@ struct RecordTransferController {
             let number = offset + 2
             var parsed = RecordInput.Parsed()
             for field in kind.fields {
-                guard let column = trimmed.firstIndex(of: field.label) else { continue }
+                guard let column = column(of: field) else { continue }
                 let cell = column < row.count ? row[column] : ""
                 let text = Self.value(for: cell, field: field, references: references)
                 if let missing = text.split(separator: ",").first(where: { $0.hasPrefix(Self.notFound) }) {
@@ -175,13 +177,36 @@ struct RecordTransferController {
               let batch = try await ImportBatch.find(id, on: request.db),
               batch.unitID == village.id, batch.kind == kind.key, batch.userID == principal.userID else { throw AppError.notFound }
         let rows = Self.decode(batch.payload)
+        guard rows.count > Self.backgroundRows else {
+            try await Self.write(rows, kind: kind, village: village, batch: batch, request: request, progress: nil)
+            return request.redirect(to: RecordViews.listPath(village, kind) + "?saved=1")
+        }
+        // A large file is written in the background with a progress page, still all or nothing.
+        let (villageID, batchID) = (try village.requireID(), try batch.requireID())
+        let job = try await Jobs.start(request, kind: JobKind.importRecords.rawValue, unit: village, cycle: nil, parameter: kind.key,
+                                       persistentProgress: !Jobs.serializesWrites(request.db)) { background, progress in
+            guard let village = try await OrgUnit.find(villageID, on: background.db), let batch = try await ImportBatch.find(batchID, on: background.db) else {
+                throw AppError.notFound
+            }
+            try await Self.write(rows, kind: kind, village: village, batch: batch, request: background, progress: progress)
+            return nil
+        }
+        return request.redirect(to: "/jobs/\(try job.requireID().uuidString)", redirectType: .normal)
+    }
+
+    /// Files with more rows than this are imported as a background job.
+    static let backgroundRows = 200
+
+    /// Writes every staged row in one transaction, or none, and forgets the staged batch.
+    static func write(_ rows: [[String: FieldValue]], kind: RecordKind, village: OrgUnit, batch: ImportBatch, request: Request, progress: JobProgress?) async throws {
+        await progress?.phase(.jobPhaseImporting, total: rows.count)
         try await request.db.transaction { db in
             for values in rows {
                 _ = try await RecordStore.insert(kind, values: values, village: village, request: request, on: db, action: "import")
+                try await progress?.advance()
             }
             try await batch.delete(on: db)
         }
-        return request.redirect(to: RecordViews.listPath(village, kind) + "?saved=1")
     }
 
     /// Marks a title that names no record, so the preview can say which.
@@ -191,11 +216,11 @@ struct RecordTransferController {
     static func value(for cell: String, field: FieldSpec, references: [String: [(id: String, title: String)]]) -> String {
         let text = cell.trimmingCharacters(in: .whitespacesAndNewlines)
         switch field.type {
-        case let .choice(choices): return choices.first { $0.label == text }?.value ?? text
+        case let .choice(choices): return choices.first { $0.text.zh == text || $0.text.en == text }?.value ?? text
         case let .choices(choices):
             return text.split(whereSeparator: { "、,，;；".contains($0) }).map { word in
                 let w = word.trimmingCharacters(in: .whitespaces)
-                return choices.first { $0.label == w }?.value ?? w
+                return choices.first { $0.text.zh == w || $0.text.en == w }?.value ?? w
             }.joined(separator: ",")
         case let .reference(target):
             guard !text.isEmpty else { return "" }
@@ -205,7 +230,7 @@ struct RecordTransferController {
                 let t = title.trimmingCharacters(in: .whitespaces)
                 return references[target]?.first { $0.title == t }?.id ?? notFound + t
             }.joined(separator: ",")
-        case .flag: return ["是", "√", "✓", "true", "1", "TRUE", "Y", "y"].contains(text) ? "true" : "false"
+        case .flag: return ["是", "√", "✓", "true", "1", "TRUE", "Y", "y", "yes", "Yes"].contains(text) ? "true" : "false"
         default: return text
         }
     }

@@ -29,7 +29,8 @@ struct LedgerRow: Sendable {
 /// The station's ledger in the database: appending inside the caller's transaction, and
 /// reading and verifying each village's chain.
 enum LedgerStore {
-    /// Appends one event to the village's chain. Two writers racing for the same sequence
+    /// Appends one event to the village's chain (and drops the village's kept summary,
+    /// `Snapshots`). Two writers racing for the same sequence
     /// number collide on the unique (unit_id, seq) index; the caller's transaction is then
     /// retried (see `retrying`).
     static func append(on db: any Database, station: OrgUnit, subjectType: String, subjectID: UUID, action: String,
@@ -51,6 +52,8 @@ enum LedgerStore {
                     SQLBind(entry.action), SQLBind(entry.actorID), SQLBind(entry.actorName), SQLBind(entry.occurredAt), SQLBind(entry.payload),
                     SQLBind(entry.previousHash), SQLBind(entry.hash))
             .run()
+        // Requests and complaints feed the village's results (items 25, 27, 28).
+        try await Snapshots.invalidate(path: station.path, on: db)
     }
 
     /// Runs `body` in a transaction, again (up to 8 times) when it fails on a database

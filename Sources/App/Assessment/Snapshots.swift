@@ -1,0 +1,51 @@
+import Fluent
+import SQLKit
+import Vapor
+
+/// The live summaries of village sheets kept between views, so a dashboard over hundreds
+/// of villages evaluates only those whose records changed. Every write that can change a
+/// village's results drops the kept summary in the same transaction: audited writes (via
+/// `Audit`) and ledger events (service requests, complaints). `snapshot_seq` counts the
+/// drops; a summary computed while one happened is not kept, so no stale result survives
+/// a race. Results also depend on the date (`snapshot_as_of`), so a new day recomputes.
+enum Snapshots {
+    /// Audited actions that cannot change any village's results.
+    private static let neutralObjects: Set<String> = ["user"]
+    private static let neutralActions: Set<String> = ["login", "logout", "loginFailed", "locked", "revealPersonalData", "updateRectification"]
+
+    static func affects(objectType: String, action: String) -> Bool {
+        !neutralObjects.contains(objectType) && !neutralActions.contains(action)
+    }
+
+    /// Drops the kept summaries of the village at `path`, or of every village below a
+    /// township, district or the root ("/").
+    static func invalidate(path: String, on db: any Database) async throws {
+        let sql = try RecordStore.sql(db)
+        let ids = path.split(separator: "/")
+        if ids.count >= 3, let village = UUID(uuidString: String(ids[ids.count - 1])) {
+            try await sql.raw("UPDATE assessment_sheets SET snapshot = NULL, snapshot_seq = snapshot_seq + 1 WHERE unit_id = \(bind: village)").run()
+        } else {
+            try await sql.raw("""
+                UPDATE assessment_sheets SET snapshot = NULL, snapshot_seq = snapshot_seq + 1
+                WHERE level = 'village' AND unit_path LIKE \(bind: path + "%")
+                """).run()
+        }
+    }
+
+    /// Keeps freshly computed summaries, each only if no write dropped it meanwhile.
+    static func keep(_ fresh: [(sheet: AssessmentSheet, summary: SheetSummary)], asOf: String, on db: any Database) async throws {
+        guard !fresh.isEmpty else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let rows = try fresh.map { (id: try $0.sheet.requireID(), seq: $0.sheet.snapshotSeq, text: String(decoding: try encoder.encode($0.summary), as: UTF8.self)) }
+        try await db.transaction { db in
+            let sql = try RecordStore.sql(db)
+            for row in rows {
+                try await sql.raw("""
+                    UPDATE assessment_sheets SET snapshot = \(bind: row.text), snapshot_as_of = \(bind: asOf)
+                    WHERE id = \(bind: row.id) AND snapshot_seq = \(bind: row.seq) AND state <> 'approved'
+                    """).run()
+            }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+@testable import App
+import Fluent
+import Foundation
+import StandardKit
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Long work: background jobs with progress, and the kept live summaries")
+struct JobTests {
+    static func sheets(_ app: Application, _ cycle: UUID) async throws -> [UUID: AssessmentSheet] {
+        let all = try await AssessmentSheet.query(on: app.db).filter(\.$cycleID == cycle).filter(\.$level == .village).all()
+        return Dictionary(all.map { ($0.unitID, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The live summaries computed afresh, ignoring anything kept.
+    static func fresh(_ app: Application, _ f: CycleFixture) async throws -> [UUID: SheetSummary] {
+        let request = Request(application: app, on: app.eventLoopGroup.any())
+        let cycle = try #require(try await AssessmentCycle.find(f.cycle, on: app.db))
+        return try await Sheets.summaries(cycle: cycle, under: f.world.districtA, request: request, recompute: true)
+    }
+
+    static func scores(_ app: Application, _ f: CycleFixture, as session: Session? = nil) async throws -> [UUID: Double?] {
+        let result = try await send(app, .GET, f.path(try f.world.districtA.requireID(), "/dashboard"), as: session ?? f.qu)
+        #expect(result.status == .ok, "\(result.body)")
+        let dashboard = try StationFixture.decode(DashboardDTO.self, result.body)
+        return Dictionary(dashboard.villages.map { ($0.unitID, $0.score) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    @Test("a dashboard keeps each village's summary; a write drops only that village's, and the dashboard always equals a fresh computation")
+    func keptSummaries() async throws {
+        try await withApp { app, clock in
+            let f = try await CycleFixture.make(app, clock: clock)
+            let v2 = try f.world.villageV2.requireID()
+            let before = try await Self.scores(app, f)
+            var kept = try await Self.sheets(app, f.cycle)
+            #expect(kept.values.allSatisfy { $0.snapshot != nil && $0.snapshotAsOf == "2026-12-01" }, "every village's summary is kept after a view")
+            #expect(kept[f.v1]?.snapshot?.contains("\"explanations\":{}") == true, "kept without explanations, which are in the reader's language")
+
+            // A record of village 1 that changes a measured check (item 21: facilities; 33.1: two volunteer teams).
+            for name in ["红马甲巡逻队", "夕阳红助老队"] {
+                try await StationFixture.create(app, f.wang, "/api/v1/units/\(f.v1)/volunteerTeams", ["name": name])
+            }
+            kept = try await Self.sheets(app, f.cycle)
+            #expect(kept[f.v1]?.snapshot == nil, "village 1's summary was dropped by its write")
+            #expect(kept[v2]?.snapshot != nil, "village 2's summary is untouched")
+            let seq = try #require(kept[f.v1]?.snapshotSeq)
+            #expect(seq >= 2, "each write counts")
+
+            let after = try await Self.scores(app, f)
+            let freshSummaries = try await Self.fresh(app, f)
+            #expect(after[f.v1] == freshSummaries[f.v1]?.score, "the dashboard shows what a fresh computation gives")
+            #expect(after[v2] == before[v2])
+            let kept1 = try #require(try await Self.sheets(app, f.cycle)[f.v1]?.snapshot)
+            #expect(kept1.contains("\"33.1\":\"met\""), "the new summary has the teams: \(kept1.prefix(200))")
+
+            // The date is part of the result: the next day computes again.
+            clock.advance(days: 1)
+            _ = try await Self.scores(app, f, as: try await login(app, "qu"))
+            #expect(try await Self.sheets(app, f.cycle).values.allSatisfy { $0.snapshotAsOf == "2026-12-02" })
+        }
+    }
+
+    @Test("a service request (a ledger event) drops its village's kept summary; a summary computed during a write is not kept")
+    func ledgerAndRace() async throws {
+        try await withApp { app, clock in
+            let f = try await CycleFixture.make(app, clock: clock)
+            _ = try await Self.scores(app, f)
+            let sheet = try #require(try await Self.sheets(app, f.cycle)[f.v1])
+            try await app.db.transaction { db in
+                try await LedgerStore.append(on: db, station: f.world.villageV1, subjectType: "request", subjectID: UUID(), action: "submit",
+                                             actor: .publicForm, at: clock.now, payload: [:])
+            }
+            #expect(try await Self.sheets(app, f.cycle)[f.v1]?.snapshot == nil)
+            // A summary computed from the state before that write (its sequence number) is refused.
+            let summary = SheetSummary(score: 1, passed: false, areas: [], items: [:])
+            try await Snapshots.keep([(sheet, summary)], asOf: "2026-12-01", on: app.db)
+            #expect(try await Self.sheets(app, f.cycle)[f.v1]?.snapshot == nil, "a stale computation must not be kept")
+            // Signing in and revealing nothing changes no village's results.
+            #expect(!Snapshots.affects(objectType: "user", action: "login"))
+            #expect(Snapshots.affects(objectType: "meetings", action: "create"))
+        }
+    }
+
+    @Test("an export runs in the background: 202, progress to 100%, the file for its owner only; a bad format is refused and starts nothing")
+    func exportJob() async throws {
+        try await withApp { app, clock in
+            let f = try await CycleFixture.make(app, clock: clock)
+            let district = try f.world.districtA.requireID()
+            let started = try await send(app, .POST, f.path(district, "/exports"), as: f.qu, json: ["format": "csv"])
+            #expect(started.status == .accepted, "\(started.body)")
+            let job = try StationFixture.decode(JobDTO.self, started.body)
+            #expect(job.state == "running" && job.page == "/jobs/\(job.id)")
+            await app.jobTasks.drain(cancel: false)
+
+            let done = try StationFixture.decode(JobDTO.self, try await send(app, .GET, "/api/v1/jobs/\(job.id)", as: f.qu).body)
+            #expect(done.state == "done" && done.percent == 100 && done.total == 3, "three villages evaluated: \(done)")
+            let file = try await send(app, .GET, try #require(done.result), as: f.qu)
+            #expect(file.status == .ok)
+            #expect(file.body.contains("乡镇") && file.body.contains(f.world.villageV3.name), "every village below the district")
+            #expect(file.body.components(separatedBy: "\n").count > 3 * 62, "one row per village and item")
+
+            // Someone else's job is not even named.
+            #expect(try await send(app, .GET, "/api/v1/jobs/\(job.id)", as: f.town).status == .notFound)
+            #expect(try await send(app, .GET, "/jobs/\(job.id)/result", as: f.town).status == .notFound)
+
+            let page = try await send(app, .GET, "/jobs/\(job.id)", as: f.qu)
+            #expect(page.body.contains("<progress") && page.body.contains("/jobs/\(job.id)/result"))
+
+            let jobs = try await Job.query(on: app.db).count()
+            let bad = try await send(app, .POST, f.path(district, "/exports"), as: f.qu, json: ["format": "pdf"])
+            #expect(bad.status == .unprocessableEntity && bad.body.contains("\"field\":\"format\""))
+            #expect(try await Job.query(on: app.db).count() == jobs)
+        }
+    }
+
+    @Test("the page's buttons start an export or a recomputation and go to the progress page; recomputation keeps every summary")
+    func pagesAndRecompute() async throws {
+        try await withApp { app, clock in
+            let f = try await CycleFixture.make(app, clock: clock)
+            let district = try f.world.districtA.requireID()
+            let dashboard = try await send(app, .GET, "/units/\(district)/dashboard/\(f.cycle)", as: f.qu)
+            #expect(dashboard.body.contains("/cycles/\(f.cycle)/exports") && dashboard.body.contains("/cycles/\(f.cycle)/recompute"))
+
+            let posted = try await send(app, .POST, "/units/\(district)/cycles/\(f.cycle)/recompute", as: f.qu, form: [:])
+            #expect(posted.status == .seeOther)
+            let location = try #require(posted.headers.first(name: .location))
+            #expect(location.hasPrefix("/jobs/"))
+            let running = try await send(app, .GET, location, as: f.qu)
+            #expect(running.status == .ok && running.body.contains("<progress"))
+            await app.jobTasks.drain(cancel: false)
+            let finished = try await send(app, .GET, location, as: f.qu)
+            #expect(finished.body.contains(T(.jobDone)) && !finished.body.contains("data-job"), "no polling once done")
+            #expect(try await Self.sheets(app, f.cycle).values.allSatisfy { $0.snapshot != nil })
+
+            let script = try await send(app, .GET, ProgressScript.path)
+            #expect(script.status == .ok && script.headers.contentType?.subType == "javascript" && script.body.utf8.count < 2048)
+        }
+    }
+
+    @Test("a running job whose server went silent is shown as interrupted")
+    func interrupted() async throws {
+        try await withApp { app, clock in
+            let f = try await CycleFixture.make(app, clock: clock)
+            let job = Job()
+            job.kind = JobKind.export.rawValue
+            job.userID = try #require(try await User.query(on: app.db).filter(\.$username == "qu").first()?.requireID())
+            job.unitID = try f.world.districtA.requireID()
+            job.state = .running
+            job.done = 1
+            job.total = 3
+            job.createdAt = clock.now
+            job.updatedAt = clock.now
+            try await job.create(on: app.db)
+            let live = try StationFixture.decode(JobDTO.self, try await send(app, .GET, "/api/v1/jobs/\(try job.requireID())", as: f.qu).body)
+            #expect(live.state == "running" && live.percent == 33)
+            clock.advance(minutes: 10)
+            let silent = try StationFixture.decode(JobDTO.self, try await send(app, .GET, "/api/v1/jobs/\(try job.requireID())", as: f.qu).body)
+            #expect(silent.state == "failed" && silent.error == T(.jobInterrupted))
+        }
+    }
+}
+
+@Suite("Command-line progress bar")
+struct ConsoleProgressTests {
+    @Test("the bar fills with the work done and never passes its ends")
+    func render() {
+        #expect(ConsoleProgress.render(title: "台账校验", done: 1965, total: 3930, elapsed: 12.7) == "台账校验 [############------------]  50%  1965/3930  12s")
+        #expect(ConsoleProgress.render(title: "t", done: 0, total: 0, elapsed: 0) == "t [------------------------]   0%  0/0  0s")
+        #expect(ConsoleProgress.render(title: "t", done: 7, total: 5, elapsed: 1).hasPrefix("t [########################] 100%"))
+        #expect(ConsoleProgress.render(title: "t", done: 1, total: 3, elapsed: 1, width: 3) == "t [#--]  33%  1/3  1s")
+    }
+}

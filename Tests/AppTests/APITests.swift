@@ -81,6 +81,23 @@ struct APITests {
         }
     }
 
+    @Test("every schema the document refers to is defined")
+    func referencesResolve() async throws {
+        try await withApp { app, _ in
+            let document = try await Self.document(app)
+            let components = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+            var missing: [String] = []
+            func walk(_ value: Any) {
+                if let object = value as? [String: Any] {
+                    if let ref = object["$ref"] as? String, components[String(ref.split(separator: "/").last ?? "")] == nil { missing.append(ref) }
+                    object.values.forEach(walk)
+                } else if let array = value as? [Any] { array.forEach(walk) }
+            }
+            walk(document)
+            #expect(missing.isEmpty, "undefined: \(Set(missing).sorted())")
+        }
+    }
+
     @Test("responses match their documented schemas")
     func responsesMatchSchemas() async throws {
         try await withApp { app, _ in

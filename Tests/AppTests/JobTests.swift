@@ -91,6 +91,11 @@ struct JobTests {
             #expect(started.status == .accepted, "\(started.body)")
             let job = try StationFixture.decode(JobDTO.self, started.body)
             #expect(job.state == "running" && job.page == "/jobs/\(job.id)")
+            let document = try await APITests.document(app)
+            let components = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+            let problems = SchemaChecker(components: components).problems(try JSONSerialization.jsonObject(with: Data(started.body.utf8)),
+                                                                          against: ["$ref": "#/components/schemas/Job"])
+            #expect(problems.isEmpty, "\(problems)")
             await app.jobTasks.drain(cancel: false)
 
             let done = try StationFixture.decode(JobDTO.self, try await send(app, .GET, "/api/v1/jobs/\(job.id)", as: f.qu).body)

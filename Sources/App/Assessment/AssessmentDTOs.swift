@@ -189,6 +189,12 @@ enum AssessmentAPI {
                                                                      required: ["check", "title", "missing", "status", "responsible", "followUp"]))]),
             "RectificationInput": O.object(["check": O.string, "responsible": O.string, "deadline": O.date, "followUp": O.string], required: ["check", "responsible"]),
             "Inbox": O.object(["notices": O.array(O.object(["kind": O.string, "text": O.string, "link": O.string]))]),
+            "ExportInput": O.object(["format": ["type": "string", "enum": ["xlsx", "csv"]]], required: []),
+            "Job": O.object(["id": O.uuid, "kind": ["type": "string", "enum": ["export", "recompute", "import"]],
+                             "state": ["type": "string", "enum": ["running", "done", "failed"]], "done": O.integer, "total": O.integer,
+                             "percent": O.nullable(O.integer), "statusText": O.string, "error": O.nullable(O.string), "page": O.string,
+                             "result": O.nullable(O.string)],
+                            required: ["id", "kind", "state", "done", "total", "statusText", "page"]),
         ]
     }
 }

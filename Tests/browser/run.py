@@ -216,6 +216,31 @@ class Flow(unittest.TestCase):
         self.assertIn("一、社区管理体制", self.body())
         self.assertIn(f"/units/{vid}/standard", self.d.current_url, "the switch comes back to the same page")
 
+    def test_7_keyboard_only_sign_in(self):
+        """Tab reaches the skip link first, every control is reachable, Enter submits."""
+        from selenium.webdriver.common.keys import Keys
+        self.d.delete_all_cookies()
+        self.go("/login")
+        body = self.d.find_element(By.TAG_NAME, "body")
+        body.send_keys(Keys.TAB)
+        active = self.d.switch_to.active_element
+        self.assertEqual(active.get_attribute("href").split("#")[-1], "main", "the skip link comes first")
+        # Walk forward until the user-name field has focus, as a keyboard user would.
+        for _ in range(15):
+            if self.d.switch_to.active_element.get_attribute("name") == "username":
+                break
+            self.d.switch_to.active_element.send_keys(Keys.TAB)
+        self.assertEqual(self.d.switch_to.active_element.get_attribute("name"), "username")
+        self.d.switch_to.active_element.send_keys("demo.station", Keys.TAB)
+        self.assertEqual(self.d.switch_to.active_element.get_attribute("name"), "password")
+        field = self.d.switch_to.active_element
+        field.send_keys(PASSWORD, Keys.ENTER)
+        WebDriverWait(self.d, 15).until(EC.staleness_of(field))
+        self.assertNotIn("/login", self.d.current_url)
+        outline = self.d.execute_script(
+            "var a=document.querySelector('main a'); a.focus(); return getComputedStyle(a).outlineStyle + ' ' + getComputedStyle(a).outlineWidth;")
+        self.assertTrue(outline.startswith("solid 3px"), f"a visible focus ring: {outline}")
+
 
 if __name__ == "__main__":
     result = unittest.main(verbosity=2, exit=False).result

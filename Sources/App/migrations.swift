@@ -22,4 +22,5 @@ func registerMigrations(_ migrations: Migrations) {
     migrations.add(CreateAssessment())
     migrations.add(AddSheetSnapshots())
     migrations.add(CreateJobs())
+    migrations.add(AddStationRollups())
 }

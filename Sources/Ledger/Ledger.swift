@@ -87,9 +87,16 @@ public enum LedgerChain {
 
     /// Checks a chain given in sequence order.
     public static func verify(_ entries: [LedgerEntry]) -> Verification {
-        var previous = genesis
+        verify(entries, after: 0, previousHash: genesis)
+    }
+
+    /// Verifies the events that follow a verified point: `entries` must continue at
+    /// `sequence + 1` from the event whose hash is `previousHash` (a checkpoint kept by an
+    /// earlier full verification), so only new events are hashed.
+    public static func verify(_ entries: [LedgerEntry], after sequence: Int, previousHash: String) -> Verification {
+        var previous = previousHash
         for (index, entry) in entries.enumerated() {
-            if entry.sequence != index + 1 { return Verification(count: entries.count, firstBroken: (entry.sequence, .sequenceGap)) }
+            if entry.sequence != sequence + index + 1 { return Verification(count: entries.count, firstBroken: (entry.sequence, .sequenceGap)) }
             if entry.previousHash != previous { return Verification(count: entries.count, firstBroken: (entry.sequence, .linkBroken)) }
             if entry.computedHash != entry.hash { return Verification(count: entries.count, firstBroken: (entry.sequence, .contentChanged)) }
             previous = entry.hash

@@ -307,6 +307,51 @@ struct StationTests {
         }
     }
 
+    @Test("item 27.3 from rollups: a request changed outside the desk, an event altered since the last verification, or one altered before it once verified again, each leave it unmet")
+    func ledgerRollups() async throws {
+        try await withApp { app, clock in
+            clock.set(beijingDay: "2026-03-02")
+            var s = try await StationFixture.make(app)
+            let item = try await s.intake(app)
+            try await s.act(app, item.id, ["action": "start"])
+            let other = try await s.intake(app)
+            try await s.act(app, other.id, ["action": "complete", "result": "已办结"])
+            func check() async throws -> (status: String?, explanation: String) {
+                let body = try await send(app, .GET, "/api/v1/units/\(s.village)/evaluation?year=2026", as: s.wang).body
+                let found = Self.check(body, "27.3")
+                return (found?["status"] as? String, found?["explanation"] as? String ?? "")
+            }
+            #expect(try await check().status == "met")
+            let sql = try RecordStore.sql(app.db)
+            // A status written straight into the table, with no ledger event.
+            try await sql.update("service_requests").set("status", to: SQLBind("completed")).where("id", .equal, SQLBind(item.id)).run()
+            let silent = try await check()
+            #expect(silent.status == "notMet" && silent.explanation.contains("1件办理过程记录不完整"), "\(silent)")
+            try await sql.update("service_requests").set("status", to: SQLBind("inProgress")).where("id", .equal, SQLBind(item.id)).run()
+            #expect(try await check().status == "met")
+
+            // Verified in full: a checkpoint. An event added since and then altered is found at once.
+            _ = try await send(app, .GET, "/api/v1/units/\(s.village)/ledger/verification", as: s.wang)
+            try await s.act(app, item.id, ["action": "complete", "result": "已办结"])
+            let newest = try #require(try await sql.select().column("seq").from("ledger_events").where("unit_id", .equal, SQLBind(s.village))
+                .orderBy("seq", .descending).limit(1).first()?.decode(column: "seq", as: Int.self))
+            let actor = try #require(try await sql.select().column("actor_name").from("ledger_events").where("unit_id", .equal, SQLBind(s.village))
+                .where("seq", .equal, SQLBind(newest)).first()?.decode(column: "actor_name", as: String.self))
+            try await sql.update("ledger_events").set("actor_name", to: SQLBind("冒名顶替")).where("unit_id", .equal, SQLBind(s.village))
+                .where("seq", .equal, SQLBind(newest)).run()
+            #expect(try await check().explanation.contains("台账校验发现记录被改动"))
+            try await sql.update("ledger_events").set("actor_name", to: SQLBind(actor)).where("unit_id", .equal, SQLBind(s.village))
+                .where("seq", .equal, SQLBind(newest)).run()
+            #expect(try await check().status == "met")
+
+            // An event before the checkpoint: the next full verification finds it, and evaluations follow.
+            try await sql.update("ledger_events").set("action", to: SQLBind("refuse")).where("unit_id", .equal, SQLBind(s.village))
+                .where("seq", .equal, SQLBind(1)).run()
+            _ = try await send(app, .GET, "/api/v1/units/\(s.village)/ledger/verification", as: s.wang)
+            #expect(try await check().explanation.contains("台账校验发现记录被改动"))
+        }
+    }
+
     @Test("the ledger lists and exports every event of a period, filtered; bad dates are named")
     func ledgerExport() async throws {
         try await withApp { app, clock in

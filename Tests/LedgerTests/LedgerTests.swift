@@ -59,4 +59,14 @@ import Testing
         #expect(result.firstBroken?.sequence == 6)
         #expect(result.firstBroken?.reason == .sequenceGap)
     }
+
+    @Test func aTailVerifiesFromACheckpoint() {
+        let all = chain(6)
+        let checkpoint = all[3]
+        #expect(LedgerChain.verify(Array(all[4...]), after: checkpoint.sequence, previousHash: checkpoint.hash).intact)
+        #expect(LedgerChain.verify([], after: checkpoint.sequence, previousHash: checkpoint.hash).intact)
+        // A tail that does not continue the checkpoint's event is refused.
+        #expect(LedgerChain.verify(Array(all[4...]), after: 4, previousHash: all[2].hash).firstBroken?.reason == .linkBroken)
+        #expect(LedgerChain.verify(Array(all[5...]), after: checkpoint.sequence, previousHash: checkpoint.hash).firstBroken?.reason == .sequenceGap)
+    }
 }

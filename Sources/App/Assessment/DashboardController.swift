@@ -198,13 +198,16 @@ struct DashboardController {
     }
 
     /// Starts a recomputation of every village's live results below the unit (what the
-    /// dashboard shows), for after a bulk change or at the start of a day.
+    /// dashboard shows), for after a bulk change or at the start of a day: each station's
+    /// ledger is verified in full first, so evaluations start from fresh checkpoints.
     @Sendable func startRecompute(_ request: Request, _ unit: OrgUnit?) async throws -> JobDTO {
         guard let unit else { throw AppError.notFound }
         let cycle = try await Sheets.cycle(request, unit: unit)
         let (unitID, cycleID) = (try unit.requireID(), try cycle.requireID())
         let job = try await Jobs.start(request, kind: JobKind.recompute.rawValue, unit: unit, cycle: cycle) { background, progress in
             let (unit, cycle) = try await Self.reload(unitID, cycleID, on: background.db)
+            // The nightly kind of pass: every ledger verified in full (new checkpoints), then every village.
+            _ = try await LedgerStore.verify(under: unit, on: background.db, at: background.now, progress: progress)
             _ = try await Sheets.summaries(cycle: cycle, under: unit, request: background, recompute: true, progress: progress)
             return nil
         }

@@ -150,6 +150,8 @@ enum DemoStation {
                 item.status = .inProgress
                 events.append((at(day, 11 * 60), item, "start", clerk, ["dueOn": due.description, "status": "inProgress"]))
             }
+            // Every change of a request is one ledger event, and one step of its version.
+            item.version = 2
             items.append(item)
         }
         let station = village

@@ -26,7 +26,9 @@ struct VerifyLedgerCommand: AsyncCommand {
         var broken: [String] = []
         let progress = ConsoleProgress("台账校验", total: villages.count)
         for village in villages {
-            let result = LedgerChain.verify(try await LedgerStore.chain(village.requireID(), on: app.db))
+            let chain = try await LedgerStore.chain(village.requireID(), on: app.db)
+            let result = LedgerChain.verify(chain)
+            try await LedgerStore.keepCheckpoint(village: village.requireID(), chain: chain, result: result, at: Date(), on: app.db)
             if let first = result.firstBroken {
                 let line = "\(village.name)（\(try village.requireID())）：第\(first.sequence)条记录起校验不通过：\(first.reason.label)"
                 broken.append(line)

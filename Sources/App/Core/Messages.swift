@@ -270,6 +270,7 @@ enum L: String, CaseIterable, Sendable {
     case jobPhaseImporting
     case jobPhaseLoading
     case jobPhaseStarting
+    case jobPhaseVerifying
     case jobPhaseWriting
     case jobProgress
     case jobRecompute
@@ -958,6 +959,7 @@ enum Messages {
         .jobPhaseImporting: "正在写入",
         .jobPhaseLoading: "正在读取台账",
         .jobPhaseStarting: "正在开始",
+        .jobPhaseVerifying: "正在校验各服务站台账",
         .jobPhaseWriting: "正在生成文件",
         .jobProgress: "{0}：{1}/{2}（{3}%）",
         .jobRecompute: "重新计算",

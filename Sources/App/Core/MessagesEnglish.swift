@@ -269,6 +269,7 @@ extension Messages {
         .jobPhaseImporting: "Writing the rows",
         .jobPhaseLoading: "Reading the records",
         .jobPhaseStarting: "Starting",
+        .jobPhaseVerifying: "Verifying the stations' ledgers",
         .jobPhaseWriting: "Writing the file",
         .jobProgress: "{0}: {1} of {2} ({3}%)",
         .jobRecompute: "Recompute",

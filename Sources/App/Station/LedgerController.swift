@@ -95,7 +95,7 @@ struct LedgerController {
     }
 
     static func verification(_ request: Request, _ unit: OrgUnit) async throws -> VerificationDTO {
-        let results = try await LedgerStore.verify(under: unit, on: request.db)
+        let results = try await LedgerStore.verify(under: unit, on: request.db, at: request.now)
         return VerificationDTO(chains: try results.map { village, result in
             ChainDTO(unitID: try village.requireID(), name: village.name, events: result.count, intact: result.intact,
                      firstBrokenSequence: result.firstBroken?.sequence, reason: result.firstBroken?.reason.rawValue)

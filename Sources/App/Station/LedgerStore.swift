@@ -52,8 +52,20 @@ enum LedgerStore {
                     SQLBind(entry.action), SQLBind(entry.actorID), SQLBind(entry.actorName), SQLBind(entry.occurredAt), SQLBind(entry.payload),
                     SQLBind(entry.previousHash), SQLBind(entry.hash))
             .run()
+        if subjectType == "request" {
+            // The request's own count of its events, first action and last status: item 27.3
+            // compares them with the request in one pass over a district's requests.
+            try await sql.raw("""
+                UPDATE service_requests SET history_count = history_count + 1, history_first = COALESCE(history_first, \(bind: action)),
+                history_status = \(bind: payload["status"]) WHERE id = \(bind: subjectID)
+                """).run()
+        }
         // Requests and complaints feed the village's results (items 25, 27, 28).
         try await Snapshots.invalidate(path: station.path, on: db)
+    }
+
+    static func status(inPayload payload: String) -> String? {
+        (try? JSONDecoder().decode([String: String].self, from: Data(payload.utf8)))?["status"]
     }
 
     /// Runs `body` in a transaction, again (up to 8 times) when it fails on a database
@@ -102,13 +114,58 @@ enum LedgerStore {
             .orderBy("seq").all().map { LedgerRow(entry: try decode($0), unitID: try $0.decode(column: "unit_id", as: UUID.self)) }
     }
 
-    /// Each village's chain below `unit` checked: intact, or the first event that is not.
-    static func verify(under unit: OrgUnit, on db: any Database) async throws -> [(village: OrgUnit, result: LedgerChain.Verification)] {
+    /// Each village's chain below `unit` checked in full: intact, or the first event that is
+    /// not. Each result is kept as the station's checkpoint (`ledger_checkpoints`), from which
+    /// evaluations verify only the events added since.
+    static func verify(under unit: OrgUnit, on db: any Database, at now: Date, progress: JobProgress? = nil) async throws -> [(village: OrgUnit, result: LedgerChain.Verification)] {
         let villages = unit.kind == .village ? [unit]
             : try await OrgUnit.query(on: db).filter(\.$path =~ unit.path).filter(\.$kind == .village).sort(\.$name).all()
+        await progress?.phase(.jobPhaseVerifying, total: villages.count)
         var out: [(OrgUnit, LedgerChain.Verification)] = []
         for village in villages {
-            out.append((village, LedgerChain.verify(try await chain(village.requireID(), on: db))))
+            try await progress?.advance()
+            let chain = try await chain(village.requireID(), on: db)
+            let result = LedgerChain.verify(chain)
+            try await keepCheckpoint(village: village.requireID(), chain: chain, result: result, at: now, on: db)
+            out.append((village, result))
+        }
+        return out
+    }
+
+    static func keepCheckpoint(village: UUID, chain: [LedgerEntry], result: LedgerChain.Verification, at now: Date, on db: any Database) async throws {
+        guard let last = chain.last else { return }
+        try await db.transaction { db in
+            let sql = try RecordStore.sql(db)
+            try await sql.delete(from: "ledger_checkpoints").where("unit_id", .equal, SQLBind(village)).run()
+            try await sql.insert(into: "ledger_checkpoints").columns("unit_id", "seq", "hash", "intact", "broken_seq", "verified_at")
+                .values(SQLBind(village), SQLBind(last.sequence), SQLBind(last.hash), SQLBind(result.intact), SQLBind(result.firstBroken?.sequence),
+                        SQLBind(now)).run()
+        }
+    }
+
+    /// Whether each station's chain below `path` holds: its checkpoint's verdict, and the
+    /// events since the checkpoint verified from it (every event where there is none).
+    static func intact(under path: String, on db: any Database) async throws -> [UUID: Bool] {
+        let sql = try RecordStore.sql(db)
+        var checkpoints: [UUID: (seq: Int, hash: String, intact: Bool)] = [:]
+        for row in try await sql.raw("""
+            SELECT c.unit_id, c.seq, c.hash, c.intact FROM ledger_checkpoints c JOIN units u ON u.id = c.unit_id WHERE u.path LIKE \(bind: path + "%")
+            """).all() {
+            checkpoints[try row.decode(column: "unit_id", as: UUID.self)] = (try row.decode(column: "seq", as: Int.self), try row.decode(column: "hash", as: String.self),
+                                                                              try row.decode(column: "intact", as: Bool.self))
+        }
+        var tails: [UUID: [LedgerEntry]] = [:]
+        for row in try await sql.raw("""
+            SELECT e.* FROM ledger_events e LEFT JOIN ledger_checkpoints c ON c.unit_id = e.unit_id
+            WHERE e.unit_path LIKE \(bind: path + "%") AND e.seq > COALESCE(c.seq, 0) ORDER BY e.unit_id, e.seq
+            """).all() {
+            tails[try row.decode(column: "unit_id", as: UUID.self), default: []].append(try decode(row))
+        }
+        var out: [UUID: Bool] = [:]
+        for village in Set(checkpoints.keys).union(tails.keys) {
+            let checkpoint = checkpoints[village]
+            let tail = LedgerChain.verify(tails[village] ?? [], after: checkpoint?.seq ?? 0, previousHash: checkpoint?.hash ?? LedgerChain.genesis)
+            out[village] = (checkpoint?.intact ?? true) && tail.intact
         }
         return out
     }

@@ -10,9 +10,11 @@ import Vapor
 struct StationFacts: Sendable {
     var year: Int
     var asOf: LocalDate
-    var requests: [UUID: [ServiceRequest]]
+    /// The year's request figures per village, from one aggregate over the requests.
+    var requests: [UUID: VillageFacts.ServiceRequestSummary]
     var complaints: [UUID: [Complaint]]
-    var chains: [UUID: [LedgerEntry]]
+    /// Whether each station's ledger chain holds (checkpoint plus the events since).
+    var intact: [UUID: Bool]
     var linked96156: Set<UUID>
 
     /// A request taken in remotely may wait this many days for a staff member to take it
@@ -21,21 +23,37 @@ struct StationFacts: Sendable {
 
     static func load(under unit: OrgUnit, year: Int, asOf: LocalDate, on db: any Database) async throws -> StationFacts {
         let first = LocalDate.firstDay(of: year).description, last = min(asOf, LocalDate.lastDay(of: year)).description
-        let requests = try await ServiceRequest.query(on: db).filter(\.$unitPath =~ unit.path)
-            .filter(\.$receivedOn >= first).filter(\.$receivedOn <= last).all()
+        let today = asOf.description, grace = asOf.adding(days: -Self.acceptanceGraceDays).description
+        let sql = try RecordStore.sql(db)
+        // A request has its full history when the ledger holds one event per change of the
+        // request (its version), starting with the intake and ending in its stored status.
+        var requests: [UUID: VillageFacts.ServiceRequestSummary] = [:]
+        for row in try await sql.raw("""
+            SELECT unit_id, COUNT(*) AS received,
+              SUM(CASE WHEN first_owner_name IS NOT NULL OR (status = 'received' AND received_on >= \(bind: grace)) THEN 1 ELSE 0 END) AS owned,
+              SUM(CASE WHEN due_on IS NOT NULL AND due_on <= \(bind: today) AND status <> 'refused' THEN 1 ELSE 0 END) AS due,
+              SUM(CASE WHEN due_on IS NOT NULL AND due_on <= \(bind: today) AND status <> 'refused' AND completed_on IS NOT NULL
+                       AND completed_on <= due_on AND completed_on <= \(bind: today) THEN 1 ELSE 0 END) AS on_time,
+              SUM(CASE WHEN history_count = version AND history_first IN ('submit', 'accept') AND history_status = status THEN 1 ELSE 0 END) AS full_history
+            FROM service_requests
+            WHERE unit_path LIKE \(bind: unit.path + "%") AND received_on >= \(bind: first) AND received_on <= \(bind: last)
+            GROUP BY unit_id
+            """).all() {
+            var summary = VillageFacts.ServiceRequestSummary()
+            summary.received = try row.decode(column: "received", as: Int.self)
+            summary.withFirstInquiryOwner = try row.decode(column: "owned", as: Int?.self) ?? 0
+            summary.dueByAsOf = try row.decode(column: "due", as: Int?.self) ?? 0
+            summary.completedOnTime = try row.decode(column: "on_time", as: Int?.self) ?? 0
+            summary.withFullHistory = try row.decode(column: "full_history", as: Int?.self) ?? 0
+            requests[try row.decode(column: "unit_id", as: UUID.self)] = summary
+        }
         let complaints = try await Complaint.query(on: db).filter(\.$unitPath =~ unit.path)
             .filter(\.$receivedOn >= first).filter(\.$receivedOn <= last).all()
-        let sql = try RecordStore.sql(db)
-        let rows = try await sql.select().column("*").from("ledger_events").where("unit_path", .like, SQLBind(unit.path + "%")).orderBy("unit_id").orderBy("seq").all()
-        var chains: [UUID: [LedgerEntry]] = [:]
-        for row in rows {
-            let entry = try LedgerStore.decode(row)
-            chains[try row.decode(column: "unit_id", as: UUID.self), default: []].append(entry)
-        }
         let keys = try await sql.select().column("unit_id").from("integration_keys").where("kind", .equal, SQLBind(IntegrationKind.hotline96156.rawValue))
             .where("revoked_at", .is, SQLLiteral.null).all()
-        return StationFacts(year: year, asOf: asOf, requests: Dictionary(grouping: requests, by: \.unitID), complaints: Dictionary(grouping: complaints, by: \.unitID),
-                            chains: chains, linked96156: Set(try keys.map { try $0.decode(column: "unit_id", as: UUID.self) }))
+        return StationFacts(year: year, asOf: asOf, requests: requests, complaints: Dictionary(grouping: complaints, by: \.unitID),
+                            intact: try await LedgerStore.intact(under: unit.path, on: db),
+                            linked96156: Set(try keys.map { try $0.decode(column: "unit_id", as: UUID.self) }))
     }
 
     func apply(to facts: inout VillageFacts, village: UUID, township: UUID?, records: (RecordKind) -> [Record], departments: [Record]) {
@@ -56,33 +74,12 @@ struct StationFacts: Sendable {
         if services.contains(where: { $0.flag("published") }) { facts.station.channels.append(.online) }
         facts.station.linkedTo96156 = linked96156.contains(village)
 
-        let chain = chains[village] ?? []
-        var history: [String: [LedgerEntry]] = [:]
-        for entry in chain where entry.subjectType == "request" { history[entry.subjectID, default: []].append(entry) }
-        var summary = VillageFacts.ServiceRequestSummary()
-        let graceStart = asOf.adding(days: -Self.acceptanceGraceDays)
-        for item in requests[village] ?? [] {
-            summary.received += 1
-            if item.firstOwnerName != nil || (item.status == .received && (item.received ?? asOf) >= graceStart) { summary.withFirstInquiryOwner += 1 }
-            if let due = item.due, due <= asOf, item.status != .refused {
-                summary.dueByAsOf += 1
-                if let done = item.completed, done <= due, done <= asOf { summary.completedOnTime += 1 }
-            }
-            if Self.fullHistory(item, history[item.id?.uuidString ?? ""] ?? []) { summary.withFullHistory += 1 }
-        }
-        summary.ledgerIntact = LedgerChain.verify(chain).intact
+        var summary = requests[village] ?? VillageFacts.ServiceRequestSummary()
+        summary.ledgerIntact = intact[village] ?? true
         facts.serviceRequests = summary
         facts.complaints = (complaints[village] ?? []).compactMap { c in
             guard let received = LocalDate(c.receivedOn) else { return nil }
             return .init(receivedOn: received, resolvedOn: c.resolvedOn.flatMap(LocalDate.init))
         }
-    }
-
-    /// Every state change is in the ledger: it starts with the intake event, and the last
-    /// event's status is the stored one.
-    static func fullHistory(_ item: ServiceRequest, _ events: [LedgerEntry]) -> Bool {
-        guard let first = events.first, first.action == "submit" || first.action == "accept", let last = events.last,
-              let payload = try? JSONDecoder().decode([String: String].self, from: Data(last.payload.utf8)) else { return false }
-        return payload["status"] == item.status.rawValue
     }
 }

@@ -47,6 +47,8 @@ public func configure(_ app: Application, environment: [String: String] = Proces
     app.asyncCommands.use(EvaluateCommand(), as: "evaluate")
     app.asyncCommands.use(CreateUserCommand(), as: "create-user")
     app.asyncCommands.use(VerifyLedgerCommand(), as: "verify-ledger")
+    app.asyncCommands.use(GenerateCommand(), as: "generate")
+    app.asyncCommands.use(BenchmarkCommand(), as: "bench-evaluate")
 }
 
 /// Prepares storage: SQLite in WAL mode with a busy timeout, then every migration.

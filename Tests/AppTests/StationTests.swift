@@ -352,6 +352,26 @@ struct StationTests {
         }
     }
 
+    @Test("the ledger's page shows the newest hundred events with a link to older ones; exports have them all")
+    func ledgerPages() async throws {
+        try await withApp { app, clock in
+            clock.set(beijingDay: "2026-03-02")
+            var s = try await StationFixture.make(app)
+            for _ in 0..<55 {
+                let item = try await s.intake(app)
+                try await s.act(app, item.id, ["action": "start"])
+            }
+            let first = try await send(app, .GET, "/units/\(s.village)/ledger", as: s.wang)
+            #expect(first.body.contains("共110条，第1–100条"), "\(first.body.count)")
+            #expect(first.body.components(separatedBy: "<tr>").count - 2 == 100, "a hundred rows and the header")
+            #expect(first.body.contains("page=1") && !first.body.contains("page=-1"))
+            let second = try await send(app, .GET, "/units/\(s.village)/ledger?from=2026-01-01&to=2026-03-02&page=1", as: s.wang)
+            #expect(second.body.contains("第101–110条") && second.body.contains("page=0") && !second.body.contains("page=2"))
+            let csv = try await send(app, .GET, "/units/\(s.village)/ledger?format=csv", as: s.wang)
+            #expect(csv.body.split(whereSeparator: \.isNewline).count == 111, "the export has every event and its header")
+        }
+    }
+
     @Test("the ledger lists and exports every event of a period, filtered; bad dates are named")
     func ledgerExport() async throws {
         try await withApp { app, clock in

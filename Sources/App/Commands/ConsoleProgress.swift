@@ -1,8 +1,9 @@
 import Foundation
 
 /// A progress bar for long commands, drawn in place on standard error when that is a
-/// terminal; when it is not (a log file, CI) nothing is drawn, so logs stay clean.
-final class ConsoleProgress {
+/// terminal; when it is not (a log file, CI) nothing is drawn, so logs stay clean. Used
+/// from one task at a time.
+final class ConsoleProgress: @unchecked Sendable {
     let title: String
     private(set) var total: Int
     private(set) var done = 0

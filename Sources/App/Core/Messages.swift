@@ -298,6 +298,7 @@ enum L: String, CaseIterable, Sendable {
     case ledgerLate
     case ledgerNone
     case ledgerOnTime
+    case ledgerPageCaption
     case ledgerReason
     case ledgerRemainingDays
     case ledgerSequence
@@ -363,6 +364,7 @@ enum L: String, CaseIterable, Sendable {
     case passwordTooSimple
     case postNameTaken
     case postSameHolder
+    case previousPage
     case profileAddress
     case profileArea
     case profileEditButton
@@ -987,6 +989,7 @@ enum Messages {
         .ledgerLate: "超期办结",
         .ledgerNone: "这段时间没有办理记录。",
         .ledgerOnTime: "按时办结",
+        .ledgerPageCaption: "共{0}条，第{1}–{2}条（最新的在前）",
         .ledgerReason: "理由",
         .ledgerRemainingDays: "剩余工作日",
         .ledgerSequence: "序号",
@@ -1052,6 +1055,7 @@ enum Messages {
         .passwordTooSimple: "密码过于简单，请使用更多不同的字符。",
         .postNameTaken: "本服务站已有同名的岗位。",
         .postSameHolder: "B岗人员须与A岗人员不同。",
+        .previousPage: "上一页",
         .profileAddress: "地址",
         .profileArea: "面积（平方公里）",
         .profileEditButton: "修改村情况",

@@ -86,6 +86,12 @@ struct AddRecordField: AsyncMigration {
 }
 
 enum RecordStore {
+    /// The join that makes the units table the outer loop: SQLite cannot estimate a `LIKE`
+    /// on the path and may otherwise scan the big table; PostgreSQL's statistics choose well.
+    static func unitsFirst(_ sql: any SQLDatabase) -> String {
+        sql.dialect.name == "sqlite" ? "CROSS JOIN" : "JOIN"
+    }
+
     static func sql(_ db: any Database) throws -> any SQLDatabase {
         guard let sql = db as? any SQLDatabase else { throw AppError.unavailable }
         return sql
@@ -120,11 +126,16 @@ enum RecordStore {
         return try row?.decode(column: "n", as: Int.self) ?? 0
     }
 
-    /// Every live record of a kind in the villages below `path`: one query, whatever the number of villages.
+    /// Every live record of a kind in the units below `path`: one query, whatever the number
+    /// of villages. It goes from the (small) units table to each unit's records by the
+    /// `unit_id` index: a `LIKE` prefix on the records' own path cannot use an index in
+    /// SQLite, and a district's share of a Beijing-wide table would cost a full scan.
     static func all(_ kind: RecordKind, under path: String, on db: any Database) async throws -> [Record] {
-        try await sql(db).select().column("*").from(kind.table)
-            .where("unit_path", .like, SQLBind(path + "%")).where("deleted_at", .is, SQLLiteral.null)
-            .all().map { try decode($0, kind: kind) }
+        let sql = try sql(db)
+        return try await sql.raw("""
+            SELECT r.* FROM units u \(unsafeRaw: unitsFirst(sql)) \(unsafeRaw: kind.table) r ON r.unit_id = u.id
+            WHERE u.path LIKE \(bind: path + "%") AND r.deleted_at IS NULL
+            """).all().map { try decode($0, kind: kind) }
     }
 
     static func find(_ kind: RecordKind, id: UUID, village: UUID, on db: any Database) async throws -> Record? {

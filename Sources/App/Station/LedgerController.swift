@@ -42,11 +42,14 @@ struct LedgerController {
         return Period(from: from, to: to, subject: subject)
     }
 
-    static func rows(_ request: Request, _ unit: OrgUnit, _ period: Period) async throws -> [LedgerRow] {
+    static func rows(_ request: Request, _ unit: OrgUnit, _ period: Period, page: Int? = nil) async throws -> [LedgerRow] {
         let (from, to) = period.millis
-        let rows = try await LedgerStore.events(under: unit.path, from: from, to: to, on: request.db)
-        return period.subject.map { s in rows.filter { $0.subjectType == s } } ?? rows
+        return try await LedgerStore.events(under: unit.path, from: from, to: to, subjectType: period.subject,
+                                            page: page.map { ($0, Self.pageSize) }, on: request.db)
     }
+
+    /// Events per page of the ledger (newest first); exports have them all.
+    static let pageSize = 100
 
     @Sendable func page(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
         guard let unit else { throw AppError.notFound }
@@ -54,7 +57,9 @@ struct LedgerController {
         do { period = try Self.period(request) } catch let AppError.validation(errors) {
             return HTMLResponse.make(Layout.page(request: request, title: T(.ledgerTitle, unit.name), body: Layout.errorSummary(errors)), status: .unprocessableEntity)
         }
-        let rows = try await Self.rows(request, unit, period)
+        let export = ["csv", "xlsx"].contains(request.query[String.self, at: "format"] ?? "")
+        let pageNumber = max(0, request.query[Int.self, at: "page"] ?? 0)
+        let rows = try await Self.rows(request, unit, period, page: export ? nil : pageNumber)
         let names = try await Self.villageNames(request, rows)
         let header = [T(.overdueVillage), T(.ledgerSequence), T(.ledgerAt), T(.ledgerSubject), T(.ledgerAction), T(.ledgerActor), T(.ledgerDetails), T(.ledgerHash)]
         func cells(_ row: LedgerRow) -> [String] {
@@ -70,6 +75,8 @@ struct LedgerController {
                                                  name: "ledger-\(period.from)-\(period.to).xlsx")
         default: break
         }
+        let (from, to) = period.millis
+        let total = try await LedgerStore.eventCount(under: unit.path, from: from, to: to, subjectType: period.subject, on: request.db)
         let base = "/units/\(try unit.requireID())/ledger"
         let query = "from=\(period.from)&to=\(period.to)" + (period.subject.map { "&subject=\($0)" } ?? "")
         let body: Node = .group([
@@ -84,7 +91,12 @@ struct LedgerController {
                            .el("a", ["href": base + "?" + query + "&format=csv"], T(.exportCSV)), .text(" · "),
                            .el("a", ["href": base + "/verify"], T(.ledgerVerifyShort))]),
             rows.isEmpty ? .el("p", ["class": "muted"], T(.ledgerNone))
-                : Layout.table(caption: T(.requestsCount, String(rows.count)), headers: header, rows: rows.map { cells($0).map { Node.text($0) } }),
+                : Layout.table(caption: T(.ledgerPageCaption, String(total), String(pageNumber * Self.pageSize + 1), String(pageNumber * Self.pageSize + rows.count)),
+                               headers: header, rows: rows.map { cells($0).map { Node.text($0) } }),
+            .el("p", ["class": "actions"], [
+                .when(pageNumber > 0, .el("a", ["href": base + "?" + query + "&page=\(pageNumber - 1)"], T(.previousPage))),
+                .when((pageNumber + 1) * Self.pageSize < total, .el("a", ["href": base + "?" + query + "&page=\(pageNumber + 1)"], T(.nextPage))),
+            ]),
         ])
         return HTMLResponse.make(Layout.page(request: request, title: T(.ledgerTitle, unit.name), body: body))
     }

@@ -101,11 +101,30 @@ enum LedgerStore {
     }
 
     /// Events of the villages below `path` in [from, to) (milliseconds), newest last.
-    static func events(under path: String, from: Int64, to: Int64, subject: UUID? = nil, on db: any Database) async throws -> [LedgerRow] {
-        var query = try RecordStore.sql(db).select().column("*").from("ledger_events").where("unit_path", .like, SQLBind(path + "%"))
-            .where("occurred_at", .greaterThanOrEqual, SQLBind(from)).where("occurred_at", .lessThan, SQLBind(to))
-        if let subject { query = query.where("subject_id", .equal, SQLBind(subject.uuidString)) }
-        return try await query.orderBy("unit_id").orderBy("seq").all().map { LedgerRow(entry: try decode($0), unitID: try $0.decode(column: "unit_id", as: UUID.self)) }
+    /// The events of the stations below `path` in [from, to) (milliseconds), of one kind of
+    /// subject if given: in chain order, or newest first one page at a time (`page`, from 0).
+    /// Each station's events are reached by the (unit_id, occurred_at) index.
+    static func events(under path: String, from: Int64, to: Int64, subjectType: String? = nil, page: (number: Int, size: Int)? = nil,
+                       on db: any Database) async throws -> [LedgerRow] {
+        let sql = try RecordStore.sql(db)
+        let order = page == nil ? "e.unit_id, e.seq" : "e.occurred_at DESC, e.unit_id, e.seq DESC"
+        let limit = page.map { " LIMIT \($0.size) OFFSET \($0.number * $0.size)" } ?? ""
+        return try await sql.raw("""
+            SELECT e.* FROM units u \(unsafeRaw: RecordStore.unitsFirst(sql)) ledger_events e
+              ON e.unit_id = u.id AND e.occurred_at >= \(bind: from) AND e.occurred_at < \(bind: to)
+            WHERE u.path LIKE \(bind: path + "%") AND u.kind = 'village' AND (\(bind: subjectType ?? "") = '' OR e.subject_type = \(bind: subjectType ?? ""))
+            ORDER BY \(unsafeRaw: order)\(unsafeRaw: limit)
+            """).all().map { LedgerRow(entry: try decode($0), unitID: try $0.decode(column: "unit_id", as: UUID.self)) }
+    }
+
+    /// How many events `events` would list without paging.
+    static func eventCount(under path: String, from: Int64, to: Int64, subjectType: String? = nil, on db: any Database) async throws -> Int {
+        let sql = try RecordStore.sql(db)
+        return try await sql.raw("""
+            SELECT COUNT(*) AS n FROM units u \(unsafeRaw: RecordStore.unitsFirst(sql)) ledger_events e
+              ON e.unit_id = u.id AND e.occurred_at >= \(bind: from) AND e.occurred_at < \(bind: to)
+            WHERE u.path LIKE \(bind: path + "%") AND u.kind = 'village' AND (\(bind: subjectType ?? "") = '' OR e.subject_type = \(bind: subjectType ?? ""))
+            """).first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
     /// The events of one request or complaint, in order.
@@ -155,9 +174,11 @@ enum LedgerStore {
                                                                               try row.decode(column: "intact", as: Bool.self))
         }
         var tails: [UUID: [LedgerEntry]] = [:]
+        // From each station to the events after its checkpoint, by the (unit_id, seq) index.
         for row in try await sql.raw("""
-            SELECT e.* FROM ledger_events e LEFT JOIN ledger_checkpoints c ON c.unit_id = e.unit_id
-            WHERE e.unit_path LIKE \(bind: path + "%") AND e.seq > COALESCE(c.seq, 0) ORDER BY e.unit_id, e.seq
+            SELECT e.* FROM units u LEFT JOIN ledger_checkpoints c ON c.unit_id = u.id
+            \(unsafeRaw: RecordStore.unitsFirst(sql)) ledger_events e ON e.unit_id = u.id AND e.seq > COALESCE(c.seq, 0)
+            WHERE u.path LIKE \(bind: path + "%") AND u.kind = 'village' ORDER BY e.unit_id, e.seq
             """).all() {
             tails[try row.decode(column: "unit_id", as: UUID.self), default: []].append(try decode(row))
         }

@@ -29,15 +29,15 @@ struct StationFacts: Sendable {
         // request (its version), starting with the intake and ending in its stored status.
         var requests: [UUID: VillageFacts.ServiceRequestSummary] = [:]
         for row in try await sql.raw("""
-            SELECT unit_id, COUNT(*) AS received,
+            SELECT r.unit_id AS unit_id, COUNT(*) AS received,
               SUM(CASE WHEN first_owner_name IS NOT NULL OR (status = 'received' AND received_on >= \(bind: grace)) THEN 1 ELSE 0 END) AS owned,
               SUM(CASE WHEN due_on IS NOT NULL AND due_on <= \(bind: today) AND status <> 'refused' THEN 1 ELSE 0 END) AS due,
               SUM(CASE WHEN due_on IS NOT NULL AND due_on <= \(bind: today) AND status <> 'refused' AND completed_on IS NOT NULL
                        AND completed_on <= due_on AND completed_on <= \(bind: today) THEN 1 ELSE 0 END) AS on_time,
               SUM(CASE WHEN history_count = version AND history_first IN ('submit', 'accept') AND history_status = status THEN 1 ELSE 0 END) AS full_history
-            FROM service_requests
-            WHERE unit_path LIKE \(bind: unit.path + "%") AND received_on >= \(bind: first) AND received_on <= \(bind: last)
-            GROUP BY unit_id
+            FROM units u \(unsafeRaw: RecordStore.unitsFirst(sql)) service_requests r ON r.unit_id = u.id AND r.received_on >= \(bind: first) AND r.received_on <= \(bind: last)
+            WHERE u.path LIKE \(bind: unit.path + "%") AND u.kind = 'village'
+            GROUP BY r.unit_id
             """).all() {
             var summary = VillageFacts.ServiceRequestSummary()
             summary.received = try row.decode(column: "received", as: Int.self)

@@ -1,4 +1,5 @@
 import Fluent
+import Foundation
 import Ledger
 import SQLKit
 
@@ -18,8 +19,17 @@ struct AddStationRollups: AsyncMigration {
             .field("broken_seq", .int64)
             .field("verified_at", .datetime, .required)
             .create()
-        // Requests recorded before the rollups existed: count their events once.
         let sql = try RecordStore.sql(database)
+        // The year's figures of a district's villages read only this index (no table rows);
+        // it starts with (unit_id, received_on), so it also serves what the old index did.
+        try await sql.raw("""
+            CREATE INDEX idx_service_requests_figures ON service_requests
+            (unit_id, received_on, status, first_owner_name, due_on, completed_on, version, history_count, history_first, history_status)
+            """).run()
+        try await sql.raw("DROP INDEX idx_service_requests_unit").run()
+        // The ledger's pages list a period's events, newest first.
+        try await sql.raw("CREATE INDEX idx_ledger_events_time ON ledger_events (unit_id, occurred_at)").run()
+        // Requests recorded before the rollups existed: count their events once.
         var history: [String: (count: Int, first: String, status: String?)] = [:]
         for row in try await sql.select().column("subject_id").column("action").column("payload").from("ledger_events")
             .where("subject_type", .equal, SQLBind("request")).orderBy("unit_id").orderBy("seq").all() {
@@ -37,6 +47,10 @@ struct AddStationRollups: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
+        let sql = try RecordStore.sql(database)
+        try await sql.raw("DROP INDEX idx_ledger_events_time").run()
+        try await sql.raw("CREATE INDEX idx_service_requests_unit ON service_requests (unit_id, received_on)").run()
+        try await sql.raw("DROP INDEX idx_service_requests_figures").run()
         try await database.schema("ledger_checkpoints").delete()
         try await database.schema("service_requests").deleteField("history_status").update()
         try await database.schema("service_requests").deleteField("history_first").update()

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The benchmarks of issue 9 (docs/performance.md): a generated data set, evaluation of every
+# village against a plain pass, intake over HTTP against /healthz, four pages' p95, and the
+# peak memory of `serve` through all of it. SQLite by default; PostgreSQL when DATABASE_URL
+# is set (the database must be empty).
+#
+#   Benchmarks/run.sh [villages]     # default 3930 (Beijing); CI runs a small pass
+#
+# Set BENCH_DURATION (default 10s) for each wrk run, BENCH_KEEP=1 to keep the data set.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VILLAGES="${1:-3930}"
+DURATION="${BENCH_DURATION:-10s}"
+PORT="${BENCH_PORT:-8097}"
+export BENCH_DIR
+BENCH_DIR=$(mktemp -d /tmp/cunwu-bench.XXXXXX)
+export CUNWU_DEMO_PASSWORD=bench-pass-2026 CUNWU_FILES_PATH="$BENCH_DIR/files"
+if [ -z "${DATABASE_URL:-}" ]; then export CUNWU_DATABASE_PATH="$BENCH_DIR/bench.sqlite"; STORE=SQLite; else STORE=PostgreSQL; fi
+SERVER=""
+cleanup() {
+  [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null || true
+  [ "${BENCH_KEEP:-0}" = 1 ] && echo "data kept in $BENCH_DIR" || rm -rf "$BENCH_DIR"
+}
+trap cleanup EXIT
+
+swift build -c release --product cunwu >/dev/null
+BIN=.build/release/cunwu
+
+echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -m | awk '/Mem:/ {print $2}') MB; $STORE"
+echo "== generate: $VILLAGES villages"
+/usr/bin/time -f "generate: %e s, peak memory %M KB" "$BIN" generate --villages "$VILLAGES" --seed 1 2>&1 | grep -v "^\[" || true
+[ -n "${CUNWU_DATABASE_PATH:-}" ] && echo "database file: $(du -h "$CUNWU_DATABASE_PATH" | cut -f1)"
+
+echo "== evaluate every village"
+"$BIN" bench-evaluate --rounds 3 --targets "$BENCH_DIR" 2>&1 | grep -v "^\["
+
+echo "== serve (release) on 127.0.0.1:$PORT"
+"$BIN" serve --hostname 127.0.0.1 --port "$PORT" > "$BENCH_DIR/serve.log" 2>&1 &
+SERVER=$!
+for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.5; done
+curl -sf -c "$BENCH_DIR/jar" -H 'Content-Type: application/json' -d '{"username":"bench.admin","password":"bench-pass-2026"}' \
+  "http://127.0.0.1:$PORT/api/v1/session" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrfToken"])' > "$BENCH_DIR/csrf.txt"
+echo "cunwu_session=$(awk '/cunwu_session/ {print $7}' "$BENCH_DIR/jar")" > "$BENCH_DIR/cookie.txt"
+
+rate() { awk '/Requests\/sec/ {print $2}'; }
+echo "== /healthz (2 threads, 32 connections, $DURATION)"
+HEALTH=$(wrk -t2 -c32 -d"$DURATION" "http://127.0.0.1:$PORT/healthz" | tee "$BENCH_DIR/healthz.txt" | rate)
+echo "healthz: $HEALTH req/s"
+
+echo "== intake: POST a service request at the window, spread over $(wc -l < "$BENCH_DIR/villages.txt") villages (2 threads, 32 connections, $DURATION)"
+wrk -t2 -c32 -d"$DURATION" -s Benchmarks/wrk/intake.lua "http://127.0.0.1:$PORT" > "$BENCH_DIR/intake.txt"
+INTAKE=$(rate < "$BENCH_DIR/intake.txt")
+grep -E "^p50|Non-2xx|Socket errors" "$BENCH_DIR/intake.txt" || true
+echo "intake: $INTAKE req/s = $(python3 -c "print(round($INTAKE / $HEALTH, 3))") of /healthz (goal ≥ 1000 req/s, p99 < 50 ms)"
+
+echo "== pages (1 connection, $DURATION each; server time as seen on 127.0.0.1)"
+while read -r name path; do
+  # The first view of a page computes and keeps what later views reuse: warm it once.
+  curl -s -o /dev/null -b "$BENCH_DIR/cookie.txt" -H "Cookie: $(cat "$BENCH_DIR/cookie.txt")" "http://127.0.0.1:$PORT$path"
+  printf "%-20s " "$name"
+  wrk -t1 -c1 -d"$DURATION" -s Benchmarks/wrk/page.lua "http://127.0.0.1:$PORT$path" | grep "^p50"
+done < "$BENCH_DIR/urls.txt"
+
+echo "== memory: peak resident memory of serve: $(awk '/VmHWM/ {print int($2/1024) " MB"}' "/proc/$SERVER/status") (goal < 200 MB)"

@@ -1,0 +1,134 @@
+import Fluent
+import SQLKit
+import StandardKit
+import Vapor
+
+/// `cunwu bench-evaluate`: the evaluation benchmark of issue 9 on whatever data the
+/// database holds (`cunwu generate` makes Beijing's). It prints, measured in one run:
+/// a plain sequential pass over the tables the facts read (counts and summed lengths of
+/// the same columns), the facts of every village built from the database and evaluated for
+/// each district's cycle, their ratio, and the time to bring a township's dashboard up to
+/// date after one record of one village changes. Benchmarks/run.sh runs it with the rest.
+struct BenchmarkCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "rounds", help: "Times to repeat each measurement (the best is reported; default 3)")
+        var rounds: Int?
+        @Option(name: "targets", help: "A folder to write the HTTP benchmark's targets into (villages.txt, urls.txt)")
+        var targets: String?
+    }
+
+    var help: String { "Benchmarks evaluating every village from the database (评估基准测试)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await prepareDatabase(app)
+        let rounds = max(1, signature.rounds ?? 3)
+        let request = Request(application: app, on: app.eventLoopGroup.any())
+        let cycles = try await AssessmentCycle.query(on: app.db).all()
+        let districts = try await OrgUnit.query(on: app.db).filter(\.$kind == .district).sort(\.$path).all()
+        guard !districts.isEmpty else { throw CommandFailure.usage("数据库中没有数据：先运行 cunwu generate") }
+        let year = cycles.first?.year ?? StandardController.beijingToday(app.clock.now()).year
+        let villageCount = try await OrgUnit.query(on: app.db).filter(\.$kind == .village).count()
+        let sql = try RecordStore.sql(app.db)
+        print("数据：\(villageCount)个村，\(try await Self.count("service_requests", sql))件服务事项，\(try await Self.count("ledger_events", sql))条办理记录")
+
+        // 1. The plain pass: the same tables and columns, counted and summed in the database.
+        let plain = try await Self.best(rounds) { try await Self.plainPass(year: year, on: sql) }
+        print(String(format: "顺序扫描 plain pass:            %8.2f s", plain))
+
+        // 2. Facts from the database plus the engine, for every district's cycle.
+        var evaluated = 0
+        let full = try await Self.best(rounds) {
+            evaluated = 0
+            for district in districts {
+                guard let cycle = cycles.first(where: { $0.unitID == district.id }) else { continue }
+                evaluated += try await Sheets.evaluate(cycle: cycle, under: district, request: request).count
+            }
+        }
+        print(String(format: "事实+评估 facts + engine:      %8.2f s  (%d villages, %.0f/s)", full, evaluated, Double(evaluated) / full))
+        print(String(format: "比值 ratio:                    %8.2f  (goal ≤ 2)", full / plain))
+
+        // 3. One village after one record changes: its township's dashboard summaries again.
+        guard let district = districts.first, let cycle = cycles.first(where: { $0.unitID == district.id }),
+              let township = try await OrgUnit.query(on: app.db).filter(\.$parent.$id == district.requireID()).first(),
+              let village = try await OrgUnit.query(on: app.db).filter(\.$parent.$id == township.requireID()).first() else { return }
+        _ = try await Sheets.summaries(cycle: cycle, under: township, request: request)
+        guard let admin = try await User.query(on: app.db).filter(\.$username == "bench.admin").first() else { return }
+        request.principal = Principal(userID: try admin.requireID(), username: admin.username, displayName: admin.displayName, assignments: [], csrfToken: "")
+        var one: [Double] = [], dashboard: [Double] = []
+        for n in 0..<30 {
+            _ = try await RecordStore.insert(.meetings, values: ["kind": .text("opinionForum"), "date": .text("\(year)-06-\(10 + n % 18)"),
+                                                                 "title": .text("民情恳谈会\(n)")], village: village, request: request)
+            let started = Date()
+            _ = try await Sheets.evaluate(cycle: cycle, under: township, only: [try village.requireID()], request: request)
+            one.append(Date().timeIntervalSince(started) * 1000)
+            _ = try await RecordStore.insert(.meetings, values: ["kind": .text("opinionForum"), "date": .text("\(year)-07-\(10 + n % 18)"),
+                                                                 "title": .text("民情恳谈会\(n)b")], village: village, request: request)
+            let again = Date()
+            _ = try await Sheets.summaries(cycle: cycle, under: township, request: request)
+            dashboard.append(Date().timeIntervalSince(again) * 1000)
+        }
+        print(String(format: "一个村改一条记录后重新评估 one village after one change: p50 %.1f ms, p95 %.1f ms (goal < 20 ms)",
+                     Self.percentile(one, 50), Self.percentile(one, 95)))
+        print(String(format: "  其所在乡镇的统计结果 its township's summaries:          p50 %.1f ms, p95 %.1f ms",
+                     Self.percentile(dashboard, 50), Self.percentile(dashboard, 95)))
+
+        // The HTTP benchmark's targets: villages with a window service, and the four pages.
+        if let folder = signature.targets {
+            let rows = try await sql.raw("SELECT unit_id, code FROM rec_services WHERE code = 'SB-01' AND deleted_at IS NULL").all()
+            let lines = try rows.map { "\(try $0.decode(column: "unit_id", as: UUID.self).uuidString) \(try $0.decode(column: "code", as: String.self))" }
+            try (lines.joined(separator: "\n") + "\n").write(toFile: folder + "/villages.txt", atomically: true, encoding: .utf8)
+            let urls = [
+                "district-dashboard /units/\(try district.requireID())/dashboard/\(try cycle.requireID())",
+                "township-page /units/\(try township.requireID())",
+                "village-sheet /units/\(try village.requireID())/cycles/\(try cycle.requireID())",
+                "ledger-first-page /units/\(try village.requireID())/ledger",
+            ]
+            try (urls.joined(separator: "\n") + "\n").write(toFile: folder + "/urls.txt", atomically: true, encoding: .utf8)
+        }
+    }
+
+    static func count(_ table: String, _ sql: any SQLDatabase) async throws -> Int {
+        try await sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    static func best(_ rounds: Int, _ body: () async throws -> Void) async throws -> Double {
+        var times: [Double] = []
+        for _ in 0..<rounds {
+            let started = Date()
+            try await body()
+            times.append(Date().timeIntervalSince(started))
+        }
+        return times.min() ?? 0
+    }
+
+    static func percentile(_ values: [Double], _ p: Double) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p / 100).rounded()))]
+    }
+
+    /// Every table and column the facts read, with the same filters, scanned once by the
+    /// database: what any evaluation has to pay at least.
+    static func plainPass(year: Int, on sql: any SQLDatabase) async throws {
+        func lengths(_ columns: [String]) -> String {
+            columns.map { "SUM(LENGTH(CAST(\"\($0)\" AS TEXT)))" }.joined(separator: " + ")
+        }
+        for kind in RecordKind.all {
+            let columns = ["id", "unit_id", "unit_path"] + kind.fields.map(\.column)
+            _ = try await sql.raw("SELECT COUNT(*) AS n, \(unsafeRaw: lengths(columns)) AS l FROM \(unsafeRaw: kind.table) WHERE unit_path LIKE '/%' AND deleted_at IS NULL").all()
+        }
+        let requestColumns = ["unit_id", "status", "first_owner_name", "received_on", "due_on", "completed_on", "history_count", "version", "history_first", "history_status"]
+        _ = try await sql.raw("""
+            SELECT COUNT(*) AS n, \(unsafeRaw: lengths(requestColumns)) AS l FROM service_requests
+            WHERE unit_path LIKE '/%' AND received_on >= \(bind: "\(year)-01-01") AND received_on <= \(bind: "\(year)-12-31")
+            """).all()
+        _ = try await sql.raw("SELECT COUNT(*) AS n, \(unsafeRaw: lengths(["unit_id", "received_on", "resolved_on"])) AS l FROM complaints WHERE unit_path LIKE '/%'").all()
+        _ = try await sql.raw("""
+            SELECT COUNT(*) AS n FROM units u LEFT JOIN ledger_checkpoints c ON c.unit_id = u.id
+            JOIN ledger_events e ON e.unit_id = u.id AND e.seq > COALESCE(c.seq, 0) WHERE u.kind = 'village'
+            """).all()
+        _ = try await sql.raw("SELECT COUNT(*) AS n, \(unsafeRaw: lengths(["unit_id", "households", "resident_population", "station_floor_area", "opening_hours", "hotline"])) AS l FROM village_profiles").all()
+        _ = try await sql.raw("SELECT COUNT(*) AS n, \(unsafeRaw: lengths(["id", "path", "name", "kind"])) AS l FROM units").all()
+    }
+}

@@ -227,7 +227,7 @@ struct DashboardController {
     static func notices(_ request: Request) async throws -> [NoticeDTO] {
         let principal = try request.requirePrincipal()
         let today = RequestDesk.today(request)
-        let calendar = try await CalendarStore.load(on: request.db)
+        let calendar = try await CalendarStore.load(request)
         var out: [NoticeDTO] = []
         for assignment in principal.assignments {
             guard let unit = try await OrgUnit.query(on: request.db).filter(\.$path == assignment.unitPath).first() else { continue }

@@ -69,10 +69,22 @@ final class BulkInsert: @unchecked Sendable {
     let columns: [String]
     private var rows: [[any SQLExpression]] = []
     private(set) var written = 0
+    /// The batch being written (of any table) while the next one is built: one statement
+    /// at a time on the connection, in order, and the building on the other core.
+    private let pipeline: Pipeline
 
-    init(_ table: String, _ columns: [String]) {
+    final class Pipeline: @unchecked Sendable {
+        var pending: Task<Void, any Error>?
+        func wait() async throws {
+            try await pending?.value
+            pending = nil
+        }
+    }
+
+    init(_ table: String, _ columns: [String], pipeline: Pipeline) {
         self.table = table
         self.columns = columns
+        self.pipeline = pipeline
     }
 
     func add(_ row: [any SQLExpression], on db: any SQLDatabase) async throws {
@@ -80,13 +92,21 @@ final class BulkInsert: @unchecked Sendable {
         if rows.count * columns.count >= 30_000 { try await flush(on: db) }
     }
 
+    /// Starts writing the gathered rows; `finish` waits for the last batch.
     func flush(on db: any SQLDatabase) async throws {
         guard !rows.isEmpty else { return }
         var insert = db.insert(into: table).columns(columns)
         for row in rows { insert = insert.values(row) }
-        try await insert.run()
+        let ready = insert
+        try await pipeline.wait()
+        pipeline.pending = Task { try await ready.run() }
         written += rows.count
         rows.removeAll(keepingCapacity: true)
+    }
+
+    func finish(on db: any SQLDatabase) async throws {
+        try await flush(on: db)
+        try await pipeline.wait()
     }
 }
 
@@ -141,7 +161,8 @@ final class Generator: @unchecked Sendable {
         var accounts: [(String, String, Role, OrgUnit?)] = [("bench.admin", "管理员", .admin, nil)]
 
         var made = 0
-        let cycleSheets = BulkInsert("assessment_sheets", ["id", "cycle_id", "unit_id", "unit_path", "level", "state", "version", "snapshot_seq"])
+        let cycleSheets = BulkInsert("assessment_sheets", ["id", "cycle_id", "unit_id", "unit_path", "level", "state", "version", "snapshot_seq"],
+                                     pipeline: BulkInsert.Pipeline())
         for d in 0..<districtCount {
             let code = 110_100 + (d + 5) * 1
             let district = OrgUnit(kind: .district, name: Self.districts[d], code: String(code) + "000000", parent: nil, openedOn: "2001-01-01")
@@ -187,7 +208,7 @@ final class Generator: @unchecked Sendable {
                 made += villagesHere
             }
         }
-        try await cycleSheets.flush(on: sql)
+        try await cycleSheets.finish(on: sql)
         for (username, display, role, unit) in accounts {
             let user = User(username: username, displayName: display, passwordHash: hash)
             try await user.create(on: app.db)
@@ -202,11 +223,12 @@ final class Generator: @unchecked Sendable {
     func township(_ township: OrgUnit, villages count: Int, cycleID: UUID, on db: any Database, progress: ConsoleProgress) async throws
         -> (Int, Int, Int, Int, first: OrgUnit?) {
         let sql = try RecordStore.sql(db)
+        let pipeline = BulkInsert.Pipeline()
         var tables: [String: BulkInsert] = [:]
         let stamp = app.clock.now()
         func bulk(_ kind: RecordKind) -> BulkInsert {
             if let existing = tables[kind.table] { return existing }
-            let made = BulkInsert(kind.table, ["id", "unit_id", "unit_path", "created_at", "updated_at"] + kind.fields.map(\.column))
+            let made = BulkInsert(kind.table, ["id", "unit_id", "unit_path", "created_at", "updated_at"] + kind.fields.map(\.column), pipeline: pipeline)
             tables[kind.table] = made
             return made
         }
@@ -233,17 +255,17 @@ final class Generator: @unchecked Sendable {
         let requestTable = BulkInsert("service_requests", ["id", "unit_id", "unit_path", "tracking_code", "service_id", "service_code", "service_name", "service_mode",
                                                            "time_limit", "post_id", "channel", "resident_name", "resident_phone", "content", "materials", "status",
                                                            "first_owner_name", "received_at", "received_on", "promised_on", "clock_start", "due_on", "completed_on",
-                                                           "result", "extensions", "version", "history_count", "history_first", "history_status", "created_at", "updated_at"])
+                                                           "result", "extensions", "version", "history_count", "history_first", "history_status", "created_at", "updated_at"], pipeline: pipeline)
         let eventTable = BulkInsert("ledger_events", ["id", "unit_id", "unit_path", "seq", "subject_type", "subject_id", "action", "actor_id", "actor_name",
-                                                      "occurred_at", "payload", "prev_hash", "hash"])
+                                                      "occurred_at", "payload", "prev_hash", "hash"], pipeline: pipeline)
         let complaintTable = BulkInsert("complaints", ["id", "unit_id", "unit_path", "request_id", "complainant_name", "complainant_phone", "content",
-                                                       "received_on", "status", "result", "resolved_on", "satisfaction", "version", "created_at"])
-        let checkpointTable = BulkInsert("ledger_checkpoints", ["unit_id", "seq", "hash", "intact", "broken_seq", "verified_at"])
+                                                       "received_on", "status", "result", "resolved_on", "satisfaction", "version", "created_at"], pipeline: pipeline)
+        let checkpointTable = BulkInsert("ledger_checkpoints", ["unit_id", "seq", "hash", "intact", "broken_seq", "verified_at"], pipeline: pipeline)
         let profileTable = BulkInsert("village_profiles", ["id", "unit_id", "households", "resident_population", "registered_population", "area", "address",
-                                                           "station_floor_area", "opening_hours", "hotline"])
-        let keyTable = BulkInsert("integration_keys", ["id", "unit_id", "kind", "secret", "hint", "created_by", "created_at"])
-        let sheetTable = BulkInsert("assessment_sheets", ["id", "cycle_id", "unit_id", "unit_path", "level", "state", "version", "submitted_on", "snapshot_seq"])
-        let evidenceTable = BulkInsert("evidence", ["id", "sheet_id", "check_id", "kind", "name", "note", "created_by", "created_at"])
+                                                           "station_floor_area", "opening_hours", "hotline"], pipeline: pipeline)
+        let keyTable = BulkInsert("integration_keys", ["id", "unit_id", "kind", "secret", "hint", "created_by", "created_at"], pipeline: pipeline)
+        let sheetTable = BulkInsert("assessment_sheets", ["id", "cycle_id", "unit_id", "unit_path", "level", "state", "version", "submitted_on", "snapshot_seq"], pipeline: pipeline)
+        let evidenceTable = BulkInsert("evidence", ["id", "sheet_id", "check_id", "kind", "name", "note", "created_by", "created_at"], pipeline: pipeline)
         var requests = 0, events = 0
         var firstVillage: OrgUnit?
         let catalogue = app.config.catalogue
@@ -488,9 +510,9 @@ final class Generator: @unchecked Sendable {
             progress.advance()
         }
         var rows = records + requests + events
-        for table in tables.values { try await table.flush(on: sql) }
+        for table in tables.values { try await table.finish(on: sql) }
         for table in [requestTable, eventTable, complaintTable, checkpointTable, profileTable, keyTable, sheetTable, evidenceTable] {
-            try await table.flush(on: sql)
+            try await table.finish(on: sql)
             rows += table === requestTable || table === eventTable ? 0 : table.written
         }
         return (records, requests, events, rows, firstVillage)

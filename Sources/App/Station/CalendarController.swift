@@ -38,6 +38,7 @@ struct CalendarController {
             try await Audit.record(on: db, request: request, action: "updateCalendar", objectType: "calendar",
                                    objectID: years.map { String($0.year) }.joined(separator: ","), unitPath: "/")
         }
+        CalendarStore.forget(request.application)
     }
 
     static func dates(_ holiday: WorkCalendar.Holiday) -> [String] {

@@ -1,4 +1,5 @@
 import Fluent
+import NIOConcurrencyHelpers
 import SQLKit
 import StandardKit
 import Vapor
@@ -33,6 +34,22 @@ enum CalendarStore {
         (try? WorkCalendar(years: try await years(on: db))) ?? WorkCalendar()
     }
 
+    /// The calendar for a request, kept in this server's memory for half a minute: every
+    /// intake and action needs it, and it changes about once a year. A change made on this
+    /// server is seen at once (`forget`), one made on another within 30 seconds.
+    static func load(_ request: Request) async throws -> WorkCalendar {
+        let cache = request.application.calendarCache
+        let now = request.now
+        if let kept = cache.value.withLockedValue({ $0 }), now.timeIntervalSince(kept.at) < 30, now >= kept.at { return kept.calendar }
+        let calendar = try await load(on: request.db)
+        cache.value.withLockedValue { $0 = (calendar, now) }
+        return calendar
+    }
+
+    static func forget(_ app: Application) {
+        app.calendarCache.value.withLockedValue { $0 = nil }
+    }
+
     /// Replaces one year's days (inside the caller's transaction).
     static func replace(_ year: WorkCalendar.Year, on db: any Database) async throws {
         let sql = try RecordStore.sql(db)
@@ -56,5 +73,19 @@ enum CalendarStore {
     private static func insertDay(_ sql: any SQLDatabase, year: Int, date: String, kind: String, name: String) async throws {
         try await sql.insert(into: "calendar_days").columns("id", "year", "date", "kind", "name")
             .values(SQLBind(UUID()), SQLBind(year), SQLBind(date), SQLBind(kind), SQLBind(name)).run()
+    }
+}
+
+final class CalendarCache: Sendable {
+    let value = NIOLockedValueBox<(calendar: WorkCalendar, at: Date)?>(nil)
+}
+
+extension Application {
+    private struct CalendarCacheKey: StorageKey { typealias Value = CalendarCache }
+    var calendarCache: CalendarCache {
+        if let cache = storage[CalendarCacheKey.self] { return cache }
+        let cache = CalendarCache()
+        storage[CalendarCacheKey.self] = cache
+        return cache
     }
 }

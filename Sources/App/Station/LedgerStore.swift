@@ -26,6 +26,22 @@ struct LedgerRow: Sendable {
     }
 }
 
+/// One write transaction at a time, in order of arrival (for SQLite).
+actor WriteGate {
+    static let sqlite = WriteGate()
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func acquire() async {
+        guard busy else { busy = true; return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+    }
+}
+
 /// The station's ledger in the database: appending inside the caller's transaction, and
 /// reading and verifying each village's chain.
 enum LedgerStore {
@@ -73,8 +89,13 @@ enum LedgerStore {
     /// Application errors (validation, stale versions) are not retried.
     static func retrying<T: Sendable>(_ db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         var attempt = 0
+        // SQLite has one writer at a time: waiting our turn here costs nothing, while two
+        // connections racing for its lock cost the loser a busy wait or a retry.
+        let gate = Jobs.serializesWrites(db) ? WriteGate.sqlite : nil
         while true {
             do {
+                await gate?.acquire()
+                defer { if let gate { Task { await gate.release() } } }
                 return try await db.transaction { try await body($0) }
             } catch let error as AppError {
                 throw error

@@ -204,7 +204,7 @@ enum RequestDesk {
             }
             if promised < today { throw AppError.validation([FieldError(field: "promisedOn", message: T(.requestDueInPast))]) }
         }
-        let calendar = try await CalendarStore.load(on: request.db)
+        let calendar = try await CalendarStore.load(request)
         let item = ServiceRequest()
         item.id = UUID()
         item.unitID = villageID
@@ -286,7 +286,7 @@ enum RequestDesk {
             throw AppError.conflict(T(.requestActionNotAllowed, item.status.label))
         }
         let today = today(request)
-        let calendar = try await CalendarStore.load(on: request.db)
+        let calendar = try await CalendarStore.load(request)
         let seenVersion = item.version
         var payload: [String: String] = [:]
         switch action {

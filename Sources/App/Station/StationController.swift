@@ -42,7 +42,7 @@ struct StationController {
 
     static func context(_ request: Request, _ unit: OrgUnit?) async throws -> Context {
         let village = try RecordController.village(unit)
-        return Context(village: village, today: RequestDesk.today(request), calendar: try await CalendarStore.load(on: request.db),
+        return Context(village: village, today: RequestDesk.today(request), calendar: try await CalendarStore.load(request),
                        roster: try await Roster.load(village: village.requireID(), on: request.db))
     }
 
@@ -232,7 +232,7 @@ struct StationController {
     @Sendable func apiOverdue(_ request: Request, _ unit: OrgUnit?) async throws -> RequestListDTO {
         guard let unit else { throw AppError.notFound }
         let today = RequestDesk.today(request)
-        let calendar = try await CalendarStore.load(on: request.db)
+        let calendar = try await CalendarStore.load(request)
         let items = try await Self.overdueItems(request, under: unit, today: today)
         return RequestListDTO(requests: items.map { RequestDTO($0, reveal: false, urgency: RequestDesk.urgency($0, today: today, calendar: calendar), assignee: nil) })
     }

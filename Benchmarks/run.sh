@@ -6,14 +6,16 @@
 #
 #   Benchmarks/run.sh [villages]     # default 3930 (Beijing); CI runs a small pass
 #
-# Set BENCH_DURATION (default 10s) for each wrk run, BENCH_KEEP=1 to keep the data set.
+# Set BENCH_DURATION (default 10s) for each wrk run, BENCH_KEEP=1 to keep the data set, and
+# BENCH_REUSE=/path/to/kept/folder to measure again on a kept SQLite data set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VILLAGES="${1:-3930}"
 DURATION="${BENCH_DURATION:-10s}"
 PORT="${BENCH_PORT:-8097}"
 export BENCH_DIR
-BENCH_DIR=$(mktemp -d /tmp/cunwu-bench.XXXXXX)
+BENCH_DIR=${BENCH_REUSE:-$(mktemp -d /tmp/cunwu-bench.XXXXXX)}
+[ -n "${BENCH_REUSE:-}" ] && BENCH_KEEP=1
 export CUNWU_DEMO_PASSWORD=bench-pass-2026 CUNWU_FILES_PATH="$BENCH_DIR/files"
 if [ -z "${DATABASE_URL:-}" ]; then export CUNWU_DATABASE_PATH="$BENCH_DIR/bench.sqlite"; STORE=SQLite; else STORE=PostgreSQL; fi
 SERVER=""
@@ -27,12 +29,19 @@ swift build -c release --product cunwu >/dev/null
 BIN=.build/release/cunwu
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -m | awk '/Mem:/ {print $2}') MB; $STORE"
+if [ -n "${BENCH_REUSE:-}" ]; then
+  echo "== reusing the data set in $BENCH_DIR"
+else
 echo "== generate: $VILLAGES villages"
-/usr/bin/time -f "generate: %e s, peak memory %M KB" "$BIN" generate --villages "$VILLAGES" --seed 1 2>&1 | grep -v "^\[" || true
+/usr/bin/time -f "generate: %e s, peak memory %M KB" "$BIN" generate --villages "$VILLAGES" --seed 1 > "$BENCH_DIR/generate.log" 2>&1 \
+  || { cat "$BENCH_DIR/generate.log"; exit 1; }
+grep -v "^\[" "$BENCH_DIR/generate.log"
+fi
 [ -n "${CUNWU_DATABASE_PATH:-}" ] && echo "database file: $(du -h "$CUNWU_DATABASE_PATH" | cut -f1)"
 
 echo "== evaluate every village"
-"$BIN" bench-evaluate --rounds 3 --targets "$BENCH_DIR" 2>&1 | grep -v "^\["
+"$BIN" bench-evaluate --rounds 3 --targets "$BENCH_DIR" > "$BENCH_DIR/evaluate.log" 2>&1 || { cat "$BENCH_DIR/evaluate.log"; exit 1; }
+grep -v "^\[" "$BENCH_DIR/evaluate.log"
 
 echo "== serve (release) on 127.0.0.1:$PORT"
 "$BIN" serve --hostname 127.0.0.1 --port "$PORT" > "$BENCH_DIR/serve.log" 2>&1 &

@@ -135,8 +135,23 @@ final class Generator: @unchecked Sendable {
     static let surnames = Array("王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
     static let given = Array("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂英华玉兰萍红建国志强海燕德福淑珍文玉梅春生长顺桂兰")
 
+    /// Names already given under each parent: unit names are unique within their parent.
+    var used: [String: Set<String>] = [:]
+
     func name(_ count: Int = 2) -> String {
         String((0..<count).map { _ in random.pick(Self.syllables) })
+    }
+
+    /// A name not yet used under `parent` (two syllables, three when two run out).
+    func uniqueName(under parent: String, suffix: String) -> String {
+        var length = 2
+        while true {
+            for _ in 0..<20 {
+                let candidate = name(length) + suffix
+                if used[parent, default: []].insert(candidate).inserted { return candidate }
+            }
+            length += 1
+        }
     }
 
     func person() -> String {
@@ -191,7 +206,7 @@ final class Generator: @unchecked Sendable {
                 let townshipsLeft = townshipCount - totals.townships
                 guard left > 0 else { break }
                 let villagesHere = townshipsLeft <= 1 ? left : min(left, max(1, left / townshipsLeft))
-                let township = OrgUnit(kind: .township, name: name() + "镇", code: String(code) + String(format: "%03d", 100 + t) + "000", parent: district)
+                let township = OrgUnit(kind: .township, name: uniqueName(under: district.path, suffix: "镇"), code: String(code) + String(format: "%03d", 100 + t) + "000", parent: district)
                 try await township.create(on: app.db)
                 totals.townships += 1
                 if d == 0 && t == 0 { accounts.append(("bench.township", "乡镇干部", .townshipOfficial, township)) }
@@ -274,7 +289,7 @@ final class Generator: @unchecked Sendable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
 
         for v in 0..<count {
-            let village = OrgUnit(kind: .village, name: name() + "村", code: String((township.code ?? "000000000000").prefix(9)) + String(format: "%03d", 201 + v),
+            let village = OrgUnit(kind: .village, name: uniqueName(under: township.path, suffix: "村"), code: String((township.code ?? "000000000000").prefix(9)) + String(format: "%03d", 201 + v),
                                   parent: township)
             try await village.create(on: db)
             if v == 0 { firstVillage = village }

@@ -133,7 +133,7 @@ enum LedgerStore {
         return try await sql.raw("""
             SELECT e.* FROM units u \(unsafeRaw: RecordStore.unitsFirst(sql)) ledger_events e
               ON e.unit_id = u.id AND e.occurred_at >= \(bind: from) AND e.occurred_at < \(bind: to)
-            WHERE u.path LIKE \(bind: path + "%") AND u.kind = 'village' AND (\(bind: subjectType ?? "") = '' OR e.subject_type = \(bind: subjectType ?? ""))
+            WHERE \(RecordStore.pathBelow(sql, path)) AND u.kind = 'village' AND (\(bind: subjectType ?? "") = '' OR e.subject_type = \(bind: subjectType ?? ""))
             ORDER BY \(unsafeRaw: order)\(unsafeRaw: limit)
             """).all().map { LedgerRow(entry: try decode($0), unitID: try $0.decode(column: "unit_id", as: UUID.self)) }
     }
@@ -144,7 +144,7 @@ enum LedgerStore {
         return try await sql.raw("""
             SELECT COUNT(*) AS n FROM units u \(unsafeRaw: RecordStore.unitsFirst(sql)) ledger_events e
               ON e.unit_id = u.id AND e.occurred_at >= \(bind: from) AND e.occurred_at < \(bind: to)
-            WHERE u.path LIKE \(bind: path + "%") AND u.kind = 'village' AND (\(bind: subjectType ?? "") = '' OR e.subject_type = \(bind: subjectType ?? ""))
+            WHERE \(RecordStore.pathBelow(sql, path)) AND u.kind = 'village' AND (\(bind: subjectType ?? "") = '' OR e.subject_type = \(bind: subjectType ?? ""))
             """).first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
@@ -189,7 +189,7 @@ enum LedgerStore {
         let sql = try RecordStore.sql(db)
         var checkpoints: [UUID: (seq: Int, hash: String, intact: Bool)] = [:]
         for row in try await sql.raw("""
-            SELECT c.unit_id, c.seq, c.hash, c.intact FROM ledger_checkpoints c JOIN units u ON u.id = c.unit_id WHERE u.path LIKE \(bind: path + "%")
+            SELECT c.unit_id, c.seq, c.hash, c.intact FROM ledger_checkpoints c JOIN units u ON u.id = c.unit_id WHERE \(RecordStore.pathBelow(sql, path))
             """).all() {
             checkpoints[try row.decode(column: "unit_id", as: UUID.self)] = (try row.decode(column: "seq", as: Int.self), try row.decode(column: "hash", as: String.self),
                                                                               try row.decode(column: "intact", as: Bool.self))
@@ -199,7 +199,7 @@ enum LedgerStore {
         for row in try await sql.raw("""
             SELECT e.* FROM units u LEFT JOIN ledger_checkpoints c ON c.unit_id = u.id
             \(unsafeRaw: RecordStore.unitsFirst(sql)) ledger_events e ON e.unit_id = u.id AND e.seq > COALESCE(c.seq, 0)
-            WHERE u.path LIKE \(bind: path + "%") AND u.kind = 'village' ORDER BY e.unit_id, e.seq
+            WHERE \(RecordStore.pathBelow(sql, path)) AND u.kind = 'village' ORDER BY e.unit_id, e.seq
             """).all() {
             tails[try row.decode(column: "unit_id", as: UUID.self), default: []].append(try decode(row))
         }

@@ -36,7 +36,7 @@ struct StationFacts: Sendable {
                        AND completed_on <= due_on AND completed_on <= \(bind: today) THEN 1 ELSE 0 END) AS on_time,
               SUM(CASE WHEN history_count = version AND history_first IN ('submit', 'accept') AND history_status = status THEN 1 ELSE 0 END) AS full_history
             FROM units u \(unsafeRaw: RecordStore.unitsFirst(sql)) service_requests r ON r.unit_id = u.id AND r.received_on >= \(bind: first) AND r.received_on <= \(bind: last)
-            WHERE u.path LIKE \(bind: unit.path + "%") AND u.kind = 'village'
+            WHERE \(RecordStore.pathBelow(sql, unit.path)) AND u.kind = 'village'
             GROUP BY r.unit_id
             """).all() {
             var summary = VillageFacts.ServiceRequestSummary()

@@ -27,6 +27,8 @@ struct AddStationRollups: AsyncMigration {
             (unit_id, received_on, status, first_owner_name, due_on, completed_on, version, history_count, history_first, history_status)
             """).run()
         try await sql.raw("DROP INDEX idx_service_requests_unit").run()
+        // "Everything below a unit" as a range on the path (SQLite; see RecordStore.pathBelow).
+        try await sql.raw("CREATE INDEX idx_units_path ON units (path)").run()
         // The ledger's pages list a period's events, newest first.
         try await sql.raw("CREATE INDEX idx_ledger_events_time ON ledger_events (unit_id, occurred_at)").run()
         // Requests recorded before the rollups existed: count their events once.
@@ -49,6 +51,7 @@ struct AddStationRollups: AsyncMigration {
     func revert(on database: any Database) async throws {
         let sql = try RecordStore.sql(database)
         try await sql.raw("DROP INDEX idx_ledger_events_time").run()
+        try await sql.raw("DROP INDEX idx_units_path").run()
         try await sql.raw("CREATE INDEX idx_service_requests_unit ON service_requests (unit_id, received_on)").run()
         try await sql.raw("DROP INDEX idx_service_requests_figures").run()
         try await database.schema("ledger_checkpoints").delete()

@@ -14,6 +14,7 @@ import unittest
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -54,9 +55,19 @@ class Flow(unittest.TestCase):
         return self.d.find_element(By.TAG_NAME, "body").text
 
     def click(self, element):
-        """Clicks a submit button and waits for the next page."""
+        """Clicks a submit button and waits for the next page. Chromium reports an element of
+        the page just left either as stale or, during navigation, as a node that "does not
+        belong to the document"; both mean the next page has come."""
         element.click()
-        WebDriverWait(self.d, 15).until(EC.staleness_of(element))
+
+        def left(_):
+            try:
+                element.is_enabled()
+                return False
+            except (StaleElementReferenceException, WebDriverException):
+                return True
+
+        WebDriverWait(self.d, 15).until(left)
 
     def login(self, username):
         self.d.delete_all_cookies()

@@ -115,6 +115,11 @@ struct JobTests {
             let jobs = try await Job.query(on: app.db).count()
             let bad = try await send(app, .POST, f.path(district, "/exports"), as: f.qu, json: ["format": "pdf"])
             #expect(bad.status == .unprocessableEntity && bad.body.contains("\"field\":\"format\""))
+            // A body that is not JSON at all is refused too, not read as "the default format".
+            try await app.testing().test(.POST, f.path(district, "/exports"), beforeRequest: { request in
+                request.headers = f.qu.headers(json: true)
+                request.body = ByteBuffer(string: "{format: csv")
+            }, afterResponse: { response in #expect(response.status == .badRequest) })
             #expect(try await Job.query(on: app.db).count() == jobs)
         }
     }

@@ -187,7 +187,8 @@ struct DashboardController {
     @Sendable func startExport(_ request: Request, _ unit: OrgUnit?) async throws -> JobDTO {
         guard let unit else { throw AppError.notFound }
         let cycle = try await Sheets.cycle(request, unit: unit)
-        let format = try? request.content.decode(ExportInput.self).format
+        // No body means the default; a body that is not the documented input is refused.
+        let format = request.body.data == nil ? nil : try request.content.decode(ExportInput.self).format
         guard [nil, "xlsx", "csv"].contains(format) else { throw AppError.validation([FieldError(field: "format", message: T(.jobFormatUnknown))]) }
         let (unitID, cycleID) = (try unit.requireID(), try cycle.requireID())
         let job = try await Jobs.start(request, kind: JobKind.export.rawValue, unit: unit, cycle: cycle, parameter: format ?? "xlsx") { background, progress in

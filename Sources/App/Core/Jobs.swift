@@ -231,8 +231,4 @@ enum Jobs {
         return job
     }
 
-    /// Whether `db` is SQLite, where a job's write transaction excludes every other write.
-    static func serializesWrites(_ db: any Database) -> Bool {
-        (db as? any SQLDatabase)?.dialect.name == "sqlite"
-    }
 }

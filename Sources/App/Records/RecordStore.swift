@@ -1,5 +1,4 @@
 import Fluent
-import FluentSQLiteDriver
 import SQLKit
 import StandardKit
 import Vapor
@@ -100,13 +99,17 @@ enum RecordStore {
         sql.dialect.name == "sqlite" ? "u.path >= \(bind: path) AND u.path < \(bind: path + "~")" : "u.path LIKE \(bind: path + "%")"
     }
 
+    /// Whether `db` is SQLite, where one write transaction excludes every other write.
+    static func serializesWrites(_ db: any Database) -> Bool {
+        (db as? any SQLDatabase)?.dialect.name == "sqlite"
+    }
+
     static func sql(_ db: any Database) throws -> any SQLDatabase {
         guard let sql = db as? any SQLDatabase else { throw AppError.unavailable }
         return sql
     }
 
     private static func decode(_ row: any SQLRow, kind: RecordKind) throws -> Record {
-        if let row = row as? SQLiteRow, let record = fastDecode(row, kind: kind) { return record }
         var values: [String: FieldValue] = [:]
         for field in kind.fields {
             guard try !row.decodeNil(column: field.column) else { continue }
@@ -133,35 +136,6 @@ enum RecordStore {
         let row = try await sql(db).select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(kind.table)
             .where("unit_id", .equal, SQLBind(village)).where("deleted_at", .is, SQLLiteral.null).first()
         return try row?.decode(column: "n", as: Int.self) ?? 0
-    }
-
-    /// SQLite's values read as they are stored (text, integers, real seconds), without the
-    /// generic decoder: a district's facts decode hundreds of thousands of these rows. Nil
-    /// when a value is not stored as expected, and the generic path decides.
-    private static func fastDecode(_ row: SQLiteRow, kind: RecordKind) -> Record? {
-        var values: [String: FieldValue] = [:]
-        values.reserveCapacity(kind.fields.count)
-        for field in kind.fields {
-            switch (field.type, row.column(field.column)) {
-            case (_, nil), (_, .null?): continue
-            case let (.integer, .integer(n)?), let (.hundredths, .integer(n)?), let (.money, .integer(n)?): values[field.key] = .number(n)
-            case let (.flag, .integer(n)?): values[field.key] = .flag(n != 0)
-            case (.integer, _), (.hundredths, _), (.money, _), (.flag, _): return nil
-            case let (_, .text(text)?): values[field.key] = .text(text)
-            default: return nil
-            }
-        }
-        guard case let .text(idText)? = row.column("id"), let id = UUID(uuidString: idText),
-              case let .text(unitText)? = row.column("unit_id"), let unitID = UUID(uuidString: unitText),
-              case let .text(unitPath)? = row.column("unit_path") else { return nil }
-        func date(_ name: String) -> Date? {
-            switch row.column(name) {
-            case let .float(seconds)?: return Date(timeIntervalSince1970: seconds)
-            case let .integer(seconds)?: return Date(timeIntervalSince1970: Double(seconds))
-            default: return nil
-            }
-        }
-        return Record(id: id, unitID: unitID, unitPath: unitPath, values: values, createdAt: date("created_at"), updatedAt: date("updated_at"))
     }
 
     /// Every live record of a kind in the units below `path`: one query, whatever the number

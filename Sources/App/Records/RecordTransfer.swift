@@ -184,7 +184,7 @@ struct RecordTransferController {
         // A large file is written in the background with a progress page, still all or nothing.
         let (villageID, batchID) = (try village.requireID(), try batch.requireID())
         let job = try await Jobs.start(request, kind: JobKind.importRecords.rawValue, unit: village, cycle: nil, parameter: kind.key,
-                                       persistentProgress: !Jobs.serializesWrites(request.db)) { background, progress in
+                                       persistentProgress: !RecordStore.serializesWrites(request.db)) { background, progress in
             guard let village = try await OrgUnit.find(villageID, on: background.db), let batch = try await ImportBatch.find(batchID, on: background.db) else {
                 throw AppError.notFound
             }

@@ -91,7 +91,7 @@ enum LedgerStore {
         var attempt = 0
         // SQLite has one writer at a time: waiting our turn here costs nothing, while two
         // connections racing for its lock cost the loser a busy wait or a retry.
-        let gate = Jobs.serializesWrites(db) ? WriteGate.sqlite : nil
+        let gate = RecordStore.serializesWrites(db) ? WriteGate.sqlite : nil
         while true {
             do {
                 await gate?.acquire()

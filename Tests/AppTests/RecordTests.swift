@@ -296,4 +296,33 @@ struct VolunteerHoursTests {
             #expect(page.body.contains("<td>0.5</td><td>否</td>"))
         }
     }
+
+    @Test("records of several kinds read in one statement hold exactly what each kind's own list holds, texts, numbers and flags, for every kind of every demo village")
+    func severalKindsAtOnce() async throws {
+        setenv("CUNWU_DEMO_PASSWORD", "demo-pass-2026", 1)
+        try await withApp { app, clock in
+            clock.set(beijingDay: "2026-11-27")
+            try await DemoData.seed(app)
+            let villages = try await OrgUnit.query(on: app.db).filter(\.$kind == .village).all()
+            var compared = 0, numbers = 0, flags = 0
+            for village in villages {
+                let id = try village.requireID()
+                let together = try await RecordStore.lists(RecordKind.all, village: id, on: app.db)
+                for kind in RecordKind.all {
+                    let alone = try await RecordStore.list(kind, village: id, on: app.db)
+                    let byID = Dictionary(uniqueKeysWithValues: (together[kind.key] ?? []).map { ($0.id, $0) })
+                    #expect(byID.count == alone.count, "\(village.name) \(kind.key)")
+                    for record in alone {
+                        #expect(byID[record.id]?.values == record.values, "\(village.name) \(kind.key) \(record.id)")
+                        #expect(byID[record.id]?.unitPath == record.unitPath)
+                        compared += 1
+                        numbers += record.values.values.filter { $0.number != nil }.count
+                        flags += record.values.values.filter { $0.flag != nil }.count
+                    }
+                }
+            }
+            // The demo must exercise every type of value, or the comparison proves little.
+            #expect(compared > 500 && numbers > 50 && flags > 50, "\(compared) records, \(numbers) numbers, \(flags) flags")
+        }
+    }
 }

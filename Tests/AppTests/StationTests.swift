@@ -284,6 +284,81 @@ struct StationTests {
         }
     }
 
+    @Test("group commit: intakes written together each get their own answer, one bad request sinks none of the others, and the chain numbers them on")
+    func groupCommit() async throws {
+        try await withApp { app, clock in
+            clock.set(beijingDay: "2026-03-02")
+            let s = try await StationFixture.make(app)
+            let first = try await s.intake(app)
+            let original = try #require(try await ServiceRequest.find(first.id, on: app.db))
+            func copy(id: UUID) -> IntakeQueue.Entry {
+                let item = ServiceRequest()
+                item.id = id
+                item.unitID = original.unitID; item.unitPath = original.unitPath; item.trackingCode = RequestDesk.newTrackingCode()
+                item.serviceID = original.serviceID; item.serviceCode = original.serviceCode; item.serviceName = original.serviceName
+                item.serviceMode = original.serviceMode; item.timeLimit = original.timeLimit; item.postID = original.postID; item.channel = original.channel
+                item.residentName = original.residentName; item.residentPhone = original.residentPhone; item.content = original.content
+                item.materials = original.materials; item.status = original.status; item.receivedAt = original.receivedAt; item.receivedOn = original.receivedOn
+                item.clockStart = original.clockStart; item.dueOn = original.dueOn; item.extensions = 0; item.version = 1
+                let event = LedgerStore.NewEvent(station: s.world.villageV1, subjectType: "request", subjectID: id, action: "accept",
+                                                 actor: Actor(id: "test", name: "测试"), at: clock.now, payload: ["status": "accepted"])
+                return IntakeQueue.Entry(request: item, event: event)
+            }
+            // Six intakes at once; the fourth reuses the first request's id, so its insert fails.
+            let queue = IntakeQueue(database: { app.db })
+            let ids = (0..<6).map { $0 == 3 ? first.id : UUID() }
+            // Whether each was stored, by id.
+            let stored = await withTaskGroup(of: (UUID, Bool).self) { group in
+                for id in ids {
+                    group.addTask {
+                        do { try await queue.submit(copy(id: id)); return (id, true) } catch { return (id, false) }
+                    }
+                }
+                return await group.reduce(into: [UUID: Bool]()) { $0[$1.0] = $1.1 }
+            }
+            #expect(stored[first.id] == false)
+            #expect(stored.count == 6 && stored.filter { $0.key != first.id }.allSatisfy(\.value), "\(stored)")
+            #expect(await queue.written == 5)
+            #expect(try await s.count(app, "service_requests") == 6)
+            let chain = try await LedgerStore.chain(s.village, on: app.db)
+            #expect(chain.map(\.sequence) == Array(1...6))
+            #expect(LedgerChain.verify(chain).intact)
+            let counts = try await RecordStore.sql(app.db).raw("SELECT history_count, history_first, history_status FROM service_requests").all()
+            #expect(try counts.map { try $0.decode(column: "history_count", as: Int.self) } == Array(repeating: 1, count: 6))
+            #expect(try counts.allSatisfy { try $0.decode(column: "history_status", as: String.self) == "accepted" })
+        }
+    }
+
+    @Test("a batch of ledger events over two stations, one request twice: each chain goes on from its own end, and the rollups count in order")
+    func batchAppend() async throws {
+        try await withApp { app, clock in
+            clock.set(beijingDay: "2026-03-02")
+            let s = try await StationFixture.make(app)
+            let a = try await s.intake(app), b = try await s.intake(app)
+            let actor = Actor(id: "test", name: "测试")
+            let v2 = s.world.villageV2
+            try await LedgerStore.append([
+                .init(station: s.world.villageV1, subjectType: "request", subjectID: a.id, action: "start", actor: actor, at: clock.now, payload: ["status": "inProgress"]),
+                .init(station: v2, subjectType: "complaint", subjectID: UUID(), action: "receive", actor: actor, at: clock.now, payload: [:]),
+                .init(station: s.world.villageV1, subjectType: "request", subjectID: a.id, action: "complete", actor: actor, at: clock.now, payload: ["status": "completed"]),
+                .init(station: s.world.villageV1, subjectType: "request", subjectID: b.id, action: "start", actor: actor, at: clock.now, payload: ["status": "inProgress"]),
+                .init(station: v2, subjectType: "complaint", subjectID: UUID(), action: "receive", actor: actor, at: clock.now, payload: [:]),
+            ], on: app.db)
+            let v1Chain = try await LedgerStore.chain(s.village, on: app.db)
+            #expect(v1Chain.map(\.sequence) == [1, 2, 3, 4, 5])
+            #expect(v1Chain.map(\.action) == ["accept", "accept", "start", "complete", "start"])
+            #expect(LedgerChain.verify(v1Chain).intact)
+            let v2Chain = try await LedgerStore.chain(try v2.requireID(), on: app.db)
+            #expect(v2Chain.map(\.sequence) == [1, 2] && LedgerChain.verify(v2Chain).intact)
+            for (id, count, status) in [(a.id, 3, "completed"), (b.id, 2, "inProgress")] {
+                let row = try #require(try await RecordStore.sql(app.db).raw("SELECT history_count, history_first, history_status FROM service_requests WHERE id = \(bind: id)").first())
+                #expect(try row.decode(column: "history_count", as: Int.self) == count)
+                #expect(try row.decode(column: "history_first", as: String.self) == "accept")
+                #expect(try row.decode(column: "history_status", as: String.self) == status)
+            }
+        }
+    }
+
     @Test("altering one stored event is found: the API and the supervision page name it, and item 27.3 is no longer met")
     func tamperedLedger() async throws {
         try await withApp { app, clock in

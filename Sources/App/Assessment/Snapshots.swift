@@ -20,16 +20,27 @@ enum Snapshots {
     /// Drops the kept summaries of the village at `path`, or of every village below a
     /// township, district or the root ("/").
     static func invalidate(path: String, on db: any Database) async throws {
+        try await invalidate(paths: [path], on: db)
+    }
+
+    /// Drops the kept summaries of several units at once: the villages among them in one
+    /// statement, each township or district (all its villages) in one more.
+    static func invalidate(paths: [String], on db: any Database) async throws {
         let sql = try RecordStore.sql(db)
-        let ids = path.split(separator: "/")
-        if ids.count >= 3, let village = UUID(uuidString: String(ids[ids.count - 1])) {
-            try await sql.raw("UPDATE assessment_sheets SET snapshot = NULL, snapshot_seq = snapshot_seq + 1 WHERE unit_id = \(bind: village)").run()
-        } else {
-            try await sql.raw("""
-                UPDATE assessment_sheets SET snapshot = NULL, snapshot_seq = snapshot_seq + 1
-                WHERE level = 'village' AND unit_path LIKE \(bind: path + "%")
-                """).run()
+        var villages: [UUID] = []
+        for path in Set(paths) {
+            let ids = path.split(separator: "/")
+            if ids.count >= 3, let village = UUID(uuidString: String(ids[ids.count - 1])) {
+                villages.append(village)
+            } else {
+                try await sql.raw("""
+                    UPDATE assessment_sheets SET snapshot = NULL, snapshot_seq = snapshot_seq + 1
+                    WHERE level = 'village' AND unit_path LIKE \(bind: path + "%")
+                    """).run()
+            }
         }
+        guard !villages.isEmpty else { return }
+        try await sql.raw("UPDATE assessment_sheets SET snapshot = NULL, snapshot_seq = snapshot_seq + 1 WHERE unit_id IN (\(binds: villages))").run()
     }
 
     /// Keeps freshly computed summaries, each only if no write dropped it meanwhile.

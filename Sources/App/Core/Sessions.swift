@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 
 /// Random tokens and their stored hashes.
@@ -53,27 +54,40 @@ struct SessionMiddleware: AsyncMiddleware {
         return response
     }
 
-    /// Returns false when the cookie names no live session.
+    /// Returns false when the cookie names no live session. The session, its user and the
+    /// user's roles come in one query (one row per role): this runs on every signed-in
+    /// request, and each statement is a round trip to the database's thread.
     private func load(token: String, request: Request) async throws -> Bool {
-        guard let session = try await UserSession.query(on: request.db)
-            .filter(\.$tokenHash == Token.hash(token)).with(\.$user).first() else { return false }
+        let sql = try RecordStore.sql(request.db)
+        let rows = try await sql.raw("""
+            SELECT s.id AS session_id, s.csrf_token, s.last_seen_at, u.id AS user_id, u.username, u.display_name, u.disabled,
+                   r.role, r.unit_path
+            FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN role_assignments r ON r.user_id = u.id
+            WHERE s.token_hash = \(bind: Token.hash(token))
+            """).all()
+        guard let first = rows.first else { return false }
+        let sessionID = try first.decode(column: "session_id", as: UUID.self)
+        let lastSeen = try first.decode(column: "last_seen_at", as: Date.self)
         let now = request.now
         let idle = TimeInterval(request.application.config.sessionIdleMinutes * 60)
-        if now.timeIntervalSince(session.lastSeenAt) > idle || session.user.disabled {
-            try await session.delete(on: request.db)
+        let disabled = try first.decode(column: "disabled", as: Bool.self)
+        if now.timeIntervalSince(lastSeen) > idle || disabled {
+            try await sql.delete(from: UserSession.schema).where("id", .equal, SQLBind(sessionID)).run()
             request.storage[ExpiredKey.self] = true
             return false
         }
         // Touch at most once a minute: keeps writes low under load.
-        if now.timeIntervalSince(session.lastSeenAt) > 60 {
-            session.lastSeenAt = now
-            try await session.save(on: request.db)
+        if now.timeIntervalSince(lastSeen) > 60 {
+            try await sql.update(UserSession.schema).set("last_seen_at", to: SQLBind(now)).where("id", .equal, SQLBind(sessionID)).run()
         }
-        let userID = try session.user.requireID()
-        let roles = try await RoleAssignment.query(on: request.db).filter(\.$user.$id == userID).all()
-        request.principal = Principal(userID: userID, username: session.user.username, displayName: session.user.displayName,
-                                      assignments: roles.map { ($0.role, $0.unitPath) }, csrfToken: session.csrfToken)
-        request.storage[SessionIDKey.self] = try session.requireID()
+        let assignments: [(role: Role, unitPath: String)] = try rows.compactMap { row in
+            guard let role = try row.decode(column: "role", as: String?.self).flatMap(Role.init(rawValue:)) else { return nil }
+            return (role, try row.decode(column: "unit_path", as: String.self))
+        }
+        request.principal = Principal(userID: try first.decode(column: "user_id", as: UUID.self), username: try first.decode(column: "username", as: String.self),
+                                      displayName: try first.decode(column: "display_name", as: String.self),
+                                      assignments: assignments, csrfToken: try first.decode(column: "csrf_token", as: String.self))
+        request.storage[SessionIDKey.self] = sessionID
         return true
     }
 

@@ -73,7 +73,10 @@ struct RecordCheckContext {
 typealias RecordCheck = @Sendable (inout RecordInput.Parsed, RecordCheckContext) async throws -> Void
 
 struct FieldSpec: Sendable {
-    var key: String
+    let key: String
+    /// The database column: the key in snake_case, worked out once (rows are decoded by it,
+    /// and converting per row was a tenth of an intake's time).
+    let column: String
     /// The label in each language (written in Chinese, English from `Terms`).
     let text: Bilingual
     var label: String { text.text }
@@ -87,17 +90,14 @@ struct FieldSpec: Sendable {
 
     init(key: String, label: @autoclosure () -> String, type: FieldType, required: Bool = false, listed: Bool = false, addedLater: Bool = false) {
         self.key = key
+        self.column = key.reduce(into: "") { out, character in
+            if character.isUppercase { out += "_" + character.lowercased() } else { out.append(character) }
+        }
         self.text = Bilingual { Terms.translate(label()) }
         self.type = type
         self.required = required
         self.listed = listed
         self.addedLater = addedLater
-    }
-
-    var column: String {
-        key.reduce(into: "") { out, character in
-            if character.isUppercase { out += "_" + character.lowercased() } else { out.append(character) }
-        }
     }
 }
 

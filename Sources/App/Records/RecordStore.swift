@@ -132,6 +132,54 @@ enum RecordStore {
         return try await query.orderBy("created_at", .descending).all().map { try decode($0, kind: kind) }
     }
 
+    /// A village's live records of several kinds in one statement, by kind key, in no
+    /// particular order and without timestamps: for lookups (a service by code, the roster),
+    /// where each statement saved is a round trip off the request's path. Each row comes as
+    /// one JSON object (`json_object` in SQLite, `json_build_object` in PostgreSQL), so
+    /// kinds with different columns share one `UNION ALL`.
+    static func lists(_ kinds: [RecordKind], village: UUID, on db: any Database) async throws -> [String: [Record]] {
+        let sql = try sql(db)
+        let function = sql.dialect.name == "sqlite" ? "json_object" : "json_build_object"
+        var query = SQLQueryString("")
+        for (n, kind) in kinds.enumerated() {
+            if n > 0 { query.appendLiteral(" UNION ALL ") }
+            query.appendInterpolation(unsafeRaw: "SELECT ")
+            query.appendInterpolation(literal: kind.key)
+            query.appendInterpolation(unsafeRaw: " AS kind, \(function)('id', id, 'unit_path', unit_path")
+            for field in kind.fields {
+                query.appendInterpolation(unsafeRaw: ", ")
+                query.appendInterpolation(literal: field.column)
+                query.appendInterpolation(unsafeRaw: ", ")
+                query.appendInterpolation(ident: field.column)
+            }
+            query.appendInterpolation(unsafeRaw: ") AS data FROM \(kind.table) WHERE unit_id = ")
+            query.appendInterpolation(bind: village)
+            query.appendInterpolation(unsafeRaw: " AND deleted_at IS NULL")
+        }
+        let byKey = Dictionary(uniqueKeysWithValues: kinds.map { ($0.key, $0) })
+        var out = Dictionary(uniqueKeysWithValues: kinds.map { ($0.key, [Record]()) })
+        for row in try await sql.raw(query).all() {
+            let key = try row.decode(column: "kind", as: String.self)
+            guard let kind = byKey[key],
+                  let object = try JSONSerialization.jsonObject(with: Data(try row.decode(column: "data", as: String.self).utf8)) as? [String: Any],
+                  let id = (object["id"] as? String).flatMap(UUID.init(uuidString:)) else { continue }
+            var values: [String: FieldValue] = [:]
+            for field in kind.fields {
+                switch (field.type, object[field.column]) {
+                case (_, nil), (_, is NSNull): continue
+                case (.integer, let value as NSNumber), (.hundredths, let value as NSNumber), (.money, let value as NSNumber):
+                    values[field.key] = .number(value.intValue)
+                case (.flag, let value as NSNumber): values[field.key] = .flag(value.boolValue)
+                case (_, let value as String): values[field.key] = .text(value)
+                default: continue
+                }
+            }
+            out[key, default: []].append(Record(id: id, unitID: village, unitPath: object["unit_path"] as? String ?? "", values: values,
+                                                createdAt: nil, updatedAt: nil))
+        }
+        return out
+    }
+
     static func count(_ kind: RecordKind, village: UUID, on db: any Database) async throws -> Int {
         let row = try await sql(db).select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(kind.table)
             .where("unit_id", .equal, SQLBind(village)).where("deleted_at", .is, SQLLiteral.null).first()

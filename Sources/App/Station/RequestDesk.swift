@@ -187,14 +187,18 @@ enum RequestDesk {
     /// member as first-inquiry owner; remote channels wait in `received`. Nothing is
     /// stored unless every field is right. With an `externalID` already seen for this
     /// station, the earlier request is returned instead (idempotent hand-over).
-    static func intake(_ request: Request, village: OrgUnit, input: IntakeInput, actor: Actor, staff: Principal?) async throws -> (ServiceRequest, created: Bool) {
+    /// `services` are the village's live services when the caller has them already.
+    static func intake(_ request: Request, village: OrgUnit, input: IntakeInput, actor: Actor, staff: Principal?,
+                       services: [Record]? = nil) async throws -> (ServiceRequest, created: Bool) {
         let villageID = try village.requireID()
         if let external = input.externalID,
            let existing = try await ServiceRequest.query(on: request.db).filter(\.$unitID == villageID).filter(\.$externalID == external).first() {
             return (existing, false)
         }
         let today = today(request)
-        guard let service = try await service(code: input.serviceCode, village: villageID, on: request.db) else {
+        let found = if let services { services.first { $0.text("code") == input.serviceCode } }
+                    else { try await service(code: input.serviceCode, village: villageID, on: request.db) }
+        guard let service = found else {
             throw AppError.validation([FieldError(field: "serviceCode", message: T(.requestServiceUnknown, input.serviceCode))])
         }
         let mode = service.text("mode").flatMap(ServiceMode.init(rawValue:)) ?? .timeLimited
@@ -240,17 +244,11 @@ enum RequestDesk {
         payload["status"] = item.status.rawValue
         if let due = item.dueOn { payload["dueOn"] = due }
         let action = staff == nil ? "submit" : "accept"
-        let event = payload
-        let stored: ServiceRequest
+        let event = LedgerStore.NewEvent(station: village, subjectType: "request", subjectID: try item.requireID(), action: action,
+                                         actor: actor, at: request.now, payload: payload)
         do {
-            stored = try await LedgerStore.retrying(request.db) { db in
-                // A rolled-back attempt leaves the model marked as saved; insert it afresh.
-                item.$id.exists = false
-                try await item.create(on: db)
-                try await LedgerStore.append(on: db, station: village, subjectType: "request", subjectID: try item.requireID(), action: action,
-                                             actor: actor, at: request.now, payload: event)
-                return item
-            }
+            // Committed with whatever other intakes are waiting (group commit).
+            try await request.application.intakeQueue.submit(IntakeQueue.Entry(request: item, event: event))
         } catch {
             // The same external ticket sent twice at once: the other request stored it first.
             if let external = input.externalID,
@@ -259,7 +257,7 @@ enum RequestDesk {
             }
             throw error
         }
-        return (stored, true)
+        return (item, true)
     }
 
     /// Starts the clock (materials complete today) or waits for missing materials.

@@ -17,11 +17,17 @@ struct Roster: Sendable {
     var workers: [String: Record]
     var absences: [Record]
 
+    /// The kinds a roster is made of, for loading them with others (`RecordStore.lists`).
+    static let kinds: [RecordKind] = [.posts, .workers, .absences]
+
+    init(_ lists: [String: [Record]]) {
+        posts = lists[RecordKind.posts.key] ?? []
+        workers = Dictionary((lists[RecordKind.workers.key] ?? []).map { ($0.id.uuidString, $0) }, uniquingKeysWith: { a, _ in a })
+        absences = lists[RecordKind.absences.key] ?? []
+    }
+
     static func load(village: UUID, on db: any Database) async throws -> Roster {
-        let workers = try await RecordStore.list(.workers, village: village, on: db)
-        return Roster(posts: try await RecordStore.list(.posts, village: village, on: db),
-                      workers: Dictionary(workers.map { ($0.id.uuidString, $0) }, uniquingKeysWith: { a, _ in a }),
-                      absences: try await RecordStore.list(.absences, village: village, on: db))
+        Roster(try await RecordStore.lists(kinds, village: village, on: db))
     }
 
     func isAway(_ workerID: String, on day: LocalDate) -> Bool {

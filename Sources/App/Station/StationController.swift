@@ -202,8 +202,12 @@ struct StationController {
         let village = try RecordController.village(unit)
         let principal = try request.requirePrincipal()
         let input = try IntakeInput.parse(try InputFields(json: request))
-        let (item, _) = try await RequestDesk.intake(request, village: village, input: input, actor: .user(principal), staff: principal)
-        return Self.dto(item, try await Self.context(request, unit))
+        // The services (to check the code) and the roster (for the answer) in one read.
+        let records = try await RecordStore.lists([.services] + Roster.kinds, village: village.requireID(), on: request.db)
+        let (item, _) = try await RequestDesk.intake(request, village: village, input: input, actor: .user(principal), staff: principal,
+                                                     services: records[RecordKind.services.key])
+        return Self.dto(item, Context(village: village, today: RequestDesk.today(request), calendar: try await CalendarStore.load(request),
+                                      roster: Roster(records)))
     }
 
     @Sendable func apiDetail(_ request: Request, _ unit: OrgUnit?) async throws -> RequestDetailDTO {

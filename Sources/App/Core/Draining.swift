@@ -1,0 +1,43 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import Vapor
+
+/// The requests being answered, so that stopping the server (SIGTERM, SIGINT) lets them
+/// finish before the databases close. Without it a request still waiting to be committed
+/// at shutdown reached for a closed database pool and the process crashed.
+final class InFlightRequests: Sendable {
+    private let count = NIOLockedValueBox(0)
+
+    var current: Int { count.withLockedValue { $0 } }
+
+    func enter() { count.withLockedValue { $0 += 1 } }
+    func leave() { count.withLockedValue { $0 -= 1 } }
+}
+
+/// Counts each request while it is answered (first in the chain).
+struct InFlightMiddleware: AsyncMiddleware {
+    let requests: InFlightRequests
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        requests.enter()
+        defer { requests.leave() }
+        return try await next.respond(to: request)
+    }
+}
+
+/// At shutdown (after the server has stopped taking connections, before storage closes)
+/// waits up to `limit` for the requests in flight to be answered.
+struct DrainRequests: LifecycleHandler {
+    let requests: InFlightRequests
+    var limit: TimeAmount = .seconds(10)
+
+    func shutdownAsync(_ application: Application) async {
+        let deadline = NIODeadline.now() + limit
+        while requests.current > 0, NIODeadline.now() < deadline {
+            try? await Task.sleep(nanoseconds: 10_000_000)
+        }
+        if requests.current > 0 {
+            application.logger.warning("shutdown: \(requests.current) requests still unanswered after \(limit.nanoseconds / 1_000_000_000) s")
+        }
+    }
+}

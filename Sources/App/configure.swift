@@ -47,7 +47,7 @@ public func configure(_ app: Application, environment: [String: String] = Proces
         // Registered before `DrainRequests`, so it closes after the last request is answered.
         let writer = SQLiteWriter(path: path, logger: app.logger)
         app.lifecycle.use(writer)
-        app.intakeQueue = IntakeQueue(database: { try await writer.database() })
+        app.intakeQueue = IntakeQueue(executor: writer.executor, database: { try await writer.database() })
     } else {
         app.intakeQueue = IntakeQueue(database: { [unowned app] in app.db })
     }

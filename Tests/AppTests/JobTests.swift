@@ -171,6 +171,33 @@ struct JobTests {
     }
 }
 
+@Suite("Stopping the server")
+struct DrainTests {
+    @Test("shutdown waits for the requests in flight to be answered, and gives up after its limit")
+    func drain() async throws {
+        let app = try await Application.make(.testing)
+        let requests = InFlightRequests()
+        requests.enter()
+        let start = ContinuousClock.now
+        Task {
+            try await Task.sleep(nanoseconds: 200_000_000)
+            requests.leave()
+        }
+        await DrainRequests(requests: requests, limit: .seconds(5)).shutdownAsync(app)
+        let waited = ContinuousClock.now - start
+        #expect(requests.current == 0)
+        #expect(waited >= .milliseconds(190) && waited < .seconds(5), "\(waited)")
+
+        requests.enter()
+        let stuck = ContinuousClock.now
+        await DrainRequests(requests: requests, limit: .milliseconds(300)).shutdownAsync(app)
+        let gaveUp = ContinuousClock.now - stuck
+        #expect(requests.current == 1)
+        #expect(gaveUp >= .milliseconds(290) && gaveUp < .seconds(3), "\(gaveUp)")
+        try await app.asyncShutdown()
+    }
+}
+
 @Suite("Command-line progress bar")
 struct ConsoleProgressTests {
     @Test("the bar fills with the work done and never passes its ends")

@@ -320,12 +320,21 @@ struct StationTests {
             #expect(stored.count == 6 && stored.filter { $0.key != first.id }.allSatisfy(\.value), "\(stored)")
             #expect(await queue.written == 5)
             #expect(try await s.count(app, "service_requests") == 6)
-            let chain = try await LedgerStore.chain(s.village, on: app.db)
+            var chain = try await LedgerStore.chain(s.village, on: app.db)
             #expect(chain.map(\.sequence) == Array(1...6))
             #expect(LedgerChain.verify(chain).intact)
             let counts = try await RecordStore.sql(app.db).raw("SELECT history_count, history_first, history_status FROM service_requests").all()
             #expect(try counts.map { try $0.decode(column: "history_count", as: Int.self) } == Array(repeating: 1, count: 6))
             #expect(try counts.allSatisfy { try $0.decode(column: "history_status", as: String.self) == "accepted" })
+            // Another writer appends to the chain; the queue's remembered end is now stale,
+            // and its next write must find the true end instead of forking the chain.
+            try await s.act(app, first.id, ["action": "start"])
+            let late = UUID()
+            try await queue.submit(copy(id: late))
+            chain = try await LedgerStore.chain(s.village, on: app.db)
+            #expect(chain.map(\.sequence) == Array(1...8))
+            #expect(chain.last?.subjectID == late.uuidString)
+            #expect(LedgerChain.verify(chain).intact)
         }
     }
 

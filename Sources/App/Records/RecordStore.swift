@@ -136,8 +136,9 @@ enum RecordStore {
     /// particular order and without timestamps: for lookups (a service by code, the roster),
     /// where each statement saved is a round trip off the request's path. Each row comes as
     /// one JSON object (`json_object` in SQLite, `json_build_object` in PostgreSQL), so
-    /// kinds with different columns share one `UNION ALL`.
-    static func lists(_ kinds: [RecordKind], village: UUID, on db: any Database) async throws -> [String: [Record]] {
+    /// kinds with different columns share one `UNION ALL`. With `only`, just those fields
+    /// (by key) are read.
+    static func lists(_ kinds: [RecordKind], only: Set<String>? = nil, village: UUID, on db: any Database) async throws -> [String: [Record]] {
         let sql = try sql(db)
         let function = sql.dialect.name == "sqlite" ? "json_object" : "json_build_object"
         var query = SQLQueryString("")
@@ -146,7 +147,7 @@ enum RecordStore {
             query.appendInterpolation(unsafeRaw: "SELECT ")
             query.appendInterpolation(literal: kind.key)
             query.appendInterpolation(unsafeRaw: " AS kind, \(function)('id', id, 'unit_path', unit_path")
-            for field in kind.fields {
+            for field in kind.fields where only?.contains(field.key) ?? true {
                 query.appendInterpolation(unsafeRaw: ", ")
                 query.appendInterpolation(literal: field.column)
                 query.appendInterpolation(unsafeRaw: ", ")

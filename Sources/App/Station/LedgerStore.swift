@@ -66,25 +66,38 @@ enum LedgerStore {
                          on: db)
     }
 
+    /// The end of a station's chain: its last sequence number and hash.
+    typealias ChainEnd = (seq: Int, hash: String)
+
     /// Appends events in order, to one station's chain or several, in a fixed number of
     /// statements whatever their number: the chains' ends in one read, the events in one
     /// insert, the requests' rollups in one update per (action, status), the kept summaries
     /// in one update. Group commit (`IntakeQueue`) writes many intakes this way.
-    static func append(_ events: [NewEvent], on db: any Database) async throws {
-        guard !events.isEmpty else { return }
+    ///
+    /// `known` are chain ends the caller remembers from its last append: those stations are
+    /// not read. A remembered end that is no longer the end (another writer appended since)
+    /// makes the insert collide on the unique (unit_id, seq) index, and the caller retries
+    /// without them. `rollups: false` is for new requests whose rows already carry their
+    /// first event's rollups. Returns every touched chain's new end.
+    @discardableResult
+    static func append(_ events: [NewEvent], on db: any Database, known: [UUID: ChainEnd] = [:], rollups writeRollups: Bool = true) async throws -> [UUID: ChainEnd] {
+        guard !events.isEmpty else { return [:] }
         let sql = try RecordStore.sql(db)
         var stations: [UUID: OrgUnit] = [:]
         for event in events { stations[try event.station.requireID()] = event.station }
+        var ends: [UUID: ChainEnd] = known.filter { stations[$0.key] != nil }
+        let unknown = stations.keys.filter { ends[$0] == nil }
         // Each chain's end from the units (one index probe each for the highest number, one
         // for its event). Driven from the events instead, SQLite walked a station's every
         // event: 2 ms a station at 2,200 events.
-        var ends: [UUID: (seq: Int, hash: String)] = [:]
-        for row in try await sql.raw("""
-            SELECT e.unit_id, e.seq, e.hash FROM units u
-            JOIN ledger_events e ON e.unit_id = u.id AND e.seq = (SELECT MAX(m.seq) FROM ledger_events m WHERE m.unit_id = u.id)
-            WHERE u.id IN (\(binds: Array(stations.keys)))
-            """).all() {
-            ends[try row.decode(column: "unit_id", as: UUID.self)] = (try row.decode(column: "seq", as: Int.self), try row.decode(column: "hash", as: String.self))
+        if !unknown.isEmpty {
+            for row in try await sql.raw("""
+                SELECT e.unit_id, e.seq, e.hash FROM units u
+                JOIN ledger_events e ON e.unit_id = u.id AND e.seq = (SELECT MAX(m.seq) FROM ledger_events m WHERE m.unit_id = u.id)
+                WHERE u.id IN (\(binds: unknown))
+                """).all() {
+                ends[try row.decode(column: "unit_id", as: UUID.self)] = (try row.decode(column: "seq", as: Int.self), try row.decode(column: "hash", as: String.self))
+            }
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -103,7 +116,7 @@ enum LedgerStore {
             insert = insert.values(SQLBind(UUID()), SQLBind(stationID), SQLBind(event.station.path), SQLBind(entry.sequence), SQLBind(entry.subjectType),
                                    SQLBind(entry.subjectID), SQLBind(entry.action), SQLBind(entry.actorID), SQLBind(entry.actorName), SQLBind(entry.occurredAt),
                                    SQLBind(entry.payload), SQLBind(entry.previousHash), SQLBind(entry.hash))
-            if event.subjectType == "request" {
+            if event.subjectType == "request", writeRollups {
                 if let last = rollups.last, last.action == event.action, last.status == event.payload["status"], !last.ids.contains(event.subjectID) {
                     rollups[rollups.count - 1].ids.insert(event.subjectID)
                 } else {
@@ -122,6 +135,7 @@ enum LedgerStore {
         }
         // Requests and complaints feed the village's results (items 25, 27, 28).
         try await Snapshots.invalidate(paths: stations.values.map(\.path), on: db)
+        return ends
     }
 
     static func status(inPayload payload: String) -> String? {

@@ -167,6 +167,9 @@ enum RequestDesk {
         return String((0..<10).map { _ in codeAlphabet[Int(generator.next(upperBound: UInt(codeAlphabet.count)))] })
     }
 
+    /// The fields of a service that intake reads.
+    static let serviceFields: Set<String> = ["code", "name", "mode", "timeLimit", "post"]
+
     /// The live, published-or-not services of a village, by code.
     static func service(code: String, village: UUID, on db: any Database) async throws -> Record? {
         try await RecordStore.list(.services, village: village, on: db).first { $0.text("code") == code }

@@ -19,6 +19,8 @@ struct Roster: Sendable {
 
     /// The kinds a roster is made of, for loading them with others (`RecordStore.lists`).
     static let kinds: [RecordKind] = [.posts, .workers, .absences]
+    /// The fields a roster reads.
+    static let fields: Set<String> = ["holderA", "holderB", "name", "account", "worker", "from", "to"]
 
     init(_ lists: [String: [Record]]) {
         posts = lists[RecordKind.posts.key] ?? []
@@ -27,7 +29,7 @@ struct Roster: Sendable {
     }
 
     static func load(village: UUID, on db: any Database) async throws -> Roster {
-        Roster(try await RecordStore.lists(kinds, village: village, on: db))
+        Roster(try await RecordStore.lists(kinds, only: fields, village: village, on: db))
     }
 
     func isAway(_ workerID: String, on day: LocalDate) -> Bool {

@@ -11,10 +11,7 @@ struct PageWeightTests {
     /// HTML + CSS under 60 KB each.
     @Test("every page of the demo is under 60 KB of HTML and CSS in both languages, answers 200, and passes the markup checks of WCAG 2.1 AA")
     func pageWeight() async throws {
-        setenv("CUNWU_DEMO_PASSWORD", "demo-pass-2026", 1)
-        try await withApp { app, clock in
-            clock.set(beijingDay: "2026-11-27")
-            try await DemoData.seed(app)
+        try await withDemo { app in
             let css = Stylesheet.css.utf8.count
             var heaviest: (String, Int) = ("", 0)
             var visited = Set<String>()

@@ -299,10 +299,7 @@ struct VolunteerHoursTests {
 
     @Test("records of several kinds read in one statement hold exactly what each kind's own list holds, texts, numbers and flags, for every kind of every demo village")
     func severalKindsAtOnce() async throws {
-        setenv("CUNWU_DEMO_PASSWORD", "demo-pass-2026", 1)
-        try await withApp { app, clock in
-            clock.set(beijingDay: "2026-11-27")
-            try await DemoData.seed(app)
+        try await withDemo { app in
             let villages = try await OrgUnit.query(on: app.db).filter(\.$kind == .village).all()
             var compared = 0, numbers = 0, flags = 0
             for village in villages {

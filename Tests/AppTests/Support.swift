@@ -26,6 +26,17 @@ final class TestClock: Sendable {
 /// A fresh application per test: in-memory SQLite, or — when DATABASE_URL is set — a new
 /// PostgreSQL database made for this test and dropped after, so tests run in parallel.
 /// Migrated before the body, shut down on every path.
+/// An application holding the demo (`serve --demo`) as on 27 November 2026, signed in
+/// with the password "demo-pass-2026".
+func withDemo(_ body: (Application) async throws -> Void) async throws {
+    setenv("CUNWU_DEMO_PASSWORD", "demo-pass-2026", 1)
+    try await withApp { app, clock in
+        clock.set(beijingDay: "2026-11-27")
+        try await DemoData.seed(app)
+        try await body(app)
+    }
+}
+
 func withApp(_ body: (Application, TestClock) async throws -> Void) async throws {
     var environment: [String: String] = ["CUNWU_BCRYPT_COST": "4"]
     var scratch: String?

@@ -23,4 +23,5 @@ func registerMigrations(_ migrations: Migrations) {
     migrations.add(AddSheetSnapshots())
     migrations.add(CreateJobs())
     migrations.add(AddStationRollups())
+    migrations.add(AddIntegrationKeyIndex())
 }

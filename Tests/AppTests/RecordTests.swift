@@ -297,10 +297,15 @@ struct VolunteerHoursTests {
         }
     }
 
-    @Test("records of several kinds read in one statement hold exactly what each kind's own list holds, texts, numbers and flags, for every kind of every demo village")
+    @Test("records of several kinds read in one statement, and every record below a unit (read straight from SQLite there), hold exactly what each kind's own list holds, texts, numbers and flags, for every kind of every demo village")
     func severalKindsAtOnce() async throws {
         try await withDemo { app in
             let villages = try await OrgUnit.query(on: app.db).filter(\.$kind == .village).all()
+            let root = try #require(try await OrgUnit.query(on: app.db).filter(\.$parent.$id == nil).first())
+            var below: [String: [UUID: Record]] = [:]
+            for kind in RecordKind.all {
+                below[kind.key] = Dictionary(uniqueKeysWithValues: try await RecordStore.all(kind, under: root.path, on: app.db).map { ($0.id, $0) })
+            }
             var compared = 0, numbers = 0, flags = 0
             for village in villages {
                 let id = try village.requireID()
@@ -309,9 +314,13 @@ struct VolunteerHoursTests {
                     let alone = try await RecordStore.list(kind, village: id, on: app.db)
                     let byID = Dictionary(uniqueKeysWithValues: (together[kind.key] ?? []).map { ($0.id, $0) })
                     #expect(byID.count == alone.count, "\(village.name) \(kind.key)")
+                    #expect(below[kind.key]?.values.filter { $0.unitID == id }.count == alone.count, "\(village.name) \(kind.key)")
                     for record in alone {
                         #expect(byID[record.id]?.values == record.values, "\(village.name) \(kind.key) \(record.id)")
                         #expect(byID[record.id]?.unitPath == record.unitPath)
+                        let read = below[kind.key]?[record.id]
+                        #expect(read?.values == record.values && read?.unitID == record.unitID && read?.unitPath == record.unitPath, "\(kind.key) \(record.id)")
+                        #expect(read?.createdAt == record.createdAt && read?.updatedAt == record.updatedAt, "\(kind.key) \(record.id)")
                         compared += 1
                         numbers += record.values.values.filter { $0.number != nil }.count
                         flags += record.values.values.filter { $0.flag != nil }.count
@@ -320,6 +329,22 @@ struct VolunteerHoursTests {
             }
             // The demo must exercise every type of value, or the comparison proves little.
             #expect(compared > 500 && numbers > 50 && flags > 50, "\(compared) records, \(numbers) numbers, \(flags) flags")
+        }
+    }
+
+    @Test("UUIDs are read from text exactly as Foundation reads them, and what it refuses is refused")
+    func uuidsFromText() {
+        for _ in 0..<1000 {
+            let id = UUID()
+            #expect(UUID(text: id.uuidString) == id)
+            #expect(UUID(text: id.uuidString.lowercased()) == id)
+        }
+        let wrong = ["", "not-a-uuid", "6AE36372-3DEB-45B7-86F5-75E26B0CDAE", "6AE36372-3DEB-45B7-86F5-75E26B0CDAE44", "6AE36372x3DEB-45B7-86F5-75E26B0CDAE4",
+                     "6AE36372-3DEB-45B7-86F5-75E26B0CDAEG", "6AE363723DEB45B786F575E26B0CDAE4", "6AE36372-3DEB-45B7-86F5-75E26B0CDAE4 ", "{6AE36372-3DEB-45B7-86F5-75E26B0CDAE4}",
+                     "6AE36372-3DEB-45B7-86F5-75E26B0CDAE-", "６AE36372-3DEB-45B7-86F5-75E26B0CDAE4"]
+        for text in wrong {
+            #expect(UUID(text: text) == nil, "\(text)")
+            #expect(UUID(uuidString: text) == nil, "Foundation accepts \(text)")
         }
     }
 }

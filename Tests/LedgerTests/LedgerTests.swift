@@ -1,3 +1,5 @@
+import Crypto
+import Foundation
 import Testing
 @testable import Ledger
 
@@ -32,6 +34,28 @@ import Testing
             changed = entry
             mutate(&changed)
             #expect(changed.computedHash != entry.hash)
+        }
+    }
+
+    /// Every stored hash was made over `JSONEncoder`'s spelling: the hand-written encoder
+    /// must spell every character the same, control characters, slashes and non-ASCII text
+    /// included, and the hash must stay SHA-256 over those bytes in lowercase hex.
+    @Test func canonicalBytesAreJSONEncodersSpelling() throws {
+        var samples = (0..<128).map { String(UnicodeScalar(UInt8($0))) }
+        samples += ["", "张三", "第1件", "a/b\\c\"d", "\u{7F}\u{80}\u{A0}\u{2028}\u{2029}\u{FEFF}", "🏠👩‍🌾", "é", "\u{0}\u{1F}",
+                    #"{"status":"received","note":"门/窗\n"}"#]
+        var generator = SystemRandomNumberGenerator()
+        let pool: [UnicodeScalar] = (0..<128).compactMap { UnicodeScalar($0) } + ["村", "务", "é", "ß", "\u{2028}", "😀", "\u{FFFD}"]
+        for _ in 0..<500 { samples.append(String(String.UnicodeScalarView((0..<Int.random(in: 0...24, using: &generator)).map { _ in pool.randomElement(using: &generator)! }))) }
+        for sample in samples {
+            #expect(LedgerEntry.jsonArray([sample, "x"]) == Array(try JSONEncoder().encode([sample, "x"])), "\(sample.unicodeScalars.map { $0.value })")
+        }
+        for entry in chain(5) {
+            let fields = ["cunwu-ledger-v1", String(entry.sequence), entry.subjectType, entry.subjectID, entry.action, entry.actorID,
+                          entry.actorName, String(entry.occurredAt), entry.payload, entry.previousHash]
+            let expected = SHA256.hash(data: try JSONEncoder().encode(fields)).map { String(format: "%02x", $0) }.joined()
+            #expect(entry.hash == expected)
+            #expect(entry.canonicalBytes == (try JSONEncoder().encode(fields)))
         }
     }
 

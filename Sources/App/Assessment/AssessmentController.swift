@@ -87,7 +87,7 @@ struct AssessmentController {
         cycle.passMark = passMark
         cycle.partialCredit = fields.flag("partialCredit")
         cycle.createdBy = request.principal?.username ?? ""
-        let units = try await OrgUnit.query(on: request.db).filter(\.$path =~ district.path).all()
+        let units = try await RecordStore.below(OrgUnit.query(on: request.db), \.$path, district.path).all()
             .filter { unit in unit.closedOn.map { $0 > asOf } ?? true }
         try await request.db.transaction { db in
             try await cycle.create(on: db)

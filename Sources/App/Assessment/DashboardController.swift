@@ -83,9 +83,9 @@ struct DashboardController {
     /// The dashboard from summaries the caller already has (an export needs both).
     static func dashboard(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit, summaries: [UUID: SheetSummary]) async throws -> DashboardDTO {
         let catalogue = request.application.config.catalogue
-        let sheets = try await AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycle.requireID()).filter(\.$unitPath =~ unit.path)
+        let sheets = try await RecordStore.below(AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycle.requireID()), \.$unitPath, unit.path)
             .filter(\.$level == .village).all()
-        let units = try await OrgUnit.query(on: request.db).filter(\.$path =~ unit.path).all()
+        let units = try await RecordStore.below(OrgUnit.query(on: request.db), \.$path, unit.path).all()
         let names = Dictionary(units.compactMap { u in u.id.map { ($0, u) } }, uniquingKeysWith: { a, _ in a })
         var previous: [UUID: SheetSummary] = [:]
         if let last = try await AssessmentCycle.query(on: request.db).filter(\.$unitID == cycle.unitID).filter(\.$year == cycle.year - 1).first() {
@@ -235,7 +235,7 @@ struct DashboardController {
             let unitID = try unit.requireID()
             for cycle in try await AssessmentController.cycles(covering: unit, on: request.db) {
                 let cycleID = try cycle.requireID()
-                let sheets = try await AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycleID).filter(\.$unitPath =~ unit.path).all()
+                let sheets = try await RecordStore.below(AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycleID), \.$unitPath, unit.path).all()
                 for sheet in sheets {
                     let link = "/units/\(sheet.unitID)/cycles/\(cycleID)"
                     let own = sheet.unitID == unitID

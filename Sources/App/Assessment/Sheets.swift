@@ -148,13 +148,13 @@ enum Sheets {
         var built: [(village: OrgUnit, facts: VillageFacts)] = []
         if let only, unit.kind != .village, only.count <= 8 {
             for village in try await OrgUnit.query(on: request.db).filter(\.$id ~~ Array(only)).all() {
-                built += try await VillageFactsBuilder.build(under: village, year: cycle.year, asOf: asOf, on: request.db)
+                built += try await VillageFactsBuilder.build(under: village, year: cycle.year, asOf: asOf, on: request.db, beside: RecordStore.beside(request))
             }
         } else {
-            built = try await VillageFactsBuilder.build(under: unit, year: cycle.year, asOf: asOf, on: request.db)
+            built = try await VillageFactsBuilder.build(under: unit, year: cycle.year, asOf: asOf, on: request.db, beside: RecordStore.beside(request))
             if let only { built = built.filter { only.contains($0.village.id ?? UUID()) } }
         }
-        let sheets = try await AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycle.requireID()).filter(\.$unitPath =~ unit.path).all()
+        let sheets = try await RecordStore.below(AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycle.requireID()), \.$unitPath, unit.path).all()
         let byUnit = Dictionary(sheets.map { ($0.unitID, $0) }, uniquingKeysWith: { a, _ in a })
         let decided = try await decisions(sheets.compactMap(\.id), on: request.db)
         let evaluator = Evaluator(catalogue: config.catalogue, scheme: scheme(cycle, config))
@@ -190,7 +190,7 @@ enum Sheets {
                           explanations: Bool = false, progress: JobProgress? = nil) async throws -> [UUID: SheetSummary] {
         let recompute = recompute || explanations
         guard let asOf = liveAsOf(cycle, request)?.description else { return [:] }
-        let sheets = try await AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycle.requireID()).filter(\.$unitPath =~ unit.path)
+        let sheets = try await RecordStore.below(AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycle.requireID()), \.$unitPath, unit.path)
             .filter(\.$level == .village).all()
         let decoder = JSONDecoder()
         func decode(_ text: String?) -> SheetSummary? { text.flatMap { try? decoder.decode(SheetSummary.self, from: Data($0.utf8)) } }

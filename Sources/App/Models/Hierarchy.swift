@@ -74,10 +74,8 @@ enum Hierarchy {
     }
 
     private static func villagesWithProfiles(under path: String, on db: any Database) async throws -> [(path: String, profile: VillageProfile?)] {
-        let villages = try await OrgUnit.query(on: db).filter(\.$path =~ path).filter(\.$kind == .village).all()
-        let profiles = try await VillageProfile.query(on: db)
-            .join(OrgUnit.self, on: \VillageProfile.$unit.$id == \OrgUnit.$id)
-            .filter(OrgUnit.self, \.$path =~ path).all()
+        let villages = try await RecordStore.below(OrgUnit.query(on: db), \.$path, path).filter(\.$kind == .village).all()
+        let profiles = try await VillageFactsBuilder.profiles(of: villages, under: path, on: db)
         var byUnit: [UUID: VillageProfile] = [:]
         for profile in profiles { byUnit[profile.$unit.id] = profile }
         return villages.map { ($0.path, $0.id.flatMap { byUnit[$0] }) }

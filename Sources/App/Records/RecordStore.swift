@@ -1,5 +1,6 @@
 import Fluent
 import SQLKit
+import SQLiteNIO
 import StandardKit
 import Vapor
 
@@ -99,9 +100,22 @@ enum RecordStore {
         sql.dialect.name == "sqlite" ? "u.path >= \(bind: path) AND u.path < \(bind: path + "~")" : "u.path LIKE \(bind: path + "%")"
     }
 
+    /// The same for a Fluent query on a model's path field.
+    static func below<M: Model>(_ query: QueryBuilder<M>, _ field: KeyPath<M, FieldProperty<M, String>>, _ path: String) -> QueryBuilder<M> {
+        (query.database as? any SQLDatabase)?.dialect.name == "sqlite"
+            ? query.filter(field >= path).filter(field < path + "~") : query.filter(field =~ path)
+    }
+
     /// Whether `db` is SQLite, where one write transaction excludes every other write.
     static func serializesWrites(_ db: any Database) -> Bool {
         (db as? any SQLDatabase)?.dialect.name == "sqlite"
+    }
+
+    /// A connection of another event loop than the request's (each loop has its own), to
+    /// read two independent things at once; nil on a one-loop server.
+    static func beside(_ request: Request) -> (any Database)? {
+        guard let loop = request.application.eventLoopGroup.makeIterator().first(where: { $0 !== request.eventLoop }) else { return nil }
+        return request.application.databases.database(logger: request.logger, on: loop)
     }
 
     static func sql(_ db: any Database) throws -> any SQLDatabase {
@@ -124,6 +138,40 @@ enum RecordStore {
                       createdAt: try row.decode(column: "created_at", as: Date?.self), updatedAt: try row.decode(column: "updated_at", as: Date?.self))
     }
 
+    /// A row straight from SQLite: SQLKit's generic row decoder (a `Decoder` per value)
+    /// was most of the cost of reading a district's 40,000 records for its facts.
+    private static func decode(_ row: SQLiteRow, kind: RecordKind) throws -> Record {
+        func corrupt(_ column: String) -> DecodingError {
+            .dataCorrupted(.init(codingPath: [], debugDescription: "\(kind.table).\(column): unexpected \(row.column(column).map { "\($0)" } ?? "absent")"))
+        }
+        var values: [String: FieldValue] = [:]
+        for field in kind.fields {
+            guard let data = row.column(field.column) else { continue }
+            guard let value = try value(data, of: field) else { continue }
+            values[field.key] = value
+        }
+        guard let id = row.column("id")?.string.flatMap(UUID.init(text:)) else { throw corrupt("id") }
+        guard let unitID = row.column("unit_id")?.string.flatMap(UUID.init(text:)) else { throw corrupt("unit_id") }
+        guard let unitPath = row.column("unit_path")?.string else { throw corrupt("unit_path") }
+        return Record(id: id, unitID: unitID, unitPath: unitPath, values: values,
+                      createdAt: row.column("created_at").flatMap(Date.init(sqliteData:)),
+                      updatedAt: row.column("updated_at").flatMap(Date.init(sqliteData:)))
+    }
+
+    /// A field's value as SQLite stores it (nil for NULL).
+    private static func value(_ data: SQLiteData, of field: FieldSpec) throws -> FieldValue? {
+        switch (field.type, data) {
+        case (_, .null): return nil
+        case let (.integer, .integer(n)), let (.hundredths, .integer(n)), let (.money, .integer(n)): return .number(n)
+        case let (.flag, .integer(n)): return .flag(n != 0)
+        case let (.text, .text(t)), let (.longText, .text(t)), let (.date, .text(t)), let (.choice, .text(t)), let (.choices, .text(t)),
+             let (.reference, .text(t)), let (.references, .text(t)), let (.personal, .text(t)):
+            return .text(t)
+        default:
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "\(field.column): unexpected \(data)"))
+        }
+    }
+
     /// A village's live records of a kind, newest first by the kind's date.
     static func list(_ kind: RecordKind, village: UUID, on db: any Database) async throws -> [Record] {
         var query = try sql(db).select().column("*").from(kind.table)
@@ -139,6 +187,7 @@ enum RecordStore {
     /// kinds with different columns share one `UNION ALL`. With `only`, just those fields
     /// (by key) are read.
     static func lists(_ kinds: [RecordKind], only: Set<String>? = nil, village: UUID, on db: any Database) async throws -> [String: [Record]] {
+        if let sqlite = db as? any SQLiteDatabase { return try await lists(kinds, only: only, village: village, on: sqlite) }
         let sql = try sql(db)
         let function = sql.dialect.name == "sqlite" ? "json_object" : "json_build_object"
         var query = SQLQueryString("")
@@ -181,6 +230,37 @@ enum RecordStore {
         return out
     }
 
+    /// The same for SQLite, without JSON: SQLite's columns take any type, so each kind's
+    /// fields go into the same numbered columns (`c0`, `c1`, …; NULL after its last) and
+    /// are read back by position. A village's every kind this way takes a tenth of the
+    /// JSON objects' time (which was 10 ms, most of a village's evaluation).
+    private static func lists(_ kinds: [RecordKind], only: Set<String>?, village: UUID, on sqlite: any SQLiteDatabase) async throws -> [String: [Record]] {
+        func fields(_ kind: RecordKind) -> [FieldSpec] { kind.fields.filter { only?.contains($0.key) ?? true } }
+        let width = kinds.map { fields($0).count }.max() ?? 0
+        var selects: [String] = [], binds: [SQLiteData] = []
+        for kind in kinds {
+            let columns = fields(kind).map { "\"\($0.column)\"" } + Array(repeating: "NULL", count: width - fields(kind).count)
+            let named = columns.enumerated().map { "\($1) AS c\($0)" }
+            selects.append("SELECT ? AS kind, id, unit_path\(named.map { ", " + $0 }.joined()) FROM \(kind.table) WHERE unit_id = ? AND deleted_at IS NULL")
+            binds += [.text(kind.key), .text(village.uuidString)]
+        }
+        let byKey = Dictionary(uniqueKeysWithValues: kinds.map { ($0.key, $0) })
+        var out = Dictionary(uniqueKeysWithValues: kinds.map { ($0.key, [Record]()) })
+        let names = (0..<width).map { "c\($0)" }
+        let fieldsOf = Dictionary(uniqueKeysWithValues: kinds.map { ($0.key, fields($0)) })
+        for row in try await sqlite.query(selects.joined(separator: " UNION ALL "), binds) {
+            guard let key = row.column("kind")?.string, byKey[key] != nil,
+                  let id = row.column("id")?.string.flatMap(UUID.init(text:)) else { continue }
+            var values: [String: FieldValue] = [:]
+            for (n, field) in (fieldsOf[key] ?? []).enumerated() {
+                if let data = row.column(names[n]), let value = try value(data, of: field) { values[field.key] = value }
+            }
+            out[key, default: []].append(Record(id: id, unitID: village, unitPath: row.column("unit_path")?.string ?? "", values: values,
+                                                createdAt: nil, updatedAt: nil))
+        }
+        return out
+    }
+
     static func count(_ kind: RecordKind, village: UUID, on db: any Database) async throws -> Int {
         let row = try await sql(db).select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(kind.table)
             .where("unit_id", .equal, SQLBind(village)).where("deleted_at", .is, SQLLiteral.null).first()
@@ -193,6 +273,12 @@ enum RecordStore {
     /// SQLite, and a district's share of a Beijing-wide table would cost a full scan.
     static func all(_ kind: RecordKind, under path: String, on db: any Database) async throws -> [Record] {
         let sql = try sql(db)
+        if let sqlite = db as? any SQLiteDatabase {
+            return try await sqlite.query("""
+                SELECT r.* FROM units u CROSS JOIN \(kind.table) r ON r.unit_id = u.id
+                WHERE u.path >= ?1 AND u.path < ?2 AND r.deleted_at IS NULL
+                """, [.text(path), .text(path + "~")]).map { try decode($0, kind: kind) }
+        }
         return try await sql.raw("""
             SELECT r.* FROM units u \(unsafeRaw: unitsFirst(sql)) \(unsafeRaw: kind.table) r ON r.unit_id = u.id
             WHERE \(pathBelow(sql, path)) AND r.deleted_at IS NULL
@@ -280,5 +366,40 @@ struct AuditValues: Encodable {
     func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(values)
+    }
+}
+
+extension UUID {
+    /// `UUID(uuidString:)` without its cost: Foundation parses with `sscanf` on Linux, a
+    /// twentieth of reading a district's records. Accepts exactly what it accepts: 36
+    /// characters, hex digits of either case, dashes after the 8th, 12th, 16th and 20th.
+    init?(text: String) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(16)
+        var high: UInt8?
+        var index = 0
+        for char in text.utf8 {
+            defer { index += 1 }
+            if index == 8 || index == 13 || index == 18 || index == 23 {
+                guard char == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            let digit: UInt8
+            switch char {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = char - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = char - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = char - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            if let h = high {
+                bytes.append(h << 4 | digit)
+                high = nil
+            } else {
+                high = digit
+            }
+        }
+        guard index == 36, bytes.count == 16 else { return nil }
+        self.init(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                         bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
     }
 }

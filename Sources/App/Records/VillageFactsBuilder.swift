@@ -3,17 +3,26 @@ import StandardKit
 import Vapor
 
 /// Builds the engine's facts for every village below a unit from their records: one
-/// query per record kind plus one for profiles, whatever the number of villages. One
-/// village's facts come from the same code with its own path as the filter.
+/// query per record kind plus one for profiles, whatever the number of villages (one
+/// village: every kind in one statement). The station's figures are read beside them.
 enum VillageFactsBuilder {
-    static func build(under unit: OrgUnit, year: Int, asOf: LocalDate? = nil, on db: any Database) async throws -> [(village: OrgUnit, facts: VillageFacts)] {
-        let villages = unit.kind == .village ? [unit] : try await OrgUnit.query(on: db).filter(\.$path =~ unit.path).filter(\.$kind == .village).all()
+    /// With `beside` (another connection), the station's figures are read on it while the
+    /// records are read on `db`: the two halves take about as long as each other.
+    static func build(under unit: OrgUnit, year: Int, asOf: LocalDate? = nil, on db: any Database,
+                      beside: (any Database)? = nil) async throws -> [(village: OrgUnit, facts: VillageFacts)] {
+        let villages = unit.kind == .village ? [unit] : try await RecordStore.below(OrgUnit.query(on: db), \.$path, unit.path).filter(\.$kind == .village).all()
         guard !villages.isEmpty else { return [] }
-        let profiles = try await VillageProfile.query(on: db).join(OrgUnit.self, on: \VillageProfile.$unit.$id == \OrgUnit.$id)
-            .filter(OrgUnit.self, \.$path =~ unit.path).all()
+        async let stationFacts = StationFacts.load(under: unit, year: year, asOf: asOf ?? LocalDate.lastDay(of: year), on: beside ?? db)
+        let profiles = try await profiles(of: villages, under: unit.path, on: db)
         var records: [String: [UUID: [Record]]] = [:]
-        for kind in RecordKind.all {
-            records[kind.key] = Dictionary(grouping: try await RecordStore.all(kind, under: unit.path, on: db), by: \.unitID)
+        if unit.kind == .village {
+            // One village: every kind in one statement (30 round trips cost 7 ms).
+            let id = try unit.requireID()
+            for (key, list) in try await RecordStore.lists(RecordKind.all, village: id, on: db) { records[key] = [id: list] }
+        } else {
+            for kind in RecordKind.all {
+                records[kind.key] = Dictionary(grouping: try await RecordStore.all(kind, under: unit.path, on: db), by: \.unitID)
+            }
         }
         // A village's posts answer to its township's departments, which lie outside the village's path.
         if unit.kind == .village, let township = unit.$parent.id {
@@ -21,7 +30,7 @@ enum VillageFactsBuilder {
         }
         var profileByVillage: [UUID: VillageProfile] = [:]
         for profile in profiles { profileByVillage[profile.$unit.id] = profile }
-        let station = try await StationFacts.load(under: unit, year: year, asOf: asOf ?? LocalDate.lastDay(of: year), on: db)
+        let station = try await stationFacts
         return try villages.map { village in
             let id = try village.requireID()
             func of(_ kind: RecordKind) -> [Record] { records[kind.key]?[id] ?? [] }
@@ -31,6 +40,16 @@ enum VillageFactsBuilder {
                           departments: village.$parent.id.map { records[RecordKind.departments.key]?[$0] ?? [] } ?? [])
             return (village, facts)
         }
+    }
+
+    /// The profiles of `villages` (all the villages below `path`): by their ids, which for
+    /// one village is one index probe; by a join on the path when they are very many.
+    static func profiles(of villages: [OrgUnit], under path: String, on db: any Database) async throws -> [VillageProfile] {
+        guard villages.count <= 1_000 else {
+            return try await VillageProfile.query(on: db).join(OrgUnit.self, on: \VillageProfile.$unit.$id == \OrgUnit.$id)
+                .filter(OrgUnit.self, \.$path =~ path).all()
+        }
+        return try await VillageProfile.query(on: db).filter(\.$unit.$id ~~ villages.compactMap(\.id)).all()
     }
 
     /// The mapping from records to facts (docs/facts.md names each field).

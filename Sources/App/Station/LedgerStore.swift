@@ -217,7 +217,7 @@ enum LedgerStore {
     /// evaluations verify only the events added since.
     static func verify(under unit: OrgUnit, on db: any Database, at now: Date, progress: JobProgress? = nil) async throws -> [(village: OrgUnit, result: LedgerChain.Verification)] {
         let villages = unit.kind == .village ? [unit]
-            : try await OrgUnit.query(on: db).filter(\.$path =~ unit.path).filter(\.$kind == .village).sort(\.$name).all()
+            : try await RecordStore.below(OrgUnit.query(on: db), \.$path, unit.path).filter(\.$kind == .village).sort(\.$name).all()
         await progress?.phase(.jobPhaseVerifying, total: villages.count)
         var out: [(OrgUnit, LedgerChain.Verification)] = []
         for village in villages {

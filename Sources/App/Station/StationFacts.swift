@@ -12,7 +12,7 @@ struct StationFacts: Sendable {
     var asOf: LocalDate
     /// The year's request figures per village, from one aggregate over the requests.
     var requests: [UUID: VillageFacts.ServiceRequestSummary]
-    var complaints: [UUID: [Complaint]]
+    var complaints: [UUID: [VillageFacts.Complaint]]
     /// Whether each station's ledger chain holds (checkpoint plus the events since).
     var intact: [UUID: Bool]
     var linked96156: Set<UUID>
@@ -28,16 +28,22 @@ struct StationFacts: Sendable {
         // A request has its full history when the ledger holds one event per change of the
         // request (its version), starting with the intake and ending in its stored status.
         var requests: [UUID: VillageFacts.ServiceRequestSummary] = [:]
+        // Counted in SQLite as sums of truth values (0 or 1) and grouped by the units' path,
+        // the order the rows come in: half the time of CASE sums grouped through a temporary
+        // B-tree (0.19 s against 0.41 s for a district of 320,000 requests).
+        let sqlite = sql.dialect.name == "sqlite"
+        func count(_ condition: SQLQueryString) -> SQLQueryString {
+            sqlite ? "SUM(\(condition))" : "SUM(CASE WHEN \(condition) THEN 1 ELSE 0 END)"
+        }
         for row in try await sql.raw("""
-            SELECT r.unit_id AS unit_id, COUNT(*) AS received,
-              SUM(CASE WHEN first_owner_name IS NOT NULL OR (status = 'received' AND received_on >= \(bind: grace)) THEN 1 ELSE 0 END) AS owned,
-              SUM(CASE WHEN due_on IS NOT NULL AND due_on <= \(bind: today) AND status <> 'refused' THEN 1 ELSE 0 END) AS due,
-              SUM(CASE WHEN due_on IS NOT NULL AND due_on <= \(bind: today) AND status <> 'refused' AND completed_on IS NOT NULL
-                       AND completed_on <= due_on AND completed_on <= \(bind: today) THEN 1 ELSE 0 END) AS on_time,
-              SUM(CASE WHEN history_count = version AND history_first IN ('submit', 'accept') AND history_status = status THEN 1 ELSE 0 END) AS full_history
+            SELECT u.id AS unit_id, COUNT(*) AS received,
+              \(count("first_owner_name IS NOT NULL OR (status = 'received' AND received_on >= \(bind: grace))")) AS owned,
+              \(count("due_on <= \(bind: today) AND status <> 'refused'")) AS due,
+              \(count("due_on <= \(bind: today) AND status <> 'refused' AND completed_on <= due_on AND completed_on <= \(bind: today)")) AS on_time,
+              \(count("history_count = version AND history_first IN ('submit', 'accept') AND history_status = status")) AS full_history
             FROM units u \(unsafeRaw: RecordStore.unitsFirst(sql)) service_requests r ON r.unit_id = u.id AND r.received_on >= \(bind: first) AND r.received_on <= \(bind: last)
             WHERE \(RecordStore.pathBelow(sql, unit.path)) AND u.kind = 'village'
-            GROUP BY r.unit_id
+            GROUP BY \(unsafeRaw: sqlite ? "u.path" : "u.id")
             """).all() {
             var summary = VillageFacts.ServiceRequestSummary()
             summary.received = try row.decode(column: "received", as: Int.self)
@@ -47,12 +53,24 @@ struct StationFacts: Sendable {
             summary.withFullHistory = try row.decode(column: "full_history", as: Int?.self) ?? 0
             requests[try row.decode(column: "unit_id", as: UUID.self)] = summary
         }
-        let complaints = try await Complaint.query(on: db).filter(\.$unitPath =~ unit.path)
-            .filter(\.$receivedOn >= first).filter(\.$receivedOn <= last).all()
-        let keys = try await sql.select().column("unit_id").from("integration_keys").where("kind", .equal, SQLBind(IntegrationKind.hotline96156.rawValue))
-            .where("revoked_at", .is, SQLLiteral.null).all()
-        return StationFacts(year: year, asOf: asOf, requests: requests, complaints: Dictionary(grouping: complaints, by: \.unitID),
-                            intact: try await LedgerStore.intact(under: unit.path, on: db),
+        // From the units, as the requests: a `LIKE` on the complaints' own path scanned them all
+        // (8 ms for one village at Beijing scale).
+        var complaints: [UUID: [VillageFacts.Complaint]] = [:]
+        for row in try await sql.raw("""
+            SELECT c.unit_id, c.received_on, c.resolved_on FROM units u \(unsafeRaw: RecordStore.unitsFirst(sql)) complaints c ON c.unit_id = u.id
+            WHERE \(RecordStore.pathBelow(sql, unit.path)) AND c.received_on >= \(bind: first) AND c.received_on <= \(bind: last)
+            """).all() {
+            guard let received = LocalDate(try row.decode(column: "received_on", as: String.self)) else { continue }
+            complaints[try row.decode(column: "unit_id", as: UUID.self), default: []]
+                .append(.init(receivedOn: received, resolvedOn: try row.decode(column: "resolved_on", as: String?.self).flatMap(LocalDate.init)))
+        }
+        let keys = try await sql.raw("""
+            SELECT k.unit_id FROM units u \(unsafeRaw: RecordStore.unitsFirst(sql)) integration_keys k ON k.unit_id = u.id
+            WHERE \(RecordStore.pathBelow(sql, unit.path)) AND k.kind = \(bind: IntegrationKind.hotline96156.rawValue) AND k.revoked_at IS NULL
+            """).all()
+        let intact = try await LedgerStore.intact(under: unit.path, on: db)
+        return StationFacts(year: year, asOf: asOf, requests: requests, complaints: complaints,
+                            intact: intact,
                             linked96156: Set(try keys.map { try $0.decode(column: "unit_id", as: UUID.self) }))
     }
 
@@ -77,9 +95,6 @@ struct StationFacts: Sendable {
         var summary = requests[village] ?? VillageFacts.ServiceRequestSummary()
         summary.ledgerIntact = intact[village] ?? true
         facts.serviceRequests = summary
-        facts.complaints = (complaints[village] ?? []).compactMap { c in
-            guard let received = LocalDate(c.receivedOn) else { return nil }
-            return .init(receivedOn: received, resolvedOn: c.resolvedOn.flatMap(LocalDate.init))
-        }
+        facts.complaints = complaints[village] ?? []
     }
 }

@@ -68,6 +68,43 @@ struct CycleFixture {
 
 @Suite("Assessment cycles: sheets, evidence, review and approval, dashboards, reports, notices")
 struct AssessmentTests {
+    @Test("kept summaries are read by hand exactly as JSONDecoder reads them: escapes, non-ASCII text, missing goals, no score; other shapes fall back to it; garbage is refused")
+    func keptSummariesReadBack() throws {
+        var generator = SystemRandomNumberGenerator()
+        let statuses = ["met", "notMet", "pending", "notApplicable"]
+        let pool: [Unicode.Scalar] = (0..<128).compactMap { Unicode.Scalar($0) } + ["村", "务", "é", "\u{2028}", "😀", "\u{FFFD}", "/"]
+        func text() -> String { String(String.UnicodeScalarView((0..<Int.random(in: 0...30, using: &generator)).map { _ in pool.randomElement(using: &generator)! })) }
+        for n in 0..<300 {
+            let tallies = (0..<7).map { _ in (0..<4).map { _ in Int.random(in: 0...40, using: &generator) } }
+            var checks: [String: String] = [:], items: [String: String] = [:], explanations: [String: String] = [:]
+            for c in 0..<Int.random(in: 0...120, using: &generator) {
+                checks["\(c / 3 + 1).\(c % 3 + 1)"] = statuses.randomElement(using: &generator)!
+                explanations[n % 2 == 0 ? text() : "\(c)"] = text()
+            }
+            for i in 1...62 where Bool.random(using: &generator) { items[String(i)] = statuses.randomElement(using: &generator)! }
+            let scores: [Double?] = [nil, 0, 100, 87.5, 61.3, Double(n) / 7]
+            var summary = SheetSummary(score: scores[n % scores.count], passed: n % 3 == 0, areas: n % 11 == 0 ? [] : tallies,
+                                       checks: checks, items: items, explanations: explanations)
+            if n % 4 != 0 { summary.goals = (0..<18).map { _ in (0..<4).map { _ in Int.random(in: 0...9, using: &generator) } } }
+            let json = String(decoding: try JSONEncoder().encode(summary), as: UTF8.self)
+            var copy = json
+            let fast = copy.withUTF8(SummaryReader.read)
+            #expect(fast != nil, "the hand reader gave up on \(json.prefix(200))")
+            #expect(fast == summary)
+            #expect(SheetSummary.decodeKept(json) == (try JSONDecoder().decode(SheetSummary.self, from: Data(json.utf8))))
+        }
+        // A shape the hand reader does not know (an extra key, as an older or newer version
+        // might write) is still read, by JSONDecoder.
+        let other = #"{"passed":true,"areas":[[1,0,0,0]],"checks":{},"items":{"1":"met"},"explanations":{},"extra":[1,{"a":null}]}"#
+        var copy = other
+        #expect(copy.withUTF8(SummaryReader.read) == nil)
+        #expect(SheetSummary.decodeKept(other)?.items == ["1": "met"])
+        for garbage in ["", "{", "[]", #"{"passed":tru}"#, #"{"passed":true,"areas":[[1,2]],"checks":{"a":1}}"#, #"{"passed":true,"areas":[["x"]]}"#,
+                        #"{"passed":true,"areas":[],"checks":{"a":"\ud800"}}"#, "{\"passed\":true,\"areas\":[]} x"] {
+            #expect(SheetSummary.decodeKept(garbage) == nil, "\(garbage)")
+        }
+    }
+
     @Test("opening a cycle makes a sheet for the district, each township and each village; only the district may, once a year")
     func openCycle() async throws {
         try await withApp { app, clock in

@@ -106,7 +106,7 @@ struct AssessmentController {
         let evidence = Dictionary(grouping: try await Evidence.query(on: request.db).filter(\.$sheetID == sheetID).sort(\.$createdAt).all(), by: \.checkID)
         var summary: SheetSummary?
         if sheet.level == .village {
-            if sheet.state == .approved, let text = sheet.result { summary = try? JSONDecoder().decode(SheetSummary.self, from: Data(text.utf8)) }
+            if sheet.state == .approved, let text = sheet.result { summary = SheetSummary.decodeKept(text) }
             if summary == nil, let evaluation = try await Sheets.evaluate(cycle: cycle, under: unit, request: request).first?.evaluation { summary = SheetSummary(evaluation) }
         }
         let shown = sheet.level == .village ? catalogue.checks : Sheets.evidencedChecks(catalogue, level: sheet.level)

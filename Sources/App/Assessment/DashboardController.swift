@@ -77,14 +77,20 @@ struct DashboardController {
     }
 
     static func dashboard(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit) async throws -> DashboardDTO {
-        try await dashboard(request, cycle: cycle, unit: unit, summaries: try await Sheets.summaries(cycle: cycle, under: unit, request: request))
+        let (sheets, summaries) = try await Sheets.villageSheets(cycle: cycle, under: unit, request: request)
+        return try await dashboard(request, cycle: cycle, unit: unit, summaries: summaries, sheets: sheets)
     }
 
-    /// The dashboard from summaries the caller already has (an export needs both).
-    static func dashboard(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit, summaries: [UUID: SheetSummary]) async throws -> DashboardDTO {
+    /// The dashboard from summaries the caller already has (an export needs both), and
+    /// their village sheets if it has them.
+    static func dashboard(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit, summaries: [UUID: SheetSummary],
+                          sheets known: [AssessmentSheet]? = nil) async throws -> DashboardDTO {
         let catalogue = request.application.config.catalogue
-        let sheets = try await RecordStore.below(AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycle.requireID()), \.$unitPath, unit.path)
-            .filter(\.$level == .village).all()
+        var sheets = known ?? []
+        if known == nil {
+            sheets = try await RecordStore.below(AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycle.requireID()), \.$unitPath, unit.path)
+                .filter(\.$level == .village).all()
+        }
         let units = try await RecordStore.below(OrgUnit.query(on: request.db), \.$path, unit.path).all()
         let names = Dictionary(units.compactMap { u in u.id.map { ($0, u) } }, uniquingKeysWith: { a, _ in a })
         var previous: [UUID: SheetSummary] = [:]
@@ -165,9 +171,9 @@ struct DashboardController {
 
     static func exportFile(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit, csv: Bool, progress: JobProgress?) async throws -> JobResult {
         let catalogue = request.application.config.catalogue
-        let summaries = try await Sheets.summaries(cycle: cycle, under: unit, request: request, explanations: true, progress: progress)
+        let (sheets, summaries) = try await Sheets.villageSheets(cycle: cycle, under: unit, request: request, explanations: true, progress: progress)
         await progress?.phase(.jobPhaseWriting)
-        let d = try await Self.dashboard(request, cycle: cycle, unit: unit, summaries: summaries)
+        let d = try await Self.dashboard(request, cycle: cycle, unit: unit, summaries: summaries, sheets: sheets)
         var rows: [[String]] = [[T(.exportTownship), T(.overdueVillage), T(.sheetState), T(.sheetScore), T(.exportItem), T(.exportItemStatus), T(.exportChecks)]]
         for village in d.villages {
             let summary = summaries[village.unitID]

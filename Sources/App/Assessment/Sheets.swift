@@ -188,12 +188,18 @@ enum Sheets {
     /// computes every live one afresh (exports).
     static func summaries(cycle: AssessmentCycle, under unit: OrgUnit, request: Request, recompute: Bool = false,
                           explanations: Bool = false, progress: JobProgress? = nil) async throws -> [UUID: SheetSummary] {
+        try await villageSheets(cycle: cycle, under: unit, request: request, recompute: recompute, explanations: explanations, progress: progress).summaries
+    }
+
+    /// The village sheets below `unit` with their summaries (`summaries`), for callers that
+    /// need the sheets too: loading them again cost a district dashboard 300 sheets.
+    static func villageSheets(cycle: AssessmentCycle, under unit: OrgUnit, request: Request, recompute: Bool = false,
+                              explanations: Bool = false, progress: JobProgress? = nil) async throws -> (sheets: [AssessmentSheet], summaries: [UUID: SheetSummary]) {
         let recompute = recompute || explanations
-        guard let asOf = liveAsOf(cycle, request)?.description else { return [:] }
+        guard let asOf = liveAsOf(cycle, request)?.description else { return ([], [:]) }
         let sheets = try await RecordStore.below(AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycle.requireID()), \.$unitPath, unit.path)
             .filter(\.$level == .village).all()
-        let decoder = JSONDecoder()
-        func decode(_ text: String?) -> SheetSummary? { text.flatMap { try? decoder.decode(SheetSummary.self, from: Data($0.utf8)) } }
+        func decode(_ text: String?) -> SheetSummary? { text.flatMap(SheetSummary.decodeKept) }
         var out: [UUID: SheetSummary] = [:]
         var stale: [UUID: AssessmentSheet] = [:]
         for sheet in sheets {
@@ -205,7 +211,7 @@ enum Sheets {
                 stale[sheet.unitID] = sheet
             }
         }
-        guard !stale.isEmpty else { return out }
+        guard !stale.isEmpty else { return (sheets, out) }
         let evaluated = try await evaluate(cycle: cycle, under: unit, only: Set(stale.keys), request: request, progress: progress)
         var fresh: [(sheet: AssessmentSheet, summary: SheetSummary)] = []
         for (village, evaluation) in evaluated {
@@ -216,7 +222,7 @@ enum Sheets {
             if let sheet = stale[try village.requireID()] { fresh.append((sheet, kept)) }
         }
         try await Snapshots.keep(fresh, asOf: asOf, on: request.db)
-        return out
+        return (sheets, out)
     }
 
     struct Quality: Sendable {

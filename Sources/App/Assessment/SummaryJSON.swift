@@ -1,0 +1,204 @@
+import Foundation
+
+extension SheetSummary {
+    /// A kept summary (`snapshot` or `result`) read back. Foundation's `JSONDecoder` took
+    /// half of a district dashboard's time on its 300 summaries (about 0.2 ms each), so the
+    /// shape `JSONEncoder` writes for this type is read by hand; anything else (an older
+    /// shape, a stray value) goes to `JSONDecoder`, so nothing it reads is lost.
+    static func decodeKept(_ text: String) -> SheetSummary? {
+        var copy = text
+        if let fast = copy.withUTF8(SummaryReader.read) { return fast }
+        return try? JSONDecoder().decode(SheetSummary.self, from: Data(text.utf8))
+    }
+}
+
+/// Reads exactly the JSON `JSONEncoder` writes for `SheetSummary`: one object of known keys
+/// in any order, with numbers, `true`/`false`/`null`, arrays of arrays of whole numbers and
+/// objects of strings. Returns nil at anything it does not expect.
+struct SummaryReader {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var at = 0
+
+    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    static let statuses = ["met", "notMet", "pending", "notApplicable"]
+
+    static func read(_ bytes: UnsafeBufferPointer<UInt8>) -> SheetSummary? {
+        var reader = SummaryReader(bytes: bytes)
+        return reader.summary()
+    }
+
+    mutating func summary() -> SheetSummary? {
+        var score: Double?, passed: Bool?, areas: [[Int]]?, goals: [[Int]]?
+        var checks: [String: String] = [:], items: [String: String] = [:], explanations: [String: String] = [:]
+        guard take(UInt8(ascii: "{")) else { return nil }
+        if !take(UInt8(ascii: "}")) {
+            repeat {
+                guard let key = string(), take(UInt8(ascii: ":")) else { return nil }
+                switch key {
+                case "score":
+                    if literal("null") { score = nil } else { guard let n = number() else { return nil }; score = n }
+                case "passed":
+                    if literal("true") { passed = true } else if literal("false") { passed = false } else { return nil }
+                case "areas": guard let t = tallies() else { return nil }; areas = t
+                case "goals":
+                    if literal("null") { goals = nil } else { guard let t = tallies() else { return nil }; goals = t }
+                case "checks": guard let m = strings() else { return nil }; checks = m
+                case "items": guard let m = strings() else { return nil }; items = m
+                case "explanations": guard let m = strings() else { return nil }; explanations = m
+                default: return nil
+                }
+            } while take(UInt8(ascii: ","))
+            guard take(UInt8(ascii: "}")) else { return nil }
+        }
+        skipSpace()
+        guard at == bytes.count, let passed, let areas else { return nil }
+        var summary = SheetSummary(score: score, passed: passed, areas: areas, checks: checks, items: items, explanations: explanations)
+        summary.goals = goals
+        return summary
+    }
+
+    private mutating func skipSpace() {
+        while at < bytes.count, bytes[at] == 0x20 || bytes[at] == 0x0A || bytes[at] == 0x0D || bytes[at] == 0x09 { at += 1 }
+    }
+
+    private mutating func take(_ byte: UInt8) -> Bool {
+        skipSpace()
+        guard at < bytes.count, bytes[at] == byte else { return false }
+        at += 1
+        return true
+    }
+
+    private mutating func literal(_ word: StaticString) -> Bool {
+        skipSpace()
+        let count = word.utf8CodeUnitCount
+        guard at + count <= bytes.count else { return false }
+        for i in 0..<count where bytes[at + i] != word.utf8Start[i] { return false }
+        at += count
+        return true
+    }
+
+    private mutating func number() -> Double? {
+        skipSpace()
+        let start = at
+        while at < bytes.count, (bytes[at] >= UInt8(ascii: "0") && bytes[at] <= UInt8(ascii: "9")) || bytes[at] == UInt8(ascii: "-")
+            || bytes[at] == UInt8(ascii: "+") || bytes[at] == UInt8(ascii: ".") || bytes[at] == UInt8(ascii: "e") || bytes[at] == UInt8(ascii: "E") {
+            at += 1
+        }
+        guard at > start else { return nil }
+        return Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<at]), as: UTF8.self))
+    }
+
+    private mutating func integer() -> Int? {
+        guard let n = number(), n == n.rounded(), abs(n) < 1e15 else { return nil }
+        return Int(n)
+    }
+
+    private mutating func tallies() -> [[Int]]? {
+        guard take(UInt8(ascii: "[")) else { return nil }
+        var out: [[Int]] = []
+        if take(UInt8(ascii: "]")) { return out }
+        repeat {
+            guard take(UInt8(ascii: "[")) else { return nil }
+            var row: [Int] = []
+            if !take(UInt8(ascii: "]")) {
+                repeat {
+                    guard let n = integer() else { return nil }
+                    row.append(n)
+                } while take(UInt8(ascii: ","))
+                guard take(UInt8(ascii: "]")) else { return nil }
+            }
+            out.append(row)
+        } while take(UInt8(ascii: ","))
+        return take(UInt8(ascii: "]")) ? out : nil
+    }
+
+    private mutating func strings() -> [String: String]? {
+        guard take(UInt8(ascii: "{")) else { return nil }
+        var out: [String: String] = [:]
+        if take(UInt8(ascii: "}")) { return out }
+        repeat {
+            guard let key = string(), take(UInt8(ascii: ":")), let value = string() else { return nil }
+            out[key] = value
+        } while take(UInt8(ascii: ","))
+        return take(UInt8(ascii: "}")) ? out : nil
+    }
+
+    /// A JSON string with its escapes (`\uXXXX` with surrogate pairs included).
+    private mutating func string() -> String? {
+        guard take(UInt8(ascii: "\"")) else { return nil }
+        let start = at
+        // The usual case, no escapes: the bytes as they are.
+        while at < bytes.count, bytes[at] != UInt8(ascii: "\""), bytes[at] != UInt8(ascii: "\\") {
+            guard bytes[at] >= 0x20 else { return nil }
+            at += 1
+        }
+        guard at < bytes.count else { return nil }
+        if bytes[at] == UInt8(ascii: "\"") {
+            at += 1
+            let raw = UnsafeBufferPointer(rebasing: bytes[start..<at - 1])
+            // Statuses are most of the values: the same four strings, not made anew.
+            for known in Self.statuses where known.utf8.elementsEqual(raw) { return known }
+            return String(validating: raw, as: UTF8.self)
+        }
+        var out = Array(bytes[start..<at])
+        while at < bytes.count {
+            let byte = bytes[at]
+            at += 1
+            switch byte {
+            case UInt8(ascii: "\""): return String(validating: out, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                guard at < bytes.count else { return nil }
+                let escape = bytes[at]
+                at += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "u"):
+                    guard var scalar = hex4() else { return nil }
+                    if (0xD800..<0xDC00).contains(scalar) {
+                        guard literalBytes("\\u"), let low = hex4(), (0xDC00..<0xE000).contains(low) else { return nil }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    guard let unicode = Unicode.Scalar(scalar) else { return nil }
+                    out.append(contentsOf: Array(String(Character(unicode)).utf8))
+                default: return nil
+                }
+            default:
+                guard byte >= 0x20 else { return nil }
+                out.append(byte)
+            }
+        }
+        return nil
+    }
+
+    private mutating func literalBytes(_ word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard at + count <= bytes.count else { return false }
+        for i in 0..<count where bytes[at + i] != word.utf8Start[i] { return false }
+        at += count
+        return true
+    }
+
+    private mutating func hex4() -> UInt32? {
+        guard at + 4 <= bytes.count else { return nil }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let b = bytes[at]
+            at += 1
+            let digit: UInt32
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(b - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(b - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(b - UInt8(ascii: "A") + 10)
+            default: return nil
+            }
+            value = value << 4 | digit
+        }
+        return value
+    }
+}

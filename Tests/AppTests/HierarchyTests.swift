@@ -17,6 +17,30 @@ struct HierarchyTests {
     static let goodProfile = ProfileInput(households: 901, residentPopulation: 2600, registeredPopulation: 2200, area: 4.1, address: "桥梓镇后辛庄村",
                                           stationFloorArea: 49.9, openingHours: "周一至周五 08:30-12:00 13:00-17:30\n周六 09:00-11:00", hotline: "010-69672102")
 
+    @Test("a unit loaded by hand holds every field Fluent's find gives it, for every demo unit, and saves like it")
+    func unitsLoadedByHand() async throws {
+        try await withDemo { app in
+            let units = try await OrgUnit.query(on: app.db).all()
+            #expect(units.count > 12)
+            for found in units {
+                let id = try found.requireID()
+                let loaded = try #require(try await OrgUnit.load(id, on: app.db))
+                #expect(loaded.id == found.id && loaded.kind == found.kind && loaded.name == found.name && loaded.code == found.code)
+                #expect(loaded.$parent.id == found.$parent.id && loaded.parentKey == found.parentKey && loaded.path == found.path)
+                #expect(loaded.openedOn == found.openedOn && loaded.closedOn == found.closedOn)
+                #expect(loaded.createdAt == found.createdAt && loaded.updatedAt == found.updatedAt)
+                #expect(loaded.$id.exists)
+            }
+            #expect(try await OrgUnit.load(UUID(), on: app.db) == nil)
+            // Changed and saved, it updates its row (not a second one).
+            let loaded = try #require(try await OrgUnit.load(try units[0].requireID(), on: app.db))
+            loaded.code = "X-1"
+            try await loaded.save(on: app.db)
+            #expect(try await OrgUnit.query(on: app.db).count() == units.count)
+            #expect(try await OrgUnit.find(loaded.id, on: app.db)?.code == "X-1")
+        }
+    }
+
     @Test("district → townships → villages with key figures summed set-based")
     func figures() async throws {
         try await withApp { app, _ in

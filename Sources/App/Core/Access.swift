@@ -140,7 +140,7 @@ enum Authorizer {
         case let .onUnit(permission):
             let principal = try request.requirePrincipal()
             guard let id = request.parameters.get("unitID").flatMap(UUID.init(uuidString:)),
-                  let unit = try await OrgUnit.find(id, on: request.db) else { throw AppError.notFound }
+                  let unit = try await OrgUnit.load(id, on: request.db) else { throw AppError.notFound }
             guard principal.mayView(unit.path) else { throw AppError.notFound }
             guard principal.may(permission, at: unit.path) else { throw AppError.forbidden }
             return unit

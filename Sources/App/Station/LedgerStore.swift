@@ -90,15 +90,7 @@ enum LedgerStore {
         // Each chain's end from the units (one index probe each for the highest number, one
         // for its event). Driven from the events instead, SQLite walked a station's every
         // event: 2 ms a station at 2,200 events.
-        if !unknown.isEmpty {
-            for row in try await sql.raw("""
-                SELECT e.unit_id, e.seq, e.hash FROM units u
-                JOIN ledger_events e ON e.unit_id = u.id AND e.seq = (SELECT MAX(m.seq) FROM ledger_events m WHERE m.unit_id = u.id)
-                WHERE u.id IN (\(binds: unknown))
-                """).all() {
-                ends[try row.decode(column: "unit_id", as: UUID.self)] = (try row.decode(column: "seq", as: Int.self), try row.decode(column: "hash", as: String.self))
-            }
-        }
+        if !unknown.isEmpty { ends.merge(try await chainEnds(of: Array(unknown), on: sql)) { $1 } }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var insert = sql.insert(into: "ledger_events")
@@ -135,6 +127,21 @@ enum LedgerStore {
         }
         // Requests and complaints feed the village's results (items 25, 27, 28).
         try await Snapshots.invalidate(paths: stations.values.map(\.path), on: db)
+        return ends
+    }
+
+    /// The ends of the chains of `units` as stored (of every village when nil, up to
+    /// `limit`): from each unit, one index probe for its highest number and one for that event.
+    static func chainEnds(of units: [UUID]?, limit: Int = 100_000, on sql: any SQLDatabase) async throws -> [UUID: ChainEnd] {
+        var ends: [UUID: ChainEnd] = [:]
+        let which: SQLQueryString = units.map { "u.id IN (\(binds: $0))" } ?? "u.kind = 'village'"
+        for row in try await sql.raw("""
+            SELECT e.unit_id, e.seq, e.hash FROM units u
+            JOIN ledger_events e ON e.unit_id = u.id AND e.seq = (SELECT MAX(m.seq) FROM ledger_events m WHERE m.unit_id = u.id)
+            WHERE \(which) LIMIT \(literal: limit)
+            """).all() {
+            ends[try row.decode(column: "unit_id", as: UUID.self)] = (try row.decode(column: "seq", as: Int.self), try row.decode(column: "hash", as: String.self))
+        }
         return ends
     }
 

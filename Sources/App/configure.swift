@@ -52,6 +52,7 @@ public func configure(_ app: Application, environment: [String: String] = Proces
         app.intakeQueue = IntakeQueue(database: { [unowned app] in app.db })
     }
     app.lifecycle.use(JobShutdown())
+    app.lifecycle.use(CheckpointKeeper())
     // Registered last, so it runs first at shutdown: requests finish before jobs and storage stop.
     app.lifecycle.use(DrainRequests(requests: inFlight))
 

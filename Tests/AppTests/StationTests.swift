@@ -2,6 +2,7 @@
 import Fluent
 import Foundation
 import Ledger
+import NIOConcurrencyHelpers
 import SQLKit
 import StandardKit
 import Testing
@@ -433,6 +434,84 @@ struct StationTests {
                 .where("seq", .equal, SQLBind(1)).run()
             _ = try await send(app, .GET, "/api/v1/units/\(s.village)/ledger/verification", as: s.wang)
             #expect(try await check().explanation.contains("台账校验发现记录被改动"))
+        }
+    }
+
+    @Test("a failed write is run again only when that can succeed: a collision on a chain's sequence number is retried, a ticket stored twice fails at once")
+    func retriesOnlyConflicts() async throws {
+        try await withApp { app, clock in
+            clock.set(beijingDay: "2026-03-02")
+            var s = try await StationFixture.make(app)
+            let first = try await s.intake(app)
+            let second = try await s.intake(app)
+            let sql = try RecordStore.sql(app.db)
+            try await sql.update("service_requests").set("external_id", to: SQLBind("T-1")).where("id", .equal, SQLBind(first.id)).run()
+            let attempts = NIOLockedValueBox(0)
+            await #expect(throws: (any Error).self) {
+                try await LedgerStore.retrying(app.db) { db in
+                    attempts.withLockedValue { $0 += 1 }
+                    // The same ticket on another request of the village.
+                    try await RecordStore.sql(db).update("service_requests").set("external_id", to: SQLBind("T-1")).where("id", .equal, SQLBind(second.id)).run()
+                }
+            }
+            #expect(attempts.withLockedValue { $0 } == 1)
+            attempts.withLockedValue { $0 = 0 }
+            let village = s.village
+            await #expect(throws: (any Error).self) {
+                try await LedgerStore.retrying(app.db) { db in
+                    attempts.withLockedValue { $0 += 1 }
+                    // The village's first event again under a new id: its (unit_id, seq) is taken.
+                    try await RecordStore.sql(db).raw("""
+                        INSERT INTO ledger_events (id, unit_id, unit_path, seq, subject_type, subject_id, action, actor_id, actor_name, occurred_at, payload, prev_hash, hash)
+                        SELECT \(bind: UUID()), unit_id, unit_path, seq, subject_type, subject_id, action, actor_id, actor_name, occurred_at, payload, prev_hash, hash
+                        FROM ledger_events WHERE unit_id = \(bind: village) AND seq = 1
+                        """).run()
+                }
+            }
+            #expect(attempts.withLockedValue { $0 } == 8)
+            // Nothing of either was written.
+            #expect(try await ServiceRequest.find(second.id, on: app.db)?.externalID == nil)
+            #expect(try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("ledger_events")
+                .where("unit_id", .equal, SQLBind(village)).where("seq", .equal, SQLBind(1)).first()?.decode(column: "n", as: Int.self) == 1)
+        }
+    }
+
+    @Test("checkpoints move to each chain's end with its verdict kept: intact chains stay intact, and an event altered before a move leaves the chain broken at that event however far the checkpoint moves on")
+    func checkpointsAdvance() async throws {
+        try await withApp { app, clock in
+            clock.set(beijingDay: "2026-03-02")
+            var s = try await StationFixture.make(app)
+            for _ in 0..<3 { _ = try await s.intake(app) }
+            let sql = try RecordStore.sql(app.db)
+            func checkpoint() async throws -> (seq: Int, intact: Bool, broken: Int?)? {
+                try await sql.select().columns("seq", "intact", "broken_seq").from("ledger_checkpoints").where("unit_id", .equal, SQLBind(s.village)).first().map {
+                    (try $0.decode(column: "seq", as: Int.self), try $0.decode(column: "intact", as: Bool.self), try $0.decode(column: "broken_seq", as: Int?.self))
+                }
+            }
+            #expect(try await checkpoint() == nil)
+            // Fewer events than asked for: nothing moves.
+            #expect(try await LedgerStore.advanceCheckpoints(minimum: 4, at: Date(), on: app.db) == 0)
+            #expect(try await LedgerStore.advanceCheckpoints(minimum: 1, at: Date(), on: app.db) >= 1)
+            let first = try #require(try await checkpoint())
+            #expect(first.seq == 3 && first.intact && first.broken == nil)
+            #expect(try await LedgerStore.intact(under: "/", on: app.db)[s.village] == true)
+            // Nothing new: nothing moves.
+            #expect(try await LedgerStore.advanceCheckpoints(minimum: 1, at: Date(), on: app.db) == 0)
+            // Two more events; the first of them altered before the move.
+            _ = try await s.intake(app)
+            _ = try await s.intake(app)
+            try await sql.update("ledger_events").set("actor_name", to: SQLBind("冒名顶替")).where("unit_id", .equal, SQLBind(s.village))
+                .where("seq", .equal, SQLBind(4)).run()
+            #expect(try await LedgerStore.intact(under: "/", on: app.db)[s.village] == false)
+            try await LedgerStore.advanceCheckpoints(minimum: 1, at: Date(), on: app.db)
+            let second = try #require(try await checkpoint())
+            #expect(second.seq == 5 && !second.intact && second.broken == 4)
+            #expect(try await LedgerStore.intact(under: "/", on: app.db)[s.village] == false)
+            // Broken stays broken, at the first broken event, however far the checkpoint moves.
+            _ = try await s.intake(app)
+            try await LedgerStore.advanceCheckpoints(minimum: 1, at: Date(), on: app.db)
+            let third = try #require(try await checkpoint())
+            #expect(third.seq == 6 && !third.intact && third.broken == 4)
         }
     }
 

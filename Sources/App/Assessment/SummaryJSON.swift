@@ -71,11 +71,7 @@ struct SummaryReader {
 
     private mutating func literal(_ word: StaticString) -> Bool {
         skipSpace()
-        let count = word.utf8CodeUnitCount
-        guard at + count <= bytes.count else { return false }
-        for i in 0..<count where bytes[at + i] != word.utf8Start[i] { return false }
-        at += count
-        return true
+        return literalBytes(word)
     }
 
     private mutating func number() -> Double? {

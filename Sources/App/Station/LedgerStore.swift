@@ -1,6 +1,10 @@
 import Fluent
 import Foundation
 import Ledger
+import NIOConcurrencyHelpers
+import NIOCore
+import PostgresNIO
+import SQLiteNIO
 import SQLKit
 import Vapor
 
@@ -149,6 +153,17 @@ enum LedgerStore {
         (try? JSONDecoder().decode([String: String].self, from: Data(payload.utf8)))?["status"]
     }
 
+    /// Whether a failed transaction is worth running again: a conflict (SQLite busy or
+    /// locked, a PostgreSQL serialization failure, a lost connection) or a collision on a
+    /// chain's sequence number. Any other constraint failure (a 96156 ticket stored twice)
+    /// fails the same way every time: retried, it held the intake queue up for 0.2–0.4 s.
+    static func retryable(_ error: any Error) -> Bool {
+        guard let failure = error as? any DatabaseError, failure.isConstraintFailure else { return true }
+        if let sqlite = error as? SQLiteError { return sqlite.message.contains("ledger_events.seq") }
+        if let postgres = error as? PSQLError { return postgres.serverInfo?[.constraintName]?.contains("ledger_events") ?? false }
+        return false
+    }
+
     /// Runs `body` in a transaction, again (up to 8 times) when it fails on a database
     /// conflict: a sequence number taken by another writer, or SQLite's busy snapshot.
     /// Application errors (validation, stale versions) are not retried.
@@ -166,7 +181,7 @@ enum LedgerStore {
                 throw error
             } catch {
                 attempt += 1
-                guard attempt < 8 else { throw error }
+                guard attempt < 8, retryable(error) else { throw error }
                 try await Task.sleep(nanoseconds: UInt64(attempt) * 5_000_000 + UInt64.random(in: 0...5_000_000))
             }
         }
@@ -248,32 +263,106 @@ enum LedgerStore {
         }
     }
 
-    /// Whether each station's chain below `path` holds: its checkpoint's verdict, and the
-    /// events since the checkpoint verified from it (every event where there is none).
-    static func intact(under path: String, on db: any Database) async throws -> [UUID: Bool] {
+    /// A station's checkpoint and the events since, verified from it.
+    struct Tail {
+        var checkpoint: (seq: Int, hash: String, intact: Bool, brokenSeq: Int?)?
+        var events: [LedgerEntry]
+        var verification: LedgerChain.Verification
+        /// The checkpoint's verdict and the tail's together.
+        var intact: Bool { (checkpoint?.intact ?? true) && verification.intact }
+    }
+
+    /// Each station below `path` with its checkpoint and the events since, verified from it
+    /// (every event where there is no checkpoint).
+    static func tails(under path: String, on db: any Database) async throws -> [UUID: Tail] {
         let sql = try RecordStore.sql(db)
-        var checkpoints: [UUID: (seq: Int, hash: String, intact: Bool)] = [:]
+        var checkpoints: [UUID: (seq: Int, hash: String, intact: Bool, brokenSeq: Int?)] = [:]
         for row in try await sql.raw("""
-            SELECT c.unit_id, c.seq, c.hash, c.intact FROM ledger_checkpoints c JOIN units u ON u.id = c.unit_id WHERE \(RecordStore.pathBelow(sql, path))
+            SELECT c.unit_id, c.seq, c.hash, c.intact, c.broken_seq FROM ledger_checkpoints c JOIN units u ON u.id = c.unit_id
+            WHERE \(RecordStore.pathBelow(sql, path))
             """).all() {
             checkpoints[try row.decode(column: "unit_id", as: UUID.self)] = (try row.decode(column: "seq", as: Int.self), try row.decode(column: "hash", as: String.self),
-                                                                              try row.decode(column: "intact", as: Bool.self))
+                                                                              try row.decode(column: "intact", as: Bool.self), try row.decode(column: "broken_seq", as: Int?.self))
         }
-        var tails: [UUID: [LedgerEntry]] = [:]
+        var events: [UUID: [LedgerEntry]] = [:]
         // From each station to the events after its checkpoint, by the (unit_id, seq) index.
         for row in try await sql.raw("""
             SELECT e.* FROM units u LEFT JOIN ledger_checkpoints c ON c.unit_id = u.id
             \(unsafeRaw: RecordStore.unitsFirst(sql)) ledger_events e ON e.unit_id = u.id AND e.seq > COALESCE(c.seq, 0)
             WHERE \(RecordStore.pathBelow(sql, path)) AND u.kind = 'village' ORDER BY e.unit_id, e.seq
             """).all() {
-            tails[try row.decode(column: "unit_id", as: UUID.self), default: []].append(try decode(row))
+            events[try row.decode(column: "unit_id", as: UUID.self), default: []].append(try decode(row))
         }
-        var out: [UUID: Bool] = [:]
-        for village in Set(checkpoints.keys).union(tails.keys) {
-            let checkpoint = checkpoints[village]
-            let tail = LedgerChain.verify(tails[village] ?? [], after: checkpoint?.seq ?? 0, previousHash: checkpoint?.hash ?? LedgerChain.genesis)
-            out[village] = (checkpoint?.intact ?? true) && tail.intact
+        var out: [UUID: Tail] = [:]
+        for village in Set(checkpoints.keys).union(events.keys) {
+            let checkpoint = checkpoints[village], tail = events[village] ?? []
+            out[village] = Tail(checkpoint: checkpoint, events: tail,
+                                verification: LedgerChain.verify(tail, after: checkpoint?.seq ?? 0, previousHash: checkpoint?.hash ?? LedgerChain.genesis))
         }
         return out
+    }
+
+    /// Whether each station's chain below `path` holds: its checkpoint's verdict, and the
+    /// events since the checkpoint verified from it (every event where there is none).
+    static func intact(under path: String, on db: any Database) async throws -> [UUID: Bool] {
+        try await tails(under: path, on: db).mapValues(\.intact)
+    }
+
+    /// Moves each station's checkpoint to its last event where at least `minimum` events
+    /// came since, keeping the verdict (broken stays broken, at the first broken event).
+    /// Evaluations verify only the events after the checkpoint, so without this their cost
+    /// grew with every event since the last full verification (200,000 events after a
+    /// day of benchmark intake doubled a Beijing-wide evaluation). `serve` runs it every ten
+    /// minutes (`CheckpointKeeper`). Events before a checkpoint are verified again only by a
+    /// full verification (supervision page, `cunwu verify-ledger`). Returns the stations moved.
+    @discardableResult
+    static func advanceCheckpoints(under path: String = "/", minimum: Int = 1, at now: Date, on db: any Database) async throws -> Int {
+        var moved = 0
+        for (village, tail) in try await tails(under: path, on: db) where tail.events.count >= max(1, minimum) {
+            guard let last = tail.events.last else { continue }
+            let broken = tail.checkpoint?.brokenSeq ?? tail.verification.firstBroken?.sequence
+            let intact = tail.intact, seen = tail.checkpoint?.seq
+            let done = try await retrying(db) { db in
+                let sql = try RecordStore.sql(db)
+                // Only if no other server moved it meanwhile (its seq is what was read).
+                let current = try await sql.select().column("seq").from("ledger_checkpoints").where("unit_id", .equal, SQLBind(village)).first()
+                    .map { try $0.decode(column: "seq", as: Int.self) }
+                guard current == seen else { return false }
+                try await sql.delete(from: "ledger_checkpoints").where("unit_id", .equal, SQLBind(village)).run()
+                try await sql.insert(into: "ledger_checkpoints").columns("unit_id", "seq", "hash", "intact", "broken_seq", "verified_at")
+                    .values(SQLBind(village), SQLBind(last.sequence), SQLBind(last.hash), SQLBind(intact), SQLBind(broken), SQLBind(now)).run()
+                return true
+            }
+            if done { moved += 1 }
+        }
+        return moved
+    }
+}
+
+/// Keeps the stations' checkpoints near their chains' ends while `serve` runs
+/// (`LedgerStore.advanceCheckpoints`), every ten minutes; any server may do it.
+final class CheckpointKeeper: LifecycleHandler, Sendable {
+    private let task = NIOLockedValueBox<RepeatedTask?>(nil)
+    static let interval = TimeAmount.minutes(10)
+
+    func didBootAsync(_ application: Application) async throws {
+        guard SQLiteWriter.serving(application.environment.arguments) else { return }
+        task.withLockedValue {
+            let loop = application.eventLoopGroup.next()
+            $0 = loop.scheduleRepeatedAsyncTask(initialDelay: .minutes(1), delay: Self.interval) { _ in
+                loop.makeFutureWithTask {
+                    do {
+                        let moved = try await LedgerStore.advanceCheckpoints(minimum: 100, at: Date(), on: application.db)
+                        if moved > 0 { application.logger.info("ledger checkpoints moved for \(moved) stations") }
+                    } catch {
+                        application.logger.warning("ledger checkpoints not moved: \(String(describing: error))")
+                    }
+                }
+            }
+        }
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        task.withLockedValue { $0?.cancel() }
     }
 }

@@ -196,6 +196,16 @@ struct DrainTests {
         #expect(gaveUp >= .milliseconds(290) && gaveUp < .seconds(3), "\(gaveUp)")
         try await app.asyncShutdown()
     }
+
+    @Test("only a running server checkpoints, reads chain ends ahead and moves ledger checkpoints: not another command, not the tests")
+    func onlyTheServer() {
+        #expect(SQLiteWriter.serving(Environment(name: "production", arguments: ["cunwu", "serve", "--port", "8080"])))
+        #expect(SQLiteWriter.serving(Environment(name: "development", arguments: ["cunwu"])))
+        #expect(SQLiteWriter.serving(Environment(name: "development", arguments: ["cunwu", "--demo"])))
+        #expect(!SQLiteWriter.serving(Environment(name: "production", arguments: ["cunwu", "verify-ledger"])))
+        #expect(!SQLiteWriter.serving(Environment(name: "production", arguments: ["cunwu", "bench-evaluate", "--rounds", "3"])))
+        #expect(!SQLiteWriter.serving(Environment(name: "testing", arguments: ["cunwu", "serve"])))
+    }
 }
 
 @Suite("Command-line progress bar")

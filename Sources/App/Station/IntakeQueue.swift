@@ -250,7 +250,7 @@ final class SQLiteWriter: LifecycleHandler, Sendable {
 
     func didBootAsync(_ application: Application) async throws {
         // Commands boot the application too; only a server needs these.
-        guard Self.serving(application.environment.arguments) else { return }
+        guard Self.serving(application.environment) else { return }
         Task { await application.intakeQueue.prime() }
         // Checkpoints on their own connection, concurrently with the writer (PASSIVE waits
         // for no one). More often costs more (a page changed by many batches is copied each
@@ -266,9 +266,11 @@ final class SQLiteWriter: LifecycleHandler, Sendable {
         }
     }
 
-    /// Whether the command line runs the server (`serve`, Vapor's default command).
-    static func serving(_ arguments: [String]) -> Bool {
-        arguments.count < 2 || arguments[1] == "serve" || arguments[1].hasPrefix("-")
+    /// Whether the application runs the server (`serve`, Vapor's default command), not
+    /// another command or the tests.
+    static func serving(_ environment: Environment) -> Bool {
+        let arguments = environment.arguments
+        return environment != .testing && (arguments.count < 2 || arguments[1] == "serve" || arguments[1].hasPrefix("-"))
     }
 
     func shutdownAsync(_ application: Application) async {

@@ -346,7 +346,7 @@ final class CheckpointKeeper: LifecycleHandler, Sendable {
     static let interval = TimeAmount.minutes(10)
 
     func didBootAsync(_ application: Application) async throws {
-        guard SQLiteWriter.serving(application.environment.arguments) else { return }
+        guard SQLiteWriter.serving(application.environment) else { return }
         task.withLockedValue {
             let loop = application.eventLoopGroup.next()
             $0 = loop.scheduleRepeatedAsyncTask(initialDelay: .minutes(1), delay: Self.interval) { _ in

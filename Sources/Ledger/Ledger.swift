@@ -34,10 +34,10 @@ public struct LedgerEntry: Sendable, Equatable {
 
     /// The bytes that are hashed: every field but the hash, as a JSON array of strings,
     /// which has one spelling for given values.
-    public var canonicalBytes: Data {
-        let fields = ["cunwu-ledger-v1", String(sequence), subjectType, subjectID, action, actorID, actorName,
-                      String(occurredAt), payload, previousHash]
-        return Data(Self.jsonArray(fields))
+    public var canonicalBytes: Data { Data(Self.jsonArray(canonicalFields)) }
+
+    private var canonicalFields: [String] {
+        ["cunwu-ledger-v1", String(sequence), subjectType, subjectID, action, actorID, actorName, String(occurredAt), payload, previousHash]
     }
 
     /// A JSON array of strings spelled byte for byte as Foundation's `JSONEncoder` spells it
@@ -79,9 +79,7 @@ public struct LedgerEntry: Sendable, Equatable {
     public var computedHash: String {
         var hex: [UInt8] = []
         hex.reserveCapacity(64)
-        for byte in SHA256.hash(data: Self.jsonArray([
-            "cunwu-ledger-v1", String(sequence), subjectType, subjectID, action, actorID, actorName, String(occurredAt), payload, previousHash,
-        ])) {
+        for byte in SHA256.hash(data: Self.jsonArray(canonicalFields)) {
             hex.append(Self.hexDigits[Int(byte >> 4)])
             hex.append(Self.hexDigits[Int(byte & 0x0F)])
         }

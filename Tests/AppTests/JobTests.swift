@@ -199,12 +199,12 @@ struct DrainTests {
 
     @Test("only a running server checkpoints, reads chain ends ahead and moves ledger checkpoints: not another command, not the tests")
     func onlyTheServer() {
-        #expect(SQLiteWriter.serving(Environment(name: "production", arguments: ["cunwu", "serve", "--port", "8080"])))
-        #expect(SQLiteWriter.serving(Environment(name: "development", arguments: ["cunwu"])))
-        #expect(SQLiteWriter.serving(Environment(name: "development", arguments: ["cunwu", "--demo"])))
-        #expect(!SQLiteWriter.serving(Environment(name: "production", arguments: ["cunwu", "verify-ledger"])))
-        #expect(!SQLiteWriter.serving(Environment(name: "production", arguments: ["cunwu", "bench-evaluate", "--rounds", "3"])))
-        #expect(!SQLiteWriter.serving(Environment(name: "testing", arguments: ["cunwu", "serve"])))
+        #expect(Environment(name: "production", arguments: ["cunwu", "serve", "--port", "8080"]).serving)
+        #expect(Environment(name: "development", arguments: ["cunwu"]).serving)
+        #expect(Environment(name: "development", arguments: ["cunwu", "--demo"]).serving)
+        #expect(!Environment(name: "production", arguments: ["cunwu", "verify-ledger"]).serving)
+        #expect(!Environment(name: "production", arguments: ["cunwu", "bench-evaluate", "--rounds", "3"]).serving)
+        #expect(!Environment(name: "testing", arguments: ["cunwu", "serve"]).serving)
     }
 }
 

@@ -250,7 +250,7 @@ final class SQLiteWriter: LifecycleHandler, Sendable {
 
     func didBootAsync(_ application: Application) async throws {
         // Commands boot the application too; only a server needs these.
-        guard Self.serving(application.environment) else { return }
+        guard application.environment.serving else { return }
         Task { await application.intakeQueue.prime() }
         // Checkpoints on their own connection, concurrently with the writer (PASSIVE waits
         // for no one). More often costs more (a page changed by many batches is copied each
@@ -266,12 +266,6 @@ final class SQLiteWriter: LifecycleHandler, Sendable {
         }
     }
 
-    /// Whether the application runs the server (`serve`, Vapor's default command), not
-    /// another command or the tests.
-    static func serving(_ environment: Environment) -> Bool {
-        let arguments = environment.arguments
-        return environment != .testing && (arguments.count < 2 || arguments[1] == "serve" || arguments[1].hasPrefix("-"))
-    }
 
     func shutdownAsync(_ application: Application) async {
         checkpoints.withLockedValue { $0?.cancel() }

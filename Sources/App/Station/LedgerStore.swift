@@ -255,12 +255,16 @@ enum LedgerStore {
     static func keepCheckpoint(village: UUID, chain: [LedgerEntry], result: LedgerChain.Verification, at now: Date, on db: any Database) async throws {
         guard let last = chain.last else { return }
         try await db.transaction { db in
-            let sql = try RecordStore.sql(db)
-            try await sql.delete(from: "ledger_checkpoints").where("unit_id", .equal, SQLBind(village)).run()
-            try await sql.insert(into: "ledger_checkpoints").columns("unit_id", "seq", "hash", "intact", "broken_seq", "verified_at")
-                .values(SQLBind(village), SQLBind(last.sequence), SQLBind(last.hash), SQLBind(result.intact), SQLBind(result.firstBroken?.sequence),
-                        SQLBind(now)).run()
+            try await writeCheckpoint(village: village, at: last, intact: result.intact, broken: result.firstBroken?.sequence, verifiedAt: now, on: db)
         }
+    }
+
+    /// Replaces a station's checkpoint (inside the caller's transaction).
+    private static func writeCheckpoint(village: UUID, at last: LedgerEntry, intact: Bool, broken: Int?, verifiedAt now: Date, on db: any Database) async throws {
+        let sql = try RecordStore.sql(db)
+        try await sql.delete(from: "ledger_checkpoints").where("unit_id", .equal, SQLBind(village)).run()
+        try await sql.insert(into: "ledger_checkpoints").columns("unit_id", "seq", "hash", "intact", "broken_seq", "verified_at")
+            .values(SQLBind(village), SQLBind(last.sequence), SQLBind(last.hash), SQLBind(intact), SQLBind(broken), SQLBind(now)).run()
     }
 
     /// A station's checkpoint and the events since, verified from it.
@@ -328,9 +332,7 @@ enum LedgerStore {
                 let current = try await sql.select().column("seq").from("ledger_checkpoints").where("unit_id", .equal, SQLBind(village)).first()
                     .map { try $0.decode(column: "seq", as: Int.self) }
                 guard current == seen else { return false }
-                try await sql.delete(from: "ledger_checkpoints").where("unit_id", .equal, SQLBind(village)).run()
-                try await sql.insert(into: "ledger_checkpoints").columns("unit_id", "seq", "hash", "intact", "broken_seq", "verified_at")
-                    .values(SQLBind(village), SQLBind(last.sequence), SQLBind(last.hash), SQLBind(intact), SQLBind(broken), SQLBind(now)).run()
+                try await writeCheckpoint(village: village, at: last, intact: intact, broken: broken, verifiedAt: now, on: db)
                 return true
             }
             if done { moved += 1 }
@@ -346,13 +348,17 @@ final class CheckpointKeeper: LifecycleHandler, Sendable {
     static let interval = TimeAmount.minutes(10)
 
     func didBootAsync(_ application: Application) async throws {
-        guard SQLiteWriter.serving(application.environment) else { return }
+        guard application.environment.serving else { return }
         task.withLockedValue {
             let loop = application.eventLoopGroup.next()
             $0 = loop.scheduleRepeatedAsyncTask(initialDelay: .minutes(1), delay: Self.interval) { _ in
                 loop.makeFutureWithTask {
                     do {
-                        let moved = try await LedgerStore.advanceCheckpoints(minimum: 100, at: Date(), on: application.db)
+                        // A district at a time: the events since the checkpoints are held in memory.
+                        var moved = 0
+                        for district in try await OrgUnit.query(on: application.db).filter(\.$kind == .district).all() {
+                            moved += try await LedgerStore.advanceCheckpoints(under: district.path, minimum: 100, at: Date(), on: application.db)
+                        }
                         if moved > 0 { application.logger.info("ledger checkpoints moved for \(moved) stations") }
                     } catch {
                         application.logger.warning("ledger checkpoints not moved: \(String(describing: error))")

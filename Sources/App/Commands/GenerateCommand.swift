@@ -548,9 +548,9 @@ final class Generator: @unchecked Sendable {
                             Cell(service.id), Cell(service.code), Cell(service.name), Cell(service.mode.rawValue), Cell(service.limit), Cell(service.post),
                             Cell("window"), Cell(person()), Cell("139\(String(format: "%08d", Int.random(in: 0...99_999_999, using: &random)))"),
                             Cell("申请办理" + service.name), Cell("身份证"), Cell(status), Cell(clerk),
-                            Cell(Double(receivedAt) / 1000), Cell(dayCursor.description), Cell(promised?.description), Cell(dayCursor.description),
+                            Cell(Date(timeIntervalSince1970: Double(receivedAt) / 1000)), Cell(dayCursor.description), Cell(promised?.description), Cell(dayCursor.description),
                             Cell(due.description), Cell(completed ? doneOn.description : nil), Cell(completed ? "已办结" : nil), Cell(0), Cell(2),
-                            Cell(2), Cell("accept"), Cell(status), Cell(Double(receivedAt) / 1000), Cell(Double(receivedAt) / 1000),
+                            Cell(2), Cell("accept"), Cell(status), Cell(Date(timeIntervalSince1970: Double(receivedAt) / 1000)), Cell(Date(timeIntervalSince1970: Double(receivedAt) / 1000)),
                         ], on: sql)
                         requests += 1
                         // About one complaint in two hundred requests, resolved within a week.
@@ -559,7 +559,7 @@ final class Generator: @unchecked Sendable {
                             try await complaintTable.add([Cell(complaint), Cell(villageID), Cell(village.path), Cell(id), Cell(person()),
                                                           Cell("13800000000"), Cell("办理等候时间较长"), Cell(doneOn.description), Cell("resolved"),
                                                           Cell("已说明情况"), Cell(doneOn.adding(days: 5).description), Cell("satisfied"), Cell(2),
-                                                          Cell(Double(doneAt) / 1000)], on: sql)
+                                                          Cell(Date(timeIntervalSince1970: Double(doneAt) / 1000))], on: sql)
                             chain.append((doneAt + 1000, complaint, "complaint", "receive", clerk, ["status": "open"]))
                             chain.append((doneAt + 5 * 86_400_000, complaint, "complaint", "resolve", clerk, ["status": "resolved"]))
                         }

@@ -9,6 +9,7 @@ import Vapor
 public func configure(_ app: Application, environment: [String: String] = ProcessInfo.processInfo.environment) async throws {
     let testing = app.environment == .testing
     app.config = try AppConfig.fromEnvironment(environment, testing: testing)
+    PersonalData.install(app.config.keyring)
 
     switch app.config.storage {
     case let .postgres(url):
@@ -61,6 +62,9 @@ public func configure(_ app: Application, environment: [String: String] = Proces
     app.asyncCommands.use(CreateUserCommand(), as: "create-user")
     app.asyncCommands.use(VerifyLedgerCommand(), as: "verify-ledger")
     app.asyncCommands.use(GenerateCommand(), as: "generate")
+    app.asyncCommands.use(RotateKeyCommand(), as: "rotate-key")
+    app.asyncCommands.use(BackupCommand(), as: "backup")
+    app.asyncCommands.use(RestoreCommand(), as: "restore")
     app.asyncCommands.use(BenchmarkCommand(), as: "bench-evaluate")
 }
 

@@ -24,4 +24,5 @@ func registerMigrations(_ migrations: Migrations) {
     migrations.add(CreateJobs())
     migrations.add(AddStationRollups())
     migrations.add(AddIntegrationKeyIndex())
+    migrations.add(SealPersonalData())
 }

@@ -165,14 +165,15 @@ struct ServerCommandTests {
     @Test("serve --demo migrates a new SQLite file, seeds the demo, prints the accounts and answers")
     func serveDemo() async throws {
         let path = Self.temporaryDatabase()
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        defer { for suffix in ["", "-wal", "-shm", ".key", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let binary = try #require(CLI.binary)
         let port = Int.random(in: 20_000...40_000)
         let process = Process()
         process.executableURL = binary
         process.arguments = ["serve", "--demo", "--port", String(port)]
         process.environment = ProcessInfo.processInfo.environment.merging(
-            ["CUNWU_DATABASE_PATH": path, "CUNWU_DEMO_PASSWORD": "demo-pass-2026", "CUNWU_BCRYPT_COST": "4"]) { $1 }
+            ["CUNWU_DATABASE_PATH": path, "CUNWU_DEMO_PASSWORD": "demo-pass-2026", "CUNWU_BCRYPT_COST": "4",
+             "CUNWU_DATA_KEY": "", "CUNWU_DATA_KEY_FILE": "", "DATABASE_URL": ""]) { $1 }
         let out = Pipe()
         process.standardOutput = out
         process.standardError = Pipe()
@@ -196,6 +197,45 @@ struct ServerCommandTests {
             #expect(printed.contains(username))
         }
         #expect(printed.contains("demo-pass-2026"))
+        // No key was configured: the demo made its own beside the database, for its owner only.
+        #expect(printed.contains(path + ".key"))
+        let attributes = try FileManager.default.attributesOfItem(atPath: path + ".key")
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let key = try String(contentsOfFile: path + ".key", encoding: .utf8)
+        #expect(throws: Never.self) { try DataKey(text: key, variable: "CUNWU_DATA_KEY_FILE") }
+    }
+
+    @Test("serve will not start without a data key and says which variable to set; rotate-key reseals a generated village under a new key")
+    func dataKeyCommands() throws {
+        let path = Self.temporaryDatabase()
+        defer { for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        var environment = ["CUNWU_DATABASE_PATH": path, "DATABASE_URL": "", "CUNWU_DATA_KEY": "", "CUNWU_DATA_KEY_FILE": "",
+                           "CUNWU_DATA_KEY_PREVIOUS": "", "CUNWU_DATA_KEY_PREVIOUS_FILE": ""]
+        let refused = try CLI.run(["serve", "--port", "0"], environment: environment)
+        #expect(refused.status == 2 && refused.errors.contains("CUNWU_DATA_KEY_FILE") && refused.errors.contains("openssl rand"))
+        #expect(try CLI.run(["generate", "--villages", "1"], environment: environment).status == 2, "generate needs the key too")
+        let first = DataKey.random(), second = DataKey.random()
+        environment["CUNWU_DATA_KEY"] = first.base64
+        let generated = try CLI.run(["generate", "--villages", "1", "--requests-per-week", "5"], environment: environment)
+        #expect(generated.status == 0, "\(generated.errors)")
+        environment["CUNWU_DATA_KEY"] = second.base64
+        environment["CUNWU_DATA_KEY_PREVIOUS"] = first.base64
+        let rotated = try CLI.run(["rotate-key"], environment: environment)
+        #expect(rotated.status == 0, "\(rotated.errors)")
+        #expect(rotated.output.contains("service_requests.resident_phone") && rotated.output.contains(second.id))
+        environment["CUNWU_DATA_KEY_PREVIOUS"] = ""
+        let again = try CLI.run(["rotate-key"], environment: environment)
+        #expect(again.status == 0 && again.output.contains("重新加密0个值"), "\(again.output)\(again.errors)")
+        // The first key alone no longer opens anything: the message names the key it lacks.
+        environment["CUNWU_DATA_KEY"] = first.base64
+        let lacking = try CLI.run(["rotate-key"], environment: environment)
+        #expect(lacking.status == 2 && lacking.errors.contains(second.id), "\(lacking.errors)")
+        // A new key file, never over an existing one.
+        let keyFile = path + ".new.key"
+        defer { try? FileManager.default.removeItem(atPath: keyFile) }
+        #expect(try CLI.run(["rotate-key", "--make-key", keyFile]).status == 0)
+        #expect(throws: Never.self) { try DataKey(text: try String(contentsOfFile: keyFile, encoding: .utf8), variable: "file") }
+        #expect(try CLI.run(["rotate-key", "--make-key", keyFile]).status == 2)
     }
 }
 

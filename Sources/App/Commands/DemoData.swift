@@ -209,6 +209,23 @@ enum DemoData {
     }
 
     /// On an empty database without --demo, says how to make the first administrator.
+    /// The demo's key for personal data when none is configured: beside the demo's SQLite
+    /// file (`cunwu.sqlite.key`; `cunwu-demo.key` for PostgreSQL), made once (readable by
+    /// its owner only) and reused, so a demo database stays readable across runs. A real
+    /// deployment sets `CUNWU_DATA_KEY_FILE`.
+    static func demoKeyFile(environment: [String: String]) throws -> String {
+        let database = environment["CUNWU_DATABASE_PATH"].flatMap { $0.isEmpty ? nil : $0 } ?? "cunwu.sqlite"
+        let path = (environment["DATABASE_URL"] ?? "").isEmpty ? database + ".key" : "cunwu-demo.key"
+        if !FileManager.default.fileExists(atPath: path) {
+            guard FileManager.default.createFile(atPath: path, contents: Data((DataKey.random().base64 + "\n").utf8),
+                                                 attributes: [.posixPermissions: 0o600]) else {
+                throw CommandFailure.usage("无法写入演示密钥文件 \(path)：请设置 CUNWU_DATA_KEY_FILE。")
+            }
+            print("演示模式：个人信息的加密密钥已写入 \(path)（正式部署请用 CUNWU_DATA_KEY_FILE 指定密钥文件）。")
+        }
+        return path
+    }
+
     static func hintIfEmpty(_ app: Application) async throws {
         if try await User.query(on: app.db).first() == nil {
             app.logger.notice("数据库中还没有用户。请先运行：swift run cunwu create-user --username admin --name 管理员（或用 serve --demo 查看演示数据）")

@@ -28,6 +28,7 @@ struct GenerateCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
+        guard app.config.keyring != nil else { throw CommandFailure.usage(PersonalDataError.noKey.description) }
         try await prepareDatabase(app)
         guard try await OrgUnit.query(on: app.db).first() == nil else {
             throw CommandFailure.usage("数据库不是空的：generate 只写入空数据库。请用 CUNWU_DATABASE_PATH 或 DATABASE_URL 指定新的数据库。")
@@ -170,6 +171,8 @@ final class Generator: @unchecked Sendable {
     var random: SeededRandom
     let requestsPerWeek: Int
     let calendar: WorkCalendar
+    /// Phone numbers are sealed as the product seals them (`PersonalData`).
+    let keyring: Keyring
 
     init(app: Application, year: Int, today: LocalDate, seed: UInt64, requestsPerWeek: Int, calendar: WorkCalendar) {
         self.app = app
@@ -178,6 +181,7 @@ final class Generator: @unchecked Sendable {
         self.random = SeededRandom(seed: seed)
         self.requestsPerWeek = requestsPerWeek
         self.calendar = calendar
+        self.keyring = app.config.keyring ?? PersonalData.testKeyring
     }
 
     struct Totals { var districts = 0, townships = 0, records = 0, requests = 0, events = 0, rows = 0 }
@@ -340,7 +344,7 @@ final class Generator: @unchecked Sendable {
             departments.append(try await record(.departments, township, ["name": .text(name), "category": .text(name.hasSuffix("科") || name.hasSuffix("室") ? "office" : name.hasSuffix("所") ? "station" : "centre")]))
         }
         let requestTable = BulkInsert("service_requests", ["id", "unit_id", "unit_path", "tracking_code", "service_id", "service_code", "service_name", "service_mode",
-                                                           "time_limit", "post_id", "channel", "resident_name", "resident_phone", "content", "materials", "status",
+                                                           "time_limit", "post_id", "channel", "resident_name", "resident_phone", "resident_phone_hash", "content", "materials", "status",
                                                            "first_owner_name", "received_at", "received_on", "promised_on", "clock_start", "due_on", "completed_on",
                                                            "result", "extensions", "version", "history_count", "history_first", "history_status", "created_at", "updated_at"], pipeline: pipeline)
         let eventTable = BulkInsert("ledger_events", ["id", "unit_id", "unit_path", "seq", "subject_type", "subject_id", "action", "actor_id", "actor_name",
@@ -543,10 +547,11 @@ final class Generator: @unchecked Sendable {
                         } else {
                             chain.append((receivedAt + 60_000, id, "request", "start", clerk, ["dueOn": due.description, "status": "inProgress"]))
                         }
+                        let phone = "139\(String(format: "%08d", Int.random(in: 0...99_999_999, using: &random)))"
                         try await requestTable.add([
                             Cell(id), Cell(villageID), Cell(village.path), Cell("G" + String(villageID.uuidString.prefix(8)) + String(format: "%06d", serial)),
                             Cell(service.id), Cell(service.code), Cell(service.name), Cell(service.mode.rawValue), Cell(service.limit), Cell(service.post),
-                            Cell("window"), Cell(person()), Cell("139\(String(format: "%08d", Int.random(in: 0...99_999_999, using: &random)))"),
+                            Cell("window"), Cell(person()), Cell(try keyring.seal(phone)), Cell(keyring.searchHash(phone: phone)),
                             Cell("申请办理" + service.name), Cell("身份证"), Cell(status), Cell(clerk),
                             Cell(Date(timeIntervalSince1970: Double(receivedAt) / 1000)), Cell(dayCursor.description), Cell(promised?.description), Cell(dayCursor.description),
                             Cell(due.description), Cell(completed ? doneOn.description : nil), Cell(completed ? "已办结" : nil), Cell(0), Cell(2),
@@ -557,7 +562,7 @@ final class Generator: @unchecked Sendable {
                         if completed, random.chance(0.005) {
                             let complaint = newID()
                             try await complaintTable.add([Cell(complaint), Cell(villageID), Cell(village.path), Cell(id), Cell(person()),
-                                                          Cell("13800000000"), Cell("办理等候时间较长"), Cell(doneOn.description), Cell("resolved"),
+                                                          Cell(try keyring.seal("13800000000")), Cell("办理等候时间较长"), Cell(doneOn.description), Cell("resolved"),
                                                           Cell("已说明情况"), Cell(doneOn.adding(days: 5).description), Cell("satisfied"), Cell(2),
                                                           Cell(Date(timeIntervalSince1970: Double(doneAt) / 1000))], on: sql)
                             chain.append((doneAt + 1000, complaint, "complaint", "receive", clerk, ["status": "open"]))

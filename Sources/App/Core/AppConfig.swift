@@ -25,6 +25,9 @@ struct AppConfig: Sendable {
     var scheme: ScoringScheme
     /// Where attached files are kept (content-addressed).
     var filesPath: String
+    /// The keys personal data is sealed with (`PersonalData`); nil when none is set, which
+    /// `serve` refuses. Tests without a key get a random one per process.
+    var keyring: Keyring?
 
     static func fromEnvironment(_ environment: [String: String], testing: Bool) throws(ConfigError) -> AppConfig {
         func integer(_ name: String, default value: Int, in range: ClosedRange<Int>) throws(ConfigError) -> Int {
@@ -76,7 +79,8 @@ struct AppConfig: Sendable {
             catalogue: catalogue,
             scheme: settings.scheme,
             filesPath: environment["CUNWU_FILES_PATH"].flatMap { $0.isEmpty ? nil : $0 }
-                ?? (testing ? NSTemporaryDirectory() + "cunwu-files" : "cunwu-files")
+                ?? (testing ? NSTemporaryDirectory() + "cunwu-files" : "cunwu-files"),
+            keyring: try Keyring.fromEnvironment(environment) ?? (testing ? PersonalData.testKeyring : nil)
         )
     }
 }

@@ -28,10 +28,31 @@ public enum Run {
             return 1
         }
         var status: Int32 = 0
+        var servingLock: ServingLock?
         do {
-            try await configure(app)
+            var environment = ProcessInfo.processInfo.environment
+            if demo, (environment["CUNWU_DATA_KEY_FILE"] ?? "").isEmpty, (environment["CUNWU_DATA_KEY"] ?? "").isEmpty {
+                environment["CUNWU_DATA_KEY_FILE"] = try DemoData.demoKeyFile(environment: environment)
+            }
+            try await configure(app, environment: environment)
             if command == "serve" {
+                // Personal data is sealed at rest: no key, no server.
+                guard let keyring = app.config.keyring else {
+                    throw ConfigError(variable: "CUNWU_DATA_KEY_FILE", message: """
+                        未设置。身份证号和电话号码须加密存储，启动前请生成密钥文件并指向它：
+                          openssl rand -base64 32 > /etc/cunwu/data.key && chmod 600 /etc/cunwu/data.key
+                          export CUNWU_DATA_KEY_FILE=/etc/cunwu/data.key
+                        （密钥丢失则加密的个人信息无法恢复，请与数据库备份分开保存。）
+                        """)
+                }
+                if case let .sqliteFile(path) = app.config.storage {
+                    // Held until the process ends: `cunwu restore` will not replace the file meanwhile.
+                    let lock = try ServingLock(database: path)
+                    guard lock.tryShared() else { throw CommandFailure.usage("数据库“\(path)”正在恢复，请稍后再启动。") }
+                    servingLock = lock
+                }
                 try await prepareDatabase(app)
+                try await PersonalDataStore.checkKey(on: app.db, keyring: keyring)
                 if demo {
                     try await DemoData.seed(app)
                 } else {
@@ -47,6 +68,9 @@ public enum Run {
         } catch let error as ConfigError {
             FileHandle.standardError.write(Data("\(error.description)\n".utf8))
             status = 2
+        } catch let error as PersonalDataError {
+            FileHandle.standardError.write(Data("无法启动：\(error.description)\n".utf8))
+            status = 2
         } catch let error as CommandError {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             status = 2
@@ -56,6 +80,7 @@ public enum Run {
             status = 1
         }
         try? await app.asyncShutdown()
+        servingLock?.release()
         return status
     }
 }

@@ -10,9 +10,15 @@ final class ImportBatch: Model, @unchecked Sendable {
     @Field(key: "kind") var kind: String
     @Field(key: "user_id") var userID: UUID
     @Field(key: "created_at") var createdAt: Date
-    /// The rows' values as JSON: [[field: value]].
-    @Field(key: "payload") var payload: String
+    /// The rows' values as JSON: [[field: value]]; sealed at rest, for they may hold
+    /// identity-card and phone numbers (`PersonalData`).
+    @Field(key: "payload") var sealedPayload: Sealed
     @Field(key: "row_count") var rowCount: Int
 
     init() {}
+
+    var payload: String {
+        get { sealedPayload.plain }
+        set { sealedPayload = Sealed(newValue) }
+    }
 }

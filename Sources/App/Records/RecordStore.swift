@@ -130,6 +130,7 @@ enum RecordStore {
             switch field.type {
             case .integer, .hundredths, .money: values[field.key] = .number(try row.decode(column: field.column, as: Int.self))
             case .flag: values[field.key] = .flag(try row.decode(column: field.column, as: Bool.self))
+            case .personal: values[field.key] = .text(try PersonalData.open(try row.decode(column: field.column, as: String.self)))
             default: values[field.key] = .text(try row.decode(column: field.column, as: String.self))
             }
         }
@@ -165,8 +166,9 @@ enum RecordStore {
         case let (.integer, .integer(n)), let (.hundredths, .integer(n)), let (.money, .integer(n)): return .number(n)
         case let (.flag, .integer(n)): return .flag(n != 0)
         case let (.text, .text(t)), let (.longText, .text(t)), let (.date, .text(t)), let (.choice, .text(t)), let (.choices, .text(t)),
-             let (.reference, .text(t)), let (.references, .text(t)), let (.personal, .text(t)):
+             let (.reference, .text(t)), let (.references, .text(t)):
             return .text(t)
+        case let (.personal, .text(t)): return .text(try PersonalData.open(t))
         default:
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "\(field.column): unexpected \(data)"))
         }
@@ -220,6 +222,7 @@ enum RecordStore {
                 case (.integer, let value as NSNumber), (.hundredths, let value as NSNumber), (.money, let value as NSNumber):
                     values[field.key] = .number(value.intValue)
                 case (.flag, let value as NSNumber): values[field.key] = .flag(value.boolValue)
+                case (.personal, let value as String): values[field.key] = .text(try PersonalData.open(value))
                 case (_, let value as String): values[field.key] = .text(value)
                 default: continue
                 }
@@ -291,9 +294,12 @@ enum RecordStore {
             .first().map { try decode($0, kind: kind) }
     }
 
-    private static func bind(_ value: FieldValue?) -> any SQLExpression {
+    /// A field's value to store; personal data sealed (`PersonalData`).
+    private static func bind(_ value: FieldValue?, _ field: FieldSpec) throws -> any SQLExpression {
         switch value {
-        case let .text(t)?: return SQLBind(t)
+        case let .text(t)?:
+            if case .personal = field.type { return SQLBind(try PersonalData.seal(t)) }
+            return SQLBind(t)
         case let .number(n)?: return SQLBind(n)
         case let .flag(f)?: return SQLBind(f)
         case nil: return SQLLiteral.null
@@ -313,7 +319,7 @@ enum RecordStore {
         try await sql(db).insert(into: kind.table)
             .columns(["id", "unit_id", "unit_path", "created_at", "updated_at"] + kind.fields.map(\.column))
             .values([SQLBind(record.id), SQLBind(record.unitID), SQLBind(record.unitPath), SQLBind(request.now), SQLBind(request.now)]
-                    + kind.fields.map { bind(values[$0.key]) })
+                    + kind.fields.map { try bind(values[$0.key], $0) })
             .run()
         try await Audit.record(on: db, request: request, action: action, objectType: kind.key, objectID: record.id.uuidString,
                                unitPath: village.path, before: AuditValues?.none, after: AuditValues(kind: kind, values: values))
@@ -326,7 +332,7 @@ enum RecordStore {
         updated.updatedAt = request.now
         try await request.db.transaction { db in
             var query = try sql(db).update(kind.table).set("updated_at", to: SQLBind(request.now))
-            for field in kind.fields { query = query.set(SQLIdentifier(field.column), to: bind(values[field.key])) }
+            for field in kind.fields { query = query.set(SQLIdentifier(field.column), to: try bind(values[field.key], field)) }
             try await query.where("id", .equal, SQLBind(record.id)).where("deleted_at", .is, SQLLiteral.null).run()
             try await Audit.record(on: db, request: request, action: "update", objectType: kind.key, objectID: record.id.uuidString,
                                    unitPath: record.unitPath, before: AuditValues(kind: kind, values: record.values), after: AuditValues(kind: kind, values: values))

@@ -57,7 +57,10 @@ final class ServiceRequest: Model, @unchecked Sendable {
     @Field(key: "channel") var channel: RequestChannel
     @OptionalField(key: "external_id") var externalID: String?
     @Field(key: "resident_name") var residentName: String
-    @Field(key: "resident_phone") var residentPhone: String
+    /// Sealed at rest (`PersonalData`); `residentPhone` is the plain value.
+    @Field(key: "resident_phone") var sealedResidentPhone: Sealed
+    /// The phone number's keyed hash, for finding a resident's requests by number.
+    @OptionalField(key: "resident_phone_hash") var residentPhoneHash: String?
     @Field(key: "content") var content: String
     @Field(key: "materials") var materials: String
     @Field(key: "status") var status: RequestStatus
@@ -83,6 +86,14 @@ final class ServiceRequest: Model, @unchecked Sendable {
 
     init() {}
 
+    var residentPhone: String {
+        get { sealedResidentPhone.plain }
+        set {
+            sealedResidentPhone = Sealed(newValue)
+            residentPhoneHash = (try? PersonalData.keyring())?.searchHash(phone: newValue)
+        }
+    }
+
     var due: LocalDate? { dueOn.flatMap(LocalDate.init) }
     var received: LocalDate? { LocalDate(receivedOn) }
     var completed: LocalDate? { completedOn.flatMap(LocalDate.init) }
@@ -99,7 +110,8 @@ final class Complaint: Model, @unchecked Sendable {
     @OptionalField(key: "worker_id") var workerID: String?
     @OptionalField(key: "worker_name") var workerName: String?
     @Field(key: "complainant_name") var complainantName: String
-    @Field(key: "complainant_phone") var complainantPhone: String
+    /// Sealed at rest (`PersonalData`); `complainantPhone` is the plain value.
+    @Field(key: "complainant_phone") var sealedComplainantPhone: Sealed
     @Field(key: "content") var content: String
     @Field(key: "received_on") var receivedOn: String
     @Field(key: "status") var status: String
@@ -111,6 +123,11 @@ final class Complaint: Model, @unchecked Sendable {
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
     init() {}
+
+    var complainantPhone: String {
+        get { sealedComplainantPhone.plain }
+        set { sealedComplainantPhone = Sealed(newValue) }
+    }
 
     var isOpen: Bool { status == "open" }
 }

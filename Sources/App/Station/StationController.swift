@@ -59,7 +59,8 @@ struct StationController {
                    assignee: context.roster.assignee(post: item.postID, on: context.today))
     }
 
-    /// Requests of the village filtered by status and received date (from, to inclusive).
+    /// Requests of the village filtered by status, received date (from, to inclusive) and
+    /// the resident's phone number.
     static func filtered(_ request: Request, village: UUID) async throws -> [ServiceRequest] {
         var query = ServiceRequest.query(on: request.db).filter(\.$unitID == village)
         if let status = request.query[String.self, at: "status"], !status.isEmpty {
@@ -73,6 +74,13 @@ struct StationController {
         if let to = request.query[String.self, at: "to"], !to.isEmpty {
             guard LocalDate(to) != nil else { throw AppError.validation([FieldError(field: "to", message: T(.validationDate, T(.ledgerTo)))]) }
             query = query.filter(\.$receivedOn <= to)
+        }
+        if let phone = request.query[String.self, at: "phone"], !phone.isEmpty {
+            // Sealed numbers cannot be compared in SQL: their keyed hashes can (`PersonalData`).
+            guard Keyring.normalizedPhone(phone).count >= 7 else {
+                throw AppError.validation([FieldError(field: "phone", message: T(.requestPhoneFormat))])
+            }
+            query = query.filter(\.$residentPhoneHash ~~ (try PersonalData.keyring().searchHashes(phone: phone)))
         }
         return try await query.sort(\.$receivedAt, .descending).all()
     }
@@ -111,7 +119,7 @@ struct StationController {
         return HTMLResponse.page(request, T(.requestsTitle, context.village.name),
                     StationViews.list(village: context.village, rows: items.map { Self.dto($0, context, reveal: reveal) },
                                       status: request.query[String.self, at: "status"] ?? "", from: request.query[String.self, at: "from"] ?? "",
-                                      to: request.query[String.self, at: "to"] ?? ""))
+                                      to: request.query[String.self, at: "to"] ?? "", phone: request.query[String.self, at: "phone"] ?? ""))
     }
 
     @Sendable func newForm(_ request: Request, _ unit: OrgUnit?) async throws -> Response {

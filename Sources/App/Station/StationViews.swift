@@ -78,7 +78,7 @@ enum StationViews {
         ])
     }
 
-    static func list(village: OrgUnit, rows: [RequestDTO], status: String, from: String, to: String) -> Node {
+    static func list(village: OrgUnit, rows: [RequestDTO], status: String, from: String, to: String, phone: String) -> Node {
         let b = base(village)
         return .group([
             .el("p", [:], [.el("a", ["href": b + "/station"], T(.deskBack))]),
@@ -87,6 +87,7 @@ enum StationViews {
                               selected: status, errors: []),
                 Layout.field("from", T(.ledgerFrom), value: from, type: "date", errors: []),
                 Layout.field("to", T(.ledgerTo), value: to, type: "date", errors: []),
+                Layout.field("phone", T(.requestResidentPhone), value: phone, type: "tel", errors: []),
                 .el("button", ["type": "submit"], T(.filter)),
             ]),
             requestTable(village, rows, caption: T(.requestsCount, String(rows.count))),

@@ -33,6 +33,9 @@ enum OpenAPI {
                 operation["parameters"] = ["objectType", "username", "from", "to"].map { ["name": $0, "in": "query", "required": false, "schema": ["type": "string"]] }
                     + [["name": "page", "in": "query", "required": false, "schema": ["type": "integer", "minimum": 1]]]
             }
+            if spec.path == "/api/v1/units/:unitID/requests", spec.method == .GET {
+                operation["parameters"] = (parameters + ["status", "from", "to", "phone"].map { ["name": $0, "in": "query", "required": false, "schema": ["type": "string"]] }) as [[String: Any]]
+            }
             if let body = api.request {
                 operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(body)"]]]]
             }

@@ -1,0 +1,149 @@
+import Foundation
+import SQLiteNIO
+import SQLKit
+import Vapor
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `cunwu backup FILE`: a consistent copy of the database while servers keep running.
+/// SQLite: `VACUUM INTO` (SQLite's online copy: one read transaction, so the copy is the
+/// database as of one moment, whatever intake writes meanwhile), then an integrity check of
+/// the copy. PostgreSQL: `pg_dump --format=custom` (one snapshot transaction).
+///
+/// Personal data stays sealed in the copy: keep the key file apart from the backups, and
+/// keep it, for a backup cannot be read without the key it was sealed with.
+struct BackupCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "file", help: "Where to write the backup (must not exist)")
+        var file: String
+    }
+
+    var help: String { "Backs up the database while it is in use (备份数据库)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        let file = signature.file
+        guard !FileManager.default.fileExists(atPath: file) else { throw CommandFailure.usage("“\(file)”已存在：备份不会覆盖已有文件。") }
+        let started = Date()
+        switch app.config.storage {
+        case .sqliteFile:
+            try await prepareDatabase(app)
+            let sql = try RecordStore.sql(app.db)
+            try await sql.raw("VACUUM INTO \(bind: file)").run()
+            try await DatabaseFile.check(file)
+        case .sqliteMemory:
+            throw CommandFailure.usage("内存数据库无法备份。")
+        case let .postgres(url):
+            try PostgresTools.run("pg_dump", ["--format=custom", "--no-owner", "--file=\(file)", url])
+        }
+        let size = ((try? FileManager.default.attributesOfItem(atPath: file)[.size]) as? Int) ?? 0
+        print("备份完成：\(file)（\(size / 1024) KB，用时\(String(format: "%.1f", Date().timeIntervalSince(started)))秒）")
+    }
+}
+
+/// `cunwu restore FILE [--force]`: puts a backup in place of the database. The servers
+/// must be stopped: a SQLite server holds a lock that `restore` checks; for PostgreSQL
+/// stop them yourself (`pg_restore` replaces every table under them).
+struct RestoreCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "file", help: "A file written by cunwu backup")
+        var file: String
+        @Flag(name: "force", help: "Replace a database that already holds data")
+        var force: Bool
+    }
+
+    var help: String { "Restores the database from a backup (从备份恢复数据库)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        let file = signature.file
+        guard FileManager.default.fileExists(atPath: file) else { throw CommandFailure.usage("找不到备份文件“\(file)”。") }
+        switch app.config.storage {
+        case let .sqliteFile(path):
+            try await DatabaseFile.check(file)
+            let lock = try ServingLock(database: path)
+            guard lock.tryExclusive() else { throw CommandFailure.usage("有服务正在使用数据库“\(path)”：请先停止服务再恢复。") }
+            defer { lock.release() }
+            if FileManager.default.fileExists(atPath: path), !signature.force {
+                throw CommandFailure.usage("数据库“\(path)”已存在：确认要用备份替换它时，加 --force。")
+            }
+            // The copy goes in beside the database and then takes its name in one step; a
+            // write-ahead log left by the replaced database must not be replayed into it.
+            let staging = path + ".restoring"
+            try? FileManager.default.removeItem(atPath: staging)
+            try FileManager.default.copyItem(atPath: file, toPath: staging)
+            for suffix in ["-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            guard rename(staging, path) == 0 else { throw CommandFailure.usage("无法替换“\(path)”：\(String(cString: strerror(errno)))") }
+        case .sqliteMemory:
+            throw CommandFailure.usage("内存数据库无法恢复。")
+        case let .postgres(url):
+            var arguments = ["--no-owner", "--exit-on-error", "--single-transaction", "--dbname=\(url)", file]
+            if signature.force { arguments.insert(contentsOf: ["--clean", "--if-exists"], at: 0) }
+            try PostgresTools.run("pg_restore", arguments)
+        }
+        print("已从“\(file)”恢复数据库。个人信息仍由备份时的密钥加密：请使用相同的 CUNWU_DATA_KEY_FILE 启动服务。")
+    }
+}
+
+/// Checks a SQLite file on its own connection: a readable database whose integrity check
+/// passes and which holds Cunwu's migrations.
+enum DatabaseFile {
+    static func check(_ path: String) async throws {
+        let connection: SQLiteConnection
+        do { connection = try await SQLiteConnection.open(storage: .file(path: path)) } catch {
+            throw CommandFailure.usage("“\(path)”不是可读的数据库文件：\(error)")
+        }
+        do {
+            let integrity = try await connection.query("PRAGMA integrity_check", []).first?.column("integrity_check")?.string
+            guard integrity == "ok" else { throw CommandFailure.usage("“\(path)”完整性检查未通过：\(integrity ?? "无结果")") }
+            let migrations = try await connection.query("SELECT COUNT(*) AS n FROM _fluent_migrations", []).first?.column("n")?.integer ?? 0
+            guard migrations > 0 else { throw CommandFailure.usage("“\(path)”不是村务系统的数据库。") }
+        } catch let failure as CommandFailure {
+            try? await connection.close()
+            throw failure
+        } catch {
+            try? await connection.close()
+            throw CommandFailure.usage("“\(path)”不是村务系统的数据库：\(error)")
+        }
+        try await connection.close()
+    }
+}
+
+/// An advisory lock beside a SQLite database: every `serve` holds it shared for its
+/// lifetime, `restore` needs it exclusively, so a restore cannot pull the file from under
+/// a running server. The kernel drops it when the process ends, however it ends.
+final class ServingLock: Sendable {
+    private let descriptor: Int32
+
+    init(database path: String) throws {
+        descriptor = open(path + ".lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw CommandFailure.usage("无法创建锁文件“\(path).lock”：\(String(cString: strerror(errno)))") }
+    }
+
+    func tryShared() -> Bool { flock(descriptor, LOCK_SH | LOCK_NB) == 0 }
+    func tryExclusive() -> Bool { flock(descriptor, LOCK_EX | LOCK_NB) == 0 }
+
+    func release() {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+}
+
+/// PostgreSQL's own tools, found on PATH (Debian: postgresql-client).
+enum PostgresTools {
+    static func run(_ tool: String, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [tool] + arguments
+        let errors = Pipe()
+        process.standardError = errors
+        do { try process.run() } catch { throw CommandFailure.usage("无法运行 \(tool)：请安装 PostgreSQL 客户端（Debian：apt-get install postgresql-client）。") }
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw CommandFailure.usage("\(tool) 失败（状态\(process.terminationStatus)）：\(message.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+    }
+
+}

@@ -53,6 +53,7 @@ let package = Package(
                 "Spreadsheet",
                 "WorkCalendar",
                 "Ledger",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),

@@ -103,13 +103,31 @@ public enum XLSX {
 
     public static func read(_ data: Data) throws(SpreadsheetError) -> Sheet {
         guard data.count <= maximumBytes else { throw .tooLarge(limit: maximumBytes) }
+        // Read from a file of our own naming, not from memory: ZIPFoundation's in-memory
+        // archive traps (a negative range) when a damaged central directory points past the
+        // end of the data, and one upload would take the server down. A file read past its
+        // end just reads nothing.
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("cunwu-xlsx-\(UUID().uuidString).zip")
+        do { try data.write(to: url, options: .atomic) } catch { throw .notXLSX("无法读取上传的文件") }
+        defer { try? FileManager.default.removeItem(at: url) }
         let archive: Archive
-        do { archive = try Archive(data: data, accessMode: .read) } catch { throw .notXLSX("不是 ZIP 压缩的 Office 文件") }
+        do { archive = try Archive(url: url, accessMode: .read) } catch { throw .notXLSX("不是 ZIP 压缩的 Office 文件") }
+        let limit = 64 * 1024 * 1024
         func file(_ path: String) throws(SpreadsheetError) -> Data? {
             guard let entry = archive[path] else { return nil }
-            guard entry.uncompressedSize < 64 * 1024 * 1024 else { throw .tooLarge(limit: 64 * 1024 * 1024) }
+            guard entry.uncompressedSize < limit else { throw .tooLarge(limit: limit) }
             var out = Data()
-            do { _ = try archive.extract(entry) { out.append($0) } } catch { throw .notXLSX("压缩内容损坏") }
+            do {
+                // The declared size may lie (a zip bomb): count what actually comes out.
+                _ = try archive.extract(entry) { chunk in
+                    out.append(chunk)
+                    if out.count > limit { throw SpreadsheetError.tooLarge(limit: limit) }
+                }
+            } catch let error as SpreadsheetError {
+                throw error
+            } catch {
+                throw .notXLSX("压缩内容损坏")
+            }
             return out
         }
         guard let workbookRels = try file("xl/_rels/workbook.xml.rels"), let workbook = try file("xl/workbook.xml") else {

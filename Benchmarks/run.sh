@@ -17,6 +17,9 @@ export BENCH_DIR
 BENCH_DIR=${BENCH_REUSE:-$(mktemp -d /tmp/cunwu-bench.XXXXXX)}
 [ -n "${BENCH_REUSE:-}" ] && BENCH_KEEP=1
 export CUNWU_DEMO_PASSWORD=bench-pass-2026 CUNWU_FILES_PATH="$BENCH_DIR/files"
+# Personal data is sealed (docs/security.md): the data set's key is kept beside it.
+export CUNWU_DATA_KEY_FILE="$BENCH_DIR/data.key"
+[ -f "$CUNWU_DATA_KEY_FILE" ] || python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())' > "$CUNWU_DATA_KEY_FILE"
 if [ -z "${DATABASE_URL:-}" ]; then export CUNWU_DATABASE_PATH="$BENCH_DIR/bench.sqlite"; STORE=SQLite; else STORE=PostgreSQL; fi
 SERVER=""
 cleanup() {

@@ -23,7 +23,7 @@ enum OpenAPI {
             var operation: [String: Any] = [
                 "summary": api.summary,
                 "operationId": spec.method.rawValue.lowercased() + path.split(separator: "/").map { $0.replacingOccurrences(of: "{", with: "By").replacingOccurrences(of: "}", with: "") }.map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(),
-                "responses": responses(api, access: spec.access),
+                "responses": responses(api, access: spec.access, path: spec.path),
             ]
             let parameters = spec.path.split(separator: "/").filter { $0.hasPrefix(":") }.map { name -> [String: Any] in
                 ["name": String(name.dropFirst()), "in": "path", "required": true, "schema": ["type": "string", "format": "uuid"]]
@@ -60,7 +60,10 @@ enum OpenAPI {
         return try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
     }
 
-    private static func responses(_ api: APIDoc, access: Access) -> [String: Any] {
+    private static func responses(_ api: APIDoc, access: Access, path: String) -> [String: Any] {
+        // Open311 GeoReport v2 answers errors in its own shape: a list of {code, description}.
+        let errorSchema = path.hasPrefix("/open311/") ? "Open311Errors" : "Error"
+        func error(_ description: String) -> [String: Any] { Self.error(description, schema: errorSchema) }
         var responses: [String: Any] = [
             String(api.status): ["description": "成功", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(api.response)"]]]],
             "400": error("请求格式错误"),
@@ -75,11 +78,12 @@ enum OpenAPI {
             responses["401"] = error("用户名或密码错误")
             responses["429"] = error("账户已锁定")
         }
+        if path.contains("/:"), responses["404"] == nil { responses["404"] = error("不存在") }
         return responses
     }
 
-    static func error(_ description: String) -> [String: Any] {
-        ["description": description, "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]]
+    static func error(_ description: String, schema: String = "Error") -> [String: Any] {
+        ["description": description, "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(schema)"]]]]
     }
 
     static func object(_ properties: [String: Any], required: [String]? = nil) -> [String: Any] {
@@ -104,6 +108,7 @@ enum OpenAPI {
         "Error": object(["error": object(["code": string, "message": string,
                                           "fields": array(object(["field": string, "message": string]))])]),
         "Empty": object([:]),
+        "Open311Errors": array(object(["code": integer, "description": string])),
         "Evaluation": ["type": "object", "description": "评估结果：每条指导标准及其检查项的结果和说明（格式见 docs/facts.md 与 cunwu evaluate --format json）",
                        "required": ["standard", "village", "year", "asOf", "score", "passMark", "passed", "tally", "areas", "goals", "items"]],
         "LoginInput": object(["username": string, "password": string]),

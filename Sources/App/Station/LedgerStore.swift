@@ -89,6 +89,15 @@ enum LedgerStore {
         let sql = try RecordStore.sql(db)
         var stations: [UUID: OrgUnit] = [:]
         for event in events { stations[try event.station.requireID()] = event.station }
+        if sql.dialect.name != "sqlite" {
+            // Servers sharing one PostgreSQL append to the same chains: each transaction
+            // first takes its stations' locks (in one order, so two batches cannot deadlock),
+            // held to commit. A remembered end made stale by another server still collides
+            // once; the retry then reads the end under the lock and cannot collide again.
+            // (SQLite has one writer at a time already.)
+            let keys = stations.keys.map(Self.lockKey).sorted()
+            try await sql.raw("SELECT pg_advisory_xact_lock(k) FROM (SELECT unnest(\(bind: keys)::bigint[]) AS k ORDER BY k) AS locks").run()
+        }
         var ends: [UUID: ChainEnd] = known.filter { stations[$0.key] != nil }
         let unknown = stations.keys.filter { ends[$0] == nil }
         // Each chain's end from the units (one index probe each for the highest number, one
@@ -167,6 +176,12 @@ enum LedgerStore {
     /// Runs `body` in a transaction, again (up to 8 times) when it fails on a database
     /// conflict: a sequence number taken by another writer, or SQLite's busy snapshot.
     /// Application errors (validation, stale versions) are not retried.
+    /// A station's advisory lock key: the first 8 bytes of its id.
+    static func lockKey(_ station: UUID) -> Int64 {
+        let u = station.uuid
+        return [u.0, u.1, u.2, u.3, u.4, u.5, u.6, u.7].reduce(Int64(0)) { $0 << 8 | Int64($1) }
+    }
+
     static func retrying<T: Sendable>(_ db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         var attempt = 0
         // SQLite has one writer at a time: waiting our turn here costs nothing, while two

@@ -297,7 +297,7 @@ struct VolunteerHoursTests {
         }
     }
 
-    @Test("records of several kinds read in one statement, and every record below a unit (read straight from SQLite there), hold exactly what each kind's own list holds, texts, numbers and flags, for every kind of every demo village")
+    @Test("records of several kinds read in one statement, and every record below a unit (read straight from SQLiteNIO or PostgresNIO), hold exactly what each kind's own list holds, texts, numbers and flags, for every kind of every demo village")
     func severalKindsAtOnce() async throws {
         try await withDemo { app in
             let villages = try await OrgUnit.query(on: app.db).filter(\.$kind == .village).all()

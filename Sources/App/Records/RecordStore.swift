@@ -1,6 +1,8 @@
 import Fluent
 import SQLKit
 import SQLiteNIO
+import PostgresNIO
+import NIOConcurrencyHelpers
 import StandardKit
 import Vapor
 
@@ -159,6 +161,25 @@ enum RecordStore {
                       updatedAt: row.column("updated_at").flatMap(Date.init(sqliteData:)))
     }
 
+    /// A row straight from PostgreSQL (the same record as the generic decoder gives).
+    private static func decode(_ row: PostgresRow, kind: RecordKind) throws -> Record {
+        let cells = row.makeRandomAccess()
+        var values: [String: FieldValue] = [:]
+        for field in kind.fields where cells.contains(field.column) {
+            let cell = cells[field.column]
+            guard cell.bytes != nil else { continue }
+            switch field.type {
+            case .integer, .hundredths, .money: values[field.key] = .number(try cell.decode(Int.self))
+            case .flag: values[field.key] = .flag(try cell.decode(Bool.self))
+            case .personal: values[field.key] = .text(try PersonalData.open(try cell.decode(String.self)))
+            default: values[field.key] = .text(try cell.decode(String.self))
+            }
+        }
+        return Record(id: try cells["id"].decode(UUID.self), unitID: try cells["unit_id"].decode(UUID.self),
+                      unitPath: try cells["unit_path"].decode(String.self), values: values,
+                      createdAt: try cells["created_at"].decode(Date?.self), updatedAt: try cells["updated_at"].decode(Date?.self))
+    }
+
     /// A field's value as SQLite stores it (nil for NULL).
     private static func value(_ data: SQLiteData, of field: FieldSpec) throws -> FieldValue? {
         switch (field.type, data) {
@@ -281,6 +302,18 @@ enum RecordStore {
                 SELECT r.* FROM units u CROSS JOIN \(kind.table) r ON r.unit_id = u.id
                 WHERE u.path >= ?1 AND u.path < ?2 AND r.deleted_at IS NULL
                 """, [.text(path), .text(path + "~")]).map { try decode($0, kind: kind) }
+        }
+        if let postgres = db as? any PostgresDatabase {
+            // Rows straight from PostgresNIO, decoded as they arrive: SQLKit's row decoder
+            // (Codable per value, a name lookup per column) was half of a city's evaluation.
+            let records = NIOLockedValueBox<[Record]>([])
+            try await postgres.query("""
+                SELECT r.* FROM units u JOIN \(kind.table) r ON r.unit_id = u.id WHERE u.path LIKE $1 AND r.deleted_at IS NULL
+                """, [PostgresData(string: path + "%")]) { row in
+                let record = try decode(row, kind: kind)
+                records.withLockedValue { $0.append(record) }
+            }.get()
+            return records.withLockedValue { $0 }
         }
         return try await sql.raw("""
             SELECT r.* FROM units u \(unsafeRaw: unitsFirst(sql)) \(unsafeRaw: kind.table) r ON r.unit_id = u.id

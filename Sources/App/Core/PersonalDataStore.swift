@@ -108,9 +108,11 @@ enum PersonalDataStore {
         return false
     }
 
-    /// Fails when the configured keyring cannot open what the database holds: one sealed
-    /// value of each key id found is opened. Run by `serve` before it answers anyone, so a
-    /// wrong key file is a clear message at boot rather than errors on every page.
+    /// Fails when the configured keyring cannot open what the database holds: the first
+    /// sealed value of each column is opened (a scan for every key id in use would read
+    /// every row at every boot). Run by `serve` before it answers anyone, so a wrong key file
+    /// is a clear message at boot rather than errors on every page; a value under a key
+    /// missing from the ring elsewhere still fails with a message naming that key.
     static func checkKey(on db: any Database, keyring: Keyring) async throws {
         let sql = try RecordStore.sql(db)
         for column in columns {

@@ -76,12 +76,15 @@ public struct LedgerEntry: Sendable, Equatable {
     static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// SHA-256 over the canonical bytes, in lowercase hex.
-    public var computedHash: String {
+    public var computedHash: String { Self.lowercaseHex(SHA256.hash(data: Self.jsonArray(canonicalFields))) }
+
+    /// Bytes as lowercase hex, without `String(format:)` (slow on Linux: a hash a request).
+    public static func lowercaseHex(_ bytes: some Sequence<UInt8>) -> String {
         var hex: [UInt8] = []
         hex.reserveCapacity(64)
-        for byte in SHA256.hash(data: Self.jsonArray(canonicalFields)) {
-            hex.append(Self.hexDigits[Int(byte >> 4)])
-            hex.append(Self.hexDigits[Int(byte & 0x0F)])
+        for byte in bytes {
+            hex.append(hexDigits[Int(byte >> 4)])
+            hex.append(hexDigits[Int(byte & 0x0F)])
         }
         return String(decoding: hex, as: UTF8.self)
     }

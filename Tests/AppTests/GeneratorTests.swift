@@ -30,7 +30,7 @@ struct GeneratorTests {
     @Test("ids are UUID version 7, increasing in the order they are made, and distinct")
     func idsInOrder() async throws {
         try await withApp { app, _ in
-            let generator = Generator(app: app, year: 2026, today: LocalDate(year: 2026, month: 11, day: 29)!, seed: 7, requestsPerWeek: 25,
+            let generator = Generator(app: app, year: 2026, today: LocalDate(year: 2026, month: 11, day: 29)!, seed: 7, requestsPerWeek: 25, keyring: PersonalData.testKeyring,
                                       calendar: try await CalendarStore.load(on: app.db))
             let ids = (0..<10_000).map { _ in generator.newID() }
             #expect(Set(ids).count == ids.count)

@@ -111,13 +111,35 @@ struct APISession: Sendable {
     }
 }
 
-/// A store for one test's servers: a new SQLite file, or a new PostgreSQL database.
-struct ServerStore {
-    var environment: [String: String]
-    var folder: URL
-    var drop: String?
+/// A store for one test's servers: a new SQLite file, or a new PostgreSQL database. It
+/// starts the servers and ends them all, however the test ends.
+final class ServerStore: @unchecked Sendable {
+    let environment: [String: String]
+    let folder: URL
+    let drop: String?
+    private let servers = NIOLockedValueBox<[ServerProcess]>([])
 
-    static func make() async throws -> ServerStore {
+    private init(environment: [String: String], folder: URL, drop: String?) {
+        self.environment = environment
+        self.folder = folder
+        self.drop = drop
+    }
+
+    /// Runs `body` with a new store and an HTTP client; afterwards every server it started
+    /// is killed, the client shut down and the store removed, on every path.
+    static func with(_ body: (ServerStore, HTTPClient) async throws -> Void) async throws {
+        let store = try await make()
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        do { try await body(store, client) } catch {
+            try? await client.shutdown()
+            await store.remove()
+            throw error
+        }
+        try await client.shutdown()
+        await store.remove()
+    }
+
+    private static func make() async throws -> ServerStore {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cunwu-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var environment = ["CUNWU_DATA_KEY": DataKey.random().base64, "CUNWU_DEMO_PASSWORD": "demo-pass-2026",
@@ -137,7 +159,15 @@ struct ServerStore {
 
     var postgres: Bool { drop != nil }
 
-    func remove() async {
+    /// Starts `cunwu serve` on this store (or on `environment`), kept to be ended at the end.
+    func start(environment: [String: String]? = nil, demo: Bool = false) throws -> ServerProcess {
+        let server = try ServerProcess(environment: environment ?? self.environment, demo: demo)
+        servers.withLockedValue { $0.append(server) }
+        return server
+    }
+
+    private func remove() async {
+        for server in servers.withLockedValue({ $0 }) where server.process.isRunning { server.kill() }
         if let drop, let base = ProcessInfo.processInfo.environment["DATABASE_URL"] { try? await PostgresAdmin.run(base, "DROP DATABASE \(drop) WITH (FORCE)") }
         try? FileManager.default.removeItem(at: folder)
     }
@@ -237,10 +267,8 @@ func submittingInto(_ acknowledged: Acknowledged, _ client: HTTPClient, _ statio
 struct RunningServerTests {
     @Test("SIGKILL while 16 clients submit: after a restart every acknowledged request is there with its ledger event, and every chain verifies")
     func killedMidIntake() async throws {
-        let store = try await ServerStore.make()
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        do {
-            let first = try ServerProcess(environment: store.environment, demo: true)
+        try await ServerStore.with { store, client in
+            let first = try store.start(demo: true)
             try await first.ready(client)
             let station = try await DemoStationClient.make(client, first.base)
             // Kill the server once 150 requests are acknowledged, with the others in flight.
@@ -253,7 +281,7 @@ struct RunningServerTests {
             #expect(acked.count >= 150, "acknowledged before the kill: \(acked.count)")
             #expect(refused.isEmpty, "refused before the kill: \(refused.prefix(3))")
 
-            let second = try ServerProcess(environment: store.environment)
+            let second = try store.start()
             try await second.ready(client)
             let after = try await DemoStationClient.make(client, second.base)
             let stored = try await after.requests(client)
@@ -266,21 +294,13 @@ struct RunningServerTests {
             #expect(try await after.submit(client, 999_999) != nil)
             #expect(try await after.ledgerIntact(client))
             second.stop()
-        } catch {
-            try? await client.shutdown()
-            await store.remove()
-            throw error
         }
-        try await client.shutdown()
-        await store.remove()
     }
 
     @Test("backup while 8 clients submit, then restore: everything acknowledged before the backup began is back, nothing else appears, every chain verifies")
     func backupAndRestore() async throws {
-        let store = try await ServerStore.make()
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        do {
-            let server = try ServerProcess(environment: store.environment, demo: true)
+        try await ServerStore.with { store, client in
+            let server = try store.start(demo: true)
             try await server.ready(client)
             let station = try await DemoStationClient.make(client, server.base)
             let file = store.folder.appendingPathComponent("backup.db").path
@@ -320,7 +340,7 @@ struct RunningServerTests {
                 try Data("not a database".utf8).write(to: garbage)
                 #expect(try CLI.run(["restore", garbage.path, "--force"], environment: restored).status == 2)
             }
-            let again = try ServerProcess(environment: restored)
+            let again = try store.start(environment: restored)
             try await again.ready(client)
             let after = try await DemoStationClient.make(client, again.base)
             let stored = try await after.requests(client)
@@ -333,24 +353,16 @@ struct RunningServerTests {
                let name = drop.split(separator: "/").last?.split(separator: "?").first {
                 try? await PostgresAdmin.run(base, "DROP DATABASE \(name) WITH (FORCE)")
             }
-        } catch {
-            try? await client.shutdown()
-            await store.remove()
-            throw error
         }
-        try await client.shutdown()
-        await store.remove()
     }
 
     @Test("two servers on one PostgreSQL: a session made on one works on the other; intake on both gives unique tracking codes and an intact ledger",
           .enabled(if: !(ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "").isEmpty))
     func twoInstances() async throws {
-        let store = try await ServerStore.make()
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        do {
-            let one = try ServerProcess(environment: store.environment, demo: true)
+        try await ServerStore.with { store, client in
+            let one = try store.start(demo: true)
             try await one.ready(client)
-            let two = try ServerProcess(environment: store.environment)
+            let two = try store.start()
             try await two.ready(client)
             let onOne = try await DemoStationClient.make(client, one.base)
             // The session made on the first server, used on the second.
@@ -374,12 +386,6 @@ struct RunningServerTests {
             #expect(try await onOne.session.send(client, .GET, "/api/v1/me").0 == .unauthorized)
             one.stop()
             two.stop()
-        } catch {
-            try? await client.shutdown()
-            await store.remove()
-            throw error
         }
-        try await client.shutdown()
-        await store.remove()
     }
 }

@@ -27,11 +27,15 @@ struct BackupCommand: AsyncCommand {
         guard !FileManager.default.fileExists(atPath: file) else { throw CommandFailure.usage("“\(file)”已存在：备份不会覆盖已有文件。") }
         let started = Date()
         switch app.config.storage {
-        case .sqliteFile:
-            try await prepareDatabase(app)
+        case let .sqliteFile(path):
+            // No migrations here: a backup reads the database as the running server left it.
+            guard FileManager.default.fileExists(atPath: path) else { throw CommandFailure.usage("找不到数据库“\(path)”。") }
             let sql = try RecordStore.sql(app.db)
             try await sql.raw("VACUUM INTO \(bind: file)").run()
-            try await DatabaseFile.check(file)
+            do { try await DatabaseFile.check(file) } catch {
+                try? FileManager.default.removeItem(atPath: file)
+                throw error
+            }
         case .sqliteMemory:
             throw CommandFailure.usage("内存数据库无法备份。")
         case let .postgres(url):
@@ -145,5 +149,4 @@ enum PostgresTools {
             throw CommandFailure.usage("\(tool) 失败（状态\(process.terminationStatus)）：\(message.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
     }
-
 }

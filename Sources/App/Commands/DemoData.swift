@@ -217,10 +217,7 @@ enum DemoData {
         let database = environment["CUNWU_DATABASE_PATH"].flatMap { $0.isEmpty ? nil : $0 } ?? "cunwu.sqlite"
         let path = (environment["DATABASE_URL"] ?? "").isEmpty ? database + ".key" : "cunwu-demo.key"
         if !FileManager.default.fileExists(atPath: path) {
-            guard FileManager.default.createFile(atPath: path, contents: Data((DataKey.random().base64 + "\n").utf8),
-                                                 attributes: [.posixPermissions: 0o600]) else {
-                throw CommandFailure.usage("无法写入演示密钥文件 \(path)：请设置 CUNWU_DATA_KEY_FILE。")
-            }
+            guard DataKey.writeNew(to: path) else { throw CommandFailure.usage("无法写入演示密钥文件 \(path)：请设置 CUNWU_DATA_KEY_FILE。") }
             print("演示模式：个人信息的加密密钥已写入 \(path)（正式部署请用 CUNWU_DATA_KEY_FILE 指定密钥文件）。")
         }
         return path

@@ -28,7 +28,7 @@ struct GenerateCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        guard app.config.keyring != nil else { throw CommandFailure.usage(PersonalDataError.noKey.description) }
+        guard let keyring = app.config.keyring else { throw CommandFailure.usage(PersonalDataError.noKey.description) }
         try await prepareDatabase(app)
         guard try await OrgUnit.query(on: app.db).first() == nil else {
             throw CommandFailure.usage("数据库不是空的：generate 只写入空数据库。请用 CUNWU_DATABASE_PATH 或 DATABASE_URL 指定新的数据库。")
@@ -39,7 +39,7 @@ struct GenerateCommand: AsyncCommand {
         guard villages >= 1, villages <= 500_000 else { throw CommandFailure.usage("--villages 应在1到500000之间") }
         guard (2000...2100).contains(year) else { throw CommandFailure.usage("--year 应在2000到2100之间") }
         let started = Date()
-        let generator = Generator(app: app, year: year, today: today, seed: signature.seed ?? 1, requestsPerWeek: signature.requestsPerWeek ?? 25,
+        let generator = Generator(app: app, year: year, today: today, seed: signature.seed ?? 1, requestsPerWeek: signature.requestsPerWeek ?? 25, keyring: keyring,
                                   calendar: try await CalendarStore.load(on: app.db))
         let totals = try await generator.run(villages: villages)
         // After a bulk load on PostgreSQL: statistics for the planner, and the visibility map
@@ -180,14 +180,14 @@ final class Generator: @unchecked Sendable {
     /// Phone numbers are sealed as the product seals them (`PersonalData`).
     let keyring: Keyring
 
-    init(app: Application, year: Int, today: LocalDate, seed: UInt64, requestsPerWeek: Int, calendar: WorkCalendar) {
+    init(app: Application, year: Int, today: LocalDate, seed: UInt64, requestsPerWeek: Int, keyring: Keyring, calendar: WorkCalendar) {
         self.app = app
         self.year = year
         self.today = today
         self.random = SeededRandom(seed: seed)
         self.requestsPerWeek = requestsPerWeek
         self.calendar = calendar
-        self.keyring = app.config.keyring ?? PersonalData.testKeyring
+        self.keyring = keyring
     }
 
     struct Totals { var districts = 0, townships = 0, records = 0, requests = 0, events = 0, rows = 0 }

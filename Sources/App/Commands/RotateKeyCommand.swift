@@ -22,11 +22,7 @@ struct RotateKeyCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         if let path = signature.makeKey {
-            guard !FileManager.default.fileExists(atPath: path) else { throw CommandFailure.usage("文件“\(path)”已存在：不会覆盖已有的密钥。") }
-            guard FileManager.default.createFile(atPath: path, contents: Data((DataKey.random().base64 + "\n").utf8),
-                                                 attributes: [.posixPermissions: 0o600]) else {
-                throw CommandFailure.usage("无法写入“\(path)”。")
-            }
+            guard DataKey.writeNew(to: path) else { throw CommandFailure.usage("无法写入“\(path)”：文件已存在（不会覆盖已有的密钥）或不可写。") }
             print("新密钥已写入 \(path)。下一步：把 CUNWU_DATA_KEY_FILE 指向它、CUNWU_DATA_KEY_PREVIOUS_FILE 指向旧密钥，重启服务后运行 cunwu rotate-key。")
             return
         }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Ledger
 import NIOConcurrencyHelpers
 
 /// Identity-card and phone numbers are sealed at rest (issue 10; PIPL art. 51): AES-256-GCM
@@ -24,7 +25,7 @@ struct DataKey: @unchecked Sendable {
     init(_ key: SymmetricKey) {
         self.key = key
         let digest = key.withUnsafeBytes { SHA256.hash(data: Array("cunwu-data-key-id".utf8) + Array($0)) }
-        id = digest.prefix(4).map { String(format: "%02x", $0) }.joined()
+        id = LedgerEntry.lowercaseHex(digest.prefix(4))
         searchKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Array("cunwu-search-hash-v1".utf8), outputByteCount: 32)
     }
 
@@ -38,6 +39,13 @@ struct DataKey: @unchecked Sendable {
     }
 
     static func random() -> DataKey { DataKey(SymmetricKey(size: .bits256)) }
+
+    /// Writes a new random key to `path`, readable by its owner only; false when the file
+    /// exists (a key is never overwritten) or cannot be written.
+    static func writeNew(to path: String) -> Bool {
+        !FileManager.default.fileExists(atPath: path)
+            && FileManager.default.createFile(atPath: path, contents: Data((random().base64 + "\n").utf8), attributes: [.posixPermissions: 0o600])
+    }
 
     var base64: String { key.withUnsafeBytes { Data($0).base64EncodedString() } }
 }
@@ -91,7 +99,7 @@ struct Keyring: Sendable {
 
     private static func searchHash(phone: String, key: DataKey) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Array(normalizedPhone(phone).utf8), using: key.searchKey)
-        return mac.prefix(16).map { String(format: "%02x", $0) }.joined()
+        return LedgerEntry.lowercaseHex(mac.prefix(16))
     }
 
     /// Digits only, without China's country code: "+86 139-1234-5678" finds "13912345678".
@@ -134,7 +142,12 @@ enum PersonalDataError: Error, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case .noKey: "未配置个人信息加密密钥：请设置 CUNWU_DATA_KEY_FILE（或 CUNWU_DATA_KEY）。"
+        case .noKey: """
+            未配置个人信息加密密钥 CUNWU_DATA_KEY_FILE。身份证号和电话号码须加密存储，请先生成密钥文件并指向它：
+              cunwu rotate-key --make-key /etc/cunwu/data.key   （或 openssl rand -base64 32 > /etc/cunwu/data.key && chmod 600 /etc/cunwu/data.key）
+              export CUNWU_DATA_KEY_FILE=/etc/cunwu/data.key
+            （密钥丢失则加密的个人信息无法恢复，请与数据库备份分开保存。）
+            """
         case .sealFailed: "个人信息加密失败。"
         case .malformed: "数据库中的加密个人信息格式有误。"
         case .tampered: "数据库中的加密个人信息无法解开（已被改动，或密钥不符）。"

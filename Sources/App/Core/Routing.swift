@@ -53,6 +53,8 @@ struct APIDoc: Sendable {
     var status: Int = 200
     /// Further documented error statuses (409 conflict, 401 bad signature, 429 …).
     var also: [Int: String] = [:]
+    /// Optional query parameters, in order: name and JSON Schema type ("string", "integer").
+    var query: [(name: String, type: String)] = []
 }
 
 /// One registered route and what it needs: the route table that the authorization

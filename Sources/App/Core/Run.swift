@@ -37,14 +37,7 @@ public enum Run {
             try await configure(app, environment: environment)
             if command == "serve" {
                 // Personal data is sealed at rest: no key, no server.
-                guard let keyring = app.config.keyring else {
-                    throw ConfigError(variable: "CUNWU_DATA_KEY_FILE", message: """
-                        未设置。身份证号和电话号码须加密存储，启动前请生成密钥文件并指向它：
-                          openssl rand -base64 32 > /etc/cunwu/data.key && chmod 600 /etc/cunwu/data.key
-                          export CUNWU_DATA_KEY_FILE=/etc/cunwu/data.key
-                        （密钥丢失则加密的个人信息无法恢复，请与数据库备份分开保存。）
-                        """)
-                }
+                guard let keyring = app.config.keyring else { throw PersonalDataError.noKey }
                 if case let .sqliteFile(path) = app.config.storage {
                     // Held until the process ends: `cunwu restore` will not replace the file meanwhile.
                     let lock = try ServingLock(database: path)

@@ -132,8 +132,7 @@ enum RecordStore {
             switch field.type {
             case .integer, .hundredths, .money: values[field.key] = .number(try row.decode(column: field.column, as: Int.self))
             case .flag: values[field.key] = .flag(try row.decode(column: field.column, as: Bool.self))
-            case .personal: values[field.key] = .text(try PersonalData.open(try row.decode(column: field.column, as: String.self)))
-            default: values[field.key] = .text(try row.decode(column: field.column, as: String.self))
+            default: values[field.key] = try text(try row.decode(column: field.column, as: String.self), of: field)
             }
         }
         return Record(id: try row.decode(column: "id", as: UUID.self), unitID: try row.decode(column: "unit_id", as: UUID.self),
@@ -171,13 +170,19 @@ enum RecordStore {
             switch field.type {
             case .integer, .hundredths, .money: values[field.key] = .number(try cell.decode(Int.self))
             case .flag: values[field.key] = .flag(try cell.decode(Bool.self))
-            case .personal: values[field.key] = .text(try PersonalData.open(try cell.decode(String.self)))
-            default: values[field.key] = .text(try cell.decode(String.self))
+            default: values[field.key] = try text(try cell.decode(String.self), of: field)
             }
         }
         return Record(id: try cells["id"].decode(UUID.self), unitID: try cells["unit_id"].decode(UUID.self),
                       unitPath: try cells["unit_path"].decode(String.self), values: values,
                       createdAt: try cells["created_at"].decode(Date?.self), updatedAt: try cells["updated_at"].decode(Date?.self))
+    }
+
+    /// A stored text as the field's value: personal data opened (`PersonalData`), the
+    /// one place every reader of records goes through, as `bind` is for every writer.
+    private static func text(_ stored: String, of field: FieldSpec) throws -> FieldValue {
+        if case .personal = field.type { return .text(try PersonalData.open(stored)) }
+        return .text(stored)
     }
 
     /// A field's value as SQLite stores it (nil for NULL).
@@ -187,9 +192,8 @@ enum RecordStore {
         case let (.integer, .integer(n)), let (.hundredths, .integer(n)), let (.money, .integer(n)): return .number(n)
         case let (.flag, .integer(n)): return .flag(n != 0)
         case let (.text, .text(t)), let (.longText, .text(t)), let (.date, .text(t)), let (.choice, .text(t)), let (.choices, .text(t)),
-             let (.reference, .text(t)), let (.references, .text(t)):
-            return .text(t)
-        case let (.personal, .text(t)): return .text(try PersonalData.open(t))
+             let (.reference, .text(t)), let (.references, .text(t)), let (.personal, .text(t)):
+            return try text(t, of: field)
         default:
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "\(field.column): unexpected \(data)"))
         }
@@ -243,8 +247,7 @@ enum RecordStore {
                 case (.integer, let value as NSNumber), (.hundredths, let value as NSNumber), (.money, let value as NSNumber):
                     values[field.key] = .number(value.intValue)
                 case (.flag, let value as NSNumber): values[field.key] = .flag(value.boolValue)
-                case (.personal, let value as String): values[field.key] = .text(try PersonalData.open(value))
-                case (_, let value as String): values[field.key] = .text(value)
+                case (_, let value as String): values[field.key] = try text(value, of: field)
                 default: continue
                 }
             }

@@ -147,10 +147,6 @@ actor IntakeQueue {
         draining = false
     }
 
-    /// One transaction for `entries`, its every step on `executor`: on the shared executor
-    /// each statement's continuation queued behind the busy loops' other work. The chain
-    /// ends this queue wrote last are not read again (one statement fewer a batch); if
-    /// another writer appended since, the insert collides and the retry reads them.
     /// Reads every station's chain end ahead (`serve` does it at start; otherwise the first
     /// write does). Committed ends only: one that is stale by the time it is used collides,
     /// as any remembered end.
@@ -164,6 +160,10 @@ actor IntakeQueue {
         ends.merge(read) { mine, _ in mine }
     }
 
+    /// One transaction for `entries`, its every step on `executor`: on the shared executor
+    /// each statement's continuation queued behind the busy loops' other work. The chain
+    /// ends this queue wrote last are not read again (one statement fewer a batch); if
+    /// another writer appended since, the insert collides and the retry reads them.
     private func write(_ entries: [Entry], on db: any Database) async throws {
         if !primed { await prime() }
         var batchEnds: [UUID: LedgerStore.ChainEnd] = [:]
@@ -265,7 +265,6 @@ final class SQLiteWriter: LifecycleHandler, Sendable {
             }
         }
     }
-
 
     func shutdownAsync(_ application: Application) async {
         checkpoints.withLockedValue { $0?.cancel() }

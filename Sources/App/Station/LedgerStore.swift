@@ -173,14 +173,15 @@ enum LedgerStore {
         return false
     }
 
-    /// Runs `body` in a transaction, again (up to 8 times) when it fails on a database
-    /// conflict: a sequence number taken by another writer, or SQLite's busy snapshot.
-    /// Application errors (validation, stale versions) are not retried.
     /// A station's advisory lock key: the first 8 bytes of its id.
     static func lockKey(_ station: UUID) -> Int64 {
         let u = station.uuid
         return [u.0, u.1, u.2, u.3, u.4, u.5, u.6, u.7].reduce(Int64(0)) { $0 << 8 | Int64($1) }
     }
+
+    /// Runs `body` in a transaction, again (up to 8 times) when it fails on a database
+    /// conflict: a sequence number taken by another writer, or SQLite's busy snapshot.
+    /// Application errors (validation, stale versions) are not retried.
 
     static func retrying<T: Sendable>(_ db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         var attempt = 0

@@ -28,14 +28,12 @@ enum OpenAPI {
             let parameters = spec.path.split(separator: "/").filter { $0.hasPrefix(":") }.map { name -> [String: Any] in
                 ["name": String(name.dropFirst()), "in": "path", "required": true, "schema": ["type": "string", "format": "uuid"]]
             }
-            if !parameters.isEmpty { operation["parameters"] = parameters }
-            if spec.path == "/api/v1/audit" {
-                operation["parameters"] = ["objectType", "username", "from", "to"].map { ["name": $0, "in": "query", "required": false, "schema": ["type": "string"]] }
-                    + [["name": "page", "in": "query", "required": false, "schema": ["type": "integer", "minimum": 1]]]
+            var all: [[String: Any]] = parameters
+            for parameter in api.query {
+                let schema: [String: Any] = parameter.type == "integer" ? ["type": "integer", "minimum": 1] : ["type": parameter.type]
+                all.append(["name": parameter.name, "in": "query", "required": false, "schema": schema])
             }
-            if spec.path == "/api/v1/units/:unitID/requests", spec.method == .GET {
-                operation["parameters"] = (parameters + ["status", "from", "to", "phone"].map { ["name": $0, "in": "query", "required": false, "schema": ["type": "string"]] }) as [[String: Any]]
-            }
+            if !all.isEmpty { operation["parameters"] = all }
             if let body = api.request {
                 operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(body)"]]]]
             }

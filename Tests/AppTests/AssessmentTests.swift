@@ -88,20 +88,30 @@ struct AssessmentTests {
             if n % 4 != 0 { summary.goals = (0..<18).map { _ in (0..<4).map { _ in Int.random(in: 0...9, using: &generator) } } }
             let json = String(decoding: try JSONEncoder().encode(summary), as: UTF8.self)
             var copy = json
-            let fast = copy.withUTF8(SummaryReader.read)
+            let fast = copy.withUTF8 { SummaryReader.read($0) }
             #expect(fast != nil, "the hand reader gave up on \(json.prefix(200))")
             #expect(fast == summary)
             #expect(SheetSummary.decodeKept(json) == (try JSONDecoder().decode(SheetSummary.self, from: Data(json.utf8))))
+            // A dashboard's reading steps over the checks and their explanations, and only them.
+            var without = summary
+            without.checks = [:]
+            without.explanations = [:]
+            #expect(SheetSummary.decodeKept(json, checks: false) == without)
         }
         // A shape the hand reader does not know (an extra key, as an older or newer version
         // might write) is still read, by JSONDecoder.
         let other = #"{"passed":true,"areas":[[1,0,0,0]],"checks":{},"items":{"1":"met"},"explanations":{},"extra":[1,{"a":null}]}"#
         var copy = other
-        #expect(copy.withUTF8(SummaryReader.read) == nil)
+        #expect(copy.withUTF8 { SummaryReader.read($0) } == nil)
         #expect(SheetSummary.decodeKept(other)?.items == ["1": "met"])
+        #expect(SheetSummary.decodeKept(#"{"passed":true,"areas":[],"checks":{"1.1":"met"},"items":{"1":"met"},"explanations":{"1.1":"x"},"extra":1}"#,
+                                        checks: false) == SheetSummary(score: nil, passed: true, areas: [], items: ["1": "met"]))
         for garbage in ["", "{", "[]", #"{"passed":tru}"#, #"{"passed":true,"areas":[[1,2]],"checks":{"a":1}}"#, #"{"passed":true,"areas":[["x"]]}"#,
-                        #"{"passed":true,"areas":[],"checks":{"a":"\ud800"}}"#, "{\"passed\":true,\"areas\":[]} x"] {
+                        #"{"passed":true,"areas":[],"checks":{"a":"\ud800"}}"#, "{\"passed\":true,\"areas\":[]} x",
+                        #"{"passed":true,"areas":[],"checks":{"a":"met",}}"#, #"{"passed":true,"areas":[],"explanations":{"a":"\q"}}"#,
+                        "{\"passed\":true,\"areas\":[],\"checks\":{\"a\":\"\u{01}\"}}"] {
             #expect(SheetSummary.decodeKept(garbage) == nil, "\(garbage)")
+            #expect(SheetSummary.decodeKept(garbage, checks: false) == nil, "\(garbage)")
         }
     }
 

@@ -41,6 +41,54 @@ struct HierarchyTests {
         }
     }
 
+    @Test("units and village sheets read by hand below a unit are the ones Fluent's query gives, field by field")
+    func unitsAndSheetsBelowByHand() async throws {
+        try await withDemo { app in
+            // One sheet with every optional field set, so each is read back.
+            let any = try #require(try await AssessmentSheet.query(on: app.db).filter(\.$level == .village).first())
+            any.score = 81.5; any.result = #"{"passed":true}"#; any.submittedOn = "2026-03-01"; any.approvedOn = "2026-03-09"
+            any.snapshot = "{}"; any.snapshotAsOf = "2026-03-10"; any.snapshotSeq = 4
+            try await any.save(on: app.db)
+            let cycles = try await AssessmentCycle.query(on: app.db).all()
+            #expect(!cycles.isEmpty)
+            for unit in try await OrgUnit.query(on: app.db).all() {
+                let fluentUnits = try await RecordStore.below(OrgUnit.query(on: app.db), \.$path, unit.path).all()
+                let units = try await OrgUnit.below(unit.path, on: app.db)
+                #expect(units.count == fluentUnits.count && !units.isEmpty)
+                let byID = Dictionary(uniqueKeysWithValues: units.map { ($0.id, $0) })
+                for found in fluentUnits {
+                    let loaded = try #require(byID[found.id])
+                    #expect(loaded.kind == found.kind && loaded.name == found.name && loaded.code == found.code && loaded.$parent.id == found.$parent.id)
+                    #expect(loaded.parentKey == found.parentKey && loaded.path == found.path && loaded.openedOn == found.openedOn && loaded.closedOn == found.closedOn)
+                    #expect(loaded.createdAt == found.createdAt && loaded.updatedAt == found.updatedAt && loaded.$id.exists)
+                }
+                for cycle in cycles {
+                    let fluentSheets = try await RecordStore.below(AssessmentSheet.query(on: app.db).filter(\.$cycleID == cycle.requireID()), \.$unitPath, unit.path)
+                        .filter(\.$level == .village).all()
+                    let sheets = try await AssessmentSheet.villages(cycle: cycle.requireID(), below: unit.path, on: app.db)
+                    #expect(sheets.count == fluentSheets.count)
+                    let sheetByID = Dictionary(uniqueKeysWithValues: sheets.map { ($0.id, $0) })
+                    for found in fluentSheets {
+                        let loaded = try #require(sheetByID[found.id])
+                        #expect(loaded.cycleID == found.cycleID && loaded.unitID == found.unitID && loaded.unitPath == found.unitPath && loaded.level == found.level)
+                        #expect(loaded.state == found.state && loaded.score == found.score && loaded.result == found.result && loaded.submittedOn == found.submittedOn)
+                        #expect(loaded.approvedOn == found.approvedOn && loaded.version == found.version && loaded.updatedAt == found.updatedAt)
+                        #expect(loaded.snapshot == found.snapshot && loaded.snapshotAsOf == found.snapshotAsOf && loaded.snapshotSeq == found.snapshotSeq)
+                        #expect(loaded.$id.exists)
+                    }
+                }
+            }
+            let sheets = try await AssessmentSheet.villages(cycle: any.cycleID, below: any.unitPath, on: app.db)
+            #expect(sheets.count == 1 && sheets.first?.snapshotSeq == 4 && sheets.first?.score == 81.5)
+            // Only some villages: those of them below the unit.
+            let other = try #require(try await AssessmentSheet.query(on: app.db).filter(\.$level == .village).filter(\.$cycleID == any.cycleID)
+                .filter(\.$unitID != any.unitID).first())
+            #expect(try await AssessmentSheet.villages(cycle: any.cycleID, below: "/", only: [any.unitID, other.unitID], on: app.db).count == 2)
+            #expect(try await AssessmentSheet.villages(cycle: any.cycleID, below: any.unitPath, only: [any.unitID, other.unitID], on: app.db).map(\.unitID) == [any.unitID])
+            #expect(try await AssessmentSheet.villages(cycle: any.cycleID, below: "/", only: [], on: app.db).isEmpty)
+        }
+    }
+
     @Test("district → townships → villages with key figures summed set-based")
     func figures() async throws {
         try await withApp { app, _ in

@@ -77,7 +77,7 @@ struct DashboardController {
     }
 
     static func dashboard(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit) async throws -> DashboardDTO {
-        let (sheets, summaries) = try await Sheets.villageSheets(cycle: cycle, under: unit, request: request)
+        let (sheets, summaries) = try await Sheets.villageSheets(cycle: cycle, under: unit, request: request, checks: false)
         return try await dashboard(request, cycle: cycle, unit: unit, summaries: summaries, sheets: sheets)
     }
 
@@ -88,14 +88,13 @@ struct DashboardController {
         let catalogue = request.application.config.catalogue
         var sheets = known ?? []
         if known == nil {
-            sheets = try await RecordStore.below(AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycle.requireID()), \.$unitPath, unit.path)
-                .filter(\.$level == .village).all()
+            sheets = try await AssessmentSheet.villages(cycle: cycle.requireID(), below: unit.path, on: request.db)
         }
-        let units = try await RecordStore.below(OrgUnit.query(on: request.db), \.$path, unit.path).all()
+        let units = try await OrgUnit.below(unit.path, on: request.db)
         let names = Dictionary(units.compactMap { u in u.id.map { ($0, u) } }, uniquingKeysWith: { a, _ in a })
         var previous: [UUID: SheetSummary] = [:]
         if let last = try await AssessmentCycle.query(on: request.db).filter(\.$unitID == cycle.unitID).filter(\.$year == cycle.year - 1).first() {
-            previous = try await Sheets.summaries(cycle: last, under: unit, request: request)
+            previous = try await Sheets.summaries(cycle: last, under: unit, request: request, checks: false)
         }
         let ordered = sheets.sorted { (names[$0.unitID]?.path ?? "") < (names[$1.unitID]?.path ?? "") }
         let villages = ordered.map { sheet -> VillageRowDTO in

@@ -51,24 +51,24 @@ enum DashboardViews {
         ])
     }
 
-    /// Villages × areas: darker is higher, and every cell carries its number, so it reads in grey.
+    /// Villages × areas: darker is higher, and every cell carries its number, so it reads in
+    /// grey. Fills and strokes come from the stylesheet's classes (`svg.heat`): a district's
+    /// 2,000 cells repeated them as attributes, a third of its page's bytes.
     static func heatMap(_ d: DashboardDTO) -> Node {
         let cell = 44, left = 110, top = 22
         let width = left + cell * d.areas.count + 10, height = top + 22 * d.villages.count + 6
         var parts: [Node] = [.el("title", [:], T(.dashHeat))]
         for (a, area) in d.areas.enumerated() {
-            parts.append(.el("text", ["x": String(left + a * cell + cell / 2), "y": "14", "text-anchor": "middle"], String(area.number)))
+            parts.append(.el("text", ["x": String(left + a * cell + cell / 2), "y": "14", "class": "c"], String(area.number)))
         }
         for (r, village) in d.villages.enumerated() {
             let y = top + r * 22
             parts.append(.el("text", ["x": "4", "y": String(y + 15)], village.name))
             for (a, rate) in village.areaRates.enumerated() {
-                let level = Int(((rate ?? 0) * 4).rounded())
-                let fills = ["#ffffff", "#d9d9d9", "#a6a6a6", "#6e6e6e", "#3a3a3a"]
-                parts.append(.el("rect", ["x": String(left + a * cell), "y": String(y), "width": String(cell - 2), "height": "20",
-                                          "fill": fills[max(0, min(4, level))], "stroke": "#3a3a3a", "stroke-width": "0.5"]))
-                parts.append(.el("text", ["x": String(left + a * cell + cell / 2 - 1), "y": String(y + 14), "text-anchor": "middle",
-                                          "fill": level >= 3 ? "#ffffff" : "#000000"], rate.map { String(Int(($0 * 100).rounded())) } ?? "—"))
+                let level = max(0, min(4, Int(((rate ?? 0) * 4).rounded())))
+                parts.append(.el("rect", ["x": String(left + a * cell), "y": String(y), "width": String(cell - 2), "height": "20", "class": "h\(level)"]))
+                parts.append(.el("text", ["x": String(left + a * cell + cell / 2 - 1), "y": String(y + 14), "class": level >= 3 ? "c d" : "c"],
+                                 rate.map { String(Int(($0 * 100).rounded())) } ?? "—"))
             }
         }
         return .el("svg", ["viewBox": "0 0 \(width) \(height)", "role": "img", "aria-label": T(.dashHeat), "class": "chart heat",

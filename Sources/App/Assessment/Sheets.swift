@@ -154,7 +154,7 @@ enum Sheets {
             built = try await VillageFactsBuilder.build(under: unit, year: cycle.year, asOf: asOf, on: request.db, beside: RecordStore.beside(request))
             if let only { built = built.filter { only.contains($0.village.id ?? UUID()) } }
         }
-        let sheets = try await RecordStore.below(AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycle.requireID()), \.$unitPath, unit.path).all()
+        let sheets = try await AssessmentSheet.villages(cycle: cycle.requireID(), below: unit.path, only: only, on: request.db)
         let byUnit = Dictionary(sheets.map { ($0.unitID, $0) }, uniquingKeysWith: { a, _ in a })
         let decided = try await decisions(sheets.compactMap(\.id), on: request.db)
         let evaluator = Evaluator(catalogue: config.catalogue, scheme: scheme(cycle, config))
@@ -185,21 +185,22 @@ enum Sheets {
     /// earlier view (`Snapshots`), computed now where a write dropped it, the date moved
     /// on, or `recompute` asks for all of them. Computed ones are kept for the next view,
     /// without their explanations (those are in the reader's language): `explanations`
-    /// computes every live one afresh (exports).
+    /// computes every live one afresh (exports). Without `checks`, kept summaries are read
+    /// without their checks' statuses (a dashboard counts items, areas and goals only).
     static func summaries(cycle: AssessmentCycle, under unit: OrgUnit, request: Request, recompute: Bool = false,
-                          explanations: Bool = false, progress: JobProgress? = nil) async throws -> [UUID: SheetSummary] {
-        try await villageSheets(cycle: cycle, under: unit, request: request, recompute: recompute, explanations: explanations, progress: progress).summaries
+                          explanations: Bool = false, checks: Bool = true, progress: JobProgress? = nil) async throws -> [UUID: SheetSummary] {
+        try await villageSheets(cycle: cycle, under: unit, request: request, recompute: recompute, explanations: explanations,
+                                checks: checks, progress: progress).summaries
     }
 
     /// The village sheets below `unit` with their summaries (`summaries`), for callers that
     /// need the sheets too: loading them again cost a district dashboard 300 sheets.
     static func villageSheets(cycle: AssessmentCycle, under unit: OrgUnit, request: Request, recompute: Bool = false,
-                              explanations: Bool = false, progress: JobProgress? = nil) async throws -> (sheets: [AssessmentSheet], summaries: [UUID: SheetSummary]) {
+                              explanations: Bool = false, checks: Bool = true, progress: JobProgress? = nil) async throws -> (sheets: [AssessmentSheet], summaries: [UUID: SheetSummary]) {
         let recompute = recompute || explanations
         guard let asOf = liveAsOf(cycle, request)?.description else { return ([], [:]) }
-        let sheets = try await RecordStore.below(AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycle.requireID()), \.$unitPath, unit.path)
-            .filter(\.$level == .village).all()
-        func decode(_ text: String?) -> SheetSummary? { text.flatMap(SheetSummary.decodeKept) }
+        let sheets = try await AssessmentSheet.villages(cycle: cycle.requireID(), below: unit.path, on: request.db)
+        func decode(_ text: String?) -> SheetSummary? { text.flatMap { SheetSummary.decodeKept($0, checks: checks) } }
         var out: [UUID: SheetSummary] = [:]
         var stale: [UUID: AssessmentSheet] = [:]
         for sheet in sheets {

@@ -5,10 +5,14 @@ extension SheetSummary {
     /// half of a district dashboard's time on its 300 summaries (about 0.2 ms each), so the
     /// shape `JSONEncoder` writes for this type is read by hand; anything else (an older
     /// shape, a stray value) goes to `JSONDecoder`, so nothing it reads is lost.
-    static func decodeKept(_ text: String) -> SheetSummary? {
+    /// Without `checks`, the checks' statuses and explanations are left out (skipped, not
+    /// built: they were most of the reading).
+    static func decodeKept(_ text: String, checks: Bool = true) -> SheetSummary? {
         var copy = text
-        if let fast = copy.withUTF8(SummaryReader.read) { return fast }
-        return try? JSONDecoder().decode(SheetSummary.self, from: Data(text.utf8))
+        if let fast = copy.withUTF8({ SummaryReader.read($0, checks: checks) }) { return fast }
+        guard var slow = try? JSONDecoder().decode(SheetSummary.self, from: Data(text.utf8)) else { return nil }
+        if !checks { slow.checks = [:]; slow.explanations = [:] }
+        return slow
     }
 }
 
@@ -17,14 +21,19 @@ extension SheetSummary {
 /// objects of strings. Returns nil at anything it does not expect.
 struct SummaryReader {
     let bytes: UnsafeBufferPointer<UInt8>
+    /// Whether the checks' statuses and explanations are read or only stepped over.
+    let checks: Bool
     var at = 0
 
-    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    init(bytes: UnsafeBufferPointer<UInt8>, checks: Bool = true) {
+        self.bytes = bytes
+        self.checks = checks
+    }
 
     static let statuses = ["met", "notMet", "pending", "notApplicable"]
 
-    static func read(_ bytes: UnsafeBufferPointer<UInt8>) -> SheetSummary? {
-        var reader = SummaryReader(bytes: bytes)
+    static func read(_ bytes: UnsafeBufferPointer<UInt8>, checks: Bool = true) -> SheetSummary? {
+        var reader = SummaryReader(bytes: bytes, checks: checks)
         return reader.summary()
     }
 
@@ -43,6 +52,7 @@ struct SummaryReader {
                 case "areas": guard let t = tallies() else { return nil }; areas = t
                 case "goals":
                     if literal("null") { goals = nil } else { guard let t = tallies() else { return nil }; goals = t }
+                case "checks" where !self.checks, "explanations" where !self.checks: guard skipStrings() else { return nil }
                 case "checks": guard let m = strings() else { return nil }; checks = m
                 case "items": guard let m = strings() else { return nil }; items = m
                 case "explanations": guard let m = strings() else { return nil }; explanations = m
@@ -118,6 +128,29 @@ struct SummaryReader {
             out[key] = value
         } while take(UInt8(ascii: ","))
         return take(UInt8(ascii: "}")) ? out : nil
+    }
+
+    /// Steps over an object of strings, checking its shape as `strings` does, building nothing.
+    private mutating func skipStrings() -> Bool {
+        guard take(UInt8(ascii: "{")) else { return false }
+        if take(UInt8(ascii: "}")) { return true }
+        repeat {
+            guard skipString(), take(UInt8(ascii: ":")), skipString() else { return false }
+        } while take(UInt8(ascii: ","))
+        return take(UInt8(ascii: "}"))
+    }
+
+    /// Steps over a JSON string; one with escapes is read to check them.
+    private mutating func skipString() -> Bool {
+        skipSpace()
+        var end = at + 1
+        guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { return false }
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            at = end + 1
+            return true
+        }
+        return string() != nil
     }
 
     /// A JSON string with its escapes (`\uXXXX` with surrogate pairs included).

@@ -173,7 +173,9 @@ enum Stylesheet {
     dl.facts{grid-template-columns:1fr;gap:0}dl.facts dd{margin-bottom:8px}main{padding:12px}}
     ul.actions{list-style:none;padding:0}form.filters{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:flex-end}form.filters .field{margin:0}
     form.action{border-top:1px solid var(--line);padding-top:4px;margin:0 0 8px}form.action h3{margin:8px 0}
-    svg.chart{max-width:100%;height:auto}svg.chart .bar{fill:var(--brand)}svg.chart text{font-size:11px;fill:#24292f}p.code{font-size:28px;letter-spacing:2px}
+    svg.chart{max-width:100%;height:auto}svg.chart .bar{fill:var(--brand)}svg.chart text{font-size:11px;fill:#24292f}
+    svg.heat rect{stroke:#3a3a3a;stroke-width:.5}svg.heat .h0{fill:#fff}svg.heat .h1{fill:#d9d9d9}svg.heat .h2{fill:#a6a6a6}svg.heat .h3{fill:#6e6e6e}
+    svg.heat .h4{fill:#3a3a3a}svg.heat text.c{text-anchor:middle}svg.heat text.d{fill:#fff}p.code{font-size:28px;letter-spacing:2px}
     ol.items{padding-left:0;list-style:none}li.item{border-top:1px solid var(--line);padding:4px 0}form.evidence{display:flex;flex-wrap:wrap;gap:6px;margin:4px 0}
     form.evidence input,form.evidence select{width:auto}.running{display:none}
     @media print{header.top nav,.account,.lang,.actions,.skip,form{display:none}a{color:inherit;text-decoration:none}

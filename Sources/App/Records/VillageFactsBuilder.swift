@@ -1,4 +1,5 @@
 import Fluent
+import NIOConcurrencyHelpers
 import StandardKit
 import Vapor
 
@@ -10,7 +11,7 @@ enum VillageFactsBuilder {
     /// records are read on `db`: the two halves take about as long as each other.
     static func build(under unit: OrgUnit, year: Int, asOf: LocalDate? = nil, on db: any Database,
                       beside: (any Database)? = nil) async throws -> [(village: OrgUnit, facts: VillageFacts)] {
-        let villages = unit.kind == .village ? [unit] : try await RecordStore.below(OrgUnit.query(on: db), \.$path, unit.path).filter(\.$kind == .village).all()
+        let villages = unit.kind == .village ? [unit] : try await OrgUnit.below(unit.path, on: db).filter { $0.kind == .village }
         guard !villages.isEmpty else { return [] }
         async let stationFacts = StationFacts.load(under: unit, year: year, asOf: asOf ?? LocalDate.lastDay(of: year), on: beside ?? db)
         let profiles = try await profiles(of: villages, under: unit.path, on: db)
@@ -20,9 +21,7 @@ enum VillageFactsBuilder {
             let id = try unit.requireID()
             for (key, list) in try await RecordStore.lists(RecordKind.all, village: id, on: db) { records[key] = [id: list] }
         } else {
-            for kind in RecordKind.all {
-                records[kind.key] = Dictionary(grouping: try await RecordStore.all(kind, under: unit.path, on: db), by: \.unitID)
-            }
+            records = try await allRecords(under: unit.path, on: [db] + (beside.map { [$0] } ?? []))
         }
         // A village's posts answer to its township's departments, which lie outside the village's path.
         if unit.kind == .village, let township = unit.$parent.id {
@@ -39,6 +38,36 @@ enum VillageFactsBuilder {
             station.apply(to: &facts, village: id, township: village.$parent.id, records: { of($0) },
                           departments: village.$parent.id.map { records[RecordKind.departments.key]?[$0] ?? [] } ?? [])
             return (village, facts)
+        }
+    }
+
+    /// Every kind's live records below `path`, by kind key and village: one query per kind,
+    /// the kinds shared out among the connections, each taking the next kind when it is
+    /// done with one (rows are decoded on each connection's own event loop, so two
+    /// connections decode at once; a district's evaluation on PostgreSQL was the records
+    /// one kind after another).
+    private static func allRecords(under path: String, on connections: [any Database]) async throws -> [String: [UUID: [Record]]] {
+        let kinds = RecordKind.all
+        let next = NIOLockedValueBox(0)
+        return try await withThrowingTaskGroup(of: [(String, [UUID: [Record]])].self) { group in
+            for db in connections {
+                group.addTask {
+                    var read: [(String, [UUID: [Record]])] = []
+                    while true {
+                        let n = next.withLockedValue { n in
+                            defer { n += 1 }
+                            return n
+                        }
+                        guard n < kinds.count else { return read }
+                        read.append((kinds[n].key, Dictionary(grouping: try await RecordStore.all(kinds[n], under: path, on: db), by: \.unitID)))
+                    }
+                }
+            }
+            var records: [String: [UUID: [Record]]] = [:]
+            for try await part in group {
+                for (key, byVillage) in part { records[key] = byVillage }
+            }
+            return records
         }
     }
 

@@ -18,7 +18,7 @@ start)
     cat "$PGDATA/server.log" >&2
     exit 1
   fi
-  psql -h 127.0.0.1 -p "$PGPORT" -U postgres -q -c "CREATE ROLE cunwu LOGIN CREATEDB PASSWORD 'cunwu';" \
+  psql -h 127.0.0.1 -p "$PGPORT" -U postgres -q -c "CREATE ROLE cunwu LOGIN CREATEDB PASSWORD 'cunwu';" -c "GRANT pg_signal_backend TO cunwu;" \
        -c "CREATE DATABASE cunwu_test OWNER cunwu ENCODING 'UTF8';" >/dev/null
   echo "export DATABASE_URL='postgres://cunwu:cunwu@127.0.0.1:$PGPORT/cunwu_test?sslmode=disable'"
   ;;

@@ -87,6 +87,36 @@ struct StationFixture {
 
 @Suite("Service station: intake, time limits, A/B posts, complaints, ledger")
 struct StationTests {
+    @Test("requests and ledger events get ids in the order they are made: UUID version 7 with the time, a counter and random bits")
+    func orderedIDs() async throws {
+        let now = Date()
+        let ids = (0..<10_000).map { _ in OrderedID.make(at: now) }
+        // More than the counter's 4,096 in one millisecond: still in order, and each unique.
+        #expect(zip(ids, ids.dropFirst()).allSatisfy { $0.uuidString < $1.uuidString })
+        #expect(Set(ids).count == ids.count)
+        for id in ids.prefix(50) {
+            let bytes = withUnsafeBytes(of: id.uuid) { Array($0) }
+            #expect(bytes[6] >> 4 == 7 && bytes[8] >> 6 == 0b10, "version 7, RFC variant: \(id)")
+            let millisecond = bytes[0..<6].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            #expect(millisecond >= UInt64(now.timeIntervalSince1970 * 1000) && millisecond < UInt64(now.timeIntervalSince1970 * 1000) + 10)
+        }
+        // Later is greater, as text (SQLite's index) and as bytes (PostgreSQL's uuid).
+        let later = OrderedID.make(at: now.addingTimeInterval(1))
+        #expect(ids.last.map { $0.uuidString < later.uuidString } == true)
+        // The random part differs between ids made in the same millisecond.
+        #expect(Set(ids.prefix(100).map { $0.uuidString.suffix(12) }).count == 100)
+        try await withApp { app, clock in
+            clock.set(beijingDay: "2026-03-02")
+            let s = try await StationFixture.make(app)
+            let first = try await s.intake(app), second = try await s.intake(app)
+            #expect(first.id.uuidString < second.id.uuidString)
+            let rows = try await RecordStore.sql(app.db).select().column("id").from("ledger_events")
+                .where("subject_id", .equal, SQLBind(second.id.uuidString)).all()
+            let events = try rows.map { try $0.decode(column: "id", as: UUID.self) }
+            #expect(!events.isEmpty && events.allSatisfy { $0.uuidString > first.id.uuidString })
+        }
+    }
+
     @Test("a 3-working-day request accepted on the Friday before the 2026 Spring Festival is due on 25 February; the intake clerk is first-inquiry owner")
     func springFestivalDueDate() async throws {
         try await withApp { app, clock in

@@ -59,10 +59,23 @@ func withApp(_ body: (Application, TestClock) async throws -> Void) async throws
         throw error
     }
     try await app.asyncShutdown()
-    if let scratch, let base = ProcessInfo.processInfo.environment["DATABASE_URL"] { try await PostgresAdmin.run(base, "DROP DATABASE \(scratch) WITH (FORCE)") }
+    if let scratch, let base = ProcessInfo.processInfo.environment["DATABASE_URL"] { try await PostgresAdmin.drop(base, scratch) }
 }
 
 enum PostgresAdmin {
+    /// Drops a test's database, ending whatever is still connected to it. A server process
+    /// of no role (an autovacuum worker starting up) cannot be ended by the test role and
+    /// fails the drop now and then under the full suite's load: it is tried again.
+    static func drop(_ url: String, _ database: String) async throws {
+        for attempt in 1...5 {
+            do {
+                return try await run(url, "DROP DATABASE IF EXISTS \(database) WITH (FORCE)")
+            } catch where attempt < 5 {
+                try await Task.sleep(for: .milliseconds(200 * attempt))
+            }
+        }
+    }
+
     /// Runs one statement on the server named by `url` (its own database).
     static func run(_ url: String, _ sql: String) async throws {
         let app = try await Application.make(.testing)

@@ -118,7 +118,7 @@ enum LedgerStore {
                                     actorID: event.actor.id, actorName: event.actor.name, occurredAt: Int64((event.at.timeIntervalSince1970 * 1000).rounded()),
                                     payload: String(decoding: try encoder.encode(event.payload), as: UTF8.self), previousHash: end.hash).sealed()
             ends[stationID] = (entry.sequence, entry.hash)
-            insert = insert.values(SQLBind(UUID()), SQLBind(stationID), SQLBind(event.station.path), SQLBind(entry.sequence), SQLBind(entry.subjectType),
+            insert = insert.values(SQLBind(OrderedID.make()), SQLBind(stationID), SQLBind(event.station.path), SQLBind(entry.sequence), SQLBind(entry.subjectType),
                                    SQLBind(entry.subjectID), SQLBind(entry.action), SQLBind(entry.actorID), SQLBind(entry.actorName), SQLBind(entry.occurredAt),
                                    SQLBind(entry.payload), SQLBind(entry.previousHash), SQLBind(entry.hash))
             if event.subjectType == "request", writeRollups {

@@ -213,7 +213,7 @@ enum RequestDesk {
         }
         let calendar = try await CalendarStore.load(request)
         let item = ServiceRequest()
-        item.id = UUID()
+        item.id = OrderedID.make()
         item.unitID = villageID
         item.unitPath = village.path
         item.trackingCode = newTrackingCode()

@@ -92,8 +92,7 @@ final class AssessmentSheet: Model, @unchecked Sendable {
     /// With `only`, just those villages' sheets.
     static func villages(cycle: UUID, below path: String, only: Set<UUID>? = nil, on db: any Database) async throws -> [AssessmentSheet] {
         let sql = try RecordStore.sql(db)
-        var range: SQLQueryString = sql.dialect.name == "sqlite"
-            ? "unit_path >= \(bind: path) AND unit_path < \(bind: path + "~")" : "unit_path LIKE \(bind: path + "%")"
+        var range = RecordStore.pathBelow(sql, path, column: "unit_path")
         if let only {
             guard !only.isEmpty else { return [] }
             range = "unit_id IN (\(binds: Array(only))) AND " + range

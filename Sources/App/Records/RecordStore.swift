@@ -98,8 +98,9 @@ enum RecordStore {
     /// Units at or below `path` (the query's units are `u`): a range on the units' path
     /// index for SQLite, whose paths are ASCII compared bytewise, so the range is exactly the
     /// prefix; `LIKE` for PostgreSQL, whose collation need not order them bytewise.
-    static func pathBelow(_ sql: any SQLDatabase, _ path: String) -> SQLQueryString {
-        sql.dialect.name == "sqlite" ? "u.path >= \(bind: path) AND u.path < \(bind: path + "~")" : "u.path LIKE \(bind: path + "%")"
+    static func pathBelow(_ sql: any SQLDatabase, _ path: String, column: String = "u.path") -> SQLQueryString {
+        sql.dialect.name == "sqlite" ? "\(unsafeRaw: column) >= \(bind: path) AND \(unsafeRaw: column) < \(bind: path + "~")"
+            : "\(unsafeRaw: column) LIKE \(bind: path + "%")"
     }
 
     /// The same for a Fluent query on a model's path field.

@@ -27,6 +27,27 @@ struct JobTests {
         return Dictionary(dashboard.villages.map { ($0.unitID, $0.score) }, uniquingKeysWith: { a, _ in a })
     }
 
+    @Test("a district's many villages are evaluated a township at a time, with the same results as all at once and as each township's own")
+    func districtByTownships() async throws {
+        try await withDemo { app in
+            let request = Request(application: app, on: app.eventLoopGroup.any())
+            let district = try #require(try await OrgUnit.query(on: app.db).filter(\.$kind == .district).first())
+            let cycle = try #require(try await AssessmentCycle.query(on: app.db).filter(\.$unitID == district.requireID()).first())
+            let villages = try await OrgUnit.below(district.path, on: app.db).filter { $0.kind == .village }
+            #expect(villages.count > Sheets.groupAbove, "the demo district must be big enough to be grouped")
+            let together = try await Sheets.summaries(cycle: cycle, under: district, request: request, recompute: true)
+            var apart: [UUID: SheetSummary] = [:]
+            for township in try await Hierarchy.children(of: district, on: app.db) {
+                apart.merge(try await Sheets.summaries(cycle: cycle, under: township, request: request, recompute: true)) { a, _ in a }
+            }
+            let atOnce = Dictionary(uniqueKeysWithValues: try await Sheets.evaluate(cycle: cycle, under: district, request: request)
+                .map { (try $0.village.requireID(), SheetSummary($0.evaluation)) })
+            #expect(together.count == villages.count && !together.isEmpty)
+            #expect(together == apart)
+            #expect(together == atOnce)
+        }
+    }
+
     @Test("a dashboard keeps each village's summary; a write drops only that village's, and the dashboard always equals a fresh computation")
     func keptSummaries() async throws {
         try await withApp { app, clock in

@@ -1,5 +1,4 @@
 import Fluent
-import NIOConcurrencyHelpers
 import StandardKit
 import Vapor
 
@@ -21,7 +20,9 @@ enum VillageFactsBuilder {
             let id = try unit.requireID()
             for (key, list) in try await RecordStore.lists(RecordKind.all, village: id, on: db) { records[key] = [id: list] }
         } else {
-            records = try await allRecords(under: unit.path, on: [db] + (beside.map { [$0] } ?? []))
+            for kind in RecordKind.all {
+                records[kind.key] = Dictionary(grouping: try await RecordStore.all(kind, under: unit.path, on: db), by: \.unitID)
+            }
         }
         // A village's posts answer to its township's departments, which lie outside the village's path.
         if unit.kind == .village, let township = unit.$parent.id {
@@ -51,36 +52,6 @@ enum VillageFactsBuilder {
             var done: [(Int, [(village: OrgUnit, facts: VillageFacts)])] = []
             for try await part in group { done.append(part) }
             return done.sorted { $0.0 < $1.0 }.flatMap(\.1)
-        }
-    }
-
-    /// Every kind's live records below `path`, by kind key and village: one query per kind,
-    /// the kinds shared out among the connections, each taking the next kind when it is
-    /// done with one (rows are decoded on each connection's own event loop, so two
-    /// connections decode at once; a district's evaluation on PostgreSQL was the records
-    /// one kind after another).
-    private static func allRecords(under path: String, on connections: [any Database]) async throws -> [String: [UUID: [Record]]] {
-        let kinds = RecordKind.all
-        let next = NIOLockedValueBox(0)
-        return try await withThrowingTaskGroup(of: [(String, [UUID: [Record]])].self) { group in
-            for db in connections {
-                group.addTask {
-                    var read: [(String, [UUID: [Record]])] = []
-                    while true {
-                        let n = next.withLockedValue { n in
-                            defer { n += 1 }
-                            return n
-                        }
-                        guard n < kinds.count else { return read }
-                        read.append((kinds[n].key, Dictionary(grouping: try await RecordStore.all(kinds[n], under: path, on: db), by: \.unitID)))
-                    }
-                }
-            }
-            var records: [String: [UUID: [Record]]] = [:]
-            for try await part in group {
-                for (key, byVillage) in part { records[key] = byVillage }
-            }
-            return records
         }
     }
 

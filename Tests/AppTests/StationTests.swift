@@ -521,7 +521,7 @@ struct StationTests {
             #expect(try await checkpoint() == nil)
             // Fewer events than asked for: nothing moves.
             #expect(try await LedgerStore.advanceCheckpoints(minimum: 4, at: Date(), on: app.db) == 0)
-            #expect(try await LedgerStore.advanceCheckpoints(minimum: 1, at: Date(), on: app.db) >= 1)
+            #expect(try await LedgerStore.advanceAllCheckpoints(minimum: 1, at: Date(), on: app.db) >= 1)
             let first = try #require(try await checkpoint())
             #expect(first.seq == 3 && first.intact && first.broken == nil)
             #expect(try await LedgerStore.intact(under: "/", on: app.db)[s.village] == true)

@@ -31,6 +31,10 @@ struct BenchmarkCommand: AsyncCommand {
         let villageCount = try await OrgUnit.query(on: app.db).filter(\.$kind == .village).count()
         let sql = try RecordStore.sql(app.db)
         print("数据：\(villageCount)个村，\(try await Self.count("service_requests", sql))件服务事项，\(try await Self.count("ledger_events", sql))条办理记录")
+        // Checkpoints where a running server keeps them (within ten minutes of each chain's
+        // end, `CheckpointKeeper`): earlier benchmark runs' intake left events unverified.
+        let moved = try await LedgerStore.advanceAllCheckpoints(at: Date(), on: app.db)
+        if moved > 0 { print("账本检查点前移 ledger checkpoints moved: \(moved)个服务站") }
 
         // 1. The plain pass: the same tables and columns, counted and summed in the database.
         let plain = try await Self.best(rounds) { try await Self.plainPass(year: year, on: sql) }

@@ -365,6 +365,21 @@ enum LedgerStore {
     }
 }
 
+extension LedgerStore {
+    /// `advanceCheckpoints` for every station, a township at a time (then any station
+    /// outside one): the events since the checkpoints are held in memory while they are
+    /// verified, and a district's after a burst of intake (20,000 events) lifted `serve`'s
+    /// peak memory by 120 MB.
+    @discardableResult
+    static func advanceAllCheckpoints(minimum: Int = 1, at now: Date, on db: any Database) async throws -> Int {
+        var moved = 0
+        for township in try await OrgUnit.query(on: db).filter(\.$kind == .township).all() {
+            moved += try await advanceCheckpoints(under: township.path, minimum: minimum, at: now, on: db)
+        }
+        return moved + (try await advanceCheckpoints(under: "/", minimum: minimum, at: now, on: db))
+    }
+}
+
 /// Keeps the stations' checkpoints near their chains' ends while `serve` runs
 /// (`LedgerStore.advanceCheckpoints`), every ten minutes; any server may do it.
 final class CheckpointKeeper: LifecycleHandler, Sendable {
@@ -378,11 +393,7 @@ final class CheckpointKeeper: LifecycleHandler, Sendable {
             $0 = loop.scheduleRepeatedAsyncTask(initialDelay: .minutes(1), delay: Self.interval) { _ in
                 loop.makeFutureWithTask {
                     do {
-                        // A district at a time: the events since the checkpoints are held in memory.
-                        var moved = 0
-                        for district in try await OrgUnit.query(on: application.db).filter(\.$kind == .district).all() {
-                            moved += try await LedgerStore.advanceCheckpoints(under: district.path, minimum: 100, at: Date(), on: application.db)
-                        }
+                        let moved = try await LedgerStore.advanceAllCheckpoints(minimum: 100, at: Date(), on: application.db)
                         if moved > 0 { application.logger.info("ledger checkpoints moved for \(moved) stations") }
                     } catch {
                         application.logger.warning("ledger checkpoints not moved: \(String(describing: error))")

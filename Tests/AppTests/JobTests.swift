@@ -27,6 +27,15 @@ struct JobTests {
         return Dictionary(dashboard.villages.map { ($0.unitID, $0.score) }, uniquingKeysWith: { a, _ in a })
     }
 
+    @Test("work spread over every core comes back in the elements' order, and an error in any part is thrown")
+    func concurrentMapKeepsOrder() async throws {
+        let numbers = Array(0..<1_000)
+        #expect(try await numbers.concurrentMap { $0 * 3 } == numbers.map { $0 * 3 })
+        #expect(try await Array(0..<5).concurrentMap { $0 + 1 } == [1, 2, 3, 4, 5])
+        struct Odd: Error {}
+        await #expect(throws: Odd.self) { try await numbers.concurrentMap { n -> Int in if n == 777 { throw Odd() }; return n } }
+    }
+
     @Test("a district's many villages are evaluated a township at a time, with the same results as all at once and as each township's own")
     func districtByTownships() async throws {
         try await withDemo { app in

@@ -185,29 +185,8 @@ enum Sheets {
     /// one core).
     private static func evaluateAll(_ ready: [(village: OrgUnit, facts: VillageFacts)], with evaluator: Evaluator, asOf: LocalDate,
                                     progress: JobProgress?) async throws -> [(village: OrgUnit, evaluation: Evaluation)] {
-        let parts = min(System.coreCount, max(1, ready.count / 16))
-        guard parts > 1 else {
-            var out: [(village: OrgUnit, evaluation: Evaluation)] = []
-            for (village, facts) in ready {
-                out.append((village, evaluator.evaluate(facts, asOf: asOf)))
-                try await progress?.advance()
-            }
-            return out
-        }
-        let size = (ready.count + parts - 1) / parts
-        let facts = ready.map(\.facts)
-        let evaluations = try await withThrowingTaskGroup(of: (Int, [Evaluation]).self) { group in
-            for start in stride(from: 0, to: facts.count, by: size) {
-                let slice = Array(facts[start..<min(start + size, facts.count)])
-                group.addTask { (start, slice.map { evaluator.evaluate($0, asOf: asOf) }) }
-            }
-            var all = [Evaluation?](repeating: nil, count: facts.count)
-            for try await (start, part) in group {
-                for (n, evaluation) in part.enumerated() { all[start + n] = evaluation }
-                try await progress?.advance(by: part.count)
-            }
-            return all.compactMap { $0 }
-        }
+        let evaluations = try await ready.map(\.facts).concurrentMap { evaluator.evaluate($0, asOf: asOf) }
+        try await progress?.advance(by: evaluations.count)
         return Array(zip(ready.map(\.village), evaluations))
     }
 

@@ -201,20 +201,14 @@ final class Generator: @unchecked Sendable {
     /// a counter, then random bits), so that each table's primary-key index (and the
     /// ledger's subject index) grows at its end instead of at random places: at Beijing's
     /// scale random ids spent a third of the writing in B-tree pages. The server's own ids
-    /// stay random (version 4); both kinds are plain UUIDs to every reader.
+    /// are made the same way (`OrderedID`); both kinds are plain UUIDs to every reader.
     private var idCount: UInt64 = 0
     private lazy var idEpoch = UInt64(Date().timeIntervalSince1970 * 1000)
 
     func newID() -> UUID {
         let stamp = idEpoch + idCount >> 12, counter = idCount & 0xFFF
         idCount += 1
-        let tail = random.next()
-        return UUID(uuid: (UInt8(truncatingIfNeeded: stamp >> 40), UInt8(truncatingIfNeeded: stamp >> 32), UInt8(truncatingIfNeeded: stamp >> 24),
-                           UInt8(truncatingIfNeeded: stamp >> 16), UInt8(truncatingIfNeeded: stamp >> 8), UInt8(truncatingIfNeeded: stamp),
-                           0x70 | UInt8(counter >> 8), UInt8(truncatingIfNeeded: counter),
-                           0x80 | UInt8(truncatingIfNeeded: tail >> 58), UInt8(truncatingIfNeeded: tail >> 48), UInt8(truncatingIfNeeded: tail >> 40),
-                           UInt8(truncatingIfNeeded: tail >> 32), UInt8(truncatingIfNeeded: tail >> 24), UInt8(truncatingIfNeeded: tail >> 16),
-                           UInt8(truncatingIfNeeded: tail >> 8), UInt8(truncatingIfNeeded: tail)))
+        return OrderedID.make(millisecond: stamp, counter: counter, random: random.next())
     }
 
     /// Names already given under each parent: unit names are unique within their parent.

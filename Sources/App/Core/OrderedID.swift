@@ -26,8 +26,12 @@ enum OrderedID {
             return last
         }
         var random = SystemRandomNumberGenerator()
-        let tail = random.next() as UInt64
-        return UUID(uuid: (UInt8(truncatingIfNeeded: millisecond >> 40), UInt8(truncatingIfNeeded: millisecond >> 32),
+        return make(millisecond: millisecond, counter: counter, random: random.next())
+    }
+
+    /// The id of these parts (the generator's, made from its seeded randomness, too).
+    static func make(millisecond: UInt64, counter: UInt64, random tail: UInt64) -> UUID {
+        UUID(uuid: (UInt8(truncatingIfNeeded: millisecond >> 40), UInt8(truncatingIfNeeded: millisecond >> 32),
                            UInt8(truncatingIfNeeded: millisecond >> 24), UInt8(truncatingIfNeeded: millisecond >> 16),
                            UInt8(truncatingIfNeeded: millisecond >> 8), UInt8(truncatingIfNeeded: millisecond),
                            0x70 | UInt8(truncatingIfNeeded: counter >> 8), UInt8(truncatingIfNeeded: counter),

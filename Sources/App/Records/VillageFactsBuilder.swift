@@ -40,19 +40,8 @@ enum VillageFactsBuilder {
                           departments: village.$parent.id.map { loaded[RecordKind.departments.key]?[$0] ?? [] } ?? [])
             return (village, facts)
         }
-        // Every core at once, in the villages' order: pure work, with the database idle by now.
-        let parts = min(System.coreCount, max(1, villages.count / 16))
-        guard parts > 1 else { return try villages.map(facts(of:)) }
-        let size = (villages.count + parts - 1) / parts
-        return try await withThrowingTaskGroup(of: (Int, [(village: OrgUnit, facts: VillageFacts)]).self) { group in
-            for start in stride(from: 0, to: villages.count, by: size) {
-                let slice = Array(villages[start..<min(start + size, villages.count)])
-                group.addTask { (start, try slice.map(facts(of:))) }
-            }
-            var done: [(Int, [(village: OrgUnit, facts: VillageFacts)])] = []
-            for try await part in group { done.append(part) }
-            return done.sorted { $0.0 < $1.0 }.flatMap(\.1)
-        }
+        // Every core at once: pure work, with the database idle by now.
+        return try await villages.concurrentMap(facts(of:))
     }
 
     /// The profiles of `villages` (all the villages below `path`): by their ids, which for

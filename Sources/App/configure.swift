@@ -35,7 +35,8 @@ public func configure(_ app: Application, environment: [String: String] = Proces
     decoder.dateDecodingStrategy = .iso8601
     ContentConfiguration.global.use(decoder: decoder, for: .json)
 
-    app.passwords.use(.bcrypt(cost: app.config.bcryptCost))
+    let cost = app.config.bcryptCost
+    app.passwords.use { _ in PrehashingBcrypt(cost: cost) }
     app.dummyPasswordHash = try Bcrypt.hash(Token.make(), cost: app.config.bcryptCost)
 
     app.middleware = Middlewares()
@@ -44,6 +45,8 @@ public func configure(_ app: Application, environment: [String: String] = Proces
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(LanguageMiddleware())
     app.middleware.use(AppErrorMiddleware())
+    // Before the session is read or anything parses the query (issue 18).
+    app.middleware.use(RequestLimitsMiddleware())
     app.middleware.use(SessionMiddleware())
     app.routes.caseInsensitive = false
     app.http.server.configuration.responseCompression = .enabled
@@ -59,6 +62,7 @@ public func configure(_ app: Application, environment: [String: String] = Proces
     }
     app.lifecycle.use(JobShutdown())
     app.lifecycle.use(CheckpointKeeper())
+    app.lifecycle.use(AnchorKeeper())
     // Registered last, so it runs first at shutdown: requests finish before jobs and storage stop.
     app.lifecycle.use(DrainRequests(requests: inFlight))
 
@@ -73,8 +77,13 @@ public func configure(_ app: Application, environment: [String: String] = Proces
     app.asyncCommands.use(BenchmarkCommand(), as: "bench-evaluate")
 }
 
-/// Prepares storage: SQLite in WAL mode with a busy timeout, then every migration.
+/// Prepares storage: SQLite in WAL mode with a busy timeout, then every migration. The
+/// database file and its log are made readable by their owner only (an older install
+/// may have made them readable by all).
 func prepareDatabase(_ app: Application) async throws {
+    if case let .sqliteFile(path) = app.config.storage {
+        FileModes.ownerOnly([path, path + "-wal", path + "-shm", path + ".anchors"])
+    }
     if case .sqliteFile = app.config.storage, let sql = app.db as? any SQLDatabase {
         try await sql.raw("PRAGMA journal_mode=WAL").run()
         // The pool keeps one connection per event loop; set the timeout on each.

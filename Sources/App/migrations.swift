@@ -25,4 +25,6 @@ func registerMigrations(_ migrations: Migrations) {
     migrations.add(AddStationRollups())
     migrations.add(AddIntegrationKeyIndex())
     migrations.add(SealPersonalData())
+    migrations.add(AddServiceRequestPublicReply())
+    migrations.add(CreateLoginThrottles())
 }

@@ -105,10 +105,20 @@ public enum LedgerChain {
         public var count: Int
         /// The first event that does not hold, and why; nil when the chain is intact.
         public var firstBroken: (sequence: Int, reason: Reason)?
+        /// A point the chain was seen at that it no longer reaches or holds (see
+        /// `verify(_:reached:)`), with where it now ends.
+        public var end: EndFinding?
         public var intact: Bool { firstBroken == nil }
+
+        public init(count: Int, firstBroken: (sequence: Int, reason: Reason)?, end: EndFinding? = nil) {
+            self.count = count
+            self.firstBroken = firstBroken
+            self.end = end
+        }
 
         public static func == (lhs: Verification, rhs: Verification) -> Bool {
             lhs.count == rhs.count && lhs.firstBroken?.sequence == rhs.firstBroken?.sequence && lhs.firstBroken?.reason == rhs.firstBroken?.reason
+                && lhs.end == rhs.end
         }
     }
 
@@ -119,12 +129,20 @@ public enum LedgerChain {
         case linkBroken
         /// A sequence number is missing or repeated: an event was removed or added.
         case sequenceGap
+        /// The chain ends before a point it was seen at (a checkpoint, the anchor log): its
+        /// newest events were removed.
+        case truncated
+        /// The event at a point the chain was seen at has another hash, though the chain
+        /// holds: events were rewritten and the chain hashed anew.
+        case rewritten
 
         public var label: String {
             switch self {
             case .contentChanged: return "记录内容与校验值不符（记录被改动）"
             case .linkBroken: return "与前一条记录的链接断开（前序记录被改动或替换）"
             case .sequenceGap: return "序号不连续（有记录被删除或插入）"
+            case .truncated: return "最新的记录被删除（记录链短于此前记录到的位置）"
+            case .rewritten: return "记录链被改写并重新计算了校验值（与此前记录到的校验值不符）"
             }
         }
     }

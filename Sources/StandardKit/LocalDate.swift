@@ -99,8 +99,17 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
 
     public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool { lhs.dayNumber < rhs.dayNumber }
 
-    public static func firstDay(of year: Int) -> LocalDate { LocalDate(dayNumber: daysFromCivil(year: year, month: 1, day: 1)) }
-    public static func lastDay(of year: Int) -> LocalDate { LocalDate(dayNumber: daysFromCivil(year: year, month: 12, day: 31)) }
+    /// The years a person may enter where a date or a year is asked for (a cycle, a promise,
+    /// a filter): wide enough for any work the standard describes, narrow enough that no
+    /// arithmetic on it can overflow.
+    public static let sane = 2000...2100
+
+    /// The first and last day of `year`, for years 1–9999 (a year outside is taken as the
+    /// nearest of them, so a stray number can never overflow the day arithmetic).
+    public static func firstDay(of year: Int) -> LocalDate { LocalDate(dayNumber: daysFromCivil(year: clamped(year), month: 1, day: 1)) }
+    public static func lastDay(of year: Int) -> LocalDate { LocalDate(dayNumber: daysFromCivil(year: clamped(year), month: 12, day: 31)) }
+
+    private static func clamped(_ year: Int) -> Int { min(max(year, 1), 9999) }
 }
 
 /// A division of the assessment year used by "at least N per period" rules.

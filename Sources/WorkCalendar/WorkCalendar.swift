@@ -116,6 +116,13 @@ public struct WorkCalendar: Sendable {
     /// Whether the year's holidays are known; without them only weekends are skipped.
     public func covers(_ year: Int) -> Bool { years.contains(year) }
 
+    /// The years from `start` to `end` whose holidays are not in the calendar: working days
+    /// counted there assume Monday to Friday and may move once the year is announced.
+    public func uncoveredYears(from start: LocalDate, through end: LocalDate) -> [Int] {
+        guard start <= end else { return [] }
+        return (start.year...end.year).filter { !years.contains($0) }
+    }
+
     /// The `count`-th working day after `start` (the count begins the day after). With
     /// a count of 0, `start` itself: a matter settled on the spot is due the same day.
     public func adding(workingDays count: Int, after start: LocalDate) -> LocalDate {

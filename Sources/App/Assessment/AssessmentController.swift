@@ -12,7 +12,7 @@ struct AssessmentController {
         router.page(.GET, base, .onUnit(.viewUnit), cyclesPage)
         router.page(.POST, base, .onUnit(.manageCycles), openCyclePage)
         router.page(.GET, base + "/:cycleID", .onUnit(.viewUnit), sheetPage)
-        router.page(.POST, base + "/:cycleID/evidence", .onUnit(.fillSheet), maxBody: "11mb", evidencePage)
+        router.page(.POST, base + "/:cycleID/evidence", .onUnit(.fillSheet), limits: .upload("11mb"), evidencePage)
         router.page(.POST, base + "/:cycleID/evidence/:evidenceID/delete", .onUnit(.fillSheet), deleteEvidence)
         router.page(.GET, base + "/:cycleID/evidence/:evidenceID", .onUnit(.viewUnit), downloadEvidence)
         for (action, permission) in Self.actionPermissions {

@@ -58,16 +58,16 @@ struct DashboardController {
         router.page(.GET, "/units/:unitID/dashboard/:cycleID", .onUnit(.viewUnit), page)
         router.page(.GET, "/units/:unitID/report/:cycleID", .onUnit(.viewUnit), report)
         router.page(.GET, "/units/:unitID/cycles/:cycleID/export", .onUnit(.viewUnit), export)
-        router.page(.POST, "/units/:unitID/cycles/:cycleID/exports", .onUnit(.viewUnit)) { request, unit in
+        router.page(.POST, "/units/:unitID/cycles/:cycleID/exports", .onUnit(.startJobs)) { request, unit in
             request.redirect(to: try await startExport(request, unit).page, redirectType: .normal)
         }
-        router.api(.POST, "/api/v1/units/:unitID/cycles/:cycleID/exports", .onUnit(.viewUnit),
+        router.api(.POST, "/api/v1/units/:unitID/cycles/:cycleID/exports", .onUnit(.startJobs),
                    APIDoc(summary: "在后台导出本单位以下全部评估表（format=xlsx或csv），返回任务及其进度地址", request: "ExportInput", response: "Job", status: 202),
                    startExport)
-        router.page(.POST, "/units/:unitID/cycles/:cycleID/recompute", .onUnit(.viewUnit)) { request, unit in
+        router.page(.POST, "/units/:unitID/cycles/:cycleID/recompute", .onUnit(.startJobs)) { request, unit in
             request.redirect(to: try await startRecompute(request, unit).page, redirectType: .normal)
         }
-        router.api(.POST, "/api/v1/units/:unitID/cycles/:cycleID/recompute", .onUnit(.viewUnit),
+        router.api(.POST, "/api/v1/units/:unitID/cycles/:cycleID/recompute", .onUnit(.startJobs),
                    APIDoc(summary: "在后台重新计算本单位以下各村的实时评估结果（统计分析使用），返回任务及其进度地址", response: "Job", status: 202),
                    startRecompute)
         router.api(.GET, "/api/v1/units/:unitID/cycles/:cycleID/dashboard", .onUnit(.viewUnit),
@@ -130,7 +130,8 @@ struct DashboardController {
         let cycle = try await Sheets.cycle(request, unit: unit)
         let d = try await Self.dashboard(request, cycle: cycle, unit: unit)
         return HTMLResponse.make(Layout.page(request: request, title: T(.dashboardTitle, unit.name, cycle.name),
-                                             body: DashboardViews.body(d, unitID: try unit.requireID(), print: false, csrf: Layout.csrfField(request))))
+                                             body: DashboardViews.body(d, unitID: try unit.requireID(), print: false, csrf: Layout.csrfField(request),
+                                                                       mayStartJobs: request.principal?.may(.startJobs, at: unit.path) ?? false)))
     }
 
     @Sendable func api(_ request: Request, _ unit: OrgUnit?) async throws -> DashboardDTO {
@@ -213,7 +214,8 @@ struct DashboardController {
         let job = try await Jobs.start(request, kind: JobKind.recompute.rawValue, unit: unit, cycle: cycle) { background, progress in
             let (unit, cycle) = try await Self.reload(unitID, cycleID, on: background.db)
             // The nightly kind of pass: every ledger verified in full (new checkpoints), then every village.
-            _ = try await LedgerStore.verify(under: unit, on: background.db, at: background.now, progress: progress)
+            _ = try await LedgerStore.verify(under: unit, anchors: try LedgerAnchors.configuredLog(request.application),
+                                             on: background.db, at: background.now, progress: progress)
             _ = try await Sheets.summaries(cycle: cycle, under: unit, request: background, recompute: true, progress: progress)
             return nil
         }

@@ -4,7 +4,8 @@ import Vapor
 
 /// Dashboard, summary and report pages; charts are inline SVG that print in black and white.
 enum DashboardViews {
-    static func body(_ d: DashboardDTO, unitID: UUID, print: Bool, csrf: Node = .empty) -> Node {
+    /// `mayStartJobs`: the export and recompute buttons, for roles that may start them.
+    static func body(_ d: DashboardDTO, unitID: UUID, print: Bool, csrf: Node = .empty, mayStartJobs: Bool = false) -> Node {
         let c = d.completeness
         let change = d.meanScore.flatMap { now in d.previousMeanScore.map { now - $0 } }
         let summary: [Node] = [
@@ -17,7 +18,7 @@ enum DashboardViews {
             .when(!print, .group([
                 .el("p", [:], [.el("a", ["href": "/units/\(unitID)/report/\(d.cycle.id)"], T(.reportPrint))]),
                 // Exports and recomputation run in the background with a progress page.
-                .el("form", ["method": "post", "action": "/units/\(unitID)/cycles/\(d.cycle.id)/exports", "class": "inline"], [
+                .when(mayStartJobs, .group([.el("form", ["method": "post", "action": "/units/\(unitID)/cycles/\(d.cycle.id)/exports", "class": "inline"], [
                     csrf, .el("button", ["type": "submit", "name": "format", "value": "xlsx"], T(.exportXLSX)), .text(" "),
                     .el("button", ["type": "submit", "name": "format", "value": "csv"], T(.exportCSV)),
                 ]),
@@ -25,6 +26,7 @@ enum DashboardViews {
                 .el("form", ["method": "post", "action": "/units/\(unitID)/cycles/\(d.cycle.id)/recompute", "class": "inline"], [
                     csrf, .el("button", ["type": "submit"], T(.jobRecompute)),
                 ]),
+                ])),
             ])),
             .el("dl", ["class": "facts"], summary),
             .el("h2", [:], T(.dashAreas)),

@@ -26,10 +26,15 @@ struct BackupCommand: AsyncCommand {
         let file = signature.file
         guard !FileManager.default.fileExists(atPath: file) else { throw CommandFailure.usage("“\(file)”已存在：备份不会覆盖已有文件。") }
         let started = Date()
+        // The ledger's end is anchored first, and the anchor log as it then was goes with the
+        // backup: every line in it was written before the copy began, so a restored database
+        // reaches every head it names.
+        var anchors: Data?
         switch app.config.storage {
         case let .sqliteFile(path):
             // No migrations here: a backup reads the database as the running server left it.
             guard FileManager.default.fileExists(atPath: path) else { throw CommandFailure.usage("找不到数据库“\(path)”。") }
+            anchors = try await anchorBeforeCopy(app)
             let sql = try RecordStore.sql(app.db)
             try await sql.raw("VACUUM INTO \(bind: file)").run()
             do { try await DatabaseFile.check(file) } catch {
@@ -39,10 +44,28 @@ struct BackupCommand: AsyncCommand {
         case .sqliteMemory:
             throw CommandFailure.usage("内存数据库无法备份。")
         case let .postgres(url):
+            anchors = try await anchorBeforeCopy(app)
             try PostgresTools.run("pg_dump", ["--format=custom", "--no-owner", "--file=\(file)", url])
         }
+        // Readable by its owner only, like the database (personal data is sealed, names are not).
+        _ = chmod(file, 0o600)
+        if let anchors {
+            guard FileManager.default.createFile(atPath: file + ".anchors", contents: anchors, attributes: [.posixPermissions: 0o600]) else {
+                throw CommandFailure.usage("无法写入“\(file).anchors”。")
+            }
+        }
         let size = ((try? FileManager.default.attributesOfItem(atPath: file)[.size]) as? Int) ?? 0
-        print("备份完成：\(file)（\(size / 1024) KB，用时\(String(format: "%.1f", Date().timeIntervalSince(started)))秒）")
+        print("备份完成：\(file)（\(size / 1024) KB，用时\(String(format: "%.1f", Date().timeIntervalSince(started)))秒）"
+              + (anchors == nil ? "" : "；台账锚点：\(file).anchors"))
+    }
+
+    /// Anchors the chains' heads now and returns the anchor log as it then is: every line
+    /// in it was written before the copy begins, so the copy reaches every head it names
+    /// (lines appended later may name heads the copy does not hold). Nil when anchoring is off.
+    private func anchorBeforeCopy(_ app: Application) async throws -> Data? {
+        guard let path = app.config.ledgerAnchorPath, let keyring = app.config.keyring else { return nil }
+        try await LedgerAnchors.write(path: path, keyring: keyring, at: Date(), on: app.db)
+        return try AnchorFile(path: path).contents()
     }
 }
 
@@ -86,7 +109,20 @@ struct RestoreCommand: AsyncCommand {
             if signature.force { arguments.insert(contentsOf: ["--clean", "--if-exists"], at: 0) }
             try PostgresTools.run("pg_restore", arguments)
         }
-        print("已从“\(file)”恢复数据库。个人信息仍由备份时的密钥加密：请使用相同的 CUNWU_DATA_KEY_FILE 启动服务。")
+        // The backup's anchor log replaces the live one (kept aside, not deleted): the live one
+        // names heads written after the backup, which the restored chains no longer reach.
+        var anchorNote = ""
+        if let live = app.config.ledgerAnchorPath, FileManager.default.fileExists(atPath: file + ".anchors") {
+            if FileManager.default.fileExists(atPath: live) {
+                let aside = live + ".before-restore-" + String(Int(Date().timeIntervalSince1970))
+                guard rename(live, aside) == 0 else { throw CommandFailure.usage("无法移开“\(live)”：\(String(cString: strerror(errno)))") }
+                anchorNote = "原锚点文件已移至“\(aside)”。"
+            }
+            try FileManager.default.copyItem(atPath: file + ".anchors", toPath: live)
+            _ = chmod(live, 0o600)
+            anchorNote = "台账锚点已从“\(file).anchors”恢复。" + anchorNote
+        }
+        print("已从“\(file)”恢复数据库。\(anchorNote)个人信息仍由备份时的密钥加密：请使用相同的 CUNWU_DATA_KEY_FILE 启动服务。")
     }
 }
 

@@ -2,9 +2,11 @@ import Fluent
 import Ledger
 import Vapor
 
-/// `cunwu verify-ledger [--station ID|CODE]`: checks each station's ledger chain and
-/// names the first event that does not hold. Exit status 0 when every chain is intact,
-/// 1 when one is not, 2 for a bad argument.
+/// `cunwu verify-ledger [--station ID|CODE]`: checks each station's ledger chain in full,
+/// and against the points it was seen at (its checkpoint and the signed anchor log beside
+/// the database), and names the first event that does not hold, or where a chain that lost
+/// its newest events now ends and what was expected. Exit status 0 when every chain is
+/// intact, 1 when one is not (or the anchor log itself was tampered with), 2 for a bad argument.
 struct VerifyLedgerCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "station", help: "One village's id or 12-digit division code; default every station")
@@ -23,23 +25,34 @@ struct VerifyLedgerCommand: AsyncCommand {
         } else {
             villages = try await OrgUnit.query(on: app.db).filter(\.$kind == .village).sort(\.$path).all()
         }
+        let anchors = try LedgerAnchors.configuredLog(app)
+        if let path = app.config.ledgerAnchorPath, anchors != nil {
+            Swift.print("对照台账锚点文件 \(path)（\(anchors?.lines ?? 0)行，\(anchors?.latest.count ?? 0)个服务站）")
+        } else {
+            Swift.print("未对照外部锚点（设置 CUNWU_DATA_KEY_FILE 后，锚点文件在数据库旁）")
+        }
+        for problem in anchors?.problems ?? [] { Swift.print("锚点文件：" + problem.label) }
+        let checkpoints = try await LedgerStore.checkpoints(under: "/", on: app.db)
         var broken: [String] = []
         let progress = ConsoleProgress("台账校验", total: villages.count)
         for village in villages {
-            let chain = try await LedgerStore.chain(village.requireID(), on: app.db)
-            let result = LedgerChain.verify(chain)
-            try await LedgerStore.keepCheckpoint(village: village.requireID(), chain: chain, result: result, at: Date(), on: app.db)
-            if let first = result.firstBroken {
-                let line = "\(village.name)（\(try village.requireID())）：第\(first.sequence)条记录起校验不通过：\(first.reason.label)"
+            let id = try village.requireID()
+            let result = try await LedgerStore.verifyChain(id, checkpoint: checkpoints[id], anchor: anchors?.latest[id.uuidString], at: Date(), on: app.db)
+            if !result.intact {
+                let chain = ChainDTO(unitID: id, name: village.name, events: result.count, intact: false, firstBrokenSequence: result.firstBroken?.sequence,
+                                     reason: result.firstBroken?.reason.rawValue, endsAt: result.end?.endsAt, expectedSequence: result.end?.expectedSequence,
+                                     expectedHash: result.end?.expectedHash, anchoredBy: result.end?.source.rawValue)
+                let line = "\(village.name)（\(id)）：" + LedgerController.finding(chain)
                 broken.append(line)
                 progress.print(line)
             } else {
-                progress.print("\(village.name)（\(try village.requireID())）：完整，共\(result.count)条记录")
+                progress.print("\(village.name)（\(id)）：完整，共\(result.count)条记录")
             }
             progress.advance()
         }
         progress.finish()
         if !broken.isEmpty { throw CommandFailure.checkFailed("\(broken.count)个服务站的台账校验不通过") }
+        if let problems = anchors?.problems, !problems.isEmpty { throw CommandFailure.checkFailed("台账锚点文件有\(problems.count)处问题") }
         Swift.print("全部\(villages.count)个服务站的台账校验通过")
     }
 }

@@ -16,7 +16,7 @@ struct AuditController {
         var to: String?
         var page: Int
 
-        init(_ request: Request) {
+        init(_ request: Request) throws {
             func text(_ name: String) -> String? {
                 (request.query[String.self, at: name]).flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces) }
             }
@@ -24,7 +24,7 @@ struct AuditController {
             username = text("username")
             from = text("from")
             to = text("to")
-            page = max(1, request.query[Int.self, at: "page"] ?? 1)
+            page = try request.queryInt("page", in: 1...100_000) ?? 1
         }
     }
 
@@ -40,7 +40,7 @@ struct AuditController {
         let principal = try request.requirePrincipal()
         let scopes = scopes(principal)
         guard !scopes.isEmpty else { throw AppError.notFound }
-        let filter = Filter(request)
+        let filter = try Filter(request)
         var v = Validator()
         let from = v.date("from", T(.auditFrom), filter.from)
         let to = v.date("to", T(.auditTo), filter.to)
@@ -70,7 +70,7 @@ struct AuditController {
     }
 
     @Sendable func page(_ request: Request, _: OrgUnit?) async throws -> Response {
-        let filter = Filter(request)
+        let filter = try Filter(request)
         let result: AuditListDTO
         var errors: [FieldError] = []
         do { result = try await query(request) } catch let AppError.validation(e) {

@@ -6,9 +6,9 @@ import Vapor
 struct AuthController {
     func register(_ router: Router) {
         router.page(.GET, "/login", .open, loginPage)
-        router.page(.POST, "/login", .open, login)
+        router.page(.POST, "/login", .open, limits: .login, csrf: .handler, login)
         router.page(.POST, "/logout", .signedIn, logout)
-        router.apiResponse(.POST, "/api/v1/session", .open, APIDoc(summary: "登录（返回CSRF令牌并设置会话Cookie）", request: "LoginInput", response: "Me"), apiLogin)
+        router.apiResponse(.POST, "/api/v1/session", .open, APIDoc(summary: "登录（返回CSRF令牌并设置会话Cookie）", request: "LoginInput", response: "Me"), limits: .login, apiLogin)
         router.api(.DELETE, "/api/v1/session", .signedIn, APIDoc(summary: "退出登录", response: "Empty"), apiLogout)
         router.api(.GET, "/api/v1/me", .signedIn, APIDoc(summary: "当前用户及其角色", response: "Me"), me)
     }
@@ -23,6 +23,11 @@ struct AuthController {
         let form = try FormFields(request)
         let username = (form["username"] ?? "").trimmingCharacters(in: .whitespaces)
         let next = form["next"]
+        // A form left open past its token's hour (or a stale cookie) is shown again with a
+        // fresh token and the name kept: signing in is never a dead end.
+        do { try CSRF.check(request) } catch {
+            return render(request, username: username, next: next, error: T(.loginFormExpired), status: .forbidden)
+        }
         do {
             let (token, _) = try await Self.signIn(username: username, password: form["password"] ?? "", request: request)
             let target = next.flatMap(SiteURL.localPath) ?? SiteURL.home.path
@@ -78,8 +83,13 @@ struct AuthController {
         let now = request.now
         let failed = AppError.validation([FieldError(field: "password", message: T(.loginFailed))])
         guard let user = try await User.query(on: request.db).filter(\.$username == username.lowercased()).first() else {
-            // Spend the same time as a real check, so timing does not tell which names exist.
+            // A name that is no account waits as an account would (`LoginThrottle`), and a
+            // check takes as long as a real one: neither lockout nor timing tells which names exist.
+            if let until = try await LoginThrottle.lockedUntil(username, now: now, on: request.db) { throw AppError.locked(until: until) }
             _ = try? await request.password.async.verify(password, created: request.application.dummyPasswordHash).get()
+            if let until = try await LoginThrottle.fail(username, now: now, threshold: config.lockoutThreshold, minutes: config.lockoutMinutes, on: request.db) {
+                throw AppError.locked(until: until)
+            }
             throw failed
         }
         if let until = user.lockedUntil, until > now { throw AppError.locked(until: until) }

@@ -25,10 +25,10 @@ enum Role: String, Codable, Sendable, CaseIterable {
     var permissions: Set<Permission> {
         switch self {
         case .admin: return Set(Permission.allCases)
-        case .districtOfficial: return [.viewUnit, .manageUnits, .viewAudit, .manageDepartments, .manageCycles, .fillSheet, .reviewSheets, .approveSheets]
-        case .townshipOfficial: return [.viewUnit, .manageDepartments, .fillSheet, .reviewSheets]
-        case .partySecretary, .stationStaff: return [.viewUnit, .editProfile, .editRecords, .viewPersonalData, .handleRequests, .fillSheet]
-        case .committeeMember: return [.viewUnit, .editProfile, .editRecords, .handleRequests, .fillSheet]
+        case .districtOfficial: return [.viewUnit, .manageUnits, .viewAudit, .manageDepartments, .manageCycles, .fillSheet, .reviewSheets, .approveSheets, .startJobs]
+        case .townshipOfficial: return [.viewUnit, .manageDepartments, .fillSheet, .reviewSheets, .startJobs]
+        case .partySecretary, .stationStaff: return [.viewUnit, .editProfile, .editRecords, .viewPersonalData, .handleRequests, .fillSheet, .startJobs]
+        case .committeeMember: return [.viewUnit, .editProfile, .editRecords, .handleRequests, .fillSheet, .startJobs]
         case .supervisor: return [.viewUnit]
         case .organizationContact: return []
         }
@@ -65,6 +65,9 @@ enum Permission: String, Codable, Sendable, CaseIterable {
     case reviewSheets
     /// Approve (lock) and unlock sheets.
     case approveSheets
+    /// Start work that runs in the background for a unit (an export, a recomputation):
+    /// it costs the server minutes, so read-only roles (supervisors) cannot start it.
+    case startJobs
 }
 
 /// A route's rule: who may call it. The one authorization path (`Authorizer`) reads it.

@@ -28,6 +28,15 @@ struct AppConfig: Sendable {
     /// The keys personal data is sealed with (`PersonalData`); nil when none is set, which
     /// `serve` refuses. Tests without a key get a random one per process.
     var keyring: Keyring?
+    /// The ledger's anchor log (`LedgerAnchors`): beside the SQLite file, or
+    /// `CUNWU_LEDGER_ANCHOR_FILE`; nil for a test's in-memory database unless set.
+    var ledgerAnchorPath: String?
+    /// Minutes between anchorings while serving (`CUNWU_LEDGER_ANCHOR_MINUTES`, default 1).
+    var ledgerAnchorMinutes: Int
+    /// Where each anchor line is also sent (`CUNWU_LEDGER_WITNESS_URL`), if anywhere.
+    var ledgerWitnessURL: String?
+    /// Proxies whose `X-Forwarded-For` names the client (`CUNWU_TRUSTED_PROXIES`).
+    var trustedProxies: TrustedProxies
 
     static func fromEnvironment(_ environment: [String: String], testing: Bool) throws(ConfigError) -> AppConfig {
         func integer(_ name: String, default value: Int, in range: ClosedRange<Int>) throws(ConfigError) -> Int {
@@ -68,6 +77,27 @@ struct AppConfig: Sendable {
         do { catalogue = try Catalogue.load(overrides: settings.checkOverrides) } catch {
             throw ConfigError(variable: "CUNWU_STANDARD_SETTINGS", message: error.description)
         }
+        let anchorPath: String?
+        if let path = environment["CUNWU_LEDGER_ANCHOR_FILE"], !path.isEmpty {
+            anchorPath = path
+        } else {
+            switch storage {
+            case let .sqliteFile(path): anchorPath = path + ".anchors"
+            case .postgres: anchorPath = "cunwu-ledger.anchors"
+            case .sqliteMemory: anchorPath = nil
+            }
+        }
+        var witness: String?
+        if let url = environment["CUNWU_LEDGER_WITNESS_URL"], !url.isEmpty {
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+                throw ConfigError(variable: "CUNWU_LEDGER_WITNESS_URL", message: "应为http://或https://开头的网址，实际为“\(url)”")
+            }
+            witness = url
+        }
+        let proxies: TrustedProxies
+        do { proxies = try TrustedProxies(environment["CUNWU_TRUSTED_PROXIES"] ?? "") } catch {
+            throw ConfigError(variable: "CUNWU_TRUSTED_PROXIES", message: "应为逗号分隔的IP地址或网段（如127.0.0.1,10.0.0.0/8），“\(error.entry)”无法识别")
+        }
         return AppConfig(
             storage: storage,
             sessionIdleMinutes: try integer("CUNWU_SESSION_IDLE_MINUTES", default: 30, in: 1...1440),
@@ -80,7 +110,11 @@ struct AppConfig: Sendable {
             scheme: settings.scheme,
             filesPath: environment["CUNWU_FILES_PATH"].flatMap { $0.isEmpty ? nil : $0 }
                 ?? (testing ? NSTemporaryDirectory() + "cunwu-files" : "cunwu-files"),
-            keyring: try Keyring.fromEnvironment(environment) ?? (testing ? PersonalData.testKeyring : nil)
+            keyring: try Keyring.fromEnvironment(environment) ?? (testing ? PersonalData.testKeyring : nil),
+            ledgerAnchorPath: anchorPath,
+            ledgerAnchorMinutes: try integer("CUNWU_LEDGER_ANCHOR_MINUTES", default: 1, in: 1...1440),
+            ledgerWitnessURL: witness,
+            trustedProxies: proxies
         )
     }
 }

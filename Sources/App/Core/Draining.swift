@@ -44,8 +44,9 @@ struct DrainRequests: LifecycleHandler {
 
 extension Environment {
     /// Whether the application runs the server (`serve`, Vapor's default command), not
-    /// another command or the tests: work only a server needs starts on this.
+    /// another command, a request for help, or the tests: work only a server needs starts on this.
     var serving: Bool {
         self != .testing && (arguments.count < 2 || arguments[1] == "serve" || arguments[1].hasPrefix("-"))
+            && !arguments.dropFirst().contains { $0 == "--help" || $0 == "-h" }
     }
 }

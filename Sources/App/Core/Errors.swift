@@ -24,6 +24,12 @@ enum AppError: Error, Sendable, Equatable {
     case unauthorized(String)
     /// Too many requests from one address in the window.
     case rateLimited
+    /// The body is over the route's size or number of fields (`RequestLimits`).
+    case tooLarge
+    /// The URL is over `RequestLimits.maxURLBytes`.
+    case uriTooLong
+    /// The headers are over `RequestLimits.maxHeaderBytes`.
+    case headersTooLarge
 
     var status: HTTPStatus {
         switch self {
@@ -37,6 +43,9 @@ enum AppError: Error, Sendable, Equatable {
         case .conflict: return .conflict
         case .unauthorized: return .unauthorized
         case .rateLimited: return .tooManyRequests
+        case .tooLarge: return .payloadTooLarge
+        case .uriTooLong: return .uriTooLong
+        case .headersTooLarge: return .requestHeaderFieldsTooLarge
         }
     }
 
@@ -53,6 +62,9 @@ enum AppError: Error, Sendable, Equatable {
         case .conflict: return "conflict"
         case .unauthorized: return "unauthorized"
         case .rateLimited: return "rate_limited"
+        case .tooLarge: return "payload_too_large"
+        case .uriTooLong: return "uri_too_long"
+        case .headersTooLarge: return "headers_too_large"
         }
     }
 
@@ -68,6 +80,9 @@ enum AppError: Error, Sendable, Equatable {
         case .unavailable: return T(.errorUnavailable)
         case let .conflict(message), let .unauthorized(message): return message
         case .rateLimited: return T(.errorRateLimited)
+        case .tooLarge: return T(.errorTooLarge)
+        case .uriTooLong: return T(.errorURITooLong)
+        case .headersTooLarge: return T(.errorHeadersTooLarge)
         }
     }
 }
@@ -102,13 +117,22 @@ struct AppErrorMiddleware: AsyncMiddleware {
         switch error {
         case let e as AppError: appError = e
         case let abort as any AbortError where abort.status == .notFound: appError = .notFound
-        case let abort as any AbortError where abort.status == .badRequest || abort.status == .unsupportedMediaType || abort.status == .payloadTooLarge:
+        case let abort as any AbortError where abort.status == .payloadTooLarge: appError = .tooLarge
+        case let abort as any AbortError where abort.status == .badRequest || abort.status == .unsupportedMediaType:
             appError = .badRequest(T(.errorBadRequest))
         case is DecodingError: appError = .badRequest(T(.errorBadRequest))
         default:
             request.logger.report(error: error)
             let status = (error as? any AbortError)?.status ?? .internalServerError
             return plain(status: status, request: request, code: "internal_error", message: T(.errorInternal))
+        }
+        // Open311 clients read the specification's error shape, whatever the route (a
+        // `.xml` file, an unknown path, a body over the limit).
+        if request.url.path.hasPrefix("/open311/") {
+            let description: String
+            if case let .validation(fields) = appError { description = fields.map { "\($0.field): \($0.message)" }.joined(separator: "; ") }
+            else { description = appError.message }
+            return Open311Controller.errorResponse(Open311Controller.Failure(status: appError.status, description: description))
         }
         if appError == .signInRequired, !isAPI(request) {
             let next = request.url.path + (request.url.query.map { "?" + $0 } ?? "")

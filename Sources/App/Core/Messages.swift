@@ -144,12 +144,15 @@ enum L: String, CaseIterable, Sendable {
     case errorBadRequest
     case errorCSRF
     case errorForbidden
+    case errorHeadersTooLarge
     case errorInternal
     case errorNotFound
     case errorNotFoundTitle
     case errorRateLimited
     case errorSignInRequired
     case errorTitle
+    case errorTooLarge
+    case errorURITooLong
     case errorUnavailable
     case errorValidation
     case evidenceAdd
@@ -239,6 +242,10 @@ enum L: String, CaseIterable, Sendable {
     case importWrongHeader
     case inboxEmpty
     case inboxTitle
+    case inputControlCharacters
+    case inputNotUTF8
+    case inputOutOfRange
+    case inputTooManyQueryFields
     case intakeSubmit
     case intakeTitle
     case integration96156
@@ -288,6 +295,8 @@ enum L: String, CaseIterable, Sendable {
     case ledgerAction
     case ledgerActor
     case ledgerAllIntact
+    case ledgerAnchorProblems
+    case ledgerAnchoredBy
     case ledgerAt
     case ledgerBrokenAt
     case ledgerDetails
@@ -297,12 +306,16 @@ enum L: String, CaseIterable, Sendable {
     case ledgerIntact
     case ledgerLate
     case ledgerNone
+    case ledgerNotAnchored
     case ledgerOnTime
     case ledgerPageCaption
     case ledgerReason
     case ledgerRemainingDays
+    case ledgerRewritten
     case ledgerSequence
     case ledgerSomeBroken
+    case ledgerSourceAnchor
+    case ledgerSourceCheckpoint
     case ledgerState
     case ledgerSubject
     case ledgerSubjectAll
@@ -312,11 +325,13 @@ enum L: String, CaseIterable, Sendable {
     case ledgerTitle
     case ledgerTitleShort
     case ledgerTo
+    case ledgerTruncated
     case ledgerVerifyIntro
     case ledgerVerifyShort
     case ledgerVerifyTitle
     case loginButton
     case loginFailed
+    case loginFormExpired
     case loginLocked
     case loginLockedUntil
     case loginPassword
@@ -342,6 +357,7 @@ enum L: String, CaseIterable, Sendable {
     case noticeToApprove
     case noticeToReview
     case open311Address
+    case open311BadCoordinate
     case open311BadDate
     case open311BadKey
     case open311BadStatus
@@ -359,6 +375,7 @@ enum L: String, CaseIterable, Sendable {
     case overdueTitle
     case overdueVillage
     case parenthesized
+    case passwordCommon
     case passwordContainsUsername
     case passwordTooShort
     case passwordTooSimple
@@ -474,6 +491,7 @@ enum L: String, CaseIterable, Sendable {
     case requestActionNotAllowed
     case requestApprovedBy
     case requestAssignee
+    case requestCalendarMissing
     case requestChangedMeanwhile
     case requestChannel
     case requestChannelInvalid
@@ -496,11 +514,15 @@ enum L: String, CaseIterable, Sendable {
     case requestMissingList
     case requestMissingListNeeded
     case requestNewDue
+    case requestNoPublicReply
     case requestPhoneFormat
     case requestPromisedHint
     case requestPromisedOn
+    case requestPublicReply
     case requestReceivedOn
     case requestRefuseReason
+    case requestReplyHint
+    case requestReplyToResident
     case requestResidentMustBeTold
     case requestResidentName
     case requestResidentNotified
@@ -620,6 +642,7 @@ enum L: String, CaseIterable, Sendable {
     case statusRefused
     case statusTransferred
     case titled
+    case trackReply
     case unitChildren
     case unitClosedBeforeOpened
     case unitClosedOn
@@ -674,6 +697,7 @@ enum L: String, CaseIterable, Sendable {
     case validationChoice
     case validationCode
     case validationDate
+    case validationDateRange
     case validationInteger
     case validationList
     case validationNegative
@@ -835,12 +859,15 @@ enum Messages {
         .errorBadRequest: "请求格式有误，请检查后重试。",
         .errorCSRF: "页面已过期或来源不明，请刷新页面后重试。",
         .errorForbidden: "您没有权限进行此操作。",
+        .errorHeadersTooLarge: "请求头过大（Cookie过多？），请清除本站Cookie后重试。",
         .errorInternal: "系统出现错误，已记录，请稍后重试。",
         .errorNotFound: "找不到您要访问的页面或数据，或您无权查看。",
         .errorNotFoundTitle: "页面不存在",
         .errorRateLimited: "提交过于频繁，请稍后再试。",
         .errorSignInRequired: "请先登录。",
         .errorTitle: "出错了",
+        .errorTooLarge: "提交的内容过大或字段过多，未作任何更改。",
+        .errorURITooLong: "网址过长，请返回上一页重试。",
         .errorUnavailable: "服务暂时不可用，请稍后重试。",
         .errorValidation: "有{0}处填写有误，请修改后重新提交。",
         .evidenceAdd: "添加佐证",
@@ -930,6 +957,10 @@ enum Messages {
         .importWrongHeader: "表头与模板不一致：",
         .inboxEmpty: "没有新的通知。",
         .inboxTitle: "通知",
+        .inputControlCharacters: "含有不能保存的控制字符（如空字符），请删除后重新填写。",
+        .inputNotUTF8: "提交的内容不是有效的UTF-8文字，请检查后重新填写。",
+        .inputOutOfRange: "{0}应在{1}到{2}之间。",
+        .inputTooManyQueryFields: "网址中的参数过多（最多{0}个）。",
         .intakeSubmit: "受理并打印回执",
         .intakeTitle: "受理服务事项",
         .integration96156: "96156平台工单接入（签名密钥）",
@@ -979,6 +1010,8 @@ enum Messages {
         .ledgerAction: "操作",
         .ledgerActor: "操作人",
         .ledgerAllIntact: "全部{0}个服务站的台账校验通过。",
+        .ledgerAnchorProblems: "锚点文件本身有问题，请立即报告系统管理员：",
+        .ledgerAnchoredBy: "已同时对照数据库之外的签名锚点文件（{0}）：删除最新记录或整条改写都能发现。",
         .ledgerAt: "时间",
         .ledgerBrokenAt: "第{0}条记录起校验不通过：{1}",
         .ledgerDetails: "内容",
@@ -988,12 +1021,16 @@ enum Messages {
         .ledgerIntact: "完整",
         .ledgerLate: "超期办结",
         .ledgerNone: "这段时间没有办理记录。",
+        .ledgerNotAnchored: "未设置外部锚点文件：只对照数据库中的检查点。",
         .ledgerOnTime: "按时办结",
         .ledgerPageCaption: "共{0}条，第{1}–{2}条（最新的在前）",
         .ledgerReason: "理由",
         .ledgerRemainingDays: "剩余工作日",
+        .ledgerRewritten: "记录链被改写并重新计算了校验值：第{0}条的校验值应为{1}…（{2}所记），现已不同。",
         .ledgerSequence: "序号",
         .ledgerSomeBroken: "{0}个服务站的台账校验不通过，请核查。",
+        .ledgerSourceAnchor: "数据库之外的签名锚点文件",
+        .ledgerSourceCheckpoint: "上次完整校验留下的检查点",
         .ledgerState: "校验结果",
         .ledgerSubject: "类别",
         .ledgerSubjectAll: "全部",
@@ -1003,11 +1040,13 @@ enum Messages {
         .ledgerTitle: "{0}工作台账",
         .ledgerTitleShort: "工作台账",
         .ledgerTo: "结束日期",
+        .ledgerTruncated: "最新的记录被删除：记录链现在止于第{0}条，而{1}记录它曾到达第{2}条（校验值{3}…）。",
         .ledgerVerifyIntro: "每条办理记录都保存了对其内容和前一条记录校验值的SHA-256校验值。改动、删除或插入任何一条记录，从那一条起校验就会不通过。",
         .ledgerVerifyShort: "台账校验",
         .ledgerVerifyTitle: "{0}台账校验",
         .loginButton: "登录",
         .loginFailed: "用户名或密码错误。",
+        .loginFormExpired: "登录页面已过期，请重新输入密码登录。",
         .loginLocked: "登录失败次数过多，账户已暂时锁定。",
         .loginLockedUntil: "登录失败次数过多，账户已锁定，请于{0}后再试。",
         .loginPassword: "密码",
@@ -1033,6 +1072,7 @@ enum Messages {
         .noticeToApprove: "{0}有评估表待您审定。",
         .noticeToReview: "{0}有评估表待您审核。",
         .open311Address: "地址：{0}",
+        .open311BadCoordinate: "{0}应为-{1}到{1}之间的十进制度数。",
         .open311BadDate: "{0}应为W3C日期时间，如2026-03-01T08:00:00+08:00。",
         .open311BadKey: "api_key无效。",
         .open311BadStatus: "status应为open或closed。",
@@ -1050,6 +1090,7 @@ enum Messages {
         .overdueTitle: "{0}超期未办结事项",
         .overdueVillage: "村（社区）",
         .parenthesized: "（{0}）",
+        .passwordCommon: "密码太常见（在常用密码列表中），请换一个不易猜到的密码。",
         .passwordContainsUsername: "密码不能包含用户名。",
         .passwordTooShort: "密码至少需要{0}个字符。",
         .passwordTooSimple: "密码过于简单，请使用更多不同的字符。",
@@ -1165,6 +1206,7 @@ enum Messages {
         .requestActionNotAllowed: "事项当前状态为“{0}”，不能进行此操作。",
         .requestApprovedBy: "批准人",
         .requestAssignee: "当前办理人",
+        .requestCalendarMissing: "{0}年节假日安排尚未导入：办结时限按周一至周五计算，公布后可能调整。",
         .requestChangedMeanwhile: "该事项刚刚已被他人办理或修改，本次操作未保存，请刷新后查看最新状态。",
         .requestChannel: "受理渠道",
         .requestChannelInvalid: "受理渠道应为窗口或电话。",
@@ -1187,11 +1229,15 @@ enum Messages {
         .requestMissingList: "需补正的材料",
         .requestMissingListNeeded: "请一次性列出需要补正的全部材料（每行一项）。",
         .requestNewDue: "延期后的办结日期",
+        .requestNoPublicReply: "无（居民查询页只显示办理状态）",
         .requestPhoneFormat: "联系电话只能由数字和“-”组成，至少7位数字。",
         .requestPromisedHint: "仅“承诺办理”的事项需填写，不能早于今天。",
         .requestPromisedOn: "承诺办结日期",
+        .requestPublicReply: "给居民的答复",
         .requestReceivedOn: "受理日期",
         .requestRefuseReason: "不予受理的理由",
+        .requestReplyHint: "勾选后，这段文字会显示在居民的查询页和Open311中（其中的身份证号、电话号码自动隐去）；不勾选则只有工作人员可见。",
+        .requestReplyToResident: "作为给居民的答复公开",
         .requestResidentMustBeTold: "延期须告知居民，请确认已告知。",
         .requestResidentName: "居民姓名",
         .requestResidentNotified: "已告知居民延期及理由",
@@ -1311,6 +1357,7 @@ enum Messages {
         .statusRefused: "不予受理",
         .statusTransferred: "已转办",
         .titled: "{0}：{1}",
+        .trackReply: "服务站的答复",
         .unitChildren: "下辖{0}",
         .unitClosedBeforeOpened: "撤销日期不能早于设立日期。",
         .unitClosedOn: "撤销日期",
@@ -1365,6 +1412,7 @@ enum Messages {
         .validationChoice: "“{0}”不是{1}的可选项。",
         .validationCode: "统计用区划代码应为12位数字。",
         .validationDate: "{0}应为日期，格式如2026-03-31。",
+        .validationDateRange: "{0}应在{1}年到{2}年之间。",
         .validationInteger: "{0}应为整数。",
         .validationList: "字段“{0}”的格式不对：应为文字或文字列表。",
         .validationNegative: "{0}不能为负数。",

@@ -37,10 +37,20 @@ enum SiteURL {
         }
     }
 
-    /// `path` when it stays on this site (a path, not `//host` or a scheme), else nil.
+    /// `path` when it stays on this site, else nil: the one test of every `next` target.
+    /// It must start with a single `/` and hold no backslash (browsers read `/\\host` as
+    /// `//host`), no whitespace or control character (browsers drop tabs and newlines, so
+    /// `/\t/host` becomes `//host`), no scheme and no host, and stay short.
     static func localPath(_ path: String) -> String? {
-        guard path.hasPrefix("/"), !path.hasPrefix("//"), !path.hasPrefix("/\\"),
-              !path.contains(where: { $0.isNewline }) else { return nil }
+        guard path.hasPrefix("/"), !path.hasPrefix("//"), path.utf8.count <= 2048,
+              !path.contains("\\"),
+              !path.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control || $0.properties.generalCategory == .format }),
+              let components = URLComponents(string: path), components.scheme == nil, components.host == nil, components.user == nil,
+              components.path.hasPrefix("/") else { return nil }
+        // An encoded slash or backslash right after the first would be decoded by some
+        // servers and proxies in front of us into `//host`.
+        let lower = path.lowercased()
+        guard !lower.hasPrefix("/%2f"), !lower.hasPrefix("/%5c") else { return nil }
         return path
     }
 }
@@ -57,6 +67,19 @@ struct APIDoc: Sendable {
     var query: [(name: String, type: String)] = []
 }
 
+/// Where a route's CSRF token is checked.
+enum CSRFCheck: Sendable {
+    /// Before the handler (every route unless it says otherwise).
+    case router
+    /// Not for machine clients that authenticate in the request itself (an api_key in the
+    /// form, a signature; no cookies): there is no ambient credential to forge with. A
+    /// request that does carry a session cookie is still checked.
+    case machineClient
+    /// By the handler itself, which answers a failed check in its own way (the login form
+    /// shows itself again with a fresh token instead of a dead end).
+    case handler
+}
+
 /// One registered route and what it needs: the route table that the authorization
 /// matrix test and the OpenAPI document are built from.
 struct RouteSpec: Sendable {
@@ -64,6 +87,7 @@ struct RouteSpec: Sendable {
     var path: String
     var access: Access
     var api: APIDoc?
+    var limits: RequestLimits
 }
 
 final class RouteTable: @unchecked Sendable {
@@ -86,9 +110,9 @@ extension Application {
 struct Router {
     let app: Application
 
-    func page(_ method: HTTPMethod, _ path: String, _ access: Access, maxBody: ByteCount = "1mb",
+    func page(_ method: HTTPMethod, _ path: String, _ access: Access, limits: RequestLimits? = nil, csrf: CSRFCheck = .router,
               _ handler: @escaping @Sendable (Request, OrgUnit?) async throws -> Response) {
-        add(method, path, access, api: nil, maxBody: maxBody, handler)
+        add(method, path, access, api: nil, limits: limits, csrf: csrf, handler)
     }
 
     func api<T: Content>(_ method: HTTPMethod, _ path: String, _ access: Access, _ doc: APIDoc,
@@ -101,21 +125,28 @@ struct Router {
         }
     }
 
-    /// An API route whose handler builds its own response (to set cookies, say). `csrf:
-    /// false` is for machine clients that authenticate in the request itself (an api_key
-    /// in the form, no cookies), so there is no ambient credential to forge with.
-    func apiResponse(_ method: HTTPMethod, _ path: String, _ access: Access, _ doc: APIDoc, csrf: Bool = true,
+    /// An API route whose handler builds its own response (to set cookies, say).
+    func apiResponse(_ method: HTTPMethod, _ path: String, _ access: Access, _ doc: APIDoc, csrf: CSRFCheck = .router, limits: RequestLimits? = nil,
                      _ handler: @escaping @Sendable (Request, OrgUnit?) async throws -> Response) {
-        add(method, path, access, api: doc, csrf: csrf, handler)
+        add(method, path, access, api: doc, limits: limits, csrf: csrf, handler)
     }
 
-    private func add(_ method: HTTPMethod, _ path: String, _ access: Access, api: APIDoc?, maxBody: ByteCount = "1mb", csrf: Bool = true,
+    /// `limits`: the body's size and fields (`RequestLimits.defaults(for:)` when nil). The
+    /// body is checked before the access rule, the CSRF check or the handler reads it.
+    private func add(_ method: HTTPMethod, _ path: String, _ access: Access, api: APIDoc?, limits stated: RequestLimits? = nil, csrf: CSRFCheck = .router,
                      _ handler: @escaping @Sendable (Request, OrgUnit?) async throws -> Response) {
-        app.routeTable.add(RouteSpec(method: method, path: path, access: access, api: api))
+        let limits = stated ?? RequestLimits.defaults(for: access)
+        app.routeTable.add(RouteSpec(method: method, path: path, access: access, api: api, limits: limits))
         let components = path.split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
-        app.on(method, components, body: method == .GET ? .collect : .collect(maxSize: maxBody)) { request async throws -> Response in
+        // A GET carries no body worth reading: Vapor's 16 kB default bounds it.
+        app.on(method, components, body: method == .GET ? .collect : .collect(maxSize: limits.maxBody)) { request async throws -> Response in
+            try InputGuard.checkBody(request, limits: limits)
             let unit = try await Authorizer.authorize(access, request: request)
-            if csrf || request.cookies[SessionCookie.name] != nil { try CSRF.check(request) }
+            switch csrf {
+            case .router: try CSRF.check(request)
+            case .machineClient: if request.cookies[SessionCookie.name] != nil { try CSRF.check(request) }
+            case .handler: break
+            }
             let response = try await handler(request, unit)
             CSRF.finish(request, response)
             return response
@@ -153,7 +184,9 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
-        if response.headers.contentType == .html {
+        // Pages, API answers and downloads (exports, attachments) may hold personal data:
+        // no cache along the way, and none in the browser once the user signs out.
+        if response.headers.contentType == .html || AppErrorMiddleware.isAPI(request) || response.headers.first(name: .contentDisposition) != nil {
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         }
         return response

@@ -9,6 +9,9 @@ import Vapor
 /// empty database with a demo district and prints the demo accounts.
 public enum Run {
     public static func main() async -> Int32 {
+        // Every file this process makes (the database and its log, backups, keys, the
+        // anchor log, attachments) is its owner's alone.
+        umask(0o077)
         var arguments = CommandLine.arguments
         let command = arguments.count > 1 && !arguments[1].hasPrefix("-") ? arguments[1] : "serve"
         var demo = false
@@ -35,7 +38,9 @@ public enum Run {
                 environment["CUNWU_DATA_KEY_FILE"] = try DemoData.demoKeyFile(environment: environment)
             }
             try await configure(app, environment: environment)
-            if command == "serve" {
+            // Asking for help starts nothing: no key, database or lock is needed to read it.
+            let help = arguments.dropFirst().contains { $0 == "--help" || $0 == "-h" }
+            if command == "serve", !help {
                 // Personal data is sealed at rest: no key, no server.
                 guard let keyring = app.config.keyring else { throw PersonalDataError.noKey }
                 if case let .sqliteFile(path) = app.config.storage {

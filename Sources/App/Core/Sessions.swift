@@ -111,15 +111,25 @@ enum CSRF {
 
     static func check(_ request: Request) throws {
         guard ![.GET, .HEAD, .OPTIONS].contains(request.method) else { return }
-        let sent = request.headers.first(name: header) ?? (try? request.content.get(String.self, at: field))
+        let sent = request.headers.first(name: header) ?? sentInBody(request)
         if let principal = request.principal {
             guard let sent, Token.equal(sent, principal.csrfToken) else { throw AppError.csrfRejected }
             return
         }
-        if request.headers.contentType == .json, request.cookies[SessionCookie.name] == nil { return }
+        // No live session (no cookie, or one naming no session): a JSON call carries no
+        // ambient credential to forge with, and browsers cannot send one cross-site
+        // without CORS. A stale cookie must not block signing in again.
+        if request.headers.contentType == .json { return }
         guard let sent, let cookie = request.cookies[SessionCookie.loginCSRF]?.string, !cookie.isEmpty, Token.equal(sent, cookie) else {
             throw AppError.csrfRejected
         }
+    }
+
+    /// The token in a form body: from the form parsed once (`FormFields`), or a multipart field.
+    private static func sentInBody(_ request: Request) -> String? {
+        if request.headers.contentType == .urlEncodedForm { return (try? FormFields(request))?[field] }
+        if request.headers.contentType?.subType == "form-data" { return try? request.content.get(String.self, at: field) }
+        return nil
     }
 
     /// The token a page's forms must carry, setting the pre-login cookie when needed.

@@ -12,6 +12,7 @@ struct Validator {
         let trimmed = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if required && trimmed.isEmpty { fail(field, T(.validationRequired, label)) }
         if trimmed.count > maxLength { fail(field, T(.validationTooLong, label, String(maxLength))) }
+        if TextCheck.hasForbidden(trimmed) { fail(field, T(.inputControlCharacters)) }
         return trimmed
     }
 
@@ -46,10 +47,16 @@ struct Validator {
         return number
     }
 
-    mutating func date(_ field: String, _ label: String, _ value: String?) -> String? {
+    /// A date a person entered, within `range` (2000–2100 unless said: a promise for
+    /// 9999-12-31 is a typing slip, and a year that far off overflows the arithmetic on it).
+    mutating func date(_ field: String, _ label: String, _ value: String?, range: ClosedRange<Int> = LocalDate.sane) -> String? {
         let trimmed = (value ?? "").trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty { return nil }
-        guard LocalDate(trimmed) != nil else { fail(field, T(.validationDate, label)); return nil }
+        guard let date = LocalDate(trimmed) else { fail(field, T(.validationDate, label)); return nil }
+        guard range.contains(date.year) else {
+            fail(field, T(.validationDateRange, label, String(range.lowerBound), String(range.upperBound)))
+            return nil
+        }
         return trimmed
     }
 
@@ -72,26 +79,60 @@ struct Validator {
     func finish() throws { if !errors.isEmpty { throw AppError.validation(errors) } }
 }
 
-/// A submitted HTML form (application/x-www-form-urlencoded) as plain strings. Parsed
-/// here rather than decoded, so repeated names (check boxes) and odd input never fail
-/// the whole form: a field missing from the form is nil.
+/// A submitted HTML form (application/x-www-form-urlencoded) or a URL's query, as plain
+/// strings. Parsed here rather than decoded, in one linear pass with its number of fields
+/// bounded (Vapor's decoder copies its storage for every repeated name: 30,000 repeats
+/// took minutes), so repeated names (check boxes) and odd input never fail the whole form:
+/// a field missing from the form is nil. A name or value that does not decode to text
+/// (bytes that are not UTF-8, control characters) is refused naming the field.
 struct FormFields {
     private var values: [String: [String]] = [:]
 
+    struct Key: StorageKey { typealias Value = FormFields }
+
+    enum Source { case body, query }
+
+    /// The request's form, parsed once: by the router's input check, else here.
     init(_ request: Request) throws {
-        self.init(request.body.string ?? "")
+        if let parsed = request.storage[Key.self] { self = parsed; return }
+        let parsed = try Self.parse(Substring(request.body.string ?? ""), maxFields: RequestLimits.signedIn.maxFields, what: .body)
+        request.storage[Key.self] = parsed
+        self = parsed
     }
 
-    init(_ body: String) {
-        for pair in body.split(separator: "&") {
+    private init() {}
+
+    static func parse(_ text: Substring, maxFields: Int, what: Source) throws -> FormFields {
+        var form = FormFields()
+        guard !text.isEmpty else { return form }
+        // Counted before anything is decoded.
+        let fields = text.utf8.reduce(1) { $1 == UInt8(ascii: "&") ? $0 + 1 : $0 }
+        if fields > maxFields { throw what == .query ? AppError.badRequest(T(.inputTooManyQueryFields, String(maxFields))) : AppError.tooLarge }
+        for pair in text.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ part: Substring) -> String {
-                String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
-            }
-            var name = decode(parts[0])
+            var name = try decode(parts[0], field: nil)
             if name.hasSuffix("[]") { name.removeLast(2) }
-            values[name, default: []].append(parts.count > 1 ? decode(parts[1]) : "")
+            form.values[name, default: []].append(parts.count > 1 ? try decode(parts[1], field: name) : "")
         }
+        return form
+    }
+
+    /// `+` as a space, then percent-decoding; refused when that is not text.
+    private static func decode(_ part: Substring, field: String?) throws -> String {
+        let spaced = part.contains("+") ? part.replacingOccurrences(of: "+", with: " ") : String(part)
+        let text: String
+        if spaced.contains("%") {
+            guard let decoded = spaced.removingPercentEncoding else {
+                throw AppError.validation([FieldError(field: field ?? "?", message: T(.inputNotUTF8))])
+            }
+            text = decoded
+        } else {
+            text = spaced
+        }
+        if TextCheck.hasForbidden(text) {
+            throw AppError.validation([FieldError(field: field ?? "?", message: T(.inputControlCharacters))])
+        }
+        return text
     }
 
     subscript(_ name: String) -> String? { values[name]?.first }

@@ -130,7 +130,7 @@ struct AttachmentController {
     func register(_ router: Router) {
         for kind in RecordKind.all {
             let base = "/units/:unitID/records/\(kind.key)/:recordID/attachments"
-            router.page(.POST, base, .onUnit(kind.editPermission), maxBody: "11mb") { try await upload($0, $1, kind) }
+            router.page(.POST, base, .onUnit(kind.editPermission), limits: .upload("11mb")) { try await upload($0, $1, kind) }
             router.page(.GET, base + "/:attachmentID", .onUnit(.viewUnit)) { try await download($0, $1, kind) }
             router.page(.POST, base + "/:attachmentID/delete", .onUnit(kind.editPermission)) { try await remove($0, $1, kind) }
         }

@@ -14,7 +14,16 @@ struct PublicController {
     private func load(_ request: Request) async throws -> (OrgUnit, [Record]) {
         guard let id = request.parameters.get("villageID").flatMap(UUID.init(uuidString:)),
               let village = try await OrgUnit.find(id, on: request.db), village.kind == .village else { throw AppError.notFound }
-        let records = try await RecordStore.list(.disclosures, village: id, on: request.db)
+        // Identity-card and mobile numbers in a disclosure are masked here (a list of
+        // subsidy recipients must not publish them); offices' fixed lines stay.
+        let records = try await RecordStore.list(.disclosures, village: id, on: request.db).map { record in
+            var shown = record
+            shown.values = record.values.mapValues { value in
+                if case let .text(text) = value { return .text(PersonalText.masked(text, .keepFixedLines)) }
+                return value
+            }
+            return shown
+        }
         return (village, records)
     }
 

@@ -54,7 +54,11 @@ enum RecordInput {
             if text.count > 20_000 { return fail(T(.validationTooLong, field.label, "20000")) }
             parsed.values[field.key] = .text(text)
         case .date:
-            guard LocalDate(text) != nil else { return fail(T(.validationDate, field.label)) }
+            guard let date = LocalDate(text) else { return fail(T(.validationDate, field.label)) }
+            // Records reach back further than today's work (an organization founded in 1958).
+            guard RecordKind.dateYears.contains(date.year) else {
+                return fail(T(.validationDateRange, field.label, String(RecordKind.dateYears.lowerBound), String(RecordKind.dateYears.upperBound)))
+            }
             parsed.values[field.key] = .text(text)
         case let .integer(range):
             guard let number = Int(text) else { return fail(T(.validationInteger, field.label)) }
@@ -71,6 +75,8 @@ enum RecordInput {
         case .money:
             if text.hasPrefix("-") { return fail(T(.validationNegative, field.label)) }
             guard let money = Money(text) else { return fail(T(.recordMoney, field.label)) }
+            // Bounded so that a village's sums can never overflow.
+            if money.fen > RecordKind.maxMoneyYuan * 100 { return fail(T(.validationTooLarge, field.label, String(RecordKind.maxMoneyYuan))) }
             parsed.values[field.key] = .number(money.fen)
         case let .choice(choices):
             guard choices.contains(where: { $0.value == text }) else { return fail(T(.validationChoice, text, field.label)) }

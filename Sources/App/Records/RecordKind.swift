@@ -399,5 +399,11 @@ extension RecordKind {
     static let stationKinds: [RecordKind] = [departments, posts, absences, services]
     static let all: [RecordKind] = firstKinds + stationKinds
 
+    /// The years a record's dates may fall in: founding dates reach back, plans forward.
+    static let dateYears = 1900...2100
+    /// The largest amount one record may state (100 billion yuan): a village's sums of
+    /// them, in fen, stay far inside `Int`.
+    static let maxMoneyYuan = 100_000_000_000
+
     static func named(_ key: String) -> RecordKind? { all.first { $0.key == key } }
 }

@@ -21,7 +21,7 @@ struct RecordTransferController {
                 Self.file(try XLSX.write(Self.template(kind), name: kind.label), name: "\(kind.key)-template.xlsx")
             }
             router.page(.GET, base + "/import", .onUnit(.editRecords)) { try await importForm($0, $1, kind) }
-            router.page(.POST, base + "/import", .onUnit(.editRecords), maxBody: "12mb") { try await preview($0, $1, kind) }
+            router.page(.POST, base + "/import", .onUnit(.editRecords), limits: .upload("12mb")) { try await preview($0, $1, kind) }
             router.page(.POST, base + "/import/:batchID", .onUnit(.editRecords)) { try await confirm($0, $1, kind) }
         }
     }

@@ -180,7 +180,7 @@ struct StandardController {
     /// last day of a past year.
     static func period(_ request: Request) throws -> (year: Int, asOf: LocalDate) {
         let today = beijingToday(request.now)
-        let year = request.query[Int.self, at: "year"] ?? today.year
+        let year = try request.queryInt("year", in: LocalDate.sane) ?? today.year
         guard (2000...today.year).contains(year) else {
             throw AppError.validation([FieldError(field: "year", message: T(.standardYearRange, String(today.year)))])
         }

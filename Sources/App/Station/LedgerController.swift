@@ -58,7 +58,7 @@ struct LedgerController {
             return HTMLResponse.make(Layout.page(request: request, title: T(.ledgerTitle, unit.name), body: Layout.errorSummary(errors)), status: .unprocessableEntity)
         }
         let export = ["csv", "xlsx"].contains(request.query[String.self, at: "format"] ?? "")
-        let pageNumber = max(0, request.query[Int.self, at: "page"] ?? 0)
+        let pageNumber = try request.queryInt("page", in: 0...100_000) ?? 0
         let rows = try await Self.rows(request, unit, period, page: export ? nil : pageNumber)
         let names = try await Self.villageNames(request, rows)
         let header = [T(.overdueVillage), T(.ledgerSequence), T(.ledgerAt), T(.ledgerSubject), T(.ledgerAction), T(.ledgerActor), T(.ledgerDetails), T(.ledgerHash)]
@@ -107,11 +107,28 @@ struct LedgerController {
     }
 
     static func verification(_ request: Request, _ unit: OrgUnit) async throws -> VerificationDTO {
-        let results = try await LedgerStore.verify(under: unit, on: request.db, at: request.now)
+        let anchors = try LedgerAnchors.configuredLog(request.application)
+        let results = try await LedgerStore.verify(under: unit, anchors: anchors, on: request.db, at: request.now)
         return VerificationDTO(chains: try results.map { village, result in
             ChainDTO(unitID: try village.requireID(), name: village.name, events: result.count, intact: result.intact,
-                     firstBrokenSequence: result.firstBroken?.sequence, reason: result.firstBroken?.reason.rawValue)
-        })
+                     firstBrokenSequence: result.firstBroken?.sequence, reason: result.firstBroken?.reason.rawValue,
+                     endsAt: result.end?.endsAt, expectedSequence: result.end?.expectedSequence, expectedHash: result.end?.expectedHash,
+                     anchoredBy: result.end?.source.rawValue)
+        }, anchorLog: anchors == nil ? nil : request.application.config.ledgerAnchorPath, anchorProblems: anchors?.problems.map(\.label) ?? [])
+    }
+
+    /// What a broken chain's finding says, in the reader's language.
+    static func finding(_ chain: ChainDTO) -> String {
+        let reason = chain.reason.flatMap(LedgerChain.Reason.init(rawValue:))
+        let source = chain.anchoredBy == LedgerChain.AnchorSource.anchorLog.rawValue ? T(.ledgerSourceAnchor) : T(.ledgerSourceCheckpoint)
+        switch reason {
+        case .truncated?:
+            return T(.ledgerTruncated, String(chain.endsAt ?? 0), source, String(chain.expectedSequence ?? 0), String((chain.expectedHash ?? "").prefix(16)))
+        case .rewritten?:
+            return T(.ledgerRewritten, String(chain.expectedSequence ?? 0), String((chain.expectedHash ?? "").prefix(16)), source)
+        default:
+            return T(.ledgerBrokenAt, String(chain.firstBrokenSequence ?? 0), reason?.label ?? "")
+        }
     }
 
     @Sendable func verifyPage(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
@@ -119,13 +136,15 @@ struct LedgerController {
         let result = try await Self.verification(request, unit)
         let broken = result.chains.filter { !$0.intact }
         let rows: [[Node]] = result.chains.map { chain in
-            let state: Node = chain.intact ? .el("span", ["class": "met"], T(.ledgerIntact))
-                : .el("span", ["class": "notmet"], T(.ledgerBrokenAt, String(chain.firstBrokenSequence ?? 0),
-                                                      chain.reason.flatMap(LedgerChain.Reason.init(rawValue:))?.label ?? ""))
+            let state: Node = chain.intact ? .el("span", ["class": "met"], T(.ledgerIntact)) : .el("span", ["class": "notmet"], Self.finding(chain))
             return [.el("a", ["href": "/units/\(chain.unitID.uuidString)/ledger"], chain.name), .text(String(chain.events)), state]
         }
         let body: Node = .group([
             .el("p", [:], T(.ledgerVerifyIntro)),
+            .el("p", ["class": "muted"], result.anchorLog.map { T(.ledgerAnchoredBy, $0) } ?? T(.ledgerNotAnchored)),
+            .when(!result.anchorProblems.isEmpty, .el("div", ["class": "error-summary", "role": "alert"], [
+                .el("p", [:], T(.ledgerAnchorProblems)), .el("ul", [:], result.anchorProblems.map { .el("li", [:], $0) }),
+            ])),
             .el("p", ["class": broken.isEmpty ? "met" : "notmet"], broken.isEmpty ? T(.ledgerAllIntact, String(result.chains.count)) : T(.ledgerSomeBroken, String(broken.count))),
             Layout.table(caption: nil, headers: [T(.overdueVillage), T(.ledgerEvents), T(.ledgerState)], rows: rows),
         ])

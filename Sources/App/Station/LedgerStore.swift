@@ -116,7 +116,7 @@ enum LedgerStore {
             let end = ends[stationID] ?? (0, LedgerChain.genesis)
             let entry = LedgerEntry(sequence: end.seq + 1, subjectType: event.subjectType, subjectID: event.subjectID.uuidString, action: event.action,
                                     actorID: event.actor.id, actorName: event.actor.name, occurredAt: Int64((event.at.timeIntervalSince1970 * 1000).rounded()),
-                                    payload: String(decoding: try encoder.encode(event.payload), as: UTF8.self), previousHash: end.hash).sealed()
+                                    payload: String(decoding: try encoder.encode(Self.masked(event.payload)), as: UTF8.self), previousHash: end.hash).sealed()
             ends[stationID] = (entry.sequence, entry.hash)
             insert = insert.values(SQLBind(OrderedID.make()), SQLBind(stationID), SQLBind(event.station.path), SQLBind(entry.sequence), SQLBind(entry.subjectType),
                                    SQLBind(entry.subjectID), SQLBind(entry.action), SQLBind(entry.actorID), SQLBind(entry.actorName), SQLBind(entry.occurredAt),
@@ -141,6 +141,13 @@ enum LedgerStore {
         // Requests and complaints feed the village's results (items 25, 27, 28).
         try await Snapshots.invalidate(paths: stations.values.map(\.path), on: db)
         return ends
+    }
+
+    /// An event's details as the ledger keeps them: identity and phone numbers in any
+    /// text masked (a reason or result may quote them; the ledger is kept for years and
+    /// read by supervisors who have no right to them).
+    static func masked(_ payload: [String: String]) -> [String: String] {
+        payload.mapValues { PersonalText.masked($0) }
     }
 
     /// The ends of the chains of `units` as stored (of every village when nil, up to
@@ -251,41 +258,86 @@ enum LedgerStore {
     }
 
     /// Each village's chain below `unit` checked in full: intact, or the first event that is
-    /// not. Each result is kept as the station's checkpoint (`ledger_checkpoints`), from which
-    /// evaluations verify only the events added since.
-    static func verify(under unit: OrgUnit, on db: any Database, at now: Date, progress: JobProgress? = nil) async throws -> [(village: OrgUnit, result: LedgerChain.Verification)] {
+    /// not; and against the points it was seen at (its checkpoint, and the anchor log's
+    /// latest head when `anchors` is given), so a chain that lost its newest events or was
+    /// rewritten and hashed anew is found too. Each result is kept as the station's
+    /// checkpoint (`ledger_checkpoints`), from which evaluations verify only the events added since.
+    static func verify(under unit: OrgUnit, anchors: AnchorLog?, on db: any Database, at now: Date,
+                       progress: JobProgress? = nil) async throws -> [(village: OrgUnit, result: LedgerChain.Verification)] {
         let villages = unit.kind == .village ? [unit]
             : try await RecordStore.below(OrgUnit.query(on: db), \.$path, unit.path).filter(\.$kind == .village).sort(\.$name).all()
         await progress?.phase(.jobPhaseVerifying, total: villages.count)
+        let checkpoints = try await checkpoints(under: unit.path, on: db)
         var out: [(OrgUnit, LedgerChain.Verification)] = []
         for village in villages {
             try await progress?.advance()
-            let chain = try await chain(village.requireID(), on: db)
-            let result = LedgerChain.verify(chain)
-            try await keepCheckpoint(village: village.requireID(), chain: chain, result: result, at: now, on: db)
-            out.append((village, result))
+            let id = try village.requireID()
+            out.append((village, try await verifyChain(id, checkpoint: checkpoints[id], anchor: anchors?.latest[id.uuidString], at: now, on: db)))
         }
         return out
     }
 
-    static func keepCheckpoint(village: UUID, chain: [LedgerEntry], result: LedgerChain.Verification, at now: Date, on db: any Database) async throws {
-        guard let last = chain.last else { return }
-        try await db.transaction { db in
-            try await writeCheckpoint(village: village, at: last, intact: result.intact, broken: result.firstBroken?.sequence, verifiedAt: now, on: db)
+    /// One station's chain verified in full and against its checkpoint and anchor; the
+    /// result becomes its checkpoint. A chain found short or rewritten keeps the point it was
+    /// seen at as its checkpoint, marked broken, so the finding is not forgotten.
+    static func verifyChain(_ village: UUID, checkpoint: Checkpoint?, anchor: AnchorLog.Anchor?, at now: Date, on db: any Database) async throws -> LedgerChain.Verification {
+        let chain = try await chain(village, on: db)
+        var points: [(sequence: Int, hash: String, source: LedgerChain.AnchorSource)] = []
+        if let checkpoint { points.append((checkpoint.seq, checkpoint.hash, .checkpoint)) }
+        if let anchor { points.append((anchor.sequence, anchor.hash, .anchorLog)) }
+        let result = LedgerChain.verify(chain, reached: points)
+        if let end = result.end {
+            try await db.transaction { db in
+                try await writeCheckpoint(village: village, sequence: end.expectedSequence, hash: end.expectedHash, intact: false,
+                                          broken: result.firstBroken?.sequence, verifiedAt: now, on: db)
+            }
+        } else if let last = chain.last {
+            try await db.transaction { db in
+                try await writeCheckpoint(village: village, sequence: last.sequence, hash: last.hash, intact: result.intact,
+                                          broken: result.firstBroken?.sequence, verifiedAt: now, on: db)
+            }
         }
+        return result
+    }
+
+    /// A station's kept verification point.
+    struct Checkpoint: Sendable {
+        var seq: Int
+        var hash: String
+        var intact: Bool
+        var brokenSeq: Int?
+        /// The hash of the station's event at `seq` as stored now (nil: there is none).
+        var foundHash: String?
+    }
+
+    /// The checkpoints of the stations below `path`, each with the event now at its point.
+    static func checkpoints(under path: String, on db: any Database) async throws -> [UUID: Checkpoint] {
+        let sql = try RecordStore.sql(db)
+        var out: [UUID: Checkpoint] = [:]
+        for row in try await sql.raw("""
+            SELECT c.unit_id, c.seq, c.hash, c.intact, c.broken_seq, e.hash AS found_hash FROM ledger_checkpoints c JOIN units u ON u.id = c.unit_id
+            LEFT JOIN ledger_events e ON e.unit_id = c.unit_id AND e.seq = c.seq
+            WHERE \(RecordStore.pathBelow(sql, path))
+            """).all() {
+            out[try row.decode(column: "unit_id", as: UUID.self)] = Checkpoint(
+                seq: try row.decode(column: "seq", as: Int.self), hash: try row.decode(column: "hash", as: String.self),
+                intact: try row.decode(column: "intact", as: Bool.self), brokenSeq: try row.decode(column: "broken_seq", as: Int?.self),
+                foundHash: try row.decode(column: "found_hash", as: String?.self))
+        }
+        return out
     }
 
     /// Replaces a station's checkpoint (inside the caller's transaction).
-    private static func writeCheckpoint(village: UUID, at last: LedgerEntry, intact: Bool, broken: Int?, verifiedAt now: Date, on db: any Database) async throws {
+    private static func writeCheckpoint(village: UUID, sequence: Int, hash: String, intact: Bool, broken: Int?, verifiedAt now: Date, on db: any Database) async throws {
         let sql = try RecordStore.sql(db)
         try await sql.delete(from: "ledger_checkpoints").where("unit_id", .equal, SQLBind(village)).run()
         try await sql.insert(into: "ledger_checkpoints").columns("unit_id", "seq", "hash", "intact", "broken_seq", "verified_at")
-            .values(SQLBind(village), SQLBind(last.sequence), SQLBind(last.hash), SQLBind(intact), SQLBind(broken), SQLBind(now)).run()
+            .values(SQLBind(village), SQLBind(sequence), SQLBind(hash), SQLBind(intact), SQLBind(broken), SQLBind(now)).run()
     }
 
     /// A station's checkpoint and the events since, verified from it.
     struct Tail {
-        var checkpoint: (seq: Int, hash: String, intact: Bool, brokenSeq: Int?)?
+        var checkpoint: Checkpoint?
         var events: [LedgerEntry]
         var verification: LedgerChain.Verification
         /// The checkpoint's verdict and the tail's together.
@@ -296,14 +348,7 @@ enum LedgerStore {
     /// (every event where there is no checkpoint).
     static func tails(under path: String, on db: any Database) async throws -> [UUID: Tail] {
         let sql = try RecordStore.sql(db)
-        var checkpoints: [UUID: (seq: Int, hash: String, intact: Bool, brokenSeq: Int?)] = [:]
-        for row in try await sql.raw("""
-            SELECT c.unit_id, c.seq, c.hash, c.intact, c.broken_seq FROM ledger_checkpoints c JOIN units u ON u.id = c.unit_id
-            WHERE \(RecordStore.pathBelow(sql, path))
-            """).all() {
-            checkpoints[try row.decode(column: "unit_id", as: UUID.self)] = (try row.decode(column: "seq", as: Int.self), try row.decode(column: "hash", as: String.self),
-                                                                              try row.decode(column: "intact", as: Bool.self), try row.decode(column: "broken_seq", as: Int?.self))
-        }
+        let checkpoints = try await checkpoints(under: path, on: db)
         var events: [UUID: [LedgerEntry]] = [:]
         // From each station to the events after its checkpoint, by the (unit_id, seq) index.
         // PostgreSQL cannot estimate "after the checkpoint" and chose to scan every event of
@@ -324,8 +369,13 @@ enum LedgerStore {
         var out: [UUID: Tail] = [:]
         for village in Set(checkpoints.keys).union(events.keys) {
             let checkpoint = checkpoints[village], tail = events[village] ?? []
-            out[village] = Tail(checkpoint: checkpoint, events: tail,
-                                verification: LedgerChain.verify(tail, after: checkpoint?.seq ?? 0, previousHash: checkpoint?.hash ?? LedgerChain.genesis))
+            var verification = LedgerChain.verify(tail, after: checkpoint?.seq ?? 0, previousHash: checkpoint?.hash ?? LedgerChain.genesis)
+            // The checkpoint's own event must still be there as it was: a chain cut back below
+            // it (its newest events removed) has no events after it and would otherwise pass.
+            if let checkpoint, checkpoint.foundHash != checkpoint.hash {
+                verification.firstBroken = checkpoint.foundHash == nil ? (checkpoint.seq, .truncated) : (checkpoint.seq, .rewritten)
+            }
+            out[village] = Tail(checkpoint: checkpoint, events: tail, verification: verification)
         }
         return out
     }
@@ -356,7 +406,7 @@ enum LedgerStore {
                 let current = try await sql.select().column("seq").from("ledger_checkpoints").where("unit_id", .equal, SQLBind(village)).first()
                     .map { try $0.decode(column: "seq", as: Int.self) }
                 guard current == seen else { return false }
-                try await writeCheckpoint(village: village, at: last, intact: intact, broken: broken, verifiedAt: now, on: db)
+                try await writeCheckpoint(village: village, sequence: last.sequence, hash: last.hash, intact: intact, broken: broken, verifiedAt: now, on: db)
                 return true
             }
             if done { moved += 1 }

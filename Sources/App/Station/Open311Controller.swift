@@ -14,7 +14,7 @@ struct Open311Controller {
         router.apiResponse(.GET, "/open311/v2/services/:serviceFile", .open,
                            APIDoc(summary: "Open311：服务事项定义（/services/{service_code}.json）", response: "Open311Definition", also: errors), definition)
         router.apiResponse(.POST, "/open311/v2/requests.json", .open,
-                           APIDoc(summary: "Open311：提交服务请求（表单编码，需 api_key）", response: "Open311Created", status: 201, also: errors), csrf: false, create)
+                           APIDoc(summary: "Open311：提交服务请求（表单编码，需 api_key）", response: "Open311Created", status: 201, also: errors), csrf: .machineClient, create)
         router.apiResponse(.GET, "/open311/v2/requests.json", .open,
                            APIDoc(summary: "Open311：查询服务请求（?jurisdiction_id=&service_request_id=&status=&start_date=&end_date=）",
                                   response: "Open311RequestList", also: errors), list)
@@ -139,7 +139,7 @@ struct Open311Controller {
             let name = [form["last_name"], form["first_name"]].compactMap { $0 }.joined().trimmingCharacters(in: .whitespaces)
             var content = form["description"] ?? ""
             if let address = form["address_string"], !address.isEmpty { content += "\n" + T(.open311Address, address) }
-            if let lat = form["lat"], let long = form["long"], !lat.isEmpty { content += "\n" + T(.open311Location, lat, long) }
+            if let location = try Self.location(form["lat"], form["long"]) { content += "\n" + T(.open311Location, location.lat, location.long) }
             var fields: [String: String] = ["serviceCode": code, "residentName": name.isEmpty ? T(.open311NoName) : name,
                                             "residentPhone": form["phone"] ?? "", "content": content]
             if let email = form["email"], !email.isEmpty { fields["materials"] = "email: " + email }
@@ -192,21 +192,38 @@ struct Open311Controller {
     }
 
     /// A request as Open311 shows it. The resident's words are shown only to a client
-    /// holding the station's api_key; the public sees status and service, never names.
-    static func out(_ item: ServiceRequest, station: OrgUnit, withDescription: Bool) -> RequestOut {
+    /// holding the station's api_key; the public sees status and service, never names, and
+    /// of staff's words only what they marked as the reply to the resident (masked). A
+    /// tracking code is a key to the request's page: an anonymous list shows none but those
+    /// the client named (`showCode`).
+    static func out(_ item: ServiceRequest, station: OrgUnit, withDescription: Bool, showCode: Bool = true) -> RequestOut {
         let notes: String
-        switch item.status {
-        case .completed: notes = item.result ?? ""
-        case .refused: notes = item.refusedReason ?? ""
-        case .materialsMissing: notes = T(.open311MissingNotes, (item.missingMaterials ?? "").replacingOccurrences(of: "\n", with: T(.sepList)))
-        default: notes = item.status.label
+        if let reply = item.publicReply, !reply.isEmpty {
+            notes = item.status == .materialsMissing ? T(.open311MissingNotes, reply.replacingOccurrences(of: "\n", with: T(.sepList))) : reply
+        } else {
+            notes = item.status.label
         }
-        return RequestOut(service_request_id: item.trackingCode, status: item.status.open311, status_notes: notes, service_name: item.serviceName,
+        return RequestOut(service_request_id: showCode ? item.trackingCode : "", status: item.status.open311, status_notes: notes, service_name: item.serviceName,
                           service_code: item.serviceCode, description: withDescription ? item.content : "",
                           agency_responsible: item.departmentName ?? station.name + "社区服务站", service_notice: "",
                           requested_datetime: w3c(item.receivedAt), updated_datetime: w3c(item.updatedAt ?? item.receivedAt),
                           expected_datetime: item.dueOn.map { $0 + "T17:30:00+08:00" } ?? "", address: "", address_id: "", zipcode: "",
                           lat: nil, long: nil, media_url: "")
+    }
+
+    /// `lat` and `long` as decimal degrees on the earth (both or neither), written back
+    /// with at most six decimals; anything else is a 400 naming the field.
+    static func location(_ lat: String?, _ long: String?) throws -> (lat: String, long: String)? {
+        let (lat, long) = ((lat ?? "").trimmingCharacters(in: .whitespaces), (long ?? "").trimmingCharacters(in: .whitespaces))
+        if lat.isEmpty && long.isEmpty { return nil }
+        func degrees(_ text: String, _ name: String, _ limit: Double) throws -> String {
+            guard text.count <= 20, text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-" || $0 == "+") }),
+                  let value = Double(text), value.isFinite, abs(value) <= limit else {
+                throw Failure(status: .badRequest, description: T(.open311BadCoordinate, name, String(Int(limit))))
+            }
+            return String(format: "%.6f", value)
+        }
+        return (try degrees(lat, "lat", 90), try degrees(long, "long", 180))
     }
 
     /// W3C date-times as a Beijing day ("2026-03-01T08:00:00+08:00" → 2026-03-01).
@@ -221,6 +238,7 @@ struct Open311Controller {
             let station = try await Self.station(request.query[String.self, at: "jurisdiction_id"], on: request.db)
             let withDescription = try await Self.authorized(request.query[String.self, at: "api_key"], station: station, on: request.db)
             var query = ServiceRequest.query(on: request.db).filter(\.$unitID == (try station.requireID()))
+            let named = !(request.query[String.self, at: "service_request_id"] ?? "").isEmpty
             if let ids = request.query[String.self, at: "service_request_id"], !ids.isEmpty {
                 query = query.filter(\.$trackingCode ~~ ids.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() })
             } else {
@@ -237,7 +255,7 @@ struct Open311Controller {
                 }
             }
             let items = try await query.sort(\.$receivedAt, .descending).limit(1000).all()
-            return try Self.json(items.map { Self.out($0, station: station, withDescription: withDescription) })
+            return try Self.json(items.map { Self.out($0, station: station, withDescription: withDescription, showCode: withDescription || named) })
         }
     }
 

@@ -9,7 +9,6 @@ enum PublicGuards {
     /// Submissions allowed per address per hour.
     static let submissionsPerHour = 5
 
-    static func clientAddress(_ request: Request) -> String { request.remoteAddress?.ipAddress ?? "unknown" }
 
     /// Counts one attempt for `bucket` in the current hour; false once over the limit.
     static func allow(_ bucket: String, limit: Int, now: Date, on db: any Database) async throws -> Bool {
@@ -61,7 +60,7 @@ struct PublicStationController {
         router.page(.GET, "/public/stations/:stationID", .open, station)
         router.page(.GET, "/public/stations/:stationID/services/:code", .open, guide)
         router.page(.GET, "/public/stations/:stationID/requests/new", .open, newForm)
-        router.page(.POST, "/public/stations/:stationID/requests/new", .open, maxBody: "16kb", submit)
+        router.page(.POST, "/public/stations/:stationID/requests/new", .open, limits: .open, submit)
         router.page(.GET, "/public/track", .open, track)
         router.api(.GET, "/api/v1/public/track/:code", .open, APIDoc(summary: "按受理编号查询办理进度（无需登录，不含个人信息）", response: "Track",
                                                                       also: [404: "没有这个受理编号"]), apiTrack)
@@ -156,7 +155,9 @@ struct PublicStationController {
 
     @Sendable func submit(_ request: Request, _: OrgUnit?) async throws -> Response {
         let (village, _) = try await Self.load(request)
-        guard try await PublicGuards.allow("submit:" + PublicGuards.clientAddress(request), limit: PublicGuards.submissionsPerHour, now: request.now, on: request.db) else {
+        // Counted by the client's address as the trusted proxies report it, and (once read)
+        // by the phone number: neither a forged X-Forwarded-For nor many addresses get past.
+        guard try await PublicGuards.allow("submit:" + request.clientAddress, limit: PublicGuards.submissionsPerHour, now: request.now, on: request.db) else {
             throw AppError.rateLimited
         }
         let submitted = try FormFields(request)
@@ -166,6 +167,10 @@ struct PublicStationController {
                 throw AppError.validation([FieldError(field: "challengeAnswer", message: T(.challengeWrong))])
             }
             let input = try IntakeInput.parse(fields, channel: .online)
+            let phone = try PersonalData.keyring().searchHash(phone: input.residentPhone)
+            guard try await PublicGuards.allow("submit-phone:" + phone, limit: PublicGuards.submissionsPerHour, now: request.now, on: request.db) else {
+                throw AppError.rateLimited
+            }
             guard try await Open311Controller.published(village, on: request.db).contains(where: { $0.text("code") == input.serviceCode }) else {
                 throw AppError.validation([FieldError(field: "serviceCode", message: T(.requestServiceUnknown, input.serviceCode))])
             }
@@ -181,7 +186,8 @@ struct PublicStationController {
         }
     }
 
-    static func trackDTO(_ code: String, on db: any Database) async throws -> TrackDTO? {
+    static func trackDTO(_ code: String, request: Request) async throws -> TrackDTO? {
+        let db = request.db
         let normalized = code.trimmingCharacters(in: .whitespaces).uppercased()
         guard !normalized.isEmpty, normalized.count <= 20,
               let item = try await ServiceRequest.query(on: db).filter(\.$trackingCode == normalized).first(),
@@ -189,9 +195,13 @@ struct PublicStationController {
         let history = try await LedgerStore.history(of: item.requireID(), on: db).map { row in
             TrackEventDTO(at: row.occurredAt, action: row.entry.action, actionLabel: StationText.actionLabel(row.entry.action), status: row.payload["status"])
         }
+        // Of staff's words only the reply they marked for the resident (masked when marked).
+        let reply = item.publicReply.flatMap { $0.isEmpty ? nil : $0 }
+        let missing = item.status == .materialsMissing ? (reply ?? "").split(separator: "\n").map(String.init) : []
         return TrackDTO(trackingCode: item.trackingCode, station: village.name, serviceName: item.serviceName, status: item.status.rawValue,
                         statusLabel: item.status.label, receivedOn: item.receivedOn, dueOn: item.dueOn, completedOn: item.completedOn,
-                        missingMaterials: (item.missingMaterials ?? "").split(separator: "\n").map(String.init), history: history)
+                        missingMaterials: missing, reply: item.status == .materialsMissing ? nil : reply,
+                        dueDateNotice: RequestDesk.dueDateNotice(item, calendar: try await CalendarStore.load(request)), history: history)
     }
 
     @Sendable func track(_ request: Request, _: OrgUnit?) async throws -> Response {
@@ -203,7 +213,7 @@ struct PublicStationController {
         ]
         var status: HTTPStatus = .ok
         if !code.isEmpty {
-            if let dto = try await Self.trackDTO(code, on: request.db) {
+            if let dto = try await Self.trackDTO(code, request: request) {
                 parts.append(.el("dl", ["class": "facts"], [
                     .el("dt", [:], T(.overdueVillage)), .el("dd", [:], dto.station),
                     .el("dt", [:], T(.requestService)), .el("dd", [:], dto.serviceName),
@@ -212,6 +222,8 @@ struct PublicStationController {
                     .el("dt", [:], T(.requestDueOn)), .el("dd", [:], dto.dueOn ?? "—"),
                     .el("dt", [:], T(.requestCompletedOn)), .el("dd", [:], dto.completedOn ?? "—"),
                 ]))
+                if let notice = dto.dueDateNotice { parts.append(.el("p", ["class": "notice"], notice)) }
+                if let reply = dto.reply { parts.append(.group([.el("h2", [:], T(.trackReply)), .el("p", ["class": "prewrap"], reply)])) }
                 if !dto.missingMaterials.isEmpty {
                     parts.append(.group([.el("h2", [:], T(.receiptMissing)), .el("ol", [:], dto.missingMaterials.map { .el("li", [:], $0) })]))
                 }
@@ -227,7 +239,7 @@ struct PublicStationController {
     }
 
     @Sendable func apiTrack(_ request: Request, _: OrgUnit?) async throws -> TrackDTO {
-        guard let dto = try await Self.trackDTO(request.parameters.get("code") ?? "", on: request.db) else { throw AppError.notFound }
+        guard let dto = try await Self.trackDTO(request.parameters.get("code") ?? "", request: request) else { throw AppError.notFound }
         return dto
     }
 }

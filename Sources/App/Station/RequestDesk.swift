@@ -106,6 +106,20 @@ enum RequestAction: Sendable, Equatable {
         return action
     }
 
+    /// The action's text that staff may mark as the reply to the resident: the missing
+    /// materials, the result, the reason for refusing or extending, a department's answer.
+    var residentText: String? {
+        switch self {
+        case let .accept(missing): return missing.isEmpty ? nil : missing.joined(separator: "\n")
+        case let .requestMaterials(missing): return missing.joined(separator: "\n")
+        case let .departmentAnswer(answer): return answer
+        case let .extend(_, reason, _): return reason
+        case let .complete(result): return result
+        case let .refuse(reason): return reason
+        case .start, .materialsReceived, .transfer: return nil
+        }
+    }
+
     /// The states an action may start from.
     var allowedFrom: Set<RequestStatus> {
         switch self {
@@ -279,7 +293,10 @@ enum RequestDesk {
     /// Applies one action. `version` is the version the user saw: if the request changed
     /// since, nothing is written and the user is told (two staff completing at once: one
     /// wins). The state change and its ledger event are one transaction.
-    static func act(_ request: Request, village: OrgUnit, id: UUID, action: RequestAction, actor: Actor, staff: Principal?, version: Int?) async throws -> ServiceRequest {
+    /// `replyToResident`: the action's text (`residentText`) becomes what the track page and
+    /// Open311 show, masked; unmarked, an action with text withdraws the earlier reply.
+    static func act(_ request: Request, village: OrgUnit, id: UUID, action: RequestAction, actor: Actor, staff: Principal?, version: Int?,
+                    replyToResident: Bool = false) async throws -> ServiceRequest {
         let villageID = try village.requireID()
         guard let item = try await ServiceRequest.query(on: request.db).filter(\.$id == id).filter(\.$unitID == villageID).first() else { throw AppError.notFound }
         if let version, version != item.version { throw AppError.conflict(T(.requestChangedMeanwhile)) }
@@ -351,6 +368,10 @@ enum RequestDesk {
             item.refusedReason = reason
             payload["reason"] = reason
         }
+        if let text = action.residentText {
+            item.publicReply = replyToResident ? PersonalText.masked(text) : nil
+            if replyToResident { payload["replyToResident"] = "true" }
+        }
         payload["status"] = item.status.rawValue
         if let due = item.dueOn { payload["dueOn"] = due }
         item.version = seenVersion + 1
@@ -381,6 +402,7 @@ enum RequestDesk {
             .set("department_answer", to: SQLBind(item.departmentAnswer))
             .set("missing_materials", to: SQLBind(item.missingMaterials))
             .set("refused_reason", to: SQLBind(item.refusedReason))
+            .set("public_reply", to: SQLBind(item.publicReply))
             .set("extensions", to: SQLBind(item.extensions))
             .set("version", to: SQLBind(item.version))
             .set("updated_at", to: SQLBind(Date()))
@@ -393,6 +415,16 @@ enum RequestDesk {
     static func department(_ id: String, village: OrgUnit, on db: any Database) async throws -> Record? {
         guard let uuid = UUID(uuidString: id), let township = village.$parent.id else { return nil }
         return try await RecordStore.find(.departments, id: uuid, village: township, on: db)
+    }
+
+    /// For an open request whose due date was counted over a year whose holidays are not
+    /// imported yet: the warning the clerk and the resident see ("2027年节假日安排尚未导入").
+    static func dueDateNotice(_ item: ServiceRequest, calendar: WorkCalendar) -> String? {
+        guard item.status.isOpen, item.serviceMode == .timeLimited, let due = item.due,
+              let start = item.clockStart.flatMap(LocalDate.init) ?? item.received else { return nil }
+        let years = calendar.uncoveredYears(from: start, through: due)
+        guard !years.isEmpty else { return nil }
+        return T(.requestCalendarMissing, years.map(String.init).joined(separator: T(.sepList)))
     }
 
     /// Share of the time limit used by `today`, in working days (0 when not started or

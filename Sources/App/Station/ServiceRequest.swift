@@ -79,6 +79,9 @@ final class ServiceRequest: Model, @unchecked Sendable {
     @OptionalField(key: "department_answer") var departmentAnswer: String?
     @OptionalField(key: "missing_materials") var missingMaterials: String?
     @OptionalField(key: "refused_reason") var refusedReason: String?
+    /// What staff marked as the reply to the resident (masked): the only staff text the
+    /// track page and Open311 show.
+    @OptionalField(key: "public_reply") var publicReply: String?
     @Field(key: "extensions") var extensions: Int
     @Field(key: "version") var version: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?

@@ -27,13 +27,17 @@ struct RequestDTO: Content {
     var departmentAnswer: String?
     var result: String?
     var refusedReason: String?
+    /// The text staff marked as the reply to the resident (masked), if any.
+    var publicReply: String?
+    /// Set when the due date was counted over a year whose holidays are not imported yet.
+    var dueDateNotice: String?
     var extensions: Int
     var version: Int
     var urgency: String
     var assignee: String?
     var coverWork: Bool
 
-    init(_ item: ServiceRequest, reveal: Bool, urgency: RequestDesk.Urgency, assignee: Assignee?) {
+    init(_ item: ServiceRequest, reveal: Bool, urgency: RequestDesk.Urgency, assignee: Assignee?, dueDateNotice: String? = nil) {
         id = item.id ?? UUID()
         trackingCode = item.trackingCode
         serviceCode = item.serviceCode
@@ -55,6 +59,8 @@ struct RequestDTO: Content {
         departmentAnswer = item.departmentAnswer
         result = item.result
         refusedReason = item.refusedReason
+        publicReply = item.publicReply
+        self.dueDateNotice = dueDateNotice
         extensions = item.extensions
         version = item.version
         self.urgency = urgency.rawValue
@@ -107,10 +113,20 @@ struct ChainDTO: Content {
     var intact: Bool
     var firstBrokenSequence: Int?
     var reason: String?
+    /// For a chain that lost its newest events or was rewritten: where it now ends, and the
+    /// point it was seen at (sequence and hash) by a checkpoint or the anchor log.
+    var endsAt: Int?
+    var expectedSequence: Int?
+    var expectedHash: String?
+    var anchoredBy: String?
 }
 
 struct VerificationDTO: Content {
     var chains: [ChainDTO]
+    /// The anchor log checked against, if anchoring is on.
+    var anchorLog: String?
+    /// What was wrong with the anchor log itself (lines forged, removed, under unknown keys).
+    var anchorProblems: [String]
 }
 
 struct TrackEventDTO: Content {
@@ -130,7 +146,12 @@ struct TrackDTO: Content {
     var receivedOn: String
     var dueOn: String?
     var completedOn: String?
+    /// The missing materials, when staff made that list the reply to the resident.
     var missingMaterials: [String]
+    /// What staff marked as the reply to the resident (identity and phone numbers masked).
+    var reply: String?
+    /// Set when the due date lies in a year whose holidays are not imported yet: it may move.
+    var dueDateNotice: String?
     var history: [TrackEventDTO]
 }
 
@@ -195,7 +216,7 @@ enum StationAPI {
             "residentName": O.string, "residentPhone": O.string, "content": O.string, "materials": O.string, "missingMaterials": O.array(O.string),
             "firstOwner": O.nullable(O.string), "receivedOn": O.date, "dueOn": O.nullable(O.date), "completedOn": O.nullable(O.date),
             "department": O.nullable(O.string), "departmentAnswer": O.nullable(O.string), "result": O.nullable(O.string),
-            "refusedReason": O.nullable(O.string), "extensions": O.integer, "version": O.integer,
+            "refusedReason": O.nullable(O.string), "publicReply": O.nullable(O.string), "dueDateNotice": O.nullable(O.string), "extensions": O.integer, "version": O.integer,
             "urgency": ["type": "string", "enum": ["normal", "warning", "overdue"]], "assignee": O.nullable(O.string), "coverWork": O.boolean,
         ], required: ["id", "trackingCode", "serviceCode", "serviceName", "serviceMode", "channel", "status", "statusLabel", "residentName",
                       "residentPhone", "content", "materials", "missingMaterials", "receivedOn", "extensions", "version", "urgency", "coverWork"])
@@ -214,15 +235,22 @@ enum StationAPI {
                                      "promisedOn": O.date], required: ["serviceCode", "residentName", "residentPhone", "content"]),
             "RequestActionInput": O.object(["action": ["type": "string", "enum": RequestAction.names], "version": O.integer,
                                             "missing": O.array(O.string), "department": O.uuid, "answer": O.string, "dueOn": O.date,
-                                            "reason": O.string, "approvedBy": O.string, "residentNotified": O.boolean, "result": O.string],
+                                            "reason": O.string, "approvedBy": O.string, "residentNotified": O.boolean, "result": O.string,
+                                            "replyToResident": O.boolean],
                                            required: ["action"]),
             "LedgerEvent": event,
             "LedgerEventList": O.object(["events": O.array(O.ref("LedgerEvent"))]),
             "LedgerVerification": O.object(["chains": O.array(O.object(["unitID": O.uuid, "name": O.string, "events": O.integer, "intact": O.boolean,
-                                                                        "firstBrokenSequence": O.nullable(O.integer), "reason": O.nullable(O.string)],
-                                                                       required: ["unitID", "name", "events", "intact"]))]),
+                                                                        "firstBrokenSequence": O.nullable(O.integer), "reason": O.nullable(O.string),
+                                                                        "endsAt": O.nullable(O.integer), "expectedSequence": O.nullable(O.integer),
+                                                                        "expectedHash": O.nullable(O.string),
+                                                                        "anchoredBy": O.nullable(["type": "string", "enum": ["checkpoint", "anchorLog"]])],
+                                                                       required: ["unitID", "name", "events", "intact"])),
+                                            "anchorLog": O.nullable(O.string), "anchorProblems": O.array(O.string)],
+                                           required: ["chains", "anchorProblems"]),
             "Track": O.object(["trackingCode": O.string, "station": O.string, "serviceName": O.string, "status": statusEnum, "statusLabel": O.string,
                                "receivedOn": O.date, "dueOn": O.nullable(O.date), "completedOn": O.nullable(O.date), "missingMaterials": O.array(O.string),
+                               "reply": O.nullable(O.string), "dueDateNotice": O.nullable(O.string),
                                "history": O.array(O.object(["at": ["type": "string", "format": "date-time"], "action": O.string, "actionLabel": O.string,
                                                             "status": O.nullable(statusEnum)], required: ["at", "action", "actionLabel"]))],
                               required: ["trackingCode", "station", "serviceName", "status", "statusLabel", "receivedOn", "missingMaterials", "history"]),

@@ -57,7 +57,8 @@ struct StationController {
 
     static func dto(_ item: ServiceRequest, _ context: Context, reveal: Bool = false) -> RequestDTO {
         RequestDTO(item, reveal: reveal, urgency: RequestDesk.urgency(item, today: context.today, calendar: context.calendar),
-                   assignee: context.roster.assignee(post: item.postID, on: context.today))
+                   assignee: context.roster.assignee(post: item.postID, on: context.today),
+                   dueDateNotice: RequestDesk.dueDateNotice(item, calendar: context.calendar))
     }
 
     /// Requests of the village filtered by status, received date (from, to inclusive) and
@@ -169,11 +170,11 @@ struct StationController {
         let principal = try request.requirePrincipal()
         let item = try await Self.find(request, village)
         let form = try FormFields(request)
-        let fields = InputFields(form: form, names: ["action", "version", "missing", "department", "answer", "dueOn", "reason", "approvedBy", "residentNotified", "result"])
+        let fields = InputFields(form: form, names: ["action", "version", "missing", "department", "answer", "dueOn", "reason", "approvedBy", "residentNotified", "result", "replyToResident"])
         do {
             let action = try RequestAction.parse(fields)
             _ = try await RequestDesk.act(request, village: village, id: item.requireID(), action: action, actor: .user(principal), staff: principal,
-                                          version: fields["version"].flatMap(Int.init))
+                                          version: fields["version"].flatMap(Int.init), replyToResident: fields.flag("replyToResident"))
             return request.redirect(to: "/units/\(try village.requireID())/requests/\(try item.requireID())?saved=1")
         } catch let AppError.validation(errors) {
             return try await detailPage(request, unit, errors: errors, status: .unprocessableEntity)
@@ -186,7 +187,8 @@ struct StationController {
         let village = try RecordController.village(unit)
         let item = try await Self.find(request, village)
         let profile = try await VillageProfile.query(on: request.db).filter(\.$unit.$id == village.requireID()).first()
-        return HTMLResponse.make(StationViews.receipt(village: village, item: item, hotline: profile?.hotline ?? ""))
+        let notice = RequestDesk.dueDateNotice(item, calendar: try await CalendarStore.load(request))
+        return HTMLResponse.make(StationViews.receipt(village: village, item: item, hotline: profile?.hotline ?? "", dueDateNotice: notice))
     }
 
     @Sendable func overdue(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
@@ -239,7 +241,8 @@ struct StationController {
             guard let v = Int(text) else { throw AppError.validation([FieldError(field: "version", message: T(.validationInteger, "version"))]) }
             version = v
         }
-        let updated = try await RequestDesk.act(request, village: village, id: item.requireID(), action: action, actor: .user(principal), staff: principal, version: version)
+        let updated = try await RequestDesk.act(request, village: village, id: item.requireID(), action: action, actor: .user(principal), staff: principal,
+                                                version: version, replyToResident: fields.flag("replyToResident"))
         return Self.dto(updated, try await Self.context(request, unit))
     }
 

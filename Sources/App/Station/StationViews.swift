@@ -117,6 +117,12 @@ enum StationViews {
         ])
     }
 
+    /// The box that makes an action's text the reply the resident sees (track page, Open311).
+    private static let replyBox: Node = .el("div", ["class": "field"], [
+        .el("label", [:], [.input(["type": "checkbox", "name": "replyToResident", "value": "1"]), .text(" " + T(.requestReplyToResident))]),
+        .el("p", ["class": "hint"], T(.requestReplyHint)),
+    ])
+
     private static func actionForm(_ request: Request, _ m: DetailModel, action: String, title: String, _ fields: [Node], button: String) -> Node {
         .el("form", ["method": "post", "action": requestPath(m.village, m.request.id) + "/act", "class": "action"], [
             .el("h3", [:], title),
@@ -149,13 +155,13 @@ enum StationViews {
         }
         var forms: [Node] = []
         if allowed("accept") { forms.append(actionForm(request, m, action: "accept", title: T(.actionAccept),
-                                                       [Layout.textarea("missing", T(.requestMissingAtIntake), value: "", errors: errors, hint: T(.requestMissingHint), rows: 2)],
+                                                       [Layout.textarea("missing", T(.requestMissingAtIntake), value: "", errors: errors, hint: T(.requestMissingHint), rows: 2), replyBox],
                                                        button: T(.actionAccept))) }
         if allowed("start") { forms.append(actionForm(request, m, action: "start", title: T(.actionStart), [], button: T(.actionStart))) }
         if allowed("complete") { forms.append(actionForm(request, m, action: "complete", title: T(.actionComplete),
-                                                         [Layout.textarea("result", T(.requestResult), value: "", errors: errors, rows: 2)], button: T(.actionComplete))) }
+                                                         [Layout.textarea("result", T(.requestResult), value: "", errors: errors, rows: 2), replyBox], button: T(.actionComplete))) }
         if allowed("requestMaterials") { forms.append(actionForm(request, m, action: "requestMaterials", title: T(.actionRequestMaterials),
-                                                                 [Layout.textarea("missing", T(.requestMissingList), value: "", errors: errors, hint: T(.requestMissingHint), rows: 3)],
+                                                                 [Layout.textarea("missing", T(.requestMissingList), value: "", errors: errors, hint: T(.requestMissingHint), rows: 3), replyBox],
                                                                  button: T(.actionRequestMaterials))) }
         if allowed("materialsReceived") { forms.append(actionForm(request, m, action: "materialsReceived", title: T(.actionMaterialsReceived), [], button: T(.actionMaterialsReceived))) }
         if allowed("transfer") {
@@ -164,7 +170,7 @@ enum StationViews {
                                                    selected: "", errors: errors)], button: T(.actionTransfer)))
         }
         if allowed("departmentAnswer") { forms.append(actionForm(request, m, action: "departmentAnswer", title: T(.actionDepartmentAnswer),
-                                                                 [Layout.textarea("answer", T(.requestDepartmentAnswer), value: "", errors: errors, rows: 2)],
+                                                                 [Layout.textarea("answer", T(.requestDepartmentAnswer), value: "", errors: errors, rows: 2), replyBox],
                                                                  button: T(.actionDepartmentAnswer))) }
         if allowed("extend") {
             forms.append(actionForm(request, m, action: "extend", title: T(.actionExtend), [
@@ -174,10 +180,11 @@ enum StationViews {
                 .el("div", ["class": "field"], [.el("label", [:], [.input(["type": "checkbox", "name": "residentNotified", "value": "1"]), .text(" " + T(.requestResidentNotified))]),
                                                  .when(errors.contains { $0.field == "residentNotified" },
                                                        .el("p", ["class": "error"], errors.first { $0.field == "residentNotified" }?.message ?? ""))]),
+                replyBox,
             ], button: T(.actionExtend)))
         }
         if allowed("refuse") { forms.append(actionForm(request, m, action: "refuse", title: T(.actionRefuse),
-                                                       [Layout.field("reason", T(.requestRefuseReason), value: "", errors: errors)], button: T(.actionRefuse))) }
+                                                       [Layout.field("reason", T(.requestRefuseReason), value: "", errors: errors), replyBox], button: T(.actionRefuse))) }
         let facts: [(String, String)] = [
             (T(.requestCode), r.trackingCode), (T(.requestService), "\(r.serviceCode) \(r.serviceName)"),
             (T(.requestStatus), r.statusLabel), (T(.requestChannel), RequestChannel(rawValue: r.channel)?.label ?? r.channel),
@@ -188,6 +195,7 @@ enum StationViews {
             (T(.requestMissingList), r.missingMaterials.isEmpty ? "—" : r.missingMaterials.joined(separator: T(.sepSemicolon))),
             (T(.requestDepartment), r.department ?? "—"), (T(.requestDepartmentAnswer), r.departmentAnswer ?? "—"),
             (T(.requestResult), r.result ?? r.refusedReason ?? "—"),
+            (T(.requestPublicReply), r.publicReply ?? T(.requestNoPublicReply)),
         ]
         return .group([
             .el("p", [:], [.el("a", ["href": base(m.village) + "/station"], T(.deskBack)), .text(" · "),
@@ -197,6 +205,7 @@ enum StationViews {
             Layout.errorSummary(m.errors),
             .el("dl", ["class": "facts"], facts.flatMap { [Node.el("dt", [:], $0.0), .el("dd", ["class": "prewrap"], $0.1)] }),
             .when(r.urgency != "normal", .el("p", [:], [urgencyNode(r.urgency)])),
+            .when(r.dueDateNotice != nil, .el("p", ["class": "notice"], r.dueDateNotice ?? "")),
             .group(forms),
             .el("h2", [:], T(.requestHistory)),
             Layout.table(caption: nil, headers: [T(.ledgerSequence), T(.ledgerAt), T(.ledgerAction), T(.ledgerActor), T(.ledgerDetails)],
@@ -210,7 +219,7 @@ enum StationViews {
         ])
     }
 
-    static func receipt(village: OrgUnit, item: ServiceRequest, hotline: String) -> String {
+    static func receipt(village: OrgUnit, item: ServiceRequest, hotline: String, dueDateNotice: String? = nil) -> String {
         let rows: [(String, String)] = [
             (T(.requestCode), item.trackingCode), (T(.requestService), item.serviceName), (T(.requestReceivedOn), item.receivedOn),
             (T(.requestStatus), item.status.label), (T(.requestDueOn), item.dueOn ?? T(.receiptDueAfterMaterials)),
@@ -226,6 +235,7 @@ enum StationViews {
                     .el("main", [:], [
                         .el("h1", [:], T(.receiptStationTitle, village.name)),
                         .el("dl", ["class": "facts"], rows.flatMap { [Node.el("dt", [:], $0.0), .el("dd", [:], $0.1)] }),
+                        .when(dueDateNotice != nil, .el("p", [:], dueDateNotice ?? "")),
                         .when(!missing.isEmpty, .group([.el("h2", [:], T(.receiptMissing)), .el("ol", [:], missing.map { .el("li", [:], $0) })])),
                         .el("p", [:], T(.receiptTrack, "/public/track?code=\(item.trackingCode)", item.trackingCode)),
                         .when(!hotline.isEmpty, .el("p", [:], T(.receiptHotline, hotline))),

@@ -160,7 +160,7 @@ enum Stylesheet {
     textarea{max-width:40em}.invalid input,.invalid textarea,.invalid select{border:2px solid var(--bad)}.error{color:var(--bad);margin:2px 0 0;font-weight:600}
     button,.button{font:inherit;background:var(--brand);color:#fff;border:0;border-radius:4px;padding:8px 16px;cursor:pointer;text-decoration:none;display:inline-block}
     button.link{background:none;color:var(--link);padding:0;text-decoration:underline}form.inline{display:inline}
-    .error-summary{border:2px solid var(--bad);padding:8px 16px;margin:0 0 16px}.flash{background:#e6f4ea;border-left:4px solid var(--ok);padding:8px 12px}
+    .error-summary{border:2px solid var(--bad);padding:8px 16px;margin:0 0 16px}.flash{background:#e6f4ea;border-left:4px solid var(--ok);padding:8px 12px}.notice{background:#fff8e1;border-left:4px solid #b26a00;padding:8px 12px}
     .prewrap{white-space:pre-wrap}fieldset{border:1px solid var(--line);border-radius:4px;margin:0 0 14px;padding:4px 12px}legend{font-weight:600}
     .check{display:inline-flex;align-items:center;gap:4px;margin:0 16px 4px 0}.check input{width:auto}button.secondary{background:#57606a}
     body.print main{max-width:none}

@@ -140,13 +140,18 @@ struct AuthTests {
         }
     }
 
-    @Test("password policy: at least 10 characters, not the user name")
+    @Test("password policy: at least 10 characters, not the user name, not a common password or a keyboard walk")
     func passwordPolicy() {
         #expect(!PasswordPolicy.problems("short1", username: "zhang").isEmpty)
         #expect(!PasswordPolicy.problems("zhang-2026-pass", username: "zhang").isEmpty)
         #expect(!PasswordPolicy.problems("aaaaaaaaaaaa", username: "zhang").isEmpty)
         #expect(PasswordPolicy.problems("correct-horse-42", username: "zhang").isEmpty)
-        #expect(PasswordPolicy.problems("0123456789", username: "zhang").isEmpty)
-        #expect(!PasswordPolicy.problems("012345678", username: "zhang").isEmpty)
+        // Exactly ten characters is enough when they are not a common password.
+        #expect(PasswordPolicy.problems("k7#tq2m9xz", username: "zhang").isEmpty)
+        #expect(!PasswordPolicy.problems("k7#tq2m9x", username: "zhang").isEmpty)
+        // Common passwords, with digits or punctuation added, and walks along the keyboard.
+        for common in ["0123456789", "password123", "Password2026!", "woaini1314520", "1qaz2wsx3edc", "qwertyuiop", "9876543210", "admin12345"] {
+            #expect(PasswordPolicy.problems(common, username: "zhang") == [T(.passwordCommon)], "\(common)")
+        }
     }
 }

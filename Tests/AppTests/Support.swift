@@ -37,8 +37,8 @@ func withDemo(_ body: (Application) async throws -> Void) async throws {
     }
 }
 
-func withApp(_ body: (Application, TestClock) async throws -> Void) async throws {
-    var environment: [String: String] = ["CUNWU_BCRYPT_COST": "4"]
+func withApp(environment extra: [String: String] = [:], _ body: (Application, TestClock) async throws -> Void) async throws {
+    var environment: [String: String] = ["CUNWU_BCRYPT_COST": "4"].merging(extra) { $1 }
     var scratch: String?
     if let base = ProcessInfo.processInfo.environment["DATABASE_URL"], !base.isEmpty {
         let name = "cunwu_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
@@ -167,10 +167,12 @@ func login(_ app: Application, _ username: String, _ password: String = World.pa
 
 /// Sends a request and returns the response (status, headers, body).
 @discardableResult
+/// `port`: over a real connection to 127.0.0.1 on that port (the peer address is then real).
 func send(_ app: Application, _ method: HTTPMethod, _ path: String, as session: Session? = nil, json: (some Encodable)? = EmptyBody?.none,
-          form: [String: String]? = nil, headers extra: HTTPHeaders = [:]) async throws -> (status: HTTPStatus, headers: HTTPHeaders, body: String) {
+          form: [String: String]? = nil, headers extra: HTTPHeaders = [:], port: Int? = nil) async throws -> (status: HTTPStatus, headers: HTTPHeaders, body: String) {
     var result: (HTTPStatus, HTTPHeaders, String) = (.internalServerError, [:], "")
-    try await app.testing().test(method, path, beforeRequest: { request in
+    let tester = try port.map { try app.testing(method: .running(hostname: "127.0.0.1", port: $0)) } ?? app.testing()
+    try await tester.test(method, path, beforeRequest: { request in
         if let session { request.headers = session.headers() }
         for (name, value) in extra { request.headers.replaceOrAdd(name: name, value: value) }
         if let json { try request.content.encode(json, as: .json) }

@@ -1,0 +1,205 @@
+@testable import App
+import AsyncHTTPClient
+import Fluent
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import SQLKit
+import StandardKit
+import Testing
+import Vapor
+import VaporTesting
+
+/// Issue 18, items 1 and 2: no request can hold a core or end the process. Each class of
+/// fault is tested at its mechanism: the URL, the headers, the body's size and fields, the
+/// numbers and dates computed with, and text that is not text.
+@Suite("Bounded input: sizes, fields, numbers, dates and text")
+struct InputLimitsTests {
+    /// Sends a raw request (any bytes in the target and body) and returns status and body.
+    static func raw(_ app: Application, _ method: HTTPMethod, _ target: String, body: [UInt8]? = nil, contentType: String? = nil,
+                    session: Session? = nil, headers extra: [(String, String)] = []) async throws -> (status: HTTPStatus, body: String) {
+        var result: (HTTPStatus, String) = (.internalServerError, "")
+        try await app.testing().test(method, target, beforeRequest: { request in
+            if let session { request.headers = session.headers() }
+            if let contentType { request.headers.replaceOrAdd(name: .contentType, value: contentType) }
+            for (name, value) in extra { request.headers.add(name: name, value: value) }
+            if let body { request.body = ByteBuffer(bytes: body) }
+        }, afterResponse: { response in result = (response.status, response.body.string) })
+        return result
+    }
+
+    @Test("a form with one name repeated 30,000 times is refused at once for its size or fields, before any parsing; 1,999 fields parse in linear time")
+    func repeatedFields() async throws {
+        try await withApp { app, _ in
+            let s = try await StationFixture.make(app)
+            let repeated = Array(repeating: "a=1", count: 30_000).joined(separator: "&")
+            for (path, session) in [("/login", nil), ("/public/stations/\(s.village)/requests/new", nil),
+                                    ("/units/\(s.village)/records/meetings/new", Optional(s.wang))] {
+                let started = Date()
+                let answer = try await Self.raw(app, .POST, path, body: Array(repeated.utf8), contentType: "application/x-www-form-urlencoded", session: session)
+                #expect(answer.status == .payloadTooLarge, "\(path): \(answer.status)")
+                #expect(Date().timeIntervalSince(started) < 1, "\(path) answered in \(Date().timeIntervalSince(started)) s")
+            }
+            // Within the limit, the form is read in one linear pass (Vapor's decoder copied its
+            // storage for every repeat): 1,999 repeats of a name plus the real fields, well under a second.
+            let csrf = "_csrf=" + s.wang.csrf.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let many = csrf + "&" + Array(repeating: "x=1", count: 1_990).joined(separator: "&") + "&kind=representativeMeeting&date=2026-03-01&attendance=30&title=%E8%AE%AE%E4%BA%8B"
+            let started = Date()
+            let answer = try await Self.raw(app, .POST, "/units/\(s.village)/records/meetings/new", body: Array(many.utf8),
+                                            contentType: "application/x-www-form-urlencoded", session: s.wang)
+            #expect(answer.status.code < 500, "\(answer.status)")
+            #expect(Date().timeIntervalSince(started) < 2)
+        }
+    }
+
+    @Test("a URL over 8 kB is 414, more than 100 query parameters 400, headers over their limit 431 — nothing is read")
+    func urlAndHeaders() async throws {
+        try await withApp { app, _ in
+            let world = try await World.make(app)
+            try await World.user(app, "wang", .stationStaff, at: world.villageV1)
+            let wang = try await login(app, "wang")
+            let long = "/public/track?code=" + String(repeating: "A", count: 9_000)
+            #expect(try await Self.raw(app, .GET, long).status == .uriTooLong)
+            let api = try await Self.raw(app, .GET, "/api/v1/me?" + String(repeating: "x", count: 9_000), session: wang)
+            #expect(api.status == .uriTooLong && api.body.contains("uri_too_long"))
+            let fields = "/public/track?" + (0..<101).map { "f\($0)=1" }.joined(separator: "&")
+            #expect(try await Self.raw(app, .GET, fields).status == .badRequest)
+            #expect(try await Self.raw(app, .GET, "/public/track?" + (0..<100).map { "f\($0)=1" }.joined(separator: "&")).status == .ok)
+            let header = try await Self.raw(app, .GET, "/healthz", headers: [("X-Filler", String(repeating: "y", count: 9_000))])
+            #expect(header.status == .requestHeaderFieldsTooLarge)
+            let many = try await Self.raw(app, .GET, "/healthz", headers: (0..<6).map { ("X-Filler-\($0)", String(repeating: "y", count: 6_000)) })
+            #expect(many.status == .requestHeaderFieldsTooLarge)
+        }
+    }
+
+    @Test("numbers and years from the URL are checked before they are computed with: extreme pages and years answer 422, never a crash")
+    func overflowURLs() async throws {
+        try await withApp { app, _ in
+            let world = try await World.make(app)
+            try await World.user(app, "admin", .admin, at: nil)
+            let admin = try await login(app, "admin")
+            let v = try world.villageV1.requireID()
+            let extremes = ["9223372036854775807", "-9223372036854775808", "9223372036854775808", "99999999999999999999999", "-1", "1e9", "0x10", " ", "%00", "%FF"]
+            var checked = 0
+            for value in extremes {
+                for target in ["/audit?page=\(value)", "/api/v1/audit?page=\(value)", "/units/\(v)/ledger?page=\(value)",
+                               "/api/v1/units/\(v)/evaluation?year=\(value)", "/units/\(v)/standard?year=\(value)",
+                               "/units/\(v)/ledger?from=\(value)", "/api/v1/units/\(v)/ledger?to=\(value)"] {
+                    let answer = try await Self.raw(app, .GET, target, session: admin)
+                    #expect(answer.status.code < 500, "\(target): \(answer.status)")
+                    checked += 1
+                }
+            }
+            #expect(try await Self.raw(app, .GET, "/api/v1/units/\(v)/evaluation?year=9223372036854775807", session: admin).status == .unprocessableEntity)
+            #expect(try await Self.raw(app, .GET, "/api/v1/audit?page=9223372036854775807", session: admin).status == .unprocessableEntity)
+            #expect(try await Self.raw(app, .GET, "/units/\(v)/ledger?from=9999-12-31", session: admin).status == .unprocessableEntity)
+            #expect(checked == 70)
+        }
+    }
+
+    @Test("dates a person enters lie in 2000–2100 (records 1900–2100): a promise of 9999-12-31, an extension to 9999, a meeting in 1800 and a cycle of year 99999 are refused and change nothing")
+    func datesBounded() async throws {
+        try await withApp { app, clock in
+            clock.set(beijingDay: "2026-03-02")
+            let s = try await StationFixture.make(app)
+            let before = try await s.count(app, "service_requests")
+            let promised = try await send(app, .POST, s.requests, as: s.wang, json: ["serviceCode": "PS-01", "residentName": "赵大爷", "residentPhone": "13812345678",
+                                                                                     "content": "送货", "promisedOn": "9999-12-31"])
+            #expect(promised.status == .unprocessableEntity && promised.body.contains("promisedOn"))
+            #expect(try await s.count(app, "service_requests") == before)
+            let item = try await s.intake(app)
+            let events = try await s.count(app, "ledger_events")
+            try await s.act(app, item.id, ["action": "extend", "dueOn": "9999-12-31", "reason": "等材料", "approvedBy": "站长", "residentNotified": "true"],
+                            expect: .unprocessableEntity)
+            #expect(try await s.count(app, "ledger_events") == events)
+            let meeting = try await send(app, .POST, "/api/v1/units/\(s.village)/meetings", as: s.wang,
+                                         json: ["kind": "representativeMeeting", "date": "1800-01-01", "attendance": "30", "title": "议事"])
+            #expect(meeting.status == .unprocessableEntity && meeting.body.contains("1900"))
+            let founded = try await send(app, .POST, "/api/v1/units/\(s.village)/meetings", as: s.wang,
+                                         json: ["kind": "representativeMeeting", "date": "1958-03-01", "attendance": "30", "title": "议事"])
+            #expect(founded.status == .created, "a record may reach back before 2000: \(founded.body)")
+            try await World.user(app, "district", .districtOfficial, at: s.world.districtA)
+            let district = try await login(app, "district")
+            let cycle = try await send(app, .POST, "/api/v1/units/\(try s.world.districtA.requireID())/cycles", as: district,
+                                       json: ["name": "年度评估", "year": "99999"])
+            #expect(cycle.status == .unprocessableEntity && cycle.body.contains("year"))
+        }
+    }
+
+    @Test("text with NUL, other control characters or bytes that are not UTF-8 is refused naming the field, in forms, JSON and queries; nothing is stored")
+    func textNotText() async throws {
+        try await withApp { app, _ in
+            let s = try await StationFixture.make(app)
+            let before = try await s.count(app, "service_requests")
+            // JSON with an escaped NUL: refused by field.
+            let nul = try await Self.raw(app, .POST, s.requests, body: Array(#"{"serviceCode":"SB-01","residentName":"赵\u0000大爷","residentPhone":"13812345678","content":"办理"}"#.utf8),
+                                         contentType: "application/json", session: s.wang)
+            #expect(nul.status == .unprocessableEntity && nul.body.contains("residentName"), "\(nul)")
+            let escape = try await Self.raw(app, .POST, s.requests, body: Array(#"{"serviceCode":"SB-01","residentName":"赵大爷","residentPhone":"13812345678","content":"a\u001bb"}"#.utf8),
+                                            contentType: "application/json", session: s.wang)
+            #expect(escape.status == .unprocessableEntity && escape.body.contains("content"))
+            // A raw JSON body that is not UTF-8.
+            var invalid = Array(#"{"serviceCode":"SB-01","residentName":"赵大爷","residentPhone":"13812345678","content":""#.utf8)
+            invalid += [0xFF, 0xFE, 0x22, 0x7D]
+            let bytes = try await Self.raw(app, .POST, s.requests, body: invalid, contentType: "application/json", session: s.wang)
+            #expect(bytes.status == .badRequest)
+            // Forms: %00 and %FF decode to no text.
+            let csrf = "_csrf=" + s.wang.csrf.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            for (bad, field) in [("content=%E5%8A%9E%00", "content"), ("residentName=%FF%FE", "residentName")] {
+                let body = csrf + "&serviceCode=SB-01&residentPhone=13812345678&residentName=x&content=y&" + bad
+                let answer = try await Self.raw(app, .POST, "/units/\(s.village)/requests/new", body: Array(body.utf8),
+                                                contentType: "application/x-www-form-urlencoded", session: s.wang)
+                #expect(answer.status == .unprocessableEntity, "\(bad): \(answer.status)")
+                #expect(answer.body.contains(T(.inputControlCharacters)) || answer.body.contains(T(.inputNotUTF8)), "\(field)")
+            }
+            // A query parameter that is not text.
+            let query = try await Self.raw(app, .GET, "/api/v1/units/\(s.village)/requests?status=%FF", session: s.wang)
+            #expect(query.status == .unprocessableEntity && query.body.contains("status"))
+            let path = try await Self.raw(app, .GET, "/public/stations/%00", session: nil)
+            #expect(path.status == .badRequest)
+            #expect(try await s.count(app, "service_requests") == before)
+        }
+    }
+
+    @Test("many clients sending oversized and repeated-field bodies at once: each is refused, and /healthz answers fast throughout")
+    func concurrentAbuse() async throws {
+        try await ServerStore.with { store, client in
+            let server = try store.start()
+            try await server.ready(client)
+            let repeated = ByteBuffer(string: Array(repeating: "a=1", count: 30_000).joined(separator: "&"))
+            let stop = Date().addingTimeInterval(4)
+            let statuses = NIOLockedValueBox<[UInt]>([])
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for n in 0..<8 {
+                    group.addTask {
+                        while Date() < stop {
+                            var request = HTTPClientRequest(url: server.base + (n % 2 == 0 ? "/login" : "/api/v1/session"))
+                            request.method = .POST
+                            request.headers.add(name: "Content-Type", value: n % 2 == 0 ? "application/x-www-form-urlencoded" : "application/json")
+                            request.body = .bytes(repeated)
+                            if let response = try? await client.execute(request, timeout: .seconds(10)) {
+                                statuses.withLockedValue { $0.append(response.status.code) }
+                                _ = try? await response.body.collect(upTo: 1 << 20)
+                            }
+                        }
+                    }
+                }
+                var slowest = 0.0
+                while Date() < stop {
+                    let started = Date()
+                    let response = try await client.execute(HTTPClientRequest(url: server.base + "/healthz"), timeout: .seconds(5))
+                    #expect(response.status == .ok)
+                    slowest = max(slowest, Date().timeIntervalSince(started))
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                try await group.waitForAll()
+                #expect(slowest < 0.5, "the slowest /healthz took \(slowest) s")
+            }
+            let seen = statuses.withLockedValue { $0 }
+            #expect(seen.count >= 16 && seen.allSatisfy { $0 == 413 }, "answers: \(Set(seen)), \(seen.count)")
+            #expect(server.process.isRunning)
+            server.stop()
+        }
+    }
+}

@@ -75,6 +75,7 @@ public func configure(_ app: Application, environment: [String: String] = Proces
     app.asyncCommands.use(BackupCommand(), as: "backup")
     app.asyncCommands.use(RestoreCommand(), as: "restore")
     app.asyncCommands.use(BenchmarkCommand(), as: "bench-evaluate")
+    app.asyncCommands.use(RoutesCommand(), as: "routes")
 }
 
 /// Prepares storage: SQLite in WAL mode with a busy timeout, then every migration. The

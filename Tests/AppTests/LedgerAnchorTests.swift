@@ -133,7 +133,8 @@ struct LedgerAnchorTests {
     func commandLine() async throws {
         let path = NSTemporaryDirectory() + "cunwu-anchor-cli-\(UUID().uuidString).sqlite"
         defer { for suffix in ["", "-wal", "-shm", ".anchors", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let environment = ["CUNWU_DATABASE_PATH": path, "DATABASE_URL": "", "CUNWU_DATA_KEY": DataKey.random().base64]
+        // The tests' own key (the keyring is process-wide; another key would fail the tests beside this one).
+        let environment = ["CUNWU_DATABASE_PATH": path, "DATABASE_URL": "", "CUNWU_DATA_KEY": PersonalData.testKeyring.current.base64]
         let app = try await Application.make(.testing)
         let village: UUID
         do {

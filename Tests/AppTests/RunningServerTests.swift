@@ -143,6 +143,7 @@ final class ServerStore: @unchecked Sendable {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cunwu-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var environment = ["CUNWU_DATA_KEY": DataKey.random().base64, "CUNWU_DEMO_PASSWORD": "demo-pass-2026",
+                           "CUNWU_LEDGER_ANCHOR_FILE": folder.appendingPathComponent("ledger.anchors").path,
                            "CUNWU_FILES_PATH": folder.appendingPathComponent("files").path, "CUNWU_BCRYPT_COST": "4", "LOG_LEVEL": "warning"]
         var drop: String?
         if let base = ProcessInfo.processInfo.environment["DATABASE_URL"], !base.isEmpty {
@@ -316,6 +317,9 @@ struct RunningServerTests {
             await intake.value
             #expect(result.status == 0, "\(result.output) \(result.errors)")
             #expect(result.output.contains("备份完成"))
+            // The copy and the anchor log that goes with it are the owner's alone.
+            #expect(try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int == 0o600)
+            #expect(try FileManager.default.attributesOfItem(atPath: file + ".anchors")[.posixPermissions] as? Int == 0o600)
             let all = await acknowledged.items, refused = await acknowledged.failures
             #expect(all.count > before.count, "intake went on during the backup")
             #expect(refused.isEmpty, "refused during the backup: \(refused.prefix(3))")
@@ -340,6 +344,9 @@ struct RunningServerTests {
                 try Data("not a database".utf8).write(to: garbage)
                 #expect(try CLI.run(["restore", garbage.path, "--force"], environment: restored).status == 2)
             }
+            // The backup's anchor log is now the live one: the live one named heads the restored chains no longer reach.
+            let live = try #require(restored["CUNWU_LEDGER_ANCHOR_FILE"])
+            #expect(FileManager.default.contents(atPath: live) == FileManager.default.contents(atPath: file + ".anchors"))
             let again = try store.start(environment: restored)
             try await again.ready(client)
             let after = try await DemoStationClient.make(client, again.base)

@@ -28,8 +28,9 @@ struct AppConfig: Sendable {
     /// The keys personal data is sealed with (`PersonalData`); nil when none is set, which
     /// `serve` refuses. Tests without a key get a random one per process.
     var keyring: Keyring?
-    /// The ledger's anchor log (`LedgerAnchors`): beside the SQLite file, or
-    /// `CUNWU_LEDGER_ANCHOR_FILE`; nil for a test's in-memory database unless set.
+    /// The ledger's anchor log (`LedgerAnchors`): `CUNWU_LEDGER_ANCHOR_FILE`, else beside the
+    /// SQLite file; nil (no anchoring, and `serve` says so) on PostgreSQL unless set, and for
+    /// a test's in-memory database.
     var ledgerAnchorPath: String?
     /// Minutes between anchorings while serving (`CUNWU_LEDGER_ANCHOR_MINUTES`, default 1).
     var ledgerAnchorMinutes: Int
@@ -83,8 +84,8 @@ struct AppConfig: Sendable {
         } else {
             switch storage {
             case let .sqliteFile(path): anchorPath = path + ".anchors"
-            case .postgres: anchorPath = "cunwu-ledger.anchors"
-            case .sqliteMemory: anchorPath = nil
+            // PostgreSQL's data is not on this machine: the operator says where (serve warns).
+            case .postgres, .sqliteMemory: anchorPath = nil
             }
         }
         var witness: String?

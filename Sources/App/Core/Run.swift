@@ -51,6 +51,9 @@ public enum Run {
                 }
                 try await prepareDatabase(app)
                 try await PersonalDataStore.checkKey(on: app.db, keyring: keyring)
+                if app.config.ledgerAnchorPath == nil {
+                    app.logger.warning("台账锚点未启用：设置 CUNWU_LEDGER_ANCHOR_FILE（如 /var/lib/cunwu/ledger.anchors），删除最新记录才能被发现（docs/security.md）")
+                }
                 if demo {
                     try await DemoData.seed(app)
                 } else {

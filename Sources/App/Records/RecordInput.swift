@@ -14,6 +14,8 @@ enum RecordInput {
     static func read(_ field: FieldSpec, text raw: String?, many: [String] = [], into parsed: inout Parsed) {
         func fail(_ message: String) { parsed.errors.append(FieldError(field: field.key, message: message)) }
         let text = (raw ?? "").replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        // Imported cells reach here without the request's own check (`InputGuard`).
+        if TextCheck.hasForbidden(text) { return fail(T(.inputControlCharacters)) }
         if case .flag = field.type {
             parsed.values[field.key] = .flag(["on", "true", "1", "是"].contains(text))
             return

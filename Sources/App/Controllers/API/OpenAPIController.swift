@@ -64,8 +64,12 @@ enum OpenAPI {
         func error(_ description: String) -> [String: Any] { Self.error(description, schema: errorSchema) }
         var responses: [String: Any] = [
             String(api.status): ["description": "成功", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(api.response)"]]]],
-            "400": error("请求格式错误"),
-            "422": error("字段校验失败（fields 列出每个出错的字段）"),
+            "400": error("请求格式错误（不是本接口的JSON、不是UTF-8文字，或网址参数超过100个）"),
+            "422": error("字段校验失败（fields 列出每个出错的字段）；也包括超出范围的数字、日期，以及含空字符等控制字符的文字"),
+            // Every route's input limits (docs/security.md, "Bounded input").
+            "413": error("请求体超过本接口的大小或字段数上限，未作任何更改"),
+            "414": error("网址超过8 KB"),
+            "431": error("请求头过大"),
         ]
         for (status, description) in api.also { responses[String(status)] = error(description) }
         if access != .open {

@@ -84,11 +84,10 @@ struct FieldSpec: Sendable {
     var required: Bool
     /// Shown as a column in the list.
     var listed: Bool
-    /// Set for a field added after its kind's table was created: that migration adds the
-    /// column, so `CreateRecordTable` leaves it out.
-    var addedLater: Bool
 
-    init(key: String, label: @autoclosure () -> String, type: FieldType, required: Bool = false, listed: Bool = false, addedLater: Bool = false) {
+    /// A field's column is made by a migration that writes it out (`Migrations/NNN`); adding
+    /// a field means adding that migration too (docs/architecture.md).
+    init(key: String, label: @autoclosure () -> String, type: FieldType, required: Bool = false, listed: Bool = false) {
         self.key = key
         self.column = key.reduce(into: "") { out, character in
             if character.isUppercase { out += "_" + character.lowercased() } else { out.append(character) }
@@ -97,7 +96,6 @@ struct FieldSpec: Sendable {
         self.type = type
         self.required = required
         self.listed = listed
-        self.addedLater = addedLater
     }
 }
 
@@ -290,7 +288,7 @@ extension RecordKind {
             FieldSpec(key: "lastEvaluatedOn", label: "最近一次民主评议日期", type: .date),
             FieldSpec(key: "evaluationResult", label: "民主评议结果", type: .choice([Choice(value: "excellent", label: "优秀"), Choice(value: "competent", label: "称职"),
                                                                                  Choice(value: "basic", label: "基本称职"), Choice(value: "incompetent", label: "不称职")])),
-            FieldSpec(key: "account", label: T(.fieldWorkerAccount), type: .text(max: 50), listed: true, addedLater: true),
+            FieldSpec(key: "account", label: T(.fieldWorkerAccount), type: .text(max: 50), listed: true),
             FieldSpec(key: "payInPlace", label: "工资补贴、福利待遇已落实", type: .flag, listed: true),
             FieldSpec(key: "payNote", label: "待遇说明", type: .text(max: 200)),
             FieldSpec(key: "underStationManagement", label: "（协管员）已纳入服务站规范化管理", type: .flag),

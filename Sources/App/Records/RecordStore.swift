@@ -36,58 +36,6 @@ struct Record: Sendable {
 
 /// Creates a kind's table. Tables are named rec_*, columns snake_case, with the village,
 /// its path (for set-based queries below any unit), timestamps and soft deletion.
-struct CreateRecordTable: AsyncMigration {
-    let kind: RecordKind
-    var name: String { "CreateRecordTable_\(kind.table)" }
-
-    func prepare(on database: any Database) async throws {
-        var builder = database.schema(kind.table)
-            .id()
-            .field("unit_id", .uuid, .required, .references(OrgUnit.schema, "id", onDelete: .cascade))
-            .field("unit_path", .string, .required)
-            .field("created_at", .datetime)
-            .field("updated_at", .datetime)
-            .field("deleted_at", .datetime)
-        for field in kind.fields where !field.addedLater { builder = builder.field(FieldKey(stringLiteral: field.column), field.type.dataType) }
-        try await builder.create()
-        if let sql = database as? any SQLDatabase {
-            try await sql.raw(SQLQueryString("CREATE INDEX idx_\(unsafeRaw: kind.table)_unit ON \(unsafeRaw: kind.table) (unit_id)")).run()
-            try await sql.raw(SQLQueryString("CREATE INDEX idx_\(unsafeRaw: kind.table)_path ON \(unsafeRaw: kind.table) (unit_path)")).run()
-        }
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(kind.table).delete()
-    }
-}
-
-extension FieldType {
-    var dataType: DatabaseSchema.DataType {
-        switch self {
-        case .integer, .hundredths, .money: return .int64
-        case .flag: return .bool
-        default: return .string
-        }
-    }
-}
-
-/// Adds the column of a field added to a kind after its table was created.
-struct AddRecordField: AsyncMigration {
-    let kind: RecordKind
-    let key: String
-    var name: String { "AddRecordField_\(kind.table)_\(key)" }
-
-    func prepare(on database: any Database) async throws {
-        guard let field = kind.field(key) else { return }
-        try await database.schema(kind.table).field(FieldKey(stringLiteral: field.column), field.type.dataType).update()
-    }
-
-    func revert(on database: any Database) async throws {
-        guard let field = kind.field(key) else { return }
-        try await database.schema(kind.table).deleteField(FieldKey(stringLiteral: field.column)).update()
-    }
-}
-
 enum RecordStore {
     /// The join that makes the units table the outer loop: SQLite cannot estimate a `LIKE`
     /// on the path and may otherwise scan the big table; PostgreSQL's statistics choose well.

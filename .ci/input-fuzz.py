@@ -186,11 +186,13 @@ def main():
     skip = {("POST", "/logout"), ("DELETE", "/api/v1/session")}
     rng.shuffle(routes)
     covered = 0
-    for route in routes:
+    for index, route in enumerate(routes):
         if time.time() - started > args.seconds:
             print("time is up", flush=True)
             break
         covered += 1
+        # Each route gets its share of the time left, so every route is reached.
+        route_deadline = time.time() + (args.seconds - (time.time() - started)) / (len(routes) - index)
         method, path = route["method"], route["path"]
         if (method, path) in skip:
             continue
@@ -234,7 +236,7 @@ def main():
             cases.append((base, b"&".join([b"a=1"] * 30000), "application/x-www-form-urlencoded"))
         rng.shuffle(cases)
         for target, body, content_type in cases[: args.per_route]:
-            if time.time() - started > args.seconds:
+            if time.time() > route_deadline:
                 break
             count += 1
             # A request line must be ASCII (RFC 9112): one holding raw bytes that are not is
@@ -260,6 +262,9 @@ def main():
         print("FAIL", *failure, flush=True)
     print(f"{count} requests over {covered} of {len(routes)} routes in {time.time() - started:.0f} s: {len(failures)} failed"
           f" ({dropped} with raw bytes in the request line were refused by closing the connection)", flush=True)
+    if covered < len(routes):
+        print(f"FAIL only {covered} of {len(routes)} routes were reached", flush=True)
+        sys.exit(1)
     sys.exit(1 if failures else 0)
 
 

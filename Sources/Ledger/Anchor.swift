@@ -103,18 +103,26 @@ public struct AnchorLog: Sendable {
         case unknownKey(line: Int, keyID: String)
         /// Line `n` does not follow the line before it: a line was removed or inserted.
         case linkBroken(line: Int)
+        /// Line `n` signs a head that goes back on an earlier line (a lower sequence number, or
+        /// the same one with another hash): a writer signed a chain it should have refused.
+        case conflicting(line: Int, station: String)
 
         public var label: String {
             switch self {
             case let .notAuthentic(line): return "锚点文件第\(line)行的签名不符（被改动或伪造）"
             case let .unknownKey(line, keyID): return "锚点文件第\(line)行由密钥\(keyID)签名，密钥环中已没有该密钥，未采用"
             case let .linkBroken(line): return "锚点文件第\(line)行与上一行不相连（有行被删除或插入）"
+            case let .conflicting(line, station): return "锚点文件第\(line)行中服务站\(station)的链末端比此前记录的更早或不同"
             }
         }
     }
 
     public var latest: [String: Anchor] = [:]
     public var problems: [Problem] = []
+    /// Lines that are not anchor lines at all (cut off by a crash while being written, say).
+    /// They carry nothing that could be trusted, and the lines around them still link to each
+    /// other, so they are noted, not counted as tampering.
+    public var unreadable: [Int] = []
     /// The MAC of the last authentic line, which the next line links to.
     public var lastMAC: String = LedgerChain.genesis
     public var lines = 0
@@ -131,7 +139,7 @@ public struct AnchorLog: Sendable {
         for raw in text.split(separator: "\n", omittingEmptySubsequences: true) {
             guard let record = AnchorRecord(line: String(raw)) else {
                 lines += 1
-                problems.append(.notAuthentic(line: lines))
+                unreadable.append(lines)
                 continue
             }
             add(record, key: key)
@@ -146,7 +154,10 @@ public struct AnchorLog: Sendable {
         if record.previousMAC != lastMAC { problems.append(.linkBroken(line: lines)) }
         lastMAC = record.mac
         for head in record.heads {
-            if let known = latest[head.station], known.sequence > head.sequence { continue }
+            if let known = latest[head.station], known.sequence > head.sequence || (known.sequence == head.sequence && known.hash != head.hash) {
+                problems.append(.conflicting(line: lines, station: head.station))
+                continue
+            }
             latest[head.station] = Anchor(sequence: head.sequence, hash: head.hash, at: record.at)
         }
     }

@@ -167,6 +167,10 @@ struct InputLimitsTests {
             let escape = try await Self.raw(app, .POST, s.requests, body: Array(#"{"serviceCode":"SB-01","residentName":"赵大爷","residentPhone":"13812345678","content":"a\u001bb"}"#.utf8),
                                             contentType: "application/json", session: s.wang)
             #expect(escape.status == .unprocessableEntity && escape.body.contains("content"))
+            // JSON's short escapes of control characters too (a backspace in a list of lines).
+            let backspace = try await Self.raw(app, .POST, s.requests, body: Array(#"{"serviceCode":"SB-01","residentName":"赵大爷","residentPhone":"13812345678","content":"办理","missing":["a\bb"]}"#.utf8),
+                                               contentType: "application/json", session: s.wang)
+            #expect(backspace.status == .unprocessableEntity && backspace.body.contains("missing[0]"), "\(backspace.body)")
             // A raw JSON body that is not UTF-8.
             var invalid = Array(#"{"serviceCode":"SB-01","residentName":"赵大爷","residentPhone":"13812345678","content":""#.utf8)
             invalid += [0xFF, 0xFE, 0x22, 0x7D]

@@ -19,6 +19,14 @@ struct PublicTextTests {
         #expect(PersonalText.masked("2026-12-04拨付12345678.50元，区划110116101201，编号AB13812345678") == "2026-12-04拨付12345678.50元，区划110116101201，编号AB13812345678")
         #expect(PersonalText.masked("监督电话010-69641234；联系人手机13812345678", .keepFixedLines) == "监督电话010-69641234；联系人手机138****5678")
         #expect(PersonalText.masked("") == "")
+        // Numbers beside other numbers: each is found on its own.
+        #expect(PersonalText.masked("联系13800138000 2份") == "联系138****8000 2份")
+        #expect(PersonalText.masked("王五 13800138000 2026-12-04前补齐") == "王五 138****8000 2026-12-04前补齐")
+        #expect(PersonalText.masked("13800138000 13900139000") == "138****8000 139****9000")
+        #expect(PersonalText.masked("010-6964-1234或139-1234-5678") == "0106*****34或139****5678")
+        #expect(PersonalText.masked("身份证 110101 19900307 1234") == "身份证 110***********1234")
+        // Full-width digits, as Chinese input methods type them.
+        #expect(PersonalText.masked("电话１３８００１３８０００") == "电话138****8000")
     }
 
     @Test("a refusal reason or missing-materials list reaches the track page and Open311 only when staff mark it as the reply, masked; the ledger keeps no numbers")
@@ -102,6 +110,9 @@ struct PublicTextTests {
         #expect(proxies.client(peer: "::ffff:127.0.0.1", forwardedFor: ["198.51.100.7"]) == "198.51.100.7")
         #expect(proxies.client(peer: "127.0.0.1", forwardedFor: ["evil, 198.51.100.7"]) == "198.51.100.7")
         #expect(proxies.client(peer: "127.0.0.1", forwardedFor: ["198.51.100.7, junk"]) == "127.0.0.1", "a malformed nearest hop: trust nothing")
+        #expect(TrustedProxies.rateKey("2001:db8:1:2::5") == TrustedProxies.rateKey("2001:db8:1:2:ffff::9"), "an IPv6 client is counted by its /64")
+        #expect(TrustedProxies.rateKey("2001:db8:1:2::5") != TrustedProxies.rateKey("2001:db8:1:3::5"))
+        #expect(TrustedProxies.rateKey("198.51.100.7") == "198.51.100.7")
         #expect(throws: TrustedProxies.BadEntry.self) { try TrustedProxies("10.0.0.0/33") }
         #expect(throws: TrustedProxies.BadEntry.self) { try TrustedProxies("example.com") }
         // Over real connections from 127.0.0.1. Without trusted proxies, X-Forwarded-For is

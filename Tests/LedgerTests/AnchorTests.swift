@@ -60,7 +60,13 @@ import Testing
         #expect(c.problems == [.notAuthentic(line: 4)] && c.latest["A"]?.sequence == 8)
         let d = AnchorLog(lines: text) { $0 == "k2" ? key : nil }
         #expect(d.problems.count == 3 && d.latest.isEmpty)
-        #expect(AnchorLog(lines: "not json\n") { _ in key }.problems == [.notAuthentic(line: 1)])
+        // A line cut off by a crash is noted, not taken for tampering: the lines around it still link.
+        let cut = AnchorLog(lines: lines[0] + "\n" + String(lines[1].prefix(30)) + "\n" + lines[1] + "\n") { _ in key }
+        #expect(cut.problems.isEmpty && cut.unreadable == [2] && cut.latest["A"]?.sequence == 5)
+        // A signed line that goes back on an earlier head is reported and not taken.
+        let back = AnchorRecord(at: 9, keyID: "k1", heads: [ChainHead(station: "A", sequence: 8, hash: "other")], previousMAC: records[2].mac).signed(with: key)
+        let e = AnchorLog(lines: text + back.line + "\n") { _ in key }
+        #expect(e.problems == [.conflicting(line: 4, station: "A")] && e.latest["A"]?.hash == "h8")
     }
 
     @Test func aChainIsCheckedAgainstThePointsItWasSeenAt() {

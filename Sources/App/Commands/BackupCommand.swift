@@ -64,7 +64,10 @@ struct BackupCommand: AsyncCommand {
     /// (lines appended later may name heads the copy does not hold). Nil when anchoring is off.
     private func anchorBeforeCopy(_ app: Application) async throws -> Data? {
         guard let path = app.config.ledgerAnchorPath, let keyring = app.config.keyring else { return nil }
-        try await LedgerAnchors.write(path: path, keyring: keyring, at: Date(), on: app.db)
+        let round = try await LedgerAnchors.write(path: path, keyring: keyring, at: Date(), on: app.db)
+        if !round.refused.isEmpty {
+            print("警告：\(round.refused.count)个服务站的记录链不再接续锚点，未签名（请运行 cunwu verify-ledger）：" + round.refused.joined(separator: "、"))
+        }
         return try AnchorFile(path: path).contents()
     }
 }
@@ -109,18 +112,23 @@ struct RestoreCommand: AsyncCommand {
             if signature.force { arguments.insert(contentsOf: ["--clean", "--if-exists"], at: 0) }
             try PostgresTools.run("pg_restore", arguments)
         }
-        // The backup's anchor log replaces the live one (kept aside, not deleted): the live one
-        // names heads written after the backup, which the restored chains no longer reach.
+        // The live anchor log names heads written after the backup, which the restored chains
+        // no longer reach: it is kept aside (never deleted), and the backup's own log, if it has
+        // one, takes its place. A backup made before anchoring starts a new log.
         var anchorNote = ""
-        if let live = app.config.ledgerAnchorPath, FileManager.default.fileExists(atPath: file + ".anchors") {
+        if let live = app.config.ledgerAnchorPath {
             if FileManager.default.fileExists(atPath: live) {
                 let aside = live + ".before-restore-" + String(Int(Date().timeIntervalSince1970))
                 guard rename(live, aside) == 0 else { throw CommandFailure.usage("无法移开“\(live)”：\(String(cString: strerror(errno)))") }
                 anchorNote = "原锚点文件已移至“\(aside)”。"
             }
-            try FileManager.default.copyItem(atPath: file + ".anchors", toPath: live)
-            _ = chmod(live, 0o600)
-            anchorNote = "台账锚点已从“\(file).anchors”恢复。" + anchorNote
+            if FileManager.default.fileExists(atPath: file + ".anchors") {
+                try FileManager.default.copyItem(atPath: file + ".anchors", toPath: live)
+                _ = chmod(live, 0o600)
+                anchorNote = "台账锚点已从“\(file).anchors”恢复。" + anchorNote
+            } else {
+                anchorNote = "备份没有台账锚点文件，服务启动后重新开始记录锚点。" + anchorNote
+            }
         }
         print("已从“\(file)”恢复数据库。\(anchorNote)个人信息仍由备份时的密钥加密：请使用相同的 CUNWU_DATA_KEY_FILE 启动服务。")
     }

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 
 /// Signing in and out: sessions in the database, a new session id at every sign-in,
@@ -95,15 +96,18 @@ struct AuthController {
         if let until = user.lockedUntil, until > now { throw AppError.locked(until: until) }
         let valid = (try? await request.password.async.verify(password, created: user.passwordHash).get()) ?? false
         guard valid, !user.disabled else {
-            user.failedLogins += 1
-            let lockedUntil: Date? = user.failedLogins >= config.lockoutThreshold
+            // Counted in one statement: guesses sent at the same moment are each counted.
+            let userID = try user.requireID()
+            let sql = try RecordStore.sql(request.db)
+            let failures = try await sql.raw("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = \(bind: userID) RETURNING failed_logins")
+                .first()?.decode(column: "failed_logins", as: Int.self) ?? config.lockoutThreshold
+            let lockedUntil: Date? = failures >= config.lockoutThreshold
                 ? now.addingTimeInterval(TimeInterval(config.lockoutMinutes * 60)) : nil
-            if let lockedUntil {
-                user.lockedUntil = lockedUntil
-                user.failedLogins = 0
-            }
             try await request.db.transaction { db in
-                try await user.save(on: db)
+                if let lockedUntil {
+                    try await RecordStore.sql(db).update(User.schema).set("failed_logins", to: SQLBind(0)).set("locked_until", to: SQLBind(lockedUntil))
+                        .where("id", .equal, SQLBind(userID)).run()
+                }
                 try await Audit.record(on: db, request: request, action: lockedUntil == nil ? "loginFailed" : "locked", objectType: "user",
                                        objectID: user.id?.uuidString, unitPath: "/", username: user.username, userID: user.id)
             }

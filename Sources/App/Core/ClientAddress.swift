@@ -56,6 +56,14 @@ struct TrustedProxies: Sendable, Equatable {
         return chain.first ?? peer
     }
 
+    /// The key a client is counted under for rate limits: an IPv4 address as it is, an IPv6
+    /// address by its /64 (one household's or one device's network: its other addresses are
+    /// free to take, so counting them one by one would count nothing).
+    static func rateKey(_ address: String) -> String {
+        guard let bytes = bytes(address), bytes.count == 16 else { return address }
+        return bytes.prefix(8).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() + "::/64"
+    }
+
     /// An IPv4 or IPv6 address as bytes (IPv4-mapped IPv6 as IPv4), or nil.
     static func bytes(_ text: String) -> [UInt8]? {
         var v4 = in_addr(), v6 = in6_addr()

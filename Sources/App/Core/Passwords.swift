@@ -90,26 +90,23 @@ enum LoginThrottle {
     }
 
     /// Counts a failure; returns the time the name now waits until when this one locks it.
+    /// One statement counts it, so failures at the same moment are each counted (and the
+    /// first of a name never collides with another first).
     static func fail(_ username: String, now: Date, threshold: Int, minutes: Int, on db: any Database) async throws -> Date? {
+        let sql = try RecordStore.sql(db)
         let name = key(username)
-        return try await db.transaction { db in
-            let sql = try RecordStore.sql(db)
-            let failures = try await sql.select().column("failures").from("login_throttles").where("name_hash", .equal, SQLBind(name)).first()
-                .map { try $0.decode(column: "failures", as: Int.self) }
-            let count = (failures ?? 0) + 1
-            let locks = count >= threshold
-            let until = locks ? now.addingTimeInterval(TimeInterval(minutes * 60)) : nil
-            if failures == nil {
-                // Names tried more than a day ago are forgotten as new ones come.
-                try await sql.delete(from: "login_throttles").where("updated_at", .lessThan, SQLBind(now.addingTimeInterval(-86_400))).run()
-                try await sql.insert(into: "login_throttles").columns("name_hash", "failures", "locked_until", "updated_at")
-                    .values(SQLBind(name), SQLBind(locks ? 0 : count), SQLBind(until), SQLBind(now)).run()
-            } else {
-                try await sql.update("login_throttles").set("failures", to: SQLBind(locks ? 0 : count)).set("locked_until", to: SQLBind(until))
-                    .set("updated_at", to: SQLBind(now)).where("name_hash", .equal, SQLBind(name)).run()
-            }
-            return until
-        }
+        // Names tried more than a day ago are forgotten as new ones come.
+        try await sql.delete(from: "login_throttles").where("updated_at", .lessThan, SQLBind(now.addingTimeInterval(-86_400))).run()
+        let failures = try await sql.raw("""
+            INSERT INTO login_throttles (name_hash, failures, locked_until, updated_at) VALUES (\(bind: name), 1, NULL, \(bind: now))
+            ON CONFLICT (name_hash) DO UPDATE SET failures = login_throttles.failures + 1, updated_at = \(bind: now)
+            RETURNING failures
+            """).first()?.decode(column: "failures", as: Int.self) ?? 1
+        guard failures >= threshold else { return nil }
+        let until = now.addingTimeInterval(TimeInterval(minutes * 60))
+        try await sql.update("login_throttles").set("failures", to: SQLBind(0)).set("locked_until", to: SQLBind(until))
+            .where("name_hash", .equal, SQLBind(name)).run()
+        return until
     }
 }
 

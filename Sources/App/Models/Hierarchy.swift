@@ -128,8 +128,9 @@ enum Hierarchy {
         var v = Validator()
         let name = v.text("name", T(.unitName), input.name, maxLength: 50)
         let code = v.divisionCode("code", input.code)
-        let opened = v.date("openedOn", T(.unitOpenedOn), input.openedOn)
-        let closed = v.date("closedOn", T(.unitClosedOn), input.closedOn)
+        // Villages and townships were set up long before 2000.
+        let opened = v.date("openedOn", T(.unitOpenedOn), input.openedOn, range: RecordKind.dateYears)
+        let closed = v.date("closedOn", T(.unitClosedOn), input.closedOn, range: RecordKind.dateYears)
         if let opened, let closed, closed < opened { v.fail("closedOn", T(.unitClosedBeforeOpened)) }
         let clean = UnitInput(name: name, code: code, openedOn: opened, closedOn: closed)
         for error in try await duplicates(clean, parentKey: parentKey, excluding: id, on: db) { v.fail(error.field, error.message) }

@@ -16,19 +16,44 @@ import Vapor
 /// no longer reaches what was signed. What was appended after the last line can still be
 /// removed unseen: the interval bounds it.
 enum LedgerAnchors {
-    /// Appends one signed line with the heads that differ from the log's latest (nothing
-    /// when none moved) and returns it. Several processes may share one file: the file is
-    /// locked while its end is read and the line appended.
+    /// What one anchoring did: the line written (nil when no chain moved), and the stations
+    /// whose chain no longer goes on from their last anchored head, which are not signed.
+    struct Round {
+        var record: AnchorRecord?
+        var refused: [String]
+    }
+
+    /// Appends one signed line with the heads that moved since the log's latest. A head is
+    /// signed only when its chain still holds the event last anchored for it and goes on
+    /// from it intact: a chain rewritten, cut back or hashed anew is never signed, so the log
+    /// keeps the point it no longer reaches. (A station seen for the first time is signed as
+    /// it is; full verifications and checkpoints watch what came before.) Several processes
+    /// may share one file: it is locked while its end is read and the line appended.
     @discardableResult
-    static func write(path: String, keyring: Keyring, at now: Date, on db: any Database) async throws -> AnchorRecord? {
+    static func write(path: String, keyring: Keyring, at now: Date, on db: any Database) async throws -> Round {
         let ends = try await LedgerStore.chainEnds(of: nil, limit: Int.max, on: RecordStore.sql(db))
-        return try AnchorFile(path: path).append(keyring: keyring, at: now) { latest in
-            ends.compactMap { station, end -> ChainHead? in
-                let key = station.uuidString
-                if let known = latest[key], known.sequence == end.seq, known.hash == end.hash { return nil }
-                return ChainHead(station: key, sequence: end.seq, hash: end.hash)
-            }.sorted { $0.station < $1.station }
+        let file = AnchorFile(path: path)
+        let known = FileManager.default.fileExists(atPath: path) ? try file.read(keyring: keyring).latest : [:]
+        var heads: [ChainHead] = [], refused: [String] = []
+        for (station, end) in ends {
+            let key = station.uuidString
+            if let anchor = known[key] {
+                if anchor.sequence == end.seq && anchor.hash == end.hash { continue }
+                let tail = try await LedgerStore.events(of: station, from: anchor.sequence, on: db)
+                guard let first = tail.first, first.sequence == anchor.sequence, first.hash == anchor.hash,
+                      LedgerChain.verify(Array(tail.dropFirst()), after: anchor.sequence, previousHash: anchor.hash).intact else {
+                    refused.append(key)
+                    continue
+                }
+            }
+            heads.append(ChainHead(station: key, sequence: end.seq, hash: end.hash))
         }
+        heads.sort { $0.station < $1.station }
+        let record = try file.append(keyring: keyring, at: now) { latest in
+            // Heads another server anchored meanwhile are left out.
+            heads.filter { head in latest[head.station].map { $0.sequence != head.sequence || $0.hash != head.hash } ?? true }
+        }
+        return Round(record: record, refused: refused.sorted())
     }
 
     /// The log read back under the keyring's keys; an empty log when there is no file.
@@ -82,7 +107,11 @@ extension Keyring {
 struct AnchorFile {
     let path: String
 
-    private struct Folded { var path: String; var inode: UInt64; var size: UInt64; var log: AnchorLog; var keys: [String] }
+    private struct Folded { var path: String; var identity: Identity; var size: UInt64; var log: AnchorLog; var keys: [String] }
+
+    /// The file's inode and last change: a file put in its place (a restore) or written over
+    /// in place is read anew, not taken from what was kept.
+    private struct Identity: Equatable { var inode: UInt64; var modified: Int }
     private static let cache = NIOLockedValueBox<Folded?>(nil)
 
     func read(keyring: Keyring) throws -> AnchorLog {
@@ -98,9 +127,9 @@ struct AnchorFile {
     /// kept fold is not of this file as it is (another file, other keys, a shorter file).
     private func folded(_ handle: FileHandle, keyring: Keyring) throws -> AnchorLog {
         let size = try handle.seekToEnd()
-        let keys = keyring.all.map(\.id), inode = Self.inode(handle)
+        let keys = keyring.all.map(\.id), identity = Self.identity(handle)
         var log = AnchorLog(), from: UInt64 = 0
-        if let kept = Self.cache.withLockedValue({ $0 }), kept.path == path, kept.inode == inode, kept.keys == keys, kept.size <= size {
+        if let kept = Self.cache.withLockedValue({ $0 }), kept.path == path, kept.identity == identity, kept.keys == keys, kept.size == size {
             log = kept.log
             from = kept.size
         }
@@ -109,15 +138,15 @@ struct AnchorFile {
         log.fold(lines: String(decoding: data, as: UTF8.self), key: keyring.anchorKey(id:))
         // Kept only at a line's end: a line cut off by a crash is read again whole.
         if data.isEmpty || data.last == UInt8(ascii: "\n") {
-            Self.cache.withLockedValue { $0 = Folded(path: path, inode: inode, size: size, log: log, keys: keys) }
+            Self.cache.withLockedValue { $0 = Folded(path: path, identity: identity, size: size, log: log, keys: keys) }
         }
         return log
     }
 
-    /// The file's inode: a file put in its place (a restore) is read anew.
-    private static func inode(_ handle: FileHandle) -> UInt64 {
+    private static func identity(_ handle: FileHandle) -> Identity {
         var info = stat()
-        return fstat(handle.fileDescriptor, &info) == 0 ? UInt64(info.st_ino) : 0
+        guard fstat(handle.fileDescriptor, &info) == 0 else { return Identity(inode: 0, modified: 0) }
+        return Identity(inode: UInt64(info.st_ino), modified: Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec))
     }
 
     /// The file's bytes as they are now (read under a shared lock: no half-written line).
@@ -157,8 +186,8 @@ struct AnchorFile {
         try handle.synchronize()
         if separator.isEmpty {
             log.add(record, key: keyring.anchorKey(id:))
-            let keys = keyring.all.map(\.id), inode = Self.inode(handle)
-            Self.cache.withLockedValue { $0 = Folded(path: path, inode: inode, size: size + UInt64(text.count), log: log, keys: keys) }
+            let keys = keyring.all.map(\.id), identity = Self.identity(handle)
+            Self.cache.withLockedValue { $0 = Folded(path: path, identity: identity, size: size + UInt64(text.count), log: log, keys: keys) }
         }
         return record
     }
@@ -192,7 +221,11 @@ final class AnchorKeeper: LifecycleHandler, Sendable {
     static func round(_ application: Application) async {
         guard let path = application.config.ledgerAnchorPath, let keyring = application.config.keyring else { return }
         do {
-            guard let record = try await LedgerAnchors.write(path: path, keyring: keyring, at: Date(), on: application.db) else { return }
+            let round = try await LedgerAnchors.write(path: path, keyring: keyring, at: Date(), on: application.db)
+            if !round.refused.isEmpty {
+                application.logger.error("ledger chains no longer go on from their anchored heads, not signed: \(round.refused.joined(separator: ", ")) — run cunwu verify-ledger")
+            }
+            guard let record = round.record else { return }
             application.logger.debug("ledger anchored: \(record.heads.count) chain heads")
             if let url = application.config.ledgerWitnessURL {
                 do { try await LedgerAnchors.witness(record, url: url, client: application.client) } catch {

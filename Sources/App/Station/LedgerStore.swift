@@ -224,6 +224,12 @@ enum LedgerStore {
             .orderBy("seq").all().map(decode)
     }
 
+    /// A station's events from sequence number `sequence` on, in order.
+    static func events(of station: UUID, from sequence: Int, on db: any Database) async throws -> [LedgerEntry] {
+        try await RecordStore.sql(db).select().column("*").from("ledger_events").where("unit_id", .equal, SQLBind(station))
+            .where("seq", .greaterThanOrEqual, SQLBind(sequence)).orderBy("seq").all().map(decode)
+    }
+
     /// Events of the villages below `path` in [from, to) (milliseconds), newest last.
     /// The events of the stations below `path` in [from, to) (milliseconds), of one kind of
     /// subject if given: in chain order, or newest first one page at a time (`page`, from 0).

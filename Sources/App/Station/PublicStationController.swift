@@ -157,7 +157,7 @@ struct PublicStationController {
         let (village, _) = try await Self.load(request)
         // Counted by the client's address as the trusted proxies report it, and (once read)
         // by the phone number: neither a forged X-Forwarded-For nor many addresses get past.
-        guard try await PublicGuards.allow("submit:" + request.clientAddress, limit: PublicGuards.submissionsPerHour, now: request.now, on: request.db) else {
+        guard try await PublicGuards.allow("submit:" + TrustedProxies.rateKey(request.clientAddress), limit: PublicGuards.submissionsPerHour, now: request.now, on: request.db) else {
             throw AppError.rateLimited
         }
         let submitted = try FormFields(request)

@@ -330,6 +330,8 @@ enum RequestDesk {
         case .materialsReceived:
             item.status = .inProgress
             item.missingMaterials = nil
+            // The list told to the resident is met: it is no longer the reply.
+            item.publicReply = nil
             if item.clockStart == nil {
                 item.clockStart = today.description
                 item.dueOn = dueDate(mode: item.serviceMode, timeLimit: item.timeLimit, promisedOn: item.promisedOn, start: today, calendar: calendar).description

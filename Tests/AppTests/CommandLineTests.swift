@@ -26,8 +26,19 @@ enum CLI {
 
     struct Result { var status: Int32; var output: String; var errors: String }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    /// Runs the command and waits for it on a thread of its own: a test waiting for a process
+    /// must not hold one of the few threads every other test's tasks run on (two on this
+    /// machine; held, they starved timing tests and servers starting beside them).
+    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
         let binary = try #require(Self.binary, "build the cunwu executable first (swift build)")
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Swift.Result<CLI.Result, any Error> { try runBlocking(binary, arguments, environment: environment) })
+            }.start()
+        }
+    }
+
+    private static func runBlocking(_ binary: URL, _ arguments: [String], environment: [String: String]) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -54,23 +65,23 @@ enum CLI {
 @Suite("Command line: cunwu standard and cunwu evaluate", .serialized)
 struct CommandLineTests {
     @Test("standard prints all 62 items; --item 18 only that one; json parses")
-    func standard() throws {
-        let all = try CLI.run(["standard"])
+    func standard() async throws {
+        let all = try await CLI.run(["standard"])
         #expect(all.status == 0)
         #expect(all.output.contains("62条指导标准"))
         #expect(all.output.contains("62. 大力宣传农村社区建设"))
-        let one = try CLI.run(["standard", "--item", "18"])
+        let one = try await CLI.run(["standard", "--item", "18"])
         #expect(one.output.contains("[18.1] 数据测算·村（社区）  社区服务站面积不低于50平方米"))
         #expect(!one.output.contains("[17.1]"))
-        let json = try CLI.run(["standard", "--format", "json"])
+        let json = try await CLI.run(["standard", "--format", "json"])
         let object = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
         #expect((object?["areas"] as? [Any])?.count == 7)
     }
 
     @Test("the documented example outputs are what evaluate prints today")
-    func examplesAreCurrent() throws {
+    func examplesAreCurrent() async throws {
         for name in ["village-meets-all", "village-misses-several"] {
-            let result = try CLI.run(["evaluate", "docs/examples/\(name).json"])
+            let result = try await CLI.run(["evaluate", "docs/examples/\(name).json"])
             #expect(result.status == 0)
             let expected = try String(contentsOf: CLI.root.appendingPathComponent("docs/examples/\(name).txt"), encoding: .utf8)
             #expect(result.output == expected, "regenerate docs/examples/\(name).txt")
@@ -78,13 +89,13 @@ struct CommandLineTests {
     }
 
     @Test("--as-of moves the evaluation date; --format json gives the same statuses")
-    func asOfAndJSON() throws {
-        let text = try CLI.run(["evaluate", "docs/examples/village-misses-several.json", "--as-of", "2026-09-29"])
+    func asOfAndJSON() async throws {
+        let text = try await CLI.run(["evaluate", "docs/examples/village-misses-several.json", "--as-of", "2026-09-29"])
         #expect(text.status == 0)
         #expect(text.output.contains("评估截止日 2026-09-29"))
         // The third quarter has not ended, so item 7 is met.
         #expect(text.output.contains("7.1 达标"))
-        let json = try CLI.run(["evaluate", "docs/examples/village-misses-several.json", "--format", "json"])
+        let json = try await CLI.run(["evaluate", "docs/examples/village-misses-several.json", "--format", "json"])
         let object = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
         #expect(object?["passed"] as? Bool == false)
         #expect((object?["items"] as? [Any])?.count == 62)
@@ -94,9 +105,9 @@ struct CommandLineTests {
         (#"{"checks": {"18.1": {"minimum": 40}}}"#, "18.1 达标"),
         (#"{"checks": {"7.1": {"minimum": 2}}}"#, "第一季度召开村民代表会议1次"),
     ])
-    func settings(settings: String, expected: String) throws {
+    func settings(settings: String, expected: String) async throws {
         let path = try CLI.temporaryFile(settings)
-        let result = try CLI.run(["evaluate", "docs/examples/village-misses-several.json", "--settings", path])
+        let result = try await CLI.run(["evaluate", "docs/examples/village-misses-several.json", "--settings", path])
         #expect(result.status == 0)
         #expect(result.output.contains(expected))
     }
@@ -107,33 +118,33 @@ struct CommandLineTests {
         ("{\"factsVersion\": 1,\n \"year\": 2026,\n \"village\": {\"name\": \"甲\", \"households\": -1},\n \"meetings\": [{\"kind\": \"representativeMeeting\", \"date\": \"2027-01-05\"}],\n \"extra\": 1}",
          ["发现3个问题", "第3行", "不能为负数（-1）", "第4行", "meetings[0].date", "不在评估年度2026年内", "第5行", "未知字段“extra”"]),
     ])
-    func badInput(file: String, expected: [String]) throws {
+    func badInput(file: String, expected: [String]) async throws {
         let path = try CLI.temporaryFile(file)
-        let result = try CLI.run(["evaluate", path])
+        let result = try await CLI.run(["evaluate", path])
         #expect(result.status == 2)
         #expect(result.output.isEmpty, "nothing half-printed")
         for fragment in expected { #expect(result.errors.contains(fragment), "missing “\(fragment)” in: \(result.errors)") }
     }
 
     @Test("bad usage: missing file, bad date, bad format, bad item, bad settings — exit 2")
-    func badUsage() throws {
-        #expect(try CLI.run(["evaluate", "/nonexistent/facts.json"]).status == 2)
-        let badDate = try CLI.run(["evaluate", "docs/examples/village-meets-all.json", "--as-of", "2026-13-01"])
+    func badUsage() async throws {
+        #expect(try await CLI.run(["evaluate", "/nonexistent/facts.json"]).status == 2)
+        let badDate = try await CLI.run(["evaluate", "docs/examples/village-meets-all.json", "--as-of", "2026-13-01"])
         #expect(badDate.status == 2)
         #expect(badDate.errors.contains("--as-of"))
-        #expect(try CLI.run(["evaluate", "docs/examples/village-meets-all.json", "--as-of", "2025-06-01"]).status == 2)
-        #expect(try CLI.run(["evaluate", "docs/examples/village-meets-all.json", "--format", "xml"]).status == 2)
-        #expect(try CLI.run(["standard", "--item", "63"]).status == 2)
+        #expect(try await CLI.run(["evaluate", "docs/examples/village-meets-all.json", "--as-of", "2025-06-01"]).status == 2)
+        #expect(try await CLI.run(["evaluate", "docs/examples/village-meets-all.json", "--format", "xml"]).status == 2)
+        #expect(try await CLI.run(["standard", "--item", "63"]).status == 2)
         let settings = try CLI.temporaryFile(#"{"checks": {"18.1": {"minimun": 40}}}"#)
-        let bad = try CLI.run(["evaluate", "docs/examples/village-meets-all.json", "--settings", settings])
+        let bad = try await CLI.run(["evaluate", "docs/examples/village-meets-all.json", "--settings", settings])
         #expect(bad.status == 2)
         #expect(bad.errors.contains("18.1.minimun"))
         #expect(bad.output.isEmpty)
     }
 
     @Test("the facts JSON Schema printed by the command is the committed one")
-    func schema() throws {
-        let result = try CLI.run(["standard", "--facts-schema"])
+    func schema() async throws {
+        let result = try await CLI.run(["standard", "--facts-schema"])
         let committed = try String(contentsOf: CLI.root.appendingPathComponent("docs/facts.schema.json"), encoding: .utf8)
         #expect(result.output == committed)
     }
@@ -146,18 +157,18 @@ struct ServerCommandTests {
     }
 
     @Test("create-user makes the first administrator on a fresh database and refuses a weak password")
-    func createUser() throws {
+    func createUser() async throws {
         let path = Self.temporaryDatabase()
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let weak = try CLI.run(["create-user", "--username", "admin", "--name", "管理员"],
+        let weak = try await CLI.run(["create-user", "--username", "admin", "--name", "管理员"],
                                 environment: ["CUNWU_DATABASE_PATH": path, "CUNWU_NEW_PASSWORD": "admin12345", "CUNWU_BCRYPT_COST": "4"])
         #expect(weak.status == 2)
         #expect(weak.errors.contains("password"))
-        let made = try CLI.run(["create-user", "--username", "admin", "--name", "管理员"],
+        let made = try await CLI.run(["create-user", "--username", "admin", "--name", "管理员"],
                                 environment: ["CUNWU_DATABASE_PATH": path, "CUNWU_NEW_PASSWORD": "a-long-enough-secret", "CUNWU_BCRYPT_COST": "4"])
         #expect(made.status == 0, "\(made.errors)")
         #expect(made.output.contains("已创建用户 admin（系统管理员）"))
-        let again = try CLI.run(["create-user", "--username", "admin", "--name", "管理员"],
+        let again = try await CLI.run(["create-user", "--username", "admin", "--name", "管理员"],
                                  environment: ["CUNWU_DATABASE_PATH": path, "CUNWU_NEW_PASSWORD": "a-long-enough-secret", "CUNWU_BCRYPT_COST": "4"])
         #expect(again.status == 2 && again.errors.contains("已存在"))
     }
@@ -181,7 +192,8 @@ struct ServerCommandTests {
         defer { if process.isRunning { process.terminate() }; process.waitUntilExit() }
         var healthy = false
         let url = try #require(URL(string: "http://127.0.0.1:\(port)/healthz"))
-        for _ in 0..<300 {
+        // Up to two minutes, as for every server the tests start (the suite loads the machine).
+        for _ in 0..<1200 {
             try await Task.sleep(for: .milliseconds(100))
             if let (data, _) = try? await URLSession.shared.data(from: url), String(decoding: data, as: UTF8.self).contains("\"status\":\"ok\"") {
                 healthy = true
@@ -206,36 +218,36 @@ struct ServerCommandTests {
     }
 
     @Test("serve will not start without a data key and says which variable to set; rotate-key reseals a generated village under a new key")
-    func dataKeyCommands() throws {
+    func dataKeyCommands() async throws {
         let path = Self.temporaryDatabase()
         defer { for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         var environment = ["CUNWU_DATABASE_PATH": path, "DATABASE_URL": "", "CUNWU_DATA_KEY": "", "CUNWU_DATA_KEY_FILE": "",
                            "CUNWU_DATA_KEY_PREVIOUS": "", "CUNWU_DATA_KEY_PREVIOUS_FILE": ""]
-        let refused = try CLI.run(["serve", "--port", "0"], environment: environment)
+        let refused = try await CLI.run(["serve", "--port", "0"], environment: environment)
         #expect(refused.status == 2 && refused.errors.contains("CUNWU_DATA_KEY_FILE") && refused.errors.contains("openssl rand"))
-        #expect(try CLI.run(["generate", "--villages", "1"], environment: environment).status == 2, "generate needs the key too")
+        #expect(try await CLI.run(["generate", "--villages", "1"], environment: environment).status == 2, "generate needs the key too")
         let first = DataKey.random(), second = DataKey.random()
         environment["CUNWU_DATA_KEY"] = first.base64
-        let generated = try CLI.run(["generate", "--villages", "1", "--requests-per-week", "5"], environment: environment)
+        let generated = try await CLI.run(["generate", "--villages", "1", "--requests-per-week", "5"], environment: environment)
         #expect(generated.status == 0, "\(generated.errors)")
         environment["CUNWU_DATA_KEY"] = second.base64
         environment["CUNWU_DATA_KEY_PREVIOUS"] = first.base64
-        let rotated = try CLI.run(["rotate-key"], environment: environment)
+        let rotated = try await CLI.run(["rotate-key"], environment: environment)
         #expect(rotated.status == 0, "\(rotated.errors)")
         #expect(rotated.output.contains("service_requests.resident_phone") && rotated.output.contains(second.id))
         environment["CUNWU_DATA_KEY_PREVIOUS"] = ""
-        let again = try CLI.run(["rotate-key"], environment: environment)
+        let again = try await CLI.run(["rotate-key"], environment: environment)
         #expect(again.status == 0 && again.output.contains("重新加密0个值"), "\(again.output)\(again.errors)")
         // The first key alone no longer opens anything: the message names the key it lacks.
         environment["CUNWU_DATA_KEY"] = first.base64
-        let lacking = try CLI.run(["rotate-key"], environment: environment)
+        let lacking = try await CLI.run(["rotate-key"], environment: environment)
         #expect(lacking.status == 2 && lacking.errors.contains(second.id), "\(lacking.errors)")
         // A new key file, never over an existing one.
         let keyFile = path + ".new.key"
         defer { try? FileManager.default.removeItem(atPath: keyFile) }
-        #expect(try CLI.run(["rotate-key", "--make-key", keyFile]).status == 0)
+        #expect(try await CLI.run(["rotate-key", "--make-key", keyFile]).status == 0)
         #expect(throws: Never.self) { try DataKey(text: try String(contentsOfFile: keyFile, encoding: .utf8), variable: "file") }
-        #expect(try CLI.run(["rotate-key", "--make-key", keyFile]).status == 2)
+        #expect(try await CLI.run(["rotate-key", "--make-key", keyFile]).status == 2)
     }
 }
 
@@ -279,15 +291,15 @@ struct VerifyLedgerCommandTests {
             throw error
         }
         try await app.asyncShutdown()
-        let all = try CLI.run(["verify-ledger"], environment: environment)
+        let all = try await CLI.run(["verify-ledger"], environment: environment)
         #expect(all.status == 1, "\(all.output)\(all.errors)")
         #expect(all.output.contains("前辛庄村") && all.output.contains("第3条记录起校验不通过"))
         #expect(all.output.contains("后辛庄村（\(other)）：完整"))
-        let one = try CLI.run(["verify-ledger", "--station", village.uuidString], environment: environment)
+        let one = try await CLI.run(["verify-ledger", "--station", village.uuidString], environment: environment)
         #expect(one.status == 1)
-        let intact = try CLI.run(["verify-ledger", "--station", other.uuidString], environment: environment)
+        let intact = try await CLI.run(["verify-ledger", "--station", other.uuidString], environment: environment)
         #expect(intact.status == 0 && intact.output.contains("校验通过"))
-        let unknown = try CLI.run(["verify-ledger", "--station", "999999999999"], environment: environment)
+        let unknown = try await CLI.run(["verify-ledger", "--station", "999999999999"], environment: environment)
         #expect(unknown.status == 2 && unknown.errors.contains("找不到服务站"))
     }
 }

@@ -209,21 +209,23 @@ struct DrainTests {
         let requests = InFlightRequests()
         requests.enter()
         let start = ContinuousClock.now
-        Task {
-            try await Task.sleep(nanoseconds: 200_000_000)
+        // The request is answered on a thread of its own, not by a task that the suite's load
+        // could keep from running; the limit is far beyond the 200 ms it takes.
+        Thread {
+            Thread.sleep(forTimeInterval: 0.2)
             requests.leave()
-        }
-        await DrainRequests(requests: requests, limit: .seconds(5)).shutdownAsync(app)
+        }.start()
+        await DrainRequests(requests: requests, limit: .seconds(60)).shutdownAsync(app)
         let waited = ContinuousClock.now - start
         #expect(requests.current == 0)
-        #expect(waited >= .milliseconds(190) && waited < .seconds(5), "\(waited)")
+        #expect(waited >= .milliseconds(190) && waited < .seconds(60), "\(waited)")
 
         requests.enter()
         let stuck = ContinuousClock.now
         await DrainRequests(requests: requests, limit: .milliseconds(300)).shutdownAsync(app)
         let gaveUp = ContinuousClock.now - stuck
         #expect(requests.current == 1)
-        #expect(gaveUp >= .milliseconds(290) && gaveUp < .seconds(3), "\(gaveUp)")
+        #expect(gaveUp >= .milliseconds(290) && gaveUp < .seconds(30), "\(gaveUp)")
         try await app.asyncShutdown()
     }
 

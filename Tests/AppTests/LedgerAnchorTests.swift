@@ -160,7 +160,7 @@ struct LedgerAnchorTests {
             throw error
         }
         try await app.asyncShutdown()
-        let result = try CLI.run(["verify-ledger", "--station", village.uuidString], environment: environment)
+        let result = try await CLI.run(["verify-ledger", "--station", village.uuidString], environment: environment)
         #expect(result.status == 1, "\(result.output)\(result.errors)")
         #expect(result.output.contains("记录链现在止于第2条") && result.output.contains("签名锚点文件记录它曾到达第3条"), "\(result.output)")
     }

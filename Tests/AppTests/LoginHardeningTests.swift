@@ -141,15 +141,15 @@ struct LoginHardeningTests {
     }
 
     @Test("`cunwu --help` works without a data key, and `serve` without one still refuses")
-    func helpWithoutKey() throws {
+    func helpWithoutKey() async throws {
         let environment = ["CUNWU_DATA_KEY": "", "CUNWU_DATA_KEY_FILE": "", "CUNWU_DATABASE_PATH": NSTemporaryDirectory() + "cunwu-help-\(UUID().uuidString).sqlite",
                            "DATABASE_URL": ""]
-        let help = try CLI.run(["--help"], environment: environment)
+        let help = try await CLI.run(["--help"], environment: environment)
         #expect(help.status == 0, "\(help.errors)")
         #expect((help.output + help.errors).contains("serve"))
-        let serveHelp = try CLI.run(["serve", "--help"], environment: environment)
+        let serveHelp = try await CLI.run(["serve", "--help"], environment: environment)
         #expect(serveHelp.status == 0 && (serveHelp.output + serveHelp.errors).contains("--port"))
-        let serve = try CLI.run(["serve", "--port", "0"], environment: environment)
+        let serve = try await CLI.run(["serve", "--port", "0"], environment: environment)
         #expect(serve.status == 2 && serve.errors.contains("CUNWU_DATA_KEY"), "\(serve.errors)")
     }
 }

@@ -312,7 +312,7 @@ struct RunningServerTests {
             // Once intake is under way: note what is acknowledged, then back up while it goes on.
             while await acknowledged.items.count < 100 { try await Task.sleep(for: .milliseconds(20)) }
             let before = await acknowledged.items
-            let result = try CLI.run(["backup", file], environment: store.environment)
+            let result = try await CLI.run(["backup", file], environment: store.environment)
             backedUp.withLockedValue { $0 = (before, result) }
             await intake.value
             #expect(result.status == 0, "\(result.output) \(result.errors)")
@@ -323,7 +323,7 @@ struct RunningServerTests {
             let all = await acknowledged.items, refused = await acknowledged.failures
             #expect(all.count > before.count, "intake went on during the backup")
             #expect(refused.isEmpty, "refused during the backup: \(refused.prefix(3))")
-            #expect(try CLI.run(["backup", file], environment: store.environment).status == 2, "an existing file is not overwritten")
+            #expect(try await CLI.run(["backup", file], environment: store.environment).status == 2, "an existing file is not overwritten")
             server.stop()
 
             var restored = store.environment
@@ -332,17 +332,17 @@ struct RunningServerTests {
                 let name = "cunwu_rr_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12)
                 try await PostgresAdmin.run(base, "CREATE DATABASE \(name)")
                 restored["DATABASE_URL"] = PostgresAdmin.url(base, database: String(name))
-                let back = try CLI.run(["restore", file], environment: restored)
+                let back = try await CLI.run(["restore", file], environment: restored)
                 #expect(back.status == 0, "\(back.output) \(back.errors)")
             } else {
                 // Over the database itself, which has moved on since the backup.
-                let refused = try CLI.run(["restore", file], environment: restored)
+                let refused = try await CLI.run(["restore", file], environment: restored)
                 #expect(refused.status == 2 && refused.errors.contains("--force"))
-                let back = try CLI.run(["restore", file, "--force"], environment: restored)
+                let back = try await CLI.run(["restore", file, "--force"], environment: restored)
                 #expect(back.status == 0, "\(back.output) \(back.errors)")
                 let garbage = store.folder.appendingPathComponent("garbage.db")
                 try Data("not a database".utf8).write(to: garbage)
-                #expect(try CLI.run(["restore", garbage.path, "--force"], environment: restored).status == 2)
+                #expect(try await CLI.run(["restore", garbage.path, "--force"], environment: restored).status == 2)
             }
             // The backup's anchor log is now the live one: the live one named heads the restored chains no longer reach.
             let live = try #require(restored["CUNWU_LEDGER_ANCHOR_FILE"])

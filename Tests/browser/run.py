@@ -142,13 +142,29 @@ class Flow(unittest.TestCase):
         self.shot("05-receipt")
         self.go(f"/units/{vid}/requests?status=accepted")
         self.d.find_element(By.LINK_TEXT, code).click()
-        self.d.find_element(By.CSS_SELECTOR, "form[action$='/act'] textarea[name=result]").send_keys("已办结，告知居民")
+        # The result is told to the resident: ticked as the reply, it reaches the track page,
+        # with the phone number in it masked.
         for form in self.d.find_elements(By.CSS_SELECTOR, "form[action$='/act']"):
             if form.find_elements(By.NAME, "result"):
+                form.find_element(By.NAME, "result").send_keys("已办结，请周五到站领取参保凭证；有疑问请打13700009999")
+                form.find_element(By.NAME, "replyToResident").click()  # a tick: no page follows
                 self.click(form.find_element(By.CSS_SELECTOR, "button"))
                 break
         self.assertIn("已办结", self.body())
+        self.assertIn("请周五到站领取参保凭证；有疑问请打137****9999", self.body())
         self.shot("06-request-completed")
+        # The resident, on a phone, not signed in: the reply, masked; nothing else staff wrote.
+        self.d.delete_all_cookies()
+        self.d.set_window_size(390, 844)
+        self.go(f"/public/track?code={code}")
+        self.assertIn("服务站的答复", self.body())
+        self.assertIn("137****9999", self.body())
+        self.assertNotIn("13700009999", self.body())
+        self.assertNotIn("浏览器测试居民", self.body())
+        width = self.d.execute_script("return document.documentElement.scrollWidth")
+        self.assertLessEqual(width, 390, "the track page scrolls sideways on a phone")
+        self.shot("06b-track-reply-phone")
+        self.d.set_window_size(1366, 768)
 
     def test_3_resident_submits_and_tracks_on_a_phone(self):
         self.d.set_window_size(360, 740)

@@ -114,17 +114,22 @@ struct AnchorFile {
     private struct Identity: Equatable { var inode: UInt64; var modified: Int }
     private static let cache = NIOLockedValueBox<Folded?>(nil)
 
-    func read(keyring: Keyring) throws -> AnchorLog {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+    /// Opens the file with `flags` and holds `lock` (shared or exclusive) while `body` runs.
+    private func locked<T>(_ flags: Int32, _ lock: Int32, _ body: (FileHandle) throws -> T) throws -> T {
+        let fd = open(path, flags | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw AnchorError.cannotOpen(path) }
         defer { close(fd) }
-        guard flock(fd, LOCK_SH) == 0 else { throw AnchorError.cannotOpen(path) }
+        guard flock(fd, lock) == 0 else { throw AnchorError.cannotOpen(path) }
         defer { flock(fd, LOCK_UN) }
-        return try folded(FileHandle(fileDescriptor: fd, closeOnDealloc: false), keyring: keyring)
+        return try body(FileHandle(fileDescriptor: fd, closeOnDealloc: false))
     }
 
-    /// The file's log: the kept fold and the lines after it, or the whole file when the
-    /// kept fold is not of this file as it is (another file, other keys, a shorter file).
+    func read(keyring: Keyring) throws -> AnchorLog {
+        try locked(O_RDONLY, LOCK_SH) { try folded($0, keyring: keyring) }
+    }
+
+    /// The file's log: the kept fold while the file is as this process left it (same inode,
+    /// change time and size), else the whole file read anew.
     private func folded(_ handle: FileHandle, keyring: Keyring) throws -> AnchorLog {
         let size = try handle.seekToEnd()
         let keys = keyring.all.map(\.id), identity = Self.identity(handle)
@@ -151,23 +156,16 @@ struct AnchorFile {
 
     /// The file's bytes as they are now (read under a shared lock: no half-written line).
     func contents() throws -> Data {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw AnchorError.cannotOpen(path) }
-        defer { close(fd) }
-        guard flock(fd, LOCK_SH) == 0 else { throw AnchorError.cannotOpen(path) }
-        defer { flock(fd, LOCK_UN) }
-        return try FileHandle(fileDescriptor: fd, closeOnDealloc: false).readToEnd() ?? Data()
+        try locked(O_RDONLY, LOCK_SH) { try $0.readToEnd() ?? Data() }
     }
 
     /// Under an exclusive lock on the file: reads it, asks `heads` for the heads to sign
     /// given the latest ones, and appends them as one line, flushed to disk.
     func append(keyring: Keyring, at now: Date, heads: ([String: AnchorLog.Anchor]) -> [ChainHead]) throws -> AnchorRecord? {
-        let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw AnchorError.cannotOpen(path) }
-        defer { close(fd) }
-        guard flock(fd, LOCK_EX) == 0 else { throw AnchorError.cannotOpen(path) }
-        defer { flock(fd, LOCK_UN) }
-        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: false)
+        try locked(O_RDWR | O_APPEND | O_CREAT, LOCK_EX) { handle in try append(handle, keyring: keyring, at: now, heads: heads) }
+    }
+
+    private func append(_ handle: FileHandle, keyring: Keyring, at now: Date, heads: ([String: AnchorLog.Anchor]) -> [ChainHead]) throws -> AnchorRecord? {
         var log = try folded(handle, keyring: keyring)
         let changed = heads(log.latest)
         guard !changed.isEmpty else { return nil }

@@ -6,8 +6,8 @@ import Testing
 import Vapor
 import VaporTesting
 
-@Suite("Village records, part 2: workforce, facilities, funds, activities")
-struct RecordPart2Tests {
+@Suite("Village records: workforce, facilities, funds, activities")
+struct WorkforceFacilitiesFundsTests {
     static func evaluation(_ app: Application, _ session: Session, _ village: UUID) async throws -> [String: [String: Any]] {
         let body = try await send(app, .GET, "/api/v1/units/\(village)/evaluation?year=2026", as: session).body
         let json = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])

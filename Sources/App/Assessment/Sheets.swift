@@ -307,13 +307,13 @@ enum Sheets {
         // The first submission date counts for "on time"; resubmissions keep it.
         let submitted = state == .submitted && sheet.submittedOn == nil ? today : sheet.submittedOn
         let approved = state == .approved ? today : (state == .reviewed && before == .approved ? nil : sheet.approvedOn)
-        let score = sheet.score, result = sheet.result
+        let score = sheet.score, result = sheet.result, now = request.now
         try await request.db.transaction { db in
             let rows = try await RecordStore.sql(db).update(AssessmentSheet.schema)
                 .set("state", to: SQLBind(state.rawValue)).set("version", to: SQLBind(seen + 1))
                 .set("submitted_on", to: SQLBind(submitted)).set("approved_on", to: SQLBind(approved))
                 .set("score", to: SQLBind(state == .approved ? score : nil)).set("result", to: SQLBind(state == .approved ? result : nil))
-                .set("updated_at", to: SQLBind(Date()))
+                .set("updated_at", to: SQLBind(now))
                 .where("id", .equal, SQLBind(id)).where("version", .equal, SQLBind(seen)).returning("id").all()
             if rows.isEmpty { throw AppError.conflict(T(.sheetChangedMeanwhile)) }
             try await extra(db)

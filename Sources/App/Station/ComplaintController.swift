@@ -82,11 +82,11 @@ struct ComplaintController {
         guard complaint.isOpen else { throw AppError.conflict(T(.complaintAlreadyResolved)) }
         let today = RequestDesk.today(request).description
         let id = try complaint.requireID()
-        let chosen = satisfaction?.rawValue ?? ""
+        let chosen = satisfaction?.rawValue ?? "", now = request.now
         try await LedgerStore.retrying(request.db) { db in
             let rows = try await RecordStore.sql(db).update(Complaint.schema)
                 .set("status", to: SQLBind("resolved")).set("result", to: SQLBind(result)).set("resolved_on", to: SQLBind(today))
-                .set("satisfaction", to: SQLBind(chosen)).set("version", to: SQLBind(seen + 1)).set("updated_at", to: SQLBind(Date()))
+                .set("satisfaction", to: SQLBind(chosen)).set("version", to: SQLBind(seen + 1)).set("updated_at", to: SQLBind(now))
                 .where("id", .equal, SQLBind(id)).where("version", .equal, SQLBind(seen)).returning("id").all()
             if rows.isEmpty { throw AppError.conflict(T(.requestChangedMeanwhile)) }
             try await LedgerStore.append(on: db, station: village, subjectType: "complaint", subjectID: id, action: "resolve",

@@ -449,7 +449,7 @@ final class CheckpointKeeper: LifecycleHandler, Sendable {
             $0 = loop.scheduleRepeatedAsyncTask(initialDelay: .minutes(1), delay: Self.interval) { _ in
                 loop.makeFutureWithTask {
                     do {
-                        let moved = try await LedgerStore.advanceAllCheckpoints(minimum: 100, at: Date(), on: application.db)
+                        let moved = try await LedgerStore.advanceAllCheckpoints(minimum: 100, at: application.clock.now(), on: application.db)
                         if moved > 0 { application.logger.info("ledger checkpoints moved for \(moved) stations") }
                     } catch {
                         application.logger.warning("ledger checkpoints not moved: \(String(describing: error))")

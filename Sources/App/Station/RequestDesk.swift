@@ -380,7 +380,7 @@ enum RequestDesk {
         let name = action.name
         let event = payload
         try await LedgerStore.retrying(request.db) { db in
-            try await guardedSave(item, expecting: seenVersion, on: db)
+            try await guardedSave(item, expecting: seenVersion, at: request.now, on: db)
             try await LedgerStore.append(on: db, station: village, subjectType: "request", subjectID: id, action: name, actor: actor, at: request.now, payload: event)
         }
         return item
@@ -388,7 +388,7 @@ enum RequestDesk {
 
     /// Writes every field only while the stored version is still `expecting`; otherwise
     /// someone else acted first and this is a conflict (nothing is written).
-    static func guardedSave(_ item: ServiceRequest, expecting: Int, on db: any Database) async throws {
+    static func guardedSave(_ item: ServiceRequest, expecting: Int, at now: Date, on db: any Database) async throws {
         let sql = try RecordStore.sql(db)
         let rows = try await sql.update(ServiceRequest.schema)
             .set("status", to: SQLBind(item.status.rawValue))
@@ -407,7 +407,7 @@ enum RequestDesk {
             .set("public_reply", to: SQLBind(item.publicReply))
             .set("extensions", to: SQLBind(item.extensions))
             .set("version", to: SQLBind(item.version))
-            .set("updated_at", to: SQLBind(Date()))
+            .set("updated_at", to: SQLBind(now))
             .where("id", .equal, SQLBind(try item.requireID())).where("version", .equal, SQLBind(expecting))
             .returning("id").all()
         if rows.isEmpty { throw AppError.conflict(T(.requestChangedMeanwhile)) }

@@ -125,8 +125,7 @@ struct LedgerAnchorTests {
             let item = try await s.intake(app)
             try await s.act(app, item.id, ["action": "start"])
             try await LedgerAnchors.write(path: path, keyring: keyring, at: Date(), on: app.db)
-            let third = try await s.intake(app)
-            _ = third
+            _ = try await s.intake(app)
             try await LedgerAnchors.write(path: path, keyring: keyring, at: Date(), on: app.db)
             var lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
             #expect(lines.count == 3)

@@ -11,7 +11,7 @@ import Testing
     func chain(_ count: Int, note: String = "件") -> [LedgerEntry] {
         var entries: [LedgerEntry] = []
         var previous = LedgerChain.genesis
-        for n in 1...max(count, 1) where count > 0 {
+        for n in stride(from: 1, through: count, by: 1) {
             let entry = LedgerEntry(sequence: n, subjectType: "request", subjectID: "R\(n)", action: "accept", actorID: "u1", actorName: "张三",
                                     occurredAt: 1_790_000_000_000 + Int64(n) * 1000, payload: #"{"note":"第\#(n)\#(note)"}"#, previousHash: previous).sealed()
             entries.append(entry)

@@ -39,10 +39,7 @@ struct VerifyLedgerCommand: AsyncCommand {
             let id = try village.requireID()
             let result = try await LedgerStore.verifyChain(id, checkpoint: checkpoints[id], anchor: anchors?.latest[id.uuidString], at: Date(), on: app.db)
             if !result.intact {
-                let chain = ChainDTO(unitID: id, name: village.name, events: result.count, intact: false, firstBrokenSequence: result.firstBroken?.sequence,
-                                     reason: result.firstBroken?.reason.rawValue, endsAt: result.end?.endsAt, expectedSequence: result.end?.expectedSequence,
-                                     expectedHash: result.end?.expectedHash, anchoredBy: result.end?.source.rawValue)
-                let line = "\(village.name)（\(id)）：" + LedgerController.finding(chain)
+                let line = "\(village.name)（\(id)）：" + LedgerController.finding(try ChainDTO(village: village, result: result))
                 broken.append(line)
                 progress.print(line)
             } else {

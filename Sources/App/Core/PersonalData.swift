@@ -21,12 +21,15 @@ struct DataKey: @unchecked Sendable {
     let id: String
     /// The key of the search hashes, derived so that one secret serves both purposes.
     let searchKey: SymmetricKey
+    /// The key the ledger's anchor lines are signed with (`LedgerAnchors`), derived likewise.
+    let anchorKey: SymmetricKey
 
     init(_ key: SymmetricKey) {
         self.key = key
         let digest = key.withUnsafeBytes { SHA256.hash(data: Array("cunwu-data-key-id".utf8) + Array($0)) }
         id = LedgerEntry.lowercaseHex(digest.prefix(4))
         searchKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Array("cunwu-search-hash-v1".utf8), outputByteCount: 32)
+        anchorKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Array("cunwu-ledger-anchor-v1".utf8), outputByteCount: 32)
     }
 
     /// A key written as base64 of 32 bytes (`openssl rand -base64 32`).

@@ -89,13 +89,6 @@ enum AnchorError: Error, CustomStringConvertible {
     }
 }
 
-extension DataKey {
-    /// The key anchor lines are signed with, derived from the data key.
-    var anchorKey: SymmetricKey {
-        HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Array("cunwu-ledger-anchor-v1".utf8), outputByteCount: 32)
-    }
-}
-
 extension Keyring {
     /// The anchor key of the key with this id, if the ring has it.
     func anchorKey(id: String) -> SymmetricKey? { all.first { $0.id == id }?.anchorKey }

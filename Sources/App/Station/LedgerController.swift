@@ -109,12 +109,7 @@ struct LedgerController {
     static func verification(_ request: Request, _ unit: OrgUnit) async throws -> VerificationDTO {
         let anchors = try LedgerAnchors.configuredLog(request.application)
         let results = try await LedgerStore.verify(under: unit, anchors: anchors, on: request.db, at: request.now)
-        return VerificationDTO(chains: try results.map { village, result in
-            ChainDTO(unitID: try village.requireID(), name: village.name, events: result.count, intact: result.intact,
-                     firstBrokenSequence: result.firstBroken?.sequence, reason: result.firstBroken?.reason.rawValue,
-                     endsAt: result.end?.endsAt, expectedSequence: result.end?.expectedSequence, expectedHash: result.end?.expectedHash,
-                     anchoredBy: result.end?.source.rawValue)
-        }, anchorLog: anchors == nil ? nil : request.application.config.ledgerAnchorPath, anchorProblems: anchors?.problems.map(\.label) ?? [])
+        return VerificationDTO(chains: try results.map { try ChainDTO(village: $0.village, result: $0.result) }, anchorLog: anchors == nil ? nil : request.application.config.ledgerAnchorPath, anchorProblems: anchors?.problems.map(\.label) ?? [])
     }
 
     /// What a broken chain's finding says, in the reader's language.

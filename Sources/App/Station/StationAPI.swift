@@ -121,6 +121,15 @@ struct ChainDTO: Content {
     var anchoredBy: String?
 }
 
+extension ChainDTO {
+    init(village: OrgUnit, result: LedgerChain.Verification) throws {
+        self.init(unitID: try village.requireID(), name: village.name, events: result.count, intact: result.intact,
+                  firstBrokenSequence: result.firstBroken?.sequence, reason: result.firstBroken?.reason.rawValue,
+                  endsAt: result.end?.endsAt, expectedSequence: result.end?.expectedSequence, expectedHash: result.end?.expectedHash,
+                  anchoredBy: result.end?.source.rawValue)
+    }
+}
+
 struct VerificationDTO: Content {
     var chains: [ChainDTO]
     /// The anchor log checked against, if anchoring is on.

@@ -9,7 +9,9 @@ export CUNWU_DEMO_PASSWORD="browser-pass-$RANDOM$RANDOM"
 CUNWU_DATABASE_PATH="$DB/demo.sqlite" CUNWU_FILES_PATH="$DB/files" DATABASE_URL="" \
   .build/debug/cunwu serve --demo --port "$PORT" > "$DB/server.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true; rm -rf "$DB"' EXIT
+# Wait for the server to stop (it writes its last ledger anchor as it does) before removing
+# its folder, or the removal races that write.
+trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf "$DB"' EXIT
 for _ in $(seq 1 120); do
   curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break
   sleep 1

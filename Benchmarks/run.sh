@@ -23,8 +23,15 @@ export CUNWU_DATA_KEY_FILE="$BENCH_DIR/data.key"
 if [ -z "${DATABASE_URL:-}" ]; then export CUNWU_DATABASE_PATH="$BENCH_DIR/bench.sqlite"; STORE=SQLite; else STORE=PostgreSQL; fi
 SERVER=""
 cleanup() {
-  [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null || true
-  [ "${BENCH_KEEP:-0}" = 1 ] && echo "data kept in $BENCH_DIR" || rm -rf "$BENCH_DIR"
+  # The server writes its last ledger anchor and closes its database as it stops: wait for it
+  # before removing its folder, or the removal races those writes and fails.
+  if [ -n "$SERVER" ]; then
+    kill "$SERVER" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$SERVER" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$SERVER" 2>/dev/null || true
+    wait "$SERVER" 2>/dev/null || true
+  fi
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "data kept in $BENCH_DIR"; else rm -rf "$BENCH_DIR"; fi
 }
 trap cleanup EXIT
 

@@ -29,7 +29,7 @@ struct IntegrationTests {
         try await withApp { app, clock in
             clock.set(beijingDay: "2026-03-02")
             let s = try await StationFixture.make(app)
-            let secret = try await Integrations.create(.hotline96156, village: s.world.villageV1, by: "wang", on: app.db)
+            let secret = try await Integrations.create(.hotline96156, village: s.world.villageV1, by: "wang", at: Date(), on: app.db)
             let now = clock.now.timeIntervalSince1970
             let body = #"{"ticketId": "T20260302-001", "serviceCode": "SB-01", "callerName": "钱奶奶", "callerPhone": "010-69612345", "content": "咨询养老保险"}"#
             let first = try await Self.ticket(app, station: s.village.uuidString, secret: secret, body: body, at: now)
@@ -51,7 +51,7 @@ struct IntegrationTests {
                                                 signature: Integrations.sign(timestamp: String(Int(now)), body: Array(body.utf8), secret: secret))
             #expect(swapped.status == .unauthorized)
             // Another station's secret does not sign for this one.
-            let v2 = try await Integrations.create(.hotline96156, village: s.world.villageV2, by: "admin", on: app.db)
+            let v2 = try await Integrations.create(.hotline96156, village: s.world.villageV2, by: "admin", at: Date(), on: app.db)
             #expect(try await Self.ticket(app, station: s.village.uuidString, secret: v2, body: other, at: now).status == .unauthorized)
             #expect(try await s.count(app, "service_requests") == 1)
             #expect(try await s.count(app, "ledger_events") == 1)
@@ -83,7 +83,7 @@ struct IntegrationTests {
         try await withApp { app, clock in
             clock.set(beijingDay: "2026-03-02")
             let s = try await StationFixture.make(app)
-            let key = try await Integrations.create(.open311, village: s.world.villageV1, by: "wang", on: app.db)
+            let key = try await Integrations.create(.open311, village: s.world.villageV1, by: "wang", at: Date(), on: app.db)
             let j = s.village.uuidString
 
             let services = try await send(app, .GET, "/open311/v2/services.json?jurisdiction_id=\(j)")

@@ -203,29 +203,33 @@ struct JobTests {
 
 @Suite("Stopping the server")
 struct DrainTests {
-    @Test("shutdown waits for the requests in flight to be answered, and gives up after its limit")
+    @Test("shutdown waits for the requests in flight to be answered, and gives up after its limit (on a clock the test moves)")
     func drain() async throws {
         let app = try await Application.make(.testing)
         let requests = InFlightRequests()
+        let clock = ManualClock()
         requests.enter()
-        let start = ContinuousClock.now
-        // The request is answered on a thread of its own, not by a task that the suite's load
-        // could keep from running; the limit is far beyond the 200 ms it takes.
-        Thread {
-            Thread.sleep(forTimeInterval: 0.2)
-            requests.leave()
-        }.start()
-        await DrainRequests(requests: requests, limit: .seconds(60)).shutdownAsync(app)
-        let waited = ContinuousClock.now - start
+        let waiting = Task { await DrainRequests(requests: requests, limit: .seconds(60), clock: clock).shutdownAsync(app) }
+        #expect(await clock.sleeperArrived())
+        clock.advance(by: .seconds(30))
+        // Half its limit gone: it looks again and goes back to waiting.
+        #expect(await clock.sleeperArrived())
+        requests.leave()
+        clock.advance(by: .milliseconds(10))
+        await waiting.value
         #expect(requests.current == 0)
-        #expect(waited >= .milliseconds(190) && waited < .seconds(60), "\(waited)")
+        #expect(clock.now.offset == .seconds(30) + .milliseconds(10), "it stops at its first look after the answer")
 
         requests.enter()
-        let stuck = ContinuousClock.now
-        await DrainRequests(requests: requests, limit: .milliseconds(300)).shutdownAsync(app)
-        let gaveUp = ContinuousClock.now - stuck
+        let started = clock.now
+        let stuck = Task { await DrainRequests(requests: requests, limit: .milliseconds(300), clock: clock).shutdownAsync(app) }
+        #expect(await clock.sleeperArrived())
+        clock.advance(by: .milliseconds(299))
+        #expect(await clock.sleeperArrived(), "a millisecond before its limit it still waits")
+        clock.advance(by: .milliseconds(1))
+        await stuck.value
         #expect(requests.current == 1)
-        #expect(gaveUp >= .milliseconds(290) && gaveUp < .seconds(30), "\(gaveUp)")
+        #expect(started.duration(to: clock.now) == .milliseconds(300))
         try await app.asyncShutdown()
     }
 

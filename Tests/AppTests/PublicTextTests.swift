@@ -69,7 +69,7 @@ struct PublicTextTests {
             #expect(anonymous.status == .ok && anonymous.body.contains("\"service_request_id\":\"\"") && !anonymous.body.contains(item.trackingCode))
             let named = try await send(app, .GET, "/open311/v2/requests.json?jurisdiction_id=\(s.village)&service_request_id=\(item.trackingCode)")
             #expect(named.body.contains(item.trackingCode))
-            let secret = try await Integrations.create(.open311, village: s.world.villageV1, by: "wang", on: app.db)
+            let secret = try await Integrations.create(.open311, village: s.world.villageV1, by: "wang", at: Date(), on: app.db)
             let keyed = try await send(app, .GET, "/open311/v2/requests.json?jurisdiction_id=\(s.village)&api_key=\(secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)")
             #expect(keyed.body.contains(item.trackingCode))
         }
@@ -85,7 +85,7 @@ struct PublicTextTests {
                 let body = try #require(try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [[String: Any]], "\(path): \(answer.body)")
                 #expect(body.first?["code"] as? Int == 404 && body.first?["description"] is String)
             }
-            let secret = try await Integrations.create(.open311, village: s.world.villageV1, by: "wang", on: app.db)
+            let secret = try await Integrations.create(.open311, village: s.world.villageV1, by: "wang", at: Date(), on: app.db)
             let before = try await s.count(app, "service_requests")
             for (lat, long) in [("91", "116.4"), ("39.9", "181"), ("NaN", "116"), ("1e400", "1"), ("39.9", ""), ("abc", "116")] {
                 let answer = try await send(app, .POST, "/open311/v2/requests.json", form: ["jurisdiction_id": s.village.uuidString, "api_key": secret,

@@ -325,7 +325,7 @@ struct StationTests {
             func copy(id: UUID) -> IntakeQueue.Entry {
                 let item = ServiceRequest()
                 item.id = id
-                item.unitID = original.unitID; item.unitPath = original.unitPath; item.trackingCode = RequestDesk.newTrackingCode()
+                item.unitID = original.unitID; item.unitPath = original.unitPath; item.trackingCode = app.trackingCodes.next()
                 item.serviceID = original.serviceID; item.serviceCode = original.serviceCode; item.serviceName = original.serviceName
                 item.serviceMode = original.serviceMode; item.timeLimit = original.timeLimit; item.postID = original.postID; item.channel = original.channel
                 item.residentName = original.residentName; item.residentPhone = original.residentPhone; item.content = original.content
@@ -676,7 +676,7 @@ struct StationTests {
             // PS-01 is not published: not every service has a public guide.
             #expect(Self.check(body, "30.1")?["status"] as? String == "notMet")
             #expect(Self.check(body, "51.1")?["status"] as? String == "notMet")
-            _ = try await Integrations.create(.hotline96156, village: s.world.villageV1, by: "wang", on: app.db)
+            _ = try await Integrations.create(.hotline96156, village: s.world.villageV1, by: "wang", at: Date(), on: app.db)
             let linked = try await send(app, .GET, "/api/v1/units/\(s.village)/evaluation", as: s.wang).body
             #expect(Self.check(linked, "51.1")?["status"] as? String == "met")
         }

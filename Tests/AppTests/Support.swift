@@ -10,7 +10,7 @@ import Vapor
 import VaporTesting
 
 /// A clock tests can move.
-final class TestClock: Sendable {
+final class TestClock: WallClock {
     private let current = NIOLockedValueBox(Date(timeIntervalSince1970: 1_798_761_600)) // 2027-01-01 00:00 UTC
     var now: Date { current.withLockedValue { $0 } }
     func advance(minutes: Double) { current.withLockedValue { $0 = $0.addingTimeInterval(minutes * 60) } }
@@ -20,7 +20,6 @@ final class TestClock: Sendable {
         guard let day = LocalDate(text) else { return }
         current.withLockedValue { $0 = Date(timeIntervalSince1970: Double(day.dayNumber) * 86_400 + 2 * 3600) }
     }
-    var appClock: AppClock { AppClock { [self] in self.now } }
 }
 
 /// A fresh application per test: in-memory SQLite, or — when DATABASE_URL is set — a new
@@ -50,7 +49,7 @@ func withApp(environment extra: [String: String] = [:], _ body: (Application, Te
     let clock = TestClock()
     do {
         try await configure(app, environment: environment)
-        app.clock = clock.appClock
+        app.clock = clock
         try await prepareDatabase(app)
         try await body(app, clock)
     } catch {

@@ -64,7 +64,7 @@ struct BackupCommand: AsyncCommand {
     /// (lines appended later may name heads the copy does not hold). Nil when anchoring is off.
     private func anchorBeforeCopy(_ app: Application) async throws -> Data? {
         guard let path = app.config.ledgerAnchorPath, let keyring = app.config.keyring else { return nil }
-        let round = try await LedgerAnchors.write(path: path, keyring: keyring, at: Date(), on: app.db)
+        let round = try await LedgerAnchors.write(path: path, keyring: keyring, at: app.clock.now, on: app.db)
         if !round.refused.isEmpty {
             print("警告：\(round.refused.count)个服务站的记录链不再接续锚点，未签名（请运行 cunwu verify-ledger）：" + round.refused.joined(separator: "、"))
         }

@@ -27,13 +27,13 @@ struct BenchmarkCommand: AsyncCommand {
         let cycles = try await AssessmentCycle.query(on: app.db).all()
         let districts = try await OrgUnit.query(on: app.db).filter(\.$kind == .district).sort(\.$path).all()
         guard !districts.isEmpty else { throw CommandFailure.usage("数据库中没有数据：先运行 cunwu generate") }
-        let year = cycles.first?.year ?? StandardController.beijingToday(app.clock.now()).year
+        let year = cycles.first?.year ?? StandardController.beijingToday(app.clock.now).year
         let villageCount = try await OrgUnit.query(on: app.db).filter(\.$kind == .village).count()
         let sql = try RecordStore.sql(app.db)
         print("数据：\(villageCount)个村，\(try await Self.count("service_requests", sql))件服务事项，\(try await Self.count("ledger_events", sql))条办理记录")
         // Checkpoints where a running server keeps them (within ten minutes of each chain's
         // end, `CheckpointKeeper`): earlier benchmark runs' intake left events unverified.
-        let moved = try await LedgerStore.advanceAllCheckpoints(at: Date(), on: app.db)
+        let moved = try await LedgerStore.advanceAllCheckpoints(at: app.clock.now, on: app.db)
         if moved > 0 { print("账本检查点前移 ledger checkpoints moved: \(moved)个服务站") }
 
         // 1. The plain pass: the same tables and columns, counted and summed in the database.

@@ -8,7 +8,7 @@ enum DemoAssessment {
     static func seed(_ app: Application, district: OrgUnit, units: [String: OrgUnit]) async throws {
         let db = app.db
         let catalogue = app.config.catalogue
-        let today = StandardController.beijingToday(Date())
+        let today = StandardController.beijingToday(app.clock.now)
         let year = today.year
         let cycle = AssessmentCycle()
         cycle.id = UUID()

@@ -63,7 +63,7 @@ enum DemoStation {
             ], village: village, request: request)
             catalogue.append((service.0, service.1, service.3, service.4, post))
         }
-        if strength >= 2 { _ = try await Integrations.create(.hotline96156, village: village, by: "demo", on: db) }
+        if strength >= 2 { _ = try await Integrations.create(.hotline96156, village: village, by: "demo", at: app.clock.now, on: db) }
         if index == 0 {
             // The second post's A holder is on leave this week: the desk shows the cover work.
             try await _ = RecordStore.insert(.absences, values: ["worker": .text(workers[5 % workers.count]), "kind": .text("leave"),
@@ -106,7 +106,7 @@ enum DemoStation {
             item.id = UUID()
             item.unitID = try village.requireID()
             item.unitPath = village.path
-            item.trackingCode = RequestDesk.newTrackingCode()
+            item.trackingCode = app.trackingCodes.next()
             item.serviceID = service.code
             item.serviceCode = service.code
             item.serviceName = service.name

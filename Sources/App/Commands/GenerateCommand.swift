@@ -33,7 +33,7 @@ struct GenerateCommand: AsyncCommand {
         guard try await OrgUnit.query(on: app.db).first() == nil else {
             throw CommandFailure.usage("数据库不是空的：generate 只写入空数据库。请用 CUNWU_DATABASE_PATH 或 DATABASE_URL 指定新的数据库。")
         }
-        let today = StandardController.beijingToday(app.clock.now())
+        let today = StandardController.beijingToday(app.clock.now)
         let year = signature.year ?? today.year
         let villages = signature.villages ?? 3930
         guard villages >= 1, villages <= 500_000 else { throw CommandFailure.usage("--villages 应在1到500000之间") }
@@ -316,7 +316,7 @@ final class Generator: @unchecked Sendable {
         let sql = try RecordStore.sql(db)
         let pipeline = BulkInsert.Pipeline()
         var tables: [String: BulkInsert] = [:]
-        let stamp = app.clock.now()
+        let stamp = app.clock.now
         func bulk(_ kind: RecordKind) -> BulkInsert {
             if let existing = tables[kind.table] { return existing }
             let made = BulkInsert(kind.table, ["id", "unit_id", "unit_path", "created_at", "updated_at"] + kind.fields.map(\.column), pipeline: pipeline)

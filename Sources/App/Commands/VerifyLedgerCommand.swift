@@ -37,7 +37,7 @@ struct VerifyLedgerCommand: AsyncCommand {
         let progress = ConsoleProgress("台账校验", total: villages.count)
         for village in villages {
             let id = try village.requireID()
-            let result = try await LedgerStore.verifyChain(id, checkpoint: checkpoints[id], anchor: anchors?.latest[id.uuidString], at: Date(), on: app.db)
+            let result = try await LedgerStore.verifyChain(id, checkpoint: checkpoints[id], anchor: anchors?.latest[id.uuidString], at: app.clock.now, on: app.db)
             if !result.intact {
                 let line = "\(village.name)（\(id)）：" + LedgerController.finding(try ChainDTO(village: village, result: result))
                 broken.append(line)

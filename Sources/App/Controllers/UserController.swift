@@ -18,7 +18,7 @@ struct UserController {
     // MARK: Pages
 
     @Sendable func list(_ request: Request, _: OrgUnit?) async throws -> Response {
-        let users = try await Accounts.all(on: request.db)
+        let users = try await Accounts.all(now: request.now, on: request.db)
         let body: Node = .group([
             .el("div", ["class": "actions"], [.el("a", ["class": "button", "href": SiteURL.userNew.path], T(.userNew))]),
             Layout.table(caption: T(.usersCaption, String(users.count)), headers: [T(.userUsername), T(.userDisplayName), T(.userRoles), T(.userState)],
@@ -55,7 +55,7 @@ struct UserController {
     }
 
     @Sendable func detail(_ request: Request, _: OrgUnit?) async throws -> Response {
-        let user = try await Accounts.find(request.parameters.get("userID"), on: request.db)
+        let user = try await Accounts.find(request.parameters.get("userID"), now: request.now, on: request.db)
         let units = try await Accounts.unitChoices(on: request.db)
         let flash = request.url.query == "saved=1" ? T(.saved) : nil
         return HTMLResponse.make(Layout.page(request: request, title: user.displayName, body: AccountViews.detail(request, user: user, units: units, errors: []), flash: flash))
@@ -63,7 +63,7 @@ struct UserController {
 
     /// One form posts one action: add a role, remove a role, reset the password, disable or enable.
     @Sendable func update(_ request: Request, _: OrgUnit?) async throws -> Response {
-        let current = try await Accounts.find(request.parameters.get("userID"), on: request.db)
+        let current = try await Accounts.find(request.parameters.get("userID"), now: request.now, on: request.db)
         let form = try FormFields(request)
         var input = UserUpdateInput()
         switch form["action"] ?? "" {
@@ -101,7 +101,7 @@ struct UserController {
     // MARK: API
 
     @Sendable func apiList(_ request: Request, _: OrgUnit?) async throws -> UserListDTO {
-        UserListDTO(users: try await Accounts.all(on: request.db))
+        UserListDTO(users: try await Accounts.all(now: request.now, on: request.db))
     }
 
     @Sendable func apiCreate(_ request: Request, _: OrgUnit?) async throws -> UserDTO {
@@ -109,29 +109,29 @@ struct UserController {
     }
 
     @Sendable func apiDetail(_ request: Request, _: OrgUnit?) async throws -> UserDTO {
-        try await Accounts.find(request.parameters.get("userID"), on: request.db)
+        try await Accounts.find(request.parameters.get("userID"), now: request.now, on: request.db)
     }
 
     @Sendable func apiUpdate(_ request: Request, _: OrgUnit?) async throws -> UserDTO {
-        let current = try await Accounts.find(request.parameters.get("userID"), on: request.db)
+        let current = try await Accounts.find(request.parameters.get("userID"), now: request.now, on: request.db)
         return try await Accounts.update(current.id, with: try request.content.decode(UserUpdateInput.self), request: request)
     }
 }
 
 /// Account changes, each in one transaction with its audit event.
 enum Accounts {
-    static func all(on db: any Database) async throws -> [UserDTO] {
+    static func all(now: Date, on db: any Database) async throws -> [UserDTO] {
         let users = try await User.query(on: db).with(\.$roles) { $0.with(\.$unit) }.sort(\.$username).all()
-        return try users.map { try dto($0) }
+        return try users.map { try dto($0, now: now) }
     }
 
-    static func find(_ id: String?, on db: any Database) async throws -> UserDTO {
+    static func find(_ id: String?, now: Date, on db: any Database) async throws -> UserDTO {
         guard let id = id.flatMap(UUID.init(uuidString:)),
               let user = try await User.query(on: db).filter(\.$id == id).with(\.$roles, { $0.with(\.$unit) }).first() else { throw AppError.notFound }
-        return try dto(user)
+        return try dto(user, now: now)
     }
 
-    static func dto(_ user: User, now: Date = Date()) throws -> UserDTO {
+    static func dto(_ user: User, now: Date) throws -> UserDTO {
         UserDTO(id: try user.requireID(), username: user.username, displayName: user.displayName, disabled: user.disabled,
                 locked: (user.lockedUntil ?? .distantPast) > now,
                 roles: user.roles.map { RoleDTO(role: $0.role, unitID: $0.$unit.id, unitName: $0.unit?.name) })
@@ -163,7 +163,7 @@ enum Accounts {
                                    before: UserDTO?.none, after: AuditUser(username: username, displayName: displayName, disabled: false,
                                                                            roles: [RoleInput(role: role.role, unitID: role.unit?.id)]))
         }
-        return try await find(user.id?.uuidString, on: request.db)
+        return try await find(user.id?.uuidString, now: request.now, on: request.db)
     }
 
     static func update(_ id: UUID, with input: UserUpdateInput, request: Request) async throws -> UserDTO {
@@ -215,7 +215,7 @@ enum Accounts {
             try await Audit.record(on: db, request: request, action: "update", objectType: "user", objectID: id.uuidString, unitPath: "/",
                                    before: before, after: after)
         }
-        return try await find(id.uuidString, on: request.db)
+        return try await find(id.uuidString, now: request.now, on: request.db)
     }
 
     /// A role must be held at a unit of its own level; administrators hold theirs everywhere.

@@ -138,20 +138,3 @@ extension Application {
     }
 }
 
-/// The current time, injected so tests can move it.
-struct AppClock: Sendable {
-    var now: @Sendable () -> Date
-    static let system = AppClock { Date() }
-}
-
-extension Application {
-    private struct ClockKey: StorageKey { typealias Value = AppClock }
-    var clock: AppClock {
-        get { storage[ClockKey.self] ?? .system }
-        set { storage[ClockKey.self] = newValue }
-    }
-}
-
-extension Request {
-    var now: Date { application.clock.now() }
-}

@@ -27,18 +27,34 @@ struct InFlightMiddleware: AsyncMiddleware {
 
 /// At shutdown (after the server has stopped taking connections, before storage closes)
 /// waits up to `limit` for the requests in flight to be answered.
-struct DrainRequests: LifecycleHandler {
+/// The waiting is on `clock` (injected: the tests drive it by hand).
+struct DrainRequests<C: Clock>: LifecycleHandler where C.Duration == Duration {
     let requests: InFlightRequests
-    var limit: TimeAmount = .seconds(10)
+    let limit: Duration
+    let clock: C
+    /// How often the count is looked at.
+    static var poll: Duration { .milliseconds(10) }
+
+    init(requests: InFlightRequests, limit: Duration = .seconds(10), clock: C) {
+        self.requests = requests
+        self.limit = limit
+        self.clock = clock
+    }
 
     func shutdownAsync(_ application: Application) async {
-        let deadline = NIODeadline.now() + limit
-        while requests.current > 0, NIODeadline.now() < deadline {
-            try? await Task.sleep(nanoseconds: 10_000_000)
+        let deadline = clock.now.advanced(by: limit)
+        while requests.current > 0, clock.now < deadline {
+            try? await clock.sleep(until: min(clock.now.advanced(by: Self.poll), deadline), tolerance: nil)
         }
         if requests.current > 0 {
-            application.logger.warning("shutdown: \(requests.current) requests still unanswered after \(limit.nanoseconds / 1_000_000_000) s")
+            application.logger.warning("shutdown: \(requests.current) requests still unanswered after \(limit)")
         }
+    }
+}
+
+extension DrainRequests where C == ContinuousClock {
+    init(requests: InFlightRequests, limit: Duration = .seconds(10)) {
+        self.init(requests: requests, limit: limit, clock: ContinuousClock())
     }
 }
 

@@ -51,13 +51,13 @@ final class Job: Model, @unchecked Sendable {
 final class JobProgress: Sendable {
     let jobID: UUID
     private let db: any Database
-    private let clock: AppClock
+    private let clock: any WallClock
     private let persistent: Bool
     private let live: JobTasks
     private struct State { var done = 0, total = 0, phase: L?, written = Date.distantPast }
     private let state = NIOLockedValueBox(State())
 
-    init(jobID: UUID, db: any Database, clock: AppClock, persistent: Bool = true, live: JobTasks) {
+    init(jobID: UUID, db: any Database, clock: any WallClock, persistent: Bool = true, live: JobTasks) {
         self.jobID = jobID
         self.db = db
         self.clock = clock
@@ -77,14 +77,14 @@ final class JobProgress: Sendable {
         try Task.checkCancellation()
         let due = state.withLockedValue { s -> Bool in
             s.done += count
-            return clock.now().timeIntervalSince(s.written) >= 0.5 || s.done == s.total
+            return clock.now.timeIntervalSince(s.written) >= 0.5 || s.done == s.total
         }
         if due { try await write() }
     }
 
     private func write() async throws {
         let (done, total, phase, now) = state.withLockedValue { s -> (Int, Int, L?, Date) in
-            s.written = clock.now()
+            s.written = clock.now
             return (s.done, s.total, s.phase, s.written)
         }
         live.report(jobID, LiveProgress(done: done, total: total, phase: phase, at: now))
@@ -193,7 +193,7 @@ enum Jobs {
 
     private static func finish(_ id: UUID, _ outcome: Result<JobResult?, any Error>, app: Application) async throws {
         guard let job = try await Job.find(id, on: app.db) else { return }
-        job.updatedAt = app.clock.now()
+        job.updatedAt = app.clock.now
         // The last progress, which a job that could not write it as it went kept in memory.
         if let live = app.jobTasks.live(id) {
             job.done = live.done

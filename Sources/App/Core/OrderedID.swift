@@ -12,7 +12,7 @@ enum OrderedID {
     private static let last = NIOLockedValueBox<(millisecond: UInt64, counter: UInt64)>((0, 0))
 
     /// A new id, after every id this process made before it.
-    static func make(at date: Date = Date()) -> UUID {
+    static func make(at date: Date) -> UUID {
         let now = UInt64(max(0, date.timeIntervalSince1970 * 1000))
         let (millisecond, counter) = last.withLockedValue { last in
             if now > last.millisecond {

@@ -22,11 +22,11 @@ enum Integrations {
 
     /// Creates a credential; the plain value is returned once. 96156 secrets are kept as
     /// they are (the server must compute the same HMAC); Open311 keys only as a hash.
-    static func create(_ kind: IntegrationKind, village: OrgUnit, by username: String, on db: any Database) async throws -> String {
+    static func create(_ kind: IntegrationKind, village: OrgUnit, by username: String, at now: Date, on db: any Database) async throws -> String {
         let secret = newSecret()
         try await RecordStore.sql(db).insert(into: "integration_keys").columns("id", "unit_id", "kind", "secret", "hint", "created_by", "created_at")
             .values(SQLBind(UUID()), SQLBind(try village.requireID()), SQLBind(kind.rawValue), SQLBind(kind == .open311 ? sha256(secret) : secret),
-                    SQLBind(String(secret.suffix(4))), SQLBind(username), SQLBind(Date())).run()
+                    SQLBind(String(secret.suffix(4))), SQLBind(username), SQLBind(now)).run()
         return secret
     }
 
@@ -141,7 +141,7 @@ struct IntegrationController {
             throw AppError.validation([FieldError(field: "kind", message: T(.integrationKindUnknown))])
         }
         let secret = try await request.db.transaction { db in
-            let secret = try await Integrations.create(kind, village: village, by: principal.username, on: db)
+            let secret = try await Integrations.create(kind, village: village, by: principal.username, at: request.now, on: db)
             try await Audit.record(on: db, request: request, action: "createIntegrationKey", objectType: kind.rawValue, objectID: String(secret.suffix(4)),
                                    unitPath: village.path)
             return secret

@@ -212,7 +212,7 @@ final class AnchorKeeper: LifecycleHandler, Sendable {
     static func round(_ application: Application) async {
         guard let path = application.config.ledgerAnchorPath, let keyring = application.config.keyring else { return }
         do {
-            let round = try await LedgerAnchors.write(path: path, keyring: keyring, at: application.clock.now(), on: application.db)
+            let round = try await LedgerAnchors.write(path: path, keyring: keyring, at: application.clock.now, on: application.db)
             if !round.refused.isEmpty {
                 application.logger.error("ledger chains no longer go on from their anchored heads, not signed: \(round.refused.joined(separator: ", ")) — run cunwu verify-ledger")
             }

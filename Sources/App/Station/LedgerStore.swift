@@ -118,7 +118,7 @@ enum LedgerStore {
                                     actorID: event.actor.id, actorName: event.actor.name, occurredAt: Int64((event.at.timeIntervalSince1970 * 1000).rounded()),
                                     payload: String(decoding: try encoder.encode(Self.masked(event.payload)), as: UTF8.self), previousHash: end.hash).sealed()
             ends[stationID] = (entry.sequence, entry.hash)
-            insert = insert.values(SQLBind(OrderedID.make()), SQLBind(stationID), SQLBind(event.station.path), SQLBind(entry.sequence), SQLBind(entry.subjectType),
+            insert = insert.values(SQLBind(OrderedID.make(at: event.at)), SQLBind(stationID), SQLBind(event.station.path), SQLBind(entry.sequence), SQLBind(entry.subjectType),
                                    SQLBind(entry.subjectID), SQLBind(entry.action), SQLBind(entry.actorID), SQLBind(entry.actorName), SQLBind(entry.occurredAt),
                                    SQLBind(entry.payload), SQLBind(entry.previousHash), SQLBind(entry.hash))
             if event.subjectType == "request", writeRollups {
@@ -449,7 +449,7 @@ final class CheckpointKeeper: LifecycleHandler, Sendable {
             $0 = loop.scheduleRepeatedAsyncTask(initialDelay: .minutes(1), delay: Self.interval) { _ in
                 loop.makeFutureWithTask {
                     do {
-                        let moved = try await LedgerStore.advanceAllCheckpoints(minimum: 100, at: application.clock.now(), on: application.db)
+                        let moved = try await LedgerStore.advanceAllCheckpoints(minimum: 100, at: application.clock.now, on: application.db)
                         if moved > 0 { application.logger.info("ledger checkpoints moved for \(moved) stations") }
                     } catch {
                         application.logger.warning("ledger checkpoints not moved: \(String(describing: error))")

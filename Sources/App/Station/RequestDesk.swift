@@ -173,14 +173,6 @@ struct IntakeInput: Sendable {
 /// The station's request workflow: intake, each action as a guarded state change plus
 /// its ledger event in one transaction, and the due-date arithmetic on working days.
 enum RequestDesk {
-    static let codeAlphabet = Array("23456789ABCDEFGHJKLMNPQRSTUVWXYZ")
-
-    /// A tracking code for residents: 10 characters without look-alikes (0/O, 1/I).
-    static func newTrackingCode() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return String((0..<10).map { _ in codeAlphabet[Int(generator.next(upperBound: UInt(codeAlphabet.count)))] })
-    }
-
     /// The fields of a service that intake reads.
     static let serviceFields: Set<String> = ["code", "name", "mode", "timeLimit", "post"]
 
@@ -227,10 +219,10 @@ enum RequestDesk {
         }
         let calendar = try await CalendarStore.load(request)
         let item = ServiceRequest()
-        item.id = OrderedID.make()
+        item.id = OrderedID.make(at: request.now)
         item.unitID = villageID
         item.unitPath = village.path
-        item.trackingCode = newTrackingCode()
+        item.trackingCode = request.application.trackingCodes.next()
         item.serviceID = service.id.uuidString
         item.serviceCode = input.serviceCode
         item.serviceName = service.text("name") ?? input.serviceCode
@@ -263,18 +255,28 @@ enum RequestDesk {
         let action = staff == nil ? "submit" : "accept"
         let event = LedgerStore.NewEvent(station: village, subjectType: "request", subjectID: try item.requireID(), action: action,
                                          actor: actor, at: request.now, payload: payload)
-        do {
-            // Committed with whatever other intakes are waiting (group commit).
-            try await request.application.intakeQueue.submit(IntakeQueue.Entry(request: item, event: event))
-        } catch {
-            // The same external ticket sent twice at once: the other request stored it first.
-            if let external = input.externalID,
-               let existing = try await ServiceRequest.query(on: request.db).filter(\.$unitID == villageID).filter(\.$externalID == external).first() {
-                return (existing, false)
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                // Committed with whatever other intakes are waiting (group commit).
+                try await request.application.intakeSink.submit(IntakeQueue.Entry(request: item, event: event))
+                return (item, true)
+            } catch {
+                // The same external ticket sent twice at once: the other request stored it first.
+                if let external = input.externalID,
+                   let existing = try await ServiceRequest.query(on: request.db).filter(\.$unitID == villageID).filter(\.$externalID == external).first() {
+                    return (existing, false)
+                }
+                // A code already given out: one pair in 10^15, but over the country's
+                // hundreds of millions of requests a certainty. The request takes another.
+                if attempt < 3, try await ServiceRequest.query(on: request.db).filter(\.$trackingCode == item.trackingCode).count() > 0 {
+                    item.trackingCode = request.application.trackingCodes.next()
+                    continue
+                }
+                throw error
             }
-            throw error
         }
-        return (item, true)
     }
 
     /// Starts the clock (materials complete today) or waits for missing materials.

@@ -59,6 +59,8 @@ let package = Package(
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
             ],
+            // The text catalogue (Core/Messages.swift), one file per language.
+            resources: [.copy("Resources/messages.zh.json"), .copy("Resources/messages.en.json"), .copy("Resources/terms.en.json")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

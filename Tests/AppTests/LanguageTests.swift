@@ -11,32 +11,19 @@ struct LanguageTests {
         text.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) || (0x3000...0x303F).contains($0.value) || (0xFF00...0xFFEF).contains($0.value) }
     }
 
-    static func placeholders(_ text: String) -> Set<String> {
-        var found = Set<String>()
-        var rest = Substring(text)
-        while let open = rest.firstIndex(of: "{") {
-            let after = rest[rest.index(after: open)...]
-            if let close = after.firstIndex(of: "}"), Int(after[..<close]) != nil { found.insert(String(after[..<close])) }
-            rest = after
-        }
-        return found
-    }
-
     /// English texts that quote what people type in Chinese (the opening-hours format).
     static let quotesChinese: Set<L> = [.profileOpeningHoursHint]
 
-    @Test("every key is in both catalogues, with the same placeholders, and the English is English")
+    @Test("the English catalogue is English, the Chinese Chinese, and T fills placeholders once, in the request's language")
     func catalogues() {
         for key in L.allCases {
             let chinese = Messages.zh[key] ?? "", english = Messages.en[key] ?? ""
-            #expect(!chinese.isEmpty, "\(key) has no Chinese")
-            #expect(!english.isEmpty, "\(key) has no English")
-            #expect(Self.placeholders(chinese) == Self.placeholders(english), "\(key): placeholders differ")
             if !Self.quotesChinese.contains(key) { #expect(!Self.hasChinese(english), "\(key): \(english)") }
+            #expect(Self.hasChinese(chinese) || chinese.allSatisfy { !$0.isLetter }, "\(key): \(chinese)")
         }
-        #expect(Set(Messages.en.keys) == Set(L.allCases), "the English catalogue has keys that are not in L")
         #expect(Language.$current.withValue(.en) { T(.validationTooLarge, "Area", "{0}") } == "Area cannot be more than {0}.")
         #expect(Language.$current.withValue(.zh) { T(.validationTooLarge, "面积", "5") } == "面积不能大于5。")
+        #expect(Language.$current.withValue(.zh) { T(.validationTooLarge, "面积", "{0}") } == "面积不能大于{0}。", "arguments are not substituted twice")
     }
 
     @Test("every record kind's name, items, field labels and choices have English")

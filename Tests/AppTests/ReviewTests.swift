@@ -7,12 +7,6 @@ import VaporTesting
 
 @Suite("Catalogue, shared paths, unit and user forms")
 struct ReviewTests {
-    @Test("every message key has its Chinese text")
-    func messages() {
-        for key in L.allCases { #expect(!(Messages.zh[key] ?? "").isEmpty, "\(key) has no text") }
-        #expect(T(.validationTooLarge, "面积", "{0}") == "面积不能大于{0}。", "arguments are not substituted twice")
-    }
-
     @Test("the deepest path a set of units shares")
     func sharedPath() {
         #expect(Hierarchy.sharedPath(["/a/b/c/", "/a/b/d/"]) == "/a/b/")

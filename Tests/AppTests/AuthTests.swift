@@ -47,7 +47,7 @@ struct AuthTests {
             #expect(wrong.status == .unauthorized && unknown.status == .unauthorized)
             #expect(wrong.body == unknown.body)
             #expect(wrong.body.contains("用户名或密码错误"))
-            #expect(SiteURL.login(next: "//evil.example/").path == "/login")
+            #expect(Route.loginPath(next: "//evil.example/") == "/login")
         }
     }
 

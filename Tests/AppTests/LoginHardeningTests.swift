@@ -94,9 +94,9 @@ struct LoginHardeningTests {
                        "/\n/evil.example", " /ok", "/ok\r\nSet-Cookie:x=1", "https://evil.example", "http:/evil.example", "javascript:alert(1)",
                        "evil.example", "", "/%2F%2Fevil.example", "/%5Cevil.example", "/ok\u{0000}", "/\u{200B}/evil.example",
                        "/ok\u{00A0}x", "//", "/" + String(repeating: "a", count: 3000)]
-        for target in refused { #expect(SiteURL.localPath(target) == nil, "\(target.debugDescription)") }
+        for target in refused { #expect(Route.localPath(target) == nil, "\(target.debugDescription)") }
         for target in ["/", "/units/0E8F", "/units/x/requests?status=received&from=2026-01-01", "/login?next=%2F", "/public/track?code=AB"] {
-            #expect(SiteURL.localPath(target) == target)
+            #expect(Route.localPath(target) == target)
         }
         try await withApp { app, _ in
             try await World.user(app, "wang", .stationStaff, at: nil)

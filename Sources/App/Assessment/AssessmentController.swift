@@ -8,39 +8,37 @@ import WorkCalendar
 /// actions, the rectification list; as pages and as JSON.
 struct AssessmentController {
     func register(_ router: Router) {
-        let base = "/units/:unitID/cycles"
-        router.page(.GET, base, .onUnit(.viewUnit), cyclesPage)
-        router.page(.POST, base, .onUnit(.manageCycles), openCyclePage)
-        router.page(.GET, base + "/:cycleID", .onUnit(.viewUnit), sheetPage)
-        router.page(.POST, base + "/:cycleID/evidence", .onUnit(.fillSheet), limits: .upload("11mb"), evidencePage)
-        router.page(.POST, base + "/:cycleID/evidence/:evidenceID/delete", .onUnit(.fillSheet), deleteEvidence)
-        router.page(.GET, base + "/:cycleID/evidence/:evidenceID", .onUnit(.viewUnit), downloadEvidence)
-        for (action, permission) in Self.actionPermissions {
-            router.page(.POST, base + "/:cycleID/\(action)", .onUnit(permission)) { try await actPage($0, $1, action) }
+        router.page(.GET, .unit(.key, .cycles), .onUnit(.viewUnit), cyclesPage)
+        router.page(.POST, .unit(.key, .cycles), .onUnit(.manageCycles), openCyclePage)
+        router.page(.GET, .unit(.key, .cycle(.key, .sheet)), .onUnit(.viewUnit), sheetPage)
+        router.page(.POST, .unit(.key, .cycle(.key, .evidence)), .onUnit(.fillSheet), limits: .upload("11mb"), evidencePage)
+        router.page(.POST, .unit(.key, .cycle(.key, .evidenceDelete(.key))), .onUnit(.fillSheet), deleteEvidence)
+        router.page(.GET, .unit(.key, .cycle(.key, .evidenceFile(.key))), .onUnit(.viewUnit), downloadEvidence)
+        for (step, permission) in Self.actionPermissions {
+            router.page(.POST, .unit(.key, .cycle(.key, .step(step))), .onUnit(permission)) { try await actPage($0, $1, step.rawValue) }
         }
-        router.page(.GET, base + "/:cycleID/rectification", .onUnit(.viewUnit), rectificationPage)
-        router.page(.POST, base + "/:cycleID/rectification", .onUnit(.fillSheet), saveRectificationPage)
+        router.page(.GET, .unit(.key, .cycle(.key, .rectification)), .onUnit(.viewUnit), rectificationPage)
+        router.page(.POST, .unit(.key, .cycle(.key, .rectification)), .onUnit(.fillSheet), saveRectificationPage)
 
-        let api = "/api/v1/units/:unitID/cycles"
-        router.api(.GET, api, .onUnit(.viewUnit), APIDoc(summary: "覆盖本单位的评估周期", response: "CycleList"), apiCycles)
-        router.api(.POST, api, .onUnit(.manageCycles), APIDoc(summary: "开启评估周期（区县）：为区县、各乡镇和各村生成评估表", request: "CycleInput", response: "Cycle", status: 201), apiOpenCycle)
-        router.api(.GET, api + "/:cycleID/sheet", .onUnit(.viewUnit), APIDoc(summary: "本单位的评估表：每个检查项的结果、佐证和审核", response: "Sheet"), apiSheet)
-        router.api(.POST, api + "/:cycleID/evidence", .onUnit(.fillSheet),
+        router.api(.GET, .unit(.key, .cycles), .onUnit(.viewUnit), APIDoc(summary: "覆盖本单位的评估周期", response: "CycleList"), apiCycles)
+        router.api(.POST, .unit(.key, .cycles), .onUnit(.manageCycles), APIDoc(summary: "开启评估周期（区县）：为区县、各乡镇和各村生成评估表", request: "CycleInput", response: "Cycle", status: 201), apiOpenCycle)
+        router.api(.GET, .unit(.key, .cycleSheet(.key)), .onUnit(.viewUnit), APIDoc(summary: "本单位的评估表：每个检查项的结果、佐证和审核", response: "Sheet"), apiSheet)
+        router.api(.POST, .unit(.key, .cycleEvidence(.key)), .onUnit(.fillSheet),
                    APIDoc(summary: "添加佐证：链接或说明（JSON），或文件（multipart，字段check、kind=file、file）", request: "EvidenceInput", response: "Evidence", status: 201,
                           also: [409: "评估表当前状态不能修改（已提交或已审定锁定）"]), apiEvidence)
-        for (action, permission) in Self.actionPermissions {
-            router.api(.POST, api + "/:cycleID/\(action)", .onUnit(permission),
-                       APIDoc(summary: Self.actionSummaries[action] ?? action, request: "SheetActionInput", response: "Sheet",
-                              also: [409: "评估表当前状态不能进行此操作，或已被他人修改"])) { try await apiAct($0, $1, action) }
+        for (step, permission) in Self.actionPermissions {
+            router.api(.POST, .unit(.key, .cycleStep(.key, step)), .onUnit(permission),
+                       APIDoc(summary: Self.actionSummaries[step.rawValue] ?? step.rawValue, request: "SheetActionInput", response: "Sheet",
+                              also: [409: "评估表当前状态不能进行此操作，或已被他人修改"])) { try await apiAct($0, $1, step.rawValue) }
         }
-        router.api(.GET, api + "/:cycleID/rectification", .onUnit(.viewUnit), APIDoc(summary: "整改清单：每个未达标检查项、缺什么、责任人和期限", response: "RectificationList"), apiRectification)
-        router.api(.POST, api + "/:cycleID/rectification", .onUnit(.fillSheet), APIDoc(summary: "填写整改责任人、期限和跟进情况", request: "RectificationInput", response: "RectificationList"),
+        router.api(.GET, .unit(.key, .rectification(.key)), .onUnit(.viewUnit), APIDoc(summary: "整改清单：每个未达标检查项、缺什么、责任人和期限", response: "RectificationList"), apiRectification)
+        router.api(.POST, .unit(.key, .rectification(.key)), .onUnit(.fillSheet), APIDoc(summary: "填写整改责任人、期限和跟进情况", request: "RectificationInput", response: "RectificationList"),
                    apiSaveRectification)
     }
 
-    static let actionPermissions: [(String, Permission)] = [
-        ("submit", .fillSheet), ("answer", .fillSheet), ("review", .reviewSheets), ("pass", .reviewSheets),
-        ("return", .reviewSheets), ("approve", .approveSheets), ("unlock", .approveSheets),
+    static let actionPermissions: [(SheetStep, Permission)] = [
+        (.submit, .fillSheet), (.answer, .fillSheet), (.review, .reviewSheets), (.pass, .reviewSheets),
+        (.`return`, .reviewSheets), (.approve, .approveSheets), (.unlock, .approveSheets),
     ]
     static let actionSummaries: [String: String] = [
         "submit": "提交评估表（有错误时不能提交，见 quality）", "answer": "答复被退回的检查项", "review": "审核一个佐证检查项：通过或退回（退回须写理由）",
@@ -126,7 +124,7 @@ struct AssessmentController {
                                  explanation: summary?.explanations[check.id] ?? "", evidenceExpected: check.evidence, decision: row?.decision, reason: row?.reason,
                                  answer: row?.answer,
                                  evidence: (evidence[check.id] ?? []).map { e in
-                                     EvidenceDTO(id: e.id ?? UUID(), kind: e.kind, name: e.name, url: e.url, note: e.note, contentType: e.contentType, size: e.size, createdBy: e.createdBy)
+                                     EvidenceDTO(id: e.id.linked, kind: e.kind, name: e.name, url: e.url, note: e.note, contentType: e.contentType, size: e.size, createdBy: e.createdBy)
                                  })
         }
         var quality: QualityDTO?
@@ -196,16 +194,16 @@ struct AssessmentController {
         let cycles = try await Self.cycles(covering: unit, on: request.db)
         let id = try unit.requireID()
         let rows: [[Node]] = cycles.map { c in
-            [.el("a", ["href": "/units/\(id)/cycles/\(c.id?.uuidString ?? "")"], c.name), .text(c.asOf), .text(c.submitBy), .text(c.reviewBy),
-             unit.kind == .village ? .el("a", ["href": "/units/\(id)/cycles/\(c.id?.uuidString ?? "")/rectification"], T(.rectTitleShort))
-                : .el("a", ["href": "/units/\(id)/dashboard/\(c.id?.uuidString ?? "")"], T(.dashboardShort))]
+            [.el("a", ["href": CycleLinks(unit: id, cycle: c.id.linked)(.sheet)], c.name), .text(c.asOf), .text(c.submitBy), .text(c.reviewBy),
+             unit.kind == .village ? .el("a", ["href": CycleLinks(unit: id, cycle: c.id.linked)(.rectification)], T(.rectTitleShort))
+                : .el("a", ["href": Route.unit(.value(id), .dashboard(.value(c.id.linked))).path], T(.dashboardShort))]
         }
         let mayOpen = unit.kind == .district && (request.principal?.may(.manageCycles, at: unit.path) ?? false)
         let today = RequestDesk.today(request)
         return .group([
             cycles.isEmpty ? .el("p", ["class": "muted"], T(.cyclesNone))
                 : Layout.table(caption: nil, headers: [T(.cycleName), T(.cycleAsOf), T(.cycleSubmitBy), T(.cycleReviewBy), ""], rows: rows),
-            .when(mayOpen, .el("form", ["method": "post", "action": "/units/\(id)/cycles"], [
+            .when(mayOpen, .el("form", ["method": "post", "action": Route.unit(.value(id), .cycles).path], [
                 .el("h2", [:], T(.cycleOpen)), Layout.errorSummary(errors), Layout.csrfField(request),
                 Layout.field("name", T(.cycleName), value: values["name"] ?? T(.cycleDefaultName, String(today.year)), errors: errors, required: true),
                 Layout.field("year", T(.cycleYear), value: values["year"] ?? String(today.year), type: "number", errors: errors, required: true),
@@ -228,7 +226,7 @@ struct AssessmentController {
         let fields = InputFields(form: try FormFields(request), names: ["name", "year", "asOf", "submitBy", "reviewBy", "passMark", "partialCredit"])
         do {
             let cycle = try await Self.openCycle(request, district: unit, fields: fields)
-            return request.redirect(to: "/units/\(try unit.requireID())/cycles/\(try cycle.requireID())?saved=1")
+            return request.redirect(to: Route.unit(.value(try unit.requireID()), .cycle(.value(try cycle.requireID()), .sheet)).path(query: ["saved": "1"]))
         } catch let AppError.validation(errors) {
             return HTMLResponse.page(request, T(.cyclesTitle, unit.name), try await cyclesView(request, unit, errors: errors, values: fields.values), status: .unprocessableEntity)
         }
@@ -239,7 +237,7 @@ struct AssessmentController {
         let dto = try await Self.sheetDTO(request, cycle: cycle, unit: unit, sheet: sheet)
         let catalogue = request.application.config.catalogue
         return HTMLResponse.page(request, T(.sheetTitle, unit.name, cycle.name),
-                    AssessmentViews.sheet(request, dto, catalogue: catalogue, base: "/units/\(try unit.requireID())/cycles/\(try cycle.requireID())",
+                    AssessmentViews.sheet(request, dto, catalogue: catalogue, base: CycleLinks(unit: try unit.requireID(), cycle: try cycle.requireID()),
                                           unitID: try unit.requireID(), errors: errors, message: message), status: status)
     }
 
@@ -249,7 +247,7 @@ struct AssessmentController {
         do {
             try await body()
             let (cycle, unit, _) = try await Self.load(request, unit)
-            return request.redirect(to: "/units/\(try unit.requireID())/cycles/\(try cycle.requireID())?saved=1")
+            return request.redirect(to: Route.unit(.value(try unit.requireID()), .cycle(.value(try cycle.requireID()), .sheet)).path(query: ["saved": "1"]))
         } catch let AppError.validation(errors) {
             return try await renderSheet(request, unit, errors: errors, status: .unprocessableEntity)
         } catch let AppError.conflict(message) {
@@ -317,7 +315,7 @@ struct AssessmentController {
         let (cycle, unit, sheet) = try await Self.load(request, unit)
         let items = try await Self.rectification(request, cycle: cycle, unit: unit, sheet: sheet)
         return HTMLResponse.page(request, T(.rectTitle, unit.name, cycle.name),
-                    AssessmentViews.rectification(request, items, base: "/units/\(try unit.requireID())/cycles/\(try cycle.requireID())",
+                    AssessmentViews.rectification(request, items, base: CycleLinks(unit: try unit.requireID(), cycle: try cycle.requireID()),
                                                   mayEdit: SheetRole.mayFill(request.principal, sheet)))
     }
 
@@ -326,11 +324,11 @@ struct AssessmentController {
         let fields = InputFields(form: try FormFields(request), names: ["check", "responsible", "deadline", "followUp"])
         do {
             try await Self.saveRectification(request, cycle: cycle, unit: unit, sheet: sheet, fields: fields)
-            return request.redirect(to: "/units/\(try unit.requireID())/cycles/\(try cycle.requireID())/rectification?saved=1")
+            return request.redirect(to: Route.unit(.value(try unit.requireID()), .cycle(.value(try cycle.requireID()), .rectification)).path(query: ["saved": "1"]))
         } catch let AppError.validation(errors) {
             let items = try await Self.rectification(request, cycle: cycle, unit: unit, sheet: sheet)
             return HTMLResponse.page(request, T(.rectTitle, unit.name, cycle.name),
-                        .group([Layout.errorSummary(errors), AssessmentViews.rectification(request, items, base: "/units/\(try unit.requireID())/cycles/\(try cycle.requireID())",
+                        .group([Layout.errorSummary(errors), AssessmentViews.rectification(request, items, base: CycleLinks(unit: try unit.requireID(), cycle: try cycle.requireID()),
                                                                                              mayEdit: true)]), status: .unprocessableEntity)
         }
     }
@@ -362,7 +360,7 @@ struct AssessmentController {
             let fields = try InputFields(json: request)
             e = try await Workflow.addEvidence(request, sheet: sheet, check: fields["check"], kind: fields["kind"] ?? "", file: nil, url: fields["url"], note: fields["note"])
         }
-        return EvidenceDTO(id: e.id ?? UUID(), kind: e.kind, name: e.name, url: e.url, note: e.note, contentType: e.contentType, size: e.size, createdBy: e.createdBy)
+        return EvidenceDTO(id: e.id.linked, kind: e.kind, name: e.name, url: e.url, note: e.note, contentType: e.contentType, size: e.size, createdBy: e.createdBy)
     }
 
     func apiAct(_ request: Request, _ unit: OrgUnit?, _ action: String) async throws -> SheetDTO {

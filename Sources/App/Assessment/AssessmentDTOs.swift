@@ -14,7 +14,7 @@ struct CycleDTO: Content {
     var partialCredit: Bool
 
     init(_ c: AssessmentCycle) {
-        id = c.id ?? UUID(); name = c.name; year = c.year; standard = c.standard; asOf = c.asOf
+        id = c.id.linked; name = c.name; year = c.year; standard = c.standard; asOf = c.asOf
         submitBy = c.submitBy; reviewBy = c.reviewBy; passMark = c.passMark; partialCredit = c.partialCredit
     }
 }

@@ -6,32 +6,32 @@ import Vapor
 enum AssessmentViews {
     static func statusNode(_ raw: String) -> Node { StandardViews.statusNode(Status(rawValue: raw) ?? .pending) }
 
-    private static func actionForm(_ request: Request, _ base: String, _ action: String, _ label: String, version: Int, _ fields: [Node] = []) -> Node {
-        .el("form", ["method": "post", "action": base + "/" + action, "class": "action"], [
+    private static func actionForm(_ request: Request, _ base: CycleLinks, _ action: SheetStep, _ label: String, version: Int, _ fields: [Node] = []) -> Node {
+        .el("form", ["method": "post", "action": base(.step(action)), "class": "action"], [
             Layout.csrfField(request), .input(["type": "hidden", "name": "version", "value": String(version)]), .group(fields),
             .el("button", ["type": "submit"], label),
         ])
     }
 
-    static func sheet(_ request: Request, _ s: SheetDTO, catalogue: Catalogue, base: String, unitID: UUID, errors: [FieldError], message: String?) -> Node {
+    static func sheet(_ request: Request, _ s: SheetDTO, catalogue: Catalogue, base: CycleLinks, unitID: UUID, errors: [FieldError], message: String?) -> Node {
         let state = SheetState(rawValue: s.state) ?? .draft
         var actions: [Node] = []
-        if s.mayFill && state.editable { actions.append(actionForm(request, base, "submit", T(.sheetSubmit), version: s.version)) }
+        if s.mayFill && state.editable { actions.append(actionForm(request, base, .submit, T(.sheetSubmit), version: s.version)) }
         if s.mayReview && state == .submitted {
-            actions.append(actionForm(request, base, "pass", T(.sheetPass), version: s.version))
-            actions.append(actionForm(request, base, "return", T(.sheetSendBack), version: s.version, [Layout.field("reason", T(.sheetReturnReason), value: "", errors: errors)]))
+            actions.append(actionForm(request, base, .pass, T(.sheetPass), version: s.version))
+            actions.append(actionForm(request, base, .return, T(.sheetSendBack), version: s.version, [Layout.field("reason", T(.sheetReturnReason), value: "", errors: errors)]))
         }
         if s.mayApprove && state == .reviewed {
-            actions.append(actionForm(request, base, "approve", T(.sheetApprove), version: s.version))
-            actions.append(actionForm(request, base, "return", T(.sheetSendBackToReviewer), version: s.version, [Layout.field("reason", T(.sheetReturnReason), value: "", errors: errors)]))
+            actions.append(actionForm(request, base, .approve, T(.sheetApprove), version: s.version))
+            actions.append(actionForm(request, base, .return, T(.sheetSendBackToReviewer), version: s.version, [Layout.field("reason", T(.sheetReturnReason), value: "", errors: errors)]))
         }
         if s.mayApprove && state == .approved {
-            actions.append(actionForm(request, base, "unlock", T(.sheetUnlock), version: s.version, [Layout.field("reason", T(.sheetUnlockReason), value: "", errors: errors)]))
+            actions.append(actionForm(request, base, .unlock, T(.sheetUnlock), version: s.version, [Layout.field("reason", T(.sheetUnlockReason), value: "", errors: errors)]))
         }
         let header: Node = .group([
-            .el("p", [:], [.el("a", ["href": "/units/\(unitID)/cycles"], T(.cyclesTitle, "")), .text(" · "),
-                           .el("a", ["href": base + "/rectification"], T(.rectTitleShort)), .text(" · "),
-                           .el("a", ["href": "/units/\(unitID)/report/\(s.cycle.id)"], T(.reportLink))]),
+            .el("p", [:], [.el("a", ["href": Route.unit(.value(unitID), .cycles).path], T(.cyclesTitle, "")), .text(" · "),
+                           .el("a", ["href": base(.rectification)], T(.rectTitleShort)), .text(" · "),
+                           .el("a", ["href": Route.unit(.value(unitID), .report(.value(s.cycle.id))).path], T(.reportLink))]),
             .el("dl", ["class": "facts"], [
                 .el("dt", [:], T(.sheetState)), .el("dd", [:], s.stateLabel),
                 .el("dt", [:], T(.cycleAsOf)), .el("dd", [:], s.cycle.asOf),
@@ -45,7 +45,7 @@ enum AssessmentViews {
             .when(!(s.quality?.errors.isEmpty ?? true), .el("p", ["class": "pending"], T(.sheetBlocking, String(s.quality?.errors.count ?? 0)))),
             .el("div", ["class": "actions"], actions),
             .when(s.mayFill && state.editable, evidenceForm(request, s, base: base)),
-            .when(s.mayReview && state == .submitted, .el("form", ["method": "post", "action": base + "/review", "id": "review", "class": "action"], [
+            .when(s.mayReview && state == .submitted, .el("form", ["method": "post", "action": base(.step(.review)), "id": "review", "class": "action"], [
                 Layout.csrfField(request), .input(["type": "hidden", "name": "version", "value": String(s.version)]),
                 .el("p", [:], T(.sheetReviewHint)), .el("button", ["type": "submit"], T(.sheetReviewButton)),
             ])),
@@ -62,7 +62,7 @@ enum AssessmentViews {
                         .el("p", [:], [.el("strong", [:], T(.sheetItem, String(item.number)))]),
                         .el("ul", ["class": "checks"], checks.map { c in
                             checkNode(request, c, s, state, base: base, unitID: unitID, errors: errors,
-                                      records: catalogue.check(c.id).map { RecordLinks.path($0, unitID: unitID) } ?? "/units/\(unitID)/records")
+                                      records: catalogue.check(c.id).map { RecordLinks.path($0, unitID: unitID) } ?? Route.unit(.value(unitID), .records).path)
                         }),
                     ]))
                 }
@@ -73,9 +73,9 @@ enum AssessmentViews {
     }
 
     /// One form for adding evidence to any of the sheet's evidenced checks.
-    static func evidenceForm(_ request: Request, _ s: SheetDTO, base: String) -> Node {
+    static func evidenceForm(_ request: Request, _ s: SheetDTO, base: CycleLinks) -> Node {
         let own = s.checks.filter { $0.kind == "evidenced" && $0.level == s.level }
-        return .el("form", ["method": "post", "action": base + "/evidence", "enctype": "multipart/form-data", "class": "evidence"], [
+        return .el("form", ["method": "post", "action": base(.evidence), "enctype": "multipart/form-data", "class": "evidence"], [
             .el("h2", [:], T(.evidenceAdd)), Layout.csrfField(request),
             Layout.select("check", T(.rectCheck), options: own.map { ($0.id, "\($0.id) \($0.title)" + ($0.evidence.isEmpty ? T(.evidenceMissingMark) : "")) }, selected: "", errors: []),
             Layout.select("kind", T(.evidenceKind), options: [("file", T(.evidenceFile)), ("link", T(.evidenceURL)), ("note", T(.evidenceNote))], selected: "file", errors: []),
@@ -96,7 +96,7 @@ enum AssessmentViews {
         return may.isEmpty ? T(.sheetMayView) : may.joined(separator: T(.sepSemicolon))
     }
 
-    static func checkNode(_ request: Request, _ c: SheetCheckDTO, _ s: SheetDTO, _ state: SheetState, base: String, unitID: UUID, errors: [FieldError], records: String) -> Node {
+    static func checkNode(_ request: Request, _ c: SheetCheckDTO, _ s: SheetDTO, _ state: SheetState, base: CycleLinks, unitID: UUID, errors: [FieldError], records: String) -> Node {
         var parts: [Node] = [statusNode(c.status), .text(" \(c.id) \(c.title)")]
         // A check of this sheet's own level that has evidence and awaits a decision: the
         // evidence list below says it all; the engine's "evidence needed: …" would repeat
@@ -111,8 +111,8 @@ enum AssessmentViews {
             if !c.evidence.isEmpty {
                 parts.append(.el("ul", [:], c.evidence.map { e in
                     .el("li", [:], [
-                        e.kind == "note" ? .text(e.note ?? e.name) : .el("a", ["href": base + "/evidence/\(e.id.uuidString)"], e.name),
-                        .when(s.mayFill && state.editable, .el("form", ["method": "post", "action": base + "/evidence/\(e.id.uuidString)/delete", "class": "inline"], [
+                        e.kind == "note" ? .text(e.note ?? e.name) : .el("a", ["href": base(.evidenceFile(.value(e.id)))], e.name),
+                        .when(s.mayFill && state.editable, .el("form", ["method": "post", "action": base(.evidenceDelete(.value(e.id))), "class": "inline"], [
                             Layout.csrfField(request), .text(" "), .el("button", ["type": "submit", "class": "link"], T(.attachmentRemove)),
                         ])),
                     ])
@@ -126,7 +126,7 @@ enum AssessmentViews {
                 parts.append(.el("p", ["class": "error", "id": "f-check." + c.id], error.message))
             }
             if s.mayFill && state == .returned && c.decision == "returned" {
-                parts.append(actionForm(request, base, "answer", T(.sheetAnswerButton), version: s.version, [
+                parts.append(actionForm(request, base, .answer, T(.sheetAnswerButton), version: s.version, [
                     .input(["type": "hidden", "name": "check", "value": c.id]), Layout.field("answer", T(.sheetAnswer), value: c.answer ?? "", errors: []),
                 ]))
             }
@@ -143,7 +143,7 @@ enum AssessmentViews {
         return .el("li", [:], parts)
     }
 
-    static func rectification(_ request: Request, _ items: [RectificationDTO], base: String, mayEdit: Bool) -> Node {
+    static func rectification(_ request: Request, _ items: [RectificationDTO], base: CycleLinks, mayEdit: Bool) -> Node {
         guard !items.isEmpty else { return .el("p", [:], T(.rectNone)) }
         return Layout.table(caption: T(.rectCaption, String(items.filter { $0.status == "open" }.count)),
                             headers: [T(.rectCheck), T(.rectMissing), T(.rectStatus), T(.rectResponsible), T(.rectDeadline), T(.rectFollowUp)],
@@ -152,7 +152,7 @@ enum AssessmentViews {
             if mayEdit {
                 let form = "r-" + item.check.replacingOccurrences(of: ".", with: "-")
                 return [.text("\(item.check) \(item.title)"), .text(item.missing), state,
-                        .el("form", ["method": "post", "action": base + "/rectification", "id": form], [
+                        .el("form", ["method": "post", "action": base(.rectification), "id": form], [
                             Layout.csrfField(request), .input(["type": "hidden", "name": "check", "value": item.check]),
                             .input(["type": "text", "name": "responsible", "value": item.responsible, "aria-label": T(.rectResponsible)]),
                         ]),
@@ -167,33 +167,37 @@ enum AssessmentViews {
 
 /// Where the records behind a measured check are kept, for the sheet's "查看台账" links.
 enum RecordLinks {
-    static func path(_ check: Check, unitID: UUID) -> String {
-        let base = "/units/\(unitID)"
-        if check.ruleName == "periodicRecords", let source = check.parameters.first(where: { $0.key == "source" })?.node.string {
-            return base + "/records/" + source
+    static func path(_ check: Check, unitID: UUID) -> String { route(check).map { Route.unit(.value(unitID), $0).path } ?? Route.unit(.value(unitID)).path }
+
+    /// The unit's page that holds what `check` reads (nil: the unit's own page).
+    static func route(_ check: Check) -> UnitPage? {
+        func records(_ kind: RecordKind) -> UnitPage { .record(kind, .list) }
+        if check.ruleName == "periodicRecords", let source = check.parameters.first(where: { $0.key == "source" })?.node.string,
+           let kind = RecordKind.named(source) {
+            return records(kind)
         }
         switch check.ruleName ?? "" {
-        case "stationFloorArea", "weeklyOpeningHours", "hotline", "stationStaffing", "stationUtilities", "opinionChannel": return base
-        case "organizationExists", "deliberationBody": return base + "/records/organizations"
-        case "quarterlyDisclosures", "disbursementsDisclosed": return base + "/records/disclosures"
-        case "registeredSocialOrganizations", "socialOrganizationEvaluations", "socialOrganizationTypes": return base + "/records/socialOrganizations"
-        case "residentUnitAgreements", "residentUnitContributions": return base + "/records/residentUnits"
-        case "volunteerTeams": return base + "/records/volunteerTeams"
-        case "activeVolunteers", "fiveEldersVolunteers", "volunteersRegistered96156", "volunteersTrained": return base + "/records/volunteers"
-        case "volunteerActivityCategories", "volunteerTargetGroups": return base + "/records/volunteerActivities"
-        case "requiredFacilities", "facilitiesCondition", "maintenancePlans": return base + "/records/facilities"
-        case "infrastructureWorks", "infrastructureUpkeep": return base + "/records/infrastructure"
-        case "fundsBudgeted", "fundsDisbursed": return base + "/records/budgetLines"
-        case "artTeams": return base + "/records/artTeams"
-        case "averageTrainingHours", "everyoneTrained": return base + "/records/trainings"
-        case "assistantsManaged", "collegeGraduateOfficials", "socialWorkers", "workerEvaluations", "workerPay", "workersInRole": return base + "/records/workers"
-        case "postsMapped", "postsBackedUp": return base + "/records/posts"
-        case "serviceFields", "publicGuides", "serviceChannels": return base + "/records/services"
-        case "linkedTo96156": return base + "/station"
-        case "ledgerTracked": return base + "/ledger"
-        case "onTimeCompletion": return base + "/requests"
-        case "complaintsResolved": return base + "/complaints"
-        default: return base + "/records"
+        case "stationFloorArea", "weeklyOpeningHours", "hotline", "stationStaffing", "stationUtilities", "opinionChannel": return nil
+        case "organizationExists", "deliberationBody": return records(.organizations)
+        case "quarterlyDisclosures", "disbursementsDisclosed": return records(.disclosures)
+        case "registeredSocialOrganizations", "socialOrganizationEvaluations", "socialOrganizationTypes": return records(.socialOrganizations)
+        case "residentUnitAgreements", "residentUnitContributions": return records(.residentUnits)
+        case "volunteerTeams": return records(.volunteerTeams)
+        case "activeVolunteers", "fiveEldersVolunteers", "volunteersRegistered96156", "volunteersTrained": return records(.volunteers)
+        case "volunteerActivityCategories", "volunteerTargetGroups": return records(.volunteerActivities)
+        case "requiredFacilities", "facilitiesCondition", "maintenancePlans": return records(.facilities)
+        case "infrastructureWorks", "infrastructureUpkeep": return records(.infrastructure)
+        case "fundsBudgeted", "fundsDisbursed": return records(.budgetLines)
+        case "artTeams": return records(.artTeams)
+        case "averageTrainingHours", "everyoneTrained": return records(.trainings)
+        case "assistantsManaged", "collegeGraduateOfficials", "socialWorkers", "workerEvaluations", "workerPay", "workersInRole": return records(.workers)
+        case "postsMapped", "postsBackedUp": return records(.posts)
+        case "serviceFields", "publicGuides", "serviceChannels": return records(.services)
+        case "linkedTo96156": return .station
+        case "ledgerTracked": return .ledger
+        case "onTimeCompletion": return .requests
+        case "complaintsResolved": return .complaints
+        default: return .records
         }
     }
 }

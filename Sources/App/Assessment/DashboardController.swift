@@ -55,25 +55,25 @@ enum DashboardMath {
 /// District → township → village dashboards, printable reports and exports of a cycle.
 struct DashboardController {
     func register(_ router: Router) {
-        router.page(.GET, "/units/:unitID/dashboard/:cycleID", .onUnit(.viewUnit), page)
-        router.page(.GET, "/units/:unitID/report/:cycleID", .onUnit(.viewUnit), report)
-        router.page(.GET, "/units/:unitID/cycles/:cycleID/export", .onUnit(.viewUnit), export)
-        router.page(.POST, "/units/:unitID/cycles/:cycleID/exports", .onUnit(.startJobs)) { request, unit in
+        router.page(.GET, .unit(.key, .dashboard(.key)), .onUnit(.viewUnit), page)
+        router.page(.GET, .unit(.key, .report(.key)), .onUnit(.viewUnit), report)
+        router.page(.GET, .unit(.key, .cycle(.key, .export)), .onUnit(.viewUnit), export)
+        router.page(.POST, .unit(.key, .cycle(.key, .exports)), .onUnit(.startJobs)) { request, unit in
             request.redirect(to: try await startExport(request, unit).page, redirectType: .normal)
         }
-        router.api(.POST, "/api/v1/units/:unitID/cycles/:cycleID/exports", .onUnit(.startJobs),
+        router.api(.POST, .unit(.key, .exports(.key)), .onUnit(.startJobs),
                    APIDoc(summary: "在后台导出本单位以下全部评估表（format=xlsx或csv），返回任务及其进度地址", request: "ExportInput", response: "Job", status: 202),
                    startExport)
-        router.page(.POST, "/units/:unitID/cycles/:cycleID/recompute", .onUnit(.startJobs)) { request, unit in
+        router.page(.POST, .unit(.key, .cycle(.key, .recompute)), .onUnit(.startJobs)) { request, unit in
             request.redirect(to: try await startRecompute(request, unit).page, redirectType: .normal)
         }
-        router.api(.POST, "/api/v1/units/:unitID/cycles/:cycleID/recompute", .onUnit(.startJobs),
+        router.api(.POST, .unit(.key, .recompute(.key)), .onUnit(.startJobs),
                    APIDoc(summary: "在后台重新计算本单位以下各村的实时评估结果（统计分析使用），返回任务及其进度地址", response: "Job", status: 202),
                    startRecompute)
-        router.api(.GET, "/api/v1/units/:unitID/cycles/:cycleID/dashboard", .onUnit(.viewUnit),
+        router.api(.GET, .unit(.key, .dashboard(.key)), .onUnit(.viewUnit),
                    APIDoc(summary: "统计分析：各村得分、各项目达标率、最薄弱的指导标准、完成情况、与上一周期比较", response: "Dashboard"), api)
-        router.page(.GET, "/inbox", .signedIn, inboxPage)
-        router.api(.GET, "/api/v1/inbox", .signedIn, APIDoc(summary: "通知：被退回的检查项、3个工作日内到期、待审核待审定、已审定、超期服务事项", response: "Inbox"), apiInbox)
+        router.page(.GET, .inbox, .signedIn, inboxPage)
+        router.api(.GET, .inbox, .signedIn, APIDoc(summary: "通知：被退回的检查项、3个工作日内到期、待审核待审定、已审定、超期服务事项", response: "Inbox"), apiInbox)
     }
 
     static func dashboard(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit) async throws -> DashboardDTO {
@@ -244,7 +244,7 @@ struct DashboardController {
                 let cycleID = try cycle.requireID()
                 let sheets = try await RecordStore.below(AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycleID), \.$unitPath, unit.path).all()
                 for sheet in sheets {
-                    let link = "/units/\(sheet.unitID)/cycles/\(cycleID)"
+                    let link = CycleLinks(unit: sheet.unitID, cycle: cycleID)(.sheet)
                     let own = sheet.unitID == unitID
                     if own, SheetRole.mayFill(principal, sheet) {
                         if sheet.state == .returned { out.append(NoticeDTO(kind: "returned", text: T(.noticeReturned, cycle.name), link: link)) }
@@ -263,7 +263,7 @@ struct DashboardController {
             }
             if assignment.role.permissions.contains(.viewUnit) {
                 let overdue = try await StationController.overdueItems(request, under: unit, today: today)
-                if !overdue.isEmpty { out.append(NoticeDTO(kind: "overdueRequests", text: T(.noticeOverdue, unit.name, String(overdue.count)), link: "/units/\(unitID)/overdue")) }
+                if !overdue.isEmpty { out.append(NoticeDTO(kind: "overdueRequests", text: T(.noticeOverdue, unit.name, String(overdue.count)), link: Route.unit(.value(unitID), .overdue).path)) }
             }
         }
         var seen = Set<String>()

@@ -16,14 +16,14 @@ enum DashboardViews {
         ]
         return .group([
             .when(!print, .group([
-                .el("p", [:], [.el("a", ["href": "/units/\(unitID)/report/\(d.cycle.id)"], T(.reportPrint))]),
+                .el("p", [:], [.el("a", ["href": Route.unit(.value(unitID), .report(.value(d.cycle.id))).path], T(.reportPrint))]),
                 // Exports and recomputation run in the background with a progress page.
-                .when(mayStartJobs, .group([.el("form", ["method": "post", "action": "/units/\(unitID)/cycles/\(d.cycle.id)/exports", "class": "inline"], [
+                .when(mayStartJobs, .group([.el("form", ["method": "post", "action": CycleLinks(unit: unitID, cycle: d.cycle.id)(.exports), "class": "inline"], [
                     csrf, .el("button", ["type": "submit", "name": "format", "value": "xlsx"], T(.exportXLSX)), .text(" "),
                     .el("button", ["type": "submit", "name": "format", "value": "csv"], T(.exportCSV)),
                 ]),
                 .text(" "),
-                .el("form", ["method": "post", "action": "/units/\(unitID)/cycles/\(d.cycle.id)/recompute", "class": "inline"], [
+                .el("form", ["method": "post", "action": CycleLinks(unit: unitID, cycle: d.cycle.id)(.recompute), "class": "inline"], [
                     csrf, .el("button", ["type": "submit"], T(.jobRecompute)),
                 ]),
                 ])),
@@ -46,8 +46,8 @@ enum DashboardViews {
                                               rows: d.villages.map { v in [.text(v.name)] + v.areaRates.map { .text(DashboardController.percent($0)) } })]),
             Layout.table(caption: nil, headers: [T(.exportTownship), T(.overdueVillage), T(.sheetState), T(.sheetScore), T(.dashPrevious)],
                          rows: d.villages.map { v in
-                [print || d.townships[v.township] == nil ? .text(v.township) : .el("a", ["href": "/units/\(d.townships[v.township] ?? UUID())/dashboard/\(d.cycle.id)"], v.township),
-                 print ? .text(v.name) : .el("a", ["href": "/units/\(v.unitID)/cycles/\(d.cycle.id)"], v.name),
+                [print || d.townships[v.township] == nil ? .text(v.township) : .el("a", ["href": Route.unit(.value(d.townships[v.township].linked), .dashboard(.value(d.cycle.id))).path], v.township),
+                 print ? .text(v.name) : .el("a", ["href": CycleLinks(unit: v.unitID, cycle: d.cycle.id)(.sheet)], v.name),
                  .text(SheetState(rawValue: v.state)?.label ?? v.state), .text(v.score.map(Figure.text) ?? "—"), .text(v.previousScore.map(Figure.text) ?? "—")]
             }),
         ])

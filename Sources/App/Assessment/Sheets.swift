@@ -152,7 +152,7 @@ enum Sheets {
             }
         } else {
             built = try await VillageFactsBuilder.build(under: unit, year: cycle.year, asOf: asOf, on: request.db, beside: RecordStore.beside(request))
-            if let only { built = built.filter { only.contains($0.village.id ?? UUID()) } }
+            if let only { built = built.filter { only.contains($0.village.id.linked) } }
         }
         let sheets = try await AssessmentSheet.villages(cycle: cycle.requireID(), below: unit.path, only: only, on: request.db)
         let byUnit = Dictionary(sheets.map { ($0.unitID, $0) }, uniquingKeysWith: { a, _ in a })

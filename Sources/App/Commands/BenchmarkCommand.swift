@@ -88,10 +88,10 @@ struct BenchmarkCommand: AsyncCommand {
             let lines = try rows.map { "\(try $0.decode(column: "unit_id", as: UUID.self).uuidString) \(try $0.decode(column: "code", as: String.self))" }
             try (lines.joined(separator: "\n") + "\n").write(toFile: folder + "/villages.txt", atomically: true, encoding: .utf8)
             let urls = [
-                "district-dashboard /units/\(try district.requireID())/dashboard/\(try cycle.requireID())",
-                "township-page /units/\(try township.requireID())",
-                "village-sheet /units/\(try village.requireID())/cycles/\(try cycle.requireID())",
-                "ledger-first-page /units/\(try village.requireID())/ledger",
+                "district-dashboard " + Route.unit(.value(try district.requireID()), .dashboard(.value(try cycle.requireID()))).path,
+                "township-page " + Route.unit(.value(try township.requireID())).path,
+                "village-sheet " + CycleLinks(unit: try village.requireID(), cycle: try cycle.requireID())(.sheet),
+                "ledger-first-page " + Route.unit(.value(try village.requireID()), .ledger).path,
             ]
             try (urls.joined(separator: "\n") + "\n").write(toFile: folder + "/urls.txt", atomically: true, encoding: .utf8)
         }

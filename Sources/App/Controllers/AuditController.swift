@@ -4,8 +4,8 @@ import Vapor
 /// The audit log, for administrators (everything) and district officials (their district).
 struct AuditController {
     func register(_ router: Router) {
-        router.page(.GET, "/audit", .somewhere(.viewAudit), page)
-        router.api(.GET, "/api/v1/audit", .somewhere(.viewAudit), APIDoc(summary: "审计日志（可按对象类型、用户、日期筛选）", response: "AuditList",
+        router.page(.GET, .audit, .somewhere(.viewAudit), page)
+        router.api(.GET, .audit, .somewhere(.viewAudit), APIDoc(summary: "审计日志（可按对象类型、用户、日期筛选）", response: "AuditList",
                                                                           query: [("objectType", "string"), ("username", "string"), ("from", "string"), ("to", "string"), ("page", "integer")]), api)
     }
 
@@ -81,7 +81,7 @@ struct AuditController {
         formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
         let body: Node = .group([
-            .el("form", ["method": "get", "action": SiteURL.audit.path, "class": "filters", "novalidate": ""], [
+            .el("form", ["method": "get", "action": Route.audit.path, "class": "filters", "novalidate": ""], [
                 Layout.errorSummary(errors),
                 Layout.field("objectType", T(.auditObjectType), value: filter.objectType ?? "", errors: errors, hint: T(.auditObjectTypeHint)),
                 Layout.field("username", T(.auditUser), value: filter.username ?? "", errors: errors),
@@ -97,7 +97,7 @@ struct AuditController {
                               .el("code", [:], event.before ?? "—"), .el("code", [:], event.after ?? "—")]
                          }),
             .when(result.total > result.page * result.perPage,
-                  .el("a", ["href": SiteURL.audit.path + "?" + Self.query(filter, page: result.page + 1)], T(.nextPage))),
+                  .el("a", ["href": Route.audit.path + "?" + Self.query(filter, page: result.page + 1)], T(.nextPage))),
         ])
         return HTMLResponse.make(Layout.page(request: request, title: T(.auditTitle), body: body), status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
@@ -118,8 +118,8 @@ struct AuditController {
 /// Liveness with the database: 200 when it answers, 503 when not.
 struct HealthController {
     func register(_ router: Router) {
-        router.page(.GET, "/healthz", .open, health)
-        router.page(.GET, Stylesheet.path, .open, stylesheet)
+        router.page(.GET, .healthz, .open, health)
+        router.page(.GET, .stylesheet, .open, stylesheet)
     }
 
     @Sendable func health(_ request: Request, _: OrgUnit?) async throws -> Response {

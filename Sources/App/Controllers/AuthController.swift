@@ -6,16 +6,16 @@ import Vapor
 /// lockout after repeated failures, the same answer for unknown users and wrong passwords.
 struct AuthController {
     func register(_ router: Router) {
-        router.page(.GET, "/login", .open, loginPage)
-        router.page(.POST, "/login", .open, limits: .login, csrf: .handler, login)
-        router.page(.POST, "/logout", .signedIn, logout)
-        router.apiResponse(.POST, "/api/v1/session", .open, APIDoc(summary: "登录（返回CSRF令牌并设置会话Cookie）", request: "LoginInput", response: "Me"), limits: .login, apiLogin)
-        router.api(.DELETE, "/api/v1/session", .signedIn, APIDoc(summary: "退出登录", response: "Empty"), apiLogout)
-        router.api(.GET, "/api/v1/me", .signedIn, APIDoc(summary: "当前用户及其角色", response: "Me"), me)
+        router.page(.GET, .login, .open, loginPage)
+        router.page(.POST, .login, .open, limits: .login, csrf: .handler, login)
+        router.page(.POST, .logout, .signedIn, logout)
+        router.apiResponse(.POST, .api(.session), .open, APIDoc(summary: "登录（返回CSRF令牌并设置会话Cookie）", request: "LoginInput", response: "Me"), limits: .login, apiLogin)
+        router.api(.DELETE, .session, .signedIn, APIDoc(summary: "退出登录", response: "Empty"), apiLogout)
+        router.api(.GET, .me, .signedIn, APIDoc(summary: "当前用户及其角色", response: "Me"), me)
     }
 
     @Sendable func loginPage(_ request: Request, _: OrgUnit?) async throws -> Response {
-        if request.principal != nil { return request.redirect(to: SiteURL.home.path) }
+        if request.principal != nil { return request.redirect(to: Route.home.path) }
         let message = request.sessionExpired ? T(.loginSessionExpired) : nil
         return render(request, username: "", next: request.query[String.self, at: "next"], error: message, status: .ok)
     }
@@ -31,7 +31,7 @@ struct AuthController {
         }
         do {
             let (token, _) = try await Self.signIn(username: username, password: form["password"] ?? "", request: request)
-            let target = next.flatMap(SiteURL.localPath) ?? SiteURL.home.path
+            let target = next.flatMap(Route.localPath) ?? Route.home.path
             let response = request.redirect(to: target)
             response.cookies[SessionCookie.name] = SessionCookie.make(token, request: request, maxAge: nil)
             response.cookies[SessionCookie.loginCSRF] = SessionCookie.make("", request: request, maxAge: 0)
@@ -49,7 +49,7 @@ struct AuthController {
 
     @Sendable func logout(_ request: Request, _: OrgUnit?) async throws -> Response {
         try await Self.signOut(request)
-        let response = request.redirect(to: SiteURL.login(next: nil).path)
+        let response = request.redirect(to: Route.loginPath(next: nil))
         response.cookies[SessionCookie.name] = SessionCookie.make("", request: request, maxAge: 0)
         return response
     }
@@ -160,7 +160,7 @@ struct AuthController {
 
     private func render(_ request: Request, username: String, next: String?, error: String?, status: HTTPStatus) -> Response {
         let errors = error.map { [FieldError(field: "username", message: $0)] } ?? []
-        let body: Node = .el("form", ["method": "post", "action": "/login", "class": "login", "novalidate": ""], [
+        let body: Node = .el("form", ["method": "post", "action": Route.login.path, "class": "login", "novalidate": ""], [
             .when(error != nil, .el("div", ["class": "error-summary", "role": "alert"], [.el("p", [:], error ?? "")])),
             Layout.csrfField(request),
             .input(["type": "hidden", "name": "next", "value": next ?? ""]),

@@ -6,26 +6,26 @@ import Vapor
 /// creating and editing units, and each village's profile.
 struct HierarchyController {
     func register(_ router: Router) {
-        router.page(.GET, "/", .signedIn, home)
-        router.page(.GET, "/units/new", .everywhere(.manageUnits), newDistrictForm)
-        router.page(.POST, "/units/new", .everywhere(.manageUnits), createDistrict)
-        router.page(.GET, "/units/:unitID", .onUnit(.viewUnit), unitPage)
-        router.page(.GET, "/units/:unitID/new", .onUnit(.manageUnits), newChildForm)
-        router.page(.POST, "/units/:unitID/new", .onUnit(.manageUnits), createChild)
-        router.page(.GET, "/units/:unitID/edit", .onUnit(.manageUnits), editForm)
-        router.page(.POST, "/units/:unitID/edit", .onUnit(.manageUnits), update)
-        router.page(.GET, "/units/:unitID/profile", .onUnit(.editProfile), profileForm)
-        router.page(.POST, "/units/:unitID/profile", .onUnit(.editProfile), saveProfile)
+        router.page(.GET, .home, .signedIn, home)
+        router.page(.GET, .districtNew, .everywhere(.manageUnits), newDistrictForm)
+        router.page(.POST, .districtNew, .everywhere(.manageUnits), createDistrict)
+        router.page(.GET, .unit(.key), .onUnit(.viewUnit), unitPage)
+        router.page(.GET, .unit(.key, .newChild), .onUnit(.manageUnits), newChildForm)
+        router.page(.POST, .unit(.key, .newChild), .onUnit(.manageUnits), createChild)
+        router.page(.GET, .unit(.key, .edit), .onUnit(.manageUnits), editForm)
+        router.page(.POST, .unit(.key, .edit), .onUnit(.manageUnits), update)
+        router.page(.GET, .unit(.key, .profile), .onUnit(.editProfile), profileForm)
+        router.page(.POST, .unit(.key, .profile), .onUnit(.editProfile), saveProfile)
 
-        router.api(.GET, "/api/v1/units", .signedIn, APIDoc(summary: "我可见的顶层单位及关键数字", response: "UnitList"), apiTop)
-        router.api(.POST, "/api/v1/units", .everywhere(.manageUnits),
+        router.api(.GET, .units, .signedIn, APIDoc(summary: "我可见的顶层单位及关键数字", response: "UnitList"), apiTop)
+        router.api(.POST, .units, .everywhere(.manageUnits),
                    APIDoc(summary: "新建区县", request: "UnitInput", response: "Unit", status: 201), apiCreateDistrict)
-        router.api(.GET, "/api/v1/units/:unitID", .onUnit(.viewUnit), APIDoc(summary: "单位页面：下级单位、关键数字、村情况", response: "UnitPage"), apiUnit)
-        router.api(.PUT, "/api/v1/units/:unitID", .onUnit(.manageUnits), APIDoc(summary: "修改单位", request: "UnitInput", response: "Unit"), apiUpdate)
-        router.api(.POST, "/api/v1/units/:unitID/children", .onUnit(.manageUnits),
+        router.api(.GET, .unit(.key, .show), .onUnit(.viewUnit), APIDoc(summary: "单位页面：下级单位、关键数字、村情况", response: "UnitPage"), apiUnit)
+        router.api(.PUT, .unit(.key, .show), .onUnit(.manageUnits), APIDoc(summary: "修改单位", request: "UnitInput", response: "Unit"), apiUpdate)
+        router.api(.POST, .unit(.key, .children), .onUnit(.manageUnits),
                    APIDoc(summary: "新建下级单位（乡镇或村）", request: "UnitInput", response: "Unit", status: 201), apiCreateChild)
-        router.api(.GET, "/api/v1/units/:unitID/profile", .onUnit(.viewUnit), APIDoc(summary: "村情况", response: "Profile"), apiProfile)
-        router.api(.PUT, "/api/v1/units/:unitID/profile", .onUnit(.editProfile),
+        router.api(.GET, .unit(.key, .profile), .onUnit(.viewUnit), APIDoc(summary: "村情况", response: "Profile"), apiProfile)
+        router.api(.PUT, .unit(.key, .profile), .onUnit(.editProfile),
                    APIDoc(summary: "修改村情况", request: "ProfileInput", response: "Profile"), apiSaveProfile)
     }
 
@@ -36,7 +36,7 @@ struct HierarchyController {
         let principal = try request.requirePrincipal()
         let body: Node = .group([
             .el("p", [:], T(.homeIntro, principal.displayName)),
-            .when(principal.mayAnywhere(.manageUnits), .el("div", ["class": "actions"], [.el("a", ["class": "button", "href": SiteURL.unitNew(parent: nil).path], T(.unitNewDistrict))])),
+            .when(principal.mayAnywhere(.manageUnits), .el("div", ["class": "actions"], [.el("a", ["class": "button", "href": Route.districtNew.path], T(.unitNewDistrict))])),
             rows.isEmpty ? .el("p", [:], T(.homeNoUnits)) : UnitViews.childTable(rows, caption: T(.homeMyUnits)),
         ])
         return HTMLResponse.page(request, T(.homeTitle), body)
@@ -48,7 +48,7 @@ struct HierarchyController {
     }
 
     @Sendable func newDistrictForm(_ request: Request, _: OrgUnit?) async throws -> Response {
-        HTMLResponse.page(request, T(.unitNewDistrict), UnitViews.unitForm(request, action: SiteURL.unitNew(parent: nil).path, input: .init(name: "", code: nil), errors: []))
+        HTMLResponse.page(request, T(.unitNewDistrict), UnitViews.unitForm(request, action: Route.districtNew.path, input: .init(name: "", code: nil), errors: []))
     }
 
     @Sendable func createDistrict(_ request: Request, _: OrgUnit?) async throws -> Response {
@@ -56,9 +56,9 @@ struct HierarchyController {
         let input = UnitInput(name: form["name"] ?? "", code: form["code"], openedOn: form["openedOn"], closedOn: form["closedOn"])
         do {
             let unit = try await Hierarchy.create(input, kind: .district, parent: nil, request: request)
-            return request.redirect(to: SiteURL.unit(try unit.requireID()).path)
+            return request.redirect(to: Route.unit(.value(try unit.requireID())).path)
         } catch let AppError.validation(errors) {
-            return HTMLResponse.page(request, T(.unitNewDistrict), UnitViews.unitForm(request, action: SiteURL.unitNew(parent: nil).path, input: input, errors: errors), status: .unprocessableEntity)
+            return HTMLResponse.page(request, T(.unitNewDistrict), UnitViews.unitForm(request, action: Route.districtNew.path, input: input, errors: errors), status: .unprocessableEntity)
         }
     }
 
@@ -66,7 +66,7 @@ struct HierarchyController {
         let parent = try require(unit)
         guard let kind = parent.kind.childKind else { throw AppError.notFound }
         return HTMLResponse.page(request, UnitViews.newTitle(kind, parent: parent),
-                    UnitViews.unitForm(request, action: SiteURL.unitNew(parent: try parent.requireID()).path, input: .init(name: "", code: nil), errors: []))
+                    UnitViews.unitForm(request, action: Route.unit(.value(try parent.requireID()), .newChild).path, input: .init(name: "", code: nil), errors: []))
     }
 
     @Sendable func createChild(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
@@ -76,10 +76,10 @@ struct HierarchyController {
         let input = UnitInput(name: form["name"] ?? "", code: form["code"], openedOn: form["openedOn"], closedOn: form["closedOn"])
         do {
             let child = try await Hierarchy.create(input, kind: kind, parent: parent, request: request)
-            return request.redirect(to: SiteURL.unit(try child.requireID()).path)
+            return request.redirect(to: Route.unit(.value(try child.requireID())).path)
         } catch let AppError.validation(errors) {
             return HTMLResponse.page(request, UnitViews.newTitle(kind, parent: parent),
-                        UnitViews.unitForm(request, action: SiteURL.unitNew(parent: try parent.requireID()).path, input: input, errors: errors),
+                        UnitViews.unitForm(request, action: Route.unit(.value(try parent.requireID()), .newChild).path, input: input, errors: errors),
                         status: .unprocessableEntity)
         }
     }
@@ -87,7 +87,7 @@ struct HierarchyController {
     @Sendable func editForm(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
         let unit = try require(unit)
         let input = UnitInput(name: unit.name, code: unit.code, openedOn: unit.openedOn, closedOn: unit.closedOn)
-        return HTMLResponse.page(request, T(.unitEditTitle, unit.name), UnitViews.unitForm(request, action: SiteURL.unitEdit(try unit.requireID()).path, input: input, errors: []))
+        return HTMLResponse.page(request, T(.unitEditTitle, unit.name), UnitViews.unitForm(request, action: Route.unit(.value(try unit.requireID()), .edit).path, input: input, errors: []))
     }
 
     @Sendable func update(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
@@ -96,9 +96,9 @@ struct HierarchyController {
         let input = UnitInput(name: form["name"] ?? "", code: form["code"], openedOn: form["openedOn"], closedOn: form["closedOn"])
         do {
             try await Hierarchy.update(unit, with: input, request: request)
-            return request.redirect(to: SiteURL.unit(try unit.requireID()).path)
+            return request.redirect(to: Route.unit(.value(try unit.requireID())).path)
         } catch let AppError.validation(errors) {
-            return HTMLResponse.page(request, T(.unitEditTitle, unit.name), UnitViews.unitForm(request, action: SiteURL.unitEdit(try unit.requireID()).path, input: input, errors: errors),
+            return HTMLResponse.page(request, T(.unitEditTitle, unit.name), UnitViews.unitForm(request, action: Route.unit(.value(try unit.requireID()), .edit).path, input: input, errors: errors),
                         status: .unprocessableEntity)
         }
     }
@@ -117,7 +117,7 @@ struct HierarchyController {
         do {
             let input = try values.validated()
             _ = try await Hierarchy.saveProfile(input, of: unit, request: request)
-            return request.redirect(to: SiteURL.unit(try unit.requireID()).path + "?saved=1")
+            return request.redirect(to: Route.unit(.value(try unit.requireID())).path + "?saved=1")
         } catch let AppError.validation(errors) {
             return HTMLResponse.page(request, T(.profileTitle, unit.name), UnitViews.profileForm(request, unit: unit, values: values, errors: errors), status: .unprocessableEntity)
         }

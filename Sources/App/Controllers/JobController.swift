@@ -20,10 +20,10 @@ struct JobDTO: Content {
 /// The page and API of a background job, with its progress; only its owner sees it.
 struct JobController {
     func register(_ router: Router) {
-        router.page(.GET, "/jobs/:jobID", .signedIn, page)
-        router.page(.GET, "/jobs/:jobID/result", .signedIn, result)
-        router.api(.GET, "/api/v1/jobs/:jobID", .signedIn, APIDoc(summary: "后台任务（导出、重新计算）的进度和结果", response: "Job"), api)
-        router.page(.GET, ProgressScript.path, .open, script)
+        router.page(.GET, .job(.key), .signedIn, page)
+        router.page(.GET, .jobResult(.key), .signedIn, result)
+        router.api(.GET, .job(.key), .signedIn, APIDoc(summary: "后台任务（导出、重新计算）的进度和结果", response: "Job"), api)
+        router.page(.GET, .progressScript, .open, script)
     }
 
     static func dto(_ job: Job, now: Date) throws -> JobDTO {
@@ -41,7 +41,7 @@ struct JobController {
         }
         return JobDTO(id: id, kind: job.kind, state: interrupted ? JobState.failed.rawValue : job.state.rawValue, done: job.done, total: job.total,
                       percent: percent, statusText: status, error: job.state == .failed || interrupted ? status : nil,
-                      page: "/jobs/\(id.uuidString)", result: job.state == .done && job.resultHash != nil ? "/jobs/\(id.uuidString)/result" : nil)
+                      page: Route.job(.value(id)).path, result: job.state == .done && job.resultHash != nil ? Route.jobResult(.value(id)).path : nil)
     }
 
     static func title(_ job: Job) -> String {
@@ -55,9 +55,9 @@ struct JobController {
     /// Where to go once the job is over: the dashboard it came from, or the records imported.
     static func back(_ job: Job) -> (path: String, label: String) {
         if job.kind == JobKind.importRecords.rawValue, let kind = job.parameter.flatMap(RecordKind.named) {
-            return ("/units/\(job.unitID.uuidString)/records/\(kind.key)", T(.jobBackToRecords, kind.label))
+            return (Route.unit(.value(job.unitID), .record(kind, .list)).path, T(.jobBackToRecords, kind.label))
         }
-        return (job.cycleID.map { "/units/\(job.unitID.uuidString)/dashboard/\($0.uuidString)" } ?? SiteURL.unit(job.unitID).path, T(.jobBack))
+        return (job.cycleID.map { Route.unit(.value(job.unitID), .dashboard(.value($0))).path } ?? Route.unit(.value(job.unitID)).path, T(.jobBack))
     }
 
     @Sendable func page(_ request: Request, _: OrgUnit?) async throws -> Response {
@@ -72,7 +72,7 @@ struct JobController {
         switch d.state {
         case "running":
             // Without JavaScript the link refreshes; with it, the small script does.
-            body.append(.el("p", ["data-job": "/api/v1/jobs/\(d.id.uuidString)"], [.el("a", ["href": d.page], T(.jobRefresh))]))
+            body.append(.el("p", ["data-job": Route.api(.job(.value(d.id))).path], [.el("a", ["href": d.page], T(.jobRefresh))]))
             body.append(.el("script", ["src": ProgressScript.path, "defer": ""], ""))
         case "done":
             if let result = d.result { body.append(.el("p", [:], [.el("a", ["href": result, "class": "button"], T(.jobDownload, job.resultName ?? ""))])) }
@@ -129,5 +129,6 @@ enum ProgressScript {
     })();
     """
     static let hash: String = String(Token.hash(source).prefix(12))
-    static let path = "/assets/progress.\(hash).js"
+    static let file = "progress.\(hash).js"
+    static var path: String { Route.progressScript.path }
 }

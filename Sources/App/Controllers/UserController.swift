@@ -4,15 +4,15 @@ import Vapor
 /// Accounts and their roles, for system administrators.
 struct UserController {
     func register(_ router: Router) {
-        router.page(.GET, "/admin/users", .everywhere(.manageUsers), list)
-        router.page(.GET, "/admin/users/new", .everywhere(.manageUsers), newForm)
-        router.page(.POST, "/admin/users/new", .everywhere(.manageUsers), create)
-        router.page(.GET, "/admin/users/:userID", .everywhere(.manageUsers), detail)
-        router.page(.POST, "/admin/users/:userID", .everywhere(.manageUsers), update)
-        router.api(.GET, "/api/v1/users", .everywhere(.manageUsers), APIDoc(summary: "用户列表", response: "UserList"), apiList)
-        router.api(.POST, "/api/v1/users", .everywhere(.manageUsers), APIDoc(summary: "新建用户", request: "NewUserInput", response: "User", status: 201), apiCreate)
-        router.api(.GET, "/api/v1/users/:userID", .everywhere(.manageUsers), APIDoc(summary: "用户详情", response: "User"), apiDetail)
-        router.api(.PUT, "/api/v1/users/:userID", .everywhere(.manageUsers), APIDoc(summary: "修改用户、角色、密码或停用", request: "UserUpdateInput", response: "User"), apiUpdate)
+        router.page(.GET, .users, .everywhere(.manageUsers), list)
+        router.page(.GET, .userNew, .everywhere(.manageUsers), newForm)
+        router.page(.POST, .userNew, .everywhere(.manageUsers), create)
+        router.page(.GET, .user(.key), .everywhere(.manageUsers), detail)
+        router.page(.POST, .user(.key), .everywhere(.manageUsers), update)
+        router.api(.GET, .users, .everywhere(.manageUsers), APIDoc(summary: "用户列表", response: "UserList"), apiList)
+        router.api(.POST, .users, .everywhere(.manageUsers), APIDoc(summary: "新建用户", request: "NewUserInput", response: "User", status: 201), apiCreate)
+        router.api(.GET, .user(.key), .everywhere(.manageUsers), APIDoc(summary: "用户详情", response: "User"), apiDetail)
+        router.api(.PUT, .user(.key), .everywhere(.manageUsers), APIDoc(summary: "修改用户、角色、密码或停用", request: "UserUpdateInput", response: "User"), apiUpdate)
     }
 
     // MARK: Pages
@@ -20,10 +20,10 @@ struct UserController {
     @Sendable func list(_ request: Request, _: OrgUnit?) async throws -> Response {
         let users = try await Accounts.all(now: request.now, on: request.db)
         let body: Node = .group([
-            .el("div", ["class": "actions"], [.el("a", ["class": "button", "href": SiteURL.userNew.path], T(.userNew))]),
+            .el("div", ["class": "actions"], [.el("a", ["class": "button", "href": Route.userNew.path], T(.userNew))]),
             Layout.table(caption: T(.usersCaption, String(users.count)), headers: [T(.userUsername), T(.userDisplayName), T(.userRoles), T(.userState)],
                          rows: users.map { user in
-                             [.el("a", ["href": SiteURL.user(user.id).path], user.username), .text(user.displayName),
+                             [.el("a", ["href": Route.user(.value(user.id)).path], user.username), .text(user.displayName),
                               .text(user.roles.map(AccountViews.roleText).joined(separator: T(.sepSemicolon))),
                               .text(user.disabled ? T(.userDisabled) : user.locked ? T(.userLocked) : T(.userActive))]
                          }),
@@ -44,7 +44,7 @@ struct UserController {
         do {
             if Role(rawValue: form["role"] ?? "") == nil { throw AppError.validation([FieldError(field: "role", message: T(.userRoleRequired))]) }
             let user = try await Accounts.create(input, request: request)
-            return request.redirect(to: SiteURL.user(user.id).path)
+            return request.redirect(to: Route.user(.value(user.id)).path)
         } catch let AppError.validation(errors) {
             let units = try await Accounts.unitChoices(on: request.db)
             var values = ["username": input.username, "displayName": input.displayName, "role": form["role"] ?? "", "unitID": form["unitID"] ?? ""]
@@ -86,7 +86,7 @@ struct UserController {
         }
         do {
             _ = try await Accounts.update(current.id, with: input, request: request)
-            return request.redirect(to: SiteURL.user(current.id).path + "?saved=1")
+            return request.redirect(to: Route.user(.value(current.id)).path(query: ["saved": "1"]))
         } catch let AppError.validation(errors) {
             return try await rerender(request, current, errors)
         }

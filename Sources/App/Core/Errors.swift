@@ -109,7 +109,7 @@ struct AppErrorMiddleware: AsyncMiddleware {
     }
 
     static func isAPI(_ request: Request) -> Bool {
-        request.url.path.hasPrefix("/api/") || request.url.path.hasPrefix("/open311/") || request.url.path.hasPrefix("/integrations/")
+        Route.machinePrefixes.contains { request.url.path.hasPrefix($0) }
     }
 
     static func response(for error: any Error, request: Request) -> Response {
@@ -128,7 +128,7 @@ struct AppErrorMiddleware: AsyncMiddleware {
         }
         // Open311 clients read the specification's error shape, whatever the route (a
         // `.xml` file, an unknown path, a body over the limit).
-        if request.url.path.hasPrefix("/open311/") {
+        if request.url.path.hasPrefix(Route.open311Prefix) {
             let description: String
             if case let .validation(fields) = appError { description = fields.map { "\($0.field): \($0.message)" }.joined(separator: "; ") }
             else { description = appError.message }
@@ -136,7 +136,7 @@ struct AppErrorMiddleware: AsyncMiddleware {
         }
         if appError == .signInRequired, !isAPI(request) {
             let next = request.url.path + (request.url.query.map { "?" + $0 } ?? "")
-            return request.redirect(to: SiteURL.login(next: next).path)
+            return request.redirect(to: Route.loginPath(next: next))
         }
         if case let .validation(fields) = appError, isAPI(request) {
             return json(status: appError.status, ErrorBody(error: .init(code: appError.code, message: appError.message, fields: fields)))

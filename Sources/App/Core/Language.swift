@@ -68,13 +68,13 @@ struct LanguageMiddleware: AsyncMiddleware {
 /// only the caller's own display preference, no server state.
 struct LanguageController {
     func register(_ router: Router) {
-        router.page(.GET, "/language/:language", .open, choose)
+        router.page(.GET, .language(.key), .open, choose)
     }
 
     @Sendable func choose(_ request: Request, _: OrgUnit?) async throws -> Response {
         guard let language = request.parameters.get("language").flatMap(Language.init(rawValue:)) else { throw AppError.notFound }
         let next = (try? request.query.get(String.self, at: "next")) ?? "/"
-        let response = request.redirect(to: SiteURL.localPath(next) ?? SiteURL.home.path, redirectType: .normal)
+        let response = request.redirect(to: Route.localPath(next) ?? Route.home.path, redirectType: .normal)
         response.cookies[Language.cookieName] = language.cookie(secure: request.application.config.secureCookies)
         return response
     }

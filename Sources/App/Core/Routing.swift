@@ -1,40 +1,15 @@
 import Vapor
 
-/// The typed URLs of the site: the same values register routes and build links.
-enum SiteURL {
-    case home
-    case login(next: String?)
-    case logout
-    case unit(UUID)
-    case unitEdit(UUID)
-    case unitNew(parent: UUID?)
-    case profile(UUID)
-    case users
-    case userNew
-    case user(UUID)
-    case audit
-    case healthz
-    case language(Language, next: String)
+extension Route {
+    /// The sign-in page, coming back to `next` (when it stays on this site) afterwards.
+    static func loginPath(next: String?) -> String {
+        guard let next = next.flatMap(Route.localPath) else { return Route.login.path }
+        return Route.login.path + "?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+    }
 
-    var path: String {
-        switch self {
-        case .home: return "/"
-        case let .login(next):
-            guard let next = next.flatMap(SiteURL.localPath) else { return "/login" }
-            return "/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
-        case .logout: return "/logout"
-        case let .unit(id): return "/units/\(id.uuidString)"
-        case let .unitEdit(id): return "/units/\(id.uuidString)/edit"
-        case let .unitNew(parent): return parent.map { "/units/\($0.uuidString)/new" } ?? "/units/new"
-        case let .profile(id): return "/units/\(id.uuidString)/profile"
-        case .users: return "/admin/users"
-        case .userNew: return "/admin/users/new"
-        case let .user(id): return "/admin/users/\(id.uuidString)"
-        case .audit: return "/audit"
-        case .healthz: return "/healthz"
-        case let .language(language, next):
-            return "/language/\(language.rawValue)?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
-        }
+    /// The language switch, going back to `next` afterwards.
+    static func languagePath(_ language: Language, next: String) -> String {
+        Route.language(.value(language)).path + "?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
     }
 
     /// `path` when it stays on this site, else nil: the one test of every `next` target.
@@ -84,7 +59,8 @@ enum CSRFCheck: Sendable {
 /// matrix test and the OpenAPI document are built from.
 struct RouteSpec: Sendable {
     var method: HTTPMethod
-    var path: String
+    var route: Route
+    var path: String { route.pattern }
     var access: Access
     var api: APIDoc?
     var limits: RequestLimits
@@ -110,14 +86,14 @@ extension Application {
 struct Router {
     let app: Application
 
-    func page(_ method: HTTPMethod, _ path: String, _ access: Access, limits: RequestLimits? = nil, csrf: CSRFCheck = .router,
+    func page(_ method: HTTPMethod, _ route: Route, _ access: Access, limits: RequestLimits? = nil, csrf: CSRFCheck = .router,
               _ handler: @escaping @Sendable (Request, OrgUnit?) async throws -> Response) {
-        add(method, path, access, api: nil, limits: limits, csrf: csrf, handler)
+        add(method, route, access, api: nil, limits: limits, csrf: csrf, handler)
     }
 
-    func api<T: Content>(_ method: HTTPMethod, _ path: String, _ access: Access, _ doc: APIDoc,
+    func api<T: Content>(_ method: HTTPMethod, _ route: APIRoute, _ access: Access, _ doc: APIDoc,
                          _ handler: @escaping @Sendable (Request, OrgUnit?) async throws -> T) {
-        add(method, path, access, api: doc) { request, unit in
+        add(method, .api(route), access, api: doc) { request, unit in
             let value = try await handler(request, unit)
             let response = Response(status: HTTPResponseStatus(statusCode: doc.status))
             try response.content.encode(value, as: .json)
@@ -126,18 +102,23 @@ struct Router {
     }
 
     /// An API route whose handler builds its own response (to set cookies, say).
-    func apiResponse(_ method: HTTPMethod, _ path: String, _ access: Access, _ doc: APIDoc, csrf: CSRFCheck = .router, limits: RequestLimits? = nil,
+    func apiResponse(_ method: HTTPMethod, _ route: Route, _ access: Access, _ doc: APIDoc, csrf: CSRFCheck = .router, limits: RequestLimits? = nil,
                      _ handler: @escaping @Sendable (Request, OrgUnit?) async throws -> Response) {
-        add(method, path, access, api: doc, limits: limits, csrf: csrf, handler)
+        add(method, route, access, api: doc, limits: limits, csrf: csrf, handler)
     }
 
     /// `limits`: the body's size and fields (`RequestLimits.defaults(for:)` when nil). The
     /// body is checked before the access rule, the CSRF check or the handler reads it.
-    private func add(_ method: HTTPMethod, _ path: String, _ access: Access, api: APIDoc?, limits stated: RequestLimits? = nil, csrf: CSRFCheck = .router,
+    private func add(_ method: HTTPMethod, _ route: Route, _ access: Access, api: APIDoc?, limits stated: RequestLimits? = nil, csrf: CSRFCheck = .router,
                      _ handler: @escaping @Sendable (Request, OrgUnit?) async throws -> Response) {
         let limits = stated ?? RequestLimits.defaults(for: access)
-        app.routeTable.add(RouteSpec(method: method, path: path, access: access, api: api, limits: limits))
-        let components = path.split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
+        app.routeTable.add(RouteSpec(method: method, route: route, access: access, api: api, limits: limits))
+        let components = route.segments.map { segment -> PathComponent in
+            switch segment {
+            case let .literal(word): return .constant(word)
+            case let .param(name, _): return .parameter(name)
+            }
+        }
         // A GET carries no body worth reading: Vapor's 16 kB default bounds it.
         app.on(method, components, body: method == .GET ? .collect : .collect(maxSize: limits.maxBody)) { request async throws -> Response in
             try InputGuard.checkBody(request, limits: limits)

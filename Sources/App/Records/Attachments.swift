@@ -129,12 +129,11 @@ struct AttachmentController {
 
     func register(_ router: Router) {
         for kind in RecordKind.all {
-            let base = "/units/:unitID/records/\(kind.key)/:recordID/attachments"
-            router.page(.POST, base, .onUnit(kind.editPermission), limits: .upload("11mb")) { try await upload($0, $1, kind) }
-            router.page(.GET, base + "/:attachmentID", .onUnit(.viewUnit)) { try await download($0, $1, kind) }
-            router.page(.POST, base + "/:attachmentID/delete", .onUnit(kind.editPermission)) { try await remove($0, $1, kind) }
+            router.page(.POST, .unit(.key, .record(kind, .attachments(.key))), .onUnit(kind.editPermission), limits: .upload("11mb")) { try await upload($0, $1, kind) }
+            router.page(.GET, .unit(.key, .record(kind, .attachment(.key, .key))), .onUnit(.viewUnit)) { try await download($0, $1, kind) }
+            router.page(.POST, .unit(.key, .record(kind, .attachmentDelete(.key, .key))), .onUnit(kind.editPermission)) { try await remove($0, $1, kind) }
         }
-        router.page(.GET, "/public/villages/:villageID/disclosures/:recordID/attachments/:attachmentID", .open, publicDownload)
+        router.page(.GET, .publicAttachment(village: .key, record: .key, attachment: .key), .open, publicDownload)
     }
 
     func upload(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {

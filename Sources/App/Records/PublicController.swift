@@ -6,8 +6,8 @@ import Vapor
 /// Only disclosures are shown; nothing else of the village leaves through here.
 struct PublicController {
     func register(_ router: Router) {
-        router.page(.GET, "/public/villages/:villageID/disclosures", .open, disclosures)
-        router.apiResponse(.GET, "/api/v1/public/villages/:villageID/disclosures", .open,
+        router.page(.GET, .publicDisclosures(.key), .open, disclosures)
+        router.apiResponse(.GET, .api(.publicDisclosures(.key)), .open,
                            APIDoc(summary: "村务公开（无需登录）", response: "DisclosuresList"), api)
     }
 
@@ -44,7 +44,7 @@ struct PublicController {
                 .el("p", ["class": "muted"], T(.publicDisclosureMeta, show("category"), show("publishedOn"), show("channel")) + (period.isEmpty ? "" : " · " + T(.publicPeriod, period))),
                 .el("div", ["class": "prewrap"], show("content")),
                 .when(!(files[record.id] ?? []).isEmpty, .el("ul", [:], (files[record.id] ?? []).map { file in
-                    .el("li", [:], [.el("a", ["href": "/public/villages/\(village.id?.uuidString ?? "")/disclosures/\(record.id.uuidString)/attachments/\(file.id.uuidString)"], file.name)])
+                    .el("li", [:], [.el("a", ["href": Route.publicAttachment(village: .value(village.id.linked), record: .value(record.id), attachment: .value(file.id)).path], file.name)])
                 })),
             ])
         }

@@ -7,28 +7,26 @@ import Vapor
 /// each has its own path, access rule and OpenAPI schema.
 struct RecordController {
     func register(_ router: Router) {
-        router.page(.GET, "/units/:unitID/records", .onUnit(.viewUnit), index)
+        router.page(.GET, .unit(.key, .records), .onUnit(.viewUnit), index)
         for kind in RecordKind.all {
-            let base = "/units/:unitID/records/\(kind.key)"
-            router.page(.GET, base, .onUnit(.viewUnit)) { try await list($0, $1, kind) }
-            router.page(.GET, base + "/new", .onUnit(kind.editPermission)) { try await newForm($0, $1, kind) }
-            router.page(.POST, base + "/new", .onUnit(kind.editPermission)) { try await create($0, $1, kind) }
-            router.page(.GET, base + "/:recordID", .onUnit(.viewUnit)) { try await detail($0, $1, kind) }
-            router.page(.GET, base + "/:recordID/edit", .onUnit(kind.editPermission)) { try await editForm($0, $1, kind) }
-            router.page(.POST, base + "/:recordID/edit", .onUnit(kind.editPermission)) { try await update($0, $1, kind) }
-            router.page(.POST, base + "/:recordID/delete", .onUnit(kind.editPermission)) { try await delete($0, $1, kind) }
+            router.page(.GET, .unit(.key, .record(kind, .list)), .onUnit(.viewUnit)) { try await list($0, $1, kind) }
+            router.page(.GET, .unit(.key, .record(kind, .new)), .onUnit(kind.editPermission)) { try await newForm($0, $1, kind) }
+            router.page(.POST, .unit(.key, .record(kind, .new)), .onUnit(kind.editPermission)) { try await create($0, $1, kind) }
+            router.page(.GET, .unit(.key, .record(kind, .show(.key))), .onUnit(.viewUnit)) { try await detail($0, $1, kind) }
+            router.page(.GET, .unit(.key, .record(kind, .edit(.key))), .onUnit(kind.editPermission)) { try await editForm($0, $1, kind) }
+            router.page(.POST, .unit(.key, .record(kind, .edit(.key))), .onUnit(kind.editPermission)) { try await update($0, $1, kind) }
+            router.page(.POST, .unit(.key, .record(kind, .delete(.key))), .onUnit(kind.editPermission)) { try await delete($0, $1, kind) }
 
-            let api = "/api/v1/units/:unitID/\(kind.key)"
             let schema = RecordJSON.schemaName(kind)
-            router.apiResponse(.GET, api, .onUnit(.viewUnit), APIDoc(summary: "\(kind.labelText.zh)列表", response: schema + "List")) { try await apiList($0, $1, kind) }
-            router.apiResponse(.POST, api, .onUnit(kind.editPermission), APIDoc(summary: "新建\(kind.labelText.zh)", request: schema + "Input", response: schema, status: 201)) {
+            router.apiResponse(.GET, .api(.unit(.key, .records(kind))), .onUnit(.viewUnit), APIDoc(summary: "\(kind.labelText.zh)列表", response: schema + "List")) { try await apiList($0, $1, kind) }
+            router.apiResponse(.POST, .api(.unit(.key, .records(kind))), .onUnit(kind.editPermission), APIDoc(summary: "新建\(kind.labelText.zh)", request: schema + "Input", response: schema, status: 201)) {
                 try await apiCreate($0, $1, kind)
             }
-            router.apiResponse(.GET, api + "/:recordID", .onUnit(.viewUnit), APIDoc(summary: "\(kind.labelText.zh)详情", response: schema)) { try await apiDetail($0, $1, kind) }
-            router.apiResponse(.PUT, api + "/:recordID", .onUnit(kind.editPermission), APIDoc(summary: "修改\(kind.labelText.zh)", request: schema + "Input", response: schema)) {
+            router.apiResponse(.GET, .api(.unit(.key, .record(kind, .key))), .onUnit(.viewUnit), APIDoc(summary: "\(kind.labelText.zh)详情", response: schema)) { try await apiDetail($0, $1, kind) }
+            router.apiResponse(.PUT, .api(.unit(.key, .record(kind, .key))), .onUnit(kind.editPermission), APIDoc(summary: "修改\(kind.labelText.zh)", request: schema + "Input", response: schema)) {
                 try await apiUpdate($0, $1, kind)
             }
-            router.apiResponse(.DELETE, api + "/:recordID", .onUnit(kind.editPermission), APIDoc(summary: "删除\(kind.labelText.zh)（保留记录以备审计）", response: "Empty")) {
+            router.apiResponse(.DELETE, .api(.unit(.key, .record(kind, .key))), .onUnit(kind.editPermission), APIDoc(summary: "删除\(kind.labelText.zh)（保留记录以备审计）", response: "Empty")) {
                 try await apiDelete($0, $1, kind)
             }
         }
@@ -98,7 +96,7 @@ struct RecordController {
             rows.append([.el("a", ["href": RecordViews.listPath(village, kind)], kind.label), .text(kind.items), .text(String(count))])
         }
         let body: Node = .group([
-            .el("p", [:], [.el("a", ["href": SiteURL.unit(try village.requireID()).path], village.name)]),
+            .el("p", [:], [.el("a", ["href": Route.unit(.value(try village.requireID())).path], village.name)]),
             Layout.table(caption: T(.recordsCaption), headers: [T(.recordKind), T(.recordItems), T(.recordCount)], rows: rows),
         ])
         return HTMLResponse.page(request, T(.recordsTitle, village.name), body)
@@ -194,7 +192,7 @@ struct RecordController {
         let village = try Self.owner(unit, kind)
         let references = try await Self.references(kind, owner: village, on: request.db)
         return HTMLResponse.page(request, T(.recordNew, kind.label),
-                    RecordViews.form(request, kind: kind, action: RecordViews.listPath(village, kind) + "/new", values: [:], multi: [:], references: references, errors: []))
+                    RecordViews.form(request, kind: kind, action: RecordViews.path(village, kind, .new), values: [:], multi: [:], references: references, errors: []))
     }
 
     /// A submitted form: its values when every field is right, else the same form again
@@ -220,7 +218,7 @@ struct RecordController {
 
     func create(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
         let village = try Self.owner(unit, kind)
-        switch try await submission(request, kind, village, recordID: nil, title: T(.recordNew, kind.label), action: RecordViews.listPath(village, kind) + "/new") {
+        switch try await submission(request, kind, village, recordID: nil, title: T(.recordNew, kind.label), action: RecordViews.path(village, kind, .new)) {
         case let .invalid(response): return response
         case let .valid(values):
             let record = try await RecordStore.insert(kind, values: values, village: village, request: request)
@@ -249,14 +247,14 @@ struct RecordController {
         let references = try await Self.references(kind, owner: village, on: request.db)
         let (values, multi) = RecordViews.formValues(record, kind: kind)
         return HTMLResponse.page(request, T(.recordEdit, kind.label),
-                    RecordViews.form(request, kind: kind, action: RecordViews.detailPath(village, kind, record.id) + "/edit", values: values, multi: multi,
+                    RecordViews.form(request, kind: kind, action: RecordViews.path(village, kind, .edit(.value(record.id))), values: values, multi: multi,
                                      references: references, errors: []))
     }
 
     func update(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
         let village = try Self.owner(unit, kind)
         let record = try await Self.record(request, kind, village)
-        let action = RecordViews.detailPath(village, kind, record.id) + "/edit"
+        let action = RecordViews.path(village, kind, .edit(.value(record.id)))
         switch try await submission(request, kind, village, recordID: record.id, title: T(.recordEdit, kind.label), action: action) {
         case let .invalid(response): return response
         case let .valid(values):

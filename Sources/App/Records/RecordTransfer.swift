@@ -10,19 +10,17 @@ struct RecordTransferController {
 
     func register(_ router: Router) {
         for kind in RecordKind.all {
-            let base = "/units/:unitID/records/\(kind.key)"
-            router.page(.GET, base + "/export.csv", .onUnit(.viewUnit)) { try await export($0, $1, kind, xlsx: false) }
-            router.page(.GET, base + "/export.xlsx", .onUnit(.viewUnit)) { try await export($0, $1, kind, xlsx: true) }
+            router.page(.GET, .unit(.key, .record(kind, .exportCSV)), .onUnit(.viewUnit)) { try await export($0, $1, kind, xlsx: false) }
+            router.page(.GET, .unit(.key, .record(kind, .exportXLSX)), .onUnit(.viewUnit)) { try await export($0, $1, kind, xlsx: true) }
         }
         for kind in Self.importable {
-            let base = "/units/:unitID/records/\(kind.key)"
-            router.page(.GET, base + "/template.csv", .onUnit(.editRecords)) { _, _ in Self.file(CSV.write(Self.template(kind)), name: "\(kind.key)-template.csv") }
-            router.page(.GET, base + "/template.xlsx", .onUnit(.editRecords)) { _, _ in
+            router.page(.GET, .unit(.key, .record(kind, .templateCSV)), .onUnit(.editRecords)) { _, _ in Self.file(CSV.write(Self.template(kind)), name: "\(kind.key)-template.csv") }
+            router.page(.GET, .unit(.key, .record(kind, .templateXLSX)), .onUnit(.editRecords)) { _, _ in
                 Self.file(try XLSX.write(Self.template(kind), name: kind.label), name: "\(kind.key)-template.xlsx")
             }
-            router.page(.GET, base + "/import", .onUnit(.editRecords)) { try await importForm($0, $1, kind) }
-            router.page(.POST, base + "/import", .onUnit(.editRecords), limits: .upload("12mb")) { try await preview($0, $1, kind) }
-            router.page(.POST, base + "/import/:batchID", .onUnit(.editRecords)) { try await confirm($0, $1, kind) }
+            router.page(.GET, .unit(.key, .record(kind, .importFile)), .onUnit(.editRecords)) { try await importForm($0, $1, kind) }
+            router.page(.POST, .unit(.key, .record(kind, .importFile)), .onUnit(.editRecords), limits: .upload("12mb")) { try await preview($0, $1, kind) }
+            router.page(.POST, .unit(.key, .record(kind, .importConfirm(.key))), .onUnit(.editRecords)) { try await confirm($0, $1, kind) }
         }
     }
 
@@ -54,12 +52,11 @@ struct RecordTransferController {
     }
 
     static func uploadForm(_ request: Request, _ village: OrgUnit, _ kind: RecordKind, error: String?) -> Node {
-        let base = RecordViews.listPath(village, kind)
         return .group([
-            .el("p", [:], [.text(T(.importIntro) + " "), .el("a", ["href": base + "/template.xlsx"], T(.importTemplateXLSX)), .text(" · "),
-                           .el("a", ["href": base + "/template.csv"], T(.importTemplateCSV))]),
+            .el("p", [:], [.text(T(.importIntro) + " "), .el("a", ["href": village.route(.record(kind, .templateXLSX)).path], T(.importTemplateXLSX)), .text(" · "),
+                           .el("a", ["href": village.route(.record(kind, .templateCSV)).path], T(.importTemplateCSV))]),
             .el("p", ["class": "muted"], T(.importColumns, kind.fields.map(\.label).joined(separator: T(.sepList)))),
-            .el("form", ["method": "post", "action": base + "/import", "enctype": "multipart/form-data"], [
+            .el("form", ["method": "post", "action": village.route(.record(kind, .importFile)).path, "enctype": "multipart/form-data"], [
                 .when(error != nil, .el("div", ["class": "error-summary", "role": "alert"], [.el("p", ["id": "f-file-error"], error ?? "")])),
                 Layout.csrfField(request),
                 .el("div", ["class": "field"], [
@@ -161,7 +158,7 @@ struct RecordTransferController {
             .el("p", [:], T(.importReady, String(parsedRows.count))),
             Layout.table(caption: T(.importPreviewCaption, String(min(20, parsedRows.count)), String(parsedRows.count)), headers: kind.fields.map(\.label),
                          rows: shown.map { $0.map { .text($0) } }),
-            .el("form", ["method": "post", "action": RecordViews.listPath(village, kind) + "/import/" + (batch.id?.uuidString ?? "")], [
+            .el("form", ["method": "post", "action": RecordViews.path(village, kind, .importConfirm(.value(batch.id.linked)))], [
                 Layout.csrfField(request),
                 .el("button", ["type": "submit"], T(.importConfirmButton, String(parsedRows.count))),
             ]),
@@ -191,7 +188,7 @@ struct RecordTransferController {
             try await Self.write(rows, kind: kind, village: village, batch: batch, request: background, progress: progress)
             return nil
         }
-        return request.redirect(to: "/jobs/\(try job.requireID().uuidString)", redirectType: .normal)
+        return request.redirect(to: Route.job(.value(try job.requireID())).path, redirectType: .normal)
     }
 
     /// Files with more rows than this are imported as a background job.

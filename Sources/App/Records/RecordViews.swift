@@ -3,13 +3,12 @@ import Vapor
 
 /// Pages of village records, all drawn from the kind's fields.
 enum RecordViews {
-    static func listPath(_ village: OrgUnit, _ kind: RecordKind) -> String {
-        "/units/\(village.id?.uuidString ?? "")/records/\(kind.key)"
-    }
+    /// A page of `kind`'s records in `village`.
+    static func path(_ village: OrgUnit, _ kind: RecordKind, _ page: RecordPage) -> String { village.route(.record(kind, page)).path }
 
-    static func detailPath(_ village: OrgUnit, _ kind: RecordKind, _ id: UUID) -> String {
-        listPath(village, kind) + "/" + id.uuidString
-    }
+    static func listPath(_ village: OrgUnit, _ kind: RecordKind) -> String { path(village, kind, .list) }
+
+    static func detailPath(_ village: OrgUnit, _ kind: RecordKind, _ id: UUID) -> String { path(village, kind, .show(.value(id))) }
 
     static func title(_ record: Record, kind: RecordKind) -> String {
         if let field = kind.field(kind.titleField), let value = record.values[field.key] {
@@ -52,12 +51,12 @@ enum RecordViews {
                      reveal: Bool, extra: ExtraColumns? = nil, mayEdit: Bool, mayReveal: Bool) -> Node {
         let listed = kind.fields.filter(\.listed)
         var actions: [Node] = []
-        if mayEdit { actions.append(.el("a", ["class": "button", "href": listPath(village, kind) + "/new"], T(.recordNew, kind.label))) }
+        if mayEdit { actions.append(.el("a", ["class": "button", "href": path(village, kind, .new)], T(.recordNew, kind.label))) }
         if mayReveal && !reveal { actions.append(.el("a", ["href": listPath(village, kind) + "?reveal=1"], T(.recordReveal))) }
-        actions.append(.el("a", ["href": listPath(village, kind) + "/export.xlsx" + (reveal ? "?reveal=1" : "")], T(.exportXLSX)))
-        actions.append(.el("a", ["href": listPath(village, kind) + "/export.csv" + (reveal ? "?reveal=1" : "")], T(.exportCSV)))
+        actions.append(.el("a", ["href": path(village, kind, .exportXLSX) + (reveal ? "?reveal=1" : "")], T(.exportXLSX)))
+        actions.append(.el("a", ["href": path(village, kind, .exportCSV) + (reveal ? "?reveal=1" : "")], T(.exportCSV)))
         if mayEdit, RecordTransferController.importable.contains(where: { $0.key == kind.key }) {
-            actions.append(.el("a", ["href": listPath(village, kind) + "/import"], T(.importButton)))
+            actions.append(.el("a", ["href": path(village, kind, .importFile)], T(.importButton)))
         }
         let rows: [[Node]] = records.map { record in
             listed.enumerated().map { index, field in
@@ -67,8 +66,8 @@ enum RecordViews {
         }
         return .group([
             .el("nav", ["class": "crumbs", "aria-label": T(.breadcrumbs)], [
-                .el("a", ["href": SiteURL.unit(village.id ?? UUID()).path], village.name), .text(" › "),
-                .el("a", ["href": "/units/\(village.id?.uuidString ?? "")/records"], T(.recordsShort)), .text(" › \(kind.label)"),
+                .el("a", ["href": Route.unit(.value(village.id.linked)).path], village.name), .text(" › "),
+                .el("a", ["href": village.route(.records).path], T(.recordsShort)), .text(" › \(kind.label)"),
             ]),
             .el("p", ["class": "muted"], T(.recordItemsNote, kind.items)),
             .when(!actions.isEmpty, .el("div", ["class": "actions"], actions)),
@@ -92,8 +91,8 @@ enum RecordViews {
         }
         var actions: [Node] = []
         if mayEdit {
-            actions.append(.el("a", ["class": "button", "href": detailPath(village, kind, record.id) + "/edit"], T(.recordEditButton)))
-            actions.append(.el("form", ["method": "post", "action": detailPath(village, kind, record.id) + "/delete", "class": "inline"],
+            actions.append(.el("a", ["class": "button", "href": path(village, kind, .edit(.value(record.id)))], T(.recordEditButton)))
+            actions.append(.el("form", ["method": "post", "action": path(village, kind, .delete(.value(record.id))), "class": "inline"],
                                [Layout.csrfField(request), .el("button", ["type": "submit", "class": "secondary"], T(.recordDeleteButton))]))
         }
         if kind.key == RecordKind.meetings.key {
@@ -102,27 +101,27 @@ enum RecordViews {
         if mayReveal && !reveal { actions.append(.el("a", ["href": detailPath(village, kind, record.id) + "?reveal=1"], T(.recordReveal))) }
         return .group([
             .el("nav", ["class": "crumbs", "aria-label": T(.breadcrumbs)], [
-                .el("a", ["href": SiteURL.unit(village.id ?? UUID()).path], village.name), .text(" › "),
+                .el("a", ["href": Route.unit(.value(village.id.linked)).path], village.name), .text(" › "),
                 .el("a", ["href": listPath(village, kind)], kind.label),
             ]),
             .el("dl", ["class": "facts"], facts),
             .when(!actions.isEmpty, .el("div", ["class": "actions"], actions)),
-            attachmentsSection(request, base: detailPath(village, kind, record.id) + "/attachments", attachments: attachments, mayEdit: mayEdit),
+            attachmentsSection(request, village: village, kind: kind, record: record.id, attachments: attachments, mayEdit: mayEdit),
         ])
     }
 
-    static func attachmentsSection(_ request: Request, base: String, attachments: [Attachment], mayEdit: Bool) -> Node {
+    static func attachmentsSection(_ request: Request, village: OrgUnit, kind: RecordKind, record: UUID, attachments: [Attachment], mayEdit: Bool) -> Node {
         .el("section", ["aria-labelledby": "attachments"], [
             .el("h2", ["id": "attachments"], T(.attachmentsTitle)),
             attachments.isEmpty ? .el("p", [:], T(.attachmentNone)) : .el("ul", [:], attachments.map { file in
                 .el("li", [:], [
-                    .el("a", ["href": base + "/" + file.id.uuidString], file.name),
+                    .el("a", ["href": path(village, kind, .attachment(.value(record), .value(file.id)))], file.name),
                     .text(T(.parenthesized, "\(Figure.text(Double(file.size) / 1024)) KB")),
-                    .when(mayEdit, .el("form", ["method": "post", "action": base + "/" + file.id.uuidString + "/delete", "class": "inline"],
+                    .when(mayEdit, .el("form", ["method": "post", "action": path(village, kind, .attachmentDelete(.value(record), .value(file.id))), "class": "inline"],
                                        [Layout.csrfField(request), .el("button", ["type": "submit", "class": "link"], T(.attachmentRemove))])),
                 ])
             }),
-            .when(mayEdit, .el("form", ["method": "post", "action": base, "enctype": "multipart/form-data"], [
+            .when(mayEdit, .el("form", ["method": "post", "action": path(village, kind, .attachments(.value(record))), "enctype": "multipart/form-data"], [
                 Layout.csrfField(request),
                 .el("div", ["class": "field"], [
                     .el("label", ["for": "f-file"], T(.attachmentFile)),

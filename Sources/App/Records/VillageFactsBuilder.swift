@@ -171,8 +171,8 @@ enum VillageFactsBuilder {
 /// A village's live evaluation against the 62 items, as a page and as JSON.
 struct StandardController {
     func register(_ router: Router) {
-        router.page(.GET, "/units/:unitID/standard", .onUnit(.viewUnit), page)
-        router.apiResponse(.GET, "/api/v1/units/:unitID/evaluation", .onUnit(.viewUnit),
+        router.page(.GET, .unit(.key, .standard), .onUnit(.viewUnit), page)
+        router.apiResponse(.GET, .api(.unit(.key, .evaluation)), .onUnit(.viewUnit),
                            APIDoc(summary: "村（社区）按62条指导标准的实时评估（?year=）", response: "Evaluation"), api)
     }
 

@@ -7,12 +7,12 @@ import WorkCalendar
 /// the State Council's notice, in the same format as the shipped data file.
 struct CalendarController {
     func register(_ router: Router) {
-        router.page(.GET, "/admin/calendar", .everywhere(.manageCalendar), page)
-        router.page(.POST, "/admin/calendar/days", .everywhere(.manageCalendar), addDay)
-        router.page(.POST, "/admin/calendar/days/delete", .everywhere(.manageCalendar), deleteDay)
-        router.page(.POST, "/admin/calendar/import", .everywhere(.manageCalendar), importYears)
-        router.api(.GET, "/api/v1/calendar", .signedIn, APIDoc(summary: "工作日历：各年节假日和调休上班日", response: "CalendarYears"), apiList)
-        router.api(.POST, "/api/v1/calendar", .everywhere(.manageCalendar),
+        router.page(.GET, .calendar, .everywhere(.manageCalendar), page)
+        router.page(.POST, .calendarDays, .everywhere(.manageCalendar), addDay)
+        router.page(.POST, .calendarDaysDelete, .everywhere(.manageCalendar), deleteDay)
+        router.page(.POST, .calendarImport, .everywhere(.manageCalendar), importYears)
+        router.api(.GET, .calendar, .signedIn, APIDoc(summary: "工作日历：各年节假日和调休上班日", response: "CalendarYears"), apiList)
+        router.api(.POST, .calendar, .everywhere(.manageCalendar),
                    APIDoc(summary: "导入或替换某年的节假日安排（格式同 Sources/WorkCalendar/Resources/china-holidays.json）", request: "CalendarYears", response: "CalendarYears"),
                    apiImport)
     }
@@ -57,14 +57,14 @@ struct CalendarController {
             parts.append(.el("p", ["class": "muted"], year.source))
             parts.append(Layout.table(caption: nil, headers: [T(.calendarDate), T(.calendarKind), T(.calendarName), ""], rows: rows))
         }
-        parts.append(.el("form", ["method": "post", "action": "/admin/calendar/days"], [
+        parts.append(.el("form", ["method": "post", "action": Route.calendarDays.path], [
             .el("h2", [:], T(.calendarAddDay)), Layout.csrfField(request),
             Layout.field("date", T(.calendarDate), value: "", type: "date", errors: errors),
             Layout.select("kind", T(.calendarKind), options: [("holiday", T(.calendarHoliday)), ("workday", T(.calendarWorkday))], selected: "holiday", errors: errors),
             Layout.field("name", T(.calendarName), value: "", errors: errors),
             .el("button", ["type": "submit"], T(.calendarAddDay)),
         ]))
-        parts.append(.el("form", ["method": "post", "action": "/admin/calendar/import"], [
+        parts.append(.el("form", ["method": "post", "action": Route.calendarImport.path], [
             .el("h2", [:], T(.calendarImport)), Layout.csrfField(request),
             Layout.textarea("data", T(.calendarImportData), value: "", errors: errors, hint: T(.calendarImportHint), rows: 8),
             .el("button", ["type": "submit"], T(.calendarImport)),
@@ -73,7 +73,7 @@ struct CalendarController {
     }
 
     private func deleteButton(_ request: Request, _ date: String) -> Node {
-        .el("form", ["method": "post", "action": "/admin/calendar/days/delete", "class": "inline"], [
+        .el("form", ["method": "post", "action": Route.calendarDaysDelete.path, "class": "inline"], [
             Layout.csrfField(request), .input(["type": "hidden", "name": "date", "value": date]), .el("button", ["type": "submit", "class": "link"], T(.calendarRemove)),
         ])
     }
@@ -83,7 +83,7 @@ struct CalendarController {
     private func changing(_ request: Request, _ change: ([WorkCalendar.Year]) throws -> [WorkCalendar.Year]) async throws -> Response {
         do {
             try await Self.store(try change(try await CalendarStore.years(on: request.db)), request: request)
-            return request.redirect(to: "/admin/calendar?saved=1")
+            return request.redirect(to: Route.calendar.path(query: ["saved": "1"]))
         } catch let AppError.validation(errors) {
             return try await render(request, errors: errors, status: .unprocessableEntity)
         }

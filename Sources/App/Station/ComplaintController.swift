@@ -7,15 +7,15 @@ import Vapor
 /// result and the resident's satisfaction; both steps are ledger events.
 struct ComplaintController {
     func register(_ router: Router) {
-        router.page(.GET, "/units/:unitID/complaints", .onUnit(.viewUnit), list)
-        router.page(.GET, "/units/:unitID/complaints/new", .onUnit(.handleRequests), newForm)
-        router.page(.POST, "/units/:unitID/complaints/new", .onUnit(.handleRequests), create)
-        router.page(.GET, "/units/:unitID/complaints/:complaintID", .onUnit(.viewUnit), detail)
-        router.page(.POST, "/units/:unitID/complaints/:complaintID/resolve", .onUnit(.handleRequests), resolve)
-        router.api(.GET, "/api/v1/units/:unitID/complaints", .onUnit(.viewUnit), APIDoc(summary: "服务站收到的投诉", response: "ComplaintList"), apiList)
-        router.api(.POST, "/api/v1/units/:unitID/complaints", .onUnit(.handleRequests),
+        router.page(.GET, .unit(.key, .complaints), .onUnit(.viewUnit), list)
+        router.page(.GET, .unit(.key, .complaintNew), .onUnit(.handleRequests), newForm)
+        router.page(.POST, .unit(.key, .complaintNew), .onUnit(.handleRequests), create)
+        router.page(.GET, .unit(.key, .complaint(.key)), .onUnit(.viewUnit), detail)
+        router.page(.POST, .unit(.key, .complaintResolve(.key)), .onUnit(.handleRequests), resolve)
+        router.api(.GET, .unit(.key, .complaints), .onUnit(.viewUnit), APIDoc(summary: "服务站收到的投诉", response: "ComplaintList"), apiList)
+        router.api(.POST, .unit(.key, .complaints), .onUnit(.handleRequests),
                    APIDoc(summary: "受理投诉（针对某一服务事项或某一工作人员）", request: "ComplaintInput", response: "Complaint", status: 201), apiCreate)
-        router.api(.POST, "/api/v1/units/:unitID/complaints/:complaintID/resolve", .onUnit(.handleRequests),
+        router.api(.POST, .unit(.key, .complaintResolve(.key)), .onUnit(.handleRequests),
                    APIDoc(summary: "投诉处理完毕：处理结果和居民满意度", request: "ComplaintResolution", response: "Complaint",
                           also: [409: "投诉已处理或已被他人修改，未作任何修改"]), apiResolve)
     }
@@ -113,12 +113,12 @@ struct ComplaintController {
         let complaints = try await Complaint.query(on: request.db).filter(\.$unitID == village.requireID()).sort(\.$receivedOn, .descending).all()
         let b = StationViews.base(village)
         let rows: [[Node]] = complaints.map { c in
-            [.el("a", ["href": b + "/complaints/\(c.id?.uuidString ?? "")"], c.receivedOn), .text(c.content), .text(c.workerName ?? "—"),
+            [.el("a", ["href": b(.complaint(.value(c.id.linked)))], c.receivedOn), .text(c.content), .text(c.workerName ?? "—"),
              .text(c.isOpen ? T(.complaintOpen) : T(.complaintResolved)), .text(c.satisfaction?.label ?? "—")]
         }
         let mayHandle = request.principal?.may(.handleRequests, at: village.path) ?? false
         return HTMLResponse.page(request, T(.complaintsTitle, village.name), .group([
-            .el("p", [:], [.el("a", ["href": b + "/station"], T(.deskBack)), .when(mayHandle, .group([.text(" · "), .el("a", ["href": b + "/complaints/new"], T(.complaintNew))]))]),
+            .el("p", [:], [.el("a", ["href": b(.station)], T(.deskBack)), .when(mayHandle, .group([.text(" · "), .el("a", ["href": b(.complaintNew)], T(.complaintNew))]))]),
             complaints.isEmpty ? .el("p", ["class": "muted"], T(.complaintsNone))
                 : Layout.table(caption: nil, headers: [T(.complaintReceivedOn), T(.complaintContent), T(.complaintWorker), T(.requestStatus), T(.complaintSatisfaction)], rows: rows),
         ]))
@@ -126,7 +126,7 @@ struct ComplaintController {
 
     private func form(_ request: Request, _ village: OrgUnit, values: [String: String], errors: [FieldError]) async throws -> Node {
         let workers = try await RecordStore.list(.workers, village: village.requireID(), on: request.db)
-        return .el("form", ["method": "post", "action": StationViews.base(village) + "/complaints/new"], [
+        return .el("form", ["method": "post", "action": StationViews.base(village)(.complaintNew)], [
             Layout.errorSummary(errors), Layout.csrfField(request),
             Layout.field("trackingCode", T(.complaintAgainstRequest), value: values["trackingCode"] ?? request.query[String.self, at: "code"] ?? "", errors: errors),
             Layout.select("worker", T(.complaintWorker), options: [("", T(.complaintNoWorker))] + workers.map { ($0.id.uuidString, $0.text("name") ?? "") },
@@ -148,7 +148,7 @@ struct ComplaintController {
         let fields = InputFields(form: try FormFields(request), names: Self.inputNames)
         do {
             let complaint = try await Self.create(request, village: village, fields: fields)
-            return request.redirect(to: StationViews.base(village) + "/complaints/\(try complaint.requireID())?saved=1")
+            return request.redirect(to: Route.unit(.value(village.id.linked), .complaint(.value(try complaint.requireID()))).path(query: ["saved": "1"]))
         } catch let AppError.validation(errors) {
             return HTMLResponse.page(request, T(.complaintNew), try await form(request, village, values: fields.values, errors: errors), status: .unprocessableEntity)
         }
@@ -165,16 +165,16 @@ struct ComplaintController {
         let mayHandle = request.principal?.may(.handleRequests, at: village.path) ?? false
         let facts: [(String, Node)] = [
             (T(.complaintReceivedOn), .text(dto.receivedOn)),
-            (T(.complaintAgainstRequest), complaint.requestID.map { .el("a", ["href": b + "/requests/\($0.uuidString)"], trackingCode ?? "") } ?? .text("—")),
+            (T(.complaintAgainstRequest), complaint.requestID.map { .el("a", ["href": b(.request(.value($0), .show))], trackingCode ?? "") } ?? .text("—")),
             (T(.complaintWorker), .text(dto.worker ?? "—")), (T(.complaintName), .text(dto.complainantName)), (T(.requestResidentPhone), .text(dto.complainantPhone)),
             (T(.complaintContent), .text(dto.content)), (T(.requestStatus), .text(complaint.isOpen ? T(.complaintOpen) : T(.complaintResolved))),
             (T(.complaintResult), .text(dto.result ?? "—")), (T(.complaintSatisfaction), .text(complaint.satisfaction?.label ?? "—")),
         ]
         let body: Node = .group([
-            .el("p", [:], [.el("a", ["href": b + "/complaints"], T(.complaintsTitleShort))]),
+            .el("p", [:], [.el("a", ["href": b(.complaints)], T(.complaintsTitleShort))]),
             .when(message != nil, .el("p", ["class": "error-summary", "role": "alert"], message ?? "")),
             .el("dl", ["class": "facts"], facts.flatMap { [Node.el("dt", [:], $0.0), .el("dd", [:], [$0.1])] }),
-            .when(mayHandle && complaint.isOpen, .el("form", ["method": "post", "action": b + "/complaints/\(dto.id.uuidString)/resolve"], [
+            .when(mayHandle && complaint.isOpen, .el("form", ["method": "post", "action": b(.complaintResolve(.value(dto.id)))], [
                 .el("h2", [:], T(.actionResolve)), Layout.errorSummary(errors), Layout.csrfField(request),
                 .input(["type": "hidden", "name": "version", "value": String(dto.version)]),
                 Layout.textarea("result", T(.complaintResult), value: "", errors: errors, rows: 3),
@@ -197,7 +197,7 @@ struct ComplaintController {
         do {
             _ = try await Self.resolve(request, village: village, complaint: complaint,
                                        fields: InputFields(form: try FormFields(request), names: ["result", "satisfaction", "version"]))
-            return request.redirect(to: StationViews.base(village) + "/complaints/\(try complaint.requireID())?saved=1")
+            return request.redirect(to: Route.unit(.value(village.id.linked), .complaint(.value(try complaint.requireID()))).path(query: ["saved": "1"]))
         } catch let AppError.validation(errors) {
             return try await detailPage(request, unit, errors: errors, status: .unprocessableEntity)
         } catch let AppError.conflict(message) {

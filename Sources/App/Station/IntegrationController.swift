@@ -97,31 +97,31 @@ struct IntegrationController {
     static let signatureHeader = "X-96156-Signature"
 
     func register(_ router: Router) {
-        router.page(.GET, "/units/:unitID/integrations", .onUnit(.editProfile), page)
-        router.page(.POST, "/units/:unitID/integrations/new", .onUnit(.editProfile), create)
-        router.page(.POST, "/units/:unitID/integrations/:keyID/revoke", .onUnit(.editProfile), revoke)
-        router.apiResponse(.POST, "/integrations/96156/tickets", .open,
+        router.page(.GET, .unit(.key, .integrations), .onUnit(.editProfile), page)
+        router.page(.POST, .unit(.key, .integrationNew), .onUnit(.editProfile), create)
+        router.page(.POST, .unit(.key, .integrationRevoke(.key)), .onUnit(.editProfile), revoke)
+        router.apiResponse(.POST, .hotlineTickets, .open,
                            APIDoc(summary: "96156平台转来的工单（HMAC-SHA256签名，见 docs/integrations.md）", request: "HotlineTicket", response: "HotlineReceipt", status: 201,
                                   also: [200: "同一工单号已转来过：返回首次生成的事项", 401: "签名错误、时间戳超过5分钟或服务站未开通对接"]), ticket)
     }
 
     private func render(_ request: Request, _ village: OrgUnit, shown: (IntegrationKind, String)? = nil) async throws -> Response {
         let keys = try await Integrations.keys(village: village.requireID(), on: request.db)
-        let base = StationViews.base(village) + "/integrations"
+        let base = StationViews.base(village)
         let rows: [[Node]] = keys.map { key in
             [.text(key.kind.label), .text("…" + key.hint), .text(key.createdBy), .text(key.createdAt.map(Format.dateTime) ?? ""),
-             .el("form", ["method": "post", "action": base + "/\(key.id.uuidString)/revoke", "class": "inline"],
+             .el("form", ["method": "post", "action": base(.integrationRevoke(.value(key.id))), "class": "inline"],
                  [Layout.csrfField(request), .el("button", ["type": "submit"], T(.integrationRevoke))])]
         }
         let body: Node = .group([
-            .el("p", [:], [.el("a", ["href": StationViews.base(village) + "/station"], T(.deskBack))]),
+            .el("p", [:], [.el("a", ["href": base(.station)], T(.deskBack))]),
             .el("p", [:], T(.integrationIntro, try village.requireID().uuidString, village.code ?? "—")),
             .when(shown != nil, .el("div", ["class": "flash", "role": "status"], [
                 .el("p", [:], T(.integrationShownOnce, shown?.0.label ?? "")), .el("p", [:], [.el("code", [:], shown?.1 ?? "")]),
             ])),
             keys.isEmpty ? .el("p", ["class": "muted"], T(.integrationNone))
                 : Layout.table(caption: nil, headers: [T(.integrationKind), T(.integrationHint), T(.integrationBy), T(.integrationAt), ""], rows: rows),
-            .el("form", ["method": "post", "action": base + "/new"], [
+            .el("form", ["method": "post", "action": base(.integrationNew)], [
                 Layout.csrfField(request),
                 Layout.select("kind", T(.integrationKind), options: IntegrationKind.allCases.map { ($0.rawValue, $0.label) }, selected: "hotline96156", errors: []),
                 .el("button", ["type": "submit"], T(.integrationCreate)),
@@ -157,7 +157,7 @@ struct IntegrationController {
             try await RecordStore.sql(db).update("integration_keys").set("revoked_at", to: SQLBind(request.now)).where("id", .equal, SQLBind(id)).run()
             try await Audit.record(on: db, request: request, action: "revokeIntegrationKey", objectType: "integrationKey", objectID: id.uuidString, unitPath: village.path)
         }
-        return request.redirect(to: StationViews.base(village) + "/integrations")
+        return request.redirect(to: StationViews.base(village)(.integrations))
     }
 
     /// A 96156 ticket: the station named in a header, the signature over timestamp and

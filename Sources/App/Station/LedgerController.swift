@@ -8,14 +8,14 @@ import Vapor
 /// and exportable by period, and a verification page for the supervision committee.
 struct LedgerController {
     func register(_ router: Router) {
-        router.page(.GET, "/units/:unitID/ledger", .onUnit(.viewUnit), page)
-        router.page(.GET, "/units/:unitID/ledger/verify", .onUnit(.viewUnit), verifyPage)
-        router.page(.GET, "/units/:unitID/station/stats", .onUnit(.viewUnit), statsPage)
-        router.api(.GET, "/api/v1/units/:unitID/ledger", .onUnit(.viewUnit),
+        router.page(.GET, .unit(.key, .ledger), .onUnit(.viewUnit), page)
+        router.page(.GET, .unit(.key, .ledgerVerify), .onUnit(.viewUnit), verifyPage)
+        router.page(.GET, .unit(.key, .stationStats), .onUnit(.viewUnit), statsPage)
+        router.api(.GET, .unit(.key, .ledger), .onUnit(.viewUnit),
                    APIDoc(summary: "工作台账：本单位及下级服务站的办理记录（?from=&to=&subject=request|complaint）", response: "LedgerEventList"), api)
-        router.api(.GET, "/api/v1/units/:unitID/ledger/verification", .onUnit(.viewUnit),
+        router.api(.GET, .unit(.key, .ledgerVerification), .onUnit(.viewUnit),
                    APIDoc(summary: "台账校验：每个服务站的记录链是否完整，第一条被改动的记录", response: "LedgerVerification"), apiVerify)
-        router.api(.GET, "/api/v1/units/:unitID/station/stats", .onUnit(.viewUnit),
+        router.api(.GET, .unit(.key, .stationStats), .onUnit(.viewUnit),
                    APIDoc(summary: "服务站按月的按时办结率和投诉率（?year=）", response: "StationStats"), apiStats)
     }
 
@@ -77,7 +77,7 @@ struct LedgerController {
         }
         let (from, to) = period.millis
         let total = try await LedgerStore.eventCount(under: unit.path, from: from, to: to, subjectType: period.subject, on: request.db)
-        let base = "/units/\(try unit.requireID())/ledger"
+        let base = Route.unit(.value(try unit.requireID()), .ledger).path
         let query = "from=\(period.from)&to=\(period.to)" + (period.subject.map { "&subject=\($0)" } ?? "")
         let body: Node = .group([
             .el("form", ["method": "get", "action": base, "class": "filters"], [
@@ -89,7 +89,7 @@ struct LedgerController {
             ]),
             .el("p", [:], [.el("a", ["href": base + "?" + query + "&format=xlsx"], T(.exportXLSX)), .text(" · "),
                            .el("a", ["href": base + "?" + query + "&format=csv"], T(.exportCSV)), .text(" · "),
-                           .el("a", ["href": base + "/verify"], T(.ledgerVerifyShort))]),
+                           .el("a", ["href": Route.unit(.value(try unit.requireID()), .ledgerVerify).path], T(.ledgerVerifyShort))]),
             rows.isEmpty ? .el("p", ["class": "muted"], T(.ledgerNone))
                 : Layout.table(caption: T(.ledgerPageCaption, String(total), String(pageNumber * Self.pageSize + 1), String(pageNumber * Self.pageSize + rows.count)),
                                headers: header, rows: rows.map { cells($0).map { Node.text($0) } }),
@@ -132,7 +132,7 @@ struct LedgerController {
         let broken = result.chains.filter { !$0.intact }
         let rows: [[Node]] = result.chains.map { chain in
             let state: Node = chain.intact ? .el("span", ["class": "met"], T(.ledgerIntact)) : .el("span", ["class": "notmet"], Self.finding(chain))
-            return [.el("a", ["href": "/units/\(chain.unitID.uuidString)/ledger"], chain.name), .text(String(chain.events)), state]
+            return [.el("a", ["href": Route.unit(.value(chain.unitID), .ledger).path], chain.name), .text(String(chain.events)), state]
         }
         let body: Node = .group([
             .el("p", [:], T(.ledgerVerifyIntro)),

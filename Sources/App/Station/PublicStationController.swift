@@ -57,12 +57,12 @@ enum PublicGuards {
 /// hotline; each service's guide; submitting a request online; tracking one by code.
 struct PublicStationController {
     func register(_ router: Router) {
-        router.page(.GET, "/public/stations/:stationID", .open, station)
-        router.page(.GET, "/public/stations/:stationID/services/:code", .open, guide)
-        router.page(.GET, "/public/stations/:stationID/requests/new", .open, newForm)
-        router.page(.POST, "/public/stations/:stationID/requests/new", .open, limits: .open, submit)
-        router.page(.GET, "/public/track", .open, track)
-        router.api(.GET, "/api/v1/public/track/:code", .open, APIDoc(summary: "按受理编号查询办理进度（无需登录，不含个人信息）", response: "Track",
+        router.page(.GET, .publicStation(.key), .open, station)
+        router.page(.GET, .publicGuide(.key, .key), .open, guide)
+        router.page(.GET, .publicRequestNew(.key), .open, newForm)
+        router.page(.POST, .publicRequestNew(.key), .open, limits: .open, submit)
+        router.page(.GET, .publicTrack, .open, track)
+        router.api(.GET, .publicTrack(.key), .open, APIDoc(summary: "按受理编号查询办理进度（无需登录，不含个人信息）", response: "Track",
                                                                       also: [404: "没有这个受理编号"]), apiTrack)
     }
 
@@ -72,12 +72,11 @@ struct PublicStationController {
         return (village, try await VillageProfile.query(on: request.db).filter(\.$unit.$id == id).first())
     }
 
-    static func path(_ village: OrgUnit) -> String { "/public/stations/\(village.id?.uuidString ?? "")" }
+    static func path(_ village: OrgUnit) -> String { Route.publicStation(.value(village.id.linked)).path }
 
     @Sendable func station(_ request: Request, _: OrgUnit?) async throws -> Response {
         let (village, profile) = try await Self.load(request)
         let services = try await Open311Controller.published(village, on: request.db)
-        let base = Self.path(village)
         func shown(_ text: String?) -> String { (text ?? "").isEmpty ? "—" : (text ?? "") }
         let facts: [Node] = [
             .el("dt", [:], T(.publicOpeningHours)), .el("dd", [:], shown(profile?.openingHours)),
@@ -86,12 +85,12 @@ struct PublicStationController {
         ]
         let body: Node = .group([
             .el("dl", ["class": "facts"], facts),
-            .el("p", [:], [.el("a", ["href": base + "/requests/new"], T(.publicSubmitLink)), .text(" · "), .el("a", ["href": "/public/track"], T(.publicTrackLink)),
-                           .text(" · "), .el("a", ["href": "/public/villages/\(village.id?.uuidString ?? "")/disclosures"], T(.publicDisclosuresLink))]),
+            .el("p", [:], [.el("a", ["href": Route.publicRequestNew(.value(village.id.linked)).path], T(.publicSubmitLink)), .text(" · "), .el("a", ["href": Route.publicTrack.path], T(.publicTrackLink)),
+                           .text(" · "), .el("a", ["href": Route.publicDisclosures(.value(village.id.linked)).path], T(.publicDisclosuresLink))]),
             .el("h2", [:], T(.publicServices)),
             services.isEmpty ? .el("p", [:], T(.publicNoServices))
                 : Layout.table(caption: nil, headers: [T(.fieldServiceName), T(.fieldServiceField), T(.fieldServiceMode), T(.publicTimeLimit)], rows: services.map { s in
-                    [.el("a", ["href": base + "/services/\(s.text("code") ?? "")"], s.text("name") ?? ""),
+                    [.el("a", ["href": Route.publicGuide(.value(village.id.linked), .value(s.text("code") ?? "")).path], s.text("name") ?? ""),
                      .text(ServiceField(rawValue: s.text("field") ?? "")?.label ?? ""), .text(ServiceMode(rawValue: s.text("mode") ?? "")?.label ?? ""),
                      .text(Self.limitText(s))]
                 }),
@@ -124,7 +123,7 @@ struct PublicStationController {
             materials.isEmpty ? .el("p", [:], T(.publicNoMaterials)) : .el("ol", [:], materials.map { .el("li", [:], $0) }),
             .el("h2", [:], T(.fieldServiceGuide)),
             .el("div", ["class": "prewrap"], service.text("guide") ?? T(.publicNoGuide)),
-            .el("p", [:], [.el("a", ["href": Self.path(village) + "/requests/new?service=\(code)"], T(.publicSubmitLink))]),
+            .el("p", [:], [.el("a", ["href": Route.publicRequestNew(.value(village.id.linked)).path(query: ["service": code])], T(.publicSubmitLink))]),
         ])
         return HTMLResponse.make(Layout.page(request: request, title: T(.publicGuideTitle, service.text("name") ?? ""), body: body))
     }
@@ -132,7 +131,7 @@ struct PublicStationController {
     private func form(_ request: Request, _ village: OrgUnit, values: [String: String], errors: [FieldError], status: HTTPStatus = .ok) async throws -> Response {
         let services = try await Open311Controller.published(village, on: request.db)
         let challenge = try await PublicGuards.newChallenge(now: request.now, on: request.db)
-        let body: Node = .el("form", ["method": "post", "action": Self.path(village) + "/requests/new"], [
+        let body: Node = .el("form", ["method": "post", "action": Route.publicRequestNew(.value(village.id.linked)).path], [
             .el("p", ["class": "muted"], T(.publicSubmitIntro)),
             Layout.errorSummary(errors),
             Layout.csrfField(request),
@@ -178,7 +177,7 @@ struct PublicStationController {
             let body: Node = .group([
                 .el("p", [:], T(.publicSubmitted)),
                 .el("p", ["class": "code"], [.el("strong", [:], item.trackingCode)]),
-                .el("p", [:], [.el("a", ["href": "/public/track?code=\(item.trackingCode)"], T(.publicTrackLink))]),
+                .el("p", [:], [.el("a", ["href": Route.publicTrack.path(query: ["code": item.trackingCode])], T(.publicTrackLink))]),
             ])
             return HTMLResponse.make(Layout.page(request: request, title: T(.publicSubmittedTitle), body: body), status: .created)
         } catch let AppError.validation(errors) {
@@ -207,7 +206,7 @@ struct PublicStationController {
     @Sendable func track(_ request: Request, _: OrgUnit?) async throws -> Response {
         let code = request.query[String.self, at: "code"] ?? ""
         var parts: [Node] = [
-            .el("form", ["method": "get", "action": "/public/track", "class": "filters"], [
+            .el("form", ["method": "get", "action": Route.publicTrack.path, "class": "filters"], [
                 Layout.field("code", T(.requestCode), value: code, errors: []), .el("button", ["type": "submit"], T(.publicTrackButton)),
             ]),
         ]

@@ -38,7 +38,7 @@ struct RequestDTO: Content {
     var coverWork: Bool
 
     init(_ item: ServiceRequest, reveal: Bool, urgency: RequestDesk.Urgency, assignee: Assignee?, dueDateNotice: String? = nil) {
-        id = item.id ?? UUID()
+        id = item.id.linked
         trackingCode = item.trackingCode
         serviceCode = item.serviceCode
         serviceName = item.serviceName
@@ -179,7 +179,7 @@ struct ComplaintDTO: Content {
     var version: Int
 
     init(_ complaint: Complaint, reveal: Bool) {
-        id = complaint.id ?? UUID()
+        id = complaint.id.linked
         requestID = complaint.requestID
         worker = complaint.workerName
         complainantName = complaint.complainantName

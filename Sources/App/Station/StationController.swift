@@ -8,27 +8,27 @@ import WorkCalendar
 /// history, receipts and overdue lists at every level; as pages and as JSON.
 struct StationController {
     func register(_ router: Router) {
-        router.page(.GET, "/units/:unitID/station", .onUnit(.viewUnit), desk)
-        router.page(.GET, "/units/:unitID/requests", .onUnit(.viewUnit), list)
-        router.page(.GET, "/units/:unitID/requests/new", .onUnit(.handleRequests), newForm)
-        router.page(.POST, "/units/:unitID/requests/new", .onUnit(.handleRequests), create)
-        router.page(.GET, "/units/:unitID/requests/:requestID", .onUnit(.viewUnit), detail)
-        router.page(.POST, "/units/:unitID/requests/:requestID/act", .onUnit(.handleRequests), act)
-        router.page(.GET, "/units/:unitID/requests/:requestID/receipt", .onUnit(.viewUnit), receipt)
-        router.page(.GET, "/units/:unitID/overdue", .onUnit(.viewUnit), overdue)
+        router.page(.GET, .unit(.key, .station), .onUnit(.viewUnit), desk)
+        router.page(.GET, .unit(.key, .requests), .onUnit(.viewUnit), list)
+        router.page(.GET, .unit(.key, .requestNew), .onUnit(.handleRequests), newForm)
+        router.page(.POST, .unit(.key, .requestNew), .onUnit(.handleRequests), create)
+        router.page(.GET, .unit(.key, .request(.key, .show)), .onUnit(.viewUnit), detail)
+        router.page(.POST, .unit(.key, .request(.key, .act)), .onUnit(.handleRequests), act)
+        router.page(.GET, .unit(.key, .request(.key, .receipt)), .onUnit(.viewUnit), receipt)
+        router.page(.GET, .unit(.key, .overdue), .onUnit(.viewUnit), overdue)
 
         let conflict: [Int: String] = [409: "事项已被他人办理或修改（version 不符），或当前状态不能进行此操作；未作任何修改"]
-        router.api(.GET, "/api/v1/units/:unitID/requests", .onUnit(.viewUnit),
+        router.api(.GET, .unit(.key, .requests), .onUnit(.viewUnit),
                    APIDoc(summary: "服务站的服务事项（?status=&from=&to=&phone=&reveal=1）", response: "ServiceRequestList",
                           query: [("status", "string"), ("from", "string"), ("to", "string"), ("phone", "string"), ("reveal", "string")]), apiList)
-        router.api(.POST, "/api/v1/units/:unitID/requests", .onUnit(.handleRequests),
+        router.api(.POST, .unit(.key, .requests), .onUnit(.handleRequests),
                    APIDoc(summary: "窗口或电话受理服务事项（受理人为首问责任人）", request: "IntakeInput", response: "ServiceRequest", status: 201), apiCreate)
-        router.api(.GET, "/api/v1/units/:unitID/requests/:requestID", .onUnit(.viewUnit),
+        router.api(.GET, .unit(.key, .request(.key)), .onUnit(.viewUnit),
                    APIDoc(summary: "服务事项及其全部办理记录", response: "ServiceRequestDetail"), apiDetail)
-        router.api(.POST, "/api/v1/units/:unitID/requests/:requestID/actions", .onUnit(.handleRequests),
+        router.api(.POST, .unit(.key, .requestActions(.key)), .onUnit(.handleRequests),
                    APIDoc(summary: "办理操作：受理、开始办理、一次性告知、材料补齐、转办、科室答复、延期、办结、不予受理",
                           request: "RequestActionInput", response: "ServiceRequest", also: conflict), apiAct)
-        router.api(.GET, "/api/v1/units/:unitID/overdue", .onUnit(.viewUnit),
+        router.api(.GET, .unit(.key, .overdue), .onUnit(.viewUnit),
                    APIDoc(summary: "本单位及下级所有服务站的超期未办结事项", response: "ServiceRequestList"), apiOverdue)
     }
 
@@ -138,7 +138,7 @@ struct StationController {
         do {
             let input = try IntakeInput.parse(fields)
             let (item, _) = try await RequestDesk.intake(request, village: village, input: input, actor: .user(principal), staff: principal)
-            return request.redirect(to: "/units/\(try village.requireID())/requests/\(try item.requireID())/receipt")
+            return request.redirect(to: Route.unit(.value(try village.requireID()), .request(.value(try item.requireID()), .receipt)).path)
         } catch let AppError.validation(errors) {
             let services = try await RecordStore.list(.services, village: village.requireID(), on: request.db)
             return HTMLResponse.page(request, T(.intakeTitle), StationViews.intakeForm(request, village: village, services: services, values: fields.values, errors: errors),
@@ -175,7 +175,7 @@ struct StationController {
             let action = try RequestAction.parse(fields)
             _ = try await RequestDesk.act(request, village: village, id: item.requireID(), action: action, actor: .user(principal), staff: principal,
                                           version: fields["version"].flatMap(Int.init), replyToResident: fields.flag("replyToResident"))
-            return request.redirect(to: "/units/\(try village.requireID())/requests/\(try item.requireID())?saved=1")
+            return request.redirect(to: Route.unit(.value(try village.requireID()), .request(.value(try item.requireID()), .show)).path(query: ["saved": "1"]))
         } catch let AppError.validation(errors) {
             return try await detailPage(request, unit, errors: errors, status: .unprocessableEntity)
         } catch let AppError.conflict(message) {

@@ -29,8 +29,8 @@ enum StationViews {
         var message: String?
     }
 
-    static func base(_ village: OrgUnit) -> String { "/units/\(village.id?.uuidString ?? "")" }
-    static func requestPath(_ village: OrgUnit, _ id: UUID) -> String { base(village) + "/requests/\(id.uuidString)" }
+    static func base(_ village: OrgUnit) -> UnitLinks { UnitLinks(unit: village.id.linked) }
+    static func requestPath(_ village: OrgUnit, _ id: UUID, _ page: RequestPage = .show) -> String { base(village)(.request(.value(id), page)) }
 
     static func urgencyNode(_ urgency: String) -> Node {
         switch urgency {
@@ -54,20 +54,20 @@ enum StationViews {
     static func desk(_ m: DeskModel) -> Node {
         let b = base(m.village)
         return .group([
-            .el("p", [:], [.el("a", ["href": b], m.village.name)]),
+            .el("p", [:], [.el("a", ["href": b()], m.village.name)]),
             .when(!m.calendarCovers, .el("p", ["class": "flash"], T(.calendarMissingYear, String(m.today.year)))),
             .el("ul", ["class": "actions"], [
-                .when(m.mayHandle, .el("li", [:], [.el("a", ["href": b + "/requests/new"], T(.intakeTitle))])),
-                .el("li", [:], [.el("a", ["href": b + "/requests"], T(.requestsAll))]),
-                .el("li", [:], [.el("a", ["href": b + "/complaints"], T(.complaintsTitleShort))]),
-                .el("li", [:], [.el("a", ["href": b + "/ledger"], T(.ledgerTitleShort))]),
-                .el("li", [:], [.el("a", ["href": b + "/ledger/verify"], T(.ledgerVerifyShort))]),
-                .el("li", [:], [.el("a", ["href": b + "/station/stats"], T(.statsTitleShort))]),
-                .el("li", [:], [.el("a", ["href": b + "/records/services"], RecordKind.services.label)]),
-                .el("li", [:], [.el("a", ["href": b + "/records/posts"], RecordKind.posts.label)]),
-                .el("li", [:], [.el("a", ["href": b + "/records/absences"], RecordKind.absences.label)]),
-                .el("li", [:], [.el("a", ["href": "/public/stations/\(m.village.id?.uuidString ?? "")"], T(.publicStationLink))]),
-                .when(m.mayHandle, .el("li", [:], [.el("a", ["href": b + "/integrations"], T(.integrationsTitleShort))])),
+                .when(m.mayHandle, .el("li", [:], [.el("a", ["href": b(.requestNew)], T(.intakeTitle))])),
+                .el("li", [:], [.el("a", ["href": b(.requests)], T(.requestsAll))]),
+                .el("li", [:], [.el("a", ["href": b(.complaints)], T(.complaintsTitleShort))]),
+                .el("li", [:], [.el("a", ["href": b(.ledger)], T(.ledgerTitleShort))]),
+                .el("li", [:], [.el("a", ["href": b(.ledgerVerify)], T(.ledgerVerifyShort))]),
+                .el("li", [:], [.el("a", ["href": b(.stationStats)], T(.statsTitleShort))]),
+                .el("li", [:], [.el("a", ["href": b(.record(.services, .list))], RecordKind.services.label)]),
+                .el("li", [:], [.el("a", ["href": b(.record(.posts, .list))], RecordKind.posts.label)]),
+                .el("li", [:], [.el("a", ["href": b(.record(.absences, .list))], RecordKind.absences.label)]),
+                .el("li", [:], [.el("a", ["href": Route.publicStation(.value(m.village.id.linked)).path], T(.publicStationLink))]),
+                .when(m.mayHandle, .el("li", [:], [.el("a", ["href": b(.integrations)], T(.integrationsTitleShort))])),
             ]),
             .el("p", [:], T(.deskSummary, m.today.description, String(m.openCount), String(m.overdue.count), String(m.warnings.count))),
             .el("h2", [:], T(.deskOverdue)), requestTable(m.village, m.overdue, caption: nil),
@@ -81,8 +81,8 @@ enum StationViews {
     static func list(village: OrgUnit, rows: [RequestDTO], status: String, from: String, to: String, phone: String) -> Node {
         let b = base(village)
         return .group([
-            .el("p", [:], [.el("a", ["href": b + "/station"], T(.deskBack))]),
-            .el("form", ["method": "get", "action": b + "/requests", "class": "filters"], [
+            .el("p", [:], [.el("a", ["href": b(.station)], T(.deskBack))]),
+            .el("form", ["method": "get", "action": b(.requests), "class": "filters"], [
                 Layout.select("status", T(.requestStatus), options: [("", T(.allStatuses))] + RequestStatus.allCases.map { ($0.rawValue, $0.label) },
                               selected: status, errors: []),
                 Layout.field("from", T(.ledgerFrom), value: from, type: "date", errors: []),
@@ -97,9 +97,9 @@ enum StationViews {
     static func intakeForm(_ request: Request, village: OrgUnit, services: [Record], values: [String: String], errors: [FieldError]) -> Node {
         let options = [("", T(.chooseService))] + services.map { ($0.text("code") ?? "", "\($0.text("code") ?? "") \($0.text("name") ?? "")") }
         return .group([
-            .el("p", [:], [.el("a", ["href": base(village) + "/station"], T(.deskBack))]),
+            .el("p", [:], [.el("a", ["href": base(village)(.station)], T(.deskBack))]),
             .when(services.isEmpty, .el("p", ["class": "flash"], T(.servicesNoneYet))),
-            .el("form", ["method": "post", "action": base(village) + "/requests/new"], [
+            .el("form", ["method": "post", "action": base(village)(.requestNew)], [
                 Layout.errorSummary(errors),
                 Layout.csrfField(request),
                 Layout.select("serviceCode", T(.requestService), options: options, selected: values["serviceCode"] ?? "", errors: errors),
@@ -124,7 +124,7 @@ enum StationViews {
     ])
 
     private static func actionForm(_ request: Request, _ m: DetailModel, action: String, title: String, _ fields: [Node], button: String) -> Node {
-        .el("form", ["method": "post", "action": requestPath(m.village, m.request.id) + "/act", "class": "action"], [
+        .el("form", ["method": "post", "action": requestPath(m.village, m.request.id, .act), "class": "action"], [
             .el("h3", [:], title),
             Layout.csrfField(request),
             .input(["type": "hidden", "name": "action", "value": action]),
@@ -198,8 +198,8 @@ enum StationViews {
             (T(.requestPublicReply), r.publicReply ?? T(.requestNoPublicReply)),
         ]
         return .group([
-            .el("p", [:], [.el("a", ["href": base(m.village) + "/station"], T(.deskBack)), .text(" · "),
-                           .el("a", ["href": requestPath(m.village, r.id) + "/receipt"], T(.receiptLink)),
+            .el("p", [:], [.el("a", ["href": base(m.village)(.station)], T(.deskBack)), .text(" · "),
+                           .el("a", ["href": requestPath(m.village, r.id, .receipt)], T(.receiptLink)),
                            .when(m.mayReveal, .group([.text(" · "), .el("a", ["href": requestPath(m.village, r.id) + "?reveal=1"], T(.recordReveal))]))]),
             .when(m.message != nil, .el("p", ["class": "error-summary", "role": "alert"], m.message ?? "")),
             Layout.errorSummary(m.errors),
@@ -214,7 +214,7 @@ enum StationViews {
             }),
             .when(!m.complaints.isEmpty, .group([
                 .el("h2", [:], T(.complaintsTitleShort)),
-                .el("ul", [:], m.complaints.map { c in .el("li", [:], [.el("a", ["href": base(m.village) + "/complaints/\(c.id.uuidString)"], c.content)]) }),
+                .el("ul", [:], m.complaints.map { c in .el("li", [:], [.el("a", ["href": base(m.village)(.complaint(.value(c.id)))], c.content)]) }),
             ])),
         ])
     }
@@ -237,7 +237,7 @@ enum StationViews {
                         .el("dl", ["class": "facts"], rows.flatMap { [Node.el("dt", [:], $0.0), .el("dd", [:], $0.1)] }),
                         .when(dueDateNotice != nil, .el("p", [:], dueDateNotice ?? "")),
                         .when(!missing.isEmpty, .group([.el("h2", [:], T(.receiptMissing)), .el("ol", [:], missing.map { .el("li", [:], $0) })])),
-                        .el("p", [:], T(.receiptTrack, "/public/track?code=\(item.trackingCode)", item.trackingCode)),
+                        .el("p", [:], T(.receiptTrack, Route.publicTrack.path(query: ["code": item.trackingCode]), item.trackingCode)),
                         .when(!hotline.isEmpty, .el("p", [:], T(.receiptHotline, hotline))),
                     ]),
                 ]),
@@ -252,7 +252,7 @@ enum StationViews {
                             headers: [T(.overdueVillage), T(.requestCode), T(.requestService), T(.requestStatus), T(.requestDueOn), T(.overdueDays)],
                             rows: items.map { item in
             let days = item.due.map { String($0.days(until: today)) } ?? "—"
-            return [.text(names[item.unitID] ?? ""), .el("a", ["href": "/units/\(item.unitID.uuidString)/requests/\(item.id?.uuidString ?? "")"], item.trackingCode),
+            return [.text(names[item.unitID] ?? ""), .el("a", ["href": UnitLinks(unit: item.unitID)(.request(.value(item.id.linked), .show))], item.trackingCode),
                     .text(item.serviceName), .text(item.status.label), .text(item.dueOn ?? ""), .text(days)]
         })
     }

@@ -29,7 +29,7 @@ enum AccountViews {
     }
 
     static func newForm(_ request: Request, values: [String: String], units: [OrgUnit], errors: [FieldError]) -> Node {
-        .el("form", ["method": "post", "action": SiteURL.userNew.path, "novalidate": ""], [
+        .el("form", ["method": "post", "action": Route.userNew.path, "novalidate": ""], [
             Layout.errorSummary(errors),
             Layout.csrfField(request),
             Layout.field("username", T(.userUsername), value: values["username"] ?? "", errors: errors, required: true, hint: T(.userUsernameHint),
@@ -45,7 +45,7 @@ enum AccountViews {
 
     static func detail(_ request: Request, user: UserDTO, units: [OrgUnit], errors: [FieldError]) -> Node {
         func action(_ name: String, _ fields: [Node], _ button: String) -> Node {
-            .el("form", ["method": "post", "action": SiteURL.user(user.id).path, "class": "stack", "novalidate": ""],
+            .el("form", ["method": "post", "action": Route.user(.value(user.id)).path, "class": "stack", "novalidate": ""],
                 [Layout.csrfField(request), .input(["type": "hidden", "name": "action", "value": name])] + fields + [.el("button", ["type": "submit"], button)])
         }
         return .group([
@@ -57,7 +57,7 @@ enum AccountViews {
             .el("h2", [:], T(.userRoles)),
             user.roles.isEmpty ? .el("p", [:], T(.userNoRoles)) : .el("ul", [:], user.roles.enumerated().map { index, role in
                 .el("li", [:], [.text(roleText(role) + " "),
-                                 .el("form", ["method": "post", "action": SiteURL.user(user.id).path, "class": "inline"], [
+                                 .el("form", ["method": "post", "action": Route.user(.value(user.id)).path, "class": "inline"], [
                                      Layout.csrfField(request), .input(["type": "hidden", "name": "action", "value": "removeRole"]),
                                      .input(["type": "hidden", "name": "index", "value": String(index)]),
                                      .el("button", ["type": "submit", "class": "link"], T(.userRemoveRole)),

@@ -4,34 +4,34 @@ import Vapor
 enum Layout {
     static func page(request: Request, title: String, body: Node, flash: String? = nil) -> String {
         let principal = request.principal
-        var nav: [Node] = [navLink(SiteURL.home.path, T(.navHome), request)]
-        if principal != nil { nav.append(navLink("/inbox", T(.inboxTitle), request)) }
+        var nav: [Node] = [navLink(Route.home.path, T(.navHome), request)]
+        if principal != nil { nav.append(navLink(Route.inbox.path, T(.inboxTitle), request)) }
         if let principal {
             if principal.assignments.contains(where: { $0.role.permissions.contains(.viewAudit) }) {
-                nav.append(navLink(SiteURL.audit.path, T(.navAudit), request))
+                nav.append(navLink(Route.audit.path, T(.navAudit), request))
             }
             if principal.mayAnywhere(.manageUsers) {
-                nav.append(navLink(SiteURL.users.path, T(.navUsers), request))
+                nav.append(navLink(Route.users.path, T(.navUsers), request))
             }
             if principal.mayAnywhere(.manageCalendar) {
-                nav.append(navLink("/admin/calendar", T(.calendarTitle), request))
+                nav.append(navLink(Route.calendar.path, T(.calendarTitle), request))
             }
         }
         let account: Node
         if let principal {
             account = .el("div", ["class": "account"], [
                 .el("span", ["class": "who"], principal.displayName),
-                .el("form", ["method": "post", "action": SiteURL.logout.path, "class": "inline"], [
+                .el("form", ["method": "post", "action": Route.logout.path, "class": "inline"], [
                     csrfField(request),
                     .el("button", ["type": "submit", "class": "link"], T(.navLogout)),
                 ]),
             ])
         } else {
-            account = .el("div", ["class": "account"], [.el("a", ["href": SiteURL.login(next: nil).path], T(.navLogin))])
+            account = .el("div", ["class": "account"], [.el("a", ["href": Route.loginPath(next: nil)], T(.navLogin))])
         }
         let here = request.url.path + (request.url.query.map { "?" + $0 } ?? "")
         let other: Language = Language.current == .zh ? .en : .zh
-        let switchLink: Node = .el("a", ["class": "lang", "href": SiteURL.language(other, next: here).path,
+        let switchLink: Node = .el("a", ["class": "lang", "href": Route.languagePath(other, next: here),
                                          "lang": other.htmlTag, "hreflang": other.htmlTag], other.ownName)
         let document: Node = .group([
             .trusted("<!doctype html>"),
@@ -45,7 +45,7 @@ enum Layout {
                 .el("body", [:], [
                     .el("a", ["class": "skip", "href": "#main"], T(.skipToContent)),
                     .el("header", ["class": "top"], [
-                        .el("a", ["class": "brand", "href": SiteURL.home.path], T(.appName)),
+                        .el("a", ["class": "brand", "href": Route.home.path], T(.appName)),
                         .el("nav", ["aria-label": T(.navLabel)], [.el("ul", [:], nav.map { .el("li", [:], [$0]) })]),
                         account,
                         switchLink,
@@ -137,7 +137,7 @@ struct ErrorPage {
     var message: String
     var title: String { status == .notFound ? T(.errorNotFoundTitle) : T(.errorTitle) }
     var body: Node {
-        .group([.el("p", [:], message), .el("p", [:], [.el("a", ["href": SiteURL.home.path], T(.backHome))])])
+        .group([.el("p", [:], message), .el("p", [:], [.el("a", ["href": Route.home.path], T(.backHome))])])
     }
 }
 
@@ -185,5 +185,6 @@ enum Stylesheet {
     """
 
     static let hash: String = String(Token.hash(css).prefix(12))
-    static let path = "/assets/app.\(hash).css"
+    static let file = "app.\(hash).css"
+    static var path: String { Route.stylesheet.path }
 }

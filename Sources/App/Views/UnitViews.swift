@@ -18,7 +18,7 @@ enum UnitViews {
         return Layout.table(caption: caption,
                      headers: [T(.unitName), T(.unitKind), T(.figVillages), T(.figHouseholds), T(.figPopulation), T(.figStations50), T(.figStations40h)],
                      rows: rows.map { row in
-                         [.el("a", ["href": SiteURL.unit(row.unit.id).path], row.unit.name), .text(kindLabel(row.unit.kind)),
+                         [.el("a", ["href": Route.unit(.value(row.unit.id)).path], row.unit.name), .text(kindLabel(row.unit.kind)),
                           .text(String(row.figures.villages)), .text(String(row.figures.households)), .text(String(row.figures.residentPopulation)),
                           .text(String(row.figures.stationsAtLeast50)), .text(String(row.figures.stationsOpen40Hours))]
                      })
@@ -31,7 +31,7 @@ enum UnitViews {
                                T(.figWeeklyHours), T(.profileRequiredStaff)],
                      rows: rows.map { row in
                          let p = row.profile
-                         return [.el("a", ["href": SiteURL.unit(row.unit.id).path], row.unit.name),
+                         return [.el("a", ["href": Route.unit(.value(row.unit.id)).path], row.unit.name),
                                  .text(p.map { String($0.households) } ?? "—"), .text(p.map { String($0.residentPopulation) } ?? "—"),
                                  p.map { status(RuleFormat.number($0.stationFloorArea), met: $0.stationFloorArea >= 50) } ?? .text("—"),
                                  p.map { status(OpeningSchedule.hoursText(minutes: $0.weeklyOpeningMinutes), met: $0.weeklyOpeningMinutes >= 40 * 60) } ?? .text("—"),
@@ -49,7 +49,7 @@ enum UnitViews {
         var parts: [Node] = []
         if !data.ancestors.isEmpty {
             parts.append(.el("nav", ["class": "crumbs", "aria-label": T(.breadcrumbs)],
-                             [.group(data.ancestors.flatMap { [.el("a", ["href": SiteURL.unit($0.id).path], $0.name), .text(" › ")] }), .text(unit.name)]))
+                             [.group(data.ancestors.flatMap { [.el("a", ["href": Route.unit(.value($0.id)).path], $0.name), .text(" › ")] }), .text(unit.name)]))
         }
         var facts: [Node] = [
             .el("dt", [:], T(.unitKind)), .el("dd", [:], kindLabel(unit.kind)),
@@ -71,21 +71,21 @@ enum UnitViews {
         parts.append(.el("dl", ["class": "facts"], facts))
         var actions: [Node] = []
         if data.mayManageUnits, let kind = unit.kind.childKind {
-            actions.append(.el("a", ["class": "button", "href": SiteURL.unitNew(parent: unit.id).path], T(.unitNewChildButton, kindLabel(kind))))
-            actions.append(.el("a", ["class": "button", "href": SiteURL.unitEdit(unit.id).path], T(.unitEditButton)))
+            actions.append(.el("a", ["class": "button", "href": Route.unit(.value(unit.id), .newChild).path], T(.unitNewChildButton, kindLabel(kind))))
+            actions.append(.el("a", ["class": "button", "href": Route.unit(.value(unit.id), .edit).path], T(.unitEditButton)))
         }
-        if data.mayEditProfile { actions.append(.el("a", ["class": "button", "href": SiteURL.profile(unit.id).path], T(.profileEditButton))) }
-        actions.append(.el("a", ["class": "button", "href": "/units/\(unit.id.uuidString)/cycles"], T(.navCycles)))
+        if data.mayEditProfile { actions.append(.el("a", ["class": "button", "href": Route.unit(.value(unit.id), .profile).path], T(.profileEditButton))) }
+        actions.append(.el("a", ["class": "button", "href": Route.unit(.value(unit.id), .cycles).path], T(.navCycles)))
         if unit.kind == .village {
-            actions.append(.el("a", ["class": "button", "href": "/units/\(unit.id.uuidString)/station"], T(.navStation)))
-            actions.append(.el("a", ["class": "button", "href": "/units/\(unit.id.uuidString)/records"], T(.navRecords)))
-            actions.append(.el("a", ["class": "button", "href": "/units/\(unit.id.uuidString)/standard"], T(.standardLink)))
-            actions.append(.el("a", ["href": "/public/villages/\(unit.id.uuidString)/disclosures"], T(.publicDisclosuresLink)))
+            actions.append(.el("a", ["class": "button", "href": Route.unit(.value(unit.id), .station).path], T(.navStation)))
+            actions.append(.el("a", ["class": "button", "href": Route.unit(.value(unit.id), .records).path], T(.navRecords)))
+            actions.append(.el("a", ["class": "button", "href": Route.unit(.value(unit.id), .standard).path], T(.standardLink)))
+            actions.append(.el("a", ["href": Route.publicDisclosures(.value(unit.id)).path], T(.publicDisclosuresLink)))
         } else {
-            actions.append(.el("a", ["class": "button", "href": "/units/\(unit.id.uuidString)/overdue"], T(.navOverdue)))
-            actions.append(.el("a", ["href": "/units/\(unit.id.uuidString)/ledger/verify"], T(.ledgerVerifyShort)))
-            actions.append(.el("a", ["href": "/units/\(unit.id.uuidString)/station/stats"], T(.statsTitleShort)))
-            if unit.kind == .township { actions.append(.el("a", ["href": "/units/\(unit.id.uuidString)/records/departments"], RecordKind.departments.label)) }
+            actions.append(.el("a", ["class": "button", "href": Route.unit(.value(unit.id), .overdue).path], T(.navOverdue)))
+            actions.append(.el("a", ["href": Route.unit(.value(unit.id), .ledgerVerify).path], T(.ledgerVerifyShort)))
+            actions.append(.el("a", ["href": Route.unit(.value(unit.id), .stationStats).path], T(.statsTitleShort)))
+            if unit.kind == .township { actions.append(.el("a", ["href": Route.unit(.value(unit.id), .record(.departments, .list)).path], RecordKind.departments.label)) }
         }
         if !actions.isEmpty { parts.append(.el("div", ["class": "actions"], actions)) }
         if let profile = data.profile { parts.append(profileSummary(profile)) }
@@ -136,7 +136,7 @@ enum UnitViews {
     }
 
     static func profileForm(_ request: Request, unit: OrgUnit, values: ProfileForm, errors: [FieldError]) -> Node {
-        .el("form", ["method": "post", "action": SiteURL.profile(unit.id ?? UUID()).path, "novalidate": ""], [
+        .el("form", ["method": "post", "action": Route.unit(.value(unit.id.linked), .profile).path, "novalidate": ""], [
             Layout.errorSummary(errors),
             Layout.csrfField(request),
             Layout.field("households", T(.profileHouseholds), value: values.households, errors: errors, required: true, attributes: ["inputmode": "numeric"]),

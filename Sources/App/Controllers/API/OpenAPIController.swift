@@ -4,7 +4,7 @@ import Vapor
 /// is in it) and the schemas below (which tests check against real responses).
 struct OpenAPIController {
     func register(_ router: Router) {
-        router.page(.GET, "/api/v1/openapi.json", .open, document)
+        router.page(.GET, .api(.openAPI), .open, document)
     }
 
     @Sendable func document(_ request: Request, _: OrgUnit?) async throws -> Response {
@@ -60,7 +60,7 @@ enum OpenAPI {
 
     private static func responses(_ api: APIDoc, access: Access, path: String) -> [String: Any] {
         // Open311 GeoReport v2 answers errors in its own shape: a list of {code, description}.
-        let errorSchema = path.hasPrefix("/open311/") ? "Open311Errors" : "Error"
+        let errorSchema = path.hasPrefix(Route.open311Prefix) ? "Open311Errors" : "Error"
         func error(_ description: String) -> [String: Any] { Self.error(description, schema: errorSchema) }
         var responses: [String: Any] = [
             String(api.status): ["description": "成功", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(api.response)"]]]],

@@ -46,10 +46,18 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        // The service station's request as a value: its vocabulary, the state machine, due
+        // dates and urgency on the working-day calendar, and typed ledger events. Pure.
+        .target(
+            name: "StationKit",
+            dependencies: ["StandardKit", "WorkCalendar"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "App",
             dependencies: [
                 "StandardKit",
+                "StationKit",
                 "Spreadsheet",
                 "WorkCalendar",
                 "Ledger",
@@ -87,6 +95,11 @@ let package = Package(
         .testTarget(
             name: "WorkCalendarTests",
             dependencies: ["WorkCalendar"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StationKitTests",
+            dependencies: ["StationKit", "WorkCalendar", "StandardKit"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -98,7 +98,7 @@ struct JobTests {
             _ = try await Self.scores(app, f)
             let sheet = try #require(try await Self.sheets(app, f.cycle)[f.v1])
             try await app.db.transaction { db in
-                try await LedgerStore.append(on: db, station: f.world.villageV1, subjectType: "request", subjectID: UUID(), action: "submit",
+                try await LedgerStore.append(on: db, station: f.world.villageV1, subjectType: "request", subjectID: UUID(), action: .submit,
                                              actor: .publicForm, at: clock.now, payload: [:])
             }
             #expect(try await Self.sheets(app, f.cycle)[f.v1]?.snapshot == nil)

@@ -331,7 +331,7 @@ struct StationTests {
                 item.residentName = original.residentName; item.residentPhone = original.residentPhone; item.content = original.content
                 item.materials = original.materials; item.status = original.status; item.receivedAt = original.receivedAt; item.receivedOn = original.receivedOn
                 item.clockStart = original.clockStart; item.dueOn = original.dueOn; item.extensions = 0; item.version = 1
-                let event = LedgerStore.NewEvent(station: s.world.villageV1, subjectType: "request", subjectID: id, action: "accept",
+                let event = LedgerStore.NewEvent(station: s.world.villageV1, subjectType: "request", subjectID: id, action: .accept,
                                                  actor: Actor(id: "test", name: "测试"), at: clock.now, payload: ["status": "accepted"])
                 return IntakeQueue.Entry(request: item, event: event)
             }
@@ -378,11 +378,11 @@ struct StationTests {
             let actor = Actor(id: "test", name: "测试")
             let v2 = s.world.villageV2
             try await LedgerStore.append([
-                .init(station: s.world.villageV1, subjectType: "request", subjectID: a.id, action: "start", actor: actor, at: clock.now, payload: ["status": "inProgress"]),
-                .init(station: v2, subjectType: "complaint", subjectID: UUID(), action: "receive", actor: actor, at: clock.now, payload: [:]),
-                .init(station: s.world.villageV1, subjectType: "request", subjectID: a.id, action: "complete", actor: actor, at: clock.now, payload: ["status": "completed"]),
-                .init(station: s.world.villageV1, subjectType: "request", subjectID: b.id, action: "start", actor: actor, at: clock.now, payload: ["status": "inProgress"]),
-                .init(station: v2, subjectType: "complaint", subjectID: UUID(), action: "receive", actor: actor, at: clock.now, payload: [:]),
+                .init(station: s.world.villageV1, subjectType: "request", subjectID: a.id, action: .start, actor: actor, at: clock.now, payload: ["status": "inProgress"]),
+                .init(station: v2, subjectType: "complaint", subjectID: UUID(), action: .complaint, actor: actor, at: clock.now, payload: [:]),
+                .init(station: s.world.villageV1, subjectType: "request", subjectID: a.id, action: .complete, actor: actor, at: clock.now, payload: ["status": "completed"]),
+                .init(station: s.world.villageV1, subjectType: "request", subjectID: b.id, action: .start, actor: actor, at: clock.now, payload: ["status": "inProgress"]),
+                .init(station: v2, subjectType: "complaint", subjectID: UUID(), action: .complaint, actor: actor, at: clock.now, payload: [:]),
             ], on: app.db)
             let v1Chain = try await LedgerStore.chain(s.village, on: app.db)
             #expect(v1Chain.map(\.sequence) == [1, 2, 3, 4, 5])

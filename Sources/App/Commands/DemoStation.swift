@@ -1,5 +1,6 @@
 import Fluent
 import StandardKit
+import StationKit
 import Vapor
 import WorkCalendar
 
@@ -74,7 +75,7 @@ enum DemoStation {
         let calendar = try await CalendarStore.load(on: db)
         let staff = try await RecordStore.list(.workers, village: village.requireID(), on: db)
         let names = Dictionary(staff.map { ($0.id.uuidString, $0.text("name") ?? "") }, uniquingKeysWith: { a, _ in a })
-        var events: [(at: Date, item: ServiceRequest, action: String, actor: String, payload: [String: String])] = []
+        var events: [(at: Date, item: ServiceRequest, action: LedgerAction, actor: String, payload: [String: String])] = []
         var items: [ServiceRequest] = []
         let step = strength >= 2 ? 9 : 16
         var days: [LocalDate] = []
@@ -127,9 +128,9 @@ enum DemoStation {
             item.version = 1
             item.status = .accepted
             item.clockStart = day.description
-            let due = RequestDesk.dueDate(mode: service.mode, timeLimit: service.limit, promisedOn: item.promisedOn, start: day, calendar: calendar)
+            let due = RequestMachine.dueDate(mode: service.mode, timeLimit: service.limit, promisedOn: item.promisedOn.flatMap(LocalDate.init), start: day, calendar: calendar)
             item.dueOn = due.description
-            events.append((item.receivedAt, item, "accept", clerk, ["channel": item.channel.rawValue, "dueOn": due.description, "firstOwner": clerk,
+            events.append((item.receivedAt, item, .accept, clerk, ["channel": item.channel.rawValue, "dueOn": due.description, "firstOwner": clerk,
                                                                       "service": service.code, "status": "accepted"]))
             // Most are done on time; some villages run late; the newest stay open.
             let late = strength >= 3 ? false : strength == 2 ? n % 9 == 4 : n % 4 == 1
@@ -138,17 +139,17 @@ enum DemoStation {
                 item.status = .completed
                 item.completedOn = doneOn.description
                 item.result = "已按规定办结，结果已告知居民"
-                events.append((at(doneOn, 15 * 60), item, "complete", clerk, ["dueOn": due.description, "onTime": doneOn <= due ? "true" : "false",
+                events.append((at(doneOn, 15 * 60), item, .complete, clerk, ["dueOn": due.description, "onTime": doneOn <= due ? "true" : "false",
                                                                              "result": item.result ?? "", "status": "completed"]))
             } else if n == openFrom + 1 {
                 item.status = .materialsMissing
                 item.missingMaterials = "户口簿原件"
                 item.remainingDays = max(0, calendar.workingDays(after: day, through: due))
-                events.append((at(day, 10 * 60), item, "requestMaterials", clerk, ["dueOn": due.description, "missing": "户口簿原件",
+                events.append((at(day, 10 * 60), item, .requestMaterials, clerk, ["dueOn": due.description, "missing": "户口簿原件",
                                                                                   "remainingDays": String(item.remainingDays ?? 0), "status": "materialsMissing"]))
             } else {
                 item.status = .inProgress
-                events.append((at(day, 11 * 60), item, "start", clerk, ["dueOn": due.description, "status": "inProgress"]))
+                events.append((at(day, 11 * 60), item, .start, clerk, ["dueOn": due.description, "status": "inProgress"]))
             }
             // Every change of a request is one ledger event, and one step of its version.
             item.version = 2
@@ -183,9 +184,9 @@ enum DemoStation {
             try await db.transaction { db in
                 try await complaint.create(on: db)
                 let id = try complaint.requireID()
-                try await LedgerStore.append(on: db, station: station, subjectType: "complaint", subjectID: id, action: "complaint", actor: Actor(id: "demo", name: "陈晓东"),
+                try await LedgerStore.append(on: db, station: station, subjectType: "complaint", subjectID: id, action: .complaint, actor: Actor(id: "demo", name: "陈晓东"),
                                              at: at(received.adding(days: 2), 16 * 60), payload: ["content": "窗口等候时间较长", "request": code])
-                try await LedgerStore.append(on: db, station: station, subjectType: "complaint", subjectID: id, action: "resolve", actor: Actor(id: "demo", name: "王建国"),
+                try await LedgerStore.append(on: db, station: station, subjectType: "complaint", subjectID: id, action: .resolve, actor: Actor(id: "demo", name: "王建国"),
                                              at: at(received.adding(days: 6), 16 * 60), payload: ["result": "已调整窗口排班，向居民说明情况", "satisfaction": "satisfied"])
             }
         }

@@ -3,6 +3,7 @@ import Ledger
 import SQLKit
 import SQLiteNIO
 import StandardKit
+import StationKit
 import Vapor
 import WorkCalendar
 
@@ -518,7 +519,7 @@ final class Generator: @unchecked Sendable {
             // Requests: ~requestsPerWeek a week from 1 January to today (or the year's end).
             let lastDay = min(today, LocalDate.lastDay(of: year))
             let first = LocalDate.firstDay(of: year)
-            var chain: [(at: Int64, subject: UUID, type: String, action: String, actor: String, payload: [String: String])] = []
+            var chain: [(at: Int64, subject: UUID, type: String, action: LedgerAction, actor: String, payload: [String: String])] = []
             var dayCursor = first
             var serial = 0
             let perDay = Double(requestsPerWeek) / 5
@@ -532,20 +533,20 @@ final class Generator: @unchecked Sendable {
                         let clerk = "服务站工作人员"
                         let receivedAt = Int64((Double(dayCursor.dayNumber) * 86_400 + 3600 + Double(serial % 28_800)) * 1000)
                         let promised = service.mode == .promised ? dayCursor.adding(days: 7) : nil
-                        let due = RequestDesk.dueDate(mode: service.mode, timeLimit: service.limit, promisedOn: promised?.description, start: dayCursor, calendar: calendar)
+                        let due = RequestMachine.dueDate(mode: service.mode, timeLimit: service.limit, promisedOn: promised, start: dayCursor, calendar: calendar)
                         let late = !random.chance(0.75 + diligence * 0.25)
                         let doneOn = service.mode == .onTheSpot && !late ? dayCursor
                             : late ? calendar.adding(workingDays: 2, after: due) : calendar.adding(workingDays: max(0, service.limit / 2), after: dayCursor)
                         let completed = doneOn < today
                         let status = completed ? "completed" : "inProgress"
-                        chain.append((receivedAt, id, "request", "accept", clerk, ["channel": "window", "dueOn": due.description, "firstOwner": clerk,
+                        chain.append((receivedAt, id, "request", .accept, clerk, ["channel": "window", "dueOn": due.description, "firstOwner": clerk,
                                                                                    "service": service.code, "status": "accepted"]))
                         let doneAt = Int64((Double(doneOn.dayNumber) * 86_400 + 7 * 3600) * 1000) + Int64(serial)
                         if completed {
-                            chain.append((max(doneAt, receivedAt + 1), id, "request", "complete", clerk, ["dueOn": due.description, "onTime": doneOn <= due ? "true" : "false",
+                            chain.append((max(doneAt, receivedAt + 1), id, "request", .complete, clerk, ["dueOn": due.description, "onTime": doneOn <= due ? "true" : "false",
                                                                                                           "result": "已办结", "status": "completed"]))
                         } else {
-                            chain.append((receivedAt + 60_000, id, "request", "start", clerk, ["dueOn": due.description, "status": "inProgress"]))
+                            chain.append((receivedAt + 60_000, id, "request", .start, clerk, ["dueOn": due.description, "status": "inProgress"]))
                         }
                         let phone = "139\(String(format: "%08d", Int.random(in: 0...99_999_999, using: &random)))"
                         try await requestTable.add([
@@ -555,7 +556,7 @@ final class Generator: @unchecked Sendable {
                             Cell("申请办理" + service.name), Cell("身份证"), Cell(status), Cell(clerk),
                             Cell(Date(timeIntervalSince1970: Double(receivedAt) / 1000)), Cell(dayCursor.description), Cell(promised?.description), Cell(dayCursor.description),
                             Cell(due.description), Cell(completed ? doneOn.description : nil), Cell(completed ? "已办结" : nil), Cell(0), Cell(2),
-                            Cell(2), Cell("accept"), Cell(status), Cell(Date(timeIntervalSince1970: Double(receivedAt) / 1000)), Cell(Date(timeIntervalSince1970: Double(receivedAt) / 1000)),
+                            Cell(2), Cell(LedgerAction.accept.rawValue), Cell(status), Cell(Date(timeIntervalSince1970: Double(receivedAt) / 1000)), Cell(Date(timeIntervalSince1970: Double(receivedAt) / 1000)),
                         ], on: sql)
                         requests += 1
                         // About one complaint in two hundred requests, resolved within a week.
@@ -565,8 +566,8 @@ final class Generator: @unchecked Sendable {
                                                           Cell(try keyring.seal("13800000000")), Cell("办理等候时间较长"), Cell(doneOn.description), Cell("resolved"),
                                                           Cell("已说明情况"), Cell(doneOn.adding(days: 5).description), Cell("satisfied"), Cell(2),
                                                           Cell(Date(timeIntervalSince1970: Double(doneAt) / 1000))], on: sql)
-                            chain.append((doneAt + 1000, complaint, "complaint", "receive", clerk, ["status": "open"]))
-                            chain.append((doneAt + 5 * 86_400_000, complaint, "complaint", "resolve", clerk, ["status": "resolved"]))
+                            chain.append((doneAt + 1000, complaint, "complaint", .complaint, clerk, ["status": "open"]))
+                            chain.append((doneAt + 5 * 86_400_000, complaint, "complaint", .resolve, clerk, ["status": "resolved"]))
                         }
                     }
                 }
@@ -578,7 +579,7 @@ final class Generator: @unchecked Sendable {
             var sequence = 0
             for event in chain {
                 sequence += 1
-                let entry = LedgerEntry(sequence: sequence, subjectType: event.type, subjectID: event.subject.uuidString, action: event.action,
+                let entry = LedgerEntry(sequence: sequence, subjectType: event.type, subjectID: event.subject.uuidString, action: event.action.rawValue,
                                         actorID: "bench", actorName: event.actor, occurredAt: event.at,
                                         payload: String(decoding: try encoder.encode(event.payload), as: UTF8.self), previousHash: previous).sealed()
                 try await eventTable.add([Cell(newID()), Cell(villageID), Cell(village.path), Cell(entry.sequence), Cell(entry.subjectType),

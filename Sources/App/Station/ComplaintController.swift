@@ -1,6 +1,7 @@
 import Fluent
 import SQLKit
 import StandardKit
+import StationKit
 import Vapor
 
 /// Complaints (投诉处理) against a request or a staff member: taken in, handled with a
@@ -64,7 +65,7 @@ struct ComplaintController {
         return try await LedgerStore.retrying(request.db) { db in
             complaint.$id.exists = false // a rolled-back attempt leaves it marked as saved
             try await complaint.create(on: db)
-            try await LedgerStore.append(on: db, station: village, subjectType: "complaint", subjectID: try complaint.requireID(), action: "complaint",
+            try await LedgerStore.append(on: db, station: village, subjectType: "complaint", subjectID: try complaint.requireID(), action: .complaint,
                                          actor: .user(principal), at: request.now, payload: event)
             return complaint
         }
@@ -89,7 +90,7 @@ struct ComplaintController {
                 .set("satisfaction", to: SQLBind(chosen)).set("version", to: SQLBind(seen + 1)).set("updated_at", to: SQLBind(now))
                 .where("id", .equal, SQLBind(id)).where("version", .equal, SQLBind(seen)).returning("id").all()
             if rows.isEmpty { throw AppError.conflict(T(.requestChangedMeanwhile)) }
-            try await LedgerStore.append(on: db, station: village, subjectType: "complaint", subjectID: id, action: "resolve",
+            try await LedgerStore.append(on: db, station: village, subjectType: "complaint", subjectID: id, action: .resolve,
                                          actor: .user(principal), at: request.now, payload: ["result": result, "satisfaction": chosen])
         }
         complaint.status = "resolved"

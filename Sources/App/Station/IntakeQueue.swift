@@ -32,7 +32,7 @@ actor IntakeQueue {
             request.input(to: collector)
             // The rollups of its one event (`LedgerStore.append`), so no update follows.
             collector.values["history_count"] = .bind(1)
-            collector.values["history_first"] = .bind(event.action)
+            collector.values["history_first"] = .bind(event.action.rawValue)
             collector.values["history_status"] = event.payload["status"].map { .bind($0) } ?? .null
             row = collector.values
         }

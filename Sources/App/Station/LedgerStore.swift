@@ -1,4 +1,5 @@
 import Fluent
+import StationKit
 import Foundation
 import Ledger
 import NIOConcurrencyHelpers
@@ -54,7 +55,7 @@ enum LedgerStore {
         var station: OrgUnit
         var subjectType: String
         var subjectID: UUID
-        var action: String
+        var action: LedgerAction
         var actor: Actor
         var at: Date
         var payload: [String: String]
@@ -64,7 +65,7 @@ enum LedgerStore {
     /// `Snapshots`). Two writers racing for the same sequence
     /// number collide on the unique (unit_id, seq) index; the caller's transaction is then
     /// retried (see `retrying`).
-    static func append(on db: any Database, station: OrgUnit, subjectType: String, subjectID: UUID, action: String,
+    static func append(on db: any Database, station: OrgUnit, subjectType: String, subjectID: UUID, action: LedgerAction,
                        actor: Actor, at date: Date, payload: [String: String]) async throws {
         try await append([NewEvent(station: station, subjectType: subjectType, subjectID: subjectID, action: action, actor: actor, at: date, payload: payload)],
                          on: db)
@@ -114,7 +115,7 @@ enum LedgerStore {
         for event in events {
             let stationID = try event.station.requireID()
             let end = ends[stationID] ?? (0, LedgerChain.genesis)
-            let entry = LedgerEntry(sequence: end.seq + 1, subjectType: event.subjectType, subjectID: event.subjectID.uuidString, action: event.action,
+            let entry = LedgerEntry(sequence: end.seq + 1, subjectType: event.subjectType, subjectID: event.subjectID.uuidString, action: event.action.rawValue,
                                     actorID: event.actor.id, actorName: event.actor.name, occurredAt: Int64((event.at.timeIntervalSince1970 * 1000).rounded()),
                                     payload: String(decoding: try encoder.encode(Self.masked(event.payload)), as: UTF8.self), previousHash: end.hash).sealed()
             ends[stationID] = (entry.sequence, entry.hash)
@@ -122,10 +123,10 @@ enum LedgerStore {
                                    SQLBind(entry.subjectID), SQLBind(entry.action), SQLBind(entry.actorID), SQLBind(entry.actorName), SQLBind(entry.occurredAt),
                                    SQLBind(entry.payload), SQLBind(entry.previousHash), SQLBind(entry.hash))
             if event.subjectType == "request", writeRollups {
-                if let last = rollups.last, last.action == event.action, last.status == event.payload["status"], !last.ids.contains(event.subjectID) {
+                if let last = rollups.last, last.action == event.action.rawValue, last.status == event.payload["status"], !last.ids.contains(event.subjectID) {
                     rollups[rollups.count - 1].ids.insert(event.subjectID)
                 } else {
-                    rollups.append((event.action, event.payload["status"], [event.subjectID]))
+                    rollups.append((event.action.rawValue, event.payload["status"], [event.subjectID]))
                 }
             }
         }

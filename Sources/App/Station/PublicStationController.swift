@@ -1,6 +1,7 @@
 import Fluent
 import SQLKit
 import StandardKit
+import StationKit
 import Vapor
 
 /// Guards for the public request form, kept in the database so several app servers

@@ -1,6 +1,7 @@
 import Fluent
 import SQLKit
 import StandardKit
+import StationKit
 import Vapor
 import WorkCalendar
 
@@ -49,90 +50,38 @@ struct InputFields: Sendable {
 }
 
 /// What a staff member (or a channel) does to a request. Each is one ledger event.
-enum RequestAction: Sendable, Equatable {
-    case accept(missing: [String])
-    case start
-    case requestMaterials(missing: [String])
-    case materialsReceived
-    case transfer(departmentID: String)
-    case departmentAnswer(String)
-    case extend(dueOn: LocalDate, reason: String, approvedBy: String)
-    case complete(result: String)
-    case refuse(reason: String)
-
-    static let names = ["accept", "start", "requestMaterials", "materialsReceived", "transfer", "departmentAnswer", "extend", "complete", "refuse"]
-
-    var name: String {
-        switch self {
-        case .accept: return "accept"
-        case .start: return "start"
-        case .requestMaterials: return "requestMaterials"
-        case .materialsReceived: return "materialsReceived"
-        case .transfer: return "transfer"
-        case .departmentAnswer: return "departmentAnswer"
-        case .extend: return "extend"
-        case .complete: return "complete"
-        case .refuse: return "refuse"
-        }
-    }
-
+extension RequestAction {
     /// Reads an action and its fields; every problem is reported at once, by field name.
     static func parse(_ fields: InputFields) throws -> RequestAction {
         var v = Validator()
         let action: RequestAction
-        switch fields["action"] ?? "" {
-        case "accept": action = .accept(missing: fields.lines("missing"))
-        case "start": action = .start
-        case "requestMaterials":
+        guard let name = LedgerAction(rawValue: fields["action"] ?? ""), !name.allowedFrom.isEmpty else {
+            throw AppError.validation([FieldError(field: "action", message: T(.requestUnknownAction))])
+        }
+        switch name {
+        case .accept: action = .accept(missing: fields.lines("missing"))
+        case .start: action = .start
+        case .requestMaterials:
             let missing = fields.lines("missing")
             if missing.isEmpty { v.fail("missing", T(.requestMissingListNeeded)) }
             action = .requestMaterials(missing: missing)
-        case "materialsReceived": action = .materialsReceived
-        case "transfer": action = .transfer(departmentID: v.text("department", T(.requestDepartment), fields["department"], maxLength: 40))
-        case "departmentAnswer": action = .departmentAnswer(v.text("answer", T(.requestDepartmentAnswer), fields["answer"], maxLength: 2000))
-        case "extend":
+        case .materialsReceived: action = .materialsReceived
+        case .transfer: action = .transfer(departmentID: v.text("department", T(.requestDepartment), fields["department"], maxLength: 40))
+        case .departmentAnswer: action = .departmentAnswer(v.text("answer", T(.requestDepartmentAnswer), fields["answer"], maxLength: 2000))
+        case .extend:
             let due = v.date("dueOn", T(.requestNewDue), fields["dueOn"])
             if due == nil, (fields["dueOn"] ?? "").isEmpty { v.fail("dueOn", T(.validationRequired, T(.requestNewDue))) }
             let reason = v.text("reason", T(.requestExtendReason), fields["reason"], maxLength: 500)
             let approvedBy = v.text("approvedBy", T(.requestApprovedBy), fields["approvedBy"], maxLength: 50)
             if !fields.flag("residentNotified") { v.fail("residentNotified", T(.requestResidentMustBeTold)) }
             action = .extend(dueOn: due.flatMap(LocalDate.init) ?? LocalDate(dayNumber: 0), reason: reason, approvedBy: approvedBy)
-        case "complete": action = .complete(result: v.text("result", T(.requestResult), fields["result"], maxLength: 2000))
-        case "refuse": action = .refuse(reason: v.text("reason", T(.requestRefuseReason), fields["reason"], maxLength: 500))
-        default:
+        case .complete: action = .complete(result: v.text("result", T(.requestResult), fields["result"], maxLength: 2000))
+        case .refuse: action = .refuse(reason: v.text("reason", T(.requestRefuseReason), fields["reason"], maxLength: 500))
+        case .submit, .complaint, .resolve:
             throw AppError.validation([FieldError(field: "action", message: T(.requestUnknownAction))])
         }
         try v.finish()
         return action
-    }
-
-    /// The action's text that staff may mark as the reply to the resident: the missing
-    /// materials, the result, the reason for refusing or extending, a department's answer.
-    var residentText: String? {
-        switch self {
-        case let .accept(missing): return missing.isEmpty ? nil : missing.joined(separator: "\n")
-        case let .requestMaterials(missing): return missing.joined(separator: "\n")
-        case let .departmentAnswer(answer): return answer
-        case let .extend(_, reason, _): return reason
-        case let .complete(result): return result
-        case let .refuse(reason): return reason
-        case .start, .materialsReceived, .transfer: return nil
-        }
-    }
-
-    /// The states an action may start from.
-    var allowedFrom: Set<RequestStatus> {
-        switch self {
-        case .accept: return [.received]
-        case .start: return [.accepted]
-        case .requestMaterials: return [.accepted, .inProgress]
-        case .materialsReceived: return [.materialsMissing]
-        case .transfer: return [.accepted, .inProgress]
-        case .departmentAnswer: return [.transferred]
-        case .extend: return [.accepted, .inProgress, .transferred]
-        case .complete: return [.accepted, .inProgress, .transferred]
-        case .refuse: return [.received, .accepted, .inProgress, .materialsMissing]
-        }
     }
 }
 
@@ -181,15 +130,6 @@ enum RequestDesk {
         try await RecordStore.list(.services, village: village, on: db).first { $0.text("code") == code }
     }
 
-    /// When a matter whose materials were complete on `start` is due.
-    static func dueDate(mode: ServiceMode, timeLimit: Int, promisedOn: String?, start: LocalDate, calendar: WorkCalendar) -> LocalDate {
-        switch mode {
-        case .onTheSpot: return start
-        case .timeLimited: return calendar.adding(workingDays: timeLimit, after: start)
-        case .promised: return max(promisedOn.flatMap(LocalDate.init) ?? start, start)
-        }
-    }
-
     static func today(_ request: Request) -> LocalDate { StandardController.beijingToday(request.now) }
 
     /// Takes in a request. Staff intake (window, phone) is accepted at once with the staff
@@ -211,13 +151,16 @@ enum RequestDesk {
             throw AppError.validation([FieldError(field: "serviceCode", message: T(.requestServiceUnknown, input.serviceCode))])
         }
         let mode = service.text("mode").flatMap(ServiceMode.init(rawValue:)) ?? .timeLimited
-        if mode == .promised {
-            guard let promised = input.promisedOn.flatMap(LocalDate.init) else {
-                throw AppError.validation([FieldError(field: "promisedOn", message: T(.validationRequired, T(.requestPromisedOn)))])
-            }
-            if promised < today { throw AppError.validation([FieldError(field: "promisedOn", message: T(.requestDueInPast))]) }
-        }
         let calendar = try await CalendarStore.load(request)
+        let staffMember = staff.map { RequestState.Person(id: $0.userID.uuidString, name: $0.displayName) }
+        let state: RequestState, newEvent: RequestEvent
+        do {
+            (state, newEvent) = try RequestMachine.intake(service: input.serviceCode, channel: input.channel, mode: mode, timeLimit: service.number("timeLimit") ?? 0,
+                                                          promisedOn: input.promisedOn.flatMap(LocalDate.init), staff: staffMember, missing: input.missing,
+                                                          today: today, calendar: calendar)
+        } catch {
+            throw refusal(error)
+        }
         let item = ServiceRequest()
         item.id = OrderedID.make(at: request.now)
         item.unitID = villageID
@@ -236,25 +179,10 @@ enum RequestDesk {
         item.content = input.content
         item.materials = input.materials
         item.receivedAt = request.now
-        item.receivedOn = today.description
-        item.promisedOn = mode == .promised ? input.promisedOn : nil
-        item.extensions = 0
+        item.state = state
         item.version = 1
-        var payload = ["service": item.serviceCode, "channel": input.channel.rawValue]
-        if let staff {
-            item.firstOwnerID = staff.userID
-            item.firstOwnerName = staff.displayName
-            apply(accept: input.missing, to: item, today: today, calendar: calendar)
-            payload["firstOwner"] = staff.displayName
-            if !input.missing.isEmpty { payload["missing"] = input.missing.joined(separator: "\n") }
-        } else {
-            item.status = .received
-        }
-        payload["status"] = item.status.rawValue
-        if let due = item.dueOn { payload["dueOn"] = due }
-        let action = staff == nil ? "submit" : "accept"
-        let event = LedgerStore.NewEvent(station: village, subjectType: "request", subjectID: try item.requireID(), action: action,
-                                         actor: actor, at: request.now, payload: payload)
+        let event = LedgerStore.NewEvent(station: village, subjectType: "request", subjectID: try item.requireID(), action: newEvent.action,
+                                         actor: actor, at: request.now, payload: newEvent.payload)
         var attempt = 0
         while true {
             attempt += 1
@@ -279,19 +207,6 @@ enum RequestDesk {
         }
     }
 
-    /// Starts the clock (materials complete today) or waits for missing materials.
-    private static func apply(accept missing: [String], to item: ServiceRequest, today: LocalDate, calendar: WorkCalendar) {
-        if missing.isEmpty {
-            item.status = .accepted
-            item.clockStart = today.description
-            item.dueOn = dueDate(mode: item.serviceMode, timeLimit: item.timeLimit, promisedOn: item.promisedOn, start: today, calendar: calendar).description
-            item.missingMaterials = nil
-        } else {
-            item.status = .materialsMissing
-            item.missingMaterials = missing.joined(separator: "\n")
-        }
-    }
-
     /// Applies one action. `version` is the version the user saw: if the request changed
     /// since, nothing is written and the user is told (two staff completing at once: one
     /// wins). The state change and its ledger event are one transaction.
@@ -302,88 +217,35 @@ enum RequestDesk {
         let villageID = try village.requireID()
         guard let item = try await ServiceRequest.query(on: request.db).filter(\.$id == id).filter(\.$unitID == villageID).first() else { throw AppError.notFound }
         if let version, version != item.version { throw AppError.conflict(T(.requestChangedMeanwhile)) }
-        guard action.allowedFrom.contains(item.status) else {
-            throw AppError.conflict(T(.requestActionNotAllowed, item.status.label))
-        }
         let today = today(request)
         let calendar = try await CalendarStore.load(request)
         let seenVersion = item.version
-        var payload: [String: String] = [:]
-        switch action {
-        case let .accept(missing):
-            if let staff {
-                item.firstOwnerID = staff.userID
-                item.firstOwnerName = staff.displayName
-                payload["firstOwner"] = staff.displayName
-            }
-            apply(accept: missing, to: item, today: today, calendar: calendar)
-            if !missing.isEmpty { payload["missing"] = missing.joined(separator: "\n") }
-        case .start:
-            item.status = .inProgress
-        case let .requestMaterials(missing):
-            item.status = .materialsMissing
-            item.missingMaterials = missing.joined(separator: "\n")
-            payload["missing"] = item.missingMaterials
-            if let due = item.due {
-                // The clock pauses: keep the working days still left.
-                item.remainingDays = due <= today ? 0 : calendar.workingDays(after: today, through: due)
-                payload["remainingDays"] = String(item.remainingDays ?? 0)
-            }
-        case .materialsReceived:
-            item.status = .inProgress
-            item.missingMaterials = nil
-            // The list told to the resident is met: it is no longer the reply.
-            item.publicReply = nil
-            if item.clockStart == nil {
-                item.clockStart = today.description
-                item.dueOn = dueDate(mode: item.serviceMode, timeLimit: item.timeLimit, promisedOn: item.promisedOn, start: today, calendar: calendar).description
-            } else if let remaining = item.remainingDays {
-                item.dueOn = calendar.adding(workingDays: remaining, after: today).description
-            }
-            item.remainingDays = nil
-        case let .transfer(departmentID):
-            guard let department = try await department(departmentID, village: village, on: request.db) else {
-                throw AppError.validation([FieldError(field: "department", message: T(.requestDepartmentUnknown))])
-            }
-            item.status = .transferred
-            item.departmentID = department.id.uuidString
-            item.departmentName = department.text("name")
-            payload["department"] = department.text("name") ?? ""
-        case let .departmentAnswer(answer):
-            item.status = .inProgress
-            item.departmentAnswer = answer
-            payload["answer"] = answer
-        case let .extend(dueOn, reason, approvedBy):
-            if dueOn < today { throw AppError.validation([FieldError(field: "dueOn", message: T(.requestDueInPast))]) }
-            if let current = item.due, dueOn <= current { throw AppError.validation([FieldError(field: "dueOn", message: T(.requestExtendLater, current.description))]) }
-            item.dueOn = dueOn.description
-            item.extensions += 1
-            payload["reason"] = reason
-            payload["approvedBy"] = approvedBy
-            payload["residentNotified"] = "true"
-        case let .complete(result):
-            item.status = .completed
-            item.completedOn = today.description
-            item.result = result
-            payload["result"] = result
-            if let due = item.due { payload["onTime"] = today <= due ? "true" : "false" }
-        case let .refuse(reason):
-            item.status = .refused
-            item.refusedReason = reason
-            payload["reason"] = reason
+        var transferTo: RequestState.Department?
+        if case let .transfer(departmentID) = action, let found = try await department(departmentID, village: village, on: request.db) {
+            transferTo = RequestState.Department(id: found.id.uuidString, name: found.text("name") ?? "")
         }
+        let state: RequestState
+        var change: RequestEvent
+        do {
+            (state, change) = try RequestMachine.apply(action, to: item.state, today: today, calendar: calendar,
+                                                       staff: staff.map { RequestState.Person(id: $0.userID.uuidString, name: $0.displayName) },
+                                                       department: transferTo)
+        } catch {
+            throw refusal(error)
+        }
+        item.state = state
+        // The list told to the resident is met once the materials are in: it is no longer the reply.
+        if action == .materialsReceived { item.publicReply = nil }
         if let text = action.residentText {
             item.publicReply = replyToResident ? PersonalText.masked(text) : nil
-            if replyToResident { payload["replyToResident"] = "true" }
+            change.replyToResident = replyToResident
         }
-        payload["status"] = item.status.rawValue
-        if let due = item.dueOn { payload["dueOn"] = due }
+        let payload = change.payload
         item.version = seenVersion + 1
         let name = action.name
-        let event = payload
         try await LedgerStore.retrying(request.db) { db in
             try await guardedSave(item, expecting: seenVersion, at: request.now, on: db)
-            try await LedgerStore.append(on: db, station: village, subjectType: "request", subjectID: id, action: name, actor: actor, at: request.now, payload: event)
+            try await LedgerStore.append(on: db, station: village, subjectType: "request", subjectID: id, action: name, actor: actor, at: request.now, payload: payload)
         }
         return item
     }
@@ -424,30 +286,30 @@ enum RequestDesk {
     /// For an open request whose due date was counted over a year whose holidays are not
     /// imported yet: the warning the clerk and the resident see ("2027年节假日安排尚未导入").
     static func dueDateNotice(_ item: ServiceRequest, calendar: WorkCalendar) -> String? {
-        guard item.status.isOpen, item.serviceMode == .timeLimited, let due = item.due,
-              let start = item.clockStart.flatMap(LocalDate.init) ?? item.received else { return nil }
-        let years = calendar.uncoveredYears(from: start, through: due)
+        let years = RequestMachine.uncoveredYears(item.state, calendar: calendar)
         guard !years.isEmpty else { return nil }
         return T(.requestCalendarMissing, years.map(String.init).joined(separator: T(.sepList)))
     }
 
-    /// Share of the time limit used by `today`, in working days (0 when not started or
-    /// due the day it started).
     static func timeUsed(_ item: ServiceRequest, today: LocalDate, calendar: WorkCalendar) -> Double? {
-        guard item.status.isOpen, item.status != .materialsMissing, let start = item.clockStart.flatMap(LocalDate.init), let due = item.due else { return nil }
-        let total = calendar.workingDays(after: start, through: due)
-        guard total > 0 else { return today > due ? 1.1 : 0 }
-        let used = calendar.workingDays(after: start, through: today)
-        return Double(used) / Double(total) + (today > due ? 0.1 : 0)
+        RequestMachine.timeUsed(item.state, today: today, calendar: calendar)
     }
 
-    enum Urgency: String, Sendable { case normal, warning, overdue }
+    typealias Urgency = RequestMachine.Urgency
 
-    /// Overdue once past the due date; a warning once 80 % of the working days are used.
     static func urgency(_ item: ServiceRequest, today: LocalDate, calendar: WorkCalendar) -> Urgency {
-        guard item.status.isOpen, item.status != .materialsMissing, let due = item.due else { return .normal }
-        if today > due { return .overdue }
-        if let used = timeUsed(item, today: today, calendar: calendar), used >= 0.8 { return .warning }
-        return .normal
+        RequestMachine.urgency(item.state, today: today, calendar: calendar)
+    }
+
+    /// The rules' refusal in the reader's language, on the field it concerns.
+    static func refusal(_ error: RequestRuleError) -> AppError {
+        switch error {
+        case let .notAllowed(status): return .conflict(T(.requestActionNotAllowed, status.label))
+        case .unknownDepartment: return .validation([FieldError(field: "department", message: T(.requestDepartmentUnknown))])
+        case .dueInPast: return .validation([FieldError(field: "dueOn", message: T(.requestDueInPast))])
+        case let .extensionNotLater(current): return .validation([FieldError(field: "dueOn", message: T(.requestExtendLater, current.description))])
+        case .promisedDateMissing: return .validation([FieldError(field: "promisedOn", message: T(.validationRequired, T(.requestPromisedOn)))])
+        case .promisedInPast: return .validation([FieldError(field: "promisedOn", message: T(.requestDueInPast))])
+        }
     }
 }

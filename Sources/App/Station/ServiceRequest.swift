@@ -1,11 +1,11 @@
 import Fluent
 import StandardKit
+import StationKit
 import Vapor
 
-/// Where a request came in (一口受理: every channel lands in the same ledger).
-enum RequestChannel: String, CaseIterable, Sendable, Codable {
-    case window, phone, hotline96156, online, open311
+// The request's vocabulary and rules live in StationKit; here, their words.
 
+extension RequestChannel {
     var label: String {
         switch self {
         case .window: return T(.channelWindow)
@@ -17,11 +17,7 @@ enum RequestChannel: String, CaseIterable, Sendable, Codable {
     }
 }
 
-/// A request's state. `received` is a request that came in remotely and waits for a
-/// staff member to take it on (who then becomes its first-inquiry owner).
-enum RequestStatus: String, CaseIterable, Sendable, Codable {
-    case received, accepted, inProgress, materialsMissing, transferred, completed, refused
-
+extension RequestStatus {
     var label: String {
         switch self {
         case .received: return T(.statusReceived)
@@ -33,11 +29,6 @@ enum RequestStatus: String, CaseIterable, Sendable, Codable {
         case .refused: return T(.statusRefused)
         }
     }
-
-    var isOpen: Bool { self != .completed && self != .refused }
-
-    /// Open311's two states.
-    var open311: String { isOpen ? "open" : "closed" }
 }
 
 /// A resident's service request at a village's service station.
@@ -100,6 +91,40 @@ final class ServiceRequest: Model, @unchecked Sendable {
     var due: LocalDate? { dueOn.flatMap(LocalDate.init) }
     var received: LocalDate? { LocalDate(receivedOn) }
     var completed: LocalDate? { completedOn.flatMap(LocalDate.init) }
+
+    /// The part of the request StationKit's rules read and change.
+    var state: RequestState {
+        get {
+            RequestState(status: status, serviceMode: serviceMode, timeLimit: timeLimit, receivedOn: received ?? LocalDate(dayNumber: 0),
+                         promisedOn: promisedOn.flatMap(LocalDate.init), clockStart: clockStart.flatMap(LocalDate.init), dueOn: due,
+                         remainingDays: remainingDays,
+                         missingMaterials: (missingMaterials ?? "").split(separator: "\n").map(String.init),
+                         firstOwner: firstOwnerName.map { RequestState.Person(id: firstOwnerID?.uuidString, name: $0) }
+                             ?? firstOwnerID.map { RequestState.Person(id: $0.uuidString, name: "") },
+                         department: departmentID.map { RequestState.Department(id: $0, name: departmentName ?? "") },
+                         departmentAnswer: departmentAnswer, extensions: extensions, completedOn: completed, result: result, refusedReason: refusedReason)
+        }
+        set {
+            status = newValue.status
+            serviceMode = newValue.serviceMode
+            timeLimit = newValue.timeLimit
+            receivedOn = newValue.receivedOn.description
+            promisedOn = newValue.promisedOn?.description
+            clockStart = newValue.clockStart?.description
+            dueOn = newValue.dueOn?.description
+            remainingDays = newValue.remainingDays
+            missingMaterials = newValue.missingMaterials.isEmpty ? nil : newValue.missingMaterials.joined(separator: "\n")
+            firstOwnerID = newValue.firstOwner?.id.flatMap(UUID.init(uuidString:))
+            firstOwnerName = newValue.firstOwner.flatMap { $0.name.isEmpty ? nil : $0.name }
+            departmentID = newValue.department?.id
+            departmentName = newValue.department?.name
+            departmentAnswer = newValue.departmentAnswer
+            extensions = newValue.extensions
+            completedOn = newValue.completedOn?.description
+            result = newValue.result
+            refusedReason = newValue.refusedReason
+        }
+    }
 }
 
 /// A complaint against a request or a staff member, and how it was handled.
@@ -135,9 +160,7 @@ final class Complaint: Model, @unchecked Sendable {
     var isOpen: Bool { status == "open" }
 }
 
-enum Satisfaction: String, CaseIterable, Sendable, Codable {
-    case satisfied, basicallySatisfied, dissatisfied
-
+extension Satisfaction {
     var label: String {
         switch self {
         case .satisfied: return T(.satisfied)

@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import StandardKit
+import StationKit
 import Vapor
 
 /// JSON shapes of the station's API, and their OpenAPI schemas (checked by tests
@@ -242,7 +243,7 @@ enum StationAPI {
             "IntakeInput": O.object(["serviceCode": O.string, "channel": ["type": "string", "enum": ["window", "phone"]], "residentName": O.string,
                                      "residentPhone": O.string, "content": O.string, "materials": O.string, "missing": O.array(O.string),
                                      "promisedOn": O.date], required: ["serviceCode", "residentName", "residentPhone", "content"]),
-            "RequestActionInput": O.object(["action": ["type": "string", "enum": RequestAction.names], "version": O.integer,
+            "RequestActionInput": O.object(["action": ["type": "string", "enum": LedgerAction.onRequests.map(\.rawValue)], "version": O.integer,
                                             "missing": O.array(O.string), "department": O.uuid, "answer": O.string, "dueOn": O.date,
                                             "reason": O.string, "approvedBy": O.string, "residentNotified": O.boolean, "result": O.string,
                                             "replyToResident": O.boolean],
@@ -297,20 +298,20 @@ enum StationAPI {
 /// Words for ledger actions, shown on pages, exports and the public tracking page.
 enum StationText {
     static func actionLabel(_ action: String) -> String {
-        switch action {
-        case "submit": return T(.actionSubmit)
-        case "accept": return T(.actionAccept)
-        case "start": return T(.actionStart)
-        case "requestMaterials": return T(.actionRequestMaterials)
-        case "materialsReceived": return T(.actionMaterialsReceived)
-        case "transfer": return T(.actionTransfer)
-        case "departmentAnswer": return T(.actionDepartmentAnswer)
-        case "extend": return T(.actionExtend)
-        case "complete": return T(.actionComplete)
-        case "refuse": return T(.actionRefuse)
-        case "complaint": return T(.actionComplaint)
-        case "resolve": return T(.actionResolve)
-        default: return action
+        guard let known = LedgerAction(rawValue: action) else { return action }
+        switch known {
+        case .submit: return T(.actionSubmit)
+        case .accept: return T(.actionAccept)
+        case .start: return T(.actionStart)
+        case .requestMaterials: return T(.actionRequestMaterials)
+        case .materialsReceived: return T(.actionMaterialsReceived)
+        case .transfer: return T(.actionTransfer)
+        case .departmentAnswer: return T(.actionDepartmentAnswer)
+        case .extend: return T(.actionExtend)
+        case .complete: return T(.actionComplete)
+        case .refuse: return T(.actionRefuse)
+        case .complaint: return T(.actionComplaint)
+        case .resolve: return T(.actionResolve)
         }
     }
 }

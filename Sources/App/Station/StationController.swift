@@ -1,6 +1,7 @@
 import Fluent
 import Ledger
 import StandardKit
+import StationKit
 import Vapor
 import WorkCalendar
 

@@ -1,16 +1,9 @@
 import Fluent
 import StandardKit
+import StationKit
 import Vapor
 
-/// How a service is settled (item 27's 限时办结).
-enum ServiceMode: String, CaseIterable, Sendable, Codable {
-    /// 即来即办: settled on the spot, due the same day.
-    case onTheSpot
-    /// 限时办理: within a number of working days.
-    case timeLimited
-    /// 承诺办理: by a date promised to the resident at intake.
-    case promised
-
+extension ServiceMode {
     var label: String {
         switch self {
         case .onTheSpot: return T(.serviceModeOnTheSpot)

@@ -1,5 +1,6 @@
 import Foundation
 import StandardKit
+import StationKit
 import Vapor
 
 /// Pages of the service station. Views only render the models they are given.
@@ -123,11 +124,11 @@ enum StationViews {
         .el("p", ["class": "hint"], T(.requestReplyHint)),
     ])
 
-    private static func actionForm(_ request: Request, _ m: DetailModel, action: String, title: String, _ fields: [Node], button: String) -> Node {
+    private static func actionForm(_ request: Request, _ m: DetailModel, action: LedgerAction, title: String, _ fields: [Node], button: String) -> Node {
         .el("form", ["method": "post", "action": requestPath(m.village, m.request.id, .act), "class": "action"], [
             .el("h3", [:], title),
             Layout.csrfField(request),
-            .input(["type": "hidden", "name": "action", "value": action]),
+            .input(["type": "hidden", "name": "action", "value": action.rawValue]),
             .input(["type": "hidden", "name": "version", "value": String(m.request.version)]),
             .group(fields),
             .el("button", ["type": "submit"], button),
@@ -138,42 +139,28 @@ enum StationViews {
         let r = m.request
         guard let status = RequestStatus(rawValue: r.status) else { return .empty }
         let errors = m.errors
-        func allowed(_ name: String) -> Bool {
-            let probe: RequestAction
-            switch name {
-            case "accept": probe = .accept(missing: [])
-            case "start": probe = .start
-            case "requestMaterials": probe = .requestMaterials(missing: [])
-            case "materialsReceived": probe = .materialsReceived
-            case "transfer": probe = .transfer(departmentID: "")
-            case "departmentAnswer": probe = .departmentAnswer("")
-            case "extend": probe = .extend(dueOn: LocalDate(dayNumber: 0), reason: "", approvedBy: "")
-            case "complete": probe = .complete(result: "")
-            default: probe = .refuse(reason: "")
-            }
-            return m.mayHandle && probe.allowedFrom.contains(status)
-        }
+        func allowed(_ action: LedgerAction) -> Bool { m.mayHandle && action.allowedFrom.contains(status) }
         var forms: [Node] = []
-        if allowed("accept") { forms.append(actionForm(request, m, action: "accept", title: T(.actionAccept),
+        if allowed(.accept) { forms.append(actionForm(request, m, action: .accept, title: T(.actionAccept),
                                                        [Layout.textarea("missing", T(.requestMissingAtIntake), value: "", errors: errors, hint: T(.requestMissingHint), rows: 2), replyBox],
                                                        button: T(.actionAccept))) }
-        if allowed("start") { forms.append(actionForm(request, m, action: "start", title: T(.actionStart), [], button: T(.actionStart))) }
-        if allowed("complete") { forms.append(actionForm(request, m, action: "complete", title: T(.actionComplete),
+        if allowed(.start) { forms.append(actionForm(request, m, action: .start, title: T(.actionStart), [], button: T(.actionStart))) }
+        if allowed(.complete) { forms.append(actionForm(request, m, action: .complete, title: T(.actionComplete),
                                                          [Layout.textarea("result", T(.requestResult), value: "", errors: errors, rows: 2), replyBox], button: T(.actionComplete))) }
-        if allowed("requestMaterials") { forms.append(actionForm(request, m, action: "requestMaterials", title: T(.actionRequestMaterials),
+        if allowed(.requestMaterials) { forms.append(actionForm(request, m, action: .requestMaterials, title: T(.actionRequestMaterials),
                                                                  [Layout.textarea("missing", T(.requestMissingList), value: "", errors: errors, hint: T(.requestMissingHint), rows: 3), replyBox],
                                                                  button: T(.actionRequestMaterials))) }
-        if allowed("materialsReceived") { forms.append(actionForm(request, m, action: "materialsReceived", title: T(.actionMaterialsReceived), [], button: T(.actionMaterialsReceived))) }
-        if allowed("transfer") {
-            forms.append(actionForm(request, m, action: "transfer", title: T(.actionTransfer),
+        if allowed(.materialsReceived) { forms.append(actionForm(request, m, action: .materialsReceived, title: T(.actionMaterialsReceived), [], button: T(.actionMaterialsReceived))) }
+        if allowed(.transfer) {
+            forms.append(actionForm(request, m, action: .transfer, title: T(.actionTransfer),
                                     [Layout.select("department", T(.requestDepartment), options: [("", T(.chooseDepartment))] + m.departments.map { ($0.id, $0.name) },
                                                    selected: "", errors: errors)], button: T(.actionTransfer)))
         }
-        if allowed("departmentAnswer") { forms.append(actionForm(request, m, action: "departmentAnswer", title: T(.actionDepartmentAnswer),
+        if allowed(.departmentAnswer) { forms.append(actionForm(request, m, action: .departmentAnswer, title: T(.actionDepartmentAnswer),
                                                                  [Layout.textarea("answer", T(.requestDepartmentAnswer), value: "", errors: errors, rows: 2), replyBox],
                                                                  button: T(.actionDepartmentAnswer))) }
-        if allowed("extend") {
-            forms.append(actionForm(request, m, action: "extend", title: T(.actionExtend), [
+        if allowed(.extend) {
+            forms.append(actionForm(request, m, action: .extend, title: T(.actionExtend), [
                 Layout.field("dueOn", T(.requestNewDue), value: "", type: "date", errors: errors),
                 Layout.field("reason", T(.requestExtendReason), value: "", errors: errors),
                 Layout.field("approvedBy", T(.requestApprovedBy), value: "", errors: errors),
@@ -183,7 +170,7 @@ enum StationViews {
                 replyBox,
             ], button: T(.actionExtend)))
         }
-        if allowed("refuse") { forms.append(actionForm(request, m, action: "refuse", title: T(.actionRefuse),
+        if allowed(.refuse) { forms.append(actionForm(request, m, action: .refuse, title: T(.actionRefuse),
                                                        [Layout.field("reason", T(.requestRefuseReason), value: "", errors: errors), replyBox], button: T(.actionRefuse))) }
         let facts: [(String, String)] = [
             (T(.requestCode), r.trackingCode), (T(.requestService), "\(r.serviceCode) \(r.serviceName)"),

@@ -199,7 +199,7 @@ struct AssessmentController {
                 : .el("a", ["href": Route.unit(.value(id), .dashboard(.value(c.id.linked))).path], T(.dashboardShort))]
         }
         let mayOpen = unit.kind == .district && (request.principal?.may(.manageCycles, at: unit.path) ?? false)
-        let today = RequestDesk.today(request)
+        let today = request.today
         return .group([
             cycles.isEmpty ? .el("p", ["class": "muted"], T(.cyclesNone))
                 : Layout.table(caption: nil, headers: [T(.cycleName), T(.cycleAsOf), T(.cycleSubmitBy), T(.cycleReviewBy), ""], rows: rows),

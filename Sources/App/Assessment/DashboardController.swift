@@ -234,7 +234,7 @@ struct DashboardController {
     /// overdue service requests.
     static func notices(_ request: Request) async throws -> [NoticeDTO] {
         let principal = try request.requirePrincipal()
-        let today = RequestDesk.today(request)
+        let today = request.today
         let calendar = try await CalendarStore.load(request)
         var out: [NoticeDTO] = []
         for assignment in principal.assignments {

@@ -134,7 +134,7 @@ enum Sheets {
     /// The date live results are computed for: the cycle's as-of date, or today if that
     /// is earlier (live results can only know the records up to today; approval keeps them).
     static func liveAsOf(_ cycle: AssessmentCycle, _ request: Request) -> LocalDate? {
-        LocalDate(cycle.asOf).map { min($0, RequestDesk.today(request)) }
+        LocalDate(cycle.asOf).map { min($0, request.today) }
     }
 
     /// Live evaluations of the villages below `unit` for the cycle (or only of `only`), with
@@ -303,7 +303,7 @@ enum Sheets {
         let seen = sheet.version
         let before = sheet.state
         let id = try sheet.requireID()
-        let today = RequestDesk.today(request).description
+        let today = request.today.description
         // The first submission date counts for "on time"; resubmissions keep it.
         let submitted = state == .submitted && sheet.submittedOn == nil ? today : sheet.submittedOn
         let approved = state == .approved ? today : (state == .reviewed && before == .approved ? nil : sheet.approvedOn)

@@ -55,7 +55,7 @@ struct ComplaintController {
         complaint.complainantName = name
         complaint.complainantPhone = phone
         complaint.content = content
-        complaint.receivedOn = RequestDesk.today(request).description
+        complaint.receivedOn = request.today.description
         complaint.status = "open"
         complaint.version = 1
         var payload = ["content": content]
@@ -81,7 +81,7 @@ struct ComplaintController {
         let seen = complaint.version
         if let version = fields["version"].flatMap(Int.init), version != seen { throw AppError.conflict(T(.requestChangedMeanwhile)) }
         guard complaint.isOpen else { throw AppError.conflict(T(.complaintAlreadyResolved)) }
-        let today = RequestDesk.today(request).description
+        let today = request.today.description
         let id = try complaint.requireID()
         let chosen = satisfaction?.rawValue ?? "", now = request.now
         try await LedgerStore.retrying(request.db) { db in

@@ -186,7 +186,7 @@ struct IntegrationController {
                                                       "residentPhone": fields["callerPhone"] ?? "", "content": fields["content"] ?? ""]),
                                           channel: .hotline96156)
         input.externalID = "96156:" + ticketID
-        let (item, created) = try await RequestDesk.intake(request, village: station, input: input, actor: .hotline96156, staff: nil)
+        let (item, created) = try await RequestDesk.intake(try await request.desk(), village: station, input: input, actor: .hotline96156, staff: nil)
         let response = Response(status: created ? .created : .ok)
         try response.content.encode(HotlineReceiptDTO(trackingCode: item.trackingCode, status: item.status.rawValue, duplicate: !created), as: .json)
         return response

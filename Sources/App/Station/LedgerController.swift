@@ -31,7 +31,7 @@ struct LedgerController {
 
     /// ?from=&to= (default: this year to today), checked; ?subject=request|complaint.
     static func period(_ request: Request) throws -> Period {
-        let today = RequestDesk.today(request)
+        let today = request.today
         var v = Validator()
         let from = v.date("from", T(.ledgerFrom), request.query[String.self, at: "from"]).flatMap(LocalDate.init) ?? LocalDate.firstDay(of: today.year)
         let to = v.date("to", T(.ledgerTo), request.query[String.self, at: "to"]).flatMap(LocalDate.init) ?? today

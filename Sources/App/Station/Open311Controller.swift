@@ -144,7 +144,7 @@ struct Open311Controller {
                                             "residentPhone": form["phone"] ?? "", "content": content]
             if let email = form["email"], !email.isEmpty { fields["materials"] = "email: " + email }
             let input = try IntakeInput.parse(InputFields(fields), channel: .open311)
-            let (item, _) = try await RequestDesk.intake(request, village: station, input: input, actor: .open311(form["device_id"] ?? ""), staff: nil)
+            let (item, _) = try await RequestDesk.intake(try await request.desk(), village: station, input: input, actor: .open311(form["device_id"] ?? ""), staff: nil)
             return try Self.json([CreatedDTO(service_request_id: item.trackingCode, service_notice: T(.open311Notice), account_id: form["account_id"])],
                                  status: .created)
         }
@@ -242,7 +242,7 @@ struct Open311Controller {
             if let ids = request.query[String.self, at: "service_request_id"], !ids.isEmpty {
                 query = query.filter(\.$trackingCode ~~ ids.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() })
             } else {
-                let today = RequestDesk.today(request)
+                let today = request.today
                 let start = try Self.day(request.query[String.self, at: "start_date"], "start_date") ?? today.adding(days: -90).description
                 let end = try Self.day(request.query[String.self, at: "end_date"], "end_date") ?? today.description
                 query = query.filter(\.$receivedOn >= start).filter(\.$receivedOn <= end)

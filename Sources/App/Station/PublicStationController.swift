@@ -174,7 +174,7 @@ struct PublicStationController {
             guard try await Open311Controller.published(village, on: request.db).contains(where: { $0.text("code") == input.serviceCode }) else {
                 throw AppError.validation([FieldError(field: "serviceCode", message: T(.requestServiceUnknown, input.serviceCode))])
             }
-            let (item, _) = try await RequestDesk.intake(request, village: village, input: input, actor: .publicForm, staff: nil)
+            let (item, _) = try await RequestDesk.intake(try await request.desk(), village: village, input: input, actor: .publicForm, staff: nil)
             let body: Node = .group([
                 .el("p", [:], T(.publicSubmitted)),
                 .el("p", ["class": "code"], [.el("strong", [:], item.trackingCode)]),

@@ -19,8 +19,7 @@ struct InputFields: Sendable {
 
     /// A JSON object's strings, numbers and booleans; arrays of strings become lines.
     /// Anything else is a bad request.
-    init(json request: Request) throws {
-        let bytes = request.body.data.map { Array($0.readableBytesView) } ?? []
+    init(json bytes: [UInt8]) throws {
         guard let root = try? JSONParser.parse(bytes), let members = root.members else { throw AppError.badRequest(T(.errorBadRequest)) }
         var out: [String: String] = [:]
         for member in members {
@@ -130,28 +129,38 @@ enum RequestDesk {
         try await RecordStore.list(.services, village: village, on: db).first { $0.text("code") == code }
     }
 
-    static func today(_ request: Request) -> LocalDate { StandardController.beijingToday(request.now) }
+    /// What the desk works with, taken from the web request by its controller: the desk
+    /// itself never sees a Vapor `Request`.
+    struct Context: Sendable {
+        let db: any Database
+        let now: Date
+        let calendar: WorkCalendar
+        let codes: any TrackingCodeSource
+        let sink: any IntakeSink
+
+        var today: LocalDate { StandardController.beijingToday(now) }
+    }
 
     /// Takes in a request. Staff intake (window, phone) is accepted at once with the staff
     /// member as first-inquiry owner; remote channels wait in `received`. Nothing is
     /// stored unless every field is right. With an `externalID` already seen for this
     /// station, the earlier request is returned instead (idempotent hand-over).
     /// `services` are the village's live services when the caller has them already.
-    static func intake(_ request: Request, village: OrgUnit, input: IntakeInput, actor: Actor, staff: Principal?,
+    static func intake(_ desk: Context, village: OrgUnit, input: IntakeInput, actor: Actor, staff: Principal?,
                        services: [Record]? = nil) async throws -> (ServiceRequest, created: Bool) {
         let villageID = try village.requireID()
         if let external = input.externalID,
-           let existing = try await ServiceRequest.query(on: request.db).filter(\.$unitID == villageID).filter(\.$externalID == external).first() {
+           let existing = try await ServiceRequest.query(on: desk.db).filter(\.$unitID == villageID).filter(\.$externalID == external).first() {
             return (existing, false)
         }
-        let today = today(request)
+        let today = desk.today
         let found = if let services { services.first { $0.text("code") == input.serviceCode } }
-                    else { try await service(code: input.serviceCode, village: villageID, on: request.db) }
+                    else { try await service(code: input.serviceCode, village: villageID, on: desk.db) }
         guard let service = found else {
             throw AppError.validation([FieldError(field: "serviceCode", message: T(.requestServiceUnknown, input.serviceCode))])
         }
         let mode = service.text("mode").flatMap(ServiceMode.init(rawValue:)) ?? .timeLimited
-        let calendar = try await CalendarStore.load(request)
+        let calendar = desk.calendar
         let staffMember = staff.map { RequestState.Person(id: $0.userID.uuidString, name: $0.displayName) }
         let state: RequestState, newEvent: RequestEvent
         do {
@@ -162,10 +171,10 @@ enum RequestDesk {
             throw refusal(error)
         }
         let item = ServiceRequest()
-        item.id = OrderedID.make(at: request.now)
+        item.id = OrderedID.make(at: desk.now)
         item.unitID = villageID
         item.unitPath = village.path
-        item.trackingCode = request.application.trackingCodes.next()
+        item.trackingCode = desk.codes.next()
         item.serviceID = service.id.uuidString
         item.serviceCode = input.serviceCode
         item.serviceName = service.text("name") ?? input.serviceCode
@@ -178,28 +187,28 @@ enum RequestDesk {
         item.residentPhone = input.residentPhone
         item.content = input.content
         item.materials = input.materials
-        item.receivedAt = request.now
+        item.receivedAt = desk.now
         item.state = state
         item.version = 1
         let event = LedgerStore.NewEvent(station: village, subjectType: "request", subjectID: try item.requireID(), action: newEvent.action,
-                                         actor: actor, at: request.now, payload: newEvent.payload)
+                                         actor: actor, at: desk.now, payload: newEvent.payload)
         var attempt = 0
         while true {
             attempt += 1
             do {
                 // Committed with whatever other intakes are waiting (group commit).
-                try await request.application.intakeSink.submit(IntakeQueue.Entry(request: item, event: event))
+                try await desk.sink.submit(IntakeQueue.Entry(request: item, event: event))
                 return (item, true)
             } catch {
                 // The same external ticket sent twice at once: the other request stored it first.
                 if let external = input.externalID,
-                   let existing = try await ServiceRequest.query(on: request.db).filter(\.$unitID == villageID).filter(\.$externalID == external).first() {
+                   let existing = try await ServiceRequest.query(on: desk.db).filter(\.$unitID == villageID).filter(\.$externalID == external).first() {
                     return (existing, false)
                 }
                 // A code already given out: one pair in 10^15, but over the country's
                 // hundreds of millions of requests a certainty. The request takes another.
-                if attempt < 3, try await ServiceRequest.query(on: request.db).filter(\.$trackingCode == item.trackingCode).count() > 0 {
-                    item.trackingCode = request.application.trackingCodes.next()
+                if attempt < 3, try await ServiceRequest.query(on: desk.db).filter(\.$trackingCode == item.trackingCode).count() > 0 {
+                    item.trackingCode = desk.codes.next()
                     continue
                 }
                 throw error
@@ -212,16 +221,16 @@ enum RequestDesk {
     /// wins). The state change and its ledger event are one transaction.
     /// `replyToResident`: the action's text (`residentText`) becomes what the track page and
     /// Open311 show, masked; unmarked, an action with text withdraws the earlier reply.
-    static func act(_ request: Request, village: OrgUnit, id: UUID, action: RequestAction, actor: Actor, staff: Principal?, version: Int?,
+    static func act(_ desk: Context, village: OrgUnit, id: UUID, action: RequestAction, actor: Actor, staff: Principal?, version: Int?,
                     replyToResident: Bool = false) async throws -> ServiceRequest {
         let villageID = try village.requireID()
-        guard let item = try await ServiceRequest.query(on: request.db).filter(\.$id == id).filter(\.$unitID == villageID).first() else { throw AppError.notFound }
+        guard let item = try await ServiceRequest.query(on: desk.db).filter(\.$id == id).filter(\.$unitID == villageID).first() else { throw AppError.notFound }
         if let version, version != item.version { throw AppError.conflict(T(.requestChangedMeanwhile)) }
-        let today = today(request)
-        let calendar = try await CalendarStore.load(request)
+        let today = desk.today
+        let calendar = desk.calendar
         let seenVersion = item.version
         var transferTo: RequestState.Department?
-        if case let .transfer(departmentID) = action, let found = try await department(departmentID, village: village, on: request.db) {
+        if case let .transfer(departmentID) = action, let found = try await department(departmentID, village: village, on: desk.db) {
             transferTo = RequestState.Department(id: found.id.uuidString, name: found.text("name") ?? "")
         }
         let state: RequestState
@@ -243,9 +252,9 @@ enum RequestDesk {
         let payload = change.payload
         item.version = seenVersion + 1
         let name = action.name
-        try await LedgerStore.retrying(request.db) { db in
-            try await guardedSave(item, expecting: seenVersion, at: request.now, on: db)
-            try await LedgerStore.append(on: db, station: village, subjectType: "request", subjectID: id, action: name, actor: actor, at: request.now, payload: payload)
+        try await LedgerStore.retrying(desk.db) { db in
+            try await guardedSave(item, expecting: seenVersion, at: desk.now, on: db)
+            try await LedgerStore.append(on: db, station: village, subjectType: "request", subjectID: id, action: name, actor: actor, at: desk.now, payload: payload)
         }
         return item
     }

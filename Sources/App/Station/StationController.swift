@@ -44,7 +44,7 @@ struct StationController {
 
     static func context(_ request: Request, _ unit: OrgUnit?) async throws -> Context {
         let village = try RecordController.village(unit)
-        return Context(village: village, today: RequestDesk.today(request), calendar: try await CalendarStore.load(request),
+        return Context(village: village, today: request.today, calendar: try await CalendarStore.load(request),
                        roster: try await Roster.load(village: village.requireID(), on: request.db))
     }
 
@@ -138,7 +138,7 @@ struct StationController {
         let fields = InputFields(form: form, names: IntakeInput.fieldNames)
         do {
             let input = try IntakeInput.parse(fields)
-            let (item, _) = try await RequestDesk.intake(request, village: village, input: input, actor: .user(principal), staff: principal)
+            let (item, _) = try await RequestDesk.intake(try await request.desk(), village: village, input: input, actor: .user(principal), staff: principal)
             return request.redirect(to: Route.unit(.value(try village.requireID()), .request(.value(try item.requireID()), .receipt)).path)
         } catch let AppError.validation(errors) {
             let services = try await RecordStore.list(.services, village: village.requireID(), on: request.db)
@@ -174,7 +174,7 @@ struct StationController {
         let fields = InputFields(form: form, names: ["action", "version", "missing", "department", "answer", "dueOn", "reason", "approvedBy", "residentNotified", "result", "replyToResident"])
         do {
             let action = try RequestAction.parse(fields)
-            _ = try await RequestDesk.act(request, village: village, id: item.requireID(), action: action, actor: .user(principal), staff: principal,
+            _ = try await RequestDesk.act(try await request.desk(), village: village, id: item.requireID(), action: action, actor: .user(principal), staff: principal,
                                           version: fields["version"].flatMap(Int.init), replyToResident: fields.flag("replyToResident"))
             return request.redirect(to: Route.unit(.value(try village.requireID()), .request(.value(try item.requireID()), .show)).path(query: ["saved": "1"]))
         } catch let AppError.validation(errors) {
@@ -194,7 +194,7 @@ struct StationController {
 
     @Sendable func overdue(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
         guard let unit else { throw AppError.notFound }
-        let today = RequestDesk.today(request)
+        let today = request.today
         let items = try await Self.overdueItems(request, under: unit, today: today)
         let villages = try await OrgUnit.query(on: request.db).filter(\.$id ~~ Set(items.map(\.unitID))).all()
         let names = Dictionary(villages.compactMap { v in v.id.map { ($0, v.name) } }, uniquingKeysWith: { a, _ in a })
@@ -217,9 +217,9 @@ struct StationController {
         // The services (to check the code) and the roster (for the answer) in one read.
         let records = try await RecordStore.lists([.services] + Roster.kinds, only: RequestDesk.serviceFields.union(Roster.fields),
                                                   village: village.requireID(), on: request.db)
-        let (item, _) = try await RequestDesk.intake(request, village: village, input: input, actor: .user(principal), staff: principal,
+        let (item, _) = try await RequestDesk.intake(try await request.desk(), village: village, input: input, actor: .user(principal), staff: principal,
                                                      services: records[RecordKind.services.key])
-        return Self.dto(item, Context(village: village, today: RequestDesk.today(request), calendar: try await CalendarStore.load(request),
+        return Self.dto(item, Context(village: village, today: request.today, calendar: try await CalendarStore.load(request),
                                       roster: Roster(records)))
     }
 
@@ -242,16 +242,33 @@ struct StationController {
             guard let v = Int(text) else { throw AppError.validation([FieldError(field: "version", message: T(.validationInteger, "version"))]) }
             version = v
         }
-        let updated = try await RequestDesk.act(request, village: village, id: item.requireID(), action: action, actor: .user(principal), staff: principal,
+        let updated = try await RequestDesk.act(try await request.desk(), village: village, id: item.requireID(), action: action, actor: .user(principal), staff: principal,
                                                 version: version, replyToResident: fields.flag("replyToResident"))
         return Self.dto(updated, try await Self.context(request, unit))
     }
 
     @Sendable func apiOverdue(_ request: Request, _ unit: OrgUnit?) async throws -> RequestListDTO {
         guard let unit else { throw AppError.notFound }
-        let today = RequestDesk.today(request)
+        let today = request.today
         let calendar = try await CalendarStore.load(request)
         let items = try await Self.overdueItems(request, under: unit, today: today)
         return RequestListDTO(requests: items.map { RequestDTO($0, reveal: false, urgency: RequestDesk.urgency($0, today: today, calendar: calendar), assignee: nil) })
+    }
+}
+
+// The web side of the desk: what it needs, taken from the request.
+extension Request {
+    /// Today in Beijing by the application's clock.
+    var today: LocalDate { StandardController.beijingToday(now) }
+
+    func desk() async throws -> RequestDesk.Context {
+        RequestDesk.Context(db: db, now: now, calendar: try await CalendarStore.load(self), codes: application.trackingCodes, sink: application.intakeSink)
+    }
+}
+
+extension InputFields {
+    /// The request's JSON body's fields.
+    init(json request: Request) throws {
+        try self.init(json: request.body.data.map { Array($0.readableBytesView) } ?? [])
     }
 }

@@ -37,6 +37,28 @@ struct AuthorizationMatrixTests {
         var description: String { "\(role.rawValue) → \(relation.rawValue) \(target.name)" }
     }
 
+    /// What an access rule grants a role on a unit it sees, written out again from the
+    /// standard's division of work (not from the policy's code): the village fills its own
+    /// sheet, the level above reviews it, the district approves; sending back is the
+    /// reviewer's or the district's.
+    static func grants(_ access: Access, role: Role, target: UnitKind) -> Bool {
+        switch access {
+        case let .onUnit(permission): return role.permissions.contains(permission)
+        case let .onSheet(duty):
+            let reviewer: UnitKind = target == .village ? .township : .district
+            let fills = role.level == target && role.permissions.contains(.fillSheet)
+            let reviews = role.level == reviewer && role.permissions.contains(.reviewSheets)
+            let approves = role.level == .district && role.permissions.contains(.approveSheets)
+            switch duty {
+            case .fill: return fills
+            case .review: return reviews
+            case .approve: return approves
+            case .sendBack: return reviews || approves
+            }
+        default: return false
+        }
+    }
+
     /// Where each role is held in the world, and its related units.
     static func cases(_ world: World) -> [Case] {
         var cases: [Case] = []
@@ -74,14 +96,14 @@ struct AuthorizationMatrixTests {
             var checked = 0
             for spec in app.routeTable.specs {
                 switch spec.access {
-                case let .onUnit(permission):
+                case .onUnit, .onSheet:
                     for item in Self.cases(world) where Self.kinds(for: spec.path, method: spec.method).contains(item.target.kind) {
                         let session = try #require(sessions[item.role])
                         let path = Self.fill(spec.path, unit: try item.target.requireID(), records: records)
                         let before = try await auditCount(app)
                         let status = try await send(app, spec.method, path, as: session, json: Self.body(for: spec)).status
                         let sees = item.relation == .own || item.relation == .child
-                        let allowed = sees && item.role.permissions.contains(permission)
+                        let allowed = sees && Self.grants(spec.access, role: item.role, target: item.target.kind)
                         if !sees || !item.role.permissions.contains(.viewUnit) {
                             #expect(status == .notFound, "\(spec.method) \(spec.path) \(item): \(status)")
                         } else if !allowed {

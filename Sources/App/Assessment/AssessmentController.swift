@@ -11,34 +11,35 @@ struct AssessmentController {
         router.page(.GET, .unit(.key, .cycles), .onUnit(.viewUnit), cyclesPage)
         router.page(.POST, .unit(.key, .cycles), .onUnit(.manageCycles), openCyclePage)
         router.page(.GET, .unit(.key, .cycle(.key, .sheet)), .onUnit(.viewUnit), sheetPage)
-        router.page(.POST, .unit(.key, .cycle(.key, .evidence)), .onUnit(.fillSheet), limits: .upload("11mb"), evidencePage)
-        router.page(.POST, .unit(.key, .cycle(.key, .evidenceDelete(.key))), .onUnit(.fillSheet), deleteEvidence)
+        router.page(.POST, .unit(.key, .cycle(.key, .evidence)), .onSheet(.fill), limits: .upload("11mb"), evidencePage)
+        router.page(.POST, .unit(.key, .cycle(.key, .evidenceDelete(.key))), .onSheet(.fill), deleteEvidence)
         router.page(.GET, .unit(.key, .cycle(.key, .evidenceFile(.key))), .onUnit(.viewUnit), downloadEvidence)
         for (step, permission) in Self.actionPermissions {
-            router.page(.POST, .unit(.key, .cycle(.key, .step(step))), .onUnit(permission)) { try await actPage($0, $1, step.rawValue) }
+            router.page(.POST, .unit(.key, .cycle(.key, .step(step))), .onSheet(permission)) { try await actPage($0, $1, step.rawValue) }
         }
         router.page(.GET, .unit(.key, .cycle(.key, .rectification)), .onUnit(.viewUnit), rectificationPage)
-        router.page(.POST, .unit(.key, .cycle(.key, .rectification)), .onUnit(.fillSheet), saveRectificationPage)
+        router.page(.POST, .unit(.key, .cycle(.key, .rectification)), .onSheet(.fill), saveRectificationPage)
 
         router.api(.GET, .unit(.key, .cycles), .onUnit(.viewUnit), APIDoc(summary: "覆盖本单位的评估周期", response: "CycleList"), apiCycles)
         router.api(.POST, .unit(.key, .cycles), .onUnit(.manageCycles), APIDoc(summary: "开启评估周期（区县）：为区县、各乡镇和各村生成评估表", request: "CycleInput", response: "Cycle", status: 201), apiOpenCycle)
         router.api(.GET, .unit(.key, .cycleSheet(.key)), .onUnit(.viewUnit), APIDoc(summary: "本单位的评估表：每个检查项的结果、佐证和审核", response: "Sheet"), apiSheet)
-        router.api(.POST, .unit(.key, .cycleEvidence(.key)), .onUnit(.fillSheet),
+        router.api(.POST, .unit(.key, .cycleEvidence(.key)), .onSheet(.fill),
                    APIDoc(summary: "添加佐证：链接或说明（JSON），或文件（multipart，字段check、kind=file、file）", request: "EvidenceInput", response: "Evidence", status: 201,
                           also: [409: "评估表当前状态不能修改（已提交或已审定锁定）"]), apiEvidence)
         for (step, permission) in Self.actionPermissions {
-            router.api(.POST, .unit(.key, .cycleStep(.key, step)), .onUnit(permission),
+            router.api(.POST, .unit(.key, .cycleStep(.key, step)), .onSheet(permission),
                        APIDoc(summary: Self.actionSummaries[step.rawValue] ?? step.rawValue, request: "SheetActionInput", response: "Sheet",
                               also: [409: "评估表当前状态不能进行此操作，或已被他人修改"])) { try await apiAct($0, $1, step.rawValue) }
         }
         router.api(.GET, .unit(.key, .rectification(.key)), .onUnit(.viewUnit), APIDoc(summary: "整改清单：每个未达标检查项、缺什么、责任人和期限", response: "RectificationList"), apiRectification)
-        router.api(.POST, .unit(.key, .rectification(.key)), .onUnit(.fillSheet), APIDoc(summary: "填写整改责任人、期限和跟进情况", request: "RectificationInput", response: "RectificationList"),
+        router.api(.POST, .unit(.key, .rectification(.key)), .onSheet(.fill), APIDoc(summary: "填写整改责任人、期限和跟进情况", request: "RectificationInput", response: "RectificationList"),
                    apiSaveRectification)
     }
 
-    static let actionPermissions: [(SheetStep, Permission)] = [
-        (.submit, .fillSheet), (.answer, .fillSheet), (.review, .reviewSheets), (.pass, .reviewSheets),
-        (.`return`, .reviewSheets), (.approve, .approveSheets), (.unlock, .approveSheets),
+    /// Each workflow step and the sheet duty it needs (the access rule of its route).
+    static let actionPermissions: [(SheetStep, SheetDuty)] = [
+        (.submit, .fill), (.answer, .fill), (.review, .review), (.pass, .review),
+        (.`return`, .sendBack), (.approve, .approve), (.unlock, .approve),
     ]
     static let actionSummaries: [String: String] = [
         "submit": "提交评估表（有错误时不能提交，见 quality）", "answer": "答复被退回的检查项", "review": "审核一个佐证检查项：通过或退回（退回须写理由）",

@@ -59,18 +59,12 @@ struct SheetSummary: Codable, Sendable, Equatable {
 
 /// Who may do what on a sheet: fill it (its own level), review it (the level above; a
 /// district reviews its own), approve and unlock it (the district).
+/// A sheet's duties for one user: the one access policy's rule (`Principal.may(_:level:path:)`),
+/// which the sheet routes also state as `.onSheet(duty)`.
 enum SheetRole {
-    static func reviewerLevel(of level: UnitKind) -> UnitKind { level == .village ? .township : .district }
-
-    static func holds(_ principal: Principal?, _ permission: Permission, level: UnitKind, over path: String) -> Bool {
-        guard let principal else { return false }
-        if principal.isAdmin { return true }
-        return principal.assignments.contains { $0.role.level == level && $0.role.permissions.contains(permission) && path.hasPrefix($0.unitPath) }
-    }
-
-    static func mayFill(_ p: Principal?, _ sheet: AssessmentSheet) -> Bool { holds(p, .fillSheet, level: sheet.level, over: sheet.unitPath) }
-    static func mayReview(_ p: Principal?, _ sheet: AssessmentSheet) -> Bool { holds(p, .reviewSheets, level: reviewerLevel(of: sheet.level), over: sheet.unitPath) }
-    static func mayApprove(_ p: Principal?, _ sheet: AssessmentSheet) -> Bool { holds(p, .approveSheets, level: .district, over: sheet.unitPath) }
+    static func mayFill(_ p: Principal?, _ sheet: AssessmentSheet) -> Bool { p?.may(.fill, level: sheet.level, path: sheet.unitPath) ?? false }
+    static func mayReview(_ p: Principal?, _ sheet: AssessmentSheet) -> Bool { p?.may(.review, level: sheet.level, path: sheet.unitPath) ?? false }
+    static func mayApprove(_ p: Principal?, _ sheet: AssessmentSheet) -> Bool { p?.may(.approve, level: sheet.level, path: sheet.unitPath) ?? false }
 }
 
 /// Loading, evaluating and moving sheets through the workflow.

@@ -34,6 +34,7 @@ struct RoutesCommand: AsyncCommand {
         case .open: return "open"
         case .signedIn: return "signedIn"
         case let .onUnit(permission): return "onUnit:" + permission.rawValue
+        case let .onSheet(duty): return "onSheet:" + duty.rawValue
         case let .everywhere(permission): return "everywhere:" + permission.rawValue
         case let .somewhere(permission): return "somewhere:" + permission.rawValue
         }

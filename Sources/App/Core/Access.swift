@@ -78,6 +78,9 @@ enum Access: Sendable, Equatable {
     case signedIn
     /// A permission on the unit named by the route's `:unitID`.
     case onUnit(Permission)
+    /// A duty on the assessment sheet of the unit named by `:unitID`: held by a role at the
+    /// level that duty belongs to (`SheetDuty`), at or above the unit.
+    case onSheet(SheetDuty)
     /// A permission held everywhere (a role with no unit).
     case everywhere(Permission)
     /// A permission held at some unit; the handler limits what it shows to those units.
@@ -105,6 +108,42 @@ struct Principal: Sendable {
     func mayView(_ path: String) -> Bool { may(.viewUnit, at: path) }
 
     var isAdmin: Bool { assignments.contains { $0.role == .admin } }
+
+    /// True when the user may do `duty` on the sheet of a unit of `level` at `path`: a role
+    /// of the duty's level holding its permission at or above the unit (the administrator
+    /// everywhere). A township official may review a village's sheet but not fill it.
+    func may(_ duty: SheetDuty, level: UnitKind, path: String) -> Bool {
+        if isAdmin { return true }
+        return duty.grants.contains { permission, dutyLevel in
+            let wanted = dutyLevel(level)
+            return assignments.contains { $0.role.level == wanted && $0.role.permissions.contains(permission) && path.hasPrefix($0.unitPath) }
+        }
+    }
+}
+
+/// The duties of the assessment workflow, each held at one level relative to the sheet's.
+enum SheetDuty: String, Sendable, CaseIterable {
+    /// Fill in, add evidence, answer, submit: the unit itself.
+    case fill
+    /// Review a submitted sheet: the level above (township for a village, district for a township).
+    case review
+    /// Approve and unlock: the district.
+    case approve
+    /// Send back: the reviewer (a submitted sheet) or the district (a reviewed one).
+    case sendBack
+
+    /// The level a sheet's reviewer works at.
+    static func reviewerLevel(of level: UnitKind) -> UnitKind { level == .village ? .township : .district }
+
+    /// Each permission that grants the duty, with the level (from the sheet's) it is held at.
+    var grants: [(Permission, @Sendable (UnitKind) -> UnitKind)] {
+        switch self {
+        case .fill: return [(.fillSheet, { $0 })]
+        case .review: return [(.reviewSheets, SheetDuty.reviewerLevel(of:))]
+        case .approve: return [(.approveSheets, { _ in .district })]
+        case .sendBack: return [(.reviewSheets, SheetDuty.reviewerLevel(of:)), (.approveSheets, { _ in .district })]
+        }
+    }
 }
 
 extension Request {
@@ -141,12 +180,22 @@ enum Authorizer {
             guard principal.assignments.contains(where: { $0.role.permissions.contains(permission) }) else { throw AppError.notFound }
             return nil
         case let .onUnit(permission):
-            let principal = try request.requirePrincipal()
-            guard let id = request.parameters.get("unitID").flatMap(UUID.init(uuidString:)),
-                  let unit = try await OrgUnit.load(id, on: request.db) else { throw AppError.notFound }
-            guard principal.mayView(unit.path) else { throw AppError.notFound }
+            let (principal, unit) = try await visibleUnit(request)
             guard principal.may(permission, at: unit.path) else { throw AppError.forbidden }
             return unit
+        case let .onSheet(duty):
+            let (principal, unit) = try await visibleUnit(request)
+            guard principal.may(duty, level: unit.kind, path: unit.path) else { throw AppError.forbidden }
+            return unit
         }
+    }
+
+    /// The unit named by `:unitID`, when the user may see it (else 404).
+    private static func visibleUnit(_ request: Request) async throws -> (Principal, OrgUnit) {
+        let principal = try request.requirePrincipal()
+        guard let id = request.parameters.get("unitID").flatMap(UUID.init(uuidString:)),
+              let unit = try await OrgUnit.load(id, on: request.db) else { throw AppError.notFound }
+        guard principal.mayView(unit.path) else { throw AppError.notFound }
+        return (principal, unit)
     }
 }

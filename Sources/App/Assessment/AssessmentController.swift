@@ -15,7 +15,7 @@ struct AssessmentController {
         router.page(.POST, .unit(.key, .cycle(.key, .evidenceDelete(.key))), .onSheet(.fill), deleteEvidence)
         router.page(.GET, .unit(.key, .cycle(.key, .evidenceFile(.key))), .onUnit(.viewUnit), downloadEvidence)
         for (step, permission) in Self.actionPermissions {
-            router.page(.POST, .unit(.key, .cycle(.key, .step(step))), .onSheet(permission)) { try await actPage($0, $1, step.rawValue) }
+            router.page(.POST, .unit(.key, .cycle(.key, .step(step))), .onSheet(permission)) { try await actPage($0, $1, step) }
         }
         router.page(.GET, .unit(.key, .cycle(.key, .rectification)), .onUnit(.viewUnit), rectificationPage)
         router.page(.POST, .unit(.key, .cycle(.key, .rectification)), .onSheet(.fill), saveRectificationPage)
@@ -29,7 +29,7 @@ struct AssessmentController {
         for (step, permission) in Self.actionPermissions {
             router.api(.POST, .unit(.key, .cycleStep(.key, step)), .onSheet(permission),
                        APIDoc(summary: Self.actionSummaries[step.rawValue] ?? step.rawValue, request: "SheetActionInput", response: "Sheet",
-                              also: [409: "评估表当前状态不能进行此操作，或已被他人修改"])) { try await apiAct($0, $1, step.rawValue) }
+                              also: [409: "评估表当前状态不能进行此操作，或已被他人修改"])) { try await apiAct($0, $1, step) }
         }
         router.api(.GET, .unit(.key, .rectification(.key)), .onUnit(.viewUnit), APIDoc(summary: "整改清单：每个未达标检查项、缺什么、责任人和期限", response: "RectificationList"), apiRectification)
         router.api(.POST, .unit(.key, .rectification(.key)), .onSheet(.fill), APIDoc(summary: "填写整改责任人、期限和跟进情况", request: "RectificationInput", response: "RectificationList"),
@@ -140,8 +140,7 @@ struct AssessmentController {
                         checks: checks, quality: quality)
     }
 
-    static func load(_ request: Request, _ unit: OrgUnit?) async throws -> (AssessmentCycle, OrgUnit, AssessmentSheet) {
-        guard let unit else { throw AppError.notFound }
+    static func load(_ request: Request, _ unit: OrgUnit) async throws -> (AssessmentCycle, OrgUnit, AssessmentSheet) {
         let cycle = try await Sheets.cycle(request, unit: unit)
         return (cycle, unit, try await Sheets.sheet(cycle: cycle, unit: unit, on: request.db))
     }
@@ -217,13 +216,11 @@ struct AssessmentController {
         ])
     }
 
-    @Sendable func cyclesPage(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
-        guard let unit else { throw AppError.notFound }
+    @Sendable func cyclesPage(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         return HTMLResponse.page(request, T(.cyclesTitle, unit.name), try await cyclesView(request, unit))
     }
 
-    @Sendable func openCyclePage(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
-        guard let unit else { throw AppError.notFound }
+    @Sendable func openCyclePage(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let fields = InputFields(form: try FormFields(request), names: ["name", "year", "asOf", "submitBy", "reviewBy", "passMark", "partialCredit"])
         do {
             let cycle = try await Self.openCycle(request, district: unit, fields: fields)
@@ -233,7 +230,7 @@ struct AssessmentController {
         }
     }
 
-    func renderSheet(_ request: Request, _ unit: OrgUnit?, errors: [FieldError] = [], message: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+    func renderSheet(_ request: Request, _ unit: OrgUnit, errors: [FieldError] = [], message: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let (cycle, unit, sheet) = try await Self.load(request, unit)
         let dto = try await Self.sheetDTO(request, cycle: cycle, unit: unit, sheet: sheet)
         let catalogue = request.application.config.catalogue
@@ -242,9 +239,9 @@ struct AssessmentController {
                                           unitID: try unit.requireID(), errors: errors, message: message), status: status)
     }
 
-    @Sendable func sheetPage(_ request: Request, _ unit: OrgUnit?) async throws -> Response { try await renderSheet(request, unit) }
+    @Sendable func sheetPage(_ request: Request, _ unit: OrgUnit) async throws -> Response { try await renderSheet(request, unit) }
 
-    func after(_ request: Request, _ unit: OrgUnit?, _ body: () async throws -> Void) async throws -> Response {
+    func after(_ request: Request, _ unit: OrgUnit, _ body: () async throws -> Void) async throws -> Response {
         do {
             try await body()
             let (cycle, unit, _) = try await Self.load(request, unit)
@@ -264,7 +261,7 @@ struct AssessmentController {
         var file: File?
     }
 
-    @Sendable func evidencePage(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+    @Sendable func evidencePage(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let (_, _, sheet) = try await Self.load(request, unit)
         let form = (try? request.content.decode(EvidenceForm.self)) ?? EvidenceForm()
         return try await after(request, unit) {
@@ -278,7 +275,7 @@ struct AssessmentController {
         return evidence
     }
 
-    @Sendable func deleteEvidence(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+    @Sendable func deleteEvidence(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let (_, _, sheet) = try await Self.load(request, unit)
         let evidence = try await Self.evidence(request, sheet: sheet)
         return try await after(request, unit) {
@@ -292,7 +289,7 @@ struct AssessmentController {
         }
     }
 
-    @Sendable func downloadEvidence(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+    @Sendable func downloadEvidence(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let (_, _, sheet) = try await Self.load(request, unit)
         let evidence = try await Self.evidence(request, sheet: sheet)
         if let url = evidence.url { return request.redirect(to: url) }
@@ -303,16 +300,15 @@ struct AssessmentController {
         return Response(status: .ok, headers: headers, body: .init(data: data))
     }
 
-    func actPage(_ request: Request, _ unit: OrgUnit?, _ action: String) async throws -> Response {
+    func actPage(_ request: Request, _ unit: OrgUnit, _ step: SheetStep) async throws -> Response {
         let (cycle, unit, sheet) = try await Self.load(request, unit)
         let form = try FormFields(request)
-        var fields = InputFields(form: form, names: ["version", "check", "decision", "reason", "answer"]
+        let fields = InputFields(form: form, names: ["version", "check", "decision", "reason", "answer"]
                                  + form.names.filter { $0.hasPrefix("decision.") || $0.hasPrefix("reason.") })
-        fields.values["action"] = action
-        return try await after(request, unit) { try await Workflow.perform(request, cycle: cycle, unit: unit, sheet: sheet, fields: fields) }
+        return try await after(request, unit) { try await Workflow.perform(step, request, cycle: cycle, unit: unit, sheet: sheet, fields: fields) }
     }
 
-    @Sendable func rectificationPage(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+    @Sendable func rectificationPage(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let (cycle, unit, sheet) = try await Self.load(request, unit)
         let items = try await Self.rectification(request, cycle: cycle, unit: unit, sheet: sheet)
         return HTMLResponse.page(request, T(.rectTitle, unit.name, cycle.name),
@@ -320,7 +316,7 @@ struct AssessmentController {
                                                   mayEdit: SheetRole.mayFill(request.principal, sheet)))
     }
 
-    @Sendable func saveRectificationPage(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+    @Sendable func saveRectificationPage(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let (cycle, unit, sheet) = try await Self.load(request, unit)
         let fields = InputFields(form: try FormFields(request), names: ["check", "responsible", "deadline", "followUp"])
         do {
@@ -336,22 +332,20 @@ struct AssessmentController {
 
     // MARK: API
 
-    @Sendable func apiCycles(_ request: Request, _ unit: OrgUnit?) async throws -> CycleListDTO {
-        guard let unit else { throw AppError.notFound }
+    @Sendable func apiCycles(_ request: Request, _ unit: OrgUnit) async throws -> CycleListDTO {
         return CycleListDTO(cycles: try await Self.cycles(covering: unit, on: request.db).map(CycleDTO.init))
     }
 
-    @Sendable func apiOpenCycle(_ request: Request, _ unit: OrgUnit?) async throws -> CycleDTO {
-        guard let unit else { throw AppError.notFound }
+    @Sendable func apiOpenCycle(_ request: Request, _ unit: OrgUnit) async throws -> CycleDTO {
         return CycleDTO(try await Self.openCycle(request, district: unit, fields: try InputFields(json: request)))
     }
 
-    @Sendable func apiSheet(_ request: Request, _ unit: OrgUnit?) async throws -> SheetDTO {
+    @Sendable func apiSheet(_ request: Request, _ unit: OrgUnit) async throws -> SheetDTO {
         let (cycle, unit, sheet) = try await Self.load(request, unit)
         return try await Self.sheetDTO(request, cycle: cycle, unit: unit, sheet: sheet)
     }
 
-    @Sendable func apiEvidence(_ request: Request, _ unit: OrgUnit?) async throws -> EvidenceDTO {
+    @Sendable func apiEvidence(_ request: Request, _ unit: OrgUnit) async throws -> EvidenceDTO {
         let (_, _, sheet) = try await Self.load(request, unit)
         let e: Evidence
         if request.headers.contentType?.type == "multipart" {
@@ -364,20 +358,19 @@ struct AssessmentController {
         return EvidenceDTO(id: e.id.linked, kind: e.kind, name: e.name, url: e.url, note: e.note, contentType: e.contentType, size: e.size, createdBy: e.createdBy)
     }
 
-    func apiAct(_ request: Request, _ unit: OrgUnit?, _ action: String) async throws -> SheetDTO {
+    func apiAct(_ request: Request, _ unit: OrgUnit, _ step: SheetStep) async throws -> SheetDTO {
         let (cycle, unit, sheet) = try await Self.load(request, unit)
-        var fields = (request.body.data?.readableBytes ?? 0) > 0 ? try InputFields(json: request) : InputFields([:])
-        fields.values["action"] = action
-        try await Workflow.perform(request, cycle: cycle, unit: unit, sheet: sheet, fields: fields)
+        let fields = (request.body.data?.readableBytes ?? 0) > 0 ? try InputFields(json: request) : InputFields([:])
+        try await Workflow.perform(step, request, cycle: cycle, unit: unit, sheet: sheet, fields: fields)
         return try await Self.sheetDTO(request, cycle: cycle, unit: unit, sheet: sheet)
     }
 
-    @Sendable func apiRectification(_ request: Request, _ unit: OrgUnit?) async throws -> RectificationListDTO {
+    @Sendable func apiRectification(_ request: Request, _ unit: OrgUnit) async throws -> RectificationListDTO {
         let (cycle, unit, sheet) = try await Self.load(request, unit)
         return RectificationListDTO(items: try await Self.rectification(request, cycle: cycle, unit: unit, sheet: sheet))
     }
 
-    @Sendable func apiSaveRectification(_ request: Request, _ unit: OrgUnit?) async throws -> RectificationListDTO {
+    @Sendable func apiSaveRectification(_ request: Request, _ unit: OrgUnit) async throws -> RectificationListDTO {
         let (cycle, unit, sheet) = try await Self.load(request, unit)
         try await Self.saveRectification(request, cycle: cycle, unit: unit, sheet: sheet, fields: try InputFields(json: request))
         return RectificationListDTO(items: try await Self.rectification(request, cycle: cycle, unit: unit, sheet: sheet))

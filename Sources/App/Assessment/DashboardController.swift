@@ -125,8 +125,8 @@ struct DashboardController {
 
     static func percent(_ rate: Double?) -> String { rate.map { Figure.text(($0 * 1000).rounded() / 10) + "%" } ?? "—" }
 
-    @Sendable func page(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
-        guard let unit, unit.kind != .village else { throw AppError.notFound }
+    @Sendable func page(_ request: Request, _ unit: OrgUnit) async throws -> Response {
+        guard unit.kind != .village else { throw AppError.notFound }
         let cycle = try await Sheets.cycle(request, unit: unit)
         let d = try await Self.dashboard(request, cycle: cycle, unit: unit)
         return HTMLResponse.make(Layout.page(request: request, title: T(.dashboardTitle, unit.name, cycle.name),
@@ -134,14 +134,12 @@ struct DashboardController {
                                                                        mayStartJobs: request.principal?.may(.startJobs, at: unit.path) ?? false)))
     }
 
-    @Sendable func api(_ request: Request, _ unit: OrgUnit?) async throws -> DashboardDTO {
-        guard let unit else { throw AppError.notFound }
+    @Sendable func api(_ request: Request, _ unit: OrgUnit) async throws -> DashboardDTO {
         return try await Self.dashboard(request, cycle: try await Sheets.cycle(request, unit: unit), unit: unit)
     }
 
     /// A printable village report, or a township or district summary.
-    @Sendable func report(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
-        guard let unit else { throw AppError.notFound }
+    @Sendable func report(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let cycle = try await Sheets.cycle(request, unit: unit)
         let body: Node
         let title: String
@@ -162,8 +160,7 @@ struct DashboardController {
 
     /// Every village sheet of the cycle below the unit with item-level results, at once
     /// (for scripts; the page runs it as a job with progress).
-    @Sendable func export(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
-        guard let unit else { throw AppError.notFound }
+    @Sendable func export(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let cycle = try await Sheets.cycle(request, unit: unit)
         let file = try await Self.exportFile(request, cycle: cycle, unit: unit, csv: request.query[String.self, at: "format"] == "csv", progress: nil)
         return RecordTransferController.file(file.data, name: file.name)
@@ -190,8 +187,7 @@ struct DashboardController {
     }
 
     /// Starts an export of the cycle below the unit in the background.
-    @Sendable func startExport(_ request: Request, _ unit: OrgUnit?) async throws -> JobDTO {
-        guard let unit else { throw AppError.notFound }
+    @Sendable func startExport(_ request: Request, _ unit: OrgUnit) async throws -> JobDTO {
         let cycle = try await Sheets.cycle(request, unit: unit)
         // No body means the default; a body that is not the documented input is refused.
         let format = request.body.data == nil ? nil : try request.content.decode(ExportInput.self).format
@@ -207,8 +203,7 @@ struct DashboardController {
     /// Starts a recomputation of every village's live results below the unit (what the
     /// dashboard shows), for after a bulk change or at the start of a day: each station's
     /// ledger is verified in full first, so evaluations start from fresh checkpoints.
-    @Sendable func startRecompute(_ request: Request, _ unit: OrgUnit?) async throws -> JobDTO {
-        guard let unit else { throw AppError.notFound }
+    @Sendable func startRecompute(_ request: Request, _ unit: OrgUnit) async throws -> JobDTO {
         let cycle = try await Sheets.cycle(request, unit: unit)
         let (unitID, cycleID) = (try unit.requireID(), try cycle.requireID())
         let job = try await Jobs.start(request, kind: JobKind.recompute.rawValue, unit: unit, cycle: cycle) { background, progress in

@@ -3,11 +3,14 @@ import SQLKit
 import StandardKit
 import Vapor
 
+/// The steps of an assessment sheet's workflow, each a route of its own.
+enum SheetStep: String, CaseIterable, Hashable, Sendable {
+    case submit, answer, review, pass, `return`, approve, unlock
+}
+
 /// Sheet actions shared by the pages and the API: each checks who may do it and in
 /// which state, changes nothing on any problem, and is audited.
 enum Workflow {
-    static let actions = ["submit", "answer", "review", "pass", "return", "approve", "unlock"]
-
     static func evidencedCheck(_ id: String?, sheet: AssessmentSheet, catalogue: Catalogue) throws -> Check {
         guard let id, let check = catalogue.check(id), check.kind == .evidenced, check.level.rawValue == sheet.level.rawValue else {
             throw AppError.validation([FieldError(field: "check", message: T(.sheetCheckUnknown, id ?? ""))])
@@ -15,13 +18,13 @@ enum Workflow {
         return check
     }
 
-    static func perform(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit, sheet: AssessmentSheet, fields: InputFields) async throws {
+    static func perform(_ step: SheetStep, _ request: Request, cycle: AssessmentCycle, unit: OrgUnit, sheet: AssessmentSheet, fields: InputFields) async throws {
         let principal = request.principal
         let catalogue = request.application.config.catalogue
         if let version = fields["version"].flatMap(Int.init), version != sheet.version { throw AppError.conflict(T(.sheetChangedMeanwhile)) }
         let sheetID = try sheet.requireID()
-        switch fields["action"] ?? "" {
-        case "submit":
+        switch step {
+        case .submit:
             guard SheetRole.mayFill(principal, sheet) else { throw AppError.forbidden }
             guard sheet.state.editable else { throw AppError.conflict(T(.sheetNotInState, sheet.state.label)) }
             let quality = try await Sheets.quality(sheet, cycle: cycle, unit: unit, request: request)
@@ -30,7 +33,7 @@ enum Workflow {
             try await Sheets.move(sheet, to: .submitted, request: request, action: "submitSheet") { db in
                 try await SheetCheck.query(on: db).filter(\.$sheetID == sheetID).filter(\.$decision == "returned").set(\.$decision, to: nil).update()
             }
-        case "answer":
+        case .answer:
             guard SheetRole.mayFill(principal, sheet) else { throw AppError.forbidden }
             guard sheet.state == .returned else { throw AppError.conflict(T(.sheetNotInState, sheet.state.label)) }
             let check = try evidencedCheck(fields["check"], sheet: sheet, catalogue: catalogue)
@@ -45,7 +48,7 @@ enum Workflow {
                 try await Audit.record(on: db, request: request, action: "answerReturn", objectType: "assessmentSheet", objectID: sheetID.uuidString,
                                        unitPath: sheet.unitPath, before: [String: String]?.none, after: ["check": check.id, "answer": answer])
             }
-        case "review":
+        case .review:
             // One decision (check, decision, reason), or several from the sheet's one review
             // form (decision.<check>, reason.<check>). All are checked before any is written.
             guard SheetRole.mayReview(principal, sheet) else { throw AppError.forbidden }
@@ -97,7 +100,7 @@ enum Workflow {
                                            after: ["check": check.id, "decision": decision, "reason": reason])
                 }
             }
-        case "pass":
+        case .pass:
             guard SheetRole.mayReview(principal, sheet) else { throw AppError.forbidden }
             guard sheet.state == .submitted else { throw AppError.conflict(T(.sheetNotInState, sheet.state.label)) }
             let decided = try await Sheets.decisions([sheetID], on: request.db)[sheetID] ?? [:]
@@ -106,7 +109,7 @@ enum Workflow {
             if !undecided.isEmpty { throw AppError.validation([FieldError(field: "check", message: T(.sheetUndecided, String(undecided.count), undecided.prefix(6).map(\.id).joined(separator: T(.sepList))))]) }
             if checks.contains(where: { decided[$0.id]?.decision == "returned" }) { throw AppError.validation([FieldError(field: "check", message: T(.sheetHasReturns))]) }
             try await Sheets.move(sheet, to: .reviewed, request: request, action: "passSheet")
-        case "return":
+        case .return:
             var v = Validator()
             if sheet.state == .submitted {
                 guard SheetRole.mayReview(principal, sheet) else { throw AppError.forbidden }
@@ -124,7 +127,7 @@ enum Workflow {
             } else {
                 throw AppError.conflict(T(.sheetNotInState, sheet.state.label))
             }
-        case "approve":
+        case .approve:
             guard SheetRole.mayApprove(principal, sheet) else { throw AppError.forbidden }
             guard sheet.state == .reviewed else { throw AppError.conflict(T(.sheetNotInState, sheet.state.label)) }
             if sheet.level == .village, let evaluation = try await Sheets.evaluate(cycle: cycle, under: unit, request: request).first?.evaluation {
@@ -133,15 +136,13 @@ enum Workflow {
                 sheet.result = String(decoding: try JSONEncoder().encode(summary), as: UTF8.self)
             }
             try await Sheets.move(sheet, to: .approved, request: request, action: "approveSheet")
-        case "unlock":
+        case .unlock:
             guard SheetRole.mayApprove(principal, sheet) else { throw AppError.forbidden }
             guard sheet.state == .approved else { throw AppError.conflict(T(.sheetNotInState, sheet.state.label)) }
             var v = Validator()
             let reason = v.text("reason", T(.sheetUnlockReason), fields["reason"], maxLength: 1000)
             try v.finish()
             try await Sheets.move(sheet, to: .reviewed, request: request, action: "unlockSheet", reason: reason)
-        default:
-            throw AppError.validation([FieldError(field: "action", message: T(.sheetActionUnknown))])
         }
     }
 

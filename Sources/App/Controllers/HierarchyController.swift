@@ -42,7 +42,7 @@ struct HierarchyController {
         return HTMLResponse.page(request, T(.homeTitle), body)
     }
 
-    @Sendable func unitPage(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+    @Sendable func unitPage(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let data = try await unitData(request, try require(unit))
         return HTMLResponse.page(request, data.unit.name, UnitViews.unitBody(data))
     }
@@ -62,14 +62,14 @@ struct HierarchyController {
         }
     }
 
-    @Sendable func newChildForm(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+    @Sendable func newChildForm(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let parent = try require(unit)
         guard let kind = parent.kind.childKind else { throw AppError.notFound }
         return HTMLResponse.page(request, UnitViews.newTitle(kind, parent: parent),
                     UnitViews.unitForm(request, action: Route.unit(.value(try parent.requireID()), .newChild).path, input: .init(name: "", code: nil), errors: []))
     }
 
-    @Sendable func createChild(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+    @Sendable func createChild(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let parent = try require(unit)
         guard let kind = parent.kind.childKind else { throw AppError.notFound }
         let form = try FormFields(request)
@@ -84,13 +84,13 @@ struct HierarchyController {
         }
     }
 
-    @Sendable func editForm(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+    @Sendable func editForm(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let unit = try require(unit)
         let input = UnitInput(name: unit.name, code: unit.code, openedOn: unit.openedOn, closedOn: unit.closedOn)
         return HTMLResponse.page(request, T(.unitEditTitle, unit.name), UnitViews.unitForm(request, action: Route.unit(.value(try unit.requireID()), .edit).path, input: input, errors: []))
     }
 
-    @Sendable func update(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+    @Sendable func update(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let unit = try require(unit)
         let form = try FormFields(request)
         let input = UnitInput(name: form["name"] ?? "", code: form["code"], openedOn: form["openedOn"], closedOn: form["closedOn"])
@@ -103,14 +103,14 @@ struct HierarchyController {
         }
     }
 
-    @Sendable func profileForm(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+    @Sendable func profileForm(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let unit = try require(unit)
         guard unit.kind == .village else { throw AppError.notFound }
         let profile = try await Hierarchy.profile(of: unit, on: request.db)
         return HTMLResponse.page(request, T(.profileTitle, unit.name), UnitViews.profileForm(request, unit: unit, values: ProfileForm(profile), errors: []))
     }
 
-    @Sendable func saveProfile(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+    @Sendable func saveProfile(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let unit = try require(unit)
         guard unit.kind == .village else { throw AppError.notFound }
         let values = ProfileForm(try FormFields(request))
@@ -129,7 +129,7 @@ struct HierarchyController {
         UnitListDTO(units: try await Hierarchy.topRows(for: request.requirePrincipal(), on: request.db))
     }
 
-    @Sendable func apiUnit(_ request: Request, _ unit: OrgUnit?) async throws -> UnitPageDTO {
+    @Sendable func apiUnit(_ request: Request, _ unit: OrgUnit) async throws -> UnitPageDTO {
         try await unitData(request, try require(unit))
     }
 
@@ -137,7 +137,7 @@ struct HierarchyController {
         try UnitDTO(try await Hierarchy.create(try request.content.decode(UnitInput.self), kind: .district, parent: nil, request: request))
     }
 
-    @Sendable func apiCreateChild(_ request: Request, _ unit: OrgUnit?) async throws -> UnitDTO {
+    @Sendable func apiCreateChild(_ request: Request, _ unit: OrgUnit) async throws -> UnitDTO {
         let parent = try require(unit)
         guard let kind = parent.kind.childKind else {
             throw AppError.validation([FieldError(field: "parent", message: T(.unitVillageHasNoChildren))])
@@ -145,19 +145,19 @@ struct HierarchyController {
         return try UnitDTO(try await Hierarchy.create(try request.content.decode(UnitInput.self), kind: kind, parent: parent, request: request))
     }
 
-    @Sendable func apiUpdate(_ request: Request, _ unit: OrgUnit?) async throws -> UnitDTO {
+    @Sendable func apiUpdate(_ request: Request, _ unit: OrgUnit) async throws -> UnitDTO {
         let unit = try require(unit)
         try await Hierarchy.update(unit, with: try request.content.decode(UnitInput.self), request: request)
         return try UnitDTO(unit)
     }
 
-    @Sendable func apiProfile(_ request: Request, _ unit: OrgUnit?) async throws -> ProfileDTO {
+    @Sendable func apiProfile(_ request: Request, _ unit: OrgUnit) async throws -> ProfileDTO {
         let unit = try require(unit)
         guard unit.kind == .village else { throw AppError.notFound }
         return Hierarchy.dto(try await Hierarchy.profile(of: unit, on: request.db))
     }
 
-    @Sendable func apiSaveProfile(_ request: Request, _ unit: OrgUnit?) async throws -> ProfileDTO {
+    @Sendable func apiSaveProfile(_ request: Request, _ unit: OrgUnit) async throws -> ProfileDTO {
         let unit = try require(unit)
         guard unit.kind == .village else { throw AppError.notFound }
         let input = try request.content.decode(ProfileInput.self)
@@ -166,8 +166,7 @@ struct HierarchyController {
 
     // MARK: Shared
 
-    private func require(_ unit: OrgUnit?) throws -> OrgUnit {
-        guard let unit else { throw AppError.notFound }
+    private func require(_ unit: OrgUnit) throws -> OrgUnit {
         return unit
     }
 

@@ -566,7 +566,6 @@ enum L: String, CaseIterable, Sendable {
     case servicesNoneYet
     case sheetAccept
     case sheetAccepted
-    case sheetActionUnknown
     case sheetAnswer
     case sheetAnswerButton
     case sheetAnswered

@@ -245,11 +245,6 @@ enum RequestPage: Hashable, Sendable {
     }
 }
 
-/// The steps of an assessment sheet's workflow, each a route of its own.
-enum SheetStep: String, CaseIterable, Hashable, Sendable {
-    case submit, answer, review, pass, `return`, approve, unlock
-}
-
 /// An assessment cycle's pages for a unit.
 enum CyclePage: Hashable, Sendable {
     case sheet

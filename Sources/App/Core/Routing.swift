@@ -107,6 +107,38 @@ struct Router {
         add(method, route, access, api: doc, limits: limits, csrf: csrf, handler)
     }
 
+    // A route on a unit (`.onUnit`, `.onSheet`) hands its handler the unit the access rule
+    // loaded and checked: never nil, so no handler tests for it.
+
+    func page(_ method: HTTPMethod, _ route: Route, _ access: Access, limits: RequestLimits? = nil, csrf: CSRFCheck = .router,
+              _ handler: @escaping @Sendable (Request, OrgUnit) async throws -> Response) {
+        add(method, route, access, api: nil, limits: limits, csrf: csrf, Self.onUnit(access, route, handler))
+    }
+
+    func api<T: Content>(_ method: HTTPMethod, _ route: APIRoute, _ access: Access, _ doc: APIDoc,
+                         _ handler: @escaping @Sendable (Request, OrgUnit) async throws -> T) {
+        api(method, route, access, doc, Self.onUnit(access, .api(route), handler))
+    }
+
+    func apiResponse(_ method: HTTPMethod, _ route: Route, _ access: Access, _ doc: APIDoc, csrf: CSRFCheck = .router, limits: RequestLimits? = nil,
+                     _ handler: @escaping @Sendable (Request, OrgUnit) async throws -> Response) {
+        add(method, route, access, api: doc, limits: limits, csrf: csrf, Self.onUnit(access, route, handler))
+    }
+
+    /// A unit handler as the router calls it. Registering one on a route whose access rule
+    /// names no unit is a programming error, stopped at boot.
+    private static func onUnit<T>(_ access: Access, _ route: Route, _ handler: @escaping @Sendable (Request, OrgUnit) async throws -> T)
+        -> @Sendable (Request, OrgUnit?) async throws -> T {
+        switch access {
+        case .onUnit, .onSheet: break
+        default: preconditionFailure("\(route.pattern): a unit handler on a route whose access names no unit")
+        }
+        return { request, unit in
+            guard let unit else { throw AppError.notFound }
+            return try await handler(request, unit)
+        }
+    }
+
     /// `limits`: the body's size and fields (`RequestLimits.defaults(for:)` when nil). The
     /// body is checked before the access rule, the CSRF check or the handler reads it.
     private func add(_ method: HTTPMethod, _ route: Route, _ access: Access, api: APIDoc?, limits stated: RequestLimits? = nil, csrf: CSRFCheck = .router,

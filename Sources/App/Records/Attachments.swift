@@ -136,7 +136,7 @@ struct AttachmentController {
         router.page(.GET, .publicAttachment(village: .key, record: .key, attachment: .key), .open, publicDownload)
     }
 
-    func upload(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+    func upload(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
         let village = try RecordController.owner(unit, kind)
         let record = try await RecordController.record(request, kind, village)
         guard let upload = try? request.content.decode(Upload.self), upload.file.data.readableBytes > 0 else {
@@ -179,13 +179,13 @@ struct AttachmentController {
         return Response(status: .ok, headers: headers, body: .init(data: data))
     }
 
-    func download(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+    func download(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
         let village = try RecordController.owner(unit, kind)
         let record = try await RecordController.record(request, kind, village)
         return try Self.serve(try await find(request, record: record.id), request)
     }
 
-    func remove(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+    func remove(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
         let village = try RecordController.owner(unit, kind)
         let record = try await RecordController.record(request, kind, village)
         let attachment = try await find(request, record: record.id)

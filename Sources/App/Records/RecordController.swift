@@ -34,14 +34,14 @@ struct RecordController {
 
     // MARK: Shared
 
-    static func village(_ unit: OrgUnit?) throws -> OrgUnit {
-        guard let unit, unit.kind == .village else { throw AppError.notFound }
+    static func village(_ unit: OrgUnit) throws -> OrgUnit {
+        guard unit.kind == .village else { throw AppError.notFound }
         return unit
     }
 
     /// The unit whose records of `kind` these are: a village, or a township for its kinds.
-    static func owner(_ unit: OrgUnit?, _ kind: RecordKind) throws -> OrgUnit {
-        guard let unit, unit.kind == kind.level else { throw AppError.notFound }
+    static func owner(_ unit: OrgUnit, _ kind: RecordKind) throws -> OrgUnit {
+        guard unit.kind == kind.level else { throw AppError.notFound }
         return unit
     }
 
@@ -88,8 +88,9 @@ struct RecordController {
 
     // MARK: Pages
 
-    @Sendable func index(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
-        guard let village = unit, village.kind != .district else { throw AppError.notFound }
+    @Sendable func index(_ request: Request, _ unit: OrgUnit) async throws -> Response {
+        let village = unit
+        guard village.kind != .district else { throw AppError.notFound }
         var rows: [[Node]] = []
         for kind in RecordKind.all where kind.level == village.kind {
             let count = try await RecordStore.count(kind, village: village.requireID(), on: request.db)
@@ -102,7 +103,7 @@ struct RecordController {
         return HTMLResponse.page(request, T(.recordsTitle, village.name), body)
     }
 
-    func list(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+    func list(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
         let village = try Self.owner(unit, kind)
         let records = try await RecordStore.list(kind, village: village.requireID(), on: request.db)
         let reveal = try await Self.reveal(request, kind, village, ids: records.map(\.id))
@@ -188,7 +189,7 @@ struct RecordController {
         return RecordViews.ExtraColumns(headers: [T(.fundsPaid), T(.fundsState, String(graceDays))], cells: cells)
     }
 
-    func newForm(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+    func newForm(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
         let village = try Self.owner(unit, kind)
         let references = try await Self.references(kind, owner: village, on: request.db)
         return HTMLResponse.page(request, T(.recordNew, kind.label),
@@ -216,7 +217,7 @@ struct RecordController {
         return .valid(parsed.values)
     }
 
-    func create(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+    func create(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
         let village = try Self.owner(unit, kind)
         switch try await submission(request, kind, village, recordID: nil, title: T(.recordNew, kind.label), action: RecordViews.path(village, kind, .new)) {
         case let .invalid(response): return response
@@ -226,7 +227,7 @@ struct RecordController {
         }
     }
 
-    func detail(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+    func detail(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
         let village = try Self.owner(unit, kind)
         let record = try await Self.record(request, kind, village)
         let reveal = try await Self.reveal(request, kind, village, ids: [record.id])
@@ -241,7 +242,7 @@ struct RecordController {
                                        mayReveal: kind.hasPersonalData && (request.principal?.may(.viewPersonalData, at: village.path) ?? false)))
     }
 
-    func editForm(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+    func editForm(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
         let village = try Self.owner(unit, kind)
         let record = try await Self.record(request, kind, village)
         let references = try await Self.references(kind, owner: village, on: request.db)
@@ -251,7 +252,7 @@ struct RecordController {
                                      references: references, errors: []))
     }
 
-    func update(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+    func update(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
         let village = try Self.owner(unit, kind)
         let record = try await Self.record(request, kind, village)
         let action = RecordViews.path(village, kind, .edit(.value(record.id)))
@@ -273,7 +274,7 @@ struct RecordController {
         return out
     }
 
-    func delete(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+    func delete(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
         let village = try Self.owner(unit, kind)
         let record = try await Self.record(request, kind, village)
         try await RecordStore.delete(kind, record: record, request: request)
@@ -282,14 +283,14 @@ struct RecordController {
 
     // MARK: API
 
-    func apiList(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+    func apiList(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
         let village = try Self.owner(unit, kind)
         let records = try await RecordStore.list(kind, village: village.requireID(), on: request.db)
         let reveal = try await Self.reveal(request, kind, village, ids: records.map(\.id))
         return RecordJSON.response(.ok, RecordJSON.list(records, kind: kind, reveal: reveal))
     }
 
-    func apiDetail(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+    func apiDetail(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
         let village = try Self.owner(unit, kind)
         let record = try await Self.record(request, kind, village)
         let reveal = try await Self.reveal(request, kind, village, ids: [record.id])
@@ -305,13 +306,13 @@ struct RecordController {
         return parsed.values
     }
 
-    func apiCreate(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+    func apiCreate(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
         let village = try Self.owner(unit, kind)
         let record = try await RecordStore.insert(kind, values: try await parseJSON(request, kind, village, recordID: nil), village: village, request: request)
         return RecordJSON.response(.created, RecordJSON.object(record, kind: kind, reveal: false))
     }
 
-    func apiUpdate(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+    func apiUpdate(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
         let village = try Self.owner(unit, kind)
         let record = try await Self.record(request, kind, village)
         let values = Self.keepingPersonal(try await parseJSON(request, kind, village, recordID: record.id), old: record, kind: kind)
@@ -319,7 +320,7 @@ struct RecordController {
         return RecordJSON.response(.ok, RecordJSON.object(updated, kind: kind, reveal: false))
     }
 
-    func apiDelete(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+    func apiDelete(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
         let village = try Self.owner(unit, kind)
         try await RecordStore.delete(kind, record: try await Self.record(request, kind, village), request: request)
         return RecordJSON.response(.ok, .object([]))

@@ -14,8 +14,8 @@ struct RecordTransferController {
             router.page(.GET, .unit(.key, .record(kind, .exportXLSX)), .onUnit(.viewUnit)) { try await export($0, $1, kind, xlsx: true) }
         }
         for kind in Self.importable {
-            router.page(.GET, .unit(.key, .record(kind, .templateCSV)), .onUnit(.editRecords)) { _, _ in Self.file(CSV.write(Self.template(kind)), name: "\(kind.key)-template.csv") }
-            router.page(.GET, .unit(.key, .record(kind, .templateXLSX)), .onUnit(.editRecords)) { _, _ in
+            router.page(.GET, .unit(.key, .record(kind, .templateCSV)), .onUnit(.editRecords)) { (_: Request, _: OrgUnit) in Self.file(CSV.write(Self.template(kind)), name: "\(kind.key)-template.csv") }
+            router.page(.GET, .unit(.key, .record(kind, .templateXLSX)), .onUnit(.editRecords)) { (_: Request, _: OrgUnit) in
                 Self.file(try XLSX.write(Self.template(kind), name: kind.label), name: "\(kind.key)-template.xlsx")
             }
             router.page(.GET, .unit(.key, .record(kind, .importFile)), .onUnit(.editRecords)) { try await importForm($0, $1, kind) }
@@ -35,7 +35,7 @@ struct RecordTransferController {
     /// The columns people fill in: the kind's labels, in order.
     static func template(_ kind: RecordKind) -> Sheet { Sheet(rows: [kind.fields.map(\.label)]) }
 
-    func export(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind, xlsx: Bool) async throws -> Response {
+    func export(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind, xlsx: Bool) async throws -> Response {
         let village = try RecordController.owner(unit, kind)
         let records = try await RecordStore.list(kind, village: village.requireID(), on: request.db)
         let reveal = try await RecordController.reveal(request, kind, village, ids: records.map(\.id))
@@ -46,7 +46,7 @@ struct RecordTransferController {
         return xlsx ? Self.file(try XLSX.write(sheet, name: kind.label), name: name + ".xlsx") : Self.file(CSV.write(sheet), name: name + ".csv")
     }
 
-    func importForm(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+    func importForm(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
         let village = try RecordController.village(unit)
         return HTMLResponse.make(Layout.page(request: request, title: T(.importTitle, kind.label), body: Self.uploadForm(request, village, kind, error: nil)))
     }
@@ -77,7 +77,7 @@ struct RecordTransferController {
     struct RowProblem { var row: Int; var column: String; var message: String }
 
     /// Reads the file, checks every row, and either shows every problem or stages the rows.
-    func preview(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+    func preview(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
         let village = try RecordController.village(unit)
         func refuse(_ message: String) -> Response {
             HTMLResponse.make(Layout.page(request: request, title: T(.importTitle, kind.label), body: Self.uploadForm(request, village, kind, error: message)),
@@ -167,7 +167,7 @@ struct RecordTransferController {
     }
 
     /// Writes every staged row in one transaction, or none.
-    func confirm(_ request: Request, _ unit: OrgUnit?, _ kind: RecordKind) async throws -> Response {
+    func confirm(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
         let village = try RecordController.village(unit)
         let principal = try request.requirePrincipal()
         guard let id = request.parameters.get("batchID").flatMap(UUID.init(uuidString:)),

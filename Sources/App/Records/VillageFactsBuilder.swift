@@ -191,22 +191,23 @@ struct StandardController {
         LocalDate(dayNumber: Int((now.timeIntervalSince1970 + 8 * 3600) / 86_400))
     }
 
-    static func evaluate(_ request: Request, _ unit: OrgUnit?) async throws -> (OrgUnit, Evaluation) {
-        guard let village = unit, village.kind == .village else { throw AppError.notFound }
+    static func evaluate(_ request: Request, _ unit: OrgUnit) async throws -> (OrgUnit, Evaluation) {
+        let village = unit
+        guard village.kind == .village else { throw AppError.notFound }
         let config = request.application.config
         let (year, asOf) = try period(request)
         guard let facts = try await VillageFactsBuilder.build(under: village, year: year, asOf: asOf, on: request.db).first?.facts else { throw AppError.notFound }
         return (village, Evaluator(catalogue: config.catalogue, scheme: config.scheme).evaluate(facts, asOf: asOf))
     }
 
-    @Sendable func page(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+    @Sendable func page(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let (village, evaluation) = try await Self.evaluate(request, unit)
         let catalogue = request.application.config.catalogue
         return HTMLResponse.make(Layout.page(request: request, title: T(.standardTitle, village.name, String(evaluation.year)),
                                              body: StandardViews.evaluation(evaluation, catalogue: catalogue, village: village)))
     }
 
-    @Sendable func api(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+    @Sendable func api(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let (_, evaluation) = try await Self.evaluate(request, unit)
         var headers = HTTPHeaders()
         headers.contentType = .json

@@ -109,7 +109,7 @@ struct ComplaintController {
         return complaint
     }
 
-    @Sendable func list(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+    @Sendable func list(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let village = try RecordController.village(unit)
         let complaints = try await Complaint.query(on: request.db).filter(\.$unitID == village.requireID()).sort(\.$receivedOn, .descending).all()
         let b = StationViews.base(village)
@@ -139,12 +139,12 @@ struct ComplaintController {
         ])
     }
 
-    @Sendable func newForm(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+    @Sendable func newForm(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let village = try RecordController.village(unit)
         return HTMLResponse.page(request, T(.complaintNew), try await form(request, village, values: [:], errors: []))
     }
 
-    @Sendable func create(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+    @Sendable func create(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let village = try RecordController.village(unit)
         let fields = InputFields(form: try FormFields(request), names: Self.inputNames)
         do {
@@ -155,7 +155,7 @@ struct ComplaintController {
         }
     }
 
-    private func detailPage(_ request: Request, _ unit: OrgUnit?, errors: [FieldError] = [], message: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+    private func detailPage(_ request: Request, _ unit: OrgUnit, errors: [FieldError] = [], message: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let village = try RecordController.village(unit)
         let complaint = try await Self.find(request, village)
         let dto = ComplaintDTO(complaint, reveal: false)
@@ -190,9 +190,9 @@ struct ComplaintController {
         return HTMLResponse.page(request, T(.complaintTitle), body, status: status)
     }
 
-    @Sendable func detail(_ request: Request, _ unit: OrgUnit?) async throws -> Response { try await detailPage(request, unit) }
+    @Sendable func detail(_ request: Request, _ unit: OrgUnit) async throws -> Response { try await detailPage(request, unit) }
 
-    @Sendable func resolve(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+    @Sendable func resolve(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let village = try RecordController.village(unit)
         let complaint = try await Self.find(request, village)
         do {
@@ -206,18 +206,18 @@ struct ComplaintController {
         }
     }
 
-    @Sendable func apiList(_ request: Request, _ unit: OrgUnit?) async throws -> ComplaintListDTO {
+    @Sendable func apiList(_ request: Request, _ unit: OrgUnit) async throws -> ComplaintListDTO {
         let village = try RecordController.village(unit)
         let complaints = try await Complaint.query(on: request.db).filter(\.$unitID == village.requireID()).sort(\.$receivedOn, .descending).all()
         let reveal = try await RecordController.reveal(request, objectType: "complaints", village: village, ids: complaints.compactMap(\.id))
         return ComplaintListDTO(complaints: complaints.map { ComplaintDTO($0, reveal: reveal) })
     }
 
-    @Sendable func apiCreate(_ request: Request, _ unit: OrgUnit?) async throws -> ComplaintDTO {
+    @Sendable func apiCreate(_ request: Request, _ unit: OrgUnit) async throws -> ComplaintDTO {
         ComplaintDTO(try await Self.create(request, village: try RecordController.village(unit), fields: try InputFields(json: request)), reveal: false)
     }
 
-    @Sendable func apiResolve(_ request: Request, _ unit: OrgUnit?) async throws -> ComplaintDTO {
+    @Sendable func apiResolve(_ request: Request, _ unit: OrgUnit) async throws -> ComplaintDTO {
         let village = try RecordController.village(unit)
         let complaint = try await Self.find(request, village)
         return ComplaintDTO(try await Self.resolve(request, village: village, complaint: complaint, fields: try InputFields(json: request)), reveal: false)

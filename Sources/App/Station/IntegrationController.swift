@@ -130,11 +130,11 @@ struct IntegrationController {
         return HTMLResponse.make(Layout.page(request: request, title: T(.integrationsTitle, village.name), body: body))
     }
 
-    @Sendable func page(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+    @Sendable func page(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         try await render(request, try RecordController.village(unit))
     }
 
-    @Sendable func create(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+    @Sendable func create(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let village = try RecordController.village(unit)
         let principal = try request.requirePrincipal()
         guard let kind = IntegrationKind(rawValue: try FormFields(request)["kind"] ?? "") else {
@@ -149,7 +149,7 @@ struct IntegrationController {
         return try await render(request, village, shown: (kind, secret))
     }
 
-    @Sendable func revoke(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+    @Sendable func revoke(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let village = try RecordController.village(unit)
         guard let id = request.parameters.get("keyID").flatMap(UUID.init(uuidString:)),
               try await Integrations.keys(village: village.requireID(), on: request.db).contains(where: { $0.id == id }) else { throw AppError.notFound }

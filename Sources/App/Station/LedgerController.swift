@@ -51,8 +51,7 @@ struct LedgerController {
     /// Events per page of the ledger (newest first); exports have them all.
     static let pageSize = 100
 
-    @Sendable func page(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
-        guard let unit else { throw AppError.notFound }
+    @Sendable func page(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let period: Period
         do { period = try Self.period(request) } catch let AppError.validation(errors) {
             return HTMLResponse.make(Layout.page(request: request, title: T(.ledgerTitle, unit.name), body: Layout.errorSummary(errors)), status: .unprocessableEntity)
@@ -126,8 +125,7 @@ struct LedgerController {
         }
     }
 
-    @Sendable func verifyPage(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
-        guard let unit else { throw AppError.notFound }
+    @Sendable func verifyPage(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let result = try await Self.verification(request, unit)
         let broken = result.chains.filter { !$0.intact }
         let rows: [[Node]] = result.chains.map { chain in
@@ -146,13 +144,11 @@ struct LedgerController {
         return HTMLResponse.make(Layout.page(request: request, title: T(.ledgerVerifyTitle, unit.name), body: body))
     }
 
-    @Sendable func api(_ request: Request, _ unit: OrgUnit?) async throws -> LedgerListDTO {
-        guard let unit else { throw AppError.notFound }
+    @Sendable func api(_ request: Request, _ unit: OrgUnit) async throws -> LedgerListDTO {
         return LedgerListDTO(events: try await Self.rows(request, unit, try Self.period(request)).map(LedgerEventDTO.init))
     }
 
-    @Sendable func apiVerify(_ request: Request, _ unit: OrgUnit?) async throws -> VerificationDTO {
-        guard let unit else { throw AppError.notFound }
+    @Sendable func apiVerify(_ request: Request, _ unit: OrgUnit) async throws -> VerificationDTO {
         return try await Self.verification(request, unit)
     }
 
@@ -178,8 +174,7 @@ struct LedgerController {
         return StationStatsDTO(year: year, months: months, total: figures(String(year), requests, complaints))
     }
 
-    @Sendable func statsPage(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
-        guard let unit else { throw AppError.notFound }
+    @Sendable func statsPage(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let (year, asOf) = try StandardController.period(request)
         let stats = try await Self.stats(request, unit, year: year, asOf: asOf)
         func rate(_ r: Double?) -> String { r.map { Figure.text(($0 * 1000).rounded() / 10) + "%" } ?? "—" }
@@ -196,8 +191,7 @@ struct LedgerController {
         return HTMLResponse.make(Layout.page(request: request, title: T(.statsTitle, unit.name, String(year)), body: body))
     }
 
-    @Sendable func apiStats(_ request: Request, _ unit: OrgUnit?) async throws -> StationStatsDTO {
-        guard let unit else { throw AppError.notFound }
+    @Sendable func apiStats(_ request: Request, _ unit: OrgUnit) async throws -> StationStatsDTO {
         let (year, asOf) = try StandardController.period(request)
         return try await Self.stats(request, unit, year: year, asOf: asOf)
     }

@@ -42,7 +42,7 @@ struct StationController {
         var roster: Roster
     }
 
-    static func context(_ request: Request, _ unit: OrgUnit?) async throws -> Context {
+    static func context(_ request: Request, _ unit: OrgUnit) async throws -> Context {
         let village = try RecordController.village(unit)
         return Context(village: village, today: request.today, calendar: try await CalendarStore.load(request),
                        roster: try await Roster.load(village: village.requireID(), on: request.db))
@@ -97,7 +97,7 @@ struct StationController {
 
     // MARK: Pages
 
-    @Sendable func desk(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+    @Sendable func desk(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let context = try await Self.context(request, unit)
         let open = try await ServiceRequest.query(on: request.db).filter(\.$unitID == context.village.requireID())
             .filter(\.$status ~~ [.received, .accepted, .inProgress, .materialsMissing, .transferred]).sort(\.$dueOn).all()
@@ -115,7 +115,7 @@ struct StationController {
         return HTMLResponse.page(request, T(.deskTitle, context.village.name), StationViews.desk(model))
     }
 
-    @Sendable func list(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+    @Sendable func list(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let context = try await Self.context(request, unit)
         let items = try await Self.filtered(request, village: context.village.requireID())
         let reveal = try await RecordController.reveal(request, objectType: "serviceRequests", village: context.village, ids: items.compactMap(\.id))
@@ -125,13 +125,13 @@ struct StationController {
                                       to: request.query[String.self, at: "to"] ?? "", phone: request.query[String.self, at: "phone"] ?? ""))
     }
 
-    @Sendable func newForm(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+    @Sendable func newForm(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let village = try RecordController.village(unit)
         let services = try await RecordStore.list(.services, village: village.requireID(), on: request.db)
         return HTMLResponse.page(request, T(.intakeTitle), StationViews.intakeForm(request, village: village, services: services, values: [:], errors: []))
     }
 
-    @Sendable func create(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+    @Sendable func create(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let village = try RecordController.village(unit)
         let principal = try request.requirePrincipal()
         let form = try FormFields(request)
@@ -147,7 +147,7 @@ struct StationController {
         }
     }
 
-    func detailPage(_ request: Request, _ unit: OrgUnit?, errors: [FieldError] = [], message: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+    func detailPage(_ request: Request, _ unit: OrgUnit, errors: [FieldError] = [], message: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let context = try await Self.context(request, unit)
         let item = try await Self.find(request, context.village)
         let reveal = try await RecordController.reveal(request, objectType: "serviceRequests", village: context.village, ids: [try item.requireID()])
@@ -164,9 +164,9 @@ struct StationController {
         return HTMLResponse.page(request, T(.requestTitle, item.serviceName, item.trackingCode), StationViews.detail(request, model), status: status)
     }
 
-    @Sendable func detail(_ request: Request, _ unit: OrgUnit?) async throws -> Response { try await detailPage(request, unit) }
+    @Sendable func detail(_ request: Request, _ unit: OrgUnit) async throws -> Response { try await detailPage(request, unit) }
 
-    @Sendable func act(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+    @Sendable func act(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let village = try RecordController.village(unit)
         let principal = try request.requirePrincipal()
         let item = try await Self.find(request, village)
@@ -184,7 +184,7 @@ struct StationController {
         }
     }
 
-    @Sendable func receipt(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
+    @Sendable func receipt(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let village = try RecordController.village(unit)
         let item = try await Self.find(request, village)
         let profile = try await VillageProfile.query(on: request.db).filter(\.$unit.$id == village.requireID()).first()
@@ -192,8 +192,7 @@ struct StationController {
         return HTMLResponse.make(StationViews.receipt(village: village, item: item, hotline: profile?.hotline ?? "", dueDateNotice: notice))
     }
 
-    @Sendable func overdue(_ request: Request, _ unit: OrgUnit?) async throws -> Response {
-        guard let unit else { throw AppError.notFound }
+    @Sendable func overdue(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let today = request.today
         let items = try await Self.overdueItems(request, under: unit, today: today)
         let villages = try await OrgUnit.query(on: request.db).filter(\.$id ~~ Set(items.map(\.unitID))).all()
@@ -203,14 +202,14 @@ struct StationController {
 
     // MARK: API
 
-    @Sendable func apiList(_ request: Request, _ unit: OrgUnit?) async throws -> RequestListDTO {
+    @Sendable func apiList(_ request: Request, _ unit: OrgUnit) async throws -> RequestListDTO {
         let context = try await Self.context(request, unit)
         let items = try await Self.filtered(request, village: context.village.requireID())
         let reveal = try await RecordController.reveal(request, objectType: "serviceRequests", village: context.village, ids: items.compactMap(\.id))
         return RequestListDTO(requests: items.map { Self.dto($0, context, reveal: reveal) })
     }
 
-    @Sendable func apiCreate(_ request: Request, _ unit: OrgUnit?) async throws -> RequestDTO {
+    @Sendable func apiCreate(_ request: Request, _ unit: OrgUnit) async throws -> RequestDTO {
         let village = try RecordController.village(unit)
         let principal = try request.requirePrincipal()
         let input = try IntakeInput.parse(try InputFields(json: request))
@@ -223,7 +222,7 @@ struct StationController {
                                       roster: Roster(records)))
     }
 
-    @Sendable func apiDetail(_ request: Request, _ unit: OrgUnit?) async throws -> RequestDetailDTO {
+    @Sendable func apiDetail(_ request: Request, _ unit: OrgUnit) async throws -> RequestDetailDTO {
         let context = try await Self.context(request, unit)
         let item = try await Self.find(request, context.village)
         let reveal = try await RecordController.reveal(request, objectType: "serviceRequests", village: context.village, ids: [try item.requireID()])
@@ -231,7 +230,7 @@ struct StationController {
                                 history: try await LedgerStore.history(of: item.requireID(), on: request.db).map(LedgerEventDTO.init))
     }
 
-    @Sendable func apiAct(_ request: Request, _ unit: OrgUnit?) async throws -> RequestDTO {
+    @Sendable func apiAct(_ request: Request, _ unit: OrgUnit) async throws -> RequestDTO {
         let village = try RecordController.village(unit)
         let principal = try request.requirePrincipal()
         let item = try await Self.find(request, village)
@@ -247,8 +246,7 @@ struct StationController {
         return Self.dto(updated, try await Self.context(request, unit))
     }
 
-    @Sendable func apiOverdue(_ request: Request, _ unit: OrgUnit?) async throws -> RequestListDTO {
-        guard let unit else { throw AppError.notFound }
+    @Sendable func apiOverdue(_ request: Request, _ unit: OrgUnit) async throws -> RequestListDTO {
         let today = request.today
         let calendar = try await CalendarStore.load(request)
         let items = try await Self.overdueItems(request, under: unit, today: today)

@@ -246,7 +246,9 @@ extension RunningServerTests {
                 // seconds each.
                 let median = times.sorted()[times.count / 2]
                 let answered = statuses.withLockedValue { $0.count }
-                #expect(median < 0.5, "the median /healthz took \(median) s (slowest \(times.max() ?? 0) s)")
+                // Generous: under the full suite on two cores /healthz alone takes up to half a
+                // second; the fault this guards against held each core for seconds to minutes.
+                #expect(median < 2, "the median /healthz took \(median) s (slowest \(times.max() ?? 0) s)")
                 #expect(cpu / Double(max(answered, 1)) < 0.05, "the server spent \(cpu) s of CPU on \(answered) requests")
                 print("concurrent abuse: /healthz median \(median) s, slowest \(times.max() ?? 0) s; server CPU \(cpu) s for \(answered) refused requests")
             }

@@ -37,20 +37,19 @@ struct EffectsTests {
         }
     }
 
-    @Test("ids and ledger events carry the application's time, not the machine's")
-    func idsFromTheClock() async throws {
+    @Test("intake and its ledger event carry the application's time, not the machine's")
+    func intakeFromTheClock() async throws {
         try await withApp { app, clock in
+            // Months before the machine's date: a time read from the wall would be far from it.
             clock.set(beijingDay: "2026-03-02")
             let s = try await StationFixture.make(app)
             let item = try await s.intake(app)
-            // A version 7 id holds its millisecond in its first 48 bits.
-            let bytes = withUnsafeBytes(of: item.id.uuid) { Array($0) }
-            let millisecond = bytes.prefix(6).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-            let made = Date(timeIntervalSince1970: Double(millisecond) / 1000)
-            // The clock's day, or just after it when an earlier test made ids later than it.
-            #expect(made >= clock.now.addingTimeInterval(-1), "\(made) vs the clock's \(clock.now)")
             let received = try #require(try await ServiceRequest.find(item.id, on: app.db)).receivedAt
-            #expect(abs(received.timeIntervalSince(clock.now)) < 1)
+            #expect(abs(received.timeIntervalSince(clock.now)) < 1, "\(received) vs the clock's \(clock.now)")
+            let event = try #require(try await RecordStore.sql(app.db).select().column("occurred_at").from("ledger_events")
+                .where("subject_id", .equal, SQLBind(item.id.uuidString)).first())
+            let occurred = Date(timeIntervalSince1970: Double(try event.decode(column: "occurred_at", as: Int64.self)) / 1000)
+            #expect(abs(occurred.timeIntervalSince(clock.now)) < 1, "\(occurred) vs the clock's \(clock.now)")
         }
     }
 

@@ -66,17 +66,17 @@ struct Open311Controller {
         var group: String
     }
 
-    static func published(_ station: OrgUnit, on db: any Database) async throws -> [Record] {
-        try await RecordStore.list(.services, village: station.requireID(), on: db).filter { $0.flag("published") }
+    static func published(_ station: OrgUnit, on db: any Database) async throws -> [ServiceRecord] {
+        try await RecordStore.list(.services, village: station.requireID(), on: db).map(ServiceRecord.init(record:)).filter { $0[flag: .published] }
     }
 
     @Sendable func services(_ request: Request, _: OrgUnit?) async throws -> Response {
         await Self.guarded {
             let station = try await Self.station(request.query[String.self, at: "jurisdiction_id"], on: request.db)
             return try Self.json(try await Self.published(station, on: request.db).map { s in
-                ServiceDTO(service_code: s.text("code") ?? "", service_name: s.text("name") ?? "", description: s.text("guide") ?? "",
-                           metadata: false, type: "realtime", keywords: ServiceField(rawValue: s.text("field") ?? "")?.label ?? "",
-                           group: ServiceField(rawValue: s.text("field") ?? "")?.label ?? "")
+                ServiceDTO(service_code: s[text: .code] ?? "", service_name: s[text: .name] ?? "", description: s[text: .guide] ?? "",
+                           metadata: false, type: "realtime", keywords: (s[choice: .field] as ServiceField?)?.label ?? "",
+                           group: (s[choice: .field] as ServiceField?)?.label ?? "")
             })
         }
     }
@@ -97,7 +97,7 @@ struct Open311Controller {
         await Self.guarded {
             let code = try Self.file(request, "serviceFile")
             let station = try await Self.station(request.query[String.self, at: "jurisdiction_id"], on: request.db)
-            guard try await Self.published(station, on: request.db).contains(where: { $0.text("code") == code }) else {
+            guard try await Self.published(station, on: request.db).contains(where: { $0[text: .code] == code }) else {
                 throw Failure(status: .notFound, description: T(.requestServiceUnknown, code))
             }
             return try Self.json(DefinitionDTO(service_code: code, attributes: []))
@@ -133,7 +133,7 @@ struct Open311Controller {
                 throw Failure(status: .forbidden, description: T(.open311BadKey))
             }
             guard let code = form["service_code"], !code.isEmpty else { throw Failure(status: .badRequest, description: "service_code " + T(.open311Required)) }
-            guard try await Self.published(station, on: request.db).contains(where: { $0.text("code") == code }) else {
+            guard try await Self.published(station, on: request.db).contains(where: { $0[text: .code] == code }) else {
                 throw Failure(status: .badRequest, description: T(.requestServiceUnknown, code))
             }
             let name = [form["last_name"], form["first_name"]].compactMap { $0 }.joined().trimmingCharacters(in: .whitespaces)

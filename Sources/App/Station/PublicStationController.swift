@@ -91,18 +91,18 @@ struct PublicStationController {
             .el("h2", [:], T(.publicServices)),
             services.isEmpty ? .el("p", [:], T(.publicNoServices))
                 : Layout.table(caption: nil, headers: [T(.fieldServiceName), T(.fieldServiceField), T(.fieldServiceMode), T(.publicTimeLimit)], rows: services.map { s in
-                    [.el("a", ["href": Route.publicGuide(.value(village.id.linked), .value(s.text("code") ?? "")).path], s.text("name") ?? ""),
-                     .text(ServiceField(rawValue: s.text("field") ?? "")?.label ?? ""), .text(ServiceMode(rawValue: s.text("mode") ?? "")?.label ?? ""),
+                    [.el("a", ["href": Route.publicGuide(.value(village.id.linked), .value(s[text: .code] ?? "")).path], s[text: .name] ?? ""),
+                     .text((s[choice: .field] as ServiceField?)?.label ?? ""), .text((s[choice: .mode] as ServiceMode?)?.label ?? ""),
                      .text(Self.limitText(s))]
                 }),
         ])
         return HTMLResponse.make(Layout.page(request: request, title: T(.publicStationTitle, village.name), body: body))
     }
 
-    static func limitText(_ service: Record) -> String {
-        switch ServiceMode(rawValue: service.text("mode") ?? "") {
+    static func limitText(_ service: ServiceRecord) -> String {
+        switch service[choice: .mode] as ServiceMode? {
         case .onTheSpot?: return T(.publicSameDay)
-        case .timeLimited?: return T(.publicWorkingDays, String(service.number("timeLimit") ?? 0))
+        case .timeLimited?: return T(.publicWorkingDays, String(service[number: .timeLimit] ?? 0))
         default: return T(.publicPromised)
         }
     }
@@ -110,23 +110,23 @@ struct PublicStationController {
     @Sendable func guide(_ request: Request, _: OrgUnit?) async throws -> Response {
         let (village, _) = try await Self.load(request)
         let code = request.parameters.get("code") ?? ""
-        guard let service = try await Open311Controller.published(village, on: request.db).first(where: { $0.text("code") == code }) else { throw AppError.notFound }
-        let materials = (service.text("materials") ?? "").split(whereSeparator: \.isNewline).map(String.init)
+        guard let service = try await Open311Controller.published(village, on: request.db).first(where: { $0[text: .code] == code }) else { throw AppError.notFound }
+        let materials = (service[text: .materials] ?? "").split(whereSeparator: \.isNewline).map(String.init)
         let body: Node = .group([
             .el("p", [:], [.el("a", ["href": Self.path(village)], T(.publicStationTitle, village.name))]),
             .el("dl", ["class": "facts"], [
                 .el("dt", [:], T(.fieldServiceCode)), .el("dd", [:], code),
-                .el("dt", [:], T(.fieldServiceField)), .el("dd", [:], ServiceField(rawValue: service.text("field") ?? "")?.label ?? ""),
-                .el("dt", [:], T(.fieldServiceMode)), .el("dd", [:], ServiceMode(rawValue: service.text("mode") ?? "")?.label ?? ""),
+                .el("dt", [:], T(.fieldServiceField)), .el("dd", [:], (service[choice: .field] as ServiceField?)?.label ?? ""),
+                .el("dt", [:], T(.fieldServiceMode)), .el("dd", [:], (service[choice: .mode] as ServiceMode?)?.label ?? ""),
                 .el("dt", [:], T(.publicTimeLimit)), .el("dd", [:], Self.limitText(service)),
             ]),
             .el("h2", [:], T(.publicMaterials)),
             materials.isEmpty ? .el("p", [:], T(.publicNoMaterials)) : .el("ol", [:], materials.map { .el("li", [:], $0) }),
             .el("h2", [:], T(.fieldServiceGuide)),
-            .el("div", ["class": "prewrap"], service.text("guide") ?? T(.publicNoGuide)),
+            .el("div", ["class": "prewrap"], service[text: .guide] ?? T(.publicNoGuide)),
             .el("p", [:], [.el("a", ["href": Route.publicRequestNew(.value(village.id.linked)).path(query: ["service": code])], T(.publicSubmitLink))]),
         ])
-        return HTMLResponse.make(Layout.page(request: request, title: T(.publicGuideTitle, service.text("name") ?? ""), body: body))
+        return HTMLResponse.make(Layout.page(request: request, title: T(.publicGuideTitle, service[text: .name] ?? ""), body: body))
     }
 
     private func form(_ request: Request, _ village: OrgUnit, values: [String: String], errors: [FieldError], status: HTTPStatus = .ok) async throws -> Response {
@@ -136,7 +136,7 @@ struct PublicStationController {
             .el("p", ["class": "muted"], T(.publicSubmitIntro)),
             Layout.errorSummary(errors),
             Layout.csrfField(request),
-            Layout.select("serviceCode", T(.requestService), options: [("", T(.chooseService))] + services.map { ($0.text("code") ?? "", $0.text("name") ?? "") },
+            Layout.select("serviceCode", T(.requestService), options: [("", T(.chooseService))] + services.map { ($0[text: .code] ?? "", $0[text: .name] ?? "") },
                           selected: values["serviceCode"] ?? request.query[String.self, at: "service"] ?? "", errors: errors),
             Layout.field("residentName", T(.requestResidentName), value: values["residentName"] ?? "", errors: errors, required: true),
             Layout.field("residentPhone", T(.requestResidentPhone), value: values["residentPhone"] ?? "", type: "tel", errors: errors, required: true),
@@ -171,7 +171,7 @@ struct PublicStationController {
             guard try await PublicGuards.allow("submit-phone:" + phone, limit: PublicGuards.submissionsPerHour, now: request.now, on: request.db) else {
                 throw AppError.rateLimited
             }
-            guard try await Open311Controller.published(village, on: request.db).contains(where: { $0.text("code") == input.serviceCode }) else {
+            guard try await Open311Controller.published(village, on: request.db).contains(where: { $0[text: .code] == input.serviceCode }) else {
                 throw AppError.validation([FieldError(field: "serviceCode", message: T(.requestServiceUnknown, input.serviceCode))])
             }
             let (item, _) = try await RequestDesk.intake(try await request.desk(), village: village, input: input, actor: .publicForm, staff: nil)

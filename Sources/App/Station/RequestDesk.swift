@@ -122,11 +122,11 @@ struct IntakeInput: Sendable {
 /// its ledger event in one transaction, and the due-date arithmetic on working days.
 enum RequestDesk {
     /// The fields of a service that intake reads.
-    static let serviceFields: Set<String> = ["code", "name", "mode", "timeLimit", "post"]
+    static let serviceFields: Set<String> = Set([ServiceRecord.Field.code, .name, .mode, .timeLimit, .post].map(\.rawValue))
 
     /// The live, published-or-not services of a village, by code.
-    static func service(code: String, village: UUID, on db: any Database) async throws -> Record? {
-        try await RecordStore.list(.services, village: village, on: db).first { $0.text("code") == code }
+    static func service(code: String, village: UUID, on db: any Database) async throws -> ServiceRecord? {
+        try await RecordStore.list(.services, village: village, on: db).map(ServiceRecord.init(record:)).first { $0[text: .code] == code }
     }
 
     /// What the desk works with, taken from the web request by its controller: the desk
@@ -154,17 +154,17 @@ enum RequestDesk {
             return (existing, false)
         }
         let today = desk.today
-        let found = if let services { services.first { $0.text("code") == input.serviceCode } }
+        let found = if let services { services.map(ServiceRecord.init(record:)).first { $0[text: .code] == input.serviceCode } }
                     else { try await service(code: input.serviceCode, village: villageID, on: desk.db) }
         guard let service = found else {
             throw AppError.validation([FieldError(field: "serviceCode", message: T(.requestServiceUnknown, input.serviceCode))])
         }
-        let mode = service.text("mode").flatMap(ServiceMode.init(rawValue:)) ?? .timeLimited
+        let mode = service[choice: .mode] ?? ServiceMode.timeLimited
         let calendar = desk.calendar
         let staffMember = staff.map { RequestState.Person(id: $0.userID.uuidString, name: $0.displayName) }
         let state: RequestState, newEvent: RequestEvent
         do {
-            (state, newEvent) = try RequestMachine.intake(service: input.serviceCode, channel: input.channel, mode: mode, timeLimit: service.number("timeLimit") ?? 0,
+            (state, newEvent) = try RequestMachine.intake(service: input.serviceCode, channel: input.channel, mode: mode, timeLimit: service[number: .timeLimit] ?? 0,
                                                           promisedOn: input.promisedOn.flatMap(LocalDate.init), staff: staffMember, missing: input.missing,
                                                           today: today, calendar: calendar)
         } catch {
@@ -177,10 +177,10 @@ enum RequestDesk {
         item.trackingCode = desk.codes.next()
         item.serviceID = service.id.uuidString
         item.serviceCode = input.serviceCode
-        item.serviceName = service.text("name") ?? input.serviceCode
+        item.serviceName = service[text: .name] ?? input.serviceCode
         item.serviceMode = mode
-        item.timeLimit = service.number("timeLimit") ?? 0
-        item.postID = service.text("post")
+        item.timeLimit = service[number: .timeLimit] ?? 0
+        item.postID = service[text: .post]
         item.channel = input.channel
         item.externalID = input.externalID
         item.residentName = input.residentName
@@ -231,7 +231,7 @@ enum RequestDesk {
         let seenVersion = item.version
         var transferTo: RequestState.Department?
         if case let .transfer(departmentID) = action, let found = try await department(departmentID, village: village, on: desk.db) {
-            transferTo = RequestState.Department(id: found.id.uuidString, name: found.text("name") ?? "")
+            transferTo = RequestState.Department(id: found.reference, name: found[text: .name] ?? "")
         }
         let state: RequestState
         var change: RequestEvent
@@ -287,9 +287,9 @@ enum RequestDesk {
     }
 
     /// A live department of the village's township.
-    static func department(_ id: String, village: OrgUnit, on db: any Database) async throws -> Record? {
+    static func department(_ id: String, village: OrgUnit, on db: any Database) async throws -> DepartmentRecord? {
         guard let uuid = UUID(uuidString: id), let township = village.$parent.id else { return nil }
-        return try await RecordStore.find(.departments, id: uuid, village: township, on: db)
+        return try await RecordStore.find(.departments, id: uuid, village: township, on: db).map(DepartmentRecord.init(record:))
     }
 
     /// For an open request whose due date was counted over a year whose holidays are not

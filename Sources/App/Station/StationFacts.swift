@@ -74,22 +74,8 @@ struct StationFacts: Sendable {
                             linked96156: Set(try keys.map { try $0.decode(column: "unit_id", as: UUID.self) }))
     }
 
-    func apply(to facts: inout VillageFacts, village: UUID, township: UUID?, records: (RecordKind) -> [Record], departments: [Record]) {
-        let workers = Dictionary(records(.workers).map { ($0.id.uuidString, $0.text("name") ?? "") }, uniquingKeysWith: { a, _ in a })
-        let departmentNames = Dictionary(departments.map { ($0.id.uuidString, $0.text("name") ?? "") }, uniquingKeysWith: { a, _ in a })
-        facts.posts = records(.posts).compactMap { post in
-            guard let kind = post.text("kind").flatMap(PostKind.init(rawValue:)) else { return nil }
-            return .init(name: post.text("name") ?? "", kind: kind, townshipDepartment: post.text("department").flatMap { departmentNames[$0] },
-                         holderA: post.text("holderA").flatMap { workers[$0] }, holderB: post.text("holderB").flatMap { workers[$0] })
-        }
-        let services = records(.services)
-        facts.services = services.compactMap { service in
-            guard let field = service.text("field").flatMap(ServiceField.init(rawValue:)) else { return nil }
-            return .init(name: service.text("name") ?? "", field: field,
-                         publicGuide: service.flag("published") && !(service.text("guide") ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
-        }
-        if facts.station.hotline != nil { facts.station.channels.append(.phone) }
-        if services.contains(where: { $0.flag("published") }) { facts.station.channels.append(.online) }
+    /// The station's figures for one village (its posts and services are fed by their kinds).
+    func apply(to facts: inout VillageFacts, village: UUID) {
         facts.station.linkedTo96156 = linked96156.contains(village)
 
         var summary = requests[village] ?? VillageFacts.ServiceRequestSummary()

@@ -1,0 +1,90 @@
+import StandardKit
+import Vapor
+
+/// A village's live evaluation against the 62 items, as a page and as JSON.
+struct StandardController {
+    func register(_ router: Router) {
+        router.page(.GET, .unit(.key, .standard), .onUnit(.viewUnit), page)
+        router.apiResponse(.GET, .api(.unit(.key, .evaluation)), .onUnit(.viewUnit),
+                           APIDoc(summary: "村（社区）按62条指导标准的实时评估（?year=）", response: "Evaluation"), api)
+    }
+
+    /// The year asked for (default this year in Beijing) and its as-of date: today, or the
+    /// last day of a past year.
+    static func period(_ request: Request) throws -> (year: Int, asOf: LocalDate) {
+        let today = beijingToday(request.now)
+        let year = try request.queryInt("year", in: LocalDate.sane) ?? today.year
+        guard (2000...today.year).contains(year) else {
+            throw AppError.validation([FieldError(field: "year", message: T(.standardYearRange, String(today.year)))])
+        }
+        return (year, year < today.year ? LocalDate.lastDay(of: year) : today)
+    }
+
+    static func beijingToday(_ now: Date) -> LocalDate {
+        LocalDate(dayNumber: Int((now.timeIntervalSince1970 + 8 * 3600) / 86_400))
+    }
+
+    static func evaluate(_ request: Request, _ unit: OrgUnit) async throws -> (OrgUnit, Evaluation) {
+        let village = unit
+        guard village.kind == .village else { throw AppError.notFound }
+        let config = request.application.config
+        let (year, asOf) = try period(request)
+        guard let facts = try await VillageFactsBuilder.build(under: village, year: year, asOf: asOf, on: request.db).first?.facts else { throw AppError.notFound }
+        return (village, Evaluator(catalogue: config.catalogue, scheme: config.scheme).evaluate(facts, asOf: asOf))
+    }
+
+    @Sendable func page(_ request: Request, _ unit: OrgUnit) async throws -> Response {
+        let (village, evaluation) = try await Self.evaluate(request, unit)
+        let catalogue = request.application.config.catalogue
+        return HTMLResponse.make(Layout.page(request: request, title: T(.standardTitle, village.name, String(evaluation.year)),
+                                             body: StandardViews.evaluation(evaluation, catalogue: catalogue, village: village)))
+    }
+
+    @Sendable func api(_ request: Request, _ unit: OrgUnit) async throws -> Response {
+        let (_, evaluation) = try await Self.evaluate(request, unit)
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: .ok, headers: headers, body: .init(string: Report.evaluationJSON(evaluation)))
+    }
+}
+
+enum StandardViews {
+    static func statusNode(_ status: Status) -> Node {
+        let css: String
+        switch status {
+        case .met: css = "met"
+        case .notMet: css = "notmet"
+        case .pending: css = "pending"
+        case .notApplicable: css = "muted"
+        }
+        return .el("span", ["class": css], status.label)
+    }
+
+    static func evaluation(_ evaluation: Evaluation, catalogue: Catalogue, village: OrgUnit) -> Node {
+        let score = evaluation.tally.score.map(Figure.text) ?? "—"
+        var parts: [Node] = [
+            .el("p", [:], T(.standardSummary, evaluation.asOf.description, score, String(evaluation.tally.met), String(evaluation.tally.notMet),
+                            String(evaluation.tally.pending), String(evaluation.tally.notApplicable))),
+            .el("p", ["class": "muted"], T(.standardNote)),
+        ]
+        var index = 0
+        for (a, area) in catalogue.areas.enumerated() {
+            parts.append(.el("h2", [:], [.text(area.heading + " "), statusNode(evaluation.areas[a].status)]))
+            var rows: [[Node]] = []
+            for goal in area.goals {
+                for item in goal.items {
+                    let result = evaluation.items[index]
+                    index += 1
+                    let checks: [Node] = zip(item.checks, result.checks).map { check, checkResult in
+                        // "1.1 已设立…：已设立…" says it twice; the title alone does when they agree.
+                        .el("li", [:], [statusNode(checkResult.status), .text(" \(check.id) \(check.title)"),
+                                        .when(checkResult.explanation != check.title, .text(T(.sepColon) + checkResult.explanation))])
+                    }
+                    rows.append([.text(String(item.number)), statusNode(result.status), .el("ul", ["class": "checks"], checks)])
+                }
+            }
+            parts.append(Layout.table(caption: nil, headers: [T(.standardItem), T(.standardStatus), T(.standardChecks)], rows: rows))
+        }
+        return .group(parts)
+    }
+}

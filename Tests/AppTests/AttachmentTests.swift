@@ -19,7 +19,7 @@ struct AttachmentTests {
             let session = try await login(app, "zhang")
             let request = Request(application: app, on: app.eventLoopGroup.any())
             let meeting = try await RecordStore.insert(.meetings, values: ["kind": .text("representativeMeeting"), "date": .text("2026-04-10"),
-                                                                           "title": .text("村民代表会议")], village: world.villageV1, request: request)
+                                                                           "title": .text("村民代表会议")], village: world.villageV1, author: request.author, on: request.db)
             let base = "/units/\(try world.villageV1.requireID())/records/meetings/\(meeting.id)/attachments"
             let uploaded = try await TransferTests.upload(app, base, as: session, file: Self.pdf, name: "../../etc/会议纪要.pdf")
             #expect(uploaded.status == .seeOther)
@@ -66,7 +66,7 @@ struct AttachmentTests {
             let session = try await login(app, "zhang")
             let request = Request(application: app, on: app.eventLoopGroup.any())
             let disclosure = try await RecordStore.insert(.disclosures, values: ["category": .text("finance"), "title": .text("财务公开"), "publishedOn": .text("2026-04-05"),
-                                                                                 "channel": .text("online"), "content": .text("见附件")], village: world.villageV1, request: request)
+                                                                                 "channel": .text("online"), "content": .text("见附件")], village: world.villageV1, author: request.author, on: request.db)
             let village = try world.villageV1.requireID()
             _ = try await TransferTests.upload(app, "/units/\(village)/records/disclosures/\(disclosure.id)/attachments", as: session, file: Self.pdf, name: "收支表.pdf")
             let page = try await send(app, .GET, "/public/villages/\(village)/disclosures")

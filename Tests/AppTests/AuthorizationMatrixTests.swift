@@ -198,7 +198,7 @@ struct AuthorizationMatrixTests {
                     }
                 }
                 let id = UUID()
-                try await RecordStore.sql(app.db).insert(into: kind.table)
+                try await Dialect.sql(app.db).insert(into: kind.table)
                     .columns(["id", "unit_id", "unit_path"] + values.keys.compactMap { kind.field($0)?.column })
                     .values([SQLBind(id), SQLBind(villageID), SQLBind(village.path)] + values.values.map { value -> any SQLExpression in
                         switch value {
@@ -229,7 +229,7 @@ struct AuthorizationMatrixTests {
     /// Brings back records a permitted delete removed, so later roles find them.
     static func undelete(_ app: Application) async throws {
         for kind in RecordKind.all {
-            try await RecordStore.sql(app.db).update(kind.table).set("deleted_at", to: SQLLiteral.null).run()
+            try await Dialect.sql(app.db).update(kind.table).set("deleted_at", to: SQLLiteral.null).run()
         }
     }
 

@@ -284,7 +284,7 @@ struct VerifyLedgerCommandTests {
             let item = try await s.intake(app)
             try await s.act(app, item.id, ["action": "start"])
             try await s.act(app, item.id, ["action": "complete", "result": "已办结"])
-            try await RecordStore.sql(app.db).update("ledger_events").set("payload", to: SQLBind(#"{"result":"改过的结果","status":"completed"}"#))
+            try await Dialect.sql(app.db).update("ledger_events").set("payload", to: SQLBind(#"{"result":"改过的结果","status":"completed"}"#))
                 .where("unit_id", .equal, SQLBind(village)).where("seq", .equal, SQLBind(3)).run()
         } catch {
             try? await app.asyncShutdown()

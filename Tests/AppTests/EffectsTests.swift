@@ -18,7 +18,7 @@ struct EffectsTests {
             let item = try await s.intake(app)
             clock.advance(minutes: 10)
             try await s.act(app, item.id, ["action": "start"])
-            let sql = try RecordStore.sql(app.db)
+            let sql = try Dialect.sql(app.db)
             let stamped = try #require(try await sql.select().column("updated_at").from(ServiceRequest.schema)
                 .where("id", .equal, SQLBind(item.id)).first()).decode(column: "updated_at", as: Date.self)
             #expect(abs(stamped.timeIntervalSince(clock.now)) < 1, "\(stamped) vs the clock's \(clock.now)")
@@ -46,7 +46,7 @@ struct EffectsTests {
             let item = try await s.intake(app)
             let received = try #require(try await ServiceRequest.find(item.id, on: app.db)).receivedAt
             #expect(abs(received.timeIntervalSince(clock.now)) < 1, "\(received) vs the clock's \(clock.now)")
-            let event = try #require(try await RecordStore.sql(app.db).select().column("occurred_at").from("ledger_events")
+            let event = try #require(try await Dialect.sql(app.db).select().column("occurred_at").from("ledger_events")
                 .where("subject_id", .equal, SQLBind(item.id.uuidString)).first())
             let occurred = Date(timeIntervalSince1970: Double(try event.decode(column: "occurred_at", as: Int64.self)) / 1000)
             #expect(abs(occurred.timeIntervalSince(clock.now)) < 1, "\(occurred) vs the clock's \(clock.now)")

@@ -52,7 +52,7 @@ struct HierarchyTests {
             let cycles = try await AssessmentCycle.query(on: app.db).all()
             #expect(!cycles.isEmpty)
             for unit in try await OrgUnit.query(on: app.db).all() {
-                let fluentUnits = try await RecordStore.below(OrgUnit.query(on: app.db), \.$path, unit.path).all()
+                let fluentUnits = try await Dialect.below(OrgUnit.query(on: app.db), \.$path, unit.path).all()
                 let units = try await OrgUnit.below(unit.path, on: app.db)
                 #expect(units.count == fluentUnits.count && !units.isEmpty)
                 let byID = Dictionary(uniqueKeysWithValues: units.map { ($0.id, $0) })
@@ -63,7 +63,7 @@ struct HierarchyTests {
                     #expect(loaded.createdAt == found.createdAt && loaded.updatedAt == found.updatedAt && loaded.$id.exists)
                 }
                 for cycle in cycles {
-                    let fluentSheets = try await RecordStore.below(AssessmentSheet.query(on: app.db).filter(\.$cycleID == cycle.requireID()), \.$unitPath, unit.path)
+                    let fluentSheets = try await Dialect.below(AssessmentSheet.query(on: app.db).filter(\.$cycleID == cycle.requireID()), \.$unitPath, unit.path)
                         .filter(\.$level == .village).all()
                     let sheets = try await AssessmentSheet.villages(cycle: cycle.requireID(), below: unit.path, on: app.db)
                     #expect(sheets.count == fluentSheets.count)

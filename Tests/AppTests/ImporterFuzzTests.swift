@@ -41,7 +41,7 @@ struct ImporterFuzzTests {
 
     /// Rows of a table, to compare before and after.
     static func count(_ app: Application, _ table: String) async throws -> Int {
-        let row = try await RecordStore.sql(app.db).select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table).first()
+        let row = try await Dialect.sql(app.db).select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table).first()
         return try row?.decode(column: "n", as: Int.self) ?? 0
     }
 

@@ -159,7 +159,7 @@ struct IntegrationTests {
                 let marker = try #require(page.body.range(of: "name=\"challengeID\" value=\""))
                 let id = String(page.body[marker.upperBound...].prefix(36))
                 let uuid = try #require(UUID(uuidString: id))
-                let row = try #require(try await RecordStore.sql(app.db).select().column("answer").from("public_challenges").where("id", .equal, SQLBind(uuid)).first())
+                let row = try #require(try await Dialect.sql(app.db).select().column("answer").from("public_challenges").where("id", .equal, SQLBind(uuid)).first())
                 return (id, try row.decode(column: "answer", as: String.self))
             }
             let c1 = try await challenge()

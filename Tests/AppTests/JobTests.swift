@@ -17,7 +17,7 @@ struct JobTests {
     static func fresh(_ app: Application, _ f: CycleFixture) async throws -> [UUID: SheetSummary] {
         let request = Request(application: app, on: app.eventLoopGroup.any())
         let cycle = try #require(try await AssessmentCycle.find(f.cycle, on: app.db))
-        return try await Sheets.summaries(cycle: cycle, under: f.world.districtA, request: request, recompute: true)
+        return try await Sheets.summaries(cycle: cycle, under: f.world.districtA, context: request.sheets, recompute: true)
     }
 
     static func scores(_ app: Application, _ f: CycleFixture, as session: Session? = nil) async throws -> [UUID: Double?] {
@@ -44,12 +44,12 @@ struct JobTests {
             let cycle = try #require(try await AssessmentCycle.query(on: app.db).filter(\.$unitID == district.requireID()).first())
             let villages = try await OrgUnit.below(district.path, on: app.db).filter { $0.kind == .village }
             #expect(villages.count > Sheets.groupAbove, "the demo district must be big enough to be grouped")
-            let together = try await Sheets.summaries(cycle: cycle, under: district, request: request, recompute: true)
+            let together = try await Sheets.summaries(cycle: cycle, under: district, context: request.sheets, recompute: true)
             var apart: [UUID: SheetSummary] = [:]
             for township in try await Hierarchy.children(of: district, on: app.db) {
-                apart.merge(try await Sheets.summaries(cycle: cycle, under: township, request: request, recompute: true)) { a, _ in a }
+                apart.merge(try await Sheets.summaries(cycle: cycle, under: township, context: request.sheets, recompute: true)) { a, _ in a }
             }
-            let atOnce = Dictionary(uniqueKeysWithValues: try await Sheets.evaluate(cycle: cycle, under: district, request: request)
+            let atOnce = Dictionary(uniqueKeysWithValues: try await Sheets.evaluate(cycle: cycle, under: district, context: request.sheets)
                 .map { (try $0.village.requireID(), SheetSummary($0.evaluation)) })
             #expect(together.count == villages.count && !together.isEmpty)
             #expect(together == apart)

@@ -30,7 +30,7 @@ struct LedgerAnchorTests {
     }
 
     static func deleteEvents(_ app: Application, _ village: UUID, from seq: Int, checkpoints: Bool) async throws {
-        let sql = try RecordStore.sql(app.db)
+        let sql = try Dialect.sql(app.db)
         try await sql.delete(from: "ledger_events").where("unit_id", .equal, SQLBind(village)).where("seq", .greaterThanOrEqual, SQLBind(seq)).run()
         if checkpoints { try await sql.delete(from: "ledger_checkpoints").run() }
     }
@@ -69,7 +69,7 @@ struct LedgerAnchorTests {
                 #expect(try await LedgerAnchors.write(path: path, keyring: keyring, at: Date(), on: app.db).record == nil)
                 let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
                 #expect(mode == 0o600)
-                let sql = try RecordStore.sql(app.db)
+                let sql = try Dialect.sql(app.db)
                 switch attack {
                 case "newest": try await Self.deleteEvents(app, s.village, from: 2, checkpoints: true)
                 case "all": try await Self.deleteEvents(app, s.village, from: 1, checkpoints: true)

@@ -34,7 +34,7 @@ struct MigrationHistoryTests {
     ]
 
     static func columns(_ table: String, on db: any Database) async throws -> Set<String> {
-        let sql = try RecordStore.sql(db)
+        let sql = try Dialect.sql(db)
         if sql.dialect.name == "sqlite" {
             return Set(try await sql.raw("SELECT name FROM pragma_table_info(\(bind: table))").all().map { try $0.decode(column: "name", as: String.self) })
         }
@@ -45,7 +45,7 @@ struct MigrationHistoryTests {
     @Test("the migrations are the shipped ones, by name and in order")
     func names() async throws {
         try await withApp { app, _ in
-            let recorded = try await RecordStore.sql(app.db).raw("SELECT name FROM _fluent_migrations ORDER BY batch, created_at").all()
+            let recorded = try await Dialect.sql(app.db).raw("SELECT name FROM _fluent_migrations ORDER BY batch, created_at").all()
                 .map { try $0.decode(column: "name", as: String.self) }
             #expect(Set(recorded) == Set(Self.shipped) && recorded.count == Self.shipped.count, "\(Set(recorded).symmetricDifference(Self.shipped))")
         }
@@ -100,7 +100,7 @@ struct MigrationHistoryTests {
         do {
             try await configure(app, environment: ["CUNWU_DATABASE_PATH": path, "DATABASE_URL": "", "CUNWU_BCRYPT_COST": "4"])
             try await prepareDatabase(app)
-            let sql = try RecordStore.sql(app.db)
+            let sql = try Dialect.sql(app.db)
             for (table, count) in before {
                 let now = try await sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first()?.decode(column: "n", as: Int.self)
                 #expect(now == count, "\(table): \(count) before, \(now ?? -1) after")

@@ -79,7 +79,7 @@ struct PersonalDataTests {
 
     /// The stored text of one column of one row, as the database holds it.
     static func stored(_ app: Application, _ table: String, _ column: String, id: String) async throws -> String {
-        let row = try await RecordStore.sql(app.db).select().column(SQLIdentifier(column)).from(table)
+        let row = try await Dialect.sql(app.db).select().column(SQLIdentifier(column)).from(table)
             .where("id", .equal, SQLBind(try #require(UUID(uuidString: id)))).first()
         return try #require(try row?.decode(column: column, as: String.self))
     }
@@ -157,7 +157,7 @@ struct PersonalDataTests {
             _ = try await s.intake(app, extra: ["residentPhone": "13911112222"])
             let volunteer = try await StationFixture.create(app, s.wang, "/api/v1/units/\(s.village)/volunteers",
                                                             ["name": "李明", "idNumber": "11010519491231002X", "phone": "13600002222"])
-            let sql = try RecordStore.sql(app.db)
+            let sql = try Dialect.sql(app.db)
             // A value from before sealing began, as an old database holds it.
             try await sql.update("rec_volunteers").set("phone", to: SQLBind("13600009999")).where("id", .equal, SQLBind(UUID(uuidString: volunteer)!)).run()
             let old = try PersonalData.keyring()

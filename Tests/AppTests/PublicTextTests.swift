@@ -55,7 +55,7 @@ struct PublicTextTests {
             let repliedOpen311 = try await send(app, .GET, "/open311/v2/requests/\(third.trackingCode).json?jurisdiction_id=\(s.village)")
             #expect(repliedOpen311.body.contains("请到镇社保所办理"))
             // The ledger: the reason is kept, its numbers masked.
-            let payloads = try await RecordStore.sql(app.db).select().column("payload").from("ledger_events").all().map { try $0.decode(column: "payload", as: String.self) }
+            let payloads = try await Dialect.sql(app.db).select().column("payload").from("ledger_events").all().map { try $0.decode(column: "payload", as: String.self) }
             #expect(payloads.contains { $0.contains("内部原因") } && !payloads.contains { $0.contains("13812345678") })
         }
     }
@@ -169,7 +169,7 @@ struct PublicTextTests {
         }
         let challenge = try value("challengeID")
         let id = try #require(UUID(uuidString: challenge))
-        let row = try #require(try await RecordStore.sql(app.db).select().column("answer").from("public_challenges").where("id", .equal, SQLBind(id)).first())
+        let row = try #require(try await Dialect.sql(app.db).select().column("answer").from("public_challenges").where("id", .equal, SQLBind(id)).first())
         var headers: HTTPHeaders = ["Cookie": "\(SessionCookie.loginCSRF)=\(cookie)"]
         if let forwardedFor { headers.add(name: .xForwardedFor, value: forwardedFor) }
         return try await send(app, .POST, "/public/stations/\(s.village)/requests/new",

@@ -37,7 +37,7 @@ struct RecordTests {
             #expect(try await send(app, .GET, "\(base)/\(id)", as: session).status == .notFound)
             #expect((try Self.json(try await send(app, .GET, base, as: session).body)["records"] as? [Any])?.isEmpty == true)
             // The row stays for the audit trail.
-            #expect(try await RecordStore.sql(app.db).select().column("id").from("rec_meetings").all().count == 1)
+            #expect(try await Dialect.sql(app.db).select().column("id").from("rec_meetings").all().count == 1)
             let actions = try await AuditEvent.query(on: app.db).filter(\.$objectType == "meetings").all().map(\.action).sorted()
             #expect(actions == ["create", "delete", "update"])
         }
@@ -76,9 +76,9 @@ struct RecordTests {
             let session = try await login(app, "zhang")
             let request = Request(application: app, on: app.eventLoopGroup.any())
             let own = try await RecordStore.insert(.socialOrganizations, values: ["name": .text("老年协会"), "type": .text("other"), "status": .text("filed")],
-                                                   village: world.villageV1, request: request)
+                                                   village: world.villageV1, author: request.author, on: request.db)
             let other = try await RecordStore.insert(.socialOrganizations, values: ["name": .text("邻村协会"), "type": .text("other"), "status": .text("filed")],
-                                                     village: world.villageV2, request: request)
+                                                     village: world.villageV2, author: request.author, on: request.db)
             let path = "/api/v1/units/\(try world.villageV1.requireID())/organizations"
             struct Body: Encodable { var kind: String; var name: String; var memberSocialOrganizations: [String] }
             let refused = try await send(app, .POST, path, as: session, json: Body(kind: "deliberationBody", name: "议事会", memberSocialOrganizations: [other.id.uuidString]))
@@ -113,7 +113,7 @@ struct RecordTests {
             #expect(records.first?.words("categories") == ["mediation", "securityPatrol"])
             // A reference must be a record of the same village.
             let otherTeam = try await RecordStore.insert(.volunteerTeams, values: ["name": .text("邻村队")], village: world.villageV2,
-                                                         request: Request(application: app, on: app.eventLoopGroup.any()))
+                                                         author: Author(userID: nil, username: "test", at: app.clock.now), on: app.db)
             let refused = try await send(app, .POST, base + "/volunteers/new", as: session, form: ["name": "王芳", "team": otherTeam.id.uuidString])
             #expect(refused.status == .unprocessableEntity && refused.body.contains("所选所属队伍不存在"))
         }
@@ -199,34 +199,34 @@ struct RecordTests {
             let world = try await World.make(app)
             let request = Request(application: app, on: app.eventLoopGroup.any())
             let v1 = world.villageV1
-            _ = try await RecordStore.insert(.organizations, values: ["kind": .text("partyOrganization"), "name": .text("前辛庄村党支部")], village: v1, request: request)
+            _ = try await RecordStore.insert(.organizations, values: ["kind": .text("partyOrganization"), "name": .text("前辛庄村党支部")], village: v1, author: request.author, on: request.db)
             var organizationIDs: [String] = []
             for (name, status) in [("甲", "registered"), ("乙", "filed"), ("丙", "notFiled")] {
                 organizationIDs.append(try await RecordStore.insert(.socialOrganizations, values: ["name": .text(name), "type": .text("other"), "status": .text(status)],
-                                                                    village: v1, request: request).id.uuidString)
+                                                                    village: v1, author: request.author, on: request.db).id.uuidString)
             }
-            let volunteer = try await RecordStore.insert(.volunteers, values: ["name": .text("李明"), "registration96156": .text("96156-001")], village: v1, request: request)
+            let volunteer = try await RecordStore.insert(.volunteers, values: ["name": .text("李明"), "registration96156": .text("96156-001")], village: v1, author: request.author, on: request.db)
             let activity = try await RecordStore.insert(.volunteerActivities, values: ["date": .text("2026-05-04"), "title": .text("巡逻"),
-                                                                                       "categories": .text("securityPatrol")], village: v1, request: request)
-            let old = try await RecordStore.insert(.volunteerActivities, values: ["date": .text("2025-05-04"), "title": .text("去年")], village: v1, request: request)
+                                                                                       "categories": .text("securityPatrol")], village: v1, author: request.author, on: request.db)
+            let old = try await RecordStore.insert(.volunteerActivities, values: ["date": .text("2025-05-04"), "title": .text("去年")], village: v1, author: request.author, on: request.db)
             _ = try await RecordStore.insert(.volunteerHours, values: ["activity": .text(activity.id.uuidString), "volunteer": .text(volunteer.id.uuidString),
-                                                                       "hours": .number(350)], village: v1, request: request)
+                                                                       "hours": .number(350)], village: v1, author: request.author, on: request.db)
             _ = try await RecordStore.insert(.volunteerHours, values: ["activity": .text(old.id.uuidString), "volunteer": .text(volunteer.id.uuidString),
-                                                                       "hours": .number(900)], village: v1, request: request)
+                                                                       "hours": .number(900)], village: v1, author: request.author, on: request.db)
             let unit = try await RecordStore.insert(.residentUnits, values: ["name": .text("中心小学"), "unitType": .text("school"),
-                                                                             "agreements": .text("coBuilding,pairing"), "agreementFrom": .text("2024-01-01")], village: v1, request: request)
+                                                                             "agreements": .text("coBuilding,pairing"), "agreementFrom": .text("2024-01-01")], village: v1, author: request.author, on: request.db)
             _ = try await RecordStore.insert(.contributions, values: ["residentUnit": .text(unit.id.uuidString), "date": .text("2026-06-01"), "kind": .text("funds"),
-                                                                      "amount": .number(500_000)], village: v1, request: request)
+                                                                      "amount": .number(500_000)], village: v1, author: request.author, on: request.db)
             // The deliberation body names its members; a member deleted later stops counting.
             _ = try await RecordStore.insert(.organizations, values: ["kind": .text("deliberationBody"), "name": .text("议事会"),
                                                                       "memberResidentUnits": .text(unit.id.uuidString),
-                                                                      "memberSocialOrganizations": .text(organizationIDs.joined(separator: ","))], village: v1, request: request)
+                                                                      "memberSocialOrganizations": .text(organizationIDs.joined(separator: ","))], village: v1, author: request.author, on: request.db)
             if let gone = try await RecordStore.find(.socialOrganizations, id: try #require(UUID(uuidString: organizationIDs[2])), village: try v1.requireID(), on: app.db) {
-                try await RecordStore.delete(.socialOrganizations, record: gone, request: request)
+                try await RecordStore.delete(.socialOrganizations, record: gone, author: request.author, on: request.db)
             }
             // A record of another village stays out.
             _ = try await RecordStore.insert(.socialOrganizations, values: ["name": .text("邻村"), "type": .text("other"), "status": .text("registered")],
-                                             village: world.villageV2, request: request)
+                                             village: world.villageV2, author: request.author, on: request.db)
             let all = try await VillageFactsBuilder.build(under: world.districtA, year: 2026, on: app.db)
             #expect(all.count == 3)
             let facts = try #require(all.first { $0.village.id == v1.id }?.facts)
@@ -256,8 +256,8 @@ struct PublicPageTests {
             let request = Request(application: app, on: app.eventLoopGroup.any())
             _ = try await RecordStore.insert(.disclosures, values: ["category": .text("finance"), "title": .text("2026年第一季度财务收支"),
                                                                     "publishedOn": .text("2026-04-05"), "channel": .text("board"),
-                                                                    "content": .text("收入 12000.00 元 <b>")], village: world.villageV1, request: request)
-            _ = try await RecordStore.insert(.volunteers, values: ["name": .text("李明"), "phone": .text("13812345678")], village: world.villageV1, request: request)
+                                                                    "content": .text("收入 12000.00 元 <b>")], village: world.villageV1, author: request.author, on: request.db)
+            _ = try await RecordStore.insert(.volunteers, values: ["name": .text("李明"), "phone": .text("13812345678")], village: world.villageV1, author: request.author, on: request.db)
             let village = try world.villageV1.requireID()
             let page = try await send(app, .GET, "/public/villages/\(village)/disclosures")
             #expect(page.status == .ok)
@@ -282,13 +282,13 @@ struct VolunteerHoursTests {
             let session = try await login(app, "zhang")
             let request = Request(application: app, on: app.eventLoopGroup.any())
             let v1 = world.villageV1
-            let li = try await RecordStore.insert(.volunteers, values: ["name": .text("李明")], village: v1, request: request)
-            let wang = try await RecordStore.insert(.volunteers, values: ["name": .text("王芳")], village: v1, request: request)
-            let now = try await RecordStore.insert(.volunteerActivities, values: ["date": .text("2026-05-04"), "title": .text("巡逻")], village: v1, request: request)
-            let old = try await RecordStore.insert(.volunteerActivities, values: ["date": .text("2025-05-04"), "title": .text("去年")], village: v1, request: request)
+            let li = try await RecordStore.insert(.volunteers, values: ["name": .text("李明")], village: v1, author: request.author, on: request.db)
+            let wang = try await RecordStore.insert(.volunteers, values: ["name": .text("王芳")], village: v1, author: request.author, on: request.db)
+            let now = try await RecordStore.insert(.volunteerActivities, values: ["date": .text("2026-05-04"), "title": .text("巡逻")], village: v1, author: request.author, on: request.db)
+            let old = try await RecordStore.insert(.volunteerActivities, values: ["date": .text("2025-05-04"), "title": .text("去年")], village: v1, author: request.author, on: request.db)
             for (activity, volunteer, hours) in [(now, li, 150), (now, wang, 50), (old, wang, 900)] {
                 _ = try await RecordStore.insert(.volunteerHours, values: ["activity": .text(activity.id.uuidString), "volunteer": .text(volunteer.id.uuidString),
-                                                                           "hours": .number(hours)], village: v1, request: request)
+                                                                           "hours": .number(hours)], village: v1, author: request.author, on: request.db)
             }
             let page = try await send(app, .GET, "/units/\(try v1.requireID())/records/volunteers", as: session)
             #expect(page.body.contains("2026年服务时长（小时）"))

@@ -78,11 +78,11 @@ struct ReviewTests {
             let request = Request(application: app, on: app.eventLoopGroup.any())
             for title in ["一", "二"] {
                 _ = try await RecordStore.insert(.meetings, values: ["kind": .text("other"), "date": .text("2026-01-05"), "title": .text(title)],
-                                                 village: world.villageV1, request: request)
+                                                 village: world.villageV1, author: request.author, on: request.db)
             }
             let gone = try await RecordStore.insert(.meetings, values: ["kind": .text("other"), "date": .text("2026-01-06"), "title": .text("三")],
-                                                    village: world.villageV1, request: request)
-            try await RecordStore.delete(.meetings, record: gone, request: request)
+                                                    village: world.villageV1, author: request.author, on: request.db)
+            try await RecordStore.delete(.meetings, record: gone, author: request.author, on: request.db)
             #expect(try await RecordStore.count(.meetings, village: world.villageV1.requireID(), on: app.db) == 2)
             let page = try await send(app, .GET, "/units/\(try world.villageV1.requireID())/records", as: session)
             #expect(page.body.contains("会议</a></td><td>第5、7、9、53条</td><td>2</td>"))

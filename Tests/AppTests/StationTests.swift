@@ -80,7 +80,7 @@ struct StationFixture {
     }
 
     func count(_ app: Application, _ table: String) async throws -> Int {
-        let row = try await RecordStore.sql(app.db).select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table).first()
+        let row = try await Dialect.sql(app.db).select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table).first()
         return try row?.decode(column: "n", as: Int.self) ?? 0
     }
 }
@@ -110,7 +110,7 @@ struct StationTests {
             let s = try await StationFixture.make(app)
             let first = try await s.intake(app), second = try await s.intake(app)
             #expect(first.id.uuidString < second.id.uuidString)
-            let rows = try await RecordStore.sql(app.db).select().column("id").from("ledger_events")
+            let rows = try await Dialect.sql(app.db).select().column("id").from("ledger_events")
                 .where("subject_id", .equal, SQLBind(second.id.uuidString)).all()
             let events = try rows.map { try $0.decode(column: "id", as: UUID.self) }
             #expect(!events.isEmpty && events.allSatisfy { $0.uuidString > first.id.uuidString })
@@ -283,7 +283,7 @@ struct StationTests {
             let statuses = [try await first.status, try await second.status]
             #expect(statuses.filter { $0 == .ok }.count == 1, "\(statuses)")
             #expect(statuses.filter { $0 == .conflict }.count == 1, "\(statuses)")
-            let completions = try await RecordStore.sql(app.db).select().column("*").from("ledger_events").where("action", .equal, SQLBind("complete")).all()
+            let completions = try await Dialect.sql(app.db).select().column("*").from("ledger_events").where("action", .equal, SQLBind("complete")).all()
             #expect(completions.count == 1)
             // A stale form is refused the same way, and the page says so in Chinese.
             let page = try await send(app, .POST, "/units/\(s.village)/requests/\(item.id)/act", as: s.wang, form: ["action": "complete", "result": "再办一次", "version": "1"])
@@ -354,7 +354,7 @@ struct StationTests {
             var chain = try await LedgerStore.chain(s.village, on: app.db)
             #expect(chain.map(\.sequence) == Array(1...6))
             #expect(LedgerChain.verify(chain).intact)
-            let counts = try await RecordStore.sql(app.db).raw("SELECT history_count, history_first, history_status FROM service_requests").all()
+            let counts = try await Dialect.sql(app.db).raw("SELECT history_count, history_first, history_status FROM service_requests").all()
             #expect(try counts.map { try $0.decode(column: "history_count", as: Int.self) } == Array(repeating: 1, count: 6))
             #expect(try counts.allSatisfy { try $0.decode(column: "history_status", as: String.self) == "accepted" })
             // Another writer appends to the chain; the queue's remembered end is now stale,
@@ -391,7 +391,7 @@ struct StationTests {
             let v2Chain = try await LedgerStore.chain(try v2.requireID(), on: app.db)
             #expect(v2Chain.map(\.sequence) == [1, 2] && LedgerChain.verify(v2Chain).intact)
             for (id, count, status) in [(a.id, 3, "completed"), (b.id, 2, "inProgress")] {
-                let row = try #require(try await RecordStore.sql(app.db).raw("SELECT history_count, history_first, history_status FROM service_requests WHERE id = \(bind: id)").first())
+                let row = try #require(try await Dialect.sql(app.db).raw("SELECT history_count, history_first, history_status FROM service_requests WHERE id = \(bind: id)").first())
                 #expect(try row.decode(column: "history_count", as: Int.self) == count)
                 #expect(try row.decode(column: "history_first", as: String.self) == "accept")
                 #expect(try row.decode(column: "history_status", as: String.self) == status)
@@ -409,7 +409,7 @@ struct StationTests {
             try await s.act(app, item.id, ["action": "complete", "result": "已办结"])
             let verification = try await send(app, .GET, "/api/v1/units/\(s.village)/ledger/verification", as: s.wang)
             #expect(verification.body.contains("\"intact\":true"))
-            try await RecordStore.sql(app.db).update("ledger_events").set("actor_name", to: SQLBind("冒名顶替"))
+            try await Dialect.sql(app.db).update("ledger_events").set("actor_name", to: SQLBind("冒名顶替"))
                 .where("unit_id", .equal, SQLBind(s.village)).where("seq", .equal, SQLBind(2)).run()
             let broken = try StationFixture.decode(VerificationDTO.self, try await send(app, .GET, "/api/v1/units/\(s.township)/ledger/verification", as: s.town).body)
             let chain = try #require(broken.chains.first { $0.unitID == s.village })
@@ -437,7 +437,7 @@ struct StationTests {
                 return (found?["status"] as? String, found?["explanation"] as? String ?? "")
             }
             #expect(try await check().status == "met")
-            let sql = try RecordStore.sql(app.db)
+            let sql = try Dialect.sql(app.db)
             // A status written straight into the table, with no ledger event.
             try await sql.update("service_requests").set("status", to: SQLBind("completed")).where("id", .equal, SQLBind(item.id)).run()
             let silent = try await check()
@@ -474,14 +474,14 @@ struct StationTests {
             var s = try await StationFixture.make(app)
             let first = try await s.intake(app)
             let second = try await s.intake(app)
-            let sql = try RecordStore.sql(app.db)
+            let sql = try Dialect.sql(app.db)
             try await sql.update("service_requests").set("external_id", to: SQLBind("T-1")).where("id", .equal, SQLBind(first.id)).run()
             let attempts = NIOLockedValueBox(0)
             await #expect(throws: (any Error).self) {
                 try await LedgerStore.retrying(app.db) { db in
                     attempts.withLockedValue { $0 += 1 }
                     // The same ticket on another request of the village.
-                    try await RecordStore.sql(db).update("service_requests").set("external_id", to: SQLBind("T-1")).where("id", .equal, SQLBind(second.id)).run()
+                    try await Dialect.sql(db).update("service_requests").set("external_id", to: SQLBind("T-1")).where("id", .equal, SQLBind(second.id)).run()
                 }
             }
             #expect(attempts.withLockedValue { $0 } == 1)
@@ -491,7 +491,7 @@ struct StationTests {
                 try await LedgerStore.retrying(app.db) { db in
                     attempts.withLockedValue { $0 += 1 }
                     // The village's first event again under a new id: its (unit_id, seq) is taken.
-                    try await RecordStore.sql(db).raw("""
+                    try await Dialect.sql(db).raw("""
                         INSERT INTO ledger_events (id, unit_id, unit_path, seq, subject_type, subject_id, action, actor_id, actor_name, occurred_at, payload, prev_hash, hash)
                         SELECT \(bind: UUID()), unit_id, unit_path, seq, subject_type, subject_id, action, actor_id, actor_name, occurred_at, payload, prev_hash, hash
                         FROM ledger_events WHERE unit_id = \(bind: village) AND seq = 1
@@ -512,7 +512,7 @@ struct StationTests {
             clock.set(beijingDay: "2026-03-02")
             var s = try await StationFixture.make(app)
             for _ in 0..<3 { _ = try await s.intake(app) }
-            let sql = try RecordStore.sql(app.db)
+            let sql = try Dialect.sql(app.db)
             func checkpoint() async throws -> (seq: Int, intact: Bool, broken: Int?)? {
                 try await sql.select().columns("seq", "intact", "broken_seq").from("ledger_checkpoints").where("unit_id", .equal, SQLBind(s.village)).first().map {
                     (try $0.decode(column: "seq", as: Int.self), try $0.decode(column: "intact", as: Bool.self), try $0.decode(column: "broken_seq", as: Int?.self))

@@ -25,7 +25,7 @@ struct TransferTests {
             let session = try await login(app, "zhang")
             let request = Request(application: app, on: app.eventLoopGroup.any())
             _ = try await RecordStore.insert(.volunteers, values: ["name": .text("李明"), "phone": .text("13812345678"), "fiveElders": .flag(true)],
-                                             village: world.villageV1, request: request)
+                                             village: world.villageV1, author: request.author, on: request.db)
             let base = "/units/\(try world.villageV1.requireID())/records/volunteers"
             var csv = Data()
             try await app.testing().test(.GET, base + "/export.csv", beforeRequest: { $0.headers = session.headers() }) { response in
@@ -53,8 +53,8 @@ struct TransferTests {
             try await World.user(app, "li", .committeeMember, at: world.villageV1)
             let session = try await login(app, "zhang")
             let request = Request(application: app, on: app.eventLoopGroup.any())
-            _ = try await RecordStore.insert(.volunteerTeams, values: ["name": .text("红马甲巡逻队")], village: world.villageV1, request: request)
-            _ = try await RecordStore.insert(.volunteers, values: ["name": .text("赵强"), "registeredOn": .text("2025-01-01")], village: world.villageV1, request: request)
+            _ = try await RecordStore.insert(.volunteerTeams, values: ["name": .text("红马甲巡逻队")], village: world.villageV1, author: request.author, on: request.db)
+            _ = try await RecordStore.insert(.volunteers, values: ["name": .text("赵强"), "registeredOn": .text("2025-01-01")], village: world.villageV1, author: request.author, on: request.db)
             let base = "/units/\(try world.villageV1.requireID())/records/volunteers"
             let before = try await auditCount(app)
             func row(_ name: String, _ phone: String = "", team: String = "", date: String = "2026-03-01", elder: String = "") -> [String] {

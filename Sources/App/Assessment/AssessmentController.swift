@@ -86,12 +86,12 @@ struct AssessmentController {
         cycle.passMark = passMark
         cycle.partialCredit = fields.flag("partialCredit")
         cycle.createdBy = request.principal?.username ?? ""
-        let units = try await RecordStore.below(OrgUnit.query(on: request.db), \.$path, district.path).all()
+        let units = try await Dialect.below(OrgUnit.query(on: request.db), \.$path, district.path).all()
             .filter { unit in unit.closedOn.map { $0 > asOf } ?? true }
         try await request.db.transaction { db in
             try await cycle.create(on: db)
             for unit in units { try await AssessmentSheet(cycle: cycle, unit: unit).create(on: db) }
-            try await Audit.record(on: db, request: request, action: "openCycle", objectType: "assessmentCycle", objectID: cycle.id?.uuidString,
+            try await Audit.record(on: db, author: request.author, action: "openCycle", objectType: "assessmentCycle", objectID: cycle.id?.uuidString,
                                    unitPath: district.path, before: [String: String]?.none, after: ["name": name, "year": String(year), "sheets": String(units.count)])
         }
         return cycle
@@ -106,7 +106,7 @@ struct AssessmentController {
         var summary: SheetSummary?
         if sheet.level == .village {
             if sheet.state == .approved, let text = sheet.result { summary = SheetSummary.decodeKept(text) }
-            if summary == nil, let evaluation = try await Sheets.evaluate(cycle: cycle, under: unit, request: request).first?.evaluation { summary = SheetSummary(evaluation) }
+            if summary == nil, let evaluation = try await Sheets.evaluate(cycle: cycle, under: unit, context: request.sheets).first?.evaluation { summary = SheetSummary(evaluation) }
         }
         let shown = sheet.level == .village ? catalogue.checks : Sheets.evidencedChecks(catalogue, level: sheet.level)
         // Township- and district-level checks show the result of their own sheet.
@@ -130,7 +130,7 @@ struct AssessmentController {
         }
         var quality: QualityDTO?
         if sheet.state.editable, SheetRole.mayFill(request.principal, sheet) {
-            let q = try await Sheets.quality(sheet, cycle: cycle, unit: unit, request: request, summary: summary)
+            let q = try await Sheets.quality(sheet, cycle: cycle, unit: unit, context: request.sheets, summary: summary)
             quality = QualityDTO(errors: q.errors, warnings: q.warnings)
         }
         return SheetDTO(cycle: CycleDTO(cycle), unitID: sheet.unitID, unitName: unit.name, level: sheet.level.rawValue, state: sheet.state.rawValue,
@@ -141,14 +141,14 @@ struct AssessmentController {
     }
 
     static func load(_ request: Request, _ unit: OrgUnit) async throws -> (AssessmentCycle, OrgUnit, AssessmentSheet) {
-        let cycle = try await Sheets.cycle(request, unit: unit)
+        let cycle = try await request.cycle(covering: unit)
         return (cycle, unit, try await Sheets.sheet(cycle: cycle, unit: unit, on: request.db))
     }
 
     /// The rectification list: every check not met now, with its follow-up; a row whose
     /// check has since been met shows as done.
     static func rectification(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit, sheet: AssessmentSheet) async throws -> [RectificationDTO] {
-        guard sheet.level == .village, let evaluation = try await Sheets.evaluate(cycle: cycle, under: unit, request: request).first?.evaluation else { return [] }
+        guard sheet.level == .village, let evaluation = try await Sheets.evaluate(cycle: cycle, under: unit, context: request.sheets).first?.evaluation else { return [] }
         let catalogue = request.application.config.catalogue
         let rows = Dictionary(try await Rectification.query(on: request.db).filter(\.$sheetID == sheet.requireID()).all().map { ($0.checkID, $0) },
                               uniquingKeysWith: { a, _ in a })
@@ -183,7 +183,7 @@ struct AssessmentController {
         row.followUp = followUp
         try await request.db.transaction { db in
             try await row.save(on: db)
-            try await Audit.record(on: db, request: request, action: "updateRectification", objectType: "assessmentSheet", objectID: sheetID.uuidString,
+            try await Audit.record(on: db, author: request.author, action: "updateRectification", objectType: "assessmentSheet", objectID: sheetID.uuidString,
                                    unitPath: sheet.unitPath, before: [String: String]?.none, after: ["check": check.id, "responsible": responsible, "deadline": deadline ?? ""])
         }
     }
@@ -265,7 +265,7 @@ struct AssessmentController {
         let (_, _, sheet) = try await Self.load(request, unit)
         let form = (try? request.content.decode(EvidenceForm.self)) ?? EvidenceForm()
         return try await after(request, unit) {
-            _ = try await Workflow.addEvidence(request, sheet: sheet, check: form.check, kind: form.kind ?? "", file: form.file, url: form.url, note: form.note)
+            _ = try await Workflow.addEvidence(request.sheets, sheet: sheet, check: form.check, kind: form.kind ?? "", file: form.file.map { Upload(filename: $0.filename, data: $0.data) }, url: form.url, note: form.note)
         }
     }
 
@@ -283,7 +283,7 @@ struct AssessmentController {
             guard sheet.state.editable else { throw AppError.conflict(sheet.state == .approved ? T(.sheetLocked) : T(.sheetNotInState, sheet.state.label)) }
             try await request.db.transaction { db in
                 try await evidence.delete(on: db)
-                try await Audit.record(on: db, request: request, action: "removeEvidence", objectType: "assessmentSheet", objectID: sheet.id?.uuidString,
+                try await Audit.record(on: db, author: request.author, action: "removeEvidence", objectType: "assessmentSheet", objectID: sheet.id?.uuidString,
                                        unitPath: sheet.unitPath, before: ["check": evidence.checkID, "name": evidence.name], after: [String: String]?.none)
             }
         }
@@ -305,7 +305,7 @@ struct AssessmentController {
         let form = try FormFields(request)
         let fields = InputFields(form: form, names: ["version", "check", "decision", "reason", "answer"]
                                  + form.names.filter { $0.hasPrefix("decision.") || $0.hasPrefix("reason.") })
-        return try await after(request, unit) { try await Workflow.perform(step, request, cycle: cycle, unit: unit, sheet: sheet, fields: fields) }
+        return try await after(request, unit) { try await Workflow.perform(step, request.sheets, cycle: cycle, unit: unit, sheet: sheet, fields: fields) }
     }
 
     @Sendable func rectificationPage(_ request: Request, _ unit: OrgUnit) async throws -> Response {
@@ -350,10 +350,10 @@ struct AssessmentController {
         let e: Evidence
         if request.headers.contentType?.type == "multipart" {
             let form = try request.content.decode(EvidenceForm.self)
-            e = try await Workflow.addEvidence(request, sheet: sheet, check: form.check, kind: form.kind ?? "file", file: form.file, url: form.url, note: form.note)
+            e = try await Workflow.addEvidence(request.sheets, sheet: sheet, check: form.check, kind: form.kind ?? "file", file: form.file.map { Upload(filename: $0.filename, data: $0.data) }, url: form.url, note: form.note)
         } else {
             let fields = try InputFields(json: request)
-            e = try await Workflow.addEvidence(request, sheet: sheet, check: fields["check"], kind: fields["kind"] ?? "", file: nil, url: fields["url"], note: fields["note"])
+            e = try await Workflow.addEvidence(request.sheets, sheet: sheet, check: fields["check"], kind: fields["kind"] ?? "", file: nil, url: fields["url"], note: fields["note"])
         }
         return EvidenceDTO(id: e.id.linked, kind: e.kind, name: e.name, url: e.url, note: e.note, contentType: e.contentType, size: e.size, createdBy: e.createdBy)
     }
@@ -361,7 +361,7 @@ struct AssessmentController {
     func apiAct(_ request: Request, _ unit: OrgUnit, _ step: SheetStep) async throws -> SheetDTO {
         let (cycle, unit, sheet) = try await Self.load(request, unit)
         let fields = (request.body.data?.readableBytes ?? 0) > 0 ? try InputFields(json: request) : InputFields([:])
-        try await Workflow.perform(step, request, cycle: cycle, unit: unit, sheet: sheet, fields: fields)
+        try await Workflow.perform(step, request.sheets, cycle: cycle, unit: unit, sheet: sheet, fields: fields)
         return try await Self.sheetDTO(request, cycle: cycle, unit: unit, sheet: sheet)
     }
 
@@ -374,5 +374,27 @@ struct AssessmentController {
         let (cycle, unit, sheet) = try await Self.load(request, unit)
         try await Self.saveRectification(request, cycle: cycle, unit: unit, sheet: sheet, fields: try InputFields(json: request))
         return RectificationListDTO(items: try await Self.rectification(request, cycle: cycle, unit: unit, sheet: sheet))
+    }
+}
+
+extension Request {
+    /// What the sheets' work needs from this request (`SheetContext`).
+    var sheets: SheetContext {
+        SheetContext(db: db, beside: besideDatabase, config: application.config, author: author, principal: principal, today: today,
+                     files: application.files, threadPool: application.threadPool)
+    }
+
+    /// A connection of another event loop than the request's (each loop has its own), to
+    /// read two independent things at once; nil on a one-loop server.
+    var besideDatabase: (any Database)? {
+        guard let loop = application.eventLoopGroup.makeIterator().first(where: { $0 !== eventLoop }) else { return nil }
+        return application.databases.database(logger: logger, on: loop)
+    }
+
+    /// The cycle named in the path, which must cover the unit.
+    func cycle(covering unit: OrgUnit) async throws -> AssessmentCycle {
+        guard let id = parameters.get("cycleID").flatMap(UUID.init(uuidString:)),
+              let cycle = try await AssessmentCycle.find(id, on: db), unit.path.hasPrefix(cycle.unitPath) else { throw AppError.notFound }
+        return cycle
     }
 }

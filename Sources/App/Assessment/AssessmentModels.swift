@@ -91,8 +91,8 @@ final class AssessmentSheet: Model, @unchecked Sendable {
     /// compares these with Fluent's, field by field.
     /// With `only`, just those villages' sheets.
     static func villages(cycle: UUID, below path: String, only: Set<UUID>? = nil, on db: any Database) async throws -> [AssessmentSheet] {
-        let sql = try RecordStore.sql(db)
-        var range = RecordStore.pathBelow(sql, path, column: "unit_path")
+        let sql = try Dialect.sql(db)
+        var range = Dialect.pathBelow(sql, path, column: "unit_path")
         if let only {
             guard !only.isEmpty else { return [] }
             range = "unit_id IN (\(binds: Array(only))) AND " + range
@@ -247,7 +247,7 @@ struct CreateAssessment: AsyncMigration {
             .field("updated_at", .datetime)
             .unique(on: "sheet_id", "check_id")
             .create()
-        let sql = try RecordStore.sql(database)
+        let sql = try Dialect.sql(database)
         try await sql.raw("CREATE INDEX idx_assessment_sheets_path ON assessment_sheets (cycle_id, unit_path)").run()
         try await sql.raw("CREATE INDEX idx_evidence_sheet ON evidence (sheet_id, check_id)").run()
     }

@@ -77,7 +77,7 @@ struct DashboardController {
     }
 
     static func dashboard(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit) async throws -> DashboardDTO {
-        let (sheets, summaries) = try await Sheets.villageSheets(cycle: cycle, under: unit, request: request, checks: false)
+        let (sheets, summaries) = try await Sheets.villageSheets(cycle: cycle, under: unit, context: request.sheets, checks: false)
         return try await dashboard(request, cycle: cycle, unit: unit, summaries: summaries, sheets: sheets)
     }
 
@@ -94,7 +94,7 @@ struct DashboardController {
         let names = Dictionary(units.compactMap { u in u.id.map { ($0, u) } }, uniquingKeysWith: { a, _ in a })
         var previous: [UUID: SheetSummary] = [:]
         if let last = try await AssessmentCycle.query(on: request.db).filter(\.$unitID == cycle.unitID).filter(\.$year == cycle.year - 1).first() {
-            previous = try await Sheets.summaries(cycle: last, under: unit, request: request, checks: false)
+            previous = try await Sheets.summaries(cycle: last, under: unit, context: request.sheets, checks: false)
         }
         let ordered = sheets.sorted { (names[$0.unitID]?.path ?? "") < (names[$1.unitID]?.path ?? "") }
         let villages = ordered.map { sheet -> VillageRowDTO in
@@ -127,7 +127,7 @@ struct DashboardController {
 
     @Sendable func page(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         guard unit.kind != .village else { throw AppError.notFound }
-        let cycle = try await Sheets.cycle(request, unit: unit)
+        let cycle = try await request.cycle(covering: unit)
         let d = try await Self.dashboard(request, cycle: cycle, unit: unit)
         return HTMLResponse.make(Layout.page(request: request, title: T(.dashboardTitle, unit.name, cycle.name),
                                              body: DashboardViews.body(d, unitID: try unit.requireID(), print: false, csrf: Layout.csrfField(request),
@@ -135,12 +135,12 @@ struct DashboardController {
     }
 
     @Sendable func api(_ request: Request, _ unit: OrgUnit) async throws -> DashboardDTO {
-        return try await Self.dashboard(request, cycle: try await Sheets.cycle(request, unit: unit), unit: unit)
+        return try await Self.dashboard(request, cycle: try await request.cycle(covering: unit), unit: unit)
     }
 
     /// A printable village report, or a township or district summary.
     @Sendable func report(_ request: Request, _ unit: OrgUnit) async throws -> Response {
-        let cycle = try await Sheets.cycle(request, unit: unit)
+        let cycle = try await request.cycle(covering: unit)
         let body: Node
         let title: String
         if unit.kind == .village {
@@ -161,14 +161,14 @@ struct DashboardController {
     /// Every village sheet of the cycle below the unit with item-level results, at once
     /// (for scripts; the page runs it as a job with progress).
     @Sendable func export(_ request: Request, _ unit: OrgUnit) async throws -> Response {
-        let cycle = try await Sheets.cycle(request, unit: unit)
+        let cycle = try await request.cycle(covering: unit)
         let file = try await Self.exportFile(request, cycle: cycle, unit: unit, csv: request.query[String.self, at: "format"] == "csv", progress: nil)
         return RecordTransferController.file(file.data, name: file.name)
     }
 
     static func exportFile(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit, csv: Bool, progress: JobProgress?) async throws -> JobResult {
         let catalogue = request.application.config.catalogue
-        let (sheets, summaries) = try await Sheets.villageSheets(cycle: cycle, under: unit, request: request, explanations: true, progress: progress)
+        let (sheets, summaries) = try await Sheets.villageSheets(cycle: cycle, under: unit, context: request.sheets, explanations: true, progress: progress)
         await progress?.phase(.jobPhaseWriting)
         let d = try await Self.dashboard(request, cycle: cycle, unit: unit, summaries: summaries, sheets: sheets)
         var rows: [[String]] = [[T(.exportTownship), T(.overdueVillage), T(.sheetState), T(.sheetScore), T(.exportItem), T(.exportItemStatus), T(.exportChecks)]]
@@ -188,12 +188,12 @@ struct DashboardController {
 
     /// Starts an export of the cycle below the unit in the background.
     @Sendable func startExport(_ request: Request, _ unit: OrgUnit) async throws -> JobDTO {
-        let cycle = try await Sheets.cycle(request, unit: unit)
+        let cycle = try await request.cycle(covering: unit)
         // No body means the default; a body that is not the documented input is refused.
         let format = request.body.data == nil ? nil : try request.content.decode(ExportInput.self).format
         guard [nil, "xlsx", "csv"].contains(format) else { throw AppError.validation([FieldError(field: "format", message: T(.jobFormatUnknown))]) }
         let (unitID, cycleID) = (try unit.requireID(), try cycle.requireID())
-        let job = try await Jobs.start(request, kind: JobKind.export.rawValue, unit: unit, cycle: cycle, parameter: format ?? "xlsx") { background, progress in
+        let job = try await Jobs.start(request, kind: JobKind.export.rawValue, unit: unit, cycleID: try cycle.requireID(), parameter: format ?? "xlsx") { background, progress in
             let (unit, cycle) = try await Self.reload(unitID, cycleID, on: background.db)
             return try await Self.exportFile(background, cycle: cycle, unit: unit, csv: format == "csv", progress: progress)
         }
@@ -204,14 +204,14 @@ struct DashboardController {
     /// dashboard shows), for after a bulk change or at the start of a day: each station's
     /// ledger is verified in full first, so evaluations start from fresh checkpoints.
     @Sendable func startRecompute(_ request: Request, _ unit: OrgUnit) async throws -> JobDTO {
-        let cycle = try await Sheets.cycle(request, unit: unit)
+        let cycle = try await request.cycle(covering: unit)
         let (unitID, cycleID) = (try unit.requireID(), try cycle.requireID())
-        let job = try await Jobs.start(request, kind: JobKind.recompute.rawValue, unit: unit, cycle: cycle) { background, progress in
+        let job = try await Jobs.start(request, kind: JobKind.recompute.rawValue, unit: unit, cycleID: try cycle.requireID()) { background, progress in
             let (unit, cycle) = try await Self.reload(unitID, cycleID, on: background.db)
             // The nightly kind of pass: every ledger verified in full (new checkpoints), then every village.
             _ = try await LedgerStore.verify(under: unit, anchors: try LedgerAnchors.configuredLog(request.application),
                                              on: background.db, at: background.now, progress: progress)
-            _ = try await Sheets.summaries(cycle: cycle, under: unit, request: background, recompute: true, progress: progress)
+            _ = try await Sheets.summaries(cycle: cycle, under: unit, context: background.sheets, recompute: true, progress: progress)
             return nil
         }
         return try JobController.dto(job, now: request.now)
@@ -237,7 +237,7 @@ struct DashboardController {
             let unitID = try unit.requireID()
             for cycle in try await AssessmentController.cycles(covering: unit, on: request.db) {
                 let cycleID = try cycle.requireID()
-                let sheets = try await RecordStore.below(AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycleID), \.$unitPath, unit.path).all()
+                let sheets = try await Dialect.below(AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycleID), \.$unitPath, unit.path).all()
                 for sheet in sheets {
                     let link = CycleLinks(unit: sheet.unitID, cycle: cycleID)(.sheet)
                     let own = sheet.unitID == unitID

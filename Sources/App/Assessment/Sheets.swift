@@ -1,8 +1,25 @@
 import Fluent
+import Foundation
 import SQLKit
 import StandardKit
-import Vapor
+import NIOPosix
 import WorkCalendar
+
+/// What the sheets' work reads and writes with, made from the web request by its controller
+/// (`request.sheets`): the sheets never see the request itself.
+struct SheetContext: Sendable {
+    var db: any Database
+    /// A second connection, to read the station's figures beside the records (nil on a one-loop server).
+    var beside: (any Database)?
+    var config: AppConfig
+    /// Who acts, and when.
+    var author: Author
+    var principal: Principal?
+    var today: LocalDate
+    /// Where evidence files are kept, and the threads that write them.
+    var files: FileStore
+    var threadPool: NIOThreadPool
+}
 
 /// The results of one sheet as dashboards and exports use them: the same shape whether
 /// computed live or kept at approval (an approved sheet's results no longer change).
@@ -78,13 +95,6 @@ enum Sheets {
         ScoringScheme(passMark: cycle.passMark, partialCredit: cycle.partialCredit, weights: config.scheme.weights)
     }
 
-    /// The cycle named in the path, which must cover the unit.
-    static func cycle(_ request: Request, unit: OrgUnit) async throws -> AssessmentCycle {
-        guard let id = request.parameters.get("cycleID").flatMap(UUID.init(uuidString:)),
-              let cycle = try await AssessmentCycle.find(id, on: request.db), unit.path.hasPrefix(cycle.unitPath) else { throw AppError.notFound }
-        return cycle
-    }
-
     /// The unit's sheet in the cycle; a unit set up after the cycle opened (and not closed
     /// by its as-of date) gets its draft sheet on first use.
     static func sheet(cycle: AssessmentCycle, unit: OrgUnit, on db: any Database) async throws -> AssessmentSheet {
@@ -127,30 +137,30 @@ enum Sheets {
 
     /// The date live results are computed for: the cycle's as-of date, or today if that
     /// is earlier (live results can only know the records up to today; approval keeps them).
-    static func liveAsOf(_ cycle: AssessmentCycle, _ request: Request) -> LocalDate? {
-        LocalDate(cycle.asOf).map { min($0, request.today) }
+    static func liveAsOf(_ cycle: AssessmentCycle, today: LocalDate) -> LocalDate? {
+        LocalDate(cycle.asOf).map { min($0, today) }
     }
 
     /// Live evaluations of the villages below `unit` for the cycle (or only of `only`), with
     /// each sheet's decisions. `progress` hears of each village evaluated.
-    static func evaluate(cycle: AssessmentCycle, under unit: OrgUnit, only: Set<UUID>? = nil, request: Request,
+    static func evaluate(cycle: AssessmentCycle, under unit: OrgUnit, only: Set<UUID>? = nil, context: SheetContext,
                          progress: JobProgress? = nil) async throws -> [(village: OrgUnit, evaluation: Evaluation)] {
-        let config = request.application.config
-        guard let asOf = liveAsOf(cycle, request) else { return [] }
+        let config = context.config
+        guard let asOf = liveAsOf(cycle, today: context.today) else { return [] }
         await progress?.phase(.jobPhaseLoading)
         // A few villages of many are built one by one; otherwise one pass over the unit.
         var built: [(village: OrgUnit, facts: VillageFacts)] = []
         if let only, unit.kind != .village, only.count <= 8 {
-            for village in try await OrgUnit.query(on: request.db).filter(\.$id ~~ Array(only)).all() {
-                built += try await VillageFactsBuilder.build(under: village, year: cycle.year, asOf: asOf, on: request.db, beside: RecordStore.beside(request))
+            for village in try await OrgUnit.query(on: context.db).filter(\.$id ~~ Array(only)).all() {
+                built += try await VillageFactsBuilder.build(under: village, year: cycle.year, asOf: asOf, on: context.db, beside: context.beside)
             }
         } else {
-            built = try await VillageFactsBuilder.build(under: unit, year: cycle.year, asOf: asOf, on: request.db, beside: RecordStore.beside(request))
+            built = try await VillageFactsBuilder.build(under: unit, year: cycle.year, asOf: asOf, on: context.db, beside: context.beside)
             if let only { built = built.filter { only.contains($0.village.id.linked) } }
         }
-        let sheets = try await AssessmentSheet.villages(cycle: cycle.requireID(), below: unit.path, only: only, on: request.db)
+        let sheets = try await AssessmentSheet.villages(cycle: cycle.requireID(), below: unit.path, only: only, on: context.db)
         let byUnit = Dictionary(sheets.map { ($0.unitID, $0) }, uniquingKeysWith: { a, _ in a })
-        let decided = try await decisions(sheets.compactMap(\.id), on: request.db)
+        let decided = try await decisions(sheets.compactMap(\.id), on: context.db)
         let evaluator = Evaluator(catalogue: config.catalogue, scheme: scheme(cycle, config))
         var others: [UUID: [VillageFacts.OtherLevelResult]] = [:]
         var ready: [(village: OrgUnit, facts: VillageFacts)] = []
@@ -166,7 +176,7 @@ enum Sheets {
             }
             let township = village.$parent.id ?? id
             if others[township] == nil {
-                others[township] = try await otherLevelResults(cycle: cycle, village: village, catalogue: config.catalogue, on: request.db)
+                others[township] = try await otherLevelResults(cycle: cycle, village: village, catalogue: config.catalogue, on: context.db)
             }
             facts.otherLevelResults = others[township] ?? []
             ready.append((village, facts))
@@ -190,19 +200,19 @@ enum Sheets {
     /// without their explanations (those are in the reader's language): `explanations`
     /// computes every live one afresh (exports). Without `checks`, kept summaries are read
     /// without their checks' statuses (a dashboard counts items, areas and goals only).
-    static func summaries(cycle: AssessmentCycle, under unit: OrgUnit, request: Request, recompute: Bool = false,
+    static func summaries(cycle: AssessmentCycle, under unit: OrgUnit, context: SheetContext, recompute: Bool = false,
                           explanations: Bool = false, checks: Bool = true, progress: JobProgress? = nil) async throws -> [UUID: SheetSummary] {
-        try await villageSheets(cycle: cycle, under: unit, request: request, recompute: recompute, explanations: explanations,
+        try await villageSheets(cycle: cycle, under: unit, context: context, recompute: recompute, explanations: explanations,
                                 checks: checks, progress: progress).summaries
     }
 
     /// The village sheets below `unit` with their summaries (`summaries`), for callers that
     /// need the sheets too: loading them again cost a district dashboard 300 sheets.
-    static func villageSheets(cycle: AssessmentCycle, under unit: OrgUnit, request: Request, recompute: Bool = false,
+    static func villageSheets(cycle: AssessmentCycle, under unit: OrgUnit, context: SheetContext, recompute: Bool = false,
                               explanations: Bool = false, checks: Bool = true, progress: JobProgress? = nil) async throws -> (sheets: [AssessmentSheet], summaries: [UUID: SheetSummary]) {
         let recompute = recompute || explanations
-        guard let asOf = liveAsOf(cycle, request)?.description else { return ([], [:]) }
-        let sheets = try await AssessmentSheet.villages(cycle: cycle.requireID(), below: unit.path, on: request.db)
+        guard let asOf = liveAsOf(cycle, today: context.today)?.description else { return ([], [:]) }
+        let sheets = try await AssessmentSheet.villages(cycle: cycle.requireID(), below: unit.path, on: context.db)
         func decode(_ text: String?) -> SheetSummary? { text.flatMap { SheetSummary.decodeKept($0, checks: checks) } }
         var out: [UUID: SheetSummary] = [:]
         var stale: [UUID: AssessmentSheet] = [:]
@@ -216,10 +226,10 @@ enum Sheets {
             }
         }
         guard !stale.isEmpty else { return (sheets, out) }
-        let groups = try await groups(of: stale, under: unit, on: request.db)
+        let groups = try await groups(of: stale, under: unit, on: context.db)
         if groups.count > 1 { await progress?.phase(.jobPhaseEvaluating, total: stale.count) }
         for group in groups {
-            let evaluated = try await evaluate(cycle: cycle, under: group.unit, only: group.villages, request: request,
+            let evaluated = try await evaluate(cycle: cycle, under: group.unit, only: group.villages, context: context,
                                                progress: groups.count > 1 ? nil : progress)
             var fresh: [(sheet: AssessmentSheet, summary: SheetSummary)] = []
             for (village, evaluation) in evaluated {
@@ -229,7 +239,7 @@ enum Sheets {
                 kept.explanations = [:]
                 if let sheet = stale[try village.requireID()] { fresh.append((sheet, kept)) }
             }
-            try await Snapshots.keep(fresh, asOf: asOf, on: request.db)
+            try await Snapshots.keep(fresh, asOf: asOf, on: context.db)
             if groups.count > 1 { try await progress?.advance(by: group.villages.count) }
         }
         return (sheets, out)
@@ -267,11 +277,11 @@ enum Sheets {
     /// What blocks submission (an evidenced check with no evidence; a returned check not
     /// answered) and what only warns (measured checks not met).
     /// `summary`, when the caller has already evaluated the sheet, saves evaluating it again.
-    static func quality(_ sheet: AssessmentSheet, cycle: AssessmentCycle, unit: OrgUnit, request: Request, summary known: SheetSummary? = nil) async throws -> Quality {
-        let catalogue = request.application.config.catalogue
-        let evidence = try await Evidence.query(on: request.db).filter(\.$sheetID == sheet.requireID()).all()
+    static func quality(_ sheet: AssessmentSheet, cycle: AssessmentCycle, unit: OrgUnit, context: SheetContext, summary known: SheetSummary? = nil) async throws -> Quality {
+        let catalogue = context.config.catalogue
+        let evidence = try await Evidence.query(on: context.db).filter(\.$sheetID == sheet.requireID()).all()
         let withEvidence = Set(evidence.map(\.checkID))
-        let decided = try await decisions([sheet.requireID()], on: request.db)[try sheet.requireID()] ?? [:]
+        let decided = try await decisions([sheet.requireID()], on: context.db)[try sheet.requireID()] ?? [:]
         var errors: [FieldError] = []
         for check in evidencedChecks(catalogue, level: sheet.level) {
             if !withEvidence.contains(check.id) { errors.append(FieldError(field: "check." + check.id, message: T(.sheetNoEvidence, check.id, check.title))) }
@@ -281,7 +291,7 @@ enum Sheets {
         }
         var warnings: [String] = []
         var summary = known
-        if summary == nil, sheet.level == .village, let evaluation = try await evaluate(cycle: cycle, under: unit, request: request).first?.evaluation {
+        if summary == nil, sheet.level == .village, let evaluation = try await evaluate(cycle: cycle, under: unit, context: context).first?.evaluation {
             summary = SheetSummary(evaluation)
         }
         if let summary {
@@ -292,18 +302,18 @@ enum Sheets {
     }
 
     /// Moves a sheet to `state` only if nobody changed it since `version`; audited.
-    static func move(_ sheet: AssessmentSheet, to state: SheetState, request: Request, action: String, reason: String? = nil,
+    static func move(_ sheet: AssessmentSheet, to state: SheetState, context: SheetContext, action: String, reason: String? = nil,
                      extra: @escaping @Sendable (any Database) async throws -> Void = { _ in }) async throws {
         let seen = sheet.version
         let before = sheet.state
         let id = try sheet.requireID()
-        let today = request.today.description
+        let today = context.today.description
         // The first submission date counts for "on time"; resubmissions keep it.
         let submitted = state == .submitted && sheet.submittedOn == nil ? today : sheet.submittedOn
         let approved = state == .approved ? today : (state == .reviewed && before == .approved ? nil : sheet.approvedOn)
-        let score = sheet.score, result = sheet.result, now = request.now
-        try await request.db.transaction { db in
-            let rows = try await RecordStore.sql(db).update(AssessmentSheet.schema)
+        let score = sheet.score, result = sheet.result, now = context.author.at
+        try await context.db.transaction { db in
+            let rows = try await Dialect.sql(db).update(AssessmentSheet.schema)
                 .set("state", to: SQLBind(state.rawValue)).set("version", to: SQLBind(seen + 1))
                 .set("submitted_on", to: SQLBind(submitted)).set("approved_on", to: SQLBind(approved))
                 .set("score", to: SQLBind(state == .approved ? score : nil)).set("result", to: SQLBind(state == .approved ? result : nil))
@@ -311,7 +321,7 @@ enum Sheets {
                 .where("id", .equal, SQLBind(id)).where("version", .equal, SQLBind(seen)).returning("id").all()
             if rows.isEmpty { throw AppError.conflict(T(.sheetChangedMeanwhile)) }
             try await extra(db)
-            try await Audit.record(on: db, request: request, action: action, objectType: "assessmentSheet", objectID: id.uuidString, unitPath: sheet.unitPath,
+            try await Audit.record(on: db, author: context.author, action: action, objectType: "assessmentSheet", objectID: id.uuidString, unitPath: sheet.unitPath,
                                    before: ["state": before.rawValue], after: ["state": state.rawValue, "reason": reason ?? ""])
         }
         sheet.state = state

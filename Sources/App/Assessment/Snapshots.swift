@@ -26,7 +26,7 @@ enum Snapshots {
     /// Drops the kept summaries of several units at once: the villages among them in one
     /// statement, each township or district (all its villages) in one more.
     static func invalidate(paths: [String], on db: any Database) async throws {
-        let sql = try RecordStore.sql(db)
+        let sql = try Dialect.sql(db)
         var villages: [UUID] = []
         for path in Set(paths) {
             let ids = path.split(separator: "/")
@@ -50,7 +50,7 @@ enum Snapshots {
         encoder.outputFormatting = .sortedKeys
         let rows = try fresh.map { (id: try $0.sheet.requireID(), seq: $0.sheet.snapshotSeq, text: String(decoding: try encoder.encode($0.summary), as: UTF8.self)) }
         try await db.transaction { db in
-            let sql = try RecordStore.sql(db)
+            let sql = try Dialect.sql(db)
             for row in rows {
                 try await sql.raw("""
                     UPDATE assessment_sheets SET snapshot = \(bind: row.text), snapshot_as_of = \(bind: asOf)

@@ -1,11 +1,19 @@
 import Fluent
+import Foundation
 import SQLKit
 import StandardKit
-import Vapor
+import NIOCore
+import NIOPosix
 
 /// The steps of an assessment sheet's workflow, each a route of its own.
 enum SheetStep: String, CaseIterable, Hashable, Sendable {
     case submit, answer, review, pass, `return`, approve, unlock
+}
+
+/// A file sent with a form, as the web layer hands it down.
+struct Upload: Sendable {
+    var filename: String
+    var data: ByteBuffer
 }
 
 /// Sheet actions shared by the pages and the API: each checks who may do it and in
@@ -18,19 +26,19 @@ enum Workflow {
         return check
     }
 
-    static func perform(_ step: SheetStep, _ request: Request, cycle: AssessmentCycle, unit: OrgUnit, sheet: AssessmentSheet, fields: InputFields) async throws {
-        let principal = request.principal
-        let catalogue = request.application.config.catalogue
+    static func perform(_ step: SheetStep, _ context: SheetContext, cycle: AssessmentCycle, unit: OrgUnit, sheet: AssessmentSheet, fields: InputFields) async throws {
+        let principal = context.principal
+        let catalogue = context.config.catalogue
         if let version = fields["version"].flatMap(Int.init), version != sheet.version { throw AppError.conflict(T(.sheetChangedMeanwhile)) }
         let sheetID = try sheet.requireID()
         switch step {
         case .submit:
             guard SheetRole.mayFill(principal, sheet) else { throw AppError.forbidden }
             guard sheet.state.editable else { throw AppError.conflict(T(.sheetNotInState, sheet.state.label)) }
-            let quality = try await Sheets.quality(sheet, cycle: cycle, unit: unit, request: request)
+            let quality = try await Sheets.quality(sheet, cycle: cycle, unit: unit, context: context)
             if !quality.errors.isEmpty { throw AppError.validation(quality.errors) }
             // Answered returns go back to the reviewer undecided.
-            try await Sheets.move(sheet, to: .submitted, request: request, action: "submitSheet") { db in
+            try await Sheets.move(sheet, to: .submitted, context: context, action: "submitSheet") { db in
                 try await SheetCheck.query(on: db).filter(\.$sheetID == sheetID).filter(\.$decision == "returned").set(\.$decision, to: nil).update()
             }
         case .answer:
@@ -40,12 +48,12 @@ enum Workflow {
             var v = Validator()
             let answer = v.text("answer", T(.sheetAnswer), fields["answer"], maxLength: 2000)
             try v.finish()
-            guard let row = try await SheetCheck.query(on: request.db).filter(\.$sheetID == sheetID).filter(\.$checkID == check.id).first(),
+            guard let row = try await SheetCheck.query(on: context.db).filter(\.$sheetID == sheetID).filter(\.$checkID == check.id).first(),
                   row.decision == "returned" else { throw AppError.validation([FieldError(field: "check", message: T(.sheetCheckNotReturned, check.id))]) }
             row.answer = answer
-            try await request.db.transaction { db in
+            try await context.db.transaction { db in
                 try await row.save(on: db)
-                try await Audit.record(on: db, request: request, action: "answerReturn", objectType: "assessmentSheet", objectID: sheetID.uuidString,
+                try await Audit.record(on: db, author: context.author, action: "answerReturn", objectType: "assessmentSheet", objectID: sheetID.uuidString,
                                        unitPath: sheet.unitPath, before: [String: String]?.none, after: ["check": check.id, "answer": answer])
             }
         case .review:
@@ -77,7 +85,7 @@ enum Workflow {
                 decided.append((check, entry.decision, reason))
             }
             try v.finish()
-            let existing = try await Sheets.decisions([sheetID], on: request.db)[sheetID] ?? [:]
+            let existing = try await Sheets.decisions([sheetID], on: context.db)[sheetID] ?? [:]
             let reviewer = principal?.displayName
             let rows = decided.map { item -> (SheetCheck, String?, Check, String, String) in
                 let row = existing[item.check.id] ?? {
@@ -92,10 +100,10 @@ enum Workflow {
                 row.reviewer = reviewer
                 return (row, before, item.check, item.decision, item.reason)
             }
-            try await request.db.transaction { db in
+            try await context.db.transaction { db in
                 for (row, before, check, decision, reason) in rows {
                     try await row.save(on: db)
-                    try await Audit.record(on: db, request: request, action: "reviewCheck", objectType: "assessmentSheet", objectID: sheetID.uuidString,
+                    try await Audit.record(on: db, author: context.author, action: "reviewCheck", objectType: "assessmentSheet", objectID: sheetID.uuidString,
                                            unitPath: sheet.unitPath, before: ["check": check.id, "decision": before ?? ""],
                                            after: ["check": check.id, "decision": decision, "reason": reason])
                 }
@@ -103,66 +111,67 @@ enum Workflow {
         case .pass:
             guard SheetRole.mayReview(principal, sheet) else { throw AppError.forbidden }
             guard sheet.state == .submitted else { throw AppError.conflict(T(.sheetNotInState, sheet.state.label)) }
-            let decided = try await Sheets.decisions([sheetID], on: request.db)[sheetID] ?? [:]
+            let decided = try await Sheets.decisions([sheetID], on: context.db)[sheetID] ?? [:]
             let checks = Sheets.evidencedChecks(catalogue, level: sheet.level)
             let undecided = checks.filter { decided[$0.id]?.decision == nil }
             if !undecided.isEmpty { throw AppError.validation([FieldError(field: "check", message: T(.sheetUndecided, String(undecided.count), undecided.prefix(6).map(\.id).joined(separator: T(.sepList))))]) }
             if checks.contains(where: { decided[$0.id]?.decision == "returned" }) { throw AppError.validation([FieldError(field: "check", message: T(.sheetHasReturns))]) }
-            try await Sheets.move(sheet, to: .reviewed, request: request, action: "passSheet")
+            try await Sheets.move(sheet, to: .reviewed, context: context, action: "passSheet")
         case .return:
             var v = Validator()
             if sheet.state == .submitted {
                 guard SheetRole.mayReview(principal, sheet) else { throw AppError.forbidden }
                 let reason = v.text("reason", T(.sheetReturnReason), fields["reason"], required: false, maxLength: 1000)
-                let decided = try await Sheets.decisions([sheetID], on: request.db)[sheetID] ?? [:]
+                let decided = try await Sheets.decisions([sheetID], on: context.db)[sheetID] ?? [:]
                 guard decided.values.contains(where: { $0.decision == "returned" }) else {
                     throw AppError.validation([FieldError(field: "check", message: T(.sheetReturnNeedsCheck))])
                 }
-                try await Sheets.move(sheet, to: .returned, request: request, action: "returnSheet", reason: reason)
+                try await Sheets.move(sheet, to: .returned, context: context, action: "returnSheet", reason: reason)
             } else if sheet.state == .reviewed {
                 guard SheetRole.mayApprove(principal, sheet) else { throw AppError.forbidden }
                 let reason = v.text("reason", T(.sheetReturnReason), fields["reason"], maxLength: 1000)
                 try v.finish()
-                try await Sheets.move(sheet, to: .submitted, request: request, action: "returnSheetToReviewer", reason: reason)
+                try await Sheets.move(sheet, to: .submitted, context: context, action: "returnSheetToReviewer", reason: reason)
             } else {
                 throw AppError.conflict(T(.sheetNotInState, sheet.state.label))
             }
         case .approve:
             guard SheetRole.mayApprove(principal, sheet) else { throw AppError.forbidden }
             guard sheet.state == .reviewed else { throw AppError.conflict(T(.sheetNotInState, sheet.state.label)) }
-            if sheet.level == .village, let evaluation = try await Sheets.evaluate(cycle: cycle, under: unit, request: request).first?.evaluation {
+            if sheet.level == .village, let evaluation = try await Sheets.evaluate(cycle: cycle, under: unit, context: context).first?.evaluation {
                 let summary = SheetSummary(evaluation)
                 sheet.score = summary.score
                 sheet.result = String(decoding: try JSONEncoder().encode(summary), as: UTF8.self)
             }
-            try await Sheets.move(sheet, to: .approved, request: request, action: "approveSheet")
+            try await Sheets.move(sheet, to: .approved, context: context, action: "approveSheet")
         case .unlock:
             guard SheetRole.mayApprove(principal, sheet) else { throw AppError.forbidden }
             guard sheet.state == .approved else { throw AppError.conflict(T(.sheetNotInState, sheet.state.label)) }
             var v = Validator()
             let reason = v.text("reason", T(.sheetUnlockReason), fields["reason"], maxLength: 1000)
             try v.finish()
-            try await Sheets.move(sheet, to: .reviewed, request: request, action: "unlockSheet", reason: reason)
+            try await Sheets.move(sheet, to: .reviewed, context: context, action: "unlockSheet", reason: reason)
         }
     }
 
     /// Adds evidence (a file, a link or a note) to an evidenced check of an editable sheet.
-    static func addEvidence(_ request: Request, sheet: AssessmentSheet, check checkID: String?, kind: String, file: File?, url: String?, note: String?) async throws -> Evidence {
-        guard SheetRole.mayFill(request.principal, sheet) else { throw AppError.forbidden }
+    static func addEvidence(_ context: SheetContext, sheet: AssessmentSheet, check checkID: String?, kind: String, file: Upload?, url: String?, note: String?) async throws -> Evidence {
+        guard SheetRole.mayFill(context.principal, sheet) else { throw AppError.forbidden }
         guard sheet.state.editable else { throw AppError.conflict(sheet.state == .approved ? T(.sheetLocked) : T(.sheetNotInState, sheet.state.label)) }
-        let check = try evidencedCheck(checkID, sheet: sheet, catalogue: request.application.config.catalogue)
+        let check = try evidencedCheck(checkID, sheet: sheet, catalogue: context.config.catalogue)
         let evidence = Evidence()
         evidence.sheetID = try sheet.requireID()
         evidence.checkID = check.id
         evidence.kind = kind
-        evidence.createdBy = request.principal?.displayName ?? ""
+        evidence.createdBy = context.principal?.displayName ?? ""
         switch kind {
         case "file":
             guard let file, file.data.readableBytes > 0 else { throw AppError.validation([FieldError(field: "file", message: T(.importNoFile))]) }
             guard file.data.readableBytes <= FileStore.maximumBytes else { throw AppError.validation([FieldError(field: "file", message: T(.attachmentTooLarge, "10"))]) }
             let data = Data(file.data.readableBytesView)
             guard let type = FileStore.kind(of: data) else { throw AppError.validation([FieldError(field: "file", message: T(.attachmentType))]) }
-            let hash = try await request.application.threadPool.runIfActive { try request.application.files.put(data) }
+            let files = context.files
+            let hash = try await context.threadPool.runIfActive { try files.put(data) }
             evidence.name = Attachments.displayName(file.filename, kind: type)
             evidence.contentHash = hash
             evidence.contentType = type.contentType
@@ -183,9 +192,9 @@ enum Workflow {
         default:
             throw AppError.validation([FieldError(field: "kind", message: T(.evidenceKindUnknown))])
         }
-        try await request.db.transaction { db in
+        try await context.db.transaction { db in
             try await evidence.create(on: db)
-            try await Audit.record(on: db, request: request, action: "addEvidence", objectType: "assessmentSheet", objectID: sheet.id?.uuidString,
+            try await Audit.record(on: db, author: context.author, action: "addEvidence", objectType: "assessmentSheet", objectID: sheet.id?.uuidString,
                                    unitPath: sheet.unitPath, before: [String: String]?.none,
                                    after: ["check": check.id, "kind": kind, "name": evidence.name, "sha256": evidence.contentHash ?? ""])
         }

@@ -35,7 +35,7 @@ struct BackupCommand: AsyncCommand {
             // No migrations here: a backup reads the database as the running server left it.
             guard FileManager.default.fileExists(atPath: path) else { throw CommandFailure.usage("找不到数据库“\(path)”。") }
             anchors = try await anchorBeforeCopy(app)
-            let sql = try RecordStore.sql(app.db)
+            let sql = try Dialect.sql(app.db)
             try await sql.raw("VACUUM INTO \(bind: file)").run()
             do { try await DatabaseFile.check(file) } catch {
                 try? FileManager.default.removeItem(atPath: file)

@@ -29,7 +29,7 @@ struct BenchmarkCommand: AsyncCommand {
         guard !districts.isEmpty else { throw CommandFailure.usage("数据库中没有数据：先运行 cunwu generate") }
         let year = cycles.first?.year ?? StandardController.beijingToday(app.clock.now).year
         let villageCount = try await OrgUnit.query(on: app.db).filter(\.$kind == .village).count()
-        let sql = try RecordStore.sql(app.db)
+        let sql = try Dialect.sql(app.db)
         print("数据：\(villageCount)个村，\(try await Self.count("service_requests", sql))件服务事项，\(try await Self.count("ledger_events", sql))条办理记录")
         // Checkpoints where a running server keeps them (within ten minutes of each chain's
         // end, `CheckpointKeeper`): earlier benchmark runs' intake left events unverified.
@@ -46,7 +46,7 @@ struct BenchmarkCommand: AsyncCommand {
             evaluated = 0
             for district in districts {
                 guard let cycle = cycles.first(where: { $0.unitID == district.id }) else { continue }
-                evaluated += try await Sheets.evaluate(cycle: cycle, under: district, request: request).count
+                evaluated += try await Sheets.evaluate(cycle: cycle, under: district, context: request.sheets).count
             }
         }
         print(String(format: "事实+评估 facts + engine:      %8.2f s  (%d villages, %.0f/s)", full, evaluated, Double(evaluated) / full))
@@ -56,7 +56,7 @@ struct BenchmarkCommand: AsyncCommand {
         guard let district = districts.first, let cycle = cycles.first(where: { $0.unitID == district.id }),
               let township = try await OrgUnit.query(on: app.db).filter(\.$parent.$id == district.requireID()).first(),
               let village = try await OrgUnit.query(on: app.db).filter(\.$parent.$id == township.requireID()).first() else { return }
-        _ = try await Sheets.summaries(cycle: cycle, under: township, request: request)
+        _ = try await Sheets.summaries(cycle: cycle, under: township, context: request.sheets)
         guard let admin = try await User.query(on: app.db).filter(\.$username == "bench.admin").first() else { return }
         request.principal = Principal(userID: try admin.requireID(), username: admin.username, displayName: admin.displayName, assignments: [], csrfToken: "")
         var one: [Double] = [], dashboard: [Double] = []
@@ -65,18 +65,18 @@ struct BenchmarkCommand: AsyncCommand {
         func meeting(_ n: Int, _ month: Int) -> [String: FieldValue] {
             ["kind": .text("opinionForum"), "date": .text("\(year)-0\(month)-\(10 + n % 18)"), "title": .text("民情恳谈会\(n)")]
         }
-        var record = try await RecordStore.insert(.meetings, values: meeting(0, 6), village: village, request: request)
+        var record = try await RecordStore.insert(.meetings, values: meeting(0, 6), village: village, author: request.author, on: request.db)
         for n in 0..<30 {
-            record = try await RecordStore.update(.meetings, record: record, values: meeting(n, 6), request: request)
+            record = try await RecordStore.update(.meetings, record: record, values: meeting(n, 6), author: request.author, on: request.db)
             let started = Date()
-            _ = try await Sheets.evaluate(cycle: cycle, under: township, only: [try village.requireID()], request: request)
+            _ = try await Sheets.evaluate(cycle: cycle, under: township, only: [try village.requireID()], context: request.sheets)
             one.append(Date().timeIntervalSince(started) * 1000)
-            record = try await RecordStore.update(.meetings, record: record, values: meeting(n, 7), request: request)
+            record = try await RecordStore.update(.meetings, record: record, values: meeting(n, 7), author: request.author, on: request.db)
             let again = Date()
-            _ = try await Sheets.summaries(cycle: cycle, under: township, request: request)
+            _ = try await Sheets.summaries(cycle: cycle, under: township, context: request.sheets)
             dashboard.append(Date().timeIntervalSince(again) * 1000)
         }
-        try await RecordStore.delete(.meetings, record: record, request: request)
+        try await RecordStore.delete(.meetings, record: record, author: request.author, on: request.db)
         print(String(format: "一个村改一条记录后重新评估 one village after one change: p50 %.1f ms, p95 %.1f ms (goal < 20 ms)",
                      Self.percentile(one, 50), Self.percentile(one, 95)))
         print(String(format: "  其所在乡镇的统计结果 its township's summaries:          p50 %.1f ms, p95 %.1f ms",

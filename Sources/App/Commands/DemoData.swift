@@ -140,7 +140,7 @@ enum DemoData {
             return d.description
         }
         func add(_ kind: RecordKind, _ village: OrgUnit, _ values: [String: FieldValue]) async throws -> Record {
-            try await RecordStore.insert(kind, values: values, village: village, request: request)
+            try await RecordStore.insert(kind, values: values, village: village, author: request.author, on: request.db)
         }
         let villages = townships.flatMap(\.villages).compactMap { units[$0.name] }
         for (index, village) in villages.enumerated() {

@@ -41,7 +41,7 @@ enum DemoStation {
         if departmentIDs.isEmpty, let township = try await OrgUnit.find(townshipID, on: db) {
             for (n, name) in departments.enumerated() {
                 departmentIDs.append(try await RecordStore.insert(.departments, values: ["name": .text(name), "category": .text(n == 4 ? "centre" : n == 1 ? "station" : "office"),
-                                                                                        "phone": .text("010-6967\(2000 + n)")], village: township, request: request).id.uuidString)
+                                                                                        "phone": .text("010-6967\(2000 + n)")], village: township, author: request.author, on: request.db).id.uuidString)
             }
         }
         var postIDs: [String] = []
@@ -51,7 +51,7 @@ enum DemoStation {
             var values: [String: FieldValue] = ["name": .text(post.0), "kind": .text(post.1.rawValue), "holderA": .text(workers[a % workers.count])]
             if strength >= 1 || n == 0 { values["department"] = .text(departmentIDs[post.2 % departmentIDs.count]) }
             if strength >= 2 || n % 2 == 0 { values["holderB"] = .text(workers[b % workers.count]) }
-            postIDs.append(try await RecordStore.insert(.posts, values: values, village: village, request: request).id.uuidString)
+            postIDs.append(try await RecordStore.insert(.posts, values: values, village: village, author: request.author, on: request.db).id.uuidString)
         }
         var catalogue: [(code: String, name: String, mode: ServiceMode, limit: Int, post: String)] = []
         for (n, service) in services.enumerated() where strength >= 2 || n % 3 != 2 {
@@ -61,7 +61,7 @@ enum DemoStation {
                 "timeLimit": .number(service.4), "post": .text(post), "materials": .text(service.6),
                 "guide": .text("办理地点：\(village.name)社区服务站一站式服务窗口。\n办理流程：居民提交材料→窗口一口受理→\(service.3 == .onTheSpot ? "当场办结" : "按时限办结并告知结果")。"),
                 "published": .flag(strength >= 2 || n % 4 != 0),
-            ], village: village, request: request)
+            ], village: village, author: request.author, on: request.db)
             catalogue.append((service.0, service.1, service.3, service.4, post))
         }
         if strength >= 2 { _ = try await Integrations.create(.hotline96156, village: village, by: "demo", at: app.clock.now, on: db) }
@@ -69,7 +69,7 @@ enum DemoStation {
             // The second post's A holder is on leave this week: the desk shows the cover work.
             try await _ = RecordStore.insert(.absences, values: ["worker": .text(workers[5 % workers.count]), "kind": .text("leave"),
                                                                  "from": .text(today.adding(days: -1).description), "to": .text(today.adding(days: 2).description),
-                                                                 "note": .text("年休假")], village: village, request: request)
+                                                                 "note": .text("年休假")], village: village, author: request.author, on: request.db)
         }
         // A year of requests, one every `step` days; the last few are still open.
         let calendar = try await CalendarStore.load(on: db)

@@ -47,8 +47,8 @@ struct GenerateCommand: AsyncCommand {
         // that lets the station figures read their covering index without the table. (SQLite's
         // queries are ordered by hand for it and do not use statistics; ANALYZE there read
         // the whole 12 GB file and changed nothing measured for the better.)
-        let sql = try RecordStore.sql(app.db)
-        if sql.dialect.name != "sqlite" { try await sql.raw("VACUUM (ANALYZE)").run() }
+        let sql = try Dialect.sql(app.db)
+        if !Dialect.isSQLite(sql) { try await sql.raw("VACUUM (ANALYZE)").run() }
         let seconds = Date().timeIntervalSince(started)
         print("生成完毕：\(totals.districts)个区、\(totals.townships)个乡镇、\(villages)个村；台账\(totals.records)条，服务事项\(totals.requests)件，"
               + "办理记录\(totals.events)条，用时\(Int(seconds))秒（\(Int(Double(totals.rows) / max(seconds, 0.001)))行/秒）")
@@ -243,7 +243,7 @@ final class Generator: @unchecked Sendable {
 
     func run(villages count: Int) async throws -> Totals {
         var totals = Totals()
-        let sql = try RecordStore.sql(app.db)
+        let sql = try Dialect.sql(app.db)
         let townshipCount = max(1, Int((Double(count) / 21.8).rounded()))
         let districtCount = min(Self.districts.count, max(1, townshipCount / 8))
         let progress = ConsoleProgress("生成数据", total: count)
@@ -314,7 +314,7 @@ final class Generator: @unchecked Sendable {
     /// requests, events, rows) written.
     func township(_ township: OrgUnit, villages count: Int, cycleID: UUID, on db: any Database, progress: ConsoleProgress) async throws
         -> (Int, Int, Int, Int, first: OrgUnit?) {
-        let sql = try RecordStore.sql(db)
+        let sql = try Dialect.sql(db)
         let pipeline = BulkInsert.Pipeline()
         var tables: [String: BulkInsert] = [:]
         let stamp = app.clock.now

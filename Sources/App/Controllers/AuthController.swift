@@ -98,17 +98,17 @@ struct AuthController {
         guard valid, !user.disabled else {
             // Counted in one statement: guesses sent at the same moment are each counted.
             let userID = try user.requireID()
-            let sql = try RecordStore.sql(request.db)
+            let sql = try Dialect.sql(request.db)
             let failures = try await sql.raw("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = \(bind: userID) RETURNING failed_logins")
                 .first()?.decode(column: "failed_logins", as: Int.self) ?? config.lockoutThreshold
             let lockedUntil: Date? = failures >= config.lockoutThreshold
                 ? now.addingTimeInterval(TimeInterval(config.lockoutMinutes * 60)) : nil
             try await request.db.transaction { db in
                 if let lockedUntil {
-                    try await RecordStore.sql(db).update(User.schema).set("failed_logins", to: SQLBind(0)).set("locked_until", to: SQLBind(lockedUntil))
+                    try await Dialect.sql(db).update(User.schema).set("failed_logins", to: SQLBind(0)).set("locked_until", to: SQLBind(lockedUntil))
                         .where("id", .equal, SQLBind(userID)).run()
                 }
-                try await Audit.record(on: db, request: request, action: lockedUntil == nil ? "loginFailed" : "locked", objectType: "user",
+                try await Audit.record(on: db, author: request.author, action: lockedUntil == nil ? "loginFailed" : "locked", objectType: "user",
                                        objectID: user.id?.uuidString, unitPath: "/", username: user.username, userID: user.id)
             }
             if let lockedUntil { throw AppError.locked(until: lockedUntil) }
@@ -126,7 +126,7 @@ struct AuthController {
             user.lockedUntil = nil
             try await user.save(on: db)
             try await UserSession(tokenHash: Token.hash(token), userID: userID, csrfToken: csrf, now: now).create(on: db)
-            try await Audit.record(on: db, request: request, action: "login", objectType: "user", objectID: userID.uuidString,
+            try await Audit.record(on: db, author: request.author, action: "login", objectType: "user", objectID: userID.uuidString,
                                    unitPath: "/", username: user.username, userID: userID)
         }
         let roles = try await RoleAssignment.query(on: request.db).filter(\.$user.$id == userID).all()
@@ -139,7 +139,7 @@ struct AuthController {
         guard let id = request.sessionID else { return }
         try await request.db.transaction { db in
             try await UserSession.query(on: db).filter(\.$id == id).delete()
-            try await Audit.record(on: db, request: request, action: "logout", objectType: "user",
+            try await Audit.record(on: db, author: request.author, action: "logout", objectType: "user",
                                    objectID: request.principal?.userID.uuidString, unitPath: "/")
         }
     }

@@ -32,7 +32,7 @@ struct HierarchyController {
     // MARK: Pages
 
     @Sendable func home(_ request: Request, _: OrgUnit?) async throws -> Response {
-        let rows = try await Hierarchy.topRows(for: request.requirePrincipal(), on: request.db)
+        let rows = try await Hierarchy.topRows(for: request.requirePrincipal(), on: request.db).map(ChildRowDTO.init)
         let principal = try request.requirePrincipal()
         let body: Node = .group([
             .el("p", [:], T(.homeIntro, principal.displayName)),
@@ -55,7 +55,7 @@ struct HierarchyController {
         let form = try FormFields(request)
         let input = UnitInput(name: form["name"] ?? "", code: form["code"], openedOn: form["openedOn"], closedOn: form["closedOn"])
         do {
-            let unit = try await Hierarchy.create(input, kind: .district, parent: nil, request: request)
+            let unit = try await Hierarchy.create(input, kind: .district, parent: nil, author: request.author, on: request.db)
             return request.redirect(to: Route.unit(.value(try unit.requireID())).path)
         } catch let AppError.validation(errors) {
             return HTMLResponse.page(request, T(.unitNewDistrict), UnitViews.unitForm(request, action: Route.districtNew.path, input: input, errors: errors), status: .unprocessableEntity)
@@ -75,7 +75,7 @@ struct HierarchyController {
         let form = try FormFields(request)
         let input = UnitInput(name: form["name"] ?? "", code: form["code"], openedOn: form["openedOn"], closedOn: form["closedOn"])
         do {
-            let child = try await Hierarchy.create(input, kind: kind, parent: parent, request: request)
+            let child = try await Hierarchy.create(input, kind: kind, parent: parent, author: request.author, on: request.db)
             return request.redirect(to: Route.unit(.value(try child.requireID())).path)
         } catch let AppError.validation(errors) {
             return HTMLResponse.page(request, UnitViews.newTitle(kind, parent: parent),
@@ -95,7 +95,7 @@ struct HierarchyController {
         let form = try FormFields(request)
         let input = UnitInput(name: form["name"] ?? "", code: form["code"], openedOn: form["openedOn"], closedOn: form["closedOn"])
         do {
-            try await Hierarchy.update(unit, with: input, request: request)
+            try await Hierarchy.update(unit, with: input, author: request.author, on: request.db)
             return request.redirect(to: Route.unit(.value(try unit.requireID())).path)
         } catch let AppError.validation(errors) {
             return HTMLResponse.page(request, T(.unitEditTitle, unit.name), UnitViews.unitForm(request, action: Route.unit(.value(try unit.requireID()), .edit).path, input: input, errors: errors),
@@ -116,7 +116,7 @@ struct HierarchyController {
         let values = ProfileForm(try FormFields(request))
         do {
             let input = try values.validated()
-            _ = try await Hierarchy.saveProfile(input, of: unit, request: request)
+            _ = try await Hierarchy.saveProfile(input, of: unit, author: request.author, on: request.db)
             return request.redirect(to: Route.unit(.value(try unit.requireID())).path + "?saved=1")
         } catch let AppError.validation(errors) {
             return HTMLResponse.page(request, T(.profileTitle, unit.name), UnitViews.profileForm(request, unit: unit, values: values, errors: errors), status: .unprocessableEntity)
@@ -126,7 +126,7 @@ struct HierarchyController {
     // MARK: API
 
     @Sendable func apiTop(_ request: Request, _: OrgUnit?) async throws -> UnitListDTO {
-        UnitListDTO(units: try await Hierarchy.topRows(for: request.requirePrincipal(), on: request.db))
+        UnitListDTO(units: try await Hierarchy.topRows(for: request.requirePrincipal(), on: request.db).map(ChildRowDTO.init))
     }
 
     @Sendable func apiUnit(_ request: Request, _ unit: OrgUnit) async throws -> UnitPageDTO {
@@ -134,7 +134,7 @@ struct HierarchyController {
     }
 
     @Sendable func apiCreateDistrict(_ request: Request, _: OrgUnit?) async throws -> UnitDTO {
-        try UnitDTO(try await Hierarchy.create(try request.content.decode(UnitInput.self), kind: .district, parent: nil, request: request))
+        try UnitDTO(try await Hierarchy.create(try request.content.decode(UnitInput.self), kind: .district, parent: nil, author: request.author, on: request.db))
     }
 
     @Sendable func apiCreateChild(_ request: Request, _ unit: OrgUnit) async throws -> UnitDTO {
@@ -142,26 +142,26 @@ struct HierarchyController {
         guard let kind = parent.kind.childKind else {
             throw AppError.validation([FieldError(field: "parent", message: T(.unitVillageHasNoChildren))])
         }
-        return try UnitDTO(try await Hierarchy.create(try request.content.decode(UnitInput.self), kind: kind, parent: parent, request: request))
+        return try UnitDTO(try await Hierarchy.create(try request.content.decode(UnitInput.self), kind: kind, parent: parent, author: request.author, on: request.db))
     }
 
     @Sendable func apiUpdate(_ request: Request, _ unit: OrgUnit) async throws -> UnitDTO {
         let unit = try require(unit)
-        try await Hierarchy.update(unit, with: try request.content.decode(UnitInput.self), request: request)
+        try await Hierarchy.update(unit, with: try request.content.decode(UnitInput.self), author: request.author, on: request.db)
         return try UnitDTO(unit)
     }
 
     @Sendable func apiProfile(_ request: Request, _ unit: OrgUnit) async throws -> ProfileDTO {
         let unit = try require(unit)
         guard unit.kind == .village else { throw AppError.notFound }
-        return Hierarchy.dto(try await Hierarchy.profile(of: unit, on: request.db))
+        return ProfileDTO(try await Hierarchy.profile(of: unit, on: request.db))
     }
 
     @Sendable func apiSaveProfile(_ request: Request, _ unit: OrgUnit) async throws -> ProfileDTO {
         let unit = try require(unit)
         guard unit.kind == .village else { throw AppError.notFound }
         let input = try request.content.decode(ProfileInput.self)
-        return Hierarchy.dto(try await Hierarchy.saveProfile(try ProfileForm.validate(input), of: unit, request: request))
+        return ProfileDTO(try await Hierarchy.saveProfile(try ProfileForm.validate(input), of: unit, author: request.author, on: request.db))
     }
 
     // MARK: Shared
@@ -173,9 +173,9 @@ struct HierarchyController {
     private func unitData(_ request: Request, _ unit: OrgUnit) async throws -> UnitPageDTO {
         let principal = try request.requirePrincipal()
         let ancestors = try await Hierarchy.ancestors(of: unit, on: request.db).filter { principal.mayView($0.path) }
-        let children = try await Hierarchy.childRows(of: unit, on: request.db)
-        let figures = try await Hierarchy.figures(under: unit, on: request.db)
-        let profile = unit.kind == .village ? Hierarchy.dto(try await Hierarchy.profile(of: unit, on: request.db)) : nil
+        let children = try await Hierarchy.childRows(of: unit, on: request.db).map(ChildRowDTO.init)
+        let figures = KeyFiguresDTO(try await Hierarchy.figures(under: unit, on: request.db))
+        let profile = unit.kind == .village ? ProfileDTO(try await Hierarchy.profile(of: unit, on: request.db)) : nil
         var attention: [String] = []
         if unit.kind == .village {
             attention = try await Self.attention(request, village: unit)

@@ -159,7 +159,7 @@ enum Accounts {
             }
             try await user.create(on: db)
             try await RoleAssignment(userID: try user.requireID(), role: role.role, unit: role.unit).create(on: db)
-            try await Audit.record(on: db, request: request, action: "create", objectType: "user", objectID: user.id?.uuidString, unitPath: "/",
+            try await Audit.record(on: db, author: request.author, action: "create", objectType: "user", objectID: user.id?.uuidString, unitPath: "/",
                                    before: UserDTO?.none, after: AuditUser(username: username, displayName: displayName, disabled: false,
                                                                            roles: [RoleInput(role: role.role, unitID: role.unit?.id)]))
         }
@@ -212,7 +212,7 @@ enum Accounts {
             after.disabled = user.disabled
             after.passwordChanged = newHash != nil ? true : nil
             if let resolved = newRoles { after.roles = resolved.map { RoleInput(role: $0.role, unitID: $0.unit?.id) } }
-            try await Audit.record(on: db, request: request, action: "update", objectType: "user", objectID: id.uuidString, unitPath: "/",
+            try await Audit.record(on: db, author: request.author, action: "update", objectType: "user", objectID: id.uuidString, unitPath: "/",
                                    before: before, after: after)
         }
         return try await find(id.uuidString, now: request.now, on: request.db)

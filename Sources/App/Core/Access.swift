@@ -154,6 +154,9 @@ extension Request {
         set { storage[PrincipalKey.self] = newValue }
     }
 
+    /// The signed-in user (if any) at the application's time: who a change is by.
+    var author: Author { Author(principal, at: now) }
+
     /// The signed-in user, or 401 / a redirect to the login page.
     func requirePrincipal() throws -> Principal {
         guard let principal else { throw AppError.signInRequired }

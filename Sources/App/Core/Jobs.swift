@@ -89,7 +89,7 @@ final class JobProgress: Sendable {
         }
         live.report(jobID, LiveProgress(done: done, total: total, phase: phase, at: now))
         guard persistent else { return }
-        try await RecordStore.sql(db).raw("""
+        try await Dialect.sql(db).raw("""
             UPDATE jobs SET done = \(bind: done), total = \(bind: total), phase = \(bind: phase?.rawValue), updated_at = \(bind: now)
             WHERE id = \(bind: jobID) AND state = 'running'
             """).run()
@@ -154,14 +154,14 @@ enum Jobs {
     /// Records a job and starts it in the background; returns at once. The work gets a
     /// request of its own (the same application, clock and language), not the caller's,
     /// which ends with its response.
-    static func start(_ request: Request, kind: String, unit: OrgUnit, cycle: AssessmentCycle?, parameter: String? = nil,
+    static func start(_ request: Request, kind: String, unit: OrgUnit, cycleID: UUID?, parameter: String? = nil,
                       persistentProgress: Bool = true, work: @escaping Work) async throws -> Job {
         let principal = try request.requirePrincipal()
         let job = Job()
         job.kind = kind
         job.userID = principal.userID
         job.unitID = try unit.requireID()
-        job.cycleID = try cycle?.requireID()
+        job.cycleID = cycleID
         job.parameter = parameter
         job.state = .running
         job.done = 0

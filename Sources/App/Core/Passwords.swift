@@ -83,7 +83,7 @@ enum LoginThrottle {
 
     /// Until when the name waits, if it does.
     static func lockedUntil(_ username: String, now: Date, on db: any Database) async throws -> Date? {
-        let row = try await RecordStore.sql(db).select().column("locked_until").from("login_throttles")
+        let row = try await Dialect.sql(db).select().column("locked_until").from("login_throttles")
             .where("name_hash", .equal, SQLBind(key(username))).first()
         guard let until = try row?.decode(column: "locked_until", as: Date?.self), until > now else { return nil }
         return until
@@ -93,7 +93,7 @@ enum LoginThrottle {
     /// One statement counts it, so failures at the same moment are each counted (and the
     /// first of a name never collides with another first).
     static func fail(_ username: String, now: Date, threshold: Int, minutes: Int, on db: any Database) async throws -> Date? {
-        let sql = try RecordStore.sql(db)
+        let sql = try Dialect.sql(db)
         let name = key(username)
         // Names tried more than a day ago are forgotten as new ones come.
         try await sql.delete(from: "login_throttles").where("updated_at", .lessThan, SQLBind(now.addingTimeInterval(-86_400))).run()

@@ -44,7 +44,7 @@ enum PersonalDataStore {
             var after: UUID?
             var count = 0
             while true {
-                let sql = try RecordStore.sql(db)
+                let sql = try Dialect.sql(db)
                 var select = sql.select().column("id").column(SQLIdentifier(column.column)).from(column.table)
                     .where(SQLIdentifier(column.column), .isNot, SQLLiteral.null)
                 if let hash = column.hashColumn { select = select.column(SQLIdentifier(hash)) }
@@ -68,7 +68,7 @@ enum PersonalDataStore {
                 guard !changes.isEmpty else { continue }
                 let batch = changes
                 try await db.transaction { db in
-                    let sql = try RecordStore.sql(db)
+                    let sql = try Dialect.sql(db)
                     for change in batch {
                         var update = sql.update(column.table).set(SQLIdentifier(column.column), to: SQLBind(change.new))
                         if let hashColumn = column.hashColumn, let hash = change.hash { update = update.set(SQLIdentifier(hashColumn), to: SQLBind(hash)) }
@@ -86,7 +86,7 @@ enum PersonalDataStore {
     /// How many stored values are not sealed under `keyring`'s current key, by column.
     static func notCurrent(on db: any Database, keyring: Keyring) async throws -> [String: Int] {
         var out: [String: Int] = [:]
-        let sql = try RecordStore.sql(db)
+        let sql = try Dialect.sql(db)
         for column in columns {
             let row = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(column.table)
                 .where(SQLIdentifier(column.column), .isNot, SQLLiteral.null)
@@ -100,7 +100,7 @@ enum PersonalDataStore {
 
     /// Whether any stored value is still plain text (before sealing began).
     static func anyPlain(on db: any Database) async throws -> Bool {
-        let sql = try RecordStore.sql(db)
+        let sql = try Dialect.sql(db)
         for column in columns {
             if try await sql.select().column("id").from(column.table).where(SQLIdentifier(column.column), .isNot, SQLLiteral.null)
                 .where(SQLIdentifier(column.column), .notLike, SQLBind(Keyring.prefix + "%")).limit(1).first() != nil { return true }
@@ -114,7 +114,7 @@ enum PersonalDataStore {
     /// is a clear message at boot rather than errors on every page; a value under a key
     /// missing from the ring elsewhere still fails with a message naming that key.
     static func checkKey(on db: any Database, keyring: Keyring) async throws {
-        let sql = try RecordStore.sql(db)
+        let sql = try Dialect.sql(db)
         for column in columns {
             guard let row = try await sql.select().column(SQLIdentifier(column.column)).from(column.table)
                 .where(SQLIdentifier(column.column), .like, SQLBind(Keyring.prefix + "%")).limit(1).first() else { continue }

@@ -58,7 +58,7 @@ struct SessionMiddleware: AsyncMiddleware {
     /// user's roles come in one query (one row per role): this runs on every signed-in
     /// request, and each statement is a round trip to the database's thread.
     private func load(token: String, request: Request) async throws -> Bool {
-        let sql = try RecordStore.sql(request.db)
+        let sql = try Dialect.sql(request.db)
         let rows = try await sql.raw("""
             SELECT s.id AS session_id, s.csrf_token, s.last_seen_at, u.id AS user_id, u.username, u.display_name, u.disabled,
                    r.role, r.unit_path

@@ -30,7 +30,7 @@ enum Hierarchy {
 
     /// The units a user sees on their home page: where they hold a role (the highest
     /// ones only), or every district for roles held everywhere.
-    static func topRows(for principal: Principal, on db: any Database) async throws -> [ChildRowDTO] {
+    static func topRows(for principal: Principal, on db: any Database) async throws -> [UnitRow] {
         let units: [OrgUnit]
         if principal.mayAnywhere(.viewUnit) {
             units = sorted(try await OrgUnit.query(on: db).filter(\.$kind == .district).all())
@@ -43,19 +43,18 @@ enum Hierarchy {
         return try await rows(for: units, on: db)
     }
 
-    static func childRows(of unit: OrgUnit, on db: any Database) async throws -> [ChildRowDTO] {
+    static func childRows(of unit: OrgUnit, on db: any Database) async throws -> [UnitRow] {
         try await rows(for: children(of: unit, on: db), on: db)
     }
 
     /// Key figures for each unit, from one query for the villages below all of them (the
     /// deepest path they share) and one pass over the result.
-    static func rows(for units: [OrgUnit], on db: any Database) async throws -> [ChildRowDTO] {
+    static func rows(for units: [OrgUnit], on db: any Database) async throws -> [UnitRow] {
         guard !units.isEmpty else { return [] }
         let villages = try await villagesWithProfiles(under: sharedPath(units.map(\.path)), on: db)
-        return try units.map { unit in
+        return units.map { unit in
             let below = villages.filter { $0.path.hasPrefix(unit.path) }
-            let profile = unit.kind == .village ? below.first?.profile.map(dto) : nil
-            return try ChildRowDTO(unit: UnitDTO(unit), figures: figures(below), profile: profile)
+            return UnitRow(unit: unit, figures: figures(below), profile: unit.kind == .village ? below.first?.profile : nil)
         }
     }
 
@@ -69,20 +68,20 @@ enum Hierarchy {
         return shared.isEmpty ? "/" : "/" + shared.joined(separator: "/") + "/"
     }
 
-    static func figures(under unit: OrgUnit, on db: any Database) async throws -> KeyFiguresDTO {
+    static func figures(under unit: OrgUnit, on db: any Database) async throws -> KeyFigures {
         figures(try await villagesWithProfiles(under: unit.path, on: db))
     }
 
     private static func villagesWithProfiles(under path: String, on db: any Database) async throws -> [(path: String, profile: VillageProfile?)] {
-        let villages = try await RecordStore.below(OrgUnit.query(on: db), \.$path, path).filter(\.$kind == .village).all()
+        let villages = try await Dialect.below(OrgUnit.query(on: db), \.$path, path).filter(\.$kind == .village).all()
         let profiles = try await VillageFactsBuilder.profiles(of: villages, under: path, on: db)
         var byUnit: [UUID: VillageProfile] = [:]
         for profile in profiles { byUnit[profile.$unit.id] = profile }
         return villages.map { ($0.path, $0.id.flatMap { byUnit[$0] }) }
     }
 
-    private static func figures(_ villages: [(path: String, profile: VillageProfile?)]) -> KeyFiguresDTO {
-        var figures = KeyFiguresDTO(villages: villages.count, households: 0, residentPopulation: 0, stationsAtLeast50: 0, stationsOpen40Hours: 0)
+    private static func figures(_ villages: [(path: String, profile: VillageProfile?)]) -> KeyFigures {
+        var figures = KeyFigures(villages: villages.count, households: 0, residentPopulation: 0, stationsAtLeast50: 0, stationsOpen40Hours: 0)
         for case let (_, profile?) in villages {
             figures.households += profile.households
             figures.residentPopulation += profile.residentPopulation
@@ -96,29 +95,29 @@ enum Hierarchy {
 
     // MARK: Changes
 
-    static func create(_ input: UnitInput, kind: UnitKind, parent: OrgUnit?, request: Request) async throws -> OrgUnit {
-        return try await request.db.transaction { db in
+    static func create(_ input: UnitInput, kind: UnitKind, parent: OrgUnit?, author: Author, on db: any Database) async throws -> OrgUnit {
+        return try await db.transaction { db in
             let clean = try await validate(input, parentKey: parent?.id?.uuidString ?? "root", excluding: nil, on: db)
             let unit = OrgUnit(kind: kind, name: clean.name, code: clean.code, parent: parent, openedOn: clean.openedOn, closedOn: clean.closedOn)
             try await unit.create(on: db)
             if kind == .village { try await VillageProfile(unitID: try unit.requireID()).create(on: db) }
-            try await Audit.record(on: db, request: request, action: "create", objectType: "unit", objectID: unit.id?.uuidString,
-                                   unitPath: unit.path, before: UnitDTO?.none, after: try UnitDTO(unit))
+            try await Audit.record(on: db, author: author, action: "create", objectType: "unit", objectID: unit.id?.uuidString,
+                                   unitPath: unit.path, before: OrgUnit.AuditValues?.none, after: try unit.auditValues)
             return unit
         }
     }
 
-    static func update(_ unit: OrgUnit, with input: UnitInput, request: Request) async throws {
-        try await request.db.transaction { db in
+    static func update(_ unit: OrgUnit, with input: UnitInput, author: Author, on db: any Database) async throws {
+        try await db.transaction { db in
             let clean = try await validate(input, parentKey: unit.parentKey, excluding: unit.id, on: db)
-            let before = try UnitDTO(unit)
+            let before = try unit.auditValues
             unit.name = clean.name
             unit.code = clean.code
             unit.openedOn = clean.openedOn
             unit.closedOn = clean.closedOn
             try await unit.save(on: db)
-            try await Audit.record(on: db, request: request, action: "update", objectType: "unit", objectID: unit.id?.uuidString,
-                                   unitPath: unit.path, before: before, after: try UnitDTO(unit))
+            try await Audit.record(on: db, author: author, action: "update", objectType: "unit", objectID: unit.id?.uuidString,
+                                   unitPath: unit.path, before: before, after: try unit.auditValues)
         }
     }
 
@@ -159,10 +158,10 @@ enum Hierarchy {
         return VillageProfile(unitID: id)
     }
 
-    static func saveProfile(_ input: ProfileInput, of unit: OrgUnit, request: Request) async throws -> VillageProfile {
-        try await request.db.transaction { db in
+    static func saveProfile(_ input: ProfileInput, of unit: OrgUnit, author: Author, on db: any Database) async throws -> VillageProfile {
+        try await db.transaction { db in
             let profile = try await profile(of: unit, on: db)
-            let before = profile.id == nil ? nil : dto(profile)
+            let before = profile.id == nil ? nil : profile.auditValues
             profile.households = input.households
             profile.residentPopulation = input.residentPopulation
             profile.registeredPopulation = input.registeredPopulation
@@ -172,23 +171,75 @@ enum Hierarchy {
             profile.openingHours = input.openingHours
             profile.hotline = input.hotline
             try await profile.save(on: db)
-            try await Audit.record(on: db, request: request, action: "update", objectType: "villageProfile", objectID: unit.id?.uuidString,
-                                   unitPath: unit.path, before: before, after: dto(profile))
+            try await Audit.record(on: db, author: author, action: "update", objectType: "villageProfile", objectID: unit.id?.uuidString,
+                                   unitPath: unit.path, before: before, after: profile.auditValues)
             return profile
         }
     }
+}
 
-    static func dto(_ profile: VillageProfile) -> ProfileDTO {
+/// A unit with the key figures of the villages at or below it (and a village's profile), as
+/// lists of units show it; the web layer turns it into `ChildRowDTO`.
+struct UnitRow: Sendable {
+    var unit: OrgUnit
+    var figures: KeyFigures
+    var profile: VillageProfile?
+}
+
+/// Key figures of a unit: for a village its profile, for a township or district the sums below it.
+struct KeyFigures: Sendable, Equatable {
+    var villages: Int
+    var households: Int
+    var residentPopulation: Int
+    /// Villages whose station has at least 50 m² (item 18).
+    var stationsAtLeast50: Int
+    /// Villages whose station opens at least 40 hours a week (item 28).
+    var stationsOpen40Hours: Int
+}
+
+extension OrgUnit {
+    /// A unit as the audit log records it.
+    struct AuditValues: Encodable {
+        var id: UUID
+        var kind: UnitKind
+        var name: String
+        var code: String?
+        var parentID: UUID?
+        var openedOn: String?
+        var closedOn: String?
+    }
+
+    var auditValues: AuditValues {
+        get throws { AuditValues(id: try requireID(), kind: kind, name: name, code: code, parentID: $parent.id, openedOn: openedOn, closedOn: closedOn) }
+    }
+}
+
+extension VillageProfile {
+    /// A profile as the audit log records it, with the figures worked out from it (the API
+    /// shows the same, `ProfileDTO`).
+    struct AuditValues: Encodable {
+        var households: Int
+        var residentPopulation: Int
+        var registeredPopulation: Int
+        var area: Double
+        var address: String
+        var stationFloorArea: Double
+        var openingHours: String
+        var weeklyOpeningMinutes: Int
+        var hotline: String
+        var requiredStationStaff: Int
+    }
+
+    var auditValues: AuditValues {
         let minutes: Int
-        if case let .success(intervals) = OpeningSchedule.parse(profile.openingHours) {
+        if case let .success(intervals) = OpeningSchedule.parse(openingHours) {
             minutes = OpeningSchedule.weeklyMinutes(intervals)
         } else {
             minutes = 0
         }
-        return ProfileDTO(households: profile.households, residentPopulation: profile.residentPopulation,
-                          registeredPopulation: profile.registeredPopulation, area: profile.area, address: profile.address,
-                          stationFloorArea: profile.stationFloorArea, openingHours: profile.openingHours, weeklyOpeningMinutes: minutes,
-                          hotline: profile.hotline, requiredStationStaff: max(2, (profile.households + 299) / 300))
+        return AuditValues(households: households, residentPopulation: residentPopulation, registeredPopulation: registeredPopulation,
+                           area: area, address: address, stationFloorArea: stationFloorArea, openingHours: openingHours,
+                           weeklyOpeningMinutes: minutes, hotline: hotline, requiredStationStaff: max(2, (households + 299) / 300))
     }
 }
 

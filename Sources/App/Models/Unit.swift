@@ -53,15 +53,15 @@ final class OrgUnit: Model, @unchecked Sendable {
     /// One unit by id, as `find` loads it but without Fluent's reflection over the model
     /// (a tenth of an intake's CPU went to it): every page and API call on a unit loads it.
     static func load(_ id: UUID, on db: any Database) async throws -> OrgUnit? {
-        guard let row = try await RecordStore.sql(db).raw("SELECT \(unsafeRaw: columns) FROM units WHERE id = \(bind: id)").first() else { return nil }
+        guard let row = try await Dialect.sql(db).raw("SELECT \(unsafeRaw: columns) FROM units WHERE id = \(bind: id)").first() else { return nil }
         return try OrgUnit(row: row)
     }
 
     /// The unit at `path` and every unit below it, loaded the same way (a district
     /// dashboard's 300 units spent a tenth of the page in Fluent's reflection).
     static func below(_ path: String, on db: any Database) async throws -> [OrgUnit] {
-        let sql = try RecordStore.sql(db)
-        return try await sql.raw("SELECT \(unsafeRaw: columns) FROM units u WHERE \(RecordStore.pathBelow(sql, path))").all().compactMap(OrgUnit.init(row:))
+        let sql = try Dialect.sql(db)
+        return try await sql.raw("SELECT \(unsafeRaw: columns) FROM units u WHERE \(Dialect.pathBelow(sql, path))").all().compactMap(OrgUnit.init(row:))
     }
 
     private static let columns = "id, kind, name, code, parent_id, parent_key, path, opened_on, closed_on, created_at, updated_at"

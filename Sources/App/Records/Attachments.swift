@@ -102,7 +102,7 @@ struct Attachment: Sendable {
 
 enum Attachments {
     static func list(record: UUID, on db: any Database) async throws -> [Attachment] {
-        try await RecordStore.sql(db).select().column("*").from("attachments")
+        try await Dialect.sql(db).select().column("*").from("attachments")
             .where("record_id", .equal, SQLBind(record)).where("deleted_at", .is, SQLLiteral.null).orderBy("created_at").all()
             .map { row in
                 Attachment(id: try row.decode(column: "id", as: UUID.self), name: try row.decode(column: "name", as: String.self),
@@ -153,12 +153,12 @@ struct AttachmentController {
         let name = Attachments.displayName(upload.file.filename, kind: type)
         let id = UUID()
         try await request.db.transaction { db in
-            try await RecordStore.sql(db).insert(into: "attachments")
+            try await Dialect.sql(db).insert(into: "attachments")
                 .columns("id", "unit_id", "unit_path", "record_kind", "record_id", "name", "content_hash", "content_type", "size", "created_at")
                 .values(SQLBind(id), SQLBind(record.unitID), SQLBind(record.unitPath), SQLBind(kind.key), SQLBind(record.id), SQLBind(name),
                         SQLBind(hash), SQLBind(type.contentType), SQLBind(data.count), SQLBind(request.now))
                 .run()
-            try await Audit.record(on: db, request: request, action: "attach", objectType: kind.key, objectID: record.id.uuidString,
+            try await Audit.record(on: db, author: request.author, action: "attach", objectType: kind.key, objectID: record.id.uuidString,
                                    unitPath: record.unitPath, before: [String: String]?.none, after: ["name": name, "sha256": hash])
         }
         return request.redirect(to: RecordViews.detailPath(village, kind, record.id) + "?saved=1")
@@ -190,8 +190,8 @@ struct AttachmentController {
         let record = try await RecordController.record(request, kind, village)
         let attachment = try await find(request, record: record.id)
         try await request.db.transaction { db in
-            try await RecordStore.sql(db).update("attachments").set("deleted_at", to: SQLBind(request.now)).where("id", .equal, SQLBind(attachment.id)).run()
-            try await Audit.record(on: db, request: request, action: "detach", objectType: kind.key, objectID: record.id.uuidString,
+            try await Dialect.sql(db).update("attachments").set("deleted_at", to: SQLBind(request.now)).where("id", .equal, SQLBind(attachment.id)).run()
+            try await Audit.record(on: db, author: request.author, action: "detach", objectType: kind.key, objectID: record.id.uuidString,
                                    unitPath: record.unitPath, before: ["name": attachment.name, "sha256": attachment.hash], after: [String: String]?.none)
         }
         return request.redirect(to: RecordViews.detailPath(village, kind, record.id) + "?deleted=1")

@@ -77,7 +77,7 @@ struct RecordController {
     static func reveal(_ request: Request, objectType: String, village: OrgUnit, ids: [UUID]) async throws -> Bool {
         guard request.query[String.self, at: "reveal"] == "1",
               let principal = request.principal, principal.may(.viewPersonalData, at: village.path) else { return false }
-        try await Audit.record(on: request.db, request: request, action: "revealPersonalData", objectType: objectType,
+        try await Audit.record(on: request.db, author: request.author, action: "revealPersonalData", objectType: objectType,
                                objectID: ids.count == 1 ? ids[0].uuidString : "\(ids.count) records", unitPath: village.path)
         return true
     }
@@ -222,7 +222,7 @@ struct RecordController {
         switch try await submission(request, kind, village, recordID: nil, title: T(.recordNew, kind.label), action: RecordViews.path(village, kind, .new)) {
         case let .invalid(response): return response
         case let .valid(values):
-            let record = try await RecordStore.insert(kind, values: values, village: village, request: request)
+            let record = try await RecordStore.insert(kind, values: values, village: village, author: request.author, on: request.db)
             return request.redirect(to: RecordViews.detailPath(village, kind, record.id) + "?saved=1")
         }
     }
@@ -259,7 +259,7 @@ struct RecordController {
         switch try await submission(request, kind, village, recordID: record.id, title: T(.recordEdit, kind.label), action: action) {
         case let .invalid(response): return response
         case let .valid(values):
-            _ = try await RecordStore.update(kind, record: record, values: Self.keepingPersonal(values, old: record, kind: kind), request: request)
+            _ = try await RecordStore.update(kind, record: record, values: Self.keepingPersonal(values, old: record, kind: kind), author: request.author, on: request.db)
             return request.redirect(to: RecordViews.detailPath(village, kind, record.id) + "?saved=1")
         }
     }
@@ -277,7 +277,7 @@ struct RecordController {
     func delete(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
         let village = try Self.owner(unit, kind)
         let record = try await Self.record(request, kind, village)
-        try await RecordStore.delete(kind, record: record, request: request)
+        try await RecordStore.delete(kind, record: record, author: request.author, on: request.db)
         return request.redirect(to: RecordViews.listPath(village, kind) + "?deleted=1")
     }
 
@@ -308,7 +308,7 @@ struct RecordController {
 
     func apiCreate(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
         let village = try Self.owner(unit, kind)
-        let record = try await RecordStore.insert(kind, values: try await parseJSON(request, kind, village, recordID: nil), village: village, request: request)
+        let record = try await RecordStore.insert(kind, values: try await parseJSON(request, kind, village, recordID: nil), village: village, author: request.author, on: request.db)
         return RecordJSON.response(.created, RecordJSON.object(record, kind: kind, reveal: false))
     }
 
@@ -316,13 +316,13 @@ struct RecordController {
         let village = try Self.owner(unit, kind)
         let record = try await Self.record(request, kind, village)
         let values = Self.keepingPersonal(try await parseJSON(request, kind, village, recordID: record.id), old: record, kind: kind)
-        let updated = try await RecordStore.update(kind, record: record, values: values, request: request)
+        let updated = try await RecordStore.update(kind, record: record, values: values, author: request.author, on: request.db)
         return RecordJSON.response(.ok, RecordJSON.object(updated, kind: kind, reveal: false))
     }
 
     func apiDelete(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
         let village = try Self.owner(unit, kind)
-        try await RecordStore.delete(kind, record: try await Self.record(request, kind, village), request: request)
+        try await RecordStore.delete(kind, record: try await Self.record(request, kind, village), author: request.author, on: request.db)
         return RecordJSON.response(.ok, .object([]))
     }
 }

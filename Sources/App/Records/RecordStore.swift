@@ -37,43 +37,6 @@ struct Record: Sendable {
 /// Creates a kind's table. Tables are named rec_*, columns snake_case, with the village,
 /// its path (for set-based queries below any unit), timestamps and soft deletion.
 enum RecordStore {
-    /// The join that makes the units table the outer loop: SQLite cannot estimate a `LIKE`
-    /// on the path and may otherwise scan the big table; PostgreSQL's statistics choose well.
-    static func unitsFirst(_ sql: any SQLDatabase) -> String {
-        sql.dialect.name == "sqlite" ? "CROSS JOIN" : "JOIN"
-    }
-
-    /// Units at or below `path` (the query's units are `u`): a range on the units' path
-    /// index for SQLite, whose paths are ASCII compared bytewise, so the range is exactly the
-    /// prefix; `LIKE` for PostgreSQL, whose collation need not order them bytewise.
-    static func pathBelow(_ sql: any SQLDatabase, _ path: String, column: String = "u.path") -> SQLQueryString {
-        sql.dialect.name == "sqlite" ? "\(unsafeRaw: column) >= \(bind: path) AND \(unsafeRaw: column) < \(bind: path + "~")"
-            : "\(unsafeRaw: column) LIKE \(bind: path + "%")"
-    }
-
-    /// The same for a Fluent query on a model's path field.
-    static func below<M: Model>(_ query: QueryBuilder<M>, _ field: KeyPath<M, FieldProperty<M, String>>, _ path: String) -> QueryBuilder<M> {
-        (query.database as? any SQLDatabase)?.dialect.name == "sqlite"
-            ? query.filter(field >= path).filter(field < path + "~") : query.filter(field =~ path)
-    }
-
-    /// Whether `db` is SQLite, where one write transaction excludes every other write.
-    static func serializesWrites(_ db: any Database) -> Bool {
-        (db as? any SQLDatabase)?.dialect.name == "sqlite"
-    }
-
-    /// A connection of another event loop than the request's (each loop has its own), to
-    /// read two independent things at once; nil on a one-loop server.
-    static func beside(_ request: Request) -> (any Database)? {
-        guard let loop = request.application.eventLoopGroup.makeIterator().first(where: { $0 !== request.eventLoop }) else { return nil }
-        return request.application.databases.database(logger: request.logger, on: loop)
-    }
-
-    static func sql(_ db: any Database) throws -> any SQLDatabase {
-        guard let sql = db as? any SQLDatabase else { throw AppError.unavailable }
-        return sql
-    }
-
     private static func decode(_ row: any SQLRow, kind: RecordKind) throws -> Record {
         var values: [String: FieldValue] = [:]
         for field in kind.fields {
@@ -176,7 +139,7 @@ enum RecordStore {
 
     /// A village's live records of a kind, newest first by the kind's date.
     static func list(_ kind: RecordKind, village: UUID, on db: any Database) async throws -> [Record] {
-        var query = try sql(db).select().column("*").from(kind.table)
+        var query = try Dialect.sql(db).select().column("*").from(kind.table)
             .where("unit_id", .equal, SQLBind(village)).where("deleted_at", .is, SQLLiteral.null)
         if let dateField = kind.field(kind.dateField ?? "") { query = query.orderBy(dateField.column, .descending) }
         return try await query.orderBy("created_at", .descending).all().map { try decode($0, kind: kind) }
@@ -271,7 +234,7 @@ enum RecordStore {
     }
 
     static func count(_ kind: RecordKind, village: UUID, on db: any Database) async throws -> Int {
-        let row = try await sql(db).select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(kind.table)
+        let row = try await Dialect.sql(db).select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(kind.table)
             .where("unit_id", .equal, SQLBind(village)).where("deleted_at", .is, SQLLiteral.null).first()
         return try row?.decode(column: "n", as: Int.self) ?? 0
     }
@@ -281,7 +244,7 @@ enum RecordStore {
     /// `unit_id` index: a `LIKE` prefix on the records' own path cannot use an index in
     /// SQLite, and a district's share of a Beijing-wide table would cost a full scan.
     static func all(_ kind: RecordKind, under path: String, on db: any Database) async throws -> [Record] {
-        let sql = try sql(db)
+        let sql = try Dialect.sql(db)
         if let sqlite = db as? any SQLiteDatabase {
             return try await sqlite.query("""
                 SELECT r.* FROM units u CROSS JOIN \(kind.table) r ON r.unit_id = u.id
@@ -304,13 +267,13 @@ enum RecordStore {
             return read.withLockedValue { $0.records }
         }
         return try await sql.raw("""
-            SELECT r.* FROM units u \(unsafeRaw: unitsFirst(sql)) \(unsafeRaw: kind.table) r ON r.unit_id = u.id
-            WHERE \(pathBelow(sql, path)) AND r.deleted_at IS NULL
+            SELECT r.* FROM units u \(unsafeRaw: Dialect.unitsFirst(sql)) \(unsafeRaw: kind.table) r ON r.unit_id = u.id
+            WHERE \(Dialect.pathBelow(sql, path)) AND r.deleted_at IS NULL
             """).all().map { try decode($0, kind: kind) }
     }
 
     static func find(_ kind: RecordKind, id: UUID, village: UUID, on db: any Database) async throws -> Record? {
-        try await sql(db).select().column("*").from(kind.table)
+        try await Dialect.sql(db).select().column("*").from(kind.table)
             .where("id", .equal, SQLBind(id)).where("unit_id", .equal, SQLBind(village)).where("deleted_at", .is, SQLLiteral.null)
             .first().map { try decode($0, kind: kind) }
     }
@@ -327,46 +290,46 @@ enum RecordStore {
         }
     }
 
-    static func insert(_ kind: RecordKind, values: [String: FieldValue], village: OrgUnit, request: Request) async throws -> Record {
-        try await request.db.transaction { db in
-            try await insert(kind, values: values, village: village, request: request, on: db, action: "create")
+    static func insert(_ kind: RecordKind, values: [String: FieldValue], village: OrgUnit, author: Author, on db: any Database) async throws -> Record {
+        try await db.transaction { db in
+            try await insert(kind, values: values, village: village, author: author, on: db, action: "create")
         }
     }
 
     /// Inserts one record and its audit event on `db` (inside the caller's transaction).
-    static func insert(_ kind: RecordKind, values: [String: FieldValue], village: OrgUnit, request: Request,
+    static func insert(_ kind: RecordKind, values: [String: FieldValue], village: OrgUnit, author: Author,
                        on db: any Database, action: String) async throws -> Record {
-        let record = Record(id: UUID(), unitID: try village.requireID(), unitPath: village.path, values: values, createdAt: request.now, updatedAt: request.now)
-        try await sql(db).insert(into: kind.table)
+        let record = Record(id: UUID(), unitID: try village.requireID(), unitPath: village.path, values: values, createdAt: author.at, updatedAt: author.at)
+        try await Dialect.sql(db).insert(into: kind.table)
             .columns(["id", "unit_id", "unit_path", "created_at", "updated_at"] + kind.fields.map(\.column))
-            .values([SQLBind(record.id), SQLBind(record.unitID), SQLBind(record.unitPath), SQLBind(request.now), SQLBind(request.now)]
+            .values([SQLBind(record.id), SQLBind(record.unitID), SQLBind(record.unitPath), SQLBind(author.at), SQLBind(author.at)]
                     + kind.fields.map { try bind(values[$0.key], $0) })
             .run()
-        try await Audit.record(on: db, request: request, action: action, objectType: kind.key, objectID: record.id.uuidString,
+        try await Audit.record(on: db, author: author, action: action, objectType: kind.key, objectID: record.id.uuidString,
                                unitPath: village.path, before: AuditValues?.none, after: AuditValues(kind: kind, values: values))
         return record
     }
 
-    static func update(_ kind: RecordKind, record: Record, values: [String: FieldValue], request: Request) async throws -> Record {
+    static func update(_ kind: RecordKind, record: Record, values: [String: FieldValue], author: Author, on db: any Database) async throws -> Record {
         var updated = record
         updated.values = values
-        updated.updatedAt = request.now
-        try await request.db.transaction { db in
-            var query = try sql(db).update(kind.table).set("updated_at", to: SQLBind(request.now))
+        updated.updatedAt = author.at
+        try await db.transaction { db in
+            var query = try Dialect.sql(db).update(kind.table).set("updated_at", to: SQLBind(author.at))
             for field in kind.fields { query = query.set(SQLIdentifier(field.column), to: try bind(values[field.key], field)) }
             try await query.where("id", .equal, SQLBind(record.id)).where("deleted_at", .is, SQLLiteral.null).run()
-            try await Audit.record(on: db, request: request, action: "update", objectType: kind.key, objectID: record.id.uuidString,
+            try await Audit.record(on: db, author: author, action: "update", objectType: kind.key, objectID: record.id.uuidString,
                                    unitPath: record.unitPath, before: AuditValues(kind: kind, values: record.values), after: AuditValues(kind: kind, values: values))
         }
         return updated
     }
 
     /// Soft delete: the row stays (for the audit trail) and leaves every list and the facts.
-    static func delete(_ kind: RecordKind, record: Record, request: Request) async throws {
-        try await request.db.transaction { db in
-            try await sql(db).update(kind.table).set("deleted_at", to: SQLBind(request.now))
+    static func delete(_ kind: RecordKind, record: Record, author: Author, on db: any Database) async throws {
+        try await db.transaction { db in
+            try await Dialect.sql(db).update(kind.table).set("deleted_at", to: SQLBind(author.at))
                 .where("id", .equal, SQLBind(record.id)).where("deleted_at", .is, SQLLiteral.null).run()
-            try await Audit.record(on: db, request: request, action: "delete", objectType: kind.key, objectID: record.id.uuidString,
+            try await Audit.record(on: db, author: author, action: "delete", objectType: kind.key, objectID: record.id.uuidString,
                                    unitPath: record.unitPath, before: AuditValues(kind: kind, values: record.values), after: AuditValues?.none)
         }
     }

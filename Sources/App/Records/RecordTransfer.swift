@@ -180,8 +180,8 @@ struct RecordTransferController {
         }
         // A large file is written in the background with a progress page, still all or nothing.
         let (villageID, batchID) = (try village.requireID(), try batch.requireID())
-        let job = try await Jobs.start(request, kind: JobKind.importRecords.rawValue, unit: village, cycle: nil, parameter: kind.key,
-                                       persistentProgress: !RecordStore.serializesWrites(request.db)) { background, progress in
+        let job = try await Jobs.start(request, kind: JobKind.importRecords.rawValue, unit: village, cycleID: nil, parameter: kind.key,
+                                       persistentProgress: !Dialect.serializesWrites(request.db)) { background, progress in
             guard let village = try await OrgUnit.find(villageID, on: background.db), let batch = try await ImportBatch.find(batchID, on: background.db) else {
                 throw AppError.notFound
             }
@@ -199,7 +199,7 @@ struct RecordTransferController {
         await progress?.phase(.jobPhaseImporting, total: rows.count)
         try await request.db.transaction { db in
             for values in rows {
-                _ = try await RecordStore.insert(kind, values: values, village: village, request: request, on: db, action: "import")
+                _ = try await RecordStore.insert(kind, values: values, village: village, author: request.author, on: db, action: "import")
                 try await progress?.advance()
             }
             try await batch.delete(on: db)

@@ -35,7 +35,7 @@ struct CalendarController {
         }
         try await request.db.transaction { db in
             for year in years { try await CalendarStore.replace(year, on: db) }
-            try await Audit.record(on: db, request: request, action: "updateCalendar", objectType: "calendar",
+            try await Audit.record(on: db, author: request.author, action: "updateCalendar", objectType: "calendar",
                                    objectID: years.map { String($0.year) }.joined(separator: ","), unitPath: "/")
         }
         CalendarStore.forget(request.application)

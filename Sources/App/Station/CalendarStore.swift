@@ -9,7 +9,7 @@ import WorkCalendar
 /// import later years; built into a `WorkCalendar` for each use (a few dozen rows a year).
 enum CalendarStore {
     static func years(on db: any Database) async throws -> [WorkCalendar.Year] {
-        let sql = try RecordStore.sql(db)
+        let sql = try Dialect.sql(db)
         let years = try await sql.select().column("year").column("source").from("calendar_years").orderBy("year").all()
         let days = try await sql.select().column("*").from("calendar_days").orderBy("date").all()
         var out: [Int: WorkCalendar.Year] = [:]
@@ -52,7 +52,7 @@ enum CalendarStore {
 
     /// Replaces one year's days (inside the caller's transaction).
     static func replace(_ year: WorkCalendar.Year, on db: any Database) async throws {
-        let sql = try RecordStore.sql(db)
+        let sql = try Dialect.sql(db)
         try await sql.delete(from: "calendar_days").where("year", .equal, SQLBind(year.year)).run()
         try await sql.delete(from: "calendar_years").where("year", .equal, SQLBind(year.year)).run()
         try await sql.insert(into: "calendar_years").columns("id", "year", "source").values(SQLBind(UUID()), SQLBind(year.year), SQLBind(year.source)).run()

@@ -85,7 +85,7 @@ struct ComplaintController {
         let id = try complaint.requireID()
         let chosen = satisfaction?.rawValue ?? "", now = request.now
         try await LedgerStore.retrying(request.db) { db in
-            let rows = try await RecordStore.sql(db).update(Complaint.schema)
+            let rows = try await Dialect.sql(db).update(Complaint.schema)
                 .set("status", to: SQLBind("resolved")).set("result", to: SQLBind(result)).set("resolved_on", to: SQLBind(today))
                 .set("satisfaction", to: SQLBind(chosen)).set("version", to: SQLBind(seen + 1)).set("updated_at", to: SQLBind(now))
                 .where("id", .equal, SQLBind(id)).where("version", .equal, SQLBind(seen)).returning("id").all()

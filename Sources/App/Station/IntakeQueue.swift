@@ -48,7 +48,7 @@ actor IntakeQueue {
     /// does not (as Fluent leaves an unset optional field).
     private static func insert(_ entries: [Entry], on db: any Database) async throws {
         let keys = Set(entries.flatMap(\.row.keys)).sorted { $0.description < $1.description }
-        var insert = try RecordStore.sql(db).insert(into: ServiceRequest.schema).columns(keys.map { SQLIdentifier($0.description) })
+        var insert = try Dialect.sql(db).insert(into: ServiceRequest.schema).columns(keys.map { SQLIdentifier($0.description) })
         for entry in entries {
             insert = insert.values(try keys.map { key -> any SQLExpression in
                 switch entry.row[key] {
@@ -155,7 +155,7 @@ actor IntakeQueue {
         primed = true
         guard let db = try? await database() else { return }
         let read = (try? await withTaskExecutorPreference(executor) {
-            try await LedgerStore.chainEnds(of: nil, limit: Self.primeLimit, on: try RecordStore.sql(db))
+            try await LedgerStore.chainEnds(of: nil, limit: Self.primeLimit, on: try Dialect.sql(db))
         }) ?? [:]
         ends.merge(read) { mine, _ in mine }
     }
@@ -237,7 +237,7 @@ final class SQLiteWriter: LifecycleHandler, Sendable {
     func database() async throws -> any Database {
         guard let db = databases.database(logger: logger, on: group.next()) else { throw AppError.unavailable }
         if !prepared.withLockedValue({ $0 }) {
-            let sql = try RecordStore.sql(db)
+            let sql = try Dialect.sql(db)
             try await sql.raw("PRAGMA busy_timeout=5000").run()
             try await sql.raw("PRAGMA cache_size=-16384").run()
             // The writer does not stop to copy the log into the database every 1,000 pages

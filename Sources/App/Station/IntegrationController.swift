@@ -24,7 +24,7 @@ enum Integrations {
     /// they are (the server must compute the same HMAC); Open311 keys only as a hash.
     static func create(_ kind: IntegrationKind, village: OrgUnit, by username: String, at now: Date, on db: any Database) async throws -> String {
         let secret = newSecret()
-        try await RecordStore.sql(db).insert(into: "integration_keys").columns("id", "unit_id", "kind", "secret", "hint", "created_by", "created_at")
+        try await Dialect.sql(db).insert(into: "integration_keys").columns("id", "unit_id", "kind", "secret", "hint", "created_by", "created_at")
             .values(SQLBind(UUID()), SQLBind(try village.requireID()), SQLBind(kind.rawValue), SQLBind(kind == .open311 ? sha256(secret) : secret),
                     SQLBind(String(secret.suffix(4))), SQLBind(username), SQLBind(now)).run()
         return secret
@@ -33,7 +33,7 @@ enum Integrations {
     struct Key: Sendable { var id: UUID; var kind: IntegrationKind; var secret: String; var hint: String; var createdBy: String; var createdAt: Date? }
 
     static func keys(village: UUID, kind: IntegrationKind? = nil, on db: any Database) async throws -> [Key] {
-        var query = try RecordStore.sql(db).select().column("*").from("integration_keys").where("unit_id", .equal, SQLBind(village))
+        var query = try Dialect.sql(db).select().column("*").from("integration_keys").where("unit_id", .equal, SQLBind(village))
             .where("revoked_at", .is, SQLLiteral.null)
         if let kind { query = query.where("kind", .equal, SQLBind(kind.rawValue)) }
         return try await query.all().compactMap { row in
@@ -142,7 +142,7 @@ struct IntegrationController {
         }
         let secret = try await request.db.transaction { db in
             let secret = try await Integrations.create(kind, village: village, by: principal.username, at: request.now, on: db)
-            try await Audit.record(on: db, request: request, action: "createIntegrationKey", objectType: kind.rawValue, objectID: String(secret.suffix(4)),
+            try await Audit.record(on: db, author: request.author, action: "createIntegrationKey", objectType: kind.rawValue, objectID: String(secret.suffix(4)),
                                    unitPath: village.path)
             return secret
         }
@@ -154,8 +154,8 @@ struct IntegrationController {
         guard let id = request.parameters.get("keyID").flatMap(UUID.init(uuidString:)),
               try await Integrations.keys(village: village.requireID(), on: request.db).contains(where: { $0.id == id }) else { throw AppError.notFound }
         try await request.db.transaction { db in
-            try await RecordStore.sql(db).update("integration_keys").set("revoked_at", to: SQLBind(request.now)).where("id", .equal, SQLBind(id)).run()
-            try await Audit.record(on: db, request: request, action: "revokeIntegrationKey", objectType: "integrationKey", objectID: id.uuidString, unitPath: village.path)
+            try await Dialect.sql(db).update("integration_keys").set("revoked_at", to: SQLBind(request.now)).where("id", .equal, SQLBind(id)).run()
+            try await Audit.record(on: db, author: request.author, action: "revokeIntegrationKey", objectType: "integrationKey", objectID: id.uuidString, unitPath: village.path)
         }
         return request.redirect(to: StationViews.base(village)(.integrations))
     }

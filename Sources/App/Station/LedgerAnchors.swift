@@ -31,7 +31,7 @@ enum LedgerAnchors {
     /// may share one file: it is locked while its end is read and the line appended.
     @discardableResult
     static func write(path: String, keyring: Keyring, at now: Date, on db: any Database) async throws -> Round {
-        let ends = try await LedgerStore.chainEnds(of: nil, limit: Int.max, on: RecordStore.sql(db))
+        let ends = try await LedgerStore.chainEnds(of: nil, limit: Int.max, on: Dialect.sql(db))
         let file = AnchorFile(path: path)
         let known = FileManager.default.fileExists(atPath: path) ? try file.read(keyring: keyring).latest : [:]
         var heads: [ChainHead] = [], refused: [String] = []

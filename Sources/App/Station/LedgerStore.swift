@@ -87,10 +87,10 @@ enum LedgerStore {
     @discardableResult
     static func append(_ events: [NewEvent], on db: any Database, known: [UUID: ChainEnd] = [:], rollups writeRollups: Bool = true) async throws -> [UUID: ChainEnd] {
         guard !events.isEmpty else { return [:] }
-        let sql = try RecordStore.sql(db)
+        let sql = try Dialect.sql(db)
         var stations: [UUID: OrgUnit] = [:]
         for event in events { stations[try event.station.requireID()] = event.station }
-        if sql.dialect.name != "sqlite" {
+        if !Dialect.isSQLite(sql) {
             // Servers sharing one PostgreSQL append to the same chains: each transaction
             // first takes its stations' locks (in one order, so two batches cannot deadlock),
             // held to commit. A remembered end made stale by another server still collides
@@ -195,7 +195,7 @@ enum LedgerStore {
         var attempt = 0
         // SQLite has one writer at a time: waiting our turn here costs nothing, while two
         // connections racing for its lock cost the loser a busy wait or a retry.
-        let gate = RecordStore.serializesWrites(db) ? WriteGate.sqlite : nil
+        let gate = Dialect.serializesWrites(db) ? WriteGate.sqlite : nil
         while true {
             do {
                 await gate?.acquire()
@@ -221,13 +221,13 @@ enum LedgerStore {
 
     /// A village's whole chain in order.
     static func chain(_ station: UUID, on db: any Database) async throws -> [LedgerEntry] {
-        try await RecordStore.sql(db).select().column("*").from("ledger_events").where("unit_id", .equal, SQLBind(station))
+        try await Dialect.sql(db).select().column("*").from("ledger_events").where("unit_id", .equal, SQLBind(station))
             .orderBy("seq").all().map(decode)
     }
 
     /// A station's events from sequence number `sequence` on, in order.
     static func events(of station: UUID, from sequence: Int, on db: any Database) async throws -> [LedgerEntry] {
-        try await RecordStore.sql(db).select().column("*").from("ledger_events").where("unit_id", .equal, SQLBind(station))
+        try await Dialect.sql(db).select().column("*").from("ledger_events").where("unit_id", .equal, SQLBind(station))
             .where("seq", .greaterThanOrEqual, SQLBind(sequence)).orderBy("seq").all().map(decode)
     }
 
@@ -237,30 +237,30 @@ enum LedgerStore {
     /// Each station's events are reached by the (unit_id, occurred_at) index.
     static func events(under path: String, from: Int64, to: Int64, subjectType: String? = nil, page: (number: Int, size: Int)? = nil,
                        on db: any Database) async throws -> [LedgerRow] {
-        let sql = try RecordStore.sql(db)
+        let sql = try Dialect.sql(db)
         let order = page == nil ? "e.unit_id, e.seq" : "e.occurred_at DESC, e.unit_id, e.seq DESC"
         let limit = page.map { " LIMIT \($0.size) OFFSET \($0.number * $0.size)" } ?? ""
         return try await sql.raw("""
-            SELECT e.* FROM units u \(unsafeRaw: RecordStore.unitsFirst(sql)) ledger_events e
+            SELECT e.* FROM units u \(unsafeRaw: Dialect.unitsFirst(sql)) ledger_events e
               ON e.unit_id = u.id AND e.occurred_at >= \(bind: from) AND e.occurred_at < \(bind: to)
-            WHERE \(RecordStore.pathBelow(sql, path)) AND u.kind = 'village' AND (\(bind: subjectType ?? "") = '' OR e.subject_type = \(bind: subjectType ?? ""))
+            WHERE \(Dialect.pathBelow(sql, path)) AND u.kind = 'village' AND (\(bind: subjectType ?? "") = '' OR e.subject_type = \(bind: subjectType ?? ""))
             ORDER BY \(unsafeRaw: order)\(unsafeRaw: limit)
             """).all().map { LedgerRow(entry: try decode($0), unitID: try $0.decode(column: "unit_id", as: UUID.self)) }
     }
 
     /// How many events `events` would list without paging.
     static func eventCount(under path: String, from: Int64, to: Int64, subjectType: String? = nil, on db: any Database) async throws -> Int {
-        let sql = try RecordStore.sql(db)
+        let sql = try Dialect.sql(db)
         return try await sql.raw("""
-            SELECT COUNT(*) AS n FROM units u \(unsafeRaw: RecordStore.unitsFirst(sql)) ledger_events e
+            SELECT COUNT(*) AS n FROM units u \(unsafeRaw: Dialect.unitsFirst(sql)) ledger_events e
               ON e.unit_id = u.id AND e.occurred_at >= \(bind: from) AND e.occurred_at < \(bind: to)
-            WHERE \(RecordStore.pathBelow(sql, path)) AND u.kind = 'village' AND (\(bind: subjectType ?? "") = '' OR e.subject_type = \(bind: subjectType ?? ""))
+            WHERE \(Dialect.pathBelow(sql, path)) AND u.kind = 'village' AND (\(bind: subjectType ?? "") = '' OR e.subject_type = \(bind: subjectType ?? ""))
             """).first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
     /// The events of one request or complaint, in order.
     static func history(of subject: UUID, on db: any Database) async throws -> [LedgerRow] {
-        try await RecordStore.sql(db).select().column("*").from("ledger_events").where("subject_id", .equal, SQLBind(subject.uuidString))
+        try await Dialect.sql(db).select().column("*").from("ledger_events").where("subject_id", .equal, SQLBind(subject.uuidString))
             .orderBy("seq").all().map { LedgerRow(entry: try decode($0), unitID: try $0.decode(column: "unit_id", as: UUID.self)) }
     }
 
@@ -272,7 +272,7 @@ enum LedgerStore {
     static func verify(under unit: OrgUnit, anchors: AnchorLog?, on db: any Database, at now: Date,
                        progress: JobProgress? = nil) async throws -> [(village: OrgUnit, result: LedgerChain.Verification)] {
         let villages = unit.kind == .village ? [unit]
-            : try await RecordStore.below(OrgUnit.query(on: db), \.$path, unit.path).filter(\.$kind == .village).sort(\.$name).all()
+            : try await Dialect.below(OrgUnit.query(on: db), \.$path, unit.path).filter(\.$kind == .village).sort(\.$name).all()
         await progress?.phase(.jobPhaseVerifying, total: villages.count)
         let checkpoints = try await checkpoints(under: unit.path, on: db)
         var out: [(OrgUnit, LedgerChain.Verification)] = []
@@ -319,12 +319,12 @@ enum LedgerStore {
 
     /// The checkpoints of the stations below `path`, each with the event now at its point.
     static func checkpoints(under path: String, on db: any Database) async throws -> [UUID: Checkpoint] {
-        let sql = try RecordStore.sql(db)
+        let sql = try Dialect.sql(db)
         var out: [UUID: Checkpoint] = [:]
         for row in try await sql.raw("""
             SELECT c.unit_id, c.seq, c.hash, c.intact, c.broken_seq, e.hash AS found_hash FROM ledger_checkpoints c JOIN units u ON u.id = c.unit_id
             LEFT JOIN ledger_events e ON e.unit_id = c.unit_id AND e.seq = c.seq
-            WHERE \(RecordStore.pathBelow(sql, path))
+            WHERE \(Dialect.pathBelow(sql, path))
             """).all() {
             out[try row.decode(column: "unit_id", as: UUID.self)] = Checkpoint(
                 seq: try row.decode(column: "seq", as: Int.self), hash: try row.decode(column: "hash", as: String.self),
@@ -336,7 +336,7 @@ enum LedgerStore {
 
     /// Replaces a station's checkpoint (inside the caller's transaction).
     private static func writeCheckpoint(village: UUID, sequence: Int, hash: String, intact: Bool, broken: Int?, verifiedAt now: Date, on db: any Database) async throws {
-        let sql = try RecordStore.sql(db)
+        let sql = try Dialect.sql(db)
         try await sql.delete(from: "ledger_checkpoints").where("unit_id", .equal, SQLBind(village)).run()
         try await sql.insert(into: "ledger_checkpoints").columns("unit_id", "seq", "hash", "intact", "broken_seq", "verified_at")
             .values(SQLBind(village), SQLBind(sequence), SQLBind(hash), SQLBind(intact), SQLBind(broken), SQLBind(now)).run()
@@ -354,21 +354,21 @@ enum LedgerStore {
     /// Each station below `path` with its checkpoint and the events since, verified from it
     /// (every event where there is no checkpoint).
     static func tails(under path: String, on db: any Database) async throws -> [UUID: Tail] {
-        let sql = try RecordStore.sql(db)
+        let sql = try Dialect.sql(db)
         let checkpoints = try await checkpoints(under: path, on: db)
         var events: [UUID: [LedgerEntry]] = [:]
         // From each station to the events after its checkpoint, by the (unit_id, seq) index.
         // PostgreSQL cannot estimate "after the checkpoint" and chose to scan every event of
         // the city (1.2 s a district); a lateral subquery behind OFFSET 0 (which it does not
         // flatten) keeps it to each station's index range (25 ms).
-        let tails: SQLQueryString = sql.dialect.name == "sqlite" ? """
+        let tails: SQLQueryString = Dialect.isSQLite(sql) ? """
             SELECT e.* FROM units u LEFT JOIN ledger_checkpoints c ON c.unit_id = u.id
             CROSS JOIN ledger_events e ON e.unit_id = u.id AND e.seq > COALESCE(c.seq, 0)
-            WHERE \(RecordStore.pathBelow(sql, path)) AND u.kind = 'village' ORDER BY e.unit_id, e.seq
+            WHERE \(Dialect.pathBelow(sql, path)) AND u.kind = 'village' ORDER BY e.unit_id, e.seq
             """ : """
             SELECT e.* FROM units u LEFT JOIN ledger_checkpoints c ON c.unit_id = u.id
             CROSS JOIN LATERAL (SELECT * FROM ledger_events x WHERE x.unit_id = u.id AND x.seq > COALESCE(c.seq, 0) OFFSET 0) e
-            WHERE \(RecordStore.pathBelow(sql, path)) AND u.kind = 'village' ORDER BY e.unit_id, e.seq
+            WHERE \(Dialect.pathBelow(sql, path)) AND u.kind = 'village' ORDER BY e.unit_id, e.seq
             """
         for row in try await sql.raw(tails).all() {
             events[try row.decode(column: "unit_id", as: UUID.self), default: []].append(try decode(row))
@@ -408,7 +408,7 @@ enum LedgerStore {
             let broken = tail.checkpoint?.brokenSeq ?? tail.verification.firstBroken?.sequence
             let intact = tail.intact, seen = tail.checkpoint?.seq
             let done = try await retrying(db) { db in
-                let sql = try RecordStore.sql(db)
+                let sql = try Dialect.sql(db)
                 // Only if no other server moved it meanwhile (its seq is what was read).
                 let current = try await sql.select().column("seq").from("ledger_checkpoints").where("unit_id", .equal, SQLBind(village)).first()
                     .map { try $0.decode(column: "seq", as: Int.self) }

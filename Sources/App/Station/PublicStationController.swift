@@ -13,7 +13,7 @@ enum PublicGuards {
 
     /// Counts one attempt for `bucket` in the current hour; false once over the limit.
     static func allow(_ bucket: String, limit: Int, now: Date, on db: any Database) async throws -> Bool {
-        let sql = try RecordStore.sql(db)
+        let sql = try Dialect.sql(db)
         let window = Int64(now.timeIntervalSince1970 / 3600)
         for _ in 0..<3 {
             let rows = try await sql.update("rate_counters").set("count", to: SQLRaw("count + 1"))
@@ -36,7 +36,7 @@ enum PublicGuards {
         var generator = SystemRandomNumberGenerator()
         let a = Int.random(in: 2...9, using: &generator), b = Int.random(in: 1...9, using: &generator)
         let id = UUID()
-        let sql = try RecordStore.sql(db)
+        let sql = try Dialect.sql(db)
         try await sql.delete(from: "public_challenges").where("expires_at", .lessThan, SQLBind(now)).run()
         try await sql.insert(into: "public_challenges").columns("id", "answer", "expires_at", "used")
             .values(SQLBind(id), SQLBind(String(a + b)), SQLBind(now.addingTimeInterval(1800)), SQLBind(false)).run()
@@ -46,7 +46,7 @@ enum PublicGuards {
     /// One attempt per challenge: it is used up whether the answer is right or not.
     static func pass(_ id: String?, answer: String?, now: Date, on db: any Database) async throws -> Bool {
         guard let id = id.flatMap(UUID.init(uuidString:)) else { return false }
-        let rows = try await RecordStore.sql(db).update("public_challenges").set("used", to: SQLBind(true))
+        let rows = try await Dialect.sql(db).update("public_challenges").set("used", to: SQLBind(true))
             .where("id", .equal, SQLBind(id)).where("used", .equal, SQLBind(false)).where("expires_at", .greaterThan, SQLBind(now))
             .returning("answer").all()
         guard let row = rows.first else { return false }

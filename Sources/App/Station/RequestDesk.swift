@@ -262,7 +262,7 @@ enum RequestDesk {
     /// Writes every field only while the stored version is still `expecting`; otherwise
     /// someone else acted first and this is a conflict (nothing is written).
     static func guardedSave(_ item: ServiceRequest, expecting: Int, at now: Date, on db: any Database) async throws {
-        let sql = try RecordStore.sql(db)
+        let sql = try Dialect.sql(db)
         let rows = try await sql.update(ServiceRequest.schema)
             .set("status", to: SQLBind(item.status.rawValue))
             .set("first_owner_id", to: SQLBind(item.firstOwnerID))

@@ -90,7 +90,7 @@ struct StationController {
 
     /// Open requests past their due date below `unit` (a village, township or district).
     static func overdueItems(_ request: Request, under unit: OrgUnit, today: LocalDate) async throws -> [ServiceRequest] {
-        try await RecordStore.below(ServiceRequest.query(on: request.db), \.$unitPath, unit.path)
+        try await Dialect.below(ServiceRequest.query(on: request.db), \.$unitPath, unit.path)
             .filter(\.$status ~~ [.accepted, .inProgress, .transferred])
             .filter(\.$dueOn < today.description).sort(\.$dueOn).all()
     }

@@ -31,6 +31,14 @@ struct KeyFiguresDTO: Content, Equatable {
     var stationsAtLeast50: Int
     /// Villages whose station opens at least 40 hours a week (item 28).
     var stationsOpen40Hours: Int
+
+    init(_ figures: KeyFigures) {
+        villages = figures.villages
+        households = figures.households
+        residentPopulation = figures.residentPopulation
+        stationsAtLeast50 = figures.stationsAtLeast50
+        stationsOpen40Hours = figures.stationsOpen40Hours
+    }
 }
 
 struct ChildRowDTO: Content, Equatable {
@@ -38,6 +46,12 @@ struct ChildRowDTO: Content, Equatable {
     var figures: KeyFiguresDTO
     /// For a village: its profile.
     var profile: ProfileDTO?
+
+    init(_ row: UnitRow) throws {
+        unit = try UnitDTO(row.unit)
+        figures = KeyFiguresDTO(row.figures)
+        profile = row.profile.map(ProfileDTO.init)
+    }
 }
 
 struct UnitPageDTO: Content {
@@ -83,6 +97,20 @@ struct ProfileDTO: Content, Equatable {
     var hotline: String
     /// Full-time station staff item 45 asks for: max(2, ⌈households ÷ 300⌉).
     var requiredStationStaff: Int
+
+    init(_ profile: VillageProfile) {
+        let values = profile.auditValues
+        households = values.households
+        residentPopulation = values.residentPopulation
+        registeredPopulation = values.registeredPopulation
+        area = values.area
+        address = values.address
+        stationFloorArea = values.stationFloorArea
+        openingHours = values.openingHours
+        weeklyOpeningMinutes = values.weeklyOpeningMinutes
+        hotline = values.hotline
+        requiredStationStaff = values.requiredStationStaff
+    }
 }
 
 struct ProfileInput: Content {

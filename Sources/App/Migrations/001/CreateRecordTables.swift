@@ -19,7 +19,7 @@ struct FrozenRecordTable: AsyncMigration {
             .field("deleted_at", .datetime)
         for column in columns { builder = builder.field(FieldKey(stringLiteral: column.name), column.type) }
         try await builder.create()
-        let sql = try RecordStore.sql(database)
+        let sql = try MigrationSQL.of(database)
         try await sql.raw("CREATE INDEX idx_\(unsafeRaw: table)_unit ON \(unsafeRaw: table) (unit_id)").run()
         try await sql.raw("CREATE INDEX idx_\(unsafeRaw: table)_path ON \(unsafeRaw: table) (unit_path)").run()
     }

@@ -45,7 +45,7 @@ struct CreateServiceRequests: AsyncMigration {
             .unique(on: "tracking_code")
             .unique(on: "unit_id", "external_id")
             .create()
-        let sql = try RecordStore.sql(database)
+        let sql = try MigrationSQL.of(database)
         try await sql.raw("CREATE INDEX idx_service_requests_path ON service_requests (unit_path, status)").run()
         try await sql.raw("CREATE INDEX idx_service_requests_unit ON service_requests (unit_id, received_on)").run()
     }
@@ -75,7 +75,7 @@ struct CreateComplaints: AsyncMigration {
             .field("created_at", .datetime)
             .field("updated_at", .datetime)
             .create()
-        try await RecordStore.sql(database).raw("CREATE INDEX idx_complaints_unit ON complaints (unit_id, received_on)").run()
+        try await MigrationSQL.of(database).raw("CREATE INDEX idx_complaints_unit ON complaints (unit_id, received_on)").run()
     }
 
     func revert(on database: any Database) async throws { try await database.schema("complaints").delete() }
@@ -100,7 +100,7 @@ struct CreateLedgerEvents: AsyncMigration {
             .field("hash", .string, .required)
             .unique(on: "unit_id", "seq")
             .create()
-        try await RecordStore.sql(database).raw("CREATE INDEX idx_ledger_events_subject ON ledger_events (subject_id)").run()
+        try await MigrationSQL.of(database).raw("CREATE INDEX idx_ledger_events_subject ON ledger_events (subject_id)").run()
     }
 
     func revert(on database: any Database) async throws { try await database.schema("ledger_events").delete() }

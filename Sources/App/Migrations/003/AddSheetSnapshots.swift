@@ -11,11 +11,11 @@ struct AddSheetSnapshots: AsyncMigration {
         try await database.schema("assessment_sheets").field("snapshot_as_of", .string).update()
         try await database.schema("assessment_sheets").field("snapshot_seq", .int64, .required, .sql(.default(0))).update()
         // Every ledger event and audited village write drops its village's summaries by unit.
-        try await RecordStore.sql(database).raw("CREATE INDEX assessment_sheets_unit ON assessment_sheets (unit_id)").run()
+        try await MigrationSQL.of(database).raw("CREATE INDEX assessment_sheets_unit ON assessment_sheets (unit_id)").run()
     }
 
     func revert(on database: any Database) async throws {
-        try await RecordStore.sql(database).raw("DROP INDEX assessment_sheets_unit").run()
+        try await MigrationSQL.of(database).raw("DROP INDEX assessment_sheets_unit").run()
         try await database.schema("assessment_sheets").deleteField("snapshot_seq").update()
         try await database.schema("assessment_sheets").deleteField("snapshot_as_of").update()
         try await database.schema("assessment_sheets").deleteField("snapshot").update()

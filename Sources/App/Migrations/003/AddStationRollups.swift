@@ -19,7 +19,7 @@ struct AddStationRollups: AsyncMigration {
             .field("broken_seq", .int64)
             .field("verified_at", .datetime, .required)
             .create()
-        let sql = try RecordStore.sql(database)
+        let sql = try MigrationSQL.of(database)
         // The year's figures of a district's villages read only this index (no table rows);
         // it starts with (unit_id, received_on), so it also serves what the old index did.
         try await sql.raw("""
@@ -27,7 +27,7 @@ struct AddStationRollups: AsyncMigration {
             (unit_id, received_on, status, first_owner_name, due_on, completed_on, version, history_count, history_first, history_status)
             """).run()
         try await sql.raw("DROP INDEX idx_service_requests_unit").run()
-        // "Everything below a unit" as a range on the path (SQLite; see RecordStore.pathBelow).
+        // "Everything below a unit" as a range on the path (SQLite; see Dialect.pathBelow).
         try await sql.raw("CREATE INDEX idx_units_path ON units (path)").run()
         // The ledger's pages list a period's events, newest first.
         try await sql.raw("CREATE INDEX idx_ledger_events_time ON ledger_events (unit_id, occurred_at)").run()
@@ -49,7 +49,7 @@ struct AddStationRollups: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = try RecordStore.sql(database)
+        let sql = try MigrationSQL.of(database)
         try await sql.raw("DROP INDEX idx_ledger_events_time").run()
         try await sql.raw("DROP INDEX idx_units_path").run()
         try await sql.raw("CREATE INDEX idx_service_requests_unit ON service_requests (unit_id, received_on)").run()

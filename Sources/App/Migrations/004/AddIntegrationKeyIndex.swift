@@ -6,10 +6,10 @@ import SQLKit
 /// Beijing scale: 3 ms of a village's 25 ms evaluation).
 struct AddIntegrationKeyIndex: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await RecordStore.sql(database).raw("CREATE INDEX idx_integration_keys_unit ON integration_keys (unit_id)").run()
+        try await MigrationSQL.of(database).raw("CREATE INDEX idx_integration_keys_unit ON integration_keys (unit_id)").run()
     }
 
     func revert(on database: any Database) async throws {
-        try await RecordStore.sql(database).raw("DROP INDEX idx_integration_keys_unit").run()
+        try await MigrationSQL.of(database).raw("DROP INDEX idx_integration_keys_unit").run()
     }
 }

@@ -25,7 +25,7 @@ struct CreateLoginThrottles: AsyncMigration {
             .field("locked_until", .datetime)
             .field("updated_at", .datetime, .required)
             .create()
-        try await RecordStore.sql(database).raw("CREATE INDEX idx_login_throttles_updated ON login_throttles (updated_at)").run()
+        try await MigrationSQL.of(database).raw("CREATE INDEX idx_login_throttles_updated ON login_throttles (updated_at)").run()
     }
 
     func revert(on database: any Database) async throws {

@@ -22,9 +22,10 @@ let package = Package(
     ],
     targets: [
         // The 62-item standard as data and the rule engine. Pure Swift: Foundation only.
+        // Its word catalogue (Words.swift, the vocabularies' labels), one file per language.
         .target(
             name: "StandardKit",
-            resources: [.copy("Resources/beijing-2012-trial.json")],
+            resources: [.copy("Resources/beijing-2012-trial.json"), .copy("Resources/words.zh.json"), .copy("Resources/words.en.json")],
             swiftSettings: swiftSettings
         ),
         // CSV and XLSX reading and writing for exports and imports.

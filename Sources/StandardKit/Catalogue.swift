@@ -6,9 +6,9 @@ public enum Level: String, Sendable, Codable, CaseIterable {
     case village, township, district
     public var label: String {
         switch self {
-        case .village: return say("村（社区）", "village")
-        case .township: return say("乡镇", "township")
-        case .district: return say("区县", "district")
+        case .village: return say(.levelVillage)
+        case .township: return say(.levelTownship)
+        case .district: return say(.levelDistrict)
         }
     }
 }
@@ -18,7 +18,7 @@ public enum CheckKind: String, Sendable, Codable, CaseIterable {
     case measured
     /// A reviewer accepts evidence.
     case evidenced
-    public var label: String { self == .measured ? say("数据测算", "measured") : say("佐证审核", "evidence") }
+    public var label: String { self == .measured ? say(.checkKindMeasured) : say(.checkKindEvidenced) }
 }
 
 /// Immutable and shared: a class so walking the catalogue copies no fields.
@@ -62,9 +62,9 @@ public final class Check: Sendable {
         self.metText = Bilingual { rule?.fixedMetText ?? "" }
         switch level {
         case .village:
-            waitingExplanation = Bilingual { say("尚无审核结论，需提供：\(evidence?.zh ?? "佐证材料")", "No decision yet; evidence needed: \(evidence?.en ?? "evidence")") }
+            waitingExplanation = Bilingual { say(.checkAwaitingEvidence, evidence?.text ?? say(.checkEvidence)) }
         case .township, .district:
-            waitingExplanation = Bilingual { say("由\(level.label)评定，不计入本村得分；尚无评定结果", "Assessed by the \(level.label), not counted in the village's score; no result yet") }
+            waitingExplanation = Bilingual { say(.checkAwaitingOtherLevel, level.label) }
         }
     }
 }
@@ -76,7 +76,10 @@ public final class Item: Sendable {
     public var binds: Set<Level> { Set(checks.map(\.level)) }
     /// A short line naming the item: the start of its official text (only in Chinese),
     /// or in English the title of its first check.
-    public var headline: String { say(String(text.prefix(40)), checks.first?.titleText.en ?? String(text.prefix(40))) }
+    public var headline: String {
+        let start = String(text.prefix(40))
+        return Language.current == .en ? checks.first?.titleText.en ?? start : start
+    }
     init(number: Int, text: String, checks: [Check]) { self.number = number; self.text = text; self.checks = checks }
 }
 
@@ -98,7 +101,7 @@ public final class Area: Sendable {
     init(number: Int, name: Bilingual, goals: [Goal]) { self.number = number; self.nameText = name; self.goals = goals }
     public var numeral: String { Catalogue.chineseNumeral(number) }
     /// "一、社区管理体制" or "1. Community governance".
-    public var heading: String { say("\(numeral)、\(nameText.zh)", "\(number). \(nameText.en)") }
+    public var heading: String { say(.areaHeading, Language.current == .en ? String(number) : numeral, nameText.text) }
 }
 
 public enum CatalogueError: Error, Sendable, Equatable, CustomStringConvertible {

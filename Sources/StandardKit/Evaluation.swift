@@ -11,10 +11,10 @@ public enum Status: String, Sendable, Codable, CaseIterable {
 
     public var label: String {
         switch self {
-        case .met: return say("达标", "met")
-        case .notMet: return say("未达标", "not met")
-        case .pending: return say("待审核", "pending")
-        case .notApplicable: return say("不适用", "not applicable")
+        case .met: return say(.statusMet)
+        case .notMet: return say(.statusNotMet)
+        case .pending: return say(.statusPending)
+        case .notApplicable: return say(.statusNotApplicable)
         }
     }
 
@@ -211,8 +211,8 @@ public struct Evaluator: Sendable {
         guard let review else { return (.pending, check.waitingExplanation.text(english: english)) }
         let note = review.note.flatMap { $0.isEmpty ? nil : $0 }
         switch review.decision {
-        case .accepted: return (.met, say("佐证材料审核通过", "Evidence accepted") + (note.map { say("：", ": ") + $0 } ?? ""))
-        case .returned: return (.notMet, say("佐证材料被退回", "Evidence returned") + (note.map { say("：", ": ") + $0 } ?? ""))
+        case .accepted: return (.met, note.map { say(.evidenceAcceptedWithNote, $0) } ?? say(.evidenceAccepted))
+        case .returned: return (.notMet, note.map { say(.evidenceReturnedWithNote, $0) } ?? say(.evidenceReturned))
         }
     }
 
@@ -220,7 +220,7 @@ public struct Evaluator: Sendable {
         guard let result else { return (.notApplicable, check.waitingExplanation.text(english: english)) }
         let unit = check.level.label
         let note = result.note.flatMap { $0.isEmpty ? nil : $0 }
-        return (.notApplicable, say("由\(unit)评定，不计入本村得分；评定结果：\(result.status.label)" + (note.map { "（\($0)）" } ?? ""),
-                                    "Assessed by the \(unit), not counted in the village's score; result: \(result.status.label)" + (note.map { " (\($0))" } ?? "")))
+        return (.notApplicable, note.map { say(.otherLevelResultWithNote, unit, result.status.label, $0) }
+                                    ?? say(.otherLevelResult, unit, result.status.label))
     }
 }

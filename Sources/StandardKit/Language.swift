@@ -1,18 +1,13 @@
 /// The language texts are produced in: Simplified Chinese first, English second. The
 /// web application binds it per request; everything else (the CLI, the benchmark)
-/// runs in Chinese. Engine explanations and vocabulary labels are written as zh/en
-/// pairs at their one place of use (`say`), so a missing translation does not compile.
+/// runs in Chinese. Vocabulary labels and the engine's other fixed texts come from the
+/// word catalogue in this language (`Words.swift`); the rule engine's explanations
+/// (`RuleContext`) are still written as zh/en pairs where they are built.
 public enum Language: String, CaseIterable, Sendable {
     case zh
     case en
 
     @TaskLocal public static var current: Language = .zh
-}
-
-/// The text for the current language; only the chosen one is built.
-@inlinable
-public func say(_ zh: @autoclosure () -> String, _ en: @autoclosure () -> String) -> String {
-    Language.current == .en ? en() : zh()
 }
 
 /// A text kept in both languages (the catalogue's titles, texts made once per catalogue).
@@ -33,6 +28,6 @@ public struct Bilingual: Sendable, Hashable {
     }
 
     /// The text in the current language.
-    public var text: String { say(zh, en) }
+    public var text: String { Language.current == .en ? en : zh }
     @inlinable public func text(english: Bool) -> String { english ? en : zh }
 }

@@ -118,20 +118,12 @@ public enum Period: String, Vocabulary {
     case halfYear
     case year
 
-    public var label: String {
-        switch self {
-        case .quarter: return say("每季度", "each quarter")
-        case .halfYear: return say("每半年", "each half-year")
-        case .year: return say("每年", "each year")
-        }
-    }
-
     /// What one period is called in explanations.
     public var noun: String {
         switch self {
-        case .quarter: return say("季度", "quarter")
-        case .halfYear: return say("半年度", "half-year")
-        case .year: return say("年度", "year")
+        case .quarter: return say(.periodNounQuarter)
+        case .halfYear: return say(.periodNounHalfYear)
+        case .year: return say(.periodNounYear)
         }
     }
 

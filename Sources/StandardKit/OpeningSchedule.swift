@@ -33,21 +33,21 @@ public enum OpeningSchedule {
             if line.isEmpty { continue }
             let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "，" || $0 == "," || $0 == "　" }).map(String.init)
             guard parts.count >= 2 else {
-                errors.append(LineError(line: index + 1, message: say("第\(index + 1)行应为“周一至周五 08:30-12:00”的格式", "Line \(index + 1) should look like “周一至周五 08:30-12:00” (Monday to Friday)")))
+                errors.append(LineError(line: index + 1, message: say(.scheduleBadLine, String(index + 1))))
                 continue
             }
             guard let days = Self.days(parts[0]) else {
-                errors.append(LineError(line: index + 1, message: say("第\(index + 1)行的“\(parts[0])”不是星期几（周一至周日）", "“\(parts[0])” on line \(index + 1) is not a weekday (周一 to 周日)")))
+                errors.append(LineError(line: index + 1, message: say(.scheduleBadDays, String(index + 1), parts[0])))
                 continue
             }
             for span in parts.dropFirst() {
                 let ends = span.split(whereSeparator: { $0 == "-" || $0 == "–" || $0 == "~" || $0 == "至" }).map(String.init)
                 guard ends.count == 2, let from = ClockTime(ends[0]), let to = ClockTime(ends[1]) else {
-                    errors.append(LineError(line: index + 1, message: say("第\(index + 1)行的“\(span)”应为“08:30-12:00”的时间段", "“\(span)” on line \(index + 1) should be a time span like “08:30-12:00”")))
+                    errors.append(LineError(line: index + 1, message: say(.scheduleBadSpan, String(index + 1), span)))
                     continue
                 }
                 guard from < to else {
-                    errors.append(LineError(line: index + 1, message: say("第\(index + 1)行的时间段\(span)结束时间应晚于开始时间", "The span \(span) on line \(index + 1) must end after it starts")))
+                    errors.append(LineError(line: index + 1, message: say(.scheduleSpanBackwards, String(index + 1), span)))
                     continue
                 }
                 for day in days { intervals.append(VillageFacts.OpeningInterval(weekday: day, from: from, to: to)) }
@@ -73,7 +73,7 @@ public enum OpeningSchedule {
 
     /// "40小时" or "38小时30分" ("40 h", "38 h 30 min").
     public static func hoursText(minutes: Int) -> String {
-        say("\(minutes / 60)小时" + (minutes % 60 == 0 ? "" : "\(minutes % 60)分"), "\(minutes / 60) h" + (minutes % 60 == 0 ? "" : " \(minutes % 60) min"))
+        minutes % 60 == 0 ? say(.hoursWhole, String(minutes / 60)) : say(.hoursWithMinutes, String(minutes / 60), String(minutes % 60))
     }
 }
 

@@ -130,14 +130,14 @@ public enum Rule: Sendable {
     /// parameters: made once per catalogue instead of once per village.
     var fixedMetText: String {
         switch self {
-        case let .organizationExists(kind): return say("已设立\(kind.label)", "\(kind.label) set up")
-        case .socialOrganizationTypes: return say("已有\(subject)", "Has \(subject)")
-        case .stationUtilities: return say("具备\(subject)功能", "Has \(subject)")
-        case .requiredFacilities: return say("已具备：\(subject)", "Has: \(subject)")
-        case .infrastructureWorks: return say("\(subject)均已完成或本村无此项", "\(subject): all completed or not present in this village")
-        case .infrastructureUpkeep: return say("\(subject)均已落实长效管护", "\(subject): lasting upkeep arranged for all")
-        case .serviceFields: return say("服务事项目录涵盖\(subject)", "The service catalogue covers \(subject)")
-        case .volunteerTargetGroups: return say("本年度服务对象涵盖\(subject)", "Served this year: \(subject)")
+        case let .organizationExists(kind): return say(.metOrganizationExists, kind.label)
+        case .socialOrganizationTypes: return say(.metSocialOrganizationTypes, subject)
+        case .stationUtilities: return say(.metStationUtilities, subject)
+        case .requiredFacilities: return say(.metRequiredFacilities, subject)
+        case .infrastructureWorks: return say(.metInfrastructureWorks, subject)
+        case .infrastructureUpkeep: return say(.metInfrastructureUpkeep, subject)
+        case .serviceFields: return say(.metServiceFields, subject)
+        case .volunteerTargetGroups: return say(.metVolunteerTargetGroups, subject)
         default: return ""
         }
     }

@@ -228,12 +228,7 @@ struct PeriodTests {
             for (index, word) in V.allCases.enumerated() { #expect(word.ordinal == index, "\(V.self).\(word)") }
             #expect(V.allCases.count <= 64)
         }
-        check(OrganizationKind.self); check(MeetingKind.self); check(DisclosureCategory.self); check(SocialOrganizationType.self)
-        check(RegistrationStatus.self); check(AgreementKind.self); check(ContributionKind.self); check(FacilityType.self)
-        check(FacilityCondition.self); check(Utility.self); check(InfrastructureKind.self); check(WorksStatus.self)
-        check(FundKind.self); check(ActivityKind.self); check(VolunteerCategory.self); check(TargetGroup.self)
-        check(WorkerRole.self); check(SocialWorkQualification.self); check(ServiceField.self); check(ServiceChannel.self)
-        check(PostKind.self); check(ReviewDecision.self); check(OtherLevelStatus.self); check(Period.self)
+        for type in allVocabularies { check(type) }
         var set = WordSet<FacilityType>([.library, .clinic, .library])
         #expect(set.count == 2 && set.contains(.clinic) && !set.contains(.fax))
         set.insert(.other)

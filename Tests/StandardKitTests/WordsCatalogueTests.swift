@@ -1,0 +1,196 @@
+import Foundation
+@testable import StandardKit
+import Testing
+
+/// The word catalogue (issue 19, item 4): `words.zh.json` and `words.en.json` hold exactly
+/// the texts of `Word` and the labels of every vocabulary, each with the same placeholders
+/// in both languages, and every `say(.key, …)` passes as many arguments as its text takes.
+@Suite("Word catalogue: files, keys, placeholders, calls")
+struct WordsCatalogueTests {
+    static let sources = Fixture.root.appendingPathComponent("Sources/StandardKit").resolvingSymlinksInPath()
+
+    /// The library's Swift files, by name.
+    static func librarySources() throws -> [(name: String, text: String)] {
+        let files = try FileManager.default.contentsOfDirectory(at: sources, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "swift" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
+        #expect(files.count > 10, "found \(files.count) Swift files in \(sources.path)")
+        return try files.map { ($0.lastPathComponent, try String(contentsOf: $0, encoding: .utf8)) }
+    }
+
+    /// Every vocabulary word's key, "MeetingKind.representativeMeeting".
+    static var vocabularyKeys: [String] {
+        func keys<V: Vocabulary>(_: V.Type) -> [String] { V.allCases.map { Words.key($0) } }
+        return allVocabularies.flatMap { keys($0) }
+    }
+
+    static func placeholders(_ text: String) -> Set<Int> { Words.placeholders(in: text) }
+
+    @Test("allVocabularies names every type that conforms to Vocabulary, once")
+    func everyVocabularyListed() throws {
+        let conformance = try Regex(#"(?:enum|extension) (\w+)\s*:[^{\n]*\bVocabulary\b"#)
+        var declared: [String] = []
+        for (_, text) in try Self.librarySources() {
+            for match in text.matches(of: conformance) {
+                if let name = match.output[1].substring { declared.append(String(name)) }
+            }
+        }
+        let listed = allVocabularies.map { "\($0)" }
+        #expect(Set(listed).count == listed.count, "a vocabulary is listed twice")
+        #expect(declared.sorted() == listed.sorted())
+        #expect(listed.count >= 24)
+    }
+
+    @Test("both files hold exactly the Word keys and every vocabulary word's key, each with text")
+    func filesAndKeys() throws {
+        let vocabulary = Self.vocabularyKeys
+        #expect(Set(vocabulary).count == vocabulary.count)
+        let keys = Set(Word.allCases.map(\.rawValue)).union(vocabulary)
+        #expect(keys.count == Word.allCases.count + vocabulary.count, "a Word key looks like a vocabulary word's")
+        for language in Language.allCases {
+            let file = try Words.file(language)
+            #expect(keys.subtracting(file.keys).sorted() == [], "words.\(language.rawValue).json misses keys")
+            #expect(Set(file.keys).subtracting(keys).sorted() == [], "words.\(language.rawValue).json has keys nothing uses")
+            for (key, text) in file {
+                #expect(!text.trimmingCharacters(in: .whitespaces).isEmpty, "\(language.rawValue) \(key) is empty")
+            }
+        }
+    }
+
+    @Test("a text's placeholders are {0}…{n-1}, the same in both languages; labels have none")
+    func placeholdersAgree() throws {
+        let zh = try Words.file(.zh), en = try Words.file(.en)
+        for word in Word.allCases {
+            let inChinese = Self.placeholders(zh[word.rawValue] ?? ""), inEnglish = Self.placeholders(en[word.rawValue] ?? "")
+            #expect(inChinese == inEnglish, "\(word.rawValue): 中文 \(inChinese.sorted()), English \(inEnglish.sorted())")
+            #expect(inChinese == Set(0..<inChinese.count), "\(word.rawValue): placeholders \(inChinese.sorted()) leave a gap")
+            #expect(word.arity == inChinese.count)
+        }
+        for key in Self.vocabularyKeys {
+            #expect(Self.placeholders(zh[key] ?? "").isEmpty && Self.placeholders(en[key] ?? "").isEmpty, "\(key)")
+        }
+    }
+
+    @Test("a Word's ordinal is its position in allCases (its text is found by it)")
+    func ordinals() {
+        for (index, word) in Word.allCases.enumerated() { #expect(word.ordinal == index, "\(word)") }
+        #expect(Word.allCases.count < 256)
+    }
+
+    @Test("every Word is said somewhere, and every say(.key, …) passes as many arguments as its text takes")
+    func callsMatchPlaceholders() throws {
+        var said = Set<Word>()
+        for (name, text) in try Self.librarySources() {
+            for call in SayCalls.find("say", in: text) {
+                guard let word = Word.allCases.first(where: { "\($0)" == call.key }) else {
+                    Issue.record("\(name):\(call.line): say(.\(call.key)) is not a Word")
+                    continue
+                }
+                said.insert(word)
+                #expect(call.arguments == word.arity, "\(name):\(call.line): say(.\(call.key)) with \(call.arguments) arguments; its text takes \(word.arity)")
+            }
+        }
+        #expect(Set(Word.allCases).subtracting(said).map(\.rawValue).sorted() == [], "Words nothing says")
+    }
+
+    @Test("labels and texts read from the catalogue, in both languages")
+    func spotChecks() {
+        let zh = Language.$current.withValue(.zh) {
+            [MeetingKind.representativeMeeting.label, TargetGroup.fiveGuarantees.label, Period.halfYear.label, Status.notMet.label,
+             FacilityType.labels([.library, .clinic]), OpeningSchedule.hoursText(minutes: 2430), say(.otherLevelResultWithNote, "区县", "达标", "好")]
+        }
+        let en = Language.$current.withValue(.en) {
+            [MeetingKind.representativeMeeting.label, TargetGroup.fiveGuarantees.label, Period.halfYear.label, Status.notMet.label,
+             FacilityType.labels([.library, .clinic]), OpeningSchedule.hoursText(minutes: 2430), say(.otherLevelResultWithNote, "district", "met", "fine")]
+        }
+        #expect(zh == ["村民代表会议", "“五保”对象", "每半年", "未达标", "图书室、卫生室", "40小时30分", "由区县评定，不计入本村得分；评定结果：达标（好）"])
+        #expect(en == ["Villagers' representative meeting", "\"Five guarantees\" recipients", "each half-year", "not met", "Library, Clinic",
+                       "40 h 30 min", "Assessed by the district, not counted in the village's score; result: met (fine)"])
+        #expect(Language.$current.withValue(.en) { OpeningSchedule.hoursText(minutes: 2400) } == "40 h")
+    }
+
+    @Test("placeholders are filled in one pass; an argument's own braces stay as they are")
+    func filling() {
+        #expect(Words.fill("第{0}行的“{1}”", ["3", "{0}"]) == "第3行的“{0}”")
+        #expect(Words.fill("{1} on line {0}", ["3", "x"]) == "x on line 3")
+        #expect(Words.fill("{a} {9} {", ["x"]) == "{a} {9} {")
+    }
+}
+
+/// Finds calls `name(.key…)` in Swift source and counts their arguments after the key: enough
+/// of Swift's syntax (strings, interpolations, brackets) to count commas at the call's own
+/// level. AppTests' `SwiftCalls` (for the App's `T(.key, …)`), but this one also finds a call
+/// nested in another's arguments.
+enum SayCalls {
+    struct Call: Equatable {
+        var key: String
+        var arguments: Int
+        var line: Int
+    }
+
+    static func find(_ name: String, in text: String) -> [Call] {
+        let bytes = Array(text.utf8)
+        let opener = Array((name + "(.").utf8)
+        var calls: [Call] = []
+        var i = 0
+        while i + opener.count <= bytes.count {
+            guard bytes[i..<i + opener.count].elementsEqual(opener), i == 0 || !isIdentifier(bytes[i - 1]) else {
+                if bytes[i] == UInt8(ascii: "\"") { i = skipString(bytes, i) } else { i += 1 }
+                continue
+            }
+            let line = bytes[..<i].filter { $0 == UInt8(ascii: "\n") }.count + 1
+            var j = i + opener.count
+            let keyStart = j
+            while j < bytes.count, isIdentifier(bytes[j]) { j += 1 }
+            let key = String(decoding: bytes[keyStart..<j], as: UTF8.self)
+            calls.append(Call(key: key, arguments: countArguments(bytes, j).0, line: line))
+            // On from the key, not the call's end, so a call inside its arguments is found too.
+            i = j
+        }
+        return calls
+    }
+
+    static func isIdentifier(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x5F || byte >= 0x80
+    }
+
+    /// From just after the key to the call's closing parenthesis: the arguments that follow.
+    static func countArguments(_ bytes: [UInt8], _ start: Int) -> (Int, Int) {
+        var depth = 0, commas = 0, i = start
+        while i < bytes.count {
+            switch bytes[i] {
+            case UInt8(ascii: "\""): i = skipString(bytes, i); continue
+            case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"): depth += 1
+            case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"):
+                if depth == 0 { return (commas, i + 1) }
+                depth -= 1
+            case UInt8(ascii: ","): if depth == 0 { commas += 1 }
+            default: break
+            }
+            i += 1
+        }
+        return (commas, i)
+    }
+
+    /// From an opening quote to just after its string's end, through `\( … )`.
+    static func skipString(_ bytes: [UInt8], _ start: Int) -> Int {
+        let quote = UInt8(ascii: "\"")
+        let multiline = start + 2 < bytes.count && bytes[start + 1] == quote && bytes[start + 2] == quote
+        var i = start + (multiline ? 3 : 1)
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "\\"), i + 1 < bytes.count {
+                if bytes[i + 1] == UInt8(ascii: "(") {
+                    i = countArguments(bytes, i + 2).1
+                } else {
+                    i += 2
+                }
+                continue
+            }
+            if bytes[i] == quote {
+                if !multiline { return i + 1 }
+                if i + 2 < bytes.count, bytes[i + 1] == quote, bytes[i + 2] == quote { return i + 3 }
+            }
+            i += 1
+        }
+        return i
+    }
+}

@@ -47,7 +47,13 @@ final class RuleContext {
     }
 
     /// The text of `key` in the evaluation's language, its placeholders filled with `arguments`.
-    @inline(__always) private func say(_ key: Word, _ arguments: String...) -> String { words.say(key, arguments) }
+    @inline(__always) private func say(_ key: Word) -> String { words.say(key) }
+    @inline(__always) private func say(_ key: Word, _ a: String) -> String { words.say(key, a) }
+    @inline(__always) private func say(_ key: Word, _ a: String, _ b: String) -> String { words.say(key, a, b) }
+    @inline(__always) private func say(_ key: Word, _ a: String, _ b: String, _ c: String) -> String { words.say(key, a, b, c) }
+    private func say(_ key: Word, _ a: String, _ b: String, _ c: String, _ d: String, _ more: String...) -> String {
+        words.say(key, [a, b, c, d] + more)
+    }
     private var semicolon: String { say(.semicolon) }
     private var listJoin: String { say(.listSeparator) }
 

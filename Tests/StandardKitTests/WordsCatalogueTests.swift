@@ -143,12 +143,18 @@ struct WordsCatalogueTests {
         let template = Template("第{0}行{x}")
         #expect(template.pieces.map { piece -> String in
             switch piece {
-            case let .text(range): return String(decoding: template.bytes[range], as: UTF8.self)
+            case let .text(stretch): return stretch
             case let .argument(index): return "#\(index)"
             }
         } == ["第", "#0", "行{x}"])
         #expect(template.fixedLength == "第行{x}".utf8.count)
         #expect(Template("").fill([]) == "" && Template("{0}{0}").fill(["ab"]) == "abab")
+        #expect(Template("无占位").constant == "无占位" && template.constant == nil)
+        // The fixed-arity forms the engine uses say the same as the array form.
+        let table = Words.zh
+        #expect(table.say(.workersNone, "2026-06-30") == table.say(.workersNone, ["2026-06-30"]))
+        #expect(table.say(.scheduleBadDays, "3", "周八") == "第3行的“周八”不是星期几（周一至周日）")
+        #expect(table.say(.semicolon) == "；" && Words.en.say(.semicolon) == "; ")
     }
 }
 

@@ -362,6 +362,21 @@ enum L: String, CaseIterable, Sendable {
     case noticeReturned
     case noticeToApprove
     case noticeToReview
+    case openAPIBadRequest
+    case openAPIEvaluation
+    case openAPIForbidden
+    case openAPIHeadersTooLarge
+    case openAPIInfo
+    case openAPIInvalid
+    case openAPILocked
+    case openAPINotFound
+    case openAPINotFoundOrHidden
+    case openAPINotSignedIn
+    case openAPIOK
+    case openAPIPersonalField
+    case openAPITooLarge
+    case openAPIURITooLong
+    case openAPIWrongPassword
     case open311Address
     case open311BadCoordinate
     case open311BadDate

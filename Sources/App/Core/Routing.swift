@@ -38,8 +38,8 @@ struct APIDoc: Sendable {
     var status: Int = 200
     /// Further documented error statuses (409 conflict, 401 bad signature, 429 …).
     var also: [Int: String] = [:]
-    /// Optional query parameters, in order: name and JSON Schema type ("string", "integer").
-    var query: [(name: String, type: String)] = []
+    /// Optional query parameters, in order: name and JSON Schema type.
+    var query: [(name: String, type: Schema.Kind)] = []
 }
 
 /// Where a route's CSRF token is checked.

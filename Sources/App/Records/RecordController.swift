@@ -361,37 +361,33 @@ enum RecordJSON {
     }
 
     /// Schemas for the OpenAPI document: the record, its input and its list.
-    static func schemas() -> [String: Any] {
-        var out: [String: Any] = [:]
+    static func schemas() -> [String: Schema] {
+        var out: [String: Schema] = [:]
         for kind in RecordKind.all {
-            var properties: [String: Any] = ["id": ["type": "string", "format": "uuid"]]
-            var input: [String: Any] = [:]
+            var properties: [String: Schema] = ["id": .uuid]
             for field in kind.fields {
-                let schema: [String: Any]
+                var schema: Schema
                 switch field.type {
-                case let .text(max): schema = ["type": ["string", "null"], "maxLength": max]
-                case .longText: schema = ["type": ["string", "null"]]
-                case .date: schema = ["type": ["string", "null"], "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"]
-                case let .integer(range): schema = ["type": ["integer", "null"], "minimum": range.lowerBound, "maximum": range.upperBound]
-                case .hundredths: schema = ["type": ["number", "null"], "minimum": 0]
-                case .money: schema = ["type": ["string", "null"], "pattern": "^[0-9]+(\\.[0-9]{1,2})?$"]
-                case .flag: schema = ["type": "boolean"]
-                case let .choice(choices): schema = ["type": ["string", "null"], "enum": choices.map(\.value) + [NSNull()]]
-                case let .choices(choices): schema = ["type": "array", "items": ["type": "string", "enum": choices.map(\.value)]]
-                case .reference: schema = ["type": ["string", "null"], "format": "uuid"]
-                case .references: schema = ["type": "array", "items": ["type": "string", "format": "uuid"]]
-                case .personal: schema = ["type": ["string", "null"], "description": "显示时除前3位和后4位外以*遮盖；有权限者加 ?reveal=1 查看全文（记入审计日志）"]
+                case let .text(max): schema = Schema(types: [.string, .null], maxLength: max)
+                case .longText: schema = Schema(types: [.string, .null])
+                case .date: schema = Schema.date.nullable
+                case let .integer(range): schema = Schema(types: [.integer, .null], minimum: range.lowerBound, maximum: range.upperBound)
+                case .hundredths: schema = Schema(types: [.number, .null], minimum: 0)
+                case .money: schema = Schema(types: [.string, .null], pattern: "^[0-9]+(\\.[0-9]{1,2})?$")
+                case .flag: schema = .boolean
+                case let .choice(choices): schema = Schema(types: [.string, .null], allowed: choices.map(\.value) + [nil])
+                case let .choices(choices): schema = .array(.oneOf(choices.map(\.value)))
+                case .reference: schema = Schema.uuid.nullable
+                case .references: schema = .array(.uuid)
+                case .personal: schema = Schema(types: [.string, .null], description: T(.openAPIPersonalField))
                 }
-                var described = schema
-                described["description"] = (schema["description"] as? String).map { field.label + "。" + $0 } ?? field.label
-                properties[field.key] = described
-                input[field.key] = described
+                schema.description = schema.description.map { field.label + "。" + $0 } ?? field.label
+                properties[field.key] = schema
             }
             let name = schemaName(kind)
-            out[name] = ["type": "object", "properties": properties, "required": ["id"] + kind.fields.map(\.key), "additionalProperties": false]
-            out[name + "Input"] = ["type": "object", "properties": input, "required": kind.fields.filter(\.required).map(\.key), "additionalProperties": false]
-            out[name + "List"] = ["type": "object", "properties": ["records": ["type": "array", "items": ["$ref": "#/components/schemas/\(name)"]]],
-                                  "required": ["records"], "additionalProperties": false]
+            out[name] = Schema.object(properties, required: ["id"] + kind.fields.map(\.key))
+            out[name + "Input"] = Schema.object(properties.filter { $0.key != "id" }, required: kind.fields.filter(\.required).map(\.key))
+            out[name + "List"] = Schema.object(["records": .array(.ref(name))])
         }
         return out
     }

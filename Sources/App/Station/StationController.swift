@@ -21,7 +21,7 @@ struct StationController {
         let conflict: [Int: String] = [409: "事项已被他人办理或修改（version 不符），或当前状态不能进行此操作；未作任何修改"]
         router.api(.GET, .unit(.key, .requests), .onUnit(.viewUnit),
                    APIDoc(summary: "服务站的服务事项（?status=&from=&to=&phone=&reveal=1）", response: "ServiceRequestList",
-                          query: [("status", "string"), ("from", "string"), ("to", "string"), ("phone", "string"), ("reveal", "string")]), apiList)
+                          query: [("status", .string), ("from", .string), ("to", .string), ("phone", .string), ("reveal", .string)]), apiList)
         router.api(.POST, .unit(.key, .requests), .onUnit(.handleRequests),
                    APIDoc(summary: "窗口或电话受理服务事项（受理人为首问责任人）", request: "IntakeInput", response: "ServiceRequest", status: 201), apiCreate)
         router.api(.GET, .unit(.key, .request(.key)), .onUnit(.viewUnit),

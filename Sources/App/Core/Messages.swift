@@ -28,6 +28,75 @@ enum L: String, CaseIterable, Sendable {
     case actionSubmit
     case actionTransfer
     case allStatuses
+    case apiAddEvidence
+    case apiAudit
+    case apiCalendar
+    case apiComplaintConflict
+    case apiComplaints
+    case apiCreateChild
+    case apiCreateDistrict
+    case apiCreateUser
+    case apiCycles
+    case apiDashboard
+    case apiEvaluation
+    case apiExport
+    case apiHotlineDuplicate
+    case apiHotlineRefused
+    case apiHotlineTicket
+    case apiImportCalendar
+    case apiInbox
+    case apiIntake
+    case apiJob
+    case apiLedger
+    case apiLedgerVerify
+    case apiMe
+    case apiOpen311BadKey
+    case apiOpen311BadParameter
+    case apiOpen311Definition
+    case apiOpen311Request
+    case apiOpen311Requests
+    case apiOpen311Services
+    case apiOpen311Submit
+    case apiOpenCycle
+    case apiOverdue
+    case apiProfile
+    case apiPublicDisclosures
+    case apiReceiveComplaint
+    case apiRecompute
+    case apiRecordCreate
+    case apiRecordDelete
+    case apiRecordGet
+    case apiRecordList
+    case apiRecordUpdate
+    case apiRectification
+    case apiRequest
+    case apiRequestAction
+    case apiRequestConflict
+    case apiRequests
+    case apiResolveComplaint
+    case apiSheet
+    case apiSheetAnswer
+    case apiSheetApprove
+    case apiSheetConflict
+    case apiSheetPass
+    case apiSheetReturn
+    case apiSheetReview
+    case apiSheetSubmit
+    case apiSheetUnlock
+    case apiSheetLocked
+    case apiSignIn
+    case apiSignOut
+    case apiStationStats
+    case apiTopUnits
+    case apiTrack
+    case apiTrackUnknown
+    case apiUnitPage
+    case apiUpdateProfile
+    case apiUpdateRectification
+    case apiUpdateUnit
+    case apiUpdateUser
+    case apiUser
+    case apiUsers
     case appName
     case attachmentFile
     case attachmentNone
@@ -362,6 +431,19 @@ enum L: String, CaseIterable, Sendable {
     case noticeReturned
     case noticeToApprove
     case noticeToReview
+    case open311Address
+    case open311BadCoordinate
+    case open311BadDate
+    case open311BadKey
+    case open311BadStatus
+    case open311Location
+    case open311MissingNotes
+    case open311NoName
+    case open311NoRequest
+    case open311Notice
+    case open311OnlyJSON
+    case open311Required
+    case open311UnknownJurisdiction
     case openAPIBadRequest
     case openAPIEvaluation
     case openAPIForbidden
@@ -377,19 +459,6 @@ enum L: String, CaseIterable, Sendable {
     case openAPITooLarge
     case openAPIURITooLong
     case openAPIWrongPassword
-    case open311Address
-    case open311BadCoordinate
-    case open311BadDate
-    case open311BadKey
-    case open311BadStatus
-    case open311Location
-    case open311MissingNotes
-    case open311NoName
-    case open311NoRequest
-    case open311Notice
-    case open311OnlyJSON
-    case open311Required
-    case open311UnknownJurisdiction
     case overdueCount
     case overdueDays
     case overdueNone

@@ -18,15 +18,15 @@ struct RecordController {
             router.page(.POST, .unit(.key, .record(kind, .delete(.key))), .onUnit(kind.editPermission)) { try await delete($0, $1, kind) }
 
             let schema = RecordJSON.schemaName(kind)
-            router.apiResponse(.GET, .api(.unit(.key, .records(kind))), .onUnit(.viewUnit), APIDoc(summary: "\(kind.labelText.zh)列表", response: schema + "List")) { try await apiList($0, $1, kind) }
-            router.apiResponse(.POST, .api(.unit(.key, .records(kind))), .onUnit(kind.editPermission), APIDoc(summary: "新建\(kind.labelText.zh)", request: schema + "Input", response: schema, status: 201)) {
+            router.apiResponse(.GET, .api(.unit(.key, .records(kind))), .onUnit(.viewUnit), APIDoc(summary: T(.apiRecordList, kind.label), response: schema + "List")) { try await apiList($0, $1, kind) }
+            router.apiResponse(.POST, .api(.unit(.key, .records(kind))), .onUnit(kind.editPermission), APIDoc(summary: T(.apiRecordCreate, kind.label), request: schema + "Input", response: schema, status: 201)) {
                 try await apiCreate($0, $1, kind)
             }
-            router.apiResponse(.GET, .api(.unit(.key, .record(kind, .key))), .onUnit(.viewUnit), APIDoc(summary: "\(kind.labelText.zh)详情", response: schema)) { try await apiDetail($0, $1, kind) }
-            router.apiResponse(.PUT, .api(.unit(.key, .record(kind, .key))), .onUnit(kind.editPermission), APIDoc(summary: "修改\(kind.labelText.zh)", request: schema + "Input", response: schema)) {
+            router.apiResponse(.GET, .api(.unit(.key, .record(kind, .key))), .onUnit(.viewUnit), APIDoc(summary: T(.apiRecordGet, kind.label), response: schema)) { try await apiDetail($0, $1, kind) }
+            router.apiResponse(.PUT, .api(.unit(.key, .record(kind, .key))), .onUnit(kind.editPermission), APIDoc(summary: T(.apiRecordUpdate, kind.label), request: schema + "Input", response: schema)) {
                 try await apiUpdate($0, $1, kind)
             }
-            router.apiResponse(.DELETE, .api(.unit(.key, .record(kind, .key))), .onUnit(kind.editPermission), APIDoc(summary: "删除\(kind.labelText.zh)（保留记录以备审计）", response: "Empty")) {
+            router.apiResponse(.DELETE, .api(.unit(.key, .record(kind, .key))), .onUnit(kind.editPermission), APIDoc(summary: T(.apiRecordDelete, kind.label), response: "Empty")) {
                 try await apiDelete($0, $1, kind)
             }
         }

@@ -68,7 +68,7 @@ enum OpenAPI {
             "414": error(T(.openAPIURITooLong)),
             "431": error(T(.openAPIHeadersTooLarge)),
         ]
-        for (status, description) in api.also { responses[String(status)] = error(description) }
+        for (status, description) in api.also { responses[String(status)] = error(T(description)) }
         if access != .open {
             responses["401"] = error(T(.openAPINotSignedIn))
             responses["403"] = error(T(.openAPIForbidden))

@@ -78,12 +78,12 @@ enum L: String, CaseIterable, Sendable {
     case apiSheetAnswer
     case apiSheetApprove
     case apiSheetConflict
+    case apiSheetLocked
     case apiSheetPass
     case apiSheetReturn
     case apiSheetReview
     case apiSheetSubmit
     case apiSheetUnlock
-    case apiSheetLocked
     case apiSignIn
     case apiSignOut
     case apiStationStats
@@ -152,6 +152,41 @@ enum L: String, CaseIterable, Sendable {
     case chooseDepartment
     case chooseSatisfaction
     case chooseService
+    case cliAgainstAnchors
+    case cliAllChainsWhole
+    case cliAnchorFileProblem
+    case cliAnchorProblems
+    case cliAnchorsMovedAside
+    case cliAnchorsRefused
+    case cliAnchorsRestored
+    case cliBackupAnchors
+    case cliBackupDone
+    case cliBackupExists
+    case cliCannotLock
+    case cliCannotMoveAside
+    case cliCannotReplace
+    case cliCannotWrite
+    case cliChainAt
+    case cliChainWhole
+    case cliChainsBroken
+    case cliDatabaseExists
+    case cliDatabaseInUse
+    case cliIntegrityFailed
+    case cliMemoryNoBackup
+    case cliMemoryNoRestore
+    case cliNoAnchors
+    case cliNoAnchorsInBackup
+    case cliNoBackupFile
+    case cliNoDatabase
+    case cliNoResult
+    case cliNoStation
+    case cliNoTool
+    case cliNotCunwu
+    case cliNotCunwuBecause
+    case cliNotReadable
+    case cliRestored
+    case cliToolFailed
+    case cliVerifyLedger
     case complaintAgainstRequest
     case complaintAlreadyResolved
     case complaintContent

@@ -59,6 +59,29 @@ struct APITests {
         return try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
     }
 
+    @Test("the OpenAPI document is in its reader's language: Chinese by default, English with Accept-Language: en")
+    func documentLanguage() async throws {
+        try await withApp { app, _ in
+            func summaries(_ headers: HTTPHeaders) async throws -> [String: String] {
+                let body = try await send(app, .GET, "/api/v1/openapi.json", headers: headers).body
+                let document = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
+                let paths = try #require(document["paths"] as? [String: [String: [String: Any]]])
+                var out: [String: String] = [:]
+                for (path, operations) in paths { for (method, operation) in operations { out[method + " " + path] = operation["summary"] as? String } }
+                return out
+            }
+            let chinese = try await summaries([:])
+            let english = try await summaries(["Accept-Language": "en"])
+            #expect(chinese["get /api/v1/me"] == "当前用户及其角色" && english["get /api/v1/me"] == "The signed-in user and their roles")
+            #expect(english["get /api/v1/units/{unitID}/meetings"] == "Meetings: list")
+            #expect(chinese.count == english.count && chinese.count > 100)
+            // Every summary has its English: no Chinese is left in the English document's summaries.
+            for (operation, summary) in english {
+                #expect(!summary.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) }, "\(operation): \(summary)")
+            }
+        }
+    }
+
     @Test("every /api/v1 route is in the OpenAPI 3.1 document, and every documented path is served")
     func everyRouteDocumented() async throws {
         try await withApp { app, _ in

@@ -93,6 +93,26 @@ struct ArchitectureTests {
         }
     }
 
+    @Test("the OpenAPI document is typed values: no [String: Any] anywhere in App")
+    func typedOpenAPI() throws {
+        let app = CatalogueTests.sources.appendingPathComponent("App")
+        let files = FileManager.default.enumerator(atPath: app.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") } ?? []
+        for path in files {
+            for (number, code) in try Self.codeLines(path) {
+                #expect(!code.contains("String: Any]"), "\(path):\(number) builds JSON from untyped values")
+            }
+        }
+        // The model writes JSON Schema as the document's readers expect it.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let choice = Schema(types: [.string, .null], allowed: ["a", nil]).described("选项")
+        #expect(String(decoding: try encoder.encode(choice), as: UTF8.self) == #"{"description":"选项","enum":["a",null],"type":["string","null"]}"#)
+        #expect(String(decoding: try encoder.encode(Schema.date.nullable), as: UTF8.self) == #"{"pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}$","type":["string","null"]}"#)
+        #expect(String(decoding: try encoder.encode(Schema.object(["b": .integer, "a": .map(of: .uuid)])), as: UTF8.self)
+                == #"{"additionalProperties":false,"properties":{"a":{"additionalProperties":{"format":"uuid","type":"string"},"type":"object"},"b":{"type":"integer"}},"required":["a","b"],"type":"object"}"#)
+        #expect(String(decoding: try encoder.encode(Schema.array(.ref("Unit"))), as: UTF8.self) == ##"{"items":{"$ref":"#/components/schemas/Unit"},"type":"array"}"##)
+    }
+
     @Test("the pure kits import neither Vapor nor Fluent")
     func pureKits() throws {
         let root = CatalogueTests.sources

@@ -20,19 +20,19 @@ struct AssessmentController {
         router.page(.GET, .unit(.key, .cycle(.key, .rectification)), .onUnit(.viewUnit), rectificationPage)
         router.page(.POST, .unit(.key, .cycle(.key, .rectification)), .onSheet(.fill), saveRectificationPage)
 
-        router.api(.GET, .unit(.key, .cycles), .onUnit(.viewUnit), APIDoc(summary: "覆盖本单位的评估周期", response: "CycleList"), apiCycles)
-        router.api(.POST, .unit(.key, .cycles), .onUnit(.manageCycles), APIDoc(summary: "开启评估周期（区县）：为区县、各乡镇和各村生成评估表", request: "CycleInput", response: "Cycle", status: 201), apiOpenCycle)
-        router.api(.GET, .unit(.key, .cycleSheet(.key)), .onUnit(.viewUnit), APIDoc(summary: "本单位的评估表：每个检查项的结果、佐证和审核", response: "Sheet"), apiSheet)
+        router.api(.GET, .unit(.key, .cycles), .onUnit(.viewUnit), APIDoc(summary: T(.apiCycles), response: "CycleList"), apiCycles)
+        router.api(.POST, .unit(.key, .cycles), .onUnit(.manageCycles), APIDoc(summary: T(.apiOpenCycle), request: "CycleInput", response: "Cycle", status: 201), apiOpenCycle)
+        router.api(.GET, .unit(.key, .cycleSheet(.key)), .onUnit(.viewUnit), APIDoc(summary: T(.apiSheet), response: "Sheet"), apiSheet)
         router.api(.POST, .unit(.key, .cycleEvidence(.key)), .onSheet(.fill),
-                   APIDoc(summary: "添加佐证：链接或说明（JSON），或文件（multipart，字段check、kind=file、file）", request: "EvidenceInput", response: "Evidence", status: 201,
-                          also: [409: "评估表当前状态不能修改（已提交或已审定锁定）"]), apiEvidence)
+                   APIDoc(summary: T(.apiAddEvidence), request: "EvidenceInput", response: "Evidence", status: 201,
+                          also: [409: .apiSheetLocked]), apiEvidence)
         for (step, permission) in Self.actionPermissions {
             router.api(.POST, .unit(.key, .cycleStep(.key, step)), .onSheet(permission),
-                       APIDoc(summary: Self.actionSummaries[step.rawValue] ?? step.rawValue, request: "SheetActionInput", response: "Sheet",
-                              also: [409: "评估表当前状态不能进行此操作，或已被他人修改"])) { try await apiAct($0, $1, step) }
+                       APIDoc(summary: T(Self.summary(step)), request: "SheetActionInput", response: "Sheet",
+                              also: [409: .apiSheetConflict])) { try await apiAct($0, $1, step) }
         }
-        router.api(.GET, .unit(.key, .rectification(.key)), .onUnit(.viewUnit), APIDoc(summary: "整改清单：每个未达标检查项、缺什么、责任人和期限", response: "RectificationList"), apiRectification)
-        router.api(.POST, .unit(.key, .rectification(.key)), .onSheet(.fill), APIDoc(summary: "填写整改责任人、期限和跟进情况", request: "RectificationInput", response: "RectificationList"),
+        router.api(.GET, .unit(.key, .rectification(.key)), .onUnit(.viewUnit), APIDoc(summary: T(.apiRectification), response: "RectificationList"), apiRectification)
+        router.api(.POST, .unit(.key, .rectification(.key)), .onSheet(.fill), APIDoc(summary: T(.apiUpdateRectification), request: "RectificationInput", response: "RectificationList"),
                    apiSaveRectification)
     }
 
@@ -41,10 +41,18 @@ struct AssessmentController {
         (.submit, .fill), (.answer, .fill), (.review, .review), (.pass, .review),
         (.`return`, .sendBack), (.approve, .approve), (.unlock, .approve),
     ]
-    static let actionSummaries: [String: String] = [
-        "submit": "提交评估表（有错误时不能提交，见 quality）", "answer": "答复被退回的检查项", "review": "审核一个佐证检查项：通过或退回（退回须写理由）",
-        "pass": "审核完毕，上报", "return": "退回（乡镇退回村修改；区县退回乡镇重审，须写理由）", "approve": "区县审定并锁定", "unlock": "区县解锁（须写理由，记入审计日志）",
-    ]
+    /// What each step's API operation is called in the OpenAPI document.
+    static func summary(_ step: SheetStep) -> L {
+        switch step {
+        case .submit: return .apiSheetSubmit
+        case .answer: return .apiSheetAnswer
+        case .review: return .apiSheetReview
+        case .pass: return .apiSheetPass
+        case .return: return .apiSheetReturn
+        case .approve: return .apiSheetApprove
+        case .unlock: return .apiSheetUnlock
+        }
+    }
 
     // MARK: Shared
 
@@ -380,7 +388,7 @@ struct AssessmentController {
 extension Request {
     /// What the sheets' work needs from this request (`SheetContext`).
     var sheets: SheetContext {
-        SheetContext(db: db, beside: besideDatabase, config: application.config, author: author, principal: principal, today: today,
+        SheetContext(db: db, beside: self.besideDatabase, config: application.config, author: author, principal: principal, today: today,
                      files: application.files, threadPool: application.threadPool)
     }
 

@@ -139,16 +139,16 @@ struct NoticeDTO: Content {
 struct InboxDTO: Content { var notices: [NoticeDTO] }
 
 enum AssessmentAPI {
-    static var schemas: [String: Any] {
-        typealias O = OpenAPI
+    static var schemas: [String: Schema] {
+        typealias O = Schema
         let cycle = O.object(["id": O.uuid, "name": O.string, "year": O.integer, "standard": O.string, "asOf": O.date, "submitBy": O.date,
                               "reviewBy": O.date, "passMark": O.number, "partialCredit": O.boolean])
-        let evidence = O.object(["id": O.uuid, "kind": ["type": "string", "enum": ["file", "link", "note"]], "name": O.string, "url": O.nullable(O.string),
-                                 "note": O.nullable(O.string), "contentType": O.nullable(O.string), "size": O.nullable(O.integer), "createdBy": O.string],
+        let evidence = O.object(["id": O.uuid, "kind": O.oneOf(["file", "link", "note"]), "name": O.string, "url": O.string.nullable,
+                                 "note": O.string.nullable, "contentType": O.string.nullable, "size": O.integer.nullable, "createdBy": O.string],
                                 required: ["id", "kind", "name", "createdBy"])
         let check = O.object(["id": O.string, "item": O.integer, "kind": O.string, "level": O.string, "title": O.string, "status": O.string,
-                              "explanation": O.string, "evidenceExpected": O.nullable(O.string), "decision": O.nullable(O.string),
-                              "reason": O.nullable(O.string), "answer": O.nullable(O.string), "evidence": O.array(evidence)],
+                              "explanation": O.string, "evidenceExpected": O.string.nullable, "decision": O.string.nullable,
+                              "reason": O.string.nullable, "answer": O.string.nullable, "evidence": O.array(evidence)],
                              required: ["id", "item", "kind", "level", "title", "status", "explanation", "evidence"])
         return [
             "Cycle": cycle,
@@ -156,44 +156,44 @@ enum AssessmentAPI {
             "CycleInput": O.object(["name": O.string, "year": O.integer, "asOf": O.date, "submitBy": O.date, "reviewBy": O.date,
                                     "passMark": O.number, "partialCredit": O.boolean], required: ["name", "year", "submitBy", "reviewBy"]),
             "Evidence": evidence,
-            "EvidenceInput": O.object(["check": O.string, "kind": ["type": "string", "enum": ["link", "note"]], "url": O.string, "note": O.string],
+            "EvidenceInput": O.object(["check": O.string, "kind": O.oneOf(["link", "note"]), "url": O.string, "note": O.string],
                                       required: ["check", "kind"]),
             "SheetActionInput": {
-                var input = O.object(["version": O.integer, "check": O.string, "decision": ["type": "string", "enum": ["accepted", "returned"]],
+                var input = O.object(["version": O.integer, "check": O.string, "decision": O.oneOf(["accepted", "returned"]),
                                       "reason": O.string, "answer": O.string], required: [])
                 // review: several decisions at once as decision.<check> and reason.<check>.
-                input["patternProperties"] = ["^(decision|reason)\\.[0-9]+\\.[0-9]+$": O.string]
+                input.patternProperties = ["^(decision|reason)\\.[0-9]+\\.[0-9]+$": O.string]
                 return input
             }(),
             "Sheet": O.object(["cycle": O.ref("Cycle"), "unitID": O.uuid, "unitName": O.string, "level": O.string,
-                               "state": ["type": "string", "enum": SheetState.allCases.map(\.rawValue)], "stateLabel": O.string, "version": O.integer,
-                               "score": O.nullable(O.number), "passed": O.nullable(O.boolean), "submittedOn": O.nullable(O.date), "approvedOn": O.nullable(O.date),
+                               "state": O.oneOf(SheetState.allCases.map(\.rawValue)), "stateLabel": O.string, "version": O.integer,
+                               "score": O.number.nullable, "passed": O.boolean.nullable, "submittedOn": O.date.nullable, "approvedOn": O.date.nullable,
                                "mayFill": O.boolean, "mayReview": O.boolean, "mayApprove": O.boolean, "checks": O.array(check),
-                               "quality": O.nullable(O.object(["errors": O.array(O.object(["field": O.string, "message": O.string])), "warnings": O.array(O.string)]))],
+                               "quality": O.object(["errors": O.array(O.object(["field": O.string, "message": O.string])), "warnings": O.array(O.string)]).nullable],
                               required: ["cycle", "unitID", "unitName", "level", "state", "stateLabel", "version", "mayFill", "mayReview", "mayApprove", "checks"]),
             "Dashboard": O.object([
                 "cycle": O.ref("Cycle"), "unitName": O.string,
-                "villages": O.array(O.object(["unitID": O.uuid, "name": O.string, "township": O.string, "state": O.string, "score": O.nullable(O.number),
-                                              "passed": O.nullable(O.boolean), "areaRates": O.array(O.nullable(O.number)), "previousScore": O.nullable(O.number),
+                "villages": O.array(O.object(["unitID": O.uuid, "name": O.string, "township": O.string, "state": O.string, "score": O.number.nullable,
+                                              "passed": O.boolean.nullable, "areaRates": O.array(O.number.nullable), "previousScore": O.number.nullable,
                                               "submittedOnTime": O.boolean], required: ["unitID", "name", "township", "state", "areaRates", "submittedOnTime"])),
-                "areas": O.array(O.object(["number": O.integer, "name": O.string, "metRate": O.nullable(O.number)], required: ["number", "name"])),
-                "goals": O.array(O.object(["number": O.integer, "name": O.string, "metRate": O.nullable(O.number)], required: ["number", "name"])),
+                "areas": O.array(O.object(["number": O.integer, "name": O.string, "metRate": O.number.nullable], required: ["number", "name"])),
+                "goals": O.array(O.object(["number": O.integer, "name": O.string, "metRate": O.number.nullable], required: ["number", "name"])),
                 "items": O.array(O.object(["number": O.integer, "metRate": O.number, "text": O.string])),
                 "weakestItems": O.array(O.object(["number": O.integer, "metRate": O.number, "text": O.string])),
                 "completeness": O.object(["sheets": O.integer, "submitted": O.integer, "reviewed": O.integer, "approved": O.integer, "submittedOnTime": O.integer]),
-                "meanScore": O.nullable(O.number), "previousMeanScore": O.nullable(O.number),
-                "townships": ["type": "object", "additionalProperties": O.uuid],
+                "meanScore": O.number.nullable, "previousMeanScore": O.number.nullable,
+                "townships": O.map(of: O.uuid),
             ], required: ["cycle", "unitName", "villages", "areas", "goals", "items", "weakestItems", "completeness", "townships"]),
             "RectificationList": O.object(["items": O.array(O.object(["check": O.string, "title": O.string, "missing": O.string, "status": O.string,
-                                                                      "responsible": O.string, "deadline": O.nullable(O.date), "followUp": O.string],
+                                                                      "responsible": O.string, "deadline": O.date.nullable, "followUp": O.string],
                                                                      required: ["check", "title", "missing", "status", "responsible", "followUp"]))]),
             "RectificationInput": O.object(["check": O.string, "responsible": O.string, "deadline": O.date, "followUp": O.string], required: ["check", "responsible"]),
             "Inbox": O.object(["notices": O.array(O.object(["kind": O.string, "text": O.string, "link": O.string]))]),
-            "ExportInput": O.object(["format": ["type": "string", "enum": ["xlsx", "csv"]]], required: []),
-            "Job": O.object(["id": O.uuid, "kind": ["type": "string", "enum": ["export", "recompute", "import"]],
-                             "state": ["type": "string", "enum": ["running", "done", "failed"]], "done": O.integer, "total": O.integer,
-                             "percent": O.nullable(O.integer), "statusText": O.string, "error": O.nullable(O.string), "page": O.string,
-                             "result": O.nullable(O.string)],
+            "ExportInput": O.object(["format": O.oneOf(["xlsx", "csv"])], required: []),
+            "Job": O.object(["id": O.uuid, "kind": O.oneOf(["export", "recompute", "import"]),
+                             "state": O.oneOf(["running", "done", "failed"]), "done": O.integer, "total": O.integer,
+                             "percent": O.integer.nullable, "statusText": O.string, "error": O.string.nullable, "page": O.string,
+                             "result": O.string.nullable],
                             required: ["id", "kind", "state", "done", "total", "statusText", "page"]),
         ]
     }

@@ -62,18 +62,18 @@ struct DashboardController {
             request.redirect(to: try await startExport(request, unit).page, redirectType: .normal)
         }
         router.api(.POST, .unit(.key, .exports(.key)), .onUnit(.startJobs),
-                   APIDoc(summary: "在后台导出本单位以下全部评估表（format=xlsx或csv），返回任务及其进度地址", request: "ExportInput", response: "Job", status: 202),
+                   APIDoc(summary: T(.apiExport), request: "ExportInput", response: "Job", status: 202),
                    startExport)
         router.page(.POST, .unit(.key, .cycle(.key, .recompute)), .onUnit(.startJobs)) { request, unit in
             request.redirect(to: try await startRecompute(request, unit).page, redirectType: .normal)
         }
         router.api(.POST, .unit(.key, .recompute(.key)), .onUnit(.startJobs),
-                   APIDoc(summary: "在后台重新计算本单位以下各村的实时评估结果（统计分析使用），返回任务及其进度地址", response: "Job", status: 202),
+                   APIDoc(summary: T(.apiRecompute), response: "Job", status: 202),
                    startRecompute)
         router.api(.GET, .unit(.key, .dashboard(.key)), .onUnit(.viewUnit),
-                   APIDoc(summary: "统计分析：各村得分、各项目达标率、最薄弱的指导标准、完成情况、与上一周期比较", response: "Dashboard"), api)
+                   APIDoc(summary: T(.apiDashboard), response: "Dashboard"), api)
         router.page(.GET, .inbox, .signedIn, inboxPage)
-        router.api(.GET, .inbox, .signedIn, APIDoc(summary: "通知：被退回的检查项、3个工作日内到期、待审核待审定、已审定、超期服务事项", response: "Inbox"), apiInbox)
+        router.api(.GET, .inbox, .signedIn, APIDoc(summary: T(.apiInbox), response: "Inbox"), apiInbox)
     }
 
     static func dashboard(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit) async throws -> DashboardDTO {

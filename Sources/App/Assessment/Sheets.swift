@@ -9,8 +9,10 @@ import WorkCalendar
 /// (`request.sheets`): the sheets never see the request itself.
 struct SheetContext: Sendable {
     var db: any Database
-    /// A second connection, to read the station's figures beside the records (nil on a one-loop server).
-    var beside: (any Database)?
+    /// A second connection, to read the station's figures beside the records (nil on a
+    /// one-loop server); made only when an evaluation asks for it.
+    var beside: (any Database)? { makeBeside() }
+    private let makeBeside: @Sendable () -> (any Database)?
     var config: AppConfig
     /// Who acts, and when.
     var author: Author
@@ -19,6 +21,18 @@ struct SheetContext: Sendable {
     /// Where evidence files are kept, and the threads that write them.
     var files: FileStore
     var threadPool: NIOThreadPool
+
+    init(db: any Database, beside: @escaping @autoclosure @Sendable () -> (any Database)?, config: AppConfig, author: Author,
+         principal: Principal?, today: LocalDate, files: FileStore, threadPool: NIOThreadPool) {
+        self.db = db
+        makeBeside = beside
+        self.config = config
+        self.author = author
+        self.principal = principal
+        self.today = today
+        self.files = files
+        self.threadPool = threadPool
+    }
 }
 
 /// The results of one sheet as dashboards and exports use them: the same shape whether

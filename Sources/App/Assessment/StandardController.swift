@@ -6,7 +6,7 @@ struct StandardController {
     func register(_ router: Router) {
         router.page(.GET, .unit(.key, .standard), .onUnit(.viewUnit), page)
         router.apiResponse(.GET, .api(.unit(.key, .evaluation)), .onUnit(.viewUnit),
-                           APIDoc(summary: "村（社区）按62条指导标准的实时评估（?year=）", response: "Evaluation"), api)
+                           APIDoc(summary: T(.apiEvaluation), response: "Evaluation"), api)
     }
 
     /// The year asked for (default this year in Beijing) and its as-of date: today, or the

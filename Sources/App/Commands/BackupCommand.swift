@@ -24,7 +24,7 @@ struct BackupCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         let file = signature.file
-        guard !FileManager.default.fileExists(atPath: file) else { throw CommandFailure.usage("“\(file)”已存在：备份不会覆盖已有文件。") }
+        guard !FileManager.default.fileExists(atPath: file) else { throw CommandFailure.usage(T(.cliBackupExists, file)) }
         let started = Date()
         // The ledger's end is anchored first, and the anchor log as it then was goes with the
         // backup: every line in it was written before the copy began, so a restored database
@@ -33,7 +33,7 @@ struct BackupCommand: AsyncCommand {
         switch app.config.storage {
         case let .sqliteFile(path):
             // No migrations here: a backup reads the database as the running server left it.
-            guard FileManager.default.fileExists(atPath: path) else { throw CommandFailure.usage("找不到数据库“\(path)”。") }
+            guard FileManager.default.fileExists(atPath: path) else { throw CommandFailure.usage(T(.cliNoDatabase, path)) }
             anchors = try await anchorBeforeCopy(app)
             let sql = try Dialect.sql(app.db)
             try await sql.raw("VACUUM INTO \(bind: file)").run()
@@ -42,7 +42,7 @@ struct BackupCommand: AsyncCommand {
                 throw error
             }
         case .sqliteMemory:
-            throw CommandFailure.usage("内存数据库无法备份。")
+            throw CommandFailure.usage(T(.cliMemoryNoBackup))
         case let .postgres(url):
             anchors = try await anchorBeforeCopy(app)
             try PostgresTools.run("pg_dump", ["--format=custom", "--no-owner", "--file=\(file)", url])
@@ -51,12 +51,12 @@ struct BackupCommand: AsyncCommand {
         _ = chmod(file, 0o600)
         if let anchors {
             guard FileManager.default.createFile(atPath: file + ".anchors", contents: anchors, attributes: [.posixPermissions: 0o600]) else {
-                throw CommandFailure.usage("无法写入“\(file).anchors”。")
+                throw CommandFailure.usage(T(.cliCannotWrite, file + ".anchors"))
             }
         }
         let size = ((try? FileManager.default.attributesOfItem(atPath: file)[.size]) as? Int) ?? 0
-        print("备份完成：\(file)（\(size / 1024) KB，用时\(String(format: "%.1f", Date().timeIntervalSince(started)))秒）"
-              + (anchors == nil ? "" : "；台账锚点：\(file).anchors"))
+        print(T(.cliBackupDone, file, String(size / 1024), String(format: "%.1f", Date().timeIntervalSince(started)))
+              + (anchors == nil ? "" : T(.cliBackupAnchors, file + ".anchors")))
     }
 
     /// Anchors the chains' heads now and returns the anchor log as it then is: every line
@@ -66,7 +66,7 @@ struct BackupCommand: AsyncCommand {
         guard let path = app.config.ledgerAnchorPath, let keyring = app.config.keyring else { return nil }
         let round = try await LedgerAnchors.write(path: path, keyring: keyring, at: app.clock.now, on: app.db)
         if !round.refused.isEmpty {
-            print("警告：\(round.refused.count)个服务站的记录链不再接续锚点，未签名（请运行 cunwu verify-ledger）：" + round.refused.joined(separator: "、"))
+            print(T(.cliAnchorsRefused, String(round.refused.count), round.refused.joined(separator: T(.sepList))))
         }
         return try AnchorFile(path: path).contents()
     }
@@ -88,15 +88,15 @@ struct RestoreCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         let file = signature.file
-        guard FileManager.default.fileExists(atPath: file) else { throw CommandFailure.usage("找不到备份文件“\(file)”。") }
+        guard FileManager.default.fileExists(atPath: file) else { throw CommandFailure.usage(T(.cliNoBackupFile, file)) }
         switch app.config.storage {
         case let .sqliteFile(path):
             try await DatabaseFile.check(file)
             let lock = try ServingLock(database: path)
-            guard lock.tryExclusive() else { throw CommandFailure.usage("有服务正在使用数据库“\(path)”：请先停止服务再恢复。") }
+            guard lock.tryExclusive() else { throw CommandFailure.usage(T(.cliDatabaseInUse, path)) }
             defer { lock.release() }
             if FileManager.default.fileExists(atPath: path), !signature.force {
-                throw CommandFailure.usage("数据库“\(path)”已存在：确认要用备份替换它时，加 --force。")
+                throw CommandFailure.usage(T(.cliDatabaseExists, path))
             }
             // The copy goes in beside the database and then takes its name in one step; a
             // write-ahead log left by the replaced database must not be replayed into it.
@@ -104,9 +104,9 @@ struct RestoreCommand: AsyncCommand {
             try? FileManager.default.removeItem(atPath: staging)
             try FileManager.default.copyItem(atPath: file, toPath: staging)
             for suffix in ["-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-            guard rename(staging, path) == 0 else { throw CommandFailure.usage("无法替换“\(path)”：\(String(cString: strerror(errno)))") }
+            guard rename(staging, path) == 0 else { throw CommandFailure.usage(T(.cliCannotReplace, path, String(cString: strerror(errno)))) }
         case .sqliteMemory:
-            throw CommandFailure.usage("内存数据库无法恢复。")
+            throw CommandFailure.usage(T(.cliMemoryNoRestore))
         case let .postgres(url):
             var arguments = ["--no-owner", "--exit-on-error", "--single-transaction", "--dbname=\(url)", file]
             if signature.force { arguments.insert(contentsOf: ["--clean", "--if-exists"], at: 0) }
@@ -119,18 +119,18 @@ struct RestoreCommand: AsyncCommand {
         if let live = app.config.ledgerAnchorPath {
             if FileManager.default.fileExists(atPath: live) {
                 let aside = live + ".before-restore-" + String(Int(Date().timeIntervalSince1970))
-                guard rename(live, aside) == 0 else { throw CommandFailure.usage("无法移开“\(live)”：\(String(cString: strerror(errno)))") }
-                anchorNote = "原锚点文件已移至“\(aside)”。"
+                guard rename(live, aside) == 0 else { throw CommandFailure.usage(T(.cliCannotMoveAside, live, String(cString: strerror(errno)))) }
+                anchorNote = T(.cliAnchorsMovedAside, aside)
             }
             if FileManager.default.fileExists(atPath: file + ".anchors") {
                 try FileManager.default.copyItem(atPath: file + ".anchors", toPath: live)
                 _ = chmod(live, 0o600)
-                anchorNote = "台账锚点已从“\(file).anchors”恢复。" + anchorNote
+                anchorNote = T(.cliAnchorsRestored, file + ".anchors") + anchorNote
             } else {
-                anchorNote = "备份没有台账锚点文件，服务启动后重新开始记录锚点。" + anchorNote
+                anchorNote = T(.cliNoAnchorsInBackup) + anchorNote
             }
         }
-        print("已从“\(file)”恢复数据库。\(anchorNote)个人信息仍由备份时的密钥加密：请使用相同的 CUNWU_DATA_KEY_FILE 启动服务。")
+        print(T(.cliRestored, file, anchorNote))
     }
 }
 
@@ -140,19 +140,19 @@ enum DatabaseFile {
     static func check(_ path: String) async throws {
         let connection: SQLiteConnection
         do { connection = try await SQLiteConnection.open(storage: .file(path: path)) } catch {
-            throw CommandFailure.usage("“\(path)”不是可读的数据库文件：\(error)")
+            throw CommandFailure.usage(T(.cliNotReadable, path, String(describing: error)))
         }
         do {
             let integrity = try await connection.query("PRAGMA integrity_check", []).first?.column("integrity_check")?.string
-            guard integrity == "ok" else { throw CommandFailure.usage("“\(path)”完整性检查未通过：\(integrity ?? "无结果")") }
+            guard integrity == "ok" else { throw CommandFailure.usage(T(.cliIntegrityFailed, path, integrity ?? T(.cliNoResult))) }
             let migrations = try await connection.query("SELECT COUNT(*) AS n FROM _fluent_migrations", []).first?.column("n")?.integer ?? 0
-            guard migrations > 0 else { throw CommandFailure.usage("“\(path)”不是村务系统的数据库。") }
+            guard migrations > 0 else { throw CommandFailure.usage(T(.cliNotCunwu, path)) }
         } catch let failure as CommandFailure {
             try? await connection.close()
             throw failure
         } catch {
             try? await connection.close()
-            throw CommandFailure.usage("“\(path)”不是村务系统的数据库：\(error)")
+            throw CommandFailure.usage(T(.cliNotCunwuBecause, path, String(describing: error)))
         }
         try await connection.close()
     }
@@ -166,7 +166,7 @@ final class ServingLock: Sendable {
 
     init(database path: String) throws {
         descriptor = open(path + ".lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw CommandFailure.usage("无法创建锁文件“\(path).lock”：\(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else { throw CommandFailure.usage(T(.cliCannotLock, path + ".lock", String(cString: strerror(errno)))) }
     }
 
     func tryShared() -> Bool { flock(descriptor, LOCK_SH | LOCK_NB) == 0 }
@@ -186,11 +186,11 @@ enum PostgresTools {
         process.arguments = [tool] + arguments
         let errors = Pipe()
         process.standardError = errors
-        do { try process.run() } catch { throw CommandFailure.usage("无法运行 \(tool)：请安装 PostgreSQL 客户端（Debian：apt-get install postgresql-client）。") }
+        do { try process.run() } catch { throw CommandFailure.usage(T(.cliNoTool, tool)) }
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw CommandFailure.usage("\(tool) 失败（状态\(process.terminationStatus)）：\(message.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw CommandFailure.usage(T(.cliToolFailed, tool, String(process.terminationStatus), message.trimmingCharacters(in: .whitespacesAndNewlines)))
         }
     }
 }

@@ -20,36 +20,36 @@ struct VerifyLedgerCommand: AsyncCommand {
         try await prepareDatabase(app)
         var villages: [OrgUnit]
         if let reference = signature.station {
-            guard let village = try await Integrations.station(reference, on: app.db) else { throw CommandFailure.usage("找不到服务站“\(reference)”") }
+            guard let village = try await Integrations.station(reference, on: app.db) else { throw CommandFailure.usage(T(.cliNoStation, reference)) }
             villages = [village]
         } else {
             villages = try await OrgUnit.query(on: app.db).filter(\.$kind == .village).sort(\.$path).all()
         }
         let anchors = try LedgerAnchors.configuredLog(app)
         if let path = app.config.ledgerAnchorPath, anchors != nil {
-            Swift.print("对照台账锚点文件 \(path)（\(anchors?.lines ?? 0)行，\(anchors?.latest.count ?? 0)个服务站）")
+            Swift.print(T(.cliAgainstAnchors, path, String(anchors?.lines ?? 0), String(anchors?.latest.count ?? 0)))
         } else {
-            Swift.print("未对照外部锚点（设置 CUNWU_DATA_KEY_FILE 后，锚点文件在数据库旁）")
+            Swift.print(T(.cliNoAnchors))
         }
-        for problem in anchors?.problems ?? [] { Swift.print("锚点文件：" + problem.label) }
+        for problem in anchors?.problems ?? [] { Swift.print(T(.cliAnchorFileProblem, problem.label)) }
         let checkpoints = try await LedgerStore.checkpoints(under: "/", on: app.db)
         var broken: [String] = []
-        let progress = ConsoleProgress("台账校验", total: villages.count)
+        let progress = ConsoleProgress(T(.cliVerifyLedger), total: villages.count)
         for village in villages {
             let id = try village.requireID()
             let result = try await LedgerStore.verifyChain(id, checkpoint: checkpoints[id], anchor: anchors?.latest[id.uuidString], at: app.clock.now, on: app.db)
             if !result.intact {
-                let line = "\(village.name)（\(id)）：" + LedgerController.finding(try ChainDTO(village: village, result: result))
+                let line = T(.cliChainAt, village.name, id.uuidString) + LedgerController.finding(try ChainDTO(village: village, result: result))
                 broken.append(line)
                 progress.print(line)
             } else {
-                progress.print("\(village.name)（\(id)）：完整，共\(result.count)条记录")
+                progress.print(T(.cliChainWhole, village.name, id.uuidString, String(result.count)))
             }
             progress.advance()
         }
         progress.finish()
-        if !broken.isEmpty { throw CommandFailure.checkFailed("\(broken.count)个服务站的台账校验不通过") }
-        if let problems = anchors?.problems, !problems.isEmpty { throw CommandFailure.checkFailed("台账锚点文件有\(problems.count)处问题") }
-        Swift.print("全部\(villages.count)个服务站的台账校验通过")
+        if !broken.isEmpty { throw CommandFailure.checkFailed(T(.cliChainsBroken, String(broken.count))) }
+        if let problems = anchors?.problems, !problems.isEmpty { throw CommandFailure.checkFailed(T(.cliAnchorProblems, String(problems.count))) }
+        Swift.print(T(.cliAllChainsWhole, String(villages.count)))
     }
 }

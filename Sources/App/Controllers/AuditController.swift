@@ -5,8 +5,8 @@ import Vapor
 struct AuditController {
     func register(_ router: Router) {
         router.page(.GET, .audit, .somewhere(.viewAudit), page)
-        router.api(.GET, .audit, .somewhere(.viewAudit), APIDoc(summary: "审计日志（可按对象类型、用户、日期筛选）", response: "AuditList",
-                                                                          query: [("objectType", "string"), ("username", "string"), ("from", "string"), ("to", "string"), ("page", "integer")]), api)
+        router.api(.GET, .audit, .somewhere(.viewAudit), APIDoc(summary: T(.apiAudit), response: "AuditList",
+                                                                          query: [("objectType", .string), ("username", .string), ("from", .string), ("to", .string), ("page", .integer)]), api)
     }
 
     struct Filter {

@@ -9,9 +9,9 @@ struct AuthController {
         router.page(.GET, .login, .open, loginPage)
         router.page(.POST, .login, .open, limits: .login, csrf: .handler, login)
         router.page(.POST, .logout, .signedIn, logout)
-        router.apiResponse(.POST, .api(.session), .open, APIDoc(summary: "登录（返回CSRF令牌并设置会话Cookie）", request: "LoginInput", response: "Me"), limits: .login, apiLogin)
-        router.api(.DELETE, .session, .signedIn, APIDoc(summary: "退出登录", response: "Empty"), apiLogout)
-        router.api(.GET, .me, .signedIn, APIDoc(summary: "当前用户及其角色", response: "Me"), me)
+        router.apiResponse(.POST, .api(.session), .open, APIDoc(summary: T(.apiSignIn), request: "LoginInput", response: "Me"), limits: .login, apiLogin)
+        router.api(.DELETE, .session, .signedIn, APIDoc(summary: T(.apiSignOut), response: "Empty"), apiLogout)
+        router.api(.GET, .me, .signedIn, APIDoc(summary: T(.apiMe), response: "Me"), me)
     }
 
     @Sendable func loginPage(_ request: Request, _: OrgUnit?) async throws -> Response {

@@ -17,16 +17,16 @@ struct HierarchyController {
         router.page(.GET, .unit(.key, .profile), .onUnit(.editProfile), profileForm)
         router.page(.POST, .unit(.key, .profile), .onUnit(.editProfile), saveProfile)
 
-        router.api(.GET, .units, .signedIn, APIDoc(summary: "我可见的顶层单位及关键数字", response: "UnitList"), apiTop)
+        router.api(.GET, .units, .signedIn, APIDoc(summary: T(.apiTopUnits), response: "UnitList"), apiTop)
         router.api(.POST, .units, .everywhere(.manageUnits),
-                   APIDoc(summary: "新建区县", request: "UnitInput", response: "Unit", status: 201), apiCreateDistrict)
-        router.api(.GET, .unit(.key, .show), .onUnit(.viewUnit), APIDoc(summary: "单位页面：下级单位、关键数字、村情况", response: "UnitPage"), apiUnit)
-        router.api(.PUT, .unit(.key, .show), .onUnit(.manageUnits), APIDoc(summary: "修改单位", request: "UnitInput", response: "Unit"), apiUpdate)
+                   APIDoc(summary: T(.apiCreateDistrict), request: "UnitInput", response: "Unit", status: 201), apiCreateDistrict)
+        router.api(.GET, .unit(.key, .show), .onUnit(.viewUnit), APIDoc(summary: T(.apiUnitPage), response: "UnitPage"), apiUnit)
+        router.api(.PUT, .unit(.key, .show), .onUnit(.manageUnits), APIDoc(summary: T(.apiUpdateUnit), request: "UnitInput", response: "Unit"), apiUpdate)
         router.api(.POST, .unit(.key, .children), .onUnit(.manageUnits),
-                   APIDoc(summary: "新建下级单位（乡镇或村）", request: "UnitInput", response: "Unit", status: 201), apiCreateChild)
-        router.api(.GET, .unit(.key, .profile), .onUnit(.viewUnit), APIDoc(summary: "村情况", response: "Profile"), apiProfile)
+                   APIDoc(summary: T(.apiCreateChild), request: "UnitInput", response: "Unit", status: 201), apiCreateChild)
+        router.api(.GET, .unit(.key, .profile), .onUnit(.viewUnit), APIDoc(summary: T(.apiProfile), response: "Profile"), apiProfile)
         router.api(.PUT, .unit(.key, .profile), .onUnit(.editProfile),
-                   APIDoc(summary: "修改村情况", request: "ProfileInput", response: "Profile"), apiSaveProfile)
+                   APIDoc(summary: T(.apiUpdateProfile), request: "ProfileInput", response: "Profile"), apiSaveProfile)
     }
 
     // MARK: Pages

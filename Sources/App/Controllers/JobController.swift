@@ -22,7 +22,7 @@ struct JobController {
     func register(_ router: Router) {
         router.page(.GET, .job(.key), .signedIn, page)
         router.page(.GET, .jobResult(.key), .signedIn, result)
-        router.api(.GET, .job(.key), .signedIn, APIDoc(summary: "后台任务（导出、重新计算）的进度和结果", response: "Job"), api)
+        router.api(.GET, .job(.key), .signedIn, APIDoc(summary: T(.apiJob), response: "Job"), api)
         router.page(.GET, .progressScript, .open, script)
     }
 

@@ -9,10 +9,10 @@ struct UserController {
         router.page(.POST, .userNew, .everywhere(.manageUsers), create)
         router.page(.GET, .user(.key), .everywhere(.manageUsers), detail)
         router.page(.POST, .user(.key), .everywhere(.manageUsers), update)
-        router.api(.GET, .users, .everywhere(.manageUsers), APIDoc(summary: "用户列表", response: "UserList"), apiList)
-        router.api(.POST, .users, .everywhere(.manageUsers), APIDoc(summary: "新建用户", request: "NewUserInput", response: "User", status: 201), apiCreate)
-        router.api(.GET, .user(.key), .everywhere(.manageUsers), APIDoc(summary: "用户详情", response: "User"), apiDetail)
-        router.api(.PUT, .user(.key), .everywhere(.manageUsers), APIDoc(summary: "修改用户、角色、密码或停用", request: "UserUpdateInput", response: "User"), apiUpdate)
+        router.api(.GET, .users, .everywhere(.manageUsers), APIDoc(summary: T(.apiUsers), response: "UserList"), apiList)
+        router.api(.POST, .users, .everywhere(.manageUsers), APIDoc(summary: T(.apiCreateUser), request: "NewUserInput", response: "User", status: 201), apiCreate)
+        router.api(.GET, .user(.key), .everywhere(.manageUsers), APIDoc(summary: T(.apiUser), response: "User"), apiDetail)
+        router.api(.PUT, .user(.key), .everywhere(.manageUsers), APIDoc(summary: T(.apiUpdateUser), request: "UserUpdateInput", response: "User"), apiUpdate)
     }
 
     // MARK: Pages

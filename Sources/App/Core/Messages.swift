@@ -28,6 +28,75 @@ enum L: String, CaseIterable, Sendable {
     case actionSubmit
     case actionTransfer
     case allStatuses
+    case apiAddEvidence
+    case apiAudit
+    case apiCalendar
+    case apiComplaintConflict
+    case apiComplaints
+    case apiCreateChild
+    case apiCreateDistrict
+    case apiCreateUser
+    case apiCycles
+    case apiDashboard
+    case apiEvaluation
+    case apiExport
+    case apiHotlineDuplicate
+    case apiHotlineRefused
+    case apiHotlineTicket
+    case apiImportCalendar
+    case apiInbox
+    case apiIntake
+    case apiJob
+    case apiLedger
+    case apiLedgerVerify
+    case apiMe
+    case apiOpen311BadKey
+    case apiOpen311BadParameter
+    case apiOpen311Definition
+    case apiOpen311Request
+    case apiOpen311Requests
+    case apiOpen311Services
+    case apiOpen311Submit
+    case apiOpenCycle
+    case apiOverdue
+    case apiProfile
+    case apiPublicDisclosures
+    case apiReceiveComplaint
+    case apiRecompute
+    case apiRecordCreate
+    case apiRecordDelete
+    case apiRecordGet
+    case apiRecordList
+    case apiRecordUpdate
+    case apiRectification
+    case apiRequest
+    case apiRequestAction
+    case apiRequestConflict
+    case apiRequests
+    case apiResolveComplaint
+    case apiSheet
+    case apiSheetAnswer
+    case apiSheetApprove
+    case apiSheetConflict
+    case apiSheetLocked
+    case apiSheetPass
+    case apiSheetReturn
+    case apiSheetReview
+    case apiSheetSubmit
+    case apiSheetUnlock
+    case apiSignIn
+    case apiSignOut
+    case apiStationStats
+    case apiTopUnits
+    case apiTrack
+    case apiTrackUnknown
+    case apiUnitPage
+    case apiUpdateProfile
+    case apiUpdateRectification
+    case apiUpdateUnit
+    case apiUpdateUser
+    case apiUser
+    case apiUsers
     case appName
     case attachmentFile
     case attachmentNone
@@ -83,6 +152,41 @@ enum L: String, CaseIterable, Sendable {
     case chooseDepartment
     case chooseSatisfaction
     case chooseService
+    case cliAgainstAnchors
+    case cliAllChainsWhole
+    case cliAnchorFileProblem
+    case cliAnchorProblems
+    case cliAnchorsMovedAside
+    case cliAnchorsRefused
+    case cliAnchorsRestored
+    case cliBackupAnchors
+    case cliBackupDone
+    case cliBackupExists
+    case cliCannotLock
+    case cliCannotMoveAside
+    case cliCannotReplace
+    case cliCannotWrite
+    case cliChainAt
+    case cliChainWhole
+    case cliChainsBroken
+    case cliDatabaseExists
+    case cliDatabaseInUse
+    case cliIntegrityFailed
+    case cliMemoryNoBackup
+    case cliMemoryNoRestore
+    case cliNoAnchors
+    case cliNoAnchorsInBackup
+    case cliNoBackupFile
+    case cliNoDatabase
+    case cliNoResult
+    case cliNoStation
+    case cliNoTool
+    case cliNotCunwu
+    case cliNotCunwuBecause
+    case cliNotReadable
+    case cliRestored
+    case cliToolFailed
+    case cliVerifyLedger
     case complaintAgainstRequest
     case complaintAlreadyResolved
     case complaintContent
@@ -375,6 +479,21 @@ enum L: String, CaseIterable, Sendable {
     case open311OnlyJSON
     case open311Required
     case open311UnknownJurisdiction
+    case openAPIBadRequest
+    case openAPIEvaluation
+    case openAPIForbidden
+    case openAPIHeadersTooLarge
+    case openAPIInfo
+    case openAPIInvalid
+    case openAPILocked
+    case openAPINotFound
+    case openAPINotFoundOrHidden
+    case openAPINotSignedIn
+    case openAPIOK
+    case openAPIPersonalField
+    case openAPITooLarge
+    case openAPIURITooLong
+    case openAPIWrongPassword
     case overdueCount
     case overdueDays
     case overdueNone

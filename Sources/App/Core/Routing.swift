@@ -32,14 +32,26 @@ extension Route {
 
 /// Documentation of an API route for the OpenAPI document.
 struct APIDoc: Sendable {
-    var summary: String
+    /// Said in the language of whoever reads the document, not of the boot.
+    private let saySummary: @Sendable () -> String
+    var summary: String { saySummary() }
     var request: String?
     var response: String
-    var status: Int = 200
+    var status: Int
     /// Further documented error statuses (409 conflict, 401 bad signature, 429 …).
-    var also: [Int: String] = [:]
-    /// Optional query parameters, in order: name and JSON Schema type ("string", "integer").
-    var query: [(name: String, type: String)] = []
+    var also: [Int: L]
+    /// Optional query parameters, in order: name and JSON Schema type.
+    var query: [(name: String, type: Schema.Kind)]
+
+    init(summary: @escaping @autoclosure @Sendable () -> String, request: String? = nil, response: String, status: Int = 200,
+         also: [Int: L] = [:], query: [(name: String, type: Schema.Kind)] = []) {
+        saySummary = summary
+        self.request = request
+        self.response = response
+        self.status = status
+        self.also = also
+        self.query = query
+    }
 }
 
 /// Where a route's CSRF token is checked.

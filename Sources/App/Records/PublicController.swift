@@ -8,7 +8,7 @@ struct PublicController {
     func register(_ router: Router) {
         router.page(.GET, .publicDisclosures(.key), .open, disclosures)
         router.apiResponse(.GET, .api(.publicDisclosures(.key)), .open,
-                           APIDoc(summary: "村务公开（无需登录）", response: "DisclosuresList"), api)
+                           APIDoc(summary: T(.apiPublicDisclosures), response: "DisclosuresList"), api)
     }
 
     private func load(_ request: Request) async throws -> (OrgUnit, [Record]) {

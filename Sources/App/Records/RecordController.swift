@@ -18,15 +18,15 @@ struct RecordController {
             router.page(.POST, .unit(.key, .record(kind, .delete(.key))), .onUnit(kind.editPermission)) { try await delete($0, $1, kind) }
 
             let schema = RecordJSON.schemaName(kind)
-            router.apiResponse(.GET, .api(.unit(.key, .records(kind))), .onUnit(.viewUnit), APIDoc(summary: "\(kind.labelText.zh)列表", response: schema + "List")) { try await apiList($0, $1, kind) }
-            router.apiResponse(.POST, .api(.unit(.key, .records(kind))), .onUnit(kind.editPermission), APIDoc(summary: "新建\(kind.labelText.zh)", request: schema + "Input", response: schema, status: 201)) {
+            router.apiResponse(.GET, .api(.unit(.key, .records(kind))), .onUnit(.viewUnit), APIDoc(summary: T(.apiRecordList, kind.label), response: schema + "List")) { try await apiList($0, $1, kind) }
+            router.apiResponse(.POST, .api(.unit(.key, .records(kind))), .onUnit(kind.editPermission), APIDoc(summary: T(.apiRecordCreate, kind.label), request: schema + "Input", response: schema, status: 201)) {
                 try await apiCreate($0, $1, kind)
             }
-            router.apiResponse(.GET, .api(.unit(.key, .record(kind, .key))), .onUnit(.viewUnit), APIDoc(summary: "\(kind.labelText.zh)详情", response: schema)) { try await apiDetail($0, $1, kind) }
-            router.apiResponse(.PUT, .api(.unit(.key, .record(kind, .key))), .onUnit(kind.editPermission), APIDoc(summary: "修改\(kind.labelText.zh)", request: schema + "Input", response: schema)) {
+            router.apiResponse(.GET, .api(.unit(.key, .record(kind, .key))), .onUnit(.viewUnit), APIDoc(summary: T(.apiRecordGet, kind.label), response: schema)) { try await apiDetail($0, $1, kind) }
+            router.apiResponse(.PUT, .api(.unit(.key, .record(kind, .key))), .onUnit(kind.editPermission), APIDoc(summary: T(.apiRecordUpdate, kind.label), request: schema + "Input", response: schema)) {
                 try await apiUpdate($0, $1, kind)
             }
-            router.apiResponse(.DELETE, .api(.unit(.key, .record(kind, .key))), .onUnit(kind.editPermission), APIDoc(summary: "删除\(kind.labelText.zh)（保留记录以备审计）", response: "Empty")) {
+            router.apiResponse(.DELETE, .api(.unit(.key, .record(kind, .key))), .onUnit(kind.editPermission), APIDoc(summary: T(.apiRecordDelete, kind.label), response: "Empty")) {
                 try await apiDelete($0, $1, kind)
             }
         }
@@ -361,37 +361,33 @@ enum RecordJSON {
     }
 
     /// Schemas for the OpenAPI document: the record, its input and its list.
-    static func schemas() -> [String: Any] {
-        var out: [String: Any] = [:]
+    static func schemas() -> [String: Schema] {
+        var out: [String: Schema] = [:]
         for kind in RecordKind.all {
-            var properties: [String: Any] = ["id": ["type": "string", "format": "uuid"]]
-            var input: [String: Any] = [:]
+            var properties: [String: Schema] = ["id": .uuid]
             for field in kind.fields {
-                let schema: [String: Any]
+                var schema: Schema
                 switch field.type {
-                case let .text(max): schema = ["type": ["string", "null"], "maxLength": max]
-                case .longText: schema = ["type": ["string", "null"]]
-                case .date: schema = ["type": ["string", "null"], "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"]
-                case let .integer(range): schema = ["type": ["integer", "null"], "minimum": range.lowerBound, "maximum": range.upperBound]
-                case .hundredths: schema = ["type": ["number", "null"], "minimum": 0]
-                case .money: schema = ["type": ["string", "null"], "pattern": "^[0-9]+(\\.[0-9]{1,2})?$"]
-                case .flag: schema = ["type": "boolean"]
-                case let .choice(choices): schema = ["type": ["string", "null"], "enum": choices.map(\.value) + [NSNull()]]
-                case let .choices(choices): schema = ["type": "array", "items": ["type": "string", "enum": choices.map(\.value)]]
-                case .reference: schema = ["type": ["string", "null"], "format": "uuid"]
-                case .references: schema = ["type": "array", "items": ["type": "string", "format": "uuid"]]
-                case .personal: schema = ["type": ["string", "null"], "description": "显示时除前3位和后4位外以*遮盖；有权限者加 ?reveal=1 查看全文（记入审计日志）"]
+                case let .text(max): schema = Schema(types: [.string, .null], maxLength: max)
+                case .longText: schema = Schema(types: [.string, .null])
+                case .date: schema = Schema.date.nullable
+                case let .integer(range): schema = Schema(types: [.integer, .null], minimum: range.lowerBound, maximum: range.upperBound)
+                case .hundredths: schema = Schema(types: [.number, .null], minimum: 0)
+                case .money: schema = Schema(types: [.string, .null], pattern: "^[0-9]+(\\.[0-9]{1,2})?$")
+                case .flag: schema = .boolean
+                case let .choice(choices): schema = Schema(types: [.string, .null], allowed: choices.map(\.value) + [nil])
+                case let .choices(choices): schema = .array(.oneOf(choices.map(\.value)))
+                case .reference: schema = Schema.uuid.nullable
+                case .references: schema = .array(.uuid)
+                case .personal: schema = Schema(types: [.string, .null], description: T(.openAPIPersonalField))
                 }
-                var described = schema
-                described["description"] = (schema["description"] as? String).map { field.label + "。" + $0 } ?? field.label
-                properties[field.key] = described
-                input[field.key] = described
+                schema.description = schema.description.map { field.label + "。" + $0 } ?? field.label
+                properties[field.key] = schema
             }
             let name = schemaName(kind)
-            out[name] = ["type": "object", "properties": properties, "required": ["id"] + kind.fields.map(\.key), "additionalProperties": false]
-            out[name + "Input"] = ["type": "object", "properties": input, "required": kind.fields.filter(\.required).map(\.key), "additionalProperties": false]
-            out[name + "List"] = ["type": "object", "properties": ["records": ["type": "array", "items": ["$ref": "#/components/schemas/\(name)"]]],
-                                  "required": ["records"], "additionalProperties": false]
+            out[name] = Schema.object(properties, required: ["id"] + kind.fields.map(\.key))
+            out[name + "Input"] = Schema.object(properties.filter { $0.key != "id" }, required: kind.fields.filter(\.required).map(\.key))
+            out[name + "List"] = Schema.object(["records": .array(.ref(name))])
         }
         return out
     }

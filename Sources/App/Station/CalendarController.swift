@@ -11,9 +11,9 @@ struct CalendarController {
         router.page(.POST, .calendarDays, .everywhere(.manageCalendar), addDay)
         router.page(.POST, .calendarDaysDelete, .everywhere(.manageCalendar), deleteDay)
         router.page(.POST, .calendarImport, .everywhere(.manageCalendar), importYears)
-        router.api(.GET, .calendar, .signedIn, APIDoc(summary: "工作日历：各年节假日和调休上班日", response: "CalendarYears"), apiList)
+        router.api(.GET, .calendar, .signedIn, APIDoc(summary: T(.apiCalendar), response: "CalendarYears"), apiList)
         router.api(.POST, .calendar, .everywhere(.manageCalendar),
-                   APIDoc(summary: "导入或替换某年的节假日安排（格式同 Sources/WorkCalendar/Resources/china-holidays.json）", request: "CalendarYears", response: "CalendarYears"),
+                   APIDoc(summary: T(.apiImportCalendar), request: "CalendarYears", response: "CalendarYears"),
                    apiImport)
     }
 

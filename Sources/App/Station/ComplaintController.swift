@@ -13,12 +13,12 @@ struct ComplaintController {
         router.page(.POST, .unit(.key, .complaintNew), .onUnit(.handleRequests), create)
         router.page(.GET, .unit(.key, .complaint(.key)), .onUnit(.viewUnit), detail)
         router.page(.POST, .unit(.key, .complaintResolve(.key)), .onUnit(.handleRequests), resolve)
-        router.api(.GET, .unit(.key, .complaints), .onUnit(.viewUnit), APIDoc(summary: "服务站收到的投诉", response: "ComplaintList"), apiList)
+        router.api(.GET, .unit(.key, .complaints), .onUnit(.viewUnit), APIDoc(summary: T(.apiComplaints), response: "ComplaintList"), apiList)
         router.api(.POST, .unit(.key, .complaints), .onUnit(.handleRequests),
-                   APIDoc(summary: "受理投诉（针对某一服务事项或某一工作人员）", request: "ComplaintInput", response: "Complaint", status: 201), apiCreate)
+                   APIDoc(summary: T(.apiReceiveComplaint), request: "ComplaintInput", response: "Complaint", status: 201), apiCreate)
         router.api(.POST, .unit(.key, .complaintResolve(.key)), .onUnit(.handleRequests),
-                   APIDoc(summary: "投诉处理完毕：处理结果和居民满意度", request: "ComplaintResolution", response: "Complaint",
-                          also: [409: "投诉已处理或已被他人修改，未作任何修改"]), apiResolve)
+                   APIDoc(summary: T(.apiResolveComplaint), request: "ComplaintResolution", response: "Complaint",
+                          also: [409: .apiComplaintConflict]), apiResolve)
     }
 
     static let inputNames = ["trackingCode", "worker", "complainantName", "complainantPhone", "content"]

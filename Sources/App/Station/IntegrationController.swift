@@ -101,8 +101,8 @@ struct IntegrationController {
         router.page(.POST, .unit(.key, .integrationNew), .onUnit(.editProfile), create)
         router.page(.POST, .unit(.key, .integrationRevoke(.key)), .onUnit(.editProfile), revoke)
         router.apiResponse(.POST, .hotlineTickets, .open,
-                           APIDoc(summary: "96156平台转来的工单（HMAC-SHA256签名，见 docs/integrations.md）", request: "HotlineTicket", response: "HotlineReceipt", status: 201,
-                                  also: [200: "同一工单号已转来过：返回首次生成的事项", 401: "签名错误、时间戳超过5分钟或服务站未开通对接"]), ticket)
+                           APIDoc(summary: T(.apiHotlineTicket), request: "HotlineTicket", response: "HotlineReceipt", status: 201,
+                                  also: [200: .apiHotlineDuplicate, 401: .apiHotlineRefused]), ticket)
     }
 
     private func render(_ request: Request, _ village: OrgUnit, shown: (IntegrationKind, String)? = nil) async throws -> Response {

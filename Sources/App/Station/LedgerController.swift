@@ -12,11 +12,11 @@ struct LedgerController {
         router.page(.GET, .unit(.key, .ledgerVerify), .onUnit(.viewUnit), verifyPage)
         router.page(.GET, .unit(.key, .stationStats), .onUnit(.viewUnit), statsPage)
         router.api(.GET, .unit(.key, .ledger), .onUnit(.viewUnit),
-                   APIDoc(summary: "工作台账：本单位及下级服务站的办理记录（?from=&to=&subject=request|complaint）", response: "LedgerEventList"), api)
+                   APIDoc(summary: T(.apiLedger), response: "LedgerEventList"), api)
         router.api(.GET, .unit(.key, .ledgerVerification), .onUnit(.viewUnit),
-                   APIDoc(summary: "台账校验：每个服务站的记录链是否完整，第一条被改动的记录", response: "LedgerVerification"), apiVerify)
+                   APIDoc(summary: T(.apiLedgerVerify), response: "LedgerVerification"), apiVerify)
         router.api(.GET, .unit(.key, .stationStats), .onUnit(.viewUnit),
-                   APIDoc(summary: "服务站按月的按时办结率和投诉率（?year=）", response: "StationStats"), apiStats)
+                   APIDoc(summary: T(.apiStationStats), response: "StationStats"), apiStats)
     }
 
     struct Period {

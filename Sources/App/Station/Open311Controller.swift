@@ -8,18 +8,18 @@ import Vapor
 /// {code, description} with the same HTTP status.
 struct Open311Controller {
     func register(_ router: Router) {
-        let errors: [Int: String] = [400: "参数错误（Open311错误格式）", 403: "api_key无效", 404: "不存在"]
+        let errors: [Int: L] = [400: .apiOpen311BadParameter, 403: .apiOpen311BadKey, 404: .openAPINotFound]
         router.apiResponse(.GET, .open311Services, .open,
-                           APIDoc(summary: "Open311：服务站的服务事项目录（?jurisdiction_id=）", response: "Open311ServiceList", also: errors), services)
+                           APIDoc(summary: T(.apiOpen311Services), response: "Open311ServiceList", also: errors), services)
         router.apiResponse(.GET, .open311Service(.key), .open,
-                           APIDoc(summary: "Open311：服务事项定义（/services/{service_code}.json）", response: "Open311Definition", also: errors), definition)
+                           APIDoc(summary: T(.apiOpen311Definition), response: "Open311Definition", also: errors), definition)
         router.apiResponse(.POST, .open311Requests, .open,
-                           APIDoc(summary: "Open311：提交服务请求（表单编码，需 api_key）", response: "Open311Created", status: 201, also: errors), csrf: .machineClient, create)
+                           APIDoc(summary: T(.apiOpen311Submit), response: "Open311Created", status: 201, also: errors), csrf: .machineClient, create)
         router.apiResponse(.GET, .open311Requests, .open,
-                           APIDoc(summary: "Open311：查询服务请求（?jurisdiction_id=&service_request_id=&status=&start_date=&end_date=）",
+                           APIDoc(summary: T(.apiOpen311Requests),
                                   response: "Open311RequestList", also: errors), list)
         router.apiResponse(.GET, .open311Request(.key), .open,
-                           APIDoc(summary: "Open311：单个服务请求（/requests/{service_request_id}.json）", response: "Open311RequestList", also: errors), one)
+                           APIDoc(summary: T(.apiOpen311Request), response: "Open311RequestList", also: errors), one)
     }
 
     struct Failure: Error { var status: HTTPStatus; var description: String }

@@ -63,8 +63,8 @@ struct PublicStationController {
         router.page(.GET, .publicRequestNew(.key), .open, newForm)
         router.page(.POST, .publicRequestNew(.key), .open, limits: .open, submit)
         router.page(.GET, .publicTrack, .open, track)
-        router.api(.GET, .publicTrack(.key), .open, APIDoc(summary: "按受理编号查询办理进度（无需登录，不含个人信息）", response: "Track",
-                                                                      also: [404: "没有这个受理编号"]), apiTrack)
+        router.api(.GET, .publicTrack(.key), .open, APIDoc(summary: T(.apiTrack), response: "Track",
+                                                                      also: [404: .apiTrackUnknown]), apiTrack)
     }
 
     static func load(_ request: Request) async throws -> (OrgUnit, VillageProfile?) {

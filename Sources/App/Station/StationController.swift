@@ -18,19 +18,19 @@ struct StationController {
         router.page(.GET, .unit(.key, .request(.key, .receipt)), .onUnit(.viewUnit), receipt)
         router.page(.GET, .unit(.key, .overdue), .onUnit(.viewUnit), overdue)
 
-        let conflict: [Int: String] = [409: "事项已被他人办理或修改（version 不符），或当前状态不能进行此操作；未作任何修改"]
+        let conflict: [Int: L] = [409: .apiRequestConflict]
         router.api(.GET, .unit(.key, .requests), .onUnit(.viewUnit),
-                   APIDoc(summary: "服务站的服务事项（?status=&from=&to=&phone=&reveal=1）", response: "ServiceRequestList",
-                          query: [("status", "string"), ("from", "string"), ("to", "string"), ("phone", "string"), ("reveal", "string")]), apiList)
+                   APIDoc(summary: T(.apiRequests), response: "ServiceRequestList",
+                          query: [("status", .string), ("from", .string), ("to", .string), ("phone", .string), ("reveal", .string)]), apiList)
         router.api(.POST, .unit(.key, .requests), .onUnit(.handleRequests),
-                   APIDoc(summary: "窗口或电话受理服务事项（受理人为首问责任人）", request: "IntakeInput", response: "ServiceRequest", status: 201), apiCreate)
+                   APIDoc(summary: T(.apiIntake), request: "IntakeInput", response: "ServiceRequest", status: 201), apiCreate)
         router.api(.GET, .unit(.key, .request(.key)), .onUnit(.viewUnit),
-                   APIDoc(summary: "服务事项及其全部办理记录", response: "ServiceRequestDetail"), apiDetail)
+                   APIDoc(summary: T(.apiRequest), response: "ServiceRequestDetail"), apiDetail)
         router.api(.POST, .unit(.key, .requestActions(.key)), .onUnit(.handleRequests),
-                   APIDoc(summary: "办理操作：受理、开始办理、一次性告知、材料补齐、转办、科室答复、延期、办结、不予受理",
+                   APIDoc(summary: T(.apiRequestAction),
                           request: "RequestActionInput", response: "ServiceRequest", also: conflict), apiAct)
         router.api(.GET, .unit(.key, .overdue), .onUnit(.viewUnit),
-                   APIDoc(summary: "本单位及下级所有服务站的超期未办结事项", response: "ServiceRequestList"), apiOverdue)
+                   APIDoc(summary: T(.apiOverdue), response: "ServiceRequestList"), apiOverdue)
     }
 
     // MARK: Shared

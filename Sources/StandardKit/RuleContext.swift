@@ -51,8 +51,9 @@ final class RuleContext {
     @inline(__always) private func say(_ key: Word, _ a: String) -> String { words.say(key, a) }
     @inline(__always) private func say(_ key: Word, _ a: String, _ b: String) -> String { words.say(key, a, b) }
     @inline(__always) private func say(_ key: Word, _ a: String, _ b: String, _ c: String) -> String { words.say(key, a, b, c) }
-    private func say(_ key: Word, _ a: String, _ b: String, _ c: String, _ d: String, _ more: String...) -> String {
-        words.say(key, [a, b, c, d] + more)
+    @inline(__always) private func say(_ key: Word, _ a: String, _ b: String, _ c: String, _ d: String,
+                                       _ e: String? = nil, _ f: String? = nil, _ g: String? = nil) -> String {
+        words.say(key, a, b, c, d, e, f, g)
     }
     private var semicolon: String { say(.semicolon) }
     private var listJoin: String { say(.listSeparator) }

@@ -278,8 +278,7 @@ enum Words {
             template(word, arity: arguments.count)?.fill(arguments) ?? word.rawValue
         }
 
-        // The same for one, two and three arguments without an array (the engine's hot
-        // path: 130 texts, none taking more than three but for a dozen in rarer findings).
+        // The same for up to seven arguments without an array (the engine's hot path).
         @inline(__always) func say(_ word: Word) -> String {
             template(word, arity: 0)?.fill(count: 0) { _ in "" } ?? word.rawValue
         }
@@ -294,6 +293,23 @@ enum Words {
 
         @inline(__always) func say(_ word: Word, _ a: String, _ b: String, _ c: String) -> String {
             template(word, arity: 3)?.fill(count: 3) { $0 == 0 ? a : $0 == 1 ? b : c } ?? word.rawValue
+        }
+
+        /// Four to seven arguments (the periodic texts), still without an array.
+        @inline(__always) func say(_ word: Word, _ a: String, _ b: String, _ c: String, _ d: String,
+                                   _ e: String? = nil, _ f: String? = nil, _ g: String? = nil) -> String {
+            let count = g != nil ? 7 : f != nil ? 6 : e != nil ? 5 : 4
+            return template(word, arity: count)?.fill(count: count) { index in
+                switch index {
+                case 0: a
+                case 1: b
+                case 2: c
+                case 3: d
+                case 4: e ?? ""
+                case 5: f ?? ""
+                default: g ?? ""
+                }
+            } ?? word.rawValue
         }
 
         @inline(__always) private func template(_ word: Word, arity: Int) -> Template? {
@@ -372,7 +388,7 @@ enum Words {
 /// argument 0, the text "行". Filling it appends those pieces and the arguments to one string
 /// reserved at its final size (what Swift's own string interpolation does, and no more: the
 /// pieces are already valid strings, so nothing is validated or decoded again).
-struct Template: Sendable {
+final class Template: Sendable {
     enum Piece: Sendable, Equatable {
         case text(String)
         case argument(Int)
@@ -426,10 +442,12 @@ struct Template: Sendable {
         }
         var result = ""
         result.reserveCapacity(length)
-        for piece in pieces {
-            switch piece {
-            case let .text(stretch): result.append(stretch)
-            case let .argument(index): result.append(index < count ? argument(index) : "{\(index)}")
+        pieces.withUnsafeBufferPointer { pieces in
+            for i in pieces.indices {
+                switch pieces[i] {
+                case let .text(stretch): result.append(stretch)
+                case let .argument(index): result.append(index < count ? argument(index) : "{\(index)}")
+                }
             }
         }
         return result

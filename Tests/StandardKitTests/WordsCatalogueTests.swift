@@ -155,6 +155,9 @@ struct WordsCatalogueTests {
         #expect(table.say(.workersNone, "2026-06-30") == table.say(.workersNone, ["2026-06-30"]))
         #expect(table.say(.scheduleBadDays, "3", "周八") == "第3行的“周八”不是星期几（周一至周日）")
         #expect(table.say(.semicolon) == "；" && Words.en.say(.semicolon) == "; ")
+        let seven = ["1", "季度", "召开", "会议", "第一季度1次", "每季度至少1次", ""]
+        #expect(table.say(.periodicMetOne, seven[0], seven[1], seven[2], seven[3], seven[4], seven[5], seven[6]) == table.say(.periodicMetOne, seven))
+        #expect(table.say(.periodicMetYear, "召开", "会议", "全年2次", "每年至少1次", "") == table.say(.periodicMetYear, Array(seven[2...6])))
     }
 }
 

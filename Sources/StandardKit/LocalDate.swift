@@ -119,13 +119,7 @@ public enum Period: String, Vocabulary {
     case year
 
     /// What one period is called in explanations.
-    public var noun: String {
-        switch self {
-        case .quarter: return say(.periodNounQuarter)
-        case .halfYear: return say(.periodNounHalfYear)
-        case .year: return say(.periodNounYear)
-        }
-    }
+    public var noun: String { say(nounWord) }
 
     /// How many periods a year has.
     public var count: Int {
@@ -136,18 +130,30 @@ public enum Period: String, Vocabulary {
         }
     }
 
-    private static let quarterNames = ["第一季度", "第二季度", "第三季度", "第四季度"]
-    private static let halfNames = ["上半年", "下半年"]
-    private static let quarterNamesEnglish = ["Q1", "Q2", "Q3", "Q4"]
-    private static let halfNamesEnglish = ["the first half", "the second half"]
-
     /// The name of period `index` (0-based): 第一季度 (Q1), 上半年 (the first half), 全年 (the year).
-    public func name(_ index: Int) -> String {
-        let english = Language.current == .en
+    public func name(_ index: Int) -> String { say(nameWord(index)) }
+
+    /// The catalogue's word for the name of period `index` (0-based; clamped to the year's periods).
+    func nameWord(_ index: Int) -> Word {
         switch self {
-        case .quarter: return english ? Period.quarterNamesEnglish[index] : Period.quarterNames[index]
-        case .halfYear: return english ? Period.halfNamesEnglish[index] : Period.halfNames[index]
-        case .year: return english ? "the year" : "全年"
+        case .quarter:
+            switch index {
+            case ..<1: return .periodNameQuarter1
+            case 1: return .periodNameQuarter2
+            case 2: return .periodNameQuarter3
+            default: return .periodNameQuarter4
+            }
+        case .halfYear: return index <= 0 ? .periodNameHalfYear1 : .periodNameHalfYear2
+        case .year: return .periodNameYear
+        }
+    }
+
+    /// The catalogue's word for what one period is called (`noun`).
+    var nounWord: Word {
+        switch self {
+        case .quarter: return .periodNounQuarter
+        case .halfYear: return .periodNounHalfYear
+        case .year: return .periodNounYear
         }
     }
 

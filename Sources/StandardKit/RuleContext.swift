@@ -18,10 +18,13 @@ final class RuleContext {
     let yearStartText: String
     /// Quarters, half-years and years of the assessment year ended by the as-of date.
     let endedQuarters: Int, endedHalves: Int, endedYears: Int
-    /// Explanations in English (read once: the language is fixed for an evaluation).
+    /// Explanations in English, and the language's texts (read once: the language is fixed
+    /// for an evaluation).
     let english: Bool
+    let words: Words.Table
     init(facts: VillageFacts, asOf: LocalDate) {
         self.english = Language.current == .en
+        self.words = english ? Words.en : Words.zh
         self.facts = facts
         self.asOf = asOf
         self.yearStart = LocalDate.firstDay(of: facts.year)
@@ -43,12 +46,19 @@ final class RuleContext {
         self.endedYears = Period.year.endedCount(in: facts.year, by: asOf)
     }
 
-    /// The explanation in the evaluation's language; only the chosen one is built.
-    private func s(_ zh: @autoclosure () -> String, _ en: @autoclosure () -> String) -> String { english ? en() : zh() }
-    private var semicolon: String { english ? "; " : "；" }
-    private var listJoin: String { english ? ", " : "、" }
+    /// The text of `key` in the evaluation's language, its placeholders filled with `arguments`.
+    @inline(__always) private func say(_ key: Word) -> String { words.say(key) }
+    @inline(__always) private func say(_ key: Word, _ a: String) -> String { words.say(key, a) }
+    @inline(__always) private func say(_ key: Word, _ a: String, _ b: String) -> String { words.say(key, a, b) }
+    @inline(__always) private func say(_ key: Word, _ a: String, _ b: String, _ c: String) -> String { words.say(key, a, b, c) }
+    @inline(__always) private func say(_ key: Word, _ a: String, _ b: String, _ c: String, _ d: String,
+                                       _ e: String? = nil, _ f: String? = nil, _ g: String? = nil) -> String {
+        words.say(key, a, b, c, d, e, f, g)
+    }
+    private var semicolon: String { say(.semicolon) }
+    private var listJoin: String { say(.listSeparator) }
 
-    private var noWorkers: String { s("截至\(cutoffText)未登记在岗社区工作者", "No community workers in post on \(cutoffText)") }
+    private var noWorkers: String { say(.workersNone, cutoffText) }
 
     private func counted(_ date: LocalDate) -> Bool { date >= yearStart && date <= cutoff }
 
@@ -63,7 +73,7 @@ final class RuleContext {
 
     private func yearlyDeferral(_ met: Bool, _ explanation: String) -> (Status, String) {
         if met { return (.met, explanation) }
-        if !yearEnded { return (.notApplicable, s("年度尚未结束，暂不评定（截至\(asOfText)：\(explanation)）", "The year has not ended; not assessed yet (as of \(asOfText): \(explanation))")) }
+        if !yearEnded { return (.notApplicable, say(.yearNotEnded, asOfText, explanation)) }
         return (.notMet, explanation)
     }
 
@@ -71,22 +81,22 @@ final class RuleContext {
     func evaluate(_ rule: Rule, subject: String, met: String) -> (Status, String) {
         switch rule {
         case let .organizationExists(kind):
-            return facts.organizations.exists(kind) ? (.met, met) : (.notMet, s("未设立\(kind.label)", "No \(kind.label) set up"))
+            return facts.organizations.exists(kind) ? (.met, met) : (.notMet, say(.organizationMissing, kind.label))
 
         case let .periodicMeetings(kinds, period, minimum):
             var counts = PeriodCounts(period: period)
             for m in facts.meetings where m.date <= asOf && kinds.contains(m.kind) { counts.add(m.date, year: facts.year) }
-            return periodic(counts, minimum: minimum, verb: "召开", what: subject)
+            return periodic(counts, minimum: minimum, verb: .periodicVerbConvene, what: subject)
 
         case let .periodicActivities(kinds, period, minimum):
             var counts = PeriodCounts(period: period)
             for a in facts.activities where a.date <= asOf && kinds.contains(a.kind) { counts.add(a.date, year: facts.year) }
-            return periodic(counts, minimum: minimum, verb: "开展", what: subject)
+            return periodic(counts, minimum: minimum, verb: .periodicVerbCarryOut, what: subject)
 
         case let .periodicVolunteerActivities(period, minimum):
             var counts = PeriodCounts(period: period)
             for a in facts.volunteerActivities where a.date <= asOf { counts.add(a.date, year: facts.year) }
-            return periodic(counts, minimum: minimum, verb: "开展", what: s("志愿服务活动", "volunteer activities"))
+            return periodic(counts, minimum: minimum, verb: .periodicVerbCarryOut, what: say(.periodicVolunteerActivities))
 
         case let .quarterlyDisclosures(categories):
             var failures = "", notes = ""
@@ -96,27 +106,26 @@ final class RuleContext {
                 for d in facts.disclosures where d.category == category && d.publishedOn <= asOf { counts.add(d.publishedOn, year: facts.year) }
                 ended = endedQuarters
                 for index in 0..<ended where counts[index] < 1 {
-                    failures += (failures.isEmpty ? "" : semicolon) + s(Period.quarter.name(index) + category.label + "公开" + String(counts[index]) + "次，要求不少于1次",
-                                                                       "\(category.label) disclosed \(counts[index]) times in \(Period.quarter.name(index)), at least 1 required")
+                    failures += (failures.isEmpty ? "" : semicolon)
+                        + say(.disclosuresFailure, say(Period.quarter.nameWord(index)), category.label, String(counts[index]))
                 }
-                notes += (notes.isEmpty ? "" : semicolon) + s(category.label + (ended > 0 ? "公开已结束的\(ended)个季度均有公开" : "公开尚无已结束的季度"),
-                                                           category.label + (ended > 0 ? " disclosed in each of the \(ended) ended quarters" : ": no quarter has ended yet"))
+                // Only read when a quarter has ended.
+                notes += (notes.isEmpty ? "" : semicolon) + say(.disclosuresAllEnded, category.label, String(ended))
             }
             if !failures.isEmpty { return (.notMet, failures) }
-            if ended == 0 { return (.notApplicable, s("截至\(asOfText)本年度尚无已结束的季度，暂不评定", "No quarter of the year has ended by \(asOfText); not assessed yet")) }
+            if ended == 0 { return (.notApplicable, say(.disclosuresNotYet, asOfText)) }
             return (.met, notes)
 
         case let .deliberationBody(minimumUnits, minimumOrganizations):
-            guard let body = facts.organizations.deliberationBody else { return (.notMet, s("未建立议事协商机构", "No deliberation body set up")) }
+            guard let body = facts.organizations.deliberationBody else { return (.notMet, say(.deliberationNone)) }
+            let units = String(body.residentUnitMembers), organizations = String(body.socialOrganizationMembers)
             var gaps: [String] = []
-            if body.residentUnitMembers < minimumUnits { gaps.append(s("驻区单位\(body.residentUnitMembers)个，要求不少于\(minimumUnits)个", "\(body.residentUnitMembers) resident units, at least \(minimumUnits) required")) }
+            if body.residentUnitMembers < minimumUnits { gaps.append(say(.deliberationFewUnits, units, String(minimumUnits))) }
             if body.socialOrganizationMembers < minimumOrganizations {
-                gaps.append(s("社区社会组织\(body.socialOrganizationMembers)个，要求不少于\(minimumOrganizations)个",
-                              "\(body.socialOrganizationMembers) community social organizations, at least \(minimumOrganizations) required"))
+                gaps.append(say(.deliberationFewOrganizations, organizations, String(minimumOrganizations)))
             }
-            let summary = s("议事协商机构有驻区单位\(body.residentUnitMembers)个、社区社会组织\(body.socialOrganizationMembers)个参加",
-                            "The deliberation body has \(body.residentUnitMembers) resident units and \(body.socialOrganizationMembers) community social organizations")
-            return gaps.isEmpty ? (.met, summary) : (.notMet, s("议事协商机构参加单位不足：", "The deliberation body has too few members: ") + gaps.joined(separator: semicolon))
+            let summary = say(.deliberationSummary, units, organizations)
+            return gaps.isEmpty ? (.met, summary) : (.notMet, say(.deliberationTooFew, gaps.joined(separator: semicolon)))
 
         case let .disbursementsDisclosed(kinds, graceDays):
             let due = asOf.adding(days: -graceDays)
@@ -126,137 +135,131 @@ final class RuleContext {
                 for d in line.disbursements where d.date <= due {
                     total += 1
                     if d.disclosed { disclosed += 1 } else if firstMissing == nil {
-                        firstMissing = s("\(d.date)拨付的\(line.kind.label)\(d.amount)元", "\(line.kind.label) of \(d.amount) yuan paid on \(d.date)")
+                        firstMissing = say(.disbursementsExample, "\(d.date)", line.kind.label, "\(d.amount)")
                     }
                 }
             }
             if total == 0 {
-                return (.notApplicable, s("截至\(due)（拨付后\(graceDays)天内公开）尚无应公开的资金拨付",
-                                          "No payments due for disclosure by \(due) (disclosed within \(graceDays) days of payment)"))
+                return (.notApplicable, say(.disbursementsNoneDue, "\(due)", String(graceDays)))
             }
-            let summary = s("应公开的资金拨付\(total)笔，已公开\(disclosed)笔", "\(total) payments due for disclosure, \(disclosed) disclosed")
-            return disclosed == total ? (.met, summary) : (.notMet, summary + s("；未公开的如：", "; not disclosed, e.g. ") + (firstMissing ?? ""))
+            let summary = say(.disbursementsSummary, String(total), String(disclosed))
+            return disclosed == total ? (.met, summary) : (.notMet, say(.disbursementsNotDisclosed, summary, firstMissing ?? ""))
 
         case let .opinionChannel(facilityTypes, meetingKinds):
             let usable = usableFacilities
             let rooms = facilityTypes.filter { usable.contains($0) }
             let forums = facts.meetings.count(where: { meetingKinds.contains($0.kind) && counted($0.date) })
             var parts: [String] = []
-            if !rooms.isEmpty { parts.append(s("设有\(FacilityType.labels(rooms))", "Has \(FacilityType.labels(rooms))")) }
-            if forums > 0 { parts.append(s("本年度举办\(MeetingKind.labels(meetingKinds))\(forums)次", "\(forums) \(MeetingKind.labels(meetingKinds)) held this year")) }
+            if !rooms.isEmpty { parts.append(say(.opinionRooms, FacilityType.labels(rooms))) }
+            if forums > 0 { parts.append(say(.opinionForums, MeetingKind.labels(meetingKinds), String(forums))) }
             if parts.isEmpty {
-                let options = FacilityType.labels(facilityTypes) + (meetingKinds.isEmpty ? "" : s("或", " or ") + MeetingKind.labels(meetingKinds))
-                return (.notMet, s("未设立\(options)", "No \(options)"))
+                let options = meetingKinds.isEmpty ? FacilityType.labels(facilityTypes)
+                    : say(.opinionOptions, FacilityType.labels(facilityTypes), MeetingKind.labels(meetingKinds))
+                return (.notMet, say(.opinionNone, options))
             }
-            return (.met, parts.joined(separator: s("，", "; ")))
+            return (.met, parts.joined(separator: say(.opinionSeparator)))
 
         case let .activeVolunteers(per100, minimumHours):
             let population = facts.village.residentPopulation
             let required = max(1, Int((Double(population) * per100 / 100 - 1e-9).rounded(.up)))
             let active = facts.volunteers.count(where: { $0.hours >= minimumHours - 1e-9 })
-            let summary = s("本年度服务时长不少于\(Self.number(minimumHours))小时的志愿者\(active)人，"
-                + "按常住人口\(population)人、每百人\(Self.number(per100))名计，要求不少于\(required)人",
-                            "\(active) volunteers served at least \(Self.number(minimumHours)) hours this year; "
-                + "with \(population) residents at \(Self.number(per100)) per hundred, at least \(required) required")
+            let summary = say(.volunteersActive, Self.number(minimumHours), String(active), String(population), Self.number(per100), String(required))
             return (active >= required ? .met : .notMet, summary)
 
         case let .registeredSocialOrganizations(minimum):
             let count = activeOrganizations().count(where: { $0.status != .notFiled })
-            return (count >= minimum ? .met : .notMet, s("登记备案的社区社会组织\(count)个，要求不少于\(minimum)个", "\(count) registered or filed community social organizations, at least \(minimum) required"))
+            return (count >= minimum ? .met : .notMet, say(.organizationsRegistered, String(count), String(minimum)))
 
         case let .socialOrganizationEvaluations(maximumAgeDays):
             let earliest = asOf.adding(days: -maximumAgeDays)
             let due = activeOrganizations().filter { org in
                 org.status != .notFiled && (org.registeredOn.map { $0 <= earliest } ?? true)
             }
-            if due.isEmpty { return (.notApplicable, s("没有登记备案满\(maximumAgeDays)天的社区社会组织", "No community social organization has been registered for \(maximumAgeDays) days")) }
+            if due.isEmpty { return (.notApplicable, say(.organizationsNoneDue, String(maximumAgeDays))) }
             let missing = due.filter { org in
                 guard let last = org.lastEvaluatedOn else { return true }
                 return last < earliest || last > asOf
             }
-            let summary = s("应接受评价的社区社会组织\(due.count)个，\(maximumAgeDays)天内已评价\(due.count - missing.count)个",
-                            "\(due.count) community social organizations due for evaluation, \(due.count - missing.count) evaluated within \(maximumAgeDays) days")
-            return missing.isEmpty ? (.met, summary) : (.notMet, summary + s("；未评价：", "; not evaluated: ") + missing.map(\.name).joined(separator: listJoin))
+            let summary = say(.organizationsEvaluated, String(due.count), String(maximumAgeDays), String(due.count - missing.count))
+            return missing.isEmpty ? (.met, summary) : (.notMet, say(.organizationsNotEvaluated, summary, missing.map(\.name).joined(separator: listJoin)))
 
         case let .socialOrganizationTypes(types):
             let present = WordSet(activeOrganizations().lazy.map(\.type))
             let missing = types.filter { !present.contains($0) }
             if missing.isEmpty { return (.met, met) }
-            return (.notMet, s("缺少：", "Missing: ") + SocialOrganizationType.labels(missing))
+            return (.notMet, say(.missingList, SocialOrganizationType.labels(missing)))
 
         case let .residentUnitAgreements(kinds, minimum):
             let units = facts.residentUnits.filter { unit in
                 unit.agreements.contains { kinds.contains($0.kind) && $0.from <= cutoff && ($0.to.map { $0 >= cutoff } ?? true) }
             }
             let what = subject
-            return (units.count >= minimum ? .met : .notMet, s("截至\(cutoffText)有效的\(what)协议涉及驻区单位\(units.count)个，要求不少于\(minimum)个",
-                                                                 "\(what) agreements in force on \(cutoffText) cover \(units.count) resident units, at least \(minimum) required"))
+            return (units.count >= minimum ? .met : .notMet, say(.agreementsSummary, cutoffText, what, String(units.count), String(minimum)))
 
         case let .residentUnitContributions(minimum):
             var byKind = [Int](repeating: 0, count: ContributionKind.allCases.count)
             for unit in facts.residentUnits { for c in unit.contributions where counted(c.date) { byKind[c.kind.ordinal] += 1 } }
             let total = byKind.reduce(0, +)
-            let detail = ContributionKind.allCases.compactMap { k in byKind[k.ordinal] > 0 ? s("\(k.label)\(byKind[k.ordinal])次", "\(k.label) \(byKind[k.ordinal])") : nil }
+            let detail = ContributionKind.allCases.compactMap { k in byKind[k.ordinal] > 0 ? say(.contributionsKind, k.label, String(byKind[k.ordinal])) : nil }
                 .joined(separator: listJoin)
-            return (total >= minimum ? .met : .notMet, s("本年度驻区单位投入\(total)次" + (detail.isEmpty ? "" : "（\(detail)）") + "，要求不少于\(minimum)次",
-                                                         "\(total) contributions by resident units this year" + (detail.isEmpty ? "" : " (\(detail))") + ", at least \(minimum) required"))
+            return (total >= minimum ? .met : .notMet, detail.isEmpty ? say(.contributionsSummary, String(total), String(minimum))
+                : say(.contributionsSummaryListed, String(total), detail, String(minimum)))
 
         case let .stationUtilities(utilities):
             let present = WordSet(facts.station.utilities)
             let missing = utilities.filter { !present.contains($0) }
-            return missing.isEmpty ? (.met, met) : (.notMet, s("缺少：", "Missing: ") + Utility.labels(missing))
+            return missing.isEmpty ? (.met, met) : (.notMet, say(.missingList, Utility.labels(missing)))
 
         case let .requiredFacilities(types):
             let usable = usableFacilities
             let missing = types.filter { !usable.contains($0) }
             if missing.isEmpty { return (.met, met) }
             let outOfUse = WordSet(facts.facilities.lazy.filter { $0.condition == .outOfUse }.map(\.type))
-            let described = missing.map { outOfUse.contains($0) ? $0.label + s("（停用）", " (out of use)") : $0.label }
-            return (.notMet, s("缺少：", "Missing: ") + described.joined(separator: listJoin))
+            let described = missing.map { outOfUse.contains($0) ? say(.facilitiesOutOfUse, $0.label) : $0.label }
+            return (.notMet, say(.missingList, described.joined(separator: listJoin)))
 
         case let .stationFloorArea(minimum):
             let area = facts.station.floorArea
-            return (area >= minimum ? .met : .notMet, s("服务站面积\(Self.number(area))平方米，要求不低于\(Self.number(minimum))平方米",
-                                                       "The station has \(Self.number(area)) m², at least \(Self.number(minimum)) m² required"))
+            return (area >= minimum ? .met : .notMet, say(.stationFloorArea, Self.number(area), Self.number(minimum)))
 
         case let .fundsBudgeted(kinds, minimum):
             let count = facts.funds.count(where: { kinds.contains($0.kind) })
-            return (count >= minimum ? .met : .notMet, s("本年度\(subject)预算\(count)笔，要求不少于\(minimum)笔", "\(count) budget lines for \(subject) this year, at least \(minimum) required"))
+            return (count >= minimum ? .met : .notMet, say(.fundsBudgeted, subject, String(count), String(minimum)))
 
         case let .fundsDisbursed(kinds, graceDays):
             return fundsDisbursed(kinds: kinds, graceDays: graceDays, label: subject)
 
         case let .facilitiesCondition(types, maximumAge):
             let relevant = facts.facilities.filter { types.contains($0.type) }
-            if relevant.isEmpty { return (.notMet, s("未登记\(subject)", "No \(subject) recorded")) }
+            if relevant.isEmpty { return (.notMet, say(.facilitiesNoneRecorded, subject)) }
             let earliest = asOf.adding(days: -maximumAge)
             var problems: [String] = []
             for f in relevant {
-                if f.condition != .good { problems.append(s("\(f.type.label)\(f.condition.label)", "\(f.type.label): \(f.condition.label)")) }
+                if f.condition != .good { problems.append(say(.facilitiesCondition, f.type.label, f.condition.label)) }
                 guard let inspected = f.inspectedOn, inspected >= earliest, inspected <= asOf else {
-                    problems.append(s("\(f.type.label)\(maximumAge)天内未检查", "\(f.type.label) not inspected within \(maximumAge) days"))
+                    problems.append(say(.facilitiesNotInspected, f.type.label, String(maximumAge)))
                     continue
                 }
             }
-            let summary = s("登记的文体活动场所\(relevant.count)处", "\(relevant.count) cultural and sports venues recorded")
-            return problems.isEmpty ? (.met, summary + s("，均完好且按期检查", ", all in good order and inspected on time"))
+            let summary = say(.facilitiesVenues, String(relevant.count))
+            return problems.isEmpty ? (.met, say(.facilitiesVenuesInOrder, summary))
                 : (.notMet, summary + semicolon + problems.joined(separator: semicolon))
 
         case .maintenancePlans:
             let relevant = facts.facilities.filter { $0.condition != .outOfUse && Self.maintainedTypes.contains($0.type) }
-            if relevant.isEmpty { return (.notApplicable, s("未登记需要维护的公共服务设施", "No public service facilities needing maintenance are recorded")) }
+            if relevant.isEmpty { return (.notApplicable, say(.maintenanceNoneRecorded)) }
             let noPlan = relevant.filter { $0.nextMaintenanceOn == nil }
             let overdue = relevant.filter { ($0.nextMaintenanceOn.map { $0 < asOf }) ?? false }
             var problems: [String] = []
-            if !noPlan.isEmpty { problems.append(s("无维护计划：", "no maintenance plan: ") + noPlan.map(\.type.label).joined(separator: listJoin)) }
+            if !noPlan.isEmpty { problems.append(say(.maintenanceNoPlan, noPlan.map(\.type.label).joined(separator: listJoin))) }
             if !overdue.isEmpty {
-                problems.append(s("维护逾期：", "maintenance overdue: ") + overdue.map { f in
+                problems.append(say(.maintenanceOverdue, overdue.map { f in
                     let planned = f.nextMaintenanceOn.map(String.init(describing:)) ?? ""
-                    return s("\(f.type.label)（计划\(planned)）", "\(f.type.label) (planned \(planned))")
-                }.joined(separator: listJoin))
+                    return say(.maintenanceOverdueFacility, f.type.label, planned)
+                }.joined(separator: listJoin)))
             }
-            let summary = s("公共服务设施\(relevant.count)处", "\(relevant.count) public service facilities")
-            return problems.isEmpty ? (.met, summary + s("，均有维护计划且无逾期", ", all with maintenance plans and none overdue"))
+            let summary = say(.maintenanceSummary, String(relevant.count))
+            return problems.isEmpty ? (.met, say(.maintenanceAllPlanned, summary))
                 : (.notMet, summary + semicolon + problems.joined(separator: semicolon))
 
         case let .infrastructureWorks(kinds):
@@ -264,15 +267,15 @@ final class RuleContext {
             for kind in kinds {
                 let entries = facts.infrastructure.filter { $0.kind == kind }
                 if entries.contains(where: { $0.status == .completed || $0.status == .notApplicable }) { continue }
-                missing.append(kind.label + (entries.first.map { s("（\($0.status.label)）", " (\($0.status.label))") } ?? s("（未实施）", " (not started)")))
+                missing.append(entries.first.map { say(.infrastructureStatus, kind.label, $0.status.label) } ?? say(.infrastructureNotStarted, kind.label))
             }
-            return missing.isEmpty ? (.met, met) : (.notMet, s("未完成：", "Not completed: ") + missing.joined(separator: listJoin))
+            return missing.isEmpty ? (.met, met) : (.notMet, say(.infrastructureNotCompleted, missing.joined(separator: listJoin)))
 
         case let .infrastructureUpkeep(kinds):
             let missing = kinds.filter { kind in
                 !facts.infrastructure.contains { $0.kind == kind && ($0.upkeepArranged || $0.status == .notApplicable) }
             }
-            return missing.isEmpty ? (.met, met) : (.notMet, s("未落实长效管护：", "No lasting upkeep arranged: ") + InfrastructureKind.labels(missing))
+            return missing.isEmpty ? (.met, met) : (.notMet, say(.infrastructureNoUpkeep, InfrastructureKind.labels(missing)))
 
         case let .complaintsResolved(maximumDays):
             let due = facts.complaints.filter { counted($0.receivedOn) && $0.receivedOn.adding(days: maximumDays) <= asOf }
@@ -280,172 +283,163 @@ final class RuleContext {
                 guard let resolved = c.resolvedOn, resolved <= asOf else { return true }
                 return c.receivedOn.days(until: resolved) > maximumDays
             }
-            if due.isEmpty { return (.met, s("本年度无已到处理期限的投诉（期限\(maximumDays)天）", "No complaint has reached its deadline this year (\(maximumDays) days)")) }
-            let summary = s("已到期限的投诉\(due.count)件，\(maximumDays)天内办结\(due.count - late.count)件",
-                            "Complaints past their deadline: \(due.count), resolved within \(maximumDays) days: \(due.count - late.count)")
-            return late.isEmpty ? (.met, summary) : (.notMet, summary + s("，未及时办结\(late.count)件", ", late: \(late.count)"))
+            if due.isEmpty { return (.met, say(.complaintsNoneDue, String(maximumDays))) }
+            let summary = say(.complaintsSummary, String(due.count), String(maximumDays), String(due.count - late.count))
+            return late.isEmpty ? (.met, summary) : (.notMet, say(.complaintsLate, summary, String(late.count)))
 
         case let .postsMapped(minimumStanding):
             let standing = facts.posts.count(where: { $0.kind == .standing })
             let unmapped = facts.posts.filter { ($0.townshipDepartment ?? "").isEmpty }
             var problems: [String] = []
-            if standing < minimumStanding { problems.append(s("常设岗位\(standing)个，要求不少于\(minimumStanding)个", "\(standing) standing posts, at least \(minimumStanding) required")) }
+            if standing < minimumStanding { problems.append(say(.postsFewStanding, String(standing), String(minimumStanding))) }
             if !unmapped.isEmpty {
-                problems.append(s("未明确对应乡镇科室的岗位：", "posts without a township counterpart: ") + unmapped.map(\.name).joined(separator: listJoin))
+                problems.append(say(.postsUnmapped, unmapped.map(\.name).joined(separator: listJoin)))
             }
-            let summary = s("设置岗位\(facts.posts.count)个（常设\(standing)个）", "\(facts.posts.count) posts (\(standing) standing)")
-            return problems.isEmpty ? (.met, summary + s("，均已明确对应的乡镇科室或站所", ", each matched to a township department or station"))
+            let summary = say(.postsSummary, String(facts.posts.count), String(standing))
+            return problems.isEmpty ? (.met, say(.postsAllMapped, summary))
                 : (.notMet, problems.joined(separator: semicolon))
 
         case .postsBackedUp:
-            if facts.posts.isEmpty { return (.notMet, s("未设置岗位", "No posts set up")) }
+            if facts.posts.isEmpty { return (.notMet, say(.postsNone)) }
             let bad = facts.posts.filter { post in
                 guard let a = post.holderA, let b = post.holderB, !a.isEmpty, !b.isEmpty else { return true }
                 return a == b
             }
-            let summary = s("岗位\(facts.posts.count)个", "\(facts.posts.count) posts")
-            return bad.isEmpty ? (.met, summary + s("，均配备了不同的A岗和B岗人员", ", each with different A and B holders"))
-                : (.notMet, s("未配备不同的A、B岗人员的岗位：", "Posts without different A and B holders: ") + bad.map(\.name).joined(separator: listJoin))
+            let summary = say(.postsCount, String(facts.posts.count))
+            return bad.isEmpty ? (.met, say(.postsBackedUp, summary))
+                : (.notMet, say(.postsNotBackedUp, bad.map(\.name).joined(separator: listJoin)))
 
         case .ledgerTracked:
             let r = facts.serviceRequests
-            if r.received == 0 { return (.notMet, s("本年度台账无服务事项办理记录", "The ledger has no service requests this year")) }
+            if r.received == 0 { return (.notMet, say(.ledgerEmpty)) }
             var problems: [String] = []
             if r.withFirstInquiryOwner < r.received {
-                problems.append(s("\(r.received - r.withFirstInquiryOwner)件未记录首问责任人", "\(r.received - r.withFirstInquiryOwner) without a first-inquiry owner"))
+                problems.append(say(.ledgerNoOwner, String(r.received - r.withFirstInquiryOwner)))
             }
             if r.withFullHistory < r.received {
-                problems.append(s("\(r.received - r.withFullHistory)件办理过程记录不完整", "\(r.received - r.withFullHistory) with an incomplete history"))
+                problems.append(say(.ledgerIncomplete, String(r.received - r.withFullHistory)))
             }
-            if !r.ledgerIntact { problems.append(s("台账校验发现记录被改动", "ledger verification found altered events")) }
-            let summary = s("本年度受理服务事项\(r.received)件", "\(r.received) service requests this year")
-            return problems.isEmpty ? (.met, summary + s("，全过程记录完整，台账校验无误", ", every history complete and the ledger verified"))
+            if !r.ledgerIntact { problems.append(say(.ledgerAltered)) }
+            let summary = say(.ledgerSummary, String(r.received))
+            return problems.isEmpty ? (.met, say(.ledgerComplete, summary))
                 : (.notMet, summary + semicolon + problems.joined(separator: semicolon))
 
         case let .weeklyOpeningHours(minimumHours):
             let minutes = Self.weeklyMinutes(facts.station.openingHours)
             let required = Int((minimumHours * 60).rounded())
-            let shown = s("\(minutes / 60)小时" + (minutes % 60 == 0 ? "" : "\(minutes % 60)分"), "\(minutes / 60) h" + (minutes % 60 == 0 ? "" : " \(minutes % 60) min"))
-            return (minutes >= required ? .met : .notMet, s("服务站每周开放\(shown)，要求不少于\(Self.number(minimumHours))小时",
-                                                            "The station is open \(shown) a week, at least \(Self.number(minimumHours)) h required"))
+            let shown = minutes % 60 == 0 ? say(.hoursWhole, String(minutes / 60)) : say(.hoursWithMinutes, String(minutes / 60), String(minutes % 60))
+            return (minutes >= required ? .met : .notMet, say(.stationOpeningHours, shown, Self.number(minimumHours)))
 
         case let .onTimeCompletion(minimumRate):
             let r = facts.serviceRequests
-            if r.dueByAsOf == 0 { return (.notApplicable, s("截至\(asOfText)尚无到期的服务事项", "No service request was due by \(asOfText)")) }
+            if r.dueByAsOf == 0 { return (.notApplicable, say(.requestsNoneDue, asOfText)) }
             let met = Double(r.completedOnTime) >= minimumRate * Double(r.dueByAsOf) - 1e-9
             let rate = Self.percent(Double(r.completedOnTime) / Double(r.dueByAsOf))
-            return (met ? .met : .notMet, s("到期服务事项\(r.dueByAsOf)件，按时办结\(r.completedOnTime)件，按时办结率\(rate)，要求不低于\(Self.percent(minimumRate))",
-                                            "\(r.dueByAsOf) requests due, \(r.completedOnTime) completed on time (\(rate)), at least \(Self.percent(minimumRate)) required"))
+            return (met ? .met : .notMet, say(.requestsOnTime, String(r.dueByAsOf), String(r.completedOnTime), rate, Self.percent(minimumRate)))
 
         case let .serviceFields(fields):
             let present = WordSet(facts.services.lazy.map(\.field))
             let missing = fields.filter { !present.contains($0) }
-            return missing.isEmpty ? (.met, met) : (.notMet, s("服务事项目录缺少：", "The service catalogue lacks: ") + ServiceField.labels(missing))
+            return missing.isEmpty ? (.met, met) : (.notMet, say(.servicesLacking, ServiceField.labels(missing)))
 
         case .publicGuides:
-            if facts.services.isEmpty { return (.notMet, s("未建立服务事项目录", "No service catalogue")) }
+            if facts.services.isEmpty { return (.notMet, say(.servicesNone)) }
             let missing = facts.services.filter { !$0.publicGuide }
-            let summary = s("服务事项\(facts.services.count)项", "\(facts.services.count) services")
-            return missing.isEmpty ? (.met, summary + s("，均已公示办事指南", ", all with published guides"))
-                : (.notMet, summary + s("，未公示办事指南\(missing.count)项：", ", \(missing.count) without a published guide: ") + missing.prefix(5).map(\.name).joined(separator: listJoin))
+            let summary = say(.servicesCount, String(facts.services.count))
+            return missing.isEmpty ? (.met, say(.servicesAllGuides, summary))
+                : (.notMet, say(.servicesMissingGuides, summary, String(missing.count), missing.prefix(5).map(\.name).joined(separator: listJoin)))
 
         case let .volunteerTeams(minimum):
             let count = facts.volunteerTeams.count
-            return (count >= minimum ? .met : .notMet, s("社区志愿者队伍\(count)支，要求不少于\(minimum)支", "\(count) community volunteer teams, at least \(minimum) required"))
+            return (count >= minimum ? .met : .notMet, say(.volunteersTeams, String(count), String(minimum)))
 
         case let .volunteersRegistered96156(share):
-            return volunteerShare(facts.volunteers.count(where: \.registered96156), share: share, what: s("在96156注册", "registered with 96156"))
+            return volunteerShare(facts.volunteers.count(where: \.registered96156), share: share, what: say(.volunteersRegistered96156))
 
         case let .volunteersTrained(share):
-            return volunteerShare(facts.volunteers.count(where: \.trained), share: share, what: s("接受培训", "trained"))
+            return volunteerShare(facts.volunteers.count(where: \.trained), share: share, what: say(.volunteersTrained))
 
         case let .fiveEldersVolunteers(minimum):
             let count = facts.volunteers.count(where: \.fiveElders)
-            return (count >= minimum ? .met : .notMet, s("“五老”志愿者\(count)人，要求不少于\(minimum)人", "\(count) \"five elders\" volunteers, at least \(minimum) required"))
+            return (count >= minimum ? .met : .notMet, say(.volunteersFiveElders, String(count), String(minimum)))
 
         case let .volunteerActivityCategories(categories, minimumCovered):
             var covered = WordSet<VolunteerCategory>()
             for a in facts.volunteerActivities where counted(a.date) { covered.formUnion(a.categories) }
             let hit = categories.filter { covered.contains($0) }
             let missing = categories.filter { !covered.contains($0) }
-            let covers = hit.isEmpty ? "" : VolunteerCategory.labels(hit)
-            let summary = s("本年度志愿服务涵盖\(hit.count)类" + (hit.isEmpty ? "" : "（\(covers)）") + "，要求不少于\(minimumCovered)类",
-                            "Volunteer service covered \(hit.count) kinds this year" + (hit.isEmpty ? "" : " (\(covers))") + ", at least \(minimumCovered) required")
+            let summary = hit.isEmpty ? say(.volunteersCategories, String(hit.count), String(minimumCovered))
+                : say(.volunteersCategoriesListed, String(hit.count), VolunteerCategory.labels(hit), String(minimumCovered))
             if hit.count >= minimumCovered { return (.met, summary) }
-            return yearlyDeferral(false, summary + s("；尚未开展：", "; not yet: ") + VolunteerCategory.labels(missing))
+            return yearlyDeferral(false, say(.volunteersCategoriesNotYet, summary, VolunteerCategory.labels(missing)))
 
         case let .volunteerTargetGroups(groups):
             var served = WordSet<TargetGroup>()
             for a in facts.volunteerActivities where counted(a.date) { served.formUnion(a.targetGroups) }
             let missing = groups.filter { !served.contains($0) }
             if missing.isEmpty { return (.met, met) }
-            return yearlyDeferral(false, s("本年度尚未面向\(TargetGroup.labels(missing))开展服务", "No service this year yet for: \(TargetGroup.labels(missing))"))
+            return yearlyDeferral(false, say(.volunteersGroupsNotYet, TargetGroup.labels(missing)))
 
         case .hotline:
-            if let number = facts.station.hotline, !number.isEmpty { return (.met, s("已开通便民服务热线\(number)", "Service hotline \(number) is open")) }
-            return (.notMet, s("未开通便民服务热线", "No service hotline"))
+            if let number = facts.station.hotline, !number.isEmpty { return (.met, say(.hotlineOpen, number)) }
+            return (.notMet, say(.hotlineNone))
 
         case let .serviceChannels(channels, minimum):
             let present = channels.filter { facts.station.channels.contains($0) }
-            let summary = s("采用\(present.isEmpty ? "0种信息服务手段" : ServiceChannel.labels(present) + "\(present.count)种手段")，要求不少于\(minimum)种",
-                            "\(present.count) information channels" + (present.isEmpty ? "" : " (\(ServiceChannel.labels(present)))") + ", at least \(minimum) required")
+            let summary = present.isEmpty ? say(.channelsNone, String(minimum))
+                : say(.channelsSome, String(present.count), ServiceChannel.labels(present), String(minimum))
             return (present.count >= minimum ? .met : .notMet, summary)
 
         case let .artTeams(minimum):
             let count = facts.artTeams.count
-            return (count >= minimum ? .met : .notMet, s("群众性文艺团队\(count)支，要求不少于\(minimum)支", "\(count) residents' art teams, at least \(minimum) required"))
+            return (count >= minimum ? .met : .notMet, say(.artTeams, String(count), String(minimum)))
 
         case let .workersInRole(role, minimum):
             let count = facts.workers.count(where: { isInPost($0, role) })
-            return (count >= minimum ? .met : .notMet, s("截至\(cutoffText)在岗\(role.label)\(count)名，要求不少于\(minimum)名",
-                                                         "\(count) in post as \(role.label) on \(cutoffText), at least \(minimum) required"))
+            return (count >= minimum ? .met : .notMet, say(.workersInRole, cutoffText, role.label, String(count), String(minimum)))
 
         case let .stationStaffing(perStaff, minimum):
             let households = facts.village.households
             let required = max(minimum, (households + perStaff - 1) / perStaff)
             let count = facts.workers.count(where: { isInPost($0, .stationStaff) })
-            let basis = s("实有\(households)户，按每\(perStaff)户1名、不少于\(minimum)名计应配备\(required)名",
-                          "\(households) households at one per \(perStaff), at least \(minimum): \(required) required")
-            return (count >= required ? .met : .notMet, s("截至\(cutoffText)服务站专职工作人员\(count)名；\(basis)", "\(count) full-time station staff on \(cutoffText); \(basis)"))
+            let basis = say(.staffBasis, String(households), String(perStaff), String(minimum), String(required))
+            return (count >= required ? .met : .notMet, say(.staffSummary, cutoffText, String(count), basis))
 
         case let .collegeGraduateOfficials(minimum):
             return collegeGraduates(minimum: minimum)
 
         case .assistantsManaged:
             let assistants = inPost(.communityAssistant)
-            if assistants.isEmpty { return (.notApplicable, s("本村未登记在岗社区协管员", "No community assistants in post are recorded")) }
+            if assistants.isEmpty { return (.notApplicable, say(.assistantsNone)) }
             let outside = assistants.filter { !$0.underStationManagement }
-            let summary = s("在岗社区协管员\(assistants.count)名，纳入服务站管理\(assistants.count - outside.count)名",
-                            "\(assistants.count) community assistants in post, \(assistants.count - outside.count) managed by the station")
-            return outside.isEmpty ? (.met, summary) : (.notMet, summary + s("；未纳入：", "; not managed: ") + outside.map(\.name).joined(separator: listJoin))
+            let summary = say(.assistantsSummary, String(assistants.count), String(assistants.count - outside.count))
+            return outside.isEmpty ? (.met, summary) : (.notMet, say(.assistantsNotManaged, summary, outside.map(\.name).joined(separator: listJoin)))
 
         case let .workerEvaluations(maximumAge):
             if communityWorkers.isEmpty { return (.notMet, noWorkers) }
             let earliest = asOf.adding(days: -maximumAge)
             let due = communityWorkers.filter { w in (w.roles.lazy.map(\.from).min() ?? cutoff) <= earliest }
-            if due.isEmpty { return (.notApplicable, s("在岗社区工作者任职均不满\(maximumAge)天", "No community worker in post has served \(maximumAge) days")) }
+            if due.isEmpty { return (.notApplicable, say(.workersNoneDue, String(maximumAge))) }
             let missing = due.filter { w in
                 guard let last = w.lastEvaluatedOn else { return true }
                 return last < earliest || last > asOf
             }
-            let summary = s("任职满\(maximumAge)天的社区工作者\(due.count)名，\(maximumAge)天内接受民主评议\(due.count - missing.count)名",
-                            "\(due.count) community workers have served \(maximumAge) days, \(due.count - missing.count) evaluated within \(maximumAge) days")
-            return missing.isEmpty ? (.met, summary) : (.notMet, summary + s("；未评议：", "; not evaluated: ") + missing.map(\.name).joined(separator: listJoin))
+            let summary = say(.workersEvaluated, String(maximumAge), String(due.count), String(due.count - missing.count))
+            return missing.isEmpty ? (.met, summary) : (.notMet, say(.workersNotEvaluated, summary, missing.map(\.name).joined(separator: listJoin)))
 
         case .workerPay:
             if communityWorkers.isEmpty { return (.notMet, noWorkers) }
             let missing = communityWorkers.filter { !$0.payInPlace }
-            let summary = s("在岗社区工作者\(communityWorkers.count)名", "\(communityWorkers.count) community workers in post")
-            return missing.isEmpty ? (.met, summary + s("，工资补贴和福利待遇均已落实", ", all with pay and benefits in place"))
-                : (.notMet, summary + s("；未落实：", "; not in place: ") + missing.map(\.name).joined(separator: listJoin))
+            let summary = say(.workersInPost, String(communityWorkers.count))
+            return missing.isEmpty ? (.met, say(.workersPaid, summary))
+                : (.notMet, say(.workersUnpaid, summary, missing.map(\.name).joined(separator: listJoin)))
 
         case .everyoneTrained:
             if communityWorkers.isEmpty { return (.notMet, noWorkers) }
             let untrained = communityWorkers.filter { $0.trainingHours <= 0 }
-            let summary = s("在岗社区工作者\(communityWorkers.count)名，本年度参加培训\(communityWorkers.count - untrained.count)名",
-                            "\(communityWorkers.count) community workers in post, \(communityWorkers.count - untrained.count) trained this year")
+            let summary = say(.workersTrained, String(communityWorkers.count), String(communityWorkers.count - untrained.count))
             if untrained.isEmpty { return (.met, summary) }
-            return yearlyDeferral(false, summary + s("；未参加培训：", "; not trained: ") + untrained.map(\.name).joined(separator: listJoin))
+            return yearlyDeferral(false, say(.workersUntrained, summary, untrained.map(\.name).joined(separator: listJoin)))
 
         case let .averageTrainingHours(minimumHours):
             if communityWorkers.isEmpty { return (.notMet, noWorkers) }
@@ -453,20 +447,17 @@ final class RuleContext {
             let total = communityWorkers.reduce(0) { $0 + Int(($1.trainingHours * 100).rounded()) }
             let required = Int((minimumHours * 100).rounded()) * communityWorkers.count
             let average = Double(total) / Double(communityWorkers.count) / 100
-            let summary = s("在岗社区工作者\(communityWorkers.count)名，本年度平均培训\(Self.number(average))学时，要求不少于\(Self.number(minimumHours))学时",
-                            "\(communityWorkers.count) community workers in post averaged \(Self.number(average)) training hours this year, at least \(Self.number(minimumHours)) required")
+            let summary = say(.workersAverageTraining, String(communityWorkers.count), Self.number(average), Self.number(minimumHours))
             return yearlyDeferral(total >= required, summary)
 
         case let .socialWorkers(minimum):
             let qualified = communityWorkers.filter { $0.qualification != .none }
             let certified = qualified.count(where: { $0.qualification == .certified })
-            let summary = s("持证社工\(certified)名、社会工作专业毕业生\(qualified.count - certified)名，合计\(qualified.count)名，要求不少于\(minimum)名",
-                            "\(certified) certified social workers and \(qualified.count - certified) social work graduates, \(qualified.count) in all, at least \(minimum) required")
+            let summary = say(.workersSocial, String(certified), String(qualified.count - certified), String(qualified.count), String(minimum))
             return (qualified.count >= minimum ? .met : .notMet, summary)
 
         case .linkedTo96156:
-            return facts.station.linkedTo96156 ? (.met, s("服务站已与96156平台联网对接", "The station is linked to the 96156 platform"))
-                : (.notMet, s("服务站未与96156平台联网对接", "The station is not linked to the 96156 platform"))
+            return facts.station.linkedTo96156 ? (.met, say(.stationLinked)) : (.notMet, say(.stationNotLinked))
         }
     }
 
@@ -518,81 +509,45 @@ final class RuleContext {
 
     /// A period counts once its last day is on or before the as-of date; the running
     /// period is reported but cannot fail; before any period ends the check is met only
-    /// if the running period already has enough, otherwise not yet due.
-    private func periodic(_ counts: PeriodCounts, minimum: Int, verb: String, what: String) -> (Status, String) {
-        if english { return periodicInEnglish(counts, minimum: minimum, what: what) }
-        // Built by appending into one reserved buffer: ten checks of every village run this.
+    /// if the running period already has enough, otherwise not yet due. "第三季度召开村民代表会议0次，
+    /// 要求每季度不少于1次"; "Villagers' representative meeting: 0 in Q3, at least 1 required each quarter".
+    private func periodic(_ counts: PeriodCounts, minimum: Int, verb: Word, what: String) -> (Status, String) {
         let period = counts.period
-        var out = ""
-        out.reserveCapacity(192)
-        var failed = false, endedList = ""
         let ended = period == .quarter ? endedQuarters : period == .halfYear ? endedHalves : endedYears
-        for index in 0..<ended {
-            let count = counts[index]
-            endedList += index == 0 ? String(count) : "、" + String(count)
-            if count < minimum {
-                if failed { out += "；" }
-                out += period.name(index); out += verb; out += what; out += String(count); out += "次"
-                failed = true
-            }
+        let verb = say(verb)
+        let requirement = say(.periodicRequirement, words.label(period), String(minimum))
+        var failures = ""
+        for index in 0..<ended where counts[index] < minimum {
+            if !failures.isEmpty { failures += semicolon }
+            failures += say(.periodicFailure, say(period.nameWord(index)), verb, what, String(counts[index]))
         }
+        if !failures.isEmpty { return (.notMet, say(.periodicNotMet, what, failures, requirement)) }
         // The period running at the as-of date, if the year has begun and not ended.
-        let running: (name: String, count: Int)? = ended < period.count && asOf >= yearStart ? (period.name(ended), counts[ended]) : nil
-        func requirement(_ out: inout String) {
-            out += "要求"; out += period.label; out += "不少于"; out += String(minimum); out += "次"
-        }
-        func runningText(_ out: inout String) {
-            guard let running else { return }
-            out += "；"; out += running.name; out += "（未结束）已"; out += verb; out += String(running.count); out += "次"
-        }
-        if failed {
-            out += "，"
-            requirement(&out)
-            return (.notMet, out)
-        }
+        let running: (name: String, count: Int)? = ended < period.count && asOf >= yearStart ? (say(period.nameWord(ended)), counts[ended]) : nil
+        let runningText = running.map { say(.periodicRunning, $0.name, verb, String($0.count)) } ?? ""
         if ended == 0 {
-            if let current = running, current.count >= minimum {
-                out += current.name; out += "已"; out += verb; out += what; out += String(current.count); out += "次，"
-                requirement(&out)
-                return (.met, out)
+            if let running, running.count >= minimum {
+                return (.met, say(.periodicRunningMet, running.name, verb, what, String(running.count), requirement))
             }
-            out += "截至"; out += asOfText; out += "本年度尚无已结束的"; out += period.noun; out += "，暂不评定"
-            runningText(&out)
-            return (.notApplicable, out)
+            return (.notApplicable, period == .year ? say(.periodicNotYetYear, asOfText, runningText)
+                : say(.periodicNotYet, asOfText, say(period.nounWord), runningText))
         }
-        if period == .year { out += "全年" } else { out += "已结束的"; out += String(ended); out += "个"; out += period.noun }
-        out += verb; out += what; out += "分别为"; out += endedList; out += "次，"
-        requirement(&out)
-        runningText(&out)
-        return (.met, out)
-    }
-
-    /// `periodic` in English, with the same decisions (rarely used, so plainly built):
-    /// "Villagers' representative meeting: 0 in Q3, at least 1 required each quarter".
-    private func periodicInEnglish(_ counts: PeriodCounts, minimum: Int, what: String) -> (Status, String) {
-        let period = counts.period
-        let ended = period == .quarter ? endedQuarters : period == .halfYear ? endedHalves : endedYears
-        let requirement = "at least \(minimum) required \(period.label)"
-        let failures = (0..<ended).filter { counts[$0] < minimum }.map { "\(counts[$0]) in \(period.name($0))" }
-        if !failures.isEmpty { return (.notMet, "\(what): " + failures.joined(separator: "; ") + ", " + requirement) }
-        let running: (name: String, count: Int)? = ended < period.count && asOf >= yearStart ? (period.name(ended), counts[ended]) : nil
-        let runningText = running.map { "; \($0.count) so far in \($0.name) (not ended)" } ?? ""
-        if ended == 0 {
-            if let running, running.count >= minimum { return (.met, "\(what): \(running.count) so far in \(running.name), " + requirement) }
-            let notYet = period == .year ? "The year has not ended by \(asOfText)" : "No \(period.noun) of the year has ended by \(asOfText)"
-            return (.notApplicable, notYet + "; not assessed yet" + runningText)
+        var list = ""
+        for index in 0..<ended {
+            if index > 0 { list += listJoin }
+            list += String(counts[index])
         }
-        let list = (0..<ended).map { String(counts[$0]) }.joined(separator: ", ")
-        let scope = period == .year ? "in the year" : ended == 1 ? "in the ended \(period.noun)" : "in the \(ended) ended \(period.noun)s"
-        return (.met, "\(what) \(scope): \(list), " + requirement + runningText)
+        if period == .year { return (.met, say(.periodicMetYear, verb, what, list, requirement, runningText)) }
+        let noun = say(period.nounWord)
+        if ended == 1 { return (.met, say(.periodicMetOne, "1", noun, verb, what, list, requirement, runningText)) }
+        return (.met, say(.periodicMetMany, String(ended), noun, verb, what, list, requirement, runningText))
     }
 
     private func fundsDisbursed(kinds: [FundKind], graceDays: Int, label: String) -> (Status, String) {
         let lines = facts.funds.filter { kinds.contains($0.kind) }
         let due = lines.filter { $0.plannedOn.adding(days: graceDays) <= asOf }
         if due.isEmpty {
-            return (.notApplicable, lines.isEmpty ? s("本年度未列入\(label)", "No \(label) this year")
-                : s("截至\(asOfText)尚无到期应拨付的\(label)（计划日期后\(graceDays)天内拨付）", "No \(label) due for payment by \(asOfText) (paid within \(graceDays) days of the planned date)"))
+            return (.notApplicable, lines.isEmpty ? say(.fundsNoneListed, label) : say(.fundsNoneDue, asOfText, label, String(graceDays)))
         }
         var problems: [String] = []
         for line in due {
@@ -600,22 +555,19 @@ final class RuleContext {
             let byDeadline = line.disbursements.filter { $0.date <= deadline }.reduce(0) { $0 + $1.amount.fen }
             if byDeadline >= line.planned.fen { continue }
             let soFar = line.disbursements.filter { $0.date <= asOf }.reduce(0) { $0 + $1.amount.fen }
-            let state = soFar >= line.planned.fen ? s("拨付不及时", "late") : s("拨付不足额", "short")
-            problems.append(s("计划\(line.plannedOn)拨付\(line.planned)元，\(deadline)前拨付\(Money(fen: byDeadline))元，截至\(asOfText)共拨付\(Money(fen: soFar))元（\(state)）",
-                              "\(line.planned) yuan planned for \(line.plannedOn): \(Money(fen: byDeadline)) paid by \(deadline), \(Money(fen: soFar)) by \(asOfText) (\(state))"))
+            let state = soFar >= line.planned.fen ? say(.fundsLate) : say(.fundsShort)
+            problems.append(say(.fundsProblem, "\(line.plannedOn)", "\(line.planned)", "\(deadline)", "\(Money(fen: byDeadline))", asOfText, "\(Money(fen: soFar))", state))
         }
-        let summary = s("到期应拨付的\(label)\(due.count)笔，及时足额\(due.count - problems.count)笔",
-                        "\(due.count) payments of \(label) due, \(due.count - problems.count) in full and on time")
+        let summary = say(.fundsDisbursed, label, String(due.count), String(due.count - problems.count))
         return problems.isEmpty ? (.met, summary) : (.notMet, summary + semicolon + problems.joined(separator: semicolon))
     }
 
     private func volunteerShare(_ count: Int, share: Double, what: String) -> (Status, String) {
         let total = facts.volunteers.count
-        if total == 0 { return (.notMet, s("未登记志愿者", "No volunteers recorded")) }
+        if total == 0 { return (.notMet, say(.volunteersNone)) }
         let met = Double(count) >= share * Double(total) - 1e-9
         let rate = Self.percent(Double(count) / Double(total))
-        return (met ? .met : .notMet, s("志愿者\(total)人，\(what)\(count)人（\(rate)），要求不低于\(Self.percent(share))",
-                                        "\(total) volunteers, \(count) \(what) (\(rate)), at least \(Self.percent(share)) required"))
+        return (met ? .met : .notMet, say(.volunteersShare, String(total), what, String(count), rate, Self.percent(share)))
     }
 
     /// The fewest officials in post on any day from 1 January to the cut-off.
@@ -651,14 +603,12 @@ final class RuleContext {
         }
         if day <= cutoff.dayNumber, current < fewest { fewest = current; fewestDay = day }
         let atCutoff = facts.workers.count(where: { isInPost($0, .collegeGraduateOfficial) })
-        let range = s("\(yearStartText)至\(cutoffText)", "\(yearStartText) to \(cutoffText)")
+        let range = say(.graduatesRange, yearStartText, cutoffText)
         if fewest >= minimum {
-            return (.met, s("\(range)期间大学生村官始终不少于\(fewest)名，要求常年不少于\(minimum)名",
-                            "From \(range) there were always at least \(fewest) college-graduate officials; at least \(minimum) required at all times"))
+            return (.met, say(.graduatesAlways, range, String(fewest), String(minimum)))
         }
         let since = LocalDate(dayNumber: fewestDay)
-        return (.notMet, s("\(range)期间大学生村官最少时为\(fewest)名（自\(since)起），截至\(cutoffText)在岗\(atCutoff)名，要求常年不少于\(minimum)名",
-                           "From \(range) college-graduate officials fell to \(fewest) (from \(since)); \(atCutoff) in post on \(cutoffText); at least \(minimum) required at all times"))
+        return (.notMet, say(.graduatesFell, range, String(fewest), "\(since)", cutoffText, String(atCutoff), String(minimum)))
     }
 
     /// Total minutes of the weekly schedule, overlapping intervals on a day counted once.

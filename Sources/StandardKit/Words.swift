@@ -62,9 +62,182 @@ enum Word: String, CaseIterable, Sendable {
     case metServiceFields = "met.serviceFields"
     case metVolunteerTargetGroups = "met.volunteerTargetGroups"
 
-    /// How many arguments the text takes: one more than its highest placeholder in Chinese
-    /// (the tests check that English has the same placeholders).
-    var arity: Int { Words.placeholders(in: Words.zh.file[rawValue] ?? "").max().map { $0 + 1 } ?? 0 }
+    // Joining a rule's findings in running text (lists use `listSeparator`).
+    case semicolon = "separator.semicolon"
+
+    // The engine's explanations (`RuleContext`), by rule.
+    case yearNotEnded = "year.notEnded"
+    case missingList = "missing.list"
+    case organizationMissing = "organization.missing"
+
+    // Period names: 第一季度 (Q1), 上半年 (the first half), 全年 (the year).
+    case periodNameQuarter1 = "periodName.quarter1"
+    case periodNameQuarter2 = "periodName.quarter2"
+    case periodNameQuarter3 = "periodName.quarter3"
+    case periodNameQuarter4 = "periodName.quarter4"
+    case periodNameHalfYear1 = "periodName.halfYear1"
+    case periodNameHalfYear2 = "periodName.halfYear2"
+    case periodNameYear = "periodName.year"
+
+    // "At least N per period" (`periodic`). Chinese repeats the verb and the subject in each period's
+    // finding, English names the subject once before the list and needs no verb, so these texts
+    // leave out different placeholders in the two languages (WordsCatalogueTests lists them).
+    case periodicVerbConvene = "periodic.verbConvene"
+    case periodicVerbCarryOut = "periodic.verbCarryOut"
+    case periodicVolunteerActivities = "periodic.volunteerActivities"
+    case periodicRequirement = "periodic.requirement"
+    case periodicFailure = "periodic.failure"
+    case periodicNotMet = "periodic.notMet"
+    case periodicRunning = "periodic.running"
+    case periodicRunningMet = "periodic.runningMet"
+    case periodicNotYet = "periodic.notYet"
+    case periodicNotYetYear = "periodic.notYetYear"
+    case periodicMetYear = "periodic.metYear"
+    case periodicMetOne = "periodic.metOne"
+    case periodicMetMany = "periodic.metMany"
+
+    // Quarterly disclosures.
+    case disclosuresFailure = "disclosures.failure"
+    case disclosuresAllEnded = "disclosures.allEnded"
+    case disclosuresNotYet = "disclosures.notYet"
+
+    // The deliberation body.
+    case deliberationNone = "deliberation.none"
+    case deliberationFewUnits = "deliberation.fewUnits"
+    case deliberationFewOrganizations = "deliberation.fewOrganizations"
+    case deliberationSummary = "deliberation.summary"
+    case deliberationTooFew = "deliberation.tooFew"
+
+    // Payments disclosed.
+    case disbursementsExample = "disbursements.example"
+    case disbursementsNoneDue = "disbursements.noneDue"
+    case disbursementsSummary = "disbursements.summary"
+    case disbursementsNotDisclosed = "disbursements.notDisclosed"
+
+    // Channels for opinions.
+    case opinionRooms = "opinion.rooms"
+    case opinionForums = "opinion.forums"
+    case opinionSeparator = "opinion.separator"
+    case opinionOptions = "opinion.options"
+    case opinionNone = "opinion.none"
+
+    // Volunteers.
+    case volunteersActive = "volunteers.active"
+    case volunteersNone = "volunteers.none"
+    case volunteersShare = "volunteers.share"
+    case volunteersRegistered96156 = "volunteers.registered96156"
+    case volunteersTrained = "volunteers.trained"
+    case volunteersTeams = "volunteers.teams"
+    case volunteersFiveElders = "volunteers.fiveElders"
+    case volunteersCategories = "volunteers.categories"
+    case volunteersCategoriesListed = "volunteers.categoriesListed"
+    case volunteersCategoriesNotYet = "volunteers.categoriesNotYet"
+    case volunteersGroupsNotYet = "volunteers.groupsNotYet"
+
+    // Community social organizations.
+    case organizationsRegistered = "organizations.registered"
+    case organizationsNoneDue = "organizations.noneDue"
+    case organizationsEvaluated = "organizations.evaluated"
+    case organizationsNotEvaluated = "organizations.notEvaluated"
+
+    // Resident units.
+    case agreementsSummary = "agreements.summary"
+    case contributionsKind = "contributions.kind"
+    case contributionsSummary = "contributions.summary"
+    case contributionsSummaryListed = "contributions.summaryListed"
+
+    // Facilities and infrastructure.
+    case facilitiesOutOfUse = "facilities.outOfUse"
+    case facilitiesNoneRecorded = "facilities.noneRecorded"
+    case facilitiesCondition = "facilities.condition"
+    case facilitiesNotInspected = "facilities.notInspected"
+    case facilitiesVenues = "facilities.venues"
+    case facilitiesVenuesInOrder = "facilities.venuesInOrder"
+    case maintenanceNoneRecorded = "maintenance.noneRecorded"
+    case maintenanceNoPlan = "maintenance.noPlan"
+    case maintenanceOverdue = "maintenance.overdue"
+    case maintenanceOverdueFacility = "maintenance.overdueFacility"
+    case maintenanceSummary = "maintenance.summary"
+    case maintenanceAllPlanned = "maintenance.allPlanned"
+    case infrastructureStatus = "infrastructure.status"
+    case infrastructureNotStarted = "infrastructure.notStarted"
+    case infrastructureNotCompleted = "infrastructure.notCompleted"
+    case infrastructureNoUpkeep = "infrastructure.noUpkeep"
+
+    // The service station.
+    case stationFloorArea = "station.floorArea"
+    case stationOpeningHours = "station.openingHours"
+    case stationLinked = "station.linked"
+    case stationNotLinked = "station.notLinked"
+    case hotlineOpen = "hotline.open"
+    case hotlineNone = "hotline.none"
+    case channelsNone = "channels.none"
+    case channelsSome = "channels.some"
+    case artTeams = "artTeams.count"
+
+    // Funds.
+    case fundsBudgeted = "funds.budgeted"
+    case fundsNoneListed = "funds.noneListed"
+    case fundsNoneDue = "funds.noneDue"
+    case fundsLate = "funds.late"
+    case fundsShort = "funds.short"
+    case fundsProblem = "funds.problem"
+    case fundsDisbursed = "funds.disbursed"
+
+    // Complaints, posts, the ledger and service requests.
+    case complaintsNoneDue = "complaints.noneDue"
+    case complaintsSummary = "complaints.summary"
+    case complaintsLate = "complaints.late"
+    case postsFewStanding = "posts.fewStanding"
+    case postsUnmapped = "posts.unmapped"
+    case postsSummary = "posts.summary"
+    case postsAllMapped = "posts.allMapped"
+    case postsNone = "posts.none"
+    case postsCount = "posts.count"
+    case postsBackedUp = "posts.backedUp"
+    case postsNotBackedUp = "posts.notBackedUp"
+    case ledgerEmpty = "ledger.empty"
+    case ledgerNoOwner = "ledger.noOwner"
+    case ledgerIncomplete = "ledger.incomplete"
+    case ledgerAltered = "ledger.altered"
+    case ledgerSummary = "ledger.summary"
+    case ledgerComplete = "ledger.complete"
+    case requestsNoneDue = "requests.noneDue"
+    case requestsOnTime = "requests.onTime"
+    case servicesLacking = "services.lacking"
+    case servicesNone = "services.none"
+    case servicesCount = "services.count"
+    case servicesAllGuides = "services.allGuides"
+    case servicesMissingGuides = "services.missingGuides"
+
+    // Workers.
+    case workersNone = "workers.none"
+    case workersInRole = "workers.inRole"
+    case staffBasis = "staff.basis"
+    case staffSummary = "staff.summary"
+    case graduatesRange = "graduates.range"
+    case graduatesAlways = "graduates.always"
+    case graduatesFell = "graduates.fell"
+    case assistantsNone = "assistants.none"
+    case assistantsSummary = "assistants.summary"
+    case assistantsNotManaged = "assistants.notManaged"
+    case workersNoneDue = "workers.noneDue"
+    case workersEvaluated = "workers.evaluated"
+    case workersNotEvaluated = "workers.notEvaluated"
+    case workersInPost = "workers.inPost"
+    case workersPaid = "workers.paid"
+    case workersUnpaid = "workers.unpaid"
+    case workersTrained = "workers.trained"
+    case workersUntrained = "workers.untrained"
+    case workersAverageTraining = "workers.averageTraining"
+    case workersSocial = "workers.social"
+
+    /// How many arguments the text takes: one more than its highest placeholder in either
+    /// language (the tests check that both use the same ones, but for the texts they list).
+    var arity: Int {
+        let used = Words.placeholders(in: Words.zh.file[rawValue] ?? "").union(Words.placeholders(in: Words.en.file[rawValue] ?? ""))
+        return used.max().map { $0 + 1 } ?? 0
+    }
 
     /// The case's position in `allCases`, read from its storage like `Vocabulary.ordinal`
     /// (a test checks the two agree).
@@ -72,28 +245,87 @@ enum Word: String, CaseIterable, Sendable {
 }
 
 /// The text of `key` in the current language, its placeholders filled with `arguments`.
+/// (The rule engine resolves the language once per evaluation and says its explanations
+/// through that table, `Words.Table.say`.)
 func say(_ key: Word, _ arguments: String...) -> String {
-    assert(arguments.count == key.arity, "\(key.rawValue) takes \(key.arity) arguments, not \(arguments.count)")
-    let template = Words.text(key)
-    return arguments.isEmpty ? template : Words.fill(template, arguments)
+    Words.current.say(key, arguments)
 }
 
 /// The word catalogue, read once from the resource bundle.
 enum Words {
     /// One language's texts: the file as it is, and for the engine's hot paths, the `Word`
-    /// texts in case order and each vocabulary's labels in declaration order, so a label
-    /// is found by comparing a type's identity and indexing by `ordinal`, hashing nothing.
+    /// texts in case order, already cut at their placeholders, and each vocabulary's labels in
+    /// declaration order, so a text or label is found by indexing by `ordinal` (and comparing
+    /// a type's identity), hashing nothing.
     final class Table: Sendable {
         let file: [String: String]
         let words: [String]
+        let templates: [Template]
         let types: [ObjectIdentifier]
         let labels: [[String]]
 
         init(file: [String: String], fallback: Table?) {
             self.file = file
             words = Word.allCases.map { file[$0.rawValue] ?? fallback?.file[$0.rawValue] ?? $0.rawValue }
+            templates = words.map(Template.init)
             types = allVocabularies.map { ObjectIdentifier($0) }
             labels = allVocabularies.map { Self.labels(of: $0, file, fallback) }
+        }
+
+        /// The text of `word`, its placeholders filled with `arguments` (a placeholder
+        /// without an argument stays as it is). Asserts the count is the text's arity.
+        func say(_ word: Word, _ arguments: [String]) -> String {
+            template(word, arity: arguments.count)?.fill(arguments) ?? word.rawValue
+        }
+
+        // The same for up to seven arguments without an array (the engine's hot path).
+        @inline(__always) func say(_ word: Word) -> String {
+            template(word, arity: 0)?.fill(count: 0) { _ in "" } ?? word.rawValue
+        }
+
+        @inline(__always) func say(_ word: Word, _ a: String) -> String {
+            template(word, arity: 1)?.fill(count: 1) { _ in a } ?? word.rawValue
+        }
+
+        @inline(__always) func say(_ word: Word, _ a: String, _ b: String) -> String {
+            template(word, arity: 2)?.fill(count: 2) { $0 == 0 ? a : b } ?? word.rawValue
+        }
+
+        @inline(__always) func say(_ word: Word, _ a: String, _ b: String, _ c: String) -> String {
+            template(word, arity: 3)?.fill(count: 3) { $0 == 0 ? a : $0 == 1 ? b : c } ?? word.rawValue
+        }
+
+        /// Four to seven arguments (the periodic texts), still without an array.
+        @inline(__always) func say(_ word: Word, _ a: String, _ b: String, _ c: String, _ d: String,
+                                   _ e: String? = nil, _ f: String? = nil, _ g: String? = nil) -> String {
+            let count = g != nil ? 7 : f != nil ? 6 : e != nil ? 5 : 4
+            return template(word, arity: count)?.fill(count: count) { index in
+                switch index {
+                case 0: a
+                case 1: b
+                case 2: c
+                case 3: d
+                case 4: e ?? ""
+                case 5: f ?? ""
+                default: g ?? ""
+                }
+            } ?? word.rawValue
+        }
+
+        @inline(__always) private func template(_ word: Word, arity: Int) -> Template? {
+            assert(arity == word.arity, "\(word.rawValue) takes \(word.arity) arguments, not \(arity)")
+            let ordinal = word.ordinal
+            return templates.indices.contains(ordinal) ? templates[ordinal] : nil
+        }
+
+        /// `word`'s label in this language.
+        func label<V: Vocabulary>(_ word: V) -> String {
+            if let index = types.firstIndex(of: ObjectIdentifier(V.self)), labels[index].indices.contains(word.ordinal) {
+                return labels[index][word.ordinal]
+            }
+            // A vocabulary missing from `allVocabularies` (a test fails on one).
+            let key = Words.key(word)
+            return file[key] ?? Words.zh.file[key] ?? word.rawValue
         }
 
         private static func labels<V: Vocabulary>(of type: V.Type, _ file: [String: String], _ fallback: Table?) -> [String] {
@@ -126,44 +358,17 @@ enum Words {
         }
     }
 
-    private static var current: Table { Language.current == .en ? en : zh }
+    /// The table of the current language (read once per evaluation by the engine).
+    static var current: Table { Language.current == .en ? en : zh }
 
     /// A vocabulary word's key in the catalogue files: "MeetingKind.representativeMeeting".
     static func key<V: Vocabulary>(_ word: V) -> String { "\(V.self).\(word.rawValue)" }
 
-    static func text(_ word: Word) -> String {
-        let words = current.words
-        return words.indices.contains(word.ordinal) ? words[word.ordinal] : word.rawValue
-    }
-
-    static func label<V: Vocabulary>(_ word: V) -> String {
-        let table = current
-        if let index = table.types.firstIndex(of: ObjectIdentifier(V.self)), table.labels[index].indices.contains(word.ordinal) {
-            return table.labels[index][word.ordinal]
-        }
-        // A vocabulary missing from `allVocabularies` (a test fails on one).
-        let key = key(word)
-        return table.file[key] ?? zh.file[key] ?? word.rawValue
-    }
+    static func label<V: Vocabulary>(_ word: V) -> String { current.label(word) }
 
     /// `template` with {0}, {1}… replaced by `arguments`, in one pass (an argument that
-    /// itself contains "{1}" is left as it is).
-    static func fill(_ template: String, _ arguments: [String]) -> String {
-        var out = ""
-        var rest = Substring(template)
-        while let open = rest.firstIndex(of: "{") {
-            out += rest[..<open]
-            let afterOpen = rest.index(after: open)
-            if let close = rest[afterOpen...].firstIndex(of: "}"), let index = Int(rest[afterOpen..<close]), arguments.indices.contains(index) {
-                out += arguments[index]
-                rest = rest[rest.index(after: close)...]
-            } else {
-                out += "{"
-                rest = rest[afterOpen...]
-            }
-        }
-        return out + rest
-    }
+    /// itself contains "{1}" is left as it is, and so is a placeholder without an argument).
+    static func fill(_ template: String, _ arguments: [String]) -> String { Template(template).fill(arguments) }
 
     /// The placeholder numbers of `template`, each once: [0, 1] for "第{0}行的“{1}”".
     static func placeholders(in template: String) -> Set<Int> {
@@ -176,5 +381,75 @@ enum Words {
             rest = rest[afterOpen...]
         }
         return found
+    }
+}
+
+/// A text cut at its placeholders once, when the catalogue loads: "第{0}行" is the text "第",
+/// argument 0, the text "行". Filling it appends those pieces and the arguments to one string
+/// reserved at its final size (what Swift's own string interpolation does, and no more: the
+/// pieces are already valid strings, so nothing is validated or decoded again).
+final class Template: Sendable {
+    enum Piece: Sendable, Equatable {
+        case text(String)
+        case argument(Int)
+    }
+
+    let text: String
+    let pieces: [Piece]
+    /// The UTF-8 length of the text without its placeholders.
+    let fixedLength: Int
+    /// The text itself when it has no placeholders (saying it copies nothing).
+    let constant: String?
+
+    init(_ text: String) {
+        self.text = text
+        let bytes = Array(text.utf8)
+        var pieces: [Piece] = []
+        var stretchStart = 0, cursor = 0
+        func stretch(_ range: Range<Int>) -> Piece { .text(String(decoding: bytes[range], as: UTF8.self)) }
+        while let open = bytes[cursor...].firstIndex(of: UInt8(ascii: "{")) {
+            let afterOpen = open + 1
+            if let close = bytes[afterOpen...].firstIndex(of: UInt8(ascii: "}")),
+               let index = Int(String(decoding: bytes[afterOpen..<close], as: UTF8.self)), index >= 0 {
+                if stretchStart < open { pieces.append(stretch(stretchStart..<open)) }
+                pieces.append(.argument(index))
+                stretchStart = close + 1
+                cursor = stretchStart
+            } else {
+                cursor = afterOpen
+            }
+        }
+        if stretchStart < bytes.count || pieces.isEmpty { pieces.append(stretch(stretchStart..<bytes.count)) }
+        self.pieces = pieces
+        fixedLength = pieces.reduce(0) { total, piece in
+            if case let .text(stretch) = piece { return total + stretch.utf8.count }
+            return total
+        }
+        constant = pieces.contains { if case .argument = $0 { return true } else { return false } } ? nil : text
+    }
+
+    func fill(_ arguments: [String]) -> String {
+        fill(count: arguments.count) { arguments[$0] }
+    }
+
+    /// The text with argument `i` (for `i < count`) in place of {i}; a placeholder without
+    /// an argument stays as it is.
+    @inline(__always) func fill(count: Int, _ argument: (Int) -> String) -> String {
+        if let constant { return constant }
+        var length = fixedLength
+        for piece in pieces {
+            if case let .argument(index) = piece { length += index < count ? argument(index).utf8.count : 4 }
+        }
+        var result = ""
+        result.reserveCapacity(length)
+        pieces.withUnsafeBufferPointer { pieces in
+            for i in pieces.indices {
+                switch pieces[i] {
+                case let .text(stretch): result.append(stretch)
+                case let .argument(index): result.append(index < count ? argument(index) : "{\(index)}")
+                }
+            }
+        }
+        return result
     }
 }

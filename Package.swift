@@ -83,9 +83,15 @@ let package = Package(
             path: "Benchmarks/EngineBenchmark",
             swiftSettings: swiftSettings
         ),
+        // Reading Swift source in the catalogue tests of both the application and StandardKit.
+        .target(
+            name: "SourceScan",
+            path: "Tests/SourceScan",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "StandardKitTests",
-            dependencies: ["StandardKit"],
+            dependencies: ["StandardKit", "SourceScan"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -112,6 +118,7 @@ let package = Package(
             name: "AppTests",
             dependencies: [
                 "App",
+                "SourceScan",
                 .product(name: "VaporTesting", package: "vapor"),
             ],
             // Read by path (MigrationHistoryTests), not bundled.

@@ -252,7 +252,7 @@ func say(_ key: Word, _ arguments: String...) -> String {
 }
 
 /// The word catalogue, read once from the resource bundle.
-enum Words {
+public enum Words {
     /// One language's texts: the file as it is, and for the engine's hot paths, the `Word`
     /// texts in case order, already cut at their placeholders, and each vocabulary's labels in
     /// declaration order, so a text or label is found by indexing by `ordinal` (and comparing
@@ -368,7 +368,23 @@ enum Words {
 
     /// `template` with {0}, {1}… replaced by `arguments`, in one pass (an argument that
     /// itself contains "{1}" is left as it is, and so is a placeholder without an argument).
-    static func fill(_ template: String, _ arguments: [String]) -> String { Template(template).fill(arguments) }
+    /// The application's message catalogue fills its texts with this too.
+    public static func fill(_ template: String, _ arguments: [String]) -> String {
+        var out = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            let afterOpen = rest.index(after: open)
+            if let close = rest[afterOpen...].firstIndex(of: "}"), let index = Int(rest[afterOpen..<close]), arguments.indices.contains(index) {
+                out += arguments[index]
+                rest = rest[rest.index(after: close)...]
+            } else {
+                out += "{"
+                rest = rest[afterOpen...]
+            }
+        }
+        return out + rest
+    }
 
     /// The placeholder numbers of `template`, each once: [0, 1] for "第{0}行的“{1}”".
     static func placeholders(in template: String) -> Set<Int> {

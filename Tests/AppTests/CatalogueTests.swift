@@ -1,5 +1,6 @@
 @testable import App
 import Foundation
+import SourceScan
 import StandardKit
 import Testing
 
@@ -93,11 +94,49 @@ struct CatalogueTests {
             many, lines
             """)
         let d = XT(.not, 1)
+        let e = T(.outer, T(.inner, "a"), "b")
         """#
         let calls = SwiftCalls.find("T", in: source)
-        #expect(calls.map(\.key) == ["one", "two", "three"])
-        #expect(calls.map(\.arguments) == [0, 3, 2])
-        #expect(calls.map(\.line) == [1, 2, 3])
+        #expect(calls.map(\.key) == ["one", "two", "three", "outer", "inner"])
+        #expect(calls.map(\.arguments) == [0, 3, 2, 2, 1])
+        #expect(calls.map(\.line) == [1, 2, 3, 7, 7])
+    }
+
+    /// Files whose Chinese is data rather than text of the application, and why.
+    static let chineseData: [String: String] = [
+        "Commands/DemoData.swift": "the demo district's records",
+        "Commands/DemoStation.swift": "the demo station's requests",
+        "Commands/DemoAssessment.swift": "the demo cycle's notes",
+        "Commands/GenerateCommand.swift": "the generated data set's records",
+        "Records/Kinds/": "record kinds' labels, declared in Chinese; their English is terms.en.json, keyed by the Chinese",
+        "Station/Kinds/": "record kinds' labels, as Records/Kinds/",
+        "Records/Terms.swift": "reads an item reference (第5、7条) to say it in English",
+        "Records/RecordTransferController.swift": "accepts 是 and Chinese list separators in imported cells",
+        "Records/RecordInput.swift": "accepts 是 as a ticked box",
+        "Core/Language.swift": "中文, the language switch's name for Chinese in Chinese",
+        "Core/PersonalText.swift": "accepts a full-width Ｘ as an ID number's check digit",
+    ]
+
+    @Test("no Chinese in the application's code outside the catalogue, but the data files listed with their reasons")
+    func noChineseInCode() throws {
+        let root = Self.sources.appendingPathComponent("App")
+        let files = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+        var found: [String] = [], dataFiles = Set<String>()
+        for file in files where file.pathExtension == "swift" && file.lastPathComponent != "Messages.swift" {
+            let path = String(file.path.dropFirst(root.path.count + 1))
+            let code = SwiftText.withoutComments(try String(contentsOf: file, encoding: .utf8))
+            let lines = code.split(separator: "\n", omittingEmptySubsequences: false).enumerated().filter { SwiftText.hasChinese($0.element) }
+            if let allowed = Self.chineseData.keys.first(where: { path == $0 || ($0.hasSuffix("/") && path.hasPrefix($0)) }) {
+                if !lines.isEmpty { dataFiles.insert(allowed) }
+                continue
+            }
+            found += lines.map { "\(path):\($0.offset + 1): \($0.element.trimmingCharacters(in: .whitespaces))" }
+        }
+        #expect(found == [], "Chinese in code: make it a key of L with its text in messages.zh.json and messages.en.json")
+        // The list does not rot: every entry still holds Chinese data.
+        #expect(Set(Self.chineseData.keys).subtracting(dataFiles).sorted() == [])
+        #expect(SwiftText.hasChinese("a“b") && SwiftText.hasChinese("第") && !SwiftText.hasChinese("plain -> ok"))
+        #expect(SwiftText.withoutComments("let a = \"x\" // 中文\n/* 注释\n */ let b = \"//\" + \"是\"") == "let a = \"x\" \n\n let b = \"//\" + \"是\"")
     }
 
     @Test("every English term is one a record kind uses")
@@ -116,84 +155,5 @@ struct CatalogueTests {
         }
         #expect(Set(Terms.en.keys).subtracting(used).sorted() == [], "terms.en.json has terms no kind uses")
         #expect(Terms.en.count > 100)
-    }
-}
-
-/// Finds calls `name(.key…)` in Swift source and counts their arguments after the key:
-/// enough of Swift's syntax (strings, multi-line strings, interpolations, brackets) to
-/// count commas at the call's own level.
-enum SwiftCalls {
-    struct Call: Equatable {
-        var key: String
-        var arguments: Int
-        var line: Int
-    }
-
-    static func find(_ name: String, in text: String) -> [Call] {
-        let bytes = Array(text.utf8)
-        let opener = Array((name + "(.").utf8)
-        var calls: [Call] = []
-        var i = 0
-        while i + opener.count <= bytes.count {
-            guard bytes[i..<i + opener.count].elementsEqual(opener), i == 0 || !isIdentifier(bytes[i - 1]) else {
-                if bytes[i] == UInt8(ascii: "\"") { i = skipString(bytes, i) } else { i += 1 }
-                continue
-            }
-            let line = bytes[..<i].filter { $0 == UInt8(ascii: "\n") }.count + 1
-            var j = i + opener.count
-            let keyStart = j
-            while j < bytes.count, isIdentifier(bytes[j]) { j += 1 }
-            let key = String(decoding: bytes[keyStart..<j], as: UTF8.self)
-            let (arguments, end) = countArguments(bytes, j)
-            calls.append(Call(key: key, arguments: arguments, line: line))
-            i = end
-        }
-        return calls
-    }
-
-    static func isIdentifier(_ byte: UInt8) -> Bool {
-        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x5F || byte >= 0x80
-    }
-
-    /// From just after the key to the call's closing parenthesis: the arguments that follow.
-    static func countArguments(_ bytes: [UInt8], _ start: Int) -> (Int, Int) {
-        var depth = 0, commas = 0, i = start
-        while i < bytes.count {
-            switch bytes[i] {
-            case UInt8(ascii: "\""): i = skipString(bytes, i); continue
-            case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"): depth += 1
-            case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"):
-                if depth == 0 { return (commas, i + 1) }
-                depth -= 1
-            case UInt8(ascii: ","): if depth == 0 { commas += 1 }
-            default: break
-            }
-            i += 1
-        }
-        return (commas, i)
-    }
-
-    /// From an opening quote to just after its string's end, through `\( … )`.
-    static func skipString(_ bytes: [UInt8], _ start: Int) -> Int {
-        let quote = UInt8(ascii: "\"")
-        let multiline = start + 2 < bytes.count && bytes[start + 1] == quote && bytes[start + 2] == quote
-        var i = start + (multiline ? 3 : 1)
-        while i < bytes.count {
-            if bytes[i] == UInt8(ascii: "\\"), i + 1 < bytes.count {
-                if bytes[i + 1] == UInt8(ascii: "(") {
-                    // An interpolation: an expression up to its closing parenthesis.
-                    i = countArguments(bytes, i + 2).1
-                } else {
-                    i += 2
-                }
-                continue
-            }
-            if bytes[i] == quote {
-                if !multiline { return i + 1 }
-                if i + 2 < bytes.count, bytes[i + 1] == quote, bytes[i + 2] == quote { return i + 3 }
-            }
-            i += 1
-        }
-        return i
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SourceScan
 @testable import StandardKit
 import Testing
 
@@ -95,7 +96,7 @@ struct WordsCatalogueTests {
         let name = try Regex(#"\.([a-z][A-Za-z0-9]*)\b"#)
         let cases = Dictionary(uniqueKeysWithValues: Word.allCases.map { ("\($0)", $0) })
         for (file, text) in try Self.librarySources() {
-            for call in SayCalls.find("say", in: text) {
+            for call in SwiftCalls.find("say", in: text) {
                 guard let word = cases[call.key] else {
                     Issue.record("\(file):\(call.line): say(.\(call.key)) is not a Word")
                     continue
@@ -106,7 +107,7 @@ struct WordsCatalogueTests {
             // A Word passed around as a value (`Period.nameWord`, a verb) is said by a call the
             // counter cannot read, so it must take no arguments.
             guard file != "Words.swift" else { continue }
-            let outsideSay = SayCalls.removingKeys("say", from: text)
+            let outsideSay = SwiftCalls.removingKeys("say", from: text)
             for match in outsideSay.matches(of: name) {
                 if let key = match.output[1].substring, let word = cases[String(key)] { named.insert(word) }
             }
@@ -150,6 +151,11 @@ struct WordsCatalogueTests {
         #expect(template.fixedLength == "第行{x}".utf8.count)
         #expect(Template("").fill([]) == "" && Template("{0}{0}").fill(["ab"]) == "abab")
         #expect(Template("无占位").constant == "无占位" && template.constant == nil)
+        // The engine's precut templates and the one-pass fill (the application's messages) agree.
+        for (text, arguments) in [("第{0}行的“{1}”", ["3", "{0}"]), ("{a} {9} {", ["x"]), ("{1}{0}{1}", ["a", "b"]), ("{", []), ("}{0", ["x"]),
+                                  ("{0}", []), ("{-1}{0}", ["y"]), ("{00}", ["z"]), ("", ["q"]), ("全年{0}{1}分别为{2}次", ["召开", "会议", "4"])] {
+            #expect(Template(text).fill(arguments) == Words.fill(text, arguments), "\(text)")
+        }
         // The fixed-arity forms the engine uses say the same as the array form.
         let table = Words.zh
         #expect(table.say(.workersNone, "2026-06-30") == table.say(.workersNone, ["2026-06-30"]))
@@ -157,100 +163,6 @@ struct WordsCatalogueTests {
         #expect(table.say(.semicolon) == "；" && Words.en.say(.semicolon) == "; ")
         let seven = ["1", "季度", "召开", "会议", "第一季度1次", "每季度至少1次", ""]
         #expect(table.say(.periodicMetOne, seven[0], seven[1], seven[2], seven[3], seven[4], seven[5], seven[6]) == table.say(.periodicMetOne, seven))
-        #expect(table.say(.periodicMetYear, "召开", "会议", "全年2次", "每年至少1次", "") == table.say(.periodicMetYear, Array(seven[2...6])))
-    }
-}
-
-/// Finds calls `name(.key…)` in Swift source and counts their arguments after the key: enough
-/// of Swift's syntax (strings, interpolations, brackets) to count commas at the call's own
-/// level. AppTests' `SwiftCalls` (for the App's `T(.key, …)`), but this one also finds a call
-/// nested in another's arguments.
-enum SayCalls {
-    struct Call: Equatable {
-        var key: String
-        var arguments: Int
-        var line: Int
-    }
-
-    static func find(_ name: String, in text: String) -> [Call] {
-        let bytes = Array(text.utf8)
-        let opener = Array((name + "(.").utf8)
-        var calls: [Call] = []
-        var i = 0
-        while i + opener.count <= bytes.count {
-            guard bytes[i..<i + opener.count].elementsEqual(opener), i == 0 || !isIdentifier(bytes[i - 1]) else {
-                if bytes[i] == UInt8(ascii: "\"") { i = skipString(bytes, i) } else { i += 1 }
-                continue
-            }
-            let line = bytes[..<i].filter { $0 == UInt8(ascii: "\n") }.count + 1
-            var j = i + opener.count
-            let keyStart = j
-            while j < bytes.count, isIdentifier(bytes[j]) { j += 1 }
-            let key = String(decoding: bytes[keyStart..<j], as: UTF8.self)
-            calls.append(Call(key: key, arguments: countArguments(bytes, j).0, line: line))
-            // On from the key, not the call's end, so a call inside its arguments is found too.
-            i = j
-        }
-        return calls
-    }
-
-    /// `text` with the key of every `name(.key…)` call taken out, so what remains names a key
-    /// only where it is used some other way.
-    static func removingKeys(_ name: String, from text: String) -> String {
-        var bytes = Array(text.utf8)
-        let opener = Array((name + "(.").utf8)
-        var i = 0
-        while i + opener.count <= bytes.count {
-            guard bytes[i..<i + opener.count].elementsEqual(opener), i == 0 || !isIdentifier(bytes[i - 1]) else { i += 1; continue }
-            var j = i + opener.count
-            while j < bytes.count, isIdentifier(bytes[j]) { bytes[j] = UInt8(ascii: " "); j += 1 }
-            i = j
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    static func isIdentifier(_ byte: UInt8) -> Bool {
-        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x5F || byte >= 0x80
-    }
-
-    /// From just after the key to the call's closing parenthesis: the arguments that follow.
-    static func countArguments(_ bytes: [UInt8], _ start: Int) -> (Int, Int) {
-        var depth = 0, commas = 0, i = start
-        while i < bytes.count {
-            switch bytes[i] {
-            case UInt8(ascii: "\""): i = skipString(bytes, i); continue
-            case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"): depth += 1
-            case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"):
-                if depth == 0 { return (commas, i + 1) }
-                depth -= 1
-            case UInt8(ascii: ","): if depth == 0 { commas += 1 }
-            default: break
-            }
-            i += 1
-        }
-        return (commas, i)
-    }
-
-    /// From an opening quote to just after its string's end, through `\( … )`.
-    static func skipString(_ bytes: [UInt8], _ start: Int) -> Int {
-        let quote = UInt8(ascii: "\"")
-        let multiline = start + 2 < bytes.count && bytes[start + 1] == quote && bytes[start + 2] == quote
-        var i = start + (multiline ? 3 : 1)
-        while i < bytes.count {
-            if bytes[i] == UInt8(ascii: "\\"), i + 1 < bytes.count {
-                if bytes[i + 1] == UInt8(ascii: "(") {
-                    i = countArguments(bytes, i + 2).1
-                } else {
-                    i += 2
-                }
-                continue
-            }
-            if bytes[i] == quote {
-                if !multiline { return i + 1 }
-                if i + 2 < bytes.count, bytes[i + 1] == quote, bytes[i + 2] == quote { return i + 3 }
-            }
-            i += 1
-        }
-        return i
+        #expect(table.say(.periodicMetYear, "召开", "会议", "全年2次", "每年至少1次", "") == table.say(.periodicMetYear, ["召开", "会议", "全年2次", "每年至少1次", ""]))
     }
 }

@@ -388,7 +388,7 @@ struct AssessmentController {
 extension Request {
     /// What the sheets' work needs from this request (`SheetContext`).
     var sheets: SheetContext {
-        SheetContext(db: db, beside: self.besideDatabase, config: application.config, author: author, principal: principal, today: today,
+        SheetContext(db: db, beside: self.besideDatabase, config: application.config, principal: principal, now: now, today: today,
                      files: application.files, threadPool: application.threadPool)
     }
 

@@ -230,7 +230,7 @@ struct DashboardController {
     static func notices(_ request: Request) async throws -> [NoticeDTO] {
         let principal = try request.requirePrincipal()
         let today = request.today
-        let calendar = try await CalendarStore.load(request)
+        let calendar = try await request.workCalendar()
         var out: [NoticeDTO] = []
         for assignment in principal.assignments {
             guard let unit = try await OrgUnit.query(on: request.db).filter(\.$path == assignment.unitPath).first() else { continue }

@@ -14,21 +14,22 @@ struct SheetContext: Sendable {
     var beside: (any Database)? { makeBeside() }
     private let makeBeside: @Sendable () -> (any Database)?
     var config: AppConfig
-    /// Who acts, and when.
-    var author: Author
+    /// Who acts (nobody signed in for a background job), and when.
     var principal: Principal?
+    var now: Date
+    var author: Author { Author(principal, at: now) }
     var today: LocalDate
     /// Where evidence files are kept, and the threads that write them.
     var files: FileStore
     var threadPool: NIOThreadPool
 
-    init(db: any Database, beside: @escaping @autoclosure @Sendable () -> (any Database)?, config: AppConfig, author: Author,
-         principal: Principal?, today: LocalDate, files: FileStore, threadPool: NIOThreadPool) {
+    init(db: any Database, beside: @escaping @autoclosure @Sendable () -> (any Database)?, config: AppConfig,
+         principal: Principal?, now: Date, today: LocalDate, files: FileStore, threadPool: NIOThreadPool) {
         self.db = db
         makeBeside = beside
         self.config = config
-        self.author = author
         self.principal = principal
+        self.now = now
         self.today = today
         self.files = files
         self.threadPool = threadPool

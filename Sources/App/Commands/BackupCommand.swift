@@ -15,11 +15,11 @@ import Glibc
 /// keep it, for a backup cannot be read without the key it was sealed with.
 struct BackupCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "file", help: "Where to write the backup (must not exist)")
+        @Argument(name: "file", help: T(.helpBackupFile))
         var file: String
     }
 
-    var help: String { "Backs up the database while it is in use (备份数据库)." }
+    var help: String { T(.helpBackup) }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
@@ -77,13 +77,13 @@ struct BackupCommand: AsyncCommand {
 /// stop them yourself (`pg_restore` replaces every table under them).
 struct RestoreCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "file", help: "A file written by cunwu backup")
+        @Argument(name: "file", help: T(.helpRestoreFile))
         var file: String
-        @Flag(name: "force", help: "Replace a database that already holds data")
+        @Flag(name: "force", help: T(.helpRestoreForce))
         var force: Bool
     }
 
-    var help: String { "Restores the database from a backup (从备份恢复数据库)." }
+    var help: String { T(.helpRestore) }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application

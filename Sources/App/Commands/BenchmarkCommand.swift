@@ -11,13 +11,13 @@ import Vapor
 /// date after one record of one village changes. Benchmarks/run.sh runs it with the rest.
 struct BenchmarkCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Option(name: "rounds", help: "Times to repeat each measurement (the best is reported; default 3)")
+        @Option(name: "rounds", help: T(.helpBenchmarkRounds))
         var rounds: Int?
-        @Option(name: "targets", help: "A folder to write the HTTP benchmark's targets into (villages.txt, urls.txt)")
+        @Option(name: "targets", help: T(.helpBenchmarkTargets))
         var targets: String?
     }
 
-    var help: String { "Benchmarks evaluating every village from the database (评估基准测试)." }
+    var help: String { T(.helpBenchmark) }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
@@ -26,19 +26,19 @@ struct BenchmarkCommand: AsyncCommand {
         let request = Request(application: app, on: app.eventLoopGroup.any())
         let cycles = try await AssessmentCycle.query(on: app.db).all()
         let districts = try await OrgUnit.query(on: app.db).filter(\.$kind == .district).sort(\.$path).all()
-        guard !districts.isEmpty else { throw CommandFailure.usage("数据库中没有数据：先运行 cunwu generate") }
+        guard !districts.isEmpty else { throw CommandFailure.usage(T(.cliNoData)) }
         let year = cycles.first?.year ?? StandardController.beijingToday(app.clock.now).year
         let villageCount = try await OrgUnit.query(on: app.db).filter(\.$kind == .village).count()
         let sql = try Dialect.sql(app.db)
-        print("数据：\(villageCount)个村，\(try await Self.count("service_requests", sql))件服务事项，\(try await Self.count("ledger_events", sql))条办理记录")
+        print(T(.benchData, String(villageCount), String(try await Self.count("service_requests", sql)), String(try await Self.count("ledger_events", sql))))
         // Checkpoints where a running server keeps them (within ten minutes of each chain's
         // end, `CheckpointKeeper`): earlier benchmark runs' intake left events unverified.
         let moved = try await LedgerStore.advanceAllCheckpoints(at: app.clock.now, on: app.db)
-        if moved > 0 { print("账本检查点前移 ledger checkpoints moved: \(moved)个服务站") }
+        if moved > 0 { print(T(.benchCheckpointsMoved, String(moved))) }
 
         // 1. The plain pass: the same tables and columns, counted and summed in the database.
         let plain = try await Self.best(rounds) { try await Self.plainPass(year: year, on: sql) }
-        print(String(format: "顺序扫描 plain pass:            %8.2f s", plain))
+        print(T(.benchPlainPass, String(format: "%8.2f", plain)))
 
         // 2. Facts from the database plus the engine, for every district's cycle.
         var evaluated = 0
@@ -49,8 +49,8 @@ struct BenchmarkCommand: AsyncCommand {
                 evaluated += try await Sheets.evaluate(cycle: cycle, under: district, context: request.sheets).count
             }
         }
-        print(String(format: "事实+评估 facts + engine:      %8.2f s  (%d villages, %.0f/s)", full, evaluated, Double(evaluated) / full))
-        print(String(format: "比值 ratio:                    %8.2f  (goal ≤ 2)", full / plain))
+        print(T(.benchFull, String(format: "%8.2f", full), String(evaluated), String(format: "%.0f", Double(evaluated) / full)))
+        print(T(.benchRatio, String(format: "%8.2f", full / plain)))
 
         // 3. One village after one record changes: its township's dashboard summaries again.
         guard let district = districts.first, let cycle = cycles.first(where: { $0.unitID == district.id }),
@@ -63,7 +63,7 @@ struct BenchmarkCommand: AsyncCommand {
         // One meeting of the village, changed again and again and removed at the end, so
         // runs do not grow the data set they measure.
         func meeting(_ n: Int, _ month: Int) -> [String: FieldValue] {
-            ["kind": .text("opinionForum"), "date": .text("\(year)-0\(month)-\(10 + n % 18)"), "title": .text("民情恳谈会\(n)")]
+            ["kind": .text("opinionForum"), "date": .text("\(year)-0\(month)-\(10 + n % 18)"), "title": .text("benchmark meeting \(n)")]
         }
         var record = try await RecordStore.insert(.meetings, values: meeting(0, 6), village: village, author: request.author, on: request.db)
         for n in 0..<30 {
@@ -77,10 +77,8 @@ struct BenchmarkCommand: AsyncCommand {
             dashboard.append(Date().timeIntervalSince(again) * 1000)
         }
         try await RecordStore.delete(.meetings, record: record, author: request.author, on: request.db)
-        print(String(format: "一个村改一条记录后重新评估 one village after one change: p50 %.1f ms, p95 %.1f ms (goal < 20 ms)",
-                     Self.percentile(one, 50), Self.percentile(one, 95)))
-        print(String(format: "  其所在乡镇的统计结果 its township's summaries:          p50 %.1f ms, p95 %.1f ms",
-                     Self.percentile(dashboard, 50), Self.percentile(dashboard, 95)))
+        print(T(.benchOneVillage, String(format: "%.1f", Self.percentile(one, 50)), String(format: "%.1f", Self.percentile(one, 95))))
+        print(T(.benchTownship, String(format: "%.1f", Self.percentile(dashboard, 50)), String(format: "%.1f", Self.percentile(dashboard, 95))))
 
         // The HTTP benchmark's targets: villages with a window service, and the four pages.
         if let folder = signature.targets {

@@ -235,17 +235,17 @@ enum DemoData {
 /// environment variable CUNWU_NEW_PASSWORD or is asked for without echo.
 struct CreateUserCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Option(name: "username", help: "Login name: 3–32 letters, digits, . _ -")
+        @Option(name: "username", help: T(.helpCreateUserUsername))
         var username: String?
-        @Option(name: "name", help: "Display name (姓名)")
+        @Option(name: "name", help: T(.helpCreateUserName))
         var name: String?
-        @Option(name: "role", help: "One of: \(Role.allCases.map(\.rawValue).joined(separator: ", ")) (default admin)")
+        @Option(name: "role", help: T(.helpCreateUserRole, Role.allCases.map(\.rawValue).joined(separator: ", ")))
         var role: String?
-        @Option(name: "unit", help: "The unit's 12-digit division code or id (not for admin)")
+        @Option(name: "unit", help: T(.helpCreateUserUnit))
         var unit: String?
     }
 
-    var help: String { "Creates a user account (新建用户), e.g. the first administrator." }
+    var help: String { T(.helpCreateUser) }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application

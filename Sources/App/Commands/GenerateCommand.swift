@@ -15,30 +15,30 @@ import WorkCalendar
 /// transaction per township; a progress bar shows on a terminal. Needs an empty database.
 struct GenerateCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Option(name: "villages", help: "How many villages (default 3930, Beijing's administrative villages)")
+        @Option(name: "villages", help: T(.helpGenerateVillages))
         var villages: Int?
-        @Option(name: "year", help: "The year of the records (default this year)")
+        @Option(name: "year", help: T(.helpGenerateYear))
         var year: Int?
-        @Option(name: "seed", help: "Seed of the random choices (default 1); the same seed gives the same data")
+        @Option(name: "seed", help: T(.helpGenerateSeed))
         var seed: UInt64?
-        @Option(name: "requests-per-week", help: "Service requests per village per week (default 25)")
+        @Option(name: "requests-per-week", help: T(.helpGenerateRequests))
         var requestsPerWeek: Int?
     }
 
-    var help: String { "Generates a Beijing-scale data set for benchmarks (生成基准测试数据)." }
+    var help: String { T(.helpGenerate) }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         guard let keyring = app.config.keyring else { throw CommandFailure.usage(PersonalDataError.noKey.description) }
         try await prepareDatabase(app)
         guard try await OrgUnit.query(on: app.db).first() == nil else {
-            throw CommandFailure.usage("数据库不是空的：generate 只写入空数据库。请用 CUNWU_DATABASE_PATH 或 DATABASE_URL 指定新的数据库。")
+            throw CommandFailure.usage(T(.cliDatabaseNotEmpty))
         }
         let today = StandardController.beijingToday(app.clock.now)
         let year = signature.year ?? today.year
         let villages = signature.villages ?? 3930
-        guard villages >= 1, villages <= 500_000 else { throw CommandFailure.usage("--villages 应在1到500000之间") }
-        guard (2000...2100).contains(year) else { throw CommandFailure.usage("--year 应在2000到2100之间") }
+        guard villages >= 1, villages <= 500_000 else { throw CommandFailure.usage(T(.cliVillagesRange)) }
+        guard (2000...2100).contains(year) else { throw CommandFailure.usage(T(.cliYearRange)) }
         let started = Date()
         let generator = Generator(app: app, year: year, today: today, seed: signature.seed ?? 1, requestsPerWeek: signature.requestsPerWeek ?? 25, keyring: keyring,
                                   calendar: try await CalendarStore.load(on: app.db))
@@ -50,9 +50,9 @@ struct GenerateCommand: AsyncCommand {
         let sql = try Dialect.sql(app.db)
         if !Dialect.isSQLite(sql) { try await sql.raw("VACUUM (ANALYZE)").run() }
         let seconds = Date().timeIntervalSince(started)
-        print("生成完毕：\(totals.districts)个区、\(totals.townships)个乡镇、\(villages)个村；台账\(totals.records)条，服务事项\(totals.requests)件，"
-              + "办理记录\(totals.events)条，用时\(Int(seconds))秒（\(Int(Double(totals.rows) / max(seconds, 0.001)))行/秒）")
-        print("账户（密码为环境变量 CUNWU_DEMO_PASSWORD，未设置时为 bench-pass-2026）：bench.admin、bench.district、bench.township、bench.station")
+        print(T(.cliGenerateDone, String(totals.districts), String(totals.townships), String(villages), String(totals.records), String(totals.requests),
+                String(totals.events), String(Int(seconds)), String(Int(Double(totals.rows) / max(seconds, 0.001)))))
+        print(T(.cliGenerateAccounts))
     }
 }
 
@@ -246,7 +246,7 @@ final class Generator: @unchecked Sendable {
         let sql = try Dialect.sql(app.db)
         let townshipCount = max(1, Int((Double(count) / 21.8).rounded()))
         let districtCount = min(Self.districts.count, max(1, townshipCount / 8))
-        let progress = ConsoleProgress("生成数据", total: count)
+        let progress = ConsoleProgress(T(.cliGenerating), total: count)
         // Accounts for the benchmark's pages, one password hash for all (bcrypt is slow on purpose).
         let password = Environment.get("CUNWU_DEMO_PASSWORD").flatMap { $0.isEmpty ? nil : $0 } ?? "bench-pass-2026"
         let hash = try await app.password.async.hash(password).get()

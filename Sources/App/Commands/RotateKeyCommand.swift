@@ -14,16 +14,16 @@ import Vapor
 /// 4. remove the old key from `CUNWU_DATA_KEY_PREVIOUS_FILE` and restart.
 struct RotateKeyCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Option(name: "make-key", help: "Write a new random key to this file (readable by its owner only) and stop")
+        @Option(name: "make-key", help: T(.helpRotateKeyMakeKey))
         var makeKey: String?
     }
 
-    var help: String { "Re-encrypts personal data under the current key (轮换个人信息密钥)." }
+    var help: String { T(.helpRotateKey) }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         if let path = signature.makeKey {
-            guard DataKey.writeNew(to: path) else { throw CommandFailure.usage("无法写入“\(path)”：文件已存在（不会覆盖已有的密钥）或不可写。") }
-            print("新密钥已写入 \(path)。下一步：把 CUNWU_DATA_KEY_FILE 指向它、CUNWU_DATA_KEY_PREVIOUS_FILE 指向旧密钥，重启服务后运行 cunwu rotate-key。")
+            guard DataKey.writeNew(to: path) else { throw CommandFailure.usage(T(.cliKeyNotWritten, path)) }
+            print(T(.cliKeyWritten, path))
             return
         }
         let app = context.application
@@ -35,11 +35,11 @@ struct RotateKeyCommand: AsyncCommand {
         } catch let error as PersonalDataError {
             throw CommandFailure.usage(error.description)
         }
-        for (column, count) in report.resealed.sorted(by: { $0.key < $1.key }) { print("  \(column)：\(count)") }
+        for (column, count) in report.resealed.sorted(by: { $0.key < $1.key }) { print("  " + column + T(.sepColon) + String(count)) }
         let left = try await PersonalDataStore.notCurrent(on: app.db, keyring: keyring)
         guard left.isEmpty else {
-            throw CommandFailure.checkFailed("仍有\(left.values.reduce(0, +))个值未用当前密钥加密（可能在运行时被改动）：请再运行一次 cunwu rotate-key。")
+            throw CommandFailure.checkFailed(T(.cliKeyLeft, String(left.values.reduce(0, +))))
         }
-        print("已用密钥 \(keyring.current.id) 重新加密\(report.total)个值；数据库中的个人信息全部由该密钥加密，可以从 CUNWU_DATA_KEY_PREVIOUS_FILE 中删去旧密钥。")
+        print(T(.cliKeyRotated, keyring.current.id, String(report.total)))
     }
 }

@@ -7,7 +7,7 @@ import Vapor
 struct RoutesCommand: AsyncCommand {
     struct Signature: CommandSignature {}
 
-    var help: String { "Prints every route with its access rule and input limits, as JSON (路由表)." }
+    var help: String { T(.helpRoutes) }
 
     struct RouteDTO: Encodable {
         var method: String

@@ -5,17 +5,17 @@ import Vapor
 /// with each item's checks, or the JSON Schema of the facts format.
 struct StandardCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Option(name: "item", help: "Only this item (1–62).")
+        @Option(name: "item", help: T(.helpStandardItem))
         var item: Int?
-        @Option(name: "format", help: "text (default), json or markdown (the table of docs/standard.md).")
+        @Option(name: "format", help: T(.helpStandardFormat))
         var format: String?
-        @Option(name: "settings", help: "A settings file whose check parameters to show applied.")
+        @Option(name: "settings", help: T(.helpStandardSettings))
         var settings: String?
-        @Flag(name: "facts-schema", help: "Print the JSON Schema of the facts format instead.")
+        @Flag(name: "facts-schema", help: T(.helpStandardFactsSchema))
         var factsSchema: Bool
     }
 
-    var help: String { "Prints the standard's 62 items with their checks (指导标准及检查项)." }
+    var help: String { T(.helpStandard) }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         if signature.factsSchema {
@@ -24,7 +24,7 @@ struct StandardCommand: AsyncCommand {
         }
         let format = try OutputFormat.parse(signature.format)
         if let item = signature.item, !(1...62).contains(item) {
-            throw CommandFailure.usage("--item 应为1至62之间的指导标准编号，实际为\(item)")
+            throw CommandFailure.usage(T(.cliItemRange, String(item)))
         }
         let settings = try signature.settings.map { try CommandFiles.settings(at: $0) } ?? EvaluationSettings()
         let catalogue = try CommandFiles.catalogue(settings: settings)
@@ -39,22 +39,22 @@ struct StandardCommand: AsyncCommand {
 /// `cunwu evaluate FACTS.json [--as-of YYYY-MM-DD] [--format text|json] [--settings FILE]`.
 struct EvaluateCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "facts", help: "A facts file (docs/facts.md).")
+        @Argument(name: "facts", help: T(.helpEvaluateFacts))
         var facts: String
-        @Option(name: "as-of", help: "Evaluate as of this date (YYYY-MM-DD); default: the file's asOf, else 31 December.")
+        @Option(name: "as-of", help: T(.helpEvaluateAsOf))
         var asOf: String?
-        @Option(name: "format", help: "text (default) or json.")
+        @Option(name: "format", help: T(.helpEvaluateFormat))
         var format: String?
-        @Option(name: "settings", help: "Rule settings and scoring scheme (docs/standard.md).")
+        @Option(name: "settings", help: T(.helpEvaluateSettings))
         var settings: String?
     }
 
-    var help: String { "Evaluates one village's facts against the standard (评估)." }
+    var help: String { T(.helpEvaluate) }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let format = try OutputFormat.parse(signature.format)
         let asOf = try signature.asOf.map { text -> LocalDate in
-            guard let date = LocalDate(text) else { throw CommandFailure.usage("--as-of 应为日期“YYYY-MM-DD”，实际为“\(text)”") }
+            guard let date = LocalDate(text) else { throw CommandFailure.usage(T(.cliAsOfFormat, text)) }
             return date
         }
         let settings = try signature.settings.map { try CommandFiles.settings(at: $0) } ?? EvaluationSettings()
@@ -67,13 +67,13 @@ struct EvaluateCommand: AsyncCommand {
             throw CommandFailure.badInput(file: signature.facts, problems: error.problems.map(\.description))
         }
         if let asOf, asOf < LocalDate.firstDay(of: facts.year) {
-            throw CommandFailure.usage("--as-of \(asOf) 早于评估年度\(facts.year)年")
+            throw CommandFailure.usage(T(.cliAsOfBeforeYear, asOf.description, String(facts.year)))
         }
         let evaluation = Evaluator(catalogue: catalogue, scheme: settings.scheme).evaluate(facts, asOf: asOf)
         switch format {
         case .text: context.console.output(Report.evaluationText(evaluation, catalogue: catalogue).consoleText(), newLine: false)
         case .json: context.console.output(Report.evaluationJSON(evaluation).consoleText(), newLine: true)
-        case .markdown: throw CommandFailure.usage("evaluate 的 --format 应为text或json")
+        case .markdown: throw CommandFailure.usage(T(.cliEvaluateFormat))
         }
     }
 }
@@ -83,7 +83,7 @@ enum OutputFormat: String {
 
     static func parse(_ text: String?) throws(CommandFailure) -> OutputFormat {
         guard let text else { return .text }
-        guard let format = OutputFormat(rawValue: text) else { throw .usage("--format 应为text、json或markdown，实际为“\(text)”") }
+        guard let format = OutputFormat(rawValue: text) else { throw .usage(T(.cliFormat, text)) }
         return format
     }
 }
@@ -93,10 +93,10 @@ enum CommandFiles {
     static let maximumBytes = 50 * 1024 * 1024
 
     static func read(_ path: String) throws(CommandFailure) -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw .badInput(file: path, problems: ["无法打开文件"]) }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw .badInput(file: path, problems: [T(.cliCannotOpen)]) }
         defer { try? handle.close() }
         guard let data = try? handle.read(upToCount: maximumBytes + 1) else { return [] }
-        guard data.count <= maximumBytes else { throw .badInput(file: path, problems: ["文件超过\(maximumBytes / 1024 / 1024) MB"]) }
+        guard data.count <= maximumBytes else { throw .badInput(file: path, problems: [T(.cliFileTooLarge, String(maximumBytes / 1024 / 1024))]) }
         return Array(data)
     }
 
@@ -130,7 +130,7 @@ enum CommandFailure: Error, CustomStringConvertible {
     var description: String {
         switch self {
         case let .badInput(file, problems):
-            return "\(file)：发现\(problems.count)个问题\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+            return T(.cliProblems, file, String(problems.count)) + "\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
         case let .usage(message), let .checkFailed(message):
             return message
         }

@@ -9,11 +9,11 @@ import Vapor
 /// intact, 1 when one is not (or the anchor log itself was tampered with), 2 for a bad argument.
 struct VerifyLedgerCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Option(name: "station", help: "One village's id or 12-digit division code; default every station")
+        @Option(name: "station", help: T(.helpVerifyLedgerStation))
         var station: String?
     }
 
-    var help: String { "Verifies the service stations' ledgers (台账校验)." }
+    var help: String { T(.helpVerifyLedger) }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application

@@ -43,14 +43,14 @@ struct AppConfig: Sendable {
         func integer(_ name: String, default value: Int, in range: ClosedRange<Int>) throws(ConfigError) -> Int {
             guard let text = environment[name], !text.isEmpty else { return value }
             guard let number = Int(text), range.contains(number) else {
-                throw ConfigError(variable: name, message: "应为\(range.lowerBound)到\(range.upperBound)之间的整数，实际为“\(text)”")
+                throw ConfigError(variable: name, message: T(.configIntegerRange, String(range.lowerBound), String(range.upperBound), text))
             }
             return number
         }
         let storage: Storage
         if let url = environment["DATABASE_URL"], !url.isEmpty {
             guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
-                throw ConfigError(variable: "DATABASE_URL", message: "应为postgres://用户:密码@主机:端口/数据库")
+                throw ConfigError(variable: "DATABASE_URL", message: T(.configDatabaseURL))
             }
             storage = .postgres(url: url)
         } else if let path = environment["CUNWU_DATABASE_PATH"], !path.isEmpty {
@@ -63,15 +63,15 @@ struct AppConfig: Sendable {
         switch environment["CUNWU_SECURE_COOKIES"] ?? "" {
         case "", "0", "false": secure = false
         case "1", "true": secure = true
-        case let other: throw ConfigError(variable: "CUNWU_SECURE_COOKIES", message: "应为true或false，实际为“\(other)”")
+        case let other: throw ConfigError(variable: "CUNWU_SECURE_COOKIES", message: T(.configBoolean, other))
         }
         var settings = EvaluationSettings()
         if let path = environment["CUNWU_STANDARD_SETTINGS"], !path.isEmpty {
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw ConfigError(variable: "CUNWU_STANDARD_SETTINGS", message: "指向的文件“\(path)”无法读取")
+                throw ConfigError(variable: "CUNWU_STANDARD_SETTINGS", message: T(.configFileUnreadable, path))
             }
             do { settings = try EvaluationSettings.read(Array(data)) } catch {
-                throw ConfigError(variable: "CUNWU_STANDARD_SETTINGS", message: "文件有误：" + error.problems.map(\.description).joined(separator: "；"))
+                throw ConfigError(variable: "CUNWU_STANDARD_SETTINGS", message: T(.configSettingsInvalid, error.problems.map(\.description).joined(separator: T(.sepSemicolon))))
             }
         }
         let catalogue: Catalogue
@@ -91,13 +91,13 @@ struct AppConfig: Sendable {
         var witness: String?
         if let url = environment["CUNWU_LEDGER_WITNESS_URL"], !url.isEmpty {
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
-                throw ConfigError(variable: "CUNWU_LEDGER_WITNESS_URL", message: "应为http://或https://开头的网址，实际为“\(url)”")
+                throw ConfigError(variable: "CUNWU_LEDGER_WITNESS_URL", message: T(.configWitnessURL, url))
             }
             witness = url
         }
         let proxies: TrustedProxies
         do { proxies = try TrustedProxies(environment["CUNWU_TRUSTED_PROXIES"] ?? "") } catch {
-            throw ConfigError(variable: "CUNWU_TRUSTED_PROXIES", message: "应为逗号分隔的IP地址或网段（如127.0.0.1,10.0.0.0/8），“\(error.entry)”无法识别")
+            throw ConfigError(variable: "CUNWU_TRUSTED_PROXIES", message: T(.configTrustedProxies, error.entry))
         }
         return AppConfig(
             storage: storage,
@@ -123,7 +123,7 @@ struct AppConfig: Sendable {
 struct ConfigError: Error, CustomStringConvertible {
     var variable: String
     var message: String
-    var description: String { "配置错误：环境变量 \(variable) \(message)" }
+    var description: String { T(.configError, variable, message) }
 }
 
 extension Application {

@@ -1,4 +1,5 @@
 import Foundation
+import StandardKit
 
 /// Every user-facing string of the application, keyed by name. The texts live in the
 /// catalogue files `Resources/messages.zh.json` (简体中文) and `Resources/messages.en.json`,
@@ -27,7 +28,13 @@ enum L: String, CaseIterable, Sendable {
     case actionStart
     case actionSubmit
     case actionTransfer
+    case actorHotline96156
+    case actorOpen311
+    case actorOpen311Client
+    case actorPublicForm
     case allStatuses
+    case anchorCannotOpen
+    case anchorWitnessRefused
     case apiAddEvidence
     case apiAudit
     case apiCalendar
@@ -40,6 +47,7 @@ enum L: String, CaseIterable, Sendable {
     case apiDashboard
     case apiEvaluation
     case apiExport
+    case apiFieldDescription
     case apiHotlineDuplicate
     case apiHotlineRefused
     case apiHotlineTicket
@@ -98,6 +106,7 @@ enum L: String, CaseIterable, Sendable {
     case apiUser
     case apiUsers
     case appName
+    case attachmentFallbackName
     case attachmentFile
     case attachmentNone
     case attachmentRemove
@@ -124,6 +133,13 @@ enum L: String, CaseIterable, Sendable {
     case auditUser
     case backHome
     case basicallySatisfied
+    case benchCheckpointsMoved
+    case benchData
+    case benchFull
+    case benchOneVillage
+    case benchPlainPass
+    case benchRatio
+    case benchTownship
     case breadcrumbs
     case calendarAddDay
     case calendarAddedByAdmin
@@ -157,26 +173,44 @@ enum L: String, CaseIterable, Sendable {
     case cliAnchorFileProblem
     case cliAnchorProblems
     case cliAnchorsMovedAside
+    case cliAnchorsOff
     case cliAnchorsRefused
     case cliAnchorsRestored
+    case cliAsOfBeforeYear
+    case cliAsOfFormat
     case cliBackupAnchors
     case cliBackupDone
     case cliBackupExists
     case cliCannotLock
     case cliCannotMoveAside
+    case cliCannotOpen
     case cliCannotReplace
+    case cliCannotStart
     case cliCannotWrite
     case cliChainAt
     case cliChainWhole
     case cliChainsBroken
     case cliDatabaseExists
     case cliDatabaseInUse
+    case cliDatabaseNotEmpty
+    case cliEvaluateFormat
+    case cliFileTooLarge
+    case cliFormat
+    case cliGenerateAccounts
+    case cliGenerateDone
+    case cliGenerating
     case cliIntegrityFailed
+    case cliItemRange
+    case cliKeyLeft
+    case cliKeyNotWritten
+    case cliKeyRotated
+    case cliKeyWritten
     case cliMemoryNoBackup
     case cliMemoryNoRestore
     case cliNoAnchors
     case cliNoAnchorsInBackup
     case cliNoBackupFile
+    case cliNoData
     case cliNoDatabase
     case cliNoResult
     case cliNoStation
@@ -184,9 +218,13 @@ enum L: String, CaseIterable, Sendable {
     case cliNotCunwu
     case cliNotCunwuBecause
     case cliNotReadable
+    case cliProblems
     case cliRestored
+    case cliRestoring
     case cliToolFailed
     case cliVerifyLedger
+    case cliVillagesRange
+    case cliYearRange
     case complaintAgainstRequest
     case complaintAlreadyResolved
     case complaintContent
@@ -206,6 +244,15 @@ enum L: String, CaseIterable, Sendable {
     case complaintsNone
     case complaintsTitle
     case complaintsTitleShort
+    case configBoolean
+    case configDataKey
+    case configDatabaseURL
+    case configError
+    case configFileUnreadable
+    case configIntegerRange
+    case configSettingsInvalid
+    case configTrustedProxies
+    case configWitnessURL
     case cycleAsOf
     case cycleAsOfYear
     case cycleDefaultName
@@ -321,6 +368,39 @@ enum L: String, CaseIterable, Sendable {
     case fundsShort
     case fundsState
     case goalHeading
+    case helpBackup
+    case helpBackupFile
+    case helpBenchmark
+    case helpBenchmarkRounds
+    case helpBenchmarkTargets
+    case helpCreateUser
+    case helpCreateUserName
+    case helpCreateUserRole
+    case helpCreateUserUnit
+    case helpCreateUserUsername
+    case helpEvaluate
+    case helpEvaluateAsOf
+    case helpEvaluateFacts
+    case helpEvaluateFormat
+    case helpEvaluateSettings
+    case helpGenerate
+    case helpGenerateRequests
+    case helpGenerateSeed
+    case helpGenerateVillages
+    case helpGenerateYear
+    case helpRestore
+    case helpRestoreFile
+    case helpRestoreForce
+    case helpRotateKey
+    case helpRotateKeyMakeKey
+    case helpRoutes
+    case helpStandard
+    case helpStandardFactsSchema
+    case helpStandardFormat
+    case helpStandardItem
+    case helpStandardSettings
+    case helpVerifyLedger
+    case helpVerifyLedgerStation
     case homeIntro
     case homeMyUnits
     case homeNoUnits
@@ -467,6 +547,7 @@ enum L: String, CaseIterable, Sendable {
     case noticeToApprove
     case noticeToReview
     case open311Address
+    case open311Agency
     case open311BadCoordinate
     case open311BadDate
     case open311BadKey
@@ -491,6 +572,7 @@ enum L: String, CaseIterable, Sendable {
     case openAPINotSignedIn
     case openAPIOK
     case openAPIPersonalField
+    case openAPITitle
     case openAPITooLarge
     case openAPIURITooLong
     case openAPIWrongPassword
@@ -504,6 +586,11 @@ enum L: String, CaseIterable, Sendable {
     case passwordContainsUsername
     case passwordTooShort
     case passwordTooSimple
+    case personalMalformed
+    case personalNoKey
+    case personalSealFailed
+    case personalTampered
+    case personalUnknownKey
     case postNameTaken
     case postSameHolder
     case previousPage
@@ -863,23 +950,11 @@ enum Messages {
     }
 }
 
-/// The message for `key` with its placeholders filled, in one pass (an argument that
-/// itself contains "{1}" is left as it is).
-func T(_ key: L, _ arguments: String...) -> String {
+/// The message for `key` in the current language with its placeholders filled (StandardKit's
+/// `Words.fill`: in one pass, and an argument that itself contains "{1}" is left as it is).
+func T(_ key: L, _ arguments: String...) -> String { T(key, arguments) }
+
+func T(_ key: L, _ arguments: [String]) -> String {
     let template = (Language.current == .en ? Messages.en[key] : nil) ?? Messages.zh[key] ?? key.rawValue
-    guard !arguments.isEmpty else { return template }
-    var out = ""
-    var rest = Substring(template)
-    while let open = rest.firstIndex(of: "{") {
-        out += rest[..<open]
-        let afterOpen = rest.index(after: open)
-        if let close = rest[afterOpen...].firstIndex(of: "}"), let index = Int(rest[afterOpen..<close]), arguments.indices.contains(index) {
-            out += arguments[index]
-            rest = rest[rest.index(after: close)...]
-        } else {
-            out += "{"
-            rest = rest[afterOpen...]
-        }
-    }
-    return out + rest
+    return arguments.isEmpty ? template : Words.fill(template, arguments)
 }

@@ -36,7 +36,7 @@ struct DataKey: @unchecked Sendable {
     init(text: String, variable: String) throws(ConfigError) {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let data = Data(base64Encoded: trimmed), data.count == 32 else {
-            throw ConfigError(variable: variable, message: "应为32字节密钥的Base64编码（可用 openssl rand -base64 32 生成）")
+            throw ConfigError(variable: variable, message: T(.configDataKey))
         }
         self.init(SymmetricKey(data: data))
     }
@@ -120,7 +120,7 @@ struct Keyring: Sendable {
         func text(_ variable: String, file fileVariable: String) throws(ConfigError) -> (String, String)? {
             if let path = environment[fileVariable], !path.isEmpty {
                 guard let data = FileManager.default.contents(atPath: path) else {
-                    throw ConfigError(variable: fileVariable, message: "指向的文件“\(path)”无法读取")
+                    throw ConfigError(variable: fileVariable, message: T(.configFileUnreadable, path))
                 }
                 return (String(decoding: data, as: UTF8.self), fileVariable)
             }
@@ -145,16 +145,11 @@ enum PersonalDataError: Error, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case .noKey: """
-            未配置个人信息加密密钥 CUNWU_DATA_KEY_FILE。身份证号和电话号码须加密存储，请先生成密钥文件并指向它：
-              cunwu rotate-key --make-key /etc/cunwu/data.key   （或 openssl rand -base64 32 > /etc/cunwu/data.key && chmod 600 /etc/cunwu/data.key）
-              export CUNWU_DATA_KEY_FILE=/etc/cunwu/data.key
-            （密钥丢失则加密的个人信息无法恢复，请与数据库备份分开保存。）
-            """
-        case .sealFailed: "个人信息加密失败。"
-        case .malformed: "数据库中的加密个人信息格式有误。"
-        case .tampered: "数据库中的加密个人信息无法解开（已被改动，或密钥不符）。"
-        case let .unknownKey(id): "数据库中的个人信息由密钥 \(id) 加密，但当前密钥中没有它：请把旧密钥放入 CUNWU_DATA_KEY_PREVIOUS_FILE。"
+        case .noKey: T(.personalNoKey)
+        case .sealFailed: T(.personalSealFailed)
+        case .malformed: T(.personalMalformed)
+        case .tampered: T(.personalTampered)
+        case let .unknownKey(id): T(.personalUnknownKey, id)
         }
     }
 }

@@ -8,7 +8,14 @@ import Vapor
 /// `serve` (the default) migrates the database first; `serve --demo` also fills an
 /// empty database with a demo district and prints the demo accounts.
 public enum Run {
+    /// The console speaks Chinese unless `CUNWU_LANGUAGE=en` (pages follow each request's
+    /// language whatever this is).
     public static func main() async -> Int32 {
+        let language = ProcessInfo.processInfo.environment["CUNWU_LANGUAGE"].flatMap(Language.init(rawValue:)) ?? .zh
+        return await Language.$current.withValue(language) { await run() }
+    }
+
+    private static func run() async -> Int32 {
         // Every file this process makes (the database and its log, backups, keys, the
         // anchor log, attachments) is its owner's alone.
         umask(0o077)
@@ -27,7 +34,7 @@ public enum Run {
         try? LoggingSystem.bootstrap(from: &env)
         let app: Application
         do { app = try await Application.make(env) } catch {
-            FileHandle.standardError.write(Data("无法启动：\(error)\n".utf8))
+            FileHandle.standardError.write(Data((T(.cliCannotStart, "\(error)") + "\n").utf8))
             return 1
         }
         var status: Int32 = 0
@@ -46,13 +53,13 @@ public enum Run {
                 if case let .sqliteFile(path) = app.config.storage {
                     // Held until the process ends: `cunwu restore` will not replace the file meanwhile.
                     let lock = try ServingLock(database: path)
-                    guard lock.tryShared() else { throw CommandFailure.usage("数据库“\(path)”正在恢复，请稍后再启动。") }
+                    guard lock.tryShared() else { throw CommandFailure.usage(T(.cliRestoring, path)) }
                     servingLock = lock
                 }
                 try await prepareDatabase(app)
                 try await PersonalDataStore.checkKey(on: app.db, keyring: keyring)
                 if app.config.ledgerAnchorPath == nil {
-                    app.logger.warning("台账锚点未启用：设置 CUNWU_LEDGER_ANCHOR_FILE（如 /var/lib/cunwu/ledger.anchors），删除最新记录才能被发现（docs/security.md）")
+                    app.logger.warning("\(T(.cliAnchorsOff))")
                 }
                 if demo {
                     try await DemoData.seed(app)
@@ -70,7 +77,7 @@ public enum Run {
             FileHandle.standardError.write(Data("\(error.description)\n".utf8))
             status = 2
         } catch let error as PersonalDataError {
-            FileHandle.standardError.write(Data("无法启动：\(error.description)\n".utf8))
+            FileHandle.standardError.write(Data((T(.cliCannotStart, error.description) + "\n").utf8))
             status = 2
         } catch let error as CommandError {
             FileHandle.standardError.write(Data("\(error)\n".utf8))

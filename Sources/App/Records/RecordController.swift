@@ -381,7 +381,7 @@ enum RecordJSON {
                 case .references: schema = .array(.uuid)
                 case .personal: schema = Schema(types: [.string, .null], description: T(.openAPIPersonalField))
                 }
-                schema.description = schema.description.map { field.label + "。" + $0 } ?? field.label
+                schema.description = schema.description.map { T(.apiFieldDescription, field.label, $0) } ?? field.label
                 properties[field.key] = schema
             }
             let name = schemaName(kind)

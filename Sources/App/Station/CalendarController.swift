@@ -38,7 +38,7 @@ struct CalendarController {
             try await Audit.record(on: db, author: request.author, action: "updateCalendar", objectType: "calendar",
                                    objectID: years.map { String($0.year) }.joined(separator: ","), unitPath: "/")
         }
-        CalendarStore.forget(request.application)
+        request.application.calendarCache.forget()
     }
 
     static func dates(_ holiday: WorkCalendar.Holiday) -> [String] {
@@ -142,3 +142,20 @@ struct CalendarController {
 }
 
 extension WorkCalendar.Year: Content {}
+
+extension Application {
+    private struct CalendarCacheKey: StorageKey { typealias Value = CalendarCache }
+    var calendarCache: CalendarCache {
+        if let cache = storage[CalendarCacheKey.self] { return cache }
+        let cache = CalendarCache()
+        storage[CalendarCacheKey.self] = cache
+        return cache
+    }
+}
+
+extension Request {
+    /// The working-day calendar, from this server's cache (`CalendarCache`).
+    func workCalendar() async throws -> WorkCalendar {
+        try await application.calendarCache.calendar(at: now, on: db)
+    }
+}

@@ -1,8 +1,8 @@
 import Fluent
+import Foundation
 import NIOConcurrencyHelpers
 import SQLKit
 import StandardKit
-import Vapor
 import WorkCalendar
 
 /// The working-day calendar kept in the database, so administrators can correct it and
@@ -34,22 +34,6 @@ enum CalendarStore {
         (try? WorkCalendar(years: try await years(on: db))) ?? WorkCalendar()
     }
 
-    /// The calendar for a request, kept in this server's memory for half a minute: every
-    /// intake and action needs it, and it changes about once a year. A change made on this
-    /// server is seen at once (`forget`), one made on another within 30 seconds.
-    static func load(_ request: Request) async throws -> WorkCalendar {
-        let cache = request.application.calendarCache
-        let now = request.now
-        if let kept = cache.value.withLockedValue({ $0 }), now.timeIntervalSince(kept.at) < 30, now >= kept.at { return kept.calendar }
-        let calendar = try await load(on: request.db)
-        cache.value.withLockedValue { $0 = (calendar, now) }
-        return calendar
-    }
-
-    static func forget(_ app: Application) {
-        app.calendarCache.value.withLockedValue { $0 = nil }
-    }
-
     /// Replaces one year's days (inside the caller's transaction).
     static func replace(_ year: WorkCalendar.Year, on db: any Database) async throws {
         let sql = try Dialect.sql(db)
@@ -76,16 +60,20 @@ enum CalendarStore {
     }
 }
 
+/// The calendar kept in a server's memory for half a minute: every intake and action needs
+/// it, and it changes about once a year. A change made on this server is seen at once
+/// (`forget`), one made on another within 30 seconds.
 final class CalendarCache: Sendable {
-    let value = NIOLockedValueBox<(calendar: WorkCalendar, at: Date)?>(nil)
-}
+    private let value = NIOLockedValueBox<(calendar: WorkCalendar, at: Date)?>(nil)
 
-extension Application {
-    private struct CalendarCacheKey: StorageKey { typealias Value = CalendarCache }
-    var calendarCache: CalendarCache {
-        if let cache = storage[CalendarCacheKey.self] { return cache }
-        let cache = CalendarCache()
-        storage[CalendarCacheKey.self] = cache
-        return cache
+    func calendar(at now: Date, on db: any Database) async throws -> WorkCalendar {
+        if let kept = value.withLockedValue({ $0 }), now.timeIntervalSince(kept.at) < 30, now >= kept.at { return kept.calendar }
+        let calendar = try await CalendarStore.load(on: db)
+        value.withLockedValue { $0 = (calendar, now) }
+        return calendar
+    }
+
+    func forget() {
+        value.withLockedValue { $0 = nil }
     }
 }

@@ -83,8 +83,8 @@ enum AnchorError: Error, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case let .cannotOpen(path): return "无法打开台账锚点文件“\(path)”"
-        case let .witnessRefused(status): return "见证服务拒绝了锚点（HTTP \(status)）"
+        case let .cannotOpen(path): return T(.anchorCannotOpen, path)
+        case let .witnessRefused(status): return T(.anchorWitnessRefused, String(status))
         }
     }
 }

@@ -64,7 +64,7 @@ struct LedgerController {
         func cells(_ row: LedgerRow) -> [String] {
             [names[row.unitID] ?? "", String(row.entry.sequence), Format.dateTime(row.occurredAt),
              row.subjectType == "request" ? T(.ledgerSubjectRequest) : T(.ledgerSubjectComplaint),
-             StationText.actionLabel(row.entry.action), row.entry.actorName, Format.details(row.payload), String(row.entry.hash.prefix(12))]
+             StationText.actionLabel(row.entry.action), Actor.shown(id: row.entry.actorID, recorded: row.entry.actorName), Format.details(row.payload), String(row.entry.hash.prefix(12))]
         }
         switch request.query[String.self, at: "format"] {
         case "csv"?:

@@ -15,9 +15,35 @@ struct Actor: Sendable {
     var name: String
 
     static func user(_ principal: Principal) -> Actor { Actor(id: principal.userID.uuidString, name: principal.displayName) }
-    static let publicForm = Actor(id: "public", name: "居民（网上提交）")
-    static let hotline96156 = Actor(id: "96156", name: "96156平台")
-    static func open311(_ client: String) -> Actor { Actor(id: "open311", name: "Open311客户端" + (client.isEmpty ? "" : "（\(client)）")) }
+
+    // A channel's name is recorded in Chinese whatever the language of the request that
+    // brought it: an event is hashed as written and is the same record for every reader.
+    // Pages and the API show it in the reader's language (`shown`).
+    static let publicForm = Actor(id: "public", name: recorded(.actorPublicForm))
+    static let hotline96156 = Actor(id: "96156", name: recorded(.actorHotline96156))
+    static func open311(_ client: String) -> Actor {
+        Actor(id: "open311", name: client.isEmpty ? recorded(.actorOpen311) : recorded(.actorOpen311Client, client))
+    }
+
+    private static func recorded(_ key: L, _ arguments: String...) -> String {
+        Language.$current.withValue(.zh) { T(key, arguments) }
+    }
+
+    /// A recorded actor's name in the current language: a channel's from the catalogue (an
+    /// Open311 client's own name kept), a person's as recorded.
+    static func shown(id: String, recorded name: String) -> String {
+        switch id {
+        case publicForm.id: return T(.actorPublicForm)
+        case hotline96156.id: return T(.actorHotline96156)
+        case "open311":
+            // The recorded text around the client's name, as `open311` wrote it.
+            let around = recorded(.actorOpen311Client, "\u{0}").split(separator: "\u{0}", omittingEmptySubsequences: false)
+            guard around.count == 2, name.count > around[0].count + around[1].count,
+                  name.hasPrefix(around[0]), name.hasSuffix(around[1]) else { return T(.actorOpen311) }
+            return T(.actorOpen311Client, String(name.dropFirst(around[0].count).dropLast(around[1].count)))
+        default: return name
+        }
+    }
 }
 
 /// One stored ledger event as pages and exports show it.

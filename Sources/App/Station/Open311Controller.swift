@@ -205,7 +205,7 @@ struct Open311Controller {
         }
         return RequestOut(service_request_id: showCode ? item.trackingCode : "", status: item.status.open311, status_notes: notes, service_name: item.serviceName,
                           service_code: item.serviceCode, description: withDescription ? item.content : "",
-                          agency_responsible: item.departmentName ?? station.name + "社区服务站", service_notice: "",
+                          agency_responsible: item.departmentName ?? T(.open311Agency, station.name), service_notice: "",
                           requested_datetime: w3c(item.receivedAt), updated_datetime: w3c(item.updatedAt ?? item.receivedAt),
                           expected_datetime: item.dueOn.map { $0 + "T17:30:00+08:00" } ?? "", address: "", address_id: "", zipcode: "",
                           lat: nil, long: nil, media_url: "")

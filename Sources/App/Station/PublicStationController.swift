@@ -201,7 +201,7 @@ struct PublicStationController {
         return TrackDTO(trackingCode: item.trackingCode, station: village.name, serviceName: item.serviceName, status: item.status.rawValue,
                         statusLabel: item.status.label, receivedOn: item.receivedOn, dueOn: item.dueOn, completedOn: item.completedOn,
                         missingMaterials: missing, reply: item.status == .materialsMissing ? nil : reply,
-                        dueDateNotice: RequestDesk.dueDateNotice(item, calendar: try await CalendarStore.load(request)), history: history)
+                        dueDateNotice: RequestDesk.dueDateNotice(item, calendar: try await request.workCalendar()), history: history)
     }
 
     @Sendable func track(_ request: Request, _: OrgUnit?) async throws -> Response {

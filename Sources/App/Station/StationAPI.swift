@@ -91,7 +91,7 @@ struct LedgerEventDTO: Content {
         subjectID = row.entry.subjectID
         action = row.entry.action
         actionLabel = StationText.actionLabel(row.entry.action)
-        actor = row.entry.actorName
+        actor = Actor.shown(id: row.entry.actorID, recorded: row.entry.actorName)
         at = row.occurredAt
         details = row.payload
         hash = row.entry.hash

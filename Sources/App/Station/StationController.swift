@@ -44,7 +44,7 @@ struct StationController {
 
     static func context(_ request: Request, _ unit: OrgUnit) async throws -> Context {
         let village = try RecordController.village(unit)
-        return Context(village: village, today: request.today, calendar: try await CalendarStore.load(request),
+        return Context(village: village, today: request.today, calendar: try await request.workCalendar(),
                        roster: try await Roster.load(village: village.requireID(), on: request.db))
     }
 
@@ -188,7 +188,7 @@ struct StationController {
         let village = try RecordController.village(unit)
         let item = try await Self.find(request, village)
         let profile = try await VillageProfile.query(on: request.db).filter(\.$unit.$id == village.requireID()).first()
-        let notice = RequestDesk.dueDateNotice(item, calendar: try await CalendarStore.load(request))
+        let notice = RequestDesk.dueDateNotice(item, calendar: try await request.workCalendar())
         return HTMLResponse.make(StationViews.receipt(village: village, item: item, hotline: profile?.hotline ?? "", dueDateNotice: notice))
     }
 
@@ -218,7 +218,7 @@ struct StationController {
                                                   village: village.requireID(), on: request.db)
         let (item, _) = try await RequestDesk.intake(try await request.desk(), village: village, input: input, actor: .user(principal), staff: principal,
                                                      services: records[RecordKind.services.key])
-        return Self.dto(item, Context(village: village, today: request.today, calendar: try await CalendarStore.load(request),
+        return Self.dto(item, Context(village: village, today: request.today, calendar: try await request.workCalendar(),
                                       roster: Roster(records)))
     }
 
@@ -248,7 +248,7 @@ struct StationController {
 
     @Sendable func apiOverdue(_ request: Request, _ unit: OrgUnit) async throws -> RequestListDTO {
         let today = request.today
-        let calendar = try await CalendarStore.load(request)
+        let calendar = try await request.workCalendar()
         let items = try await Self.overdueItems(request, under: unit, today: today)
         return RequestListDTO(requests: items.map { RequestDTO($0, reveal: false, urgency: RequestDesk.urgency($0, today: today, calendar: calendar), assignee: nil) })
     }
@@ -260,7 +260,7 @@ extension Request {
     var today: LocalDate { StandardController.beijingToday(now) }
 
     func desk() async throws -> RequestDesk.Context {
-        RequestDesk.Context(db: db, now: now, calendar: try await CalendarStore.load(self), codes: application.trackingCodes, sink: application.intakeSink)
+        RequestDesk.Context(db: db, now: now, calendar: try await workCalendar(), codes: application.trackingCodes, sink: application.intakeSink)
     }
 }
 

@@ -161,7 +161,7 @@ enum Hierarchy {
     static func saveProfile(_ input: ProfileInput, of unit: OrgUnit, author: Author, on db: any Database) async throws -> VillageProfile {
         try await db.transaction { db in
             let profile = try await profile(of: unit, on: db)
-            let before = profile.id == nil ? nil : profile.auditValues
+            let before = profile.id == nil ? nil : profile.values
             profile.households = input.households
             profile.residentPopulation = input.residentPopulation
             profile.registeredPopulation = input.registeredPopulation
@@ -172,7 +172,7 @@ enum Hierarchy {
             profile.hotline = input.hotline
             try await profile.save(on: db)
             try await Audit.record(on: db, author: author, action: "update", objectType: "villageProfile", objectID: unit.id?.uuidString,
-                                   unitPath: unit.path, before: before, after: profile.auditValues)
+                                   unitPath: unit.path, before: before, after: profile.values)
             return profile
         }
     }
@@ -215,29 +215,31 @@ extension OrgUnit {
 }
 
 extension VillageProfile {
-    /// A profile as the audit log records it, with the figures worked out from it (the API
-    /// shows the same, `ProfileDTO`).
-    struct AuditValues: Encodable {
+    /// A profile's values with the figures worked out from them, as the audit log records
+    /// them and the API shows them (the web layer sends this type as it is).
+    struct Values: Codable, Equatable, Sendable {
         var households: Int
         var residentPopulation: Int
         var registeredPopulation: Int
         var area: Double
         var address: String
         var stationFloorArea: Double
+        /// One rule per line, e.g. "周一至周五 08:30-12:00 13:30-17:30".
         var openingHours: String
         var weeklyOpeningMinutes: Int
         var hotline: String
+        /// Full-time station staff item 45 asks for: max(2, ⌈households ÷ 300⌉).
         var requiredStationStaff: Int
     }
 
-    var auditValues: AuditValues {
+    var values: Values {
         let minutes: Int
         if case let .success(intervals) = OpeningSchedule.parse(openingHours) {
             minutes = OpeningSchedule.weeklyMinutes(intervals)
         } else {
             minutes = 0
         }
-        return AuditValues(households: households, residentPopulation: residentPopulation, registeredPopulation: registeredPopulation,
+        return Values(households: households, residentPopulation: residentPopulation, registeredPopulation: registeredPopulation,
                            area: area, address: address, stationFloorArea: stationFloorArea, openingHours: openingHours,
                            weeklyOpeningMinutes: minutes, hotline: hotline, requiredStationStaff: max(2, (households + 299) / 300))
     }

@@ -50,7 +50,7 @@ struct ChildRowDTO: Content, Equatable {
     init(_ row: UnitRow) throws {
         unit = try UnitDTO(row.unit)
         figures = KeyFiguresDTO(row.figures)
-        profile = row.profile.map(ProfileDTO.init)
+        profile = row.profile?.values
     }
 }
 
@@ -84,34 +84,11 @@ struct UnitInput: Content {
     }
 }
 
-struct ProfileDTO: Content, Equatable {
-    var households: Int
-    var residentPopulation: Int
-    var registeredPopulation: Int
-    var area: Double
-    var address: String
-    var stationFloorArea: Double
-    /// One rule per line, e.g. "周一至周五 08:30-12:00 13:30-17:30".
-    var openingHours: String
-    var weeklyOpeningMinutes: Int
-    var hotline: String
-    /// Full-time station staff item 45 asks for: max(2, ⌈households ÷ 300⌉).
-    var requiredStationStaff: Int
+/// A village's profile with the figures worked out from it: the model's own values, the
+/// same the audit log records.
+typealias ProfileDTO = VillageProfile.Values
 
-    init(_ profile: VillageProfile) {
-        let values = profile.auditValues
-        households = values.households
-        residentPopulation = values.residentPopulation
-        registeredPopulation = values.registeredPopulation
-        area = values.area
-        address = values.address
-        stationFloorArea = values.stationFloorArea
-        openingHours = values.openingHours
-        weeklyOpeningMinutes = values.weeklyOpeningMinutes
-        hotline = values.hotline
-        requiredStationStaff = values.requiredStationStaff
-    }
-}
+extension VillageProfile.Values: Content {}
 
 struct ProfileInput: Content {
     var households: Int

@@ -19,8 +19,9 @@ enum AccountViews {
     }
 
     private static func unitOptions(_ units: [OrgUnit]) -> [(value: String, label: String)] {
+        // Each level below the top indented by one ideographic space, a character's width.
         [("", T(.userNoUnit))] + units.compactMap { unit in
-            unit.id.map { ($0.uuidString, String(repeating: "　", count: max(0, unit.lineage.count - 1)) + unit.name + T(.parenthesized, UnitViews.kindLabel(unit.kind))) }
+            unit.id.map { ($0.uuidString, String(repeating: "\u{3000}", count: max(0, unit.lineage.count - 1)) + unit.name + T(.parenthesized, UnitViews.kindLabel(unit.kind))) }
         }
     }
 

@@ -181,7 +181,7 @@ enum Stylesheet {
     @media print{header.top nav,.account,.lang,.actions,.skip,form{display:none}a{color:inherit;text-decoration:none}
     body.report .running{display:block;position:fixed;top:0;left:0;right:0;text-align:center;font-size:10pt;color:#000}
     body.report main{padding-top:8mm}body.report table{page-break-inside:auto}body.report tr{page-break-inside:avoid}
-    @page{size:A4;margin:18mm 15mm 16mm;@bottom-center{content:"第 " counter(page) " 页";font-size:9pt}}}
+    @page{size:A4;margin:18mm 15mm 16mm;@bottom-center{content:counter(page) " / " counter(pages);font-size:9pt}}}
     """
 
     static let hash: String = String(Token.hash(css).prefix(12))

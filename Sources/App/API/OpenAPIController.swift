@@ -44,7 +44,7 @@ enum OpenAPI {
         let schemas = schemas.merging(RecordJSON.schemas()) { current, _ in current }.merging(StationAPI.schemas) { current, _ in current }
             .merging(AssessmentAPI.schemas) { current, _ in current }
         let document = Model.Document(
-            info: Model.Info(title: "村务 Cunwu API", version: "1.0.0", description: T(.openAPIInfo)),
+            info: Model.Info(title: T(.openAPITitle), version: "1.0.0", description: T(.openAPIInfo)),
             paths: paths,
             components: Model.Components(schemas: schemas, securitySchemes: [
                 "session": Model.SecurityScheme(location: .cookie, name: SessionCookie.name),

@@ -154,14 +154,14 @@ struct HierarchyController {
     @Sendable func apiProfile(_ request: Request, _ unit: OrgUnit) async throws -> ProfileDTO {
         let unit = try require(unit)
         guard unit.kind == .village else { throw AppError.notFound }
-        return ProfileDTO(try await Hierarchy.profile(of: unit, on: request.db))
+        return try await Hierarchy.profile(of: unit, on: request.db).values
     }
 
     @Sendable func apiSaveProfile(_ request: Request, _ unit: OrgUnit) async throws -> ProfileDTO {
         let unit = try require(unit)
         guard unit.kind == .village else { throw AppError.notFound }
         let input = try request.content.decode(ProfileInput.self)
-        return ProfileDTO(try await Hierarchy.saveProfile(try ProfileForm.validate(input), of: unit, author: request.author, on: request.db))
+        return try await Hierarchy.saveProfile(try ProfileForm.validate(input), of: unit, author: request.author, on: request.db).values
     }
 
     // MARK: Shared
@@ -175,7 +175,7 @@ struct HierarchyController {
         let ancestors = try await Hierarchy.ancestors(of: unit, on: request.db).filter { principal.mayView($0.path) }
         let children = try await Hierarchy.childRows(of: unit, on: request.db).map(ChildRowDTO.init)
         let figures = KeyFiguresDTO(try await Hierarchy.figures(under: unit, on: request.db))
-        let profile = unit.kind == .village ? ProfileDTO(try await Hierarchy.profile(of: unit, on: request.db)) : nil
+        let profile = unit.kind == .village ? try await Hierarchy.profile(of: unit, on: request.db).values : nil
         var attention: [String] = []
         if unit.kind == .village {
             attention = try await Self.attention(request, village: unit)

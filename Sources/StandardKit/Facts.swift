@@ -216,11 +216,15 @@ public struct VillageFacts: Sendable, Codable, Equatable {
         public var condition: FacilityCondition
         public var inspectedOn: LocalDate?
         public var nextMaintenanceOn: LocalDate?
-        public init(type: FacilityType, condition: FacilityCondition = .good, inspectedOn: LocalDate? = nil, nextMaintenanceOn: LocalDate? = nil) {
+        /// The latest maintenance done (item 23): on or after the planned date, the plan was kept.
+        public var lastMaintainedOn: LocalDate?
+        public init(type: FacilityType, condition: FacilityCondition = .good, inspectedOn: LocalDate? = nil, nextMaintenanceOn: LocalDate? = nil,
+                    lastMaintainedOn: LocalDate? = nil) {
             self.type = type
             self.condition = condition
             self.inspectedOn = inspectedOn
             self.nextMaintenanceOn = nextMaintenanceOn
+            self.lastMaintainedOn = lastMaintainedOn
         }
     }
 

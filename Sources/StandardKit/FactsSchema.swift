@@ -139,6 +139,7 @@ public enum FactsSchema {
             .optional("condition", words(FacilityCondition.self), "状况", default: .string(FacilityCondition.good.rawValue)),
             .optional("inspectedOn", .date(inYear: false), "最近检查日期"),
             .optional("nextMaintenanceOn", .date(inYear: false), "计划下次维护日期；无维护计划则省略"),
+            .optional("lastMaintainedOn", .date(inYear: false), "最近一次维护的日期；在计划日期当天或之后维护过，即按计划维护，不算逾期"),
         ]), "设施和办公设备", default: empty),
         .optional("infrastructure", list([
             .required("kind", words(InfrastructureKind.self), "工程或设施类别"),

@@ -249,13 +249,18 @@ final class RuleContext {
             let relevant = facts.facilities.filter { $0.condition != .outOfUse && Self.maintainedTypes.contains($0.type) }
             if relevant.isEmpty { return (.notApplicable, say(.maintenanceNoneRecorded)) }
             let noPlan = relevant.filter { $0.nextMaintenanceOn == nil }
-            let overdue = relevant.filter { ($0.nextMaintenanceOn.map { $0 < asOf }) ?? false }
+            // Planned for a day already past, and not maintained on or after it.
+            let overdue = relevant.filter { f in
+                guard let planned = f.nextMaintenanceOn, planned < asOf else { return false }
+                return !(f.lastMaintainedOn.map { $0 >= planned && $0 <= asOf } ?? false)
+            }
             var problems: [String] = []
             if !noPlan.isEmpty { problems.append(say(.maintenanceNoPlan, noPlan.map(\.type.label).joined(separator: listJoin))) }
             if !overdue.isEmpty {
                 problems.append(say(.maintenanceOverdue, overdue.map { f in
                     let planned = f.nextMaintenanceOn.map(String.init(describing:)) ?? ""
-                    return say(.maintenanceOverdueFacility, f.type.label, planned)
+                    guard let last = f.lastMaintainedOn, last <= asOf else { return say(.maintenanceOverdueFacility, f.type.label, planned) }
+                    return say(.maintenanceOverdueFacilityLast, f.type.label, planned, last.description)
                 }.joined(separator: listJoin)))
             }
             let summary = say(.maintenanceSummary, String(relevant.count))

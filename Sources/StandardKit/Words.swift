@@ -157,6 +157,7 @@ enum Word: String, CaseIterable, Sendable {
     case maintenanceNoPlan = "maintenance.noPlan"
     case maintenanceOverdue = "maintenance.overdue"
     case maintenanceOverdueFacility = "maintenance.overdueFacility"
+    case maintenanceOverdueFacilityLast = "maintenance.overdueFacilityLast"
     case maintenanceSummary = "maintenance.summary"
     case maintenanceAllPlanned = "maintenance.allPlanned"
     case infrastructureStatus = "infrastructure.status"

@@ -137,14 +137,23 @@ struct WorkforceFacilitiesFundsTests {
             let session = try await login(app, "zhang")
             let village = try world.villageV1.requireID()
             let api = "/api/v1/units/\(village)"
-            _ = try await send(app, .POST, api + "/facilities", as: session,
-                               json: ["type": "culturalRoom", "name": "村文化室", "condition": "good", "nextMaintenanceOn": "2026-11-01"])
+            let room = try await send(app, .POST, api + "/facilities", as: session,
+                                      json: ["type": "culturalRoom", "name": "村文化室", "condition": "good", "nextMaintenanceOn": "2026-11-01"])
+            let roomID = try #require((try JSONSerialization.jsonObject(with: Data(room.body.utf8)) as? [String: Any])?["id"] as? String)
             _ = try await send(app, .POST, api + "/facilities", as: session,
                                json: ["type": "library", "name": "农家书屋", "condition": "good", "nextMaintenanceOn": "2027-03-01"])
             let page = try await send(app, .GET, "/units/\(village)", as: session)
             #expect(page.body.contains("村文化室计划于2026-11-01维护，已逾期") && !page.body.contains("农家书屋计划"))
             #expect(try await Self.evaluation(app, session, village)["23.1"]?["status"] as? String == "notMet")
             #expect(try await Self.evaluation(app, session, village)["43.1"]?["status"] as? String == "notMet")
+            // Maintenance before the planned day does not keep the plan; on or after it does.
+            _ = try await send(app, .POST, api + "/maintenanceLogs", as: session, json: ["facility": roomID, "date": "2026-10-20", "work": "检修灯具"])
+            let early = try await Self.evaluation(app, session, village)["23.1"]
+            #expect(early?["status"] as? String == "notMet")
+            #expect((early?["explanation"] as? String ?? "").contains("计划2026-11-01，最近一次维护2026-10-20"))
+            _ = try await send(app, .POST, api + "/maintenanceLogs", as: session, json: ["facility": roomID, "date": "2026-11-03", "work": "更换桌椅"])
+            #expect(try await Self.evaluation(app, session, village)["23.1"]?["status"] as? String == "met")
+            #expect(!(try await send(app, .GET, "/units/\(village)", as: session).body.contains("村文化室计划于2026-11-01维护，已逾期")))
             _ = try await send(app, .POST, api + "/artTeams", as: session, json: ["name": "秧歌队"])
             _ = try await send(app, .POST, api + "/activities", as: session, json: ["kind": "festival", "date": "2026-02-12", "title": "元宵节灯会"])
             let checks = try await Self.evaluation(app, session, village)

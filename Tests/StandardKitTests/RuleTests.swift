@@ -360,3 +360,21 @@ struct RuleTests {
         #expect(RuleContext.weeklyMinutes(full) == 168 * 60)
     }
 }
+
+@Suite("Item 23: maintenance kept to plan")
+struct MaintenanceRuleTests {
+    @Test("a plan whose day has passed is overdue unless the facility was maintained on or after it",
+          arguments: [(nil as String?, Status.notMet), ("2026-05-31", .notMet), ("2026-06-01", .met), ("2026-06-20", .met), ("2026-12-30", .notMet)])
+    func keptToPlan(last: String?, expected: Status) throws {
+        var facts = try Fixture.goodVillage()
+        let index = try #require(facts.facilities.firstIndex { $0.type == .culturalRoom })
+        facts.facilities[index].nextMaintenanceOn = LocalDate("2026-06-01")
+        facts.facilities[index].lastMaintainedOn = last.flatMap(LocalDate.init)
+        // Evaluated as of 30 November: maintenance "done" after that day is not yet done.
+        let evaluation = Fixture.evaluate(facts, asOf: "2026-11-30")
+        #expect(evaluation.check("23.1")?.status == expected, "\(evaluation.check("23.1")?.explanation ?? "")")
+        if let last, expected == .notMet, last <= "2026-11-30" {
+            #expect(evaluation.check("23.1")?.explanation.contains("最近一次维护\(last)") == true)
+        }
+    }
+}

@@ -200,15 +200,18 @@ struct HierarchyController {
         }
         let overdue = try await StationController.overdueItems(request, under: village, today: today)
         if !overdue.isEmpty { out.append(T(.attentionOverdueRequests, String(overdue.count))) }
-        let meetings = try await RecordStore.list(.meetings, village: id, on: request.db)
-            .filter { $0.text("kind") == MeetingKind.representativeMeeting.rawValue }.compactMap { $0.date("date") }
+        let meetings = try await RecordStore.list(.meetings, village: id, on: request.db).map(MeetingRecord.init(record:))
+            .filter { $0[choice: .kind] == MeetingKind.representativeMeeting }.compactMap { $0[date: .date] }
         for quarter in 1...4 {
             guard let end = LocalDate(year: today.year, month: quarter * 3, day: LocalDate.daysIn(month: quarter * 3, year: today.year)), end < today else { continue }
             if !meetings.contains(where: { $0.year == today.year && $0.quarter == quarter }) { out.append(T(.attentionMissingMeeting, String(today.year), String(quarter))) }
         }
-        for facility in try await RecordStore.list(.facilities, village: id, on: request.db) {
-            guard facility.text("condition") != FacilityCondition.outOfUse.rawValue, let next = facility.date("nextMaintenanceOn"), next < today else { continue }
-            out.append(T(.attentionOverdueMaintenance, facility.text("name") ?? "", next.description))
+        // Planned for a day already past and not maintained since (as item 23.1 reads it).
+        let lastMaintained = MaintenanceLogRecord.latest(try await RecordStore.list(.maintenanceLogs, village: id, on: request.db).map(MaintenanceLogRecord.init(record:)))
+        for facility in try await RecordStore.list(.facilities, village: id, on: request.db).map(FacilityRecord.init(record:)) {
+            guard facility[choice: .condition] != FacilityCondition.outOfUse, let next = facility[date: .nextMaintenanceOn], next < today,
+                  !(lastMaintained[facility.reference].map { $0 >= next } ?? false) else { continue }
+            out.append(T(.attentionOverdueMaintenance, facility[text: .name] ?? "", next.description))
         }
         return out
     }

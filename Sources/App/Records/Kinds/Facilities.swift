@@ -22,12 +22,15 @@ struct FacilityRecord: KindRecord {
 
     let record: Record
 
-    /// Every facility with its condition and upkeep dates (items 17–19, 21–23, 31, 32, 38, 43, 44).
+    /// Every facility with its condition and upkeep dates (items 17–19, 21–23, 31, 32, 38, 43, 44),
+    /// its last maintenance the latest of its maintenance logs.
     static func feed(_ facts: inout VillageFacts, from records: VillageRecords) {
+        let lastMaintained = MaintenanceLogRecord.latest(records.of(MaintenanceLogRecord.self))
         facts.facilities = records.of(Self.self).compactMap { facility in
             guard let type: FacilityType = facility[choice: .type] else { return nil }
             return .init(type: type, condition: facility[choice: .condition] ?? .good,
-                         inspectedOn: facility[date: .inspectedOn], nextMaintenanceOn: facility[date: .nextMaintenanceOn])
+                         inspectedOn: facility[date: .inspectedOn], nextMaintenanceOn: facility[date: .nextMaintenanceOn],
+                         lastMaintainedOn: lastMaintained[facility.reference])
         }
     }
 }

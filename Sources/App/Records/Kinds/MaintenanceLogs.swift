@@ -17,6 +17,16 @@ struct MaintenanceLogRecord: KindRecord {
         ], dateField: Field.date.rawValue, titleField: Field.work.rawValue)
 
     let record: Record
+
+    /// Each facility's latest maintenance, by the facility's reference.
+    static func latest(_ logs: [MaintenanceLogRecord]) -> [String: LocalDate] {
+        var latest: [String: LocalDate] = [:]
+        for log in logs {
+            guard let facility = log[text: .facility], let date = log[date: .date] else { continue }
+            latest[facility] = max(date, latest[facility] ?? date)
+        }
+        return latest
+    }
 }
 
 extension RecordKind {

@@ -106,15 +106,6 @@ public struct AnchorLog: Sendable {
         /// Line `n` signs a head that goes back on an earlier line (a lower sequence number, or
         /// the same one with another hash): a writer signed a chain it should have refused.
         case conflicting(line: Int, station: String)
-
-        public var label: String {
-            switch self {
-            case let .notAuthentic(line): return "锚点文件第\(line)行的签名不符（被改动或伪造）"
-            case let .unknownKey(line, keyID): return "锚点文件第\(line)行由密钥\(keyID)签名，密钥环中已没有该密钥，未采用"
-            case let .linkBroken(line): return "锚点文件第\(line)行与上一行不相连（有行被删除或插入）"
-            case let .conflicting(line, station): return "锚点文件第\(line)行中服务站\(station)的链末端比此前记录的更早或不同"
-            }
-        }
     }
 
     public var latest: [String: Anchor] = [:]

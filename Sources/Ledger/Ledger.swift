@@ -135,16 +135,6 @@ public enum LedgerChain {
         /// The event at a point the chain was seen at has another hash, though the chain
         /// holds: events were rewritten and the chain hashed anew.
         case rewritten
-
-        public var label: String {
-            switch self {
-            case .contentChanged: return "记录内容与校验值不符（记录被改动）"
-            case .linkBroken: return "与前一条记录的链接断开（前序记录被改动或替换）"
-            case .sequenceGap: return "序号不连续（有记录被删除或插入）"
-            case .truncated: return "最新的记录被删除（记录链短于此前记录到的位置）"
-            case .rewritten: return "记录链被改写并重新计算了校验值（与此前记录到的校验值不符）"
-            }
-        }
     }
 
     /// Checks a chain given in sequence order.

@@ -6,20 +6,27 @@ public struct Sheet: Sendable, Equatable {
     public init(rows: [[String]]) { self.rows = rows }
 }
 
-public enum SpreadsheetError: Error, Sendable, Equatable, CustomStringConvertible {
+/// What is wrong with a file; the application says it in the reader's language.
+public enum SpreadsheetError: Error, Sendable, Equatable {
     case tooLarge(limit: Int)
     case notUTF8
     case unterminatedQuote(line: Int)
-    case notXLSX(String)
+    case notXLSX(XLSXProblem)
+}
 
-    public var description: String {
-        switch self {
-        case let .tooLarge(limit): return "文件超过\(limit / 1024 / 1024) MB"
-        case .notUTF8: return "CSV 文件不是 UTF-8 编码（可在 Excel 中“另存为 CSV UTF-8”）"
-        case let .unterminatedQuote(line): return "第\(line)行的引号没有结束"
-        case let .notXLSX(reason): return "不是有效的 XLSX 文件：\(reason)"
-        }
-    }
+/// Why a file is not a workbook this reader can take.
+public enum XLSXProblem: String, Sendable, Equatable {
+    /// Writing: the archive could not be made.
+    case cannotWrite
+    /// The upload could not be put where the reader opens it.
+    case unreadable
+    /// Not a ZIP archive (an Office file is one).
+    case notZip
+    /// An entry could not be unpacked.
+    case corrupt
+    case noWorkbook
+    case noSheets
+    case sheetMissing
 }
 
 /// CSV as Excel reads and writes it: UTF-8 with a byte-order mark, CRLF, quotes doubled.

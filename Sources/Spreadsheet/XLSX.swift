@@ -57,7 +57,7 @@ public enum XLSX {
         }
         xml += "</sheetData></worksheet>"
         try add("xl/worksheets/sheet1.xml", xml)
-        guard let data = archive.data else { throw SpreadsheetError.notXLSX("无法生成") }
+        guard let data = archive.data else { throw SpreadsheetError.notXLSX(.cannotWrite) }
         return data
     }
 
@@ -108,10 +108,10 @@ public enum XLSX {
         // end of the data, and one upload would take the server down. A file read past its
         // end just reads nothing.
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("cunwu-xlsx-\(UUID().uuidString).zip")
-        do { try data.write(to: url, options: .atomic) } catch { throw .notXLSX("无法读取上传的文件") }
+        do { try data.write(to: url, options: .atomic) } catch { throw .notXLSX(.unreadable) }
         defer { try? FileManager.default.removeItem(at: url) }
         let archive: Archive
-        do { archive = try Archive(url: url, accessMode: .read) } catch { throw .notXLSX("不是 ZIP 压缩的 Office 文件") }
+        do { archive = try Archive(url: url, accessMode: .read) } catch { throw .notXLSX(.notZip) }
         let limit = 64 * 1024 * 1024
         func file(_ path: String) throws(SpreadsheetError) -> Data? {
             guard let entry = archive[path] else { return nil }
@@ -126,21 +126,21 @@ public enum XLSX {
             } catch let error as SpreadsheetError {
                 throw error
             } catch {
-                throw .notXLSX("压缩内容损坏")
+                throw .notXLSX(.corrupt)
             }
             return out
         }
         guard let workbookRels = try file("xl/_rels/workbook.xml.rels"), let workbook = try file("xl/workbook.xml") else {
-            throw .notXLSX("缺少工作簿")
+            throw .notXLSX(.noWorkbook)
         }
         // The first sheet's relationship id, then its target.
         let sheets = XMLRows.attributes(of: "sheet", in: workbook)
         let rels = XMLRows.attributes(of: "Relationship", in: workbookRels)
         guard let firstID = sheets.first?["r:id"], let target = rels.first(where: { $0["Id"] == firstID })?["Target"] else {
-            throw .notXLSX("没有工作表")
+            throw .notXLSX(.noSheets)
         }
         let path = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
-        guard let sheetData = try file(path) else { throw .notXLSX("工作表缺失") }
+        guard let sheetData = try file(path) else { throw .notXLSX(.sheetMissing) }
         let shared = try file("xl/sharedStrings.xml").map(XMLRows.sharedStrings) ?? []
         return XMLRows.sheet(sheetData, shared: shared)
     }

@@ -60,25 +60,25 @@ public struct WorkCalendar: Sendable {
     /// no day both a holiday and a working day, make-up working days on a weekend.
     public init(years data: [Year]) throws(WorkCalendarError) {
         for year in data {
-            guard (2000...2100).contains(year.year) else { throw .invalid("年份\(year.year)超出范围") }
-            guard !years.contains(year.year) else { throw .invalid("\(year.year)年重复") }
+            guard (2000...2100).contains(year.year) else { throw .yearOutOfRange(year.year) }
+            guard !years.contains(year.year) else { throw .duplicateYear(year.year) }
             years.insert(year.year)
             for holiday in year.holidays {
-                guard !holiday.name.isEmpty else { throw .invalid("\(year.year)年有假日未填名称") }
+                guard !holiday.name.isEmpty else { throw .unnamedHoliday(year: year.year) }
                 guard let from = LocalDate(holiday.from), let to = LocalDate(holiday.to) else {
-                    throw .invalid("\(holiday.name)的日期“\(holiday.from)”至“\(holiday.to)”格式应为YYYY-MM-DD")
+                    throw .badHolidayDates(name: holiday.name, from: holiday.from, to: holiday.to)
                 }
-                guard from <= to, from.days(until: to) < 31 else { throw .invalid("\(holiday.name)的起止日期有误") }
+                guard from <= to, from.days(until: to) < 31 else { throw .badHolidaySpan(name: holiday.name) }
                 for day in from.dayNumber...to.dayNumber { holidays[day] = holiday.name }
             }
             for workday in year.workdays {
-                guard let date = LocalDate(workday.date) else { throw .invalid("调休上班日“\(workday.date)”格式应为YYYY-MM-DD") }
-                guard Self.weekday(date) >= 6 else { throw .invalid("调休上班日\(workday.date)不是周六或周日") }
-                workdays[date.dayNumber] = workday.name.isEmpty ? "调休上班" : workday.name
+                guard let date = LocalDate(workday.date) else { throw .badWorkdayDate(workday.date) }
+                guard Self.weekday(date) >= 6 else { throw .workdayNotOnWeekend(workday.date) }
+                workdays[date.dayNumber] = workday.name
             }
         }
         if let clash = holidays.keys.first(where: { workdays[$0] != nil }) {
-            throw .invalid("\(LocalDate(dayNumber: clash))既是假日又是调休上班日")
+            throw .holidayAndWorkday(LocalDate(dayNumber: clash).description)
         }
     }
 
@@ -94,7 +94,7 @@ public struct WorkCalendar: Sendable {
     public static func decode(_ data: Data) throws(WorkCalendarError) -> [Year] {
         if let file = try? JSONDecoder().decode(File.self, from: data) { return file.years }
         if let year = try? JSONDecoder().decode(Year.self, from: data) { return [year] }
-        throw .invalid("文件应为节假日数据格式：{\"years\": [{\"year\", \"source\", \"holidays\", \"workdays\"}]}")
+        throw .notACalendarFile
     }
 
     private struct File: Codable { var years: [Year] }
@@ -145,11 +145,17 @@ public struct WorkCalendar: Sendable {
     }
 }
 
-public enum WorkCalendarError: Error, Sendable, Equatable, CustomStringConvertible {
-    case invalid(String)
-    public var description: String {
-        switch self {
-        case let .invalid(message): return message
-        }
-    }
+/// What is wrong with announced years; the application says it in the reader's language.
+public enum WorkCalendarError: Error, Sendable, Equatable {
+    case yearOutOfRange(Int)
+    case duplicateYear(Int)
+    case unnamedHoliday(year: Int)
+    case badHolidayDates(name: String, from: String, to: String)
+    /// Ends before it starts, or lasts a month or more.
+    case badHolidaySpan(name: String)
+    case badWorkdayDate(String)
+    case workdayNotOnWeekend(String)
+    case holidayAndWorkday(String)
+    /// Neither `{"years": [...]}` nor one year.
+    case notACalendarFile
 }

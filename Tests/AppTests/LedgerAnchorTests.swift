@@ -132,7 +132,7 @@ struct LedgerAnchorTests {
             lines.remove(at: 1)
             try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: false, encoding: .utf8)
             let (_, all) = try await Self.verification(app, s)
-            #expect(all.anchorProblems == [AnchorLog.Problem.linkBroken(line: 2).label])
+            #expect(all.anchorProblems == [AnchorLog.Problem.linkBroken(line: 2).text])
             let page = try await send(app, .GET, "/units/\(s.village)/ledger/verify", as: s.wang)
             #expect(page.body.contains("锚点文件本身有问题") && page.body.contains("第2行与上一行不相连"))
         }

@@ -87,6 +87,13 @@ struct TransferTests {
             #expect(garbage.status == .unprocessableEntity && garbage.body.contains("XLSX"))
             let large = try await Self.upload(app, base + "/import", as: session, file: Data(repeating: 0x61, count: 6 * 1024 * 1024), name: "v.csv")
             #expect(large.status == .unprocessableEntity && large.body.contains("MB"))
+            // The file's problem in the reader's language.
+            let quote = Data("姓名,电话\n\"王芳,1\n".utf8)
+            let chinese = try await Self.upload(app, base + "/import", as: session, file: quote, name: "v.csv")
+            #expect(chinese.status == .unprocessableEntity && chinese.body.contains("第2行的引号没有结束"))
+            let english = try await postMultipart(app, base + "/import", as: session, fields: ["_csrf": session.csrf], file: quote, filename: "v.csv",
+                                                  headers: ["Accept-Language": "en"])
+            #expect(english.status == .unprocessableEntity && english.body.contains("The quote on line 2 is not closed"))
             // A good XLSX: preview, then confirm writes all rows.
             let good = Self.volunteersSheet([row("王芳", "13912345678", team: "红马甲巡逻队", elder: "是"), row("刘洋")])
             let preview = try await Self.upload(app, base + "/import", as: session, file: try XLSX.write(good), name: "v.xlsx")

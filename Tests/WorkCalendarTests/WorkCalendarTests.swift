@@ -83,15 +83,18 @@ private func date(_ text: String) throws -> LocalDate { try #require(LocalDate(t
     }
 
     @Test func badDataIsRefusedWithAReason() throws {
-        func refused(_ year: WorkCalendar.Year) -> String? {
-            do { _ = try WorkCalendar(years: [year]); return nil } catch { return error.description }
+        func refused(_ year: WorkCalendar.Year) -> WorkCalendarError? {
+            do { _ = try WorkCalendar(years: [year]); return nil } catch { return error }
         }
-        #expect(refused(.init(year: 2027, source: "x", holidays: [.init(name: "春节", from: "2027-02-30", to: "2027-02-31")], workdays: []))?.contains("格式") == true)
-        #expect(refused(.init(year: 2027, source: "x", holidays: [.init(name: "春节", from: "2027-02-10", to: "2027-02-05")], workdays: []))?.contains("起止") == true)
-        #expect(refused(.init(year: 2027, source: "x", holidays: [], workdays: [.init(name: "调休", date: "2027-02-03")]))?.contains("不是周六或周日") == true)
+        #expect(refused(.init(year: 2027, source: "x", holidays: [.init(name: "春节", from: "2027-02-30", to: "2027-02-31")], workdays: []))
+                == .badHolidayDates(name: "春节", from: "2027-02-30", to: "2027-02-31"))
+        #expect(refused(.init(year: 2027, source: "x", holidays: [.init(name: "春节", from: "2027-02-10", to: "2027-02-05")], workdays: [])) == .badHolidaySpan(name: "春节"))
+        #expect(refused(.init(year: 2027, source: "x", holidays: [], workdays: [.init(name: "调休", date: "2027-02-03")])) == .workdayNotOnWeekend("2027-02-03"))
         #expect(refused(.init(year: 2027, source: "x", holidays: [.init(name: "假", from: "2027-02-06", to: "2027-02-07")],
-                              workdays: [.init(name: "调休", date: "2027-02-06")]))?.contains("既是假日") == true)
-        #expect(throws: WorkCalendarError.self) { _ = try WorkCalendar(years: WorkCalendar.shippedYears() + WorkCalendar.shippedYears()) }
+                              workdays: [.init(name: "调休", date: "2027-02-06")])) == .holidayAndWorkday("2027-02-06"))
+        #expect(refused(.init(year: 1999, source: "x", holidays: [], workdays: [])) == .yearOutOfRange(1999))
+        #expect(throws: WorkCalendarError.duplicateYear(2025)) { _ = try WorkCalendar(years: WorkCalendar.shippedYears() + WorkCalendar.shippedYears()) }
+        #expect(throws: WorkCalendarError.notACalendarFile) { _ = try WorkCalendar.decode(Data("[1]".utf8)) }
     }
 
     @Test func decodesOneYearOrAFile() throws {

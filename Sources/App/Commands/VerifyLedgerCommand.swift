@@ -31,7 +31,7 @@ struct VerifyLedgerCommand: AsyncCommand {
         } else {
             Swift.print(T(.cliNoAnchors))
         }
-        for problem in anchors?.problems ?? [] { Swift.print(T(.cliAnchorFileProblem, problem.label)) }
+        for problem in anchors?.problems ?? [] { Swift.print(T(.cliAnchorFileProblem, problem.text)) }
         let checkpoints = try await LedgerStore.checkpoints(under: "/", on: app.db)
         var broken: [String] = []
         let progress = ConsoleProgress(T(.cliVerifyLedger), total: villages.count)

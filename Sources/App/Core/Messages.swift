@@ -34,6 +34,10 @@ enum L: String, CaseIterable, Sendable {
     case actorPublicForm
     case allStatuses
     case anchorCannotOpen
+    case anchorConflicting
+    case anchorLinkBroken
+    case anchorNotAuthentic
+    case anchorUnknownKey
     case anchorWitnessRefused
     case apiAddEvidence
     case apiAudit
@@ -143,9 +147,14 @@ enum L: String, CaseIterable, Sendable {
     case breadcrumbs
     case calendarAddDay
     case calendarAddedByAdmin
+    case calendarBadHolidayDates
+    case calendarBadHolidaySpan
+    case calendarBadWorkdayDate
     case calendarDate
     case calendarDayInTwoYears
+    case calendarDuplicateYear
     case calendarHoliday
+    case calendarHolidayAndWorkday
     case calendarImport
     case calendarImportData
     case calendarImportHint
@@ -154,10 +163,19 @@ enum L: String, CaseIterable, Sendable {
     case calendarKindUnknown
     case calendarMissingYear
     case calendarName
+    case calendarNotAFile
     case calendarRemove
     case calendarTitle
+    case calendarUnnamedHoliday
     case calendarWorkday
+    case calendarWorkdayNotWeekend
     case calendarYear
+    case calendarYearOutOfRange
+    case chainContentChanged
+    case chainLinkBroken
+    case chainRewritten
+    case chainSequenceGap
+    case chainTruncated
     case challengeQuestion
     case challengeWrong
     case channel96156
@@ -796,6 +814,8 @@ enum L: String, CaseIterable, Sendable {
     case sheetMeasuredNotMet
     case sheetNoEvidence
     case sheetNotInState
+    case sheetNotUTF8
+    case sheetNotXLSX
     case sheetNothingDecided
     case sheetPass
     case sheetPassed
@@ -817,9 +837,11 @@ enum L: String, CaseIterable, Sendable {
     case sheetSubmit
     case sheetSubmitted
     case sheetTitle
+    case sheetTooLarge
     case sheetUndecided
     case sheetUnlock
     case sheetUnlockReason
+    case sheetUnterminatedQuote
     case sheetYouMay
     case skipToContent
     case standardChecks
@@ -920,6 +942,13 @@ enum L: String, CaseIterable, Sendable {
     case workerAccountTaken
     case workerAccountUnknown
     case workerYearHours
+    case xlsxCannotWrite
+    case xlsxCorrupt
+    case xlsxNoSheets
+    case xlsxNoWorkbook
+    case xlsxNotZip
+    case xlsxSheetMissing
+    case xlsxUnreadable
     case yes
 }
 

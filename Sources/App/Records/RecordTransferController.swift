@@ -86,11 +86,11 @@ struct RecordTransferController {
         guard let upload = try? request.content.decode(Upload.self), upload.file.data.readableBytes > 0 else { return refuse(T(.importNoFile)) }
         let data = Data(upload.file.data.readableBytesView)
         let sheet: Sheet
-        do {
+        do throws(SpreadsheetError) {
             // By content, not by name: an XLSX is a ZIP file.
             sheet = data.starts(with: [0x50, 0x4B, 0x03, 0x04]) ? try XLSX.read(data) : try CSV.read(data)
         } catch {
-            return refuse(error.description)
+            return refuse(error.text)
         }
         guard let header = sheet.rows.first else { return refuse(T(.importEmpty)) }
         // A column is named by its label in either language: a file made from the Chinese

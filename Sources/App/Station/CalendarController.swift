@@ -24,7 +24,7 @@ struct CalendarController {
         var all = try await CalendarStore.years(on: request.db).filter { old in !years.contains { $0.year == old.year } }
         all += years
         do { _ = try WorkCalendar(years: all) } catch {
-            throw AppError.validation([FieldError(field: "years", message: error.description)])
+            throw AppError.validation([FieldError(field: "years", message: error.text)])
         }
         var seen: [String: Int] = [:]
         for year in all {
@@ -125,7 +125,7 @@ struct CalendarController {
         let data = try FormFields(request)["data"] ?? ""
         return try await changing(request) { _ in
             do throws(WorkCalendarError) { return try WorkCalendar.decode(Data(data.utf8)) } catch {
-                throw AppError.validation([FieldError(field: "data", message: error.description)])
+                throw AppError.validation([FieldError(field: "data", message: error.text)])
             }
         }
     }
@@ -135,7 +135,7 @@ struct CalendarController {
     @Sendable func apiImport(_ request: Request, _: OrgUnit?) async throws -> YearsDTO {
         let data = request.body.data.map { Data($0.readableBytesView) } ?? Data()
         let years: [WorkCalendar.Year]
-        do { years = try WorkCalendar.decode(data) } catch { throw AppError.validation([FieldError(field: "years", message: error.description)]) }
+        do { years = try WorkCalendar.decode(data) } catch { throw AppError.validation([FieldError(field: "years", message: error.text)]) }
         try await Self.store(years, request: request)
         return YearsDTO(years: try await CalendarStore.years(on: request.db))
     }

@@ -108,7 +108,7 @@ struct LedgerController {
     static func verification(_ request: Request, _ unit: OrgUnit) async throws -> VerificationDTO {
         let anchors = try LedgerAnchors.configuredLog(request.application)
         let results = try await LedgerStore.verify(under: unit, anchors: anchors, on: request.db, at: request.now)
-        return VerificationDTO(chains: try results.map { try ChainDTO(village: $0.village, result: $0.result) }, anchorLog: anchors == nil ? nil : request.application.config.ledgerAnchorPath, anchorProblems: anchors?.problems.map(\.label) ?? [])
+        return VerificationDTO(chains: try results.map { try ChainDTO(village: $0.village, result: $0.result) }, anchorLog: anchors == nil ? nil : request.application.config.ledgerAnchorPath, anchorProblems: anchors?.problems.map(\.text) ?? [])
     }
 
     /// What a broken chain's finding says, in the reader's language.
@@ -121,7 +121,7 @@ struct LedgerController {
         case .rewritten?:
             return T(.ledgerRewritten, String(chain.expectedSequence ?? 0), String((chain.expectedHash ?? "").prefix(16)), source)
         default:
-            return T(.ledgerBrokenAt, String(chain.firstBrokenSequence ?? 0), reason?.label ?? "")
+            return T(.ledgerBrokenAt, String(chain.firstBrokenSequence ?? 0), reason?.text ?? "")
         }
     }
 

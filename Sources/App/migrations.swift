@@ -30,4 +30,5 @@ func registerMigrations(_ migrations: Migrations) {
     migrations.add(SealPersonalData())
     migrations.add(AddServiceRequestPublicReply())
     migrations.add(CreateLoginThrottles())
+    migrations.add(AddActivityOrganization())
 }

@@ -37,6 +37,13 @@ public final class Check: Sendable {
     /// the rule's name in the catalogue (docs/standard.md describes each).
     public let rule: Rule?
     public let ruleName: String?
+    /// For an evidenced check: records that show it while no reviewer has decided (a
+    /// reviewer's decision always wins).
+    public let recordsRule: Rule?
+    /// How a number not in the standard's text is read (本地解读), with the check's parameters
+    /// as configured filled in; shown in every explanation of the check and in docs/standard.md.
+    public let readingText: Bilingual?
+    public var reading: String? { readingText?.text }
     /// The rule's parameters as configured, for display (`cunwu standard`).
     public let parameters: [(key: String, node: JSONNode)]
 
@@ -48,8 +55,10 @@ public final class Check: Sendable {
     let metText: Bilingual
 
     init(id: String, item: Int, kind: CheckKind, level: Level, title: Bilingual, evidence: Bilingual?, rule: Rule?,
-         ruleName: String?, parameters: [(key: String, node: JSONNode)]) {
+         ruleName: String?, parameters: [(key: String, node: JSONNode)], recordsRule: Rule? = nil, reading: Bilingual? = nil) {
         self.ruleName = ruleName
+        self.recordsRule = recordsRule
+        self.readingText = reading
         self.id = id
         self.item = item
         self.kind = kind
@@ -197,9 +206,21 @@ public struct Catalogue: Sendable {
                         } else if overrides[id] != nil {
                             throw .badSettings(path: id, message: "佐证类检查项没有可设置的参数")
                         }
+                        var reading: Bilingual?
+                        if let zh = checkNode["reading"]?.string {
+                            var en: String?
+                            if let text = checkNode["readingEn"]?.string { en = try Self.fill(text, parameters, check: id) }
+                            reading = Bilingual(zh: try Self.fill(zh, parameters, check: id), en: en)
+                        }
+                        var recordsRule: Rule?
+                        if let records = checkNode["records"] {
+                            guard kind == .evidenced, let name = records["rule"]?.string else { throw .malformed("检查项\(id)的records有误") }
+                            recordsRule = try Rule(name: name, parameters: RuleParameters(checkID: id, members: records["params"]?.members ?? []))
+                        }
                         let evidence = checkNode["evidence"]?.string.map { Bilingual(zh: $0, en: checkNode["evidenceEn"]?.string) }
                         checks.append(Check(id: id, item: iNumber, kind: kind, level: level,
-                                            title: Bilingual(zh: checkTitle, en: checkNode["titleEn"]?.string), evidence: evidence, rule: rule, ruleName: ruleName, parameters: parameters))
+                                            title: Bilingual(zh: checkTitle, en: checkNode["titleEn"]?.string), evidence: evidence, rule: rule, ruleName: ruleName, parameters: parameters,
+                                            recordsRule: recordsRule, reading: reading))
                     }
                     guard !checks.isEmpty else { throw .malformed("第\(iNumber)条没有检查项") }
                     items.append(Item(number: iNumber, text: text, checks: checks))
@@ -221,6 +242,24 @@ public struct Catalogue: Sendable {
         self.checkIndex = index
     }
 
+    /// A reading's text with "{name}" replaced by the parameter's value and "{name%}" by it as
+    /// a percentage (0.95 → 95%).
+    static func fill(_ template: String, _ parameters: [(key: String, node: JSONNode)], check: String) throws(CatalogueError) -> String {
+        var out = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            out += rest[..<open]
+            var name = String(rest[rest.index(after: open)..<close])
+            let percent = name.hasSuffix("%")
+            if percent { name.removeLast() }
+            guard let node = parameters.first(where: { $0.key == name })?.node, let text = node.number, let value = Double(text) else {
+                throw .malformed("检查项\(check)的reading引用了没有的数值参数\(name)")
+            }
+            out += percent ? FactsSchema.format((value * 1000).rounded() / 10) + "%" : FactsSchema.format(value)
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
+    }
     static func chineseNumeral(_ n: Int) -> String {
         let digits = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"]
         switch n {

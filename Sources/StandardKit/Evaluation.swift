@@ -52,8 +52,24 @@ public struct ScoringScheme: Sendable, Equatable {
 
 public struct CheckResult: Sendable, Equatable {
     public var id: String
+    /// The status in the village's own tally: a check assessed at the township or district
+    /// is notApplicable here, whatever that level's result.
     public var status: Status
     public var explanation: String
+    /// For a check assessed at the township or district: its result there (computed from
+    /// the village's records for a measured check, given by that level for an evidenced
+    /// one), shown on the village's sheet but never scored against it. Nil for the village's own.
+    public var levelStatus: Status?
+
+    public init(id: String, status: Status, explanation: String, levelStatus: Status? = nil) {
+        self.id = id
+        self.status = status
+        self.explanation = explanation
+        self.levelStatus = levelStatus
+    }
+
+    /// What the sheet shows: the level's result for another level's check, else the status.
+    public var shownStatus: Status { levelStatus ?? status }
 }
 
 public struct ItemResult: Sendable, Equatable {
@@ -153,18 +169,28 @@ public struct Evaluator: Sendable {
             var village = Tally()
             for check in item.checks {
                 let (status, explanation): (Status, String)
-                if check.level != .village {
-                    (status, explanation) = otherLevel(check, others.isEmpty ? nil : others[check.id], english: context.english)
+                var levelStatus: Status?
+                if check.level != .village, let rule = check.rule {
+                    // The government's duty (拨付及时…), measured from what the village recorded:
+                    // shown on its sheet, assessed at the check's level, never scored here.
+                    let (computed, text) = context.evaluate(rule, subject: check.subject.text(english: context.english),
+                                                            met: check.metText.text(english: context.english))
+                    (status, explanation, levelStatus) = (.notApplicable, say(.otherLevelMeasured, check.level.label, computed.label, Self.withReading(text, check, context)), computed)
+                } else if check.level != .village {
+                    let result = others.isEmpty ? nil : others[check.id]
+                    (status, explanation) = otherLevel(check, result, english: context.english)
+                    levelStatus = result.map { Status(rawValue: $0.status.rawValue) ?? .pending }
                 } else {
                     if let rule = check.rule {
-                        (status, explanation) = context.evaluate(rule, subject: check.subject.text(english: context.english),
+                        let (computed, text) = context.evaluate(rule, subject: check.subject.text(english: context.english),
                                                                 met: check.metText.text(english: context.english))
+                        (status, explanation) = (computed, Self.withReading(text, check, context))
                     } else {
-                        (status, explanation) = evidenced(check, reviews.isEmpty ? nil : reviews[check.id], english: context.english)
+                        (status, explanation) = evidenced(check, reviews.isEmpty ? nil : reviews[check.id], context: context)
                     }
                     village.count(status)
                 }
-                results.append(CheckResult(id: check.id, status: status, explanation: explanation))
+                results.append(CheckResult(id: check.id, status: status, explanation: explanation, levelStatus: levelStatus))
             }
             let status = village.status
             let weight = scheme.weight(of: item.number)
@@ -207,8 +233,21 @@ public struct Evaluator: Sendable {
                           passed: (total.score ?? 0) >= scheme.passMark)
     }
 
-    private func evidenced(_ check: Check, _ review: VillageFacts.Review?, english: Bool) -> (Status, String) {
-        guard let review else { return (.pending, check.waitingExplanation.text(english: english)) }
+    /// A measured check's explanation with its local reading, if it has one.
+    private static func withReading(_ text: String, _ check: Check, _ context: RuleContext) -> String {
+        guard let reading = check.readingText?.text(english: context.english) else { return text }
+        return text + say(.semicolon) + say(.readingLocal, reading)
+    }
+
+    private func evidenced(_ check: Check, _ review: VillageFacts.Review?, context: RuleContext) -> (Status, String) {
+        guard let review else {
+            // No decision yet: the village's records may show it already.
+            if let rule = check.recordsRule {
+                let (status, text) = context.evaluate(rule, subject: rule.subject, met: "")
+                if status == .met { return (.met, say(.evidenceByRecords, text)) }
+            }
+            return (.pending, check.waitingExplanation.text(english: context.english))
+        }
         let note = review.note.flatMap { $0.isEmpty ? nil : $0 }
         switch review.decision {
         case .accepted: return (.met, note.map { say(.evidenceAcceptedWithNote, $0) } ?? say(.evidenceAccepted))

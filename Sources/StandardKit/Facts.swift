@@ -145,14 +145,17 @@ public struct VillageFacts: Sendable, Codable, Equatable {
         public var registeredOn: LocalDate?
         public var dissolvedOn: LocalDate?
         public var lastEvaluatedOn: LocalDate?
+        /// This year's activities the organization held (item 13: its role shown).
+        public var activityDates: [LocalDate]
         public init(name: String, type: SocialOrganizationType, status: RegistrationStatus,
-                    registeredOn: LocalDate? = nil, dissolvedOn: LocalDate? = nil, lastEvaluatedOn: LocalDate? = nil) {
+                    registeredOn: LocalDate? = nil, dissolvedOn: LocalDate? = nil, lastEvaluatedOn: LocalDate? = nil, activityDates: [LocalDate] = []) {
             self.name = name
             self.type = type
             self.status = status
             self.registeredOn = registeredOn
             self.dissolvedOn = dissolvedOn
             self.lastEvaluatedOn = lastEvaluatedOn
+            self.activityDates = activityDates
         }
     }
 

@@ -93,6 +93,7 @@ public enum FactsReader {
             let path = "otherLevelResults[\(i)].check"
             guard let check = catalogue.check(result.check) else { problem(path, "没有编号为“\(result.check)”的检查项"); continue }
             if check.level == .village { problem(path, "检查项\(check.id)由本村评定，不属于乡镇或区县层级") }
+            else if check.kind == .measured { problem(path, "检查项\(check.id)按本村记录计算，不接受评定结果") }
             if !assessed.insert(result.check).inserted { problem(path, "检查项\(result.check)的评定结果重复") }
         }
         if !problems.isEmpty { throw FactsError(problems: inFileOrder(problems)) }

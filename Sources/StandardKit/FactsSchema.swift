@@ -106,6 +106,7 @@ public enum FactsSchema {
             .optional("registeredOn", .date(inYear: false), "登记或备案日期"),
             .optional("dissolvedOn", .date(inYear: false), "注销或撤销日期"),
             .optional("lastEvaluatedOn", .date(inYear: false), "最近一次服务评价日期"),
+            .optional("activityDates", .array(.date(inYear: true)), "本年度开展活动（慈善、捐助、救助等为群众服务的活动）的日期", default: empty),
         ]), "社区社会组织", default: empty),
         .optional("residentUnits", list([
             .required("name", .string(nonEmpty: true), "驻区单位名称"),

@@ -18,6 +18,7 @@ public enum Report {
                         if !check.parameters.isEmpty {
                             out += "        参数：" + check.parameters.map { "\($0.key)=\($0.node.value.serialized)" }.joined(separator: "，") + "\n"
                         }
+                        if let reading = check.reading { out += "        本地解读：\(reading)\n" }
                     }
                 }
             }
@@ -85,9 +86,9 @@ public enum Report {
                         let detail: String
                         if check.kind == .measured {
                             let parameters = check.parameters.map { "`\($0.key)=\($0.node.value.serialized)`" }.joined(separator: " ")
-                            detail = "`\(check.ruleName ?? "")` \(parameters)"
+                            detail = "`\(check.ruleName ?? "")` \(parameters)" + (check.reading.map { "<br>本地解读：" + cell($0) } ?? "")
                         } else {
-                            detail = cell(check.evidence ?? "")
+                            detail = cell(check.evidence ?? "") + (check.recordsRule == nil ? "" : "<br>无审核结论时，按本村记录判定")
                         }
                         out += "| \(i == 0 ? String(item.number) : "") | \(check.id) | \(check.kind.label) | \(check.level.label) | \(cell(check.title)) | \(detail) |\n"
                     }
@@ -152,7 +153,10 @@ public enum Report {
             out += "\"weight\":\(RuleContext.number(item.weight)),\"earned\":\(RuleContext.number(item.earned)),\"checks\":["
             for (j, check) in item.checks.enumerated() {
                 if j > 0 { out += "," }
-                out += "{\"id\":\"\(check.id)\",\"status\":\"\(check.status.rawValue)\",\"explanation\":"
+                out += "{\"id\":\"\(check.id)\",\"status\":\"\(check.status.rawValue)\","
+                // Another level's check: its result there, beside the village's notApplicable.
+                if let level = check.levelStatus { out += "\"levelStatus\":\"\(level.rawValue)\"," }
+                out += "\"explanation\":"
                 JSONValue.writeString(check.explanation, to: &out)
                 out += "}"
             }

@@ -64,9 +64,16 @@ public enum Rule: Sendable {
     case disbursementsDisclosed(kinds: [FundKind], graceDays: Int)
     case opinionChannel(facilityTypes: [FacilityType], meetingKinds: [MeetingKind])
     case activeVolunteers(minimumPer100Residents: Double, minimumHours: Double)
-    case registeredSocialOrganizations(minimum: Int)
+    /// Item 11: community social organizations of these types registered or filed; mass
+    /// organizations (item 13) and economic co-operatives (item 14) are not counted.
+    case registeredSocialOrganizations(types: [SocialOrganizationType], minimum: Int)
     case socialOrganizationEvaluations(maximumAgeDays: Int)
     case socialOrganizationTypes(types: [SocialOrganizationType])
+    /// Item 13: the organizations named before 等 are examples; at least `minimumKinds` kinds
+    /// present whose role is shown, by this year's activities or by `evidenceCheck` accepted.
+    case massOrganizations(types: [SocialOrganizationType], minimumKinds: Int, evidenceCheck: String)
+    /// An evidenced check's records: organizations of these kinds held activities this year.
+    case organizationActivities(types: [SocialOrganizationType])
     case residentUnitAgreements(kinds: [AgreementKind], minimum: Int)
     case residentUnitContributions(minimum: Int)
     case stationUtilities(utilities: [Utility])
@@ -76,9 +83,12 @@ public enum Rule: Sendable {
     case fundsDisbursed(kinds: [FundKind], graceDays: Int)
     case facilitiesCondition(types: [FacilityType], maximumInspectionAgeDays: Int)
     case maintenancePlans
-    case infrastructureWorks(kinds: [InfrastructureKind])
+    /// 实施了…等工程: the kinds are examples; at least `minimumKinds` under way or completed.
+    case infrastructureWorks(kinds: [InfrastructureKind], minimumKinds: Int)
     case infrastructureUpkeep(kinds: [InfrastructureKind])
-    case complaintsResolved(maximumDays: Int)
+    /// Item 25 asks the station to 努力解决: met when at least `minimumRate` of the complaints due
+    /// were settled within `maximumDays`, or no more than `allowedLate` were late.
+    case complaintsResolved(maximumDays: Int, minimumRate: Double, allowedLate: Int)
     case postsMapped(minimumStandingPosts: Int)
     case postsBackedUp
     case ledgerTracked
@@ -96,7 +106,9 @@ public enum Rule: Sendable {
     case serviceChannels(channels: [ServiceChannel], minimum: Int)
     case artTeams(minimum: Int)
     case workersInRole(role: WorkerRole, minimum: Int)
-    case stationStaffing(householdsPerStaff: Int, minimum: Int)
+    /// Item 45: full-time station staff by households. 专职 is one post: a worker in post in any
+    /// of `exclusiveOf` (the full-time party-building worker) is not also counted here.
+    case stationStaffing(householdsPerStaff: Int, minimum: Int, exclusiveOf: [WorkerRole])
     case collegeGraduateOfficials(minimum: Int)
     case assistantsManaged
     case workerEvaluations(maximumAgeDays: Int)
@@ -112,12 +124,14 @@ public enum Rule: Sendable {
         switch self {
         case let .periodicMeetings(kinds, _, _): return MeetingKind.labels(kinds)
         case let .periodicActivities(kinds, _, _): return ActivityKind.labels(kinds)
-        case let .socialOrganizationTypes(types): return SocialOrganizationType.labels(types)
+        case let .socialOrganizationTypes(types), let .registeredSocialOrganizations(types, _), let .massOrganizations(types, _, _),
+             let .organizationActivities(types):
+            return SocialOrganizationType.labels(types)
         case let .residentUnitAgreements(kinds, _): return AgreementKind.labels(kinds)
         case let .stationUtilities(utilities): return Utility.labels(utilities)
         case let .requiredFacilities(types), let .facilitiesCondition(types, _): return FacilityType.labels(types)
         case let .fundsBudgeted(kinds, _), let .fundsDisbursed(kinds, _), let .disbursementsDisclosed(kinds, _): return FundKind.labels(kinds)
-        case let .infrastructureWorks(kinds), let .infrastructureUpkeep(kinds): return InfrastructureKind.labels(kinds)
+        case let .infrastructureWorks(kinds, _), let .infrastructureUpkeep(kinds): return InfrastructureKind.labels(kinds)
         case let .serviceFields(fields): return ServiceField.labels(fields)
         case let .volunteerTargetGroups(groups): return TargetGroup.labels(groups)
         case let .volunteerActivityCategories(categories, _): return VolunteerCategory.labels(categories)
@@ -134,7 +148,6 @@ public enum Rule: Sendable {
         case .socialOrganizationTypes: return say(.metSocialOrganizationTypes, subject)
         case .stationUtilities: return say(.metStationUtilities, subject)
         case .requiredFacilities: return say(.metRequiredFacilities, subject)
-        case .infrastructureWorks: return say(.metInfrastructureWorks, subject)
         case .infrastructureUpkeep: return say(.metInfrastructureUpkeep, subject)
         case .serviceFields: return say(.metServiceFields, subject)
         case .volunteerTargetGroups: return say(.metVolunteerTargetGroups, subject)
@@ -146,7 +159,7 @@ public enum Rule: Sendable {
     public static let names: [String] = [
         "organizationExists", "periodicRecords", "quarterlyDisclosures", "deliberationBody", "disbursementsDisclosed",
         "opinionChannel", "activeVolunteers", "registeredSocialOrganizations", "socialOrganizationEvaluations",
-        "socialOrganizationTypes", "residentUnitAgreements", "residentUnitContributions", "stationUtilities",
+        "socialOrganizationTypes", "massOrganizations", "organizationActivities", "residentUnitAgreements", "residentUnitContributions", "stationUtilities",
         "requiredFacilities", "stationFloorArea", "fundsBudgeted", "fundsDisbursed", "facilitiesCondition",
         "maintenancePlans", "infrastructureWorks", "infrastructureUpkeep", "complaintsResolved", "postsMapped",
         "postsBackedUp", "ledgerTracked", "weeklyOpeningHours", "onTimeCompletion", "serviceFields", "publicGuides",
@@ -183,9 +196,15 @@ public enum Rule: Sendable {
         case "activeVolunteers":
             self = .activeVolunteers(minimumPer100Residents: try p.number("minimumPer100Residents", maximum: 100),
                                      minimumHours: try p.number("minimumHours"))
-        case "registeredSocialOrganizations": self = .registeredSocialOrganizations(minimum: try p.integer("minimum"))
+        case "registeredSocialOrganizations":
+            self = .registeredSocialOrganizations(types: try p.words("types", as: SocialOrganizationType.self), minimum: try p.integer("minimum"))
         case "socialOrganizationEvaluations": self = .socialOrganizationEvaluations(maximumAgeDays: try p.integer("maximumAgeDays", minimum: 1))
         case "socialOrganizationTypes": self = .socialOrganizationTypes(types: try p.words("types", as: SocialOrganizationType.self))
+        case "massOrganizations":
+            guard let check = p.members.first(where: { $0.key == "evidenceCheck" })?.node.string else { throw .malformed("检查项\(p.checkID)缺少参数evidenceCheck") }
+            self = .massOrganizations(types: try p.words("types", as: SocialOrganizationType.self), minimumKinds: try p.integer("minimumKinds", minimum: 1),
+                                      evidenceCheck: check)
+        case "organizationActivities": self = .organizationActivities(types: try p.words("types", as: SocialOrganizationType.self))
         case "residentUnitAgreements":
             self = .residentUnitAgreements(kinds: try p.words("kinds", as: AgreementKind.self), minimum: try p.integer("minimum"))
         case "residentUnitContributions": self = .residentUnitContributions(minimum: try p.integer("minimum"))
@@ -198,9 +217,11 @@ public enum Rule: Sendable {
             self = .facilitiesCondition(types: try p.words("types", as: FacilityType.self),
                                         maximumInspectionAgeDays: try p.integer("maximumInspectionAgeDays", minimum: 1))
         case "maintenancePlans": self = .maintenancePlans
-        case "infrastructureWorks": self = .infrastructureWorks(kinds: try p.words("kinds", as: InfrastructureKind.self))
+        case "infrastructureWorks": self = .infrastructureWorks(kinds: try p.words("kinds", as: InfrastructureKind.self), minimumKinds: try p.integer("minimumKinds", minimum: 1))
         case "infrastructureUpkeep": self = .infrastructureUpkeep(kinds: try p.words("kinds", as: InfrastructureKind.self))
-        case "complaintsResolved": self = .complaintsResolved(maximumDays: try p.integer("maximumDays", minimum: 1))
+        case "complaintsResolved":
+            self = .complaintsResolved(maximumDays: try p.integer("maximumDays", minimum: 1), minimumRate: try p.number("minimumRate", maximum: 1),
+                                       allowedLate: try p.integer("allowedLate"))
         case "postsMapped": self = .postsMapped(minimumStandingPosts: try p.integer("minimumStandingPosts"))
         case "postsBackedUp": self = .postsBackedUp
         case "ledgerTracked": self = .ledgerTracked
@@ -231,7 +252,8 @@ public enum Rule: Sendable {
         case "artTeams": self = .artTeams(minimum: try p.integer("minimum"))
         case "workersInRole": self = .workersInRole(role: try p.word("role", as: WorkerRole.self), minimum: try p.integer("minimum"))
         case "stationStaffing":
-            self = .stationStaffing(householdsPerStaff: try p.integer("householdsPerStaff", minimum: 1), minimum: try p.integer("minimum"))
+            self = .stationStaffing(householdsPerStaff: try p.integer("householdsPerStaff", minimum: 1), minimum: try p.integer("minimum"),
+                                    exclusiveOf: try p.words("exclusiveOf", as: WorkerRole.self, allowEmpty: true))
         case "collegeGraduateOfficials": self = .collegeGraduateOfficials(minimum: try p.integer("minimum"))
         case "assistantsManaged": self = .assistantsManaged
         case "workerEvaluations": self = .workerEvaluations(maximumAgeDays: try p.integer("maximumAgeDays", minimum: 1))

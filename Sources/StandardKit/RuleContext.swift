@@ -73,7 +73,8 @@ final class RuleContext {
 
     private func yearlyDeferral(_ met: Bool, _ explanation: String) -> (Status, String) {
         if met { return (.met, explanation) }
-        if !yearEnded { return (.notApplicable, say(.yearNotEnded, asOfText, explanation)) }
+        // Not yet due is not met: pending (its item not 达标) until the year ends.
+        if !yearEnded { return (.pending, say(.yearNotEnded, asOfText, explanation)) }
         return (.notMet, explanation)
     }
 
@@ -113,7 +114,7 @@ final class RuleContext {
                 notes += (notes.isEmpty ? "" : semicolon) + say(.disclosuresAllEnded, category.label, String(ended))
             }
             if !failures.isEmpty { return (.notMet, failures) }
-            if ended == 0 { return (.notApplicable, say(.disclosuresNotYet, asOfText)) }
+            if ended == 0 { return (.pending, say(.disclosuresNotYet, asOfText)) }
             return (.met, notes)
 
         case let .deliberationBody(minimumUnits, minimumOrganizations):
@@ -166,9 +167,14 @@ final class RuleContext {
             let summary = say(.volunteersActive, Self.number(minimumHours), String(active), String(population), Self.number(per100), String(required))
             return (active >= required ? .met : .notMet, summary)
 
-        case let .registeredSocialOrganizations(minimum):
-            let count = activeOrganizations().count(where: { $0.status != .notFiled })
-            return (count >= minimum ? .met : .notMet, say(.organizationsRegistered, String(count), String(minimum)))
+        case let .registeredSocialOrganizations(types, minimum):
+            let registered = activeOrganizations().filter { $0.status != .notFiled }
+            let counted = registered.count(where: { types.contains($0.type) })
+            let summary = say(.organizationsRegistered, String(counted), String(minimum))
+            let others = registered.filter { !types.contains($0.type) }
+            let text = others.isEmpty ? summary
+                : summary + semicolon + say(.organizationsNotCounted, others.map { say(.infrastructureStatus, $0.name, $0.type.label) }.joined(separator: listJoin))
+            return (counted >= minimum ? .met : .notMet, text)
 
         case let .socialOrganizationEvaluations(maximumAgeDays):
             let earliest = asOf.adding(days: -maximumAgeDays)
@@ -188,6 +194,32 @@ final class RuleContext {
             let missing = types.filter { !present.contains($0) }
             if missing.isEmpty { return (.met, met) }
             return (.notMet, say(.missingList, SocialOrganizationType.labels(missing)))
+
+        case let .massOrganizations(types, minimumKinds, evidenceCheck):
+            let organizations = activeOrganizations()
+            let accepted = facts.reviews.contains { $0.check == evidenceCheck && $0.decision == .accepted }
+            var shown: [String] = [], silent: [String] = [], absent: [String] = []
+            for type in types {
+                let ofType = organizations.filter { $0.type == type }
+                if ofType.isEmpty { absent.append(type.label); continue }
+                let activities = ofType.reduce(0) { $0 + $1.activityDates.count(where: counted) }
+                if activities > 0 {
+                    shown.append(say(.massOrganizationActivities, type.label, String(activities)))
+                } else if accepted {
+                    shown.append(say(.massOrganizationByEvidence, type.label))
+                } else {
+                    silent.append(type.label)
+                }
+            }
+            var parts = [say(.massOrganizationsShown, String(shown.count), shown.isEmpty ? "—" : shown.joined(separator: listJoin))]
+            if !silent.isEmpty { parts.append(say(.massOrganizationsSilent, silent.joined(separator: listJoin))) }
+            if !absent.isEmpty { parts.append(say(.missingList, absent.joined(separator: listJoin))) }
+            parts.append(say(.readingAtLeastKinds, String(minimumKinds)))
+            return yearlyDeferral(shown.count >= minimumKinds, parts.joined(separator: semicolon))
+
+        case let .organizationActivities(types):
+            let held = activeOrganizations().filter { types.contains($0.type) }.reduce(0) { $0 + $1.activityDates.count(where: counted) }
+            return (held > 0 ? .met : .notMet, say(.organizationActivitiesHeld, String(held)))
 
         case let .residentUnitAgreements(kinds, minimum):
             let units = facts.residentUnits.filter { unit in
@@ -267,14 +299,23 @@ final class RuleContext {
             return problems.isEmpty ? (.met, say(.maintenanceAllPlanned, summary))
                 : (.notMet, summary + semicolon + problems.joined(separator: semicolon))
 
-        case let .infrastructureWorks(kinds):
-            var missing: [String] = []
+        case let .infrastructureWorks(kinds, minimumKinds):
+            // 实施了 is under way or done; the kinds named before 等 are examples, so the check
+            // asks for the works the village has, at least `minimumKinds` of them (a local reading).
+            var implemented: [String] = [], planned: [String] = []
             for kind in kinds {
                 let entries = facts.infrastructure.filter { $0.kind == kind }
-                if entries.contains(where: { $0.status == .completed || $0.status == .notApplicable }) { continue }
-                missing.append(entries.first.map { say(.infrastructureStatus, kind.label, $0.status.label) } ?? say(.infrastructureNotStarted, kind.label))
+                if let done = entries.first(where: { $0.status == .completed }) ?? entries.first(where: { $0.status == .inProgress }) {
+                    implemented.append(say(.infrastructureStatus, kind.label, done.status.label))
+                } else if entries.contains(where: { $0.status == .planned }) {
+                    planned.append(kind.label)
+                }
             }
-            return missing.isEmpty ? (.met, met) : (.notMet, say(.infrastructureNotCompleted, missing.joined(separator: listJoin)))
+            var parts = [implemented.isEmpty ? say(.infrastructureNoneImplemented)
+                                             : say(.infrastructureImplemented, String(implemented.count), implemented.joined(separator: listJoin))]
+            if !planned.isEmpty { parts.append(say(.infrastructurePlanned, planned.joined(separator: listJoin))) }
+            parts.append(say(.readingAtLeastKinds, String(minimumKinds)))
+            return (implemented.count >= minimumKinds ? .met : .notMet, parts.joined(separator: semicolon))
 
         case let .infrastructureUpkeep(kinds):
             let missing = kinds.filter { kind in
@@ -282,7 +323,7 @@ final class RuleContext {
             }
             return missing.isEmpty ? (.met, met) : (.notMet, say(.infrastructureNoUpkeep, InfrastructureKind.labels(missing)))
 
-        case let .complaintsResolved(maximumDays):
+        case let .complaintsResolved(maximumDays, minimumRate, allowedLate):
             let due = facts.complaints.filter { counted($0.receivedOn) && $0.receivedOn.adding(days: maximumDays) <= asOf }
             let late = due.filter { c in
                 guard let resolved = c.resolvedOn, resolved <= asOf else { return true }
@@ -290,7 +331,10 @@ final class RuleContext {
             }
             if due.isEmpty { return (.met, say(.complaintsNoneDue, String(maximumDays))) }
             let summary = say(.complaintsSummary, String(due.count), String(maximumDays), String(due.count - late.count))
-            return late.isEmpty ? (.met, summary) : (.notMet, say(.complaintsLate, summary, String(late.count)))
+            if late.isEmpty { return (.met, summary) }
+            let text = say(.complaintsLate, summary, String(late.count))
+            let rate = Double(due.count - late.count) / Double(due.count)
+            return (late.count <= allowedLate || rate >= minimumRate - 1e-9 ? .met : .notMet, text)
 
         case let .postsMapped(minimumStanding):
             let standing = facts.posts.count(where: { $0.kind == .standing })
@@ -403,12 +447,20 @@ final class RuleContext {
             let count = facts.workers.count(where: { isInPost($0, role) })
             return (count >= minimum ? .met : .notMet, say(.workersInRole, cutoffText, role.label, String(count), String(minimum)))
 
-        case let .stationStaffing(perStaff, minimum):
+        case let .stationStaffing(perStaff, minimum, exclusiveOf):
             let households = facts.village.households
             let required = max(minimum, (households + perStaff - 1) / perStaff)
-            let count = facts.workers.count(where: { isInPost($0, .stationStaff) })
+            let staff = facts.workers.filter { isInPost($0, .stationStaff) }
+            // 专职 is one post: whoever also holds one of the other full-time posts counts there.
+            let doubled = staff.filter { worker in exclusiveOf.contains { isInPost(worker, $0) } }
+            let count = staff.count - doubled.count
             let basis = say(.staffBasis, String(households), String(perStaff), String(minimum), String(required))
-            return (count >= required ? .met : .notMet, say(.staffSummary, cutoffText, String(count), basis))
+            var text = say(.staffSummary, cutoffText, String(count), basis)
+            for worker in doubled {
+                let other = exclusiveOf.first { isInPost(worker, $0) }
+                text += semicolon + say(.staffDoubleCounted, worker.name, other?.label ?? "")
+            }
+            return (count >= required ? .met : .notMet, text)
 
         case let .collegeGraduateOfficials(minimum):
             return collegeGraduates(minimum: minimum)
@@ -534,7 +586,7 @@ final class RuleContext {
             if let running, running.count >= minimum {
                 return (.met, say(.periodicRunningMet, running.name, verb, what, String(running.count), requirement))
             }
-            return (.notApplicable, period == .year ? say(.periodicNotYetYear, asOfText, runningText)
+            return (.pending, period == .year ? say(.periodicNotYetYear, asOfText, runningText)
                 : say(.periodicNotYet, asOfText, say(period.nounWord), runningText))
         }
         var list = ""
@@ -552,7 +604,8 @@ final class RuleContext {
         let lines = facts.funds.filter { kinds.contains($0.kind) }
         let due = lines.filter { $0.plannedOn.adding(days: graceDays) <= asOf }
         if due.isEmpty {
-            return (.notApplicable, lines.isEmpty ? say(.fundsNoneListed, label) : say(.fundsNoneDue, asOfText, label, String(graceDays)))
+            if lines.isEmpty { return (.notApplicable, say(.fundsNoneListed, label)) }
+            return (.pending, say(.fundsNoneDue, asOfText, label, String(graceDays)))
         }
         var problems: [String] = []
         for line in due {

@@ -37,6 +37,8 @@ enum Word: String, CaseIterable, Sendable {
     // A township's or district's result, with and without its note.
     case otherLevelResult = "otherLevel.result"
     case otherLevelResultWithNote = "otherLevel.resultWithNote"
+    /// A township's or district's duty measured from the village's records.
+    case otherLevelMeasured = "otherLevel.measured"
 
     /// What one period is called in explanations (`Period.noun`).
     case periodNounQuarter = "periodNoun.quarter"
@@ -57,7 +59,6 @@ enum Word: String, CaseIterable, Sendable {
     case metSocialOrganizationTypes = "met.socialOrganizationTypes"
     case metStationUtilities = "met.stationUtilities"
     case metRequiredFacilities = "met.requiredFacilities"
-    case metInfrastructureWorks = "met.infrastructureWorks"
     case metInfrastructureUpkeep = "met.infrastructureUpkeep"
     case metServiceFields = "met.serviceFields"
     case metVolunteerTargetGroups = "met.volunteerTargetGroups"
@@ -136,6 +137,14 @@ enum Word: String, CaseIterable, Sendable {
 
     // Community social organizations.
     case organizationsRegistered = "organizations.registered"
+    case organizationsNotCounted = "organizations.notCounted"
+    case massOrganizationsShown = "massOrganizations.shown"
+    case massOrganizationActivities = "massOrganizations.activities"
+    case massOrganizationByEvidence = "massOrganizations.byEvidence"
+    case massOrganizationsSilent = "massOrganizations.silent"
+    case organizationActivitiesHeld = "organizationActivities.held"
+    /// An evidenced check met by the village's records while no reviewer has decided.
+    case evidenceByRecords = "evidence.byRecords"
     case organizationsNoneDue = "organizations.noneDue"
     case organizationsEvaluated = "organizations.evaluated"
     case organizationsNotEvaluated = "organizations.notEvaluated"
@@ -161,8 +170,9 @@ enum Word: String, CaseIterable, Sendable {
     case maintenanceSummary = "maintenance.summary"
     case maintenanceAllPlanned = "maintenance.allPlanned"
     case infrastructureStatus = "infrastructure.status"
-    case infrastructureNotStarted = "infrastructure.notStarted"
-    case infrastructureNotCompleted = "infrastructure.notCompleted"
+    case infrastructureImplemented = "infrastructure.implemented"
+    case infrastructureNoneImplemented = "infrastructure.noneImplemented"
+    case infrastructurePlanned = "infrastructure.planned"
     case infrastructureNoUpkeep = "infrastructure.noUpkeep"
 
     // The service station.
@@ -184,6 +194,11 @@ enum Word: String, CaseIterable, Sendable {
     case fundsShort = "funds.short"
     case fundsProblem = "funds.problem"
     case fundsDisbursed = "funds.disbursed"
+
+    /// A local reading: a list closed by 等 read as examples, at least N of them.
+    case readingAtLeastKinds = "reading.atLeastKinds"
+    /// A number the standard does not give, as read here (a setting).
+    case readingLocal = "reading.local"
 
     // Complaints, posts, the ledger and service requests.
     case complaintsNoneDue = "complaints.noneDue"
@@ -216,6 +231,7 @@ enum Word: String, CaseIterable, Sendable {
     case workersInRole = "workers.inRole"
     case staffBasis = "staff.basis"
     case staffSummary = "staff.summary"
+    case staffDoubleCounted = "staff.doubleCounted"
     case graduatesRange = "graduates.range"
     case graduatesAlways = "graduates.always"
     case graduatesFell = "graduates.fell"

@@ -31,6 +31,7 @@ struct MigrationHistoryTests {
         "App.CreatePublicGuards", "App.CreateAssessment", "App.AddSheetSnapshots", "App.CreateJobs", "App.AddStationRollups",
         "App.AddIntegrationKeyIndex", "App.SealPersonalData",
         "App.AddServiceRequestPublicReply", "App.CreateLoginThrottles",
+        "AddRecordField_rec_activities_organization",
     ]
 
     static func columns(_ table: String, on db: any Database) async throws -> Set<String> {

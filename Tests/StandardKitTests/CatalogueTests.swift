@@ -83,10 +83,10 @@ struct CatalogueTests {
         func rules(_ item: Int) -> [Rule] { catalogue.item(item)?.checks.compactMap(\.rule) ?? [] }
         #expect(rules(18).contains { if case .stationFloorArea(50) = $0 { return true }; return false })
         #expect(rules(7).contains { if case .periodicMeetings([.representativeMeeting], .quarter, 1) = $0 { return true }; return false })
-        #expect(rules(11).contains { if case .registeredSocialOrganizations(3) = $0 { return true }; return false })
+        #expect(rules(11).contains { if case let .registeredSocialOrganizations(types, 3) = $0 { return !types.contains(.youthLeague) && !types.contains(.farmersCooperative) }; return false })
         #expect(rules(28).contains { if case .weeklyOpeningHours(40) = $0 { return true }; return false })
         #expect(rules(33).contains { if case .volunteerTeams(2) = $0 { return true }; return false })
-        #expect(rules(45).contains { if case .stationStaffing(300, 2) = $0 { return true }; return false })
+        #expect(rules(45).contains { if case .stationStaffing(300, 2, [.partyBuildingWorker]) = $0 { return true }; return false })
         #expect(rules(45).contains { if case .workersInRole(.partyBuildingWorker, 1) = $0 { return true }; return false })
         #expect(rules(46).contains { if case .collegeGraduateOfficials(2) = $0 { return true }; return false })
         #expect(rules(49).count == 3)
@@ -104,7 +104,10 @@ struct CatalogueTests {
         for area in root["areas"]?.array ?? [] {
             for goal in area["goals"]?.array ?? [] {
                 for item in goal["items"]?.array ?? [] {
-                    for check in item["checks"]?.array ?? [] { if let rule = check["rule"]?.string { used.insert(rule) } }
+                    for check in item["checks"]?.array ?? [] {
+                        if let rule = check["rule"]?.string { used.insert(rule) }
+                        if let rule = check["records"]?["rule"]?.string { used.insert(rule) }
+                    }
                 }
             }
         }

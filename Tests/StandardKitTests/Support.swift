@@ -43,6 +43,11 @@ enum Fixture {
         evaluate(facts, asOf: asOf).check(check)?.status
     }
 
+    /// What the sheet shows: for a township's or district's check, its result at that level.
+    static func shown(_ facts: VillageFacts, _ check: String, asOf: String? = nil) -> Status? {
+        evaluate(facts, asOf: asOf).check(check)?.shownStatus
+    }
+
     static func explanation(_ facts: VillageFacts, _ check: String, asOf: String? = nil) -> String {
         evaluate(facts, asOf: asOf).check(check)?.explanation ?? ""
     }

@@ -71,7 +71,8 @@ struct SheetSummary: Codable, Sendable, Equatable {
         for item in evaluation.items {
             items[String(item.number)] = item.status.rawValue
             for check in item.checks {
-                checks[check.id] = check.status.rawValue
+                // Another level's check shows that level's result (never in the village's tally).
+                checks[check.id] = check.shownStatus.rawValue
                 explanations[check.id] = check.explanation
             }
         }
@@ -310,7 +311,7 @@ enum Sheets {
             summary = SheetSummary(evaluation)
         }
         if let summary {
-            let notMet = catalogue.checks.filter { $0.kind == .measured && summary.checks[$0.id] == Status.notMet.rawValue }
+            let notMet = catalogue.checks.filter { $0.kind == .measured && $0.level == .village && summary.checks[$0.id] == Status.notMet.rawValue }
             if !notMet.isEmpty { warnings.append(T(.sheetMeasuredNotMet, String(notMet.count), notMet.prefix(8).map(\.id).joined(separator: T(.sepList)))) }
         }
         return Quality(errors: errors, warnings: warnings)

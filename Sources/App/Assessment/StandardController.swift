@@ -77,7 +77,9 @@ enum StandardViews {
                     index += 1
                     let checks: [Node] = zip(item.checks, result.checks).map { check, checkResult in
                         // "1.1 已设立…：已设立…" says it twice; the title alone does when they agree.
-                        .el("li", [:], [statusNode(checkResult.status), .text(" \(check.id) \(check.title)"),
+                        // Another level's check shows that level's result, with the level named.
+                        .el("li", [:], [statusNode(checkResult.shownStatus), .text(" \(check.id) \(check.title)"),
+                                        .when(check.level != .village, .text(T(.parenthesized, check.level.label))),
                                         .when(checkResult.explanation != check.title, .text(T(.sepColon) + checkResult.explanation))])
                     }
                     rows.append([.text(String(item.number)), statusNode(result.status), .el("ul", ["class": "checks"], checks)])

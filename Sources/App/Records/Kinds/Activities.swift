@@ -4,7 +4,7 @@ import StandardKit
 struct ActivityRecord: KindRecord {
     static let key = "activities"
     enum Field: String, RecordField {
-        case kind, date, title, organizer, participants, note
+        case kind, date, title, organizer, participants, note, organization
     }
 
     static let kind = RecordKind(key: key, table: "rec_activities", label: "文化体育和宣传教育活动", items: "第31、35、40–44、61、62条",
@@ -15,6 +15,8 @@ struct ActivityRecord: KindRecord {
             FieldSpec(Field.organizer, label: "组织者", type: .text(max: 100)),
             FieldSpec(Field.participants, label: "参加人数", type: .integer(0...100_000), listed: true),
             FieldSpec(Field.note, label: "说明", type: .longText),
+            // Item 13: an activity a mass organization held shows its role.
+            FieldSpec(Field.organization, label: "主办的社会组织", type: .reference(SocialOrganizationRecord.key)),
         ], dateField: Field.date.rawValue, titleField: Field.title.rawValue)
 
     let record: Record

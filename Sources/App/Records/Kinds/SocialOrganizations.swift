@@ -27,13 +27,20 @@ struct SocialOrganizationRecord: KindRecord {
 
     let record: Record
 
-    /// Every social organization with its type, registration and last evaluation (items 11–14).
+    /// Every social organization with its type, registration, last evaluation and the dates
+    /// of this year's activities it held (items 11–14).
     static func feed(_ facts: inout VillageFacts, from records: VillageRecords) {
+        var held: [String: [LocalDate]] = [:]
+        for activity in records.of(ActivityRecord.self) {
+            guard let organization = activity[text: .organization], let date = activity[date: .date], records.inYear(date) else { continue }
+            held[organization, default: []].append(date)
+        }
         for organization in records.of(Self.self) {
             guard let type: SocialOrganizationType = organization[choice: .type], let status: RegistrationStatus = organization[choice: .status] else { continue }
             facts.socialOrganizations.append(.init(name: organization[text: .name] ?? "", type: type, status: status,
                                                    registeredOn: organization[date: .registeredOn], dissolvedOn: organization[date: .dissolvedOn],
-                                                   lastEvaluatedOn: organization[date: .evaluatedOn]))
+                                                   lastEvaluatedOn: organization[date: .evaluatedOn],
+                                                   activityDates: (held[organization.reference] ?? []).sorted()))
         }
     }
 }

@@ -36,4 +36,26 @@ struct ReadingsWebTests {
             #expect((checks["13.2"]?["explanation"] as? String)?.hasPrefix("按本村记录") == true)
         }
     }
+    @Test("专职 is one post: a worker in one full-time post is refused a second on the same days, and taken once the first ends")
+    func oneFullTimePost() async throws {
+        try await withApp { app, _ in
+            let world = try await World.make(app)
+            try await World.user(app, "zhang", .stationStaff, at: world.villageV1)
+            let session = try await login(app, "zhang")
+            let api = "/api/v1/units/\(try world.villageV1.requireID())"
+            func id(_ body: String) -> String { (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["id"] as? String ?? "" }
+            let worker = id(try await send(app, .POST, api + "/workers", as: session, json: ["name": "王建国"]).body)
+            let party = id(try await send(app, .POST, api + "/workerRoles", as: session,
+                                          json: ["worker": worker, "role": "partyBuildingWorker", "from": "2021-01-01"]).body)
+            let refused = try await send(app, .POST, api + "/workerRoles", as: session, json: ["worker": worker, "role": "stationStaff", "from": "2022-03-01"])
+            #expect(refused.status == .unprocessableEntity && refused.body.contains("\"role\"") && refused.body.contains("专职党建工作者"))
+            // A committee member is not a full-time post: taken.
+            let member = try await send(app, .POST, api + "/workerRoles", as: session, json: ["worker": worker, "role": "committeeMember", "from": "2022-03-01"])
+            #expect(member.status == .created)
+            _ = try await send(app, .PUT, api + "/workerRoles/\(party)", as: session,
+                               json: ["worker": worker, "role": "partyBuildingWorker", "from": "2021-01-01", "to": "2022-02-28"])
+            let taken = try await send(app, .POST, api + "/workerRoles", as: session, json: ["worker": worker, "role": "stationStaff", "from": "2022-03-01"])
+            #expect(taken.status == .created, "\(taken.body)")
+        }
+    }
 }

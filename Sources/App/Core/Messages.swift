@@ -941,6 +941,8 @@ enum L: String, CaseIterable, Sendable {
     case volunteerYearHours
     case workerAccountTaken
     case workerAccountUnknown
+    case workerRoleEndsBeforeStart
+    case workerRoleTwoFullTime
     case workerYearHours
     case xlsxCannotWrite
     case xlsxCorrupt

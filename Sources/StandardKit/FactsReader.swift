@@ -12,7 +12,34 @@ public enum FactsReader {
         }
         let year = root["year"]?.number.flatMap { Int($0) }
         let (filled, shapeProblems) = FactsSchema.validate(root, year: year)
-        if !shapeProblems.isEmpty { throw FactsError(problems: inFileOrder(shapeProblems)) }
+        if !shapeProblems.isEmpty {
+            // Every problem in one pass: leave out the list entries (or fields) the shape check
+            // refused, and check the meaning of what is left.
+            var problems = shapeProblems
+            // The entries to leave out, each once, the later of a list first so earlier indices hold.
+            let targets = Set(shapeProblems.map { target(of: $0.path) }).sorted { a, b in
+                a.lexicographicallyPrecedes(b) { x, y in
+                    switch (x, y) {
+                    case let (.index(i), .index(j)): return i > j
+                    case let (.key(i), .key(j)): return i < j
+                    case (.key, .index): return true
+                    case (.index, .key): return false
+                    }
+                }
+            }
+            let repaired = targets.reduce(root) { node, steps in dropping(steps, from: node) }
+            let (refilled, again) = FactsSchema.validate(repaired, year: year)
+            if again.isEmpty, let partial = try? JSONDecoder().decode(VillageFacts.self, from: Data(refilled.serialized.utf8)) {
+                // Their paths name entries of what was left: put each back at its place in the file.
+                var removed: [String: [Int]] = [:]
+                for steps in targets {
+                    guard case let .index(index)? = steps.last else { continue }
+                    removed[render(steps.dropLast()), default: []].append(index)
+                }
+                problems += meaning(partial, root: root, catalogue: catalogue, path: { original(of: $0, removed: removed) })
+            }
+            throw FactsError(problems: inFileOrder(problems))
+        }
 
         let facts: VillageFacts
         do {
@@ -21,8 +48,17 @@ public enum FactsReader {
             // The shape check above admits only decodable input; reaching here is a bug in the schema.
             throw FactsError(problems: [FactsProblem(path: "", position: nil, message: "内部错误：事实格式与解码不一致（\(error)）")])
         }
+        let problems = meaning(facts, root: root, catalogue: catalogue)
+        if !problems.isEmpty { throw FactsError(problems: inFileOrder(problems)) }
+        return facts
+    }
+
+    /// What is wrong with well-formed facts: dates out of order, counts that cannot be, checks
+    /// that do not exist or take no decision.
+    static func meaning(_ facts: VillageFacts, root: JSONNode, catalogue: Catalogue, path place: (String) -> String = { $0 }) -> [FactsProblem] {
         var problems: [FactsProblem] = []
-        func problem(_ path: String, _ message: String) {
+        func problem(_ partialPath: String, _ message: String) {
+            let path = place(partialPath)
             // A missing field is placed at its nearest enclosing value.
             var at = path
             var node = root.node(atPath: at)
@@ -96,8 +132,85 @@ public enum FactsReader {
             else if check.kind == .measured { problem(path, "检查项\(check.id)按本村记录计算，不接受评定结果") }
             if !assessed.insert(result.check).inserted { problem(path, "检查项\(result.check)的评定结果重复") }
         }
-        if !problems.isEmpty { throw FactsError(problems: inFileOrder(problems)) }
-        return facts
+        return problems
+    }
+
+    enum Step: Hashable { case key(String), index(Int) }
+
+    static func steps(_ path: String) -> [Step] {
+        var steps: [Step] = []
+        var name = ""
+        var chars = Substring(path)
+        while let c = chars.first {
+            chars = chars.dropFirst()
+            if c == "." {
+                if !name.isEmpty { steps.append(.key(name)); name = "" }
+            } else if c == "[" {
+                if !name.isEmpty { steps.append(.key(name)); name = "" }
+                let digits = chars.prefix { $0 != "]" }
+                chars = chars.dropFirst(digits.count + 1)
+                if let n = Int(digits) { steps.append(.index(n)) }
+            } else {
+                name.append(c)
+            }
+        }
+        if !name.isEmpty { steps.append(.key(name)) }
+        return steps
+    }
+
+    static func render<S: Sequence<Step>>(_ steps: S) -> String {
+        steps.reduce(into: "") { out, step in
+            switch step {
+            case let .key(key): out += out.isEmpty ? key : "." + key
+            case let .index(index): out += "[\(index)]"
+            }
+        }
+    }
+
+    /// What a shape problem at `path` leaves out: the innermost list entry on it, else the field.
+    static func target(of path: String) -> [Step] {
+        let all = steps(path)
+        guard let last = all.lastIndex(where: { if case .index = $0 { return true } else { return false } }) else { return all }
+        return Array(all[...last])
+    }
+
+    /// `node` without what `steps` name.
+    static func dropping(_ steps: [Step], from node: JSONNode) -> JSONNode {
+        func drop(_ node: JSONNode, _ rest: ArraySlice<Step>) -> JSONNode? {
+            guard let step = rest.first else { return nil }
+            var copy = node
+            switch (step, node.value) {
+            case let (.key(key), .object(members)):
+                copy.value = .object(members.compactMap { member in
+                    guard member.key == key else { return member }
+                    return drop(member.node, rest.dropFirst()).map { (key: member.key, node: $0) }
+                })
+            case let (.index(index), .array(elements)) where elements.indices.contains(index):
+                var kept = elements
+                if let changed = drop(elements[index], rest.dropFirst()) { kept[index] = changed } else { kept.remove(at: index) }
+                copy.value = .array(kept)
+            default:
+                return node
+            }
+            return copy
+        }
+        return steps.isEmpty ? node : drop(node, steps[...]) ?? node
+    }
+
+    /// A path in what was left after `removed` entries (by list path, indices in the file) were
+    /// left out, as the path in the file.
+    static func original(of path: String, removed: [String: [Int]]) -> String {
+        var out: [Step] = []
+        for step in steps(path) {
+            if case let .index(index) = step, let gone = removed[render(out)]?.sorted() {
+                var at = index
+                for r in gone where r <= at { at += 1 }
+                out.append(.index(at))
+            } else {
+                out.append(step)
+            }
+        }
+        return render(out)
     }
 
     /// Problems sorted by where they are in the file (stable for the same place).

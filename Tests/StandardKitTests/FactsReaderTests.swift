@@ -85,15 +85,20 @@ struct FactsReaderTests {
                      {"check": "7.2", "decision": "returned"}],
          "otherLevelResults": [{"check": "7.2", "status": "met"}, {"check": "6.1", "status": "met"}]}
         """
-        // Shape problems are reported first (weekday 8 and 24:01), then meaning once the shape is right.
-        let shape = Fixture.readProblems(json)
-        #expect(Set(shape.map(\.path)) == ["station.openingHours[1].weekday", "station.openingHours[1].to"])
+        // Every problem in one pass: the shape's (weekday 8 and 24:01) and the meaning's together.
+        let meaning: Set<String> = ["asOf", "village.code", "station.openingHours[0].to", "workers[0].roles[0].to",
+                                    "serviceRequests.dueByAsOf", "serviceRequests.completedOnTime",
+                                    "reviews[0].check", "reviews[1].check", "reviews[2].note", "otherLevelResults[0].check"]
+        let all = Fixture.readProblems(json)
+        #expect(Set(all.map(\.path)) == meaning.union(["station.openingHours[1].weekday", "station.openingHours[1].to"]))
         let fixed = json.replacingOccurrences(of: #", {"weekday": 8, "from": "08:00", "to": "24:01"}"#, with: "")
         let problems = Fixture.readProblems(fixed)
         let paths = Set(problems.map(\.path))
-        #expect(paths == ["asOf", "village.code", "station.openingHours[0].to", "workers[0].roles[0].to",
-                          "serviceRequests.dueByAsOf", "serviceRequests.completedOnTime",
-                          "reviews[0].check", "reviews[1].check", "reviews[2].note", "otherLevelResults[0].check"])
+        #expect(paths == meaning)
+        // A bad entry before a good one: the later entry's problem keeps its place in the file.
+        let shifted = json.replacingOccurrences(of: #"{"weekday": 1, "from": "12:00", "to": "08:00"}, {"weekday": 8, "from": "08:00", "to": "24:01"}"#,
+                                                with: #"{"weekday": 8, "from": "08:00", "to": "24:01"}, {"weekday": 1, "from": "12:00", "to": "08:00"}"#)
+        #expect(Set(Fixture.readProblems(shifted).map(\.path)).isSuperset(of: ["station.openingHours[0].weekday", "station.openingHours[1].to"]))
         #expect(problems.first { $0.path == "reviews[2].note" }?.message == "退回必须说明原因")
         #expect(problems.allSatisfy { $0.position != nil })
     }

@@ -129,7 +129,9 @@ public struct VillageFacts: Sendable, Codable, Equatable {
     public struct Meeting: Sendable, Codable, Equatable {
         public var kind: MeetingKind
         public var date: LocalDate
-        public init(kind: MeetingKind, date: LocalDate) { self.kind = kind; self.date = date }
+        /// The meeting decided matters of major interest to villagers (item 5: disclosed promptly).
+        public var majorDecision: Bool
+        public init(kind: MeetingKind, date: LocalDate, majorDecision: Bool = false) { self.kind = kind; self.date = date; self.majorDecision = majorDecision }
     }
 
     public struct Disclosure: Sendable, Codable, Equatable {

@@ -94,6 +94,7 @@ public enum FactsSchema {
         .optional("meetings", list([
             .required("kind", words(MeetingKind.self), "会议类型"),
             .required("date", .date(inYear: true), "召开日期"),
+            .optional("majorDecision", .boolean, "作出了涉及村民利益的重大事项决定（第5条：决定后及时公开）", default: no),
         ]), "本年度会议", default: empty),
         .optional("disclosures", list([
             .required("category", words(DisclosureCategory.self), "公开类别"),

@@ -59,7 +59,9 @@ public enum Rule: Sendable {
     case periodicMeetings(kinds: [MeetingKind], period: Period, minimum: Int)
     case periodicActivities(kinds: [ActivityKind], period: Period, minimum: Int)
     case periodicVolunteerActivities(period: Period, minimum: Int)
-    case quarterlyDisclosures(categories: [DisclosureCategory])
+    /// Item 5 and the Organic Law of Villagers' Committees, Art. 30: each category at least each
+    /// quarter, and a meeting's major decision disclosed (village affairs) within `promptDays`.
+    case quarterlyDisclosures(categories: [DisclosureCategory], promptDays: Int)
     case deliberationBody(minimumResidentUnits: Int, minimumSocialOrganizations: Int)
     case disbursementsDisclosed(kinds: [FundKind], graceDays: Int)
     case opinionChannel(facilityTypes: [FacilityType], meetingKinds: [MeetingKind])
@@ -135,7 +137,7 @@ public enum Rule: Sendable {
         case let .serviceFields(fields): return ServiceField.labels(fields)
         case let .volunteerTargetGroups(groups): return TargetGroup.labels(groups)
         case let .volunteerActivityCategories(categories, _): return VolunteerCategory.labels(categories)
-        case let .quarterlyDisclosures(categories): return DisclosureCategory.labels(categories)
+        case let .quarterlyDisclosures(categories, _): return DisclosureCategory.labels(categories)
         default: return ""
         }
     }
@@ -184,7 +186,8 @@ public enum Rule: Sendable {
             case .activities: self = .periodicActivities(kinds: try p.words("kinds", as: ActivityKind.self), period: period, minimum: minimum)
             case .volunteerActivities: self = .periodicVolunteerActivities(period: period, minimum: minimum)
             }
-        case "quarterlyDisclosures": self = .quarterlyDisclosures(categories: try p.words("categories", as: DisclosureCategory.self))
+        case "quarterlyDisclosures":
+            self = .quarterlyDisclosures(categories: try p.words("categories", as: DisclosureCategory.self), promptDays: try p.integer("promptDays", minimum: 1))
         case "deliberationBody":
             self = .deliberationBody(minimumResidentUnits: try p.integer("minimumResidentUnits"),
                                      minimumSocialOrganizations: try p.integer("minimumSocialOrganizations"))

@@ -99,8 +99,17 @@ final class RuleContext {
             for a in facts.volunteerActivities where a.date <= asOf { counts.add(a.date, year: facts.year) }
             return periodic(counts, minimum: minimum, verb: .periodicVerbCarryOut, what: say(.periodicVolunteerActivities))
 
-        case let .quarterlyDisclosures(categories):
+        case let .quarterlyDisclosures(categories, promptDays):
             var failures = "", notes = ""
+            // Matters of major interest disclosed promptly after they are decided (随时公布).
+            let late = facts.meetings.filter { meeting in
+                meeting.majorDecision && counted(meeting.date) && meeting.date.adding(days: promptDays) <= asOf
+                    && !facts.disclosures.contains { $0.category == .villageAffairs && $0.publishedOn >= meeting.date
+                                                     && $0.publishedOn <= meeting.date.adding(days: promptDays) }
+            }
+            if !late.isEmpty {
+                failures = say(.disclosuresMajorLate, late.map(\.date.description).joined(separator: listJoin), String(promptDays))
+            }
             var ended = 0
             for category in categories {
                 var counts = PeriodCounts(period: .quarter)

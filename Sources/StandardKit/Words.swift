@@ -101,6 +101,7 @@ enum Word: String, CaseIterable, Sendable {
     case disclosuresFailure = "disclosures.failure"
     case disclosuresAllEnded = "disclosures.allEnded"
     case disclosuresNotYet = "disclosures.notYet"
+    case disclosuresMajorLate = "disclosures.majorLate"
 
     // The deliberation body.
     case deliberationNone = "deliberation.none"

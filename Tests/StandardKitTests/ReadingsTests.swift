@@ -121,4 +121,17 @@ struct ReadingsTests {
         let problems = Fixture.readProblems(#"{"factsVersion": 1, "standard": "beijing-2012-trial", "year": 2026, "village": {"name": "x", "households": 10, "residentPopulation": 20}, "otherLevelResults": [{"check": "20.2", "status": "met"}]}"#)
         #expect(problems.contains { $0.description.contains("按本村记录计算") })
     }
+    @Test("item 5 beside the law (Art. 30): a meeting's major decision is disclosed within the set days, or named")
+    func majorDecisionsDisclosed() throws {
+        var facts = try Fixture.goodVillage()
+        let index = try #require(facts.meetings.firstIndex { $0.date == Fixture.date("2026-04-10") })
+        facts.meetings[index].majorDecision = true
+        #expect(Fixture.status(facts, "5.1") == .notMet)
+        #expect(Fixture.explanation(facts, "5.1").contains("2026-04-10会议决定的重大事项未在10天内公开"))
+        // Still inside its ten days: not yet late.
+        #expect(Fixture.status(facts, "5.1", asOf: "2026-04-19") == .met)
+        facts.disclosures.append(.init(category: .villageAffairs, publishedOn: Fixture.date("2026-04-20")))
+        #expect(Fixture.status(facts, "5.1") == .met)
+        #expect(Fixture.explanation(facts, "5.1").contains("本地解读（可设置）"))
+    }
 }

@@ -158,6 +158,11 @@ enum DemoData {
                 if let when = date(month, day) {
                     try await _ = add(.meetings, village, ["kind": .text("representativeMeeting"), "date": .text(when), "title": .text("\(month)月村民代表会议"),
                                                            "attendance": .number(30 + index), "majorDecisions": .text("审议本季度村务工作和财务收支")])
+                    // Its decisions posted on the board three days later (item 5: promptly).
+                    if strength >= 2, let posted = date(month, day + 3) {
+                        try await _ = add(.disclosures, village, ["category": .text("villageAffairs"), "title": .text("\(month)月村民代表会议决定事项"),
+                                                                  "publishedOn": .text(posted), "channel": .text("board"), "content": .text("审议本季度村务工作和财务收支")])
+                    }
                 }
             }
             for (month, day) in [(3, 20), (6, 20), (9, 20), (12, 20)] where strength >= 2 {

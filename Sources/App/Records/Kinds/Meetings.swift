@@ -26,7 +26,8 @@ struct MeetingRecord: KindRecord {
     static func feed(_ facts: inout VillageFacts, from records: VillageRecords) {
         for meeting in records.of(Self.self) {
             if let date = meeting[date: .date], records.inYear(date), let kind: MeetingKind = meeting[choice: .kind] {
-                facts.meetings.append(.init(kind: kind, date: date))
+                let major = !(meeting[text: .majorDecisions] ?? "").allSatisfy(\.isWhitespace)
+                facts.meetings.append(.init(kind: kind, date: date, majorDecision: major))
             }
         }
     }

@@ -44,6 +44,8 @@ public final class Check: Sendable {
     /// as configured filled in; shown in every explanation of the check and in docs/standard.md.
     public let readingText: Bilingual?
     public var reading: String? { readingText?.text }
+    /// What each explanation of the check ends with: "；本地解读（可设置）：…", made once.
+    let readingSuffix: Bilingual?
     /// The rule's parameters as configured, for display (`cunwu standard`).
     public let parameters: [(key: String, node: JSONNode)]
 
@@ -59,6 +61,7 @@ public final class Check: Sendable {
         self.ruleName = ruleName
         self.recordsRule = recordsRule
         self.readingText = reading
+        self.readingSuffix = reading.map { reading in Bilingual { say(.semicolon) + say(.readingLocal, reading.text) } }
         self.id = id
         self.item = item
         self.kind = kind

@@ -235,8 +235,8 @@ public struct Evaluator: Sendable {
 
     /// A measured check's explanation with its local reading, if it has one.
     private static func withReading(_ text: String, _ check: Check, _ context: RuleContext) -> String {
-        guard let reading = check.readingText?.text(english: context.english) else { return text }
-        return text + say(.semicolon) + say(.readingLocal, reading)
+        guard let suffix = check.readingSuffix?.text(english: context.english) else { return text }
+        return text + suffix
     }
 
     private func evidenced(_ check: Check, _ review: VillageFacts.Review?, context: RuleContext) -> (Status, String) {

@@ -16,6 +16,9 @@ public enum FactsReader {
             // Every problem in one pass: leave out the list entries (or fields) the shape check
             // refused, and check the meaning of what is left.
             var problems = shapeProblems
+            // Leaving entries out copies the tree once per entry, so a file with very many shape
+            // problems is reported by its shape alone (the first fixes show the rest).
+            guard shapeProblems.count <= maximumRepairs else { throw FactsError(problems: inFileOrder(problems)) }
             // The entries to leave out, each once, the later of a list first so earlier indices hold.
             let targets = Set(shapeProblems.map { target(of: $0.path) }).sorted { a, b in
                 a.lexicographicallyPrecedes(b) { x, y in
@@ -134,6 +137,9 @@ public enum FactsReader {
         }
         return problems
     }
+
+    /// The most shape problems whose entries are left out to check the rest's meaning.
+    static let maximumRepairs = 200
 
     enum Step: Hashable { case key(String), index(Int) }
 

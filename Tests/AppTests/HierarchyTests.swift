@@ -305,7 +305,7 @@ struct StorageTests {
         try? Data(#"{"checks": {"5.1": {"categories": ["villageAffairs", "finance", "partyAffairs"]}}, "scoring": {"passMark": 90}}"#.utf8).write(to: settings)
         let configured = try? AppConfig.fromEnvironment(["CUNWU_STANDARD_SETTINGS": settings.path], testing: false)
         #expect(configured?.scheme.passMark == 90)
-        #expect({ if case let .quarterlyDisclosures(categories)? = configured?.catalogue.check("5.1")?.rule { return categories.count == 3 }; return false }())
+        #expect({ if case let .quarterlyDisclosures(categories, _)? = configured?.catalogue.check("5.1")?.rule { return categories.count == 3 }; return false }())
         try? Data(#"{"checks": {"5.1": {"categories": ["gossip"]}}}"#.utf8).write(to: settings)
         #expect(throws: ConfigError.self) { try AppConfig.fromEnvironment(["CUNWU_STANDARD_SETTINGS": settings.path], testing: false) }
         #expect(throws: ConfigError.self) { try AppConfig.fromEnvironment(["CUNWU_STANDARD_SETTINGS": "/nonexistent.json"], testing: false) }

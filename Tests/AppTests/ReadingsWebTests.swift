@@ -15,10 +15,9 @@ struct ReadingsWebTests {
             let session = try await login(app, "zhang")
             let village = try world.villageV1.requireID()
             let api = "/api/v1/units/\(village)"
-            func id(_ body: String) -> String { (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["id"] as? String ?? "" }
             var organizations: [String] = []
             for (name, type) in [("团支部", "youthLeague"), ("妇联", "womensFederation"), ("残协", "disabledPersonsFederation")] {
-                organizations.append(id(try await send(app, .POST, api + "/socialOrganizations", as: session,
+                organizations.append(createdID(try await send(app, .POST, api + "/socialOrganizations", as: session,
                                                        json: ["name": name, "type": type, "status": "filed", "registeredOn": "2020-01-01"]).body))
             }
             var checks = try await WorkforceFacilitiesFundsTests.evaluation(app, session, village)
@@ -43,9 +42,8 @@ struct ReadingsWebTests {
             try await World.user(app, "zhang", .stationStaff, at: world.villageV1)
             let session = try await login(app, "zhang")
             let api = "/api/v1/units/\(try world.villageV1.requireID())"
-            func id(_ body: String) -> String { (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["id"] as? String ?? "" }
-            let worker = id(try await send(app, .POST, api + "/workers", as: session, json: ["name": "王建国"]).body)
-            let party = id(try await send(app, .POST, api + "/workerRoles", as: session,
+            let worker = createdID(try await send(app, .POST, api + "/workers", as: session, json: ["name": "王建国"]).body)
+            let party = createdID(try await send(app, .POST, api + "/workerRoles", as: session,
                                           json: ["worker": worker, "role": "partyBuildingWorker", "from": "2021-01-01"]).body)
             let refused = try await send(app, .POST, api + "/workerRoles", as: session, json: ["worker": worker, "role": "stationStaff", "from": "2022-03-01"])
             #expect(refused.status == .unprocessableEntity && refused.body.contains("\"role\"") && refused.body.contains("专职党建工作者"))

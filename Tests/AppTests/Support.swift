@@ -151,6 +151,11 @@ struct Session {
     }
 }
 
+/// The id of the record a POST created, from its JSON answer ("" when there is none).
+func createdID(_ body: String) -> String {
+    (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["id"] as? String ?? ""
+}
+
 func login(_ app: Application, _ username: String, _ password: String = World.password) async throws -> Session {
     var session: Session?
     try await app.testing().test(.POST, "/api/v1/session", beforeRequest: { request in

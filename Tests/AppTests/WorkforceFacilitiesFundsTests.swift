@@ -107,10 +107,9 @@ struct WorkforceFacilitiesFundsTests {
             let session = try await login(app, "zhang")
             let village = try world.villageV1.requireID()
             let api = "/api/v1/units/\(village)"
-            func id(_ body: String) -> String { (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["id"] as? String ?? "" }
-            let line = id(try await send(app, .POST, api + "/budgetLines", as: session,
+            let line = createdID(try await send(app, .POST, api + "/budgetLines", as: session,
                                          json: ["kind": "publicWelfareSubsidy", "title": "公益事业专项补助", "planned": "150000.00", "plannedOn": "2026-05-01"]).body)
-            let disclosure = id(try await send(app, .POST, api + "/disclosures", as: session,
+            let disclosure = createdID(try await send(app, .POST, api + "/disclosures", as: session,
                                                json: ["category": "finance", "title": "补助拨付公开", "publishedOn": "2026-05-20", "channel": "board", "content": "拨付 149999.99 元"]).body)
             let paid = try await send(app, .POST, api + "/disbursements", as: session,
                                       json: ["budgetLine": line, "amount": "149999.99", "date": "2026-05-10", "disclosure": disclosure])

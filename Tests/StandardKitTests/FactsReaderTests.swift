@@ -100,6 +100,11 @@ struct FactsReaderTests {
                                                 with: #"{"weekday": 8, "from": "08:00", "to": "24:01"}, {"weekday": 1, "from": "12:00", "to": "08:00"}"#)
         #expect(Set(Fixture.readProblems(shifted).map(\.path)).isSuperset(of: ["station.openingHours[0].weekday", "station.openingHours[1].to"]))
         #expect(problems.first { $0.path == "reviews[2].note" }?.message == "退回必须说明原因")
+        // Very many shape problems: reported by shape alone, the meaning pass (a tree copy per
+        // entry left out) not attempted.
+        let many = (0...FactsReader.maximumRepairs).map { _ in #"{"roles": []}"# }.joined(separator: ",")
+        let flood = Fixture.readProblems(#"{"factsVersion": 1, "year": 2026, "asOf": "2025-12-31", "village": {"name": "甲村", "households": 10}, "workers": [\#(many)]}"#)
+        #expect(flood.count == FactsReader.maximumRepairs + 1 && !flood.contains { $0.path == "asOf" })
         #expect(problems.allSatisfy { $0.position != nil })
     }
 

@@ -31,4 +31,5 @@ func registerMigrations(_ migrations: Migrations) {
     migrations.add(AddServiceRequestPublicReply())
     migrations.add(CreateLoginThrottles())
     migrations.add(AddActivityOrganization())
+    migrations.add(AddProfileBusyFinances())
 }

@@ -67,11 +67,15 @@ public struct VillageFacts: Sendable, Codable, Equatable {
         public var code: String?
         public var households: Int
         public var residentPopulation: Int
-        public init(name: String, code: String? = nil, households: Int, residentPopulation: Int = 0) {
+        /// The village's collective finances are busy (many receipts and payments): item 5's
+        /// finances are then disclosed every month (Organic Law of Villagers' Committees, Art. 30).
+        public var busyFinances: Bool
+        public init(name: String, code: String? = nil, households: Int, residentPopulation: Int = 0, busyFinances: Bool = false) {
             self.name = name
             self.code = code
             self.households = households
             self.residentPopulation = residentPopulation
+            self.busyFinances = busyFinances
         }
     }
 

@@ -68,6 +68,7 @@ public enum FactsSchema {
             .optional("code", .string(nonEmpty: true), "12位统计用区划代码"),
             .required("households", .integer(largeCount), "实有户数"),
             .optional("residentPopulation", .integer(largeCount), "常住人口", default: .number("0")),
+            .optional("busyFinances", .boolean, "集体财务往来较多：财务每月公开（第5条，《村民委员会组织法》第三十条）", default: no),
         ]), "村（社区）基本情况"),
         .optional("organizations", .object([
             .optional("partyOrganization", .boolean, "已设立社区（村）党组织", default: no),

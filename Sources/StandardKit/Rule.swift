@@ -80,6 +80,8 @@ public enum Rule: Sendable {
     case residentUnitContributions(minimum: Int)
     case stationUtilities(utilities: [Utility])
     case requiredFacilities(types: [FacilityType])
+    /// Item 38's 电信、金融、邮局等服务机构: the kinds are examples; at least `minimumKinds` in use.
+    case servicePoints(types: [FacilityType], minimumKinds: Int)
     case stationFloorArea(minimum: Double)
     case fundsBudgeted(kinds: [FundKind], minimum: Int)
     case fundsDisbursed(kinds: [FundKind], graceDays: Int)
@@ -103,7 +105,9 @@ public enum Rule: Sendable {
     case volunteersTrained(minimumShare: Double)
     case fiveEldersVolunteers(minimum: Int)
     case volunteerActivityCategories(categories: [VolunteerCategory], minimumCovered: Int)
-    case volunteerTargetGroups(groups: [TargetGroup])
+    /// Item 36's 老年人、未成年人、低收入人群、优抚对象等群体: the groups are examples; served this
+    /// year: at least `minimumGroups` groups, named or not.
+    case volunteerTargetGroups(groups: [TargetGroup], minimumGroups: Int)
     case hotline
     case serviceChannels(channels: [ServiceChannel], minimum: Int)
     case artTeams(minimum: Int)
@@ -131,11 +135,11 @@ public enum Rule: Sendable {
             return SocialOrganizationType.labels(types)
         case let .residentUnitAgreements(kinds, _): return AgreementKind.labels(kinds)
         case let .stationUtilities(utilities): return Utility.labels(utilities)
-        case let .requiredFacilities(types), let .facilitiesCondition(types, _): return FacilityType.labels(types)
+        case let .requiredFacilities(types), let .facilitiesCondition(types, _), let .servicePoints(types, _): return FacilityType.labels(types)
         case let .fundsBudgeted(kinds, _), let .fundsDisbursed(kinds, _), let .disbursementsDisclosed(kinds, _): return FundKind.labels(kinds)
         case let .infrastructureWorks(kinds, _), let .infrastructureUpkeep(kinds): return InfrastructureKind.labels(kinds)
         case let .serviceFields(fields): return ServiceField.labels(fields)
-        case let .volunteerTargetGroups(groups): return TargetGroup.labels(groups)
+        case let .volunteerTargetGroups(groups, _): return TargetGroup.labels(groups)
         case let .volunteerActivityCategories(categories, _): return VolunteerCategory.labels(categories)
         case let .quarterlyDisclosures(categories, _): return DisclosureCategory.labels(categories)
         default: return ""
@@ -152,7 +156,6 @@ public enum Rule: Sendable {
         case .requiredFacilities: return say(.metRequiredFacilities, subject)
         case .infrastructureUpkeep: return say(.metInfrastructureUpkeep, subject)
         case .serviceFields: return say(.metServiceFields, subject)
-        case .volunteerTargetGroups: return say(.metVolunteerTargetGroups, subject)
         default: return ""
         }
     }
@@ -162,7 +165,7 @@ public enum Rule: Sendable {
         "organizationExists", "periodicRecords", "quarterlyDisclosures", "deliberationBody", "disbursementsDisclosed",
         "opinionChannel", "activeVolunteers", "registeredSocialOrganizations", "socialOrganizationEvaluations",
         "socialOrganizationTypes", "massOrganizations", "organizationActivities", "residentUnitAgreements", "residentUnitContributions", "stationUtilities",
-        "requiredFacilities", "stationFloorArea", "fundsBudgeted", "fundsDisbursed", "facilitiesCondition",
+        "requiredFacilities", "servicePoints", "stationFloorArea", "fundsBudgeted", "fundsDisbursed", "facilitiesCondition",
         "maintenancePlans", "infrastructureWorks", "infrastructureUpkeep", "complaintsResolved", "postsMapped",
         "postsBackedUp", "ledgerTracked", "weeklyOpeningHours", "onTimeCompletion", "serviceFields", "publicGuides",
         "volunteerTeams", "volunteersRegistered96156", "volunteersTrained", "fiveEldersVolunteers",
@@ -213,6 +216,13 @@ public enum Rule: Sendable {
         case "residentUnitContributions": self = .residentUnitContributions(minimum: try p.integer("minimum"))
         case "stationUtilities": self = .stationUtilities(utilities: try p.words("utilities", as: Utility.self))
         case "requiredFacilities": self = .requiredFacilities(types: try p.words("types", as: FacilityType.self))
+        case "servicePoints":
+            let types = try p.words("types", as: FacilityType.self)
+            let minimum = try p.integer("minimumKinds", minimum: 1)
+            guard minimum <= types.count else {
+                throw .badSettings(path: "\(p.checkID).minimumKinds", message: "不能大于列出的类别数\(types.count)")
+            }
+            self = .servicePoints(types: types, minimumKinds: minimum)
         case "stationFloorArea": self = .stationFloorArea(minimum: try p.number("minimum"))
         case "fundsBudgeted": self = .fundsBudgeted(kinds: try p.words("kinds", as: FundKind.self), minimum: try p.integer("minimum"))
         case "fundsDisbursed": self = .fundsDisbursed(kinds: try p.words("kinds", as: FundKind.self), graceDays: try p.integer("graceDays"))
@@ -243,7 +253,8 @@ public enum Rule: Sendable {
                 throw .badSettings(path: "\(p.checkID).minimumCovered", message: "不能大于列出的类别数\(categories.count)")
             }
             self = .volunteerActivityCategories(categories: categories, minimumCovered: minimum)
-        case "volunteerTargetGroups": self = .volunteerTargetGroups(groups: try p.words("groups", as: TargetGroup.self))
+        case "volunteerTargetGroups":
+            self = .volunteerTargetGroups(groups: try p.words("groups", as: TargetGroup.self), minimumGroups: try p.integer("minimumGroups", minimum: 1))
         case "hotline": self = .hotline
         case "serviceChannels":
             let channels = try p.words("channels", as: ServiceChannel.self)

@@ -110,20 +110,33 @@ final class RuleContext {
             if !late.isEmpty {
                 failures = say(.disclosuresMajorLate, late.map(\.date.description).joined(separator: listJoin), String(promptDays))
             }
-            var ended = 0
             for category in categories {
+                if category == .finance && facts.village.busyFinances {
+                    // Busy collective finances: every month (Art. 30, 财务往来较多的…每月公布一次).
+                    var months = [Int](repeating: 0, count: 12)
+                    for d in facts.disclosures where d.category == category && d.publishedOn <= asOf && d.publishedOn.year == facts.year {
+                        months[d.publishedOn.month - 1] += 1
+                    }
+                    let endedMonths = asOf.year < facts.year ? 0 : asOf.year > facts.year ? 12
+                        : (asOf.day == LocalDate.daysIn(month: asOf.month, year: asOf.year) ? asOf.month : asOf.month - 1)
+                    for index in 0..<endedMonths where months[index] < 1 {
+                        failures += (failures.isEmpty ? "" : semicolon)
+                            + say(.disclosuresMonthFailure, String(index + 1), category.label, String(months[index]))
+                    }
+                    notes += (notes.isEmpty ? "" : semicolon) + say(.disclosuresMonthsEnded, category.label, String(endedMonths))
+                    continue
+                }
                 var counts = PeriodCounts(period: .quarter)
                 for d in facts.disclosures where d.category == category && d.publishedOn <= asOf { counts.add(d.publishedOn, year: facts.year) }
-                ended = endedQuarters
-                for index in 0..<ended where counts[index] < 1 {
+                for index in 0..<endedQuarters where counts[index] < 1 {
                     failures += (failures.isEmpty ? "" : semicolon)
                         + say(.disclosuresFailure, say(Period.quarter.nameWord(index)), category.label, String(counts[index]))
                 }
                 // Only read when a quarter has ended.
-                notes += (notes.isEmpty ? "" : semicolon) + say(.disclosuresAllEnded, category.label, String(ended))
+                notes += (notes.isEmpty ? "" : semicolon) + say(.disclosuresAllEnded, category.label, String(endedQuarters))
             }
             if !failures.isEmpty { return (.notMet, failures) }
-            if ended == 0 { return (.pending, say(.disclosuresNotYet, asOfText)) }
+            if endedQuarters == 0 { return (.pending, say(.disclosuresNotYet, asOfText)) }
             return (.met, notes)
 
         case let .deliberationBody(minimumUnits, minimumOrganizations):
@@ -258,6 +271,15 @@ final class RuleContext {
             let outOfUse = WordSet(facts.facilities.lazy.filter { $0.condition == .outOfUse }.map(\.type))
             let described = missing.map { outOfUse.contains($0) ? say(.facilitiesOutOfUse, $0.label) : $0.label }
             return (.notMet, say(.missingList, described.joined(separator: listJoin)))
+
+        case let .servicePoints(types, minimumKinds):
+            let usable = usableFacilities
+            let present = types.filter { usable.contains($0) }
+            let missing = types.filter { !usable.contains($0) }
+            var text = present.isEmpty ? say(.servicePointsNone, String(minimumKinds))
+                : say(.servicePointsSome, String(present.count), FacilityType.labels(present), String(minimumKinds))
+            if !missing.isEmpty && !present.isEmpty { text += semicolon + say(.missingList, FacilityType.labels(missing)) }
+            return (present.count >= minimumKinds ? .met : .notMet, text)
 
         case let .stationFloorArea(minimum):
             let area = facts.station.floorArea
@@ -431,12 +453,16 @@ final class RuleContext {
             if hit.count >= minimumCovered { return (.met, summary) }
             return yearlyDeferral(false, say(.volunteersCategoriesNotYet, summary, VolunteerCategory.labels(missing)))
 
-        case let .volunteerTargetGroups(groups):
+        case let .volunteerTargetGroups(groups, minimumGroups):
+            // 等群体: the named groups are examples; any group served counts toward the least number.
             var served = WordSet<TargetGroup>()
             for a in facts.volunteerActivities where counted(a.date) { served.formUnion(a.targetGroups) }
+            let all = TargetGroup.allCases.filter { served.contains($0) }
             let missing = groups.filter { !served.contains($0) }
-            if missing.isEmpty { return (.met, met) }
-            return yearlyDeferral(false, say(.volunteersGroupsNotYet, TargetGroup.labels(missing)))
+            var text = all.isEmpty ? say(.volunteersGroupsNone, String(minimumGroups))
+                : say(.volunteersGroupsServed, String(all.count), TargetGroup.labels(all), String(minimumGroups))
+            if !missing.isEmpty { text += semicolon + say(.volunteersGroupsNotYet, TargetGroup.labels(missing)) }
+            return yearlyDeferral(all.count >= minimumGroups, text)
 
         case .hotline:
             if let number = facts.station.hotline, !number.isEmpty { return (.met, say(.hotlineOpen, number)) }

@@ -61,7 +61,6 @@ enum Word: String, CaseIterable, Sendable {
     case metRequiredFacilities = "met.requiredFacilities"
     case metInfrastructureUpkeep = "met.infrastructureUpkeep"
     case metServiceFields = "met.serviceFields"
-    case metVolunteerTargetGroups = "met.volunteerTargetGroups"
 
     // Joining a rule's findings in running text (lists use `listSeparator`).
     case semicolon = "separator.semicolon"
@@ -102,6 +101,8 @@ enum Word: String, CaseIterable, Sendable {
     case disclosuresAllEnded = "disclosures.allEnded"
     case disclosuresNotYet = "disclosures.notYet"
     case disclosuresMajorLate = "disclosures.majorLate"
+    case disclosuresMonthFailure = "disclosures.monthFailure"
+    case disclosuresMonthsEnded = "disclosures.monthsEnded"
 
     // The deliberation body.
     case deliberationNone = "deliberation.none"
@@ -135,6 +136,10 @@ enum Word: String, CaseIterable, Sendable {
     case volunteersCategoriesListed = "volunteers.categoriesListed"
     case volunteersCategoriesNotYet = "volunteers.categoriesNotYet"
     case volunteersGroupsNotYet = "volunteers.groupsNotYet"
+    case volunteersGroupsServed = "volunteers.groupsServed"
+    case volunteersGroupsNone = "volunteers.groupsNone"
+    case servicePointsSome = "servicePoints.some"
+    case servicePointsNone = "servicePoints.none"
 
     // Community social organizations.
     case organizationsRegistered = "organizations.registered"

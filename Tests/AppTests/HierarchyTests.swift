@@ -201,6 +201,39 @@ struct HierarchyTests {
         }
     }
 
+    @Test("busy finances: the profile's box and the API's field set it, an API call without it keeps it, and the village's facts carry it to item 5")
+    func busyFinances() async throws {
+        try await withApp { app, _ in
+            let world = try await World.make(app)
+            try await World.user(app, "zhang", .stationStaff, at: world.villageV1)
+            let session = try await login(app, "zhang")
+            let id = try world.villageV1.requireID()
+            let form = ["households": "640", "residentPopulation": "1800", "registeredPopulation": "1700", "area": "3", "address": "前辛庄",
+                        "stationFloorArea": "60", "openingHours": "", "hotline": "", "busyFinances": "on"]
+            let saved = try await send(app, .POST, "/units/\(id)/profile", as: session, form: form)
+            #expect(saved.status == .seeOther)
+            #expect(try await Hierarchy.profile(of: world.villageV1, on: app.db).busyFinances)
+            let page = try await send(app, .GET, "/units/\(id)", as: session)
+            #expect(page.body.contains("是（财务每月公开）"))
+            let facts = try #require(try await VillageFactsBuilder.build(under: world.villageV1, year: 2026, on: app.db).first?.facts)
+            #expect(facts.village.busyFinances)
+            // An API client that does not know the field leaves it as it is…
+            let kept = try await send(app, .PUT, "/api/v1/units/\(id)/profile", as: session, json: Self.goodProfile)
+            #expect(kept.status == .ok)
+            #expect(try JSONDecoder().decode(ProfileDTO.self, from: Data(kept.body.utf8)).busyFinances)
+            // …and one that sends it sets it.
+            var quarterly = Self.goodProfile
+            quarterly.busyFinances = false
+            let cleared = try await send(app, .PUT, "/api/v1/units/\(id)/profile", as: session, json: quarterly)
+            #expect(try JSONDecoder().decode(ProfileDTO.self, from: Data(cleared.body.utf8)).busyFinances == false)
+            // The form without the box ticked clears it too.
+            var unticked = form
+            unticked["busyFinances"] = nil
+            _ = try await send(app, .POST, "/units/\(id)/profile", as: session, form: unticked)
+            #expect(try await Hierarchy.profile(of: world.villageV1, on: app.db).busyFinances == false)
+        }
+    }
+
     @Test("officials see the audit log of their district only; village users not at all")
     func auditScope() async throws {
         try await withApp { app, _ in

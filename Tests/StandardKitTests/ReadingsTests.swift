@@ -134,4 +134,57 @@ struct ReadingsTests {
         #expect(Fixture.status(facts, "5.1") == .met)
         #expect(Fixture.explanation(facts, "5.1").contains("本地解读（可设置）"))
     }
+
+    @Test("item 36: the groups named before 等 are examples; three groups served this year will do, named or not, and it is pending until the year ends")
+    func item36Examples() throws {
+        var facts = try Fixture.goodVillage()
+        let served: ([TargetGroup]) -> [VillageFacts.VolunteerActivity] = { groups in
+            groups.map { .init(date: Fixture.date("2026-05-10"), categories: [.elderAndDisabilityHelp], targetGroups: [$0]) }
+        }
+        // No 优抚对象 in the village: the elderly, minors and low-income residents are enough.
+        facts.volunteerActivities = served([.elderly, .minors, .lowIncome])
+        #expect(Fixture.status(facts, "36.1") == .met)
+        #expect(Fixture.explanation(facts, "36.1").contains("本年度尚未面向优抚对象开展服务"))
+        // A group the text does not name counts too.
+        facts.volunteerActivities = served([.elderly, .disabled, .minors])
+        #expect(Fixture.status(facts, "36.1") == .met)
+        // Two groups: not met once the year is over; before that, pending (not yet due).
+        facts.volunteerActivities = served([.elderly, .minors])
+        #expect(Fixture.status(facts, "36.1") == .notMet)
+        #expect(Fixture.explanation(facts, "36.1").contains("本年度服务对象2类"))
+        #expect(Fixture.status(facts, "36.1", asOf: "2026-09-30") == .pending)
+        #expect(Fixture.explanation(facts, "36.1").contains("本地解读（可设置）"))
+    }
+
+    @Test("item 38: telecom, bank and post are examples; two kinds of service point in use will do, one out of use does not count")
+    func item38Examples() throws {
+        var facts = try Fixture.goodVillage()
+        facts.facilities.removeAll { [.telecomPoint, .financePoint, .postPoint].contains($0.type) }
+        #expect(Fixture.status(facts, "38.1") == .notMet)
+        #expect(Fixture.explanation(facts, "38.1").contains("尚未设立服务点，要求至少2类"))
+        facts.facilities.append(.init(type: .financePoint))
+        #expect(Fixture.status(facts, "38.1") == .notMet)
+        facts.facilities.append(.init(type: .postPoint, condition: .outOfUse))
+        #expect(Fixture.status(facts, "38.1") == .notMet)
+        facts.facilities.append(.init(type: .telecomPoint))
+        #expect(Fixture.status(facts, "38.1") == .met)
+        #expect(Fixture.explanation(facts, "38.1").contains("缺少：邮政服务点"))
+    }
+
+    @Test("item 24: every kind of asset the village has needs upkeep; a kind it does not have is recorded as not applicable")
+    func item24Upkeep() throws {
+        var facts = try Fixture.goodVillage()
+        facts.infrastructure.removeAll { $0.kind == .waterMains }
+        #expect(Fixture.status(facts, "24.2") == .notMet)
+        facts.infrastructure.append(.init(kind: .waterMains, status: .notApplicable))
+        #expect(Fixture.status(facts, "24.2") == .met)
+        #expect(Fixture.explanation(facts, "24.2").contains("本地解读（可设置）"))
+    }
+
+    @Test("settings may not ask item 38 for more kinds than it lists")
+    func servicePointsBound() throws {
+        #expect(throws: CatalogueError.self) {
+            try Catalogue.load(overrides: ["38.1": JSONParser.parse(#"{"minimumKinds": 4}"#)])
+        }
+    }
 }

@@ -313,6 +313,31 @@ struct RuleTests {
         #expect(Fixture.status(facts, "5.1", asOf: "2026-06-29") == .met)
     }
 
+    @Test("item 5: a village with busy collective finances discloses them every month (Organic Law, Art. 30); others quarterly")
+    func monthlyFinanceDisclosures() throws {
+        var facts = try Fixture.goodVillage()
+        facts.disclosures.removeAll { $0.category == .finance }
+        // One finance disclosure a quarter: enough for an ordinary village…
+        for month in [3, 6, 9, 12] { facts.disclosures.append(.init(category: .finance, publishedOn: Fixture.date(String(format: "2026-%02d-20", month)))) }
+        #expect(Fixture.status(facts, "5.1") == .met)
+        // …not for one whose finances are busy: every ended month without one is named.
+        facts.village.busyFinances = true
+        #expect(Fixture.status(facts, "5.1") == .notMet)
+        let text = Fixture.explanation(facts, "5.1")
+        #expect(text.contains("1月财务公开0次"))
+        #expect(text.contains("11月财务公开0次"))
+        #expect(!text.contains("3月财务公开"))
+        // Every month disclosed: met, and the explanation says the months were checked.
+        for month in [1, 2, 4, 5, 7, 8, 10, 11] { facts.disclosures.append(.init(category: .finance, publishedOn: Fixture.date(String(format: "2026-%02d-05", month)))) }
+        #expect(Fixture.status(facts, "5.1") == .met)
+        #expect(Fixture.explanation(facts, "5.1").contains("已结束的12个月均有公开"))
+        // A month that has not ended is not asked for; a missed January fails before any quarter ends.
+        facts.disclosures.removeAll { $0.category == .finance && $0.publishedOn.month == 1 }
+        #expect(Fixture.status(facts, "5.1", asOf: "2026-01-30") == .pending)
+        #expect(Fixture.status(facts, "5.1", asOf: "2026-02-10") == .notMet)
+        #expect(Fixture.explanation(facts, "5.1", asOf: "2026-02-10").contains("1月财务公开0次"))
+    }
+
     @Test("item 27: A and B holders must be two different people")
     func abPosts() throws {
         var facts = try Fixture.goodVillage()

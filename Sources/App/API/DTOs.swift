@@ -99,6 +99,8 @@ struct ProfileInput: Content {
     var stationFloorArea: Double
     var openingHours: String
     var hotline: String
+    /// Absent: unchanged (clients written before the field keep working).
+    var busyFinances: Bool?
 }
 
 struct RoleDTO: Content, Equatable {

@@ -185,7 +185,7 @@ enum RecordLinks {
         case "volunteerTeams": return records(.volunteerTeams)
         case "activeVolunteers", "fiveEldersVolunteers", "volunteersRegistered96156", "volunteersTrained": return records(.volunteers)
         case "volunteerActivityCategories", "volunteerTargetGroups": return records(.volunteerActivities)
-        case "requiredFacilities", "facilitiesCondition", "maintenancePlans": return records(.facilities)
+        case "requiredFacilities", "servicePoints", "facilitiesCondition", "maintenancePlans": return records(.facilities)
         case "infrastructureWorks", "infrastructureUpkeep": return records(.infrastructure)
         case "fundsBudgeted", "fundsDisbursed": return records(.budgetLines)
         case "artTeams": return records(.artTeams)

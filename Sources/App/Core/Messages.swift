@@ -614,6 +614,10 @@ enum L: String, CaseIterable, Sendable {
     case previousPage
     case profileAddress
     case profileArea
+    case profileBusyFinances
+    case profileBusyFinancesHint
+    case profileBusyFinancesNo
+    case profileBusyFinancesYes
     case profileEditButton
     case profileHeading
     case profileHotline

@@ -59,7 +59,8 @@ enum VillageFactsBuilder {
     /// profile here, then what each record kind feeds, in its own file.
     static func makeFacts(village: OrgUnit, year: Int, profile: VillageProfile?, records: VillageRecords) -> VillageFacts {
         var facts = VillageFacts(year: year, village: .init(name: village.name, code: village.code,
-                                                            households: profile?.households ?? 0, residentPopulation: profile?.residentPopulation ?? 0))
+                                                            households: profile?.households ?? 0, residentPopulation: profile?.residentPopulation ?? 0,
+                                                            busyFinances: profile?.busyFinances ?? false))
         if let profile {
             facts.station.floorArea = profile.stationFloorArea
             if case let .success(intervals) = OpeningSchedule.parse(profile.openingHours) { facts.station.openingHours = intervals }

@@ -170,6 +170,7 @@ enum Hierarchy {
             profile.stationFloorArea = input.stationFloorArea
             profile.openingHours = input.openingHours
             profile.hotline = input.hotline
+            if let busy = input.busyFinances { profile.busyFinances = busy }
             try await profile.save(on: db)
             try await Audit.record(on: db, author: author, action: "update", objectType: "villageProfile", objectID: unit.id?.uuidString,
                                    unitPath: unit.path, before: before, after: profile.values)
@@ -228,6 +229,8 @@ extension VillageProfile {
         var openingHours: String
         var weeklyOpeningMinutes: Int
         var hotline: String
+        /// Finances disclosed monthly (item 5).
+        var busyFinances: Bool
         /// Full-time station staff item 45 asks for: max(2, ⌈households ÷ 300⌉).
         var requiredStationStaff: Int
     }
@@ -241,7 +244,7 @@ extension VillageProfile {
         }
         return Values(households: households, residentPopulation: residentPopulation, registeredPopulation: registeredPopulation,
                            area: area, address: address, stationFloorArea: stationFloorArea, openingHours: openingHours,
-                           weeklyOpeningMinutes: minutes, hotline: hotline, requiredStationStaff: max(2, (households + 299) / 300))
+                           weeklyOpeningMinutes: minutes, hotline: hotline, busyFinances: busyFinances, requiredStationStaff: max(2, (households + 299) / 300))
     }
 }
 
@@ -249,6 +252,7 @@ extension VillageProfile {
 struct ProfileForm {
     var households = "", residentPopulation = "", registeredPopulation = "", area = "", address = ""
     var stationFloorArea = "", openingHours = "", hotline = ""
+    var busyFinances = false
 
     init(_ profile: VillageProfile) {
         households = String(profile.households)
@@ -259,6 +263,7 @@ struct ProfileForm {
         stationFloorArea = RuleFormat.number(profile.stationFloorArea)
         openingHours = profile.openingHours
         hotline = profile.hotline
+        busyFinances = profile.busyFinances
     }
 
     init(_ form: FormFields) {
@@ -270,6 +275,7 @@ struct ProfileForm {
         stationFloorArea = form["stationFloorArea"] ?? ""
         openingHours = form["openingHours"] ?? ""
         hotline = form["hotline"] ?? ""
+        busyFinances = form["busyFinances"] == "on"
     }
 
     /// Reads and checks every field at once, so the form shows all its problems together.
@@ -281,7 +287,7 @@ struct ProfileForm {
             registeredPopulation: v.integer("registeredPopulation", T(.profileRegisteredPopulation), registeredPopulation, range: 0...1_000_000),
             area: v.decimal("area", T(.profileArea), area, range: 0...10_000),
             address: address, stationFloorArea: v.decimal("stationFloorArea", T(.profileStationFloorArea), stationFloorArea, range: 0...100_000),
-            openingHours: openingHours, hotline: hotline)
+            openingHours: openingHours, hotline: hotline, busyFinances: busyFinances)
         let clean = Self.checkText(input, &v)
         try v.finish()
         return clean

@@ -104,6 +104,8 @@ final class VillageProfile: Model, @unchecked Sendable {
     /// The weekly schedule as text, one interval per line: "1 08:30-12:00" (weekday 1 = Monday).
     @Field(key: "opening_hours") var openingHours: String
     @Field(key: "hotline") var hotline: String
+    /// Collective finances are busy: item 5's finances are disclosed monthly (Organic Law, Art. 30).
+    @Field(key: "busy_finances") var busyFinances: Bool
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
     init() {}
@@ -118,5 +120,6 @@ final class VillageProfile: Model, @unchecked Sendable {
         stationFloorArea = 0
         openingHours = ""
         hotline = ""
+        busyFinances = false
     }
 }

@@ -114,6 +114,7 @@ enum UnitViews {
                 .el("dd", [:], [.text(OpeningSchedule.hoursText(minutes: p.weeklyOpeningMinutes) + " "), status(hours40, T(.profileItem28)),
                                  .el("pre", [:], p.openingHours)]),
                 .el("dt", [:], T(.profileHotline)), .el("dd", [:], p.hotline.isEmpty ? "—" : p.hotline),
+                .el("dt", [:], T(.profileBusyFinances)), .el("dd", [:], p.busyFinances ? T(.profileBusyFinancesYes) : T(.profileBusyFinancesNo)),
                 .el("dt", [:], T(.profileRequiredStaff)), .el("dd", [:], T(.profileRequiredStaffValue, String(p.requiredStationStaff))),
             ]),
         ])
@@ -148,6 +149,12 @@ enum UnitViews {
                          hint: T(.profileStationFloorAreaHint), attributes: ["inputmode": "decimal"]),
             Layout.textarea("openingHours", T(.profileOpeningHours), value: values.openingHours, errors: errors, hint: T(.profileOpeningHoursHint)),
             Layout.field("hotline", T(.profileHotline), value: values.hotline, type: "tel", errors: errors),
+            .el("div", ["class": "field check"], [
+                .input(["type": "checkbox", "id": "f-busyFinances", "name": "busyFinances", "value": "on", "checked": values.busyFinances ? "" : nil,
+                        "aria-describedby": "f-busyFinances-hint"]),
+                .el("label", ["for": "f-busyFinances"], T(.profileBusyFinances)),
+                .el("p", ["class": "hint", "id": "f-busyFinances-hint"], T(.profileBusyFinancesHint)),
+            ]),
             .el("button", ["type": "submit"], T(.save)),
         ])
     }

@@ -82,15 +82,18 @@ public enum Report {
             for goal in area.goals {
                 out += "| | | | | **\(goal.numeral)\(cell(goal.title))** | |\n"
                 for item in goal.items {
-                    for (i, check) in item.checks.enumerated() {
+                    // The text's own words each check below rests on.
+                    out += "| \(item.number) | | | | 原文：“\(cell(item.text))” | |\n"
+                    for check in item.checks {
                         let detail: String
                         if check.kind == .measured {
                             let parameters = check.parameters.map { "`\($0.key)=\($0.node.value.serialized)`" }.joined(separator: " ")
-                            detail = "`\(check.ruleName ?? "")` \(parameters)" + (check.reading.map { "<br>本地解读：" + cell($0) } ?? "")
+                            detail = "`\(check.ruleName ?? "")` \(parameters)"
+                                + (check.reading.map { "<br>本地解读：" + cell($0) } ?? "<br>数值和范围均出自原文")
                         } else {
                             detail = cell(check.evidence ?? "") + (check.recordsRule == nil ? "" : "<br>无审核结论时，按本村记录判定")
                         }
-                        out += "| \(i == 0 ? String(item.number) : "") | \(check.id) | \(check.kind.label) | \(check.level.label) | \(cell(check.title)) | \(detail) |\n"
+                        out += "| | \(check.id) | \(check.kind.label) | \(check.level.label) | \(cell(check.title)) | \(detail) |\n"
                     }
                 }
             }

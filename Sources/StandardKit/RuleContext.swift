@@ -236,7 +236,6 @@ final class RuleContext {
             var parts = [say(.massOrganizationsShown, String(shown.count), shown.isEmpty ? "—" : shown.joined(separator: listJoin))]
             if !silent.isEmpty { parts.append(say(.massOrganizationsSilent, silent.joined(separator: listJoin))) }
             if !absent.isEmpty { parts.append(say(.missingList, absent.joined(separator: listJoin))) }
-            parts.append(say(.readingAtLeastKinds, String(minimumKinds)))
             return yearlyDeferral(shown.count >= minimumKinds, parts.joined(separator: semicolon))
 
         case let .organizationActivities(types):
@@ -345,7 +344,6 @@ final class RuleContext {
             var parts = [implemented.isEmpty ? say(.infrastructureNoneImplemented)
                                              : say(.infrastructureImplemented, String(implemented.count), implemented.joined(separator: listJoin))]
             if !planned.isEmpty { parts.append(say(.infrastructurePlanned, planned.joined(separator: listJoin))) }
-            parts.append(say(.readingAtLeastKinds, String(minimumKinds)))
             return (implemented.count >= minimumKinds ? .met : .notMet, parts.joined(separator: semicolon))
 
         case let .infrastructureUpkeep(kinds):

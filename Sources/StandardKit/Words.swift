@@ -202,7 +202,6 @@ enum Word: String, CaseIterable, Sendable {
     case fundsDisbursed = "funds.disbursed"
 
     /// A local reading: a list closed by 等 read as examples, at least N of them.
-    case readingAtLeastKinds = "reading.atLeastKinds"
     /// A number the standard does not give, as read here (a setting).
     case readingLocal = "reading.local"
 

@@ -329,10 +329,18 @@ struct AssessmentTests {
             #expect(try await send(app, .GET, f.path(district, "/dashboard"), as: f.town).status == .notFound)
             let page = try await send(app, .GET, "/units/\(district)/dashboard/\(f.cycle)", as: f.qu)
             #expect(page.status == .ok && page.body.contains("<svg") && page.body.contains("各村各项目达标率"))
+            // Each check's level and local reading beside the rates (issue 20): the township's
+            // 20.1, the district's 46.1, item 25's 15 days as set.
+            #expect(page.body.contains("检查项的层级与本地解读"))
+            for text in ["20.1 社区办公经费列入预算", "<td>乡镇</td>", "<td>区县</td>", "15天内办结为及时"] {
+                #expect(page.body.contains(text), "\(text)")
+            }
             let report = try await send(app, .GET, "/units/\(f.v1)/report/\(f.cycle)", as: f.wang)
             #expect(report.body.contains("class=\"running\"") && report.body.contains("2026年度") && report.body.contains("前辛庄村农村社区建设评估报告"))
+            #expect(report.body.contains("（乡镇）"), "the village report names another level's checks")
             let summary = try await send(app, .GET, "/units/\(district)/report/\(f.cycle)", as: f.qu)
             #expect(summary.body.contains("怀柔区农村社区建设评估汇总"))
+            #expect(summary.body.contains("<details open><summary>检查项的层级与本地解读"), "open in print")
             let csv = try await send(app, .GET, "/units/\(district)/cycles/\(f.cycle)/export?format=csv", as: f.qu)
             #expect(csv.body.contains("前辛庄村") && csv.body.contains("河防口村"))
             let xlsx = try await send(app, .GET, "/units/\(district)/cycles/\(f.cycle)/export", as: f.qu)

@@ -85,7 +85,7 @@ struct RuleTests {
             .init(name: "丙", type: .other, status: third),
         ]
         #expect(Fixture.status(facts, "11.1") == expected)
-        #expect(Fixture.explanation(facts, "11.1") == "登记备案的社区社会组织\(counted)个，要求不少于3个")
+        #expect(Fixture.explanation(facts, "11.1").hasPrefix("登记备案的社区社会组织\(counted)个，要求不少于3个；本地解读"))
     }
 
     @Test("item 11: an organization dissolved before the as-of date, or registered after it, does not count")
@@ -272,7 +272,7 @@ struct RuleTests {
         var facts = try Fixture.goodVillage()
         facts.facilities.removeAll { $0.type == type }
         #expect(Fixture.status(facts, "17.2") == .notMet)
-        #expect(Fixture.explanation(facts, "17.2") == "缺少：\(type.label)")
+        #expect(Fixture.explanation(facts, "17.2").hasPrefix("缺少：\(type.label)；本地解读（可设置）："))
     }
 
     @Test("item 29: each of the ten fields; item 37: each of the five services")

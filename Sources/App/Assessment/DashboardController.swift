@@ -130,7 +130,8 @@ struct DashboardController {
         let cycle = try await request.cycle(covering: unit)
         let d = try await Self.dashboard(request, cycle: cycle, unit: unit)
         return HTMLResponse.make(Layout.page(request: request, title: T(.dashboardTitle, unit.name, cycle.name),
-                                             body: DashboardViews.body(d, unitID: try unit.requireID(), print: false, csrf: Layout.csrfField(request),
+                                             body: DashboardViews.body(d, unitID: try unit.requireID(), catalogue: request.application.config.catalogue,
+                                                                       print: false, csrf: Layout.csrfField(request),
                                                                        mayStartJobs: request.principal?.may(.startJobs, at: unit.path) ?? false)))
     }
 
@@ -151,7 +152,8 @@ struct DashboardController {
             body = DashboardViews.villageReport(dto, rectification: rect, catalogue: request.application.config.catalogue)
         } else {
             title = T(.reportSummaryTitle, unit.name, cycle.name)
-            body = DashboardViews.body(try await Self.dashboard(request, cycle: cycle, unit: unit), unitID: try unit.requireID(), print: true)
+            body = DashboardViews.body(try await Self.dashboard(request, cycle: cycle, unit: unit), unitID: try unit.requireID(),
+                                       catalogue: request.application.config.catalogue, print: true)
         }
         return HTMLResponse.make(DashboardViews.printPage(title: title, running: "\(cycle.name) · \(unit.name)", body: body))
     }

@@ -5,7 +5,7 @@ import Vapor
 /// Dashboard, summary and report pages; charts are inline SVG that print in black and white.
 enum DashboardViews {
     /// `mayStartJobs`: the export and recompute buttons, for roles that may start them.
-    static func body(_ d: DashboardDTO, unitID: UUID, print: Bool, csrf: Node = .empty, mayStartJobs: Bool = false) -> Node {
+    static func body(_ d: DashboardDTO, unitID: UUID, catalogue: Catalogue, print: Bool, csrf: Node = .empty, mayStartJobs: Bool = false) -> Node {
         let c = d.completeness
         let change = d.meanScore.flatMap { now in d.previousMeanScore.map { now - $0 } }
         let summary: [Node] = [
@@ -39,6 +39,7 @@ enum DashboardViews {
             .el("details", [:], [.el("summary", [:], T(.dashAllItems)),
                                  Layout.table(caption: nil, headers: [T(.standardItem), T(.dashMetRate)],
                                               rows: d.items.map { [.text("\($0.number). \($0.text)…"), .text(DashboardController.percent($0.metRate))] })]),
+            readings(catalogue, print: print),
             .el("h2", [:], T(.dashHeat)),
             heatMap(d),
             .el("details", [:], [.el("summary", [:], T(.dashHeatTable)),
@@ -49,6 +50,19 @@ enum DashboardViews {
                 [print || d.townships[v.township] == nil ? .text(v.township) : .el("a", ["href": Route.unit(.value(d.townships[v.township].linked), .dashboard(.value(d.cycle.id))).path], v.township),
                  print ? .text(v.name) : .el("a", ["href": CycleLinks(unit: v.unitID, cycle: d.cycle.id)(.sheet)], v.name),
                  .text(SheetState(rawValue: v.state)?.label ?? v.state), .text(v.score.map(Figure.text) ?? "—"), .text(v.previousScore.map(Figure.text) ?? "—")]
+            }),
+        ])
+    }
+
+    /// The checks read beyond the text's own numbers, and those assessed at a township or
+    /// district: what an official needs to read a rate right. Open in print.
+    static func readings(_ catalogue: Catalogue, print: Bool) -> Node {
+        let checks = catalogue.areas.flatMap(\.goals).flatMap(\.items).flatMap(\.checks).filter { $0.level != .village || $0.reading != nil }
+        return .el("details", print ? ["open": ""] : [:], [
+            .el("summary", [:], T(.dashReadings)),
+            .el("p", ["class": "muted"], T(.dashReadingsNote)),
+            Layout.table(caption: nil, headers: [T(.dashReadingCheck), T(.dashReadingLevel), T(.dashReadingText)], rows: checks.map { check in
+                [.text("\(check.id) \(check.title)"), .text(check.level.label), .text(check.reading ?? "—")]
             }),
         ])
     }
@@ -91,7 +105,9 @@ enum DashboardViews {
             for item in area.goals.flatMap(\.items) {
                 let checks = item.checks.compactMap { byID[$0.id] }
                 rows.append([.text(String(item.number)), .el("ul", ["class": "checks"], checks.map { c in
-                    .el("li", [:], [AssessmentViews.statusNode(c.status), .text(" \(c.id) \(c.title)" + (c.status == "met" ? "" : T(.sepColon) + c.explanation)),
+                    .el("li", [:], [AssessmentViews.statusNode(c.status), .text(" \(c.id) \(c.title)"),
+                                    .when(c.level != Level.village.rawValue, .text(T(.parenthesized, Level(rawValue: c.level)?.label ?? c.level))),
+                                    .text(c.status == "met" ? "" : T(.sepColon) + c.explanation),
                                     .when(!c.evidence.isEmpty, .text(T(.parenthesized, T(.reportEvidence, c.evidence.map(\.name).joined(separator: T(.sepList))))))])
                 })])
             }

@@ -299,6 +299,11 @@ enum L: String, CaseIterable, Sendable {
     case dashMetRate
     case dashNoPrevious
     case dashPrevious
+    case dashReadingCheck
+    case dashReadingLevel
+    case dashReadingText
+    case dashReadings
+    case dashReadingsNote
     case dashWeakItem
     case dashWeakest
     case dashboardShort

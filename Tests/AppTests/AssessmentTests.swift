@@ -144,7 +144,7 @@ struct AssessmentTests {
         }
     }
 
-    @Test("the full workflow: blocked submit, review with a return, answer and resubmit, pass up, approve and lock, audited unlock; every refusal changes nothing")
+    @Test("the full workflow: blocked submit, review with a return, answer and resubmit, pass up, approve and lock, audited unlock back to the village; every refusal changes nothing")
     func workflow() async throws {
         try await withApp { app, clock in
             let f = try await CycleFixture.make(app, clock: clock)
@@ -205,7 +205,7 @@ struct AssessmentTests {
             try await f.act(app, "unlock", as: f.qu, expect: .unprocessableEntity)
             let before = try await auditCount(app)
             try await f.act(app, "unlock", ["reason": "村报告材料有误，需重新审核"], as: f.qu)
-            #expect(try await f.sheet(app).state == "reviewed")
+            #expect(try await f.sheet(app).state == "returned", "unlocked, the sheet goes back to the village")
             #expect(try await auditCount(app) == before + 1)
             let audit = try #require(try await AuditEvent.query(on: app.db).filter(\.$action == "unlockSheet").first())
             #expect(audit.after?.contains("村报告材料有误") == true)

@@ -75,6 +75,19 @@ struct AssessmentController {
         if reviewBy == nil && (fields["reviewBy"] ?? "").isEmpty { v.fail("reviewBy", T(.validationRequired, T(.cycleReviewBy))) }
         if let s = submitBy, let r = reviewBy, s > r { v.fail("reviewBy", T(.cycleReviewBeforeSubmit)) }
         if let a = LocalDate(asOf), a.year != year { v.fail("asOf", T(.cycleAsOfYear, String(year))) }
+        // Deadlines in order and within the cycle's time: not before the year starts, not
+        // before today for a cycle opened for this year or a later one (a past year's cycle,
+        // kept for comparison, may carry its past dates), and not past the next year.
+        if (2000...2100).contains(year), let s = submitBy.flatMap(LocalDate.init) {
+            let today = StandardController.beijingToday(request.now)
+            if s < LocalDate.firstDay(of: year) {
+                v.fail("submitBy", T(.cycleSubmitBeforeYear, LocalDate.firstDay(of: year).description))
+            } else if year >= today.year && s < today {
+                v.fail("submitBy", T(.cycleSubmitBeforeToday, today.description))
+            } else if s > LocalDate.lastDay(of: year + 1) {
+                v.fail("submitBy", T(.cycleSubmitTooLate, LocalDate.lastDay(of: year + 1).description))
+            }
+        }
         let passMark = (fields["passMark"] ?? "").isEmpty ? config.scheme.passMark : v.decimal("passMark", T(.cyclePassMark), fields["passMark"], range: 0...100)
         try v.finish()
         let districtID = try district.requireID()
@@ -141,10 +154,12 @@ struct AssessmentController {
             let q = try await Sheets.quality(sheet, cycle: cycle, unit: unit, context: request.sheets, summary: summary)
             quality = QualityDTO(errors: q.errors, warnings: q.warnings)
         }
+        let may = SheetActions.of(request.principal, sheet)
+        let lock = YearLock.period(cycle: cycle, sheet: sheet)
         return SheetDTO(cycle: CycleDTO(cycle), unitID: sheet.unitID, unitName: unit.name, level: sheet.level.rawValue, state: sheet.state.rawValue,
                         stateLabel: sheet.state.label, version: sheet.version, score: summary?.score, passed: summary?.passed,
-                        submittedOn: sheet.submittedOn, approvedOn: sheet.approvedOn, mayFill: SheetRole.mayFill(request.principal, sheet),
-                        mayReview: SheetRole.mayReview(request.principal, sheet), mayApprove: SheetRole.mayApprove(request.principal, sheet),
+                        submittedOn: sheet.submittedOn, approvedOn: sheet.approvedOn, mayFill: may.fill, mayAnswer: may.answer,
+                        mayReview: may.review, mayApprove: may.approve, mayUnlock: may.unlock, recordsLocked: lock != nil, lockMessage: lock?.message,
                         checks: checks, quality: quality)
     }
 

@@ -64,9 +64,16 @@ struct SheetDTO: Content {
     var passed: Bool?
     var submittedOn: String?
     var approvedOn: String?
+    /// What the viewer may do now (role and state together: `SheetActions`).
     var mayFill: Bool
+    var mayAnswer: Bool
     var mayReview: Bool
     var mayApprove: Bool
+    var mayUnlock: Bool
+    /// The village's records of the cycle's period are locked (submitted, in review or
+    /// approved), with the reason shown to a person who tries to change them.
+    var recordsLocked: Bool
+    var lockMessage: String?
     var checks: [SheetCheckDTO]
     var quality: QualityDTO?
 }
@@ -168,9 +175,11 @@ enum AssessmentAPI {
             "Sheet": O.object(["cycle": O.ref("Cycle"), "unitID": O.uuid, "unitName": O.string, "level": O.string,
                                "state": O.oneOf(SheetState.allCases.map(\.rawValue)), "stateLabel": O.string, "version": O.integer,
                                "score": O.number.nullable, "passed": O.boolean.nullable, "submittedOn": O.date.nullable, "approvedOn": O.date.nullable,
-                               "mayFill": O.boolean, "mayReview": O.boolean, "mayApprove": O.boolean, "checks": O.array(check),
+                               "mayFill": O.boolean, "mayAnswer": O.boolean, "mayReview": O.boolean, "mayApprove": O.boolean, "mayUnlock": O.boolean,
+                               "recordsLocked": O.boolean, "lockMessage": O.string.nullable, "checks": O.array(check),
                                "quality": O.object(["errors": O.array(O.object(["field": O.string, "message": O.string])), "warnings": O.array(O.string)]).nullable],
-                              required: ["cycle", "unitID", "unitName", "level", "state", "stateLabel", "version", "mayFill", "mayReview", "mayApprove", "checks"]),
+                              required: ["cycle", "unitID", "unitName", "level", "state", "stateLabel", "version", "mayFill", "mayAnswer", "mayReview", "mayApprove", "mayUnlock",
+                                         "recordsLocked", "checks"]),
             "Dashboard": O.object([
                 "cycle": O.ref("Cycle"), "unitName": O.string,
                 "villages": O.array(O.object(["unitID": O.uuid, "name": O.string, "township": O.string, "state": O.string, "score": O.number.nullable,

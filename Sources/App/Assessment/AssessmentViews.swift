@@ -16,16 +16,16 @@ enum AssessmentViews {
     static func sheet(_ request: Request, _ s: SheetDTO, catalogue: Catalogue, base: CycleLinks, unitID: UUID, errors: [FieldError], message: String?) -> Node {
         let state = SheetState(rawValue: s.state) ?? .draft
         var actions: [Node] = []
-        if s.mayFill && state.editable { actions.append(actionForm(request, base, .submit, T(.sheetSubmit), version: s.version)) }
-        if s.mayReview && state == .submitted {
+        if s.mayFill { actions.append(actionForm(request, base, .submit, T(.sheetSubmit), version: s.version)) }
+        if s.mayReview {
             actions.append(actionForm(request, base, .pass, T(.sheetPass), version: s.version))
             actions.append(actionForm(request, base, .return, T(.sheetSendBack), version: s.version, [Layout.field("reason", T(.sheetReturnReason), value: "", errors: errors)]))
         }
-        if s.mayApprove && state == .reviewed {
+        if s.mayApprove {
             actions.append(actionForm(request, base, .approve, T(.sheetApprove), version: s.version))
             actions.append(actionForm(request, base, .return, T(.sheetSendBackToReviewer), version: s.version, [Layout.field("reason", T(.sheetReturnReason), value: "", errors: errors)]))
         }
-        if s.mayApprove && state == .approved {
+        if s.mayUnlock {
             actions.append(actionForm(request, base, .unlock, T(.sheetUnlock), version: s.version, [Layout.field("reason", T(.sheetUnlockReason), value: "", errors: errors)]))
         }
         let header: Node = .group([
@@ -40,12 +40,15 @@ enum AssessmentViews {
                 .el("dt", [:], T(.sheetYouMay)), .el("dd", [:], youMay(s, state)),
             ]),
             .when(message != nil, .el("p", ["class": "error-summary", "role": "alert"], message ?? "")),
+            // Why the village's records cannot be changed now, and who can open them.
+            .when(s.recordsLocked, .el("p", ["class": "pending", "id": "records-locked"], [.el("strong", [:], T(.sheetRecordsLocked) + T(.sepColon)),
+                                                                                           .text(s.lockMessage ?? "")])),
             Layout.errorSummary(errors),
             .when(!(s.quality?.warnings.isEmpty ?? true), .el("ul", ["class": "muted"], (s.quality?.warnings ?? []).map { .el("li", [:], $0) })),
             .when(!(s.quality?.errors.isEmpty ?? true), .el("p", ["class": "pending"], T(.sheetBlocking, String(s.quality?.errors.count ?? 0)))),
             .el("div", ["class": "actions"], actions),
-            .when(s.mayFill && state.editable, evidenceForm(request, s, base: base)),
-            .when(s.mayReview && state == .submitted, .el("form", ["method": "post", "action": base(.step(.review)), "id": "review", "class": "action"], [
+            .when(s.mayFill, evidenceForm(request, s, base: base)),
+            .when(s.mayReview, .el("form", ["method": "post", "action": base(.step(.review)), "id": "review", "class": "action"], [
                 Layout.csrfField(request), .input(["type": "hidden", "name": "version", "value": String(s.version)]),
                 .el("p", [:], T(.sheetReviewHint)), .el("button", ["type": "submit"], T(.sheetReviewButton)),
             ])),
@@ -89,10 +92,10 @@ enum AssessmentViews {
 
     static func youMay(_ s: SheetDTO, _ state: SheetState) -> String {
         var may: [String] = []
-        if s.mayFill && state.editable { may.append(T(.sheetMayFill)) }
-        if s.mayReview && state == .submitted { may.append(T(.sheetMayReview)) }
-        if s.mayApprove && state == .reviewed { may.append(T(.sheetMayApprove)) }
-        if s.mayApprove && state == .approved { may.append(T(.sheetMayUnlock)) }
+        if s.mayFill { may.append(T(.sheetMayFill)) }
+        if s.mayReview { may.append(T(.sheetMayReview)) }
+        if s.mayApprove { may.append(T(.sheetMayApprove)) }
+        if s.mayUnlock { may.append(T(.sheetMayUnlock)) }
         return may.isEmpty ? T(.sheetMayView) : may.joined(separator: T(.sepSemicolon))
     }
 
@@ -112,7 +115,7 @@ enum AssessmentViews {
                 parts.append(.el("ul", [:], c.evidence.map { e in
                     .el("li", [:], [
                         e.kind == "note" ? .text(e.note ?? e.name) : .el("a", ["href": base(.evidenceFile(.value(e.id)))], e.name),
-                        .when(s.mayFill && state.editable, .el("form", ["method": "post", "action": base(.evidenceDelete(.value(e.id))), "class": "inline"], [
+                        .when(s.mayFill, .el("form", ["method": "post", "action": base(.evidenceDelete(.value(e.id))), "class": "inline"], [
                             Layout.csrfField(request), .text(" "), .el("button", ["type": "submit", "class": "link"], T(.attachmentRemove)),
                         ])),
                     ])
@@ -125,12 +128,12 @@ enum AssessmentViews {
             if let error = errors.first(where: { $0.field == "check." + c.id || $0.field == "answer." + c.id }) {
                 parts.append(.el("p", ["class": "error", "id": "f-check." + c.id], error.message))
             }
-            if s.mayFill && state == .returned && c.decision == "returned" {
+            if s.mayAnswer && c.decision == "returned" {
                 parts.append(actionForm(request, base, .answer, T(.sheetAnswerButton), version: s.version, [
                     .input(["type": "hidden", "name": "check", "value": c.id]), Layout.field("answer", T(.sheetAnswer), value: c.answer ?? "", errors: []),
                 ]))
             }
-            if s.mayReview && state == .submitted {
+            if s.mayReview {
                 // Controls of the one review form at the top of the sheet (HTML's form attribute).
                 parts.append(.el("p", ["class": "review"], [
                     .el("select", ["name": "decision." + c.id, "form": "review", "aria-label": T(.sheetDecision) + " " + c.id], [

@@ -326,7 +326,7 @@ enum Sheets {
         let today = context.today.description
         // The first submission date counts for "on time"; resubmissions keep it.
         let submitted = state == .submitted && sheet.submittedOn == nil ? today : sheet.submittedOn
-        let approved = state == .approved ? today : (state == .reviewed && before == .approved ? nil : sheet.approvedOn)
+        let approved = state == .approved ? today : (before == .approved ? nil : sheet.approvedOn)
         let score = sheet.score, result = sheet.result, now = context.author.at
         try await context.db.transaction { db in
             let rows = try await Dialect.sql(db).update(AssessmentSheet.schema)

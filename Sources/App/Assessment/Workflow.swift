@@ -150,7 +150,9 @@ enum Workflow {
             var v = Validator()
             let reason = v.text("reason", T(.sheetUnlockReason), fields["reason"], maxLength: 1000)
             try v.finish()
-            try await Sheets.move(sheet, to: .reviewed, context: context, action: "unlockSheet", reason: reason)
+            // Back to the village, whose records open again; the reviewer's decisions stay,
+            // so the corrected sheet goes through review and approval once more.
+            try await Sheets.move(sheet, to: .returned, context: context, action: "unlockSheet", reason: reason)
         }
     }
 

@@ -79,6 +79,7 @@ enum L: String, CaseIterable, Sendable {
     case apiRecordDelete
     case apiRecordGet
     case apiRecordList
+    case apiRecordLocked
     case apiRecordUpdate
     case apiRectification
     case apiRequest
@@ -280,7 +281,10 @@ enum L: String, CaseIterable, Sendable {
     case cyclePassMark
     case cycleReviewBeforeSubmit
     case cycleReviewBy
+    case cycleSubmitBeforeToday
+    case cycleSubmitBeforeYear
     case cycleSubmitBy
+    case cycleSubmitTooLate
     case cycleYear
     case cyclesNone
     case cyclesTitle
@@ -542,6 +546,8 @@ enum L: String, CaseIterable, Sendable {
     case ledgerVerifyIntro
     case ledgerVerifyShort
     case ledgerVerifyTitle
+    case lockApproved
+    case lockInReview
     case loginButton
     case loginFailed
     case loginFormExpired
@@ -829,6 +835,7 @@ enum L: String, CaseIterable, Sendable {
     case sheetPass
     case sheetPassed
     case sheetRecordsLink
+    case sheetRecordsLocked
     case sheetReturn
     case sheetReturnNeedsCheck
     case sheetReturnNeedsReason

@@ -19,6 +19,7 @@ struct AttachmentController {
     func upload(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
         let village = try RecordController.owner(unit, kind)
         let record = try await RecordController.record(request, kind, village)
+        try await YearLock.check(kind, before: record.values, after: nil, village: record.unitID, on: request.db)
         guard let upload = try? request.content.decode(Upload.self), upload.file.data.readableBytes > 0 else {
             throw AppError.validation([FieldError(field: "file", message: T(.importNoFile))])
         }
@@ -68,6 +69,7 @@ struct AttachmentController {
     func remove(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
         let village = try RecordController.owner(unit, kind)
         let record = try await RecordController.record(request, kind, village)
+        try await YearLock.check(kind, before: record.values, after: nil, village: record.unitID, on: request.db)
         let attachment = try await find(request, record: record.id)
         try await request.db.transaction { db in
             try await Dialect.sql(db).update("attachments").set("deleted_at", to: SQLBind(request.now)).where("id", .equal, SQLBind(attachment.id)).run()

@@ -19,14 +19,14 @@ struct RecordController {
 
             let schema = RecordJSON.schemaName(kind)
             router.apiResponse(.GET, .api(.unit(.key, .records(kind))), .onUnit(.viewUnit), APIDoc(summary: T(.apiRecordList, kind.label), response: schema + "List")) { try await apiList($0, $1, kind) }
-            router.apiResponse(.POST, .api(.unit(.key, .records(kind))), .onUnit(kind.editPermission), APIDoc(summary: T(.apiRecordCreate, kind.label), request: schema + "Input", response: schema, status: 201)) {
+            router.apiResponse(.POST, .api(.unit(.key, .records(kind))), .onUnit(kind.editPermission), APIDoc(summary: T(.apiRecordCreate, kind.label), request: schema + "Input", response: schema, status: 201, also: [409: .apiRecordLocked])) {
                 try await apiCreate($0, $1, kind)
             }
             router.apiResponse(.GET, .api(.unit(.key, .record(kind, .key))), .onUnit(.viewUnit), APIDoc(summary: T(.apiRecordGet, kind.label), response: schema)) { try await apiDetail($0, $1, kind) }
-            router.apiResponse(.PUT, .api(.unit(.key, .record(kind, .key))), .onUnit(kind.editPermission), APIDoc(summary: T(.apiRecordUpdate, kind.label), request: schema + "Input", response: schema)) {
+            router.apiResponse(.PUT, .api(.unit(.key, .record(kind, .key))), .onUnit(kind.editPermission), APIDoc(summary: T(.apiRecordUpdate, kind.label), request: schema + "Input", response: schema, also: [409: .apiRecordLocked])) {
                 try await apiUpdate($0, $1, kind)
             }
-            router.apiResponse(.DELETE, .api(.unit(.key, .record(kind, .key))), .onUnit(kind.editPermission), APIDoc(summary: T(.apiRecordDelete, kind.label), response: "Empty")) {
+            router.apiResponse(.DELETE, .api(.unit(.key, .record(kind, .key))), .onUnit(kind.editPermission), APIDoc(summary: T(.apiRecordDelete, kind.label), response: "Empty", also: [409: .apiRecordLocked])) {
                 try await apiDelete($0, $1, kind)
             }
         }
@@ -236,10 +236,13 @@ struct RecordController {
             return HTMLResponse.make(RecordViews.printableMinutes(record: record, village: village))
         }
         let attachments = try await Attachments.list(record: record.id, on: request.db)
+        // The same check the store makes on a write: a locked record offers no edit.
+        let lock = try await YearLock.blocking(kind, before: record.values, after: nil, village: record.unitID, on: request.db)
         return HTMLResponse.page(request, RecordViews.title(record, kind: kind),
                     RecordViews.detail(request, kind: kind, village: village, record: record, references: references, reveal: reveal, attachments: attachments,
-                                       mayEdit: mayEdit(request, village, kind),
-                                       mayReveal: kind.hasPersonalData && (request.principal?.may(.viewPersonalData, at: village.path) ?? false)))
+                                       mayEdit: lock == nil && mayEdit(request, village, kind),
+                                       mayReveal: kind.hasPersonalData && (request.principal?.may(.viewPersonalData, at: village.path) ?? false),
+                                       locked: lock?.message))
     }
 
     func editForm(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {

@@ -299,6 +299,7 @@ enum RecordStore {
     /// Inserts one record and its audit event on `db` (inside the caller's transaction).
     static func insert(_ kind: RecordKind, values: [String: FieldValue], village: OrgUnit, author: Author,
                        on db: any Database, action: String) async throws -> Record {
+        try await YearLock.check(kind, before: nil, after: values, village: try village.requireID(), on: db)
         let record = Record(id: UUID(), unitID: try village.requireID(), unitPath: village.path, values: values, createdAt: author.at, updatedAt: author.at)
         try await Dialect.sql(db).insert(into: kind.table)
             .columns(["id", "unit_id", "unit_path", "created_at", "updated_at"] + kind.fields.map(\.column))
@@ -315,6 +316,7 @@ enum RecordStore {
         updated.values = values
         updated.updatedAt = author.at
         try await db.transaction { db in
+            try await YearLock.check(kind, before: record.values, after: values, village: record.unitID, on: db)
             var query = try Dialect.sql(db).update(kind.table).set("updated_at", to: SQLBind(author.at))
             for field in kind.fields { query = query.set(SQLIdentifier(field.column), to: try bind(values[field.key], field)) }
             try await query.where("id", .equal, SQLBind(record.id)).where("deleted_at", .is, SQLLiteral.null).run()
@@ -327,6 +329,7 @@ enum RecordStore {
     /// Soft delete: the row stays (for the audit trail) and leaves every list and the facts.
     static func delete(_ kind: RecordKind, record: Record, author: Author, on db: any Database) async throws {
         try await db.transaction { db in
+            try await YearLock.check(kind, before: record.values, after: nil, village: record.unitID, on: db)
             try await Dialect.sql(db).update(kind.table).set("deleted_at", to: SQLBind(author.at))
                 .where("id", .equal, SQLBind(record.id)).where("deleted_at", .is, SQLLiteral.null).run()
             try await Audit.record(on: db, author: author, action: "delete", objectType: kind.key, objectID: record.id.uuidString,

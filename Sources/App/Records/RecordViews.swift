@@ -78,7 +78,7 @@ enum RecordViews {
     }
 
     static func detail(_ request: Request, kind: RecordKind, village: OrgUnit, record: Record, references: [String: [(id: String, title: String)]],
-                       reveal: Bool, attachments: [Attachment] = [], mayEdit: Bool, mayReveal: Bool) -> Node {
+                       reveal: Bool, attachments: [Attachment] = [], mayEdit: Bool, mayReveal: Bool, locked: String? = nil) -> Node {
         var facts: [Node] = []
         for field in kind.fields {
             let text = display(field, record.values[field.key], references: references, reveal: reveal)
@@ -104,6 +104,8 @@ enum RecordViews {
                 .el("a", ["href": Route.unit(.value(village.id.linked)).path], village.name), .text(" › "),
                 .el("a", ["href": listPath(village, kind)], kind.label),
             ]),
+            // A record of a submitted or approved year: why it cannot be changed, and who can open it.
+            .when(locked != nil, .el("p", ["class": "pending", "id": "record-locked"], locked ?? "")),
             .el("dl", ["class": "facts"], facts),
             .when(!actions.isEmpty, .el("div", ["class": "actions"], actions)),
             attachmentsSection(request, village: village, kind: kind, record: record.id, attachments: attachments, mayEdit: mayEdit),

@@ -59,6 +59,12 @@ struct IntegrationTests {
             let bad = #"{"ticketId": "T3", "serviceCode": "NOPE", "callerName": "孙大爷", "callerPhone": "13900001111", "content": "x"}"#
             let invalid = try await Self.ticket(app, station: s.village.uuidString, secret: secret, body: bad, at: now)
             #expect(invalid.status == .unprocessableEntity && invalid.body.contains("\"field\":\"serviceCode\""))
+            // Every problem at once, each named by the ticket's own field (not the intake form's).
+            let many = #"{"ticketId": "", "serviceCode": "SB-01", "callerName": "", "callerPhone": "12", "content": "x"}"#
+            let named = try await Self.ticket(app, station: s.village.uuidString, secret: secret, body: many, at: now)
+            #expect(named.status == .unprocessableEntity)
+            for field in ["ticketId", "callerName", "callerPhone"] { #expect(named.body.contains("\"field\":\"\(field)\""), "\(field): \(named.body)") }
+            #expect(!named.body.contains("residentName") && !named.body.contains("residentPhone"))
 
             // Staff take it on and become its first-inquiry owner.
             let list = try StationFixture.decode(RequestListDTO.self, try await send(app, .GET, s.requests, as: s.li).body)

@@ -12,6 +12,23 @@ struct RecordTests {
         try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
     }
 
+    @Test("an option error lists the allowed choices; a volunteer's phone error says what a phone number must be")
+    func helpfulFieldErrors() async throws {
+        try await withApp { app, _ in
+            let world = try await World.make(app)
+            try await World.user(app, "zhang", .stationStaff, at: world.villageV1)
+            let session = try await login(app, "zhang")
+            let base = "/api/v1/units/\(try world.villageV1.requireID())"
+            let meeting = try await send(app, .POST, base + "/meetings", as: session, json: ["kind": "季度会", "date": "2026-04-10", "title": "会议"])
+            #expect(meeting.status == .unprocessableEntity)
+            #expect(meeting.body.contains("“季度会”不是会议类型的可选项。可选：") && meeting.body.contains("村民代表会议（representativeMeeting）"), "\(meeting.body)")
+            let volunteer = try await send(app, .POST, base + "/volunteers", as: session, json: ["name": "李志愿", "phone": "电话13912345678"])
+            #expect(volunteer.status == .unprocessableEntity)
+            #expect(volunteer.body.contains("\"field\":\"phone\"") && volunteer.body.contains("手机号如13912345678") && !volunteer.body.contains("热线"))
+            #expect(try await send(app, .POST, base + "/volunteers", as: session, json: ["name": "李志愿", "phone": "010-69612345"]).status == .created)
+        }
+    }
+
     @Test("create, read, update and soft-delete a meeting through the API, each audited")
     func meetingCRUD() async throws {
         try await withApp { app, _ in
@@ -240,7 +257,7 @@ struct RecordTests {
             #expect(facts.residentUnits.first?.contributions.count == 1)
             #expect(facts.village.households == 640 && facts.station.floorArea == 60)
             let evaluation = Evaluator(catalogue: try #require(Catalogue.standard)).evaluate(facts, asOf: LocalDate("2026-12-31"))
-            #expect(evaluation.check("11.1")?.explanation == "登记备案的社区社会组织2个，要求不少于3个")
+            #expect(evaluation.check("11.1")?.explanation.hasPrefix("登记备案的社区社会组织2个，要求不少于3个；本地解读") == true)
             #expect(evaluation.check("4.1")?.status == .met)
             #expect(evaluation.check("28.1")?.status == .met)
         }

@@ -579,10 +579,14 @@ struct StationTests {
             let csv = try await send(app, .GET, "/units/\(s.village)/ledger?from=2026-01-01&to=2026-12-31&format=csv", as: s.wang)
             #expect(csv.headers.contentType?.subType == "csv")
             #expect(csv.body.contains("办结") && csv.body.contains("受理"))
+            // Whole hashes, and the previous one, so the chain can be checked from the file alone.
+            let year = try StationFixture.decode(LedgerListDTO.self, try await send(app, .GET, "/api/v1/units/\(s.village)/ledger?from=2026-01-01&to=2026-12-31", as: s.wang).body)
+            for event in year.events { #expect(csv.body.contains(event.hash) && event.hash.count == 64, "\(event.hash)") }
+            #expect(csv.body.contains("前一条校验值"))
             let xlsx = try await send(app, .GET, "/units/\(s.village)/ledger?format=xlsx", as: s.wang)
             #expect(xlsx.status == .ok && xlsx.body.utf8.starts(with: [0x50, 0x4B]))
             let bad = try await send(app, .GET, "/api/v1/units/\(s.village)/ledger?from=2026-13-01", as: s.wang)
-            #expect(bad.status == .unprocessableEntity && bad.body.contains("\"field\":\"from\""))
+            #expect(bad.status == .badRequest && bad.body.contains("\"field\":\"from\""))
         }
     }
 

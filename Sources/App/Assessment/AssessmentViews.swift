@@ -41,7 +41,8 @@ enum AssessmentViews {
             ]),
             .when(message != nil, .el("p", ["class": "error-summary", "role": "alert"], message ?? "")),
             // Why the village's records cannot be changed now, and who can open them.
-            .when(s.recordsLocked, .el("p", ["class": "pending", "id": "records-locked"], [.el("strong", [:], T(.sheetRecordsLocked) + T(.sepColon)),
+            // (For the village: a reviewer or approver sees the state above and acts on it.)
+            .when(s.recordsLocked && !(s.mayReview || s.mayApprove || s.mayUnlock), .el("p", ["class": "pending", "id": "records-locked"], [.el("strong", [:], T(.sheetRecordsLocked) + T(.sepColon)),
                                                                                            .text(s.lockMessage ?? "")])),
             Layout.errorSummary(errors),
             .when(!(s.quality?.warnings.isEmpty ?? true), .el("ul", ["class": "muted"], (s.quality?.warnings ?? []).map { .el("li", [:], $0) })),

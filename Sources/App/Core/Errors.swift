@@ -15,6 +15,9 @@ enum AppError: Error, Sendable, Equatable {
     case csrfRejected
     case validation([FieldError])
     case badRequest(String)
+    /// A query parameter that is not what the page or endpoint takes (`?year=abc`): 400,
+    /// naming it, never silently ignored.
+    case badQuery([FieldError])
     case locked(until: Date)
     case unavailable
     /// The thing changed since the user saw it (someone else acted first), or the action
@@ -37,7 +40,7 @@ enum AppError: Error, Sendable, Equatable {
         case .notFound: return .notFound
         case .forbidden, .csrfRejected: return .forbidden
         case .validation: return .unprocessableEntity
-        case .badRequest: return .badRequest
+        case .badRequest, .badQuery: return .badRequest
         case .locked: return .tooManyRequests
         case .unavailable: return .serviceUnavailable
         case .conflict: return .conflict
@@ -57,6 +60,7 @@ enum AppError: Error, Sendable, Equatable {
         case .csrfRejected: return "csrf_rejected"
         case .validation: return "validation_failed"
         case .badRequest: return "bad_request"
+        case .badQuery: return "bad_query"
         case .locked: return "account_locked"
         case .unavailable: return "unavailable"
         case .conflict: return "conflict"
@@ -76,6 +80,7 @@ enum AppError: Error, Sendable, Equatable {
         case .csrfRejected: return T(.errorCSRF)
         case let .validation(fields): return fields.count == 1 ? fields[0].message : T(.errorValidation, String(fields.count))
         case let .badRequest(message): return message
+        case let .badQuery(fields): return fields.map(\.message).joined(separator: T(.sepSemicolon))
         case .locked: return T(.loginLocked)
         case .unavailable: return T(.errorUnavailable)
         case let .conflict(message), let .unauthorized(message): return message
@@ -131,6 +136,7 @@ struct AppErrorMiddleware: AsyncMiddleware {
         if request.url.path.hasPrefix(Route.open311Prefix) {
             let description: String
             if case let .validation(fields) = appError { description = fields.map { "\($0.field): \($0.message)" }.joined(separator: "; ") }
+            else if case let .badQuery(fields) = appError { description = fields.map { "\($0.field): \($0.message)" }.joined(separator: "; ") }
             else { description = appError.message }
             return Open311Controller.errorResponse(Open311Controller.Failure(status: appError.status, description: description))
         }
@@ -139,6 +145,9 @@ struct AppErrorMiddleware: AsyncMiddleware {
             return request.redirect(to: Route.loginPath(next: next))
         }
         if case let .validation(fields) = appError, isAPI(request) {
+            return json(status: appError.status, ErrorBody(error: .init(code: appError.code, message: appError.message, fields: fields)))
+        }
+        if case let .badQuery(fields) = appError, isAPI(request) {
             return json(status: appError.status, ErrorBody(error: .init(code: appError.code, message: appError.message, fields: fields)))
         }
         return plain(status: appError.status, request: request, code: appError.code, message: appError.message)

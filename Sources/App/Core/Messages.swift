@@ -526,6 +526,7 @@ enum L: String, CaseIterable, Sendable {
     case ledgerNotAnchored
     case ledgerOnTime
     case ledgerPageCaption
+    case ledgerPreviousHash
     case ledgerReason
     case ledgerRemainingDays
     case ledgerRewritten
@@ -676,6 +677,8 @@ enum L: String, CaseIterable, Sendable {
     case publicTrackNotFound
     case publicTrackTitle
     case publicWorkingDays
+    case queryChoice
+    case queryNotInteger
     case receiptDueAfterMaterials
     case receiptHotline
     case receiptLink
@@ -704,6 +707,7 @@ enum L: String, CaseIterable, Sendable {
     case recordNumber
     case recordOpen
     case recordPersonalHint
+    case recordPhoneFormat
     case recordPrintMinutes
     case recordReference
     case recordReferenceMissing
@@ -889,6 +893,7 @@ enum L: String, CaseIterable, Sendable {
     case statusRefused
     case statusTransferred
     case titled
+    case titledValue
     case trackReply
     case unitChildren
     case unitClosedBeforeOpened

@@ -62,7 +62,9 @@ enum InputGuard {
         guard headerBytes <= RequestLimits.maxHeaderBytes else { throw AppError.headersTooLarge }
         if let problem = TextCheck.path(request.url.path) { throw AppError.badRequest(problem) }
         if let query = request.url.query, !query.isEmpty {
-            _ = try FormFields.parse(Substring(query), maxFields: RequestLimits.maxQueryFields, what: .query)
+            // A query's text is the address's: its problems are a bad request (400), each field named.
+            do { _ = try FormFields.parse(Substring(query), maxFields: RequestLimits.maxQueryFields, what: .query) }
+            catch let AppError.validation(fields) { throw AppError.badQuery(fields) }
         }
     }
 
@@ -174,9 +176,11 @@ extension Request {
     /// refused naming the parameter (422), never computed with.
     func queryInt(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
         guard let text = query[String.self, at: name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
-        guard let number = Int(text) else { throw AppError.validation([FieldError(field: name, message: T(.validationInteger, name))]) }
+        guard let number = Int(text) else {
+            throw AppError.badQuery([FieldError(field: name, message: T(.queryNotInteger, name, String(range.lowerBound), String(range.upperBound)))])
+        }
         guard range.contains(number) else {
-            throw AppError.validation([FieldError(field: name, message: T(.inputOutOfRange, name, String(range.lowerBound), String(range.upperBound)))])
+            throw AppError.badQuery([FieldError(field: name, message: T(.inputOutOfRange, name, String(range.lowerBound), String(range.upperBound)))])
         }
         return number
     }

@@ -11,6 +11,11 @@ enum RecordInput {
     }
 
     /// One field from its text (forms; also JSON strings).
+    /// The allowed choices as a person and a program read them: "村民会议（villagersMeeting）、…".
+    static func choiceList(_ choices: [Choice]) -> String {
+        choices.map { T(.titledValue, $0.label, $0.value) }.joined(separator: T(.sepList))
+    }
+
     static func read(_ field: FieldSpec, text raw: String?, many: [String] = [], into parsed: inout Parsed) {
         func fail(_ message: String) { parsed.errors.append(FieldError(field: field.key, message: message)) }
         let text = (raw ?? "").replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -34,7 +39,7 @@ enum RecordInput {
             let words = many.isEmpty ? text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } : many
             let known = Set(choices.map(\.value))
             if let unknown = words.first(where: { !known.contains($0) }) {
-                return fail(T(.validationChoice, unknown, field.label))
+                return fail(T(.validationChoice, unknown, field.label, Self.choiceList(choices)))
             }
             if words.isEmpty {
                 if field.required { fail(T(.validationRequired, field.label)) }
@@ -81,7 +86,7 @@ enum RecordInput {
             if money.fen > RecordKind.maxMoneyYuan * 100 { return fail(T(.validationTooLarge, field.label, String(RecordKind.maxMoneyYuan))) }
             parsed.values[field.key] = .number(money.fen)
         case let .choice(choices):
-            guard choices.contains(where: { $0.value == text }) else { return fail(T(.validationChoice, text, field.label)) }
+            guard choices.contains(where: { $0.value == text }) else { return fail(T(.validationChoice, text, field.label, Self.choiceList(choices))) }
             parsed.values[field.key] = .text(text)
         case .reference:
             guard UUID(uuidString: text) != nil else { return fail(T(.recordReference, field.label)) }
@@ -92,7 +97,7 @@ enum RecordInput {
             case .idCard: guard IDCard.isValid(clean) else { return fail(T(.recordIDCard, field.label)) }
             case .phone:
                 guard (7...20).contains(clean.count), clean.allSatisfy({ $0.isASCII && ($0.isNumber || "-+".contains($0)) }) else {
-                    return fail(T(.profileHotlineFormat))
+                    return fail(T(.recordPhoneFormat, field.label))
                 }
             }
             parsed.values[field.key] = .text(clean.uppercased())

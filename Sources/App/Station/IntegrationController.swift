@@ -181,10 +181,18 @@ struct IntegrationController {
         let fields = try InputFields(json: request)
         var v = Validator()
         let ticketID = v.text("ticketId", T(.integrationTicketID), fields["ticketId"], maxLength: 64)
+        // The intake's checks, with every problem named by the ticket's own field, all at once.
+        let ticketField = ["residentName": "callerName", "residentPhone": "callerPhone"]
+        var parsed: IntakeInput?
+        do {
+            parsed = try IntakeInput.parse(InputFields(["serviceCode": fields["serviceCode"] ?? "", "residentName": fields["callerName"] ?? "",
+                                                        "residentPhone": fields["callerPhone"] ?? "", "content": fields["content"] ?? ""]),
+                                           channel: .hotline96156)
+        } catch let AppError.validation(errors) {
+            for error in errors { v.fail(ticketField[error.field] ?? error.field, error.message) }
+        }
         try v.finish()
-        var input = try IntakeInput.parse(InputFields(["serviceCode": fields["serviceCode"] ?? "", "residentName": fields["callerName"] ?? "",
-                                                      "residentPhone": fields["callerPhone"] ?? "", "content": fields["content"] ?? ""]),
-                                          channel: .hotline96156)
+        guard var input = parsed else { throw AppError.badRequest(T(.errorBadRequest)) }
         input.externalID = "96156:" + ticketID
         let (item, created) = try await RequestDesk.intake(try await request.desk(), village: station, input: input, actor: .hotline96156, staff: nil)
         let response = Response(status: created ? .created : .ok)

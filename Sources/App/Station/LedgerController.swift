@@ -38,7 +38,11 @@ struct LedgerController {
         if from > to { v.fail("to", T(.absenceEndsBeforeStart)) }
         let subject = request.query[String.self, at: "subject"].flatMap { $0.isEmpty ? nil : $0 }
         if let subject, subject != "request", subject != "complaint" { v.fail("subject", T(.ledgerSubjectUnknown)) }
-        try v.finish()
+        if let format = request.query[String.self, at: "format"], !["", "csv", "xlsx"].contains(format) {
+            v.fail("format", T(.queryChoice, "format", "csv, xlsx"))
+        }
+        // They come in the address: a bad one is a bad request (400), each field named.
+        do { try v.finish() } catch let AppError.validation(errors) { throw AppError.badQuery(errors) }
         return Period(from: from, to: to, subject: subject)
     }
 
@@ -53,24 +57,28 @@ struct LedgerController {
 
     @Sendable func page(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let period: Period
-        do { period = try Self.period(request) } catch let AppError.validation(errors) {
-            return HTMLResponse.make(Layout.page(request: request, title: T(.ledgerTitle, unit.name), body: Layout.errorSummary(errors)), status: .unprocessableEntity)
+        do { period = try Self.period(request) } catch let AppError.badQuery(errors) {
+            return HTMLResponse.make(Layout.page(request: request, title: T(.ledgerTitle, unit.name), body: Layout.errorSummary(errors)), status: .badRequest)
         }
         let export = ["csv", "xlsx"].contains(request.query[String.self, at: "format"] ?? "")
         let pageNumber = try request.queryInt("page", in: 0...100_000) ?? 0
         let rows = try await Self.rows(request, unit, period, page: export ? nil : pageNumber)
         let names = try await Self.villageNames(request, rows)
         let header = [T(.overdueVillage), T(.ledgerSequence), T(.ledgerAt), T(.ledgerSubject), T(.ledgerAction), T(.ledgerActor), T(.ledgerDetails), T(.ledgerHash)]
-        func cells(_ row: LedgerRow) -> [String] {
+        /// The page shows a hash's first 12 characters; exports carry whole hashes, the
+        /// previous one too, so the chain can be checked from the file alone.
+        func cells(_ row: LedgerRow, whole: Bool = false) -> [String] {
             [names[row.unitID] ?? "", String(row.entry.sequence), Format.dateTime(row.occurredAt),
              row.subjectType == "request" ? T(.ledgerSubjectRequest) : T(.ledgerSubjectComplaint),
-             StationText.actionLabel(row.entry.action), Actor.shown(id: row.entry.actorID, recorded: row.entry.actorName), Format.details(row.payload), String(row.entry.hash.prefix(12))]
+             StationText.actionLabel(row.entry.action), Actor.shown(id: row.entry.actorID, recorded: row.entry.actorName), Format.details(row.payload)]
+                + (whole ? [row.entry.previousHash, row.entry.hash] : [String(row.entry.hash.prefix(12))])
         }
+        let exportHeader = Array(header.dropLast()) + [T(.ledgerPreviousHash), T(.ledgerHash)]
         switch request.query[String.self, at: "format"] {
         case "csv"?:
-            return RecordTransferController.file(CSV.write(Sheet(rows: [header] + rows.map(cells))), name: "ledger-\(period.from)-\(period.to).csv")
+            return RecordTransferController.file(CSV.write(Sheet(rows: [exportHeader] + rows.map { cells($0, whole: true) })), name: "ledger-\(period.from)-\(period.to).csv")
         case "xlsx"?:
-            return RecordTransferController.file(try XLSX.write(Sheet(rows: [header] + rows.map(cells)), name: T(.ledgerTitleShort)),
+            return RecordTransferController.file(try XLSX.write(Sheet(rows: [exportHeader] + rows.map { cells($0, whole: true) }), name: T(.ledgerTitleShort)),
                                                  name: "ledger-\(period.from)-\(period.to).xlsx")
         default: break
         }

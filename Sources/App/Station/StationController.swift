@@ -67,21 +67,21 @@ struct StationController {
     static func filtered(_ request: Request, village: UUID) async throws -> [ServiceRequest] {
         var query = ServiceRequest.query(on: request.db).filter(\.$unitID == village)
         if let status = request.query[String.self, at: "status"], !status.isEmpty {
-            guard let s = RequestStatus(rawValue: status) else { throw AppError.validation([FieldError(field: "status", message: T(.requestStatusUnknown))]) }
+            guard let s = RequestStatus(rawValue: status) else { throw AppError.badQuery([FieldError(field: "status", message: T(.requestStatusUnknown))]) }
             query = query.filter(\.$status == s)
         }
         if let from = request.query[String.self, at: "from"], !from.isEmpty {
-            guard LocalDate(from) != nil else { throw AppError.validation([FieldError(field: "from", message: T(.validationDate, T(.ledgerFrom)))]) }
+            guard LocalDate(from) != nil else { throw AppError.badQuery([FieldError(field: "from", message: T(.validationDate, T(.ledgerFrom)))]) }
             query = query.filter(\.$receivedOn >= from)
         }
         if let to = request.query[String.self, at: "to"], !to.isEmpty {
-            guard LocalDate(to) != nil else { throw AppError.validation([FieldError(field: "to", message: T(.validationDate, T(.ledgerTo)))]) }
+            guard LocalDate(to) != nil else { throw AppError.badQuery([FieldError(field: "to", message: T(.validationDate, T(.ledgerTo)))]) }
             query = query.filter(\.$receivedOn <= to)
         }
         if let phone = request.query[String.self, at: "phone"], !phone.isEmpty {
             // Sealed numbers cannot be compared in SQL: their keyed hashes can (`PersonalData`).
             guard Keyring.normalizedPhone(phone).count >= 7 else {
-                throw AppError.validation([FieldError(field: "phone", message: T(.requestPhoneFormat))])
+                throw AppError.badQuery([FieldError(field: "phone", message: T(.requestPhoneFormat))])
             }
             query = query.filter(\.$residentPhoneHash ~~ (try PersonalData.keyring().searchHashes(phone: phone)))
         }

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import ZIPFoundation
 
 /// The smallest real XLSX (Office Open XML) that Excel, WPS and LibreOffice open: one
@@ -11,6 +8,12 @@ public enum XLSX {
     public static let maximumBytes = 10 * 1024 * 1024
 
     public static func write(_ sheet: Sheet, name: String = "Sheet1") throws -> Data {
+        try write(TypedSheet(sheet), name: name)
+    }
+
+    /// A workbook whose cells carry their types (numbers, money, dates, text), with a bold
+    /// frozen header row, column widths, text-formatted columns and drop-down lists.
+    public static func write(_ sheet: TypedSheet, name: String = "Sheet1") throws -> Data {
         let archive = try Archive(accessMode: .create)
         func add(_ path: String, _ text: String) throws {
             let data = Data(text.utf8)
@@ -25,6 +28,7 @@ public enum XLSX {
         <Default Extension="xml" ContentType="application/xml"/>\
         <Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>\
         <Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>\
+        <Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>\
         </Types>
         """)
         try add("_rels/.rels", """
@@ -42,27 +46,144 @@ public enum XLSX {
         <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
         <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
         <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>\
+        <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>\
         </Relationships>
         """)
+        // Styles by index: 0 general, 1 bold header, 2 whole number, 3 two decimals,
+        // 4 date (yyyy-mm-dd), 5 text (@), 6 date and time.
+        try add("xl/styles.xml", """
+        <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+        <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
+        <numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy\\-mm\\-dd"/><numFmt numFmtId="165" formatCode="yyyy\\-mm\\-dd\\ hh:mm"/></numFmts>\
+        <fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>\
+        <fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>\
+        <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>\
+        <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>\
+        <cellXfs count="7"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
+        <xf numFmtId="49" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyNumberFormat="1"/>\
+        <xf numFmtId="1" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
+        <xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
+        <xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
+        <xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
+        <xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>\
+        <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>
+        """)
+        let width = max(sheet.header.count, sheet.rows.map(\.count).max() ?? 0)
         var xml = """
         <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-        <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
+        <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
         """
-        for (r, row) in sheet.rows.enumerated() {
-            xml += "<row r=\"\(r + 1)\">"
-            for (c, cell) in row.enumerated() where !cell.isEmpty {
-                xml += "<c r=\"\(column(c))\(r + 1)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">\(escape(cell))</t></is></c>"
+        if !sheet.header.isEmpty {
+            xml += "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews>"
+        }
+        if width > 0 {
+            xml += "<cols>"
+            for c in 0..<width {
+                let style = c < sheet.textColumns.count && sheet.textColumns[c] ? " style=\"5\"" : ""
+                xml += "<col min=\"\(c + 1)\" max=\"\(c + 1)\" width=\"\(sheet.width(of: c))\" customWidth=\"1\"\(style)/>"
+            }
+            xml += "</cols>"
+        }
+        xml += "<sheetData>"
+        var r = 0
+        if !sheet.header.isEmpty {
+            xml += "<row r=\"1\">"
+            for (c, title) in sheet.header.enumerated() where !title.isEmpty {
+                xml += "<c r=\"\(column(c))1\" s=\"1\" t=\"inlineStr\"><is><t xml:space=\"preserve\">\(escape(title))</t></is></c>"
+            }
+            xml += "</row>"
+            r = 1
+        }
+        for row in sheet.rows {
+            r += 1
+            xml += "<row r=\"\(r)\">"
+            for (c, cell) in row.enumerated() {
+                let ref = column(c) + String(r)
+                switch cell {
+                case let .text(text):
+                    guard !text.isEmpty else { continue }
+                    let style = c < sheet.textColumns.count && sheet.textColumns[c] ? " s=\"5\"" : ""
+                    xml += "<c r=\"\(ref)\"\(style) t=\"inlineStr\"><is><t xml:space=\"preserve\">\(escape(text))</t></is></c>"
+                case let .number(value, decimals):
+                    guard value.isFinite else { continue }
+                    xml += "<c r=\"\(ref)\" s=\"\(decimals == 0 ? 2 : 3)\"><v>\(numberText(value))</v></c>"
+                case let .date(year, month, day):
+                    xml += "<c r=\"\(ref)\" s=\"4\"><v>\(serial(year: year, month: month, day: day))</v></c>"
+                case let .dateTime(year, month, day, minutes):
+                    let value = Double(serial(year: year, month: month, day: day)) + Double(minutes) / 1440
+                    xml += "<c r=\"\(ref)\" s=\"6\"><v>\(numberText(value))</v></c>"
+                case .empty:
+                    continue
+                }
             }
             xml += "</row>"
         }
-        xml += "</sheetData></worksheet>"
+        xml += "</sheetData>"
+        let lists = sheet.choices.enumerated().compactMap { c, list -> (Int, String)? in
+            guard let list, !list.isEmpty else { return nil }
+            // A list typed into the rule is limited to 255 characters; longer ones are left free.
+            let formula = "\"" + list.map { $0.replacingOccurrences(of: "\"", with: "\"\"") }.joined(separator: ",") + "\""
+            guard formula.count <= 257, !list.contains(where: { $0.contains(",") }) else { return nil }
+            return (c, formula)
+        }
+        if !lists.isEmpty {
+            let first = sheet.header.isEmpty ? 1 : 2
+            xml += "<dataValidations count=\"\(lists.count)\">"
+            for (c, formula) in lists {
+                xml += "<dataValidation type=\"list\" allowBlank=\"1\" showErrorMessage=\"1\" sqref=\"\(column(c))\(first):\(column(c))1048576\">"
+                    + "<formula1>\(escape(formula))</formula1></dataValidation>"
+            }
+            xml += "</dataValidations>"
+        }
+        xml += "</worksheet>"
         try add("xl/worksheets/sheet1.xml", xml)
         guard let data = archive.data else { throw SpreadsheetError.notXLSX(.cannotWrite) }
         return data
     }
 
+    /// A date as Excel's serial number in the 1900 date system (1 = 1900-01-01; the
+    /// system's phantom 29 February 1900 is why the epoch is 1899-12-30).
+    static func serial(year: Int, month: Int, day: Int) -> Int {
+        daysFromCivil(year, month, day) - daysFromCivil(1899, 12, 30)
+    }
+
+    /// A serial number back to a date, in either date system.
+    public static func date(serial: Double, date1904: Bool) -> (year: Int, month: Int, day: Int)? {
+        guard serial.isFinite, serial >= (date1904 ? 0 : 1), serial < 2_958_466 else { return nil }
+        let epoch = date1904 ? daysFromCivil(1904, 1, 1) : daysFromCivil(1899, 12, 30)
+        return civil(fromDays: epoch + Int(serial.rounded(.down)))
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's algorithm).
+    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// A number as the file stores it: no exponent, no trailing ".0".
+    static func numberText(_ value: Double) -> String {
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return String(format: "%.10f", value).replacingOccurrences(of: #"0+$"#, with: "", options: .regularExpression)
+    }
+
     /// "A", "B", … "Z", "AA", …
-    static func column(_ index: Int) -> String {
+    public static func column(_ index: Int) -> String {
         var n = index + 1
         var name = ""
         while n > 0 {
@@ -78,6 +199,8 @@ public enum XLSX {
         var sawLetter = false
         for scalar in reference.unicodeScalars {
             guard (65...90).contains(scalar.value) else { break }
+            // Past XFD (the last column) it is no cell reference; stop before it could overflow.
+            guard n <= 16_384 else { return nil }
             n = n * 26 + Int(scalar.value) - 64
             sawLetter = true
         }
@@ -134,50 +257,76 @@ public enum XLSX {
             throw .notXLSX(.noWorkbook)
         }
         // The first sheet's relationship id, then its target.
-        let sheets = XMLRows.attributes(of: "sheet", in: workbook)
-        let rels = XMLRows.attributes(of: "Relationship", in: workbookRels)
+        let sheets = try XMLRows.attributes(of: "sheet", in: workbook)
+        let rels = try XMLRows.attributes(of: "Relationship", in: workbookRels)
         guard let firstID = sheets.first?["r:id"], let target = rels.first(where: { $0["Id"] == firstID })?["Target"] else {
             throw .notXLSX(.noSheets)
         }
         let path = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
         guard let sheetData = try file(path) else { throw .notXLSX(.sheetMissing) }
-        let shared = try file("xl/sharedStrings.xml").map(XMLRows.sharedStrings) ?? []
-        return XMLRows.sheet(sheetData, shared: shared)
+        let shared = try file("xl/sharedStrings.xml").map { data throws(SpreadsheetError) in try XMLRows.sharedStrings(data) } ?? []
+        // Dates are numbers with a date format: find which styles are dates, and the epoch.
+        let date1904 = try XMLRows.attributes(of: "workbookPr", in: workbook).first.map { ["1", "true"].contains($0["date1904"] ?? "") } ?? false
+        let dateStyles = try file("xl/styles.xml").map { data throws(SpreadsheetError) in try XMLRows.dateStyles(data) } ?? []
+        return try XMLRows.sheet(sheetData, shared: shared, dateStyles: dateStyles, date1904: date1904)
     }
 }
 
-/// Small SAX readers for the parts of an XLSX this project needs.
-final class XMLRows: NSObject, XMLParserDelegate {
+/// Small readers for the parts of an XLSX this project needs, on `XMLScanner`.
+final class XMLRows: XMLHandler {
+    /// Scans a part; damaged markup is a damaged workbook.
+    static func parse(_ data: Data, with handler: any XMLHandler) throws(SpreadsheetError) {
+        do { try XMLScanner.scan(data, handler) } catch { throw .notXLSX(.corrupt) }
+    }
+
     private var element: String
     private var found: [[String: String]] = []
 
     private init(element: String) { self.element = element }
 
-    static func attributes(of element: String, in data: Data) -> [[String: String]] {
+    static func attributes(of element: String, in data: Data) throws(SpreadsheetError) -> [[String: String]] {
         let reader = XMLRows(element: element)
-        let parser = XMLParser(data: data)
-        parser.delegate = reader
-        parser.parse()
+        try parse(data, with: reader)
         return reader.found
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
-        if name == element || qualifiedName == element { found.append(attributes) }
+    func start(_ name: String, _ attributes: [String: String]) {
+        if name == element { found.append(attributes) }
     }
+    func end(_ name: String) {}
+    func text(_ text: String) {}
 
-    static func sharedStrings(_ data: Data) -> [String] {
+    static func sharedStrings(_ data: Data) throws(SpreadsheetError) -> [String] {
         let reader = SharedStrings()
-        let parser = XMLParser(data: data)
-        parser.delegate = reader
-        parser.parse()
+        try parse(data, with: reader)
         return reader.strings
     }
 
-    static func sheet(_ data: Data, shared: [String]) -> Sheet {
-        let reader = SheetReader(shared: shared)
-        let parser = XMLParser(data: data)
-        parser.delegate = reader
-        parser.parse()
+    /// For each cell style (`cellXfs`, by index), whether its number format shows a date.
+    static func dateStyles(_ data: Data) throws(SpreadsheetError) -> [Bool] {
+        let reader = StyleReader()
+        try parse(data, with: reader)
+        return reader.styles.map { id in
+            if (14...22).contains(id) || (27...36).contains(id) || (45...47).contains(id) || (50...58).contains(id) { return true }
+            guard let code = reader.formats[id] else { return false }
+            // A date format has d, m or y outside quotes and brackets ([Red], [$-804]).
+            var quoted = false, bracket = false, sawDate = false
+            for ch in code.lowercased() {
+                switch ch {
+                case "\"": quoted.toggle()
+                case "[": bracket = true
+                case "]": bracket = false
+                case "d", "m", "y": if !quoted && !bracket { sawDate = true }
+                default: break
+                }
+            }
+            return sawDate
+        }
+    }
+
+    static func sheet(_ data: Data, shared: [String], dateStyles: [Bool] = [], date1904: Bool = false) throws(SpreadsheetError) -> Sheet {
+        let reader = SheetReader(shared: shared, dateStyles: dateStyles, date1904: date1904)
+        try parse(data, with: reader)
         let rows = reader.rows.filter { !$0.allSatisfy { $0.isEmpty } }
         // Empty cells are not stored: pad every row to the widest, as CSV would have it.
         let width = rows.map(\.count).max() ?? 0
@@ -185,56 +334,93 @@ final class XMLRows: NSObject, XMLParserDelegate {
     }
 }
 
-private final class SharedStrings: NSObject, XMLParserDelegate {
+private final class SharedStrings: XMLHandler {
     var strings: [String] = []
     private var current = ""
     private var inText = false
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    func start(_ name: String, _ attributes: [String: String]) {
         if name == "si" { current = "" }
         if name == "t" { inText = true }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) { if inText { current += string } }
+    func text(_ string: String) { if inText { current += string } }
 
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+    func end(_ name: String) {
         if name == "t" { inText = false }
         if name == "si" { strings.append(current) }
     }
 }
 
-private final class SheetReader: NSObject, XMLParserDelegate {
+/// The number formats of a styles part: the custom codes by id, and each cell style's id.
+private final class StyleReader: XMLHandler {
+    var formats: [Int: String] = [:]
+    var styles: [Int] = []
+    private var inCellXfs = false
+
+    func start(_ name: String, _ attributes: [String: String]) {
+        switch name {
+        case "numFmt":
+            if let id = attributes["numFmtId"].flatMap(Int.init), let code = attributes["formatCode"] { formats[id] = code }
+        case "cellXfs": inCellXfs = true
+        case "xf": if inCellXfs { styles.append(attributes["numFmtId"].flatMap(Int.init) ?? 0) }
+        default: break
+        }
+    }
+
+    func text(_ text: String) {}
+
+    func end(_ name: String) {
+        if name == "cellXfs" { inCellXfs = false }
+    }
+}
+
+private final class SheetReader: XMLHandler {
     let shared: [String]
+    let dateStyles: [Bool]
+    let date1904: Bool
     var rows: [[String]] = []
     private var row: [String] = []
     private var column = 0
     private var type = ""
+    private var style = 0
     private var text = ""
     private var capture = false
 
-    init(shared: [String]) { self.shared = shared }
+    init(shared: [String], dateStyles: [Bool], date1904: Bool) {
+        self.shared = shared
+        self.dateStyles = dateStyles
+        self.date1904 = date1904
+    }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    func start(_ name: String, _ attributes: [String: String]) {
         switch name {
         case "row": row = []
         case "c":
-            column = attributes["r"].flatMap(XLSX.columnIndex) ?? row.count
+            // A column beyond XFD (16,384) is no real cell: it would only pad rows.
+            column = min(attributes["r"].flatMap(XLSX.columnIndex) ?? row.count, 16_383)
             type = attributes["t"] ?? "n"
+            style = attributes["s"].flatMap(Int.init) ?? 0
             text = ""
         case "v", "t": capture = true
         default: break
         }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) { if capture { text += string } }
+    func text(_ string: String) { if capture { text += string } }
 
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+    func end(_ name: String) {
         switch name {
         case "v", "t": capture = false
         case "c":
             var value = text
             if type == "s", let index = Int(text), shared.indices.contains(index) { value = shared[index] }
             if type == "b" { value = text == "1" ? "TRUE" : "FALSE" }
+            // A number shown as a date is read as the date it shows (ISO 8601).
+            if type == "n", dateStyles.indices.contains(style), dateStyles[style], let serial = Double(text),
+               let d = XLSX.date(serial: serial, date1904: date1904) {
+                value = String(format: "%04d-%02d-%02d", d.year, d.month, d.day)
+            }
             while row.count < column { row.append("") }
             if row.count == column { row.append(value) } else if column < row.count { row[column] = value }
         case "row": rows.append(row)

@@ -115,6 +115,108 @@ struct TransferTests {
         }
     }
 
+    /// Dates as office staff write them, and a real date cell, import as the same date;
+    /// a kind that was not importable before (budget lines) imports, money and all.
+    @Test("import takes 2026/4/10, 2026.5.10, 2026年6月10日 and date cells; every record kind imports; a bad date says what a date is")
+    func importDatesAndKinds() async throws {
+        try await withApp { app, _ in
+            let world = try await World.make(app)
+            try await World.user(app, "zhang", .stationStaff, at: world.villageV1)
+            let session = try await login(app, "zhang")
+            let village = try world.villageV1.requireID()
+            #expect(RecordTransferController.importable.count == RecordKind.all.count)
+            for (text, iso) in [("2026/4/10", "2026-04-10"), ("2026.05.10", "2026-05-10"), ("2026年6月10日", "2026-06-10"), ("2026-7-1", "2026-07-01")] {
+                #expect(RecordTransferController.isoDate(text) == iso, "\(text)")
+            }
+            for bad in ["2026/4-10", "2026/2/30", "26/4/10", "2026年4月", "二〇二六年四月十日"] { #expect(RecordTransferController.isoDate(bad) == nil, "\(bad)") }
+            let kind = RecordKind.budgetLines
+            let fund = try #require({ if case let .choice(choices)? = kind.field("kind")?.type { return choices.first?.label }; return nil }())
+            let header = kind.fields.map(\.label)
+            let sheet = TypedSheet(header: header, rows: [
+                [.text(fund), .text("办公经费第一批"), .number(12_000.5, decimals: 2), .text("2026/4/10")],
+                [.text(fund), .text("办公经费第二批"), .number(8_000, decimals: 2), .date(year: 2026, month: 9, day: 1)],
+                [.text(fund), .text("办公经费第三批"), .text("3000"), .text("2026年11月1日")],
+            ])
+            let base = "/units/\(village)/records/budgetLines"
+            let preview = try await Self.upload(app, base + "/import", as: session, file: try XLSX.write(sheet), name: "b.xlsx")
+            #expect(preview.status == .ok, "\(preview.body)")
+            let action = try #require(preview.body.components(separatedBy: "action=\"").last?.components(separatedBy: "\"").first)
+            #expect(try await send(app, .POST, action, as: session, form: [:]).status == .seeOther)
+            let lines = try await RecordStore.list(kind, village: village, on: app.db)
+            #expect(Set(lines.compactMap { $0.text("plannedOn") }) == ["2026-04-10", "2026-09-01", "2026-11-01"])
+            #expect(Set(lines.compactMap { $0.number("planned") }) == [1_200_050, 800_000, 300_000])
+            // A date that is none of these is named with what a date must look like.
+            let wrong = TypedSheet(header: header, rows: [[.text(fund), .text("第四批"), .text("100"), .text("4月10日")]])
+            let refused = try await Self.upload(app, base + "/import", as: session, file: try XLSX.write(wrong), name: "b.xlsx")
+            #expect(refused.status == .unprocessableEntity && refused.body.contains("计划拨付日期"))
+        }
+    }
+
+    /// openpyxl from PyPI reads what office staff would open, when CI provides it.
+    static let python = ProcessInfo.processInfo.environment["CUNWU_OPENPYXL"]
+
+    static func openpyxl(_ data: Data) throws -> [String: Any] {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("cunwu-app-\(UUID().uuidString).xlsx")
+        try data.write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(python))
+        process.arguments = [URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("SpreadsheetTests/Tools/openpyxl_check.py").path, "read", url.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let out = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return try #require(try JSONSerialization.jsonObject(with: out) as? [String: Any])
+    }
+
+    static func download(_ app: Application, _ path: String, as session: Session) async throws -> Data {
+        var data = Data()
+        try await app.testing().test(.GET, path, beforeRequest: { $0.headers = session.headers() }) { response in
+            #expect(response.status == .ok)
+            data = Data(response.body.readableBytesView)
+        }
+        return data
+    }
+
+    @Test("exports open in a real reader typed: dates as dates, counts and money as numbers; templates have drop-down lists and text identity and phone columns",
+          .enabled(if: python != nil))
+    func typedExports() async throws {
+        try await withApp { app, _ in
+            let world = try await World.make(app)
+            try await World.user(app, "zhang", .stationStaff, at: world.villageV1)
+            let session = try await login(app, "zhang")
+            let request = Request(application: app, on: app.eventLoopGroup.any())
+            _ = try await RecordStore.insert(.meetings, values: ["kind": .text("representativeMeeting"), "date": .text("2026-04-10"), "title": .text("二季度会"),
+                                                                "attendance": .number(38)], village: world.villageV1, author: request.author, on: request.db)
+            _ = try await RecordStore.insert(.budgetLines, values: ["kind": .text("officeFunds"), "title": .text("办公经费"), "planned": .number(1_200_050),
+                                                                   "plannedOn": .text("2026-03-31")], village: world.villageV1, author: request.author, on: request.db)
+            let base = "/units/\(try world.villageV1.requireID())/records"
+            let meetings = try Self.openpyxl(try await Self.download(app, base + "/meetings/export.xlsx", as: session))
+            let rows = try #require(meetings["cells"] as? [[[String: Any]]])
+            let labels = rows[0].map { $0["value"] as? String ?? "" }
+            let date = try #require(labels.firstIndex(of: "召开日期")), attendance = try #require(labels.firstIndex(of: "出席人数"))
+            #expect(rows[1][date]["type"] as? String == "date" && rows[1][date]["value"] as? String == "2026-04-10")
+            #expect(rows[1][attendance]["type"] as? String == "number" && rows[1][attendance]["value"] as? Int == 38)
+            #expect(meetings["freeze"] as? String == "A2" && rows[0][0]["bold"] as? Bool == true)
+            let budget = try #require(try Self.openpyxl(try await Self.download(app, base + "/budgetLines/export.xlsx", as: session))["cells"] as? [[[String: Any]]])
+            let money = try #require(budget[0].firstIndex { $0["value"] as? String == "计划金额（元）" })
+            #expect(budget[1][money]["type"] as? String == "number" && budget[1][money]["value"] as? Double == 12_000.5 && budget[1][money]["format"] as? String == "0.00")
+            // Templates: the meeting kind's drop-down, the volunteers' phone and identity columns as text.
+            let template = try Self.openpyxl(try await Self.download(app, base + "/meetings/template.xlsx", as: session))
+            let lists = try #require(template["lists"] as? [[String: Any]])
+            #expect(lists.contains { ($0["formula"] as? String)?.contains("村民代表会议") == true }, "\(lists)")
+            let volunteers = try Self.openpyxl(try await Self.download(app, base + "/volunteers/template.xlsx", as: session))
+            let formats = try #require(volunteers["columnFormats"] as? [String: String])
+            let header = RecordKind.volunteers.fields.map(\.label)
+            for label in ["身份证号", "联系电话"] {
+                let column = XLSX.column(try #require(header.firstIndex(of: label), "\(label)"))
+                #expect(formats[column] == "@", "\(label) in \(column): \(formats)")
+            }
+        }
+    }
+
     @Test("a large import runs as a job with progress, writes every row in one transaction, and is audited as the user who confirmed it")
     func largeImportJob() async throws {
         try await withApp { app, _ in

@@ -6,7 +6,8 @@ import Vapor
 /// Exports of every record list (CSV with BOM and XLSX) and imports with an
 /// all-or-nothing preview for the kinds people keep in spreadsheets.
 struct RecordTransferController {
-    static let importable: [RecordKind] = [.volunteers, .socialOrganizations, .meetings, .workers, .trainings]
+    /// Every kind can be imported (references by the referred record's title).
+    static let importable: [RecordKind] = RecordKind.all
 
     func register(_ router: Router) {
         for kind in RecordKind.all {
@@ -14,13 +15,13 @@ struct RecordTransferController {
             router.page(.GET, .unit(.key, .record(kind, .exportXLSX)), .onUnit(.viewUnit)) { try await export($0, $1, kind, xlsx: true) }
         }
         for kind in Self.importable {
-            router.page(.GET, .unit(.key, .record(kind, .templateCSV)), .onUnit(.editRecords)) { (_: Request, _: OrgUnit) in Self.file(CSV.write(Self.template(kind)), name: "\(kind.key)-template.csv") }
-            router.page(.GET, .unit(.key, .record(kind, .templateXLSX)), .onUnit(.editRecords)) { (_: Request, _: OrgUnit) in
-                Self.file(try XLSX.write(Self.template(kind), name: kind.label), name: "\(kind.key)-template.xlsx")
+            router.page(.GET, .unit(.key, .record(kind, .templateCSV)), .onUnit(kind.editPermission)) { (_: Request, _: OrgUnit) in Self.file(CSV.write(Self.template(kind)), name: "\(kind.key)-template.csv") }
+            router.page(.GET, .unit(.key, .record(kind, .templateXLSX)), .onUnit(kind.editPermission)) { (_: Request, _: OrgUnit) in
+                Self.file(try XLSX.write(Self.typedTemplate(kind), name: kind.label), name: "\(kind.key)-template.xlsx")
             }
-            router.page(.GET, .unit(.key, .record(kind, .importFile)), .onUnit(.editRecords)) { try await importForm($0, $1, kind) }
-            router.page(.POST, .unit(.key, .record(kind, .importFile)), .onUnit(.editRecords), limits: .upload("12mb")) { try await preview($0, $1, kind) }
-            router.page(.POST, .unit(.key, .record(kind, .importConfirm(.key))), .onUnit(.editRecords)) { try await confirm($0, $1, kind) }
+            router.page(.GET, .unit(.key, .record(kind, .importFile)), .onUnit(kind.editPermission)) { try await importForm($0, $1, kind) }
+            router.page(.POST, .unit(.key, .record(kind, .importFile)), .onUnit(kind.editPermission), limits: .upload("12mb")) { try await preview($0, $1, kind) }
+            router.page(.POST, .unit(.key, .record(kind, .importConfirm(.key))), .onUnit(kind.editPermission)) { try await confirm($0, $1, kind) }
         }
     }
 
@@ -35,19 +36,53 @@ struct RecordTransferController {
     /// The columns people fill in: the kind's labels, in order.
     static func template(_ kind: RecordKind) -> Sheet { Sheet(rows: [kind.fields.map(\.label)]) }
 
+    /// The template as a workbook: identity and phone columns formatted as text (an
+    /// 18-digit number would lose its last digits), a drop-down list on each option column,
+    /// dates shown as dates.
+    static func typedTemplate(_ kind: RecordKind) -> TypedSheet {
+        TypedSheet(header: kind.fields.map(\.label), rows: [], textColumns: kind.fields.map { if case .personal = $0.type { return true }; return false },
+                   choices: kind.fields.map { if case let .choice(choices) = $0.type { return choices.map(\.label) }; return nil },
+                   widths: kind.fields.map { field in
+                       switch field.type {
+                       case .personal: return 22
+                       case .date: return 12
+                       case .longText: return 40
+                       default: return nil
+                       }
+                   })
+    }
+
+    /// A record as a row of typed cells: dates as dates, counts as whole numbers, hours and
+    /// money with two decimals, the rest as people read it.
+    static func typedRow(_ record: Record, kind: RecordKind, references: [String: [(id: String, title: String)]], reveal: Bool) -> [SheetCell] {
+        kind.fields.map { field in
+            let value = record.values[field.key]
+            switch (field.type, value) {
+            case (.date, let .text(t)?):
+                if let d = LocalDate(t) { return .date(year: d.year, month: d.month, day: d.day) }
+            case (.integer, let .number(n)?): return .number(Double(n), decimals: 0)
+            case (.hundredths, let .number(n)?), (.money, let .number(n)?): return .number(Double(n) / 100, decimals: 2)
+            default: break
+            }
+            let text = RecordViews.display(field, value, references: references, reveal: reveal)
+            return text.isEmpty ? .empty : .text(text)
+        }
+    }
+
     func export(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind, xlsx: Bool) async throws -> Response {
         let village = try RecordController.owner(unit, kind)
         let records = try await RecordStore.list(kind, village: village.requireID(), on: request.db)
         let reveal = try await RecordController.reveal(request, kind, village, ids: records.map(\.id))
         let references = try await RecordController.references(kind, owner: village, on: request.db)
-        let rows = records.map { record in kind.fields.map { RecordViews.display($0, record.values[$0.key], references: references, reveal: reveal) } }
-        let sheet = Sheet(rows: [kind.fields.map(\.label)] + rows)
+        var sheet = Self.typedTemplate(kind)
+        sheet.rows = records.map { Self.typedRow($0, kind: kind, references: references, reveal: reveal) }
+        sheet.choices = []
         let name = "\(kind.key)-\(village.code ?? "village")"
-        return xlsx ? Self.file(try XLSX.write(sheet, name: kind.label), name: name + ".xlsx") : Self.file(CSV.write(sheet), name: name + ".csv")
+        return xlsx ? Self.file(try XLSX.write(sheet, name: kind.label), name: name + ".xlsx") : Self.file(CSV.write(sheet.plain), name: name + ".csv")
     }
 
     func importForm(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
-        let village = try RecordController.village(unit)
+        let village = try RecordController.owner(unit, kind)
         return HTMLResponse.make(Layout.page(request: request, title: T(.importTitle, kind.label), body: Self.uploadForm(request, village, kind, error: nil)))
     }
 
@@ -78,7 +113,7 @@ struct RecordTransferController {
 
     /// Reads the file, checks every row, and either shows every problem or stages the rows.
     func preview(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
-        let village = try RecordController.village(unit)
+        let village = try RecordController.owner(unit, kind)
         func refuse(_ message: String) -> Response {
             HTMLResponse.make(Layout.page(request: request, title: T(.importTitle, kind.label), body: Self.uploadForm(request, village, kind, error: message)),
                               status: .unprocessableEntity)
@@ -168,7 +203,7 @@ struct RecordTransferController {
 
     /// Writes every staged row in one transaction, or none.
     func confirm(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
-        let village = try RecordController.village(unit)
+        let village = try RecordController.owner(unit, kind)
         let principal = try request.requirePrincipal()
         guard let id = request.parameters.get("batchID").flatMap(UUID.init(uuidString:)),
               let batch = try await ImportBatch.find(id, on: request.db),
@@ -228,13 +263,34 @@ struct RecordTransferController {
                 return references[target]?.first { $0.title == t }?.id ?? notFound + t
             }.joined(separator: ",")
         case .flag: return ["是", "√", "✓", "true", "1", "TRUE", "Y", "y", "yes", "Yes"].contains(text) ? "true" : "false"
+        case .date: return Self.isoDate(text) ?? text
         default: return text
         }
     }
 
-    /// What makes two rows the same record: the kind's title field and its date.
+    /// A date as office staff write it — 2026-11-23, 2026/11/23, 2026.11.23, 2026年11月23日,
+    /// with or without leading zeros — as ISO 8601; nil when it is none of these (the
+    /// field's own check then says what a date must be).
+    static func isoDate(_ text: String) -> String? {
+        var t = text.trimmingCharacters(in: .whitespaces)
+        if t.hasSuffix("日") { t.removeLast() }
+        let parts = t.split(omittingEmptySubsequences: false, whereSeparator: { "-/.年月".contains($0) })
+        guard parts.count == 3, parts[0].count == 4, (1...2).contains(parts[1].count), (1...2).contains(parts[2].count),
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }) else { return nil }
+        // One separator style throughout (2026/11-23 is a typing error, not a date).
+        let separators = t.filter { "-/.年月".contains($0) }
+        guard ["--", "//", "..", "年月"].contains(String(separators)) else { return nil }
+        let iso = String(format: "%04d-%02d-%02d", y, m, d)
+        return LocalDate(iso) != nil ? iso : nil
+    }
+
+    /// What makes two rows the same record: the kind's title field, its date and the
+    /// records it belongs to (a volunteer's hours are the same only for the same activity
+    /// and volunteer).
     static func identity(_ values: [String: FieldValue], kind: RecordKind) -> String {
-        [kind.titleField, kind.dateField ?? "", kind.hasPersonalData ? "phone" : ""].map { key in
+        let references = kind.fields.filter { if case .reference = $0.type { return true }; return false }.map(\.key)
+        return ([kind.titleField, kind.dateField ?? "", kind.hasPersonalData ? "phone" : ""] + references).map { key in
             switch values[key] {
             case let .text(t)?: return t
             case let .number(n)?: return String(n)

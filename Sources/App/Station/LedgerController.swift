@@ -74,11 +74,22 @@ struct LedgerController {
                 + (whole ? [row.entry.previousHash, row.entry.hash] : [String(row.entry.hash.prefix(12))])
         }
         let exportHeader = Array(header.dropLast()) + [T(.ledgerPreviousHash), T(.ledgerHash)]
+        // The sequence a number and the time a date and time (Beijing), so a spreadsheet sorts and filters them.
+        func typed(_ row: LedgerRow) -> [SheetCell] {
+            var out = cells(row, whole: true).map { SheetCell.text($0) }
+            out[1] = .number(Double(row.entry.sequence), decimals: 0)
+            let beijing = row.occurredAt.addingTimeInterval(8 * 3600)
+            let day = LocalDate(dayNumber: Int((beijing.timeIntervalSince1970 / 86_400).rounded(.down)))
+            let minutes = Int(beijing.timeIntervalSince1970.truncatingRemainder(dividingBy: 86_400) / 60)
+            out[2] = .dateTime(year: day.year, month: day.month, day: day.day, minutes: max(0, minutes))
+            return out
+        }
+        let exported = TypedSheet(header: exportHeader, rows: rows.map(typed), widths: [12, 8, 17, 8, 10, 12, 50, 66, 66])
         switch request.query[String.self, at: "format"] {
         case "csv"?:
-            return RecordTransferController.file(CSV.write(Sheet(rows: [exportHeader] + rows.map { cells($0, whole: true) })), name: "ledger-\(period.from)-\(period.to).csv")
+            return RecordTransferController.file(CSV.write(exported.plain), name: "ledger-\(period.from)-\(period.to).csv")
         case "xlsx"?:
-            return RecordTransferController.file(try XLSX.write(Sheet(rows: [exportHeader] + rows.map { cells($0, whole: true) }), name: T(.ledgerTitleShort)),
+            return RecordTransferController.file(try XLSX.write(exported, name: T(.ledgerTitleShort)),
                                                  name: "ledger-\(period.from)-\(period.to).xlsx")
         default: break
         }

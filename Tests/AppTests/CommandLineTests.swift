@@ -205,7 +205,7 @@ struct ServerCommandTests {
         process.waitUntilExit()
         let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(printed.contains("演示数据已就绪"))
-        for username in ["demo.admin", "demo.district", "demo.township", "demo.secretary", "demo.committee", "demo.station", "demo.supervisor", "demo.contact"] {
+        for username in ["demo.admin", "demo.district", "demo.township", "demo.secretary", "demo.committee", "demo.station", "demo.supervisor", "demo.contact", "demo.station2"] {
             #expect(printed.contains(username))
         }
         #expect(printed.contains("demo-pass-2026"))

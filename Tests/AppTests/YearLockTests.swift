@@ -48,7 +48,7 @@ struct YearLockTests {
             let page = try await send(app, .GET, "/units/\(f.v1)/records/meetings/\(march)", as: f.wang)
             #expect(page.body.contains("id=\"record-locked\"") && !page.body.contains("/records/meetings/\(march)/edit\""))
             let form = try await send(app, .POST, "/units/\(f.v1)/records/meetings/\(march)/edit", as: f.wang, form: Self.meeting("2026-03-10", "表单修改"))
-            #expect(form.status == .conflict && form.body.contains("审核期间锁定"))
+            #expect(form.status == .conflict && form.body.contains("审核期间锁定") && form.body.contains("value=\"表单修改\""), "the form again, what was typed kept")
             let sheetPage = try await send(app, .GET, "/units/\(f.v1)/cycles/\(f.cycle)", as: f.wang)
             #expect(sheetPage.body.contains("id=\"records-locked\""))
         }
@@ -86,6 +86,28 @@ struct YearLockTests {
             try await f.act(app, "submit", as: f.wang)
             try await f.act(app, "pass", as: f.town)
             #expect(try await f.sheet(app).state == "reviewed")
+        }
+    }
+
+    @Test("the sheet page removes a piece of evidence with one form for the page (the pressed button names it); a submitted sheet offers none")
+    func removeEvidenceFromThePage() async throws {
+        try await withApp { app, clock in
+            let f = try await CycleFixture.make(app, clock: clock)
+            try await f.fillEvidence(app)
+            let page = try await send(app, .GET, "/units/\(f.v1)/cycles/\(f.cycle)", as: f.wang)
+            #expect(page.body.components(separatedBy: "name=\"_csrf\"").count < 8, "one CSRF field per form, not one per file")
+            let id = try #require(page.body.components(separatedBy: "form=\"remove-evidence\" name=\"evidence\" value=\"").dropFirst().first?.components(separatedBy: "\"").first)
+            #expect(page.body.contains("id=\"remove-evidence\""))
+            let before = try await Evidence.query(on: app.db).count()
+            let target = "/units/\(f.v1)/cycles/\(f.cycle)/evidence/remove"
+            #expect(try await send(app, .POST, target, as: f.wang, form: ["evidence": "not-an-id"]).status == .notFound)
+            #expect(try await send(app, .POST, target, as: f.wang, form: ["evidence": id]).status == .seeOther)
+            #expect(try await Evidence.query(on: app.db).count() == before - 1)
+            #expect(try await Evidence.find(UUID(uuidString: id), on: app.db) == nil)
+            try await f.fillEvidence(app)
+            try await f.act(app, "submit", as: f.wang)
+            let submitted = try await send(app, .GET, "/units/\(f.v1)/cycles/\(f.cycle)", as: f.wang)
+            #expect(!submitted.body.contains("form=\"remove-evidence\"") && !submitted.body.contains("id=\"remove-evidence\""))
         }
     }
 

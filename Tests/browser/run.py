@@ -193,11 +193,17 @@ class Flow(unittest.TestCase):
         self.shot("08-track-phone")
 
     def test_4_township_returns_a_check_and_the_village_answers_and_resubmits(self):
-        self.login("demo.township")
+        # The village submits its sheet (its evidence is ready in the demo).
+        self.login("demo.station")
         vid = self.village("前辛庄村")
         self.go(f"/units/{vid}/cycles")
         self.d.find_element(By.PARTIAL_LINK_TEXT, "年度").click()
         sheet = self.d.current_url
+        self.submit_form("/submit")
+        self.assertIn("待审核", self.body())
+        self.assertIn("本年度工作台账已锁定", self.body(), "the village is told its records are locked while in review")
+        self.login("demo.township")
+        self.d.get(sheet)
         Select(self.d.find_element(By.NAME, "decision.1.2")).select_by_value("returned")
         self.d.find_element(By.NAME, "reason.1.2").send_keys("请补充党支部成立的批复文件")
         self.submit_form("/review")
@@ -214,6 +220,48 @@ class Flow(unittest.TestCase):
         self.submit_form("/submit")
         self.assertIn("待审核", self.body())
         self.shot("10-sheet-resubmitted")
+
+    def test_8_approved_year_refuses_an_edit_until_the_district_unlocks_it(self):
+        today = datetime.date.today()
+        # 后辛庄村's sheet is approved: its station finds this year's records locked.
+        self.login("demo.station2")
+        vid = self.village("后辛庄村")
+        self.go(f"/units/{vid}/records/meetings")
+        first = [a for a in self.d.find_elements(By.CSS_SELECTOR, "main table a") if "/records/meetings/" in (a.get_attribute("href") or "")][0]
+        first.click()
+        notice = self.d.find_element(By.ID, "record-locked").text
+        self.assertIn("审定", notice)
+        self.assertIn("已锁定", notice)
+        self.assertFalse(self.d.find_elements(By.LINK_TEXT, "修改"), "no edit offered on a locked record")
+        self.shot("13-record-locked")
+        # A new meeting of this year is refused with the reason, and nothing is saved.
+        self.go(f"/units/{vid}/records/meetings/new")
+        Select(self.d.find_element(By.NAME, "kind")).select_by_value("representativeMeeting")
+        self.d.execute_script("arguments[0].value = arguments[1]", self.d.find_element(By.NAME, "date"), f"{today.year}-06-20")
+        self.d.find_element(By.NAME, "title").send_keys("补记的村民代表会议")
+        self.click(self.d.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+        refusal = self.d.find_element(By.ID, "record-locked").text
+        self.assertIn("已锁定", refusal)
+        self.assertIn("请区县民政部门解锁", refusal)
+        self.assertEqual(self.d.find_element(By.NAME, "title").get_attribute("value"), "补记的村民代表会议", "what was typed is kept")
+        self.shot("14-edit-refused")
+        # The district unlocks it with a reason; the sheet goes back to the village.
+        self.login("demo.district")
+        self.go(f"/units/{vid}/cycles")
+        self.d.find_element(By.PARTIAL_LINK_TEXT, "年度").click()
+        unlock = [f for f in self.d.find_elements(By.CSS_SELECTOR, "form") if (f.get_attribute("action") or "").endswith("/unlock")][0]
+        unlock.find_element(By.NAME, "reason").send_keys("会议记录漏登，需补记")
+        self.click(unlock.find_element(By.CSS_SELECTOR, "button"))
+        self.assertIn("退回修改", self.body())
+        self.shot("15-unlocked")
+        # Now the station records the meeting.
+        self.login("demo.station2")
+        self.go(f"/units/{vid}/records/meetings/new")
+        Select(self.d.find_element(By.NAME, "kind")).select_by_value("representativeMeeting")
+        self.d.execute_script("arguments[0].value = arguments[1]", self.d.find_element(By.NAME, "date"), f"{today.year}-06-20")
+        self.d.find_element(By.NAME, "title").send_keys("补记的村民代表会议")
+        self.click(self.d.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+        self.assertIn("已保存", self.body())
 
     def test_5_district_dashboard(self):
         self.login("demo.district")

@@ -13,6 +13,7 @@ struct AssessmentController {
         router.page(.GET, .unit(.key, .cycle(.key, .sheet)), .onUnit(.viewUnit), sheetPage)
         router.page(.POST, .unit(.key, .cycle(.key, .evidence)), .onSheet(.fill), limits: .upload("11mb"), evidencePage)
         router.page(.POST, .unit(.key, .cycle(.key, .evidenceDelete(.key))), .onSheet(.fill), deleteEvidence)
+        router.page(.POST, .unit(.key, .cycle(.key, .evidenceRemove)), .onSheet(.fill), deleteEvidence)
         router.page(.GET, .unit(.key, .cycle(.key, .evidenceFile(.key))), .onUnit(.viewUnit), downloadEvidence)
         for (step, permission) in Self.actionPermissions {
             router.page(.POST, .unit(.key, .cycle(.key, .step(step))), .onSheet(permission)) { try await actPage($0, $1, step) }
@@ -292,8 +293,10 @@ struct AssessmentController {
         }
     }
 
+    /// The evidence named in the path, or (the sheet page's removal form) by the pressed button.
     static func evidence(_ request: Request, sheet: AssessmentSheet) async throws -> Evidence {
-        guard let id = request.parameters.get("evidenceID").flatMap(UUID.init(uuidString:)),
+        let named = request.parameters.get("evidenceID") ?? (request.method == .POST ? try? FormFields(request)["evidence"] : nil)
+        guard let id = named.flatMap(UUID.init(uuidString:)),
               let evidence = try await Evidence.query(on: request.db).filter(\.$id == id).filter(\.$sheetID == sheet.requireID()).first() else { throw AppError.notFound }
         return evidence
     }

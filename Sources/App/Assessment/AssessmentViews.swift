@@ -49,6 +49,7 @@ enum AssessmentViews {
             .when(!(s.quality?.errors.isEmpty ?? true), .el("p", ["class": "pending"], T(.sheetBlocking, String(s.quality?.errors.count ?? 0)))),
             .el("div", ["class": "actions"], actions),
             .when(s.mayFill, evidenceForm(request, s, base: base)),
+            .when(s.mayFill, .el("form", ["method": "post", "action": base(.evidenceRemove), "id": "remove-evidence", "hidden": ""], [Layout.csrfField(request)])),
             .when(s.mayReview, .el("form", ["method": "post", "action": base(.step(.review)), "id": "review", "class": "action"], [
                 Layout.csrfField(request), .input(["type": "hidden", "name": "version", "value": String(s.version)]),
                 .el("p", [:], T(.sheetReviewHint)), .el("button", ["type": "submit"], T(.sheetReviewButton)),
@@ -116,9 +117,10 @@ enum AssessmentViews {
                 parts.append(.el("ul", [:], c.evidence.map { e in
                     .el("li", [:], [
                         e.kind == "note" ? .text(e.note ?? e.name) : .el("a", ["href": base(.evidenceFile(.value(e.id)))], e.name),
-                        .when(s.mayFill, .el("form", ["method": "post", "action": base(.evidenceDelete(.value(e.id))), "class": "inline"], [
-                            Layout.csrfField(request), .text(" "), .el("button", ["type": "submit", "class": "link"], T(.attachmentRemove)),
-                        ])),
+                        // Each remove button posts the sheet's one removal form to its own
+                        // address (no script): one CSRF field for the page, not one per file.
+                        .when(s.mayFill, .group([.text(" "), .el("button", ["type": "submit", "class": "link", "form": "remove-evidence",
+                                                                            "name": "evidence", "value": e.id.uuidString], T(.attachmentRemove))])),
                     ])
                 }))
             }

@@ -2,8 +2,10 @@ import Fluent
 import StandardKit
 import Vapor
 
-/// The demo's assessment cycle for the current year: 前辛庄村 waiting for the township,
-/// 后辛庄村 approved, 北宅村 returned with one check to answer, the rest still filling in.
+/// The demo's assessment cycle for the current year: 前辛庄村 filling in with its evidence
+/// ready to submit (its records stay open for the station's work), 峪口村 waiting for the
+/// township, 后辛庄村 approved (its year locked), 北宅村 returned with one check to answer,
+/// the rest still filling in.
 enum DemoAssessment {
     static func seed(_ app: Application, district: OrgUnit, units: [String: OrgUnit]) async throws {
         let db = app.db
@@ -23,7 +25,8 @@ enum DemoAssessment {
         cycle.passMark = app.config.scheme.passMark
         cycle.partialCredit = false
         cycle.createdBy = "demo.district"
-        let states: [String: SheetState] = ["前辛庄村": .submitted, "后辛庄村": .approved, "北宅村": .returned]
+        let states: [String: SheetState] = ["峪口村": .submitted, "后辛庄村": .approved, "北宅村": .returned]
+        let evidenceReady: Set<String> = ["前辛庄村"]
         let evidenced = Sheets.evidencedChecks(catalogue, level: .village)
         try await db.transaction { db in
             try await cycle.create(on: db)
@@ -34,7 +37,7 @@ enum DemoAssessment {
                 if sheet.state != .draft { sheet.submittedOn = today.adding(days: -3).description }
                 if sheet.state == .approved { sheet.approvedOn = today.adding(days: -1).description }
                 try await sheet.create(on: db)
-                guard unit.kind == .village, sheet.state != .draft else { continue }
+                guard unit.kind == .village, sheet.state != .draft || evidenceReady.contains(unit.name) else { continue }
                 for (n, check) in evidenced.enumerated() {
                     let evidence = Evidence()
                     evidence.sheetID = try sheet.requireID()
@@ -44,7 +47,7 @@ enum DemoAssessment {
                     evidence.note = "见村委会档案盒\(n + 1)：\(check.evidence ?? check.title)"
                     evidence.createdBy = "陈晓东"
                     try await evidence.create(on: db)
-                    guard sheet.state != .submitted else { continue }
+                    guard sheet.state != .submitted, sheet.state != .draft else { continue }
                     let decision = SheetCheck()
                     decision.sheetID = try sheet.requireID()
                     decision.checkID = check.id

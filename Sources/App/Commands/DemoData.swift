@@ -52,6 +52,8 @@ enum DemoData {
         ("demo.station", "陈晓东", .stationStaff, "前辛庄村"),
         ("demo.supervisor", "周玉兰", .supervisor, "前辛庄村"),
         ("demo.contact", "吴海燕", .organizationContact, "前辛庄村"),
+        // The station of 后辛庄村, whose sheet is approved: its year's records are locked.
+        ("demo.station2", "刘晓梅", .stationStaff, "后辛庄村"),
     ]
 
     static func seed(_ app: Application) async throws {

@@ -251,6 +251,8 @@ enum CyclePage: Hashable, Sendable {
     case evidence
     case evidenceFile(Param<UUID>)
     case evidenceDelete(Param<UUID>)
+    /// The sheet page's one removal form: the evidence named by the pressed button.
+    case evidenceRemove
     case step(SheetStep)
     case rectification
     case export
@@ -263,6 +265,7 @@ enum CyclePage: Hashable, Sendable {
         case .evidence: return ["evidence"]
         case let .evidenceFile(id): return ["evidence", .param("evidenceID", id)]
         case let .evidenceDelete(id): return ["evidence", .param("evidenceID", id), "delete"]
+        case .evidenceRemove: return ["evidence", "remove"]
         case let .step(step): return [.literal(step.rawValue)]
         case .rectification: return ["rectification"]
         case .export: return ["export"]

@@ -222,8 +222,12 @@ struct RecordController {
         switch try await submission(request, kind, village, recordID: nil, title: T(.recordNew, kind.label), action: RecordViews.path(village, kind, .new)) {
         case let .invalid(response): return response
         case let .valid(values):
-            let record = try await RecordStore.insert(kind, values: values, village: village, author: request.author, on: request.db)
-            return request.redirect(to: RecordViews.detailPath(village, kind, record.id) + "?saved=1")
+            do {
+                let record = try await RecordStore.insert(kind, values: values, village: village, author: request.author, on: request.db)
+                return request.redirect(to: RecordViews.detailPath(village, kind, record.id) + "?saved=1")
+            } catch let AppError.conflict(message) {
+                return try await refused(request, kind, village, message: message, title: T(.recordNew, kind.label), action: RecordViews.path(village, kind, .new))
+            }
         }
     }
 
@@ -262,8 +266,12 @@ struct RecordController {
         switch try await submission(request, kind, village, recordID: record.id, title: T(.recordEdit, kind.label), action: action) {
         case let .invalid(response): return response
         case let .valid(values):
-            _ = try await RecordStore.update(kind, record: record, values: Self.keepingPersonal(values, old: record, kind: kind), author: request.author, on: request.db)
-            return request.redirect(to: RecordViews.detailPath(village, kind, record.id) + "?saved=1")
+            do {
+                _ = try await RecordStore.update(kind, record: record, values: Self.keepingPersonal(values, old: record, kind: kind), author: request.author, on: request.db)
+                return request.redirect(to: RecordViews.detailPath(village, kind, record.id) + "?saved=1")
+            } catch let AppError.conflict(message) {
+                return try await refused(request, kind, village, message: message, title: T(.recordEdit, kind.label), action: action)
+            }
         }
     }
 
@@ -275,6 +283,18 @@ struct RecordController {
             if case .personal = field.type, out[field.key] == nil, let stored = old.values[field.key] { out[field.key] = stored }
         }
         return out
+    }
+
+    /// A write the year's lock refused: the same form again with what was typed, the reason
+    /// at the top (409), so nothing typed is lost and the person knows whom to ask.
+    private func refused(_ request: Request, _ kind: RecordKind, _ village: OrgUnit, message: String, title: String, action: String) async throws -> Response {
+        let form = try FormFields(request)
+        let references = try await Self.references(kind, owner: village, on: request.db)
+        return HTMLResponse.page(request, title, .group([
+            .el("div", ["class": "error-summary", "role": "alert", "id": "record-locked"], [.el("p", [:], message)]),
+            RecordViews.form(request, kind: kind, action: action, values: RecordViews.echo(form, kind), multi: RecordViews.echoMany(form, kind),
+                             references: references, errors: []),
+        ]), status: .conflict)
     }
 
     func delete(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {

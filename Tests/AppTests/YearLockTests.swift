@@ -111,6 +111,39 @@ struct YearLockTests {
         }
     }
 
+    @Test("every page agrees: the live evaluation shows reviewed evidence as the sheet does; once approved it shows the kept result, marking where today's live result differs")
+    func pagesAgree() async throws {
+        try await withApp { app, clock in
+            let f = try await CycleFixture.make(app, clock: clock)
+            try await f.fillEvidence(app)
+            try await f.act(app, "submit", as: f.wang)
+            for check in f.evidencedChecks(app) { try await f.act(app, "review", ["check": check, "decision": "accepted"], as: f.town) }
+            // The live page and its API: 1.2 is accepted on the sheet, so met here too (it was pending before).
+            let sheet = try await f.sheet(app)
+            let live = try StationFixture.json(try await send(app, .GET, "/api/v1/units/\(f.v1)/evaluation", as: f.wang).body)
+            let items = try #require(live["items"] as? [[String: Any]])
+            let checks = items.flatMap { ($0["checks"] as? [[String: Any]]) ?? [] }
+            for id in ["1.2", "18.1", "45.3"] {
+                let here = checks.first { $0["id"] as? String == id }?["status"] as? String
+                #expect(here == sheet.checks.first { $0.id == id }?.status, "\(id)")
+            }
+            #expect(checks.first { $0["id"] as? String == "1.2" }?["status"] as? String == "met")
+            try await f.act(app, "pass", as: f.town)
+            try await f.act(app, "approve", as: f.qu)
+            var page = try await send(app, .GET, "/units/\(f.v1)/standard", as: f.wang)
+            #expect(page.body.contains("id=\"kept-result\"") && page.body.contains("审定结果"))
+            #expect(!page.body.contains("live-differs"), "nothing differs yet")
+            // The station's floor area is the profile's (undated, so open): today's 18.1 differs from the kept one.
+            var profile = HierarchyTests.goodProfile
+            profile.stationFloorArea = 30
+            #expect(try await send(app, .PUT, "/api/v1/units/\(f.v1)/profile", as: f.wang, json: profile).status == .ok)
+            page = try await send(app, .GET, "/units/\(f.v1)/standard", as: f.wang)
+            #expect(page.body.contains("今天的实时结果：未达标"), "the kept status stays, today's is marked")
+            let kept = try await f.sheet(app)
+            #expect(kept.checks.first { $0.id == "18.1" }?.status == "met", "the sheet keeps its approved result")
+        }
+    }
+
     @Test("volunteer hours have no date of their own: they are locked with the activity they belong to")
     func referencedDates() async throws {
         try await withApp { app, clock in

@@ -1,3 +1,4 @@
+import Fluent
 import StandardKit
 import Vapor
 
@@ -24,24 +25,44 @@ struct StandardController {
         LocalDate(dayNumber: Int((now.timeIntervalSince1970 + 8 * 3600) / 86_400))
     }
 
-    static func evaluate(_ request: Request, _ unit: OrgUnit) async throws -> (OrgUnit, Evaluation) {
+    /// An approved sheet's kept result, which pages show in place of the live one.
+    struct Kept {
+        var cycleName: String
+        var approvedOn: String
+        var summary: SheetSummary
+    }
+
+    /// The village's evaluation for the year asked for. Where a cycle covers that year it is
+    /// the sheet's own evaluation — records, reviewed evidence and the township's and
+    /// district's results, as of the cycle's date — so this page, the sheet, reports and
+    /// dashboards agree; an approved sheet's kept result comes with it.
+    static func evaluate(_ request: Request, _ unit: OrgUnit) async throws -> (OrgUnit, Evaluation, Kept?) {
         let village = unit
         guard village.kind == .village else { throw AppError.notFound }
         let config = request.application.config
         let (year, asOf) = try period(request)
+        if let cycle = try await AssessmentController.cycles(covering: village, on: request.db).first(where: { $0.year == year }),
+           let evaluation = try await Sheets.evaluate(cycle: cycle, under: village, context: request.sheets).first?.evaluation {
+            let sheet = try await AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycle.requireID()).filter(\.$unitID == village.requireID()).first()
+            let kept = sheet.flatMap { sheet -> Kept? in
+                guard sheet.state == .approved, let text = sheet.result, let summary = SheetSummary.decodeKept(text) else { return nil }
+                return Kept(cycleName: cycle.name, approvedOn: sheet.approvedOn ?? "", summary: summary)
+            }
+            return (village, evaluation, kept)
+        }
         guard let facts = try await VillageFactsBuilder.build(under: village, year: year, asOf: asOf, on: request.db).first?.facts else { throw AppError.notFound }
-        return (village, Evaluator(catalogue: config.catalogue, scheme: config.scheme).evaluate(facts, asOf: asOf))
+        return (village, Evaluator(catalogue: config.catalogue, scheme: config.scheme).evaluate(facts, asOf: asOf), nil)
     }
 
     @Sendable func page(_ request: Request, _ unit: OrgUnit) async throws -> Response {
-        let (village, evaluation) = try await Self.evaluate(request, unit)
+        let (village, evaluation, kept) = try await Self.evaluate(request, unit)
         let catalogue = request.application.config.catalogue
         return HTMLResponse.make(Layout.page(request: request, title: T(.standardTitle, village.name, String(evaluation.year)),
-                                             body: StandardViews.evaluation(evaluation, catalogue: catalogue, village: village)))
+                                             body: StandardViews.evaluation(evaluation, catalogue: catalogue, village: village, kept: kept)))
     }
 
     @Sendable func api(_ request: Request, _ unit: OrgUnit) async throws -> Response {
-        let (_, evaluation) = try await Self.evaluate(request, unit)
+        let (_, evaluation, _) = try await Self.evaluate(request, unit)
         var headers = HTTPHeaders()
         headers.contentType = .json
         return Response(status: .ok, headers: headers, body: .init(string: Report.evaluationJSON(evaluation)))
@@ -60,11 +81,14 @@ enum StandardViews {
         return .el("span", ["class": css], status.label)
     }
 
-    static func evaluation(_ evaluation: Evaluation, catalogue: Catalogue, village: OrgUnit) -> Node {
+    static func evaluation(_ evaluation: Evaluation, catalogue: Catalogue, village: OrgUnit, kept: StandardController.Kept? = nil) -> Node {
         let score = evaluation.tally.score.map(Figure.text) ?? "—"
         var parts: [Node] = [
-            .el("p", [:], T(.standardSummary, evaluation.asOf.description, score, String(evaluation.tally.met), String(evaluation.tally.notMet),
-                            String(evaluation.tally.pending), String(evaluation.tally.notApplicable))),
+            kept.map { kept in
+                .el("p", ["class": "pending", "id": "kept-result"],
+                    T(.standardKept, kept.cycleName, kept.approvedOn, kept.summary.score.map(Figure.text) ?? "—", score))
+            } ?? .el("p", [:], T(.standardSummary, evaluation.asOf.description, score, String(evaluation.tally.met), String(evaluation.tally.notMet),
+                                 String(evaluation.tally.pending), String(evaluation.tally.notApplicable))),
             .el("p", ["class": "muted"], T(.standardNote)),
         ]
         var index = 0
@@ -78,11 +102,16 @@ enum StandardViews {
                     let checks: [Node] = zip(item.checks, result.checks).map { check, checkResult in
                         // "1.1 已设立…：已设立…" says it twice; the title alone does when they agree.
                         // Another level's check shows that level's result, with the level named.
-                        .el("li", [:], [statusNode(checkResult.shownStatus), .text(" \(check.id) \(check.title)"),
-                                        .when(check.level != .village, .text(T(.parenthesized, check.level.label))),
-                                        .when(checkResult.explanation != check.title, .text(T(.sepColon) + checkResult.explanation))])
+                        // Approved: the kept status, and today's where it differs.
+                        let shown = kept?.summary.checks[check.id].flatMap(Status.init(rawValue:)) ?? checkResult.shownStatus
+                        return .el("li", [:], [statusNode(shown), .text(" \(check.id) \(check.title)"),
+                                               .when(check.level != .village, .text(T(.parenthesized, check.level.label))),
+                                               .when(checkResult.explanation != check.title, .text(T(.sepColon) + checkResult.explanation)),
+                                               .when(shown != checkResult.shownStatus,
+                                                     .el("span", ["class": "muted live-differs"], T(.parenthesized, T(.standardLiveDiffers, checkResult.shownStatus.label))))])
                     }
-                    rows.append([.text(String(item.number)), statusNode(result.status), .el("ul", ["class": "checks"], checks)])
+                    let itemStatus = kept?.summary.items[String(item.number)].flatMap(Status.init(rawValue:)) ?? result.status
+                    rows.append([.text(String(item.number)), statusNode(itemStatus), .el("ul", ["class": "checks"], checks)])
                 }
             }
             parts.append(Layout.table(caption: nil, headers: [T(.standardItem), T(.standardStatus), T(.standardChecks)], rows: rows))

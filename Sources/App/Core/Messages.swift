@@ -866,7 +866,9 @@ enum L: String, CaseIterable, Sendable {
     case skipToContent
     case standardChecks
     case standardItem
+    case standardKept
     case standardLink
+    case standardLiveDiffers
     case standardNote
     case standardStatus
     case standardSummary

@@ -224,7 +224,7 @@ struct APITests {
             #expect(Set(users.flatMap { $0.roles.map(\.role) }) == Set(Role.allCases))
             try await DemoData.seed(app)
             #expect(try await OrgUnit.query(on: app.db).count() == 15)
-            #expect(try await User.query(on: app.db).count() == Role.allCases.count)
+            #expect(try await User.query(on: app.db).count() == DemoData.accounts.count, "one per role, and a second station at the approved village")
             let households = try await VillageProfile.query(on: app.db).all().map(\.households)
             #expect(Set(households).count == 12 && households.contains { $0 > 900 } && households.contains { $0 < 150 })
         }

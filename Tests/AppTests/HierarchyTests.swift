@@ -234,6 +234,40 @@ struct HierarchyTests {
         }
     }
 
+    @Test("the audit log reads as officials read it: labels for kinds, actions and fields, names for objects, before → after per field, filters by object and action; the API keeps ids")
+    func readableAudit() async throws {
+        try await withApp { app, _ in
+            let world = try await World.make(app)
+            try await World.user(app, "zhang", .stationStaff, at: world.villageV1)
+            try await World.user(app, "qu", .districtOfficial, at: world.districtA)
+            let zhang = try await login(app, "zhang"), qu = try await login(app, "qu")
+            let village = try world.villageV1.requireID()
+            let meeting = createdID(try await send(app, .POST, "/api/v1/units/\(village)/meetings", as: zhang,
+                                                   json: ["kind": "representativeMeeting", "date": "2026-04-10", "title": "二季度村民代表会议", "attendance": "30"]).body)
+            _ = try await send(app, .PUT, "/api/v1/units/\(village)/meetings/\(meeting)", as: zhang,
+                               json: ["kind": "representativeMeeting", "date": "2026-04-11", "title": "二季度村民代表会议", "attendance": "32"])
+            _ = try await send(app, .PUT, "/api/v1/units/\(village)/profile", as: zhang, json: Self.goodProfile)
+            let page = try await send(app, .GET, "/audit?objectType=meetings", as: qu)
+            #expect(page.status == .ok)
+            for text in ["会议：前辛庄村 · 二季度村民代表会议", "修改", "召开日期：2026-04-10 → 2026-04-11", "出席人数：30 → 32", "新建：", "会议类型：村民代表会议",
+                         "只看此对象", "<option value=\"meetings\" selected>会议</option>"] {
+                #expect(page.body.contains(text), "\(text)")
+            }
+            #expect(!page.body.contains("村情况："), "filtered by kind")
+            // By action, and by one object.
+            let updates = try await send(app, .GET, "/audit?action=update&objectType=meetings", as: qu)
+            #expect(updates.body.contains("共1条记录"))
+            let one = try await send(app, .GET, "/audit?objectID=\(meeting)", as: qu)
+            #expect(one.body.contains("共2条记录"))
+            let profile = try await send(app, .GET, "/audit?objectType=villageProfile", as: qu)
+            #expect(profile.body.contains("实有户数：640 → 901"), "\(profile.body.count)")
+            // The JSON API keeps ids and stored values, with the unit the event belongs to.
+            let api = try StationFixture.decode(AuditListDTO.self, try await send(app, .GET, "/api/v1/audit?objectID=\(meeting)&action=update", as: qu).body)
+            #expect(api.events.count == 1 && api.events[0].objectType == "meetings" && api.events[0].unitID == village.uuidString)
+            #expect(api.events[0].after?.contains("\"date\":\"2026-04-11\"") == true)
+        }
+    }
+
     @Test("officials see the audit log of their district only; village users not at all")
     func auditScope() async throws {
         try await withApp { app, _ in

@@ -169,6 +169,8 @@ struct AuditEventDTO: Content {
     var action: String
     var objectType: String
     var objectID: String?
+    /// The unit the event belongs to (a record's village, a sheet's unit).
+    var unitID: String?
     var before: String?
     var after: String?
 }

@@ -120,7 +120,7 @@ enum OpenAPI {
         "UserUpdateInput": O.object(["displayName": O.string, "disabled": O.boolean, "password": O.string, "roles": O.array(O.ref("RoleInput"))], required: []),
         "Me": O.object(["id": O.uuid, "username": O.string, "displayName": O.string, "roles": O.array(O.ref("Role")), "csrfToken": O.string]),
         "AuditEvent": O.object(["id": O.uuid, "at": O.dateTime, "username": O.string, "action": O.string,
-                              "objectType": O.string, "objectID": O.string.nullable, "before": O.string.nullable, "after": O.string.nullable],
+                              "objectType": O.string, "objectID": O.string.nullable, "unitID": O.string.nullable, "before": O.string.nullable, "after": O.string.nullable],
                              required: ["id", "at", "username", "action", "objectType"]),
         "AuditList": O.object(["events": O.array(O.ref("AuditEvent")), "total": O.integer, "page": O.integer, "perPage": O.integer]),
     ] }

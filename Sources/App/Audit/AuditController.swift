@@ -6,11 +6,14 @@ struct AuditController {
     func register(_ router: Router) {
         router.page(.GET, .audit, .somewhere(.viewAudit), page)
         router.api(.GET, .audit, .somewhere(.viewAudit), APIDoc(summary: T(.apiAudit), response: "AuditList",
-                                                                          query: [("objectType", .string), ("username", .string), ("from", .string), ("to", .string), ("page", .integer)]), api)
+                                                                          query: [("objectType", .string), ("objectID", .string), ("action", .string), ("username", .string),
+                                                                                  ("from", .string), ("to", .string), ("page", .integer)]), api)
     }
 
     struct Filter {
         var objectType: String?
+        var objectID: String?
+        var action: String?
         var username: String?
         var from: String?
         var to: String?
@@ -21,6 +24,8 @@ struct AuditController {
                 (request.query[String.self, at: name]).flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces) }
             }
             objectType = text("objectType")
+            objectID = text("objectID")
+            action = text("action")
             username = text("username")
             from = text("from")
             to = text("to")
@@ -50,6 +55,8 @@ struct AuditController {
             query = query.group(.or) { group in for scope in scopes { group.filter(\.$unitPath =~ scope) } }
         }
         if let type = filter.objectType { query = query.filter(\.$objectType == type) }
+        if let id = filter.objectID { query = query.filter(\.$objectID == id) }
+        if let action = filter.action { query = query.filter(\.$action == action) }
         if let name = filter.username { query = query.filter(\.$username == name.lowercased()) }
         if let from, let date = Self.beijingMidnight(from) { query = query.filter(\.$at >= date) }
         if let to, let date = Self.beijingMidnight(to) { query = query.filter(\.$at < date.addingTimeInterval(86_400)) }
@@ -57,7 +64,7 @@ struct AuditController {
         let events = try await query.sort(\.$at, .descending).range(((filter.page - 1) * Self.perPage)..<(filter.page * Self.perPage)).all()
         return AuditListDTO(events: try events.map {
             AuditEventDTO(id: try $0.requireID(), at: $0.at, username: $0.username, action: $0.action, objectType: $0.objectType,
-                          objectID: $0.objectID, before: $0.before, after: $0.after)
+                          objectID: $0.objectID, unitID: $0.unitPath.split(separator: "/").last.map(String.init), before: $0.before, after: $0.after)
         }, total: total, page: filter.page, perPage: Self.perPage)
     }
 
@@ -80,21 +87,33 @@ struct AuditController {
         let formatter = DateFormatter()
         formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        // The units the page's events belong to, by name, in one query.
+        let unitIDs = Set(result.events.compactMap { $0.unitID.flatMap(UUID.init(uuidString:)) })
+        let unitNames = unitIDs.isEmpty ? [:] : Dictionary(try await OrgUnit.query(on: request.db).filter(\.$id ~~ Array(unitIDs)).all()
+            .compactMap { unit in unit.id.map { ($0.uuidString, unit.name) } }, uniquingKeysWith: { a, _ in a })
         let body: Node = .group([
             .el("form", ["method": "get", "action": Route.audit.path, "class": "filters", "novalidate": ""], [
                 Layout.errorSummary(errors),
-                Layout.field("objectType", T(.auditObjectType), value: filter.objectType ?? "", errors: errors, hint: T(.auditObjectTypeHint)),
+                Layout.select("objectType", T(.auditObjectType), options: [("", T(.auditAnyType))] + AuditViews.types, selected: filter.objectType ?? "", errors: errors),
+                Layout.select("action", T(.auditAction), options: [("", T(.auditAnyAction))] + AuditViews.actions, selected: filter.action ?? "", errors: errors),
                 Layout.field("username", T(.auditUser), value: filter.username ?? "", errors: errors),
+                .when(filter.objectID != nil, Layout.field("objectID", T(.auditObjectID), value: filter.objectID ?? "", errors: errors)),
                 Layout.field("from", T(.auditFrom), value: filter.from ?? "", type: "date", errors: errors),
                 Layout.field("to", T(.auditTo), value: filter.to ?? "", type: "date", errors: errors),
                 .el("button", ["type": "submit"], T(.filter)),
             ]),
             Layout.table(caption: T(.auditCaption, String(result.total)),
-                         headers: [T(.auditAt), T(.auditUser), T(.auditAction), T(.auditObjectType), T(.auditBefore), T(.auditAfter)],
+                         headers: [T(.auditAt), T(.auditUser), T(.auditAction), T(.auditObject), T(.auditChanges)],
                          rows: result.events.map { event in
-                             [.text(formatter.string(from: event.at)), .text(event.username), .text(event.action),
-                              .text(event.objectType + (event.objectID.map { " " + $0.prefix(8) } ?? "")),
-                              .el("code", [:], event.before ?? "—"), .el("code", [:], event.after ?? "—")]
+                             let changes = AuditViews.changes(event)
+                             var only = filter
+                             only.objectType = event.objectType
+                             only.objectID = event.objectID
+                             return [.text(formatter.string(from: event.at)), .text(event.username), .text(AuditViews.actionLabel(event.action)),
+                                     .group([.text(AuditViews.typeLabel(event.objectType) + T(.sepColon) + AuditViews.objectName(event, unitNames: unitNames)),
+                                             .when(event.objectID != nil && filter.objectID == nil,
+                                                   .group([.text(" "), .el("a", ["href": Route.audit.path + "?" + Self.query(only, page: 1)], T(.auditOnlyThis))]))]),
+                                     changes.isEmpty ? .text("—") : .el("ul", ["class": "changes"], changes.map { .el("li", [:], $0) })]
                          }),
             .when(result.total > result.page * result.perPage,
                   .el("a", ["href": Route.audit.path + "?" + Self.query(filter, page: result.page + 1)], T(.nextPage))),
@@ -104,7 +123,8 @@ struct AuditController {
 
     private static func query(_ filter: Filter, page: Int) -> String {
         var items = ["page=\(page)"]
-        for (name, value) in [("objectType", filter.objectType), ("username", filter.username), ("from", filter.from), ("to", filter.to)] {
+        for (name, value) in [("objectType", filter.objectType), ("objectID", filter.objectID), ("action", filter.action), ("username", filter.username),
+                              ("from", filter.from), ("to", filter.to)] {
             if let value, let encoded = value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) { items.append("\(name)=\(encoded)") }
         }
         return items.joined(separator: "&")

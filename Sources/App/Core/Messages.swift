@@ -125,16 +125,61 @@ enum L: String, CaseIterable, Sendable {
     case attentionOverdueRequests
     case attentionReturnedChecks
     case attentionTitle
+    case auditActAddEvidence
+    case auditActAnswer
+    case auditActApprove
+    case auditActAttach
+    case auditActCalendar
+    case auditActCreate
+    case auditActCreateKey
+    case auditActDelete
+    case auditActDetach
+    case auditActImport
+    case auditActLogin
+    case auditActLogout
+    case auditActOpenCycle
+    case auditActPass
+    case auditActRectification
+    case auditActRemoveEvidence
+    case auditActReturn
+    case auditActReturnReviewer
+    case auditActReveal
+    case auditActReview
+    case auditActRevokeKey
+    case auditActSubmit
+    case auditActUnlock
+    case auditActUpdate
     case auditAction
-    case auditAfter
+    case auditAnyAction
+    case auditAnyType
     case auditAt
-    case auditBefore
     case auditCaption
+    case auditChange
+    case auditChanges
+    case auditCreated
+    case auditDeleted
+    case auditFieldAnswer
+    case auditFieldCheck
+    case auditFieldDecision
+    case auditFieldName
+    case auditFieldReason
+    case auditFieldState
     case auditFrom
+    case auditObject
+    case auditObjectID
     case auditObjectType
-    case auditObjectTypeHint
+    case auditOnlyThis
     case auditTitle
     case auditTo
+    case auditTypeCalendar
+    case auditTypeComplaint
+    case auditTypeCycle
+    case auditTypeKey
+    case auditTypeProfile
+    case auditTypeRequest
+    case auditTypeSheet
+    case auditTypeUnit
+    case auditTypeUser
     case auditUser
     case backHome
     case basicallySatisfied

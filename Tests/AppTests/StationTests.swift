@@ -617,6 +617,17 @@ struct StationTests {
             #expect(again.status == .conflict)
             let stats = try StationFixture.decode(StationStatsDTO.self, try await send(app, .GET, "/api/v1/units/\(s.village)/station/stats?year=2026", as: s.wang).body)
             #expect(stats.months[2].received == 1 && stats.months[2].complaints == 1 && stats.months[2].complaintRate == 1)
+            // 满意率 beside the rates: one rated complaint, satisfied; a second, dissatisfied, halves it.
+            #expect(stats.months[2].complaintsRated == 1 && stats.months[2].satisfactionRate == 1 && stats.months[1].satisfactionRate == nil)
+            let second = try StationFixture.decode(ComplaintDTO.self, try await send(app, .POST, "/api/v1/units/\(s.village)/complaints", as: s.wang,
+                json: ["trackingCode": item.trackingCode, "complainantName": "钱大妈", "complainantPhone": "13812345679", "content": "仍未办结"]).body)
+            _ = try await send(app, .POST, "/api/v1/units/\(s.village)/complaints/\(second.id)/resolve", as: s.li, json: ["result": "已说明", "satisfaction": "dissatisfied"])
+            let after = try StationFixture.decode(StationStatsDTO.self, try await send(app, .GET, "/api/v1/units/\(s.village)/station/stats?year=2026", as: s.wang).body)
+            #expect(after.total.complaintsRated == 2 && after.total.complaintsSatisfied == 1 && after.total.satisfactionRate == 0.5)
+            let township = try StationFixture.decode(StationStatsDTO.self, try await send(app, .GET, "/api/v1/units/\(s.township)/station/stats?year=2026", as: s.town).body)
+            #expect(township.total.satisfactionRate == 0.5, "rolled up below the township")
+            let page = try await send(app, .GET, "/units/\(s.village)/station/stats?year=2026", as: s.wang)
+            #expect(page.body.contains("投诉满意率") && page.body.contains("50%"))
             let history = try await LedgerStore.history(of: complaint.id, on: app.db)
             #expect(history.map(\.entry.action) == ["complaint", "resolve"])
             clock.set(beijingDay: "2026-04-01")

@@ -928,6 +928,7 @@ enum L: String, CaseIterable, Sendable {
     case statsOnTime
     case statsOnTimeRate
     case statsReceived
+    case statsSatisfactionRate
     case statsTitle
     case statsTitleShort
     case statusAccepted

@@ -207,6 +207,10 @@ struct MonthStatsDTO: Content {
     var onTimeRate: Double?
     var complaints: Int
     var complaintRate: Double?
+    /// Resolved complaints the resident rated, those satisfied or basically satisfied, and their share (满意率).
+    var complaintsRated: Int
+    var complaintsSatisfied: Int
+    var satisfactionRate: Double?
 }
 
 struct StationStatsDTO: Content {
@@ -234,8 +238,9 @@ enum StationAPI {
                               "action": O.string, "actionLabel": O.string, "actor": O.string, "at": O.dateTime,
                               "details": O.map(of: O.string), "hash": O.string])
         let month = O.object(["month": O.string, "received": O.integer, "due": O.integer, "completedOnTime": O.integer,
-                              "onTimeRate": O.number.nullable, "complaints": O.integer, "complaintRate": O.number.nullable],
-                             required: ["month", "received", "due", "completedOnTime", "complaints"])
+                              "onTimeRate": O.number.nullable, "complaints": O.integer, "complaintRate": O.number.nullable,
+                              "complaintsRated": O.integer, "complaintsSatisfied": O.integer, "satisfactionRate": O.number.nullable],
+                             required: ["month", "received", "due", "completedOnTime", "complaints", "complaintsRated", "complaintsSatisfied"])
         return [
             "ServiceRequest": request,
             "ServiceRequestList": O.object(["requests": O.array(O.ref("ServiceRequest"))]),

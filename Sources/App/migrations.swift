@@ -32,4 +32,5 @@ func registerMigrations(_ migrations: Migrations) {
     migrations.add(CreateLoginThrottles())
     migrations.add(AddActivityOrganization())
     migrations.add(AddProfileBusyFinances())
+    migrations.add(AddRequestFeedback())
 }

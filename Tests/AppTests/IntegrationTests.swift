@@ -204,6 +204,44 @@ struct IntegrationTests {
         }
     }
 
+    @Test("a resident rates a completed request once on the tracking page; the station's monthly figures carry the 满意率")
+    func residentFeedback() async throws {
+        try await withApp { app, clock in
+            clock.set(beijingDay: "2026-03-02")
+            let s = try await StationFixture.make(app)
+            let item = try await s.intake(app)
+            // Not completed: no form, and a forged rating is refused.
+            var cookie = ""
+            func page() async throws -> String {
+                let result = try await send(app, .GET, "/public/track?code=\(item.trackingCode)", headers: cookie.isEmpty ? [:] : ["Cookie": cookie])
+                if let set = result.headers.setCookie?[SessionCookie.loginCSRF]?.string { cookie = "\(SessionCookie.loginCSRF)=\(set)" }
+                return result.body
+            }
+            var token = ""
+            func rate(_ value: String) async throws -> (status: HTTPStatus, body: String) {
+                let body = try await page()
+                if let range = body.range(of: "name=\"\(CSRF.field)\" value=\"") { token = String(body[range.upperBound...].prefix { $0 != "\"" }) }
+                let result = try await send(app, .POST, "/public/track/feedback", form: [CSRF.field: token, "code": item.trackingCode, "satisfaction": value],
+                                            headers: ["Cookie": cookie])
+                return (result.status, result.body)
+            }
+            #expect(try await !page().contains("name=\"satisfaction\""))
+            _ = try await s.act(app, item.id, ["action": "complete", "result": "已登记"])
+            #expect(try await page().contains("您对这次办理满意吗？"))
+            #expect(try await rate("great").status == .unprocessableEntity)
+            let done = try await rate("basicallySatisfied")
+            #expect(done.status == .seeOther)
+            let after = try await page()
+            #expect(after.contains("id=\"feedback-given\"") && after.contains("基本满意") && !after.contains("name=\"satisfaction\""))
+            #expect(try await rate("dissatisfied").status == .conflict, "once")
+            let track = try StationFixture.decode(TrackDTO.self, try await send(app, .GET, "/api/v1/public/track/\(item.trackingCode)").body)
+            #expect(track.feedback == "basicallySatisfied" && !track.mayRate)
+            let stats = try StationFixture.decode(StationStatsDTO.self, try await send(app, .GET, "/api/v1/units/\(s.village)/station/stats?year=2026", as: s.wang).body)
+            #expect(stats.total.requestsRated == 1 && stats.total.feedbackRate == 1 && stats.months[2].requestsSatisfied == 1)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "feedback").count() == 1)
+        }
+    }
+
     @Test("administrators import a later year's holidays; bad data is refused with the reason; time limits then use them")
     func calendarAdmin() async throws {
         try await withApp { app, clock in

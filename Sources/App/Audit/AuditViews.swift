@@ -24,7 +24,7 @@ enum AuditViews {
          ("answerReturn", T(.auditActAnswer)), ("returnSheet", T(.auditActReturn)), ("returnSheetToReviewer", T(.auditActReturnReviewer)),
          ("passSheet", T(.auditActPass)), ("approveSheet", T(.auditActApprove)), ("unlockSheet", T(.auditActUnlock)),
          ("updateRectification", T(.auditActRectification)), ("createIntegrationKey", T(.auditActCreateKey)),
-         ("revokeIntegrationKey", T(.auditActRevokeKey)), ("updateCalendar", T(.auditActCalendar))]
+         ("revokeIntegrationKey", T(.auditActRevokeKey)), ("updateCalendar", T(.auditActCalendar)), ("feedback", T(.auditActFeedback))]
     }
 
     static func actionLabel(_ action: String) -> String { actions.first { $0.0 == action }?.1 ?? StationText.actionLabel(action) }

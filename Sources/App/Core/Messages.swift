@@ -134,6 +134,7 @@ enum L: String, CaseIterable, Sendable {
     case auditActCreateKey
     case auditActDelete
     case auditActDetach
+    case auditActFeedback
     case auditActImport
     case auditActLogin
     case auditActLogout
@@ -399,6 +400,11 @@ enum L: String, CaseIterable, Sendable {
     case exportItemStatus
     case exportTownship
     case exportXLSX
+    case feedbackAlready
+    case feedbackGiven
+    case feedbackNotCompleted
+    case feedbackQuestion
+    case feedbackSend
     case fieldAbsenceFrom
     case fieldAbsenceKind
     case fieldAbsenceTo
@@ -923,6 +929,7 @@ enum L: String, CaseIterable, Sendable {
     case statsComplaintRate
     case statsComplaints
     case statsDue
+    case statsFeedbackRate
     case statsIntro
     case statsMonth
     case statsOnTime

@@ -63,6 +63,8 @@ enum Route: Hashable, Sendable {
     case publicGuide(Param<UUID>, Param<String>)
     case publicRequestNew(Param<UUID>)
     case publicTrack
+    /// The resident rates a completed request (tracking code in the form).
+    case publicFeedback
     case publicDisclosures(Param<UUID>)
     case publicAttachment(village: Param<UUID>, record: Param<UUID>, attachment: Param<UUID>)
     // Machine clients.
@@ -107,6 +109,7 @@ enum Route: Hashable, Sendable {
         case let .publicGuide(id, code): return ["public", "stations", .param("stationID", id), "services", .param("code", code)]
         case let .publicRequestNew(id): return ["public", "stations", .param("stationID", id), "requests", "new"]
         case .publicTrack: return ["public", "track"]
+        case .publicFeedback: return ["public", "track", "feedback"]
         case let .publicDisclosures(id): return ["public", "villages", .param("villageID", id), "disclosures"]
         case let .publicAttachment(village, record, attachment):
             return ["public", "villages", .param("villageID", village), "disclosures", .param("recordID", record), "attachments", .param("attachmentID", attachment)]

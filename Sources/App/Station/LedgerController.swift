@@ -185,11 +185,15 @@ struct LedgerController {
             // 满意率: of the complaints resolved with the resident's rating, satisfied or basically satisfied.
             let rated = complaints.filter { $0.satisfaction != nil }
             let satisfied = rated.filter { $0.satisfaction != .dissatisfied }
+            let ratedRequests = requests.filter { $0.feedback != nil }
+            let satisfiedRequests = ratedRequests.filter { $0.feedback != .dissatisfied }
             return MonthStatsDTO(month: label, received: requests.count, due: due.count, completedOnTime: onTime.count,
                                  onTimeRate: due.isEmpty ? nil : Double(onTime.count) / Double(due.count),
                                  complaints: complaints.count, complaintRate: requests.isEmpty ? nil : Double(complaints.count) / Double(requests.count),
                                  complaintsRated: rated.count, complaintsSatisfied: satisfied.count,
-                                 satisfactionRate: rated.isEmpty ? nil : Double(satisfied.count) / Double(rated.count))
+                                 satisfactionRate: rated.isEmpty ? nil : Double(satisfied.count) / Double(rated.count),
+                                 requestsRated: ratedRequests.count, requestsSatisfied: satisfiedRequests.count,
+                                 feedbackRate: ratedRequests.isEmpty ? nil : Double(satisfiedRequests.count) / Double(ratedRequests.count))
         }
         let months = (1...12).map { m -> MonthStatsDTO in
             let prefix = "\(year)-\(m < 10 ? "0" : "")\(m)"
@@ -204,12 +208,12 @@ struct LedgerController {
         func rate(_ r: Double?) -> String { r.map { Figure.text(($0 * 1000).rounded() / 10) + "%" } ?? "—" }
         let rows: [[Node]] = (stats.months + [stats.total]).map { m in
             [.text(m.month), .text(String(m.received)), .text(String(m.due)), .text(String(m.completedOnTime)), .text(rate(m.onTimeRate)),
-             .text(String(m.complaints)), .text(rate(m.complaintRate)), .text(rate(m.satisfactionRate))]
+             .text(String(m.complaints)), .text(rate(m.complaintRate)), .text(rate(m.satisfactionRate)), .text(rate(m.feedbackRate))]
         }
         let body: Node = .group([
             .el("p", ["class": "muted"], T(.statsIntro, asOf.description)),
             Charts.bars(stats.months.map { (String($0.month.suffix(2)), Double($0.received)) }, label: T(.statsChartLabel, String(year))),
-            Layout.table(caption: nil, headers: [T(.statsMonth), T(.statsReceived), T(.statsDue), T(.statsOnTime), T(.statsOnTimeRate), T(.statsComplaints), T(.statsComplaintRate), T(.statsSatisfactionRate)],
+            Layout.table(caption: nil, headers: [T(.statsMonth), T(.statsReceived), T(.statsDue), T(.statsOnTime), T(.statsOnTimeRate), T(.statsComplaints), T(.statsComplaintRate), T(.statsSatisfactionRate), T(.statsFeedbackRate)],
                          rows: rows),
         ])
         return HTMLResponse.make(Layout.page(request: request, title: T(.statsTitle, unit.name, String(year)), body: body))

@@ -63,6 +63,7 @@ struct PublicStationController {
         router.page(.GET, .publicRequestNew(.key), .open, newForm)
         router.page(.POST, .publicRequestNew(.key), .open, limits: .open, submit)
         router.page(.GET, .publicTrack, .open, track)
+        router.page(.POST, .publicFeedback, .open, limits: .open, feedback)
         router.api(.GET, .publicTrack(.key), .open, APIDoc(summary: T(.apiTrack), response: "Track",
                                                                       also: [404: .apiTrackUnknown]), apiTrack)
     }
@@ -201,7 +202,8 @@ struct PublicStationController {
         return TrackDTO(trackingCode: item.trackingCode, station: village.name, serviceName: item.serviceName, status: item.status.rawValue,
                         statusLabel: item.status.label, receivedOn: item.receivedOn, dueOn: item.dueOn, completedOn: item.completedOn,
                         missingMaterials: missing, reply: item.status == .materialsMissing ? nil : reply,
-                        dueDateNotice: RequestDesk.dueDateNotice(item, calendar: try await request.workCalendar()), history: history)
+                        dueDateNotice: RequestDesk.dueDateNotice(item, calendar: try await request.workCalendar()),
+                        feedback: item.feedback?.rawValue, mayRate: item.status == .completed && item.feedback == nil, history: history)
     }
 
     @Sendable func track(_ request: Request, _: OrgUnit?) async throws -> Response {
@@ -227,6 +229,18 @@ struct PublicStationController {
                 if !dto.missingMaterials.isEmpty {
                     parts.append(.group([.el("h2", [:], T(.receiptMissing)), .el("ol", [:], dto.missingMaterials.map { .el("li", [:], $0) })]))
                 }
+                // Done: the resident rates it once (the station's 满意率), or sees the rating given.
+                if dto.mayRate {
+                    parts.append(.el("form", ["method": "post", "action": Route.publicFeedback.path, "class": "feedback"], [
+                        Layout.csrfField(request), .input(["type": "hidden", "name": "code", "value": dto.trackingCode]),
+                        .el("fieldset", [:], [.el("legend", [:], T(.feedbackQuestion))] + Satisfaction.allCases.map { s in
+                            .el("label", [:], [.input(["type": "radio", "name": "satisfaction", "value": s.rawValue, "required": ""]), .text(" " + s.label)])
+                        }),
+                        .el("button", ["type": "submit"], T(.feedbackSend)),
+                    ]))
+                } else if let given = dto.feedback.flatMap(Satisfaction.init(rawValue:)) {
+                    parts.append(.el("p", ["class": "met", "id": "feedback-given"], T(.feedbackGiven, given.label)))
+                }
                 parts.append(Layout.table(caption: T(.requestHistory), headers: [T(.ledgerAt), T(.ledgerAction), T(.requestStatus)], rows: dto.history.map { e in
                     [.text(Format.dateTime(e.at)), .text(e.actionLabel), .text(e.status.flatMap(RequestStatus.init(rawValue:))?.label ?? "")]
                 }))
@@ -236,6 +250,32 @@ struct PublicStationController {
             }
         }
         return HTMLResponse.make(Layout.page(request: request, title: T(.publicTrackTitle), body: .group(parts)), status: status)
+    }
+
+    /// A completed request's rating, once: the tracking code is the resident's key; counted
+    /// per client address like submissions. Audited without a person (the resident is anonymous).
+    @Sendable func feedback(_ request: Request, _: OrgUnit?) async throws -> Response {
+        guard try await PublicGuards.allow("feedback:" + TrustedProxies.rateKey(request.clientAddress), limit: PublicGuards.submissionsPerHour,
+                                           now: request.now, on: request.db) else { throw AppError.rateLimited }
+        let form = try FormFields(request)
+        let code = (form["code"] ?? "").trimmingCharacters(in: .whitespaces).uppercased()
+        guard !code.isEmpty, code.count <= 20, let item = try await ServiceRequest.query(on: request.db).filter(\.$trackingCode == code).first() else {
+            throw AppError.notFound
+        }
+        guard let satisfaction = Satisfaction(rawValue: form["satisfaction"] ?? "") else {
+            throw AppError.validation([FieldError(field: "satisfaction", message: T(.validationRequired, T(.feedbackQuestion)))])
+        }
+        guard item.status == .completed else { throw AppError.conflict(T(.feedbackNotCompleted)) }
+        let id = try item.requireID(), today = StandardController.beijingToday(request.now).description
+        try await request.db.transaction { db in
+            // Once: a second rating (or two at once) finds it given and changes nothing.
+            let rows = try await Dialect.sql(db).update(ServiceRequest.schema).set("feedback", to: SQLBind(satisfaction.rawValue))
+                .set("feedback_on", to: SQLBind(today)).where("id", .equal, SQLBind(id)).where("feedback", .is, SQLLiteral.null).returning("id").all()
+            guard !rows.isEmpty else { throw AppError.conflict(T(.feedbackAlready)) }
+            try await Audit.record(on: db, author: Author(userID: nil, username: "", at: request.now), action: "feedback", objectType: "serviceRequests",
+                                   objectID: id.uuidString, unitPath: item.unitPath, before: [String: String]?.none, after: ["feedback": satisfaction.rawValue])
+        }
+        return request.redirect(to: Route.publicTrack.path(query: ["code": item.trackingCode]))
     }
 
     @Sendable func apiTrack(_ request: Request, _: OrgUnit?) async throws -> TrackDTO {

@@ -73,6 +73,9 @@ final class ServiceRequest: Model, @unchecked Sendable {
     /// What staff marked as the reply to the resident (masked): the only staff text the
     /// track page and Open311 show.
     @OptionalField(key: "public_reply") var publicReply: String?
+    /// The resident's rating of the completed request, once, and the day it was given.
+    @OptionalField(key: "feedback") var feedback: Satisfaction?
+    @OptionalField(key: "feedback_on") var feedbackOn: String?
     @Field(key: "extensions") var extensions: Int
     @Field(key: "version") var version: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?

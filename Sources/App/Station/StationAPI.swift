@@ -162,6 +162,9 @@ struct TrackDTO: Content {
     var reply: String?
     /// Set when the due date lies in a year whose holidays are not imported yet: it may move.
     var dueDateNotice: String?
+    /// The resident's rating once given; `mayRate` while a completed request has none.
+    var feedback: String?
+    var mayRate: Bool
     var history: [TrackEventDTO]
 }
 
@@ -211,6 +214,10 @@ struct MonthStatsDTO: Content {
     var complaintsRated: Int
     var complaintsSatisfied: Int
     var satisfactionRate: Double?
+    /// Requests the resident rated on the tracking page, those satisfied or basically satisfied, and their share.
+    var requestsRated: Int
+    var requestsSatisfied: Int
+    var feedbackRate: Double?
 }
 
 struct StationStatsDTO: Content {
@@ -239,8 +246,10 @@ enum StationAPI {
                               "details": O.map(of: O.string), "hash": O.string])
         let month = O.object(["month": O.string, "received": O.integer, "due": O.integer, "completedOnTime": O.integer,
                               "onTimeRate": O.number.nullable, "complaints": O.integer, "complaintRate": O.number.nullable,
-                              "complaintsRated": O.integer, "complaintsSatisfied": O.integer, "satisfactionRate": O.number.nullable],
-                             required: ["month", "received", "due", "completedOnTime", "complaints", "complaintsRated", "complaintsSatisfied"])
+                              "complaintsRated": O.integer, "complaintsSatisfied": O.integer, "satisfactionRate": O.number.nullable,
+                              "requestsRated": O.integer, "requestsSatisfied": O.integer, "feedbackRate": O.number.nullable],
+                             required: ["month", "received", "due", "completedOnTime", "complaints", "complaintsRated", "complaintsSatisfied",
+                                        "requestsRated", "requestsSatisfied"])
         return [
             "ServiceRequest": request,
             "ServiceRequestList": O.object(["requests": O.array(O.ref("ServiceRequest"))]),
@@ -266,6 +275,7 @@ enum StationAPI {
             "Track": O.object(["trackingCode": O.string, "station": O.string, "serviceName": O.string, "status": statusEnum, "statusLabel": O.string,
                                "receivedOn": O.date, "dueOn": O.date.nullable, "completedOn": O.date.nullable, "missingMaterials": O.array(O.string),
                                "reply": O.string.nullable, "dueDateNotice": O.string.nullable,
+                               "feedback": O.oneOf(Satisfaction.allCases.map(\.rawValue)).nullable, "mayRate": O.boolean,
                                "history": O.array(O.object(["at": O.dateTime, "action": O.string, "actionLabel": O.string,
                                                             "status": statusEnum.nullable], required: ["at", "action", "actionLabel"]))],
                               required: ["trackingCode", "station", "serviceName", "status", "statusLabel", "receivedOn", "missingMaterials", "history"]),

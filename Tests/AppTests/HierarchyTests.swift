@@ -259,6 +259,15 @@ struct HierarchyTests {
             #expect(updates.body.contains("共1条记录"))
             let one = try await send(app, .GET, "/audit?objectID=\(meeting)", as: qu)
             #expect(one.body.contains("共2条记录"))
+            // Another record is named by its title, a user by name, not by id.
+            let team = createdID(try await send(app, .POST, "/api/v1/units/\(village)/volunteerTeams", as: zhang, json: ["name": "红马甲巡逻队"]).body)
+            _ = try await send(app, .POST, "/api/v1/units/\(village)/volunteers", as: zhang, json: ["name": "李志愿", "team": team])
+            let volunteers = try await send(app, .GET, "/audit?objectType=volunteers", as: qu)
+            #expect(volunteers.body.contains("所属队伍：红马甲巡逻队") && !volunteers.body.contains(team.prefix(8)), "\(volunteers.body.count)")
+            try await World.user(app, "admin", .admin, at: nil)
+            let admin = try await login(app, "admin")
+            let logins = try await send(app, .GET, "/audit?action=login", as: admin)
+            #expect(logins.body.contains("用户：zhang") && logins.body.contains("用户：qu"), "a user by name, not by id")
             let profile = try await send(app, .GET, "/audit?objectType=villageProfile", as: qu)
             #expect(profile.body.contains("实有户数：640 → 901"), "\(profile.body.count)")
             // The JSON API keeps ids and stored values, with the unit the event belongs to.

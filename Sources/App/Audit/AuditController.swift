@@ -91,6 +91,7 @@ struct AuditController {
         let unitIDs = Set(result.events.compactMap { $0.unitID.flatMap(UUID.init(uuidString:)) })
         let unitNames = unitIDs.isEmpty ? [:] : Dictionary(try await OrgUnit.query(on: request.db).filter(\.$id ~~ Array(unitIDs)).all()
             .compactMap { unit in unit.id.map { ($0.uuidString, unit.name) } }, uniquingKeysWith: { a, _ in a })
+        let names = try await AuditNames.load(result.events, on: request.db)
         let body: Node = .group([
             .el("form", ["method": "get", "action": Route.audit.path, "class": "filters", "novalidate": ""], [
                 Layout.errorSummary(errors),
@@ -105,12 +106,12 @@ struct AuditController {
             Layout.table(caption: T(.auditCaption, String(result.total)),
                          headers: [T(.auditAt), T(.auditUser), T(.auditAction), T(.auditObject), T(.auditChanges)],
                          rows: result.events.map { event in
-                             let changes = AuditViews.changes(event)
+                             let changes = AuditViews.changes(event, names: names)
                              var only = filter
                              only.objectType = event.objectType
                              only.objectID = event.objectID
                              return [.text(formatter.string(from: event.at)), .text(event.username), .text(AuditViews.actionLabel(event.action)),
-                                     .group([.text(AuditViews.typeLabel(event.objectType) + T(.sepColon) + AuditViews.objectName(event, unitNames: unitNames)),
+                                     .group([.text(AuditViews.typeLabel(event.objectType) + T(.sepColon) + AuditViews.objectName(event, unitNames: unitNames, names: names)),
                                              .when(event.objectID != nil && filter.objectID == nil,
                                                    .group([.text(" "), .el("a", ["href": Route.audit.path + "?" + Self.query(only, page: 1)], T(.auditOnlyThis))]))]),
                                      changes.isEmpty ? .text("—") : .el("ul", ["class": "changes"], changes.map { .el("li", [:], $0) })]

@@ -324,12 +324,18 @@ final class XMLRows: XMLHandler {
         }
     }
 
+    /// The most cells (empty ones padded in included) a sheet may hold once read: a cell
+    /// placed at XFD on each of many short rows would otherwise pad them into billions.
+    static let maximumCells = 2_000_000
+
     static func sheet(_ data: Data, shared: [String], dateStyles: [Bool] = [], date1904: Bool = false) throws(SpreadsheetError) -> Sheet {
         let reader = SheetReader(shared: shared, dateStyles: dateStyles, date1904: date1904)
         try parse(data, with: reader)
+        if reader.overflow { throw .tooLarge(limit: maximumCells) }
         let rows = reader.rows.filter { !$0.allSatisfy { $0.isEmpty } }
         // Empty cells are not stored: pad every row to the widest, as CSV would have it.
         let width = rows.map(\.count).max() ?? 0
+        guard rows.count * width <= maximumCells else { throw .tooLarge(limit: maximumCells) }
         return Sheet(rows: rows.map { $0 + Array(repeating: "", count: width - $0.count) })
     }
 }
@@ -380,6 +386,9 @@ private final class SheetReader: XMLHandler {
     let dateStyles: [Bool]
     let date1904: Bool
     var rows: [[String]] = []
+    /// Set once the cells read (padding included) pass `XMLRows.maximumCells`; reading stops.
+    private(set) var overflow = false
+    private var cells = 0
     private var row: [String] = []
     private var column = 0
     private var type = ""
@@ -421,9 +430,14 @@ private final class SheetReader: XMLHandler {
                let d = XLSX.date(serial: serial, date1904: date1904) {
                 value = String(format: "%04d-%02d-%02d", d.year, d.month, d.day)
             }
+            if column >= row.count {
+                cells += column + 1 - row.count
+                guard cells <= XMLRows.maximumCells else { overflow = true; return }
+            }
             while row.count < column { row.append("") }
             if row.count == column { row.append(value) } else if column < row.count { row[column] = value }
-        case "row": rows.append(row)
+        case "row":
+            if !overflow { rows.append(row) }
         default: break
         }
     }

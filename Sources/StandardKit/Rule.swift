@@ -21,6 +21,13 @@ public struct RuleParameters: Sendable {
         return value
     }
 
+    /// A least number of the listed kinds: at least 1, at most `count` (the list's length).
+    func least(_ key: String, of count: Int) throws(CatalogueError) -> Int {
+        let value = try integer(key, minimum: 1)
+        guard value <= count else { throw bad(key, "不能大于列出的类别数\(count)") }
+        return value
+    }
+
     func number(_ key: String, minimum: Double = 0, maximum: Double = .greatestFiniteMagnitude) throws(CatalogueError) -> Double {
         guard let text = try node(key).number, let value = Double(text), value.isFinite else { throw bad(key, "应为数字") }
         guard value >= minimum, value <= maximum else { throw bad(key, "应在\(FactsSchema.format(minimum))到\(FactsSchema.format(maximum))之间") }
@@ -218,11 +225,7 @@ public enum Rule: Sendable {
         case "requiredFacilities": self = .requiredFacilities(types: try p.words("types", as: FacilityType.self))
         case "servicePoints":
             let types = try p.words("types", as: FacilityType.self)
-            let minimum = try p.integer("minimumKinds", minimum: 1)
-            guard minimum <= types.count else {
-                throw .badSettings(path: "\(p.checkID).minimumKinds", message: "不能大于列出的类别数\(types.count)")
-            }
-            self = .servicePoints(types: types, minimumKinds: minimum)
+            self = .servicePoints(types: types, minimumKinds: try p.least("minimumKinds", of: types.count))
         case "stationFloorArea": self = .stationFloorArea(minimum: try p.number("minimum"))
         case "fundsBudgeted": self = .fundsBudgeted(kinds: try p.words("kinds", as: FundKind.self), minimum: try p.integer("minimum"))
         case "fundsDisbursed": self = .fundsDisbursed(kinds: try p.words("kinds", as: FundKind.self), graceDays: try p.integer("graceDays"))
@@ -248,11 +251,7 @@ public enum Rule: Sendable {
         case "fiveEldersVolunteers": self = .fiveEldersVolunteers(minimum: try p.integer("minimum"))
         case "volunteerActivityCategories":
             let categories = try p.words("categories", as: VolunteerCategory.self)
-            let minimum = try p.integer("minimumCovered", minimum: 1)
-            guard minimum <= categories.count else {
-                throw .badSettings(path: "\(p.checkID).minimumCovered", message: "不能大于列出的类别数\(categories.count)")
-            }
-            self = .volunteerActivityCategories(categories: categories, minimumCovered: minimum)
+            self = .volunteerActivityCategories(categories: categories, minimumCovered: try p.least("minimumCovered", of: categories.count))
         case "volunteerTargetGroups":
             self = .volunteerTargetGroups(groups: try p.words("groups", as: TargetGroup.self), minimumGroups: try p.integer("minimumGroups", minimum: 1))
         case "hotline": self = .hotline

@@ -52,6 +52,11 @@ struct SpreadsheetTests {
         }
         // A cell reference far past the last column neither overflows nor pads a row to millions.
         #expect(XLSX.columnIndex("ZZZZZZZZZZZZZZZZZZZZ1") == nil && XLSX.columnIndex("XFD1") == 16_383)
+        // Many short rows each with a cell at XFD would pad into billions of cells: refused.
+        let padded = "<worksheet><sheetData>" + (1...200).map { "<row><c r=\"XFD\($0)\"><v>1</v></c></row>" }.joined() + "</sheetData></worksheet>"
+        #expect(throws: SpreadsheetError.tooLarge(limit: XMLRows.maximumCells)) { try XMLRows.sheet(Data(padded.utf8), shared: []) }
+        // One row at XFD alone is a sheet, padded as usual.
+        #expect(try XMLRows.sheet(Data(#"<worksheet><sheetData><row><c r="C1"><v>1</v></c></row></sheetData></worksheet>"#.utf8), shared: []).rows == [["", "", "1"]])
     }
 
     /// An export as Cunwu writes one: text, a count, money, a date, a date and time, an

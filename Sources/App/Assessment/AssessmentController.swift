@@ -151,11 +151,11 @@ struct AssessmentController {
                                  })
         }
         var quality: QualityDTO?
-        if sheet.state.editable, SheetRole.mayFill(request.principal, sheet) {
+        let may = SheetActions.of(request.principal, sheet)
+        if may.fill {
             let q = try await Sheets.quality(sheet, cycle: cycle, unit: unit, context: request.sheets, summary: summary)
             quality = QualityDTO(errors: q.errors, warnings: q.warnings)
         }
-        let may = SheetActions.of(request.principal, sheet)
         let lock = YearLock.period(cycle: cycle, sheet: sheet)
         return SheetDTO(cycle: CycleDTO(cycle), unitID: sheet.unitID, unitName: unit.name, level: sheet.level.rawValue, state: sheet.state.rawValue,
                         stateLabel: sheet.state.label, version: sheet.version, score: summary?.score, passed: summary?.passed,
@@ -306,7 +306,7 @@ struct AssessmentController {
         let evidence = try await Self.evidence(request, sheet: sheet)
         return try await after(request, unit) {
             guard SheetRole.mayFill(request.principal, sheet) else { throw AppError.forbidden }
-            guard sheet.state.editable else { throw AppError.conflict(sheet.state == .approved ? T(.sheetLocked) : T(.sheetNotInState, sheet.state.label)) }
+            guard SheetActions.of(request.principal, sheet).fill else { throw AppError.conflict(sheet.state == .approved ? T(.sheetLocked) : T(.sheetNotInState, sheet.state.label)) }
             try await request.db.transaction { db in
                 try await evidence.delete(on: db)
                 try await Audit.record(on: db, author: request.author, action: "removeEvidence", objectType: "assessmentSheet", objectID: sheet.id?.uuidString,

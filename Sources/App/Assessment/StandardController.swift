@@ -16,7 +16,7 @@ struct StandardController {
         let today = beijingToday(request.now)
         let year = try request.queryInt("year", in: LocalDate.sane) ?? today.year
         guard (2000...today.year).contains(year) else {
-            throw AppError.validation([FieldError(field: "year", message: T(.standardYearRange, String(today.year)))])
+            throw AppError.badQuery([FieldError(field: "year", message: T(.standardYearRange, String(today.year)))])
         }
         return (year, year < today.year ? LocalDate.lastDay(of: year) : today)
     }

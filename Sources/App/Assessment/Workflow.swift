@@ -31,10 +31,13 @@ enum Workflow {
         let catalogue = context.config.catalogue
         if let version = fields["version"].flatMap(Int.init), version != sheet.version { throw AppError.conflict(T(.sheetChangedMeanwhile)) }
         let sheetID = try sheet.requireID()
+        // Who may act is the role's (403); whether the sheet's state allows it is the same
+        // `SheetActions` the API's flags and the page's buttons come from (409).
+        let may = SheetActions.of(principal, sheet)
         switch step {
         case .submit:
             guard SheetRole.mayFill(principal, sheet) else { throw AppError.forbidden }
-            guard sheet.state.editable else { throw AppError.conflict(T(.sheetNotInState, sheet.state.label)) }
+            guard may.fill else { throw AppError.conflict(T(.sheetNotInState, sheet.state.label)) }
             let quality = try await Sheets.quality(sheet, cycle: cycle, unit: unit, context: context)
             if !quality.errors.isEmpty { throw AppError.validation(quality.errors) }
             // Answered returns go back to the reviewer undecided.
@@ -43,7 +46,7 @@ enum Workflow {
             }
         case .answer:
             guard SheetRole.mayFill(principal, sheet) else { throw AppError.forbidden }
-            guard sheet.state == .returned else { throw AppError.conflict(T(.sheetNotInState, sheet.state.label)) }
+            guard may.answer else { throw AppError.conflict(T(.sheetNotInState, sheet.state.label)) }
             let check = try evidencedCheck(fields["check"], sheet: sheet, catalogue: catalogue)
             var v = Validator()
             let answer = v.text("answer", T(.sheetAnswer), fields["answer"], maxLength: 2000)
@@ -60,7 +63,7 @@ enum Workflow {
             // One decision (check, decision, reason), or several from the sheet's one review
             // form (decision.<check>, reason.<check>). All are checked before any is written.
             guard SheetRole.mayReview(principal, sheet) else { throw AppError.forbidden }
-            guard sheet.state == .submitted else { throw AppError.conflict(T(.sheetNotInState, sheet.state.label)) }
+            guard may.review else { throw AppError.conflict(T(.sheetNotInState, sheet.state.label)) }
             let batch = fields["check"] == nil
             let entries: [(id: String?, decision: String, reason: String, field: String)] = batch
                 ? fields.values.keys.filter { $0.hasPrefix("decision.") && !(fields[$0] ?? "").isEmpty }.sorted().map { key in
@@ -110,7 +113,7 @@ enum Workflow {
             }
         case .pass:
             guard SheetRole.mayReview(principal, sheet) else { throw AppError.forbidden }
-            guard sheet.state == .submitted else { throw AppError.conflict(T(.sheetNotInState, sheet.state.label)) }
+            guard may.review else { throw AppError.conflict(T(.sheetNotInState, sheet.state.label)) }
             let decided = try await Sheets.decisions([sheetID], on: context.db)[sheetID] ?? [:]
             let checks = Sheets.evidencedChecks(catalogue, level: sheet.level)
             let undecided = checks.filter { decided[$0.id]?.decision == nil }
@@ -137,7 +140,7 @@ enum Workflow {
             }
         case .approve:
             guard SheetRole.mayApprove(principal, sheet) else { throw AppError.forbidden }
-            guard sheet.state == .reviewed else { throw AppError.conflict(T(.sheetNotInState, sheet.state.label)) }
+            guard may.approve else { throw AppError.conflict(T(.sheetNotInState, sheet.state.label)) }
             if sheet.level == .village, let evaluation = try await Sheets.evaluate(cycle: cycle, under: unit, context: context).first?.evaluation {
                 let summary = SheetSummary(evaluation)
                 sheet.score = summary.score
@@ -146,7 +149,7 @@ enum Workflow {
             try await Sheets.move(sheet, to: .approved, context: context, action: "approveSheet")
         case .unlock:
             guard SheetRole.mayApprove(principal, sheet) else { throw AppError.forbidden }
-            guard sheet.state == .approved else { throw AppError.conflict(T(.sheetNotInState, sheet.state.label)) }
+            guard may.unlock else { throw AppError.conflict(T(.sheetNotInState, sheet.state.label)) }
             var v = Validator()
             let reason = v.text("reason", T(.sheetUnlockReason), fields["reason"], maxLength: 1000)
             try v.finish()
@@ -159,7 +162,7 @@ enum Workflow {
     /// Adds evidence (a file, a link or a note) to an evidenced check of an editable sheet.
     static func addEvidence(_ context: SheetContext, sheet: AssessmentSheet, check checkID: String?, kind: String, file: Upload?, url: String?, note: String?) async throws -> Evidence {
         guard SheetRole.mayFill(context.principal, sheet) else { throw AppError.forbidden }
-        guard sheet.state.editable else { throw AppError.conflict(sheet.state == .approved ? T(.sheetLocked) : T(.sheetNotInState, sheet.state.label)) }
+        guard SheetActions.of(context.principal, sheet).fill else { throw AppError.conflict(sheet.state == .approved ? T(.sheetLocked) : T(.sheetNotInState, sheet.state.label)) }
         let check = try evidencedCheck(checkID, sheet: sheet, catalogue: context.config.catalogue)
         let evidence = Evidence()
         evidence.sheetID = try sheet.requireID()

@@ -262,4 +262,63 @@ struct TransferTests {
             #expect(preview.status == .ok && preview.body.contains("2 rows, all checked"), "\(preview.body.prefix(400))")
         }
     }
+
+    /// The API stages, previews and confirms as the page does: problems named as
+    /// `rows[N].field`, only the user who staged may confirm, all or nothing.
+    @Test("import through the API: 422 naming each bad row's field, 201 preview, confirm writes every row once; a large one runs as a job")
+    func importThroughAPI() async throws {
+        try await withApp { app, _ in
+            let world = try await World.make(app)
+            try await World.user(app, "zhang", .stationStaff, at: world.villageV1)
+            try await World.user(app, "li", .committeeMember, at: world.villageV1)
+            try await World.user(app, "sup", .supervisor, at: world.villageV1)
+            let session = try await login(app, "zhang")
+            let village = try world.villageV1.requireID()
+            let base = "/api/v1/units/\(village)/volunteers/imports"
+            func row(_ name: String, date: String = "2026-03-01", team: String = "") -> [String] {
+                Self.header.map { $0 == "姓名" ? name : $0 == "登记日期" ? date : $0 == "所属队伍" ? team : "" }
+            }
+            func post(_ sheet: Sheet, as who: Session) async throws -> (status: HTTPStatus, body: String) {
+                try await postMultipart(app, base, as: who, fields: [:], file: CSV.write(sheet), filename: "v.csv")
+            }
+            // Not a file upload at all.
+            let json = try await send(app, .POST, base, as: session, json: ["file": "x"])
+            #expect(json.status == .unprocessableEntity && json.body.contains("\"field\":\"file\""), "\(json.body)")
+            // Bad rows: each problem names the row and the field.
+            let bad = try await post(Self.volunteersSheet([row("王芳", date: "2026-02-30"), row("刘洋", team: "不存在的队"), row("王芳", date: "2026-02-30")]), as: session)
+            #expect(bad.status == .unprocessableEntity)
+            let fields = try StationFixture.decode(ErrorBody.self, bad.body).error.fields
+            #expect(fields.map(\.field).contains("rows[2].registeredOn"), "\(fields)")
+            #expect(fields.contains { $0.field == "rows[3].team" && $0.message.contains("第3行") && $0.message.contains("不存在的队") }, "\(fields)")
+            #expect(try await RecordStore.list(.volunteers, village: village, on: app.db).isEmpty)
+            // A supervisor may not import.
+            let sup = try await login(app, "sup")
+            #expect(try await post(Self.volunteersSheet([row("王芳")]), as: sup).status == .forbidden)
+            // Good: staged, previewed, confirmed once by the user who staged it.
+            let staged = try await post(Self.volunteersSheet([row("王芳"), row("刘洋", date: "2026/4/5")]), as: session)
+            #expect(staged.status == .created, "\(staged.body)")
+            let preview = try StationFixture.decode(RecordTransferController.ImportPreviewDTO.self, staged.body)
+            #expect(preview.rowCount == 2 && preview.rows.count == 2 && preview.rows[1]["registeredOn"] == "2026-04-05")
+            #expect(preview.confirm == "\(base)/\(preview.id)/confirm")
+            #expect(try await RecordStore.list(.volunteers, village: village, on: app.db).isEmpty, "staging writes nothing")
+            let li = try await login(app, "li")
+            #expect(try await send(app, .POST, preview.confirm, as: li, json: EmptyBody()).status == .notFound)
+            let confirmed = try await send(app, .POST, preview.confirm, as: session, json: EmptyBody())
+            #expect(confirmed.status == .ok, "\(confirmed.body)")
+            let result = try StationFixture.decode(RecordTransferController.ImportResultDTO.self, confirmed.body)
+            #expect(result.done && result.rowCount == 2 && result.job == nil)
+            #expect(try await RecordStore.list(.volunteers, village: village, on: app.db).count == 2)
+            #expect(try await send(app, .POST, preview.confirm, as: session, json: EmptyBody()).status == .notFound, "a batch is written once")
+            // A large one: a job, every row.
+            let count = RecordTransferController.backgroundRows + 10
+            let large = try await post(Self.volunteersSheet((1...count).map { row("志愿者\($0)") }), as: session)
+            #expect(large.status == .created)
+            let largePreview = try StationFixture.decode(RecordTransferController.ImportPreviewDTO.self, large.body)
+            #expect(largePreview.rows.count == 20 && largePreview.rowCount == count)
+            let started = try StationFixture.decode(RecordTransferController.ImportResultDTO.self, try await send(app, .POST, largePreview.confirm, as: session, json: EmptyBody()).body)
+            #expect(!started.done && started.job?.kind == "import")
+            await app.jobTasks.drain(cancel: false)
+            #expect(try await RecordStore.list(.volunteers, village: village, on: app.db).count == count + 2)
+        }
+    }
 }

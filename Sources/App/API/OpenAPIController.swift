@@ -36,13 +36,14 @@ enum OpenAPI {
                     .map { $0.replacingOccurrences(of: "{", with: "By").replacingOccurrences(of: "}", with: "") }
                     .map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(),
                 parameters: parameters.isEmpty ? nil : parameters,
-                requestBody: api.request.map { Model.RequestBody(required: true, content: ["application/json": Model.MediaType(schema: .ref($0))]) },
+                requestBody: api.request.map { Model.RequestBody(required: true, content: [api.multipart ? "multipart/form-data" : "application/json": Model.MediaType(schema: .ref($0))]) },
                 responses: responses(api, access: spec.access, path: spec.path),
                 security: spec.access == .open ? nil : [["session": [], "csrf": []]])
             paths[path, default: [:]][spec.method.rawValue.lowercased()] = operation
         }
         let schemas = schemas.merging(RecordJSON.schemas()) { current, _ in current }.merging(StationAPI.schemas) { current, _ in current }
             .merging(AssessmentAPI.schemas) { current, _ in current }
+            .merging(RecordTransferController.schemas) { current, _ in current }
         let document = Model.Document(
             info: Model.Info(title: T(.openAPITitle), version: "1.0.0", description: T(.openAPIInfo)),
             paths: paths,

@@ -56,6 +56,8 @@ enum L: String, CaseIterable, Sendable {
     case apiHotlineRefused
     case apiHotlineTicket
     case apiImportCalendar
+    case apiImportConfirm
+    case apiImportStage
     case apiInbox
     case apiIntake
     case apiJob
@@ -502,6 +504,7 @@ enum L: String, CaseIterable, Sendable {
     case importReason
     case importReferenceMissing
     case importRow
+    case importRowProblem
     case importTemplateCSV
     case importTemplateXLSX
     case importTitle

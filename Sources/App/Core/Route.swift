@@ -358,6 +358,8 @@ enum APIUnitPath: Hashable, Sendable {
     case evaluation
     case records(RecordKind)
     case record(RecordKind, Param<UUID>)
+    case recordImports(RecordKind)
+    case recordImportConfirm(RecordKind, Param<UUID>)
     case requests
     case request(Param<UUID>)
     case requestActions(Param<UUID>)
@@ -384,6 +386,8 @@ enum APIUnitPath: Hashable, Sendable {
         case .evaluation: return ["evaluation"]
         case let .records(kind): return [.literal(kind.key)]
         case let .record(kind, id): return [.literal(kind.key), .param("recordID", id)]
+        case let .recordImports(kind): return [.literal(kind.key), "imports"]
+        case let .recordImportConfirm(kind, id): return [.literal(kind.key), "imports", .param("batchID", id), "confirm"]
         case .requests: return ["requests"]
         case let .request(id): return ["requests", .param("requestID", id)]
         case let .requestActions(id): return ["requests", .param("requestID", id), "actions"]

@@ -42,10 +42,13 @@ struct APIDoc: Sendable {
     var also: [Int: L]
     /// Optional query parameters, in order: name and JSON Schema type.
     var query: [(name: String, type: Schema.Kind)]
+    /// The request is a file upload (multipart/form-data), not JSON.
+    var multipart: Bool
 
     init(summary: @escaping @autoclosure @Sendable () -> String, request: String? = nil, response: String, status: Int = 200,
-         also: [Int: L] = [:], query: [(name: String, type: Schema.Kind)] = []) {
+         also: [Int: L] = [:], query: [(name: String, type: Schema.Kind)] = [], multipart: Bool = false) {
         saySummary = summary
+        self.multipart = multipart
         self.request = request
         self.response = response
         self.status = status

@@ -22,6 +22,11 @@ struct RecordTransferController {
             router.page(.GET, .unit(.key, .record(kind, .importFile)), .onUnit(kind.editPermission)) { try await importForm($0, $1, kind) }
             router.page(.POST, .unit(.key, .record(kind, .importFile)), .onUnit(kind.editPermission), limits: .upload("12mb")) { try await preview($0, $1, kind) }
             router.page(.POST, .unit(.key, .record(kind, .importConfirm(.key))), .onUnit(kind.editPermission)) { try await confirm($0, $1, kind) }
+            router.apiResponse(.POST, .api(.unit(.key, .recordImports(kind))), .onUnit(kind.editPermission),
+                               APIDoc(summary: T(.apiImportStage, kind.label), request: "ImportUpload", response: "ImportPreview", status: 201, multipart: true),
+                               limits: .upload("12mb")) { try await apiStage($0, $1, kind) }
+            router.api(.POST, .unit(.key, .recordImportConfirm(kind, .key)), .onUnit(kind.editPermission),
+                       APIDoc(summary: T(.apiImportConfirm, kind.label), response: "ImportResult", also: [409: .apiRecordLocked])) { try await apiConfirm($0, $1, kind) }
         }
     }
 
@@ -108,26 +113,59 @@ struct RecordTransferController {
         var file: File
     }
 
-    /// A row problem in the preview: row number as in the spreadsheet (header is row 1).
-    struct RowProblem { var row: Int; var column: String; var message: String }
+    struct ImportPreviewDTO: Content {
+        var id: UUID
+        var kind: String
+        var rowCount: Int
+        /// The first 20 rows as the preview shows them (choices as labels, references as titles).
+        var rows: [[String: String]]
+        /// Where to POST to write every row.
+        var confirm: String
+    }
 
-    /// Reads the file, checks every row, and either shows every problem or stages the rows.
-    func preview(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
-        let village = try RecordController.owner(unit, kind)
-        func refuse(_ message: String) -> Response {
-            HTMLResponse.make(Layout.page(request: request, title: T(.importTitle, kind.label), body: Self.uploadForm(request, village, kind, error: message)),
-                              status: .unprocessableEntity)
-        }
-        guard let upload = try? request.content.decode(Upload.self), upload.file.data.readableBytes > 0 else { return refuse(T(.importNoFile)) }
+    struct ImportResultDTO: Content {
+        var rowCount: Int
+        /// True when every row is written; false when a job writes them (`job`).
+        var done: Bool
+        var job: JobDTO?
+    }
+
+    static var schemas: [String: Schema] {
+        typealias O = Schema
+        return [
+            "ImportUpload": O.object(["file": Schema(types: [.string], format: "binary")], required: ["file"]),
+            "ImportPreview": O.object(["id": O.uuid, "kind": O.string, "rowCount": O.integer, "rows": O.array(O.map(of: O.string)),
+                                       "confirm": O.string], required: ["id", "kind", "rowCount", "rows", "confirm"]),
+            "ImportResult": O.object(["rowCount": O.integer, "done": O.boolean, "job": O.ref("Job")], required: ["rowCount", "done"]),
+        ]
+    }
+
+    /// A row problem in the preview: row number as in the spreadsheet (header is row 1),
+    /// the column's label and the field's key (the API names it).
+    struct RowProblem { var row: Int; var column: String; var field: String; var message: String }
+
+    /// What reading an uploaded file came to: refused as a whole, rows with problems, or
+    /// staged and waiting for confirmation.
+    enum Staging {
+        case refused(String)
+        case problems(rows: Int, [RowProblem])
+        case staged(ImportBatch, [[String: FieldValue]], references: [String: [(id: String, title: String)]])
+    }
+
+    /// Reads the file, checks every row and, when every row is right, stages them (the
+    /// page and the API both come here).
+    static func stage(_ request: Request, village: OrgUnit, kind: RecordKind) async throws -> Staging {
+        guard request.headers.contentType?.type == "multipart",
+              let upload = try? request.content.decode(Upload.self), upload.file.data.readableBytes > 0 else { return .refused(T(.importNoFile)) }
         let data = Data(upload.file.data.readableBytesView)
         let sheet: Sheet
         do throws(SpreadsheetError) {
             // By content, not by name: an XLSX is a ZIP file.
             sheet = data.starts(with: [0x50, 0x4B, 0x03, 0x04]) ? try XLSX.read(data) : try CSV.read(data)
         } catch {
-            return refuse(error.text)
+            return .refused(error.text)
         }
-        guard let header = sheet.rows.first else { return refuse(T(.importEmpty)) }
+        guard let header = sheet.rows.first else { return .refused(T(.importEmpty)) }
         // A column is named by its label in either language: a file made from the Chinese
         // template imports for someone reading in English, and the other way round.
         let trimmed = header.map { $0.trimmingCharacters(in: .whitespaces) }
@@ -138,16 +176,17 @@ struct RecordTransferController {
             var parts: [String] = []
             if !missing.isEmpty { parts.append(T(.importMissingColumns, missing.joined(separator: T(.sepList)))) }
             if !unknown.isEmpty { parts.append(T(.importUnknownColumns, unknown.joined(separator: T(.sepList)))) }
-            return refuse(T(.importWrongHeader) + parts.joined(separator: T(.sepSemicolon)))
+            return .refused(T(.importWrongHeader) + parts.joined(separator: T(.sepSemicolon)))
         }
         let rows = Array(sheet.rows.dropFirst())
-        guard !rows.isEmpty else { return refuse(T(.importEmpty)) }
-        guard rows.count <= 5000 else { return refuse(T(.importTooManyRows, "5000")) }
+        guard !rows.isEmpty else { return .refused(T(.importEmpty)) }
+        guard rows.count <= 5000 else { return .refused(T(.importTooManyRows, "5000")) }
         let references = try await RecordController.references(kind, owner: village, on: request.db)
         let existing = try await RecordStore.list(kind, village: village.requireID(), on: request.db)
         var problems: [RowProblem] = []
         var parsedRows: [[String: FieldValue]] = []
         var seen: [String: Int] = [:]
+        let titleLabel = kind.field(kind.titleField)?.label ?? ""
         for (offset, row) in rows.enumerated() {
             let number = offset + 2
             var parsed = RecordInput.Parsed()
@@ -161,25 +200,17 @@ struct RecordTransferController {
                 }
                 RecordInput.read(field, text: text, into: &parsed)
             }
-            problems += parsed.errors.map { error in RowProblem(row: number, column: kind.field(error.field)?.label ?? error.field, message: error.message) }
+            problems += parsed.errors.map { error in RowProblem(row: number, column: kind.field(error.field)?.label ?? error.field, field: error.field, message: error.message) }
             let key = Self.identity(parsed.values, kind: kind)
             if let first = seen[key] {
-                problems.append(RowProblem(row: number, column: kind.field(kind.titleField)?.label ?? "", message: T(.importDuplicateRow, String(first))))
+                problems.append(RowProblem(row: number, column: titleLabel, field: kind.titleField, message: T(.importDuplicateRow, String(first))))
             } else if existing.contains(where: { Self.identity($0.values, kind: kind) == key }) {
-                problems.append(RowProblem(row: number, column: kind.field(kind.titleField)?.label ?? "", message: T(.importDuplicateExisting)))
+                problems.append(RowProblem(row: number, column: titleLabel, field: kind.titleField, message: T(.importDuplicateExisting)))
             }
             seen[key] = seen[key] ?? number
             parsedRows.append(parsed.values)
         }
-        if !problems.isEmpty {
-            let body: Node = .group([
-                .el("div", ["class": "error-summary", "role": "alert"], [.el("p", [:], T(.importProblems, String(rows.count), String(problems.count)))]),
-                Layout.table(caption: T(.importProblemsCaption), headers: [T(.importRow), T(.importColumn), T(.importReason)],
-                             rows: problems.map { [.text(String($0.row)), .text($0.column), .text($0.message)] }),
-                Self.uploadForm(request, village, kind, error: nil),
-            ])
-            return HTMLResponse.make(Layout.page(request: request, title: T(.importTitle, kind.label), body: body), status: .unprocessableEntity)
-        }
+        if !problems.isEmpty { return .problems(rows: rows.count, problems) }
         let batch = ImportBatch()
         batch.unitID = try village.requireID()
         batch.kind = kind.key
@@ -188,42 +219,108 @@ struct RecordTransferController {
         batch.payload = Self.encode(parsedRows)
         batch.rowCount = parsedRows.count
         try await batch.create(on: request.db)
-        let shown = parsedRows.prefix(20).map { values in kind.fields.map { RecordViews.display($0, values[$0.key], references: references, reveal: false) } }
-        let body: Node = .group([
-            .el("p", [:], T(.importReady, String(parsedRows.count))),
-            Layout.table(caption: T(.importPreviewCaption, String(min(20, parsedRows.count)), String(parsedRows.count)), headers: kind.fields.map(\.label),
-                         rows: shown.map { $0.map { .text($0) } }),
-            .el("form", ["method": "post", "action": RecordViews.path(village, kind, .importConfirm(.value(batch.id.linked)))], [
-                Layout.csrfField(request),
-                .el("button", ["type": "submit"], T(.importConfirmButton, String(parsedRows.count))),
-            ]),
-        ])
-        return HTMLResponse.make(Layout.page(request: request, title: T(.importTitle, kind.label), body: body))
+        return .staged(batch, parsedRows, references: references)
+    }
+
+    /// Reads the file, checks every row, and either shows every problem or stages the rows.
+    func preview(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
+        let village = try RecordController.owner(unit, kind)
+        switch try await Self.stage(request, village: village, kind: kind) {
+        case let .refused(message):
+            return HTMLResponse.make(Layout.page(request: request, title: T(.importTitle, kind.label), body: Self.uploadForm(request, village, kind, error: message)),
+                                     status: .unprocessableEntity)
+        case let .problems(rows, problems):
+            let body: Node = .group([
+                .el("div", ["class": "error-summary", "role": "alert"], [.el("p", [:], T(.importProblems, String(rows), String(problems.count)))]),
+                Layout.table(caption: T(.importProblemsCaption), headers: [T(.importRow), T(.importColumn), T(.importReason)],
+                             rows: problems.map { [.text(String($0.row)), .text($0.column), .text($0.message)] }),
+                Self.uploadForm(request, village, kind, error: nil),
+            ])
+            return HTMLResponse.make(Layout.page(request: request, title: T(.importTitle, kind.label), body: body), status: .unprocessableEntity)
+        case let .staged(batch, parsedRows, references):
+            let shown = parsedRows.prefix(20).map { values in kind.fields.map { RecordViews.display($0, values[$0.key], references: references, reveal: false) } }
+            let body: Node = .group([
+                .el("p", [:], T(.importReady, String(parsedRows.count))),
+                Layout.table(caption: T(.importPreviewCaption, String(min(20, parsedRows.count)), String(parsedRows.count)), headers: kind.fields.map(\.label),
+                             rows: shown.map { $0.map { .text($0) } }),
+                .el("form", ["method": "post", "action": RecordViews.path(village, kind, .importConfirm(.value(batch.id.linked)))], [
+                    Layout.csrfField(request),
+                    .el("button", ["type": "submit"], T(.importConfirmButton, String(parsedRows.count))),
+                ]),
+            ])
+            return HTMLResponse.make(Layout.page(request: request, title: T(.importTitle, kind.label), body: body))
+        }
+    }
+
+    // MARK: API
+
+    /// Stages an upload (multipart, field `file`): 201 with the batch and its first rows,
+    /// or 422 naming each problem as `rows[N].field` (N as in the spreadsheet, header 1).
+    func apiStage(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
+        let village = try RecordController.owner(unit, kind)
+        switch try await Self.stage(request, village: village, kind: kind) {
+        case let .refused(message):
+            throw AppError.validation([FieldError(field: "file", message: message)])
+        case let .problems(_, problems):
+            throw AppError.validation(problems.map { FieldError(field: "rows[\($0.row)].\($0.field)", message: T(.importRowProblem, String($0.row), $0.column, $0.message)) })
+        case let .staged(batch, parsedRows, references):
+            let shown = parsedRows.prefix(20).map { values in
+                Dictionary(kind.fields.map { ($0.key, RecordViews.display($0, values[$0.key], references: references, reveal: false)) }, uniquingKeysWith: { a, _ in a })
+            }
+            let id = try batch.requireID()
+            let dto = ImportPreviewDTO(id: id, kind: kind.key, rowCount: parsedRows.count, rows: shown,
+                                       confirm: Route.api(.unit(.value(try village.requireID()), .recordImportConfirm(kind, .value(id)))).path)
+            let response = Response(status: .created)
+            try response.content.encode(dto, as: .json)
+            return response
+        }
+    }
+
+    /// Writes a staged batch, all or nothing: at once for a small one (`done`), as a job
+    /// for a large one (`job`, to follow at its address).
+    func apiConfirm(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> ImportResultDTO {
+        let village = try RecordController.owner(unit, kind)
+        let (batch, rows) = try await Self.staged(request, village: village, kind: kind)
+        if rows.count <= Self.backgroundRows {
+            try await Self.write(rows, kind: kind, village: village, batch: batch, request: request, progress: nil)
+            return ImportResultDTO(rowCount: rows.count, done: true, job: nil)
+        }
+        let job = try await Self.startWrite(request, rows: rows, kind: kind, village: village, batch: batch)
+        return ImportResultDTO(rowCount: rows.count, done: false, job: try JobController.dto(job, now: request.now))
     }
 
     /// Writes every staged row in one transaction, or none.
     func confirm(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
         let village = try RecordController.owner(unit, kind)
-        let principal = try request.requirePrincipal()
-        guard let id = request.parameters.get("batchID").flatMap(UUID.init(uuidString:)),
-              let batch = try await ImportBatch.find(id, on: request.db),
-              batch.unitID == village.id, batch.kind == kind.key, batch.userID == principal.userID else { throw AppError.notFound }
-        let rows = Self.decode(batch.payload)
+        let (batch, rows) = try await Self.staged(request, village: village, kind: kind)
         guard rows.count > Self.backgroundRows else {
             try await Self.write(rows, kind: kind, village: village, batch: batch, request: request, progress: nil)
             return request.redirect(to: RecordViews.listPath(village, kind) + "?saved=1")
         }
-        // A large file is written in the background with a progress page, still all or nothing.
+        let job = try await Self.startWrite(request, rows: rows, kind: kind, village: village, batch: batch)
+        return request.redirect(to: Route.job(.value(try job.requireID())).path, redirectType: .normal)
+    }
+
+    /// The staged batch named by `:batchID`: the signed-in user's own, for this village and kind.
+    static func staged(_ request: Request, village: OrgUnit, kind: RecordKind) async throws -> (ImportBatch, [[String: FieldValue]]) {
+        let principal = try request.requirePrincipal()
+        guard let id = request.parameters.get("batchID").flatMap(UUID.init(uuidString:)),
+              let batch = try await ImportBatch.find(id, on: request.db),
+              batch.unitID == village.id, batch.kind == kind.key, batch.userID == principal.userID else { throw AppError.notFound }
+        return (batch, Self.decode(batch.payload))
+    }
+
+    /// A large file is written in the background with a progress page, still all or nothing.
+    static func startWrite(_ request: Request, rows: [[String: FieldValue]], kind: RecordKind, village: OrgUnit, batch: ImportBatch) async throws -> Job {
         let (villageID, batchID) = (try village.requireID(), try batch.requireID())
-        let job = try await Jobs.start(request, kind: JobKind.importRecords.rawValue, unit: village, cycleID: nil, parameter: kind.key,
-                                       persistentProgress: !Dialect.serializesWrites(request.db)) { background, progress in
+        return try await Jobs.start(request, kind: JobKind.importRecords.rawValue, unit: village, cycleID: nil, parameter: kind.key,
+                                    persistentProgress: !Dialect.serializesWrites(request.db)) { background, progress in
             guard let village = try await OrgUnit.find(villageID, on: background.db), let batch = try await ImportBatch.find(batchID, on: background.db) else {
                 throw AppError.notFound
             }
             try await Self.write(rows, kind: kind, village: village, batch: batch, request: background, progress: progress)
             return nil
         }
-        return request.redirect(to: Route.job(.value(try job.requireID())).path, redirectType: .normal)
     }
 
     /// Files with more rows than this are imported as a background job.

@@ -214,19 +214,27 @@ struct APITests {
         }
     }
 
-    @Test("serve --demo seeds a district, 2 townships, 12 villages and one user per role; again resets passwords only")
+    @Test("serve --demo seeds the city, 2 districts, 3 townships, 15 villages and one user per role; again resets passwords only")
     func demo() async throws {
         try await withApp { app, _ in
             try await DemoData.seed(app)
-            #expect(try await OrgUnit.query(on: app.db).filter(\.$kind == .village).count() == 12)
-            #expect(try await OrgUnit.query(on: app.db).filter(\.$kind == .township).count() == 2)
+            #expect(try await OrgUnit.query(on: app.db).filter(\.$kind == .village).count() == 15)
+            #expect(try await OrgUnit.query(on: app.db).filter(\.$kind == .township).count() == 3)
+            let districts = try await OrgUnit.query(on: app.db).filter(\.$kind == .district).all()
+            let city = try #require(try await OrgUnit.query(on: app.db).filter(\.$kind == .city).first())
+            #expect(districts.count == 2 && districts.allSatisfy { $0.$parent.id == city.id }, "both districts under the city")
+            // The year's cycle is the city's, and 怀柔区's own sheet waits for the city.
+            let cycle = try #require(try await AssessmentCycle.query(on: app.db).first())
+            #expect(cycle.unitID == city.id)
+            let own = try #require(try await AssessmentSheet.query(on: app.db).filter(\.$level == .district).filter(\.$state == .submitted).first())
+            #expect(districts.first { $0.id == own.unitID }?.name == "怀柔区")
             let users = try await User.query(on: app.db).with(\.$roles).all()
             #expect(Set(users.flatMap { $0.roles.map(\.role) }) == Set(Role.allCases))
             try await DemoData.seed(app)
-            #expect(try await OrgUnit.query(on: app.db).count() == 15)
+            #expect(try await OrgUnit.query(on: app.db).count() == 21)
             #expect(try await User.query(on: app.db).count() == DemoData.accounts.count, "one per role, and a second station at the approved village")
             let households = try await VillageProfile.query(on: app.db).all().map(\.households)
-            #expect(Set(households).count == 12 && households.contains { $0 > 900 } && households.contains { $0 < 150 })
+            #expect(Set(households).count == 15 && households.contains { $0 > 900 } && households.contains { $0 < 150 })
         }
     }
 

@@ -12,13 +12,13 @@ import SQLKit
 struct AuthorizationMatrixTests {
     /// The unit kinds a route's handler serves (others are 404 by design).
     static func kinds(for path: String, method: HTTPMethod = .GET) -> Set<UnitKind> {
-        if path.hasSuffix("/cycles"), method == .POST { return [.district] }
-        if path.contains("/dashboard/") { return [.district, .township] }
+        if path.hasSuffix("/cycles"), method == .POST { return [.city, .district] }
+        if path.contains("/dashboard/") { return [.city, .district, .township] }
         if let kind = RecordKind.all.first(where: { path.contains("/records/\($0.key)") || path.contains("/api/v1/units/:unitID/\($0.key)") }) { return [kind.level] }
         if path.hasSuffix("/records") { return [.village, .township] }
         if path.hasSuffix("/profile") || path.hasSuffix("/standard") || path.hasSuffix("/evaluation") { return [.village] }
         if !path.hasSuffix("/station/stats"), ["/station", "/requests", "/complaints", "/integrations"].contains(where: { path.contains($0) }) { return [.village] }
-        if path.hasSuffix("/new") || path.hasSuffix("/children") { return [.district, .township] }
+        if path.hasSuffix("/new") || path.hasSuffix("/children") { return [.city, .district, .township] }
         return Set(UnitKind.allCases)
     }
 
@@ -39,16 +39,17 @@ struct AuthorizationMatrixTests {
 
     /// What an access rule grants a role on a unit it sees, written out again from the
     /// standard's division of work (not from the policy's code): the village fills its own
-    /// sheet, the level above reviews it, the district approves; sending back is the
-    /// reviewer's or the district's.
+    /// sheet, the level above reviews it, the district approves (the city a district's own
+    /// sheet: no one approves their own); sending back is the reviewer's or the approver's.
     static func grants(_ access: Access, role: Role, target: UnitKind) -> Bool {
         switch access {
         case let .onUnit(permission): return role.permissions.contains(permission)
         case let .onSheet(duty):
-            let reviewer: UnitKind = target == .village ? .township : .district
+            let reviewer: UnitKind = target == .village ? .township : target == .township ? .district : .city
+            let approver: UnitKind = target == .district || target == .city ? .city : .district
             let fills = role.level == target && role.permissions.contains(.fillSheet)
             let reviews = role.level == reviewer && role.permissions.contains(.reviewSheets)
-            let approves = role.level == .district && role.permissions.contains(.approveSheets)
+            let approves = role.level == approver && role.permissions.contains(.approveSheets)
             switch duty {
             case .fill: return fills
             case .review: return reviews
@@ -65,7 +66,8 @@ struct AuthorizationMatrixTests {
         for role in Role.allCases where role != .admin {
             let (own, children, siblings, parents): (OrgUnit, [OrgUnit], [OrgUnit], [OrgUnit])
             switch role.level {
-            case .district?: (own, children, siblings, parents) = (world.districtA, [world.townshipA1], [world.districtB], [])
+            case .city?: (own, children, siblings, parents) = (world.city, [world.districtA], [], [])
+            case .district?: (own, children, siblings, parents) = (world.districtA, [world.townshipA1], [world.districtB], [world.city])
             case .township?: (own, children, siblings, parents) = (world.townshipA1, [world.villageV1], [world.townshipA2], [world.districtA])
             default: (own, children, siblings, parents) = (world.villageV1, [], [world.villageV2, world.villageV3], [world.townshipA1])
             }
@@ -87,6 +89,7 @@ struct AuthorizationMatrixTests {
             let world = try await World.make(app)
             for role in Role.allCases {
                 let unit: OrgUnit? = switch role.level {
+                case .city?: world.city
                 case .district?: world.districtA
                 case .township?: world.townshipA1
                 case .village?: world.villageV1

@@ -98,6 +98,7 @@ enum PostgresAdmin {
 /// A small hierarchy: two districts; district A has townships A1 and A2; A1 has villages
 /// V1 and V2; A2 has village V3. Enough for own / child / sibling / parent in every level.
 struct World {
+    var city: OrgUnit
     var districtA: OrgUnit, districtB: OrgUnit
     var townshipA1: OrgUnit, townshipA2: OrgUnit
     var villageV1: OrgUnit, villageV2: OrgUnit, villageV3: OrgUnit
@@ -117,14 +118,15 @@ struct World {
             }
             return unit
         }
-        let a = try await unit(.district, "怀柔区", nil)
-        let b = try await unit(.district, "密云区", nil)
+        let c = try await unit(.city, "北京市", nil)
+        let a = try await unit(.district, "怀柔区", c)
+        let b = try await unit(.district, "密云区", c)
         let a1 = try await unit(.township, "桥梓镇", a)
         let a2 = try await unit(.township, "怀北镇", a)
         let v1 = try await unit(.village, "前辛庄村", a1)
         let v2 = try await unit(.village, "后辛庄村", a1)
         let v3 = try await unit(.village, "河防口村", a2)
-        return World(districtA: a, districtB: b, townshipA1: a1, townshipA2: a2, villageV1: v1, villageV2: v2, villageV3: v3)
+        return World(city: c, districtA: a, districtB: b, townshipA1: a1, townshipA2: a2, villageV1: v1, villageV2: v2, villageV3: v3)
     }
 
     @discardableResult

@@ -75,6 +75,8 @@ struct UnitInput: Content {
     var code: String?
     var openedOn: String?
     var closedOn: String?
+    /// At the top only: "district" (the default) or "city"; below, the parent's child kind.
+    var kind: String?
 
     init(name: String, code: String?, openedOn: String? = nil, closedOn: String? = nil) {
         self.name = name

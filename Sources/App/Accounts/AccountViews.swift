@@ -4,6 +4,7 @@ enum AccountViews {
     static func roleLabel(_ role: Role) -> String {
         switch role {
         case .admin: return T(.roleAdmin)
+        case .cityOfficial: return T(.roleCityOfficial)
         case .districtOfficial: return T(.roleDistrictOfficial)
         case .townshipOfficial: return T(.roleTownshipOfficial)
         case .partySecretary: return T(.rolePartySecretary)

@@ -62,9 +62,10 @@ struct AssessmentController {
         return try await AssessmentCycle.query(on: db).filter(\.$unitID ~~ ancestors).sort(\.$year, .descending).all()
     }
 
-    /// Opens a cycle for a district and makes every open unit's sheet, in one transaction.
+    /// Opens a cycle for a district, or for a city and every district below it, and makes
+    /// every open unit's sheet (the city keeps none), in one transaction.
     static func openCycle(_ request: Request, district: OrgUnit, fields: InputFields) async throws -> AssessmentCycle {
-        guard district.kind == .district else { throw AppError.notFound }
+        guard district.kind == .district || district.kind == .city else { throw AppError.notFound }
         let config = request.application.config
         var v = Validator()
         let name = v.text("name", T(.cycleName), fields["name"], maxLength: 50)
@@ -95,6 +96,12 @@ struct AssessmentController {
         if try await AssessmentCycle.query(on: request.db).filter(\.$unitID == districtID).filter(\.$year == year).first() != nil {
             throw AppError.validation([FieldError(field: "year", message: T(.cycleExists, String(year)))])
         }
+        // One cycle a year for each village: not beside the city's, nor beside a district's below the city.
+        let overlapping = try await AssessmentCycle.query(on: request.db).filter(\.$year == year).all()
+            .filter { $0.unitPath.hasPrefix(district.path) || district.path.hasPrefix($0.unitPath) }
+        if let other = overlapping.first {
+            throw AppError.validation([FieldError(field: "year", message: T(.cycleOverlaps, String(year), other.name))])
+        }
         let cycle = AssessmentCycle()
         cycle.id = UUID()
         cycle.unitID = districtID
@@ -109,7 +116,7 @@ struct AssessmentController {
         cycle.partialCredit = fields.flag("partialCredit")
         cycle.createdBy = request.principal?.username ?? ""
         let units = try await Dialect.below(OrgUnit.query(on: request.db), \.$path, district.path).all()
-            .filter { unit in unit.closedOn.map { $0 > asOf } ?? true }
+            .filter { unit in unit.kind != .city && (unit.closedOn.map { $0 > asOf } ?? true) }
         try await request.db.transaction { db in
             try await cycle.create(on: db)
             for unit in units { try await AssessmentSheet(cycle: cycle, unit: unit).create(on: db) }
@@ -218,11 +225,12 @@ struct AssessmentController {
         let cycles = try await Self.cycles(covering: unit, on: request.db)
         let id = try unit.requireID()
         let rows: [[Node]] = cycles.map { c in
-            [.el("a", ["href": CycleLinks(unit: id, cycle: c.id.linked)(.sheet)], c.name), .text(c.asOf), .text(c.submitBy), .text(c.reviewBy),
+            // A city keeps no sheet of its own: its cycle opens on the dashboard.
+            [.el("a", ["href": unit.kind == .city ? Route.unit(.value(id), .dashboard(.value(c.id.linked))).path : CycleLinks(unit: id, cycle: c.id.linked)(.sheet)], c.name), .text(c.asOf), .text(c.submitBy), .text(c.reviewBy),
              unit.kind == .village ? .el("a", ["href": CycleLinks(unit: id, cycle: c.id.linked)(.rectification)], T(.rectTitleShort))
                 : .el("a", ["href": Route.unit(.value(id), .dashboard(.value(c.id.linked))).path], T(.dashboardShort))]
         }
-        let mayOpen = unit.kind == .district && (request.principal?.may(.manageCycles, at: unit.path) ?? false)
+        let mayOpen = (unit.kind == .district || unit.kind == .city) && (request.principal?.may(.manageCycles, at: unit.path) ?? false)
         let today = request.today
         return .group([
             cycles.isEmpty ? .el("p", ["class": "muted"], T(.cyclesNone))

@@ -123,6 +123,26 @@ struct DashboardDTO: Content {
     var previousMeanScore: Double?
     /// Township name → id, for drilling down from a district.
     var townships: [String: UUID]
+    /// The units one level down compared (a city's districts, a district's townships),
+    /// each with its villages' figures and its own sheet's state; empty below a district.
+    var parts: [PartRowDTO]
+}
+
+/// One unit below the dashboard's, compared with its siblings.
+struct PartRowDTO: Content {
+    var unitID: UUID
+    var name: String
+    var kind: String
+    /// Its village sheets, those submitted (on time), reviewed and approved.
+    var completeness: CompletenessDTO
+    var meanScore: Double?
+    /// Share of its assessed villages that reach the pass mark.
+    var passRate: Double?
+    var areaRates: [Double?]
+    /// The item its villages meet least often.
+    var weakestItem: Int?
+    /// The state of the unit's own sheet (a district's or a township's), nil when it has none.
+    var ownState: String?
 }
 
 struct RectificationDTO: Content {
@@ -189,10 +209,15 @@ enum AssessmentAPI {
                 "goals": O.array(O.object(["number": O.integer, "name": O.string, "metRate": O.number.nullable], required: ["number", "name"])),
                 "items": O.array(O.object(["number": O.integer, "metRate": O.number, "text": O.string])),
                 "weakestItems": O.array(O.object(["number": O.integer, "metRate": O.number, "text": O.string])),
-                "completeness": O.object(["sheets": O.integer, "submitted": O.integer, "reviewed": O.integer, "approved": O.integer, "submittedOnTime": O.integer]),
+                "completeness": O.ref("Completeness"),
                 "meanScore": O.number.nullable, "previousMeanScore": O.number.nullable,
                 "townships": O.map(of: O.uuid),
-            ], required: ["cycle", "unitName", "villages", "areas", "goals", "items", "weakestItems", "completeness", "townships"]),
+                "parts": O.array(O.object(["unitID": O.uuid, "name": O.string, "kind": O.oneOf(UnitKind.allCases.map(\.rawValue)),
+                                           "completeness": O.ref("Completeness"), "meanScore": O.number.nullable, "passRate": O.number.nullable,
+                                           "areaRates": O.array(O.number.nullable), "weakestItem": O.integer.nullable, "ownState": O.string.nullable],
+                                          required: ["unitID", "name", "kind", "completeness", "areaRates"])),
+            ], required: ["cycle", "unitName", "villages", "areas", "goals", "items", "weakestItems", "completeness", "townships", "parts"]),
+            "Completeness": O.object(["sheets": O.integer, "submitted": O.integer, "reviewed": O.integer, "approved": O.integer, "submittedOnTime": O.integer]),
             "RectificationList": O.object(["items": O.array(O.object(["check": O.string, "title": O.string, "missing": O.string, "status": O.string,
                                                                       "responsible": O.string, "deadline": O.date.nullable, "followUp": O.string],
                                                                      required: ["check", "title", "missing", "status", "responsible", "followUp"]))]),

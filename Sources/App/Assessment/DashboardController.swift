@@ -76,15 +76,17 @@ struct DashboardController {
         router.api(.GET, .inbox, .signedIn, APIDoc(summary: T(.apiInbox), response: "Inbox"), apiInbox)
     }
 
+    /// A city's dashboard lists its districts, not its thousands of villages (each
+    /// district's dashboard lists them); a district's and a township's list every village.
     static func dashboard(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit) async throws -> DashboardDTO {
         let (sheets, summaries) = try await Sheets.villageSheets(cycle: cycle, under: unit, context: request.sheets, checks: false)
-        return try await dashboard(request, cycle: cycle, unit: unit, summaries: summaries, sheets: sheets)
+        return try await dashboard(request, cycle: cycle, unit: unit, summaries: summaries, sheets: sheets, listVillages: unit.kind != .city)
     }
 
     /// The dashboard from summaries the caller already has (an export needs both), and
     /// their village sheets if it has them.
     static func dashboard(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit, summaries: [UUID: SheetSummary],
-                          sheets known: [AssessmentSheet]? = nil) async throws -> DashboardDTO {
+                          sheets known: [AssessmentSheet]? = nil, listVillages: Bool = true) async throws -> DashboardDTO {
         let catalogue = request.application.config.catalogue
         var sheets = known ?? []
         if known == nil {
@@ -113,14 +115,42 @@ struct DashboardController {
             ItemRateDTO(number: r.number, metRate: r.rate, text: catalogue.item(r.number)?.headline ?? "")
         }
         let rows = ordered.map { DashboardMath.Row(summary: summaries[$0.unitID], state: $0.state, submittedOn: $0.submittedOn, previousScore: previous[$0.unitID]?.score) }
-        return DashboardDTO(cycle: CycleDTO(cycle), unitName: unit.name, villages: villages,
+        let parts = try await Self.parts(request, cycle: cycle, unit: unit, units: units, sheets: ordered, summaries: summaries)
+        return DashboardDTO(cycle: CycleDTO(cycle), unitName: unit.name, villages: listVillages ? villages : [],
                             areas: catalogue.areas.enumerated().map { AreaRateDTO(number: $1.number, name: $1.name, metRate: areaRates[$0]) },
                             goals: catalogue.goals.enumerated().map { AreaRateDTO(number: $1.number, name: $1.title, metRate: goalRates[$0]) },
                             items: itemRates.map { r in ItemRateDTO(number: r.number, metRate: r.rate, text: catalogue.item(r.number)?.headline ?? "") },
                             weakestItems: Array(weakest), completeness: DashboardMath.completeness(rows, submitBy: cycle.submitBy),
                             meanScore: DashboardMath.mean(all.compactMap(\.score)),
                             previousMeanScore: previous.isEmpty ? nil : DashboardMath.mean(ordered.compactMap { previous[$0.unitID]?.score }),
-                            townships: Dictionary(units.filter { $0.kind == .township }.compactMap { u in u.id.map { (u.name, $0) } }, uniquingKeysWith: { a, _ in a }))
+                            townships: Dictionary(units.filter { $0.kind == .township }.compactMap { u in u.id.map { (u.name, $0) } }, uniquingKeysWith: { a, _ in a }),
+                            parts: parts)
+    }
+
+    /// The units one level below a city or a district, each with its villages' figures.
+    static func parts(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit, units: [OrgUnit], sheets: [AssessmentSheet],
+                      summaries: [UUID: SheetSummary]) async throws -> [PartRowDTO] {
+        guard unit.kind == .city || unit.kind == .district, let unitID = unit.id else { return [] }
+        let catalogue = request.application.config.catalogue
+        let children = Hierarchy.sorted(units.filter { $0.$parent.id == unitID })
+        let ids = children.compactMap(\.id)
+        guard !ids.isEmpty else { return [] }
+        let own = try await AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycle.requireID()).filter(\.$unitID ~~ ids).all()
+        let ownState = Dictionary(own.map { ($0.unitID, $0.state.rawValue) }, uniquingKeysWith: { a, _ in a })
+        return children.compactMap { child in
+            guard let id = child.id else { return nil }
+            let here = sheets.filter { $0.unitPath.hasPrefix(child.path) }
+            let scored = here.compactMap { summaries[$0.unitID] }
+            let rows = here.map { DashboardMath.Row(summary: summaries[$0.unitID], state: $0.state, submittedOn: $0.submittedOn, previousScore: nil) }
+            let passed = scored.map(\.passed)
+            let weakest = DashboardMath.itemRates(scored, items: catalogue.items.map(\.number))
+                .min { $0.rate == $1.rate ? $0.number < $1.number : $0.rate < $1.rate }
+            return PartRowDTO(unitID: id, name: child.name, kind: child.kind.rawValue, completeness: DashboardMath.completeness(rows, submitBy: cycle.submitBy),
+                              meanScore: DashboardMath.mean(scored.compactMap(\.score)),
+                              passRate: passed.isEmpty ? nil : Double(passed.filter { $0 }.count) / Double(passed.count),
+                              areaRates: DashboardMath.areaRates(scored, areas: catalogue.areas.count), weakestItem: weakest?.number,
+                              ownState: ownState[id])
+        }
     }
 
     static func percent(_ rate: Double?) -> String { rate.map { Figure.text(($0 * 1000).rounded() / 10) + "%" } ?? "—" }
@@ -241,9 +271,13 @@ struct DashboardController {
         for assignment in principal.assignments {
             guard let unit = try await OrgUnit.query(on: request.db).filter(\.$path == assignment.unitPath).first() else { continue }
             let unitID = try unit.requireID()
+            // Only the sheets this role could act on: its unit's own and those of the levels it
+            // reviews or approves (a city official reads its districts' 13, not 4,000 villages').
+            let acts = UnitKind.allCases.filter { SheetDuty.reviewerLevel(of: $0) == assignment.role.level || SheetDuty.approverLevel(of: $0) == assignment.role.level }
             for cycle in try await AssessmentController.cycles(covering: unit, on: request.db) {
                 let cycleID = try cycle.requireID()
-                let sheets = try await Dialect.below(AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycleID), \.$unitPath, unit.path).all()
+                let sheets = try await Dialect.below(AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycleID), \.$unitPath, unit.path)
+                    .group(.or) { $0.filter(\.$unitID == unitID).filter(\.$level ~~ acts) }.all()
                 for sheet in sheets {
                     let link = CycleLinks(unit: sheet.unitID, cycle: cycleID)(.sheet)
                     let own = sheet.unitID == unitID

@@ -29,6 +29,7 @@ enum DashboardViews {
                 ])),
             ])),
             .el("dl", ["class": "facts"], summary),
+            parts(d, print: print),
             .el("h2", [:], T(.dashAreas)),
             Charts.bars(d.areas.map { (String($0.number), (($0.metRate ?? 0) * 1000).rounded() / 10) }, label: T(.dashAreasChart)),
             Layout.table(caption: nil, headers: [T(.dashArea), T(.dashMetRate)], rows: d.areas.map { [.text("\($0.number). \($0.name)"), .text(DashboardController.percent($0.metRate))] }),
@@ -43,15 +44,40 @@ enum DashboardViews {
             .el("h2", [:], T(.dashHeat)),
             heatMap(d),
             .el("details", [:], [.el("summary", [:], T(.dashHeatTable)),
-                                 Layout.table(caption: nil, headers: [T(.overdueVillage)] + d.areas.map { String($0.number) },
-                                              rows: d.villages.map { v in [.text(v.name)] + v.areaRates.map { .text(DashboardController.percent($0)) } })]),
-            Layout.table(caption: nil, headers: [T(.exportTownship), T(.overdueVillage), T(.sheetState), T(.sheetScore), T(.dashPrevious)],
+                                 Layout.table(caption: nil, headers: [d.villages.isEmpty ? T(.dashPart) : T(.overdueVillage)] + d.areas.map { String($0.number) },
+                                              rows: heatRows(d).map { v in [.text(v.name)] + v.rates.map { .text(DashboardController.percent($0)) } })]),
+            .when(!d.villages.isEmpty, Layout.table(caption: nil, headers: [T(.exportTownship), T(.overdueVillage), T(.sheetState), T(.sheetScore), T(.dashPrevious)],
                          rows: d.villages.map { v in
                 [print || d.townships[v.township] == nil ? .text(v.township) : .el("a", ["href": Route.unit(.value(d.townships[v.township].linked), .dashboard(.value(d.cycle.id))).path], v.township),
                  print ? .text(v.name) : .el("a", ["href": CycleLinks(unit: v.unitID, cycle: d.cycle.id)(.sheet)], v.name),
                  .text(SheetState(rawValue: v.state)?.label ?? v.state), .text(v.score.map(Figure.text) ?? "—"), .text(v.previousScore.map(Figure.text) ?? "—")]
+            })),
+        ])
+    }
+
+    /// The units one level down side by side (a city's districts, a district's townships),
+    /// each linked to its own dashboard of the same cycle.
+    static func parts(_ d: DashboardDTO, print: Bool) -> Node {
+        guard !d.parts.isEmpty else { return .empty }
+        return .group([
+            .el("h2", [:], T(.dashParts)),
+            Layout.table(caption: nil, headers: [T(.dashPart), T(.dashOwnSheet), T(.dashPartVillages), T(.dashPartSubmitted), T(.dashPartApproved),
+                                                 T(.dashMean), T(.dashPassRate), T(.dashPartWeakest)],
+                         rows: d.parts.map { p in
+                [print ? .text(p.name) : .el("a", ["href": Route.unit(.value(p.unitID), .dashboard(.value(d.cycle.id))).path], p.name),
+                 .text(p.ownState.flatMap(SheetState.init(rawValue:))?.label ?? "—"),
+                 .text(String(p.completeness.sheets)),
+                 .text(T(.dashPartSubmittedText, String(p.completeness.submitted), String(p.completeness.submittedOnTime))),
+                 .text(String(p.completeness.approved)),
+                 .text(p.meanScore.map(Figure.text) ?? "—"), .text(DashboardController.percent(p.passRate)),
+                 .text(p.weakestItem.map { T(.sheetItem, String($0)) } ?? "—")]
             }),
         ])
+    }
+
+    /// The heat map's rows: every village, or at a city (whose villages are listed by district) each district.
+    static func heatRows(_ d: DashboardDTO) -> [(name: String, rates: [Double?])] {
+        d.villages.isEmpty ? d.parts.map { ($0.name, $0.areaRates) } : d.villages.map { ($0.name, $0.areaRates) }
     }
 
     /// The checks read beyond the text's own numbers, and those assessed at a township or
@@ -72,15 +98,16 @@ enum DashboardViews {
     /// 2,000 cells repeated them as attributes, a third of its page's bytes.
     static func heatMap(_ d: DashboardDTO) -> Node {
         let cell = 44, left = 110, top = 22
-        let width = left + cell * d.areas.count + 10, height = top + 22 * d.villages.count + 6
+        let rows = heatRows(d)
+        let width = left + cell * d.areas.count + 10, height = top + 22 * rows.count + 6
         var parts: [Node] = [.el("title", [:], T(.dashHeat))]
         for (a, area) in d.areas.enumerated() {
             parts.append(.el("text", ["x": String(left + a * cell + cell / 2), "y": "14", "class": "c"], String(area.number)))
         }
-        for (r, village) in d.villages.enumerated() {
+        for (r, row) in rows.enumerated() {
             let y = top + r * 22
-            parts.append(.el("text", ["x": "4", "y": String(y + 15)], village.name))
-            for (a, rate) in village.areaRates.enumerated() {
+            parts.append(.el("text", ["x": "4", "y": String(y + 15)], row.name))
+            for (a, rate) in row.rates.enumerated() {
                 let level = max(0, min(4, Int(((rate ?? 0) * 4).rounded())))
                 parts.append(.el("rect", ["x": String(left + a * cell), "y": String(y), "width": String(cell - 2), "height": "20", "class": "h\(level)"]))
                 parts.append(.el("text", ["x": String(left + a * cell + cell / 2 - 1), "y": String(y + 14), "class": level >= 3 ? "c d" : "c"],

@@ -271,7 +271,7 @@ enum Sheets {
     private static func groups(of stale: [UUID: AssessmentSheet], under unit: OrgUnit,
                                on db: any Database) async throws -> [(unit: OrgUnit, villages: Set<UUID>)] {
         let all = Set(stale.keys)
-        guard unit.kind == .district, stale.count > groupAbove else { return [(unit, all)] }
+        guard unit.kind == .district || unit.kind == .city, stale.count > groupAbove else { return [(unit, all)] }
         var groups: [(unit: OrgUnit, villages: Set<UUID>)] = []
         var covered = Set<UUID>()
         for township in try await OrgUnit.below(unit.path, on: db) where township.kind == .township {

@@ -2,12 +2,14 @@ import Fluent
 import StandardKit
 import Vapor
 
-/// The demo's assessment cycle for the current year: 前辛庄村 filling in with its evidence
-/// ready to submit (its records stay open for the station's work), 峪口村 waiting for the
-/// township, 后辛庄村 approved (its year locked), 北宅村 returned with one check to answer,
-/// the rest still filling in.
+/// The demo's assessment cycle for the current year, opened by the city for both
+/// districts: 前辛庄村 filling in with its evidence ready to submit (its records stay open
+/// for the station's work), 峪口村 waiting for the township, 后辛庄村 approved (its year
+/// locked), 北宅村 returned with one check to answer, 怀柔区's own sheet waiting for the
+/// city, the rest still filling in.
 enum DemoAssessment {
-    static func seed(_ app: Application, district: OrgUnit, units: [String: OrgUnit]) async throws {
+    static func seed(_ app: Application, city: OrgUnit, units: [String: OrgUnit]) async throws {
+        let district = city
         let db = app.db
         let catalogue = app.config.catalogue
         let today = StandardController.beijingToday(app.clock.now)
@@ -24,13 +26,13 @@ enum DemoAssessment {
         cycle.reviewBy = max(today.adding(days: 20), LocalDate(year: year, month: 12, day: 25) ?? today).description
         cycle.passMark = app.config.scheme.passMark
         cycle.partialCredit = false
-        cycle.createdBy = "demo.district"
-        let states: [String: SheetState] = ["峪口村": .submitted, "后辛庄村": .approved, "北宅村": .returned]
+        cycle.createdBy = "demo.city"
+        let states: [String: SheetState] = ["峪口村": .submitted, "后辛庄村": .approved, "北宅村": .returned, "怀柔区": .submitted]
         let evidenceReady: Set<String> = ["前辛庄村"]
         let evidenced = Sheets.evidencedChecks(catalogue, level: .village)
         try await db.transaction { db in
             try await cycle.create(on: db)
-            for unit in units.values where unit.path.hasPrefix(district.path) {
+            for unit in units.values where unit.path.hasPrefix(district.path) && unit.kind != .city {
                 let sheet = try AssessmentSheet(cycle: cycle, unit: unit)
                 sheet.id = UUID()
                 sheet.state = states[unit.name] ?? .draft

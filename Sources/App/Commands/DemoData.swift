@@ -2,14 +2,29 @@ import Fluent
 import StandardKit
 import Vapor
 
-/// The demo district that `serve --demo` puts into an empty database: one district,
-/// two townships, twelve villages with varied profiles, and one account per role.
+/// The demo that `serve --demo` puts into an empty database: the city with two districts,
+/// 怀柔区 (two townships, twelve villages with varied profiles) and 密云区 (one township,
+/// three villages), and one account per role.
 enum DemoData {
     static let adminUsername = "demo.admin"
 
     struct Village {
         var name: String, code: String, households: Int, population: Int, area: Double, stationArea: Double, hours: String, hotline: String
     }
+
+    /// The city above the districts, and the second district with its township.
+    static let city = (name: "北京市", code: "110000000000")
+    static let secondDistrict = (name: "密云区", code: "110118000000")
+    static let secondTownships: [(name: String, code: String, villages: [Village])] = [
+        ("溪翁庄镇", "110118104000", [
+            Village(name: "金叵罗村", code: "110118104201", households: 410, population: 1_130, area: 5.1, stationArea: 64,
+                    hours: "周一至周五 08:30-12:00 13:00-17:30", hotline: "010-69012201"),
+            Village(name: "东智北村", code: "110118104202", households: 236, population: 640, area: 3.7, stationArea: 48,
+                    hours: "周一至周五 09:00-12:00 13:30-16:30", hotline: ""),
+            Village(name: "尖岩村", code: "110118104203", households: 352, population: 980, area: 6.0, stationArea: 55,
+                    hours: "周一至周五 08:30-12:00 13:00-17:00", hotline: "010-69012203"),
+        ]),
+    ]
 
     static let townships: [(name: String, code: String, villages: [Village])] = [
         ("桥梓镇", "110116104000", [
@@ -45,6 +60,7 @@ enum DemoData {
     /// (username, display name, role, unit name or nil for everywhere)
     static let accounts: [(String, String, Role, String?)] = [
         (adminUsername, "赵建华", .admin, nil),
+        ("demo.city", "郑文华", .cityOfficial, "北京市"),
         ("demo.district", "孙丽萍", .districtOfficial, "怀柔区"),
         ("demo.township", "钱志刚", .townshipOfficial, "桥梓镇"),
         ("demo.secretary", "王建国", .partySecretary, "前辛庄村"),
@@ -67,7 +83,11 @@ enum DemoData {
         if !hasUnits {
             unitsByName = try await db.transaction { db in
                 var unitsByName: [String: OrgUnit] = [:]
-                let district = OrgUnit(kind: .district, name: "怀柔区", code: "110116000000", parent: nil, openedOn: "2001-01-01")
+                let city = OrgUnit(kind: .city, name: Self.city.name, code: Self.city.code, parent: nil, openedOn: "2001-01-01")
+                try await city.create(on: db)
+                unitsByName[city.name] = city
+                for (name, code, townships) in [("怀柔区", "110116000000", townships), (secondDistrict.name, secondDistrict.code, secondTownships)] {
+                let district = OrgUnit(kind: .district, name: name, code: code, parent: city, openedOn: "2001-01-01")
                 try await district.create(on: db)
                 unitsByName[district.name] = district
                 for township in townships {
@@ -83,12 +103,13 @@ enum DemoData {
                         profile.residentPopulation = v.population
                         profile.registeredPopulation = Int(Double(v.population) * 0.86)
                         profile.area = v.area
-                        profile.address = "北京市怀柔区\(township.name)\(v.name)村委会"
+                        profile.address = "\(city.name)\(name)\(township.name)\(v.name)村委会"
                         profile.stationFloorArea = v.stationArea
                         profile.openingHours = v.hours
                         profile.hotline = v.hotline
                         try await profile.create(on: db)
                     }
+                }
                 }
                 return unitsByName
             }
@@ -121,9 +142,9 @@ enum DemoData {
             }
             lines.append("  \(username.padding(toLength: 17, withPad: " ", startingAt: 0))\(password.padding(toLength: 16, withPad: " ", startingAt: 0))\(AccountViews.roleLabel(role))\(unitName.map { "（\($0)）" } ?? "")")
         }
-        if !hasUnits, let district = unitsByName["怀柔区"] { try await DemoAssessment.seed(app, district: district, units: unitsByName) }
+        if !hasUnits, let city = unitsByName[Self.city.name] { try await DemoAssessment.seed(app, city: city, units: unitsByName) }
         print("""
-        演示数据已就绪：怀柔区 → 桥梓镇、怀北镇 → 12个村（社区）
+        演示数据已就绪：北京市 → 怀柔区（桥梓镇、怀北镇，12个村）、密云区（溪翁庄镇，3个村）
         演示账户（用户名 / 密码 / 角色）：
         \(lines.joined(separator: "\n"))
         """)

@@ -252,12 +252,17 @@ final class Generator: @unchecked Sendable {
         let hash = try await app.password.async.hash(password).get()
         var accounts: [(String, String, Role, OrgUnit?)] = [("bench.admin", "管理员", .admin, nil)]
 
+        // The districts under the city (each with its own cycle, as districts may open one
+        // when the city has not opened the year's).
+        let city = OrgUnit(kind: .city, name: "北京市", code: "110000000000", parent: nil, openedOn: "2001-01-01")
+        try await city.create(on: app.db)
+        accounts.append(("bench.city", "市级干部", .cityOfficial, city))
         var made = 0
         let cycleSheets = BulkInsert("assessment_sheets", ["id", "cycle_id", "unit_id", "unit_path", "level", "state", "version", "snapshot_seq"],
                                      pipeline: BulkInsert.Pipeline())
         for d in 0..<districtCount {
             let code = 110_100 + (d + 5) * 1
-            let district = OrgUnit(kind: .district, name: Self.districts[d], code: String(code) + "000000", parent: nil, openedOn: "2001-01-01")
+            let district = OrgUnit(kind: .district, name: Self.districts[d], code: String(code) + "000000", parent: city, openedOn: "2001-01-01")
             try await district.create(on: app.db)
             totals.districts += 1
             if d == 0 { accounts.append(("bench.district", "区县干部", .districtOfficial, district)) }

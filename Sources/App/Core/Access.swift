@@ -4,6 +4,7 @@ import Vapor
 /// The roles of the product; each is held at a unit and covers everything below it.
 enum Role: String, Codable, Sendable, CaseIterable {
     case admin
+    case cityOfficial
     case districtOfficial
     case townshipOfficial
     case partySecretary
@@ -16,6 +17,7 @@ enum Role: String, Codable, Sendable, CaseIterable {
     var level: UnitKind? {
         switch self {
         case .admin: return nil
+        case .cityOfficial: return .city
         case .districtOfficial: return .district
         case .townshipOfficial: return .township
         case .partySecretary, .committeeMember, .stationStaff, .supervisor, .organizationContact: return .village
@@ -25,6 +27,9 @@ enum Role: String, Codable, Sendable, CaseIterable {
     var permissions: Set<Permission> {
         switch self {
         case .admin: return Set(Permission.allCases)
+        // The city reviews and approves the districts' own sheets and opens a year's cycle
+        // for every district at once; it keeps no sheet of its own.
+        case .cityOfficial: return [.viewUnit, .manageUnits, .viewAudit, .manageCycles, .reviewSheets, .approveSheets, .startJobs]
         case .districtOfficial: return [.viewUnit, .manageUnits, .viewAudit, .manageDepartments, .manageCycles, .fillSheet, .reviewSheets, .approveSheets, .startJobs]
         case .townshipOfficial: return [.viewUnit, .manageDepartments, .fillSheet, .reviewSheets, .startJobs]
         case .partySecretary, .stationStaff: return [.viewUnit, .editProfile, .editRecords, .viewPersonalData, .handleRequests, .fillSheet, .startJobs]
@@ -127,21 +132,31 @@ enum SheetDuty: String, Sendable, CaseIterable {
     case fill
     /// Review a submitted sheet: the level above (township for a village, district for a township).
     case review
-    /// Approve and unlock: the district.
+    /// Approve and unlock: the district (the city for a district's own sheet).
     case approve
     /// Send back: the reviewer (a submitted sheet) or the district (a reviewed one).
     case sendBack
 
-    /// The level a sheet's reviewer works at.
-    static func reviewerLevel(of level: UnitKind) -> UnitKind { level == .village ? .township : .district }
+    /// The level a sheet's reviewer works at: the level above (the city for a district).
+    static func reviewerLevel(of level: UnitKind) -> UnitKind {
+        switch level {
+        case .village: return .township
+        case .township: return .district
+        case .district, .city: return .city
+        }
+    }
+
+    /// The level that approves a sheet: the district, except for a district's own sheet,
+    /// which the city approves (no one approves their own unit's sheet).
+    static func approverLevel(of level: UnitKind) -> UnitKind { level == .district || level == .city ? .city : .district }
 
     /// Each permission that grants the duty, with the level (from the sheet's) it is held at.
     var grants: [(Permission, @Sendable (UnitKind) -> UnitKind)] {
         switch self {
         case .fill: return [(.fillSheet, { $0 })]
         case .review: return [(.reviewSheets, SheetDuty.reviewerLevel(of:))]
-        case .approve: return [(.approveSheets, { _ in .district })]
-        case .sendBack: return [(.reviewSheets, SheetDuty.reviewerLevel(of:)), (.approveSheets, { _ in .district })]
+        case .approve: return [(.approveSheets, SheetDuty.approverLevel(of:))]
+        case .sendBack: return [(.reviewSheets, SheetDuty.reviewerLevel(of:)), (.approveSheets, SheetDuty.approverLevel(of:))]
         }
     }
 }

@@ -326,6 +326,7 @@ enum L: String, CaseIterable, Sendable {
     case cycleExists
     case cycleName
     case cycleOpen
+    case cycleOverlaps
     case cyclePassMark
     case cycleReviewBeforeSubmit
     case cycleReviewBy
@@ -350,6 +351,15 @@ enum L: String, CaseIterable, Sendable {
     case dashMean
     case dashMetRate
     case dashNoPrevious
+    case dashOwnSheet
+    case dashPart
+    case dashPartApproved
+    case dashPartSubmitted
+    case dashPartSubmittedText
+    case dashPartVillages
+    case dashPartWeakest
+    case dashParts
+    case dashPassRate
     case dashPrevious
     case dashReadingCheck
     case dashReadingLevel
@@ -557,6 +567,7 @@ enum L: String, CaseIterable, Sendable {
     case jobTitleImport
     case jobTitleRecompute
     case kindAbsences
+    case kindCity
     case kindDepartments
     case kindDistrict
     case kindPosts
@@ -841,6 +852,7 @@ enum L: String, CaseIterable, Sendable {
     case requestsNone
     case requestsTitle
     case roleAdmin
+    case roleCityOfficial
     case roleCommitteeMember
     case roleDistrictOfficial
     case roleOrganizationContact
@@ -969,6 +981,7 @@ enum L: String, CaseIterable, Sendable {
     case unitNewDistrict
     case unitNoChildren
     case unitOpenedOn
+    case unitTopKind
     case unitVillageHasNoChildren
     case urgencyOverdue
     case urgencyWarning

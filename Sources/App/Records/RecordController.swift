@@ -90,7 +90,7 @@ struct RecordController {
 
     @Sendable func index(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let village = unit
-        guard village.kind != .district else { throw AppError.notFound }
+        guard village.kind == .village || village.kind == .township else { throw AppError.notFound }
         var rows: [[Node]] = []
         for kind in RecordKind.all where kind.level == village.kind {
             let count = try await RecordStore.count(kind, village: village.requireID(), on: request.db)

@@ -29,11 +29,11 @@ enum Hierarchy {
     }
 
     /// The units a user sees on their home page: where they hold a role (the highest
-    /// ones only), or every district for roles held everywhere.
+    /// ones only), or every unit at the top (cities, districts without one) for roles held everywhere.
     static func topRows(for principal: Principal, on db: any Database) async throws -> [UnitRow] {
         let units: [OrgUnit]
         if principal.mayAnywhere(.viewUnit) {
-            units = sorted(try await OrgUnit.query(on: db).filter(\.$kind == .district).all())
+            units = sorted(try await OrgUnit.query(on: db).filter(\.$parentKey == "root").all())
         } else {
             let paths = Set(principal.assignments.filter { $0.role.permissions.contains(.viewUnit) }.map(\.unitPath))
             let highest = paths.filter { path in !paths.contains { $0 != path && path.hasPrefix($0) } }

@@ -29,6 +29,15 @@ struct HierarchyController {
                    APIDoc(summary: T(.apiUpdateProfile), request: "ProfileInput", response: "Profile"), apiSaveProfile)
     }
 
+    /// The kind of a unit created at the top: a district unless a city is asked for.
+    static func topKind(_ text: String?) throws -> UnitKind {
+        switch text ?? "" {
+        case "", UnitKind.district.rawValue: return .district
+        case UnitKind.city.rawValue: return .city
+        default: throw AppError.validation([FieldError(field: "kind", message: T(.unitTopKind))])
+        }
+    }
+
     // MARK: Pages
 
     @Sendable func home(_ request: Request, _: OrgUnit?) async throws -> Response {
@@ -48,17 +57,19 @@ struct HierarchyController {
     }
 
     @Sendable func newDistrictForm(_ request: Request, _: OrgUnit?) async throws -> Response {
-        HTMLResponse.page(request, T(.unitNewDistrict), UnitViews.unitForm(request, action: Route.districtNew.path, input: .init(name: "", code: nil), errors: []))
+        HTMLResponse.page(request, T(.unitNewDistrict), UnitViews.unitForm(request, action: Route.districtNew.path, input: .init(name: "", code: nil), errors: [], topLevel: true))
     }
 
     @Sendable func createDistrict(_ request: Request, _: OrgUnit?) async throws -> Response {
         let form = try FormFields(request)
-        let input = UnitInput(name: form["name"] ?? "", code: form["code"], openedOn: form["openedOn"], closedOn: form["closedOn"])
+        var input = UnitInput(name: form["name"] ?? "", code: form["code"], openedOn: form["openedOn"], closedOn: form["closedOn"])
+        input.kind = form["kind"]
         do {
-            let unit = try await Hierarchy.create(input, kind: .district, parent: nil, author: request.author, on: request.db)
+            let unit = try await Hierarchy.create(input, kind: try Self.topKind(input.kind), parent: nil, author: request.author, on: request.db)
             return request.redirect(to: Route.unit(.value(try unit.requireID())).path)
         } catch let AppError.validation(errors) {
-            return HTMLResponse.page(request, T(.unitNewDistrict), UnitViews.unitForm(request, action: Route.districtNew.path, input: input, errors: errors), status: .unprocessableEntity)
+            return HTMLResponse.page(request, T(.unitNewDistrict), UnitViews.unitForm(request, action: Route.districtNew.path, input: input, errors: errors, topLevel: true),
+                                     status: .unprocessableEntity)
         }
     }
 
@@ -134,7 +145,8 @@ struct HierarchyController {
     }
 
     @Sendable func apiCreateDistrict(_ request: Request, _: OrgUnit?) async throws -> UnitDTO {
-        try UnitDTO(try await Hierarchy.create(try request.content.decode(UnitInput.self), kind: .district, parent: nil, author: request.author, on: request.db))
+        let input = try request.content.decode(UnitInput.self)
+        return try UnitDTO(try await Hierarchy.create(input, kind: try Self.topKind(input.kind), parent: nil, author: request.author, on: request.db))
     }
 
     @Sendable func apiCreateChild(_ request: Request, _ unit: OrgUnit) async throws -> UnitDTO {

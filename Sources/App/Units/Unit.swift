@@ -2,12 +2,15 @@ import Fluent
 import SQLKit
 import Vapor
 
-/// The three levels of the hierarchy: district (区县) → township (乡镇) → village community (社区/村).
+/// The levels of the hierarchy: city (市, the municipal civil-affairs bureau) → district
+/// (区县) → township (乡镇) → village community (社区/村). A deployment for one district
+/// alone may have its districts at the top, with no city above them.
 enum UnitKind: String, Codable, Sendable, CaseIterable {
-    case district, township, village
+    case city, district, township, village
 
     var childKind: UnitKind? {
         switch self {
+        case .city: return .district
         case .district: return .township
         case .township: return .village
         case .village: return nil

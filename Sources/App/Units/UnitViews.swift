@@ -5,6 +5,7 @@ import Vapor
 enum UnitViews {
     static func kindLabel(_ kind: UnitKind) -> String {
         switch kind {
+        case .city: return T(.kindCity)
         case .district: return T(.kindDistrict)
         case .township: return T(.kindTownship)
         case .village: return T(.kindVillage)
@@ -124,10 +125,13 @@ enum UnitViews {
         .el("span", ["class": met ? "met" : "notmet"], T(.parenthesized, T(.titled, rule, met ? T(.statusMet) : T(.statusNotMet))))
     }
 
-    static func unitForm(_ request: Request, action: String, input: UnitInput, errors: [FieldError]) -> Node {
+    /// `topLevel`: a unit at the top, a city or a district (chosen here).
+    static func unitForm(_ request: Request, action: String, input: UnitInput, errors: [FieldError], topLevel: Bool = false) -> Node {
         .el("form", ["method": "post", "action": action, "novalidate": ""], [
             Layout.errorSummary(errors),
             Layout.csrfField(request),
+            .when(topLevel, Layout.select("kind", T(.unitKind), options: [(UnitKind.district.rawValue, kindLabel(.district)), (UnitKind.city.rawValue, kindLabel(.city))],
+                                          selected: input.kind ?? UnitKind.district.rawValue, errors: errors)),
             Layout.field("name", T(.unitName), value: input.name, errors: errors, required: true),
             Layout.field("code", T(.unitCode), value: input.code ?? "", errors: errors, hint: T(.unitCodeHint), attributes: ["inputmode": "numeric"]),
             Layout.field("openedOn", T(.unitOpenedOn), value: input.openedOn ?? "", type: "date", errors: errors),

@@ -33,4 +33,5 @@ func registerMigrations(_ migrations: Migrations) {
     migrations.add(AddActivityOrganization())
     migrations.add(AddProfileBusyFinances())
     migrations.add(AddRequestFeedback())
+    migrations.add(AddRectificationFollowUp())
 }

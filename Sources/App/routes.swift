@@ -24,5 +24,6 @@ func registerRoutes(_ app: Application) {
     CalendarController().register(router)
     AssessmentController().register(router)
     DashboardController().register(router)
+    RectificationController().register(router)
     OpenAPIController().register(router)
 }

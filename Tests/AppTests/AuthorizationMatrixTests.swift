@@ -54,7 +54,7 @@ struct AuthorizationMatrixTests {
             case .fill: return fills
             case .review: return reviews
             case .approve: return approves
-            case .sendBack: return reviews || approves
+            case .sendBack, .supervise: return reviews || approves
             }
         default: return false
         }

@@ -117,9 +117,17 @@ struct AssessmentController {
         cycle.createdBy = request.principal?.username ?? ""
         let units = try await Dialect.below(OrgUnit.query(on: request.db), \.$path, district.path).all()
             .filter { unit in unit.kind != .city && (unit.closedOn.map { $0 > asOf } ?? true) }
+        let today = request.today
         try await request.db.transaction { db in
             try await cycle.create(on: db)
-            for unit in units { try await AssessmentSheet(cycle: cycle, unit: unit).create(on: db) }
+            var sheets: [AssessmentSheet] = []
+            for unit in units {
+                let sheet = try AssessmentSheet(cycle: cycle, unit: unit)
+                try await sheet.create(on: db)
+                sheets.append(sheet)
+            }
+            // Rectifications still open from the year before go on in this year's sheets.
+            _ = try await RectificationController.carry(into: cycle, sheets: sheets, today: today, by: request.principal?.displayName ?? "", on: db)
             try await Audit.record(on: db, author: request.author, action: "openCycle", objectType: "assessmentCycle", objectID: cycle.id?.uuidString,
                                    unitPath: district.path, before: [String: String]?.none, after: ["name": name, "year": String(year), "sheets": String(units.count)])
         }
@@ -181,14 +189,22 @@ struct AssessmentController {
     static func rectification(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit, sheet: AssessmentSheet) async throws -> [RectificationDTO] {
         guard sheet.level == .village, let evaluation = try await Sheets.evaluate(cycle: cycle, under: unit, context: request.sheets).first?.evaluation else { return [] }
         let catalogue = request.application.config.catalogue
-        let rows = Dictionary(try await Rectification.query(on: request.db).filter(\.$sheetID == sheet.requireID()).all().map { ($0.checkID, $0) },
-                              uniquingKeysWith: { a, _ in a })
+        let stored = try await Rectification.query(on: request.db).filter(\.$sheetID == sheet.requireID()).all()
+        let rows = Dictionary(stored.map { ($0.checkID, $0) }, uniquingKeysWith: { a, _ in a })
+        let notes = Dictionary(grouping: stored.isEmpty ? [] : try await RectificationNote.query(on: request.db).filter(\.$rectificationID ~~ stored.compactMap(\.id))
+                                .sort(\.$createdAt).all(), by: \.rectificationID)
+        let today = request.today
         return catalogue.checks.compactMap { check in
             guard let result = evaluation.check(check.id), check.level == .village else { return nil }
             let row = rows[check.id]
             guard result.status == .notMet || row != nil else { return nil }
+            let status = row?.carriedTo != nil ? "carried" : row?.isClosed == true ? "closed" : result.status == .met ? "met" : "open"
+            let overdue = row?.isClosed == true ? nil : row?.deadline.flatMap(LocalDate.init).flatMap { $0 < today ? today.dayNumber - $0.dayNumber : nil }
             return RectificationDTO(check: check.id, title: check.title, missing: result.explanation,
-                                    status: result.status == .met ? "done" : "open", responsible: row?.responsible ?? "", deadline: row?.deadline, followUp: row?.followUp ?? "")
+                                    status: status, responsible: row?.responsible ?? "", deadline: row?.deadline, followUp: row?.followUp ?? "",
+                                    overdueDays: overdue, closedOn: row?.closedOn, closedBy: row?.closedBy, closedRecord: row?.closedRecord,
+                                    closedEvidence: row?.closedEvidence, carriedFrom: row?.carriedFrom, carriedTo: row?.carriedTo,
+                                    notes: (row?.id.flatMap { notes[$0] } ?? []).map { RectificationNoteDTO(author: $0.author, unitName: $0.unitName, text: $0.text, createdAt: $0.createdAt) })
         }
     }
 
@@ -344,10 +360,36 @@ struct AssessmentController {
 
     @Sendable func rectificationPage(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let (cycle, unit, sheet) = try await Self.load(request, unit)
+        return try await Self.rectificationView(request, cycle: cycle, unit: unit, sheet: sheet, errors: [], status: .ok)
+    }
+
+    /// The list page: owners and deadlines, closing and supervision forms by role, errors on top.
+    static func rectificationView(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit, sheet: AssessmentSheet, errors: [FieldError],
+                                  status: HTTPStatus) async throws -> Response {
         let items = try await Self.rectification(request, cycle: cycle, unit: unit, sheet: sheet)
+        let mayEdit = SheetRole.mayFill(request.principal, sheet)
+        // The records a village may name as the fix, by kind, for the checks on its list.
+        var choices: [String: [(value: String, label: String)]] = [:]
+        if mayEdit {
+            for check in Set(items.filter { $0.status == "open" || $0.status == "met" }.map(\.check)) {
+                guard let c = request.application.config.catalogue.check(check), case let .record(kind, .list)? = RecordLinks.route(c) else { continue }
+                if choices[kind.key] == nil, kind.level == unit.kind {
+                    choices[kind.key] = try await RecordStore.list(kind, village: unit.requireID(), on: request.db).suffix(50).reversed().map { record in
+                        (kind.key + "/" + record.id.uuidString, (record.text(kind.titleField) ?? "") + (kind.dateField.flatMap { record.text($0) }.map { " " + $0 } ?? ""))
+                    }
+                }
+            }
+        }
         return HTMLResponse.page(request, T(.rectTitle, unit.name, cycle.name),
-                    AssessmentViews.rectification(request, items, base: CycleLinks(unit: try unit.requireID(), cycle: try cycle.requireID()),
-                                                  mayEdit: SheetRole.mayFill(request.principal, sheet)))
+                                 .group([Layout.errorSummary(errors),
+                                         AssessmentViews.rectification(request, items, base: CycleLinks(unit: try unit.requireID(), cycle: try cycle.requireID()),
+                                                                       mayEdit: mayEdit, maySupervise: request.principal?.may(.supervise, level: sheet.level, path: sheet.unitPath) ?? false,
+                                                                       records: { check in
+                                                                           guard let c = request.application.config.catalogue.check(check),
+                                                                                 case let .record(kind, .list)? = RecordLinks.route(c) else { return [] }
+                                                                           return choices[kind.key] ?? []
+                                                                       }, errors: errors)]),
+                                 status: status)
     }
 
     @Sendable func saveRectificationPage(_ request: Request, _ unit: OrgUnit) async throws -> Response {
@@ -357,10 +399,7 @@ struct AssessmentController {
             try await Self.saveRectification(request, cycle: cycle, unit: unit, sheet: sheet, fields: fields)
             return request.redirect(to: Route.unit(.value(try unit.requireID()), .cycle(.value(try cycle.requireID()), .rectification)).path(query: ["saved": "1"]))
         } catch let AppError.validation(errors) {
-            let items = try await Self.rectification(request, cycle: cycle, unit: unit, sheet: sheet)
-            return HTMLResponse.page(request, T(.rectTitle, unit.name, cycle.name),
-                        .group([Layout.errorSummary(errors), AssessmentViews.rectification(request, items, base: CycleLinks(unit: try unit.requireID(), cycle: try cycle.requireID()),
-                                                                                             mayEdit: true)]), status: .unprocessableEntity)
+            return try await Self.rectificationView(request, cycle: cycle, unit: unit, sheet: sheet, errors: errors, status: .unprocessableEntity)
         }
     }
 

@@ -149,10 +149,29 @@ struct RectificationDTO: Content {
     var check: String
     var title: String
     var missing: String
+    /// "open" (not met), "met" (met now, waiting to be closed with what fixed it),
+    /// "closed", or "carried" (went on in the next year's cycle).
     var status: String
     var responsible: String
     var deadline: String?
     var followUp: String
+    /// Calendar days past the deadline while not closed.
+    var overdueDays: Int?
+    var closedOn: String?
+    var closedBy: String?
+    /// The record that fixed it, as "kind/id".
+    var closedRecord: String?
+    var closedEvidence: String?
+    var carriedFrom: String?
+    var carriedTo: String?
+    var notes: [RectificationNoteDTO]
+}
+
+struct RectificationNoteDTO: Content {
+    var author: String
+    var unitName: String
+    var text: String
+    var createdAt: Date
 }
 
 struct RectificationListDTO: Content { var items: [RectificationDTO] }
@@ -218,9 +237,21 @@ enum AssessmentAPI {
                                           required: ["unitID", "name", "kind", "completeness", "areaRates"])),
             ], required: ["cycle", "unitName", "villages", "areas", "goals", "items", "weakestItems", "completeness", "townships", "parts"]),
             "Completeness": O.object(["sheets": O.integer, "submitted": O.integer, "reviewed": O.integer, "approved": O.integer, "submittedOnTime": O.integer]),
-            "RectificationList": O.object(["items": O.array(O.object(["check": O.string, "title": O.string, "missing": O.string, "status": O.string,
-                                                                      "responsible": O.string, "deadline": O.date.nullable, "followUp": O.string],
-                                                                     required: ["check", "title", "missing", "status", "responsible", "followUp"]))]),
+            "RectificationList": O.object(["items": O.array(O.object(["check": O.string, "title": O.string, "missing": O.string,
+                                                                      "status": O.oneOf(["open", "met", "closed", "carried"]),
+                                                                      "responsible": O.string, "deadline": O.date.nullable, "followUp": O.string,
+                                                                      "overdueDays": O.integer.nullable, "closedOn": O.date.nullable, "closedBy": O.string.nullable,
+                                                                      "closedRecord": O.string.nullable, "closedEvidence": O.string.nullable,
+                                                                      "carriedFrom": O.string.nullable, "carriedTo": O.string.nullable,
+                                                                      "notes": O.array(O.object(["author": O.string, "unitName": O.string, "text": O.string, "createdAt": O.dateTime]))],
+                                                                     required: ["check", "title", "missing", "status", "responsible", "followUp", "notes"]))]),
+            "RectificationCloseInput": O.object(["check": O.string, "record": O.string.described(T(.rectRecordHint)), "evidence": O.string], required: ["check"]),
+            "RectificationNoteInput": O.object(["check": O.string, "note": O.string], required: ["check", "note"]),
+            "OpenRectificationList": O.object(["items": O.array(O.object([
+                "unitID": O.uuid, "village": O.string, "township": O.string, "cycleID": O.uuid, "cycle": O.string, "check": O.string, "title": O.string,
+                "responsible": O.string, "deadline": O.date.nullable, "overdueDays": O.integer.nullable, "followUp": O.string, "notes": O.integer,
+                "carriedFrom": O.string.nullable,
+            ], required: ["unitID", "village", "township", "cycleID", "cycle", "check", "title", "responsible", "followUp", "notes"]))]),
             "RectificationInput": O.object(["check": O.string, "responsible": O.string, "deadline": O.date, "followUp": O.string], required: ["check", "responsible"]),
             "Inbox": O.object(["notices": O.array(O.object(["kind": O.string, "text": O.string, "link": O.string]))]),
             "ExportInput": O.object(["format": O.oneOf(["xlsx", "csv"])], required: []),

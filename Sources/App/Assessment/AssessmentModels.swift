@@ -175,6 +175,31 @@ final class Rectification: Model, @unchecked Sendable {
     @OptionalField(key: "deadline") var deadline: String?
     @Field(key: "follow_up") var followUp: String
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    /// Closed: the day, who, and what shows it is fixed — a record ("kind/id") or evidence text.
+    @OptionalField(key: "closed_on") var closedOn: String?
+    @OptionalField(key: "closed_by") var closedBy: String?
+    @OptionalField(key: "closed_record") var closedRecord: String?
+    @OptionalField(key: "closed_evidence") var closedEvidence: String?
+    /// Still open when the next year's cycle opened: the cycle it went on in (this row is
+    /// then closed), and on the new row the cycle it came from.
+    @OptionalField(key: "carried_to") var carriedTo: String?
+    @OptionalField(key: "carried_from") var carriedFrom: String?
+
+    init() {}
+
+    var isClosed: Bool { closedOn != nil }
+}
+
+/// A supervision note (督办) on a rectification, by the township or the district.
+final class RectificationNote: Model, @unchecked Sendable {
+    static let schema = "rectification_notes"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "rectification_id") var rectificationID: UUID
+    @Field(key: "author") var author: String
+    @Field(key: "unit_name") var unitName: String
+    @Field(key: "text") var text: String
+    @Field(key: "created_at") var createdAt: Date
 
     init() {}
 }

@@ -149,15 +149,24 @@ enum AssessmentViews {
         return .el("li", [:], parts)
     }
 
-    static func rectification(_ request: Request, _ items: [RectificationDTO], base: CycleLinks, mayEdit: Bool) -> Node {
+    /// The rectification list: each item's owner, deadline and follow-up (editable by the
+    /// village), its state and days overdue, how it was closed, the supervision notes, and
+    /// the forms to close it (the village) or add a note (the township and district).
+    static func rectification(_ request: Request, _ items: [RectificationDTO], base: CycleLinks, mayEdit: Bool, maySupervise: Bool = false,
+                              records: (String) -> [(value: String, label: String)] = { _ in [] }, errors: [FieldError] = []) -> Node {
         guard !items.isEmpty else { return .el("p", [:], T(.rectNone)) }
-        return Layout.table(caption: T(.rectCaption, String(items.filter { $0.status == "open" }.count)),
+        let open = items.filter { $0.status == "open" || $0.status == "met" }
+        let overdue = open.filter { $0.overdueDays != nil }.count
+        let table = Layout.table(caption: T(.rectCaption, String(open.count)) + (overdue > 0 ? T(.rectCaptionOverdue, String(overdue)) : ""),
                             headers: [T(.rectCheck), T(.rectMissing), T(.rectStatus), T(.rectResponsible), T(.rectDeadline), T(.rectFollowUp)],
                             rows: items.map { item in
-            let state: Node = item.status == "done" ? .el("span", ["class": "met"], T(.rectDone)) : .el("span", ["class": "notmet"], T(.rectOpen))
-            if mayEdit {
+            var state: [Node] = [stateLabel(item)]
+            if let days = item.overdueDays { state.append(.el("br", [:])); state.append(.el("strong", ["class": "notmet"], T(.rectDaysOverdue, String(days)))) }
+            if let from = item.carriedFrom { state.append(.el("br", [:])); state.append(.el("span", ["class": "muted"], T(.rectCarriedMark, from))) }
+            let checkCell: Node = .el("a", ["href": "#rect-" + item.check.replacingOccurrences(of: ".", with: "-")], "\(item.check) \(item.title)")
+            if mayEdit && (item.status == "open" || item.status == "met") {
                 let form = "r-" + item.check.replacingOccurrences(of: ".", with: "-")
-                return [.text("\(item.check) \(item.title)"), .text(item.missing), state,
+                return [checkCell, .text(item.missing), .group(state),
                         .el("form", ["method": "post", "action": base(.rectification), "id": form], [
                             Layout.csrfField(request), .input(["type": "hidden", "name": "check", "value": item.check]),
                             .input(["type": "text", "name": "responsible", "value": item.responsible, "aria-label": T(.rectResponsible)]),
@@ -166,8 +175,54 @@ enum AssessmentViews {
                         .group([.input(["type": "text", "name": "followUp", "value": item.followUp, "form": form, "aria-label": T(.rectFollowUp)]),
                                 .el("button", ["type": "submit", "form": form], T(.save))])]
             }
-            return [.text("\(item.check) \(item.title)"), .text(item.missing), state, .text(item.responsible), .text(item.deadline ?? "—"), .text(item.followUp)]
+            return [checkCell, .text(item.missing), .group(state), .text(item.responsible), .text(item.deadline ?? "—"), .text(item.followUp)]
         })
+        // One section per item that has something more: notes, how it closed, the forms.
+        let details: [Node] = items.compactMap { item in
+            let id = "rect-" + item.check.replacingOccurrences(of: ".", with: "-")
+            let active = item.status == "open" || item.status == "met"
+            guard !item.notes.isEmpty || item.closedOn != nil || (active && (mayEdit || maySupervise)) else { return nil }
+            var parts: [Node] = [.el("h3", [:], [.text("\(item.check) \(item.title) "), stateLabel(item)])]
+            if !item.notes.isEmpty {
+                parts.append(.el("h4", [:], T(.rectNotes)))
+                parts.append(.el("ul", [:], item.notes.map { note in
+                    .el("li", [:], [.el("strong", [:], note.unitName.isEmpty ? note.author : T(.rectNoteBy, note.unitName, note.author)), .text(" " + Layout.dateTime(note.createdAt) + "："), .text(note.text)])
+                }))
+            }
+            if let closed = item.closedOn {
+                let how = item.carriedTo.map { T(.rectCarriedTo, $0) }
+                    ?? item.closedRecord.map { _ in T(.rectClosedByRecord) } ?? T(.rectClosedByEvidence, item.closedEvidence ?? "")
+                parts.append(.el("p", [:], T(.rectClosedLine, closed, item.closedBy ?? "", how)))
+            }
+            if active && mayEdit {
+                let options = records(item.check)
+                parts.append(.el("form", ["method": "post", "action": base(.rectificationClose), "class": "stack"], [
+                    Layout.csrfField(request), .input(["type": "hidden", "name": "check", "value": item.check]),
+                    .el("p", ["class": "muted"], item.status == "met" ? T(.rectCloseMetHint) : T(.rectCloseHint)),
+                    .when(!options.isEmpty, Layout.select("record", T(.rectRecord), options: [("", T(.rectRecordNone))] + options, selected: "", errors: errors)),
+                    Layout.field("evidence", T(.rectEvidence), value: "", errors: errors, hint: T(.rectEvidenceHint)),
+                    .el("button", ["type": "submit"], T(.rectClose)),
+                ]))
+            }
+            if active && maySupervise {
+                parts.append(.el("form", ["method": "post", "action": base(.rectificationNote), "class": "stack"], [
+                    Layout.csrfField(request), .input(["type": "hidden", "name": "check", "value": item.check]),
+                    Layout.field("note", T(.rectNote), value: "", errors: errors, required: true, hint: T(.rectNoteHint)),
+                    .el("button", ["type": "submit"], T(.rectNoteAdd)),
+                ]))
+            }
+            return .el("section", ["id": id, "class": "rect-item"], parts)
+        }
+        return .group([table] + details)
+    }
+
+    static func stateLabel(_ item: RectificationDTO) -> Node {
+        switch item.status {
+        case "closed": return .el("span", ["class": "met"], T(.rectClosed))
+        case "carried": return .el("span", ["class": "muted"], T(.rectCarried))
+        case "met": return .el("span", ["class": "met"], T(.rectDone))
+        default: return .el("span", ["class": "notmet"], T(.rectOpen))
+        }
     }
 }
 

@@ -299,6 +299,19 @@ struct DashboardController {
             if assignment.role.permissions.contains(.viewUnit) {
                 let overdue = try await StationController.overdueItems(request, under: unit, today: today)
                 if !overdue.isEmpty { out.append(NoticeDTO(kind: "overdueRequests", text: T(.noticeOverdue, unit.name, String(overdue.count)), link: Route.unit(.value(unitID), .overdue).path)) }
+                // Rectifications past their deadline: the village's own list, or the list of every village below.
+                let open = try await RectificationController.open(request, under: unit)
+                let late = open.filter { $0.overdueDays != nil }
+                let listLink = { (items: [OpenRectificationDTO]) -> String in
+                    unit.kind == .village ? CycleLinks(unit: unitID, cycle: items[0].cycleID)(.rectification) : Route.unit(.value(unitID), .rectifications).path
+                }
+                if !late.isEmpty {
+                    out.append(NoticeDTO(kind: "overdueRectifications", text: T(.noticeRectOverdue, unit.name, String(late.count)), link: listLink(late)))
+                }
+                let supervised = open.filter { $0.notes > 0 }
+                if unit.kind == .village, assignment.role.permissions.contains(.fillSheet), !supervised.isEmpty {
+                    out.append(NoticeDTO(kind: "supervisedRectifications", text: T(.noticeRectSupervised, unit.name, String(supervised.count)), link: listLink(supervised)))
+                }
             }
         }
         var seen = Set<String>()

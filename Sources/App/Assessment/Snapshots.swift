@@ -11,7 +11,7 @@ import Vapor
 enum Snapshots {
     /// Audited actions that cannot change any village's results.
     private static let neutralObjects: Set<String> = ["user"]
-    private static let neutralActions: Set<String> = ["login", "logout", "loginFailed", "locked", "revealPersonalData", "updateRectification"]
+    private static let neutralActions: Set<String> = ["login", "logout", "loginFailed", "locked", "revealPersonalData", "updateRectification", "closeRectification", "superviseRectification"]
 
     static func affects(objectType: String, action: String) -> Bool {
         !neutralObjects.contains(objectType) && !neutralActions.contains(action)

@@ -64,7 +64,8 @@ enum AuditViews {
          ("removeEvidence", T(.auditActRemoveEvidence)), ("submitSheet", T(.auditActSubmit)), ("reviewCheck", T(.auditActReview)),
          ("answerReturn", T(.auditActAnswer)), ("returnSheet", T(.auditActReturn)), ("returnSheetToReviewer", T(.auditActReturnReviewer)),
          ("passSheet", T(.auditActPass)), ("approveSheet", T(.auditActApprove)), ("unlockSheet", T(.auditActUnlock)),
-         ("updateRectification", T(.auditActRectification)), ("createIntegrationKey", T(.auditActCreateKey)),
+         ("updateRectification", T(.auditActRectification)), ("closeRectification", T(.auditActRectClose)),
+         ("superviseRectification", T(.auditActRectNote)), ("createIntegrationKey", T(.auditActCreateKey)),
          ("revokeIntegrationKey", T(.auditActRevokeKey)), ("updateCalendar", T(.auditActCalendar)), ("feedback", T(.auditActFeedback))]
     }
 

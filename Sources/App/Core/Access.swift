@@ -136,6 +136,8 @@ enum SheetDuty: String, Sendable, CaseIterable {
     case approve
     /// Send back: the reviewer (a submitted sheet) or the district (a reviewed one).
     case sendBack
+    /// Supervise the rectification list (督办 notes): the reviewer and the approver, as sending back.
+    case supervise
 
     /// The level a sheet's reviewer works at: the level above (the city for a district).
     static func reviewerLevel(of level: UnitKind) -> UnitKind {
@@ -156,7 +158,7 @@ enum SheetDuty: String, Sendable, CaseIterable {
         case .fill: return [(.fillSheet, { $0 })]
         case .review: return [(.reviewSheets, SheetDuty.reviewerLevel(of:))]
         case .approve: return [(.approveSheets, SheetDuty.approverLevel(of:))]
-        case .sendBack: return [(.reviewSheets, SheetDuty.reviewerLevel(of:)), (.approveSheets, SheetDuty.approverLevel(of:))]
+        case .sendBack, .supervise: return [(.reviewSheets, SheetDuty.reviewerLevel(of:)), (.approveSheets, SheetDuty.approverLevel(of:))]
         }
     }
 }

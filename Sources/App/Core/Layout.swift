@@ -72,6 +72,15 @@ enum Layout {
     }
 
     /// A labelled form field with its error tied to it (aria-describedby).
+    /// A moment as people in Beijing read it: 2026-12-05 14:30.
+    static func dateTime(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        return formatter.string(from: date)
+    }
+
     static func field(_ name: String, _ label: String, value: String, type: String = "text", errors: [FieldError],
                       required: Bool = false, hint: String? = nil, attributes: KeyValuePairs<String, String?> = [:]) -> Node {
         let id = "f-" + name

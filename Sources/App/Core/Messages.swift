@@ -42,6 +42,7 @@ enum L: String, CaseIterable, Sendable {
     case apiAddEvidence
     case apiAudit
     case apiCalendar
+    case apiCloseRectification
     case apiComplaintConflict
     case apiComplaints
     case apiCreateChild
@@ -72,6 +73,7 @@ enum L: String, CaseIterable, Sendable {
     case apiOpen311Services
     case apiOpen311Submit
     case apiOpenCycle
+    case apiOpenRectifications
     case apiOverdue
     case apiProfile
     case apiPublicDisclosures
@@ -102,6 +104,7 @@ enum L: String, CaseIterable, Sendable {
     case apiSignIn
     case apiSignOut
     case apiStationStats
+    case apiSuperviseRectification
     case apiTopUnits
     case apiTrack
     case apiTrackUnknown
@@ -142,6 +145,8 @@ enum L: String, CaseIterable, Sendable {
     case auditActLogout
     case auditActOpenCycle
     case auditActPass
+    case auditActRectClose
+    case auditActRectNote
     case auditActRectification
     case auditActRemoveEvidence
     case auditActReturn
@@ -638,6 +643,8 @@ enum L: String, CaseIterable, Sendable {
     case noticeApproved
     case noticeDeadline
     case noticeOverdue
+    case noticeRectOverdue
+    case noticeRectSupervised
     case noticeReturned
     case noticeToApprove
     case noticeToReview
@@ -784,14 +791,46 @@ enum L: String, CaseIterable, Sendable {
     case recordsCaption
     case recordsShort
     case recordsTitle
+    case rectAlreadyClosed
     case rectCaption
+    case rectCaptionOverdue
+    case rectCarried
+    case rectCarriedMark
+    case rectCarriedTo
     case rectCheck
+    case rectClose
+    case rectCloseHint
+    case rectCloseMetHint
+    case rectCloseNeeds
+    case rectClosed
+    case rectClosedByEvidence
+    case rectClosedByRecord
+    case rectClosedLine
+    case rectDaysOverdue
     case rectDeadline
     case rectDone
+    case rectEvidence
+    case rectEvidenceHint
     case rectFollowUp
     case rectMissing
     case rectNone
+    case rectNotListed
+    case rectNote
+    case rectNoteAdd
+    case rectNoteBy
+    case rectNoteHint
+    case rectNotes
     case rectOpen
+    case rectOpenCaption
+    case rectOpenLink
+    case rectOpenNone
+    case rectOpenSummary
+    case rectOpenTitle
+    case rectOverdueDays
+    case rectRecord
+    case rectRecordHint
+    case rectRecordNone
+    case rectRecordUnknown
     case rectResponsible
     case rectStatus
     case rectTitle

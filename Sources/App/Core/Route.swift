@@ -184,6 +184,7 @@ enum UnitPage: Hashable, Sendable {
     case station
     case stationStats
     case overdue
+    case rectifications
     case ledger
     case ledgerVerify
     case records
@@ -213,6 +214,7 @@ enum UnitPage: Hashable, Sendable {
         case .station: return ["station"]
         case .stationStats: return ["station", "stats"]
         case .overdue: return ["overdue"]
+        case .rectifications: return ["rectifications"]
         case .ledger: return ["ledger"]
         case .ledgerVerify: return ["ledger", "verify"]
         case .records: return ["records"]
@@ -258,6 +260,8 @@ enum CyclePage: Hashable, Sendable {
     case evidenceRemove
     case step(SheetStep)
     case rectification
+    case rectificationClose
+    case rectificationNote
     case export
     case exports
     case recompute
@@ -271,6 +275,8 @@ enum CyclePage: Hashable, Sendable {
         case .evidenceRemove: return ["evidence", "remove"]
         case let .step(step): return [.literal(step.rawValue)]
         case .rectification: return ["rectification"]
+        case .rectificationClose: return ["rectification", "close"]
+        case .rectificationNote: return ["rectification", "notes"]
         case .export: return ["export"]
         case .exports: return ["exports"]
         case .recompute: return ["recompute"]
@@ -364,6 +370,7 @@ enum APIUnitPath: Hashable, Sendable {
     case request(Param<UUID>)
     case requestActions(Param<UUID>)
     case overdue
+    case rectifications
     case complaints
     case complaintResolve(Param<UUID>)
     case cycles
@@ -371,6 +378,8 @@ enum APIUnitPath: Hashable, Sendable {
     case cycleEvidence(Param<UUID>)
     case cycleStep(Param<UUID>, SheetStep)
     case rectification(Param<UUID>)
+    case rectificationClose(Param<UUID>)
+    case rectificationNote(Param<UUID>)
     case exports(Param<UUID>)
     case recompute(Param<UUID>)
     case dashboard(Param<UUID>)
@@ -392,6 +401,7 @@ enum APIUnitPath: Hashable, Sendable {
         case let .request(id): return ["requests", .param("requestID", id)]
         case let .requestActions(id): return ["requests", .param("requestID", id), "actions"]
         case .overdue: return ["overdue"]
+        case .rectifications: return ["rectifications"]
         case .complaints: return ["complaints"]
         case let .complaintResolve(id): return ["complaints", .param("complaintID", id), "resolve"]
         case .cycles: return ["cycles"]
@@ -399,6 +409,8 @@ enum APIUnitPath: Hashable, Sendable {
         case let .cycleEvidence(id): return ["cycles", .param("cycleID", id), "evidence"]
         case let .cycleStep(id, step): return ["cycles", .param("cycleID", id), .literal(step.rawValue)]
         case let .rectification(id): return ["cycles", .param("cycleID", id), "rectification"]
+        case let .rectificationClose(id): return ["cycles", .param("cycleID", id), "rectification", "close"]
+        case let .rectificationNote(id): return ["cycles", .param("cycleID", id), "rectification", "notes"]
         case let .exports(id): return ["cycles", .param("cycleID", id), "exports"]
         case let .recompute(id): return ["cycles", .param("cycleID", id), "recompute"]
         case let .dashboard(id): return ["cycles", .param("cycleID", id), "dashboard"]

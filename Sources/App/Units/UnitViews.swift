@@ -84,6 +84,7 @@ enum UnitViews {
             actions.append(.el("a", ["href": Route.publicDisclosures(.value(unit.id)).path], T(.publicDisclosuresLink)))
         } else {
             actions.append(.el("a", ["class": "button", "href": Route.unit(.value(unit.id), .overdue).path], T(.navOverdue)))
+            actions.append(.el("a", ["href": Route.unit(.value(unit.id), .rectifications).path], T(.rectOpenLink)))
             actions.append(.el("a", ["href": Route.unit(.value(unit.id), .ledgerVerify).path], T(.ledgerVerifyShort)))
             actions.append(.el("a", ["href": Route.unit(.value(unit.id), .stationStats).path], T(.statsTitleShort)))
             if unit.kind == .township { actions.append(.el("a", ["href": Route.unit(.value(unit.id), .record(.departments, .list)).path], RecordKind.departments.label)) }

@@ -21,6 +21,16 @@ public enum XLSX {
                 data.subdata(in: Int(position)..<Int(position) + size)
             }
         }
+        // Drop-down lists: up to 255 characters typed into the rule; a longer one (or one
+        // whose choices hold commas) as a column of a hidden second sheet the rule points at.
+        var inline: [(Int, String)] = []
+        var long: [(column: Int, choices: [String])] = []
+        for (c, list) in sheet.choices.enumerated() {
+            guard let list, !list.isEmpty else { continue }
+            let formula = "\"" + list.map { $0.replacingOccurrences(of: "\"", with: "\"\"") }.joined(separator: ",") + "\""
+            if formula.count <= 257, !list.contains(where: { $0.contains(",") }) { inline.append((c, formula)) } else { long.append((c, list)) }
+        }
+        let listsSheet = "lists"
         try add("[Content_Types].xml", """
         <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
         <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
@@ -28,6 +38,7 @@ public enum XLSX {
         <Default Extension="xml" ContentType="application/xml"/>\
         <Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>\
         <Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>\
+        \(long.isEmpty ? "" : "<Override PartName=\"/xl/worksheets/sheet2.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>")\
         <Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>\
         </Types>
         """)
@@ -40,13 +51,15 @@ public enum XLSX {
         try add("xl/workbook.xml", """
         <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
         <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">\
-        <sheets><sheet name="\(escape(String(name.prefix(31))))" sheetId="1" r:id="rId1"/></sheets></workbook>
+        <sheets><sheet name="\(escape(String(name.prefix(31))))" sheetId="1" r:id="rId1"/>\
+        \(long.isEmpty ? "" : "<sheet name=\"\(listsSheet)\" sheetId=\"2\" state=\"hidden\" r:id=\"rId3\"/>")</sheets></workbook>
         """)
         try add("xl/_rels/workbook.xml.rels", """
         <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
         <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
         <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>\
         <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>\
+        \(long.isEmpty ? "" : "<Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet2.xml\"/>")\
         </Relationships>
         """)
         // Styles by index: 0 general, 1 bold header, 2 whole number, 3 two decimals,
@@ -119,12 +132,8 @@ public enum XLSX {
             xml += "</row>"
         }
         xml += "</sheetData>"
-        let lists = sheet.choices.enumerated().compactMap { c, list -> (Int, String)? in
-            guard let list, !list.isEmpty else { return nil }
-            // A list typed into the rule is limited to 255 characters; longer ones are left free.
-            let formula = "\"" + list.map { $0.replacingOccurrences(of: "\"", with: "\"\"") }.joined(separator: ",") + "\""
-            guard formula.count <= 257, !list.contains(where: { $0.contains(",") }) else { return nil }
-            return (c, formula)
+        let lists = inline + long.enumerated().map { n, list in
+            (list.column, "\(listsSheet)!$\(column(n))$1:$\(column(n))$\(list.choices.count)")
         }
         if !lists.isEmpty {
             let first = sheet.header.isEmpty ? 1 : 2
@@ -137,6 +146,20 @@ public enum XLSX {
         }
         xml += "</worksheet>"
         try add("xl/worksheets/sheet1.xml", xml)
+        if !long.isEmpty {
+            var lists = """
+            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+            <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
+            """
+            for r in 0..<(long.map(\.choices.count).max() ?? 0) {
+                lists += "<row r=\"\(r + 1)\">"
+                for (n, list) in long.enumerated() where r < list.choices.count {
+                    lists += "<c r=\"\(column(n))\(r + 1)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">\(escape(list.choices[r]))</t></is></c>"
+                }
+                lists += "</row>"
+            }
+            try add("xl/worksheets/sheet2.xml", lists + "</sheetData></worksheet>")
+        }
         guard let data = archive.data else { throw SpreadsheetError.notXLSX(.cannotWrite) }
         return data
     }

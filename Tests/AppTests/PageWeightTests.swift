@@ -15,7 +15,7 @@ struct PageWeightTests {
             let css = Stylesheet.css.utf8.count
             var heaviest: (String, Int) = ("", 0)
             var visited = Set<String>()
-            for user in ["demo.station", "demo.township", "demo.district"] {
+            for user in ["demo.station", "demo.township", "demo.district", "demo.city"] {
               for language in ["zh-CN", "en"] {
                 let session = try await login(app, user, "demo-pass-2026")
                 var queue = ["/"]

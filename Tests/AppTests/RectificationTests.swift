@@ -48,7 +48,7 @@ struct RectificationTests {
             let notes = try #require(items.first { $0.check == a }?.notes)
             #expect(notes.map(\.text) == ["请于12月10日前完成整改", "区里将抽查"] && notes[0].unitName == "桥梓镇" && notes[1].unitName == "怀柔区")
             let villagePage = try await send(app, .GET, "/units/\(f.v1)/cycles/\(f.cycle)/rectification", as: f.wang)
-            #expect(villagePage.body.contains("桥梓镇 town") && villagePage.body.contains("整改销号"))
+            #expect(villagePage.body.contains("桥梓镇 town（") && villagePage.body.contains("整改销号"))
             #expect(try StationFixture.decode(InboxDTO.self, try await send(app, .GET, "/api/v1/inbox", as: f.wang).body).notices.contains { $0.kind == "supervisedRectifications" })
             // Closing needs a record of this village or evidence; only the village; once.
             let needs = try await send(app, .POST, f.path(f.v1, "/rectification/close"), as: f.wang, json: ["check": a])

@@ -134,6 +134,27 @@ struct SpreadsheetTests {
         #expect((json["columnFormats"] as? [String: String])?["F"] == "@", "the identity column stays text for what is typed into it")
     }
 
+    @Test("a drop-down list too long to type into the rule (or with commas in its choices) points at a hidden sheet of choices; Cunwu reads only the first sheet",
+          .enabled(if: python != nil))
+    func longListsOnAHiddenSheet() throws {
+        let many = (1...60).map { "第\($0)号选项" }
+        let sheet = TypedSheet(header: ["短", "长", "逗号"], rows: [[.text("甲"), .text("第7号选项"), .text("a,b")]],
+                               choices: [["甲", "乙"], many, ["a,b", "c"]])
+        let data = try XLSX.write(sheet, name: "模板")
+        #expect(try XLSX.read(data).rows == [["短", "长", "逗号"], ["甲", "第7号选项", "a,b"]], "the choices' sheet is not read as data")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("cunwu-lists-\(UUID().uuidString).xlsx")
+        try data.write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let json = try #require(try JSONSerialization.jsonObject(with: try Self.run(["read", url.path])) as? [String: Any])
+        let lists = try #require(json["lists"] as? [[String: Any]])
+        let formulas = Dictionary(lists.compactMap { l in (l["sqref"] as? String).map { (String($0.prefix(1)), l["formula"] as? String ?? "") } }, uniquingKeysWith: { a, _ in a })
+        #expect(formulas == ["A": "\"甲,乙\"", "B": "lists!$A$1:$A$60", "C": "lists!$B$1:$B$2"], "\(formulas)")
+        let others = try #require(json["others"] as? [[String: Any]])
+        #expect(others.count == 1 && others[0]["name"] as? String == "lists" && others[0]["state"] as? String == "hidden")
+        let columns = try #require(others[0]["columns"] as? [[Any]])
+        #expect(columns[0].compactMap { $0 as? String } == many && columns[1].compactMap { $0 as? String } == ["a,b", "c"])
+    }
+
     @Test("Cunwu reads real date cells written by openpyxl in both date systems, as ISO dates; dates typed as text stay as typed",
           .enabled(if: python != nil), arguments: ["1900", "1904"])
     func readsOpenpyxlDates(system: String) throws {

@@ -273,6 +273,61 @@ class Flow(unittest.TestCase):
         self.assertTrue(self.d.find_elements(By.CSS_SELECTOR, "svg.chart"))
         self.shot("11-dashboard")
 
+    def test_9_city_compares_districts_and_approves_a_district_sheet(self):
+        self.d.set_window_size(1366, 768)
+        self.login("demo.city")
+        self.go("/")
+        self.d.find_element(By.LINK_TEXT, "北京市").click()
+        self.d.find_element(By.LINK_TEXT, "评估").click()
+        # A city keeps no sheet: its cycle opens on the dashboard comparing its districts.
+        self.d.find_element(By.PARTIAL_LINK_TEXT, "年度").click()
+        page = self.body()
+        self.assertIn("下一级比较", page)
+        self.assertIn("怀柔区", page)
+        self.assertIn("密云区", page)
+        self.assertIn("待审核", page, "怀柔区's own sheet waits for the city")
+        self.shot("16-city-dashboard")
+        # Drill down to the district's dashboard of the same cycle.
+        self.d.find_element(By.CSS_SELECTOR, "main table a[href*='/dashboard/']").click()
+        self.assertIn("前辛庄村", self.body())
+        self.assertIn("桥梓镇", self.body())
+        # The inbox leads to 怀柔区's own sheet; the city reviews every check, passes and approves it.
+        self.go("/inbox")
+        self.d.find_element(By.PARTIAL_LINK_TEXT, "待您审核").click()
+        self.assertIn("怀柔区", self.body())
+        selects = self.d.find_elements(By.CSS_SELECTOR, "select[name^='decision.']")
+        self.assertTrue(selects, "a decision for each evidenced check")
+        for select in selects:
+            Select(select).select_by_value("accepted")
+        self.submit_form("/review")
+        self.assertIn("已保存", self.body())
+        self.submit_form("/pass")
+        self.assertIn("待审定", self.body())
+        self.submit_form("/approve")
+        self.assertIn("已审定", self.body())
+        self.shot("17-district-sheet-approved-by-city")
+
+    def test_10_township_follows_up_an_overdue_rectification_on_a_phone(self):
+        self.d.set_window_size(390, 844)
+        self.login("demo.township")
+        # The inbox names the overdue rectification and leads to the township's list.
+        self.go("/inbox")
+        self.d.find_element(By.PARTIAL_LINK_TEXT, "整改逾期").click()
+        page = self.body()
+        self.assertIn("北宅村", page)
+        self.assertIn("逾期5天", page)
+        self.assertIn("李强（村委会主任）", page)
+        self.shot("18-rectifications-phone")
+        # From the list to the village's own list, where the township adds a supervision note.
+        self.d.find_element(By.LINK_TEXT, "北宅村").click()
+        note = [f for f in self.d.find_elements(By.CSS_SELECTOR, "form") if (f.get_attribute("action") or "").endswith("/rectification/notes")][0]
+        note.find_element(By.NAME, "note").send_keys("请于本月20日前补开第四季度村民代表会议")
+        self.click(note.find_element(By.CSS_SELECTOR, "button"))
+        self.assertIn("已保存", self.body())
+        self.assertIn("请于本月20日前补开第四季度村民代表会议", self.body())
+        self.assertIn("桥梓镇", self.body())
+        self.shot("19-rectification-supervised-phone")
+
     def test_6_switch_to_english_and_back(self):
         self.login("demo.township")
         self.assertEqual(self.d.find_element(By.TAG_NAME, "html").get_attribute("lang"), "zh-CN")

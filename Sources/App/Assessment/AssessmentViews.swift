@@ -155,6 +155,9 @@ enum AssessmentViews {
     static func rectification(_ request: Request, _ items: [RectificationDTO], base: CycleLinks, mayEdit: Bool, maySupervise: Bool = false,
                               records: (String) -> [(value: String, label: String)] = { _ in [] }, errors: [FieldError] = []) -> Node {
         guard !items.isEmpty else { return .el("p", [:], T(.rectNone)) }
+        func hasSection(_ item: RectificationDTO) -> Bool {
+            !item.notes.isEmpty || item.closedOn != nil || ((item.status == "open" || item.status == "met") && (mayEdit || maySupervise))
+        }
         let open = items.filter { $0.status == "open" || $0.status == "met" }
         let overdue = open.filter { $0.overdueDays != nil }.count
         let table = Layout.table(caption: T(.rectCaption, String(open.count)) + (overdue > 0 ? T(.rectCaptionOverdue, String(overdue)) : ""),
@@ -163,7 +166,7 @@ enum AssessmentViews {
             var state: [Node] = [stateLabel(item)]
             if let days = item.overdueDays { state.append(.el("br", [:])); state.append(.el("strong", ["class": "notmet"], T(.rectDaysOverdue, String(days)))) }
             if let from = item.carriedFrom { state.append(.el("br", [:])); state.append(.el("span", ["class": "muted"], T(.rectCarriedMark, from))) }
-            let checkCell: Node = .el("a", ["href": "#rect-" + item.check.replacingOccurrences(of: ".", with: "-")], "\(item.check) \(item.title)")
+            let checkCell: Node = hasSection(item) ? .el("a", ["href": "#" + rectAnchor(item.check)], "\(item.check) \(item.title)") : .text("\(item.check) \(item.title)")
             if mayEdit && (item.status == "open" || item.status == "met") {
                 let form = "r-" + item.check.replacingOccurrences(of: ".", with: "-")
                 return [checkCell, .text(item.missing), .group(state),
@@ -179,14 +182,14 @@ enum AssessmentViews {
         })
         // One section per item that has something more: notes, how it closed, the forms.
         let details: [Node] = items.compactMap { item in
-            let id = "rect-" + item.check.replacingOccurrences(of: ".", with: "-")
+            let id = rectAnchor(item.check)
             let active = item.status == "open" || item.status == "met"
-            guard !item.notes.isEmpty || item.closedOn != nil || (active && (mayEdit || maySupervise)) else { return nil }
+            guard hasSection(item) else { return nil }
             var parts: [Node] = [.el("h3", [:], [.text("\(item.check) \(item.title) "), stateLabel(item)])]
             if !item.notes.isEmpty {
                 parts.append(.el("h4", [:], T(.rectNotes)))
                 parts.append(.el("ul", [:], item.notes.map { note in
-                    .el("li", [:], [.el("strong", [:], note.unitName.isEmpty ? note.author : T(.rectNoteBy, note.unitName, note.author)), .text(" " + Layout.dateTime(note.createdAt) + "："), .text(note.text)])
+                    .el("li", [:], T(.rectNoteLine, note.unitName.isEmpty ? note.author : T(.rectNoteBy, note.unitName, note.author), Layout.dateTime(note.createdAt), note.text))
                 }))
             }
             if let closed = item.closedOn {
@@ -215,6 +218,9 @@ enum AssessmentViews {
         }
         return .group([table] + details)
     }
+
+    /// The id of an item's section on the list page.
+    static func rectAnchor(_ check: String) -> String { "rect-" + check.replacingOccurrences(of: ".", with: "-") }
 
     static func stateLabel(_ item: RectificationDTO) -> Node {
         switch item.status {

@@ -14,11 +14,11 @@ struct RectificationController {
                    APIDoc(summary: T(.apiOpenRectifications), response: "OpenRectificationList"), apiList)
         router.page(.POST, .unit(.key, .cycle(.key, .rectificationClose)), .onSheet(.fill)) { request, unit in
             let fields = InputFields(form: try FormFields(request), names: ["check", "record", "evidence"])
-            return try await Self.act(request, unit, failing: { try await Self.close(request, $0, $1, $2, fields: fields) })
+            return try await Self.act(request, unit, check: fields["check"], failing: { try await Self.close(request, $0, $1, $2, fields: fields) })
         }
         router.page(.POST, .unit(.key, .cycle(.key, .rectificationNote)), .onSheet(.supervise)) { request, unit in
             let fields = InputFields(form: try FormFields(request), names: ["check", "note"])
-            return try await Self.act(request, unit, failing: { try await Self.note(request, $0, $1, $2, fields: fields) })
+            return try await Self.act(request, unit, check: fields["check"], failing: { try await Self.note(request, $0, $1, $2, fields: fields) })
         }
         router.api(.POST, .unit(.key, .rectificationClose(.key)), .onSheet(.fill),
                    APIDoc(summary: T(.apiCloseRectification), request: "RectificationCloseInput", response: "RectificationList", also: [409: .apiSheetConflict])) { request, unit in
@@ -35,13 +35,14 @@ struct RectificationController {
     }
 
     /// Runs a page's action and goes back to the list, or shows the list with the error.
-    static func act(_ request: Request, _ unit: OrgUnit,
+    static func act(_ request: Request, _ unit: OrgUnit, check: String?,
                     failing action: (AssessmentCycle, OrgUnit, AssessmentSheet) async throws -> Void) async throws -> Response {
         let (cycle, unit, sheet) = try await AssessmentController.load(request, unit)
         let back = CycleLinks(unit: try unit.requireID(), cycle: try cycle.requireID())(.rectification)
         do {
             try await action(cycle, unit, sheet)
-            return request.redirect(to: back + "?saved=1")
+            // Back to the item just acted on, not to the top of a long list.
+            return request.redirect(to: back + "?saved=1" + (check.map { "#" + AssessmentViews.rectAnchor($0) } ?? ""))
         } catch let AppError.validation(errors) {
             return try await AssessmentController.rectificationView(request, cycle: cycle, unit: unit, sheet: sheet, errors: errors, status: .unprocessableEntity)
         } catch let AppError.conflict(message) {

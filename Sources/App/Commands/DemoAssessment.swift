@@ -39,6 +39,18 @@ enum DemoAssessment {
                 if sheet.state != .draft { sheet.submittedOn = today.adding(days: -3).description }
                 if sheet.state == .approved { sheet.approvedOn = today.adding(days: -1).description }
                 try await sheet.create(on: db)
+                // 北宅村 follows up two rectifications, one past its deadline (the township's list shows it).
+                if unit.name == "北宅村" {
+                    for (check, days, owner, followUp) in [("7.1", -5, "李强（村委会主任）", "第四季度村民代表会议已排期"), ("12.1", 20, "王淑芬", "")] {
+                        let row = Rectification()
+                        row.sheetID = try sheet.requireID()
+                        row.checkID = check
+                        row.responsible = owner
+                        row.deadline = today.adding(days: days).description
+                        row.followUp = followUp
+                        try await row.create(on: db)
+                    }
+                }
                 guard unit.kind == .village, sheet.state != .draft || evidenceReady.contains(unit.name) else { continue }
                 for (n, check) in evidenced.enumerated() {
                     let evidence = Evidence()

@@ -819,6 +819,7 @@ enum L: String, CaseIterable, Sendable {
     case rectNoteAdd
     case rectNoteBy
     case rectNoteHint
+    case rectNoteLine
     case rectNotes
     case rectOpen
     case rectOpenCaption

@@ -39,7 +39,8 @@ def read(path):
     widths = {key: dim.width for key, dim in sheet.column_dimensions.items() if dim.width}
     lists = [{"sqref": str(v.sqref), "formula": v.formula1} for v in sheet.data_validations.dataValidation if v.type == "list"]
     column_formats = {key: dim.number_format for key, dim in sheet.column_dimensions.items()}
-    json.dump({"cells": cells, "freeze": sheet.freeze_panes, "widths": widths, "lists": lists, "columnFormats": column_formats,
+    others = [{"name": ws.title, "state": ws.sheet_state, "columns": [[c.value for c in col] for col in ws.iter_cols()]} for ws in book.worksheets[1:]]
+    json.dump({"cells": cells, "freeze": sheet.freeze_panes, "widths": widths, "lists": lists, "columnFormats": column_formats, "others": others,
                "epoch1904": book.epoch == openpyxl.utils.datetime.CALENDAR_MAC_1904}, sys.stdout, ensure_ascii=False)
 
 

@@ -34,6 +34,11 @@ let package = Package(
             dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: swiftSettings
         ),
+        // QR codes (byte mode, level M) as SVG, for receipts' tracking addresses.
+        .target(
+            name: "QRCode",
+            swiftSettings: swiftSettings
+        ),
         // China's working-day calendar (holidays and make-up working days) for time limits.
         .target(
             name: "WorkCalendar",
@@ -58,6 +63,7 @@ let package = Package(
             name: "App",
             dependencies: [
                 "StandardKit",
+                "QRCode",
                 "StationKit",
                 "Spreadsheet",
                 "WorkCalendar",
@@ -97,6 +103,11 @@ let package = Package(
         .testTarget(
             name: "SpreadsheetTests",
             dependencies: ["Spreadsheet"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "QRCodeTests",
+            dependencies: ["QRCode"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -9,6 +9,8 @@ and screenshots of the main pages are saved in browser-screenshots/."""
 import datetime
 import os
 import re
+import shutil
+import subprocess
 import sys
 import unittest
 
@@ -139,7 +141,18 @@ class Flow(unittest.TestCase):
         self.click(self.d.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
         self.assertIn("受理回执", self.d.title)
         code = re.search(r"受理编号\s*([0-9A-Z]{10})", self.body()).group(1)
+        # The receipt carries the tracking address and a QR code of it, a print button and the way back.
+        self.assertIn(f"/public/track?code={code}", self.body())
+        self.assertTrue(self.d.find_elements(By.CSS_SELECTOR, "svg[aria-label='扫码查询办理进度'] path"))
+        self.assertTrue(self.d.find_elements(By.CSS_SELECTOR, "button[data-print]"))
         self.shot("05-receipt")
+        # A phone reads the printed code: zbar decodes the screenshot to the address printed beside it.
+        if shutil.which("zbarimg"):
+            decoded = subprocess.run(["zbarimg", "--raw", "-q", os.path.join(SHOTS, "05-receipt.png")], capture_output=True, text=True).stdout.strip()
+            self.assertTrue(decoded.endswith(f"/public/track?code={code}"), decoded)
+            self.assertIn(decoded, self.body())
+        self.d.find_element(By.LINK_TEXT, "返回服务站工作台").click()
+        self.assertTrue(self.d.current_url.endswith("/station"), self.d.current_url)
         self.go(f"/units/{vid}/requests?status=accepted")
         self.d.find_element(By.LINK_TEXT, code).click()
         # The result is told to the resident: ticked as the reply, it reaches the track page,

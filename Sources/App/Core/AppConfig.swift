@@ -38,6 +38,10 @@ struct AppConfig: Sendable {
     var ledgerWitnessURL: String?
     /// Proxies whose `X-Forwarded-For` names the client (`CUNWU_TRUSTED_PROXIES`).
     var trustedProxies: TrustedProxies
+    /// The address residents reach this deployment at (`CUNWU_PUBLIC_URL`, e.g.
+    /// https://cunwu.bjhr.gov.cn), for the tracking address and QR code printed on receipts;
+    /// nil: the address the clerk's page was opened at.
+    var publicURL: String?
 
     static func fromEnvironment(_ environment: [String: String], testing: Bool) throws(ConfigError) -> AppConfig {
         func integer(_ name: String, default value: Int, in range: ClosedRange<Int>) throws(ConfigError) -> Int {
@@ -95,6 +99,14 @@ struct AppConfig: Sendable {
             }
             witness = url
         }
+        var publicURL: String?
+        if let url = environment["CUNWU_PUBLIC_URL"], !url.isEmpty {
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil,
+                  parsed.query == nil, parsed.fragment == nil, url.utf8.count <= 200 else {
+                throw ConfigError(variable: "CUNWU_PUBLIC_URL", message: T(.configPublicURL, url))
+            }
+            publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        }
         let proxies: TrustedProxies
         do { proxies = try TrustedProxies(environment["CUNWU_TRUSTED_PROXIES"] ?? "") } catch {
             throw ConfigError(variable: "CUNWU_TRUSTED_PROXIES", message: T(.configTrustedProxies, error.entry))
@@ -115,7 +127,7 @@ struct AppConfig: Sendable {
             ledgerAnchorPath: anchorPath,
             ledgerAnchorMinutes: try integer("CUNWU_LEDGER_ANCHOR_MINUTES", default: 1, in: 1...1440),
             ledgerWitnessURL: witness,
-            trustedProxies: proxies
+            trustedProxies: proxies, publicURL: publicURL
         )
     }
 }

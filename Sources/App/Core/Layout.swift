@@ -187,6 +187,7 @@ enum Stylesheet {
     svg.heat .h4{fill:#3a3a3a}svg.heat text.c{text-anchor:middle}svg.heat text.d{fill:#fff}p.code{font-size:28px;letter-spacing:2px}
     ol.items{padding-left:0;list-style:none}li.item{border-top:1px solid var(--line);padding:4px 0}form.evidence{display:flex;flex-wrap:wrap;gap:6px;margin:4px 0}
     form.evidence input,form.evidence select{width:auto}.running{display:none}
+    .receipt-track{display:flex;gap:16px;align-items:center;flex-wrap:wrap}.receipt-track svg{flex:none}.receipt-track .url{word-break:break-all}
     @media print{header.top nav,.account,.lang,.actions,.skip,form{display:none}a{color:inherit;text-decoration:none}
     body.report .running{display:block;position:fixed;top:0;left:0;right:0;text-align:center;font-size:10pt;color:#000}
     body.report main{padding-top:8mm}body.report table{page-break-inside:auto}body.report tr{page-break-inside:avoid}

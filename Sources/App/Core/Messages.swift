@@ -322,6 +322,7 @@ enum L: String, CaseIterable, Sendable {
     case configError
     case configFileUnreadable
     case configIntegerRange
+    case configPublicURL
     case configSettingsInvalid
     case configTrustedProxies
     case configWitnessURL
@@ -732,6 +733,7 @@ enum L: String, CaseIterable, Sendable {
     case publicOpeningHours
     case publicPeriod
     case publicPeriodRange
+    case publicPrivacy
     case publicPromised
     case publicSameDay
     case publicServices
@@ -751,13 +753,18 @@ enum L: String, CaseIterable, Sendable {
     case publicWorkingDays
     case queryChoice
     case queryNotInteger
+    case receiptBackToDesk
     case receiptDueAfterMaterials
     case receiptHotline
     case receiptLink
     case receiptMissing
+    case receiptNoticeTitle
+    case receiptPrint
+    case receiptQRLabel
     case receiptStationTitle
     case receiptTitle
-    case receiptTrack
+    case receiptTrackAt
+    case receiptTrackCode
     case recordAttendanceList
     case recordAttendee
     case recordChoose
@@ -1004,6 +1011,15 @@ enum L: String, CaseIterable, Sendable {
     case statusTransferred
     case titled
     case titledValue
+    case trackNextCompleted
+    case trackNextInProgress
+    case trackNextInProgressUndated
+    case trackNextMaterials
+    case trackNextRated
+    case trackNextReceived
+    case trackNextRefused
+    case trackNextTransferred
+    case trackNotYetReceived
     case trackReply
     case unitChildren
     case unitClosedBeforeOpened

@@ -58,6 +58,7 @@ enum Route: Hashable, Sendable {
     case healthz
     case stylesheet
     case progressScript
+    case printScript
     case language(Param<Language>)
     case publicStation(Param<UUID>)
     case publicGuide(Param<UUID>, Param<String>)
@@ -104,6 +105,7 @@ enum Route: Hashable, Sendable {
         case .healthz: return ["healthz"]
         case .stylesheet: return ["assets", .literal(Stylesheet.file)]
         case .progressScript: return ["assets", .literal(ProgressScript.file)]
+        case .printScript: return ["assets", .literal(PrintScript.file)]
         case let .language(language): return ["language", .param("language", language)]
         case let .publicStation(id): return ["public", "stations", .param("stationID", id)]
         case let .publicGuide(id, code): return ["public", "stations", .param("stationID", id), "services", .param("code", code)]

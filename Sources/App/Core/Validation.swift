@@ -68,12 +68,36 @@ struct Validator {
     }
 
     /// A required phone number: digits and "-", at least 7 digits.
+    /// A Chinese mobile (1[3-9] and 9 more digits) or landline number (with its 0-led area
+    /// code, or the 7–8 local digits), written with spaces, dashes, brackets or +86 as
+    /// people write them; kept as typed.
     mutating func phone(_ field: String, _ label: String, _ value: String?) -> String {
         let phone = text(field, label, value, maxLength: 20)
-        if !phone.isEmpty, !phone.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }) || phone.filter(\.isNumber).count < 7 {
-            fail(field, T(.requestPhoneFormat))
-        }
+        if !phone.isEmpty, !Self.isChinesePhone(phone) { fail(field, T(.requestPhoneFormat)) }
         return phone
+    }
+
+    static func isChinesePhone(_ text: String) -> Bool {
+        guard text.allSatisfy({ $0.isASCII && ($0.isNumber || " -()+".contains($0)) }),
+              !text.trimmingCharacters(in: .whitespaces).dropFirst().contains("+") else { return false }
+        var digits = text.filter(\.isNumber)
+        if text.trimmingCharacters(in: .whitespaces).hasPrefix("+") {
+            guard digits.hasPrefix("86") else { return false }
+            digits.removeFirst(2)
+        } else if digits.count == 13, digits.hasPrefix("86") {
+            digits.removeFirst(2)
+        }
+        let d = Array(digits)
+        switch d.count {
+        case 11 where d[0] == "1": return ("3"..."9").contains(d[1])
+        case 10...12 where d[0] == "0":
+            // Area codes 010 and 02x have three digits, the others four; then 7–8 local digits
+            // that do not start with 0 or 1.
+            let area = d[1] == "1" || d[1] == "2" ? 3 : 4
+            return d[1] != "0" && (7...8).contains(d.count - area) && d[area] != "0" && d[area] != "1"
+        case 7...8: return d[0] != "0" && d[0] != "1"
+        default: return false
+        }
     }
 
     func finish() throws { if !errors.isEmpty { throw AppError.validation(errors) } }

@@ -24,6 +24,7 @@ struct JobController {
         router.page(.GET, .jobResult(.key), .signedIn, result)
         router.api(.GET, .job(.key), .signedIn, APIDoc(summary: T(.apiJob), response: "Job"), api)
         router.page(.GET, .progressScript, .open, script)
+        router.page(.GET, .printScript, .open) { (_: Request, _: OrgUnit?) in Self.serve(PrintScript.source) }
     }
 
     static func dto(_ job: Job, now: Date) throws -> JobDTO {
@@ -93,11 +94,13 @@ struct JobController {
         return RecordTransferController.file(data, name: job.resultName ?? "result")
     }
 
-    @Sendable func script(_ request: Request, _: OrgUnit?) async throws -> Response {
+    @Sendable func script(_ request: Request, _: OrgUnit?) async throws -> Response { Self.serve(ProgressScript.source) }
+
+    static func serve(_ source: String) -> Response {
         var headers = HTTPHeaders()
         headers.contentType = .init(type: "text", subType: "javascript", parameters: ["charset": "utf-8"])
         headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=31536000, immutable")
-        return Response(status: .ok, headers: headers, body: .init(string: ProgressScript.source))
+        return Response(status: .ok, headers: headers, body: .init(string: source))
     }
 }
 
@@ -131,4 +134,19 @@ enum ProgressScript {
     static let hash: String = String(Token.hash(source).prefix(12))
     static let file = "progress.\(hash).js"
     static var path: String { Route.progressScript.path }
+}
+
+/// The receipt's print button: a script file (the policy allows no inline script); without
+/// it the browser's own print command does the same.
+enum PrintScript {
+    static let source = """
+    (function () {
+      document.querySelectorAll("[data-print]").forEach(function (button) {
+        button.addEventListener("click", function () { window.print(); });
+      });
+    })();
+    """
+    static let hash: String = String(Token.hash(source).prefix(12))
+    static let file = "print.\(hash).js"
+    static var path: String { Route.printScript.path }
 }

@@ -144,6 +144,7 @@ struct PublicStationController {
             Layout.textarea("content", T(.requestContent), value: values["content"] ?? "", errors: errors, rows: 4),
             .input(["type": "hidden", "name": "challengeID", "value": challenge.id.uuidString]),
             Layout.field("challengeAnswer", challenge.question, value: "", errors: errors, required: true, attributes: ["inputmode": "numeric", "autocomplete": "off"]),
+            .el("p", ["class": "muted", "id": "privacy"], T(.publicPrivacy)),
             .el("button", ["type": "submit"], T(.publicSubmit)),
         ])
         return HTMLResponse.make(Layout.page(request: request, title: T(.publicSubmitTitle, village.name), body: body), status: status)
@@ -164,16 +165,22 @@ struct PublicStationController {
         let submitted = try FormFields(request)
         let fields = InputFields(form: submitted, names: ["serviceCode", "residentName", "residentPhone", "content"])
         do {
-            guard try await PublicGuards.pass(submitted["challengeID"], answer: submitted["challengeAnswer"], now: request.now, on: request.db) else {
-                throw AppError.validation([FieldError(field: "challengeAnswer", message: T(.challengeWrong))])
+            // Every problem at once, the arithmetic check's included, so the resident fixes them in one go.
+            var errors: [FieldError] = []
+            var input: IntakeInput?
+            do { input = try IntakeInput.parse(fields, channel: .online) } catch let AppError.validation(found) { errors += found }
+            let code = (fields["serviceCode"] ?? "").trimmingCharacters(in: .whitespaces)
+            if !code.isEmpty, !errors.contains(where: { $0.field == "serviceCode" }),
+               !(try await Open311Controller.published(village, on: request.db).contains(where: { $0[text: .code] == code })) {
+                errors.append(FieldError(field: "serviceCode", message: T(.requestServiceUnknown, code)))
             }
-            let input = try IntakeInput.parse(fields, channel: .online)
+            if !(try await PublicGuards.pass(submitted["challengeID"], answer: submitted["challengeAnswer"], now: request.now, on: request.db)) {
+                errors.append(FieldError(field: "challengeAnswer", message: T(.challengeWrong)))
+            }
+            guard errors.isEmpty, let input else { throw AppError.validation(errors) }
             let phone = try PersonalData.keyring().searchHash(phone: input.residentPhone)
             guard try await PublicGuards.allow("submit-phone:" + phone, limit: PublicGuards.submissionsPerHour, now: request.now, on: request.db) else {
                 throw AppError.rateLimited
-            }
-            guard try await Open311Controller.published(village, on: request.db).contains(where: { $0[text: .code] == input.serviceCode }) else {
-                throw AppError.validation([FieldError(field: "serviceCode", message: T(.requestServiceUnknown, input.serviceCode))])
             }
             let (item, _) = try await RequestDesk.intake(try await request.desk(), village: village, input: input, actor: .publicForm, staff: nil)
             let body: Node = .group([
@@ -203,7 +210,20 @@ struct PublicStationController {
                         statusLabel: item.status.label, receivedOn: item.receivedOn, dueOn: item.dueOn, completedOn: item.completedOn,
                         missingMaterials: missing, reply: item.status == .materialsMissing ? nil : reply,
                         dueDateNotice: RequestDesk.dueDateNotice(item, calendar: try await request.workCalendar()),
-                        feedback: item.feedback?.rawValue, mayRate: item.status == .completed && item.feedback == nil, history: history)
+                        feedback: item.feedback?.rawValue, mayRate: item.status == .completed && item.feedback == nil,
+                        nextStep: Self.nextStep(item), history: history)
+    }
+
+    /// What the resident can expect now, by the request's state.
+    static func nextStep(_ item: ServiceRequest) -> String {
+        switch item.status {
+        case .received: return T(.trackNextReceived)
+        case .accepted, .inProgress: return item.dueOn.map { T(.trackNextInProgress, $0) } ?? T(.trackNextInProgressUndated)
+        case .materialsMissing: return T(.trackNextMaterials)
+        case .transferred: return T(.trackNextTransferred)
+        case .completed: return item.feedback == nil ? T(.trackNextCompleted) : T(.trackNextRated)
+        case .refused: return T(.trackNextRefused)
+        }
     }
 
     @Sendable func track(_ request: Request, _: OrgUnit?) async throws -> Response {
@@ -220,10 +240,12 @@ struct PublicStationController {
                     .el("dt", [:], T(.overdueVillage)), .el("dd", [:], dto.station),
                     .el("dt", [:], T(.requestService)), .el("dd", [:], dto.serviceName),
                     .el("dt", [:], T(.requestStatus)), .el("dd", [:], dto.statusLabel),
-                    .el("dt", [:], T(.requestReceivedOn)), .el("dd", [:], dto.receivedOn),
+                    // Received: only once the station has taken it in (an online request waits for that).
+                    .el("dt", [:], T(.requestReceivedOn)), .el("dd", [:], dto.status == RequestStatus.received.rawValue ? T(.trackNotYetReceived) : dto.receivedOn),
                     .el("dt", [:], T(.requestDueOn)), .el("dd", [:], dto.dueOn ?? "—"),
                     .el("dt", [:], T(.requestCompletedOn)), .el("dd", [:], dto.completedOn ?? "—"),
                 ]))
+                parts.append(.el("p", ["class": "notice", "id": "next-step"], dto.nextStep))
                 if let notice = dto.dueDateNotice { parts.append(.el("p", ["class": "notice"], notice)) }
                 if let reply = dto.reply { parts.append(.group([.el("h2", [:], T(.trackReply)), .el("p", ["class": "prewrap"], reply)])) }
                 if !dto.missingMaterials.isEmpty {

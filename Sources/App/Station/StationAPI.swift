@@ -165,6 +165,8 @@ struct TrackDTO: Content {
     /// The resident's rating once given; `mayRate` while a completed request has none.
     var feedback: String?
     var mayRate: Bool
+    /// What happens next, in plain words for the resident.
+    var nextStep: String
     var history: [TrackEventDTO]
 }
 
@@ -275,10 +277,10 @@ enum StationAPI {
             "Track": O.object(["trackingCode": O.string, "station": O.string, "serviceName": O.string, "status": statusEnum, "statusLabel": O.string,
                                "receivedOn": O.date, "dueOn": O.date.nullable, "completedOn": O.date.nullable, "missingMaterials": O.array(O.string),
                                "reply": O.string.nullable, "dueDateNotice": O.string.nullable,
-                               "feedback": O.oneOf(Satisfaction.allCases.map(\.rawValue)).nullable, "mayRate": O.boolean,
+                               "feedback": O.oneOf(Satisfaction.allCases.map(\.rawValue)).nullable, "mayRate": O.boolean, "nextStep": O.string,
                                "history": O.array(O.object(["at": O.dateTime, "action": O.string, "actionLabel": O.string,
                                                             "status": statusEnum.nullable], required: ["at", "action", "actionLabel"]))],
-                              required: ["trackingCode", "station", "serviceName", "status", "statusLabel", "receivedOn", "missingMaterials", "history"]),
+                              required: ["trackingCode", "station", "serviceName", "status", "statusLabel", "receivedOn", "missingMaterials", "nextStep", "history"]),
             "Complaint": O.object(["id": O.uuid, "requestID": O.uuid.nullable, "worker": O.string.nullable, "complainantName": O.string,
                                    "complainantPhone": O.string, "content": O.string, "receivedOn": O.date, "status": O.oneOf(["open", "resolved"]),
                                    "result": O.string.nullable, "resolvedOn": O.date.nullable,

@@ -189,7 +189,19 @@ struct StationController {
         let item = try await Self.find(request, village)
         let profile = try await VillageProfile.query(on: request.db).filter(\.$unit.$id == village.requireID()).first()
         let notice = RequestDesk.dueDateNotice(item, calendar: try await request.workCalendar())
-        return HTMLResponse.make(StationViews.receipt(village: village, item: item, hotline: profile?.hotline ?? "", dueDateNotice: notice))
+        return HTMLResponse.make(StationViews.receipt(village: village, item: item, hotline: profile?.hotline ?? "", dueDateNotice: notice,
+                                                      trackingURL: Self.publicAddress(request) + Route.publicTrack.path(query: ["code": item.trackingCode]),
+                                                      deskPath: Route.unit(.value(try village.requireID()), .station).path))
+    }
+
+    /// Where residents reach this deployment: `CUNWU_PUBLIC_URL`, else the address this page
+    /// was opened at (its Host header, when it is a plain host name or address and port).
+    static func publicAddress(_ request: Request) -> String {
+        if let configured = request.application.config.publicURL { return configured }
+        let host = request.headers.first(name: .host) ?? ""
+        let plain = !host.isEmpty && host.utf8.count <= 255 && host.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || ".-:[]".contains($0)) }
+        let scheme = request.application.config.secureCookies ? "https" : "http"
+        return scheme + "://" + (plain ? host : "127.0.0.1")
     }
 
     @Sendable func overdue(_ request: Request, _ unit: OrgUnit) async throws -> Response {

@@ -1,3 +1,4 @@
+import QRCode
 import Foundation
 import StandardKit
 import StationKit
@@ -206,25 +207,40 @@ enum StationViews {
         ])
     }
 
-    static func receipt(village: OrgUnit, item: ServiceRequest, hotline: String, dueDateNotice: String? = nil) -> String {
+    /// The printable 受理回执 — or 一次性告知书 when materials are missing (the clock waits
+    /// for them) — with the tracking code, its absolute address and a QR code of it, a
+    /// print button and the way back to the desk (neither printed).
+    static func receipt(village: OrgUnit, item: ServiceRequest, hotline: String, dueDateNotice: String? = nil,
+                        trackingURL: String, deskPath: String) -> String {
         let rows: [(String, String)] = [
             (T(.requestCode), item.trackingCode), (T(.requestService), item.serviceName), (T(.requestReceivedOn), item.receivedOn),
             (T(.requestStatus), item.status.label), (T(.requestDueOn), item.dueOn ?? T(.receiptDueAfterMaterials)),
             (T(.requestFirstOwner), item.firstOwnerName ?? "—"),
         ]
         let missing = (item.missingMaterials ?? "").split(separator: "\n").map(String.init)
+        let title = missing.isEmpty ? T(.receiptTitle) : T(.receiptNoticeTitle)
+        let qr = (try? QRCode(text: trackingURL)).map { Node.trusted($0.svg(scale: 3, label: T(.receiptQRLabel))) } ?? .empty
         let page: Node = .group([
             .trusted("<!doctype html>"),
             .el("html", ["lang": Language.current.htmlTag], [
-                .el("head", [:], [.void("meta", [("charset", "utf-8")]), .el("title", [:], T(.receiptTitle)),
-                                  .void("link", [("rel", "stylesheet"), ("href", Stylesheet.path)])]),
+                .el("head", [:], [.void("meta", [("charset", "utf-8")]), .void("meta", [("name", "viewport"), ("content", "width=device-width, initial-scale=1")]),
+                                  .el("title", [:], title), .void("link", [("rel", "stylesheet"), ("href", Stylesheet.path)]),
+                                  .el("script", ["src": PrintScript.path, "defer": ""], "")]),
                 .el("body", ["class": "print"], [
                     .el("main", [:], [
-                        .el("h1", [:], T(.receiptStationTitle, village.name)),
+                        .el("div", ["class": "actions"], [
+                            .el("button", ["type": "button", "data-print": "", "class": "primary"], T(.receiptPrint)),
+                            .el("a", ["class": "button secondary", "href": deskPath], T(.receiptBackToDesk)),
+                        ]),
+                        .el("h1", [:], T(.receiptStationTitle, village.name, title)),
                         .el("dl", ["class": "facts"], rows.flatMap { [Node.el("dt", [:], $0.0), .el("dd", [:], $0.1)] }),
                         .when(dueDateNotice != nil, .el("p", [:], dueDateNotice ?? "")),
                         .when(!missing.isEmpty, .group([.el("h2", [:], T(.receiptMissing)), .el("ol", [:], missing.map { .el("li", [:], $0) })])),
-                        .el("p", [:], T(.receiptTrack, Route.publicTrack.path(query: ["code": item.trackingCode]), item.trackingCode)),
+                        .el("div", ["class": "receipt-track"], [
+                            qr,
+                            .el("p", [:], [.text(T(.receiptTrackCode)), .el("strong", ["class": "code"], item.trackingCode), .el("br", [:]),
+                                           .text(T(.receiptTrackAt)), .el("span", ["class": "url"], trackingURL)]),
+                        ]),
                         .when(!hotline.isEmpty, .el("p", [:], T(.receiptHotline, hotline))),
                     ]),
                 ]),

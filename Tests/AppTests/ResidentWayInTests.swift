@@ -1,0 +1,62 @@
+@testable import App
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+/// The resident's side (issue 22.5): phone numbers as Chinese numbers are written, every
+/// problem of the public form at once, a privacy notice, and a tracking page that says
+/// what happens next.
+@Suite("The resident's way in: phone numbers, the form, tracking")
+struct ResidentWayInTests {
+    @Test("mobile and landline numbers as people write them pass; anything else is refused", arguments: [
+        ("13812345678", true), ("138-1234-5678", true), ("138 1234 5678", true), ("+86 138 1234 5678", true), ("8613812345678", true),
+        ("010-69672101", true), ("(010)69672101", true), ("01069672101", true), ("0898-6523456", true), ("69672101", true), ("6967210", true),
+        ("12345678901", false), ("1381234567", false), ("138123456789", false), ("12", false), ("010-0967210", false), ("+1 415 555 0100", false),
+        ("13812345678转1", false), ("138+12345678", false), ("00000000", false), ("1234567", false), ("02-1234", false), ("0123-4567", false),
+    ])
+    func phones(text: String, valid: Bool) {
+        #expect(Validator.isChinesePhone(text) == valid, "\(text)")
+    }
+
+    @Test("the public form reports every problem at once, the sum included, and says what is kept and why")
+    func everyProblemAtOnce() async throws {
+        try await withApp { app, clock in
+            clock.set(beijingDay: "2026-03-02")
+            let s = try await StationFixture.make(app)
+            let path = "/public/stations/\(s.village)/requests/new"
+            let form = try await send(app, .GET, path)
+            #expect(form.status == .ok && form.body.contains("id=\"privacy\"") && form.body.contains("加密保存"))
+            let set = try #require(form.headers.setCookie?[SessionCookie.loginCSRF]?.string)
+            let cookie = "\(SessionCookie.loginCSRF)=\(set)"
+            let token = try #require(form.body.range(of: "name=\"\(CSRF.field)\" value=\""))
+            let csrf = String(form.body[token.upperBound...].prefix { $0 != "\"" })
+            let marker = try #require(form.body.range(of: "name=\"challengeID\" value=\""))
+            let challenge = String(form.body[marker.upperBound...].prefix(36))
+            let bad = try await send(app, .POST, path, form: [CSRF.field: csrf, "serviceCode": "NOPE", "residentName": "", "residentPhone": "12345",
+                                                              "content": "x", "challengeID": challenge, "challengeAnswer": "999"],
+                                     headers: ["Cookie": cookie])
+            #expect(bad.status == .unprocessableEntity)
+            for field in ["residentName", "residentPhone", "challengeAnswer", "serviceCode"] {
+                #expect(bad.body.contains("id=\"f-\(field)-error\"") || bad.body.contains("href=\"#f-\(field)\""), "\(field) named with the others")
+            }
+            #expect(bad.body.contains("请填写手机号"))
+        }
+    }
+
+    @Test("tracking says what happens next, and shows the received date only once the station has taken it in")
+    func nextStep() async throws {
+        try await withApp { app, clock in
+            clock.set(beijingDay: "2026-03-02")
+            let s = try await StationFixture.make(app)
+            let accepted = try await s.intake(app)
+            let track = try StationFixture.decode(TrackDTO.self, try await send(app, .GET, "/api/v1/public/track/\(accepted.trackingCode)").body)
+            #expect(track.nextStep.contains("将在\(track.dueOn ?? "?")前办结"), "\(track.nextStep)")
+            let page = try await send(app, .GET, "/public/track?code=\(accepted.trackingCode)")
+            #expect(page.body.contains("id=\"next-step\"") && page.body.contains(accepted.receivedOn))
+            let missing = try await s.intake(app, extra: ["missing": "户口簿复印件"])
+            let told = try StationFixture.decode(TrackDTO.self, try await send(app, .GET, "/api/v1/public/track/\(missing.trackingCode)").body)
+            #expect(told.status == "materialsMissing" && told.nextStep.contains("补齐"))
+        }
+    }
+}

@@ -60,3 +60,35 @@ struct ResidentWayInTests {
         }
     }
 }
+
+/// Signing in leads each role to its own work (issue 22.1).
+@Suite("Landing after sign-in")
+struct LandingTests {
+    @Test("station staff land on the desk, other roles on their unit's page, several places or the administrator on the home page; a next page wins")
+    func landing() async throws {
+        try await withApp { app, _ in
+            let world = try await World.make(app)
+            try await World.user(app, "zhan", .stationStaff, at: world.villageV1)
+            try await World.user(app, "shu", .partySecretary, at: world.villageV1)
+            try await World.user(app, "zhen", .townshipOfficial, at: world.townshipA1)
+            try await World.user(app, "root", .admin, at: nil)
+            let two = try await World.user(app, "two", .townshipOfficial, at: world.townshipA2)
+            try await RoleAssignment(userID: try two.requireID(), role: .townshipOfficial, unit: world.townshipA1).create(on: app.db)
+            func land(_ user: String, next: String = "") async throws -> String? {
+                let page = try await send(app, .GET, "/login")
+                let token = try #require(page.headers.setCookie?[SessionCookie.loginCSRF]?.string)
+                let answer = try await send(app, .POST, "/login", form: ["username": user, "password": World.password, CSRF.field: token, "next": next],
+                                            headers: ["Cookie": "\(SessionCookie.loginCSRF)=\(token)"])
+                #expect(answer.status == .seeOther)
+                return answer.headers.first(name: .location)
+            }
+            let v1 = try world.villageV1.requireID()
+            #expect(try await land("zhan") == "/units/\(v1)/station")
+            #expect(try await land("shu") == "/units/\(v1)")
+            #expect(try await land("zhen") == "/units/\(try world.townshipA1.requireID())")
+            #expect(try await land("two") == "/")
+            #expect(try await land("root") == "/")
+            #expect(try await land("zhan", next: "/units/\(v1)/records") == "/units/\(v1)/records")
+        }
+    }
+}

@@ -30,8 +30,8 @@ struct AuthController {
             return render(request, username: username, next: next, error: T(.loginFormExpired), status: .forbidden)
         }
         do {
-            let (token, _) = try await Self.signIn(username: username, password: form["password"] ?? "", request: request)
-            let target = next.flatMap(Route.localPath) ?? Route.home.path
+            let (token, principal) = try await Self.signIn(username: username, password: form["password"] ?? "", request: request)
+            let target = next.flatMap(Route.localPath) ?? Self.landing(principal)
             let response = request.redirect(to: target)
             response.cookies[SessionCookie.name] = SessionCookie.make(token, request: request, maxAge: nil)
             response.cookies[SessionCookie.loginCSRF] = SessionCookie.make("", request: request, maxAge: 0)
@@ -45,6 +45,17 @@ struct AuthController {
             }
             return render(request, username: username, next: next, error: message, status: error.status == .tooManyRequests ? .tooManyRequests : .unauthorized)
         }
+    }
+
+    /// Where a sign-in without a page to return to lands: the one place the user works at —
+    /// the station desk for station staff, the unit's page for everyone else — or the home
+    /// page that lists their places when they hold roles at several (or everywhere).
+    static func landing(_ principal: Principal) -> String {
+        let places = Set(principal.assignments.filter { $0.role.permissions.contains(.viewUnit) }.map(\.unitPath))
+        guard places.count == 1, let path = places.first, !principal.isAdmin,
+              let id = path.split(separator: "/").last.flatMap({ UUID(uuidString: String($0)) }) else { return Route.home.path }
+        if principal.assignments.contains(where: { $0.role == .stationStaff }) { return Route.unit(.value(id), .station).path }
+        return Route.unit(.value(id)).path
     }
 
     @Sendable func logout(_ request: Request, _: OrgUnit?) async throws -> Response {

@@ -29,7 +29,7 @@ struct PageWeightTests {
                     for problem in Self.accessibilityProblems(result.body) { Issue.record("\(user) \(language) \(path): \(problem)") }
                     let weight = result.body.utf8.count + css
                     #expect(weight < 60 * 1024, "\(user) \(language) \(path): \(weight) bytes")
-                    if weight > heaviest.1 { heaviest = (language + " " + path, weight) }
+                    if weight > heaviest.1 { heaviest = (user + " " + language + " " + path, weight) }
                     visited.insert(path)
                     for link in Self.links(result.body) where !seen.contains(link) {
                         seen.insert(link)

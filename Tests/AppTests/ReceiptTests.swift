@@ -47,3 +47,29 @@ struct ReceiptTests {
         }
     }
 }
+
+/// The request page's actions (issue 22.4): the usual next step first and primary, the
+/// rest secondary, refusing last, marked as destructive and confirmed with its own tick.
+@Suite("The request page's actions")
+struct RequestActionsTests {
+    @Test("the usual next step comes first as the primary button; a refusal needs its confirmation tick, and without it nothing changes")
+    func hierarchy() async throws {
+        try await withApp { app, clock in
+            clock.set(beijingDay: "2026-03-02")
+            let s = try await StationFixture.make(app)
+            let item = try await s.intake(app)
+            let page = try await send(app, .GET, "/units/\(s.village)/requests/\(item.id)", as: s.wang)
+            let forms = page.body.components(separatedBy: "<form method=\"post\" action=\"/units/\(s.village)/requests/\(item.id)/act\"").dropFirst()
+            #expect(forms.first?.contains("value=\"start\"") == true && forms.first?.contains("class=\"action primary\"") == true, "accepted: start first")
+            #expect(forms.last?.contains("value=\"refuse\"") == true && forms.last?.contains("class=\"danger\"") == true && forms.last?.contains("name=\"confirm\"") == true)
+            #expect(forms.dropFirst().dropLast().allSatisfy { $0.contains("class=\"action secondary\"") })
+            let unconfirmed = try await send(app, .POST, "/units/\(s.village)/requests/\(item.id)/act", as: s.wang,
+                                             form: ["action": "refuse", "reason": "不属于本站办理范围", "version": "\(item.version)"])
+            #expect(unconfirmed.status == .unprocessableEntity && unconfirmed.body.contains("请勾选“确认不予办理”"))
+            #expect(try await ServiceRequest.find(item.id, on: app.db)?.status == .accepted, "nothing changed")
+            let confirmed = try await send(app, .POST, "/units/\(s.village)/requests/\(item.id)/act", as: s.wang,
+                                           form: ["action": "refuse", "reason": "不属于本站办理范围", "version": "\(item.version)", "confirm": "1"])
+            #expect(confirmed.status == .seeOther)
+        }
+    }
+}

@@ -118,8 +118,9 @@ enum AssessmentViews {
                     .el("li", [:], [
                         e.kind == "note" ? .text(e.note ?? e.name) : .el("a", ["href": base(.evidenceFile(.value(e.id)))], e.name),
                         // Each remove button posts the sheet's one removal form to its own
-                        // address (no script): one CSRF field for the page, not one per file.
-                        .when(s.mayFill, .group([.text(" "), .el("button", ["type": "submit", "class": "link", "form": "remove-evidence",
+                        // address (no script): one CSRF field for the page, not one per file. A
+                        // button submits by default: no type attribute, 49 times over on the sheet.
+                        .when(s.mayFill, .group([.text(" "), .el("button", ["class": "link", "form": "remove-evidence",
                                                                             "name": "evidence", "value": e.id.uuidString], T(.attachmentRemove))])),
                     ])
                 }))

@@ -171,23 +171,24 @@ enum Stylesheet {
     button.link{background:none;color:var(--link);padding:0;text-decoration:underline}form.inline{display:inline}
     .error-summary{border:2px solid var(--bad);padding:8px 16px;margin:0 0 16px}.flash{background:#e6f4ea;border-left:4px solid var(--ok);padding:8px 12px}.notice{background:#fff8e1;border-left:4px solid #b26a00;padding:8px 12px}
     .prewrap{white-space:pre-wrap}fieldset{border:1px solid var(--line);border-radius:4px;margin:0 0 14px;padding:4px 12px}legend{font-weight:600}
-    .check{display:inline-flex;align-items:center;gap:4px;margin:0 16px 4px 0}.check input{width:auto}button.secondary{background:#57606a}
+    .check{display:inline-flex;align-items:center;gap:4px;margin:0 16px 4px 0}.check input{width:auto}button.secondary,.button.secondary{background:#57606a}
+    button.danger{background:#fff;color:var(--bad);border:2px solid}
     body.print main{max-width:none}
     .met,.notmet,.pending{white-space:nowrap}.pending{color:#7d4e00;font-weight:700}ul.checks{margin:0;padding-left:1.2em}
     .met{color:var(--ok);font-weight:700}.notmet{color:var(--bad);font-weight:700}.muted{color:var(--muted)}
-    dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px}dl.facts dt{font-weight:600}dl.facts dd{margin:0}
+    dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px}dl.facts dt{font-weight:600}dl.facts dd{margin:0;overflow-wrap:anywhere}
     .crumbs{font-size:14px;color:var(--muted)}.actions{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0 16px}
-    dl.facts dd{overflow-wrap:anywhere}pre{white-space:pre-wrap;font-family:inherit;margin:4px 0}
+    pre{white-space:pre-wrap;font-family:inherit;margin:4px 0}
     @media (max-width:600px){header.top{padding:8px}.account{margin-left:0}table{font-size:14px;display:block;overflow-x:auto}th,td{padding:4px}
     dl.facts{grid-template-columns:1fr;gap:0}dl.facts dd{margin-bottom:8px}main{padding:12px}}
     ul.actions{list-style:none;padding:0}form.filters{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:flex-end}form.filters .field{margin:0}
     form.action{border-top:1px solid var(--line);padding-top:4px;margin:0 0 8px}form.action h3{margin:8px 0}
     svg.chart{max-width:100%;height:auto}svg.chart .bar{fill:var(--brand)}svg.chart text{font-size:11px;fill:#24292f}
-    svg.heat rect{stroke:#3a3a3a;stroke-width:.5}svg.heat .h0{fill:#fff}svg.heat .h1{fill:#d9d9d9}svg.heat .h2{fill:#a6a6a6}svg.heat .h3{fill:#6e6e6e}
-    svg.heat .h4{fill:#3a3a3a}svg.heat text.c{text-anchor:middle}svg.heat text.d{fill:#fff}p.code{font-size:28px;letter-spacing:2px}
+    .heat rect{stroke:#3a3a3a;stroke-width:.5}.heat .h0{fill:#fff}.heat .h1{fill:#d9d9d9}.heat .h2{fill:#a6a6a6}.heat .h3{fill:#6e6e6e}
+    .heat .h4{fill:#3a3a3a}.heat text.c{text-anchor:middle}.heat text.d{fill:#fff}p.code{font-size:28px;letter-spacing:2px}
     ol.items{padding-left:0;list-style:none}li.item{border-top:1px solid var(--line);padding:4px 0}form.evidence{display:flex;flex-wrap:wrap;gap:6px;margin:4px 0}
     form.evidence input,form.evidence select{width:auto}.running{display:none}
-    .receipt-track{display:flex;gap:16px;align-items:center;flex-wrap:wrap}.receipt-track svg{flex:none}.receipt-track .url{word-break:break-all}
+    .receipt-track{display:flex;gap:16px;align-items:center;flex-wrap:wrap}.receipt-track .url{word-break:break-all}
     @media print{header.top nav,.account,.lang,.actions,.skip,form{display:none}a{color:inherit;text-decoration:none}
     body.report .running{display:block;position:fixed;top:0;left:0;right:0;text-align:center;font-size:10pt;color:#000}
     body.report main{padding-top:8mm}body.report table{page-break-inside:auto}body.report tr{page-break-inside:avoid}

@@ -880,6 +880,8 @@ enum L: String, CaseIterable, Sendable {
     case requestPromisedOn
     case requestPublicReply
     case requestReceivedOn
+    case requestRefuseConfirm
+    case requestRefuseConfirmNeeded
     case requestRefuseReason
     case requestReplyHint
     case requestReplyToResident

@@ -171,8 +171,13 @@ struct StationController {
         let principal = try request.requirePrincipal()
         let item = try await Self.find(request, village)
         let form = try FormFields(request)
-        let fields = InputFields(form: form, names: ["action", "version", "missing", "department", "answer", "dueOn", "reason", "approvedBy", "residentNotified", "result", "replyToResident"])
+        let fields = InputFields(form: form, names: ["action", "version", "missing", "department", "answer", "dueOn", "reason", "approvedBy", "residentNotified",
+                                                     "result", "replyToResident", "confirm"])
         do {
+            // A refusal on the page is confirmed with its own tick (the form asks for it).
+            if fields["action"] == LedgerAction.refuse.rawValue, !fields.flag("confirm") {
+                throw AppError.validation([FieldError(field: "confirm", message: T(.requestRefuseConfirmNeeded))])
+            }
             let action = try RequestAction.parse(fields)
             _ = try await RequestDesk.act(try await request.desk(), village: village, id: item.requireID(), action: action, actor: .user(principal), staff: principal,
                                           version: fields["version"].flatMap(Int.init), replyToResident: fields.flag("replyToResident"))

@@ -125,14 +125,32 @@ enum StationViews {
         .el("p", ["class": "hint"], T(.requestReplyHint)),
     ])
 
+    /// The usual next step from each state: its button is the primary one.
+    static func usualNext(_ status: RequestStatus) -> LedgerAction? {
+        switch status {
+        case .received: return .accept
+        case .accepted: return .start
+        case .inProgress: return .complete
+        case .materialsMissing: return .materialsReceived
+        case .transferred: return .departmentAnswer
+        case .completed, .refused: return nil
+        }
+    }
+
     private static func actionForm(_ request: Request, _ m: DetailModel, action: LedgerAction, title: String, _ fields: [Node], button: String) -> Node {
-        .el("form", ["method": "post", "action": requestPath(m.village, m.request.id, .act), "class": "action"], [
+        let status = RequestStatus(rawValue: m.request.status)
+        let kind = action == .refuse ? "danger" : status.flatMap(usualNext) == action ? "primary" : "secondary"
+        return .el("form", ["method": "post", "action": requestPath(m.village, m.request.id, .act), "class": "action " + kind], [
             .el("h3", [:], title),
             Layout.csrfField(request),
             .input(["type": "hidden", "name": "action", "value": action.rawValue]),
             .input(["type": "hidden", "name": "version", "value": String(m.request.version)]),
             .group(fields),
-            .el("button", ["type": "submit"], button),
+            .when(action == .refuse, .el("div", ["class": "field"], [
+                .el("label", [:], [.input(["type": "checkbox", "name": "confirm", "value": "1", "required": ""]), .text(" " + T(.requestRefuseConfirm))]),
+                .when(m.errors.contains { $0.field == "confirm" }, .el("p", ["class": "error"], m.errors.first { $0.field == "confirm" }?.message ?? "")),
+            ])),
+            .el("button", ["type": "submit", "class": kind], button),
         ])
     }
 
@@ -141,27 +159,27 @@ enum StationViews {
         guard let status = RequestStatus(rawValue: r.status) else { return .empty }
         let errors = m.errors
         func allowed(_ action: LedgerAction) -> Bool { m.mayHandle && action.allowedFrom.contains(status) }
-        var forms: [Node] = []
-        if allowed(.accept) { forms.append(actionForm(request, m, action: .accept, title: T(.actionAccept),
+        var forms: [(action: LedgerAction, node: Node)] = []
+        if allowed(.accept) { forms.append((.accept, actionForm(request, m, action: .accept, title: T(.actionAccept),
                                                        [Layout.textarea("missing", T(.requestMissingAtIntake), value: "", errors: errors, hint: T(.requestMissingHint), rows: 2), replyBox],
-                                                       button: T(.actionAccept))) }
-        if allowed(.start) { forms.append(actionForm(request, m, action: .start, title: T(.actionStart), [], button: T(.actionStart))) }
-        if allowed(.complete) { forms.append(actionForm(request, m, action: .complete, title: T(.actionComplete),
-                                                         [Layout.textarea("result", T(.requestResult), value: "", errors: errors, rows: 2), replyBox], button: T(.actionComplete))) }
-        if allowed(.requestMaterials) { forms.append(actionForm(request, m, action: .requestMaterials, title: T(.actionRequestMaterials),
+                                                       button: T(.actionAccept)))) }
+        if allowed(.start) { forms.append((.start, actionForm(request, m, action: .start, title: T(.actionStart), [], button: T(.actionStart)))) }
+        if allowed(.complete) { forms.append((.complete, actionForm(request, m, action: .complete, title: T(.actionComplete),
+                                                         [Layout.textarea("result", T(.requestResult), value: "", errors: errors, rows: 2), replyBox], button: T(.actionComplete)))) }
+        if allowed(.requestMaterials) { forms.append((.requestMaterials, actionForm(request, m, action: .requestMaterials, title: T(.actionRequestMaterials),
                                                                  [Layout.textarea("missing", T(.requestMissingList), value: "", errors: errors, hint: T(.requestMissingHint), rows: 3), replyBox],
-                                                                 button: T(.actionRequestMaterials))) }
-        if allowed(.materialsReceived) { forms.append(actionForm(request, m, action: .materialsReceived, title: T(.actionMaterialsReceived), [], button: T(.actionMaterialsReceived))) }
+                                                                 button: T(.actionRequestMaterials)))) }
+        if allowed(.materialsReceived) { forms.append((.materialsReceived, actionForm(request, m, action: .materialsReceived, title: T(.actionMaterialsReceived), [], button: T(.actionMaterialsReceived)))) }
         if allowed(.transfer) {
-            forms.append(actionForm(request, m, action: .transfer, title: T(.actionTransfer),
+            forms.append((.transfer, actionForm(request, m, action: .transfer, title: T(.actionTransfer),
                                     [Layout.select("department", T(.requestDepartment), options: [("", T(.chooseDepartment))] + m.departments.map { ($0.id, $0.name) },
-                                                   selected: "", errors: errors)], button: T(.actionTransfer)))
+                                                   selected: "", errors: errors)], button: T(.actionTransfer))))
         }
-        if allowed(.departmentAnswer) { forms.append(actionForm(request, m, action: .departmentAnswer, title: T(.actionDepartmentAnswer),
+        if allowed(.departmentAnswer) { forms.append((.departmentAnswer, actionForm(request, m, action: .departmentAnswer, title: T(.actionDepartmentAnswer),
                                                                  [Layout.textarea("answer", T(.requestDepartmentAnswer), value: "", errors: errors, rows: 2), replyBox],
-                                                                 button: T(.actionDepartmentAnswer))) }
+                                                                 button: T(.actionDepartmentAnswer)))) }
         if allowed(.extend) {
-            forms.append(actionForm(request, m, action: .extend, title: T(.actionExtend), [
+            forms.append((.extend, actionForm(request, m, action: .extend, title: T(.actionExtend), [
                 Layout.field("dueOn", T(.requestNewDue), value: "", type: "date", errors: errors),
                 Layout.field("reason", T(.requestExtendReason), value: "", errors: errors),
                 Layout.field("approvedBy", T(.requestApprovedBy), value: "", errors: errors),
@@ -169,10 +187,12 @@ enum StationViews {
                                                  .when(errors.contains { $0.field == "residentNotified" },
                                                        .el("p", ["class": "error"], errors.first { $0.field == "residentNotified" }?.message ?? ""))]),
                 replyBox,
-            ], button: T(.actionExtend)))
+            ], button: T(.actionExtend))))
         }
-        if allowed(.refuse) { forms.append(actionForm(request, m, action: .refuse, title: T(.actionRefuse),
-                                                       [Layout.field("reason", T(.requestRefuseReason), value: "", errors: errors), replyBox], button: T(.actionRefuse))) }
+        if allowed(.refuse) { forms.append((.refuse, actionForm(request, m, action: .refuse, title: T(.actionRefuse),
+                                                       [Layout.field("reason", T(.requestRefuseReason), value: "", errors: errors), replyBox], button: T(.actionRefuse)))) }
+        // The usual next step first; refusing last.
+        if let next = usualNext(status), let primary = forms.firstIndex(where: { $0.action == next }), primary > 0 { forms.insert(forms.remove(at: primary), at: 0) }
         let facts: [(String, String)] = [
             (T(.requestCode), r.trackingCode), (T(.requestService), "\(r.serviceCode) \(r.serviceName)"),
             (T(.requestStatus), r.statusLabel), (T(.requestChannel), RequestChannel(rawValue: r.channel)?.label ?? r.channel),
@@ -194,7 +214,7 @@ enum StationViews {
             .el("dl", ["class": "facts"], facts.flatMap { [Node.el("dt", [:], $0.0), .el("dd", ["class": "prewrap"], $0.1)] }),
             .when(r.urgency != "normal", .el("p", [:], [urgencyNode(r.urgency)])),
             .when(r.dueDateNotice != nil, .el("p", ["class": "notice"], r.dueDateNotice ?? "")),
-            .group(forms),
+            .group(forms.map(\.node)),
             .el("h2", [:], T(.requestHistory)),
             Layout.table(caption: nil, headers: [T(.ledgerSequence), T(.ledgerAt), T(.ledgerAction), T(.ledgerActor), T(.ledgerDetails)],
                          rows: m.history.map { e in

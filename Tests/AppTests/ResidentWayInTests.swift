@@ -1,4 +1,5 @@
 @testable import App
+import Fluent
 import Foundation
 import Testing
 import Vapor
@@ -89,6 +90,47 @@ struct LandingTests {
             #expect(try await land("two") == "/")
             #expect(try await land("root") == "/")
             #expect(try await land("zhan", next: "/units/\(v1)/records") == "/units/\(v1)/records")
+        }
+    }
+}
+
+/// The resident's front door (issue 22.5): find a station by place or by name, a short
+/// address by the village's code, the hotline to dial.
+@Suite("Finding a station")
+struct FinderTests {
+    @Test("from the top down to a village's station, by name, by the village's code; the hotline dials; odd input answers 400 or 404")
+    func finder() async throws {
+        try await withApp { app, _ in
+            let world = try await World.make(app)
+            world.villageV1.code = "110116104201"
+            try await world.villageV1.save(on: app.db)
+            let v1 = try world.villageV1.requireID()
+            let found1 = try await VillageProfile.query(on: app.db).filter(\.$unit.$id == v1).first()
+            let profile = try #require(found1)
+            profile.hotline = "010-69672101"
+            try await profile.save(on: app.db)
+            let top = try await send(app, .GET, "/public")
+            #expect(top.status == .ok && top.body.contains("北京市") && !top.body.contains("前辛庄村"))
+            #expect(try await send(app, .GET, "/login").body.contains("href=\"/public\""), "the sign-in page shows residents their way in")
+            var page = top.body
+            for name in ["北京市", "怀柔区", "桥梓镇"] {
+                let href = try #require(page.components(separatedBy: "\">\(name)</a>").first?.components(separatedBy: "href=\"").last)
+                page = try await send(app, .GET, href.replacingOccurrences(of: "&amp;", with: "&")).body
+            }
+            let station = "/public/stations/\(try world.villageV1.requireID())"
+            #expect(page.contains("href=\"\(station)\">前辛庄村</a>") && page.contains("后辛庄村") && !page.contains("河防口村"))
+            #expect(page.contains("class=\"crumbs\""))
+            let found = try await send(app, .GET, "/public?q=辛庄")
+            #expect(found.body.contains("前辛庄村") && found.body.contains("后辛庄村") && !found.body.contains("河防口村") && found.body.contains("怀柔区 · 桥梓镇"))
+            #expect(try await send(app, .GET, "/public?q=不存在").body.contains("没有找到"))
+            #expect(try await send(app, .GET, "/public?q=" + String(repeating: "村", count: 21).addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!).status == .badRequest)
+            #expect(try await send(app, .GET, "/public?unit=\(UUID())").status == .notFound)
+            #expect(try await send(app, .GET, "/public?unit=\(try world.villageV1.requireID())").status == .notFound)
+            let short = try await send(app, .GET, "/s/110116104201")
+            #expect(short.status == .seeOther && short.headers.first(name: .location) == station)
+            #expect(try await send(app, .GET, "/s/110116104299").status == .notFound)
+            #expect(try await send(app, .GET, "/s/abc").status == .notFound)
+            #expect(try await send(app, .GET, station).body.contains("<a href=\"tel:01069672101\">010-69672101</a>"))
         }
     }
 }

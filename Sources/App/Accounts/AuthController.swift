@@ -181,6 +181,11 @@ struct AuthController {
                          attributes: ["autocomplete": "current-password"]),
             .el("button", ["type": "submit"], T(.loginButton)),
         ])
-        return HTMLResponse.make(Layout.page(request: request, title: T(.loginTitle), body: body), status: status)
+        // Residents come here too: their way in needs no account.
+        let residents: Node = .el("p", ["class": "notice", "id": "residents"], [
+            .text(T(.loginResidents) + " "), .el("a", ["href": Route.publicFinder.path], T(.publicFinderTitle)), .text(" · "),
+            .el("a", ["href": Route.publicTrack.path], T(.publicTrackLink)),
+        ])
+        return HTMLResponse.make(Layout.page(request: request, title: T(.loginTitle), body: .group([body, residents])), status: status)
     }
 }

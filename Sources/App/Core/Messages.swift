@@ -626,6 +626,7 @@ enum L: String, CaseIterable, Sendable {
     case loginLocked
     case loginLockedUntil
     case loginPassword
+    case loginResidents
     case loginSessionExpired
     case loginTitle
     case loginUsername
@@ -723,6 +724,15 @@ enum L: String, CaseIterable, Sendable {
     case publicDisclosureMeta
     case publicDisclosuresLink
     case publicDisclosuresTitle
+    case publicFinderAll
+    case publicFinderHint
+    case publicFinderIntro
+    case publicFinderMore
+    case publicFinderName
+    case publicFinderNone
+    case publicFinderSearch
+    case publicFinderTitle
+    case publicFinderTooLong
     case publicGuideTitle
     case publicHotline
     case publicMaterials

@@ -61,6 +61,10 @@ enum Route: Hashable, Sendable {
     case printScript
     case language(Param<Language>)
     case publicStation(Param<UUID>)
+    /// The resident's front door: find a station by place or by name.
+    case publicFinder
+    /// A station's short address by its village's 12-digit division code.
+    case publicStationCode(Param<String>)
     case publicGuide(Param<UUID>, Param<String>)
     case publicRequestNew(Param<UUID>)
     case publicTrack
@@ -108,6 +112,8 @@ enum Route: Hashable, Sendable {
         case .printScript: return ["assets", .literal(PrintScript.file)]
         case let .language(language): return ["language", .param("language", language)]
         case let .publicStation(id): return ["public", "stations", .param("stationID", id)]
+        case .publicFinder: return ["public"]
+        case let .publicStationCode(code): return ["s", .param("code", code)]
         case let .publicGuide(id, code): return ["public", "stations", .param("stationID", id), "services", .param("code", code)]
         case let .publicRequestNew(id): return ["public", "stations", .param("stationID", id), "requests", "new"]
         case .publicTrack: return ["public", "track"]

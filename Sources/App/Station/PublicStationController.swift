@@ -59,6 +59,8 @@ enum PublicGuards {
 struct PublicStationController {
     func register(_ router: Router) {
         router.page(.GET, .publicStation(.key), .open, station)
+        router.page(.GET, .publicFinder, .open, finder)
+        router.page(.GET, .publicStationCode(.key), .open, byCode)
         router.page(.GET, .publicGuide(.key, .key), .open, guide)
         router.page(.GET, .publicRequestNew(.key), .open, newForm)
         router.page(.POST, .publicRequestNew(.key), .open, limits: .open, submit)
@@ -76,13 +78,72 @@ struct PublicStationController {
 
     static func path(_ village: OrgUnit) -> String { Route.publicStation(.value(village.id.linked)).path }
 
+    /// The front door (no sign-in): the places from the top down to the villages, each
+    /// village linked to its station; or the villages whose names hold what was typed.
+    @Sendable func finder(_ request: Request, _: OrgUnit?) async throws -> Response {
+        let q = (request.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
+        guard q.count <= 20, !TextCheck.hasForbidden(q) else { throw AppError.badQuery([FieldError(field: "q", message: T(.publicFinderTooLong))]) }
+        var parent: OrgUnit?
+        if let text = request.query[String.self, at: "unit"], !text.isEmpty {
+            guard let id = UUID(uuidString: text), let unit = try await OrgUnit.load(id, on: request.db), unit.kind != .village else { throw AppError.notFound }
+            parent = unit
+        }
+        let search: Node = .el("form", ["method": "get", "action": Route.publicFinder.path, "class": "filters", "role": "search"], [
+            Layout.field("q", T(.publicFinderName), value: q, errors: [], hint: T(.publicFinderHint)), .el("button", ["type": "submit"], T(.publicFinderSearch)),
+        ])
+        var parts: [Node] = [.el("p", [:], T(.publicFinderIntro)), search]
+        func stationLink(_ village: OrgUnit) -> Node { .el("a", ["href": Self.path(village)], village.name) }
+        if !q.isEmpty {
+            let sql = try Dialect.sql(request.db)
+            let like = "%" + q.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
+            let ids = try await sql.raw("SELECT id FROM units WHERE kind = 'village' AND closed_on IS NULL AND name LIKE \(bind: like) ORDER BY name LIMIT 51")
+                .all().map { try $0.decode(column: "id", as: UUID.self) }
+            let villages = ids.isEmpty ? [] : Hierarchy.sorted(try await OrgUnit.query(on: request.db).filter(\.$id ~~ ids).all())
+            let above = Set(villages.flatMap { $0.lineage.dropLast() })
+            let names = above.isEmpty ? [:] : Dictionary(try await OrgUnit.query(on: request.db).filter(\.$id ~~ Array(above)).all().compactMap { u in u.id.map { ($0, u.name) } },
+                                                         uniquingKeysWith: { a, _ in a })
+            parts.append(villages.isEmpty ? .el("p", ["class": "notice"], T(.publicFinderNone, q))
+                : .el("ul", ["class": "places"], villages.prefix(50).map { v in
+                    .el("li", [:], [stationLink(v), .text(" "), .el("span", ["class": "muted"], v.lineage.dropLast().compactMap { names[$0] }.joined(separator: " · "))])
+                }))
+            if villages.count > 50 { parts.append(.el("p", ["class": "muted"], T(.publicFinderMore))) }
+        } else {
+            let units = Hierarchy.sorted(try await OrgUnit.query(on: request.db).filter(\.$parentKey == (parent?.id?.uuidString ?? "root")).all())
+                .filter { $0.closedOn == nil }
+            if let parent {
+                let trail = try await Hierarchy.ancestors(of: parent, on: request.db) + [parent]
+                parts.append(.el("p", ["class": "crumbs"], [.el("a", ["href": Route.publicFinder.path], T(.publicFinderAll))]
+                    + trail.flatMap { u -> [Node] in [.text(" › "), .el("a", ["href": Route.publicFinder.path(query: ["unit": u.id.linked.uuidString])], u.name)] }))
+            }
+            parts.append(.el("ul", ["class": "places"], units.map { u -> Node in
+                let link: Node = u.kind == .village ? stationLink(u) : .el("a", ["href": Route.publicFinder.path(query: ["unit": u.id.linked.uuidString])], u.name)
+                return .el("li", [:], [link])
+            }))
+        }
+        parts.append(.el("p", [:], [.el("a", ["href": Route.publicTrack.path], T(.publicTrackLink))]))
+        return HTMLResponse.make(Layout.page(request: request, title: T(.publicFinderTitle), body: .group(parts)))
+    }
+
+    /// /s/110116104201: the station of the village with that division code (printed on
+    /// notices and posters, shorter than an id).
+    @Sendable func byCode(_ request: Request, _: OrgUnit?) async throws -> Response {
+        let code = request.parameters.get("code") ?? ""
+        guard code.count == 12, code.allSatisfy({ $0.isASCII && $0.isNumber }),
+              let village = try await OrgUnit.query(on: request.db).filter(\.$code == code).filter(\.$kind == .village).first() else { throw AppError.notFound }
+        return request.redirect(to: Self.path(village), redirectType: .normal)
+    }
+
     @Sendable func station(_ request: Request, _: OrgUnit?) async throws -> Response {
         let (village, profile) = try await Self.load(request)
         let services = try await Open311Controller.published(village, on: request.db)
         func shown(_ text: String?) -> String { (text ?? "").isEmpty ? "—" : (text ?? "") }
+        let hotline = profile?.hotline ?? ""
+        // The hotline dials from a phone.
+        let hotlineNode: Node = hotline.isEmpty ? .text("—") : .el("a", ["href": "tel:" + hotline.filter { $0.isNumber || $0 == "+" }], hotline)
         let facts: [Node] = [
             .el("dt", [:], T(.publicOpeningHours)), .el("dd", [:], shown(profile?.openingHours)),
-            .el("dt", [:], T(.publicHotline)), .el("dd", [:], shown(profile?.hotline)),
+            .el("dt", [:], T(.publicHotline)),
+            .el("dd", [:], [hotlineNode]),
             .el("dt", [:], T(.publicAddress)), .el("dd", [:], shown(profile?.address)),
         ]
         let body: Node = .group([

@@ -180,18 +180,38 @@ class Flow(unittest.TestCase):
         self.d.set_window_size(1366, 768)
 
     def test_3_resident_submits_and_tracks_on_a_phone(self):
-        self.d.set_window_size(360, 740)
-        # The station's public page address, found as staff; the resident is not signed in.
-        self.login("demo.station")
-        vid = self.village("前辛庄村")
+        self.d.set_window_size(390, 844)
+        # A resident, not signed in, starts at the sign-in page's way in and finds the station by place.
         self.d.delete_all_cookies()
-        self.go(f"/public/stations/{vid}")
+        self.go("/login")
+        self.d.find_element(By.CSS_SELECTOR, "#residents a[href='/public']").click()
+        for place in ["北京市", "怀柔区", "桥梓镇", "前辛庄村"]:
+            self.d.find_element(By.LINK_TEXT, place).click()
+        self.assertIn("/public/stations/", self.d.current_url)
+        self.assertTrue(self.d.find_elements(By.CSS_SELECTOR, "a[href^='tel:']"), "the hotline dials from the phone")
         self.shot("07-public-station-phone")
+        # Found by name as well.
+        self.go("/public?q=" + "前辛庄")
+        self.assertTrue(self.d.find_elements(By.LINK_TEXT, "前辛庄村"))
+        self.d.find_element(By.LINK_TEXT, "前辛庄村").click()
         self.d.find_element(By.PARTIAL_LINK_TEXT, "网上提交").click()
+        self.assertIn("加密保存", self.d.find_element(By.ID, "privacy").text)
+        # A first try with two mistakes: both are named at once, what was typed is kept.
         Select(self.d.find_element(By.NAME, "serviceCode")).select_by_index(1)
         self.d.find_element(By.NAME, "residentName").send_keys("手机居民")
-        self.d.find_element(By.NAME, "residentPhone").send_keys("13600001111")
+        self.d.find_element(By.NAME, "residentPhone").send_keys("1360000")
         self.d.find_element(By.NAME, "content").send_keys("在手机上提交的申请")
+        self.d.find_element(By.NAME, "challengeAnswer").send_keys("0")
+        self.click(self.d.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+        summary = self.d.find_element(By.CSS_SELECTOR, ".error-summary").text
+        self.assertIn("手机号", summary)
+        self.assertIn("算式", summary)
+        self.assertEqual(self.d.find_element(By.NAME, "residentName").get_attribute("value"), "手机居民")
+        self.shot("07b-form-errors-phone")
+        # Fixed in one go.
+        phone = self.d.find_element(By.NAME, "residentPhone")
+        phone.clear()
+        phone.send_keys("13600001111")
         label = self.d.find_element(By.CSS_SELECTOR, "label[for='f-challengeAnswer']").text
         a, b = map(int, re.findall(r"(\d+)加(\d+)", label)[0])
         self.d.find_element(By.NAME, "challengeAnswer").send_keys(str(a + b))
@@ -200,9 +220,11 @@ class Flow(unittest.TestCase):
         self.assertEqual(len(code), 10)
         self.d.find_element(By.PARTIAL_LINK_TEXT, "查询办理进度").click()
         self.assertIn("待受理", self.body())
+        self.assertIn("尚未受理", self.body())
+        self.assertIn("一般在3个工作日内", self.d.find_element(By.ID, "next-step").text)
         self.assertNotIn("手机居民", self.body())
         width = self.d.execute_script("return document.documentElement.scrollWidth")
-        self.assertLessEqual(width, 360, "the page scrolls sideways on a phone")
+        self.assertLessEqual(width, 390, "the page scrolls sideways on a phone")
         self.shot("08-track-phone")
 
     def test_4_township_returns_a_check_and_the_village_answers_and_resubmits(self):

@@ -10,10 +10,12 @@ BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 case "${1:-}" in
 start)
   PGDATA=$(mktemp -d /tmp/cunwu-pg.XXXXXX)
+  # max_connections: the suites run in parallel, each test with its own database and pool;
+  # at 342 tests 300 slots ran out once (53300), so 600.
   chown postgres:postgres "$PGDATA"; chmod 700 "$PGDATA"
   echo "$PGDATA" > "$STATE"
   su postgres -c "$BIN/initdb -D $PGDATA -U postgres -A trust -E UTF8 --locale=C.UTF-8" >/dev/null
-  if ! su postgres -c "$BIN/pg_ctl -D $PGDATA -l $PGDATA/server.log -w -o '-c listen_addresses=127.0.0.1 -p $PGPORT -k /tmp -c max_connections=300' start" >/dev/null; then
+  if ! su postgres -c "$BIN/pg_ctl -D $PGDATA -l $PGDATA/server.log -w -o '-c listen_addresses=127.0.0.1 -p $PGPORT -k /tmp -c max_connections=600' start" >/dev/null; then
     echo "PostgreSQL did not start (is port $PGPORT taken? set PGPORT):" >&2
     cat "$PGDATA/server.log" >&2
     exit 1

@@ -210,6 +210,9 @@ struct RectificationController {
         let oldByID = Dictionary(oldSheets.compactMap { s in s.id.map { ($0, s) } }, uniquingKeysWith: { a, _ in a })
         let open = try await Rectification.query(on: db).filter(\.$sheetID ~~ Array(oldByID.keys)).filter(\.$closedOn == nil).all()
         let names = Dictionary(previous.compactMap { c in c.id.map { ($0, c.name) } }, uniquingKeysWith: { a, _ in a })
+        // Every carried row's notes in one query, not one per row (a city opens thousands).
+        let notes = open.isEmpty ? [:] : Dictionary(grouping: try await RectificationNote.query(on: db).filter(\.$rectificationID ~~ open.compactMap(\.id)).all(),
+                                                    by: \.rectificationID)
         for old in open {
             guard let oldSheet = oldByID[old.sheetID], let newSheet = newByUnit[oldSheet.unitID] else { continue }
             let row = Rectification()
@@ -221,7 +224,7 @@ struct RectificationController {
             row.carriedFrom = names[oldSheet.cycleID] ?? String(cycle.year - 1)
             try await row.create(on: db)
             // The notes go on with it.
-            for note in try await RectificationNote.query(on: db).filter(\.$rectificationID == old.requireID()).all() {
+            for note in notes[try old.requireID()] ?? [] {
                 let copy = RectificationNote()
                 copy.rectificationID = try row.requireID()
                 copy.author = note.author

@@ -34,4 +34,5 @@ func registerMigrations(_ migrations: Migrations) {
     migrations.add(AddProfileBusyFinances())
     migrations.add(AddRequestFeedback())
     migrations.add(AddRectificationFollowUp())
+    migrations.add(AddNoticeReads())
 }

@@ -24,6 +24,7 @@ func registerRoutes(_ app: Application) {
     CalendarController().register(router)
     AssessmentController().register(router)
     DashboardController().register(router)
+    InboxController().register(router)
     RectificationController().register(router)
     OpenAPIController().register(router)
 }

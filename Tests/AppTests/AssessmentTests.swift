@@ -376,4 +376,53 @@ struct AssessmentTests {
             #expect(page.body.contains("评估表被退回"))
         }
     }
+
+    @Test("notices are unread until opened or marked read, the navigation counts them, and a changed notice is unread again")
+    func inboxReadState() async throws {
+        try await withApp { app, clock in
+            let f = try await CycleFixture.make(app, clock: clock)
+            let html: HTTPHeaders = ["Accept": "text/html,application/xhtml+xml"]
+            func inbox() async throws -> [NoticeDTO] { try StationFixture.decode(InboxDTO.self, try await send(app, .GET, "/api/v1/inbox", as: f.wang).body).notices }
+            let first = try await inbox()
+            let deadline = try #require(first.first { $0.kind == "deadline" })
+            #expect(first.allSatisfy { !$0.read })
+            // The navigation shows the village's places and the unread count.
+            let home = try await send(app, .GET, "/units/\(f.v1)", as: f.wang, headers: html)
+            #expect(home.body.contains("<span class=\"count\" aria-label=\"\(first.count)条未读\">\(first.count)</span>"), "\(home.body.prefix(3000))")
+            #expect(home.body.contains("href=\"/units/\(f.v1)/records\"") && home.body.contains("href=\"/units/\(f.v1)/station\""))
+            #expect(home.body.contains("href=\"/units/\(f.v1)/cycles\""))
+            // Opening a notice marks it read and goes where it points; an unknown one goes back to the inbox.
+            let opened = try await send(app, .GET, "/inbox/notices/\(deadline.id)", as: f.wang)
+            #expect(opened.status == .seeOther && opened.headers.first(name: .location) == deadline.link)
+            #expect(try await inbox().first { $0.id == deadline.id }?.read == true)
+            let unknown = try await send(app, .GET, "/inbox/notices/0123456789abcdef", as: f.wang)
+            #expect(unknown.headers.first(name: .location) == "/inbox")
+            // The English inbox is the same notices, read the same.
+            #expect(try await send(app, .GET, "/api/v1/inbox", as: f.wang, headers: ["Accept-Language": "en"]).body.contains("\"id\":\"\(deadline.id)\",\"kind\":\"deadline\""))
+            // Another user's read state is their own.
+            try await f.fillEvidence(app)
+            try await f.act(app, "submit", as: f.wang)
+            try await f.act(app, "review", ["check": "1.2", "decision": "returned", "reason": "缺件"], as: f.town)
+            try await f.act(app, "return", as: f.town)
+            let returned = try #require(try await inbox().first { $0.kind == "returned" })
+            #expect(!returned.read)
+            // The API names a notice it does not know, and changes nothing.
+            let bad = try await send(app, .POST, "/api/v1/inbox/read", as: f.wang, json: ["notices": ["nope"]])
+            #expect(bad.status == .unprocessableEntity && bad.body.contains("\"field\":\"notices[0]\""))
+            #expect(try await inbox().first { $0.id == returned.id }?.read == false)
+            // Mark all read on the page: nothing unread, no count in the navigation.
+            let before = try await send(app, .GET, "/inbox", as: f.wang, headers: html)
+            #expect(before.body.contains("全部标为已读") && before.body.contains("class=\"badge\">未读"))
+            #expect(try await send(app, .POST, "/inbox/read", as: f.wang, form: [:]).status == .seeOther)
+            #expect(try await inbox().allSatisfy(\.read))
+            let after = try await send(app, .GET, "/inbox", as: f.wang, headers: html)
+            #expect(!after.body.contains("class=\"count\"") && after.body.contains("均已读"))
+            // The same sheet returned again after a new submission is a new notice, unread.
+            try await f.act(app, "answer", ["check": "1.2", "answer": "已补"], as: f.wang)
+            try await f.act(app, "submit", as: f.wang)
+            try await f.act(app, "review", ["check": "1.2", "decision": "returned", "reason": "仍缺件"], as: f.town)
+            try await f.act(app, "return", as: f.town)
+            #expect(try await inbox().first { $0.kind == "returned" }?.read == false)
+        }
+    }
 }

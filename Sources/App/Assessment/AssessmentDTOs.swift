@@ -177,9 +177,12 @@ struct RectificationNoteDTO: Content {
 struct RectificationListDTO: Content { var items: [RectificationDTO] }
 
 struct NoticeDTO: Content {
+    /// Stable while what the notice says stays the same (see `InboxController`).
+    var id: String
     var kind: String
     var text: String
     var link: String
+    var read: Bool
 }
 
 struct InboxDTO: Content { var notices: [NoticeDTO] }
@@ -253,7 +256,8 @@ enum AssessmentAPI {
                 "carriedFrom": O.string.nullable,
             ], required: ["unitID", "village", "township", "cycleID", "cycle", "check", "title", "responsible", "followUp", "notes"]))]),
             "RectificationInput": O.object(["check": O.string, "responsible": O.string, "deadline": O.date, "followUp": O.string], required: ["check", "responsible"]),
-            "Inbox": O.object(["notices": O.array(O.object(["kind": O.string, "text": O.string, "link": O.string]))]),
+            "Inbox": O.object(["notices": O.array(O.object(["id": O.string, "kind": O.string, "text": O.string, "link": O.string, "read": O.boolean]))]),
+            "InboxReadInput": O.object(["notices": O.array(O.string)], required: []),
             "ExportInput": O.object(["format": O.oneOf(["xlsx", "csv"])], required: []),
             "Job": O.object(["id": O.uuid, "kind": O.oneOf(["export", "recompute", "import"]),
                              "state": O.oneOf(["running", "done", "failed"]), "done": O.integer, "total": O.integer,

@@ -72,8 +72,6 @@ struct DashboardController {
                    startRecompute)
         router.api(.GET, .unit(.key, .dashboard(.key)), .onUnit(.viewUnit),
                    APIDoc(summary: T(.apiDashboard), response: "Dashboard"), api)
-        router.page(.GET, .inbox, .signedIn, inboxPage)
-        router.api(.GET, .inbox, .signedIn, APIDoc(summary: T(.apiInbox), response: "Inbox"), apiInbox)
     }
 
     /// A city's dashboard lists its districts, not its thousands of villages (each
@@ -257,73 +255,4 @@ struct DashboardController {
         guard let unit = try await OrgUnit.find(unitID, on: db), let cycle = try await AssessmentCycle.find(cycleID, on: db) else { throw AppError.notFound }
         return (unit, cycle)
     }
-
-    // MARK: Inbox
-
-    /// Notices computed from the current state, so they are never stale: returned checks,
-    /// deadlines three working days out, sheets waiting for the viewer, approvals and
-    /// overdue service requests.
-    static func notices(_ request: Request) async throws -> [NoticeDTO] {
-        let principal = try request.requirePrincipal()
-        let today = request.today
-        let calendar = try await request.workCalendar()
-        var out: [NoticeDTO] = []
-        for assignment in principal.assignments {
-            guard let unit = try await OrgUnit.query(on: request.db).filter(\.$path == assignment.unitPath).first() else { continue }
-            let unitID = try unit.requireID()
-            // Only the sheets this role could act on: its unit's own and those of the levels it
-            // reviews or approves (a city official reads its districts' 13, not 4,000 villages').
-            let acts = UnitKind.allCases.filter { SheetDuty.reviewerLevel(of: $0) == assignment.role.level || SheetDuty.approverLevel(of: $0) == assignment.role.level }
-            for cycle in try await AssessmentController.cycles(covering: unit, on: request.db) {
-                let cycleID = try cycle.requireID()
-                let sheets = try await Dialect.below(AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycleID), \.$unitPath, unit.path)
-                    .group(.or) { $0.filter(\.$unitID == unitID).filter(\.$level ~~ acts) }.all()
-                for sheet in sheets {
-                    let link = CycleLinks(unit: sheet.unitID, cycle: cycleID)(.sheet)
-                    let own = sheet.unitID == unitID
-                    if own, SheetRole.mayFill(principal, sheet) {
-                        if sheet.state == .returned { out.append(NoticeDTO(kind: "returned", text: T(.noticeReturned, cycle.name), link: link)) }
-                        if sheet.state.editable, let due = LocalDate(cycle.submitBy), due >= today, calendar.workingDays(after: today, through: due) <= 3 {
-                            out.append(NoticeDTO(kind: "deadline", text: T(.noticeDeadline, cycle.name, cycle.submitBy), link: link))
-                        }
-                        if sheet.state == .approved { out.append(NoticeDTO(kind: "approved", text: T(.noticeApproved, cycle.name), link: link)) }
-                    }
-                    if SheetRole.mayReview(principal, sheet), sheet.state == .submitted {
-                        out.append(NoticeDTO(kind: "toReview", text: T(.noticeToReview, cycle.name), link: link))
-                    }
-                    if SheetRole.mayApprove(principal, sheet), sheet.state == .reviewed {
-                        out.append(NoticeDTO(kind: "toApprove", text: T(.noticeToApprove, cycle.name), link: link))
-                    }
-                }
-            }
-            if assignment.role.permissions.contains(.viewUnit) {
-                let overdue = try await StationController.overdueItems(request, under: unit, today: today)
-                if !overdue.isEmpty { out.append(NoticeDTO(kind: "overdueRequests", text: T(.noticeOverdue, unit.name, String(overdue.count)), link: Route.unit(.value(unitID), .overdue).path)) }
-                // Rectifications past their deadline: the village's own list, or the list of every village below.
-                let open = try await RectificationController.open(request, under: unit)
-                let late = open.filter { $0.overdueDays != nil }
-                let listLink = { (items: [OpenRectificationDTO]) -> String in
-                    unit.kind == .village ? CycleLinks(unit: unitID, cycle: items[0].cycleID)(.rectification) : Route.unit(.value(unitID), .rectifications).path
-                }
-                if !late.isEmpty {
-                    out.append(NoticeDTO(kind: "overdueRectifications", text: T(.noticeRectOverdue, unit.name, String(late.count)), link: listLink(late)))
-                }
-                let supervised = open.filter { $0.notes > 0 }
-                if unit.kind == .village, assignment.role.permissions.contains(.fillSheet), !supervised.isEmpty {
-                    out.append(NoticeDTO(kind: "supervisedRectifications", text: T(.noticeRectSupervised, unit.name, String(supervised.count)), link: listLink(supervised)))
-                }
-            }
-        }
-        var seen = Set<String>()
-        return out.filter { seen.insert($0.kind + $0.link).inserted }
-    }
-
-    @Sendable func inboxPage(_ request: Request, _: OrgUnit?) async throws -> Response {
-        let notices = try await Self.notices(request)
-        let body: Node = notices.isEmpty ? .el("p", [:], T(.inboxEmpty))
-            : .el("ul", [:], notices.map { .el("li", [:], [.el("a", ["href": $0.link], $0.text)]) })
-        return HTMLResponse.make(Layout.page(request: request, title: T(.inboxTitle), body: body))
-    }
-
-    @Sendable func apiInbox(_ request: Request, _: OrgUnit?) async throws -> InboxDTO { InboxDTO(notices: try await Self.notices(request)) }
 }

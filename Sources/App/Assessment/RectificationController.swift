@@ -136,6 +136,41 @@ struct RectificationController {
     // MARK: Open rectifications below a unit
 
     /// Every open rectification of the villages at or below `unit`, the most overdue first.
+    /// Open rectifications below `unit` counted, not loaded: those past their deadline,
+    /// those with supervision notes (and how many notes), and a cycle of each for the link.
+    static func counts(_ request: Request, under unit: OrgUnit) async throws
+        -> (overdue: Int, supervised: Int, notes: Int, overdueCycle: UUID?, supervisedCycle: UUID?) {
+        let sql = try Dialect.sql(request.db)
+        let today = request.today.description
+        let from: SQLQueryString = """
+            FROM rectifications r JOIN assessment_sheets s ON s.id = r.sheet_id
+            WHERE r.closed_on IS NULL AND s.level = 'village' AND \(Dialect.pathBelow(sql, unit.path, column: "s.unit_path"))
+            """
+        struct Counts: Decodable { var overdue: Int?, supervised: Int?, notes: Int? }
+        let late: SQLQueryString = "r.deadline IS NOT NULL AND r.deadline < \(bind: today)"
+        let counts = try await sql.raw("""
+            SELECT SUM(CASE WHEN \(late) THEN 1 ELSE 0 END) AS overdue,
+                   SUM(CASE WHEN EXISTS (SELECT 1 FROM rectification_notes n WHERE n.rectification_id = r.id) THEN 1 ELSE 0 END) AS supervised,
+                   (SELECT COUNT(*) FROM rectification_notes n JOIN rectifications r2 ON r2.id = n.rectification_id
+                      JOIN assessment_sheets s2 ON s2.id = r2.sheet_id
+                    WHERE r2.closed_on IS NULL AND s2.level = 'village' AND \(Dialect.pathBelow(sql, unit.path, column: "s2.unit_path"))) AS notes
+            """ + " " + from).first(decoding: Counts.self)
+        let overdue = counts?.overdue ?? 0, supervised = counts?.supervised ?? 0
+        struct Cycle: Decodable { var cycle_id: UUID }
+        // The village's own list is per cycle: the cycle of the oldest such row.
+        var overdueCycle: UUID?, supervisedCycle: UUID?
+        if unit.kind == .village {
+            if overdue > 0 {
+                overdueCycle = try await sql.raw("SELECT s.cycle_id " + from + " AND " + late + " ORDER BY r.deadline LIMIT 1").first(decoding: Cycle.self)?.cycle_id
+            }
+            if supervised > 0 {
+                supervisedCycle = try await sql.raw("SELECT s.cycle_id " + from
+                    + " AND EXISTS (SELECT 1 FROM rectification_notes n WHERE n.rectification_id = r.id) ORDER BY r.deadline LIMIT 1").first(decoding: Cycle.self)?.cycle_id
+            }
+        }
+        return (overdue, supervised, counts?.notes ?? 0, overdueCycle, supervisedCycle)
+    }
+
     static func open(_ request: Request, under unit: OrgUnit, overdueOnly: Bool = false) async throws -> [OpenRectificationDTO] {
         let sql = try Dialect.sql(request.db)
         let today = request.today

@@ -1,12 +1,27 @@
 import Vapor
 
+extension Request {
+    private struct UnreadKey: StorageKey { typealias Value = Int }
+    /// The signed-in reader's unread notices, counted before a page is made (the router
+    /// does it for every signed-in page), for the navigation's 通知(3).
+    var unreadNotices: Int? {
+        get { storage[UnreadKey.self] }
+        set { storage[UnreadKey.self] = newValue }
+    }
+}
+
 /// The page frame: Chinese navigation showing only what the user's roles allow.
 enum Layout {
     static func page(request: Request, title: String, body: Node, flash: String? = nil) -> String {
         let principal = request.principal
-        var nav: [Node] = [navLink(Route.home.path, T(.navHome), request)]
-        if principal != nil { nav.append(navLink(Route.inbox.path, T(.inboxTitle), request)) }
+        var nav: [Node] = []
         if let principal {
+            nav += mainPlaces(principal, request)
+            let unread = request.unreadNotices ?? 0
+            nav.append(.el("a", ["href": Route.inbox.path, "aria-current": request.url.path == Route.inbox.path ? "page" : nil], [
+                .text(T(.inboxTitle)),
+                .when(unread > 0, .el("span", ["class": "count", "aria-label": T(.navUnread, String(unread))], String(unread))),
+            ]))
             if principal.assignments.contains(where: { $0.role.permissions.contains(.viewAudit) }) {
                 nav.append(navLink(Route.audit.path, T(.navAudit), request))
             }
@@ -16,6 +31,8 @@ enum Layout {
             if principal.mayAnywhere(.manageCalendar) {
                 nav.append(navLink(Route.calendar.path, T(.calendarTitle), request))
             }
+        } else {
+            nav.append(navLink(Route.home.path, T(.navHome), request))
         }
         let account: Node
         if let principal {
@@ -62,9 +79,32 @@ enum Layout {
         return document.render()
     }
 
-    private static func navLink(_ path: String, _ label: String, _ request: Request) -> Node {
-        let current = request.url.path == path
+    private static func navLink(_ path: String, _ label: String, _ request: Request, section: Bool = false) -> Node {
+        let here = request.url.path
+        // A section link is current on its pages below too (台账 on a record's page).
+        let current = here == path || (section && here.hasPrefix(path + "/"))
         return .el("a", ["href": path, "aria-current": current ? "page" : nil], label)
+    }
+
+    /// The few places a role works in. Someone working for one unit gets that unit's
+    /// pages (a village: 首页 · 工作台账 · 服务站 · 评估; a township and above: 首页 · 评估 ·
+    /// 整改跟踪); someone with several units, or the administrator, the home page's list.
+    static func mainPlaces(_ principal: Principal, _ request: Request) -> [Node] {
+        let places = Set(principal.assignments.filter { $0.role.permissions.contains(.viewUnit) }.map(\.unitPath))
+        guard places.count == 1, !principal.isAdmin, let path = places.first,
+              let id = path.split(separator: "/").last.flatMap({ UUID(uuidString: String($0)) }),
+              let level = principal.assignments.first(where: { $0.unitPath == path })?.role.level else {
+            return [navLink(Route.home.path, T(.navHome), request)]
+        }
+        let unit = { (page: UnitPage) in Route.unit(.value(id), page).path }
+        var out = [navLink(Route.unit(.value(id)).path, T(.navHome), request)]
+        if level == .village {
+            out.append(navLink(unit(.records), T(.navRecords), request, section: true))
+            out.append(navLink(unit(.station), T(.navStationShort), request, section: true))
+        }
+        out.append(navLink(unit(.cycles), T(.navCycles), request, section: true))
+        if level != .village { out.append(navLink(unit(.rectifications), T(.rectOpenLink), request)) }
+        return out
     }
 
     static func csrfField(_ request: Request) -> Node {
@@ -172,7 +212,7 @@ enum Stylesheet {
     .error-summary{border:2px solid var(--bad);padding:8px 16px;margin:0 0 16px}.flash{background:#e6f4ea;border-left:4px solid var(--ok);padding:8px 12px}.notice{background:#fff8e1;border-left:4px solid #b26a00;padding:8px 12px}
     .prewrap{white-space:pre-wrap}fieldset{border:1px solid var(--line);border-radius:4px;margin:0 0 14px;padding:4px 12px}legend{font-weight:600}
     .check{display:inline-flex;align-items:center;gap:4px;margin:0 16px 4px 0}.check input{width:auto}button.secondary,.button.secondary{background:#57606a}
-    button.danger{background:#fff;color:var(--bad);border:2px solid}
+    button.danger{background:#fff;color:var(--bad);border:2px solid}.count,.badge{background:var(--bad);color:#fff;border-radius:9px;padding:0 6px;margin:0 4px;font-size:13px}li.unread a{font-weight:700}
     body.print main{max-width:none}
     .met,.notmet,.pending{white-space:nowrap}.pending{color:#7d4e00;font-weight:700}ul.checks{margin:0;padding-left:1.2em}
     .met{color:var(--ok);font-weight:700}.notmet{color:var(--bad);font-weight:700}.muted{color:var(--muted)}

@@ -60,6 +60,7 @@ enum L: String, CaseIterable, Sendable {
     case apiImportConfirm
     case apiImportStage
     case apiInbox
+    case apiInboxRead
     case apiIntake
     case apiJob
     case apiLedger
@@ -527,8 +528,14 @@ enum L: String, CaseIterable, Sendable {
     case importTooManyRows
     case importUnknownColumns
     case importWrongHeader
+    case inboxAllRead
     case inboxEmpty
+    case inboxMarkAllRead
     case inboxTitle
+    case inboxTooMany
+    case inboxUnknownNotice
+    case inboxUnread
+    case inboxUnreadSummary
     case inputControlCharacters
     case inputNotUTF8
     case inputOutOfRange
@@ -639,6 +646,8 @@ enum L: String, CaseIterable, Sendable {
     case navOverdue
     case navRecords
     case navStation
+    case navStationShort
+    case navUnread
     case navUsers
     case nextPage
     case no

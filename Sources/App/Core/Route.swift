@@ -41,6 +41,9 @@ enum Route: Hashable, Sendable {
     case login
     case logout
     case inbox
+    /// Opens one notice (marking it read) by its id.
+    case inboxNotice(Param<String>)
+    case inboxRead
     case audit
     case users
     case userNew
@@ -94,6 +97,8 @@ enum Route: Hashable, Sendable {
         case .login: return ["login"]
         case .logout: return ["logout"]
         case .inbox: return ["inbox"]
+        case let .inboxNotice(id): return ["inbox", "notices", .param("notice", id)]
+        case .inboxRead: return ["inbox", "read"]
         case .audit: return ["audit"]
         case .users: return ["admin", "users"]
         case .userNew: return ["admin", "users", "new"]
@@ -339,6 +344,7 @@ enum APIRoute: Hashable, Sendable {
     case user(Param<UUID>)
     case calendar
     case inbox
+    case inboxRead
     case job(Param<UUID>)
     case units
     case unit(Param<UUID>, APIUnitPath)
@@ -355,6 +361,7 @@ enum APIRoute: Hashable, Sendable {
         case let .user(id): return ["users", .param("userID", id)]
         case .calendar: return ["calendar"]
         case .inbox: return ["inbox"]
+        case .inboxRead: return ["inbox", "read"]
         case let .job(id): return ["jobs", .param("jobID", id)]
         case .units: return ["units"]
         case let .unit(id, path): return ["units", .param("unitID", id)] + path.segments

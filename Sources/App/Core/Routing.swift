@@ -175,6 +175,10 @@ struct Router {
             case .machineClient: if request.cookies[SessionCookie.name] != nil { try CSRF.check(request) }
             case .handler: break
             }
+            // Navigations ask for HTML (a stylesheet or script load does not): only they show the count.
+            if api == nil, method == .GET, request.principal != nil, request.headers[.accept].contains(where: { $0.contains("text/html") }) {
+                request.unreadNotices = try await InboxController.unreadCount(request)
+            }
             let response = try await handler(request, unit)
             CSRF.finish(request, response)
             return response

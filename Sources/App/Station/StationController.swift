@@ -95,6 +95,12 @@ struct StationController {
             .filter(\.$dueOn < today.description).sort(\.$dueOn).all()
     }
 
+    static func overdueCount(_ request: Request, under unit: OrgUnit, today: LocalDate) async throws -> Int {
+        try await Dialect.below(ServiceRequest.query(on: request.db), \.$unitPath, unit.path)
+            .filter(\.$status ~~ [.accepted, .inProgress, .transferred])
+            .filter(\.$dueOn < today.description).count()
+    }
+
     // MARK: Pages
 
     @Sendable func desk(_ request: Request, _ unit: OrgUnit) async throws -> Response {

@@ -25,6 +25,7 @@ func registerRoutes(_ app: Application) {
     AssessmentController().register(router)
     DashboardController().register(router)
     InboxController().register(router)
+    PlanController().register(router)
     RectificationController().register(router)
     OpenAPIController().register(router)
 }

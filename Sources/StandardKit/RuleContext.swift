@@ -60,13 +60,13 @@ final class RuleContext {
 
     private var noWorkers: String { say(.workersNone, cutoffText) }
 
-    private func counted(_ date: LocalDate) -> Bool { date >= yearStart && date <= cutoff }
+    func counted(_ date: LocalDate) -> Bool { date >= yearStart && date <= cutoff }
 
     private func inPost(_ role: WorkerRole) -> [VillageFacts.Worker] {
         facts.workers.filter { isInPost($0, role) }
     }
 
-    private func isInPost(_ worker: VillageFacts.Worker, _ role: WorkerRole) -> Bool {
+    func isInPost(_ worker: VillageFacts.Worker, _ role: WorkerRole) -> Bool {
         worker.roles.contains { $0.role == role && $0.covers(cutoff) }
     }
 
@@ -559,7 +559,7 @@ final class RuleContext {
     ])
 
     /// Social organizations existing at the cut-off: registered (if dated) by then and not dissolved.
-    private func activeOrganizations() -> [VillageFacts.SocialOrganization] {
+    func activeOrganizations() -> [VillageFacts.SocialOrganization] {
         facts.socialOrganizations.filter { org in
             (org.registeredOn.map { $0 <= cutoff } ?? true) && (org.dissolvedOn.map { $0 > cutoff } ?? true)
         }

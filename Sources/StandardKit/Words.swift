@@ -68,6 +68,18 @@ enum Word: String, CaseIterable, Sendable {
     // The engine's explanations (`RuleContext`), by rule.
     case yearNotEnded = "year.notEnded"
     case missingList = "missing.list"
+
+    // What would meet a check (`RemedyStep`).
+    case remedyMore = "remedy.more"
+    case remedyMoreOf = "remedy.moreOf"
+    case remedyMissing = "remedy.missing"
+    case remedyStaff = "remedy.staff"
+    case remedyArea = "remedy.area"
+    case remedyHours = "remedy.hours"
+    case remedyTrain = "remedy.train"
+    case remedyTrainingHours = "remedy.trainingHours"
+    case remedyPastPeriod = "remedy.pastPeriod"
+    case remedyRunningPeriod = "remedy.runningPeriod"
     case organizationMissing = "organization.missing"
 
     // Period names: 第一季度 (Q1), 上半年 (the first half), 全年 (the year).

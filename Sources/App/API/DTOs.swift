@@ -54,6 +54,12 @@ struct ChildRowDTO: Content, Equatable {
     }
 }
 
+/// Something that needs doing at a village, and the page where it is done.
+struct AttentionDTO: Content {
+    var text: String
+    var link: String
+}
+
 struct UnitPageDTO: Content {
     var unit: UnitDTO
     var ancestors: [UnitDTO]
@@ -63,7 +69,7 @@ struct UnitPageDTO: Content {
     var mayEditProfile: Bool
     var mayManageUnits: Bool
     /// For a village: what needs action now (overdue maintenance, …), in Chinese.
-    var attention: [String]
+    var attention: [AttentionDTO]
 }
 
 struct UnitListDTO: Content {

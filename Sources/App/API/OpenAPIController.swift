@@ -44,6 +44,7 @@ enum OpenAPI {
         let schemas = schemas.merging(RecordJSON.schemas()) { current, _ in current }.merging(StationAPI.schemas) { current, _ in current }
             .merging(AssessmentAPI.schemas) { current, _ in current }
             .merging(RecordTransferController.schemas) { current, _ in current }
+            .merging(PlanDTO.schemas) { current, _ in current }
         let document = Model.Document(
             info: Model.Info(title: T(.openAPITitle), version: "1.0.0", description: T(.openAPIInfo)),
             paths: paths,
@@ -103,7 +104,7 @@ enum OpenAPI {
         "ChildRow": O.object(["unit": O.ref("Unit"), "figures": O.ref("KeyFigures"), "profile": O.ref("Profile")], required: ["unit", "figures"]),
         "UnitList": O.object(["units": O.array(O.ref("ChildRow"))]),
         "UnitPage": O.object(["unit": O.ref("Unit"), "ancestors": O.array(O.ref("Unit")), "figures": O.ref("KeyFigures"), "children": O.array(O.ref("ChildRow")),
-                            "profile": O.ref("Profile"), "mayEditProfile": O.boolean, "mayManageUnits": O.boolean, "attention": O.array(O.string)],
+                            "profile": O.ref("Profile"), "mayEditProfile": O.boolean, "mayManageUnits": O.boolean, "attention": O.array(O.object(["text": O.string, "link": O.string]))],
                            required: ["unit", "ancestors", "figures", "children", "mayEditProfile", "mayManageUnits", "attention"]),
         "Profile": O.object(["households": O.integer, "residentPopulation": O.integer, "registeredPopulation": O.integer, "area": O.number,
                            "address": O.string, "stationFloorArea": O.number, "openingHours": O.string, "weeklyOpeningMinutes": O.integer,

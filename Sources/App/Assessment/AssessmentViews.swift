@@ -80,9 +80,11 @@ enum AssessmentViews {
     /// One form for adding evidence to any of the sheet's evidenced checks.
     static func evidenceForm(_ request: Request, _ s: SheetDTO, base: CycleLinks) -> Node {
         let own = s.checks.filter { $0.kind == "evidenced" && $0.level == s.level }
-        return .el("form", ["method": "post", "action": base(.evidence), "enctype": "multipart/form-data", "class": "evidence"], [
+        // A finding's "去处理" link names the check (?check=1.2): it comes chosen.
+        let chosen = request.query[String.self, at: "check"].flatMap { id in own.contains { $0.id == id } ? id : nil } ?? ""
+        return .el("form", ["method": "post", "action": base(.evidence), "enctype": "multipart/form-data", "class": "evidence", "id": "evidence-form"], [
             .el("h2", [:], T(.evidenceAdd)), Layout.csrfField(request),
-            Layout.select("check", T(.rectCheck), options: own.map { ($0.id, "\($0.id) \($0.title)" + ($0.evidence.isEmpty ? T(.evidenceMissingMark) : "")) }, selected: "", errors: []),
+            Layout.select("check", T(.rectCheck), options: own.map { ($0.id, "\($0.id) \($0.title)" + ($0.evidence.isEmpty ? T(.evidenceMissingMark) : "")) }, selected: chosen, errors: []),
             Layout.select("kind", T(.evidenceKind), options: [("file", T(.evidenceFile)), ("link", T(.evidenceURL)), ("note", T(.evidenceNote))], selected: "file", errors: []),
             .el("div", ["class": "field"], [.el("label", ["for": "f-file"], T(.evidenceFileHint)),
                                             .input(["type": "file", "id": "f-file", "name": "file", "accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"])]),
@@ -109,7 +111,14 @@ enum AssessmentViews {
         let awaitingDecision = c.kind == "evidenced" && c.level == s.level && c.status == "pending" && !c.evidence.isEmpty
         if !awaitingDecision, !c.explanation.isEmpty, c.explanation != c.title { parts.append(.text(T(.sepColon) + c.explanation)) }
         // Where to look when a figure falls short: the records behind it.
-        if c.kind == "measured" && c.status == "notMet" { parts.append(.group([.text(" "), .el("a", ["href": records], T(.sheetRecordsLink))])) }
+        // The one who fills the sheet gets the action that addresses a check not met; others,
+        // where to look when a figure falls short: the records behind it.
+        if s.mayFill, c.level == "village", c.status == "notMet" || c.status == "pending" && c.kind == "measured",
+           let check = request.application.config.catalogue.check(c.id), let fix = RecordLinks.fix(check, unitID: unitID, cycle: s.cycle.id) {
+            parts.append(.group([.text(" "), .el("a", ["href": fix], T(.planDo))]))
+        } else if c.kind == "measured" && c.status == "notMet" {
+            parts.append(.group([.text(" "), .el("a", ["href": records], T(.sheetRecordsLink))]))
+        }
         let ownLevel = c.kind == "evidenced" && c.level == s.level
         if ownLevel {
             if c.explanation.isEmpty, let expected = c.evidenceExpected { parts.append(.el("p", ["class": "muted"], T(.sheetEvidenceExpected, expected))) }
@@ -233,8 +242,39 @@ enum AssessmentViews {
     }
 }
 
-/// Where the records behind a measured check are kept, for the sheet's "查看台账" links.
+/// Where the records behind a measured check are kept, for the sheet's "查看台账" links,
+/// and the action that addresses an unmet check, for its "去处理" links.
 enum RecordLinks {
+    /// The exact action for a village's check not met: a new record of the kind the check
+    /// counts, filled with what the engine's step names (a meeting's kind and a day in the
+    /// quarter that lacks it, the worker to train); the profile for the station's figures;
+    /// the sheet's evidence upload for this check. Nil for another level's check.
+    static func fix(_ check: Check, unitID: UUID, step: RemedyStep? = nil, workers: [String: UUID] = [:], cycle: UUID? = nil) -> String? {
+        guard check.level == .village else { return nil }
+        if check.kind == .evidenced {
+            guard let cycle else { return nil }
+            return CycleLinks(unit: unitID, cycle: cycle)(.sheet) + "?check=" + query(check.id) + "#evidence-form"
+        }
+        switch check.ruleName ?? "" {
+        case "stationFloorArea", "weeklyOpeningHours", "hotline": return Route.unit(.value(unitID), .profile).path
+        case "stationStaffing": return Route.unit(.value(unitID), .record(.workers, .new)).path
+        default: break
+        }
+        guard case let .record(kind, .list)? = route(check) else { return route(check).map { Route.unit(.value(unitID), $0).path } }
+        var fields: [(String, String)] = []
+        if let step {
+            if let value = step.kind, kind.field("kind") != nil { fields.append(("kind", value)) }
+            if let date = step.date, let field = kind.dateField { fields.append((field, date.description)) }
+            if let person = step.person, let worker = workers[person], kind.field("attendees") != nil { fields.append(("attendees", worker.uuidString)) }
+        } else if kind.field("kind") != nil, let first = check.parameters.first(where: { $0.key == "kinds" })?.node.array?.first?.string {
+            fields.append(("kind", first))
+        }
+        let path = Route.unit(.value(unitID), .record(kind, .new)).path
+        return fields.isEmpty ? path : path + "?" + fields.map { $0.0 + "=" + query($0.1) }.joined(separator: "&")
+    }
+
+    private static func query(_ value: String) -> String { value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(["-", "."])) ?? "" }
+
     static func path(_ check: Check, unitID: UUID) -> String { route(check).map { Route.unit(.value(unitID), $0).path } ?? Route.unit(.value(unitID)).path }
 
     /// The unit's page that holds what `check` reads (nil: the unit's own page).

@@ -57,8 +57,10 @@ struct StandardController {
     @Sendable func page(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let (village, evaluation, kept) = try await Self.evaluate(request, unit)
         let catalogue = request.application.config.catalogue
+        // Who keeps the village's records gets each check's action ("去处理") and the plan.
+        let mayAct = kept == nil && (request.principal?.may(.editRecords, at: village.path) ?? false)
         return HTMLResponse.make(Layout.page(request: request, title: T(.standardTitle, village.name, String(evaluation.year)),
-                                             body: StandardViews.evaluation(evaluation, catalogue: catalogue, village: village, kept: kept)))
+                                             body: StandardViews.evaluation(evaluation, catalogue: catalogue, village: village, kept: kept, mayAct: mayAct)))
     }
 
     @Sendable func api(_ request: Request, _ unit: OrgUnit) async throws -> Response {
@@ -70,6 +72,13 @@ struct StandardController {
 }
 
 enum StandardViews {
+    /// "去处理" beside a village's own measured check not met (evidence is added on the sheet).
+    static func fixLink(_ check: Check, _ result: CheckResult, mayAct: Bool, village: OrgUnit) -> Node {
+        guard mayAct, result.levelStatus == nil, check.kind == .measured, result.status == .notMet || result.status == .pending,
+              let link = RecordLinks.fix(check, unitID: village.id.linked) else { return .group([]) }
+        return .group([.text(" "), .el("a", ["href": link], T(.planDo))])
+    }
+
     static func statusNode(_ status: Status) -> Node {
         let css: String
         switch status {
@@ -81,7 +90,7 @@ enum StandardViews {
         return .el("span", ["class": css], status.label)
     }
 
-    static func evaluation(_ evaluation: Evaluation, catalogue: Catalogue, village: OrgUnit, kept: StandardController.Kept? = nil) -> Node {
+    static func evaluation(_ evaluation: Evaluation, catalogue: Catalogue, village: OrgUnit, kept: StandardController.Kept? = nil, mayAct: Bool = false) -> Node {
         let score = evaluation.tally.score.map(Figure.text) ?? "—"
         var parts: [Node] = [
             kept.map { kept in
@@ -90,6 +99,7 @@ enum StandardViews {
             } ?? .el("p", [:], T(.standardSummary, evaluation.asOf.description, score, String(evaluation.tally.met), String(evaluation.tally.notMet),
                                  String(evaluation.tally.pending), String(evaluation.tally.notApplicable))),
             .el("p", ["class": "muted"], T(.standardNote)),
+            .when(mayAct, .el("p", [:], [.el("a", ["class": "button", "href": Route.unit(.value(village.id.linked), .plan).path], T(.planLink))])),
         ]
         var index = 0
         for (a, area) in catalogue.areas.enumerated() {
@@ -108,7 +118,8 @@ enum StandardViews {
                                                .when(check.level != .village, .text(T(.parenthesized, check.level.label))),
                                                .when(checkResult.explanation != check.title, .text(T(.sepColon) + checkResult.explanation)),
                                                .when(shown != checkResult.shownStatus,
-                                                     .el("span", ["class": "muted live-differs"], T(.parenthesized, T(.standardLiveDiffers, checkResult.shownStatus.label))))])
+                                                     .el("span", ["class": "muted live-differs"], T(.parenthesized, T(.standardLiveDiffers, checkResult.shownStatus.label)))),
+                                               fixLink(check, checkResult, mayAct: mayAct, village: village)])
                     }
                     let itemStatus = kept?.summary.items[String(item.number)].flatMap(Status.init(rawValue:)) ?? result.status
                     rows.append([.text(String(item.number)), statusNode(itemStatus), .el("ul", ["class": "checks"], checks)])

@@ -76,6 +76,7 @@ enum L: String, CaseIterable, Sendable {
     case apiOpenCycle
     case apiOpenRectifications
     case apiOverdue
+    case apiPlan
     case apiProfile
     case apiPublicDisclosures
     case apiReceiveComplaint
@@ -125,6 +126,7 @@ enum L: String, CaseIterable, Sendable {
     case attachmentType
     case attachmentUpload
     case attachmentsTitle
+    case attentionItemsNotMet
     case attentionMissingMeeting
     case attentionNone
     case attentionOverdueMaintenance
@@ -390,6 +392,11 @@ enum L: String, CaseIterable, Sendable {
     case deskWaiting
     case deskWarnings
     case dissatisfied
+    case effectCheck
+    case effectNone
+    case effectStill
+    case effectTitle
+    case effectWas
     case errorBadRequest
     case errorCSRF
     case errorForbidden
@@ -704,6 +711,19 @@ enum L: String, CaseIterable, Sendable {
     case personalSealFailed
     case personalTampered
     case personalUnknownKey
+    case planDo
+    case planEvidence
+    case planEvidenceAgain
+    case planEvidenceNoCycle
+    case planIfMet
+    case planLink
+    case planLostThisYear
+    case planNothing
+    case planOtherLevels
+    case planOtherLevelsNote
+    case planSeeRecords
+    case planSummary
+    case planTitle
     case postNameTaken
     case postSameHolder
     case previousPage

@@ -194,6 +194,8 @@ enum UnitPage: Hashable, Sendable {
     case newChild
     case profile
     case standard
+    /// What it takes the village to reach 达标.
+    case plan
     case station
     case stationStats
     case overdue
@@ -224,6 +226,7 @@ enum UnitPage: Hashable, Sendable {
         case .newChild: return ["new"]
         case .profile: return ["profile"]
         case .standard: return ["standard"]
+        case .plan: return ["plan"]
         case .station: return ["station"]
         case .stationStats: return ["station", "stats"]
         case .overdue: return ["overdue"]
@@ -377,6 +380,7 @@ enum APIUnitPath: Hashable, Sendable {
     case children
     case profile
     case evaluation
+    case plan
     case records(RecordKind)
     case record(RecordKind, Param<UUID>)
     case recordImports(RecordKind)
@@ -408,6 +412,7 @@ enum APIUnitPath: Hashable, Sendable {
         case .children: return ["children"]
         case .profile: return ["profile"]
         case .evaluation: return ["evaluation"]
+        case .plan: return ["plan"]
         case let .records(kind): return [.literal(kind.key)]
         case let .record(kind, id): return [.literal(kind.key), .param("recordID", id)]
         case let .recordImports(kind): return [.literal(kind.key), "imports"]

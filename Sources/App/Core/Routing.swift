@@ -192,11 +192,9 @@ enum HTMLResponse {
     /// (`?saved=1`, `?deleted=1`).
     static func page(_ request: Request, _ title: String, _ body: Node, status: HTTPStatus = .ok) -> Response {
         let flash: String?
-        switch request.url.query {
-        case "saved=1"?: flash = T(.saved)
-        case "deleted=1"?: flash = T(.recordDeleted)
-        default: flash = nil
-        }
+        if request.query[String.self, at: "saved"] == "1" { flash = T(.saved) }
+        else if request.query[String.self, at: "deleted"] == "1" { flash = T(.recordDeleted) }
+        else { flash = nil }
         return make(Layout.page(request: request, title: title, body: body, flash: flash), status: status)
     }
 

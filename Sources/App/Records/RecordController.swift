@@ -192,8 +192,9 @@ struct RecordController {
     func newForm(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
         let village = try Self.owner(unit, kind)
         let references = try await Self.references(kind, owner: village, on: request.db)
+        let (values, multi) = RecordViews.prefill(request, kind)
         return HTMLResponse.page(request, T(.recordNew, kind.label),
-                    RecordViews.form(request, kind: kind, action: RecordViews.path(village, kind, .new), values: [:], multi: [:], references: references, errors: []))
+                    RecordViews.form(request, kind: kind, action: RecordViews.path(village, kind, .new), values: values, multi: multi, references: references, errors: []))
     }
 
     /// A submitted form: its values when every field is right, else the same form again
@@ -222,9 +223,10 @@ struct RecordController {
         switch try await submission(request, kind, village, recordID: nil, title: T(.recordNew, kind.label), action: RecordViews.path(village, kind, .new)) {
         case let .invalid(response): return response
         case let .valid(values):
+            let before = await SaveEffect.before(request, village, kind)
             do {
                 let record = try await RecordStore.insert(kind, values: values, village: village, author: request.author, on: request.db)
-                return request.redirect(to: RecordViews.detailPath(village, kind, record.id) + "?saved=1")
+                return request.redirect(to: SaveEffect.savedPath(RecordViews.detailPath(village, kind, record.id), before: before))
             } catch let AppError.conflict(message) {
                 return try await refused(request, kind, village, message: message, title: T(.recordNew, kind.label), action: RecordViews.path(village, kind, .new))
             }
@@ -242,11 +244,12 @@ struct RecordController {
         let attachments = try await Attachments.list(record: record.id, on: request.db)
         // The same check the store makes on a write: a locked record offers no edit.
         let lock = try await YearLock.blocking(kind, before: record.values, after: nil, village: record.unitID, on: request.db)
-        return HTMLResponse.page(request, RecordViews.title(record, kind: kind),
+        let effect = await SaveEffect.view(request, village, kind)
+        return HTMLResponse.page(request, RecordViews.title(record, kind: kind), .group([effect,
                     RecordViews.detail(request, kind: kind, village: village, record: record, references: references, reveal: reveal, attachments: attachments,
                                        mayEdit: lock == nil && mayEdit(request, village, kind),
                                        mayReveal: kind.hasPersonalData && (request.principal?.may(.viewPersonalData, at: village.path) ?? false),
-                                       locked: lock?.message))
+                                       locked: lock?.message)]))
     }
 
     func editForm(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
@@ -266,9 +269,10 @@ struct RecordController {
         switch try await submission(request, kind, village, recordID: record.id, title: T(.recordEdit, kind.label), action: action) {
         case let .invalid(response): return response
         case let .valid(values):
+            let before = await SaveEffect.before(request, village, kind)
             do {
                 _ = try await RecordStore.update(kind, record: record, values: Self.keepingPersonal(values, old: record, kind: kind), author: request.author, on: request.db)
-                return request.redirect(to: RecordViews.detailPath(village, kind, record.id) + "?saved=1")
+                return request.redirect(to: SaveEffect.savedPath(RecordViews.detailPath(village, kind, record.id), before: before))
             } catch let AppError.conflict(message) {
                 return try await refused(request, kind, village, message: message, title: T(.recordEdit, kind.label), action: action)
             }
@@ -423,5 +427,73 @@ extension FieldType {
         case .choices, .references: return true
         default: return false
         }
+    }
+}
+
+/// What saving a record did to the village's evaluation this year: "第7.1条：已达标（保存前
+/// 为未达标）" or "第7.1条仍未达标：第四季度尚未召开", not only "已保存".
+enum SaveEffect {
+    /// Kinds whose records feed the checks another kind's list shows.
+    private static let feeds: [String: String] = [
+        "workerRoles": "workers", "volunteerHours": "volunteers", "contributions": "residentUnits",
+        "disbursements": "budgetLines", "maintenanceLogs": "facilities",
+    ]
+
+    /// The village's own measured checks that read records of `kind`.
+    static func checks(fedBy kind: RecordKind, _ catalogue: Catalogue) -> [Check] {
+        let key = feeds[kind.key] ?? kind.key
+        return catalogue.checks.filter { check in
+            guard check.level == .village, check.kind == .measured else { return false }
+            switch check.ruleName ?? "" {
+            case "stationStaffing": return key == "workers"
+            case "massOrganizations", "organizationActivities": return key == "socialOrganizations" || key == "activities"
+            default: break
+            }
+            if case let .record(listed, .list)? = RecordLinks.route(check) { return listed.key == key }
+            return false
+        }
+    }
+
+    /// The statuses of `kind`'s checks now, as text for the address the save redirects to
+    /// ("7.1:notMet,7.2:met"); nil where the village cannot be evaluated.
+    static func before(_ request: Request, _ village: OrgUnit, _ kind: RecordKind) async -> String? {
+        let checks = Self.checks(fedBy: kind, request.application.config.catalogue)
+        guard village.kind == .village, !checks.isEmpty, let (_, evaluation, _) = try? await StandardController.evaluate(request, village) else { return nil }
+        return checks.compactMap { c in evaluation.check(c.id).map { "\(c.id):\($0.status.rawValue)" } }.joined(separator: ",")
+    }
+
+    /// The redirect after a save, carrying the statuses before it.
+    static func savedPath(_ detail: String, before: String?) -> String {
+        detail + "?saved=1" + (before.map { "&was=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? "")
+    }
+
+    /// The effect, shown on the record's page after the save. The statuses before come from
+    /// the address, so each is checked: a known check of the kind, a known status.
+    static func view(_ request: Request, _ village: OrgUnit, _ kind: RecordKind) async -> Node {
+        guard request.query[String.self, at: "saved"] == "1", let was = request.query[String.self, at: "was"], was.utf8.count <= 2000 else { return .group([]) }
+        let checks = Self.checks(fedBy: kind, request.application.config.catalogue)
+        var before: [String: Status] = [:]
+        for pair in was.split(separator: ",").prefix(100) {
+            let parts = pair.split(separator: ":")
+            guard parts.count == 2, let status = Status(rawValue: String(parts[1])), checks.contains(where: { $0.id == parts[0] }) else { continue }
+            before[String(parts[0])] = status
+        }
+        guard !before.isEmpty, let (_, evaluation, _) = try? await StandardController.evaluate(request, village) else { return .group([]) }
+        var lines: [Node] = []
+        for check in checks {
+            guard let was = before[check.id], let now = evaluation.check(check.id) else { continue }
+            let label = StandardViews.statusNode(now.status)
+            if now.status != was {
+                lines.append(.el("li", [:], [.text(T(.effectCheck, check.id) + T(.sepColon)), label, .text(T(.parenthesized, T(.effectWas, was.label)))]
+                                 + (now.status == .met ? [] : [.text(T(.sepColon) + now.explanation)])))
+            } else if now.status == .notMet || now.status == .pending {
+                lines.append(.el("li", [:], [.text(T(.effectCheck, check.id) + T(.effectStill)), label, .text(T(.sepColon) + now.explanation)]))
+            }
+        }
+        return .el("section", ["id": "effect", "class": "notice", "aria-labelledby": "effect-title"], [
+            .el("h2", ["id": "effect-title"], T(.effectTitle, String(evaluation.year))),
+            lines.isEmpty ? .el("p", [:], T(.effectNone)) : .el("ul", ["class": "checks"], Array(lines.prefix(8))),
+            .el("p", [:], [.el("a", ["href": Route.unit(.value(village.id.linked), .plan).path], T(.planLink))]),
+        ])
     }
 }

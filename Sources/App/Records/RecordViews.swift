@@ -159,6 +159,20 @@ enum RecordViews {
         return values
     }
 
+    /// A new form filled from the address (`?kind=representativeMeeting&date=2026-09-30`),
+    /// as a finding's "去处理" link asks: only the kind's own fields, short values, and no
+    /// personal data. The values are only shown; the form's submission checks them as typed.
+    static func prefill(_ request: Request, _ kind: RecordKind) -> (values: [String: String], multi: [String: [String]]) {
+        var values: [String: String] = [:], multi: [String: [String]] = [:]
+        guard let query = request.url.query, query.utf8.count <= 1024, let items = URLComponents(string: "?" + query)?.queryItems else { return ([:], [:]) }
+        for item in items.prefix(20) {
+            guard let field = kind.field(item.name), let value = item.value, value.count <= 100 else { continue }
+            if case .personal = field.type { continue }
+            if field.type.isMulti { multi[field.key, default: []].append(value) } else { values[field.key] = value }
+        }
+        return (values, multi)
+    }
+
     static func echoMany(_ form: FormFields, _ kind: RecordKind) -> [String: [String]] {
         var values: [String: [String]] = [:]
         for field in kind.fields where field.type.isMulti { values[field.key] = form.all(field.key) }

@@ -188,7 +188,7 @@ struct HierarchyController {
         let children = try await Hierarchy.childRows(of: unit, on: request.db).map(ChildRowDTO.init)
         let figures = KeyFiguresDTO(try await Hierarchy.figures(under: unit, on: request.db))
         let profile = unit.kind == .village ? try await Hierarchy.profile(of: unit, on: request.db).values : nil
-        var attention: [String] = []
+        var attention: [AttentionDTO] = []
         if unit.kind == .village {
             attention = try await Self.attention(request, village: unit)
         }
@@ -197,33 +197,43 @@ struct HierarchyController {
                            mayManageUnits: unit.kind != .village && principal.may(.manageUnits, at: unit.path), attention: attention)
     }
 
-    /// What needs action at a village, most pressing first: returned assessment checks,
-    /// overdue service requests, quarters that ended without a villagers' representative
-    /// meeting, and overdue facility maintenance.
-    static func attention(_ request: Request, village: OrgUnit) async throws -> [String] {
+    /// What needs action at a village, most pressing first, each linked to where it is
+    /// done: returned assessment checks (the sheet), overdue service requests, quarters that
+    /// ended without a villagers' representative meeting (a new meeting of that kind dated
+    /// in that quarter), overdue facility maintenance (a new maintenance record for it), and
+    /// the items not met this year (the plan).
+    static func attention(_ request: Request, village: OrgUnit) async throws -> [AttentionDTO] {
         let today = StandardController.beijingToday(request.now)
         let id = try village.requireID()
-        var out: [String] = []
+        var out: [AttentionDTO] = []
         let returned = try await AssessmentSheet.query(on: request.db).filter(\.$unitID == id).filter(\.$state == .returned).all()
         for sheet in returned {
             let count = try await SheetCheck.query(on: request.db).filter(\.$sheetID == sheet.requireID()).filter(\.$decision == "returned").count()
             let name = try await AssessmentCycle.find(sheet.cycleID, on: request.db)?.name ?? ""
-            out.append(T(.attentionReturnedChecks, name, String(count)))
+            out.append(AttentionDTO(text: T(.attentionReturnedChecks, name, String(count)), link: CycleLinks(unit: id, cycle: sheet.cycleID)(.sheet)))
         }
-        let overdue = try await StationController.overdueItems(request, under: village, today: today)
-        if !overdue.isEmpty { out.append(T(.attentionOverdueRequests, String(overdue.count))) }
+        let overdue = try await StationController.overdueCount(request, under: village, today: today)
+        if overdue > 0 { out.append(AttentionDTO(text: T(.attentionOverdueRequests, String(overdue)), link: Route.unit(.value(id), .overdue).path)) }
         let meetings = try await RecordStore.list(.meetings, village: id, on: request.db).map(MeetingRecord.init(record:))
             .filter { $0[choice: .kind] == MeetingKind.representativeMeeting }.compactMap { $0[date: .date] }
         for quarter in 1...4 {
-            guard let end = LocalDate(year: today.year, month: quarter * 3, day: LocalDate.daysIn(month: quarter * 3, year: today.year)), end < today else { continue }
-            if !meetings.contains(where: { $0.year == today.year && $0.quarter == quarter }) { out.append(T(.attentionMissingMeeting, String(today.year), String(quarter))) }
+            let span = Period.quarter.span(quarter - 1, of: today.year)
+            guard span.end < today, !meetings.contains(where: { span.contains($0) }) else { continue }
+            out.append(AttentionDTO(text: T(.attentionMissingMeeting, String(today.year), String(quarter)),
+                                    link: Route.unit(.value(id), .record(.meetings, .new)).path + "?kind=" + MeetingKind.representativeMeeting.rawValue + "&date=" + span.end.description))
         }
         // Planned for a day already past and not maintained since (as item 23.1 reads it).
         let lastMaintained = MaintenanceLogRecord.latest(try await RecordStore.list(.maintenanceLogs, village: id, on: request.db).map(MaintenanceLogRecord.init(record:)))
         for facility in try await RecordStore.list(.facilities, village: id, on: request.db).map(FacilityRecord.init(record:)) {
             guard facility[choice: .condition] != FacilityCondition.outOfUse, let next = facility[date: .nextMaintenanceOn], next < today,
                   !(lastMaintained[facility.reference].map { $0 >= next } ?? false) else { continue }
-            out.append(T(.attentionOverdueMaintenance, facility[text: .name] ?? "", next.description))
+            out.append(AttentionDTO(text: T(.attentionOverdueMaintenance, facility[text: .name] ?? "", next.description),
+                                    link: Route.unit(.value(id), .record(.maintenanceLogs, .new)).path + "?facility=" + facility.record.id.uuidString + "&date=" + today.description))
+        }
+        // The year's items not met: the plan says what each takes.
+        if let (_, evaluation, _) = try? await StandardController.evaluate(request, village) {
+            let open = evaluation.items.count { $0.scored && $0.status == .notMet }
+            if open > 0 { out.append(AttentionDTO(text: T(.attentionItemsNotMet, String(evaluation.year), String(open)), link: Route.unit(.value(id), .plan).path)) }
         }
         return out
     }

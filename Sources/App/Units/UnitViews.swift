@@ -66,7 +66,7 @@ enum UnitViews {
         if unit.kind == .village {
             parts.append(.el("section", ["class": "attention", "aria-labelledby": "attention"], [
                 .el("h2", ["id": "attention"], T(.attentionTitle)),
-                data.attention.isEmpty ? .el("p", [:], T(.attentionNone)) : .el("ul", [:], data.attention.map { .el("li", [:], $0) }),
+                data.attention.isEmpty ? .el("p", [:], T(.attentionNone)) : .el("ul", [:], data.attention.map { .el("li", [:], [.el("a", ["href": $0.link], $0.text)]) }),
             ]))
         }
         parts.append(.el("dl", ["class": "facts"], facts))
@@ -81,6 +81,7 @@ enum UnitViews {
             actions.append(.el("a", ["class": "button", "href": Route.unit(.value(unit.id), .station).path], T(.navStation)))
             actions.append(.el("a", ["class": "button", "href": Route.unit(.value(unit.id), .records).path], T(.navRecords)))
             actions.append(.el("a", ["class": "button", "href": Route.unit(.value(unit.id), .standard).path], T(.standardLink)))
+            actions.append(.el("a", ["class": "button", "href": Route.unit(.value(unit.id), .plan).path], T(.planLink)))
             actions.append(.el("a", ["href": Route.publicDisclosures(.value(unit.id)).path], T(.publicDisclosuresLink)))
         } else {
             actions.append(.el("a", ["class": "button", "href": Route.unit(.value(unit.id), .overdue).path], T(.navOverdue)))

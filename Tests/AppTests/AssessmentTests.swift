@@ -135,12 +135,18 @@ struct AssessmentTests {
             #expect(try await AssessmentSheet.query(on: app.db).count() == 7)
             let sheet = try await f.sheet(app)
             #expect(sheet.state == "draft" && sheet.mayFill && !sheet.mayReview && sheet.checks.count == app.config.catalogue.checks.count)
-            // Each measured check links to the records behind it.
+            // Each measured check not met links the one who fills the sheet to its action, and
+            // the reviewer to the records behind it.
             let page = try await send(app, .GET, "/units/\(f.v1)/cycles/\(f.cycle)", as: f.wang)
             #expect(page.status == .ok)
-            for target in ["/records/meetings", "/records/disclosures", "/records/volunteers", "/records/posts", "/station"] {
-                #expect(page.body.contains("/units/\(f.v1)\(target)\""), "\(target)")
+            for target in ["/records/meetings/new?kind=representativeMeeting", "/records/disclosures/new", "/records/volunteers/new", "/records/posts/new", "/station"] {
+                #expect(page.body.contains("/units/\(f.v1)\(target)\">去处理</a>"), "\(target)")
             }
+            let reviewer = try await send(app, .GET, "/units/\(f.v1)/cycles/\(f.cycle)", as: f.town)
+            for target in ["/records/meetings", "/records/disclosures", "/records/volunteers", "/records/posts", "/station"] {
+                #expect(reviewer.body.contains("/units/\(f.v1)\(target)\">查看台账</a>"), "\(target)")
+            }
+            #expect(!reviewer.body.contains("去处理"))
         }
     }
 

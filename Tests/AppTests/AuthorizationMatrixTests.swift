@@ -16,7 +16,7 @@ struct AuthorizationMatrixTests {
         if path.contains("/dashboard/") { return [.city, .district, .township] }
         if let kind = RecordKind.all.first(where: { path.contains("/records/\($0.key)") || path.contains("/api/v1/units/:unitID/\($0.key)") }) { return [kind.level] }
         if path.hasSuffix("/records") { return [.village, .township] }
-        if path.hasSuffix("/profile") || path.hasSuffix("/standard") || path.hasSuffix("/evaluation") { return [.village] }
+        if path.hasSuffix("/profile") || path.hasSuffix("/standard") || path.hasSuffix("/evaluation") || path.hasSuffix("/plan") { return [.village] }
         if !path.hasSuffix("/station/stats"), ["/station", "/requests", "/complaints", "/integrations"].contains(where: { path.contains($0) }) { return [.village] }
         if path.hasSuffix("/new") || path.hasSuffix("/children") { return [.city, .district, .township] }
         return Set(UnitKind.allCases)

@@ -32,7 +32,7 @@ struct MigrationHistoryTests {
         "App.AddIntegrationKeyIndex", "App.SealPersonalData",
         "App.AddServiceRequestPublicReply", "App.CreateLoginThrottles",
         "AddRecordField_rec_activities_organization",
-        "AddProfileBusyFinances", "AddRequestFeedback", "AddRectificationFollowUp",
+        "AddProfileBusyFinances", "AddRequestFeedback", "AddRectificationFollowUp", "AddNoticeReads",
     ]
 
     static func columns(_ table: String, on db: any Database) async throws -> Set<String> {

@@ -175,7 +175,7 @@ func login(_ app: Application, _ username: String, _ password: String = World.pa
 @discardableResult
 /// `port`: over a real connection to 127.0.0.1 on that port (the peer address is then real).
 func send(_ app: Application, _ method: HTTPMethod, _ path: String, as session: Session? = nil, json: (some Encodable)? = EmptyBody?.none,
-          form: [String: String]? = nil, headers extra: HTTPHeaders = [:], port: Int? = nil) async throws -> (status: HTTPStatus, headers: HTTPHeaders, body: String) {
+          form: [String: String]? = nil, headers extra: HTTPHeaders = [:], port: Int? = nil, body raw: String? = nil) async throws -> (status: HTTPStatus, headers: HTTPHeaders, body: String) {
     var result: (HTTPStatus, HTTPHeaders, String) = (.internalServerError, [:], "")
     let tester = try port.map { try app.testing(method: .running(hostname: "127.0.0.1", port: $0)) } ?? app.testing()
     try await tester.test(method, path, beforeRequest: { request in
@@ -183,6 +183,7 @@ func send(_ app: Application, _ method: HTTPMethod, _ path: String, as session: 
         for (name, value) in extra { request.headers.replaceOrAdd(name: name, value: value) }
         if let json { try request.content.encode(json, as: .json) }
         if let form { try request.content.encode(form, as: .urlEncodedForm) }
+        if let raw { request.body = ByteBuffer(string: raw) }
     }, afterResponse: { response in
         result = (response.status, response.headers, response.body.string)
     })

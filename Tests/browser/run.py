@@ -133,12 +133,33 @@ class Flow(unittest.TestCase):
         vid = self.village("前辛庄村")
         self.go(f"/units/{vid}/station")
         self.shot("04-station-desk")
-        self.go(f"/units/{vid}/requests/new")
-        Select(self.d.find_element(By.NAME, "serviceCode")).select_by_value("SB-01")
-        self.d.find_element(By.NAME, "residentName").send_keys("浏览器测试居民")
-        self.d.find_element(By.NAME, "residentPhone").send_keys("13700009999")
-        self.d.find_element(By.NAME, "content").send_keys("办理养老保险参保登记")
-        self.click(self.d.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+        # Choose the service first: its materials come as a checklist with the due date.
+        def choose_service():
+            self.go(f"/units/{vid}/requests/new")
+            Select(self.d.find_element(By.NAME, "serviceCode")).select_by_value("SB-01")
+            self.click(self.d.find_element(By.CSS_SELECTOR, "#choose-service button"))
+            self.assertIn("应于", self.d.find_element(By.ID, "intake-terms").text)
+            return self.d.find_elements(By.CSS_SELECTOR, "#materials-checklist input[name=have]")
+        def fill_resident(content):
+            self.d.find_element(By.NAME, "residentName").send_keys("浏览器测试居民")
+            self.d.find_element(By.NAME, "residentPhone").send_keys("13700009999")
+            self.d.find_element(By.NAME, "content").send_keys(content)
+        boxes = choose_service()
+        self.assertGreaterEqual(len(boxes), 2)
+        # One material not brought: the request becomes a 一次性告知 naming it, the clock paused.
+        missing = boxes[-1].get_attribute("value")
+        for box in boxes[:-1]:
+            box.click()
+        fill_resident("缺材料的参保登记")
+        self.shot("04b-intake-checklist")
+        self.click(self.d.find_element(By.CSS_SELECTOR, "main form[method=post] button[type=submit]"))
+        self.assertIn("一次性告知书", self.d.title)
+        self.assertIn(missing, self.body())
+        # Everything brought: accepted, a 受理回执 with the due date.
+        for box in choose_service():
+            box.click()
+        fill_resident("办理养老保险参保登记")
+        self.click(self.d.find_element(By.CSS_SELECTOR, "main form[method=post] button[type=submit]"))
         self.assertIn("受理回执", self.d.title)
         code = re.search(r"受理编号\s*([0-9A-Z]{10})", self.body()).group(1)
         # The receipt carries the tracking address and a QR code of it, a print button and the way back.

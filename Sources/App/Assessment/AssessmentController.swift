@@ -374,7 +374,7 @@ struct AssessmentController {
             for check in Set(items.filter { $0.status == "open" || $0.status == "met" }.map(\.check)) {
                 guard let c = request.application.config.catalogue.check(check), case let .record(kind, .list)? = RecordLinks.route(c) else { continue }
                 if choices[kind.key] == nil, kind.level == unit.kind {
-                    choices[kind.key] = try await RecordStore.list(kind, village: unit.requireID(), on: request.db).suffix(50).reversed().map { record in
+                    choices[kind.key] = try await RecordStore.list(kind, village: unit.requireID(), on: request.db).suffix(20).reversed().map { record in
                         (kind.key + "/" + record.id.uuidString, (record.text(kind.titleField) ?? "") + (kind.dateField.flatMap { record.text($0) }.map { " " + $0 } ?? ""))
                     }
                 }

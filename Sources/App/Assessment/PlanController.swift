@@ -43,7 +43,7 @@ struct PlanController {
                 if result.levelStatus != nil {
                     // Another level's check: shown, never scored here, not the village's to change.
                     if result.shownStatus == .notMet || result.shownStatus == .pending {
-                        elsewhere.append(PlanCheckDTO(check: check.id, title: check.title, status: result.shownStatus.rawValue, explanation: result.explanation,
+                        elsewhere.append(PlanCheckDTO(check: check.id, kind: check.kind.rawValue, title: check.title, status: result.shownStatus.rawValue, explanation: result.explanation,
                                                       level: check.level.rawValue, byVillage: false, steps: []))
                     }
                     continue
@@ -61,7 +61,7 @@ struct PlanController {
                     }
                     steps = [PlanStepDTO(text: text, link: RecordLinks.fix(check, unitID: unitID, cycle: cycle), pastPeriod: false)]
                 }
-                checks.append(PlanCheckDTO(check: check.id, title: check.title, status: result.status.rawValue, explanation: result.explanation,
+                checks.append(PlanCheckDTO(check: check.id, kind: check.kind.rawValue, title: check.title, status: result.status.rawValue, explanation: result.explanation,
                                            level: check.level.rawValue, byVillage: true, steps: steps))
             }
             guard !checks.isEmpty else { continue }
@@ -84,35 +84,43 @@ struct PlanController {
 
     @Sendable func page(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let plan = try await Self.plan(request, unit)
-        return HTMLResponse.page(request, T(.planTitle, plan.village, String(plan.year)), Self.view(plan, unitID: try unit.requireID()))
+        // The links are for whoever keeps the village's records; others read the steps.
+        let mayAct = request.principal?.may(.editRecords, at: unit.path) ?? false
+        return HTMLResponse.page(request, T(.planTitle, plan.village, String(plan.year)), Self.view(plan, unitID: try unit.requireID(), mayAct: mayAct))
     }
 
     @Sendable func api(_ request: Request, _ unit: OrgUnit) async throws -> PlanDTO { try await Self.plan(request, unit) }
 
-    static func view(_ plan: PlanDTO, unitID: UUID) -> Node {
+    /// Kept short (a village far from 达标 has forty items here): a measured check shows its
+    /// steps, or its explanation when the engine has none; an evidenced one a line and its
+    /// upload link; the sheet has the rest.
+    static func view(_ plan: PlanDTO, unitID: UUID, mayAct: Bool) -> Node {
         let now = plan.score.map(Figure.text) ?? "—"
         var parts: [Node] = [
             .el("p", ["id": "plan-summary"], plan.items.isEmpty ? T(.planNothing, now)
                 : T(.planSummary, plan.asOf, now, Figure.text(plan.passMark), plan.passed ? T(.statusMet) : T(.statusNotMet),
                     String(plan.items.count(where: \.reachable)), plan.scoreIfAllDone.map(Figure.text) ?? "—")),
-            .el("p", [:], [.el("a", ["href": Route.unit(.value(unitID), .standard).path], T(.standardLink))]),
         ]
+        func link(_ href: String?, _ text: String) -> Node {
+            guard mayAct, let href else { return .group([]) }
+            return .group([.text(" "), .el("a", ["href": href], text)])
+        }
         for item in plan.items {
-            let gain = item.scoreIfMet.map { T(.planIfMet, Figure.text($0)) } ?? ""
-            parts.append(.el("section", ["class": "item", "id": "item-\(item.item)", "aria-labelledby": "item-\(item.item)-h"], [
-                .el("h2", ["id": "item-\(item.item)-h"], [.text(T(.sheetItem, String(item.item)) + " " + item.headline + " "),
-                                                            StandardViews.statusNode(Status(rawValue: item.status) ?? .pending)]),
-                .when(!gain.isEmpty, .el("p", [:], gain)),
-                .when(!item.reachable, .el("p", ["class": "pending"], T(.planLostThisYear))),
+            parts.append(.el("section", ["id": "item-\(item.item)"], [
+                .el("h2", [:], [.text(T(.sheetItem, String(item.item)) + " " + item.headline + " "), StandardViews.statusNode(Status(rawValue: item.status) ?? .pending)]),
+                .el("p", [:], (item.scoreIfMet.map { T(.planIfMet, Figure.text($0)) } ?? "") + (item.reachable ? "" : T(.planLostThisYear))),
                 .el("ul", ["class": "checks"], item.checks.map { check in
-                    .el("li", [:], [
-                        .el("p", [:], [StandardViews.statusNode(Status(rawValue: check.status) ?? .pending), .text(" \(check.check) \(check.title)" + T(.sepColon) + check.explanation)]),
-                        .el("ul", [:], check.steps.map { step in
-                            .el("li", ["class": step.pastPeriod ? "muted" : nil], [
-                                .text(step.text + " "),
-                                step.link.map { .el("a", ["href": $0], T(.planDo)) } ?? .group([]),
-                            ])
-                        }),
+                    let head = StandardViews.statusNode(Status(rawValue: check.status) ?? .pending)
+                    guard check.kind == CheckKind.measured.rawValue || check.steps.isEmpty else {
+                        return .el("li", [:], [head, .text(" \(check.check) \(check.title)" + T(.sepColon) + check.steps[0].text), link(check.steps[0].link, T(.planDo))])
+                    }
+                    let generic = check.steps.count == 1 && check.steps[0].text == T(.planSeeRecords)
+                    return .el("li", [:], [
+                        head, .text(" \(check.check) \(check.title)" + (generic ? T(.sepColon) + check.explanation : "")),
+                        .when(generic, link(check.steps.first?.link, T(.planDo))),
+                        .when(!generic, .el("ul", [:], check.steps.map { step in
+                            .el("li", ["class": step.pastPeriod ? "muted" : nil], [.text(step.text), link(step.link, T(.planDo))])
+                        })),
                     ])
                 }),
             ]))
@@ -122,7 +130,7 @@ struct PlanController {
             parts.append(.el("p", ["class": "muted"], T(.planOtherLevelsNote)))
             parts.append(.el("ul", ["class": "checks"], plan.otherLevels.map { check in
                 .el("li", [:], [StandardViews.statusNode(Status(rawValue: check.status) ?? .pending),
-                                .text(" \(check.check) \(check.title)" + T(.parenthesized, UnitViews.kindLabel(UnitKind(rawValue: check.level) ?? .township)) + T(.sepColon) + check.explanation)])
+                                .text(" \(check.check) \(check.title)" + T(.parenthesized, UnitViews.kindLabel(UnitKind(rawValue: check.level) ?? .township)))])
             }))
         }
         return .group(parts)
@@ -139,6 +147,8 @@ struct PlanStepDTO: Content {
 
 struct PlanCheckDTO: Content {
     var check: String
+    /// measured (from the records) or evidenced (reviewed evidence).
+    var kind: String
     var title: String
     var status: String
     var explanation: String
@@ -174,7 +184,7 @@ struct PlanDTO: Content {
 
     static var schemas: [String: Schema] {
         typealias O = Schema
-        let check = O.object(["check": O.string, "title": O.string, "status": O.oneOf(Status.allCases.map(\.rawValue)), "explanation": O.string,
+        let check = O.object(["check": O.string, "kind": O.oneOf(CheckKind.allCases.map(\.rawValue)), "title": O.string, "status": O.oneOf(Status.allCases.map(\.rawValue)), "explanation": O.string,
                               "level": O.string, "byVillage": O.boolean,
                               "steps": O.array(O.object(["text": O.string, "link": O.string.nullable, "pastPeriod": O.boolean], required: ["text", "pastPeriod"]))])
         return ["Plan": O.object(["village": O.string, "year": O.integer, "asOf": O.date, "score": O.number.nullable, "passMark": O.number,

@@ -547,7 +547,18 @@ enum L: String, CaseIterable, Sendable {
     case inputNotUTF8
     case inputOutOfRange
     case inputTooManyQueryFields
+    case intakeChecklist
+    case intakeChecklistHint
+    case intakeChoose
+    case intakeChooseOther
+    case intakeFor
+    case intakeNoChecklist
+    case intakeOtherMaterials
+    case intakeOtherMissing
     case intakeSubmit
+    case intakeTermsLimited
+    case intakeTermsOnTheSpot
+    case intakeTermsPromised
     case intakeTitle
     case integration96156
     case integrationAt
@@ -929,6 +940,8 @@ enum L: String, CaseIterable, Sendable {
     case requestResidentNotified
     case requestResidentPhone
     case requestResult
+    case requestSearch
+    case requestSearchTooLong
     case requestService
     case requestServiceUnknown
     case requestStatus

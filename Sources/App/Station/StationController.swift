@@ -21,7 +21,7 @@ struct StationController {
         let conflict: [Int: L] = [409: .apiRequestConflict]
         router.api(.GET, .unit(.key, .requests), .onUnit(.viewUnit),
                    APIDoc(summary: T(.apiRequests), response: "ServiceRequestList",
-                          query: [("status", .string), ("from", .string), ("to", .string), ("phone", .string), ("reveal", .string)]), apiList)
+                          query: [("status", .string), ("from", .string), ("to", .string), ("q", .string), ("phone", .string), ("reveal", .string)]), apiList)
         router.api(.POST, .unit(.key, .requests), .onUnit(.handleRequests),
                    APIDoc(summary: T(.apiIntake), request: "IntakeInput", response: "ServiceRequest", status: 201), apiCreate)
         router.api(.GET, .unit(.key, .request(.key)), .onUnit(.viewUnit),
@@ -62,8 +62,9 @@ struct StationController {
                    dueDateNotice: RequestDesk.dueDateNotice(item, calendar: context.calendar))
     }
 
-    /// Requests of the village filtered by status, received date (from, to inclusive) and
-    /// the resident's phone number.
+    /// Requests of the village filtered by status, received date (from, to inclusive), and
+    /// `q`: a tracking code, the resident's phone number or the start of their name (or
+    /// `phone` alone, as before).
     static func filtered(_ request: Request, village: UUID) async throws -> [ServiceRequest] {
         var query = ServiceRequest.query(on: request.db).filter(\.$unitID == village)
         if let status = request.query[String.self, at: "status"], !status.isEmpty {
@@ -77,6 +78,22 @@ struct StationController {
         if let to = request.query[String.self, at: "to"], !to.isEmpty {
             guard LocalDate(to) != nil else { throw AppError.badQuery([FieldError(field: "to", message: T(.validationDate, T(.ledgerTo)))]) }
             query = query.filter(\.$receivedOn <= to)
+        }
+        // One box at the window: a tracking code, a phone number or the resident's name.
+        if let text = request.query[String.self, at: "q"]?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            guard text.count <= 50 else { throw AppError.badQuery([FieldError(field: "q", message: T(.requestSearchTooLong))]) }
+            let digits = Keyring.normalizedPhone(text)
+            if text.count == 10, text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }), !text.allSatisfy(\.isNumber) || digits.count < 7 {
+                query = query.filter(\.$trackingCode == text.uppercased())
+            } else if digits.count >= 7, text.allSatisfy({ $0.isASCII && ($0.isNumber || " +-()".contains($0)) }) {
+                query = query.filter(\.$residentPhoneHash ~~ (try PersonalData.keyring().searchHashes(phone: text)))
+            } else {
+                // Names are kept as typed: the start of one finds it (赵 finds 赵大爷). LIKE's own
+                // characters are not in names; they are dropped rather than matched as patterns.
+                let name = text.filter { $0 != "%" && $0 != "_" && $0 != "\\" }
+                guard !name.isEmpty else { throw AppError.badQuery([FieldError(field: "q", message: T(.requestSearchTooLong))]) }
+                query = query.filter(\.$residentName =~ name)
+            }
         }
         if let phone = request.query[String.self, at: "phone"], !phone.isEmpty {
             // Sealed numbers cannot be compared in SQL: their keyed hashes can (`PersonalData`).
@@ -128,13 +145,38 @@ struct StationController {
         return HTMLResponse.page(request, T(.requestsTitle, context.village.name),
                     StationViews.list(village: context.village, rows: items.map { Self.dto($0, context, reveal: reveal) },
                                       status: request.query[String.self, at: "status"] ?? "", from: request.query[String.self, at: "from"] ?? "",
-                                      to: request.query[String.self, at: "to"] ?? "", phone: request.query[String.self, at: "phone"] ?? ""))
+                                      to: request.query[String.self, at: "to"] ?? "", search: request.query[String.self, at: "q"] ?? request.query[String.self, at: "phone"] ?? ""))
+    }
+
+    /// A service's materials list, one per line, as the checklist offers them.
+    static func checklist(_ service: ServiceRecord?) -> [String] {
+        var seen = Set<String>()
+        return (service?[text: .materials] ?? "").split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && seen.insert($0).inserted }
+    }
+
+    private func intakeModel(_ request: Request, _ village: OrgUnit, code: String?, values: [String: String], ticked: Set<String>,
+                             errors: [FieldError]) async throws -> StationViews.IntakeModel {
+        let services = try await RecordStore.list(.services, village: village.requireID(), on: request.db)
+        let chosen = code.flatMap { code in services.map(ServiceRecord.init(record:)).first { $0[text: .code] == code } }
+        var due: LocalDate?
+        if let chosen, (chosen[choice: .mode] ?? ServiceMode.timeLimited) != .promised {
+            let mode = chosen[choice: .mode] ?? ServiceMode.timeLimited
+            let today = request.today
+            due = RequestMachine.dueDate(mode: mode, timeLimit: chosen[number: .timeLimit] ?? 0, promisedOn: nil, start: today, calendar: try await request.workCalendar())
+        }
+        return StationViews.IntakeModel(village: village, services: services, chosen: chosen, checklist: Self.checklist(chosen), ticked: ticked,
+                                        due: due, values: values, errors: errors)
     }
 
     @Sendable func newForm(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let village = try RecordController.village(unit)
-        let services = try await RecordStore.list(.services, village: village.requireID(), on: request.db)
-        return HTMLResponse.page(request, T(.intakeTitle), StationViews.intakeForm(request, village: village, services: services, values: [:], errors: []))
+        let code = request.query[String.self, at: "serviceCode"].flatMap { $0.isEmpty || $0.count > 20 ? nil : $0 }
+        var model = try await intakeModel(request, village, code: code, values: [:], ticked: [], errors: [])
+        if code != nil, model.chosen == nil {
+            model.errors = [FieldError(field: "serviceCode", message: T(.requestServiceUnknown, code ?? ""))]
+        }
+        return HTMLResponse.page(request, T(.intakeTitle), StationViews.intakeForm(request, model), status: model.errors.isEmpty ? .ok : .unprocessableEntity)
     }
 
     @Sendable func create(_ request: Request, _ unit: OrgUnit) async throws -> Response {
@@ -142,14 +184,26 @@ struct StationController {
         let principal = try request.requirePrincipal()
         let form = try FormFields(request)
         let fields = InputFields(form: form, names: IntakeInput.fieldNames)
+        let services = try await RecordStore.list(.services, village: village.requireID(), on: request.db)
+        let service = services.map(ServiceRecord.init(record:)).first { $0[text: .code] == fields["serviceCode"] }
+        // The checklist: what was ticked is received; what was not goes on the 一次性告知书,
+        // with anything the clerk adds below it.
+        let checklist = Self.checklist(service)
+        let ticked = Set(form.all("have")).intersection(checklist)
+        var merged = fields
+        let lines = { (text: String?) in (text ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        if !checklist.isEmpty {
+            merged.values["missing"] = (checklist.filter { !ticked.contains($0) } + lines(fields["missing"])).joined(separator: "\n")
+            merged.values["materials"] = (checklist.filter(ticked.contains) + lines(fields["materials"])).joined(separator: "\n")
+        }
         do {
-            let input = try IntakeInput.parse(fields)
-            let (item, _) = try await RequestDesk.intake(try await request.desk(), village: village, input: input, actor: .user(principal), staff: principal)
+            let input = try IntakeInput.parse(merged)
+            let (item, _) = try await RequestDesk.intake(try await request.desk(), village: village, input: input, actor: .user(principal), staff: principal,
+                                                         services: services)
             return request.redirect(to: Route.unit(.value(try village.requireID()), .request(.value(try item.requireID()), .receipt)).path)
         } catch let AppError.validation(errors) {
-            let services = try await RecordStore.list(.services, village: village.requireID(), on: request.db)
-            return HTMLResponse.page(request, T(.intakeTitle), StationViews.intakeForm(request, village: village, services: services, values: fields.values, errors: errors),
-                        status: .unprocessableEntity)
+            let model = try await intakeModel(request, village, code: fields["serviceCode"], values: fields.values, ticked: ticked, errors: errors)
+            return HTMLResponse.page(request, T(.intakeTitle), StationViews.intakeForm(request, model), status: .unprocessableEntity)
         }
     }
 

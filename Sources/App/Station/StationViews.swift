@@ -80,7 +80,7 @@ enum StationViews {
         ])
     }
 
-    static func list(village: OrgUnit, rows: [RequestDTO], status: String, from: String, to: String, phone: String) -> Node {
+    static func list(village: OrgUnit, rows: [RequestDTO], status: String, from: String, to: String, search: String) -> Node {
         let b = base(village)
         return .group([
             .el("p", [:], [.el("a", ["href": b(.station)], T(.deskBack))]),
@@ -89,31 +89,82 @@ enum StationViews {
                               selected: status, errors: []),
                 Layout.field("from", T(.ledgerFrom), value: from, type: "date", errors: []),
                 Layout.field("to", T(.ledgerTo), value: to, type: "date", errors: []),
-                Layout.field("phone", T(.requestResidentPhone), value: phone, type: "tel", errors: []),
+                Layout.field("q", T(.requestSearch), value: search, type: "search", errors: []),
                 .el("button", ["type": "submit"], T(.filter)),
             ]),
             requestTable(village, rows, caption: T(.requestsCount, String(rows.count))),
         ])
     }
 
-    static func intakeForm(_ request: Request, village: OrgUnit, services: [Record], values: [String: String], errors: [FieldError]) -> Node {
-        let options = [("", T(.chooseService))] + services.map { ($0.text("code") ?? "", "\($0.text("code") ?? "") \($0.text("name") ?? "")") }
+    /// The window's intake: first the 事项 (a GET form, so it works without script), then its
+    /// form with the service's materials as a checklist, its time limit and the due date if
+    /// accepted today. Materials left unticked make the request a 一次性告知 (clock paused).
+    struct IntakeModel {
+        var village: OrgUnit
+        var services: [Record]
+        var chosen: ServiceRecord?
+        var checklist: [String]
+        var ticked: Set<String>
+        /// The due date if every material is in and it is accepted today (nil: promised mode).
+        var due: LocalDate?
+        var values: [String: String]
+        var errors: [FieldError]
+    }
+
+    static func intakeForm(_ request: Request, _ m: IntakeModel) -> Node {
+        let village = m.village
+        let options = [("", T(.chooseService))] + m.services.map { ($0.text("code") ?? "", "\($0.text("code") ?? "") \($0.text("name") ?? "")") }
+        let code = m.chosen?[text: .code] ?? ""
+        let chooser: Node = .el("form", ["method": "get", "action": base(village)(.requestNew), "class": "filters", "id": "choose-service"], [
+            Layout.select("serviceCode", T(.requestService), options: options, selected: code, errors: m.chosen == nil ? m.errors : []),
+            .el("button", ["class": m.chosen == nil ? nil : "secondary"], m.chosen == nil ? T(.intakeChoose) : T(.intakeChooseOther)),
+        ])
+        guard let service = m.chosen else {
+            return .group([
+                .el("p", [:], [.el("a", ["href": base(village)(.station)], T(.deskBack))]),
+                .when(m.services.isEmpty, .el("p", ["class": "flash"], T(.servicesNoneYet))),
+                chooser,
+            ])
+        }
+        let mode = service[choice: .mode] ?? ServiceMode.timeLimited
+        let limit = service[number: .timeLimit] ?? 0
+        let terms: String
+        switch mode {
+        case .onTheSpot: terms = T(.intakeTermsOnTheSpot, m.due?.description ?? "")
+        case .timeLimited: terms = T(.intakeTermsLimited, String(limit), m.due?.description ?? "")
+        case .promised: terms = T(.intakeTermsPromised)
+        }
+        let checklist: Node = m.checklist.isEmpty ? .el("p", ["class": "muted"], T(.intakeNoChecklist))
+            : .el("fieldset", ["id": "materials-checklist"], [
+                .el("legend", [:], T(.intakeChecklist)),
+                .el("p", ["class": "hint"], T(.intakeChecklistHint)),
+                .group(m.checklist.enumerated().map { index, material in
+                    .el("div", ["class": "field"], [.el("label", ["class": "check", "for": "have-\(index)"], [
+                        .input(["type": "checkbox", "id": "have-\(index)", "name": "have", "value": material, "checked": m.ticked.contains(material) ? "" : nil]),
+                        .text(material),
+                    ])])
+                }),
+            ])
         return .group([
             .el("p", [:], [.el("a", ["href": base(village)(.station)], T(.deskBack))]),
-            .when(services.isEmpty, .el("p", ["class": "flash"], T(.servicesNoneYet))),
+            chooser,
+            .el("h2", [:], T(.intakeFor, service[text: .name] ?? code)),
+            .el("p", ["id": "intake-terms", "class": "notice"], terms),
             .el("form", ["method": "post", "action": base(village)(.requestNew)], [
-                Layout.errorSummary(errors),
+                Layout.errorSummary(m.errors),
                 Layout.csrfField(request),
-                Layout.select("serviceCode", T(.requestService), options: options, selected: values["serviceCode"] ?? "", errors: errors),
+                .input(["type": "hidden", "name": "serviceCode", "value": code]),
+                checklist,
                 Layout.select("channel", T(.requestChannel), options: [(RequestChannel.window.rawValue, RequestChannel.window.label),
                                                                       (RequestChannel.phone.rawValue, RequestChannel.phone.label)],
-                              selected: values["channel"] ?? "window", errors: errors),
-                Layout.field("residentName", T(.requestResidentName), value: values["residentName"] ?? "", errors: errors, required: true),
-                Layout.field("residentPhone", T(.requestResidentPhone), value: values["residentPhone"] ?? "", type: "tel", errors: errors, required: true),
-                Layout.textarea("content", T(.requestContent), value: values["content"] ?? "", errors: errors, rows: 3),
-                Layout.textarea("materials", T(.requestMaterials), value: values["materials"] ?? "", errors: errors, rows: 2),
-                Layout.textarea("missing", T(.requestMissingAtIntake), value: values["missing"] ?? "", errors: errors, hint: T(.requestMissingHint), rows: 2),
-                Layout.field("promisedOn", T(.requestPromisedOn), value: values["promisedOn"] ?? "", type: "date", errors: errors, hint: T(.requestPromisedHint)),
+                              selected: m.values["channel"] ?? "window", errors: m.errors),
+                Layout.field("residentName", T(.requestResidentName), value: m.values["residentName"] ?? "", errors: m.errors, required: true),
+                Layout.field("residentPhone", T(.requestResidentPhone), value: m.values["residentPhone"] ?? "", type: "tel", errors: m.errors, required: true),
+                Layout.textarea("content", T(.requestContent), value: m.values["content"] ?? "", errors: m.errors, rows: 3),
+                Layout.textarea("materials", T(.intakeOtherMaterials), value: m.values["materials"] ?? "", errors: m.errors, rows: 2),
+                Layout.textarea("missing", T(.intakeOtherMissing), value: m.values["missing"] ?? "", errors: m.errors, hint: T(.requestMissingHint), rows: 2),
+                .when(mode == .promised, Layout.field("promisedOn", T(.requestPromisedOn), value: m.values["promisedOn"] ?? "", type: "date", errors: m.errors,
+                                                      hint: T(.requestPromisedHint))),
                 .el("button", ["type": "submit"], T(.intakeSubmit)),
             ]),
         ])

@@ -205,6 +205,11 @@ struct HierarchyController {
     static func attention(_ request: Request, village: OrgUnit) async throws -> [AttentionDTO] {
         let today = StandardController.beijingToday(request.now)
         let id = try village.requireID()
+        // Whoever keeps the records gets the form; others, the list to look at.
+        let mayEdit = request.principal?.may(.editRecords, at: village.path) ?? false
+        let form = { (kind: RecordKind, query: String) in
+            mayEdit ? Route.unit(.value(id), .record(kind, .new)).path + "?" + query : Route.unit(.value(id), .record(kind, .list)).path
+        }
         var out: [AttentionDTO] = []
         let returned = try await AssessmentSheet.query(on: request.db).filter(\.$unitID == id).filter(\.$state == .returned).all()
         for sheet in returned {
@@ -220,7 +225,7 @@ struct HierarchyController {
             let span = Period.quarter.span(quarter - 1, of: today.year)
             guard span.end < today, !meetings.contains(where: { span.contains($0) }) else { continue }
             out.append(AttentionDTO(text: T(.attentionMissingMeeting, String(today.year), String(quarter)),
-                                    link: Route.unit(.value(id), .record(.meetings, .new)).path + "?kind=" + MeetingKind.representativeMeeting.rawValue + "&date=" + span.end.description))
+                                    link: form(.meetings, "kind=" + MeetingKind.representativeMeeting.rawValue + "&date=" + span.end.description)))
         }
         // Planned for a day already past and not maintained since (as item 23.1 reads it).
         let lastMaintained = MaintenanceLogRecord.latest(try await RecordStore.list(.maintenanceLogs, village: id, on: request.db).map(MaintenanceLogRecord.init(record:)))
@@ -228,7 +233,7 @@ struct HierarchyController {
             guard facility[choice: .condition] != FacilityCondition.outOfUse, let next = facility[date: .nextMaintenanceOn], next < today,
                   !(lastMaintained[facility.reference].map { $0 >= next } ?? false) else { continue }
             out.append(AttentionDTO(text: T(.attentionOverdueMaintenance, facility[text: .name] ?? "", next.description),
-                                    link: Route.unit(.value(id), .record(.maintenanceLogs, .new)).path + "?facility=" + facility.record.id.uuidString + "&date=" + today.description))
+                                    link: form(.maintenanceLogs, "facility=" + facility.record.id.uuidString + "&date=" + today.description)))
         }
         // The year's items not met: the plan says what each takes.
         if let (_, evaluation, _) = try? await StandardController.evaluate(request, village) {

@@ -17,4 +17,4 @@ for _ in $(seq 1 120); do
   sleep 1
 done
 curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null || { cat "$DB/server.log"; exit 1; }
-CUNWU_URL="http://127.0.0.1:$PORT" python3 Tests/browser/run.py
+CUNWU_REQUIRE_AXE="${CUNWU_REQUIRE_AXE-1}" CUNWU_URL="http://127.0.0.1:$PORT" python3 Tests/browser/run.py

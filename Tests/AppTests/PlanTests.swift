@@ -23,6 +23,12 @@ struct PlanTests {
             // Meeting one past quarter's record would still leave the item unmet; the score with it met is above today's.
             #expect((item7.scoreIfMet ?? 0) > (plan.score ?? 0))
             #expect(!item7.reachable, "past quarters stand in the way")
+            // How many more items reach the pass mark; the quickest (evidence only) come first, lost ones last.
+            #expect(plan.itemsToPass.map { $0 > 0 && $0 <= plan.items.count } == true)
+            let evidenceOnly = { (item: PlanItemDTO) in item.checks.allSatisfy { $0.kind == "evidenced" } }
+            if let lastQuick = plan.items.lastIndex(where: { $0.reachable && evidenceOnly($0) }),
+               let firstWork = plan.items.firstIndex(where: { $0.reachable && !evidenceOnly($0) }) { #expect(lastQuick < firstWork) }
+            #expect(plan.items.last?.reachable == false)
             // The link opens the form filled in.
             let form = try await send(app, .GET, q1, as: f.wang)
             #expect(form.status == .ok)

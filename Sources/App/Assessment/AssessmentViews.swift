@@ -15,6 +15,9 @@ enum AssessmentViews {
 
     static func sheet(_ request: Request, _ s: SheetDTO, catalogue: Catalogue, base: CycleLinks, unitID: UUID, errors: [FieldError], message: String?) -> Node {
         let state = SheetState(rawValue: s.state) ?? .draft
+        // A reviewer's sheet is one form: the checks' decisions sit inside it. Whoever also
+        // fills or answers has forms beside the checks, so the decisions name the form instead.
+        let wrapped = s.mayReview && !s.mayFill && !s.mayAnswer
         var actions: [Node] = []
         if s.mayFill { actions.append(actionForm(request, base, .submit, T(.sheetSubmit), version: s.version)) }
         if s.mayReview {
@@ -29,7 +32,7 @@ enum AssessmentViews {
             actions.append(actionForm(request, base, .unlock, T(.sheetUnlock), version: s.version, [Layout.field("reason", T(.sheetUnlockReason), value: "", errors: errors)]))
         }
         let header: Node = .group([
-            .el("p", [:], [.el("a", ["href": Route.unit(.value(unitID), .cycles).path], T(.cyclesTitle, "")), .text(" · "),
+            .el("p", [:], [.el("a", ["href": Route.unit(.value(unitID), .cycles).path], T(.cyclesLink)), .text(" · "),
                            .el("a", ["href": base(.rectification)], T(.rectTitleShort)), .text(" · "),
                            .el("a", ["href": Route.unit(.value(unitID), .report(.value(s.cycle.id))).path], T(.reportLink))]),
             .el("dl", ["class": "facts"], [
@@ -50,7 +53,7 @@ enum AssessmentViews {
             .el("div", ["class": "actions"], actions),
             .when(s.mayFill, evidenceForm(request, s, base: base)),
             .when(s.mayFill, .el("form", ["method": "post", "action": base(.evidenceRemove), "id": "remove-evidence", "hidden": ""], [Layout.csrfField(request)])),
-            .when(s.mayReview, .el("form", ["method": "post", "action": base(.step(.review)), "id": "review", "class": "action"], [
+            .when(s.mayReview && !wrapped, .el("form", ["method": "post", "action": base(.step(.review)), "id": "review", "class": "action"], [
                 Layout.csrfField(request), .input(["type": "hidden", "name": "version", "value": String(s.version)]),
                 .el("p", [:], T(.sheetReviewHint)), .el("button", ["type": "submit"], T(.sheetReviewButton)),
             ])),
@@ -66,7 +69,7 @@ enum AssessmentViews {
                     rows.append(.el("li", ["class": "item"], [
                         .el("p", [:], [.el("strong", [:], T(.sheetItem, String(item.number)))]),
                         .el("ul", ["class": "checks"], checks.map { c in
-                            checkNode(request, c, s, state, base: base, unitID: unitID, errors: errors,
+                            checkNode(request, c, s, state, base: base, unitID: unitID, errors: errors, wrapped: wrapped,
                                       records: catalogue.check(c.id).map { RecordLinks.path($0, unitID: unitID) } ?? Route.unit(.value(unitID), .records).path)
                         }),
                     ]))
@@ -74,7 +77,12 @@ enum AssessmentViews {
             }
             if !rows.isEmpty { parts.append(.group([.el("h2", [:], area.heading), .el("ol", ["class": "items"], rows)])) }
         }
-        return .group(parts)
+        guard wrapped else { return .group(parts) }
+        let save: Node = .el("button", ["type": "submit"], T(.sheetReviewButton))
+        return .group([parts[0], .el("form", ["method": "post", "action": base(.step(.review)), "id": "review", "class": "action"], [
+            Layout.csrfField(request), .input(["type": "hidden", "name": "version", "value": String(s.version)]),
+            .el("p", [:], T(.sheetReviewHint)), save, .group(Array(parts.dropFirst())), save,
+        ])])
     }
 
     /// One form for adding evidence to any of the sheet's evidenced checks.
@@ -103,7 +111,8 @@ enum AssessmentViews {
         return may.isEmpty ? T(.sheetMayView) : may.joined(separator: T(.sepSemicolon))
     }
 
-    static func checkNode(_ request: Request, _ c: SheetCheckDTO, _ s: SheetDTO, _ state: SheetState, base: CycleLinks, unitID: UUID, errors: [FieldError], records: String) -> Node {
+    static func checkNode(_ request: Request, _ c: SheetCheckDTO, _ s: SheetDTO, _ state: SheetState, base: CycleLinks, unitID: UUID, errors: [FieldError],
+                          wrapped: Bool = false, records: String) -> Node {
         var parts: [Node] = [statusNode(c.status), .text(" \(c.id) \(c.title)")]
         // A check of this sheet's own level that has evidence and awaits a decision: the
         // evidence list below says it all; the engine's "evidence needed: …" would repeat
@@ -147,12 +156,12 @@ enum AssessmentViews {
                 ]))
             }
             if s.mayReview {
-                // Controls of the one review form at the top of the sheet (HTML's form attribute).
+                // Controls of the one review form (inside it, or naming it with HTML's form attribute).
                 parts.append(.el("p", ["class": "review"], [
-                    .el("select", ["name": "decision." + c.id, "form": "review", "aria-label": T(.sheetDecision) + " " + c.id], [
+                    .el("select", ["name": "decision." + c.id, "form": wrapped ? nil : "review", "aria-label": T(.sheetDecision) + " " + c.id], [
                         .el("option", ["value": ""], "—"), .el("option", ["value": "accepted"], T(.sheetAccept)), .el("option", ["value": "returned"], T(.sheetReturn)),
                     ]),
-                    .input(["name": "reason." + c.id, "form": "review", "aria-label": T(.sheetReturnReason) + " " + c.id]),
+                    .input(["name": "reason." + c.id, "form": wrapped ? nil : "review", "aria-label": T(.sheetReturnReason) + " " + c.id]),
                 ]))
             }
         }
@@ -180,7 +189,8 @@ enum AssessmentViews {
             if mayEdit && (item.status == "open" || item.status == "met") {
                 let form = "r-" + item.check.replacingOccurrences(of: ".", with: "-")
                 return [checkCell, .text(item.missing), .group(state),
-                        .el("form", ["method": "post", "action": base(.rectification), "id": form], [
+                        // No action: the form posts to this page's own address (…/rectification), as the route expects.
+                        .el("form", ["method": "post", "id": form], [
                             Layout.csrfField(request), .input(["type": "hidden", "name": "check", "value": item.check]),
                             .input(["type": "text", "name": "responsible", "value": item.responsible, "aria-label": T(.rectResponsible)]),
                         ]),
@@ -207,26 +217,33 @@ enum AssessmentViews {
                     ?? item.closedRecord.map { _ in T(.rectClosedByRecord) } ?? T(.rectClosedByEvidence, item.closedEvidence ?? "")
                 parts.append(.el("p", [:], T(.rectClosedLine, closed, item.closedBy ?? "", how)))
             }
+            // Each item's fields have their own ids (the page repeats them); the hints are said once, above.
+            let suffix = "-" + item.check.replacingOccurrences(of: ".", with: "-")
             if active && mayEdit {
                 let options = records(item.check)
                 parts.append(.el("form", ["method": "post", "action": base(.rectificationClose), "class": "stack"], [
                     Layout.csrfField(request), .input(["type": "hidden", "name": "check", "value": item.check]),
-                    .el("p", ["class": "muted"], item.status == "met" ? T(.rectCloseMetHint) : T(.rectCloseHint)),
-                    .when(!options.isEmpty, Layout.select("record", T(.rectRecord), options: [("", T(.rectRecordNone))] + options, selected: "", errors: errors)),
-                    Layout.field("evidence", T(.rectEvidence), value: "", errors: errors, hint: T(.rectEvidenceHint)),
+                    .when(item.status == "met", .el("p", ["class": "muted"], T(.rectCloseMetHint))),
+                    .when(!options.isEmpty, Layout.select("record", T(.rectRecord), options: [("", T(.rectRecordNone))] + options, selected: "", errors: errors,
+                                                          id: "f-record" + suffix)),
+                    Layout.field("evidence", T(.rectEvidence), value: "", errors: errors, id: "f-evidence" + suffix),
                     .el("button", ["type": "submit"], T(.rectClose)),
                 ]))
             }
             if active && maySupervise {
                 parts.append(.el("form", ["method": "post", "action": base(.rectificationNote), "class": "stack"], [
                     Layout.csrfField(request), .input(["type": "hidden", "name": "check", "value": item.check]),
-                    Layout.field("note", T(.rectNote), value: "", errors: errors, required: true, hint: T(.rectNoteHint)),
+                    Layout.field("note", T(.rectNote), value: "", errors: errors, required: true, id: "f-note" + suffix),
                     .el("button", ["type": "submit"], T(.rectNoteAdd)),
                 ]))
             }
             return .el("section", ["id": id, "class": "rect-item"], parts)
         }
-        return .group([table] + details)
+        let hints: [Node] = details.isEmpty ? [] : [
+            .when(mayEdit, .el("p", ["class": "hint", "id": "rect-close-hint"], T(.rectCloseHint) + T(.rectEvidenceHint))),
+            .when(maySupervise, .el("p", ["class": "hint", "id": "rect-note-hint"], T(.rectNoteHint))),
+        ]
+        return .group([table] + hints + details)
     }
 
     /// The id of an item's section on the list page.

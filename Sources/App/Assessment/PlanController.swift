@@ -71,15 +71,31 @@ struct PlanController {
             items.append(PlanItemDTO(item: item.number, headline: spec.headline, status: item.status.rawValue,
                                      scoreIfMet: score(tally.earned - item.earned + item.weight), reachable: !lost, checks: checks))
         }
-        // What can still be done first, then what only a past period's record can repair.
-        items.sort { a, b in a.reachable != b.reachable ? a.reachable : a.item < b.item }
+        // What can still be done first, the quickest first (items waiting only for evidence to
+        // upload), then those needing work recorded; last, what only a past period's record can repair.
+        func evidenceOnly(_ item: PlanItemDTO) -> Bool { item.checks.allSatisfy { $0.kind == CheckKind.evidenced.rawValue } }
+        items.sort { a, b in
+            if a.reachable != b.reachable { return a.reachable }
+            if evidenceOnly(a) != evidenceOnly(b) { return evidenceOnly(a) }
+            return a.item < b.item
+        }
         let reachable = items.filter(\.reachable)
+        // The fewest items that reach the pass mark, the largest gains first.
+        var toPass: Int?
+        if !evaluation.passed, tally.possible > 0 {
+            var earned = tally.earned
+            let gains = reachable.compactMap { planned in evaluation.items.first { $0.number == planned.item }.map { $0.weight - $0.earned } }.sorted(by: >)
+            for (index, gain) in gains.enumerated() {
+                earned += gain
+                if earned / tally.possible * 100 >= evaluation.passMark - 1e-9 { toPass = index + 1; break }
+            }
+        }
         let best = tally.earned + reachable.reduce(0.0) { sum, planned in
             let result = evaluation.items.first { $0.number == planned.item }
             return sum + (result.map { $0.weight - $0.earned } ?? 0)
         }
         return PlanDTO(village: village.name, year: evaluation.year, asOf: evaluation.asOf.description, score: tally.score, passMark: evaluation.passMark,
-                       passed: evaluation.passed, scoreIfAllDone: score(best), items: items, otherLevels: elsewhere)
+                       passed: evaluation.passed, scoreIfAllDone: score(best), itemsToPass: toPass, items: items, otherLevels: elsewhere)
     }
 
     @Sendable func page(_ request: Request, _ unit: OrgUnit) async throws -> Response {
@@ -100,6 +116,8 @@ struct PlanController {
             .el("p", ["id": "plan-summary"], plan.items.isEmpty ? T(.planNothing, now)
                 : T(.planSummary, plan.asOf, now, Figure.text(plan.passMark), plan.passed ? T(.statusMet) : T(.statusNotMet),
                     String(plan.items.count(where: \.reachable)), plan.scoreIfAllDone.map(Figure.text) ?? "—")),
+            .when(plan.itemsToPass != nil, .el("p", ["class": "notice", "id": "plan-to-pass"], T(.planToPass, String(plan.itemsToPass ?? 0)))),
+            .when(!plan.passed && plan.itemsToPass == nil && !plan.items.isEmpty, .el("p", ["class": "notice"], T(.planOutOfReach))),
         ]
         func link(_ href: String?, _ text: String) -> Node {
             guard mayAct, let href else { return .group([]) }
@@ -178,6 +196,8 @@ struct PlanDTO: Content {
     var passed: Bool
     /// The score with every reachable item met.
     var scoreIfAllDone: Double?
+    /// The fewest more items met that reach the pass mark (nil: passed, or out of reach this year).
+    var itemsToPass: Int?
     var items: [PlanItemDTO]
     /// Unmet checks of the township or district shown on the village's sheet.
     var otherLevels: [PlanCheckDTO]
@@ -188,7 +208,7 @@ struct PlanDTO: Content {
                               "level": O.string, "byVillage": O.boolean,
                               "steps": O.array(O.object(["text": O.string, "link": O.string.nullable, "pastPeriod": O.boolean], required: ["text", "pastPeriod"]))])
         return ["Plan": O.object(["village": O.string, "year": O.integer, "asOf": O.date, "score": O.number.nullable, "passMark": O.number,
-                                  "passed": O.boolean, "scoreIfAllDone": O.number.nullable,
+                                  "passed": O.boolean, "scoreIfAllDone": O.number.nullable, "itemsToPass": O.integer.nullable,
                                   "items": O.array(O.object(["item": O.integer, "headline": O.string, "status": O.oneOf(Status.allCases.map(\.rawValue)),
                                                              "scoreIfMet": O.number.nullable, "reachable": O.boolean, "checks": O.array(check)],
                                                             required: ["item", "headline", "status", "reachable", "checks"])),

@@ -121,9 +121,10 @@ enum Layout {
         return formatter.string(from: date)
     }
 
+    /// `id`: the control's id where one page repeats the field (one form per row), else f-<name>.
     static func field(_ name: String, _ label: String, value: String, type: String = "text", errors: [FieldError],
-                      required: Bool = false, hint: String? = nil, attributes: KeyValuePairs<String, String?> = [:]) -> Node {
-        let id = "f-" + name
+                      required: Bool = false, hint: String? = nil, attributes: KeyValuePairs<String, String?> = [:], id given: String? = nil) -> Node {
+        let id = given ?? "f-" + name
         let error = errors.first { $0.field == name }?.message
         let describedBy = [error != nil ? id + "-error" : nil, hint != nil ? id + "-hint" : nil].compactMap { $0 }.joined(separator: " ")
         var input: [(String, String)] = [("id", id), ("name", name), ("type", type), ("value", value)]
@@ -152,8 +153,8 @@ enum Layout {
         ])
     }
 
-    static func select(_ name: String, _ label: String, options: [(value: String, label: String)], selected: String, errors: [FieldError]) -> Node {
-        let id = "f-" + name
+    static func select(_ name: String, _ label: String, options: [(value: String, label: String)], selected: String, errors: [FieldError], id given: String? = nil) -> Node {
+        let id = given ?? "f-" + name
         let error = errors.first { $0.field == name }?.message
         return .el("div", ["class": error == nil ? "field" : "field invalid"], [
             .el("label", ["for": id], label),

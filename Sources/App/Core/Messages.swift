@@ -344,6 +344,7 @@ enum L: String, CaseIterable, Sendable {
     case cycleSubmitBy
     case cycleSubmitTooLate
     case cycleYear
+    case cyclesLink
     case cyclesNone
     case cyclesTitle
     case dashAllItems
@@ -732,9 +733,11 @@ enum L: String, CaseIterable, Sendable {
     case planNothing
     case planOtherLevels
     case planOtherLevelsNote
+    case planOutOfReach
     case planSeeRecords
     case planSummary
     case planTitle
+    case planToPass
     case postNameTaken
     case postSameHolder
     case previousPage

@@ -244,7 +244,7 @@ struct RecordController {
         let attachments = try await Attachments.list(record: record.id, on: request.db)
         // The same check the store makes on a write: a locked record offers no edit.
         let lock = try await YearLock.blocking(kind, before: record.values, after: nil, village: record.unitID, on: request.db)
-        let effect = await SaveEffect.view(request, village, kind)
+        let effect = await SaveEffect.view(request, village, kind, recordKind: record.values["kind"]?.text)
         return HTMLResponse.page(request, RecordViews.title(record, kind: kind), .group([effect,
                     RecordViews.detail(request, kind: kind, village: village, record: record, references: references, reveal: reveal, attachments: attachments,
                                        mayEdit: lock == nil && mayEdit(request, village, kind),
@@ -462,6 +462,12 @@ enum SaveEffect {
         return checks.compactMap { c in evaluation.check(c.id).map { "\(c.id):\($0.status.rawValue)" } }.joined(separator: ",")
     }
 
+    /// Whether `check` counts records of this type (its `kinds` parameter, when it has one).
+    private static func counts(_ check: Check, _ recordKind: String?) -> Bool {
+        guard let recordKind, let kinds = check.parameters.first(where: { $0.key == "kinds" })?.node.array, !kinds.isEmpty else { return true }
+        return kinds.contains { $0.string == recordKind }
+    }
+
     /// The redirect after a save, carrying the statuses before it.
     static func savedPath(_ detail: String, before: String?) -> String {
         detail + "?saved=1" + (before.map { "&was=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? "")
@@ -469,7 +475,9 @@ enum SaveEffect {
 
     /// The effect, shown on the record's page after the save. The statuses before come from
     /// the address, so each is checked: a known check of the kind, a known status.
-    static func view(_ request: Request, _ village: OrgUnit, _ kind: RecordKind) async -> Node {
+    /// `recordKind`: the saved record's own kind (a meeting's type), so a check counting
+    /// other types is only named when the save changed it.
+    static func view(_ request: Request, _ village: OrgUnit, _ kind: RecordKind, recordKind: String? = nil) async -> Node {
         guard request.query[String.self, at: "saved"] == "1", let was = request.query[String.self, at: "was"], was.utf8.count <= 2000 else { return .group([]) }
         let checks = Self.checks(fedBy: kind, request.application.config.catalogue)
         var before: [String: Status] = [:]
@@ -486,7 +494,7 @@ enum SaveEffect {
             if now.status != was {
                 lines.append(.el("li", [:], [.text(T(.effectCheck, check.id) + T(.sepColon)), label, .text(T(.parenthesized, T(.effectWas, was.label)))]
                                  + (now.status == .met ? [] : [.text(T(.sepColon) + now.explanation)])))
-            } else if now.status == .notMet || now.status == .pending {
+            } else if now.status == .notMet || now.status == .pending, counts(check, recordKind) {
                 lines.append(.el("li", [:], [.text(T(.effectCheck, check.id) + T(.effectStill)), label, .text(T(.sepColon) + now.explanation)]))
             }
         }

@@ -403,6 +403,8 @@ public enum Words {
     /// `template` with {0}, {1}… replaced by `arguments`, in one pass (an argument that
     /// itself contains "{1}" is left as it is, and so is a placeholder without an argument).
     /// The application's message catalogue fills its texts with this too.
+    /// Fills {0}, {1}… with `arguments`; {N|one|other} picks the singular or plural form by
+    /// whether argument N is "1" (English texts: "{0} {0|notice|notices}").
     public static func fill(_ template: String, _ arguments: [String]) -> String {
         var out = ""
         var rest = Substring(template)
@@ -411,6 +413,11 @@ public enum Words {
             let afterOpen = rest.index(after: open)
             if let close = rest[afterOpen...].firstIndex(of: "}"), let index = Int(rest[afterOpen..<close]), arguments.indices.contains(index) {
                 out += arguments[index]
+                rest = rest[rest.index(after: close)...]
+            } else if let close = rest[afterOpen...].firstIndex(of: "}"), case let parts = rest[afterOpen..<close].split(separator: "|", omittingEmptySubsequences: false),
+                      parts.count == 3, let index = Int(parts[0]), arguments.indices.contains(index) {
+                // English plurals: {0|notice|notices} is the first form when argument 0 is 1.
+                out += arguments[index] == "1" ? parts[1] : parts[2]
                 rest = rest[rest.index(after: close)...]
             } else {
                 out += "{"

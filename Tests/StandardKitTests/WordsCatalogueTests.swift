@@ -141,6 +141,10 @@ struct WordsCatalogueTests {
         #expect(Words.fill("第{0}行的“{1}”", ["3", "{0}"]) == "第3行的“{0}”")
         #expect(Words.fill("{1} on line {0}", ["3", "x"]) == "x on line 3")
         #expect(Words.fill("{a} {9} {", ["x"]) == "{a} {9} {")
+        // English plurals: the singular form for 1, the plural for anything else.
+        #expect(Words.fill("{0} {0|notice|notices}, {1} {1|check is|checks are} open", ["1", "0"]) == "1 notice, 0 checks are open")
+        #expect(Words.fill("{0} {0|row|rows}", ["12"]) == "12 rows")
+        #expect(Words.fill("{1|a|b} {0|x}", ["1"]) == "{1|a|b} {0|x}", "an unknown argument or a malformed choice stays as written")
         let template = Template("第{0}行{x}")
         #expect(template.pieces.map { piece -> String in
             switch piece {

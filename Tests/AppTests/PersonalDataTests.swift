@@ -144,7 +144,7 @@ struct PersonalDataTests {
             let short = try await send(app, .GET, s.requests + "?phone=139", as: s.wang)
             #expect(short.status == .badRequest && short.body.contains("\"field\":\"phone\""))
             let page = try await send(app, .GET, "/units/\(s.village)/requests?phone=13912345678", as: s.wang)
-            #expect(page.status == .ok && page.body.contains(first.trackingCode) && page.body.contains("name=\"phone\""))
+            #expect(page.status == .ok && page.body.contains(first.trackingCode) && page.body.contains("name=\"q\" type=\"search\" value=\"13912345678\""))
         }
     }
 

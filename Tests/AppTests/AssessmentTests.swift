@@ -412,6 +412,11 @@ struct AssessmentTests {
             try await f.act(app, "return", as: f.town)
             let returned = try #require(try await inbox().first { $0.kind == "returned" })
             #expect(!returned.read)
+            // The menu's count is kept a minute, then counted again.
+            let unreadNow = try await inbox().count { !$0.read }
+            clock.advance(minutes: 2)
+            let later = try await send(app, .GET, "/units/\(f.v1)", as: f.wang, headers: html)
+            #expect(later.body.contains("aria-label=\"\(unreadNow)条未读\">\(unreadNow)</span>"), "\(unreadNow)")
             // The API names a notice it does not know, and changes nothing.
             let bad = try await send(app, .POST, "/api/v1/inbox/read", as: f.wang, json: ["notices": ["nope"]])
             #expect(bad.status == .unprocessableEntity && bad.body.contains("\"field\":\"notices[0]\""))

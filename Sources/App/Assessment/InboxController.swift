@@ -25,6 +25,8 @@ final class NoticeRead: Model, @unchecked Sendable {
 /// for its reader, and the unread count the navigation shows.
 struct InboxController {
     func register(_ router: Router) {
+        // Made at boot, before requests run concurrently (Application's storage is not locked).
+        _ = router.app.unreadCache
         router.page(.GET, .inbox, .signedIn, page)
         router.page(.GET, .inboxNotice(.key), .signedIn, open)
         router.page(.POST, .inboxRead, .signedIn) { (request: Request, _: OrgUnit?) in
@@ -58,6 +60,18 @@ struct InboxController {
     /// How many notices the reader has not read: the number in the navigation.
     static func unreadCount(_ request: Request) async throws -> Int {
         try await notices(request).count { !$0.read }
+    }
+
+    /// The menu's count, kept a minute per reader in this process: computing the notices is
+    /// about ten queries, too many for every page. The inbox itself is always computed afresh,
+    /// and marking read here forgets the reader's count; another server's count may lag a minute.
+    static func menuCount(_ request: Request) async throws -> Int {
+        let principal = try request.requirePrincipal()
+        let cache = request.application.unreadCache
+        if let count = cache.get(principal.userID, now: request.now) { return count }
+        let count = try await unreadCount(request)
+        cache.set(principal.userID, count, now: request.now)
+        return count
     }
 
     private static func id(_ draft: Draft) -> String {
@@ -134,6 +148,7 @@ struct InboxController {
         let wanted = Set(ids ?? current.map(\.id))
         let now = request.now
         let userID = principal.userID
+        request.application.unreadCache.forget(userID)
         try await request.db.transaction { db in
             try await NoticeRead.query(on: db).filter(\.$userID == userID).filter(\.$notice !~ current.map(\.id)).delete()
             for notice in current where wanted.contains(notice.id) && !notice.read {
@@ -147,6 +162,9 @@ struct InboxController {
     @Sendable func page(_ request: Request, _: OrgUnit?) async throws -> Response {
         let notices = try await Self.notices(request)
         let unread = notices.count { !$0.read }
+        // The menu on this page agrees with the list below it.
+        request.unreadNotices = unread
+        request.application.unreadCache.set(try request.requirePrincipal().userID, unread, now: request.now)
         // Unread first, each list in the order the notices were made (most pressing first).
         let ordered = notices.filter { !$0.read } + notices.filter(\.read)
         let body: Node
@@ -198,5 +216,39 @@ struct InboxController {
         }
         try await Self.markRead(request, ids: input.notices)
         return InboxDTO(notices: try await Self.notices(request))
+    }
+}
+
+/// Each reader's unread count for the menu, with when it was counted (`InboxController.menuCount`).
+final class UnreadCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var counts: [UUID: (count: Int, at: Date)] = [:]
+    static let lifetime: TimeInterval = 60
+
+    func get(_ user: UUID, now: Date) -> Int? {
+        lock.withLock {
+            guard let entry = counts[user], now.timeIntervalSince(entry.at) >= 0, now.timeIntervalSince(entry.at) < Self.lifetime else { return nil }
+            return entry.count
+        }
+    }
+
+    func set(_ user: UUID, _ count: Int, now: Date) {
+        lock.withLock {
+            // Bounded: a busy server forgets everyone's at once rather than growing.
+            if counts.count >= 20_000 { counts.removeAll(keepingCapacity: true) }
+            counts[user] = (count, now)
+        }
+    }
+
+    func forget(_ user: UUID) { lock.withLock { _ = counts.removeValue(forKey: user) } }
+}
+
+extension Application {
+    private struct UnreadCacheKey: StorageKey { typealias Value = UnreadCache }
+    var unreadCache: UnreadCache {
+        if let cache = storage[UnreadCacheKey.self] { return cache }
+        let cache = UnreadCache()
+        storage[UnreadCacheKey.self] = cache
+        return cache
     }
 }

@@ -177,7 +177,7 @@ struct Router {
             }
             // Navigations ask for HTML (a stylesheet or script load does not): only they show the count.
             if api == nil, method == .GET, request.principal != nil, request.headers[.accept].contains(where: { $0.contains("text/html") }) {
-                request.unreadNotices = try await InboxController.unreadCount(request)
+                request.unreadNotices = try await InboxController.menuCount(request)
             }
             let response = try await handler(request, unit)
             CSRF.finish(request, response)

@@ -7,6 +7,8 @@ import WorkCalendar
 /// the State Council's notice, in the same format as the shipped data file.
 struct CalendarController {
     func register(_ router: Router) {
+        // Made at boot, before requests run concurrently (Application's storage is not locked).
+        _ = router.app.calendarCache
         router.page(.GET, .calendar, .everywhere(.manageCalendar), page)
         router.page(.POST, .calendarDays, .everywhere(.manageCalendar), addDay)
         router.page(.POST, .calendarDaysDelete, .everywhere(.manageCalendar), deleteDay)

@@ -51,9 +51,7 @@ struct AuthController {
     /// the station desk for station staff, the unit's page for everyone else — or the home
     /// page that lists their places when they hold roles at several (or everywhere).
     static func landing(_ principal: Principal) -> String {
-        let places = Set(principal.assignments.filter { $0.role.permissions.contains(.viewUnit) }.map(\.unitPath))
-        guard places.count == 1, let path = places.first, !principal.isAdmin,
-              let id = path.split(separator: "/").last.flatMap({ UUID(uuidString: String($0)) }) else { return Route.home.path }
+        guard let id = principal.homeUnit?.id else { return Route.home.path }
         if principal.assignments.contains(where: { $0.role == .stationStaff }) { return Route.unit(.value(id), .station).path }
         return Route.unit(.value(id)).path
     }

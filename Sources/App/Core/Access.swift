@@ -114,6 +114,17 @@ struct Principal: Sendable {
 
     var isAdmin: Bool { assignments.contains { $0.role == .admin } }
 
+    /// The one unit this user works for (its id, and the level its roles there act at), or
+    /// nil for the administrator and for whoever holds roles at several units: where a sign-in
+    /// lands and what the menu offers.
+    var homeUnit: (id: UUID, level: UnitKind)? {
+        let places = Set(assignments.filter { $0.role.permissions.contains(.viewUnit) }.map(\.unitPath))
+        guard places.count == 1, !isAdmin, let path = places.first,
+              let id = path.split(separator: "/").last.flatMap({ UUID(uuidString: String($0)) }),
+              let level = assignments.first(where: { $0.unitPath == path })?.role.level else { return nil }
+        return (id, level)
+    }
+
     /// True when the user may do `duty` on the sheet of a unit of `level` at `path`: a role
     /// of the duty's level holding its permission at or above the unit (the administrator
     /// everywhere). A township official may review a village's sheet but not fill it.

@@ -90,12 +90,7 @@ enum Layout {
     /// pages (a village: 首页 · 工作台账 · 服务站 · 评估; a township and above: 首页 · 评估 ·
     /// 整改跟踪); someone with several units, or the administrator, the home page's list.
     static func mainPlaces(_ principal: Principal, _ request: Request) -> [Node] {
-        let places = Set(principal.assignments.filter { $0.role.permissions.contains(.viewUnit) }.map(\.unitPath))
-        guard places.count == 1, !principal.isAdmin, let path = places.first,
-              let id = path.split(separator: "/").last.flatMap({ UUID(uuidString: String($0)) }),
-              let level = principal.assignments.first(where: { $0.unitPath == path })?.role.level else {
-            return [navLink(Route.home.path, T(.navHome), request)]
-        }
+        guard let (id, level) = principal.homeUnit else { return [navLink(Route.home.path, T(.navHome), request)] }
         let unit = { (page: UnitPage) in Route.unit(.value(id), page).path }
         var out = [navLink(Route.unit(.value(id)).path, T(.navHome), request)]
         if level == .village {

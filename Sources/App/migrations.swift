@@ -35,4 +35,6 @@ func registerMigrations(_ migrations: Migrations) {
     migrations.add(AddRequestFeedback())
     migrations.add(AddRectificationFollowUp())
     migrations.add(AddNoticeReads())
+    migrations.add(AddReviewDrafts())
+    migrations.add(AddSheetReturnNote())
 }

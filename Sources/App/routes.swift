@@ -23,6 +23,8 @@ func registerRoutes(_ app: Application) {
     PublicStationController().register(router)
     CalendarController().register(router)
     AssessmentController().register(router)
+    ReviewController().register(router)
+    QueueController().register(router)
     DashboardController().register(router)
     InboxController().register(router)
     PlanController().register(router)

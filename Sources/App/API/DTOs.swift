@@ -70,6 +70,8 @@ struct UnitPageDTO: Content {
     var mayManageUnits: Bool
     /// For a village: what needs action now (overdue maintenance, …), in Chinese.
     var attention: [AttentionDTO]
+    /// For a township, district or city: what waits for the reader (`QueueController`).
+    var queue: QueueDTO?
 }
 
 struct UnitListDTO: Content {

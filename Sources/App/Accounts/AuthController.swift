@@ -16,7 +16,8 @@ struct AuthController {
 
     @Sendable func loginPage(_ request: Request, _: OrgUnit?) async throws -> Response {
         if request.principal != nil { return request.redirect(to: Route.home.path) }
-        let message = request.sessionExpired ? T(.loginSessionExpired) : nil
+        // A review form sent after the session timed out was kept (`ReviewController.keepExpired`).
+        let message = request.query[String.self, at: "kept"] == "1" ? T(.loginReviewKept) : request.sessionExpired ? T(.loginSessionExpired) : nil
         return render(request, username: "", next: request.query[String.self, at: "next"], error: message, status: .ok)
     }
 

@@ -176,7 +176,7 @@ struct AssessmentController {
                         stateLabel: sheet.state.label, version: sheet.version, score: summary?.score, passed: summary?.passed,
                         submittedOn: sheet.submittedOn, approvedOn: sheet.approvedOn, mayFill: may.fill, mayAnswer: may.answer,
                         mayReview: may.review, mayApprove: may.approve, mayUnlock: may.unlock, recordsLocked: lock != nil, lockMessage: lock?.message,
-                        checks: checks, quality: quality)
+                        checks: checks, quality: quality, returnedNote: sheet.returnedNote, returnedBy: sheet.returnedBy, returnedOn: sheet.returnedOn)
     }
 
     static func load(_ request: Request, _ unit: OrgUnit) async throws -> (AssessmentCycle, OrgUnit, AssessmentSheet) {
@@ -280,11 +280,26 @@ struct AssessmentController {
 
     func renderSheet(_ request: Request, _ unit: OrgUnit, errors: [FieldError] = [], message: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let (cycle, unit, sheet) = try await Self.load(request, unit)
+        // Back from signing in after a timeout: what the form sent then is the reviewer's draft now.
+        let resumed = try await ReviewController.resume(request, sheet: sheet)
         let dto = try await Self.sheetDTO(request, cycle: cycle, unit: unit, sheet: sheet)
         let catalogue = request.application.config.catalogue
-        return HTMLResponse.page(request, T(.sheetTitle, unit.name, cycle.name),
-                    AssessmentViews.sheet(request, dto, catalogue: catalogue, base: CycleLinks(unit: try unit.requireID(), cycle: try cycle.requireID()),
-                                          unitID: try unit.requireID(), errors: errors, message: message), status: status)
+        var review = AssessmentViews.Review()
+        if dto.mayReview {
+            review.draft = try await ReviewController.draft(request, sheet: sheet)
+            review.filter = request.query[String.self, at: "show"].flatMap(AssessmentViews.Filter.init(rawValue:)) ?? .all
+        }
+        let body = AssessmentViews.sheet(request, dto, catalogue: catalogue, base: CycleLinks(unit: try unit.requireID(), cycle: try cycle.requireID()),
+                                         unitID: try unit.requireID(), errors: errors, message: message, review: review)
+        let flash = resumed ? T(.sheetDraftResumed) : request.query[String.self, at: "draft"] == "1" ? T(.sheetDraftKept) : nil
+        let response = flash.map { HTMLResponse.make(Layout.page(request: request, title: T(.sheetTitle, unit.name, cycle.name), body: body, flash: $0), status: status) }
+            ?? HTMLResponse.page(request, T(.sheetTitle, unit.name, cycle.name), body, status: status)
+        if resumed {
+            response.cookies[ReviewController.resumeCookie] = SessionCookie.make("", request: request, maxAge: 0)
+        }
+        // What the page shows is the draft as it is now: going back re-reads it, never a stale copy.
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
     }
 
     @Sendable func sheetPage(_ request: Request, _ unit: OrgUnit) async throws -> Response { try await renderSheet(request, unit) }
@@ -353,6 +368,13 @@ struct AssessmentController {
     func actPage(_ request: Request, _ unit: OrgUnit, _ step: SheetStep) async throws -> Response {
         let (cycle, unit, sheet) = try await Self.load(request, unit)
         let form = try FormFields(request)
+        // The review form keeps what was typed before any of its buttons acts (`ReviewController`).
+        if step == .review, form["check"] == nil {
+            return try await ReviewController.reviewPage(request, cycle: cycle, unit: unit, sheet: sheet, form: form)
+        }
+        if step == .pass || step == .return {
+            return try await ReviewController.decidePage(request, step, cycle: cycle, unit: unit, sheet: sheet, form: form)
+        }
         let fields = InputFields(form: form, names: ["version", "check", "decision", "reason", "answer"]
                                  + form.names.filter { $0.hasPrefix("decision.") || $0.hasPrefix("reason.") })
         return try await after(request, unit) { try await Workflow.perform(step, request.sheets, cycle: cycle, unit: unit, sheet: sheet, fields: fields) }

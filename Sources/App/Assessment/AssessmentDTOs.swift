@@ -76,6 +76,10 @@ struct SheetDTO: Content {
     var lockMessage: String?
     var checks: [SheetCheckDTO]
     var quality: QualityDTO?
+    /// The reviewer's reason for the last return of the whole sheet, who and when.
+    var returnedNote: String?
+    var returnedBy: String?
+    var returnedOn: String?
 }
 
 struct VillageRowDTO: Content {
@@ -219,6 +223,7 @@ enum AssessmentAPI {
                                "score": O.number.nullable, "passed": O.boolean.nullable, "submittedOn": O.date.nullable, "approvedOn": O.date.nullable,
                                "mayFill": O.boolean, "mayAnswer": O.boolean, "mayReview": O.boolean, "mayApprove": O.boolean, "mayUnlock": O.boolean,
                                "recordsLocked": O.boolean, "lockMessage": O.string.nullable, "checks": O.array(check),
+                               "returnedNote": O.string.nullable, "returnedBy": O.string.nullable, "returnedOn": O.date.nullable,
                                "quality": O.object(["errors": O.array(O.object(["field": O.string, "message": O.string])), "warnings": O.array(O.string)]).nullable],
                               required: ["cycle", "unitID", "unitName", "level", "state", "stateLabel", "version", "mayFill", "mayAnswer", "mayReview", "mayApprove", "mayUnlock",
                                          "recordsLocked", "checks"]),
@@ -256,6 +261,26 @@ enum AssessmentAPI {
                 "carriedFrom": O.string.nullable,
             ], required: ["unitID", "village", "township", "cycleID", "cycle", "check", "title", "responsible", "followUp", "notes"]))]),
             "RectificationInput": O.object(["check": O.string, "responsible": O.string, "deadline": O.date, "followUp": O.string], required: ["check", "responsible"]),
+            "Queue": {
+                let row = O.object(["unitID": O.uuid, "name": O.string, "parent": O.string, "cycleID": O.uuid, "cycle": O.string,
+                                    "state": O.oneOf(SheetState.allCases.map(\.rawValue)), "submittedOn": O.date.nullable, "deadline": O.date,
+                                    "daysLate": O.integer.nullable, "returnedChecks": O.integer, "answeredChecks": O.integer, "link": O.string],
+                                   required: ["unitID", "name", "parent", "cycleID", "cycle", "state", "deadline", "returnedChecks", "answeredChecks", "link"])
+                return O.object(["toReview": O.array(row), "answered": O.array(row), "returned": O.array(row), "late": O.array(row), "toApprove": O.array(row),
+                                 "townshipsBehind": O.array(O.object(["unitID": O.uuid, "name": O.string, "cycle": O.string, "villages": O.integer,
+                                                                      "lateSubmissions": O.integer, "lateReviews": O.integer, "link": O.string])),
+                                 "more": O.integer, "overdueRequests": O.integer, "overdueRequestsLink": O.string,
+                                 "overdueRectifications": O.integer, "rectificationsLink": O.string])
+            }(),
+            "ReviewDraft": O.object(["decisions": O.array(O.object(["check": O.string, "decision": O.oneOf(["accepted", "returned"]).nullable, "reason": O.string],
+                                                                 required: ["check", "reason"])),
+                                     "reason": O.string, "updatedAt": O.dateTime.nullable], required: ["decisions", "reason"]),
+            "ReviewDraftInput": {
+                // The review form's fields: decision.<check> (accepted, returned or "" for none), reason.<check>, and the sheet's reason.
+                var input = O.object(["reason": O.string.described(T(.apiReviewDraftReason))], required: [])
+                input.patternProperties = ["^decision\\.[0-9]+\\.[0-9]+$": O.oneOf(["", "accepted", "returned"]), "^reason\\.[0-9]+\\.[0-9]+$": O.string]
+                return input
+            }(),
             "Inbox": O.object(["notices": O.array(O.object(["id": O.string, "kind": O.string, "text": O.string, "link": O.string, "read": O.boolean]))]),
             "InboxReadInput": O.object(["notices": O.array(O.string)], required: []),
             "ExportInput": O.object(["format": O.oneOf(["xlsx", "csv"])], required: []),

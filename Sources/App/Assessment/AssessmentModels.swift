@@ -71,6 +71,11 @@ final class AssessmentSheet: Model, @unchecked Sendable {
     @OptionalField(key: "snapshot") var snapshot: String?
     @OptionalField(key: "snapshot_as_of") var snapshotAsOf: String?
     @Field(key: "snapshot_seq") var snapshotSeq: Int
+    /// The reviewer's reason for the last return of the whole sheet, who returned it and on
+    /// which day (kept after it is resubmitted: the village's answer refers to it).
+    @OptionalField(key: "returned_note") var returnedNote: String?
+    @OptionalField(key: "returned_by") var returnedBy: String?
+    @OptionalField(key: "returned_on") var returnedOn: String?
 
     init() {}
 
@@ -99,7 +104,7 @@ final class AssessmentSheet: Model, @unchecked Sendable {
         }
         return try await sql.raw("""
             SELECT id, cycle_id, unit_id, unit_path, level, state, score, result, submitted_on, approved_on, version, updated_at,
-                   snapshot, snapshot_as_of, snapshot_seq
+                   snapshot, snapshot_as_of, snapshot_seq, returned_note, returned_by, returned_on
             FROM assessment_sheets WHERE cycle_id = \(bind: cycle) AND \(range) AND level = 'village'
             """).all().compactMap(AssessmentSheet.init(row:))
     }
@@ -124,6 +129,9 @@ final class AssessmentSheet: Model, @unchecked Sendable {
         snapshot = try row.decode(column: "snapshot", as: String?.self)
         snapshotAsOf = try row.decode(column: "snapshot_as_of", as: String?.self)
         snapshotSeq = try row.decode(column: "snapshot_seq", as: Int.self)
+        returnedNote = try row.decode(column: "returned_note", as: String?.self)
+        returnedBy = try row.decode(column: "returned_by", as: String?.self)
+        returnedOn = try row.decode(column: "returned_on", as: String?.self)
         $id.exists = true
     }
 }

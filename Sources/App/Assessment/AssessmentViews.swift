@@ -13,24 +13,55 @@ enum AssessmentViews {
         ])
     }
 
-    static func sheet(_ request: Request, _ s: SheetDTO, catalogue: Catalogue, base: CycleLinks, unitID: UUID, errors: [FieldError], message: String?) -> Node {
+    /// Which checks a reviewer's sheet shows (`?show=`): all, those awaiting a decision,
+    /// those the village answered after a return, or those chosen for return.
+    enum Filter: String, CaseIterable, Sendable {
+        case all, undecided, answered, returned
+
+        var label: L {
+            switch self {
+            case .all: return .sheetShowAll
+            case .undecided: return .sheetShowUndecided
+            case .answered: return .sheetShowAnswered
+            case .returned: return .sheetShowReturned
+            }
+        }
+    }
+
+    /// What the reviewer's controls show and which checks: the draft kept as typed, the filter.
+    struct Review: Sendable {
+        var draft = ReviewDraftBody()
+        var filter = Filter.all
+    }
+
+    static func sheet(_ request: Request, _ s: SheetDTO, catalogue: Catalogue, base: CycleLinks, unitID: UUID, errors: [FieldError], message: String?,
+                      review: Review = Review()) -> Node {
         let state = SheetState(rawValue: s.state) ?? .draft
         // A reviewer's sheet is one form: the checks' decisions sit inside it. Whoever also
         // fills or answers has forms beside the checks, so the decisions name the form instead.
         let wrapped = s.mayReview && !s.mayFill && !s.mayAnswer
         var actions: [Node] = []
         if s.mayFill { actions.append(actionForm(request, base, .submit, T(.sheetSubmit), version: s.version)) }
-        if s.mayReview {
-            actions.append(actionForm(request, base, .pass, T(.sheetPass), version: s.version))
-            actions.append(actionForm(request, base, .return, T(.sheetSendBack), version: s.version, [Layout.field("reason", T(.sheetReturnReason), value: "", errors: errors)]))
-        }
+        // Approving is confirmed on a page that says what it does; sending back names its reason here.
         if s.mayApprove {
-            actions.append(actionForm(request, base, .approve, T(.sheetApprove), version: s.version))
+            actions.append(.el("a", ["class": "button", "href": base(.confirm) + "?step=approve"], T(.sheetApprove) + "…"))
             actions.append(actionForm(request, base, .return, T(.sheetSendBackToReviewer), version: s.version, [Layout.field("reason", T(.sheetReturnReason), value: "", errors: errors)]))
         }
         if s.mayUnlock {
             actions.append(actionForm(request, base, .unlock, T(.sheetUnlock), version: s.version, [Layout.field("reason", T(.sheetUnlockReason), value: "", errors: errors)]))
         }
+        let own = s.checks.filter { $0.kind == "evidenced" && $0.level == s.level }
+        let shown = Dictionary(own.map { ($0.id, review.draft.shown($0.id, saved: ($0.decision, $0.reason))) }, uniquingKeysWith: { a, _ in a })
+        func counted(_ filter: Filter) -> Int { own.count { include($0, filter) } }
+        func include(_ c: SheetCheckDTO, _ filter: Filter) -> Bool {
+            switch filter {
+            case .all: return true
+            case .undecided: return shown[c.id].map { $0.decision.isEmpty } ?? false
+            case .answered: return !(c.answer ?? "").isEmpty
+            case .returned: return shown[c.id]?.decision == "returned"
+            }
+        }
+        let filter = s.mayReview ? review.filter : .all
         let header: Node = .group([
             .el("p", [:], [.el("a", ["href": Route.unit(.value(unitID), .cycles).path], T(.cyclesLink)), .text(" · "),
                            .el("a", ["href": base(.rectification)], T(.rectTitleShort)), .text(" · "),
@@ -43,6 +74,9 @@ enum AssessmentViews {
                 .el("dt", [:], T(.sheetYouMay)), .el("dd", [:], youMay(s, state)),
             ]),
             .when(message != nil, .el("p", ["class": "error-summary", "role": "alert"], message ?? "")),
+            // The last return's reason for the whole sheet: the village answers it, the reviewer rereads it.
+            .when(s.returnedNote != nil && !s.mayAnswer && (state == .returned || state == .submitted),
+                  .el("p", ["class": "notice"], T(.sheetReturnedNoteLine, s.returnedOn ?? "", s.returnedBy ?? "", s.returnedNote ?? ""))),
             // Why the village's records cannot be changed now, and who can open them.
             // (For the village: a reviewer or approver sees the state above and acts on it.)
             .when(s.recordsLocked && !(s.mayReview || s.mayApprove || s.mayUnlock), .el("p", ["class": "pending", "id": "records-locked"], [.el("strong", [:], T(.sheetRecordsLocked) + T(.sepColon)),
@@ -50,26 +84,24 @@ enum AssessmentViews {
             Layout.errorSummary(errors),
             .when(!(s.quality?.warnings.isEmpty ?? true), .el("ul", ["class": "muted"], (s.quality?.warnings ?? []).map { .el("li", [:], $0) })),
             .when(!(s.quality?.errors.isEmpty ?? true), .el("p", ["class": "pending"], T(.sheetBlocking, String(s.quality?.errors.count ?? 0)))),
-            .el("div", ["class": "actions"], actions),
+            .when(!actions.isEmpty, .el("div", ["class": "actions"], actions)),
+            .when(s.mayAnswer, returnedSection(request, s, base: base)),
             .when(s.mayFill, evidenceForm(request, s, base: base)),
             .when(s.mayFill, .el("form", ["method": "post", "action": base(.evidenceRemove), "id": "remove-evidence", "hidden": ""], [Layout.csrfField(request)])),
-            .when(s.mayReview && !wrapped, .el("form", ["method": "post", "action": base(.step(.review)), "id": "review", "class": "action"], [
-                Layout.csrfField(request), .input(["type": "hidden", "name": "version", "value": String(s.version)]),
-                .el("p", [:], T(.sheetReviewHint)), .el("button", ["type": "submit"], T(.sheetReviewButton)),
-            ])),
         ])
         let byID = Dictionary(s.checks.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var parts: [Node] = [header]
+        var parts: [Node] = []
         for area in catalogue.areas {
             var rows: [Node] = []
             for goal in area.goals {
                 for item in goal.items {
-                    let checks = item.checks.compactMap { byID[$0.id] }
+                    let checks = item.checks.compactMap { byID[$0.id] }.filter { include($0, filter) }
                     guard !checks.isEmpty else { continue }
                     rows.append(.el("li", ["class": "item"], [
-                        .el("p", [:], [.el("strong", [:], T(.sheetItem, String(item.number)))]),
+                        .el("b", [:], T(.sheetItem, String(item.number))),
                         .el("ul", ["class": "checks"], checks.map { c in
-                            checkNode(request, c, s, state, base: base, unitID: unitID, errors: errors, wrapped: wrapped,
+                            checkNode(request, c, s, state, base: base, unitID: unitID, errors: errors, wrapped: wrapped, shown: shown[c.id],
+                                      unsaved: review.draft.decisions[c.id] != nil,
                                       records: catalogue.check(c.id).map { RecordLinks.path($0, unitID: unitID) } ?? Route.unit(.value(unitID), .records).path)
                         }),
                     ]))
@@ -77,12 +109,58 @@ enum AssessmentViews {
             }
             if !rows.isEmpty { parts.append(.group([.el("h2", [:], area.heading), .el("ol", ["class": "items"], rows)])) }
         }
-        guard wrapped else { return .group(parts) }
-        let save: Node = .el("button", ["type": "submit"], T(.sheetReviewButton))
-        return .group([parts[0], .el("form", ["method": "post", "action": base(.step(.review)), "id": "review", "class": "action"], [
-            Layout.csrfField(request), .input(["type": "hidden", "name": "version", "value": String(s.version)]),
-            .el("p", [:], T(.sheetReviewHint)), save, .group(Array(parts.dropFirst())), save,
-        ])])
+        if parts.isEmpty { parts.append(.el("p", [:], T(.sheetFilterEmpty))) }
+        guard s.mayReview else { return .group([header] + parts) }
+        // The reviewer's one form: a bar of buttons that stays in view, which checks to show,
+        // the checks, and the reason for the whole sheet that goes with a return.
+        let bar: Node = .el("div", ["class": "savebar"], [
+            .el("p", [:], T(.sheetReviewCounts, String(counted(.undecided)), String(counted(.returned)), String(own.count { shown[$0.id]?.decision == "accepted" }))),
+            .el("button", ["type": "submit", "name": "intent", "value": "save"], T(.sheetReviewButton)),
+            .el("button", ["type": "submit", "name": "intent", "value": "pass", "class": "secondary"], T(.sheetPass) + "…"),
+            .el("button", ["type": "submit", "name": "intent", "value": "return", "class": "secondary"], T(.sheetSendBack) + "…"),
+            .el("span", ["id": "draft-status", "role": "status", "data-saved": T(.sheetDraftSaved), "data-expired": T(.sheetDraftExpired),
+                         "data-failed": T(.sheetDraftFailed)], ""),
+            .el("a", ["id": "draft-login", "href": Route.loginPath(next: base(.sheet)), "hidden": ""], T(.navLogin)),
+        ])
+        let filters: Node = .el("p", ["class": "filter"], [.text(T(.sheetShow))] + Filter.allCases.flatMap { f -> [Node] in
+            let text = T(f.label) + "(" + String(f == .all ? own.count : counted(f)) + ")"
+            let link: Node = f == filter ? .el("strong", ["aria-current": "true"], text)
+                : .el("a", ["href": base(.sheet) + (f == .all ? "" : "?show=" + f.rawValue)], text)
+            return [.text(" "), link]
+        })
+        let overall = Layout.textarea("reason", T(.sheetOverallReason), value: review.draft.reason, errors: errors, hint: T(.sheetOverallReasonHint), rows: 2)
+        let formAttributes: KeyValuePairs<String, String?> = ["method": "post", "action": base(.step(.review)), "id": "review", "data-draft": base(.draft)]
+        let script: Node = .el("script", ["src": ReviewScript.path, "defer": ""], "")
+        let top: [Node] = [Layout.csrfField(request), .input(["type": "hidden", "name": "version", "value": String(s.version)]),
+                           .el("p", ["class": "hint"], T(.sheetReviewHint)), bar, filters]
+        guard wrapped else {
+            // The decisions name this form (HTML's form attribute) from beside the fill forms.
+            return .group([header, .el("form", formAttributes, top + [overall]), .group(parts), script])
+        }
+        return .group([header, .el("form", formAttributes, top + parts + [overall]), script])
+    }
+
+    /// The village's returned sheet: the returned checks first, each with the reviewer's
+    /// reason and the answer, and how many are left to answer before it can go again.
+    static func returnedSection(_ request: Request, _ s: SheetDTO, base: CycleLinks) -> Node {
+        let returned = s.checks.filter { $0.decision == "returned" && $0.level == s.level }
+        guard !returned.isEmpty || s.returnedNote != nil else { return .empty }
+        let left = returned.count { ($0.answer ?? "").isEmpty }
+        return .el("section", ["class": "returned", "aria-labelledby": "returned-heading"], [
+            .el("h2", ["id": "returned-heading"], T(.sheetReturnedHeading, String(returned.count))),
+            .when(s.returnedNote != nil, .el("p", ["class": "notice"], T(.sheetReturnedNoteLine, s.returnedOn ?? "", s.returnedBy ?? "", s.returnedNote ?? ""))),
+            .el("p", ["id": "returned-left", "class": left == 0 ? "met" : "pending"], left == 0 ? T(.sheetReturnedAllAnswered) : T(.sheetReturnedLeft, String(left))),
+            .el("ol", [:], returned.map { c in
+                .el("li", ["id": "returned-" + c.id], [
+                    .el("p", [:], [.el("strong", [:], "\(c.id) \(c.title)")]),
+                    .el("p", [:], T(.sheetReturnedReason, c.reason ?? "—")),
+                    actionForm(request, base, .answer, (c.answer ?? "").isEmpty ? T(.sheetAnswerButton) : T(.sheetAnswerChange), version: s.version, [
+                        .input(["type": "hidden", "name": "check", "value": c.id]),
+                        Layout.field("answer", T(.sheetAnswer), value: c.answer ?? "", errors: [], id: "f-answer-" + c.id),
+                    ]),
+                ])
+            }),
+        ])
     }
 
     /// One form for adding evidence to any of the sheet's evidenced checks.
@@ -112,7 +190,7 @@ enum AssessmentViews {
     }
 
     static func checkNode(_ request: Request, _ c: SheetCheckDTO, _ s: SheetDTO, _ state: SheetState, base: CycleLinks, unitID: UUID, errors: [FieldError],
-                          wrapped: Bool = false, records: String) -> Node {
+                          wrapped: Bool = false, shown: (decision: String, reason: String)? = nil, unsaved: Bool = false, records: String) -> Node {
         var parts: [Node] = [statusNode(c.status), .text(" \(c.id) \(c.title)")]
         // A check of this sheet's own level that has evidence and awaits a decision: the
         // evidence list below says it all; the engine's "evidence needed: …" would repeat
@@ -143,25 +221,30 @@ enum AssessmentViews {
                     ])
                 }))
             }
-            if let decision = c.decision {
+            // The reviewer's controls show the decision; others read it (the village answers returns at the top).
+            if let decision = c.decision, !s.mayReview {
                 parts.append(.el("p", [:], (decision == "accepted" ? T(.sheetAccepted) : T(.sheetReturnedCheck)) + (c.reason.map { T(.sepColon) + $0 } ?? "")))
             }
             if let answer = c.answer { parts.append(.el("p", [:], T(.sheetAnswered, answer))) }
-            if let error = errors.first(where: { $0.field == "check." + c.id || $0.field == "answer." + c.id }) {
+            if let error = errors.first(where: { $0.field == "check." + c.id || $0.field == "answer." + c.id || $0.field == "decision." + c.id || $0.field == "reason." + c.id }) {
                 parts.append(.el("p", ["class": "error", "id": "f-check." + c.id], error.message))
             }
-            if s.mayAnswer && c.decision == "returned" {
-                parts.append(actionForm(request, base, .answer, T(.sheetAnswerButton), version: s.version, [
-                    .input(["type": "hidden", "name": "check", "value": c.id]), Layout.field("answer", T(.sheetAnswer), value: c.answer ?? "", errors: []),
-                ]))
-            }
             if s.mayReview {
-                // Controls of the one review form (inside it, or naming it with HTML's form attribute).
+                // Controls of the one review form (inside it, or naming it with HTML's form attribute),
+                // each with its label in view; a decision typed but not saved yet says so.
+                let value = shown ?? (c.decision ?? "", c.reason ?? "")
+                let form: String? = wrapped ? nil : "review"
+                // Labels wrap their controls: 49 checks' ids and for= were 2 KB of a reviewer's page.
                 parts.append(.el("p", ["class": "review"], [
-                    .el("select", ["name": "decision." + c.id, "form": wrapped ? nil : "review", "aria-label": T(.sheetDecision) + " " + c.id], [
-                        .el("option", ["value": ""], "—"), .el("option", ["value": "accepted"], T(.sheetAccept)), .el("option", ["value": "returned"], T(.sheetReturn)),
-                    ]),
-                    .input(["name": "reason." + c.id, "form": wrapped ? nil : "review", "aria-label": T(.sheetReturnReason) + " " + c.id]),
+                    .el("label", [:], [.text(T(.sheetDecision) + " "), .el("select", ["name": "decision." + c.id, "form": form], [
+                        .el("option", ["value": ""], "—"),
+                        .el("option", ["value": "accepted", "selected": value.decision == "accepted" ? "" : nil], T(.sheetAccept)),
+                        .el("option", ["value": "returned", "selected": value.decision == "returned" ? "" : nil], T(.sheetReturn)),
+                    ])]),
+                    .text(" "),
+                    .el("label", [:], [.text(T(.sheetReturnReason) + " "),
+                                       .input(["name": "reason." + c.id, "value": value.reason.isEmpty ? nil : value.reason, "maxlength": "1000", "form": form])]),
+                    .when(unsaved, .el("span", ["class": "muted"], " " + T(.sheetDraftMark))),
                 ]))
             }
         }

@@ -93,12 +93,19 @@ struct InboxController {
                 let cycleID = try cycle.requireID()
                 let sheets = try await Dialect.below(AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycleID), \.$unitPath, unit.path)
                     .group(.or) { $0.filter(\.$unitID == unitID).filter(\.$level ~~ acts) }.all()
+                // Notices name the unit whose sheet waits, and link to that sheet.
+                let waiting = sheets.filter { ($0.state == .submitted && SheetRole.mayReview(principal, $0)) || ($0.state == .reviewed && SheetRole.mayApprove(principal, $0)) }
+                let names = waiting.isEmpty ? [:] : Dictionary(try await OrgUnit.query(on: request.db).filter(\.$id ~~ waiting.map(\.unitID)).all()
+                    .compactMap { u in u.id.map { ($0, u.name) } }, uniquingKeysWith: { a, _ in a })
                 for sheet in sheets {
                     let link = CycleLinks(unit: sheet.unitID, cycle: cycleID)(.sheet)
                     // The sheet's version counts its moves: returned a second time is a new notice.
                     let submitted = String(sheet.version)
                     if sheet.unitID == unitID, SheetRole.mayFill(principal, sheet) {
-                        if sheet.state == .returned { out.append(Draft(kind: "returned", text: T(.noticeReturned, cycle.name), link: link, state: submitted)) }
+                        if sheet.state == .returned {
+                            let text = sheet.returnedNote.map { T(.noticeReturnedWithNote, cycle.name, $0) } ?? T(.noticeReturned, cycle.name)
+                            out.append(Draft(kind: "returned", text: text, link: link, state: submitted))
+                        }
                         if sheet.state.editable, let due = LocalDate(cycle.submitBy), due >= today, calendar.workingDays(after: today, through: due) <= 3 {
                             out.append(Draft(kind: "deadline", text: T(.noticeDeadline, cycle.name, cycle.submitBy), link: link, state: cycle.submitBy))
                         }
@@ -107,10 +114,10 @@ struct InboxController {
                         }
                     }
                     if SheetRole.mayReview(principal, sheet), sheet.state == .submitted {
-                        out.append(Draft(kind: "toReview", text: T(.noticeToReview, cycle.name), link: link, state: submitted))
+                        out.append(Draft(kind: "toReview", text: T(.noticeSheetToReview, names[sheet.unitID] ?? "", cycle.name, sheet.submittedOn ?? ""), link: link, state: submitted))
                     }
                     if SheetRole.mayApprove(principal, sheet), sheet.state == .reviewed {
-                        out.append(Draft(kind: "toApprove", text: T(.noticeToApprove, cycle.name), link: link, state: submitted))
+                        out.append(Draft(kind: "toApprove", text: T(.noticeSheetToApprove, names[sheet.unitID] ?? "", cycle.name), link: link, state: submitted))
                     }
                 }
             }

@@ -328,9 +328,12 @@ enum Sheets {
         let submitted = state == .submitted && sheet.submittedOn == nil ? today : sheet.submittedOn
         let approved = state == .approved ? today : (before == .approved ? nil : sheet.approvedOn)
         let score = sheet.score, result = sheet.result, now = context.author.at
+        // Sent back to the unit: the reason, who and when go with the sheet for it to read.
+        let note = state == .returned ? (reason.flatMap { $0.isEmpty ? nil : $0 }, context.principal?.displayName, today) : (sheet.returnedNote, sheet.returnedBy, sheet.returnedOn)
         try await context.db.transaction { db in
             let rows = try await Dialect.sql(db).update(AssessmentSheet.schema)
                 .set("state", to: SQLBind(state.rawValue)).set("version", to: SQLBind(seen + 1))
+                .set("returned_note", to: SQLBind(note.0)).set("returned_by", to: SQLBind(note.1)).set("returned_on", to: SQLBind(note.2))
                 .set("submitted_on", to: SQLBind(submitted)).set("approved_on", to: SQLBind(approved))
                 .set("score", to: SQLBind(state == .approved ? score : nil)).set("result", to: SQLBind(state == .approved ? result : nil))
                 .set("updated_at", to: SQLBind(now))
@@ -344,6 +347,7 @@ enum Sheets {
         sheet.version = seen + 1
         sheet.submittedOn = submitted
         sheet.approvedOn = approved
+        (sheet.returnedNote, sheet.returnedBy, sheet.returnedOn) = note
         if state != .approved { sheet.score = nil; sheet.result = nil }
     }
 }

@@ -109,6 +109,8 @@ struct AppErrorMiddleware: AsyncMiddleware {
         do {
             return try await next.respond(to: request)
         } catch {
+            // A review form sent after its session timed out is kept for the next sign-in.
+            if error as? AppError == .signInRequired, let kept = await ReviewController.keepExpired(request) { return kept }
             return Self.response(for: error, request: request)
         }
     }

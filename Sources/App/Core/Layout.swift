@@ -222,7 +222,7 @@ enum Stylesheet {
     svg.chart{max-width:100%;height:auto}svg.chart .bar{fill:var(--brand)}svg.chart text{font-size:11px;fill:#24292f}
     .heat rect{stroke:#3a3a3a;stroke-width:.5}.heat .h0{fill:#fff}.heat .h1{fill:#d9d9d9}.heat .h2{fill:#a6a6a6}.heat .h3{fill:#6e6e6e}
     .heat .h4{fill:#3a3a3a}.heat text.c{text-anchor:middle}.heat text.d{fill:#fff}p.code{font-size:28px;letter-spacing:2px}
-    ol.items{padding-left:0;list-style:none}li.item{border-top:1px solid var(--line);padding:4px 0}form.evidence{display:flex;flex-wrap:wrap;gap:6px;margin:4px 0}
+    ol.items{padding-left:0;list-style:none}li.item{border-top:1px solid var(--line);padding:4px 0}li.item>b{display:block;margin:4px 0}form.evidence{display:flex;flex-wrap:wrap;gap:6px;margin:4px 0}
     form.evidence input,form.evidence select{width:auto}.running{display:none}
     .receipt-track{display:flex;gap:16px;align-items:center;flex-wrap:wrap}.receipt-track .url{word-break:break-all}
     @media print{header.top nav,.account,.lang,.actions,.skip,form{display:none}a{color:inherit;text-decoration:none}

@@ -79,6 +79,7 @@ enum L: String, CaseIterable, Sendable {
     case apiPlan
     case apiProfile
     case apiPublicDisclosures
+    case apiQueue
     case apiReceiveComplaint
     case apiRecompute
     case apiRecordCreate
@@ -93,6 +94,9 @@ enum L: String, CaseIterable, Sendable {
     case apiRequestConflict
     case apiRequests
     case apiResolveComplaint
+    case apiReviewDraft
+    case apiReviewDraftReason
+    case apiSaveReviewDraft
     case apiSheet
     case apiSheetAnswer
     case apiSheetApprove
@@ -653,6 +657,7 @@ enum L: String, CaseIterable, Sendable {
     case loginLockedUntil
     case loginPassword
     case loginResidents
+    case loginReviewKept
     case loginSessionExpired
     case loginTitle
     case loginUsername
@@ -676,8 +681,9 @@ enum L: String, CaseIterable, Sendable {
     case noticeRectOverdue
     case noticeRectSupervised
     case noticeReturned
-    case noticeToApprove
-    case noticeToReview
+    case noticeReturnedWithNote
+    case noticeSheetToApprove
+    case noticeSheetToReview
     case open311Address
     case open311Agency
     case open311BadCoordinate
@@ -806,6 +812,32 @@ enum L: String, CaseIterable, Sendable {
     case publicWorkingDays
     case queryChoice
     case queryNotInteger
+    case queueAnswered
+    case queueAnsweredChecks
+    case queueApprove
+    case queueBehind
+    case queueCycle
+    case queueDeadline
+    case queueLate
+    case queueLateReviews
+    case queueLateSubmissions
+    case queueMore
+    case queueNone
+    case queueOnTime
+    case queueOpen
+    case queueOverdueRectifications
+    case queueOverdueRequests
+    case queueReturned
+    case queueReturnedChecks
+    case queueReview
+    case queueReviewLate
+    case queueStatus
+    case queueSubmitLate
+    case queueSubmitted
+    case queueTitle
+    case queueToApprove
+    case queueToReview
+    case queueUnit
     case receiptBackToDesk
     case receiptDueAfterMaterials
     case receiptHotline
@@ -981,17 +1013,35 @@ enum L: String, CaseIterable, Sendable {
     case sheetAccepted
     case sheetAnswer
     case sheetAnswerButton
+    case sheetAnswerChange
     case sheetAnswered
     case sheetApprove
     case sheetApproved
+    case sheetBackToSheet
     case sheetBlocking
     case sheetChangedMeanwhile
     case sheetCheckNotReturned
     case sheetCheckUnknown
+    case sheetConfirmApproveText
+    case sheetConfirmButton
+    case sheetConfirmCannot
+    case sheetConfirmPassHasReturns
+    case sheetConfirmPassText
+    case sheetConfirmReturnText
+    case sheetConfirmReturnedCaption
+    case sheetConfirmStepUnknown
+    case sheetConfirmTitle
     case sheetDecision
     case sheetDecisionUnknown
     case sheetDraft
+    case sheetDraftExpired
+    case sheetDraftFailed
+    case sheetDraftKept
+    case sheetDraftMark
+    case sheetDraftResumed
+    case sheetDraftSaved
     case sheetEvidenceExpected
+    case sheetFilterEmpty
     case sheetHasReturns
     case sheetItem
     case sheetLocked
@@ -1003,9 +1053,12 @@ enum L: String, CaseIterable, Sendable {
     case sheetMeasuredNotMet
     case sheetNoEvidence
     case sheetNotInState
+    case sheetNotPassed
     case sheetNotUTF8
     case sheetNotXLSX
     case sheetNothingDecided
+    case sheetOverallReason
+    case sheetOverallReasonHint
     case sheetPass
     case sheetPassed
     case sheetRecordsLink
@@ -1016,13 +1069,24 @@ enum L: String, CaseIterable, Sendable {
     case sheetReturnNotAnswered
     case sheetReturnReason
     case sheetReturned
+    case sheetReturnedAllAnswered
     case sheetReturnedCheck
+    case sheetReturnedHeading
+    case sheetReturnedLeft
+    case sheetReturnedNoteLine
+    case sheetReturnedReason
     case sheetReviewButton
+    case sheetReviewCounts
     case sheetReviewHint
     case sheetReviewed
     case sheetScore
     case sheetSendBack
     case sheetSendBackToReviewer
+    case sheetShow
+    case sheetShowAll
+    case sheetShowAnswered
+    case sheetShowReturned
+    case sheetShowUndecided
     case sheetState
     case sheetSubmit
     case sheetSubmitted

@@ -62,6 +62,7 @@ enum Route: Hashable, Sendable {
     case stylesheet
     case progressScript
     case printScript
+    case reviewScript
     case language(Param<Language>)
     case publicStation(Param<UUID>)
     /// The resident's front door: find a station by place or by name.
@@ -115,6 +116,7 @@ enum Route: Hashable, Sendable {
         case .stylesheet: return ["assets", .literal(Stylesheet.file)]
         case .progressScript: return ["assets", .literal(ProgressScript.file)]
         case .printScript: return ["assets", .literal(PrintScript.file)]
+        case .reviewScript: return ["assets", .literal(ReviewScript.file)]
         case let .language(language): return ["language", .param("language", language)]
         case let .publicStation(id): return ["public", "stations", .param("stationID", id)]
         case .publicFinder: return ["public"]
@@ -278,6 +280,10 @@ enum CyclePage: Hashable, Sendable {
     case rectification
     case rectificationClose
     case rectificationNote
+    /// The reviewer's decisions as typed, kept before they are saved.
+    case draft
+    /// What passing, returning or approving will send, to confirm.
+    case confirm
     case export
     case exports
     case recompute
@@ -293,6 +299,8 @@ enum CyclePage: Hashable, Sendable {
         case .rectification: return ["rectification"]
         case .rectificationClose: return ["rectification", "close"]
         case .rectificationNote: return ["rectification", "notes"]
+        case .draft: return ["draft"]
+        case .confirm: return ["confirm"]
         case .export: return ["export"]
         case .exports: return ["exports"]
         case .recompute: return ["recompute"]
@@ -399,6 +407,8 @@ enum APIUnitPath: Hashable, Sendable {
     case rectification(Param<UUID>)
     case rectificationClose(Param<UUID>)
     case rectificationNote(Param<UUID>)
+    case cycleDraft(Param<UUID>)
+    case queue
     case exports(Param<UUID>)
     case recompute(Param<UUID>)
     case dashboard(Param<UUID>)
@@ -431,6 +441,8 @@ enum APIUnitPath: Hashable, Sendable {
         case let .rectification(id): return ["cycles", .param("cycleID", id), "rectification"]
         case let .rectificationClose(id): return ["cycles", .param("cycleID", id), "rectification", "close"]
         case let .rectificationNote(id): return ["cycles", .param("cycleID", id), "rectification", "notes"]
+        case let .cycleDraft(id): return ["cycles", .param("cycleID", id), "draft"]
+        case .queue: return ["queue"]
         case let .exports(id): return ["cycles", .param("cycleID", id), "exports"]
         case let .recompute(id): return ["cycles", .param("cycleID", id), "recompute"]
         case let .dashboard(id): return ["cycles", .param("cycleID", id), "dashboard"]

@@ -194,7 +194,8 @@ struct HierarchyController {
         }
         return UnitPageDTO(unit: try UnitDTO(unit), ancestors: try ancestors.map(UnitDTO.init), figures: figures, children: children,
                            profile: profile, mayEditProfile: unit.kind == .village && principal.may(.editProfile, at: unit.path),
-                           mayManageUnits: unit.kind != .village && principal.may(.manageUnits, at: unit.path), attention: attention)
+                           mayManageUnits: unit.kind != .village && principal.may(.manageUnits, at: unit.path), attention: attention,
+                           queue: unit.kind == .village ? nil : try await QueueController.queue(request, unit: unit))
     }
 
     /// What needs action at a village, most pressing first, each linked to where it is

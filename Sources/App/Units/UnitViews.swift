@@ -69,6 +69,8 @@ enum UnitViews {
                 data.attention.isEmpty ? .el("p", [:], T(.attentionNone)) : .el("ul", [:], data.attention.map { .el("li", [:], [.el("a", ["href": $0.link], $0.text)]) }),
             ]))
         }
+        // An official's home leads with what waits for them.
+        if let queue = data.queue { parts.append(QueueViews.section(queue)) }
         parts.append(.el("dl", ["class": "facts"], facts))
         var actions: [Node] = []
         if data.mayManageUnits, let kind = unit.kind.childKind {

@@ -342,7 +342,10 @@ struct AssessmentTests {
                 #expect(page.body.contains(text), "\(text)")
             }
             let report = try await send(app, .GET, "/units/\(f.v1)/report/\(f.cycle)", as: f.wang)
-            #expect(report.body.contains("class=\"running\"") && report.body.contains("2026年度") && report.body.contains("前辛庄村农村社区建设评估报告"))
+            // A title block (unit, cycle, dates) and the signature block; no running header over the tables.
+            #expect(report.body.contains("class=\"title-block\"") && report.body.contains("<dd>桥梓镇 · 前辛庄村</dd>") && report.body.contains("<dd>2026-12-01</dd>"))
+            #expect(report.body.contains("填报单位（盖章）：前辛庄村") && report.body.contains("审核单位（盖章）：桥梓镇") && !report.body.contains("class=\"running\""))
+            #expect(report.body.contains("2026年度") && report.body.contains("前辛庄村农村社区建设评估报告"))
             #expect(report.body.contains("（乡镇）"), "the village report names another level's checks")
             let summary = try await send(app, .GET, "/units/\(district)/report/\(f.cycle)", as: f.qu)
             #expect(summary.body.contains("怀柔区农村社区建设评估汇总"))
@@ -351,6 +354,10 @@ struct AssessmentTests {
             #expect(csv.body.contains("前辛庄村") && csv.body.contains("河防口村"))
             let xlsx = try await send(app, .GET, "/units/\(district)/cycles/\(f.cycle)/export", as: f.qu)
             #expect(xlsx.body.utf8.starts(with: [0x50, 0x4B]))
+            // Named as officials file it, in Chinese (RFC 6266), with an ASCII name beside.
+            let disposition = try #require(xlsx.headers.first(name: .contentDisposition))
+            let encoded = try #require("怀柔区-2026年度评估汇总.xlsx".addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(["-", ".", "_"])))
+            #expect(disposition.contains("filename*=UTF-8''\(encoded)") && disposition.contains("filename=\"___-2026______.xlsx\""), "\(disposition)")
             // Rectification: unmet checks with what is missing; follow-up saved; a bad deadline named.
             let list = try StationFixture.decode(RectificationListDTO.self, try await send(app, .GET, f.path(f.v1, "/rectification"), as: f.wang).body)
             let first = try #require(list.items.first)

@@ -147,11 +147,15 @@ struct ReviewDraftTests {
             let token = try #require(sent.headers.setCookie?[ReviewController.resumeCookie]?.string)
             #expect(try await SheetCheck.query(on: app.db).count() == 0)
             #expect(try await send(app, .GET, location).body.contains("您填写的审核意见已暂存"))
+            // A second form from the same browser (its session cookie now cleared) adds to what was kept.
+            let more = try await send(app, .POST, page(f, "/draft"), form: ["reason.2.2": "第二次暂存", "_csrf": "stale"],
+                                      headers: ["Cookie": "\(ReviewController.resumeCookie)=\(token)"])
+            #expect(more.status == .seeOther && (more.headers.first(name: .location) ?? "").hasSuffix("&kept=1"))
             // Signed in again, the sheet has the decisions back, as the reviewer's draft.
             let session = try await login(app, "town")
             let back = try await send(app, .GET, page(f), as: session,
                                       headers: ["Cookie": "\(SessionCookie.name)=\(session.cookie); \(ReviewController.resumeCookie)=\(token)"])
-            #expect(back.body.contains("已恢复登录超时前填写的审核意见") && back.body.contains("value=\"超时前写的理由\""))
+            #expect(back.body.contains("已恢复登录超时前填写的审核意见") && back.body.contains("value=\"超时前写的理由\"") && back.body.contains("value=\"第二次暂存\""))
             #expect(back.headers.setCookie?[ReviewController.resumeCookie]?.string == "")
             let drafts = try await ReviewDraft.query(on: app.db).all()
             let user = try #require(try await User.query(on: app.db).filter(\.$username == "town").first())

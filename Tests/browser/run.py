@@ -22,6 +22,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -87,7 +88,10 @@ class Flow(unittest.TestCase):
         the page just left either as stale or, during navigation, as a node that "does not
         belong to the document"; both mean the next page has come."""
         element.click()
+        self.wait_left(element)
 
+    def wait_left(self, element):
+        """Waits until `element`'s page has been left (see `click`)."""
         def left(_):
             try:
                 element.is_enabled()
@@ -287,34 +291,117 @@ class Flow(unittest.TestCase):
         self.assertLessEqual(width, 390, "the page scrolls sideways on a phone")
         self.shot("08-track-phone")
 
-    def test_4_township_returns_a_check_and_the_village_answers_and_resubmits(self):
+    def button(self, text):
+        """The submit button whose words start with `text`."""
+        for b in self.d.find_elements(By.CSS_SELECTOR, "main button"):
+            if b.text.strip().startswith(text):
+                return b
+        self.fail(f"no button {text}")
+
+    def test_4_township_reviews_without_losing_work_and_the_village_answers(self):
         # The village submits its sheet (its evidence is ready in the demo).
         self.login("demo.station")
         vid = self.village("前辛庄村")
         self.go(f"/units/{vid}/cycles")
         self.d.find_element(By.PARTIAL_LINK_TEXT, "年度").click()
-        sheet = self.d.current_url
+        sheet = self.d.current_url.split("?")[0]
         self.submit_form("/submit")
         self.assertIn("待审核", self.body())
         self.assertIn("本年度工作台账已锁定", self.body(), "the village is told its records are locked while in review")
+        # The township's home leads with its queue: the village waits, with its deadline.
         self.login("demo.township")
-        self.d.get(sheet)
+        queue = self.d.find_element(By.ID, "queue").find_element(By.XPATH, "..").text
+        self.assertIn("待审核", queue)
+        self.assertIn("前辛庄村", queue)
+        self.shot("09a-township-queue")
+        row = [r for r in self.d.find_elements(By.CSS_SELECTOR, "section.queue tr") if "前辛庄村" in r.text][0]
+        row.find_element(By.LINK_TEXT, "去审核").click()
+        self.assertEqual(self.d.current_url.split("?")[0], sheet)
+        # Decisions typed, then 退回修改 pressed before any save: the confirmation shows what will be sent.
         Select(self.d.find_element(By.NAME, "decision.1.2")).select_by_value("returned")
         self.d.find_element(By.NAME, "reason.1.2").send_keys("请补充党支部成立的批复文件")
-        self.submit_form("/review")
-        self.assertIn("已保存", self.body())
-        self.submit_form("/return")
+        Select(self.d.find_element(By.NAME, "decision.2.2")).select_by_value("accepted")
+        self.shot("09b-review-sheet")
+        self.click(self.button("退回修改"))
+        confirm = self.body()
+        self.assertIn("确认“退回修改”", confirm)
+        self.assertIn("退回1项，通过1项", confirm)
+        self.assertIn("请补充党支部成立的批复文件", confirm)
+        self.shot("09c-confirm-return")
+        # Back to the sheet: nothing was lost.
+        self.d.find_element(By.LINK_TEXT, "返回评估表").click()
+        self.assertEqual(Select(self.d.find_element(By.NAME, "decision.1.2")).first_selected_option.get_attribute("value"), "returned")
+        self.assertEqual(self.d.find_element(By.NAME, "reason.1.2").get_attribute("value"), "请补充党支部成立的批复文件")
+        self.assertEqual(Select(self.d.find_element(By.NAME, "decision.2.2")).first_selected_option.get_attribute("value"), "accepted")
+        # The session times out while the reviewer types; the form they send is kept, and
+        # signing in again brings them back to the sheet with it.
+        self.d.delete_cookie("cunwu_session")
+        self.d.add_cookie({"name": "cunwu_session", "value": "an-expired-session", "path": "/"})
+        third = self.d.find_elements(By.CSS_SELECTOR, "select[name^='decision.']")[2].get_attribute("name").split(".", 1)[1]
+        Select(self.d.find_element(By.NAME, "decision." + third)).select_by_value("accepted")
+        self.d.find_element(By.NAME, "reason." + third).send_keys("超时前填写")
+        self.click(self.button("保存审核结论"))
+        self.assertIn("/login", self.d.current_url)
+        self.assertIn("您填写的审核意见已暂存", self.body())
+        self.shot("09d-timed-out")
+        self.d.find_element(By.NAME, "username").send_keys("demo.township")
+        self.d.find_element(By.NAME, "password").send_keys(PASSWORD)
+        self.click(self.d.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+        self.assertEqual(self.d.current_url.split("?")[0], sheet)
+        self.assertIn("已恢复登录超时前填写的审核意见", self.body())
+        self.assertEqual(self.d.find_element(By.NAME, "reason." + third).get_attribute("value"), "超时前填写")
+        self.assertEqual(self.d.find_element(By.NAME, "reason.1.2").get_attribute("value"), "请补充党支部成立的批复文件")
+        # The filter shows only the checks chosen for return; then the sheet goes back with a reason for the village.
+        self.d.find_element(By.PARTIAL_LINK_TEXT, "选为退回").click()
+        self.assertEqual(len(self.d.find_elements(By.CSS_SELECTOR, "select[name^='decision.']")), 1)
+        self.click(self.button("退回修改"))
+        self.d.find_element(By.NAME, "reason").send_keys("请补齐材料后重新上报")
+        self.click(self.button("确认"))
         self.assertIn("退回修改", self.body())
         self.shot("09-sheet-returned")
+        # The village sees the returned check first, with the reasons and what is left.
         self.login("demo.station")
         self.d.get(sheet)
-        self.assertIn("请补充党支部成立的批复文件", self.body())
-        answer = [f for f in self.d.find_elements(By.CSS_SELECTOR, "form") if (f.get_attribute("action") or "").endswith("/answer")][0]
+        returned = self.d.find_element(By.CSS_SELECTOR, "section.returned").text
+        self.assertIn("请补充党支部成立的批复文件", returned)
+        self.assertIn("请补齐材料后重新上报", returned)
+        self.assertIn("还有1项未答复", returned)
+        self.shot("09e-village-returned")
+        answer = [f for f in self.d.find_elements(By.CSS_SELECTOR, "section.returned form") if (f.get_attribute("action") or "").endswith("/answer")][0]
         answer.find_element(By.NAME, "answer").send_keys("已补充镇党委批复扫描件")
         self.click(answer.find_element(By.CSS_SELECTOR, "button"))
+        self.assertIn("退回的检查项都已答复", self.body())
         self.submit_form("/submit")
         self.assertIn("待审核", self.body())
         self.shot("10-sheet-resubmitted")
+        # The reviewer finds it again in the queue, answered.
+        self.login("demo.township")
+        self.assertIn("退回后重新上报、已答复", self.d.find_element(By.CSS_SELECTOR, "section.queue").text)
+
+    def test_11_keyboard_only_review_on_a_phone(self):
+        """A reviewer decides a check with the keyboard alone (no clicks), on a 390 px phone:
+        the save bar stays in view while the sheet scrolls."""
+        self.d.set_window_size(390, 844)
+        self.login("demo.township")
+        link = [a for a in self.d.find_elements(By.CSS_SELECTOR, "section.queue a") if a.text == "去审核"][0]
+        self.go(link.get_attribute("href").replace(BASE, ""))
+        decision = self.d.find_elements(By.CSS_SELECTOR, "select[name^='decision.']")[-1]
+        name = decision.get_attribute("name")
+        decision.send_keys(Keys.ARROW_DOWN)
+        decision.send_keys(Keys.TAB)
+        reason = self.d.switch_to.active_element
+        self.assertEqual(reason.get_attribute("name"), "reason." + name.split(".", 1)[1], "Tab goes from a decision to its reason")
+        reason.send_keys("材料齐全")
+        bar = self.d.find_element(By.CSS_SELECTOR, ".savebar")
+        top = self.d.execute_script("return arguments[0].getBoundingClientRect().top", bar)
+        self.assertLessEqual(abs(top), 1, "the save bar stays at the top of the screen")
+        self.shot("20-review-phone")
+        width = self.d.execute_script("return document.documentElement.scrollWidth")
+        self.assertLessEqual(width, 390, "the sheet scrolls sideways on a phone")
+        reason.send_keys(Keys.ENTER)
+        WebDriverWait(self.d, 15).until(lambda d: "saved=1" in d.current_url)
+        self.assertIn("已保存", self.body())
+        self.assertEqual(Select(self.d.find_element(By.NAME, name)).first_selected_option.get_attribute("value"), "accepted")
 
     def test_8_approved_year_refuses_an_edit_until_the_district_unlocks_it(self):
         today = datetime.date.today()
@@ -358,15 +445,82 @@ class Flow(unittest.TestCase):
         self.click(self.d.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
         self.assertIn("已保存", self.body())
 
-    def test_5_district_dashboard(self):
+    def test_5_district_compares_townships_sorts_and_pages_villages_and_prints(self):
         self.login("demo.district")
         self.go("/")
         self.d.find_element(By.LINK_TEXT, "怀柔区").click()
         self.d.find_element(By.LINK_TEXT, "评估").click()
         self.d.find_element(By.PARTIAL_LINK_TEXT, "统计分析").click()
-        self.assertIn("各项目达标率", self.body())
-        self.assertTrue(self.d.find_elements(By.CSS_SELECTOR, "svg.chart"))
+        dashboard = self.d.current_url.split("?")[0]
+        page = self.body()
+        self.assertIn("各项目达标率", page)
+        self.assertIn("下一级比较：完成进度", page, "the townships side by side")
+        self.assertIn("按时上报率", page)
+        # The bars are named, carry their values, on a 0–100 axis with gridlines.
+        charts = self.d.find_elements(By.CSS_SELECTOR, "svg.rate")
+        self.assertIn("桥梓镇", charts[0].get_attribute("textContent"), "townships' mean scores, named")
+        areas = charts[1].get_attribute("textContent")
+        for word in ["社区", "100", "%"]:
+            self.assertIn(word, areas)
+        self.assertEqual(len(charts[1].find_elements(By.CSS_SELECTOR, "line.grid")), 6)
+        # The heat map's text is at least 11 px as drawn.
+        smallest = self.d.execute_script(
+            "var svg = document.querySelector('svg.heat'); var k = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;"
+            "return Math.min.apply(null, Array.from(svg.querySelectorAll('text')).map(function (t) { return parseFloat(getComputedStyle(t).fontSize) * k; }));")
+        self.assertGreaterEqual(smallest, 11)
         self.shot("11-dashboard")
+        # Sort by score (highest first), then page through five at a time.
+        self.d.find_element(By.CSS_SELECTOR, "#villages th a[href*='sort=score']").click()
+        self.assertEqual(self.d.find_element(By.CSS_SELECTOR, "#villages th[aria-sort]").get_attribute("aria-sort"), "descending")
+        def scores():
+            cells = [r.find_elements(By.TAG_NAME, "td")[3].text for r in self.d.find_elements(By.CSS_SELECTOR, "#villages tbody tr")]
+            return [float(c) for c in cells if c != "—"]
+        first = scores()
+        self.assertEqual(first, sorted(first, reverse=True))
+        self.d.get(self.d.current_url.split("#")[0] + "&per=5")
+        self.assertEqual(len(self.d.find_elements(By.CSS_SELECTOR, "#villages tbody tr")), 5)
+        self.d.find_element(By.CSS_SELECTOR, "nav.pager a[href*='page=2']").click()
+        self.assertEqual(self.d.find_element(By.CSS_SELECTOR, "nav.pager [aria-current]").text, "2")
+        second = scores()
+        self.assertTrue(not second or not first[:5] or second[0] <= first[:5][-1], "page 2 goes on where page 1 ended")
+        self.shot("11b-dashboard-page-2")
+        # Drill down to a township.
+        self.go(dashboard.replace(BASE, ""))
+        self.d.find_element(By.CSS_SELECTOR, "main table a[href*='/dashboard/']").click()
+        self.assertIn("各村评估情况", self.body())
+        # The printed summary: a title block, a signature block, and page numbers that
+        # never overlap a table's repeated header (text positions from pdftotext -bbox).
+        self.go(dashboard.replace(BASE, ""))
+        self.d.find_element(By.PARTIAL_LINK_TEXT, "打印").click()
+        self.assertIn("负责人（签字）", self.body())
+        self.check_print("21-district-summary")
+
+    def check_print(self, name):
+        import base64
+        pdf = base64.b64decode(self.d.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": False})["data"])
+        path = os.path.join(SHOTS, name + ".pdf")
+        with open(path, "wb") as out:
+            out.write(pdf)
+        text = subprocess.run(["pdftotext", "-bbox", path, "-"], capture_output=True, text=True, check=True).stdout
+        pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', text, re.S)
+        self.assertGreaterEqual(len(pages), 2, "the summary runs over several pages")
+        for number, (_, height, body) in enumerate(pages, start=1):
+            words = [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in
+                     re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', body)]
+            words.sort(key=lambda w: w[1])
+            for i, a in enumerate(words):
+                for b in words[i + 1:]:
+                    if b[1] >= a[3]:
+                        break
+                    overlap = max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))
+                    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+                    self.assertLess(overlap, 0.2 * smaller, f"page {number}: “{a[4]}” overlaps “{b[4]}”")
+            # The page number sits in the bottom margin, below everything else.
+            bottom = [w for w in words if w[1] > float(height) - 60]
+            self.assertIn(str(number), [w[4] for w in bottom], f"page {number} has its number at the bottom")
+            body_words = [w for w in words if w not in bottom]
+            if body_words:
+                self.assertLess(max(w[3] for w in body_words), min(w[1] for w in bottom), f"page {number}: the number is clear of the text")
 
     def test_9_city_compares_districts_and_approves_a_district_sheet(self):
         self.d.set_window_size(1366, 768)
@@ -396,8 +550,13 @@ class Flow(unittest.TestCase):
             Select(select).select_by_value("accepted")
         self.submit_form("/review")
         self.assertIn("已保存", self.body())
+        # Passing and approving are confirmed on a page that says what they do.
+        self.click(self.button("审核完毕，上报"))
+        self.assertIn("审核结论", self.body())
         self.submit_form("/pass")
         self.assertIn("待审定", self.body())
+        self.d.find_element(By.PARTIAL_LINK_TEXT, "审定并锁定").click()
+        self.assertIn("审定后评估结果锁定", self.body())
         self.submit_form("/approve")
         self.assertIn("已审定", self.body())
         self.shot("17-district-sheet-approved-by-city")
@@ -460,7 +619,7 @@ class Flow(unittest.TestCase):
         self.assertEqual(self.d.switch_to.active_element.get_attribute("name"), "password")
         field = self.d.switch_to.active_element
         field.send_keys(PASSWORD, Keys.ENTER)
-        WebDriverWait(self.d, 15).until(EC.staleness_of(field))
+        self.wait_left(field)
         self.assertNotIn("/login", self.d.current_url)
         outline = self.d.execute_script(
             "var a=document.querySelector('main a'); a.focus(); return getComputedStyle(a).outlineStyle + ' ' + getComputedStyle(a).outlineWidth;")

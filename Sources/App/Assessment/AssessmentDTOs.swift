@@ -143,8 +143,9 @@ struct PartRowDTO: Content {
     /// Share of its assessed villages that reach the pass mark.
     var passRate: Double?
     var areaRates: [Double?]
-    /// The item its villages meet least often.
+    /// The item its villages meet least often, and the three they meet least often.
     var weakestItem: Int?
+    var weakestItems: [Int]
     /// The state of the unit's own sheet (a district's or a township's), nil when it has none.
     var ownState: String?
 }
@@ -241,8 +242,9 @@ enum AssessmentAPI {
                 "townships": O.map(of: O.uuid),
                 "parts": O.array(O.object(["unitID": O.uuid, "name": O.string, "kind": O.oneOf(UnitKind.allCases.map(\.rawValue)),
                                            "completeness": O.ref("Completeness"), "meanScore": O.number.nullable, "passRate": O.number.nullable,
-                                           "areaRates": O.array(O.number.nullable), "weakestItem": O.integer.nullable, "ownState": O.string.nullable],
-                                          required: ["unitID", "name", "kind", "completeness", "areaRates"])),
+                                           "areaRates": O.array(O.number.nullable), "weakestItem": O.integer.nullable, "weakestItems": O.array(O.integer),
+                                           "ownState": O.string.nullable],
+                                          required: ["unitID", "name", "kind", "completeness", "areaRates", "weakestItems"])),
             ], required: ["cycle", "unitName", "villages", "areas", "goals", "items", "weakestItems", "completeness", "townships", "parts"]),
             "Completeness": O.object(["sheets": O.integer, "submitted": O.integer, "reviewed": O.integer, "approved": O.integer, "submittedOnTime": O.integer]),
             "RectificationList": O.object(["items": O.array(O.object(["check": O.string, "title": O.string, "missing": O.string,

@@ -82,10 +82,11 @@ enum AssessmentViews {
             .when(s.recordsLocked && !(s.mayReview || s.mayApprove || s.mayUnlock), .el("p", ["class": "pending", "id": "records-locked"], [.el("strong", [:], T(.sheetRecordsLocked) + T(.sepColon)),
                                                                                            .text(s.lockMessage ?? "")])),
             Layout.errorSummary(errors),
+            // A returned sheet leads with what was returned and what is left to answer.
+            .when(s.mayAnswer, returnedSection(request, s, base: base)),
             .when(!(s.quality?.warnings.isEmpty ?? true), .el("ul", ["class": "muted"], (s.quality?.warnings ?? []).map { .el("li", [:], $0) })),
             .when(!(s.quality?.errors.isEmpty ?? true), .el("p", ["class": "pending"], T(.sheetBlocking, String(s.quality?.errors.count ?? 0)))),
             .when(!actions.isEmpty, .el("div", ["class": "actions"], actions)),
-            .when(s.mayAnswer, returnedSection(request, s, base: base)),
             .when(s.mayFill, evidenceForm(request, s, base: base)),
             .when(s.mayFill, .el("form", ["method": "post", "action": base(.evidenceRemove), "id": "remove-evidence", "hidden": ""], [Layout.csrfField(request)])),
         ])
@@ -114,7 +115,10 @@ enum AssessmentViews {
         // The reviewer's one form: a bar of buttons that stays in view, which checks to show,
         // the checks, and the reason for the whole sheet that goes with a return.
         let bar: Node = .el("div", ["class": "savebar"], [
-            .el("p", [:], T(.sheetReviewCounts, String(counted(.undecided)), String(counted(.returned)), String(own.count { shown[$0.id]?.decision == "accepted" }))),
+            // The script keeps these counts as decisions change (the template, and the counts at load).
+            .el("p", ["id": "review-counts", "data-template": T(.sheetReviewCounts),
+                      "data-counts": [counted(.undecided), counted(.returned), own.count { shown[$0.id]?.decision == "accepted" }].map(String.init).joined(separator: ",")],
+                T(.sheetReviewCounts, String(counted(.undecided)), String(counted(.returned)), String(own.count { shown[$0.id]?.decision == "accepted" }))),
             .el("button", ["type": "submit", "name": "intent", "value": "save"], T(.sheetReviewButton)),
             .el("button", ["type": "submit", "name": "intent", "value": "pass", "class": "secondary"], T(.sheetPass) + "…"),
             .el("button", ["type": "submit", "name": "intent", "value": "return", "class": "secondary"], T(.sheetSendBack) + "…"),
@@ -129,7 +133,7 @@ enum AssessmentViews {
             return [.text(" "), link]
         })
         let overall = Layout.textarea("reason", T(.sheetOverallReason), value: review.draft.reason, errors: errors, hint: T(.sheetOverallReasonHint), rows: 2)
-        let formAttributes: KeyValuePairs<String, String?> = ["method": "post", "action": base(.step(.review)), "id": "review", "data-draft": base(.draft)]
+        let formAttributes: KeyValuePairs<String, String?> = ["method": "post", "action": base(.step(.review)), "id": "review"]
         let script: Node = .el("script", ["src": ReviewScript.path, "defer": ""], "")
         let top: [Node] = [Layout.csrfField(request), .input(["type": "hidden", "name": "version", "value": String(s.version)]),
                            .el("p", ["class": "hint"], T(.sheetReviewHint)), bar, filters]

@@ -52,6 +52,71 @@ enum DashboardMath {
     }
 }
 
+/// The dashboard's village table: one sorted page of it (`?sort=&dir=&page=`), sorted here
+/// so it works without script. Pure.
+struct VillageTable: Sendable {
+    enum Key: String, CaseIterable, Sendable {
+        case township, name, state, score, previous
+        /// Scores read best from the highest; names from the start.
+        var startsDescending: Bool { self == .score || self == .previous }
+    }
+
+    static let pageSize = 50
+    /// Rows a page may be asked for (`?per=`).
+    static let pageSizes = 5...200
+    let sort: Key
+    let pageSize: Int
+    let descending: Bool
+    let page: Int
+    let pages: Int
+    let total: Int
+    let rows: [VillageRowDTO]
+
+    /// Unknown keys sort by township (the hierarchy's order); a page past the end is the last.
+    /// Villages without a score go last whichever way scores are sorted.
+    init(_ villages: [VillageRowDTO], sort: String?, descending: Bool?, page: Int?, pageSize: Int = VillageTable.pageSize) {
+        let key = sort.flatMap(Key.init(rawValue:)) ?? .township
+        self.sort = key
+        self.descending = descending ?? key.startsDescending
+        self.pageSize = pageSize
+        total = villages.count
+        pages = max(1, (villages.count + pageSize - 1) / pageSize)
+        self.page = min(max(page ?? 1, 1), pages)
+        let chinese = Locale(identifier: "zh-Hans-CN")
+        func text(_ a: String, _ b: String) -> ComparisonResult { a.compare(b, locale: chinese) }
+        func number(_ a: Double?, _ b: Double?) -> ComparisonResult? {
+            switch (a, b) {
+            case let (x?, y?): return x == y ? .orderedSame : x < y ? .orderedAscending : .orderedDescending
+            case (nil, nil): return .orderedSame
+            default: return nil
+            }
+        }
+        let states = SheetState.allCases.map(\.rawValue)
+        let flip = self.descending
+        let ordered = villages.enumerated().sorted { l, r in
+            let (a, b) = (l.element, r.element)
+            var result: ComparisonResult
+            switch key {
+            case .township: result = text(a.township, b.township)
+            case .name: result = text(a.name, b.name)
+            case .state: result = (states.firstIndex(of: a.state) ?? 0) == (states.firstIndex(of: b.state) ?? 0) ? .orderedSame
+                : (states.firstIndex(of: a.state) ?? 0) < (states.firstIndex(of: b.state) ?? 0) ? .orderedAscending : .orderedDescending
+            case .score, .previous:
+                let (x, y) = key == .score ? (a.score, b.score) : (a.previousScore, b.previousScore)
+                guard let compared = number(x, y) else { return x != nil }
+                result = compared
+            }
+            if result == .orderedSame { return l.offset < r.offset }
+            return flip ? result == .orderedDescending : result == .orderedAscending
+        }.map(\.element)
+        rows = Array(ordered.dropFirst((self.page - 1) * pageSize).prefix(pageSize))
+    }
+
+    func query(sort: Key, descending: Bool, page: Int) -> String {
+        "sort=\(sort.rawValue)&dir=\(descending ? "desc" : "asc")&page=\(page)" + (pageSize == Self.pageSize ? "" : "&per=\(pageSize)")
+    }
+}
+
 /// District → township → village dashboards, printable reports and exports of a cycle.
 struct DashboardController {
     func register(_ router: Router) {
@@ -142,11 +207,11 @@ struct DashboardController {
             let rows = here.map { DashboardMath.Row(summary: summaries[$0.unitID], state: $0.state, submittedOn: $0.submittedOn, previousScore: nil) }
             let passed = scored.map(\.passed)
             let weakest = DashboardMath.itemRates(scored, items: catalogue.items.map(\.number))
-                .min { $0.rate == $1.rate ? $0.number < $1.number : $0.rate < $1.rate }
+                .sorted { $0.rate == $1.rate ? $0.number < $1.number : $0.rate < $1.rate }.prefix(3)
             return PartRowDTO(unitID: id, name: child.name, kind: child.kind.rawValue, completeness: DashboardMath.completeness(rows, submitBy: cycle.submitBy),
                               meanScore: DashboardMath.mean(scored.compactMap(\.score)),
                               passRate: passed.isEmpty ? nil : Double(passed.filter { $0 }.count) / Double(passed.count),
-                              areaRates: DashboardMath.areaRates(scored, areas: catalogue.areas.count), weakestItem: weakest?.number,
+                              areaRates: DashboardMath.areaRates(scored, areas: catalogue.areas.count), weakestItem: weakest.first?.number, weakestItems: weakest.map(\.number),
                               ownState: ownState[id])
         }
     }
@@ -157,10 +222,16 @@ struct DashboardController {
         guard unit.kind != .village else { throw AppError.notFound }
         let cycle = try await request.cycle(covering: unit)
         let d = try await Self.dashboard(request, cycle: cycle, unit: unit)
+        // The village table sorted and paged here (no script): ?sort=&dir=&page=.
+        let table = VillageTable(d.villages, sort: request.query[String.self, at: "sort"], descending: request.query[String.self, at: "dir"].map { $0 == "desc" },
+                                 page: request.query[String.self, at: "page"].flatMap { Int($0.prefix(6)) },
+                                 pageSize: request.query[String.self, at: "per"].flatMap { Int($0.prefix(4)) }
+                                    .map { min(max($0, VillageTable.pageSizes.lowerBound), VillageTable.pageSizes.upperBound) } ?? VillageTable.pageSize)
         return HTMLResponse.make(Layout.page(request: request, title: T(.dashboardTitle, unit.name, cycle.name),
                                              body: DashboardViews.body(d, unitID: try unit.requireID(), catalogue: request.application.config.catalogue,
                                                                        print: false, csrf: Layout.csrfField(request),
-                                                                       mayStartJobs: request.principal?.may(.startJobs, at: unit.path) ?? false)))
+                                                                       mayStartJobs: request.principal?.may(.startJobs, at: unit.path) ?? false,
+                                                                       table: table, base: Route.unit(.value(try unit.requireID()), .dashboard(.value(try cycle.requireID()))).path)))
     }
 
     @Sendable func api(_ request: Request, _ unit: OrgUnit) async throws -> DashboardDTO {
@@ -183,7 +254,12 @@ struct DashboardController {
             body = DashboardViews.body(try await Self.dashboard(request, cycle: cycle, unit: unit), unitID: try unit.requireID(),
                                        catalogue: request.application.config.catalogue, print: true)
         }
-        return HTMLResponse.make(DashboardViews.printPage(title: title, running: "\(cycle.name) · \(unit.name)", body: body))
+        var parent: OrgUnit?
+        if let parentID = unit.$parent.id { parent = try await OrgUnit.find(parentID, on: request.db) }
+        return HTMLResponse.make(DashboardViews.printPage(title: title, block: .init(unit: unit.name, parent: parent?.name, kind: UnitViews.kindLabel(unit.kind),
+                                                                                      cycle: cycle.name, asOf: cycle.asOf, printed: request.today.description,
+                                                                                      village: unit.kind == .village),
+                                                          body: body))
     }
 
     struct ExportInput: Content { var format: String? }
@@ -215,7 +291,8 @@ struct DashboardController {
             }
         }
         let sheet = TypedSheet(header: header, rows: rows, widths: [12, 14, 10, 8, 6, 10, 80])
-        let name = "assessment-\(cycle.year)-\(unit.code ?? "unit")"
+        // Named as officials file it: 怀柔区-2026年度评估汇总.xlsx.
+        let name = T(.exportSummaryName, unit.name, String(cycle.year))
         if csv { return JobResult(data: CSV.write(sheet.plain), name: name + ".csv") }
         return JobResult(data: try XLSX.write(sheet, name: cycle.name), name: name + ".xlsx")
     }

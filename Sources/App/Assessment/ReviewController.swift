@@ -320,7 +320,10 @@ struct ReviewController {
     /// Only a request that carried the expired session's cookie is kept: a browser sends that
     /// (SameSite=Lax) with no other site's form. Nil for any other request.
     static func keepExpired(_ request: Request) async -> Response? {
-        guard request.method == .POST, request.sessionExpired,
+        // The resume cookie, like the session's, comes only with this site's own forms:
+        // a second form sent after the first was kept (its session cookie now cleared) adds to it.
+        let earlier = request.cookies[resumeCookie].map(\.string).flatMap { $0.isEmpty ? nil : $0 }
+        guard request.method == .POST, request.sessionCookieStale || earlier != nil,
               let unitID = request.parameters.get("unitID").flatMap(UUID.init(uuidString:)),
               let cycleID = request.parameters.get("cycleID").flatMap(UUID.init(uuidString:)) else { return nil }
         let links = CycleLinks(unit: unitID, cycle: cycleID)
@@ -330,13 +333,15 @@ struct ReviewController {
             guard let sheet = try await AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycleID).filter(\.$unitID == unitID).first(),
                   sheet.state == .submitted else { return nil }
             let catalogue = request.application.config.catalogue
-            let body = try ReviewDraftBody().merging(draftFields(form), checks: checks(sheet, catalogue))
+            let token = earlier ?? Token.make()
+            let sheetID = try sheet.requireID()
+            let kept = try await ReviewDrafts.load(sheet: sheetID, owner: ReviewDrafts.resumeOwner(token: token), on: request.db).body
+            let body = try kept.merging(draftFields(form), checks: checks(sheet, catalogue))
             guard !body.isEmpty else { return nil }
-            let token = Token.make()
             // Kept a day at most: older ones nobody came back for are dropped here.
             try await ReviewDraft.query(on: request.db).filter(\.$owner >= "resume:").filter(\.$owner < "resume;")
                 .filter(\.$updatedAt < request.now.addingTimeInterval(-86_400)).delete()
-            try await ReviewDrafts.save(body, sheet: try sheet.requireID(), owner: ReviewDrafts.resumeOwner(token: token), now: request.now, on: request.db)
+            try await ReviewDrafts.save(body, sheet: sheetID, owner: ReviewDrafts.resumeOwner(token: token), now: request.now, on: request.db)
             let response = request.redirect(to: Route.loginPath(next: links(.sheet)) + "&kept=1")
             response.cookies[resumeCookie] = SessionCookie.make(token, request: request, maxAge: 86_400)
             return response
@@ -411,10 +416,20 @@ enum ReviewScript {
       var form = document.getElementById("review");
       var status = document.getElementById("draft-status");
       if (!form || !status || !window.fetch || !window.FormData || !window.URLSearchParams) return;
-      var url = form.getAttribute("data-draft"), timer = null, busy = false, again = false;
+      var url = form.getAttribute("action").replace(/\\/review$/, "/draft"), timer = null, busy = false, again = false;
+      var counts = document.getElementById("review-counts");
+      var n = counts ? counts.getAttribute("data-counts").split(",").map(Number) : null;
+      var slot = { "": 0, "returned": 1, "accepted": 2 };
+      var was = {};
+      Array.prototype.forEach.call(document.querySelectorAll("select[name^='decision.']"), function (s) { was[s.name] = s.value; });
       function say(name) {
         var text = status.getAttribute(name) || "";
         status.textContent = name === "data-saved" ? text.replace("{time}", new Date().toTimeString().slice(0, 5)) : text;
+      }
+      function recount(select) {
+        if (!n || !(select.name in was)) return;
+        n[slot[was[select.name]]] -= 1; n[slot[select.value]] += 1; was[select.name] = select.value;
+        counts.textContent = counts.getAttribute("data-template").replace("{0}", n[0]).replace("{1}", n[1]).replace("{2}", n[2]);
       }
       function save() {
         if (busy) { again = true; return; }
@@ -431,8 +446,16 @@ enum ReviewScript {
           .catch(function () { say("data-failed"); })
           .then(function () { busy = false; if (again) { again = false; save(); } });
       }
-      form.addEventListener("change", function () { clearTimeout(timer); timer = setTimeout(save, 200); });
-      form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(save, 1200); });
+      // Controls may sit outside the form and name it (form="review"): listen on the document.
+      document.addEventListener("change", function (e) {
+        if (e.target.form !== form) return;
+        if (e.target.tagName === "SELECT") recount(e.target);
+        clearTimeout(timer); timer = setTimeout(save, 200);
+      });
+      document.addEventListener("input", function (e) {
+        if (e.target.form !== form || e.target.tagName === "SELECT") return;
+        clearTimeout(timer); timer = setTimeout(save, 1200);
+      });
     })();
     """
     static let hash: String = String(Token.hash(source).prefix(12))

@@ -219,15 +219,14 @@ enum Stylesheet {
     dl.facts{grid-template-columns:1fr;gap:0}dl.facts dd{margin-bottom:8px}main{padding:12px}}
     ul.actions{list-style:none;padding:0}form.filters{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:flex-end}form.filters .field{margin:0}
     form.action{border-top:1px solid var(--line);padding-top:4px;margin:0 0 8px}form.action h3{margin:8px 0}
-    svg.chart{max-width:100%;height:auto}svg.chart .bar{fill:var(--brand)}svg.chart text{font-size:11px;fill:#24292f}
+    svg.chart{max-width:100%;height:auto}.scroll{overflow-x:auto}svg.rate,svg.heat{max-width:none}svg.rate line.grid{stroke:#8c959f;stroke-width:.5}svg.chart.rate text{font-size:13px}figure.scroll{margin:8px 0}p.review label{margin-right:12px}p.review select{width:auto}p.review input{width:20em;max-width:100%}svg.rate text.c{text-anchor:middle}svg.rate text.e{text-anchor:end}.title-block h1{margin-bottom:4px}.signature{display:grid;grid-template-columns:1fr 1fr;gap:8px 24px;margin-top:32px;break-inside:avoid}.savebar{position:sticky;top:0;z-index:1;background:var(--bg);border-bottom:1px solid var(--line);padding:6px 0;display:flex;flex-wrap:wrap;gap:8px;align-items:center}.savebar p{margin:0;flex-basis:100%}nav.pager a,nav.pager strong{padding:0 4px}svg.chart .bar{fill:var(--brand)}svg.chart text{font-size:11px;fill:#24292f}
     .heat rect{stroke:#3a3a3a;stroke-width:.5}.heat .h0{fill:#fff}.heat .h1{fill:#d9d9d9}.heat .h2{fill:#a6a6a6}.heat .h3{fill:#6e6e6e}
     .heat .h4{fill:#3a3a3a}.heat text.c{text-anchor:middle}.heat text.d{fill:#fff}p.code{font-size:28px;letter-spacing:2px}
     ol.items{padding-left:0;list-style:none}li.item{border-top:1px solid var(--line);padding:4px 0}li.item>b{display:block;margin:4px 0}form.evidence{display:flex;flex-wrap:wrap;gap:6px;margin:4px 0}
-    form.evidence input,form.evidence select{width:auto}.running{display:none}
+    form.evidence input,form.evidence select{width:auto}
     .receipt-track{display:flex;gap:16px;align-items:center;flex-wrap:wrap}.receipt-track .url{word-break:break-all}
     @media print{header.top nav,.account,.lang,.actions,.skip,form{display:none}a{color:inherit;text-decoration:none}
-    body.report .running{display:block;position:fixed;top:0;left:0;right:0;text-align:center;font-size:10pt;color:#000}
-    body.report main{padding-top:8mm}body.report table{page-break-inside:auto}body.report tr{page-break-inside:avoid}
+    body.report table{page-break-inside:auto}body.report tr{page-break-inside:avoid}thead{display:table-header-group}.scroll{overflow:visible}
     @page{size:A4;margin:18mm 15mm 16mm;@bottom-center{content:counter(page) " / " counter(pages);font-size:9pt}}}
     """
 

@@ -122,6 +122,7 @@ enum L: String, CaseIterable, Sendable {
     case apiUser
     case apiUsers
     case appName
+    case areaShort
     case attachmentFallbackName
     case attachmentFile
     case attachmentNone
@@ -361,18 +362,25 @@ enum L: String, CaseIterable, Sendable {
     case dashGoal
     case dashGoals
     case dashHeat
+    case dashHeatPage
     case dashHeatTable
     case dashMean
     case dashMetRate
     case dashNoPrevious
+    case dashOnTimeRate
     case dashOwnSheet
+    case dashPageOf
+    case dashPages
     case dashPart
     case dashPartApproved
+    case dashPartReviewed
     case dashPartSubmitted
     case dashPartSubmittedText
     case dashPartVillages
     case dashPartWeakest
     case dashParts
+    case dashPartsCaption
+    case dashPartsChart
     case dashPassRate
     case dashPrevious
     case dashReadingCheck
@@ -380,6 +388,7 @@ enum L: String, CaseIterable, Sendable {
     case dashReadingText
     case dashReadings
     case dashReadingsNote
+    case dashVillagesCaption
     case dashWeakItem
     case dashWeakest
     case dashboardShort
@@ -429,6 +438,7 @@ enum L: String, CaseIterable, Sendable {
     case exportChecks
     case exportItem
     case exportItemStatus
+    case exportSummaryName
     case exportTownship
     case exportXLSX
     case feedbackAlready
@@ -931,6 +941,12 @@ enum L: String, CaseIterable, Sendable {
     case reportEvidence
     case reportLink
     case reportPrint
+    case reportPrinted
+    case reportSignDate
+    case reportSignPerson
+    case reportSignReviewer
+    case reportSignUnit
+    case reportSignature
     case reportSummaryTitle
     case reportVillageTitle
     case requestActionNotAllowed

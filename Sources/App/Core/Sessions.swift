@@ -46,6 +46,7 @@ struct SessionMiddleware: AsyncMiddleware {
         var expired = false
         if let token = request.cookies[SessionCookie.name]?.string, !token.isEmpty {
             expired = try await load(token: token, request: request) == false
+            if expired { request.storage[StaleKey.self] = true }
         }
         let response = try await next.respond(to: request)
         if expired, request.principal == nil, response.cookies[SessionCookie.name] == nil {
@@ -92,12 +93,16 @@ struct SessionMiddleware: AsyncMiddleware {
     }
 
     struct ExpiredKey: StorageKey { typealias Value = Bool }
+    struct StaleKey: StorageKey { typealias Value = Bool }
     struct SessionIDKey: StorageKey { typealias Value = UUID }
 }
 
 extension Request {
     /// The session cookie named a session that ended for being idle.
     var sessionExpired: Bool { storage[SessionMiddleware.ExpiredKey.self] ?? false }
+    /// The request carried a session cookie that named no live session (ended, idle, or
+    /// unknown): a browser sends that cookie (SameSite=Lax) only with this site's own forms.
+    var sessionCookieStale: Bool { storage[SessionMiddleware.StaleKey.self] ?? false }
     var sessionID: UUID? { storage[SessionMiddleware.SessionIDKey.self] }
 }
 

@@ -34,8 +34,16 @@ struct RecordTransferController {
         var headers = HTTPHeaders()
         let type = name.hasSuffix(".xlsx") ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8"
         headers.replaceOrAdd(name: .contentType, value: type)
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
+        headers.replaceOrAdd(name: .contentDisposition, value: attachment(name))
         return Response(status: .ok, headers: headers, body: .init(data: data))
+    }
+
+    /// A download's Content-Disposition: the name as written (怀柔区-2026年度评估汇总.xlsx),
+    /// UTF-8 by RFC 6266, with an ASCII name for clients that read only that.
+    static func attachment(_ name: String) -> String {
+        let ascii = String(name.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 32 ? Character($0) : "_" })
+        let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(["-", ".", "_"])) ?? ascii
+        return "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)"
     }
 
     /// The columns people fill in: the kind's labels, in order.

@@ -13,7 +13,7 @@ struct AuthorizationMatrixTests {
     /// The unit kinds a route's handler serves (others are 404 by design).
     static func kinds(for path: String, method: HTTPMethod = .GET) -> Set<UnitKind> {
         if path.hasSuffix("/cycles"), method == .POST { return [.city, .district] }
-        if path.contains("/dashboard/") { return [.city, .district, .township] }
+        if path.contains("/dashboard/") || path.hasSuffix("/queue") { return [.city, .district, .township] }
         if let kind = RecordKind.all.first(where: { path.contains("/records/\($0.key)") || path.contains("/api/v1/units/:unitID/\($0.key)") }) { return [kind.level] }
         if path.hasSuffix("/records") { return [.village, .township] }
         if path.hasSuffix("/profile") || path.hasSuffix("/standard") || path.hasSuffix("/evaluation") || path.hasSuffix("/plan") { return [.village] }

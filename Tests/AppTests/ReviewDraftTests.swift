@@ -205,6 +205,13 @@ struct ReviewDraftTests {
             try await f.act(app, "pass", as: f.town)
             var qu = try await queue(district, f.qu)
             #expect(qu.toApprove.map(\.unitID) == [f.v1] && qu.toReview.isEmpty)
+            // Sent back to the township by the district: its reason goes with the sheet, and the township reviews it again.
+            try await f.act(app, "return", ["reason": "请核实第1.2项批复日期"], as: f.qu)
+            #expect(try await f.sheet(app, as: f.town).returnedNote == "请核实第1.2项批复日期")
+            #expect(try await queue(township, f.town).answered.map(\.unitID) == [f.v1], "its answers are still there")
+            for check in f.evidencedChecks(app) { try await f.act(app, "review", ["check": check, "decision": "accepted"], as: f.town) }
+            try await f.act(app, "pass", as: f.town)
+            qu = try await queue(district, f.qu)
             try await later("2026-12-21")
             qu = try await queue(district, f.qu)
             #expect(qu.townshipsBehind.contains { $0.unitID == township && $0.lateSubmissions == 1 })

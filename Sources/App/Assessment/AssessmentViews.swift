@@ -116,7 +116,7 @@ enum AssessmentViews {
         // the checks, and the reason for the whole sheet that goes with a return.
         let bar: Node = .el("div", ["class": "savebar"], [
             // The script keeps these counts as decisions change (the template, and the counts at load).
-            .el("p", ["id": "review-counts", "data-template": T(.sheetReviewCounts),
+            .el("p", ["id": "review-counts", "data-template": T(.sheetReviewCounts, "{0}", "{1}", "{2}"),
                       "data-counts": [counted(.undecided), counted(.returned), own.count { shown[$0.id]?.decision == "accepted" }].map(String.init).joined(separator: ",")],
                 T(.sheetReviewCounts, String(counted(.undecided)), String(counted(.returned)), String(own.count { shown[$0.id]?.decision == "accepted" }))),
             .el("button", ["type": "submit", "name": "intent", "value": "save"], T(.sheetReviewButton)),

@@ -109,7 +109,7 @@ struct QueueController {
                 switch sheet.state {
                 case .submitted where reviews:
                     let r = row(sheet, deadline: cycle.reviewBy)
-                    if r.answeredChecks > 0 || sheet.returnedOn != nil { out.answered.append(r) } else { out.toReview.append(r) }
+                    if r.answeredChecks > 0 { out.answered.append(r) } else { out.toReview.append(r) }
                 case .returned where reviews:
                     out.returned.append(row(sheet, deadline: cycle.submitBy))
                 case .reviewed where SheetRole.mayApprove(principal, sheet):
@@ -125,12 +125,16 @@ struct QueueController {
                 let submitPast = LocalDate(cycle.submitBy).map { $0 < today } ?? false
                 let reviewPast = LocalDate(cycle.reviewBy).map { $0 < today } ?? false
                 var behind: [QueueBehindDTO] = []
+                // Grouped by township once (a city has ~180 townships over ~4,000 villages).
+                let sheetsByTownship = Dictionary(grouping: sheets.filter { $0.level == .village }) { byID[$0.unitID]?.$parent.id }
+                let villagesByTownship = Dictionary(grouping: units.filter { $0.kind == .village }) { $0.$parent.id }
                 for township in units where township.kind == .township {
-                    let here = sheets.filter { $0.level == .village && $0.unitPath.hasPrefix(township.path) }
+                    guard let id = township.id else { continue }
+                    let here = sheetsByTownship[id] ?? []
                     let lateSubmissions = submitPast ? here.count { $0.state.editable } : 0
                     let lateReviews = reviewPast ? here.count { $0.state == .submitted } : 0
-                    guard lateSubmissions + lateReviews > 0, let id = township.id else { continue }
-                    let villages = units.count { $0.kind == .village && $0.path.hasPrefix(township.path) }
+                    guard lateSubmissions + lateReviews > 0 else { continue }
+                    let villages = villagesByTownship[id]?.count ?? 0
                     behind.append(QueueBehindDTO(unitID: id, name: township.name, cycle: cycle.name, villages: villages, lateSubmissions: lateSubmissions,
                                                  lateReviews: lateReviews, link: Route.unit(.value(id), .dashboard(.value(cycleID))).path))
                 }

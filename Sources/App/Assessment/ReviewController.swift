@@ -416,7 +416,7 @@ enum ReviewScript {
       var form = document.getElementById("review");
       var status = document.getElementById("draft-status");
       if (!form || !status || !window.fetch || !window.FormData || !window.URLSearchParams) return;
-      var url = form.getAttribute("action").replace(/\\/review$/, "/draft"), timer = null, busy = false, again = false;
+      var url = form.getAttribute("action").replace(/review$/, "draft"), timer = null, busy = false, again = false;
       var counts = document.getElementById("review-counts");
       var n = counts ? counts.getAttribute("data-counts").split(",").map(Number) : null;
       var slot = { "": 0, "returned": 1, "accepted": 2 };

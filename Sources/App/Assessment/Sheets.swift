@@ -328,8 +328,10 @@ enum Sheets {
         let submitted = state == .submitted && sheet.submittedOn == nil ? today : sheet.submittedOn
         let approved = state == .approved ? today : (before == .approved ? nil : sheet.approvedOn)
         let score = sheet.score, result = sheet.result, now = context.author.at
-        // Sent back to the unit: the reason, who and when go with the sheet for it to read.
-        let note = state == .returned ? (reason.flatMap { $0.isEmpty ? nil : $0 }, context.principal?.displayName, today) : (sheet.returnedNote, sheet.returnedBy, sheet.returnedOn)
+        // Sent back (to the unit, or by the district to its reviewer): the reason, who and when
+        // go with the sheet for the one it goes back to.
+        let sentBack = state == .returned || (before == .reviewed && state == .submitted)
+        let note = sentBack ? (reason.flatMap { $0.isEmpty ? nil : $0 }, context.principal?.displayName, today) : (sheet.returnedNote, sheet.returnedBy, sheet.returnedOn)
         try await context.db.transaction { db in
             let rows = try await Dialect.sql(db).update(AssessmentSheet.schema)
                 .set("state", to: SQLBind(state.rawValue)).set("version", to: SQLBind(seen + 1))

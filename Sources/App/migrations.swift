@@ -37,4 +37,5 @@ func registerMigrations(_ migrations: Migrations) {
     migrations.add(AddNoticeReads())
     migrations.add(AddReviewDrafts())
     migrations.add(AddSheetReturnNote())
+    migrations.add(AddServiceRequestListIndex())
 }

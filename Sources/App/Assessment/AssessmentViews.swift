@@ -122,9 +122,9 @@ enum AssessmentViews {
             .el("button", ["type": "submit", "name": "intent", "value": "save"], T(.sheetReviewButton)),
             .el("button", ["type": "submit", "name": "intent", "value": "pass", "class": "secondary"], T(.sheetPass) + "…"),
             .el("button", ["type": "submit", "name": "intent", "value": "return", "class": "secondary"], T(.sheetSendBack) + "…"),
+            // The script's words; on a timeout it adds a sign-in link back to this page.
             .el("span", ["id": "draft-status", "role": "status", "data-saved": T(.sheetDraftSaved), "data-expired": T(.sheetDraftExpired),
-                         "data-failed": T(.sheetDraftFailed)], ""),
-            .el("a", ["id": "draft-login", "href": Route.loginPath(next: base(.sheet)), "hidden": ""], T(.navLogin)),
+                         "data-failed": T(.sheetDraftFailed), "data-login": Route.login.path, "data-sign-in": T(.navLogin)], ""),
         ])
         let filters: Node = .el("p", ["class": "filter"], [.text(T(.sheetShow))] + Filter.allCases.flatMap { f -> [Node] in
             let text = T(f.label) + "(" + String(f == .all ? own.count : counted(f)) + ")"

@@ -440,7 +440,13 @@ enum ReviewScript {
                      headers: { "X-Cunwu-Autosave": "1" }, body: data })
           .then(function (r) {
             if (r.status === 204) say("data-saved");
-            else if (r.type === "opaqueredirect" || r.status === 401) { say("data-expired"); var a = document.getElementById("draft-login"); if (a) a.hidden = false; }
+            else if (r.type === "opaqueredirect" || r.status === 401) {
+              say("data-expired");
+              var a = document.createElement("a");
+              a.href = status.getAttribute("data-login") + "?next=" + encodeURIComponent(location.pathname + location.search);
+              a.textContent = status.getAttribute("data-sign-in");
+              status.appendChild(document.createTextNode(" ")); status.appendChild(a);
+            }
             else say("data-failed");
           })
           .catch(function () { say("data-failed"); })

@@ -729,6 +729,16 @@ enum L: String, CaseIterable, Sendable {
     case overdueNone
     case overdueTitle
     case overdueVillage
+    case pagingAllChannels
+    case pagingAllServices
+    case pagingCaption
+    case pagingCursor
+    case pagingFirst
+    case pagingLimit
+    case pagingNav
+    case pagingNext
+    case pagingOverdueOnly
+    case pagingShown
     case parenthesized
     case passwordCommon
     case passwordContainsUsername
@@ -956,6 +966,7 @@ enum L: String, CaseIterable, Sendable {
     case requestChangedMeanwhile
     case requestChannel
     case requestChannelInvalid
+    case requestChannelUnknown
     case requestCode
     case requestCompletedOn
     case requestContent
@@ -1000,7 +1011,6 @@ enum L: String, CaseIterable, Sendable {
     case requestTitle
     case requestUnknownAction
     case requestsAll
-    case requestsCount
     case requestsNone
     case requestsTitle
     case roleAdmin

@@ -72,6 +72,16 @@ struct RequestDTO: Content {
 
 struct RequestListDTO: Content {
     var requests: [RequestDTO]
+    /// The cursor of the next page (nil on the last), and how many match in all: on a
+    /// village's list, which is read a page at a time.
+    var next: String?
+    var total: Int?
+
+    init(requests: [RequestDTO], next: String? = nil, total: Int? = nil) {
+        self.requests = requests
+        self.next = next
+        self.total = total
+    }
 }
 
 struct LedgerEventDTO: Content {
@@ -254,7 +264,7 @@ enum StationAPI {
                                         "requestsRated", "requestsSatisfied"])
         return [
             "ServiceRequest": request,
-            "ServiceRequestList": O.object(["requests": O.array(O.ref("ServiceRequest"))]),
+            "ServiceRequestList": O.object(["requests": O.array(O.ref("ServiceRequest")), "next": O.string.nullable, "total": O.integer], required: ["requests"]),
             "ServiceRequestDetail": O.object(["request": O.ref("ServiceRequest"), "history": O.array(O.ref("LedgerEvent"))]),
             "IntakeInput": O.object(["serviceCode": O.string, "channel": O.oneOf(["window", "phone"]), "residentName": O.string,
                                      "residentPhone": O.string, "content": O.string, "materials": O.string, "missing": O.array(O.string),

@@ -65,8 +65,44 @@ struct StationController {
     /// Requests of the village filtered by status, received date (from, to inclusive), and
     /// `q`: a tracking code, the resident's phone number or the start of their name (or
     /// `phone` alone, as before).
-    static func filtered(_ request: Request, village: UUID) async throws -> [ServiceRequest] {
+    /// One page of the village's requests, newest first, by the filters of `filteredQuery`:
+    /// `limit` (50, at most 200) rows after `cursor`, the cursor of the page after, and how
+    /// many match in all (a COUNT, not the rows). Sorted by the day received and then the id
+    /// (made in time order), both exact, on the index (unit_id, received_on, id).
+    static func page(_ request: Request, village: UUID) async throws -> (items: [ServiceRequest], next: String?, total: Int) {
+        let limit = try Paging.limit(request.query[String.self, at: "limit"])
+        var query = try await filteredQuery(request, village: village)
+        let total = try await query.copy().count()
+        if let cursor = request.query[String.self, at: "cursor"], !cursor.isEmpty {
+            let parts = try Paging.parts(cursor, count: 2)
+            guard LocalDate(parts[0]) != nil, let id = UUID(uuidString: parts[1]) else {
+                throw AppError.badQuery([FieldError(field: "cursor", message: T(.pagingCursor))])
+            }
+            query = query.group(.or) { or in
+                or.filter(\.$receivedOn < parts[0]).group(.and) { and in and.filter(\.$receivedOn == parts[0]).filter(\.$id < id) }
+            }
+        }
+        let rows = try await query.sort(\.$receivedOn, .descending).sort(\.$id, .descending).limit(limit + 1).all()
+        let items = Array(rows.prefix(limit))
+        let next = rows.count > limit ? items.last.flatMap { last in last.id.map { Paging.cursor([last.receivedOn, $0.uuidString]) } } : nil
+        return (items, next, total)
+    }
+
+    /// The filters of a request list: `status`, `service` (its code), `channel`, received
+    /// `from` and `to` (inclusive), `overdue` (open past its due date), and `q`.
+    static func filteredQuery(_ request: Request, village: UUID) async throws -> QueryBuilder<ServiceRequest> {
         var query = ServiceRequest.query(on: request.db).filter(\.$unitID == village)
+        if let service = request.query[String.self, at: "service"], !service.isEmpty {
+            guard service.count <= 20 else { throw AppError.badQuery([FieldError(field: "service", message: T(.requestSearchTooLong))]) }
+            query = query.filter(\.$serviceCode == service)
+        }
+        if let channel = request.query[String.self, at: "channel"], !channel.isEmpty {
+            guard let c = RequestChannel(rawValue: channel) else { throw AppError.badQuery([FieldError(field: "channel", message: T(.requestChannelUnknown))]) }
+            query = query.filter(\.$channel == c)
+        }
+        if request.query[String.self, at: "overdue"] == "1" {
+            query = query.filter(\.$status ~~ [.accepted, .inProgress, .transferred]).filter(\.$dueOn < request.today.description)
+        }
         if let status = request.query[String.self, at: "status"], !status.isEmpty {
             guard let s = RequestStatus(rawValue: status) else { throw AppError.badQuery([FieldError(field: "status", message: T(.requestStatusUnknown))]) }
             query = query.filter(\.$status == s)
@@ -102,14 +138,31 @@ struct StationController {
             }
             query = query.filter(\.$residentPhoneHash ~~ (try PersonalData.keyring().searchHashes(phone: phone)))
         }
-        return try await query.sort(\.$receivedAt, .descending).all()
+        return query
     }
 
-    /// Open requests past their due date below `unit` (a village, township or district).
-    static func overdueItems(_ request: Request, under unit: OrgUnit, today: LocalDate) async throws -> [ServiceRequest] {
-        try await Dialect.below(ServiceRequest.query(on: request.db), \.$unitPath, unit.path)
+    /// One page of the open requests past their due date below `unit` (a village, township
+    /// or district), the longest overdue first: `limit` rows after `cursor` by (due day, id),
+    /// the next page's cursor, and how many there are in all.
+    static func overduePage(_ request: Request, under unit: OrgUnit, today: LocalDate) async throws -> (items: [ServiceRequest], next: String?, total: Int) {
+        let limit = try Paging.limit(request.query[String.self, at: "limit"])
+        var query = Dialect.below(ServiceRequest.query(on: request.db), \.$unitPath, unit.path)
             .filter(\.$status ~~ [.accepted, .inProgress, .transferred])
-            .filter(\.$dueOn < today.description).sort(\.$dueOn).all()
+            .filter(\.$dueOn < today.description)
+        let total = try await query.copy().count()
+        if let cursor = request.query[String.self, at: "cursor"], !cursor.isEmpty {
+            let parts = try Paging.parts(cursor, count: 2)
+            guard LocalDate(parts[0]) != nil, let id = UUID(uuidString: parts[1]) else {
+                throw AppError.badQuery([FieldError(field: "cursor", message: T(.pagingCursor))])
+            }
+            query = query.group(.or) { or in
+                or.filter(\.$dueOn > parts[0]).group(.and) { and in and.filter(\.$dueOn == parts[0]).filter(\.$id > id) }
+            }
+        }
+        let rows = try await query.sort(\.$dueOn).sort(\.$id).limit(limit + 1).all()
+        let items = Array(rows.prefix(limit))
+        let next = rows.count > limit ? items.last.flatMap { last in last.id.map { Paging.cursor([last.dueOn ?? "", $0.uuidString]) } } : nil
+        return (items, next, total)
     }
 
     static func overdueCount(_ request: Request, under unit: OrgUnit, today: LocalDate) async throws -> Int {
@@ -140,12 +193,18 @@ struct StationController {
 
     @Sendable func list(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let context = try await Self.context(request, unit)
-        let items = try await Self.filtered(request, village: context.village.requireID())
+        let (items, next, total) = try await Self.page(request, village: context.village.requireID())
         let reveal = try await RecordController.reveal(request, objectType: "serviceRequests", village: context.village, ids: items.compactMap(\.id))
+        var filters: [String: String] = [:]
+        for name in ["status", "service", "channel", "from", "to", "q", "phone", "overdue", "limit"] {
+            if let value = request.query[String.self, at: name], !value.isEmpty { filters[name] = value }
+        }
+        let services = try await RecordStore.list(.services, village: context.village.requireID(), on: request.db)
+            .compactMap { r in r.text("code").map { ($0, $0 + " " + (r.text("name") ?? "")) } }
         return HTMLResponse.page(request, T(.requestsTitle, context.village.name),
                     StationViews.list(village: context.village, rows: items.map { Self.dto($0, context, reveal: reveal) },
-                                      status: request.query[String.self, at: "status"] ?? "", from: request.query[String.self, at: "from"] ?? "",
-                                      to: request.query[String.self, at: "to"] ?? "", search: request.query[String.self, at: "q"] ?? request.query[String.self, at: "phone"] ?? ""))
+                                      filters: filters, services: services, total: total, next: next,
+                                      first: request.query[String.self, at: "cursor"].map { !$0.isEmpty } ?? false))
     }
 
     /// A service's materials list, one per line, as the checklist offers them.
@@ -271,19 +330,24 @@ struct StationController {
 
     @Sendable func overdue(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let today = request.today
-        let items = try await Self.overdueItems(request, under: unit, today: today)
+        let (items, next, total) = try await Self.overduePage(request, under: unit, today: today)
         let villages = try await OrgUnit.query(on: request.db).filter(\.$id ~~ Set(items.map(\.unitID))).all()
         let names = Dictionary(villages.compactMap { v in v.id.map { ($0, v.name) } }, uniquingKeysWith: { a, _ in a })
-        return HTMLResponse.page(request, T(.overdueTitle, unit.name), StationViews.overdue(unit: unit, items: items, names: names, today: today))
+        let limit = request.query[String.self, at: "limit"].map { "limit=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }
+        let list = Route.unit(.value(try unit.requireID()), .overdue).path
+        func link(_ cursor: String?) -> String { list + "?" + ([limit, cursor.map { "cursor=" + $0 }].compactMap { $0 }).joined(separator: "&") }
+        return HTMLResponse.page(request, T(.overdueTitle, unit.name), StationViews.overdue(unit: unit, items: items, names: names, today: today, total: total,
+                                                                                          next: next.map { link($0) },
+                                                                                          first: (request.query[String.self, at: "cursor"] ?? "").isEmpty ? nil : link(nil)))
     }
 
     // MARK: API
 
     @Sendable func apiList(_ request: Request, _ unit: OrgUnit) async throws -> RequestListDTO {
         let context = try await Self.context(request, unit)
-        let items = try await Self.filtered(request, village: context.village.requireID())
+        let (items, next, total) = try await Self.page(request, village: context.village.requireID())
         let reveal = try await RecordController.reveal(request, objectType: "serviceRequests", village: context.village, ids: items.compactMap(\.id))
-        return RequestListDTO(requests: items.map { Self.dto($0, context, reveal: reveal) })
+        return RequestListDTO(requests: items.map { Self.dto($0, context, reveal: reveal) }, next: next, total: total)
     }
 
     @Sendable func apiCreate(_ request: Request, _ unit: OrgUnit) async throws -> RequestDTO {
@@ -326,8 +390,9 @@ struct StationController {
     @Sendable func apiOverdue(_ request: Request, _ unit: OrgUnit) async throws -> RequestListDTO {
         let today = request.today
         let calendar = try await request.workCalendar()
-        let items = try await Self.overdueItems(request, under: unit, today: today)
-        return RequestListDTO(requests: items.map { RequestDTO($0, reveal: false, urgency: RequestDesk.urgency($0, today: today, calendar: calendar), assignee: nil) })
+        let (items, next, total) = try await Self.overduePage(request, under: unit, today: today)
+        return RequestListDTO(requests: items.map { RequestDTO($0, reveal: false, urgency: RequestDesk.urgency($0, today: today, calendar: calendar), assignee: nil) },
+                              next: next, total: total)
     }
 }
 

@@ -80,19 +80,34 @@ enum StationViews {
         ])
     }
 
-    static func list(village: OrgUnit, rows: [RequestDTO], status: String, from: String, to: String, search: String) -> Node {
+    /// The village's requests, one page (newest first) of those the filters match, with how
+    /// many match in all and a link to the next page that keeps the filters (no script).
+    static func list(village: OrgUnit, rows: [RequestDTO], filters: [String: String], services: [(String, String)], total: Int,
+                     next: String?, first: Bool) -> Node {
         let b = base(village)
+        let keep = filters.sorted { $0.key < $1.key }.map { $0.key + "=" + ($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(["-", ".", "_"])) ?? "") }
+        func link(cursor: String?) -> String { b(.requests) + "?" + (keep + (cursor.map { ["cursor=" + $0] } ?? [])).joined(separator: "&") }
+        var pager: [Node] = []
+        if first { pager.append(.el("a", ["href": link(cursor: nil)], T(.pagingFirst))) }
+        if let next { pager += [.text(" "), .el("a", ["href": link(cursor: next), "rel": "next"], T(.pagingNext))] }
         return .group([
             .el("p", [:], [.el("a", ["href": b(.station)], T(.deskBack))]),
             .el("form", ["method": "get", "action": b(.requests), "class": "filters"], [
                 Layout.select("status", T(.requestStatus), options: [("", T(.allStatuses))] + RequestStatus.allCases.map { ($0.rawValue, $0.label) },
-                              selected: status, errors: []),
-                Layout.field("from", T(.ledgerFrom), value: from, type: "date", errors: []),
-                Layout.field("to", T(.ledgerTo), value: to, type: "date", errors: []),
-                Layout.field("q", T(.requestSearch), value: search, type: "search", errors: []),
+                              selected: filters["status"] ?? "", errors: []),
+                Layout.select("service", T(.requestService), options: [("", T(.pagingAllServices))] + services, selected: filters["service"] ?? "", errors: []),
+                Layout.select("channel", T(.requestChannel), options: [("", T(.pagingAllChannels))] + RequestChannel.allCases.map { ($0.rawValue, $0.label) },
+                              selected: filters["channel"] ?? "", errors: []),
+                Layout.field("from", T(.ledgerFrom), value: filters["from"] ?? "", type: "date", errors: []),
+                Layout.field("to", T(.ledgerTo), value: filters["to"] ?? "", type: "date", errors: []),
+                Layout.field("q", T(.requestSearch), value: filters["q"] ?? filters["phone"] ?? "", type: "search", errors: []),
+                .el("div", ["class": "field"], [.el("label", [:], [
+                    .input(["type": "checkbox", "name": "overdue", "value": "1", "checked": filters["overdue"] == "1" ? "" : nil]), .text(" " + T(.pagingOverdueOnly)),
+                ])]),
                 .el("button", ["type": "submit"], T(.filter)),
             ]),
-            requestTable(village, rows, caption: T(.requestsCount, String(rows.count))),
+            requestTable(village, rows, caption: T(.pagingCaption, String(total), String(rows.count))),
+            .when(!pager.isEmpty, .el("nav", ["class": "pager", "aria-label": T(.pagingNav)], pager)),
         ])
     }
 
@@ -320,9 +335,17 @@ enum StationViews {
         return page.render()
     }
 
-    static func overdue(unit: OrgUnit, items: [ServiceRequest], names: [UUID: String], today: LocalDate) -> Node {
+    static func overdue(unit: OrgUnit, items: [ServiceRequest], names: [UUID: String], today: LocalDate, total: Int, next: String?, first: String?) -> Node {
         guard !items.isEmpty else { return .el("p", [:], T(.overdueNone, today.description)) }
-        return Layout.table(caption: T(.overdueCount, String(items.count), today.description),
+        var pager: [Node] = []
+        if let first { pager.append(.el("a", ["href": first], T(.pagingFirst))) }
+        if let next { pager += [.text(" "), .el("a", ["href": next, "rel": "next"], T(.pagingNext))] }
+        return .group([overdueTable(items: items, names: names, today: today, total: total),
+                       .when(!pager.isEmpty, .el("nav", ["class": "pager", "aria-label": T(.pagingNav)], pager))])
+    }
+
+    static func overdueTable(items: [ServiceRequest], names: [UUID: String], today: LocalDate, total: Int) -> Node {
+        Layout.table(caption: T(.overdueCount, String(total), today.description) + (total > items.count ? T(.pagingShown, String(items.count)) : ""),
                             headers: [T(.overdueVillage), T(.requestCode), T(.requestService), T(.requestStatus), T(.requestDueOn), T(.overdueDays)],
                             rows: items.map { item in
             let days = item.due.map { String($0.days(until: today)) } ?? "—"

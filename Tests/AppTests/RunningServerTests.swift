@@ -200,13 +200,17 @@ struct DemoStationClient {
         return (id, code)
     }
 
-    /// Every request id and tracking code the station holds.
+    /// Every request id and tracking code the station holds, page by page.
     func requests(_ client: HTTPClient) async throws -> [String: String] {
-        let list = try await session.json(client, "/api/v1/units/\(village)/requests")
         var out: [String: String] = [:]
-        for item in list["requests"] as? [[String: Any]] ?? [] {
-            if let id = item["id"] as? String, let code = item["trackingCode"] as? String { out[id.uppercased()] = code }
-        }
+        var cursor: String?
+        repeat {
+            let list = try await session.json(client, "/api/v1/units/\(village)/requests?limit=200" + (cursor.map { "&cursor=" + $0 } ?? ""))
+            for item in list["requests"] as? [[String: Any]] ?? [] {
+                if let id = item["id"] as? String, let code = item["trackingCode"] as? String { out[id.uppercased()] = code }
+            }
+            cursor = list["next"] as? String
+        } while cursor != nil
         return out
     }
 

@@ -73,6 +73,21 @@ struct PagingTests {
             #expect(due == due.sorted() && Set((first.requests + rest.requests).map(\.id)).count == late)
             let page2 = try await send(app, .GET, "/units/\(f.township)/overdue?limit=4", as: f.town)
             #expect(page2.body.contains("（本页4件）") && page2.body.contains("rel=\"next\""))
+            // The ledger's API pages the same way, newest first: every event once, across stations' keys.
+            var events: [String] = []
+            var ledgerCursor: String?
+            var ledgerPages = 0
+            repeat {
+                let result = try await send(app, .GET, "/api/v1/units/\(f.township)/ledger?limit=4" + (ledgerCursor.map { "&cursor=" + $0 } ?? ""), as: f.town)
+                let p = try StationFixture.decode(LedgerListDTO.self, result.body)
+                #expect(p.events.count <= 4 && p.total == 7)
+                events += p.events.map(\.hash)
+                ledgerCursor = p.next
+                ledgerPages += 1
+            } while ledgerCursor != nil && ledgerPages < 10
+            #expect(ledgerPages == 2 && events.count == 7 && Set(events).count == 7)
+            let bad = try await send(app, .GET, "/api/v1/units/\(f.township)/ledger?cursor=" + Paging.cursor(["x", "y", "z"]), as: f.town)
+            #expect(bad.status == .badRequest && bad.body.contains("\"field\":\"cursor\""))
             // Bad values are named.
             for (query, field) in [("?limit=500", "limit"), ("?cursor=xyz", "cursor"), ("?channel=fax", "channel")] {
                 let result = try await send(app, .GET, f.requests + query, as: f.wang)

@@ -216,8 +216,14 @@ struct DemoStationClient {
 
     /// The subjects of the station's ledger events with the given action.
     func ledgerSubjects(_ client: HTTPClient, action: String) async throws -> Set<String> {
-        let ledger = try await session.json(client, "/api/v1/units/\(village)/ledger")
-        return Set((ledger["events"] as? [[String: Any]] ?? []).filter { $0["action"] as? String == action }.compactMap { ($0["subjectID"] as? String)?.uppercased() })
+        var out = Set<String>()
+        var cursor: String?
+        repeat {
+            let ledger = try await session.json(client, "/api/v1/units/\(village)/ledger?limit=200" + (cursor.map { "&cursor=" + $0 } ?? ""))
+            out.formUnion((ledger["events"] as? [[String: Any]] ?? []).filter { $0["action"] as? String == action }.compactMap { ($0["subjectID"] as? String)?.uppercased() })
+            cursor = ledger["next"] as? String
+        } while cursor != nil
+        return out
     }
 
     /// Whether every chain below the village verifies from its first event.

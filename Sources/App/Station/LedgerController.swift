@@ -12,7 +12,8 @@ struct LedgerController {
         router.page(.GET, .unit(.key, .ledgerVerify), .onUnit(.viewUnit), verifyPage)
         router.page(.GET, .unit(.key, .stationStats), .onUnit(.viewUnit), statsPage)
         router.api(.GET, .unit(.key, .ledger), .onUnit(.viewUnit),
-                   APIDoc(summary: T(.apiLedger), response: "LedgerEventList"), api)
+                   APIDoc(summary: T(.apiLedger), response: "LedgerEventList",
+                          query: [("from", .string), ("to", .string), ("subject", .string), ("limit", .integer), ("cursor", .string)]), api)
         router.api(.GET, .unit(.key, .ledgerVerification), .onUnit(.viewUnit),
                    APIDoc(summary: T(.apiLedgerVerify), response: "LedgerVerification"), apiVerify)
         router.api(.GET, .unit(.key, .stationStats), .onUnit(.viewUnit),
@@ -163,8 +164,25 @@ struct LedgerController {
         return HTMLResponse.make(Layout.page(request: request, title: T(.ledgerVerifyTitle, unit.name), body: body))
     }
 
+    /// One page of the ledger, newest first (`limit`, `cursor`; `next`, `total`). The exports
+    /// (`?format=` on the page) have a period's events whole.
     @Sendable func api(_ request: Request, _ unit: OrgUnit) async throws -> LedgerListDTO {
-        return LedgerListDTO(events: try await Self.rows(request, unit, try Self.period(request)).map(LedgerEventDTO.init))
+        let period = try Self.period(request)
+        let limit = try Paging.limit(request.query[String.self, at: "limit"])
+        var after: (at: Int64, unit: UUID, seq: Int)?
+        if let cursor = request.query[String.self, at: "cursor"], !cursor.isEmpty {
+            let parts = try Paging.parts(cursor, count: 3)
+            guard let at = Int64(parts[0]), let unitID = UUID(uuidString: parts[1]), let seq = Int(parts[2]) else {
+                throw AppError.badQuery([FieldError(field: "cursor", message: T(.pagingCursor))])
+            }
+            after = (at, unitID, seq)
+        }
+        let (from, to) = period.millis
+        let rows = try await LedgerStore.eventsPage(under: unit.path, from: from, to: to, subjectType: period.subject, after: after, limit: limit + 1, on: request.db)
+        let page = Array(rows.prefix(limit))
+        let next = rows.count > limit ? page.last.map { Paging.cursor([String($0.entry.occurredAt), $0.unitID.uuidString, String($0.entry.sequence)]) } : nil
+        let total = try await LedgerStore.eventCount(under: unit.path, from: from, to: to, subjectType: period.subject, on: request.db)
+        return LedgerListDTO(events: page.map(LedgerEventDTO.init), next: next, total: total)
     }
 
     @Sendable func apiVerify(_ request: Request, _ unit: OrgUnit) async throws -> VerificationDTO {

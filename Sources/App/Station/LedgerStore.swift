@@ -274,6 +274,25 @@ enum LedgerStore {
             """).all().map { LedgerRow(entry: try decode($0), unitID: try $0.decode(column: "unit_id", as: UUID.self)) }
     }
 
+    /// One page of `events` newest first, after the event whose key is `after` (occurred at,
+    /// station, sequence): keyset paging, so a page deep in a district's year costs what the
+    /// first does (an OFFSET reads and drops every row before it).
+    static func eventsPage(under path: String, from: Int64, to: Int64, subjectType: String? = nil, after: (at: Int64, unit: UUID, seq: Int)?,
+                           limit: Int, on db: any Database) async throws -> [LedgerRow] {
+        let sql = try Dialect.sql(db)
+        var keyset: SQLQueryString = ""
+        if let a = after {
+            keyset = " AND (e.occurred_at < \(bind: a.at) OR (e.occurred_at = \(bind: a.at) AND (e.unit_id > \(bind: a.unit) OR (e.unit_id = \(bind: a.unit) AND e.seq < \(bind: a.seq)))))"
+        }
+        let query: SQLQueryString = """
+            SELECT e.* FROM units u \(unsafeRaw: Dialect.unitsFirst(sql)) ledger_events e
+              ON e.unit_id = u.id AND e.occurred_at >= \(bind: from) AND e.occurred_at < \(bind: to)
+            WHERE \(Dialect.pathBelow(sql, path)) AND u.kind = 'village' AND (\(bind: subjectType ?? "") = '' OR e.subject_type = \(bind: subjectType ?? ""))
+            """
+        return try await sql.raw(query + keyset + " ORDER BY e.occurred_at DESC, e.unit_id, e.seq DESC LIMIT \(unsafeRaw: String(limit))").all()
+            .map { LedgerRow(entry: try decode($0), unitID: try $0.decode(column: "unit_id", as: UUID.self)) }
+    }
+
     /// How many events `events` would list without paging.
     static func eventCount(under path: String, from: Int64, to: Int64, subjectType: String? = nil, on db: any Database) async throws -> Int {
         let sql = try Dialect.sql(db)

@@ -115,6 +115,9 @@ struct RequestDetailDTO: Content {
 
 struct LedgerListDTO: Content {
     var events: [LedgerEventDTO]
+    /// The cursor of the next page (nil on the last), and how many events the period holds.
+    var next: String?
+    var total: Int
 }
 
 struct ChainDTO: Content {
@@ -275,7 +278,7 @@ enum StationAPI {
                                             "replyToResident": O.boolean],
                                            required: ["action"]),
             "LedgerEvent": event,
-            "LedgerEventList": O.object(["events": O.array(O.ref("LedgerEvent"))]),
+            "LedgerEventList": O.object(["events": O.array(O.ref("LedgerEvent")), "next": O.string.nullable, "total": O.integer], required: ["events", "total"]),
             "LedgerVerification": O.object(["chains": O.array(O.object(["unitID": O.uuid, "name": O.string, "events": O.integer, "intact": O.boolean,
                                                                         "firstBrokenSequence": O.integer.nullable, "reason": O.string.nullable,
                                                                         "endsAt": O.integer.nullable, "expectedSequence": O.integer.nullable,

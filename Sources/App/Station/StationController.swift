@@ -21,7 +21,8 @@ struct StationController {
         let conflict: [Int: L] = [409: .apiRequestConflict]
         router.api(.GET, .unit(.key, .requests), .onUnit(.viewUnit),
                    APIDoc(summary: T(.apiRequests), response: "ServiceRequestList",
-                          query: [("status", .string), ("from", .string), ("to", .string), ("q", .string), ("phone", .string), ("reveal", .string)]), apiList)
+                          query: [("status", .string), ("service", .string), ("channel", .string), ("from", .string), ("to", .string), ("overdue", .string),
+                                  ("q", .string), ("phone", .string), ("reveal", .string), ("limit", .integer), ("cursor", .string)]), apiList)
         router.api(.POST, .unit(.key, .requests), .onUnit(.handleRequests),
                    APIDoc(summary: T(.apiIntake), request: "IntakeInput", response: "ServiceRequest", status: 201), apiCreate)
         router.api(.GET, .unit(.key, .request(.key)), .onUnit(.viewUnit),
@@ -30,7 +31,7 @@ struct StationController {
                    APIDoc(summary: T(.apiRequestAction),
                           request: "RequestActionInput", response: "ServiceRequest", also: conflict), apiAct)
         router.api(.GET, .unit(.key, .overdue), .onUnit(.viewUnit),
-                   APIDoc(summary: T(.apiOverdue), response: "ServiceRequestList"), apiOverdue)
+                   APIDoc(summary: T(.apiOverdue), response: "ServiceRequestList", query: [("limit", .integer), ("cursor", .string)]), apiOverdue)
     }
 
     // MARK: Shared

@@ -23,7 +23,8 @@ struct DashboardCompareTests {
         #expect(VillageTable(villages, sort: "state", descending: false, page: nil).rows.map(\.name) == ["北村", "西村", "东村", "南村"], "workflow order, then as given")
         let byName = VillageTable(villages, sort: "name", descending: false, page: nil).rows.map(\.name)
         #expect(byName == ["北村", "东村", "南村", "西村"], "pinyin: bei, dong, nan, xi")
-        #expect(VillageTable(villages, sort: "bogus", descending: nil, page: nil).sort == .township)
+        let given = VillageTable(villages, sort: "bogus", descending: nil, page: nil)
+        #expect(given.sort == .township && given.rows.map(\.name) == villages.map(\.name), "no key: the hierarchy's order as given")
         let many = (1...120).map { Self.row("村\($0)", township: "镇", score: Double($0)) }
         let second = VillageTable(many, sort: "score", descending: true, page: 2)
         #expect(second.pages == 3 && second.total == 120 && second.rows.count == 50 && second.rows.first?.score == 70)

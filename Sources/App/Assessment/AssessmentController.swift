@@ -361,7 +361,7 @@ struct AssessmentController {
         guard let hash = evidence.contentHash, let data = request.application.files.get(hash) else { throw AppError.notFound }
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: evidence.contentType ?? "application/octet-stream")
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename*=UTF-8''" + (evidence.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file"))
+        headers.replaceOrAdd(name: .contentDisposition, value: RecordTransferController.attachment(evidence.name))
         return Response(status: .ok, headers: headers, body: .init(data: data))
     }
 

@@ -72,10 +72,12 @@ struct VillageTable: Sendable {
     let total: Int
     let rows: [VillageRowDTO]
 
-    /// Unknown keys sort by township (the hierarchy's order); a page past the end is the last.
-    /// Villages without a score go last whichever way scores are sorted.
+    /// Without a known key the villages keep the order given (the hierarchy's, by township);
+    /// a page past the end is the last. Villages without a score go last whichever way scores
+    /// are sorted.
     init(_ villages: [VillageRowDTO], sort: String?, descending: Bool?, page: Int?, pageSize: Int = VillageTable.pageSize) {
-        let key = sort.flatMap(Key.init(rawValue:)) ?? .township
+        let chosen = sort.flatMap(Key.init(rawValue:))
+        let key = chosen ?? .township
         self.sort = key
         self.descending = descending ?? key.startsDescending
         self.pageSize = pageSize
@@ -93,7 +95,7 @@ struct VillageTable: Sendable {
         }
         let states = SheetState.allCases.map(\.rawValue)
         let flip = self.descending
-        let ordered = villages.enumerated().sorted { l, r in
+        let ordered = chosen == nil ? villages : villages.enumerated().sorted { l, r in
             let (a, b) = (l.element, r.element)
             var result: ComparisonResult
             switch key {

@@ -159,6 +159,15 @@ enum Layout {
         ])
     }
 
+    /// The links of a list read a page at a time: back to the first page (once past it) and
+    /// on to the next (while there is one); nothing on a list of one page.
+    static func pager(first: String?, next: String?) -> Node {
+        var links: [Node] = []
+        if let first { links.append(.el("a", ["href": first], T(.pagingFirst))) }
+        if let next { links += [.text(" "), .el("a", ["href": next, "rel": "next"], T(.pagingNext))] }
+        return links.isEmpty ? .empty : .el("nav", ["class": "pager", "aria-label": T(.pagingNav)], links)
+    }
+
     /// A summary of form errors at the top of a form, each linking to its field.
     static func errorSummary(_ errors: [FieldError]) -> Node {
         guard !errors.isEmpty else { return .empty }

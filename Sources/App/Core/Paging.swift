@@ -1,4 +1,5 @@
 import Foundation
+import StandardKit
 
 /// A list read a page at a time by its sort key (keyset pagination): the page after a row
 /// starts where that row's key ends, so a page costs the same at the first row as at the
@@ -21,6 +22,25 @@ enum Paging {
     static func cursor(_ parts: [String]) -> String {
         Data(parts.joined(separator: "\u{1F}").utf8).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    /// The (day, id) key a list of rows by day then id is paged after (`cursor` in the
+    /// address): nil for the first page; a cursor that is not such a key is a 400 naming it.
+    static func dayAndID(_ cursor: String?) throws -> (day: String, id: UUID)? {
+        guard let cursor, !cursor.isEmpty else { return nil }
+        let parts = try parts(cursor, count: 2)
+        guard LocalDate(parts[0]) != nil, let id = UUID(uuidString: parts[1]) else {
+            throw AppError.badQuery([FieldError(field: "cursor", message: T(.pagingCursor))])
+        }
+        return (parts[0], id)
+    }
+
+    /// A page from rows read one past `limit`: the first `limit`, and the cursor of the page
+    /// after (the last row's key) when there was one more.
+    static func split<Row>(_ rows: [Row], limit: Int, key: (Row) -> [String]?) -> (items: [Row], next: String?) {
+        let items = Array(rows.prefix(limit))
+        guard rows.count > limit, let last = items.last, let parts = key(last) else { return (items, nil) }
+        return (items, cursor(parts))
     }
 
     /// The parts of a cursor of `count` parts; a cursor that is not one of ours is a 400

@@ -55,8 +55,7 @@ struct AttachmentController {
         guard let data = request.application.files.get(attachment.hash) else { throw AppError.notFound }
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: attachment.contentType)
-        let encoded = attachment.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file"
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename*=UTF-8''\(encoded)")
+        headers.replaceOrAdd(name: .contentDisposition, value: RecordTransferController.attachment(attachment.name))
         return Response(status: .ok, headers: headers, body: .init(data: data))
     }
 

@@ -179,8 +179,7 @@ struct LedgerController {
         }
         let (from, to) = period.millis
         let rows = try await LedgerStore.eventsPage(under: unit.path, from: from, to: to, subjectType: period.subject, after: after, limit: limit + 1, on: request.db)
-        let page = Array(rows.prefix(limit))
-        let next = rows.count > limit ? page.last.map { Paging.cursor([String($0.entry.occurredAt), $0.unitID.uuidString, String($0.entry.sequence)]) } : nil
+        let (page, next) = Paging.split(rows, limit: limit) { [String($0.entry.occurredAt), $0.unitID.uuidString, String($0.entry.sequence)] }
         let total = try await LedgerStore.eventCount(under: unit.path, from: from, to: to, subjectType: period.subject, on: request.db)
         return LedgerListDTO(events: page.map(LedgerEventDTO.init), next: next, total: total)
     }

@@ -74,18 +74,13 @@ struct StationController {
         let limit = try Paging.limit(request.query[String.self, at: "limit"])
         var query = try await filteredQuery(request, village: village)
         let total = try await query.copy().count()
-        if let cursor = request.query[String.self, at: "cursor"], !cursor.isEmpty {
-            let parts = try Paging.parts(cursor, count: 2)
-            guard LocalDate(parts[0]) != nil, let id = UUID(uuidString: parts[1]) else {
-                throw AppError.badQuery([FieldError(field: "cursor", message: T(.pagingCursor))])
-            }
+        if let after = try Paging.dayAndID(request.query[String.self, at: "cursor"]) {
             query = query.group(.or) { or in
-                or.filter(\.$receivedOn < parts[0]).group(.and) { and in and.filter(\.$receivedOn == parts[0]).filter(\.$id < id) }
+                or.filter(\.$receivedOn < after.day).group(.and) { and in and.filter(\.$receivedOn == after.day).filter(\.$id < after.id) }
             }
         }
         let rows = try await query.sort(\.$receivedOn, .descending).sort(\.$id, .descending).limit(limit + 1).all()
-        let items = Array(rows.prefix(limit))
-        let next = rows.count > limit ? items.last.flatMap { last in last.id.map { Paging.cursor([last.receivedOn, $0.uuidString]) } } : nil
+        let (items, next) = Paging.split(rows, limit: limit) { row in row.id.map { [row.receivedOn, $0.uuidString] } }
         return (items, next, total)
     }
 
@@ -151,18 +146,13 @@ struct StationController {
             .filter(\.$status ~~ [.accepted, .inProgress, .transferred])
             .filter(\.$dueOn < today.description)
         let total = try await query.copy().count()
-        if let cursor = request.query[String.self, at: "cursor"], !cursor.isEmpty {
-            let parts = try Paging.parts(cursor, count: 2)
-            guard LocalDate(parts[0]) != nil, let id = UUID(uuidString: parts[1]) else {
-                throw AppError.badQuery([FieldError(field: "cursor", message: T(.pagingCursor))])
-            }
+        if let after = try Paging.dayAndID(request.query[String.self, at: "cursor"]) {
             query = query.group(.or) { or in
-                or.filter(\.$dueOn > parts[0]).group(.and) { and in and.filter(\.$dueOn == parts[0]).filter(\.$id > id) }
+                or.filter(\.$dueOn > after.day).group(.and) { and in and.filter(\.$dueOn == after.day).filter(\.$id > after.id) }
             }
         }
         let rows = try await query.sort(\.$dueOn).sort(\.$id).limit(limit + 1).all()
-        let items = Array(rows.prefix(limit))
-        let next = rows.count > limit ? items.last.flatMap { last in last.id.map { Paging.cursor([last.dueOn ?? "", $0.uuidString]) } } : nil
+        let (items, next) = Paging.split(rows, limit: limit) { row in row.id.map { [row.dueOn ?? "", $0.uuidString] } }
         return (items, next, total)
     }
 

@@ -87,9 +87,6 @@ enum StationViews {
         let b = base(village)
         let keep = filters.sorted { $0.key < $1.key }.map { $0.key + "=" + ($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(["-", ".", "_"])) ?? "") }
         func link(cursor: String?) -> String { b(.requests) + "?" + (keep + (cursor.map { ["cursor=" + $0] } ?? [])).joined(separator: "&") }
-        var pager: [Node] = []
-        if first { pager.append(.el("a", ["href": link(cursor: nil)], T(.pagingFirst))) }
-        if let next { pager += [.text(" "), .el("a", ["href": link(cursor: next), "rel": "next"], T(.pagingNext))] }
         return .group([
             .el("p", [:], [.el("a", ["href": b(.station)], T(.deskBack))]),
             .el("form", ["method": "get", "action": b(.requests), "class": "filters"], [
@@ -107,7 +104,7 @@ enum StationViews {
                 .el("button", ["type": "submit"], T(.filter)),
             ]),
             requestTable(village, rows, caption: T(.pagingCaption, String(total), String(rows.count))),
-            .when(!pager.isEmpty, .el("nav", ["class": "pager", "aria-label": T(.pagingNav)], pager)),
+            Layout.pager(first: first ? link(cursor: nil) : nil, next: next.map { link(cursor: $0) }),
         ])
     }
 
@@ -337,11 +334,7 @@ enum StationViews {
 
     static func overdue(unit: OrgUnit, items: [ServiceRequest], names: [UUID: String], today: LocalDate, total: Int, next: String?, first: String?) -> Node {
         guard !items.isEmpty else { return .el("p", [:], T(.overdueNone, today.description)) }
-        var pager: [Node] = []
-        if let first { pager.append(.el("a", ["href": first], T(.pagingFirst))) }
-        if let next { pager += [.text(" "), .el("a", ["href": next, "rel": "next"], T(.pagingNext))] }
-        return .group([overdueTable(items: items, names: names, today: today, total: total),
-                       .when(!pager.isEmpty, .el("nav", ["class": "pager", "aria-label": T(.pagingNav)], pager))])
+        return .group([overdueTable(items: items, names: names, today: today, total: total), Layout.pager(first: first, next: next)])
     }
 
     static func overdueTable(items: [ServiceRequest], names: [UUID: String], today: LocalDate, total: Int) -> Node {

@@ -141,7 +141,8 @@ struct InputLimitsTests {
                 }
             }
             #expect(try await Self.raw(app, .GET, "/api/v1/units/\(v)/evaluation?year=9223372036854775807", session: admin).status == .badRequest)
-            #expect(try await Self.raw(app, .GET, "/api/v1/audit?page=9223372036854775807", session: admin).status == .badRequest)
+            #expect(try await Self.raw(app, .GET, "/api/v1/audit?limit=9223372036854775807", session: admin).status == .badRequest)
+            #expect(try await Self.raw(app, .GET, "/api/v1/audit?cursor=" + Paging.cursor(["1e308", UUID().uuidString]), session: admin).status == .badRequest)
             #expect(try await Self.raw(app, .GET, "/units/\(v)/ledger?from=9999-12-31", session: admin).status == .badRequest)
             #expect(checked == 70)
         }

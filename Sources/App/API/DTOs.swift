@@ -130,6 +130,9 @@ struct UserDTO: Content {
 
 struct UserListDTO: Content {
     var users: [UserDTO]
+    /// The cursor of the next page (nil on the last), and how many match in all.
+    var next: String?
+    var total: Int
 }
 
 struct NewUserInput: Content {
@@ -187,9 +190,9 @@ struct AuditEventDTO: Content {
 
 struct AuditListDTO: Content {
     var events: [AuditEventDTO]
+    /// How many events match in all, and the cursor of the next page (nil on the last).
     var total: Int
-    var page: Int
-    var perPage: Int
+    var next: String?
 }
 
 struct HealthDTO: Content {

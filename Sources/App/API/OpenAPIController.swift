@@ -117,7 +117,7 @@ enum OpenAPI {
                        required: ["role"]),
         "RoleInput": O.object(["role": O.oneOf(Role.allCases.map(\.rawValue)), "unitID": O.uuid.nullable], required: ["role"]),
         "User": O.object(["id": O.uuid, "username": O.string, "displayName": O.string, "disabled": O.boolean, "locked": O.boolean, "roles": O.array(O.ref("Role"))]),
-        "UserList": O.object(["users": O.array(O.ref("User"))]),
+        "UserList": O.object(["users": O.array(O.ref("User")), "next": O.string.nullable, "total": O.integer], required: ["users", "total"]),
         "NewUserInput": O.object(["username": O.string, "displayName": O.string, "password": O.string,
                                 "role": O.oneOf(Role.allCases.map(\.rawValue)), "unitID": O.uuid.nullable],
                                required: ["username", "displayName", "password", "role"]),
@@ -126,6 +126,6 @@ enum OpenAPI {
         "AuditEvent": O.object(["id": O.uuid, "at": O.dateTime, "username": O.string, "action": O.string,
                               "objectType": O.string, "objectID": O.string.nullable, "unitID": O.string.nullable, "before": O.string.nullable, "after": O.string.nullable],
                              required: ["id", "at", "username", "action", "objectType"]),
-        "AuditList": O.object(["events": O.array(O.ref("AuditEvent")), "total": O.integer, "page": O.integer, "perPage": O.integer]),
+        "AuditList": O.object(["events": O.array(O.ref("AuditEvent")), "total": O.integer, "next": O.string.nullable], required: ["events", "total"]),
     ] }
 }

@@ -9,7 +9,8 @@ struct UserController {
         router.page(.POST, .userNew, .everywhere(.manageUsers), create)
         router.page(.GET, .user(.key), .everywhere(.manageUsers), detail)
         router.page(.POST, .user(.key), .everywhere(.manageUsers), update)
-        router.api(.GET, .users, .everywhere(.manageUsers), APIDoc(summary: T(.apiUsers), response: "UserList"), apiList)
+        router.api(.GET, .users, .everywhere(.manageUsers), APIDoc(summary: T(.apiUsers), response: "UserList",
+                                                                                  query: [("q", .string), ("limit", .integer), ("cursor", .string)]), apiList)
         router.api(.POST, .users, .everywhere(.manageUsers), APIDoc(summary: T(.apiCreateUser), request: "NewUserInput", response: "User", status: 201), apiCreate)
         router.api(.GET, .user(.key), .everywhere(.manageUsers), APIDoc(summary: T(.apiUser), response: "User"), apiDetail)
         router.api(.PUT, .user(.key), .everywhere(.manageUsers), APIDoc(summary: T(.apiUpdateUser), request: "UserUpdateInput", response: "User"), apiUpdate)
@@ -18,15 +19,24 @@ struct UserController {
     // MARK: Pages
 
     @Sendable func list(_ request: Request, _: OrgUnit?) async throws -> Response {
-        let users = try await Accounts.all(now: request.now, on: request.db)
+        let page = try await Accounts.page(request)
+        let users = page.items
+        let q = request.query[String.self, at: "q"] ?? ""
+        var filters: [String: String] = [:]
+        for name in ["q", "limit"] { if let value = request.query[String.self, at: name], !value.isEmpty { filters[name] = value } }
         let body: Node = .group([
             .el("div", ["class": "actions"], [.el("a", ["class": "button", "href": Route.userNew.path], T(.userNew))]),
-            Layout.table(caption: T(.usersCaption, String(users.count)), headers: [T(.userUsername), T(.userDisplayName), T(.userRoles), T(.userState)],
+            .el("form", ["method": "get", "action": Route.users.path, "class": "filters"], [
+                Layout.field("q", T(.userSearch), value: q, type: "search", errors: []),
+                .el("button", ["type": "submit"], T(.filter)),
+            ]),
+            Layout.table(caption: T(.usersCaption, String(page.total), String(users.count)), headers: [T(.userUsername), T(.userDisplayName), T(.userRoles), T(.userState)],
                          rows: users.map { user in
                              [.el("a", ["href": Route.user(.value(user.id)).path], user.username), .text(user.displayName),
                               .text(user.roles.map(AccountViews.roleText).joined(separator: T(.sepSemicolon))),
                               .text(user.disabled ? T(.userDisabled) : user.locked ? T(.userLocked) : T(.userActive))]
                          }),
+            Paging.pager(request, path: Route.users.path, filters: filters, next: page.next),
         ])
         return HTMLResponse.make(Layout.page(request: request, title: T(.usersTitle), body: body))
     }
@@ -101,7 +111,8 @@ struct UserController {
     // MARK: API
 
     @Sendable func apiList(_ request: Request, _: OrgUnit?) async throws -> UserListDTO {
-        UserListDTO(users: try await Accounts.all(now: request.now, on: request.db))
+        let page = try await Accounts.page(request)
+        return UserListDTO(users: page.items, next: page.next, total: page.total)
     }
 
     @Sendable func apiCreate(_ request: Request, _: OrgUnit?) async throws -> UserDTO {
@@ -120,9 +131,24 @@ struct UserController {
 
 /// Account changes, each in one transaction with its audit event.
 enum Accounts {
-    static func all(now: Date, on db: any Database) async throws -> [UserDTO] {
-        let users = try await User.query(on: db).with(\.$roles) { $0.with(\.$unit) }.sort(\.$username).all()
-        return try users.map { try dto($0, now: now) }
+    /// One page of the accounts by username (A→Z): `limit` (50, at most 200) after
+    /// `cursor`, those whose username starts with `q` when given; how many match in all.
+    static func page(_ request: Request) async throws -> Page<UserDTO> {
+        let limit = try Paging.limit(request.query[String.self, at: "limit"])
+        var query = User.query(on: request.db)
+        if let q = request.query[String.self, at: "q"]?.trimmingCharacters(in: .whitespaces).lowercased(), !q.isEmpty {
+            guard q.count <= 50 else { throw AppError.badQuery([FieldError(field: "q", message: T(.requestSearchTooLong))]) }
+            // LIKE's own characters are not in usernames: they are dropped, not matched as patterns.
+            query = query.filter(\.$username =~ q.filter { $0 != "%" && $0 != "_" && $0 != "\\" })
+        }
+        let total = try await query.copy().count()
+        if let cursor = request.query[String.self, at: "cursor"], !cursor.isEmpty {
+            let parts = try Paging.parts(cursor, count: 1)
+            query = query.filter(\.$username > parts[0])
+        }
+        let users = try await query.with(\.$roles) { $0.with(\.$unit) }.sort(\.$username).limit(limit + 1).all()
+        let (items, next) = Paging.split(users, limit: limit) { [$0.username] }
+        return Page(items: try items.map { try dto($0, now: request.now) }, next: next, total: total)
     }
 
     static func find(_ id: String?, now: Date, on db: any Database) async throws -> UserDTO {

@@ -7,7 +7,7 @@ struct AuditController {
         router.page(.GET, .audit, .somewhere(.viewAudit), page)
         router.api(.GET, .audit, .somewhere(.viewAudit), APIDoc(summary: T(.apiAudit), response: "AuditList",
                                                                           query: [("objectType", .string), ("objectID", .string), ("action", .string), ("username", .string),
-                                                                                  ("from", .string), ("to", .string), ("page", .integer)]), api)
+                                                                                  ("from", .string), ("to", .string), ("limit", .integer), ("cursor", .string)]), api)
     }
 
     struct Filter {
@@ -17,7 +17,6 @@ struct AuditController {
         var username: String?
         var from: String?
         var to: String?
-        var page: Int
 
         init(_ request: Request) throws {
             func text(_ name: String) -> String? {
@@ -29,11 +28,8 @@ struct AuditController {
             username = text("username")
             from = text("from")
             to = text("to")
-            page = try request.queryInt("page", in: 1...100_000) ?? 1
         }
     }
-
-    static let perPage = 50
 
     /// The unit paths whose events this user may read; empty when none.
     private func scopes(_ principal: Principal) -> [String] {
@@ -60,12 +56,12 @@ struct AuditController {
         if let name = filter.username { query = query.filter(\.$username == name.lowercased()) }
         if let from, let date = Self.beijingMidnight(from) { query = query.filter(\.$at >= date) }
         if let to, let date = Self.beijingMidnight(to) { query = query.filter(\.$at < date.addingTimeInterval(86_400)) }
-        let total = try await query.count()
-        let events = try await query.sort(\.$at, .descending).range(((filter.page - 1) * Self.perPage)..<(filter.page * Self.perPage)).all()
-        return AuditListDTO(events: try events.map {
+        // Newest first a page at a time by (time, id), on the index (at).
+        let page = try await Paging.newestByTime(request, query, time: \.$at)
+        return AuditListDTO(events: try page.items.map {
             AuditEventDTO(id: try $0.requireID(), at: $0.at, username: $0.username, action: $0.action, objectType: $0.objectType,
                           objectID: $0.objectID, unitID: $0.unitPath.split(separator: "/").last.map(String.init), before: $0.before, after: $0.after)
-        }, total: total, page: filter.page, perPage: Self.perPage)
+        }, total: page.total, next: page.next)
     }
 
     static func beijingMidnight(_ text: String) -> Date? {
@@ -82,7 +78,7 @@ struct AuditController {
         var errors: [FieldError] = []
         do { result = try await query(request) } catch let AppError.validation(e) {
             errors = e
-            result = AuditListDTO(events: [], total: 0, page: 1, perPage: Self.perPage)
+            result = AuditListDTO(events: [], total: 0, next: nil)
         }
         let formatter = DateFormatter()
         formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
@@ -103,7 +99,7 @@ struct AuditController {
                 Layout.field("to", T(.auditTo), value: filter.to ?? "", type: "date", errors: errors),
                 .el("button", ["type": "submit"], T(.filter)),
             ]),
-            Layout.table(caption: T(.auditCaption, String(result.total)),
+            Layout.table(caption: T(.pagingCaption, String(result.total), String(result.events.count)),
                          headers: [T(.auditAt), T(.auditUser), T(.auditAction), T(.auditObject), T(.auditChanges)],
                          rows: result.events.map { event in
                              let changes = AuditViews.changes(event, names: names)
@@ -113,22 +109,23 @@ struct AuditController {
                              return [.text(formatter.string(from: event.at)), .text(event.username), .text(AuditViews.actionLabel(event.action)),
                                      .group([.text(AuditViews.typeLabel(event.objectType) + T(.sepColon) + AuditViews.objectName(event, unitNames: unitNames, names: names)),
                                              .when(event.objectID != nil && filter.objectID == nil,
-                                                   .group([.text(" "), .el("a", ["href": Route.audit.path + "?" + Self.query(only, page: 1)], T(.auditOnlyThis))]))]),
+                                                   .group([.text(" "), .el("a", ["href": Paging.link(Route.audit.path, filters: Self.filters(only), cursor: nil)], T(.auditOnlyThis))]))]),
                                      changes.isEmpty ? .text("—") : .el("ul", ["class": "changes"], changes.map { .el("li", [:], $0) })]
                          }),
-            .when(result.total > result.page * result.perPage,
-                  .el("a", ["href": Route.audit.path + "?" + Self.query(filter, page: result.page + 1)], T(.nextPage))),
+            Paging.pager(request, path: Route.audit.path, filters: Self.filters(filter).merging(request.query[String.self, at: "limit"].map { ["limit": $0] } ?? [:]) { a, _ in a },
+                         next: result.next),
         ])
         return HTMLResponse.make(Layout.page(request: request, title: T(.auditTitle), body: body), status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 
-    private static func query(_ filter: Filter, page: Int) -> String {
-        var items = ["page=\(page)"]
+    /// The filters as an address's query items (empty ones left out).
+    private static func filters(_ filter: Filter) -> [String: String] {
+        var items: [String: String] = [:]
         for (name, value) in [("objectType", filter.objectType), ("objectID", filter.objectID), ("action", filter.action), ("username", filter.username),
                               ("from", filter.from), ("to", filter.to)] {
-            if let value, let encoded = value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) { items.append("\(name)=\(encoded)") }
+            if let value { items[name] = value }
         }
-        return items.joined(separator: "&")
+        return items
     }
 
     @Sendable func api(_ request: Request, _: OrgUnit?) async throws -> AuditListDTO {

@@ -23,6 +23,8 @@ struct GenerateCommand: AsyncCommand {
         var seed: UInt64?
         @Option(name: "requests-per-week", help: T(.helpGenerateRequests))
         var requestsPerWeek: Int?
+        @Option(name: "years", help: T(.helpGenerateYears))
+        var years: Int?
     }
 
     var help: String { T(.helpGenerate) }
@@ -39,9 +41,11 @@ struct GenerateCommand: AsyncCommand {
         let villages = signature.villages ?? 3930
         guard villages >= 1, villages <= 500_000 else { throw CommandFailure.usage(T(.cliVillagesRange)) }
         guard (2000...2100).contains(year) else { throw CommandFailure.usage(T(.cliYearRange)) }
+        let years = signature.years ?? 1
+        guard (1...10).contains(years) else { throw CommandFailure.usage(T(.cliYearsRange)) }
         let started = Date()
         let generator = Generator(app: app, year: year, today: today, seed: signature.seed ?? 1, requestsPerWeek: signature.requestsPerWeek ?? 25, keyring: keyring,
-                                  calendar: try await CalendarStore.load(on: app.db))
+                                  calendar: try await CalendarStore.load(on: app.db), years: years)
         let totals = try await generator.run(villages: villages)
         // After a bulk load on PostgreSQL: statistics for the planner, and the visibility map
         // that lets the station figures read their covering index without the table. (SQLite's
@@ -177,11 +181,15 @@ final class Generator: @unchecked Sendable {
     let today: LocalDate
     var random: SeededRandom
     let requestsPerWeek: Int
+    /// Years of the station's history: requests, their ledger and complaints from 1 January
+    /// of `year - years + 1` (the records of the village describe the current year).
+    let years: Int
     let calendar: WorkCalendar
     /// Phone numbers are sealed as the product seals them (`PersonalData`).
     let keyring: Keyring
 
-    init(app: Application, year: Int, today: LocalDate, seed: UInt64, requestsPerWeek: Int, keyring: Keyring, calendar: WorkCalendar) {
+    init(app: Application, year: Int, today: LocalDate, seed: UInt64, requestsPerWeek: Int, keyring: Keyring, calendar: WorkCalendar, years: Int = 1) {
+        self.years = years
         self.app = app
         self.year = year
         self.today = today
@@ -521,9 +529,9 @@ final class Generator: @unchecked Sendable {
                 try await keyTable.add([Cell(newID()), Cell(villageID), Cell("hotline96156"), Cell("generated-\(UUID().uuidString)"), Cell("xxxx"),
                                         Cell("bench.admin"), Cell(stamp)], on: sql)
             }
-            // Requests: ~requestsPerWeek a week from 1 January to today (or the year's end).
+            // Requests: ~requestsPerWeek a week from 1 January (`years` back) to today (or the year's end).
             let lastDay = min(today, LocalDate.lastDay(of: year))
-            let first = LocalDate.firstDay(of: year)
+            let first = LocalDate.firstDay(of: year - years + 1)
             var chain: [(at: Int64, subject: UUID, type: String, action: LedgerAction, actor: String, payload: [String: String])] = []
             var dayCursor = first
             var serial = 0

@@ -169,7 +169,6 @@ enum L: String, CaseIterable, Sendable {
     case auditAnyAction
     case auditAnyType
     case auditAt
-    case auditCaption
     case auditChange
     case auditChanges
     case auditCreated
@@ -305,6 +304,7 @@ enum L: String, CaseIterable, Sendable {
     case cliVerifyLedger
     case cliVillagesRange
     case cliYearRange
+    case cliYearsRange
     case complaintAgainstRequest
     case complaintAlreadyResolved
     case complaintContent
@@ -318,6 +318,7 @@ enum L: String, CaseIterable, Sendable {
     case complaintResolved
     case complaintResult
     case complaintSatisfaction
+    case complaintStatusUnknown
     case complaintTitle
     case complaintWorker
     case complaintWorkerUnknown
@@ -507,6 +508,7 @@ enum L: String, CaseIterable, Sendable {
     case helpGenerateSeed
     case helpGenerateVillages
     case helpGenerateYear
+    case helpGenerateYears
     case helpRestore
     case helpRestoreFile
     case helpRestoreForce
@@ -636,7 +638,6 @@ enum L: String, CaseIterable, Sendable {
     case ledgerNone
     case ledgerNotAnchored
     case ledgerOnTime
-    case ledgerPageCaption
     case ledgerPreviousHash
     case ledgerReason
     case ledgerRemainingDays
@@ -683,7 +684,6 @@ enum L: String, CaseIterable, Sendable {
     case navStationShort
     case navUnread
     case navUsers
-    case nextPage
     case no
     case noticeApproved
     case noticeDeadline
@@ -697,8 +697,10 @@ enum L: String, CaseIterable, Sendable {
     case open311Address
     case open311Agency
     case open311BadCoordinate
+    case open311BadCursor
     case open311BadDate
     case open311BadKey
+    case open311BadPageSize
     case open311BadStatus
     case open311Location
     case open311MissingNotes
@@ -766,7 +768,6 @@ enum L: String, CaseIterable, Sendable {
     case planToPass
     case postNameTaken
     case postSameHolder
-    case previousPage
     case profileAddress
     case profileArea
     case profileBusyFinances
@@ -1211,6 +1212,7 @@ enum L: String, CaseIterable, Sendable {
     case userRole
     case userRoleRequired
     case userRoles
+    case userSearch
     case userState
     case userUnit
     case userUnitLevel

@@ -1,5 +1,7 @@
+import Fluent
 import Foundation
 import StandardKit
+import Vapor
 
 /// A list read a page at a time by its sort key (keyset pagination): the page after a row
 /// starts where that row's key ends, so a page costs the same at the first row as at the
@@ -54,5 +56,96 @@ enum Paging {
         let parts = text.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == count else { throw failure }
         return parts
+    }
+}
+
+/// A page of rows, the cursor of the page after (nil on the last), and how many rows match
+/// in all (a COUNT, not the rows).
+struct Page<Row> {
+    var items: [Row]
+    var next: String?
+    var total: Int
+}
+
+extension Paging {
+    /// One page of a query's rows by a day field (`yyyy-MM-dd`) and then the id, newest
+    /// first, after the request's `cursor`, `limit` rows (50, at most 200). The id breaks ties
+    /// exactly: ids are made in time order (`OrderedID`), so one day's rows keep their order.
+    static func newestByDay<M: Model>(_ request: Request, _ query: QueryBuilder<M>, day: KeyPath<M, FieldProperty<M, String>>) async throws -> Page<M>
+    where M.IDValue == UUID {
+        let limit = try limit(request.query[String.self, at: "limit"])
+        var query = query
+        let total = try await query.copy().count()
+        if let after = try dayAndID(request.query[String.self, at: "cursor"]) {
+            query = query.group(.or) { or in
+                or.filter(day < after.day).group(.and) { and in and.filter(day == after.day).filter(\M._$id < after.id) }
+            }
+        }
+        let rows = try await query.sort(day, .descending).sort(\M._$id, .descending).limit(limit + 1).all()
+        let (items, next) = split(rows, limit: limit) { row in row.id.map { [row[keyPath: day].wrappedValue, $0.uuidString] } }
+        return Page(items: items, next: next, total: total)
+    }
+
+    /// One page of a query's rows by a time field and then the id, newest first: as
+    /// `newestByDay`, the cursor carrying the time to the microsecond.
+    static func newestByTime<M: Model>(_ request: Request, _ query: QueryBuilder<M>, time: KeyPath<M, FieldProperty<M, Date>>) async throws -> Page<M>
+    where M.IDValue == UUID {
+        let page = try await newestByTime(query, time: time, limit: try limit(request.query[String.self, at: "limit"]),
+                                          after: try timeAndID(request.query[String.self, at: "cursor"]))
+        return Page(items: page.items, next: page.next, total: try await query.copy().count())
+    }
+
+    /// `limit` rows of a query by a time field and then the id, newest first, after a key;
+    /// the cursor of the page after. Without a count, for lists that do not show one.
+    static func newestByTime<M: Model>(_ query: QueryBuilder<M>, time: KeyPath<M, FieldProperty<M, Date>>, limit: Int,
+                                       after: (time: Date, id: UUID)?) async throws -> (items: [M], next: String?)
+    where M.IDValue == UUID {
+        var query = query.copy()
+        if let after {
+            query = query.group(.or) { or in
+                or.filter(time < after.time).group(.and) { and in and.filter(time == after.time).filter(\M._$id < after.id) }
+            }
+        }
+        let rows = try await query.sort(time, .descending).sort(\M._$id, .descending).limit(limit + 1).all()
+        return split(rows, limit: limit) { row in
+            row.id.map { [String(row[keyPath: time].wrappedValue.timeIntervalSince1970), $0.uuidString] }
+        }
+    }
+
+    /// The (time, id) key of a cursor made by `newestByTime`; a cursor that is not one is a
+    /// 400 naming it.
+    static func timeAndID(_ cursor: String?) throws -> (time: Date, id: UUID)? {
+        guard let cursor, !cursor.isEmpty else { return nil }
+        let parts = try parts(cursor, count: 2)
+        guard let seconds = seconds(parts[0]), let id = UUID(uuidString: parts[1]) else {
+            throw AppError.badQuery([FieldError(field: "cursor", message: T(.pagingCursor))])
+        }
+        return (Date(timeIntervalSince1970: seconds), id)
+    }
+
+    /// A time in a cursor, as seconds since 1970: only times a row can have (1970–2100), so
+    /// no store is asked to compare with a date it cannot hold.
+    static func seconds(_ text: String) -> Double? {
+        guard text.count <= 24, let seconds = Double(text), (0...4_102_444_800).contains(seconds) else { return nil }
+        return seconds
+    }
+
+    /// Whether the request asked for a page after the first (so the pager offers the first).
+    static func isAfterFirst(_ request: Request) -> Bool {
+        request.query[String.self, at: "cursor"].map { !$0.isEmpty } ?? false
+    }
+
+    /// A list's address with its filters kept and a cursor (nil for the first page).
+    static func link(_ path: String, filters: [String: String], cursor: String?) -> String {
+        let keep = filters.filter { $0.key != "cursor" }.sorted { $0.key < $1.key }
+            .map { $0.key + "=" + ($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(["-", ".", "_"])) ?? "") }
+        let query = (keep + (cursor.map { ["cursor=" + $0] } ?? [])).joined(separator: "&")
+        return query.isEmpty ? path : path + "?" + query
+    }
+
+    /// The pager of a list page: 第一页 when past the first, 下一页 when there is one.
+    static func pager(_ request: Request, path: String, filters: [String: String], next: String?) -> Node {
+        Layout.pager(first: isAfterFirst(request) ? link(path, filters: filters, cursor: nil) : nil,
+                     next: next.map { link(path, filters: filters, cursor: $0) })
     }
 }

@@ -18,7 +18,8 @@ struct RecordController {
             router.page(.POST, .unit(.key, .record(kind, .delete(.key))), .onUnit(kind.editPermission)) { try await delete($0, $1, kind) }
 
             let schema = RecordJSON.schemaName(kind)
-            router.apiResponse(.GET, .api(.unit(.key, .records(kind))), .onUnit(.viewUnit), APIDoc(summary: T(.apiRecordList, kind.label), response: schema + "List")) { try await apiList($0, $1, kind) }
+            router.apiResponse(.GET, .api(.unit(.key, .records(kind))), .onUnit(.viewUnit), APIDoc(summary: T(.apiRecordList, kind.label), response: schema + "List",
+                                                                                                                            query: Self.listQuery(kind))) { try await apiList($0, $1, kind) }
             router.apiResponse(.POST, .api(.unit(.key, .records(kind))), .onUnit(kind.editPermission), APIDoc(summary: T(.apiRecordCreate, kind.label), request: schema + "Input", response: schema, status: 201, also: [409: .apiRecordLocked])) {
                 try await apiCreate($0, $1, kind)
             }
@@ -103,9 +104,45 @@ struct RecordController {
         return HTMLResponse.page(request, T(.recordsTitle, village.name), body)
     }
 
+    /// A list's query parameters in the OpenAPI document.
+    static func listQuery(_ kind: RecordKind) -> [(name: String, type: Schema.Kind)] {
+        (kind.dateField == nil ? [] : [("from", .string), ("to", .string)]) + [("reveal", .string), ("limit", .integer), ("cursor", .string)]
+    }
+
+    /// One page of a village's records of a kind, newest first (`RecordStore.page`): `limit`
+    /// (50, at most 200) after `cursor`, dated `from`…`to` when the kind has a date; the
+    /// cursor of the page after and how many match. Bad filters are a 400 naming them.
+    static func page(_ request: Request, _ kind: RecordKind, _ village: OrgUnit) async throws -> Page<Record> {
+        let limit = try Paging.limit(request.query[String.self, at: "limit"])
+        var after: RecordStore.PageKey?
+        if let cursor = request.query[String.self, at: "cursor"], !cursor.isEmpty {
+            let parts = try Paging.parts(cursor, count: 3)
+            guard parts[0].isEmpty || LocalDate(parts[0]) != nil, let seconds = Paging.seconds(parts[1]), let id = UUID(uuidString: parts[2]) else {
+                throw AppError.badQuery([FieldError(field: "cursor", message: T(.pagingCursor))])
+            }
+            after = RecordStore.PageKey(day: parts[0], createdAt: Date(timeIntervalSince1970: seconds), id: id)
+        }
+        var bounds: [String: String] = [:]
+        for name in ["from", "to"] {
+            guard let text = request.query[String.self, at: name], !text.isEmpty else { continue }
+            guard kind.dateField != nil, LocalDate(text) != nil else {
+                throw AppError.badQuery([FieldError(field: name, message: T(.validationDate, name == "from" ? T(.ledgerFrom) : T(.ledgerTo)))])
+            }
+            bounds[name] = text
+        }
+        let villageID = try village.requireID()
+        let rows = try await RecordStore.page(kind, village: villageID, after: after, limit: limit + 1, from: bounds["from"], to: bounds["to"], on: request.db)
+        let (items, next) = Paging.split(rows, limit: limit) { record in
+            [record.text(kind.dateField ?? "") ?? "", String((record.createdAt ?? Date(timeIntervalSince1970: 0)).timeIntervalSince1970), record.id.uuidString]
+        }
+        let total = try await RecordStore.count(kind, village: villageID, from: bounds["from"], to: bounds["to"], on: request.db)
+        return Page(items: items, next: next, total: total)
+    }
+
     func list(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
         let village = try Self.owner(unit, kind)
-        let records = try await RecordStore.list(kind, village: village.requireID(), on: request.db)
+        let page = try await Self.page(request, kind, village)
+        let records = page.items
         let reveal = try await Self.reveal(request, kind, village, ids: records.map(\.id))
         let references = try await Self.references(kind, owner: village, on: request.db)
         let extra: RecordViews.ExtraColumns?
@@ -115,7 +152,11 @@ struct RecordController {
         case RecordKind.budgetLines.key: extra = try await Self.fundsProgress(request, village)
         default: extra = nil
         }
+        var filters: [String: String] = [:]
+        for name in ["from", "to", "limit", "reveal"] { if let value = request.query[String.self, at: name], !value.isEmpty { filters[name] = value } }
         let body = RecordViews.list(kind: kind, village: village, records: records, references: references, reveal: reveal, extra: extra,
+                                    total: page.total, filters: filters,
+                                    pager: Paging.pager(request, path: RecordViews.listPath(village, kind), filters: filters, next: page.next),
                                     mayEdit: mayEdit(request, village, kind),
                                     mayReveal: kind.hasPersonalData && (request.principal?.may(.viewPersonalData, at: village.path) ?? false))
         return HTMLResponse.page(request, T(.titled, village.name, kind.label), body)
@@ -312,9 +353,9 @@ struct RecordController {
 
     func apiList(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
         let village = try Self.owner(unit, kind)
-        let records = try await RecordStore.list(kind, village: village.requireID(), on: request.db)
-        let reveal = try await Self.reveal(request, kind, village, ids: records.map(\.id))
-        return RecordJSON.response(.ok, RecordJSON.list(records, kind: kind, reveal: reveal))
+        let page = try await Self.page(request, kind, village)
+        let reveal = try await Self.reveal(request, kind, village, ids: page.items.map(\.id))
+        return RecordJSON.response(.ok, RecordJSON.list(page, kind: kind, reveal: reveal))
     }
 
     func apiDetail(_ request: Request, _ unit: OrgUnit, _ kind: RecordKind) async throws -> Response {
@@ -381,6 +422,13 @@ enum RecordJSON {
         .object([("records", JSONNode(.array(records.map { JSONNode(object($0, kind: kind, reveal: reveal)) })))])
     }
 
+    /// A page of records, with the cursor of the page after (null on the last) and how many
+    /// match in all.
+    static func list(_ page: Page<Record>, kind: RecordKind, reveal: Bool) -> JSONValue {
+        .object([("records", JSONNode(.array(page.items.map { JSONNode(object($0, kind: kind, reveal: reveal)) }))),
+                 ("next", JSONNode(page.next.map { .string($0) } ?? .null)), ("total", JSONNode(.number(String(page.total))))])
+    }
+
     static func response(_ status: HTTPStatus, _ value: JSONValue) -> Response {
         var headers = HTTPHeaders()
         headers.contentType = .json
@@ -414,7 +462,7 @@ enum RecordJSON {
             let name = schemaName(kind)
             out[name] = Schema.object(properties, required: ["id"] + kind.fields.map(\.key))
             out[name + "Input"] = Schema.object(properties.filter { $0.key != "id" }, required: kind.fields.filter(\.required).map(\.key))
-            out[name + "List"] = Schema.object(["records": .array(.ref(name))])
+            out[name + "List"] = Schema.object(["records": .array(.ref(name)), "next": Schema.string.nullable, "total": .integer], required: ["records"])
         }
         return out
     }

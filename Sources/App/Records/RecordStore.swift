@@ -145,6 +145,52 @@ enum RecordStore {
         return try await query.orderBy("created_at", .descending).all().map { try decode($0, kind: kind) }
     }
 
+    /// Where a page of a kind's records starts: after the record with this sort key.
+    struct PageKey: Sendable {
+        var day: String
+        var createdAt: Date
+        var id: UUID
+    }
+
+    /// The columns a kind's list is sorted by, newest first: its date (empty last), then
+    /// when the record was made, then the id; the same expressions page and order it.
+    private static func sortKey(_ kind: RecordKind) -> [any SQLExpression] {
+        var key: [any SQLExpression] = []
+        if let dateField = kind.field(kind.dateField ?? "") {
+            key.append(SQLFunction("COALESCE", args: SQLColumn(dateField.column), SQLLiteral.string("")))
+        }
+        return key + [SQLColumn("created_at"), SQLColumn("id")]
+    }
+
+    /// One page of a village's live records of a kind, newest first by `sortKey`: `limit`
+    /// rows after `after`, dated within `from`…`to` when given (kinds with a date).
+    static func page(_ kind: RecordKind, village: UUID, after: PageKey?, limit: Int, from: String? = nil, to: String? = nil,
+                     on db: any Database) async throws -> [Record] {
+        var query = try Dialect.sql(db).select().column("*").from(kind.table)
+            .where("unit_id", .equal, SQLBind(village)).where("deleted_at", .is, SQLLiteral.null)
+        let dateColumn = kind.field(kind.dateField ?? "")?.column
+        if let dateColumn, let from { query = query.where(SQLColumn(dateColumn), .greaterThanOrEqual, SQLBind(from)) }
+        if let dateColumn, let to { query = query.where(SQLColumn(dateColumn), .lessThanOrEqual, SQLBind(to)) }
+        let key = sortKey(kind)
+        if let after {
+            let values: [any SQLExpression] = (dateColumn == nil ? [] : [SQLBind(after.day)]) + [SQLBind(after.createdAt), SQLBind(after.id)]
+            query = query.where(SQLBinaryExpression(SQLGroupExpression(key), .lessThan, SQLGroupExpression(values)))
+        }
+        for column in key { query = query.orderBy(SQLOrderBy(expression: column, direction: SQLDirection.descending)) }
+        return try await query.limit(limit).all().map { try decode($0, kind: kind) }
+    }
+
+    /// How many live records of a kind a village has, dated within `from`…`to` when given.
+    static func count(_ kind: RecordKind, village: UUID, from: String?, to: String?, on db: any Database) async throws -> Int {
+        var query = try Dialect.sql(db).select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(kind.table)
+            .where("unit_id", .equal, SQLBind(village)).where("deleted_at", .is, SQLLiteral.null)
+        if let dateColumn = kind.field(kind.dateField ?? "")?.column {
+            if let from { query = query.where(SQLColumn(dateColumn), .greaterThanOrEqual, SQLBind(from)) }
+            if let to { query = query.where(SQLColumn(dateColumn), .lessThanOrEqual, SQLBind(to)) }
+        }
+        return try await query.first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
     /// A village's live records of several kinds in one statement, by kind key, in no
     /// particular order and without timestamps: for lookups (a service by code, the roster),
     /// where each statement saved is a round trip off the request's path. Kinds with
@@ -300,7 +346,7 @@ enum RecordStore {
     static func insert(_ kind: RecordKind, values: [String: FieldValue], village: OrgUnit, author: Author,
                        on db: any Database, action: String) async throws -> Record {
         try await YearLock.check(kind, before: nil, after: values, village: try village.requireID(), on: db)
-        let record = Record(id: UUID(), unitID: try village.requireID(), unitPath: village.path, values: values, createdAt: author.at, updatedAt: author.at)
+        let record = Record(id: OrderedID.make(at: author.at), unitID: try village.requireID(), unitPath: village.path, values: values, createdAt: author.at, updatedAt: author.at)
         try await Dialect.sql(db).insert(into: kind.table)
             .columns(["id", "unit_id", "unit_path", "created_at", "updated_at"] + kind.fields.map(\.column))
             .values([SQLBind(record.id), SQLBind(record.unitID), SQLBind(record.unitPath), SQLBind(author.at), SQLBind(author.at)]

@@ -48,7 +48,8 @@ enum RecordViews {
     }
 
     static func list(kind: RecordKind, village: OrgUnit, records: [Record], references: [String: [(id: String, title: String)]],
-                     reveal: Bool, extra: ExtraColumns? = nil, mayEdit: Bool, mayReveal: Bool) -> Node {
+                     reveal: Bool, extra: ExtraColumns? = nil, total: Int, filters: [String: String], pager: Node,
+                     mayEdit: Bool, mayReveal: Bool) -> Node {
         let listed = kind.fields.filter(\.listed)
         var actions: [Node] = []
         if mayEdit { actions.append(.el("a", ["class": "button", "href": path(village, kind, .new)], T(.recordNew, kind.label))) }
@@ -72,8 +73,15 @@ enum RecordViews {
             .el("p", ["class": "muted"], T(.recordItemsNote, kind.items)),
             .when(!actions.isEmpty, .el("div", ["class": "actions"], actions)),
             .when(extra?.note != nil, .el("p", ["class": "summary"], extra?.note ?? "")),
-            records.isEmpty ? .el("p", [:], T(.recordNone)) : Layout.table(caption: T(.recordListCaption, kind.label, String(records.count)),
+            .when(kind.dateField != nil, .el("form", ["method": "get", "action": listPath(village, kind), "class": "filters"], [
+                Layout.field("from", T(.ledgerFrom), value: filters["from"] ?? "", type: "date", errors: []),
+                Layout.field("to", T(.ledgerTo), value: filters["to"] ?? "", type: "date", errors: []),
+                .when(reveal, .input(["type": "hidden", "name": "reveal", "value": "1"])),
+                .el("button", ["type": "submit"], T(.filter)),
+            ])),
+            records.isEmpty ? .el("p", [:], T(.recordNone)) : Layout.table(caption: T(.recordListCaption, kind.label, String(total), String(records.count)),
                                                                            headers: listed.map(\.label) + (extra?.headers ?? []), rows: rows),
+            pager,
         ])
     }
 

@@ -13,7 +13,8 @@ struct ComplaintController {
         router.page(.POST, .unit(.key, .complaintNew), .onUnit(.handleRequests), create)
         router.page(.GET, .unit(.key, .complaint(.key)), .onUnit(.viewUnit), detail)
         router.page(.POST, .unit(.key, .complaintResolve(.key)), .onUnit(.handleRequests), resolve)
-        router.api(.GET, .unit(.key, .complaints), .onUnit(.viewUnit), APIDoc(summary: T(.apiComplaints), response: "ComplaintList"), apiList)
+        router.api(.GET, .unit(.key, .complaints), .onUnit(.viewUnit), APIDoc(summary: T(.apiComplaints), response: "ComplaintList",
+                                                                                  query: [("status", .string), ("reveal", .string), ("limit", .integer), ("cursor", .string)]), apiList)
         router.api(.POST, .unit(.key, .complaints), .onUnit(.handleRequests),
                    APIDoc(summary: T(.apiReceiveComplaint), request: "ComplaintInput", response: "Complaint", status: 201), apiCreate)
         router.api(.POST, .unit(.key, .complaintResolve(.key)), .onUnit(.handleRequests),
@@ -46,7 +47,7 @@ struct ComplaintController {
         }
         try v.finish()
         let complaint = Complaint()
-        complaint.id = UUID()
+        complaint.id = OrderedID.make(at: request.now)
         complaint.unitID = villageID
         complaint.unitPath = village.path
         complaint.requestID = try target?.requireID()
@@ -109,19 +110,41 @@ struct ComplaintController {
         return complaint
     }
 
+    /// One page of the village's complaints, newest first, by `status` (open, resolved).
+    static func page(_ request: Request, village: OrgUnit) async throws -> Page<Complaint> {
+        var query = Complaint.query(on: request.db).filter(\.$unitID == (try village.requireID()))
+        if let status = request.query[String.self, at: "status"], !status.isEmpty {
+            guard ["open", "resolved"].contains(status) else {
+                throw AppError.badQuery([FieldError(field: "status", message: T(.complaintStatusUnknown))])
+            }
+            query = query.filter(\.$status == status)
+        }
+        return try await Paging.newestByDay(request, query, day: \.$receivedOn)
+    }
+
     @Sendable func list(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let village = try RecordController.village(unit)
-        let complaints = try await Complaint.query(on: request.db).filter(\.$unitID == village.requireID()).sort(\.$receivedOn, .descending).all()
+        let page = try await Self.page(request, village: village)
         let b = StationViews.base(village)
-        let rows: [[Node]] = complaints.map { c in
+        let rows: [[Node]] = page.items.map { c in
             [.el("a", ["href": b(.complaint(.value(c.id.linked)))], c.receivedOn), .text(c.content), .text(c.workerName ?? "—"),
              .text(c.isOpen ? T(.complaintOpen) : T(.complaintResolved)), .text(c.satisfaction?.label ?? "—")]
         }
+        let status = request.query[String.self, at: "status"] ?? ""
+        var filters: [String: String] = [:]
+        for name in ["status", "limit"] { if let value = request.query[String.self, at: name], !value.isEmpty { filters[name] = value } }
         let mayHandle = request.principal?.may(.handleRequests, at: village.path) ?? false
         return HTMLResponse.page(request, T(.complaintsTitle, village.name), .group([
             .el("p", [:], [.el("a", ["href": b(.station)], T(.deskBack)), .when(mayHandle, .group([.text(" · "), .el("a", ["href": b(.complaintNew)], T(.complaintNew))]))]),
-            complaints.isEmpty ? .el("p", ["class": "muted"], T(.complaintsNone))
-                : Layout.table(caption: nil, headers: [T(.complaintReceivedOn), T(.complaintContent), T(.complaintWorker), T(.requestStatus), T(.complaintSatisfaction)], rows: rows),
+            .el("form", ["method": "get", "action": b(.complaints), "class": "filters"], [
+                Layout.select("status", T(.requestStatus), options: [("", T(.allStatuses)), ("open", T(.complaintOpen)), ("resolved", T(.complaintResolved))],
+                              selected: status, errors: []),
+                .el("button", ["type": "submit"], T(.filter)),
+            ]),
+            page.items.isEmpty ? .el("p", ["class": "muted"], T(.complaintsNone))
+                : Layout.table(caption: T(.pagingCaption, String(page.total), String(page.items.count)),
+                               headers: [T(.complaintReceivedOn), T(.complaintContent), T(.complaintWorker), T(.requestStatus), T(.complaintSatisfaction)], rows: rows),
+            Paging.pager(request, path: b(.complaints), filters: filters, next: page.next),
         ]))
     }
 
@@ -208,9 +231,9 @@ struct ComplaintController {
 
     @Sendable func apiList(_ request: Request, _ unit: OrgUnit) async throws -> ComplaintListDTO {
         let village = try RecordController.village(unit)
-        let complaints = try await Complaint.query(on: request.db).filter(\.$unitID == village.requireID()).sort(\.$receivedOn, .descending).all()
-        let reveal = try await RecordController.reveal(request, objectType: "complaints", village: village, ids: complaints.compactMap(\.id))
-        return ComplaintListDTO(complaints: complaints.map { ComplaintDTO($0, reveal: reveal) })
+        let page = try await Self.page(request, village: village)
+        let reveal = try await RecordController.reveal(request, objectType: "complaints", village: village, ids: page.items.compactMap(\.id))
+        return ComplaintListDTO(complaints: page.items.map { ComplaintDTO($0, reveal: reveal) }, next: page.next, total: page.total)
     }
 
     @Sendable func apiCreate(_ request: Request, _ unit: OrgUnit) async throws -> ComplaintDTO {

@@ -47,14 +47,38 @@ struct LedgerController {
         return Period(from: from, to: to, subject: subject)
     }
 
-    static func rows(_ request: Request, _ unit: OrgUnit, _ period: Period, page: Int? = nil) async throws -> [LedgerRow] {
+    /// A period's events whole, for the exports.
+    static func rows(_ request: Request, _ unit: OrgUnit, _ period: Period) async throws -> [LedgerRow] {
         let (from, to) = period.millis
-        return try await LedgerStore.events(under: unit.path, from: from, to: to, subjectType: period.subject,
-                                            page: page.map { ($0, Self.pageSize) }, on: request.db)
+        return try await LedgerStore.events(under: unit.path, from: from, to: to, subjectType: period.subject, page: nil, on: request.db)
     }
 
-    /// Events per page of the ledger (newest first); exports have them all.
-    static let pageSize = 100
+    /// One page of a period's events, newest first by (time, station, sequence): `limit`
+    /// (50, at most 200) after `cursor`, the next page's cursor and the period's count.
+    static func keysetPage(_ request: Request, _ unit: OrgUnit, _ period: Period) async throws -> Page<LedgerRow> {
+        let limit = try Paging.limit(request.query[String.self, at: "limit"])
+        var after: (at: Int64, unit: UUID, seq: Int)?
+        if let cursor = request.query[String.self, at: "cursor"], !cursor.isEmpty {
+            let parts = try Paging.parts(cursor, count: 3)
+            guard parts[0].count <= 20, let at = Int64(parts[0]), let unitID = UUID(uuidString: parts[1]), parts[2].count <= 20, let seq = Int(parts[2]) else {
+                throw AppError.badQuery([FieldError(field: "cursor", message: T(.pagingCursor))])
+            }
+            after = (at, unitID, seq)
+        }
+        let (from, to) = period.millis
+        let rows = try await LedgerStore.eventsPage(under: unit.path, from: from, to: to, subjectType: period.subject, after: after, limit: limit + 1, on: request.db)
+        let (items, next) = Paging.split(rows, limit: limit) { [String($0.entry.occurredAt), $0.unitID.uuidString, String($0.entry.sequence)] }
+        let total = try await LedgerStore.eventCount(under: unit.path, from: from, to: to, subjectType: period.subject, on: request.db)
+        return Page(items: items, next: next, total: total)
+    }
+
+    /// The page's filters as its links keep them.
+    static func filters(_ request: Request, _ period: Period) -> [String: String] {
+        var out = ["from": period.from.description, "to": period.to.description]
+        if let subject = period.subject { out["subject"] = subject }
+        if let limit = request.query[String.self, at: "limit"], !limit.isEmpty { out["limit"] = limit }
+        return out
+    }
 
     @Sendable func page(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let period: Period
@@ -62,8 +86,8 @@ struct LedgerController {
             return HTMLResponse.make(Layout.page(request: request, title: T(.ledgerTitle, unit.name), body: Layout.errorSummary(errors)), status: .badRequest)
         }
         let export = ["csv", "xlsx"].contains(request.query[String.self, at: "format"] ?? "")
-        let pageNumber = try request.queryInt("page", in: 0...100_000) ?? 0
-        let rows = try await Self.rows(request, unit, period, page: export ? nil : pageNumber)
+        let shown = export ? nil : try await Self.keysetPage(request, unit, period)
+        let rows = if let shown { shown.items } else { try await Self.rows(request, unit, period) }
         let names = try await Self.villageNames(request, rows)
         let header = [T(.overdueVillage), T(.ledgerSequence), T(.ledgerAt), T(.ledgerSubject), T(.ledgerAction), T(.ledgerActor), T(.ledgerDetails), T(.ledgerHash)]
         /// The page shows a hash's first 12 characters; exports carry whole hashes, the
@@ -94,8 +118,7 @@ struct LedgerController {
                                                  name: "ledger-\(period.from)-\(period.to).xlsx")
         default: break
         }
-        let (from, to) = period.millis
-        let total = try await LedgerStore.eventCount(under: unit.path, from: from, to: to, subjectType: period.subject, on: request.db)
+        let total = shown?.total ?? rows.count
         let base = Route.unit(.value(try unit.requireID()), .ledger).path
         let query = "from=\(period.from)&to=\(period.to)" + (period.subject.map { "&subject=\($0)" } ?? "")
         let body: Node = .group([
@@ -110,12 +133,9 @@ struct LedgerController {
                            .el("a", ["href": base + "?" + query + "&format=csv"], T(.exportCSV)), .text(" · "),
                            .el("a", ["href": Route.unit(.value(try unit.requireID()), .ledgerVerify).path], T(.ledgerVerifyShort))]),
             rows.isEmpty ? .el("p", ["class": "muted"], T(.ledgerNone))
-                : Layout.table(caption: T(.ledgerPageCaption, String(total), String(pageNumber * Self.pageSize + 1), String(pageNumber * Self.pageSize + rows.count)),
+                : Layout.table(caption: T(.pagingCaption, String(total), String(rows.count)),
                                headers: header, rows: rows.map { cells($0).map { Node.text($0) } }),
-            .el("p", ["class": "actions"], [
-                .when(pageNumber > 0, .el("a", ["href": base + "?" + query + "&page=\(pageNumber - 1)"], T(.previousPage))),
-                .when((pageNumber + 1) * Self.pageSize < total, .el("a", ["href": base + "?" + query + "&page=\(pageNumber + 1)"], T(.nextPage))),
-            ]),
+            Paging.pager(request, path: base, filters: Self.filters(request, period), next: shown?.next),
         ])
         return HTMLResponse.make(Layout.page(request: request, title: T(.ledgerTitle, unit.name), body: body))
     }
@@ -167,21 +187,8 @@ struct LedgerController {
     /// One page of the ledger, newest first (`limit`, `cursor`; `next`, `total`). The exports
     /// (`?format=` on the page) have a period's events whole.
     @Sendable func api(_ request: Request, _ unit: OrgUnit) async throws -> LedgerListDTO {
-        let period = try Self.period(request)
-        let limit = try Paging.limit(request.query[String.self, at: "limit"])
-        var after: (at: Int64, unit: UUID, seq: Int)?
-        if let cursor = request.query[String.self, at: "cursor"], !cursor.isEmpty {
-            let parts = try Paging.parts(cursor, count: 3)
-            guard let at = Int64(parts[0]), let unitID = UUID(uuidString: parts[1]), let seq = Int(parts[2]) else {
-                throw AppError.badQuery([FieldError(field: "cursor", message: T(.pagingCursor))])
-            }
-            after = (at, unitID, seq)
-        }
-        let (from, to) = period.millis
-        let rows = try await LedgerStore.eventsPage(under: unit.path, from: from, to: to, subjectType: period.subject, after: after, limit: limit + 1, on: request.db)
-        let (page, next) = Paging.split(rows, limit: limit) { [String($0.entry.occurredAt), $0.unitID.uuidString, String($0.entry.sequence)] }
-        let total = try await LedgerStore.eventCount(under: unit.path, from: from, to: to, subjectType: period.subject, on: request.db)
-        return LedgerListDTO(events: page.map(LedgerEventDTO.init), next: next, total: total)
+        let page = try await Self.keysetPage(request, unit, try Self.period(request))
+        return LedgerListDTO(events: page.items.map(LedgerEventDTO.init), next: page.next, total: page.total)
     }
 
     @Sendable func apiVerify(_ request: Request, _ unit: OrgUnit) async throws -> VerificationDTO {

@@ -17,7 +17,9 @@ struct Open311Controller {
                            APIDoc(summary: T(.apiOpen311Submit), response: "Open311Created", status: 201, also: errors), csrf: .machineClient, create)
         router.apiResponse(.GET, .open311Requests, .open,
                            APIDoc(summary: T(.apiOpen311Requests),
-                                  response: "Open311RequestList", also: errors), list)
+                                  response: "Open311RequestList", also: errors,
+                                  query: [("jurisdiction_id", .string), ("api_key", .string), ("service_request_id", .string), ("service_code", .string),
+                                          ("start_date", .string), ("end_date", .string), ("status", .string), ("page_size", .integer), ("after", .string)]), list)
         router.apiResponse(.GET, .open311Request(.key), .open,
                            APIDoc(summary: T(.apiOpen311Request), response: "Open311RequestList", also: errors), one)
     }
@@ -226,6 +228,15 @@ struct Open311Controller {
         return (try degrees(lat, "lat", 90), try degrees(long, "long", 180))
     }
 
+    /// Requests per response: 1–1000, 1000 when not given (GeoReport v2's maximum).
+    static func pageSize(_ text: String?) throws -> Int {
+        guard let text, !text.isEmpty else { return 1000 }
+        guard text.count <= 4, let value = Int(text), (1...1000).contains(value) else {
+            throw Failure(status: .badRequest, description: T(.open311BadPageSize))
+        }
+        return value
+    }
+
     /// W3C date-times as a Beijing day ("2026-03-01T08:00:00+08:00" → 2026-03-01).
     static func day(_ text: String?, _ name: String) throws -> String? {
         guard let text, !text.isEmpty else { return nil }
@@ -254,8 +265,21 @@ struct Open311Controller {
                 default: throw Failure(status: .badRequest, description: T(.open311BadStatus))
                 }
             }
-            let items = try await query.sort(\.$receivedAt, .descending).limit(1000).all()
-            return try Self.json(items.map { Self.out($0, station: station, withDescription: withDescription, showCode: withDescription || named) })
+            // GeoReport v2 returns at most 1,000 requests, newest first. `page_size` (1–1000)
+            // and `after` (the cursor of a `Link: rel="next"` header, RFC 8288) read the
+            // rest a page at a time, by (time received, id), without changing the array.
+            let size = try Self.pageSize(request.query[String.self, at: "page_size"])
+            let after: (time: Date, id: UUID)?
+            do { after = try Paging.timeAndID(request.query[String.self, at: "after"]) } catch {
+                throw Failure(status: .badRequest, description: T(.open311BadCursor))
+            }
+            let (items, next) = try await Paging.newestByTime(query, time: \.$receivedAt, limit: size, after: after)
+            let response = try Self.json(items.map { Self.out($0, station: station, withDescription: withDescription, showCode: withDescription || named) })
+            if let next, var parts = URLComponents(string: request.url.string) {
+                parts.queryItems = (parts.queryItems ?? []).filter { $0.name != "after" } + [URLQueryItem(name: "after", value: next)]
+                if let link = parts.string { response.headers.replaceOrAdd(name: "Link", value: "<\(link)>; rel=\"next\"") }
+            }
+            return response
         }
     }
 

@@ -215,6 +215,9 @@ struct ComplaintDTO: Content {
 
 struct ComplaintListDTO: Content {
     var complaints: [ComplaintDTO]
+    /// The cursor of the next page (nil on the last), and how many match in all.
+    var next: String?
+    var total: Int
 }
 
 struct MonthStatsDTO: Content {
@@ -299,7 +302,8 @@ enum StationAPI {
                                    "result": O.string.nullable, "resolvedOn": O.date.nullable,
                                    "satisfaction": O.oneOf(Satisfaction.allCases.map(\.rawValue)).nullable, "version": O.integer],
                                   required: ["id", "complainantName", "complainantPhone", "content", "receivedOn", "status", "version"]),
-            "ComplaintList": O.object(["complaints": O.array(O.ref("Complaint"))]),
+            "ComplaintList": O.object(["complaints": O.array(O.ref("Complaint")), "next": O.string.nullable, "total": O.integer],
+                                      required: ["complaints", "total"]),
             "ComplaintInput": O.object(["trackingCode": O.string, "worker": O.uuid, "complainantName": O.string, "complainantPhone": O.string,
                                         "content": O.string], required: ["complainantName", "complainantPhone", "content"]),
             "ComplaintResolution": O.object(["result": O.string, "satisfaction": O.oneOf(Satisfaction.allCases.map(\.rawValue)),

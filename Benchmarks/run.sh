@@ -6,6 +6,12 @@
 #
 #   Benchmarks/run.sh [villages]     # default 3930 (Beijing); CI runs a small pass
 #
+# Then the mixed peak (Benchmarks/peak.sh: intake, 96156 tickets, clerks, officials and an
+# export at once; BENCH_PEAK_DURATION, default 60s; BENCH_PEAK_RATES, intake rates to try,
+# default "100 200 400"; BENCH_PEAK=0 leaves it out), and with BENCH_COMPARE=1 the side-by-side
+# run against django-helpdesk (Benchmarks/compare.sh). BENCH_GENERATE passes more options
+# to `cunwu generate`, e.g. "--years 3" for three years of station history.
+#
 # Set BENCH_DURATION (default 10s) for each wrk run, BENCH_KEEP=1 to keep the data set, and
 # BENCH_REUSE=/path/to/kept/folder to measure again on a kept SQLite data set.
 set -euo pipefail
@@ -48,7 +54,7 @@ if [ -n "${BENCH_REUSE:-}" ]; then
   [ -n "${CUNWU_DATABASE_PATH:-}" ] && cat "$CUNWU_DATABASE_PATH" > /dev/null
 else
 echo "== generate: $VILLAGES villages"
-/usr/bin/time -f "generate: %e s, peak memory %M KB" "$BIN" generate --villages "$VILLAGES" --seed 1 > "$BENCH_DIR/generate.log" 2>&1 \
+/usr/bin/time -f "generate: %e s, peak memory %M KB" "$BIN" generate --villages "$VILLAGES" --seed 1 ${BENCH_GENERATE:-} > "$BENCH_DIR/generate.log" 2>&1 \
   || { cat "$BENCH_DIR/generate.log"; exit 1; }
 grep -v "^\[" "$BENCH_DIR/generate.log"
 fi
@@ -86,3 +92,13 @@ while read -r name path; do
 done < "$BENCH_DIR/urls.txt"
 
 echo "== memory: peak resident memory of serve: $(awk '/VmHWM/ {print int($2/1024) " MB"}' "/proc/$SERVER/status") (goal < 200 MB)"
+
+if [ "${BENCH_PEAK:-1}" = 1 ]; then
+  echo "== mixed peak"
+  PORT="$PORT" BIN="$BIN" SERVER="$SERVER" PEAK_DURATION="${BENCH_PEAK_DURATION:-60s}" PEAK_INTAKE_RATE="${BENCH_PEAK_RATES:-100 200 400}" \
+    Benchmarks/peak.sh
+fi
+if [ "${BENCH_COMPARE:-0}" = 1 ]; then
+  echo "== side by side with django-helpdesk"
+  BIN="$BIN" DURATION="$DURATION" Benchmarks/compare.sh
+fi

@@ -38,4 +38,5 @@ func registerMigrations(_ migrations: Migrations) {
     migrations.add(AddReviewDrafts())
     migrations.add(AddSheetReturnNote())
     migrations.add(AddServiceRequestListIndex())
+    migrations.add(AddSnapshotAtSeq())
 }

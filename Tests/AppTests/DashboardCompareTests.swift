@@ -63,4 +63,49 @@ struct DashboardCompareTests {
             #expect(try await send(app, .GET, base + "?page=abc&sort=zz", as: f.qu).status == .ok)
         }
     }
+
+    @Test("after many villages change at once a reader is shown their last summaries at once, marked, and they are computed again in the background; then the next view is current")
+    func staleWhileComputed() async throws {
+        try await withApp { app, clock in
+            let f = try await CycleFixture.make(app, clock: clock)
+            let request = Request(application: app, on: app.eventLoopGroup.any())
+            let cycle = try #require(try await AssessmentCycle.find(f.cycle, on: app.db))
+            let district = f.world.districtA
+            // A first view computes and keeps every village's summary.
+            let first = try await Sheets.villageSheets(cycle: cycle, under: district, context: request.sheets, checks: true, staleLimit: 0)
+            #expect(first.stale.isEmpty && first.summaries.count == 3)
+            func figures(_ summary: SheetSummary?) -> [String: String] { summary?.checks ?? [:] }
+            let before = figures(first.summaries[f.v1])
+            // A change that moves the village's results: a villagers' representative meeting each quarter.
+            for day in ["2026-03-10", "2026-06-10", "2026-09-10", "2026-11-10"] {
+                let made = try await send(app, .POST, "/api/v1/units/\(f.v1)/meetings", as: f.wang,
+                                          json: ["kind": "representativeMeeting", "date": day, "title": "村民代表会议", "attendance": "40", "majorDecisions": "村务"])
+                #expect(made.status == .created, "\(made.body)")
+            }
+            // And a district-wide change: every village's summary is stale.
+            try await Snapshots.invalidate(path: district.path, on: app.db)
+            // Over the limit: the last summaries at once, each named as stale; nothing evaluated.
+            let shown = try await Sheets.villageSheets(cycle: cycle, under: district, context: request.sheets, checks: true, staleLimit: 0)
+            #expect(Set(shown.stale) == Set(first.summaries.keys) && figures(shown.summaries[f.v1]) == before)
+            // Within the limit the reader waits for them, as before.
+            let waited = try await Sheets.villageSheets(cycle: cycle, under: district, context: request.sheets, checks: true, staleLimit: 8)
+            let after = figures(waited.summaries[f.v1])
+            #expect(waited.stale.isEmpty && after != before, "the meetings change the village's results: \(before) → \(after)")
+            // The background pass: one at a time per unit, and what it keeps the next view reads.
+            try await Snapshots.invalidate(path: district.path, on: app.db)
+            DashboardController.refresh(request, cycle: f.cycle, under: try district.requireID(), path: district.path)
+            #expect(!app.snapshotRefreshes.begin(f.cycle.uuidString + district.path), "a second pass for the same unit does not start")
+            await app.jobTasks.drain(cancel: false)
+            #expect(app.snapshotRefreshes.count == 0)
+            let fresh = try await Sheets.villageSheets(cycle: cycle, under: district, context: request.sheets, checks: true, staleLimit: 0)
+            #expect(fresh.stale.isEmpty && figures(fresh.summaries[f.v1]) == after)
+            // The page says what is happening and what to do.
+            let api = try await send(app, .GET, "/api/v1/units/\(try district.requireID())/cycles/\(f.cycle)/dashboard", as: f.qu)
+            var dto = try StationFixture.decode(DashboardDTO.self, api.body)
+            #expect(dto.refreshing == 0)
+            dto.refreshing = 2
+            let page = DashboardViews.body(dto, unitID: try district.requireID(), catalogue: app.config.catalogue, print: false).render()
+            #expect(page.contains("有2个村的工作记录或服务事项刚有变动") && page.contains("刷新本页"))
+        }
+    }
 }

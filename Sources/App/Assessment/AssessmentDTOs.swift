@@ -130,6 +130,9 @@ struct DashboardDTO: Content {
     /// The units one level down compared (a city's districts, a district's townships),
     /// each with its villages' figures and its own sheet's state; empty below a district.
     var parts: [PartRowDTO]
+    /// How many villages' figures are their last kept ones, being computed again in the
+    /// background after many villages changed at once (a new day, a burst of intake).
+    var refreshing: Int
 }
 
 /// One unit below the dashboard's, compared with its siblings.
@@ -229,7 +232,7 @@ enum AssessmentAPI {
                               required: ["cycle", "unitID", "unitName", "level", "state", "stateLabel", "version", "mayFill", "mayAnswer", "mayReview", "mayApprove", "mayUnlock",
                                          "recordsLocked", "checks"]),
             "Dashboard": O.object([
-                "cycle": O.ref("Cycle"), "unitName": O.string,
+                "cycle": O.ref("Cycle"), "unitName": O.string, "refreshing": O.integer,
                 "villages": O.array(O.object(["unitID": O.uuid, "name": O.string, "township": O.string, "state": O.string, "score": O.number.nullable,
                                               "passed": O.boolean.nullable, "areaRates": O.array(O.number.nullable), "previousScore": O.number.nullable,
                                               "submittedOnTime": O.boolean], required: ["unitID", "name", "township", "state", "areaRates", "submittedOnTime"])),

@@ -71,6 +71,9 @@ final class AssessmentSheet: Model, @unchecked Sendable {
     @OptionalField(key: "snapshot") var snapshot: String?
     @OptionalField(key: "snapshot_as_of") var snapshotAsOf: String?
     @Field(key: "snapshot_seq") var snapshotSeq: Int
+    /// The drop count the kept summary was computed at: it is current while this equals
+    /// `snapshotSeq` (and its as-of date is today's); otherwise it is the last one, stale.
+    @OptionalField(key: "snapshot_at_seq") var snapshotAtSeq: Int?
     /// The reviewer's reason for the last return of the whole sheet, who returned it and on
     /// which day (kept after it is resubmitted: the village's answer refers to it).
     @OptionalField(key: "returned_note") var returnedNote: String?
@@ -104,7 +107,7 @@ final class AssessmentSheet: Model, @unchecked Sendable {
         }
         return try await sql.raw("""
             SELECT id, cycle_id, unit_id, unit_path, level, state, score, result, submitted_on, approved_on, version, updated_at,
-                   snapshot, snapshot_as_of, snapshot_seq, returned_note, returned_by, returned_on
+                   snapshot, snapshot_as_of, snapshot_seq, snapshot_at_seq, returned_note, returned_by, returned_on
             FROM assessment_sheets WHERE cycle_id = \(bind: cycle) AND \(range) AND level = 'village'
             """).all().compactMap(AssessmentSheet.init(row:))
     }
@@ -129,6 +132,7 @@ final class AssessmentSheet: Model, @unchecked Sendable {
         snapshot = try row.decode(column: "snapshot", as: String?.self)
         snapshotAsOf = try row.decode(column: "snapshot_as_of", as: String?.self)
         snapshotSeq = try row.decode(column: "snapshot_seq", as: Int.self)
+        snapshotAtSeq = try row.decode(column: "snapshot_at_seq", as: Int?.self)
         returnedNote = try row.decode(column: "returned_note", as: String?.self)
         returnedBy = try row.decode(column: "returned_by", as: String?.self)
         returnedOn = try row.decode(column: "returned_on", as: String?.self)

@@ -144,8 +144,14 @@ struct DashboardController {
     /// A city's dashboard lists its districts, not its thousands of villages (each
     /// district's dashboard lists them); a district's and a township's list every village.
     static func dashboard(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit) async throws -> DashboardDTO {
-        let (sheets, summaries) = try await Sheets.villageSheets(cycle: cycle, under: unit, context: request.sheets, checks: false)
-        return try await dashboard(request, cycle: cycle, unit: unit, summaries: summaries, sheets: sheets, listVillages: unit.kind != .city)
+        let (sheets, summaries, stale) = try await Sheets.villageSheets(cycle: cycle, under: unit, context: request.sheets, checks: false,
+                                                                        staleLimit: Sheets.viewStaleLimit)
+        // Many villages changed since their summaries were kept: the reader sees the last
+        // ones, marked, and they are computed again in the background.
+        if !stale.isEmpty { Self.refresh(request, cycle: try cycle.requireID(), under: try unit.requireID(), path: unit.path) }
+        var dto = try await dashboard(request, cycle: cycle, unit: unit, summaries: summaries, sheets: sheets, listVillages: unit.kind != .city)
+        dto.refreshing = stale.count
+        return dto
     }
 
     /// The dashboard from summaries the caller already has (an export needs both), and
@@ -189,7 +195,7 @@ struct DashboardController {
                             meanScore: DashboardMath.mean(all.compactMap(\.score)),
                             previousMeanScore: previous.isEmpty ? nil : DashboardMath.mean(ordered.compactMap { previous[$0.unitID]?.score }),
                             townships: Dictionary(units.filter { $0.kind == .township }.compactMap { u in u.id.map { (u.name, $0) } }, uniquingKeysWith: { a, _ in a }),
-                            parts: parts)
+                            parts: parts, refreshing: 0)
     }
 
     /// The units one level below a city or a district, each with its villages' figures.
@@ -333,5 +339,25 @@ struct DashboardController {
     private static func reload(_ unitID: UUID, _ cycleID: UUID, on db: any Database) async throws -> (OrgUnit, AssessmentCycle) {
         guard let unit = try await OrgUnit.find(unitID, on: db), let cycle = try await AssessmentCycle.find(cycleID, on: db) else { throw AppError.notFound }
         return (unit, cycle)
+    }
+
+    /// Computes again, in the background, the stale summaries below `unit` a reader was just
+    /// shown (`Sheets.villageSheets(staleLimit:)`): at most one pass per cycle and unit at a
+    /// time in this process; what it keeps the next view reads. A pass that fails leaves
+    /// the summaries stale for the next view to try again.
+    static func refresh(_ request: Request, cycle: UUID, under unit: UUID, path: String) {
+        let app = request.application
+        let key = cycle.uuidString + path
+        guard app.snapshotRefreshes.begin(key) else { return }
+        let background = Request(application: app, method: .GET, url: request.url, on: app.eventLoopGroup.any())
+        app.jobTasks.start(UUID()) {
+            defer { app.snapshotRefreshes.end(key) }
+            do {
+                guard let cycle = try await AssessmentCycle.find(cycle, on: background.db), let unit = try await OrgUnit.find(unit, on: background.db) else { return }
+                _ = try await Sheets.villageSheets(cycle: cycle, under: unit, context: background.sheets, checks: false)
+            } catch {
+                background.logger.warning("summaries below \(path) not refreshed: \(error)")
+            }
+        }
     }
 }

@@ -18,6 +18,8 @@ enum DashboardViews {
             .el("dd", [:], T(.dashCompletenessText, String(c.sheets), String(c.submitted), String(c.submittedOnTime), String(c.reviewed), String(c.approved))),
         ]
         return .group([
+            // Figures being computed again after many villages changed: said, with what to do.
+            .when(d.refreshing > 0, .el("p", ["class": "summary", "role": "status"], T(.dashRefreshing, String(d.refreshing)))),
             .when(!print, .group([
                 .el("p", [:], [.el("a", ["href": Route.unit(.value(unitID), .report(.value(d.cycle.id))).path], T(.reportPrint))]),
                 // Exports and recomputation run in the background with a progress page.

@@ -226,8 +226,21 @@ enum Sheets {
     /// need the sheets too: loading them again cost a district dashboard 300 sheets.
     static func villageSheets(cycle: AssessmentCycle, under unit: OrgUnit, context: SheetContext, recompute: Bool = false,
                               explanations: Bool = false, checks: Bool = true, progress: JobProgress? = nil) async throws -> (sheets: [AssessmentSheet], summaries: [UUID: SheetSummary]) {
+        let kept = try await villageSheets(cycle: cycle, under: unit, context: context, recompute: recompute, explanations: explanations,
+                                           checks: checks, staleLimit: nil, progress: progress)
+        return (kept.sheets, kept.summaries)
+    }
+
+    /// As above; with `staleLimit`, when more villages than that are stale (a new day, a
+    /// burst of intake across a district), those with a last summary are given it as it is,
+    /// listed in `stale` for the caller to say so and to have them computed again in the
+    /// background (`DashboardController.refresh`): a reader waits for at most `staleLimit` villages'
+    /// evaluation, not a district's. Villages with no summary yet are evaluated at once.
+    static func villageSheets(cycle: AssessmentCycle, under unit: OrgUnit, context: SheetContext, recompute: Bool = false,
+                              explanations: Bool = false, checks: Bool = true, staleLimit: Int?,
+                              progress: JobProgress? = nil) async throws -> (sheets: [AssessmentSheet], summaries: [UUID: SheetSummary], stale: [UUID]) {
         let recompute = recompute || explanations
-        guard let asOf = liveAsOf(cycle, today: context.today)?.description else { return ([], [:]) }
+        guard let asOf = liveAsOf(cycle, today: context.today)?.description else { return ([], [:], []) }
         let sheets = try await AssessmentSheet.villages(cycle: cycle.requireID(), below: unit.path, on: context.db)
         func decode(_ text: String?) -> SheetSummary? { text.flatMap { SheetSummary.decodeKept($0, checks: checks) } }
         var out: [UUID: SheetSummary] = [:]
@@ -235,13 +248,22 @@ enum Sheets {
         for sheet in sheets {
             if sheet.state == .approved, let kept = decode(sheet.result) {
                 out[sheet.unitID] = kept
-            } else if !recompute, sheet.snapshotAsOf == asOf, let kept = decode(sheet.snapshot) {
+            } else if !recompute, sheet.snapshotAsOf == asOf, sheet.snapshotAtSeq == sheet.snapshotSeq, let kept = decode(sheet.snapshot) {
                 out[sheet.unitID] = kept
             } else {
                 stale[sheet.unitID] = sheet
             }
         }
-        guard !stale.isEmpty else { return (sheets, out) }
+        var shownStale: [UUID] = []
+        if let staleLimit, !recompute, stale.count > staleLimit {
+            for (village, sheet) in stale {
+                guard let last = decode(sheet.snapshot) else { continue }
+                out[village] = last
+                shownStale.append(village)
+                stale[village] = nil
+            }
+        }
+        guard !stale.isEmpty else { return (sheets, out, shownStale) }
         let groups = try await groups(of: stale, under: unit, on: context.db)
         if groups.count > 1 { await progress?.phase(.jobPhaseEvaluating, total: stale.count) }
         for group in groups {
@@ -258,8 +280,12 @@ enum Sheets {
             try await Snapshots.keep(fresh, asOf: asOf, on: context.db)
             if groups.count > 1 { try await progress?.advance(by: group.villages.count) }
         }
-        return (sheets, out)
+        return (sheets, out, shownStale)
     }
+
+    /// A dashboard's reader waits for at most this many stale villages' evaluation (about
+    /// 5 ms each); beyond it, the last summaries are shown while the rest are computed.
+    static let viewStaleLimit = 8
 
     /// More stale villages than this below a district are evaluated a township at a time.
     static let groupAbove = 8

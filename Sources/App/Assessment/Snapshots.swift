@@ -1,13 +1,18 @@
 import Fluent
+import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
 
 /// The live summaries of village sheets kept between views, so a dashboard over hundreds
 /// of villages evaluates only those whose records changed. Every write that can change a
-/// village's results drops the kept summary in the same transaction: audited writes (via
-/// `Audit`) and ledger events (service requests, complaints). `snapshot_seq` counts the
-/// drops; a summary computed while one happened is not kept, so no stale result survives
-/// a race. Results also depend on the date (`snapshot_as_of`), so a new day recomputes.
+/// village's results marks the kept summary stale in the same transaction: audited writes
+/// (via `Audit`) and ledger events (service requests, complaints). `snapshot_seq` counts
+/// the drops and `snapshot_at_seq` is the count a summary was computed at: it is current
+/// while they are equal; a summary computed while a drop happened is not kept, so no stale
+/// result passes for a current one. Results also depend on the date (`snapshot_as_of`), so
+/// a new day makes every summary stale. A stale summary stays in place: a dashboard over
+/// many stale villages shows them at once, marked, and has them computed again in the
+/// background (`DashboardController.refresh`).
 enum Snapshots {
     /// Audited actions that cannot change any village's results.
     private static let neutralObjects: Set<String> = ["user"]
@@ -34,13 +39,13 @@ enum Snapshots {
                 villages.append(village)
             } else {
                 try await sql.raw("""
-                    UPDATE assessment_sheets SET snapshot = NULL, snapshot_seq = snapshot_seq + 1
+                    UPDATE assessment_sheets SET snapshot_seq = snapshot_seq + 1
                     WHERE level = 'village' AND unit_path LIKE \(bind: path + "%")
                     """).run()
             }
         }
         guard !villages.isEmpty else { return }
-        try await sql.raw("UPDATE assessment_sheets SET snapshot = NULL, snapshot_seq = snapshot_seq + 1 WHERE unit_id IN (\(binds: villages))").run()
+        try await sql.raw("UPDATE assessment_sheets SET snapshot_seq = snapshot_seq + 1 WHERE unit_id IN (\(binds: villages))").run()
     }
 
     /// Keeps freshly computed summaries, each only if no write dropped it meanwhile.
@@ -53,10 +58,28 @@ enum Snapshots {
             let sql = try Dialect.sql(db)
             for row in rows {
                 try await sql.raw("""
-                    UPDATE assessment_sheets SET snapshot = \(bind: row.text), snapshot_as_of = \(bind: asOf)
+                    UPDATE assessment_sheets SET snapshot = \(bind: row.text), snapshot_as_of = \(bind: asOf), snapshot_at_seq = \(bind: row.seq)
                     WHERE id = \(bind: row.id) AND snapshot_seq = \(bind: row.seq) AND state <> 'approved'
                     """).run()
             }
         }
+    }
+}
+
+/// The background refreshes running in this process, by cycle and unit.
+final class SnapshotRefreshes: Sendable {
+    private let running = NIOLockedValueBox(Set<String>())
+    func begin(_ key: String) -> Bool { running.withLockedValue { $0.insert(key).inserted } }
+    func end(_ key: String) { _ = running.withLockedValue { $0.remove(key) } }
+    var count: Int { running.withLockedValue { $0.count } }
+}
+
+extension Application {
+    private struct SnapshotRefreshesKey: StorageKey { typealias Value = SnapshotRefreshes }
+    var snapshotRefreshes: SnapshotRefreshes {
+        if let existing = storage[SnapshotRefreshesKey.self] { return existing }
+        let made = SnapshotRefreshes()
+        storage[SnapshotRefreshesKey.self] = made
+        return made
     }
 }

@@ -88,6 +88,22 @@ struct BenchmarkCommand: AsyncCommand {
         print(T(.benchOneVillage, String(format: "%.1f", Self.percentile(one, 50)), String(format: "%.1f", Self.percentile(one, 95))))
         print(T(.benchTownship, String(format: "%.1f", Self.percentile(dashboard, 50)), String(format: "%.1f", Self.percentile(dashboard, 95))))
 
+        // 4. The first view of a district's dashboard after every village changed (a new day,
+        // a burst of intake): what its reader waited for before (every village evaluated),
+        // and what they wait for now (the last summaries, the rest in the background).
+        var waited: [Double] = [], shown: [Double] = []
+        for _ in 0..<rounds {
+            try await Snapshots.invalidate(path: district.path, on: app.db)
+            let started = Date()
+            let all = try await Sheets.villageSheets(cycle: cycle, under: district, context: request.sheets, checks: false)
+            waited.append(Date().timeIntervalSince(started) * 1000)
+            try await Snapshots.invalidate(path: district.path, on: app.db)
+            let again = Date()
+            _ = try await Sheets.villageSheets(cycle: cycle, under: district, context: request.sheets, checks: false, staleLimit: Sheets.viewStaleLimit)
+            shown.append(Date().timeIntervalSince(again) * 1000)
+            if waited.count == rounds { print(T(.benchDistrictChange, String(all.sheets.count), String(format: "%.0f", waited.min() ?? 0), String(format: "%.0f", shown.min() ?? 0))) }
+        }
+
         // The HTTP benchmark's targets: villages with a window service, and the four pages.
         if let folder = signature.targets {
             let rows = try await sql.raw("SELECT unit_id, code FROM rec_services WHERE code = 'SB-01' AND deleted_at IS NULL").all()

@@ -200,6 +200,7 @@ enum L: String, CaseIterable, Sendable {
     case basicallySatisfied
     case benchCheckpointsMoved
     case benchData
+    case benchDistrictChange
     case benchFull
     case benchOneVillage
     case benchPlainPass
@@ -389,6 +390,7 @@ enum L: String, CaseIterable, Sendable {
     case dashReadingText
     case dashReadings
     case dashReadingsNote
+    case dashRefreshing
     case dashVillagesCaption
     case dashWeakItem
     case dashWeakest

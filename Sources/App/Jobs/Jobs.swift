@@ -114,6 +114,16 @@ final class JobTasks: Sendable {
     private let progress = NIOLockedValueBox([UUID: LiveProgress]())
 
     func add(_ id: UUID, _ task: Task<Void, Never>) { tasks.withLockedValue { $0[id] = task } }
+    /// Starts work that shutdown waits for and that removes itself when done (it is added
+    /// under the lock its own removal takes, so it cannot be removed before it is added).
+    func start(_ id: UUID, _ work: @escaping @Sendable () async -> Void) {
+        tasks.withLockedValue { tasks in
+            tasks[id] = Task {
+                await work()
+                self.remove(id)
+            }
+        }
+    }
     func remove(_ id: UUID) {
         _ = tasks.withLockedValue { $0.removeValue(forKey: id) }
         _ = progress.withLockedValue { $0.removeValue(forKey: id) }

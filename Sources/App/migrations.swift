@@ -39,4 +39,5 @@ func registerMigrations(_ migrations: Migrations) {
     migrations.add(AddSheetReturnNote())
     migrations.add(AddServiceRequestListIndex())
     migrations.add(AddSnapshotAtSeq())
+    migrations.add(AddOpenRequestIndex())
 }

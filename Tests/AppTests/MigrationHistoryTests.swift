@@ -33,7 +33,7 @@ struct MigrationHistoryTests {
         "App.AddServiceRequestPublicReply", "App.CreateLoginThrottles",
         "AddRecordField_rec_activities_organization",
         "AddProfileBusyFinances", "AddRequestFeedback", "AddRectificationFollowUp", "AddNoticeReads",
-        "AddReviewDrafts", "AddSheetReturnNote", "AddServiceRequestListIndex", "AddSnapshotAtSeq",
+        "AddReviewDrafts", "AddSheetReturnNote", "AddServiceRequestListIndex", "AddSnapshotAtSeq", "AddOpenRequestIndex",
     ]
 
     static func columns(_ table: String, on db: any Database) async throws -> Set<String> {

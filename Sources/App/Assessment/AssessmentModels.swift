@@ -112,6 +112,20 @@ final class AssessmentSheet: Model, @unchecked Sendable {
             """).all().compactMap(AssessmentSheet.init(row:))
     }
 
+    /// The sheets of a cycle below `path` (every level, the unit's own left out) that are not
+    /// approved: what waits in a queue. Read as `villages` reads, without Fluent's reflection
+    /// (a city's 4,000 sheets), and without the kept summaries (nil here), which a queue
+    /// does not show.
+    static func open(cycle: UUID, below path: String, excluding unit: UUID, on db: any Database) async throws -> [AssessmentSheet] {
+        let sql = try Dialect.sql(db)
+        return try await sql.raw("""
+            SELECT id, cycle_id, unit_id, unit_path, level, state, score, result, submitted_on, approved_on, version, updated_at,
+                   NULL AS snapshot, snapshot_as_of, snapshot_seq, snapshot_at_seq, returned_note, returned_by, returned_on
+            FROM assessment_sheets WHERE cycle_id = \(bind: cycle) AND \(Dialect.pathBelow(sql, path, column: "unit_path"))
+              AND unit_id <> \(bind: unit) AND state <> 'approved'
+            """).all().compactMap(AssessmentSheet.init(row:))
+    }
+
     /// A sheet from a row of every column (nil for an unknown level or state).
     private convenience init?(row: any SQLRow) throws {
         guard let level = UnitKind(rawValue: try row.decode(column: "level", as: String.self)),

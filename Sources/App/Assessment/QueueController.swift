@@ -90,8 +90,7 @@ struct QueueController {
         let byID = Dictionary(units.compactMap { u in u.id.map { ($0, u) } }, uniquingKeysWith: { a, _ in a })
         for cycle in try await AssessmentController.cycles(covering: unit, on: request.db) {
             let cycleID = try cycle.requireID()
-            let sheets = try await Dialect.below(AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycleID), \.$unitPath, unit.path)
-                .filter(\.$unitID != unitID).filter(\.$state != .approved).all()
+            let sheets = try await AssessmentSheet.open(cycle: cycleID, below: unit.path, excluding: unitID, on: request.db)
             guard !sheets.isEmpty else { continue }
             let checks = try await returnCounts(sheets.filter { $0.state == .submitted || $0.state == .returned }.compactMap(\.id), on: request.db)
             func row(_ sheet: AssessmentSheet, deadline: String) -> QueueRowDTO {

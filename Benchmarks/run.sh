@@ -8,7 +8,8 @@
 #
 # Then the mixed peak (Benchmarks/peak.sh: intake, 96156 tickets, clerks, officials and an
 # export at once; BENCH_PEAK_DURATION, default 60s; BENCH_PEAK_RATES, intake rates to try,
-# default "100 200 400"; BENCH_PEAK=0 leaves it out), and with BENCH_COMPARE=1 the side-by-side
+# default "25 50 100", with 96156 tickets at 10 req/s, clerks' pages at 30 req/s and
+# officials' at 5 req/s (PEAK_* variables of peak.sh override them); BENCH_PEAK=0 leaves it out), and with BENCH_COMPARE=1 the side-by-side
 # run against django-helpdesk (Benchmarks/compare.sh). BENCH_GENERATE passes more options
 # to `cunwu generate`, e.g. "--years 3" for three years of station history.
 #
@@ -95,7 +96,8 @@ echo "== memory: peak resident memory of serve: $(awk '/VmHWM/ {print int($2/102
 
 if [ "${BENCH_PEAK:-1}" = 1 ]; then
   echo "== mixed peak"
-  PORT="$PORT" BIN="$BIN" SERVER="$SERVER" PEAK_DURATION="${BENCH_PEAK_DURATION:-60s}" PEAK_INTAKE_RATE="${BENCH_PEAK_RATES:-100 200 400}" \
+  PORT="$PORT" BIN="$BIN" SERVER="$SERVER" PEAK_DURATION="${BENCH_PEAK_DURATION:-60s}" PEAK_INTAKE_RATE="${BENCH_PEAK_RATES:-25 50 100}" \
+    PEAK_TICKET_RATE="${PEAK_TICKET_RATE:-10}" PEAK_CLERK_RATE="${PEAK_CLERK_RATE:-30}" PEAK_OFFICIAL_RATE="${PEAK_OFFICIAL_RATE:-5}" \
     Benchmarks/peak.sh
 fi
 if [ "${BENCH_COMPARE:-0}" = 1 ]; then

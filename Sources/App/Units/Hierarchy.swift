@@ -47,11 +47,23 @@ enum Hierarchy {
         try await rows(for: children(of: unit, on: db), on: db)
     }
 
+    /// A unit's children with their key figures and the unit's own, from one read of the
+    /// villages below it (the home page needs both: two reads of a city's 3,930 villages).
+    static func childRowsAndFigures(of unit: OrgUnit, on db: any Database) async throws -> (rows: [UnitRow], figures: KeyFigures) {
+        let villages = try await villageFigures(under: unit.path, on: db)
+        return (try await rows(for: children(of: unit, on: db), villages: villages, on: db), figures(villages))
+    }
+
     /// Key figures for each unit, from one query for the villages below all of them (the
     /// deepest path they share) and one pass over the result.
     static func rows(for units: [OrgUnit], on db: any Database) async throws -> [UnitRow] {
         guard !units.isEmpty else { return [] }
-        let villages = try await villageFigures(under: sharedPath(units.map(\.path)), on: db)
+        return try await rows(for: units, villages: try await villageFigures(under: sharedPath(units.map(\.path)), on: db), on: db)
+    }
+
+    /// Key figures for each unit from villages already read (every one below them).
+    private static func rows(for units: [OrgUnit], villages: [VillageFigures], on db: any Database) async throws -> [UnitRow] {
+        guard !units.isEmpty else { return [] }
         // Village rows show the village's profile: read only for them.
         let villageIDs = units.filter { $0.kind == .village }.compactMap(\.id)
         let profiles = villageIDs.isEmpty ? [:] : Dictionary(try await VillageProfile.query(on: db).filter(\.$unit.$id ~~ villageIDs).all()

@@ -185,8 +185,9 @@ struct HierarchyController {
     private func unitData(_ request: Request, _ unit: OrgUnit) async throws -> UnitPageDTO {
         let principal = try request.requirePrincipal()
         let ancestors = try await Hierarchy.ancestors(of: unit, on: request.db).filter { principal.mayView($0.path) }
-        let children = try await Hierarchy.childRows(of: unit, on: request.db).map(ChildRowDTO.init)
-        let figures = KeyFiguresDTO(try await Hierarchy.figures(under: unit, on: request.db))
+        let (rows, own) = try await Hierarchy.childRowsAndFigures(of: unit, on: request.db)
+        let children = try rows.map(ChildRowDTO.init)
+        let figures = KeyFiguresDTO(own)
         let profile = unit.kind == .village ? try await Hierarchy.profile(of: unit, on: request.db).values : nil
         var attention: [AttentionDTO] = []
         if unit.kind == .village {

@@ -166,11 +166,8 @@ enum RecordStore {
     /// rows after `after`, dated within `from`…`to` when given (kinds with a date).
     static func page(_ kind: RecordKind, village: UUID, after: PageKey?, limit: Int, from: String? = nil, to: String? = nil,
                      on db: any Database) async throws -> [Record] {
-        var query = try Dialect.sql(db).select().column("*").from(kind.table)
-            .where("unit_id", .equal, SQLBind(village)).where("deleted_at", .is, SQLLiteral.null)
+        var query = live(try Dialect.sql(db).select().column("*").from(kind.table), kind, village: village, from: from, to: to)
         let dateColumn = kind.field(kind.dateField ?? "")?.column
-        if let dateColumn, let from { query = query.where(SQLColumn(dateColumn), .greaterThanOrEqual, SQLBind(from)) }
-        if let dateColumn, let to { query = query.where(SQLColumn(dateColumn), .lessThanOrEqual, SQLBind(to)) }
         let key = sortKey(kind)
         if let after {
             let values: [any SQLExpression] = (dateColumn == nil ? [] : [SQLBind(after.day)]) + [SQLBind(after.createdAt), SQLBind(after.id)]
@@ -181,14 +178,19 @@ enum RecordStore {
     }
 
     /// How many live records of a kind a village has, dated within `from`…`to` when given.
-    static func count(_ kind: RecordKind, village: UUID, from: String?, to: String?, on db: any Database) async throws -> Int {
-        var query = try Dialect.sql(db).select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(kind.table)
-            .where("unit_id", .equal, SQLBind(village)).where("deleted_at", .is, SQLLiteral.null)
+    static func count(_ kind: RecordKind, village: UUID, from: String? = nil, to: String? = nil, on db: any Database) async throws -> Int {
+        let query = try Dialect.sql(db).select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(kind.table)
+        return try await live(query, kind, village: village, from: from, to: to).first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    /// A village's live records of a kind, dated within `from`…`to` when given (kinds with a date).
+    private static func live(_ query: SQLSelectBuilder, _ kind: RecordKind, village: UUID, from: String?, to: String?) -> SQLSelectBuilder {
+        var query = query.where("unit_id", .equal, SQLBind(village)).where("deleted_at", .is, SQLLiteral.null)
         if let dateColumn = kind.field(kind.dateField ?? "")?.column {
             if let from { query = query.where(SQLColumn(dateColumn), .greaterThanOrEqual, SQLBind(from)) }
             if let to { query = query.where(SQLColumn(dateColumn), .lessThanOrEqual, SQLBind(to)) }
         }
-        return try await query.first()?.decode(column: "n", as: Int.self) ?? 0
+        return query
     }
 
     /// A village's live records of several kinds in one statement, by kind key, in no
@@ -279,11 +281,6 @@ enum RecordStore {
         return out
     }
 
-    static func count(_ kind: RecordKind, village: UUID, on db: any Database) async throws -> Int {
-        let row = try await Dialect.sql(db).select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(kind.table)
-            .where("unit_id", .equal, SQLBind(village)).where("deleted_at", .is, SQLLiteral.null).first()
-        return try row?.decode(column: "n", as: Int.self) ?? 0
-    }
 
     /// Every live record of a kind in the units below `path`: one query, whatever the number
     /// of villages. It goes from the (small) units table to each unit's records by the

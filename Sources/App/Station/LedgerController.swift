@@ -50,7 +50,7 @@ struct LedgerController {
     /// A period's events whole, for the exports.
     static func rows(_ request: Request, _ unit: OrgUnit, _ period: Period) async throws -> [LedgerRow] {
         let (from, to) = period.millis
-        return try await LedgerStore.events(under: unit.path, from: from, to: to, subjectType: period.subject, page: nil, on: request.db)
+        return try await LedgerStore.events(under: unit.path, from: from, to: to, subjectType: period.subject, on: request.db)
     }
 
     /// One page of a period's events, newest first by (time, station, sequence): `limit`

@@ -257,20 +257,16 @@ enum LedgerStore {
             .where("seq", .greaterThanOrEqual, SQLBind(sequence)).orderBy("seq").all().map(decode)
     }
 
-    /// Events of the villages below `path` in [from, to) (milliseconds), newest last.
     /// The events of the stations below `path` in [from, to) (milliseconds), of one kind of
-    /// subject if given: in chain order, or newest first one page at a time (`page`, from 0).
+    /// subject if given, in chain order: what the exports carry. (Pages read `eventsPage`.)
     /// Each station's events are reached by the (unit_id, occurred_at) index.
-    static func events(under path: String, from: Int64, to: Int64, subjectType: String? = nil, page: (number: Int, size: Int)? = nil,
-                       on db: any Database) async throws -> [LedgerRow] {
+    static func events(under path: String, from: Int64, to: Int64, subjectType: String? = nil, on db: any Database) async throws -> [LedgerRow] {
         let sql = try Dialect.sql(db)
-        let order = page == nil ? "e.unit_id, e.seq" : "e.occurred_at DESC, e.unit_id, e.seq DESC"
-        let limit = page.map { " LIMIT \($0.size) OFFSET \($0.number * $0.size)" } ?? ""
         return try await sql.raw("""
             SELECT e.* FROM units u \(unsafeRaw: Dialect.unitsFirst(sql)) ledger_events e
               ON e.unit_id = u.id AND e.occurred_at >= \(bind: from) AND e.occurred_at < \(bind: to)
             WHERE \(Dialect.pathBelow(sql, path)) AND u.kind = 'village' AND (\(bind: subjectType ?? "") = '' OR e.subject_type = \(bind: subjectType ?? ""))
-            ORDER BY \(unsafeRaw: order)\(unsafeRaw: limit)
+            ORDER BY e.unit_id, e.seq
             """).all().map { LedgerRow(entry: try decode($0), unitID: try $0.decode(column: "unit_id", as: UUID.self)) }
     }
 

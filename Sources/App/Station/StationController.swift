@@ -63,25 +63,12 @@ struct StationController {
                    dueDateNotice: RequestDesk.dueDateNotice(item, calendar: context.calendar))
     }
 
-    /// Requests of the village filtered by status, received date (from, to inclusive), and
-    /// `q`: a tracking code, the resident's phone number or the start of their name (or
-    /// `phone` alone, as before).
     /// One page of the village's requests, newest first, by the filters of `filteredQuery`:
     /// `limit` (50, at most 200) rows after `cursor`, the cursor of the page after, and how
     /// many match in all (a COUNT, not the rows). Sorted by the day received and then the id
     /// (made in time order), both exact, on the index (unit_id, received_on, id).
-    static func page(_ request: Request, village: UUID) async throws -> (items: [ServiceRequest], next: String?, total: Int) {
-        let limit = try Paging.limit(request.query[String.self, at: "limit"])
-        var query = try await filteredQuery(request, village: village)
-        let total = try await query.copy().count()
-        if let after = try Paging.dayAndID(request.query[String.self, at: "cursor"]) {
-            query = query.group(.or) { or in
-                or.filter(\.$receivedOn < after.day).group(.and) { and in and.filter(\.$receivedOn == after.day).filter(\.$id < after.id) }
-            }
-        }
-        let rows = try await query.sort(\.$receivedOn, .descending).sort(\.$id, .descending).limit(limit + 1).all()
-        let (items, next) = Paging.split(rows, limit: limit) { row in row.id.map { [row.receivedOn, $0.uuidString] } }
-        return (items, next, total)
+    static func page(_ request: Request, village: UUID) async throws -> Page<ServiceRequest> {
+        try await Paging.newestByDay(request, try await filteredQuery(request, village: village), day: \.$receivedOn)
     }
 
     /// The filters of a request list: `status`, `service` (its code), `channel`, received
@@ -184,7 +171,8 @@ struct StationController {
 
     @Sendable func list(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let context = try await Self.context(request, unit)
-        let (items, next, total) = try await Self.page(request, village: context.village.requireID())
+        let page = try await Self.page(request, village: context.village.requireID())
+        let (items, next, total) = (page.items, page.next, page.total)
         let reveal = try await RecordController.reveal(request, objectType: "serviceRequests", village: context.village, ids: items.compactMap(\.id))
         var filters: [String: String] = [:]
         for name in ["status", "service", "channel", "from", "to", "q", "phone", "overdue", "limit"] {
@@ -336,7 +324,8 @@ struct StationController {
 
     @Sendable func apiList(_ request: Request, _ unit: OrgUnit) async throws -> RequestListDTO {
         let context = try await Self.context(request, unit)
-        let (items, next, total) = try await Self.page(request, village: context.village.requireID())
+        let page = try await Self.page(request, village: context.village.requireID())
+        let (items, next, total) = (page.items, page.next, page.total)
         let reveal = try await RecordController.reveal(request, objectType: "serviceRequests", village: context.village, ids: items.compactMap(\.id))
         return RequestListDTO(requests: items.map { Self.dto($0, context, reveal: reveal) }, next: next, total: total)
     }

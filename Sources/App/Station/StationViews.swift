@@ -85,8 +85,7 @@ enum StationViews {
     static func list(village: OrgUnit, rows: [RequestDTO], filters: [String: String], services: [(String, String)], total: Int,
                      next: String?, first: Bool) -> Node {
         let b = base(village)
-        let keep = filters.sorted { $0.key < $1.key }.map { $0.key + "=" + ($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(["-", ".", "_"])) ?? "") }
-        func link(cursor: String?) -> String { b(.requests) + "?" + (keep + (cursor.map { ["cursor=" + $0] } ?? [])).joined(separator: "&") }
+        func link(cursor: String?) -> String { Paging.link(b(.requests), filters: filters, cursor: cursor) }
         return .group([
             .el("p", [:], [.el("a", ["href": b(.station)], T(.deskBack))]),
             .el("form", ["method": "get", "action": b(.requests), "class": "filters"], [

@@ -84,13 +84,6 @@ enum Hierarchy {
         return shared.isEmpty ? "/" : "/" + shared.joined(separator: "/") + "/"
     }
 
-    /// The key figures of the villages below a unit, from one statement over only the
-    /// columns they need: a city's 3,930 villages and profiles read as models (and each
-    /// opening schedule parsed) were most of its home page's time.
-    static func figures(under unit: OrgUnit, on db: any Database) async throws -> KeyFigures {
-        figures(try await villageFigures(under: unit.path, on: db))
-    }
-
     /// One village's share of the key figures.
     struct VillageFigures {
         var path: String
@@ -101,8 +94,9 @@ enum Hierarchy {
         var hasProfile: Bool
     }
 
-    /// Every village below `path` with its key figures, in one statement; each distinct
-    /// opening schedule is parsed once.
+    /// Every village below `path` with its key figures, in one statement over only the
+    /// columns they need (a city's 3,930 villages and profiles read as models were most of
+    /// its home page's time); each distinct opening schedule is parsed once.
     static func villageFigures(under path: String, on db: any Database) async throws -> [VillageFigures] {
         let sql = try Dialect.sql(db)
         var open40: [String: Bool] = [:]

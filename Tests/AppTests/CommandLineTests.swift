@@ -178,7 +178,7 @@ struct ServerCommandTests {
         let path = Self.temporaryDatabase()
         defer { for suffix in ["", "-wal", "-shm", ".key", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let binary = try #require(CLI.binary)
-        let port = Int.random(in: 20_000...40_000)
+        let port = ServerProcess.freePort()
         let process = Process()
         process.executableURL = binary
         process.arguments = ["serve", "--demo", "--port", String(port)]

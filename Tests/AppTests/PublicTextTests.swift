@@ -117,7 +117,7 @@ struct PublicTextTests {
         #expect(throws: TrustedProxies.BadEntry.self) { try TrustedProxies("example.com") }
         // Over real connections from 127.0.0.1. Without trusted proxies, X-Forwarded-For is
         // the client's to write and names nobody: the sixth submission from here is refused.
-        let port = Int.random(in: 46_000...52_000)
+        let port = ServerProcess.freePort()
         try await withApp { app, _ in
             let s = try await StationFixture.make(app)
             var statuses: [HTTPStatus] = []

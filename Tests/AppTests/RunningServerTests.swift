@@ -16,7 +16,7 @@ final class ServerProcess: @unchecked Sendable {
     var base: String { "http://127.0.0.1:\(port)" }
 
     init(environment: [String: String], demo: Bool = false) throws {
-        port = Int.random(in: 20_000...45_000)
+        port = Self.freePort()
         log = FileManager.default.temporaryDirectory.appendingPathComponent("cunwu-serve-\(UUID().uuidString).log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         process.executableURL = try #require(CLI.binary, "build the cunwu executable first (swift build)")
@@ -27,6 +27,33 @@ final class ServerProcess: @unchecked Sendable {
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
+    }
+
+    private static let given = NIOLockedValueBox<Set<Int>>([])
+
+    /// A port below Linux's ephemeral range (32768–60999, where outgoing connections take
+    /// theirs, so a random pick there can be in use), not given out before in this run, and
+    /// free now: a probe binds it and lets it go.
+    static func freePort() -> Int {
+        for _ in 0..<200 {
+            let port = Int.random(in: 20_000...32_000)
+            guard given.withLockedValue({ $0.insert(port).inserted }) else { continue }
+            if bindable(port) { return port }
+        }
+        return Int.random(in: 20_000...32_000)
+    }
+
+    private static func bindable(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
     }
 
     /// Waits until `/healthz` answers (migrations and the demo can take a while).

@@ -40,7 +40,7 @@ public func configure(_ app: Application, environment: [String: String] = Proces
     app.dummyPasswordHash = try Bcrypt.hash(Token.make(), cost: app.config.bcryptCost)
 
     app.middleware = Middlewares()
-    let inFlight = InFlightRequests()
+    let inFlight = app.inFlightRequests
     app.middleware.use(InFlightMiddleware(requests: inFlight))
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(LanguageMiddleware())

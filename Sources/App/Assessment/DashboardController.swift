@@ -354,7 +354,9 @@ struct DashboardController {
             defer { app.snapshotRefreshes.end(key) }
             do {
                 guard let cycle = try await AssessmentCycle.find(cycle, on: background.db), let unit = try await OrgUnit.find(unit, on: background.db) else { return }
-                _ = try await Sheets.villageSheets(cycle: cycle, under: unit, context: background.sheets, checks: false)
+                _ = try await Pacer.background(app) {
+                    try await Sheets.villageSheets(cycle: cycle, under: unit, context: background.sheets, checks: false)
+                }
             } catch {
                 background.logger.warning("summaries below \(path) not refreshed: \(error)")
             }

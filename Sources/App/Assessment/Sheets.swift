@@ -279,6 +279,8 @@ enum Sheets {
             }
             try await Snapshots.keep(fresh, asOf: asOf, on: context.db)
             if groups.count > 1 { try await progress?.advance(by: group.villages.count) }
+            // A township at a time; background work gives way to people's requests here.
+            try await Pacer.pause()
         }
         return (sheets, out, shownStale)
     }

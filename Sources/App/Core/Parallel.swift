@@ -4,9 +4,10 @@ import NIOCore
 extension Array where Element: Sendable {
     /// `map` on every core, the results in the elements' order: for pure work over many
     /// villages (facts, the engine) once the database reads are done. Fewer than 16
-    /// elements a core run on the caller's task.
+    /// elements a core run on the caller's task, and so does background work (`Pacer`),
+    /// which leaves the other cores to people's requests.
     func concurrentMap<T: Sendable>(_ transform: @escaping @Sendable (Element) throws -> T) async throws -> [T] {
-        let parts = Swift.min(System.coreCount, Swift.max(1, count / 16))
+        let parts = Pacer.inBackground ? 1 : Swift.min(System.coreCount, Swift.max(1, count / 16))
         guard parts > 1 else { return try map(transform) }
         let size = (count + parts - 1) / parts
         return try await withThrowingTaskGroup(of: (Int, [T]).self) { group in

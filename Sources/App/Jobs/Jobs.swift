@@ -75,6 +75,7 @@ final class JobProgress: Sendable {
 
     func advance(by count: Int = 1) async throws {
         try Task.checkCancellation()
+        try await Pacer.pause()
         let due = state.withLockedValue { s -> Bool in
             s.done += count
             return clock.now.timeIntervalSince(s.written) >= 0.5 || s.done == s.total
@@ -189,7 +190,7 @@ enum Jobs {
         // An unstructured task keeps the caller's task-locals: the language of the result.
         let task = Task {
             let outcome: Result<JobResult?, any Error>
-            do { outcome = .success(try await work(background, progress)) } catch { outcome = .failure(error) }
+            do { outcome = .success(try await Pacer.background(app) { try await work(background, progress) }) } catch { outcome = .failure(error) }
             do {
                 try await finish(id, outcome, app: app)
             } catch {

@@ -95,4 +95,22 @@ struct PacingTests {
             #expect(idle.slept.isEmpty)
         }
     }
+
+    @Test("background computations run on a thread of nice 10, in the caller's language; the caller's thread keeps its priority")
+    func lowPriorityThread() async throws {
+        let before = LowPriority.currentNice()
+        let (nice, english) = try await Language.$current.withValue(.en) {
+            try await LowPriority.run { (LowPriority.currentNice(), T(.exportTownship)) }
+        }
+        #expect(nice == LowPriority.nice)
+        #expect(english == Messages.en[.exportTownship] && english != Messages.zh[.exportTownship])
+        #expect(LowPriority.currentNice() == before)
+        // In background work, `compute` and `concurrentMap` go there; outside it they do not.
+        let clock = FakeClock()
+        let inside = try await Pacer.$current.withValue(Self.pacer(clock, busy: NIOLockedValueBox(false))) {
+            (try await Pacer.compute { LowPriority.currentNice() }, try await Array(0..<100).concurrentMap { _ in LowPriority.currentNice() })
+        }
+        #expect(inside.0 == LowPriority.nice && inside.1.allSatisfy { $0 == LowPriority.nice })
+        #expect(try await Pacer.compute { LowPriority.currentNice() } == before)
+    }
 }

@@ -285,24 +285,28 @@ struct DashboardController {
         let (sheets, summaries) = try await Sheets.villageSheets(cycle: cycle, under: unit, context: request.sheets, explanations: true, progress: progress)
         await progress?.phase(.jobPhaseWriting)
         let d = try await Self.dashboard(request, cycle: cycle, unit: unit, summaries: summaries, sheets: sheets)
-        let header = [T(.exportTownship), T(.overdueVillage), T(.sheetState), T(.sheetScore), T(.exportItem), T(.exportItemStatus), T(.exportChecks)]
-        var rows: [[SheetCell]] = []
-        for village in d.villages {
-            let summary = summaries[village.unitID]
-            for item in catalogue.items {
-                let status = summary?.items[String(item.number)].flatMap(Status.init(rawValue:))
-                let checks = item.checks.map { c in c.id + " " + T(.titled, (summary?.checks[c.id]).flatMap(Status.init(rawValue:))?.label ?? "", summary?.explanations[c.id] ?? "") }
-                // Scores and item numbers are numbers, so Excel and WPS sum, sort and filter them.
-                rows.append([.text(village.township), .text(village.name), .text(SheetState(rawValue: village.state)?.label ?? village.state),
-                             village.score.map { .number($0, decimals: 2) } ?? .empty, .number(Double(item.number), decimals: 0),
-                             .text(status?.label ?? ""), .text(checks.joined(separator: "\n"))])
-            }
-        }
-        let sheet = TypedSheet(header: header, rows: rows, widths: [12, 14, 10, 8, 6, 10, 80])
+        let (villages, sheetName) = (d.villages, cycle.name)
         // Named as officials file it: 怀柔区-2026年度评估汇总.xlsx.
         let name = T(.exportSummaryName, unit.name, String(cycle.year))
-        if csv { return JobResult(data: CSV.write(sheet.plain), name: name + ".csv") }
-        return JobResult(data: try XLSX.write(sheet, name: cycle.name), name: name + ".xlsx")
+        // The rows and the file in one computation (in a job, on the low-priority thread).
+        return try await Pacer.compute {
+            let header = [T(.exportTownship), T(.overdueVillage), T(.sheetState), T(.sheetScore), T(.exportItem), T(.exportItemStatus), T(.exportChecks)]
+            var rows: [[SheetCell]] = []
+            for village in villages {
+                let summary = summaries[village.unitID]
+                for item in catalogue.items {
+                    let status = summary?.items[String(item.number)].flatMap(Status.init(rawValue:))
+                    let checks = item.checks.map { c in c.id + " " + T(.titled, (summary?.checks[c.id]).flatMap(Status.init(rawValue:))?.label ?? "", summary?.explanations[c.id] ?? "") }
+                    // Scores and item numbers are numbers, so Excel and WPS sum, sort and filter them.
+                    rows.append([.text(village.township), .text(village.name), .text(SheetState(rawValue: village.state)?.label ?? village.state),
+                                 village.score.map { .number($0, decimals: 2) } ?? .empty, .number(Double(item.number), decimals: 0),
+                                 .text(status?.label ?? ""), .text(checks.joined(separator: "\n"))])
+                }
+            }
+            let sheet = TypedSheet(header: header, rows: rows, widths: [12, 14, 10, 8, 6, 10, 80])
+            if csv { return JobResult(data: CSV.write(sheet.plain), name: name + ".csv") }
+            return JobResult(data: try XLSX.write(sheet, name: sheetName), name: name + ".xlsx")
+        }
     }
 
     /// Starts an export of the cycle below the unit in the background.

@@ -1,4 +1,6 @@
 import NIOConcurrencyHelpers
+import NIOPosix
+import StandardKit
 import Vapor
 
 /// Background work (an export, a recomputation, a dashboard's refresh) gives way to the
@@ -56,6 +58,12 @@ final class Pacer: Sendable {
     /// Whether the current task is background work (which then keeps to one core).
     static var inBackground: Bool { current != nil }
 
+    /// A long computation (the engine over a township, a workbook written): in background
+    /// work, on the low-priority thread; else here.
+    static func compute<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        inBackground ? try await LowPriority.run(work) : try work()
+    }
+
     /// Runs `work` as paced background work of `app`.
     static func background<T: Sendable>(_ app: Application, _ work: () async throws -> T) async rethrows -> T {
         let requests = app.inFlightRequests
@@ -71,5 +79,35 @@ extension Application {
         let requests = InFlightRequests()
         storage[InFlightKey.self] = requests
         return requests
+    }
+}
+
+/// One thread of lower scheduling priority (nice 10) for background work's computations.
+/// Linux's scheduler then gives people's requests about ten times its share of a core
+/// when both want it, and gives it the whole core when nothing else does: an export
+/// finishes as fast as before on an idle server, and gives way on a busy one. (Linux keeps
+/// a nice value per thread; `setpriority(PRIO_PROCESS, 0, …)` sets the calling thread's.)
+enum LowPriority {
+    static let nice: Int32 = 10
+
+    private static let pool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        return pool
+    }()
+
+    /// Runs `work` on the low-priority thread, in the caller's language.
+    static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        let language = Language.current
+        return try await pool.runIfActive {
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, nice)
+            return try Language.$current.withValue(language) { try work() }
+        }
+    }
+
+    /// The calling thread's nice value (for tests).
+    static func currentNice() -> Int32 {
+        errno = 0
+        return getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
     }
 }

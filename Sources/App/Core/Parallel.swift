@@ -4,10 +4,12 @@ import NIOCore
 extension Array where Element: Sendable {
     /// `map` on every core, the results in the elements' order: for pure work over many
     /// villages (facts, the engine) once the database reads are done. Fewer than 16
-    /// elements a core run on the caller's task, and so does background work (`Pacer`),
-    /// which leaves the other cores to people's requests.
+    /// elements a core run on the caller's task. Background work (`Pacer`) runs it on
+    /// the low-priority thread, leaving the cores to people's requests.
     func concurrentMap<T: Sendable>(_ transform: @escaping @Sendable (Element) throws -> T) async throws -> [T] {
-        let parts = Pacer.inBackground ? 1 : Swift.min(System.coreCount, Swift.max(1, count / 16))
+        // Background work: one thread, of low priority.
+        if Pacer.inBackground { return try await LowPriority.run { try self.map(transform) } }
+        let parts = Swift.min(System.coreCount, Swift.max(1, count / 16))
         guard parts > 1 else { return try map(transform) }
         let size = (count + parts - 1) / parts
         return try await withThrowingTaskGroup(of: (Int, [T]).self) { group in

@@ -69,6 +69,66 @@ struct ReviewTests {
         }
     }
 
+    @Test("with more units than a list can hold, the user forms find a unit by its code or name; several matches are listed to choose from, with the units above them; none or too many is said and changes nothing")
+    func unitSearch() async throws {
+        try await withApp { app, _ in
+            let world = try await World.make(app)
+            try await World.user(app, "root", .admin, at: nil)
+            let session = try await login(app, "root")
+            // Villages enough to pass the list's limit: 测试村1, 测试村2, … in township A2, and
+            // a second 前辛庄村 (the first is in A1).
+            for n in 1...Accounts.unitListLimit {
+                try await OrgUnit(kind: .village, name: "测试村\(n)", code: String(format: "110116%06d", n), parent: world.townshipA2).create(on: app.db)
+            }
+            let twin = OrgUnit(kind: .village, name: "前辛庄村", code: nil, parent: world.townshipA2)
+            try await twin.create(on: app.db)
+            let form = try await send(app, .GET, "/admin/users/new", as: session)
+            #expect(form.status == .ok && !form.body.contains("<select id=\"f-unitID\"") && form.body.contains("name=\"unitQuery\""))
+            #expect(form.body.utf8.count < 20_000, "the form does not list every unit: \(form.body.utf8.count) bytes")
+            let users = try await User.query(on: app.db).count()
+            func create(_ username: String, _ fields: [String: String]) async throws -> (status: HTTPStatus, headers: HTTPHeaders, body: String) {
+                try await send(app, .POST, "/admin/users/new", as: session,
+                               form: ["username": username, "displayName": "李四", "password": "a-long-pass-2026", "role": "stationStaff"].merging(fields) { $1 })
+            }
+            // Two units of one name: both listed with their townships; nothing is written.
+            let twice = try await create("li.si", ["unitQuery": "前辛庄村"])
+            #expect(twice.status == .unprocessableEntity)
+            #expect(twice.body.contains(T(.userUnitChoose, "2")))
+            #expect(twice.body.contains("桥梓镇 › 前辛庄村") && twice.body.contains("怀北镇 › 前辛庄村"))
+            #expect(twice.body.contains("value=\"\(try twin.requireID().uuidString)\""))
+            #expect(try await User.query(on: app.db).count() == users)
+            // Choosing one of them creates the account there.
+            let chosen = try await create("li.si", ["unitQuery": "前辛庄村", "unitID": try twin.requireID().uuidString])
+            #expect(chosen.status == .seeOther, "\(chosen.body.prefix(300))")
+            let li = try #require(try await User.query(on: app.db).filter(\.$username == "li.si").with(\.$roles).first())
+            #expect(li.roles.map(\.$unit.id) == [try twin.requireID()])
+            // A code names one unit at once; so does a name that only one unit has.
+            let byCode = try await create("wang.wu", ["unitQuery": " 110116000007 "])
+            #expect(byCode.status == .seeOther, "\(byCode.body.prefix(300))")
+            let wang = try #require(try await User.query(on: app.db).filter(\.$username == "wang.wu").with(\.$roles) { $0.with(\.$unit) }.first())
+            #expect(wang.roles.first?.unit?.name == "测试村7")
+            // None, too many and too long: said on the form, nothing written.
+            let none = try await create("zhao.liu", ["unitQuery": "不存在的村"])
+            #expect(none.status == .unprocessableEntity && none.body.contains(T(.userUnitNotFound, "不存在的村")))
+            let many = try await create("zhao.liu", ["unitQuery": "测试"])
+            #expect(many.status == .unprocessableEntity && many.body.contains(T(.userUnitTooMany, String(Accounts.unitMatchLimit), "测试")))
+            let pattern = try await create("zhao.liu", ["unitQuery": "%"])
+            #expect(pattern.status == .unprocessableEntity, "LIKE's characters are not patterns")
+            let long = try await create("zhao.liu", ["unitQuery": String(repeating: "村", count: 51)])
+            #expect(long.status == .unprocessableEntity && long.body.contains("id=\"f-unitQuery-error\""))
+            #expect(try await User.query(on: app.db).filter(\.$username == "zhao.liu").count() == 0)
+            // A role added on the user's page finds its unit the same way.
+            let path = "/admin/users/\(try li.requireID())"
+            let added = try await send(app, .POST, path, as: session, form: ["action": "addRole", "role": "supervisor", "unitQuery": "后辛庄村"])
+            #expect(added.status == .seeOther, "\(added.body.prefix(300))")
+            let roles = try await RoleAssignment.query(on: app.db).filter(\.$user.$id == li.requireID()).all()
+            #expect(Set(roles.compactMap(\.$unit.id)) == [try twin.requireID(), try world.villageV2.requireID()])
+            let unclear = try await send(app, .POST, path, as: session, form: ["action": "addRole", "role": "supervisor", "unitQuery": "前辛庄村"])
+            #expect(unclear.status == .unprocessableEntity && unclear.body.contains("type=\"radio\""))
+            #expect(try await RoleAssignment.query(on: app.db).filter(\.$user.$id == li.requireID()).count() == 2)
+        }
+    }
+
     @Test("the records index counts each kind's live records")
     func recordsIndex() async throws {
         try await withApp { app, _ in

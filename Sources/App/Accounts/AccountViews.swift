@@ -19,6 +19,38 @@ enum AccountViews {
         roleLabel(role.role) + (role.unitName.map { T(.parenthesized, $0) } ?? "")
     }
 
+    /// How a form names a unit: from the list of every unit (few of them), or by a search
+    /// for its name or code, with the matches of the last search to choose from.
+    enum UnitField {
+        case list([OrgUnit])
+        case search([(id: UUID, label: String)])
+    }
+
+    static func unitField(_ field: UnitField, values: [String: String], errors: [FieldError]) -> Node {
+        switch field {
+        case let .list(units):
+            return Layout.select("unitID", T(.userUnit), options: unitOptions(units), selected: values["unitID"] ?? "", errors: errors)
+        case let .search(matches):
+            let error = errors.first { $0.field == "unitID" }?.message
+            // The matches as a choice (the one chosen already ticked), then the search box.
+            let choice: Node = matches.isEmpty ? .empty : .el("fieldset", ["class": error == nil ? "field" : "field invalid", "id": "f-unitID"], [
+                .el("legend", [:], T(.userUnit)),
+                .when(error != nil, .el("p", ["class": "error", "id": "f-unitID-error"], error ?? "")),
+                .group(matches.map { match in
+                    .el("div", ["class": "field"], [.el("label", ["class": "check"], [
+                        .input(["type": "radio", "name": "unitID", "value": match.id.uuidString, "checked": values["unitID"] == match.id.uuidString ? "" : nil]),
+                        .text(match.label),
+                    ])])
+                }),
+            ])
+            return .group([
+                choice,
+                Layout.field("unitQuery", matches.isEmpty ? T(.userUnit) + T(.parenthesized, T(.userUnitQuery)) : T(.userUnitQuery),
+                             value: values["unitQuery"] ?? "", type: "search", errors: errors, hint: T(.userUnitQueryHint), attributes: ["autocomplete": "off"]),
+            ])
+        }
+    }
+
     private static func unitOptions(_ units: [OrgUnit]) -> [(value: String, label: String)] {
         // Each level below the top indented by one ideographic space, a character's width.
         [("", T(.userNoUnit))] + units.compactMap { unit in
@@ -30,7 +62,7 @@ enum AccountViews {
         [("", T(.userChooseRole))] + Role.allCases.map { ($0.rawValue, roleLabel($0)) }
     }
 
-    static func newForm(_ request: Request, values: [String: String], units: [OrgUnit], errors: [FieldError]) -> Node {
+    static func newForm(_ request: Request, values: [String: String], unit: UnitField, errors: [FieldError]) -> Node {
         .el("form", ["method": "post", "action": Route.userNew.path, "novalidate": ""], [
             Layout.errorSummary(errors),
             Layout.csrfField(request),
@@ -40,12 +72,12 @@ enum AccountViews {
             Layout.field("password", T(.userPassword), value: "", type: "password", errors: errors, required: true, hint: T(.userPasswordHint),
                          attributes: ["autocomplete": "new-password"]),
             Layout.select("role", T(.userRole), options: roleOptions, selected: values["role"] ?? "", errors: errors),
-            Layout.select("unitID", T(.userUnit), options: unitOptions(units), selected: values["unitID"] ?? "", errors: errors),
+            unitField(unit, values: values, errors: errors),
             .el("button", ["type": "submit"], T(.save)),
         ])
     }
 
-    static func detail(_ request: Request, user: UserDTO, units: [OrgUnit], errors: [FieldError]) -> Node {
+    static func detail(_ request: Request, user: UserDTO, unit: UnitField, values: [String: String], errors: [FieldError]) -> Node {
         func action(_ name: String, _ fields: [Node], _ button: String) -> Node {
             .el("form", ["method": "post", "action": Route.user(.value(user.id)).path, "class": "stack", "novalidate": ""],
                 [Layout.csrfField(request), .input(["type": "hidden", "name": "action", "value": name])] + fields + [.el("button", ["type": "submit"], button)])
@@ -65,8 +97,8 @@ enum AccountViews {
                                      .el("button", ["type": "submit", "class": "link"], T(.userRemoveRole)),
                                  ])])
             }),
-            action("addRole", [Layout.select("role", T(.userRole), options: roleOptions, selected: "", errors: errors),
-                               Layout.select("unitID", T(.userUnit), options: unitOptions(units), selected: "", errors: errors)], T(.userAddRole)),
+            action("addRole", [Layout.select("role", T(.userRole), options: roleOptions, selected: values["role"] ?? "", errors: errors),
+                               unitField(unit, values: values, errors: errors)], T(.userAddRole)),
             .el("h2", [:], T(.userDisplayName)),
             action("displayName", [Layout.field("displayName", T(.userDisplayName), value: user.displayName, errors: errors)], T(.save)),
             .el("h2", [:], T(.userResetPassword)),

@@ -41,34 +41,45 @@ struct UserController {
         return HTMLResponse.make(Layout.page(request: request, title: T(.usersTitle), body: body))
     }
 
+    /// The unit field's contents: the whole list when units are few; else the matches of
+    /// a search (with their labels), or none.
+    private func unitField(_ request: Request, matches: [OrgUnit]) async throws -> AccountViews.UnitField {
+        if let units = try await Accounts.unitChoices(on: request.db) { return .list(units) }
+        let labels = try await Accounts.unitLabels(matches, on: request.db)
+        return .search(matches.compactMap { unit in unit.id.map { ($0, labels[$0] ?? unit.name) } })
+    }
+
     @Sendable func newForm(_ request: Request, _: OrgUnit?) async throws -> Response {
-        let units = try await Accounts.unitChoices(on: request.db)
-        return HTMLResponse.make(Layout.page(request: request, title: T(.userNew),
-                                             body: AccountViews.newForm(request, values: [:], units: units, errors: [])))
+        HTMLResponse.make(Layout.page(request: request, title: T(.userNew),
+                                      body: AccountViews.newForm(request, values: [:], unit: try await unitField(request, matches: []), errors: [])))
     }
 
     @Sendable func create(_ request: Request, _: OrgUnit?) async throws -> Response {
         let form = try FormFields(request)
+        let pick = try await Accounts.pickUnit(form, on: request.db)
         let input = NewUserInput(username: form["username"] ?? "", displayName: form["displayName"] ?? "", password: form["password"] ?? "",
-                                 role: Role(rawValue: form["role"] ?? "") ?? .stationStaff, unitID: (form["unitID"]).flatMap(UUID.init(uuidString:)))
+                                 role: Role(rawValue: form["role"] ?? "") ?? .stationStaff, unitID: pick.unitID)
         do {
-            if Role(rawValue: form["role"] ?? "") == nil { throw AppError.validation([FieldError(field: "role", message: T(.userRoleRequired))]) }
+            var errors: [FieldError] = []
+            if Role(rawValue: form["role"] ?? "") == nil { errors.append(FieldError(field: "role", message: T(.userRoleRequired))) }
+            if let error = pick.error { errors.append(error) }
+            if !errors.isEmpty { throw AppError.validation(errors) }
             let user = try await Accounts.create(input, request: request)
             return request.redirect(to: Route.user(.value(user.id)).path)
         } catch let AppError.validation(errors) {
-            let units = try await Accounts.unitChoices(on: request.db)
-            var values = ["username": input.username, "displayName": input.displayName, "role": form["role"] ?? "", "unitID": form["unitID"] ?? ""]
-            values["password"] = nil
-            return HTMLResponse.make(Layout.page(request: request, title: T(.userNew), body: AccountViews.newForm(request, values: values, units: units, errors: errors)),
+            let values = ["username": input.username, "displayName": input.displayName, "role": form["role"] ?? "",
+                          "unitID": pick.unitID?.uuidString ?? "", "unitQuery": form["unitQuery"] ?? ""]
+            return HTMLResponse.make(Layout.page(request: request, title: T(.userNew),
+                                                 body: AccountViews.newForm(request, values: values, unit: try await unitField(request, matches: pick.matches), errors: errors)),
                                      status: .unprocessableEntity)
         }
     }
 
     @Sendable func detail(_ request: Request, _: OrgUnit?) async throws -> Response {
         let user = try await Accounts.find(request.parameters.get("userID"), now: request.now, on: request.db)
-        let units = try await Accounts.unitChoices(on: request.db)
         let flash = request.url.query == "saved=1" ? T(.saved) : nil
-        return HTMLResponse.make(Layout.page(request: request, title: user.displayName, body: AccountViews.detail(request, user: user, units: units, errors: []), flash: flash))
+        return HTMLResponse.make(Layout.page(request: request, title: user.displayName,
+                                             body: AccountViews.detail(request, user: user, unit: try await unitField(request, matches: []), values: [:], errors: []), flash: flash))
     }
 
     /// One form posts one action: add a role, remove a role, reset the password, disable or enable.
@@ -78,10 +89,13 @@ struct UserController {
         var input = UserUpdateInput()
         switch form["action"] ?? "" {
         case "addRole":
-            guard let role = Role(rawValue: form["role"] ?? "") else {
-                return try await rerender(request, current, [FieldError(field: "role", message: T(.userRoleRequired))])
+            let pick = try await Accounts.pickUnit(form, on: request.db)
+            let role = Role(rawValue: form["role"] ?? "")
+            let errors = (role == nil ? [FieldError(field: "role", message: T(.userRoleRequired))] : []) + (pick.error.map { [$0] } ?? [])
+            guard let role, errors.isEmpty else {
+                return try await rerender(request, current, errors, pick: pick, values: ["role": form["role"] ?? "", "unitQuery": form["unitQuery"] ?? ""])
             }
-            input.roles = current.roles.map { RoleInput(role: $0.role, unitID: $0.unitID) } + [RoleInput(role: role, unitID: form["unitID"].flatMap(UUID.init(uuidString:)))]
+            input.roles = current.roles.map { RoleInput(role: $0.role, unitID: $0.unitID) } + [RoleInput(role: role, unitID: pick.unitID)]
         case "removeRole":
             let index = Int(form["index"] ?? "") ?? -1
             guard current.roles.indices.contains(index) else { throw AppError.badRequest(T(.errorBadRequest)) }
@@ -102,9 +116,13 @@ struct UserController {
         }
     }
 
-    private func rerender(_ request: Request, _ user: UserDTO, _ errors: [FieldError]) async throws -> Response {
-        let units = try await Accounts.unitChoices(on: request.db)
-        return HTMLResponse.make(Layout.page(request: request, title: user.displayName, body: AccountViews.detail(request, user: user, units: units, errors: errors)),
+    private func rerender(_ request: Request, _ user: UserDTO, _ errors: [FieldError], pick: Accounts.UnitPick = .init(),
+                          values: [String: String] = [:]) async throws -> Response {
+        var values = values
+        values["unitID"] = pick.unitID?.uuidString
+        let unit = try await unitField(request, matches: pick.matches)
+        return HTMLResponse.make(Layout.page(request: request, title: user.displayName,
+                                             body: AccountViews.detail(request, user: user, unit: unit, values: values, errors: errors)),
                                  status: .unprocessableEntity)
     }
 
@@ -163,8 +181,64 @@ enum Accounts {
                 roles: user.roles.map { RoleDTO(role: $0.role, unitID: $0.$unit.id, unitName: $0.unit?.name) })
     }
 
-    static func unitChoices(on db: any Database) async throws -> [OrgUnit] {
-        try await OrgUnit.query(on: db).sort(\.$path).all()
+    /// Up to this many units, a form chooses the unit from a list; above it (Beijing has
+    /// about 4,100: the list alone was 300 KB of HTML) by its name or code.
+    static let unitListLimit = 300
+    /// The most units a search by name lists to choose from.
+    static let unitMatchLimit = 20
+
+    /// Every unit, in the hierarchy's order, when there are few enough to list; else nil.
+    static func unitChoices(on db: any Database) async throws -> [OrgUnit]? {
+        guard try await OrgUnit.query(on: db).count() <= unitListLimit else { return nil }
+        return try await OrgUnit.query(on: db).sort(\.$path).all()
+    }
+
+    /// The unit a form names: `unitID` (a list's choice, or one of several matches), else
+    /// `unitQuery`, a unit's code or its name or part of it. One match is the unit; none,
+    /// too many or several are an error on the form, several with the matches to choose from.
+    struct UnitPick {
+        var unitID: UUID?
+        var matches: [OrgUnit] = []
+        var error: FieldError?
+    }
+
+    static func pickUnit(_ form: FormFields, on db: any Database) async throws -> UnitPick {
+        if let id = form["unitID"].flatMap(UUID.init(uuidString:)) {
+            // A unit that does not exist is refused by the role's own check, which names it.
+            return UnitPick(unitID: id, matches: try await OrgUnit.find(id, on: db).map { [$0] } ?? [])
+        }
+        let query = (form["unitQuery"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !query.isEmpty else { return UnitPick() }
+        guard query.count <= 50 else { return UnitPick(error: FieldError(field: "unitQuery", message: T(.validationTooLong, T(.userUnitQuery), "50"))) }
+        var found = try await OrgUnit.query(on: db).group(.or) { $0.filter(\.$code == query).filter(\.$name == query) }
+            .sort(\.$path).limit(unitMatchLimit + 1).all()
+        if found.isEmpty {
+            // Part of a name: LIKE's own characters are dropped, not matched as patterns.
+            let part = query.filter { $0 != "%" && $0 != "_" && $0 != "\\" }
+            if !part.isEmpty { found = try await OrgUnit.query(on: db).filter(\.$name ~~ part).sort(\.$path).limit(unitMatchLimit + 1).all() }
+        }
+        switch found.count {
+        case 0: return UnitPick(error: FieldError(field: "unitQuery", message: T(.userUnitNotFound, query)))
+        case 1: return UnitPick(unitID: found[0].id, matches: found)
+        case ...unitMatchLimit: return UnitPick(matches: found, error: FieldError(field: "unitID", message: T(.userUnitChoose, String(found.count))))
+        default: return UnitPick(error: FieldError(field: "unitQuery", message: T(.userUnitTooMany, String(unitMatchLimit), query)))
+        }
+    }
+
+    /// Each unit named with the units above it (two villages of one name in two townships
+    /// differ by their township): 怀柔区 › 桥梓镇 › 前辛庄村（村）.
+    static func unitLabels(_ units: [OrgUnit], on db: any Database) async throws -> [UUID: String] {
+        let above = Set(units.flatMap(\.lineage))
+        let names = Dictionary(try await OrgUnit.query(on: db).filter(\.$id ~~ Array(above)).all().compactMap { u in u.id.map { ($0, u.name) } },
+                               uniquingKeysWith: { a, _ in a })
+        var labels: [UUID: String] = [:]
+        for unit in units {
+            guard let id = unit.id else { continue }
+            // The top (the city) is left out: every unit is below it.
+            let path = unit.lineage.dropFirst().compactMap { names[$0] }
+            labels[id] = (path.isEmpty ? unit.name : path.joined(separator: " › ")) + T(.parenthesized, UnitViews.kindLabel(unit.kind))
+        }
+        return labels
     }
 
     static func create(_ input: NewUserInput, request: Request) async throws -> UserDTO {

@@ -1217,8 +1217,13 @@ enum L: String, CaseIterable, Sendable {
     case userSearch
     case userState
     case userUnit
+    case userUnitChoose
     case userUnitLevel
+    case userUnitNotFound
+    case userUnitQuery
+    case userUnitQueryHint
     case userUnitRequired
+    case userUnitTooMany
     case userUsername
     case userUsernameFormat
     case userUsernameHint

@@ -41,7 +41,7 @@ struct HierarchyTests {
         }
     }
 
-    @Test("units and village sheets read by hand below a unit are the ones Fluent's query gives, field by field")
+    @Test("units (whole, and names only) and village sheets read by hand below a unit are the ones Fluent's query gives, field by field")
     func unitsAndSheetsBelowByHand() async throws {
         try await withDemo { app in
             // One sheet with every optional field set, so each is read back.
@@ -61,6 +61,13 @@ struct HierarchyTests {
                     #expect(loaded.kind == found.kind && loaded.name == found.name && loaded.code == found.code && loaded.$parent.id == found.$parent.id)
                     #expect(loaded.parentKey == found.parentKey && loaded.path == found.path && loaded.openedOn == found.openedOn && loaded.closedOn == found.closedOn)
                     #expect(loaded.createdAt == found.createdAt && loaded.updatedAt == found.updatedAt && loaded.$id.exists)
+                }
+                // Names and places only, for the queue.
+                let names = try await OrgUnit.names(below: unit.path, on: app.db)
+                #expect(Set(names.map(\.id)) == Set(fluentUnits.compactMap(\.id)))
+                for name in names {
+                    let found = try #require(fluentUnits.first { $0.id == name.id })
+                    #expect(name == UnitName(id: name.id, kind: found.kind, name: found.name, parentID: found.$parent.id))
                 }
                 for cycle in cycles {
                     let fluentSheets = try await Dialect.below(AssessmentSheet.query(on: app.db).filter(\.$cycleID == cycle.requireID()), \.$unitPath, unit.path)

@@ -86,8 +86,8 @@ struct QueueController {
                            overdueRequestsLink: Route.unit(.value(unitID), .overdue).path,
                            overdueRectifications: try await RectificationController.counts(request, under: unit).overdue,
                            rectificationsLink: Route.unit(.value(unitID), .rectifications).path)
-        let units = try await OrgUnit.below(unit.path, on: request.db)
-        let byID = Dictionary(units.compactMap { u in u.id.map { ($0, u) } }, uniquingKeysWith: { a, _ in a })
+        let units = try await OrgUnit.names(below: unit.path, on: request.db)
+        let byID = Dictionary(units.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         for cycle in try await AssessmentController.cycles(covering: unit, on: request.db) {
             let cycleID = try cycle.requireID()
             let sheets = try await AssessmentSheet.open(cycle: cycleID, below: unit.path, excluding: unitID, on: request.db)
@@ -97,7 +97,7 @@ struct QueueController {
                 let due = LocalDate(deadline)
                 let counts = sheet.id.flatMap { checks[$0] } ?? (0, 0)
                 // The parent named only where it is not the reader's own unit.
-                let parent = byID[sheet.unitID]?.$parent.id.flatMap { $0 == unitID ? nil : byID[$0]?.name } ?? ""
+                let parent = byID[sheet.unitID]?.parentID.flatMap { $0 == unitID ? nil : byID[$0]?.name } ?? ""
                 return QueueRowDTO(unitID: sheet.unitID, name: byID[sheet.unitID]?.name ?? "", parent: parent,
                                    cycleID: cycleID, cycle: cycle.name, state: sheet.state.rawValue, submittedOn: sheet.submittedOn, deadline: deadline,
                                    daysLate: due.flatMap { $0 < today ? today.dayNumber - $0.dayNumber : nil },
@@ -125,10 +125,10 @@ struct QueueController {
                 let reviewPast = LocalDate(cycle.reviewBy).map { $0 < today } ?? false
                 var behind: [QueueBehindDTO] = []
                 // Grouped by township once (a city has ~180 townships over ~4,000 villages).
-                let sheetsByTownship = Dictionary(grouping: sheets.filter { $0.level == .village }) { byID[$0.unitID]?.$parent.id }
-                let villagesByTownship = Dictionary(grouping: units.filter { $0.kind == .village }) { $0.$parent.id }
+                let sheetsByTownship = Dictionary(grouping: sheets.filter { $0.level == .village }) { byID[$0.unitID]?.parentID }
+                let villagesByTownship = Dictionary(grouping: units.filter { $0.kind == .village }) { $0.parentID }
                 for township in units where township.kind == .township {
-                    guard let id = township.id else { continue }
+                    let id = township.id
                     let here = sheetsByTownship[id] ?? []
                     let lateSubmissions = submitPast ? here.count { $0.state.editable } : 0
                     let lateReviews = reviewPast ? here.count { $0.state == .submitted } : 0

@@ -69,6 +69,18 @@ final class OrgUnit: Model, @unchecked Sendable {
 
     private static let columns = "id, kind, name, code, parent_id, parent_key, path, opened_on, closed_on, created_at, updated_at"
 
+    /// The unit at `path` and every unit below it as names and places only, no models: the
+    /// city's queue names sheets among its 4,100 units, and building them as models was a
+    /// quarter of the city's home page.
+    static func names(below path: String, on db: any Database) async throws -> [UnitName] {
+        let sql = try Dialect.sql(db)
+        return try await sql.raw("SELECT id, kind, name, parent_id FROM units u WHERE \(Dialect.pathBelow(sql, path))").all().compactMap { row in
+            guard let kind = UnitKind(rawValue: try row.decode(column: "kind", as: String.self)) else { return nil }
+            return UnitName(id: try row.decode(column: "id", as: UUID.self), kind: kind, name: try row.decode(column: "name", as: String.self),
+                            parentID: try row.decode(column: "parent_id", as: UUID?.self))
+        }
+    }
+
     /// A unit from a row of `columns`, every field above set (nil for an unknown kind). A
     /// field added to the model must be added here too: a test compares it with `find`
     /// field by field.
@@ -88,6 +100,14 @@ final class OrgUnit: Model, @unchecked Sendable {
         updatedAt = try row.decode(column: "updated_at", as: Date?.self)
         $id.exists = true
     }
+}
+
+/// A unit's id, kind, name and parent (`OrgUnit.names(below:on:)`).
+struct UnitName: Sendable, Equatable {
+    var id: UUID
+    var kind: UnitKind
+    var name: String
+    var parentID: UUID?
 }
 
 /// A village's profile (item 18's floor area, item 28's opening schedule, item 45's households…).

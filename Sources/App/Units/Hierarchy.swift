@@ -69,7 +69,9 @@ enum Hierarchy {
         let profiles = villageIDs.isEmpty ? [:] : Dictionary(try await VillageProfile.query(on: db).filter(\.$unit.$id ~~ villageIDs).all()
             .map { ($0.$unit.id, $0) }, uniquingKeysWith: { a, _ in a })
         return units.map { unit in
-            let below = villages.filter { $0.path.hasPrefix(unit.path) }
+            // The model's path read once, not once a village (a Fluent field's getter is slow).
+            let path = unit.path
+            let below = villages.filter { $0.path.hasPrefix(path) }
             return UnitRow(unit: unit, figures: figures(below), profile: unit.kind == .village ? unit.id.flatMap { profiles[$0] } : nil)
         }
     }

@@ -47,7 +47,7 @@ struct PacingTests {
         #expect(pacer.pauseLength() == .milliseconds(10), "the idle stretch's work was not carried over")
     }
 
-    @Test("outside background work a pause does nothing; a job's work is background work")
+    @Test("outside background work a pause does nothing; a job's work is background work; a progress step never pauses")
     func whereItApplies() async throws {
         #expect(!Pacer.inBackground)
         try await Pacer.pause()
@@ -64,6 +64,15 @@ struct PacingTests {
             await app.jobTasks.drain(cancel: false)
             #expect(seen.withLockedValue { $0 } == true)
             #expect(!Pacer.inBackground)
+            // A progress step never pauses: an import steps inside its one transaction, where a
+            // pause would hold the transaction's locks (and, on SQLite, every other write).
+            let ticking = FakeClock(step: .milliseconds(20))
+            let progress = JobProgress(jobID: UUID(), db: app.db, clock: app.clock, persistent: false, live: app.jobTasks)
+            try await Pacer.$current.withValue(Self.pacer(ticking, busy: NIOLockedValueBox(true))) {
+                await progress.phase(.jobPhaseImporting, total: 3)
+                for _ in 0..<3 { try await progress.advance() }
+            }
+            #expect(ticking.slept.isEmpty)
         }
     }
 

@@ -10,9 +10,11 @@ import Vapor
 /// district's export kept one of this machine's two cores busy for its 2 s and put the
 /// officials' pages at p95 117 ms in the mixed peak (docs/performance.md, session 17).
 ///
-/// The pacer of the current task is a task-local: code deep in the store (the evaluation
-/// of a township, a progress step) calls `Pacer.pause()`, which does nothing outside
-/// background work. Background work also runs the engine on one core, not on every core
+/// The pacer of the current task is a task-local: code deep in the store (after a
+/// township's evaluation, between two stations' ledgers) calls `Pacer.pause()`, which does
+/// nothing outside background work. It is never called inside a transaction (an import
+/// writes its rows in one): a pause there would hold the transaction's locks, and on
+/// SQLite every other write with them. Background work also runs the engine on one core, not on every core
 /// (`concurrentMap`).
 final class Pacer: Sendable {
     @TaskLocal static var current: Pacer?

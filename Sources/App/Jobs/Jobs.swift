@@ -75,7 +75,6 @@ final class JobProgress: Sendable {
 
     func advance(by count: Int = 1) async throws {
         try Task.checkCancellation()
-        try await Pacer.pause()
         let due = state.withLockedValue { s -> Bool in
             s.done += count
             return clock.now.timeIntervalSince(s.written) >= 0.5 || s.done == s.total

@@ -319,6 +319,9 @@ enum LedgerStore {
         var out: [(OrgUnit, LedgerChain.Verification)] = []
         for village in villages {
             try await progress?.advance()
+            // Background work (the recomputation job) gives way here, between two stations'
+            // reads; never inside a transaction, where a pause would hold its locks.
+            try await Pacer.pause()
             let id = try village.requireID()
             out.append((village, try await verifyChain(id, checkpoint: checkpoints[id], anchor: anchors?.latest[id.uuidString], at: now, on: db)))
         }

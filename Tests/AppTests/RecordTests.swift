@@ -266,7 +266,7 @@ struct RecordTests {
 
 @Suite("Public pages")
 struct PublicPageTests {
-    @Test("a village's disclosures are public; nothing else is, and other kinds of unit are 404")
+    @Test("a village's disclosures are public, a page at a time; nothing else is, and other kinds of unit are 404")
     func disclosures() async throws {
         try await withApp { app, _ in
             let world = try await World.make(app)
@@ -284,6 +284,23 @@ struct PublicPageTests {
             #expect(api.status == .ok && api.body.contains("finance"))
             #expect(try await send(app, .GET, "/public/villages/\(try world.townshipA1.requireID())/disclosures").status == .notFound)
             #expect(try await send(app, .GET, "/public/villages/not-an-id/disclosures").status == .notFound)
+
+            // A page at a time, newest first, on the page and in the API; bad paging is a 400.
+            _ = try await RecordStore.insert(.disclosures, values: ["category": .text("finance"), "title": .text("2026年第二季度财务收支"),
+                                                                    "publishedOn": .text("2026-07-05"), "channel": .text("board"),
+                                                                    "content": .text("收入 9000.00 元")], village: world.villageV1, author: request.author, on: request.db)
+            let first = try await send(app, .GET, "/public/villages/\(village)/disclosures?limit=1")
+            #expect(first.status == .ok && first.body.contains("第二季度") && !first.body.contains("第一季度"))
+            #expect(first.body.contains(T(.pagingCaption, "2", "1")))
+            let next = try #require(first.body.range(of: #"href="([^"]+)" rel="next""#, options: .regularExpression).map { String(first.body[$0]) }?
+                .split(separator: "\"")[1]).replacingOccurrences(of: "&amp;", with: "&")
+            let second = try await send(app, .GET, String(next))
+            #expect(second.status == .ok && second.body.contains("第一季度") && !second.body.contains("第二季度") && !second.body.contains("rel=\"next\""))
+            let json = try await send(app, .GET, "/api/v1/public/villages/\(village)/disclosures?limit=1")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.body.utf8)) as? [String: Any])
+            #expect((object["records"] as? [Any])?.count == 1 && object["total"] as? Int == 2 && object["next"] is String)
+            #expect(try await send(app, .GET, "/api/v1/public/villages/\(village)/disclosures?limit=0").status == .badRequest)
+            #expect(try await send(app, .GET, "/public/villages/\(village)/disclosures?cursor=junk").status == .badRequest)
         }
     }
 }

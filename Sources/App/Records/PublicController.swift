@@ -8,15 +8,20 @@ struct PublicController {
     func register(_ router: Router) {
         router.page(.GET, .publicDisclosures(.key), .open, disclosures)
         router.apiResponse(.GET, .api(.publicDisclosures(.key)), .open,
-                           APIDoc(summary: T(.apiPublicDisclosures), response: "DisclosuresList"), api)
+                           APIDoc(summary: T(.apiPublicDisclosures), response: "DisclosuresList", query: Self.query), api)
     }
 
-    private func load(_ request: Request) async throws -> (OrgUnit, [Record]) {
+    /// A page at a time, newest first, as every records list (`RecordController.page`):
+    /// years of disclosures on a resident's phone were one ever longer page.
+    static let query: [(name: String, type: Schema.Kind)] = [("from", .string), ("to", .string), ("limit", .integer), ("cursor", .string)]
+
+    private func load(_ request: Request) async throws -> (OrgUnit, Page<Record>) {
         guard let id = request.parameters.get("villageID").flatMap(UUID.init(uuidString:)),
               let village = try await OrgUnit.find(id, on: request.db), village.kind == .village else { throw AppError.notFound }
+        var page = try await RecordController.page(request, .disclosures, village)
         // Identity-card and mobile numbers in a disclosure are masked here (a list of
         // subsidy recipients must not publish them); offices' fixed lines stay.
-        let records = try await RecordStore.list(.disclosures, village: id, on: request.db).map { record in
+        page.items = page.items.map { record in
             var shown = record
             shown.values = record.values.mapValues { value in
                 if case let .text(text) = value { return .text(PersonalText.masked(text, .keepFixedLines)) }
@@ -24,11 +29,12 @@ struct PublicController {
             }
             return shown
         }
-        return (village, records)
+        return (village, page)
     }
 
     @Sendable func disclosures(_ request: Request, _: OrgUnit?) async throws -> Response {
-        let (village, records) = try await load(request)
+        let (village, page) = try await load(request)
+        let records = page.items
         var files: [UUID: [Attachment]] = [:]
         for record in records { files[record.id] = try await Attachments.list(record: record.id, on: request.db) }
         let kind = RecordKind.disclosures
@@ -48,12 +54,18 @@ struct PublicController {
                 })),
             ])
         }
-        let body: Node = records.isEmpty ? .el("p", [:], T(.publicNoDisclosures)) : .group(items)
+        var filters: [String: String] = [:]
+        for name in ["from", "to", "limit"] { if let value = request.query[String.self, at: name], !value.isEmpty { filters[name] = value } }
+        let body: Node = records.isEmpty ? .el("p", [:], T(.publicNoDisclosures)) : .group([
+            .el("p", ["class": "muted"], T(.pagingCaption, String(page.total), String(records.count))),
+            .group(items),
+            Paging.pager(request, path: Route.publicDisclosures(.value(village.id.linked)).path, filters: filters, next: page.next),
+        ])
         return HTMLResponse.make(Layout.page(request: request, title: T(.publicDisclosuresTitle, village.name), body: body))
     }
 
     @Sendable func api(_ request: Request, _: OrgUnit?) async throws -> Response {
-        let (_, records) = try await load(request)
-        return RecordJSON.response(.ok, RecordJSON.list(records, kind: .disclosures, reveal: false))
+        let (_, page) = try await load(request)
+        return RecordJSON.response(.ok, RecordJSON.list(page, kind: .disclosures, reveal: false))
     }
 }

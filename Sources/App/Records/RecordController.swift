@@ -418,10 +418,6 @@ enum RecordJSON {
         return .object(members)
     }
 
-    static func list(_ records: [Record], kind: RecordKind, reveal: Bool) -> JSONValue {
-        .object([("records", JSONNode(.array(records.map { JSONNode(object($0, kind: kind, reveal: reveal)) })))])
-    }
-
     /// A page of records, with the cursor of the page after (null on the last) and how many
     /// match in all.
     static func list(_ page: Page<Record>, kind: RecordKind, reveal: Bool) -> JSONValue {

@@ -132,7 +132,7 @@ def cursor(received_on, request_id):
 def setup():
     os.makedirs(WORK, exist_ok=True)
     rng = random.Random(1)
-    units = query("SELECT id, kind, path, COALESCE(parent_id, '') FROM units WHERE closed_on IS NULL ORDER BY path")
+    units = query("SELECT id, kind, path, COALESCE(CAST(parent_id AS TEXT), '') FROM units WHERE closed_on IS NULL ORDER BY path")
     kind = {u[0]: u[1] for u in units}
     parent = {u[0]: u[3] for u in units}
     children = {}

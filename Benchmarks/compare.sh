@@ -44,9 +44,22 @@ TOTAL=$(curl -sf -H "Cookie: $(cat "$BENCH_DIR/cookie.txt")" "http://127.0.0.1:$
 echo "== Cunwu ($BIN) on 127.0.0.1:$PORT: SQLite, one village's list of $TOTAL requests; wrk -t2 -c32 -d$DURATION --timeout 60s"
 
 rate() { awk '/Requests\/sec/ {print $2}' "$1"; }
+# As helpdesk/run.sh does between its measurements: wait until serve has finished what wrk
+# left in flight (its CPU time grows by under 20 ms in half a second, twice running; its
+# once-a-second checkpoint keeps it from standing quite still), up to a minute.
+wait_idle() {
+  local last now same=0
+  last=$(awk '{print $14 + $15}' "/proc/$SERVER/stat")
+  for _ in $(seq 1 120); do
+    sleep 0.5; now=$(awk '{print $14 + $15}' "/proc/$SERVER/stat")
+    if [ $((now - last)) -lt 2 ]; then same=$((same + 1)); [ "$same" -ge 2 ] && return 0; else same=0; fi
+    last=$now
+  done
+}
 p99() { sed -n 's/.*p99 \([0-9.]*\) ms.*/\1/p' "$1" | head -1; }
 wrk -t2 -c32 -d"$DURATION" --timeout 60s -s Benchmarks/wrk/page.lua "http://127.0.0.1:$PORT$LIST" > "$BENCH_DIR/list.txt"
 echo "cunwu list: $(rate "$BENCH_DIR/list.txt") req/s  $(grep '^p50' "$BENCH_DIR/list.txt")"
+wait_idle
 wrk -t2 -c32 -d"$DURATION" --timeout 60s -s Benchmarks/wrk/intake.lua "http://127.0.0.1:$PORT" > "$BENCH_DIR/intake.txt"
 echo "cunwu intake: $(rate "$BENCH_DIR/intake.txt") req/s  $(grep '^p50' "$BENCH_DIR/intake.txt")"
 kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""

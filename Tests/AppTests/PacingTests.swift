@@ -73,6 +73,14 @@ struct PacingTests {
                 for _ in 0..<3 { try await progress.advance() }
             }
             #expect(ticking.slept.isEmpty)
+            // A cancelled job (shutdown) stops at its next pause, busy or not.
+            let cancelled = Task {
+                try await Pacer.$current.withValue(Self.pacer(FakeClock(), busy: NIOLockedValueBox(false))) {
+                    withUnsafeCurrentTask { $0?.cancel() }
+                    try await Pacer.pause()
+                }
+            }
+            await #expect(throws: CancellationError.self) { try await cancelled.value }
         }
     }
 

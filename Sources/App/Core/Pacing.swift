@@ -14,8 +14,8 @@ import Vapor
 /// township's evaluation, between two stations' ledgers) calls `Pacer.pause()`, which does
 /// nothing outside background work. It is never called inside a transaction (an import
 /// writes its rows in one): a pause there would hold the transaction's locks, and on
-/// SQLite every other write with them. Background work also runs the engine on one core, not on every core
-/// (`concurrentMap`).
+/// SQLite every other write with them. Its long computations run on one low-priority
+/// thread (`LowPriority`), not on every core.
 final class Pacer: Sendable {
     @TaskLocal static var current: Pacer?
 
@@ -54,6 +54,7 @@ final class Pacer: Sendable {
     /// Between two pieces of background work; nothing outside it. A cancelled task stops here.
     static func pause() async throws {
         guard let pacer = current else { return }
+        try Task.checkCancellation()
         try await pacer.pause()
     }
 

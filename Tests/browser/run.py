@@ -610,6 +610,19 @@ class Flow(unittest.TestCase):
         self.assertIn("status=resolved", self.d.current_url)
         self.assertEqual(Select(self.d.find_element(By.NAME, "status")).first_selected_option.get_attribute("value"), "resolved")
         self.assertNotIn("待处理", " ".join(td.text for td in self.d.find_elements(By.CSS_SELECTOR, "main table tbody td")))
+        # A resident, not signed in, reads the village's disclosures on the phone a page at a time.
+        self.d.delete_all_cookies()
+        self.go(f"/public/villages/{vid}/disclosures?limit=2")
+        self.assertRegex(self.body(), r"共\d+条，本页2条")
+        titles = [a.text for a in self.d.find_elements(By.CSS_SELECTOR, "main article.disclosure")]
+        self.assertEqual(len(titles), 2)
+        self.assertLessEqual(self.d.execute_script("return document.documentElement.scrollWidth"), 390,
+                             "the disclosures scroll sideways on a phone")
+        self.shot("12d-disclosures-phone")
+        self.click(self.d.find_element(By.CSS_SELECTOR, "nav.pager a[rel=next]"))
+        later = [a.text for a in self.d.find_elements(By.CSS_SELECTOR, "main article.disclosure")]
+        self.assertTrue(later and not set(later) & set(titles), "the next page has other disclosures")
+        self.assertIn("回到第一页", self.body())
         self.d.set_window_size(1366, 768)
         # The administrator finds an account by the start of its username and reads the audit log a page at a time.
         self.login("demo.admin")

@@ -106,9 +106,7 @@ final class AssessmentSheet: Model, @unchecked Sendable {
             range = "unit_id IN (\(binds: Array(only))) AND " + range
         }
         return try await sql.raw("""
-            SELECT id, cycle_id, unit_id, unit_path, level, state, score, result, submitted_on, approved_on, version, updated_at,
-                   snapshot, snapshot_as_of, snapshot_seq, snapshot_at_seq, returned_note, returned_by, returned_on
-            FROM assessment_sheets WHERE cycle_id = \(bind: cycle) AND \(range) AND level = 'village'
+            SELECT \(unsafeRaw: columns(snapshot: true)) FROM assessment_sheets WHERE cycle_id = \(bind: cycle) AND \(range) AND level = 'village'
             """).all().compactMap(AssessmentSheet.init(row:))
     }
 
@@ -119,11 +117,15 @@ final class AssessmentSheet: Model, @unchecked Sendable {
     static func open(cycle: UUID, below path: String, excluding unit: UUID, on db: any Database) async throws -> [AssessmentSheet] {
         let sql = try Dialect.sql(db)
         return try await sql.raw("""
-            SELECT id, cycle_id, unit_id, unit_path, level, state, score, result, submitted_on, approved_on, version, updated_at,
-                   NULL AS snapshot, snapshot_as_of, snapshot_seq, snapshot_at_seq, returned_note, returned_by, returned_on
-            FROM assessment_sheets WHERE cycle_id = \(bind: cycle) AND \(Dialect.pathBelow(sql, path, column: "unit_path"))
-              AND unit_id <> \(bind: unit) AND state <> 'approved'
+            SELECT \(unsafeRaw: columns(snapshot: false)) FROM assessment_sheets
+            WHERE cycle_id = \(bind: cycle) AND \(Dialect.pathBelow(sql, path, column: "unit_path")) AND unit_id <> \(bind: unit) AND state <> 'approved'
             """).all().compactMap(AssessmentSheet.init(row:))
+    }
+
+    /// Every column `init(row:)` reads; without `snapshot`, the kept summary is read as NULL.
+    private static func columns(snapshot: Bool) -> String {
+        "id, cycle_id, unit_id, unit_path, level, state, score, result, submitted_on, approved_on, version, updated_at, "
+            + (snapshot ? "snapshot" : "NULL AS snapshot") + ", snapshot_as_of, snapshot_seq, snapshot_at_seq, returned_note, returned_by, returned_on"
     }
 
     /// A sheet from a row of every column (nil for an unknown level or state).

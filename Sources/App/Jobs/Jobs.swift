@@ -113,7 +113,6 @@ final class JobTasks: Sendable {
     private let tasks = NIOLockedValueBox([UUID: Task<Void, Never>]())
     private let progress = NIOLockedValueBox([UUID: LiveProgress]())
 
-    func add(_ id: UUID, _ task: Task<Void, Never>) { tasks.withLockedValue { $0[id] = task } }
     /// Starts work that shutdown waits for and that removes itself when done (it is added
     /// under the lock its own removal takes, so it cannot be removed before it is added).
     func start(_ id: UUID, _ work: @escaping @Sendable () async -> Void) {
@@ -187,7 +186,7 @@ enum Jobs {
         let progress = JobProgress(jobID: id, db: app.db, clock: app.clock, persistent: persistentProgress, live: app.jobTasks)
         let logger = request.logger
         // An unstructured task keeps the caller's task-locals: the language of the result.
-        let task = Task {
+        app.jobTasks.start(id) {
             let outcome: Result<JobResult?, any Error>
             do { outcome = .success(try await Pacer.background(app) { try await work(background, progress) }) } catch { outcome = .failure(error) }
             do {
@@ -195,9 +194,7 @@ enum Jobs {
             } catch {
                 logger.report(error: error)
             }
-            app.jobTasks.remove(id)
         }
-        app.jobTasks.add(id, task)
         return job
     }
 

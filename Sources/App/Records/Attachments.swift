@@ -102,13 +102,22 @@ struct Attachment: Sendable {
 
 enum Attachments {
     static func list(record: UUID, on db: any Database) async throws -> [Attachment] {
-        try await Dialect.sql(db).select().column("*").from("attachments")
-            .where("record_id", .equal, SQLBind(record)).where("deleted_at", .is, SQLLiteral.null).orderBy("created_at").all()
-            .map { row in
+        try await list(records: [record], on: db)[record] ?? []
+    }
+
+    /// The live attachments of several records in one statement (a page of disclosures),
+    /// by record, each record's in the order they were added.
+    static func list(records: [UUID], on db: any Database) async throws -> [UUID: [Attachment]] {
+        guard !records.isEmpty else { return [:] }
+        var out: [UUID: [Attachment]] = [:]
+        for row in try await Dialect.sql(db).select().column("*").from("attachments")
+            .where(SQLColumn("record_id"), .in, SQLGroupExpression(records.map { SQLBind($0) })).where("deleted_at", .is, SQLLiteral.null).orderBy("created_at").all() {
+            out[try row.decode(column: "record_id", as: UUID.self), default: []].append(
                 Attachment(id: try row.decode(column: "id", as: UUID.self), name: try row.decode(column: "name", as: String.self),
                            hash: try row.decode(column: "content_hash", as: String.self),
-                           contentType: try row.decode(column: "content_type", as: String.self), size: try row.decode(column: "size", as: Int.self))
-            }
+                           contentType: try row.decode(column: "content_type", as: String.self), size: try row.decode(column: "size", as: Int.self)))
+        }
+        return out
     }
 
     /// A name safe to show and to offer for download: no folders, no control characters.

@@ -35,8 +35,7 @@ struct PublicController {
     @Sendable func disclosures(_ request: Request, _: OrgUnit?) async throws -> Response {
         let (village, page) = try await load(request)
         let records = page.items
-        var files: [UUID: [Attachment]] = [:]
-        for record in records { files[record.id] = try await Attachments.list(record: record.id, on: request.db) }
+        let files = try await Attachments.list(records: records.map(\.id), on: request.db)
         let kind = RecordKind.disclosures
         let items: [Node] = records.map { record in
             func show(_ key: String) -> String {

@@ -13,12 +13,7 @@ public func configure(_ app: Application, environment: [String: String] = Proces
 
     switch app.config.storage {
     case let .postgres(url):
-        var configuration = try SQLPostgresConfiguration(url: url)
-        // No JIT: PostgreSQL compiles any query whose estimate is large, and a station's
-        // unverified ledger events (a few rows, estimated at hundreds) spent 640 ms of a
-        // 660 ms query compiling. Our queries are short and index-driven.
-        configuration.coreConfiguration.options.additionalStartupParameters.append(("jit", "off"))
-        app.databases.use(.postgres(configuration: configuration), as: .psql)
+        try PrimaryLocator.register(app, url: url, connectionsPerLoop: app.config.databaseConnectionsPerLoop)
     case let .sqliteFile(path):
         app.databases.use(.sqlite(.file(path)), as: .sqlite)
     case .sqliteMemory:
@@ -42,6 +37,8 @@ public func configure(_ app: Application, environment: [String: String] = Proces
     app.middleware = Middlewares()
     let inFlight = app.inFlightRequests
     app.middleware.use(InFlightMiddleware(requests: inFlight))
+    let metrics = app.metrics
+    app.middleware.use(MetricsMiddleware(metrics: metrics))
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(LanguageMiddleware())
     app.middleware.use(AppErrorMiddleware())
@@ -52,13 +49,17 @@ public func configure(_ app: Application, environment: [String: String] = Proces
     app.http.server.configuration.responseCompression = .enabled
 
     registerRoutes(app)
+    let observeIntake: @Sendable (Int, Duration) -> Void = { count, duration in
+        metrics.intakeBatchSize.record(Double(count))
+        metrics.intakeBatchSeconds.record(duration)
+    }
     if case let .sqliteFile(path) = app.config.storage {
         // Registered before `DrainRequests`, so it closes after the last request is answered.
         let writer = SQLiteWriter(path: path, logger: app.logger)
         app.lifecycle.use(writer)
-        app.intakeQueue = IntakeQueue(executor: writer.executor, database: { try await writer.database() })
+        app.intakeQueue = IntakeQueue(executor: writer.executor, observe: observeIntake, database: { try await writer.database() })
     } else {
-        app.intakeQueue = IntakeQueue(database: { [unowned app] in app.db })
+        app.intakeQueue = IntakeQueue(observe: observeIntake, database: { [unowned app] in app.db })
     }
     app.lifecycle.use(JobShutdown())
     app.lifecycle.use(CheckpointKeeper())
@@ -96,6 +97,9 @@ func prepareDatabase(_ app: Application) async throws {
                 try await db.raw("PRAGMA cache_size=-16384").run()
             }
         }
+    }
+    if let locator = app.primaryLocator, await locator.locate(app) == nil {
+        throw ConfigError(variable: "DATABASE_URL", message: T(.configNoPrimary, locator.hosts.joined(separator: T(.sepList))))
     }
     try await app.autoMigrate()
 }

@@ -40,4 +40,5 @@ func registerMigrations(_ migrations: Migrations) {
     migrations.add(AddServiceRequestListIndex())
     migrations.add(AddSnapshotAtSeq())
     migrations.add(AddOpenRequestIndex())
+    migrations.add(AddComplaintRequestIndex())
 }

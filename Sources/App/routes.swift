@@ -4,6 +4,7 @@ import Vapor
 func registerRoutes(_ app: Application) {
     let router = Router(app: app)
     HealthController().register(router)
+    MetricsController().register(router)
     LanguageController().register(router)
     JobController().register(router)
     AuthController().register(router)

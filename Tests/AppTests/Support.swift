@@ -36,14 +36,16 @@ func withDemo(_ body: (Application) async throws -> Void) async throws {
     }
 }
 
-func withApp(environment extra: [String: String] = [:], _ body: (Application, TestClock) async throws -> Void) async throws {
+/// `postgresURL` may rewrite the test database's URL (e.g. to list other hosts before it).
+func withApp(environment extra: [String: String] = [:], postgresURL: (String) -> String = { $0 },
+             _ body: (Application, TestClock) async throws -> Void) async throws {
     var environment: [String: String] = ["CUNWU_BCRYPT_COST": "4"].merging(extra) { $1 }
     var scratch: String?
     if let base = ProcessInfo.processInfo.environment["DATABASE_URL"], !base.isEmpty {
         let name = "cunwu_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
         try await PostgresAdmin.run(base, "CREATE DATABASE \(name)")
         scratch = name
-        environment["DATABASE_URL"] = PostgresAdmin.url(base, database: String(name))
+        environment["DATABASE_URL"] = postgresURL(PostgresAdmin.url(base, database: String(name)))
     }
     let app = try await Application.make(.testing)
     let clock = TestClock()

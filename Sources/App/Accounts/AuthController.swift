@@ -98,6 +98,7 @@ struct AuthController {
             // check takes as long as a real one: neither lockout nor timing tells which names exist.
             if let until = try await LoginThrottle.lockedUntil(username, now: now, on: request.db) { throw AppError.locked(until: until) }
             _ = try? await request.password.async.verify(password, created: request.application.dummyPasswordHash).get()
+            request.application.metrics.loginFailures.increment()
             if let until = try await LoginThrottle.fail(username, now: now, threshold: config.lockoutThreshold, minutes: config.lockoutMinutes, on: request.db) {
                 throw AppError.locked(until: until)
             }
@@ -106,6 +107,7 @@ struct AuthController {
         if let until = user.lockedUntil, until > now { throw AppError.locked(until: until) }
         let valid = (try? await request.password.async.verify(password, created: user.passwordHash).get()) ?? false
         guard valid, !user.disabled else {
+            request.application.metrics.loginFailures.increment()
             // Counted in one statement: guesses sent at the same moment are each counted.
             let userID = try user.requireID()
             let sql = try Dialect.sql(request.db)

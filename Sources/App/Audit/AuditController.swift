@@ -146,7 +146,10 @@ struct HealthController {
             return AppErrorMiddleware.json(status: .ok, HealthDTO(status: "ok", database: "ok"))
         } catch {
             request.logger.warning("health check: database did not answer: \(error)")
-            return AppErrorMiddleware.json(status: .serviceUnavailable, HealthDTO(status: "unavailable", database: "error"))
+            if DatabaseOutage.matches(error) { request.application.primaryLocator?.suspect(request.application) }
+            let response = AppErrorMiddleware.json(status: .serviceUnavailable, HealthDTO(status: "unavailable", database: "error"))
+            response.headers.replaceOrAdd(name: .retryAfter, value: String(AppError.retryAfterSeconds))
+            return response
         }
     }
 

@@ -42,6 +42,15 @@ struct AppConfig: Sendable {
     /// https://cunwu.bjhr.gov.cn), for the tracking address and QR code printed on receipts;
     /// nil: the address the clerk's page was opened at.
     var publicURL: String?
+    /// PostgreSQL connections each event loop keeps (`CUNWU_DATABASE_CONNECTIONS`, default 2).
+    /// One connection runs one statement at a time: with one per loop, every request on that
+    /// loop waits its turn for each round trip while the database's backend idles between
+    /// them, and one long read (an export's) holds every other request on that loop.
+    /// Two measured best on two cores (docs/performance.md, session 18).
+    var databaseConnectionsPerLoop: Int
+    /// Who may read `/metrics` (`CUNWU_METRICS_ALLOW`, addresses and networks; default this
+    /// machine only).
+    var metricsAllow: TrustedProxies
 
     static func fromEnvironment(_ environment: [String: String], testing: Bool) throws(ConfigError) -> AppConfig {
         func integer(_ name: String, default value: Int, in range: ClosedRange<Int>) throws(ConfigError) -> Int {
@@ -111,6 +120,10 @@ struct AppConfig: Sendable {
         do { proxies = try TrustedProxies(environment["CUNWU_TRUSTED_PROXIES"] ?? "") } catch {
             throw ConfigError(variable: "CUNWU_TRUSTED_PROXIES", message: T(.configTrustedProxies, error.entry))
         }
+        let metricsAllow: TrustedProxies
+        do { metricsAllow = try TrustedProxies(environment["CUNWU_METRICS_ALLOW"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1,::1") } catch {
+            throw ConfigError(variable: "CUNWU_METRICS_ALLOW", message: T(.configTrustedProxies, error.entry))
+        }
         return AppConfig(
             storage: storage,
             sessionIdleMinutes: try integer("CUNWU_SESSION_IDLE_MINUTES", default: 30, in: 1...1440),
@@ -127,7 +140,9 @@ struct AppConfig: Sendable {
             ledgerAnchorPath: anchorPath,
             ledgerAnchorMinutes: try integer("CUNWU_LEDGER_ANCHOR_MINUTES", default: 1, in: 1...1440),
             ledgerWitnessURL: witness,
-            trustedProxies: proxies, publicURL: publicURL
+            trustedProxies: proxies, publicURL: publicURL,
+            databaseConnectionsPerLoop: try integer("CUNWU_DATABASE_CONNECTIONS", default: 2, in: 1...64),
+            metricsAllow: metricsAllow
         )
     }
 }

@@ -104,6 +104,11 @@ struct ErrorBody: Content {
 
 /// Turns errors into HTML pages for browsers and JSON bodies under /api. Unexpected
 /// errors are logged and shown without their details.
+extension AppError {
+    /// Seconds a client is told to wait before trying again after a 503.
+    static let retryAfterSeconds = 5
+}
+
 struct AppErrorMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do {
@@ -128,6 +133,11 @@ struct AppErrorMiddleware: AsyncMiddleware {
         case let abort as any AbortError where abort.status == .badRequest || abort.status == .unsupportedMediaType:
             appError = .badRequest(T(.errorBadRequest))
         case is DecodingError: appError = .badRequest(T(.errorBadRequest))
+        case let outage where DatabaseOutage.matches(outage):
+            request.logger.warning("database unavailable: \(String(reflecting: outage))")
+            request.application.primaryLocator?.suspect(request.application)
+            request.application.metrics.databaseUnavailable.increment()
+            appError = .unavailable
         default:
             request.logger.report(error: error)
             let status = (error as? any AbortError)?.status ?? .internalServerError
@@ -156,11 +166,17 @@ struct AppErrorMiddleware: AsyncMiddleware {
     }
 
     private static func plain(status: HTTPStatus, request: Request, code: String, message: String) -> Response {
+        let response: Response
         if isAPI(request) {
-            return json(status: status, ErrorBody(error: .init(code: code, message: message, fields: [])))
+            response = json(status: status, ErrorBody(error: .init(code: code, message: message, fields: [])))
+        } else {
+            let page = ErrorPage(status: status, message: message)
+            response = HTMLResponse.make(Layout.page(request: request, title: page.title, body: page.body), status: status)
         }
-        let page = ErrorPage(status: status, message: message)
-        return HTMLResponse.make(Layout.page(request: request, title: page.title, body: page.body), status: status)
+        // A client (or a proxy) may try again: the database is back, or another primary is
+        // found, within seconds.
+        if status == .serviceUnavailable { response.headers.replaceOrAdd(name: .retryAfter, value: String(AppError.retryAfterSeconds)) }
+        return response
     }
 
     static func json<T: Encodable>(status: HTTPStatus, _ value: T) -> Response {

@@ -332,6 +332,7 @@ enum L: String, CaseIterable, Sendable {
     case configError
     case configFileUnreadable
     case configIntegerRange
+    case configNoPrimary
     case configPublicURL
     case configSettingsInvalid
     case configTrustedProxies

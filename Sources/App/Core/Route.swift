@@ -59,6 +59,8 @@ enum Route: Hashable, Sendable {
     case unit(Param<UUID>, UnitPage)
     // Open to all.
     case healthz
+    /// Prometheus (`MetricsController`): only from `CUNWU_METRICS_ALLOW`.
+    case metrics
     case stylesheet
     case progressScript
     case printScript
@@ -113,6 +115,7 @@ enum Route: Hashable, Sendable {
         case .districtNew: return ["units", "new"]
         case let .unit(id, page): return ["units", .param("unitID", id)] + page.segments
         case .healthz: return ["healthz"]
+        case .metrics: return ["metrics"]
         case .stylesheet: return ["assets", .literal(Stylesheet.file)]
         case .progressScript: return ["assets", .literal(ProgressScript.file)]
         case .printScript: return ["assets", .literal(PrintScript.file)]

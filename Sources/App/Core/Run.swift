@@ -31,7 +31,12 @@ public enum Run {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             return 2
         }
-        try? LoggingSystem.bootstrap(from: &env)
+        // One JSON object a line for a log collector (`CUNWU_LOG_FORMAT=json`), else Vapor's console lines.
+        if ProcessInfo.processInfo.environment["CUNWU_LOG_FORMAT"] == "json" {
+            try? LoggingSystem.bootstrap(from: &env) { level in { label in JSONLogHandler(label: label, level: level) } }
+        } else {
+            try? LoggingSystem.bootstrap(from: &env)
+        }
         let app: Application
         do { app = try await Application.make(env) } catch {
             FileHandle.standardError.write(Data((T(.cliCannotStart, "\(error)") + "\n").utf8))

@@ -115,6 +115,9 @@ final class JobTasks: Sendable {
 
     /// Starts work that shutdown waits for and that removes itself when done (it is added
     /// under the lock its own removal takes, so it cannot be removed before it is added).
+    /// Jobs running on this server now.
+    var count: Int { tasks.withLockedValue { $0.count } }
+
     func start(_ id: UUID, _ work: @escaping @Sendable () async -> Void) {
         tasks.withLockedValue { tasks in
             tasks[id] = Task {
@@ -221,6 +224,7 @@ enum Jobs {
             job.error = (error as? AppError)?.message ?? T(.jobFailed)
         }
         try await job.save(on: app.db)
+        app.metrics.jobsFinished[job.state]?.increment()
     }
 
     /// The job if it is the caller's own (404 otherwise: others' jobs are not even named),

@@ -94,10 +94,18 @@ actor IntakeQueue {
         "intake queue: \(written) requests in \(transactions) transactions, writing for \(busy.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))"
     }
 
-    init(executor: (any TaskExecutor)? = nil, database: @escaping @Sendable () async throws -> any Database) {
+    /// Told of each committed transaction: its requests and how long it took (`/metrics`).
+    private let observe: (@Sendable (Int, Duration) -> Void)?
+
+    init(executor: (any TaskExecutor)? = nil, observe: (@Sendable (Int, Duration) -> Void)? = nil,
+         database: @escaping @Sendable () async throws -> any Database) {
         self.executor = executor
+        self.observe = observe
         self.database = database
     }
+
+    /// Requests waiting for the next transaction.
+    var depth: Int { waiting.count }
 
     /// Stores `entry`'s request and its first ledger event; returns once committed.
     func submit(_ entry: Entry) async throws {
@@ -128,13 +136,16 @@ actor IntakeQueue {
                 try await write(entries, on: db)
                 transactions += 1
                 written += batch.count
+                observe?(batch.count, ContinuousClock.now - start)
                 batch.forEach { $0.continuation.resume() }
             } catch where batch.count > 1 {
                 for one in batch {
                     do {
+                        let started = ContinuousClock.now
                         try await write([one.entry], on: db)
                         transactions += 1
                         written += 1
+                        observe?(1, ContinuousClock.now - started)
                         one.continuation.resume()
                     } catch {
                         one.continuation.resume(throwing: error)

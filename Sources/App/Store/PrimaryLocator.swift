@@ -1,0 +1,184 @@
+import Fluent
+import FluentPostgresDriver
+import NIOConcurrencyHelpers
+import SQLKit
+import Vapor
+
+/// `DATABASE_URL` may list several PostgreSQL servers, as libpq does:
+/// `postgres://user:password@10.0.0.1:5432,10.0.0.2:5432/cunwu?sslmode=require`. Each host
+/// gets its own URL (same user, database and options); a host without a port takes 5432.
+enum PostgresHosts {
+    enum Problem: Error, Equatable { case malformed, tooMany }
+
+    /// At most this many hosts: a primary and its standbys, not a farm.
+    static let limit = 8
+
+    static func split(_ url: String) throws(Problem) -> [String] {
+        guard url.utf8.count <= 2_000, let schemeEnd = url.range(of: "://") else { throw .malformed }
+        let scheme = url[..<schemeEnd.lowerBound]
+        let rest = url[schemeEnd.upperBound...]
+        // The authority ends at the first "/" or "?" after the credentials.
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
+        let authority = rest[..<authorityEnd]
+        let tail = rest[authorityEnd...]
+        var credentials = Substring("")
+        var hostList = authority
+        if let at = authority.lastIndex(of: "@") {
+            credentials = authority[...at]
+            hostList = authority[authority.index(after: at)...]
+        }
+        let hosts = hostList.split(separator: ",", omittingEmptySubsequences: false)
+        guard hosts.count <= limit else { throw .tooMany }
+        return try hosts.map { host throws(Problem) -> String in
+            guard !host.isEmpty, !host.contains(where: { $0 == " " }) else { throw .malformed }
+            var withPort = String(host)
+            // A bracketed IPv6 address carries its own colons.
+            let afterBracket = host.lastIndex(of: "]").map { host[$0...] } ?? host
+            if !afterBracket.contains(":") { withPort += ":5432" }
+            guard let port = withPort.split(separator: ":").last.flatMap({ Int($0) }), (1...65535).contains(port) else {
+                throw .malformed
+            }
+            return scheme + "://" + credentials + withPort + tail
+        }
+    }
+}
+
+/// Finds which listed PostgreSQL server is the primary (not in recovery), as libpq's
+/// `target_session_attrs=read-write` does, and makes it the app's default database.
+/// Each host has its own connection pool (`psql`, `psql-1`, …). When a request fails
+/// because the database went away, `suspect()` looks again, at most once a second and one
+/// look at a time: after a standby is promoted the app writes to it without a restart.
+/// While no host is a primary every request that needs the database gets 503.
+final class PrimaryLocator: Sendable {
+    let ids: [DatabaseID]
+    let hosts: [String]
+    private let state = NIOLockedValueBox(State())
+    private struct State {
+        var current: Int = 0
+        var looking = false
+        var lastLook: Date = .distantPast
+        var switches = 0
+    }
+
+    init(ids: [DatabaseID], hosts: [String]) {
+        self.ids = ids
+        self.hosts = hosts
+    }
+
+    /// The host now used as the primary.
+    var currentHost: String { hosts[state.withLockedValue { $0.current }] }
+    /// Times the primary changed since start.
+    var switches: Int { state.withLockedValue { $0.switches } }
+
+    /// Looks at each host in order; makes the first that is not in recovery the default.
+    /// Returns its index, or nil when none is a primary now.
+    @discardableResult
+    func locate(_ app: Application) async -> Int? {
+        for (index, id) in ids.enumerated() {
+            guard let db = app.databases.database(id, logger: app.logger, on: app.eventLoopGroup.any()) as? any SQLDatabase else { continue }
+            do {
+                guard let row = try await db.raw("SELECT pg_is_in_recovery() AS standby").first(),
+                      try row.decode(column: "standby", as: Bool.self) == false else { continue }
+                let changed = state.withLockedValue { state -> Bool in
+                    guard state.current != index else { return false }
+                    state.current = index
+                    state.switches += 1
+                    return true
+                }
+                app.databases.default(to: id)
+                if changed { app.logger.warning("database primary is now \(hosts[index])") }
+                return index
+            } catch {
+                app.logger.info("database host \(hosts[index]) not usable as primary: \(String(reflecting: error))")
+            }
+        }
+        app.logger.error("no database host is a primary now; requests get 503 until one is")
+        return nil
+    }
+
+    /// A request failed because the database went away: look again, unless a look is under
+    /// way or one began less than a second ago.
+    func suspect(_ app: Application) {
+        let now = Date()
+        let go = state.withLockedValue { state -> Bool in
+            guard !state.looking, now.timeIntervalSince(state.lastLook) >= 1 else { return false }
+            state.looking = true
+            state.lastLook = now
+            return true
+        }
+        guard go else { return }
+        Task {
+            await locate(app)
+            state.withLockedValue { $0.looking = false }
+        }
+    }
+
+    /// Registers one pool per host and, when there are several, the locator.
+    static func register(_ app: Application, url: String, connectionsPerLoop: Int) throws {
+        let urls: [String]
+        do { urls = try PostgresHosts.split(url) } catch {
+            throw ConfigError(variable: "DATABASE_URL", message: T(.configDatabaseURL))
+        }
+        var ids: [DatabaseID] = []
+        for (index, url) in urls.enumerated() {
+            var configuration = try SQLPostgresConfiguration(url: url)
+            // No JIT: PostgreSQL compiles any query whose estimate is large, and a station's
+            // unverified ledger events (a few rows, estimated at hundreds) spent 640 ms of a
+            // 660 ms query compiling. Our queries are short and index-driven.
+            configuration.coreConfiguration.options.additionalStartupParameters.append(("jit", "off"))
+            // A host that is down answers at once; one that is unreachable must not hold a
+            // request for PostgresNIO's default 10 s.
+            configuration.coreConfiguration.options.connectTimeout = .seconds(3)
+            let id = index == 0 ? DatabaseID.psql : DatabaseID(string: "psql-\(index)")
+            app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: connectionsPerLoop), as: id, isDefault: index == 0)
+            ids.append(id)
+        }
+        if urls.count > 1 {
+            app.primaryLocator = PrimaryLocator(ids: ids, hosts: urls.map(Self.hostOnly))
+        }
+    }
+
+    /// "host:port" of a URL, for logs (never the password).
+    static func hostOnly(_ url: String) -> String {
+        guard let start = url.range(of: "://")?.upperBound else { return "?" }
+        let rest = url[start...]
+        let authority = rest[..<(rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex)]
+        return String(authority.split(separator: "@").last ?? authority)
+    }
+}
+
+/// The errors that mean the database is not there (down, restarting, a standby being
+/// promoted, or read-only because it is a standby), as opposed to a bad query: these are
+/// answered 503 with `Retry-After`, never 500, and make the locator look for the primary.
+enum DatabaseOutage {
+    static func matches(_ error: any Error) -> Bool {
+        if let error = error as? PSQLError {
+            switch error.code {
+            case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed:
+                return true
+            case .server:
+                // 08: connection exception; 57P01–57P03: shutting down, crashed, starting up;
+                // 25006: a read-only transaction (a standby); 53300: too many connections.
+                guard let state = error.serverInfo?[.sqlState] else { return false }
+                return state.hasPrefix("08") || ["57P01", "57P02", "57P03", "25006", "53300"].contains(state)
+            default:
+                return false
+            }
+        }
+        if error is ConnectionPoolTimeoutError || error is ConnectionPoolError { return true }
+        if error is NIOConnectionError || error is ChannelError { return true }
+        if let error = error as? IOError {
+            return [ECONNREFUSED, ECONNRESET, EPIPE, ETIMEDOUT, EHOSTUNREACH, ENETUNREACH].contains(error.errnoCode)
+        }
+        return false
+    }
+}
+
+extension Application {
+    private struct PrimaryLocatorKey: StorageKey { typealias Value = PrimaryLocator }
+    /// Set when `DATABASE_URL` lists several hosts.
+    var primaryLocator: PrimaryLocator? {
+        get { storage[PrimaryLocatorKey.self] }
+        set { storage[PrimaryLocatorKey.self] = newValue }
+    }
+}

@@ -40,6 +40,10 @@ struct FailoverTests {
         #expect(!DatabaseOutage.matches(IOError(errnoCode: ENOENT, reason: "open")))
         #expect(!DatabaseOutage.matches(AppError.notFound))
         #expect(!DatabaseOutage.matches(DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "x"))))
+        // An outage is no write conflict: a station's transaction is not tried again (each try
+        // would wait for the pool before the 503).
+        #expect(!LedgerStore.retryable(IOError(errnoCode: ECONNREFUSED, reason: "connect")))
+        #expect(!LedgerStore.retryable(ConnectionPoolTimeoutError.connectionRequestTimeout))
     }
 
     @Test("A database outage is 503 with Retry-After, in Chinese on a page and as JSON in the API")

@@ -138,7 +138,9 @@ actor IntakeQueue {
                 written += batch.count
                 observe?(batch.count, ContinuousClock.now - start)
                 batch.forEach { $0.continuation.resume() }
-            } catch where batch.count > 1 {
+            } catch where batch.count > 1 && !DatabaseOutage.matches(error) {
+                // One bad request must not fail the others: each is tried alone. (Not when the
+                // database is away: each would wait for it in turn.)
                 for one in batch {
                     do {
                         let started = ContinuousClock.now

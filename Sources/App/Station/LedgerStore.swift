@@ -201,6 +201,9 @@ enum LedgerStore {
     /// chain's sequence number. Any other constraint failure (a 96156 ticket stored twice)
     /// fails the same way every time: retried, it held the intake queue up for 0.2–0.4 s.
     static func retryable(_ error: any Error) -> Bool {
+        // A database that is not there is no conflict: trying again at once only holds the
+        // request (up to a pool timeout each time) before its 503.
+        if DatabaseOutage.matches(error) { return false }
         guard let failure = error as? any DatabaseError, failure.isConstraintFailure else { return true }
         if let sqlite = error as? SQLiteError { return sqlite.message.contains("ledger_events.seq") }
         if let postgres = error as? PSQLError { return postgres.serverInfo?[.constraintName]?.contains("ledger_events") ?? false }

@@ -56,7 +56,6 @@ final class PrimaryLocator: Sendable {
     private struct State {
         var current: Int = 0
         var looking = false
-        var lastLook: Date = .distantPast
         var switches = 0
     }
 
@@ -72,8 +71,9 @@ final class PrimaryLocator: Sendable {
 
     /// Looks at each host in order; makes the first that is not in recovery the default.
     /// Returns its index, or nil when none is a primary now.
+    /// `quiet`: log nothing when still no host is a primary (the first look has said so).
     @discardableResult
-    func locate(_ app: Application) async -> Int? {
+    func locate(_ app: Application, quiet: Bool = false) async -> Int? {
         for (index, id) in ids.enumerated() {
             guard let db = app.databases.database(id, logger: app.logger, on: app.eventLoopGroup.any()) as? any SQLDatabase else { continue }
             do {
@@ -89,26 +89,28 @@ final class PrimaryLocator: Sendable {
                 if changed { app.logger.warning("database primary is now \(hosts[index])") }
                 return index
             } catch {
-                app.logger.info("database host \(hosts[index]) not usable as primary: \(String(reflecting: error))")
+                if !quiet { app.logger.info("database host \(hosts[index]) not usable as primary: \(String(reflecting: error))") }
             }
         }
-        app.logger.error("no database host is a primary now; requests get 503 until one is")
+        if !quiet { app.logger.error("no database host is a primary now; requests get 503 until one is") }
         return nil
     }
 
     /// A request failed because the database went away: look again, unless a look is under
-    /// way or one began less than a second ago.
+    /// way. Until a host is a primary it looks once a second (for up to ten minutes), whether
+    /// or not requests keep failing: a standby promoted while no one is writing is found too.
     func suspect(_ app: Application) {
-        let now = Date()
         let go = state.withLockedValue { state -> Bool in
-            guard !state.looking, now.timeIntervalSince(state.lastLook) >= 1 else { return false }
+            guard !state.looking else { return false }
             state.looking = true
-            state.lastLook = now
             return true
         }
         guard go else { return }
         Task {
-            await locate(app)
+            for attempt in 0..<600 {
+                if await locate(app, quiet: attempt > 0) != nil { break }
+                if (try? await Task.sleep(for: .seconds(1))) == nil { break }
+            }
             state.withLockedValue { $0.looking = false }
         }
     }
@@ -130,7 +132,9 @@ final class PrimaryLocator: Sendable {
             // request for PostgresNIO's default 10 s.
             configuration.coreConfiguration.options.connectTimeout = .seconds(3)
             let id = index == 0 ? DatabaseID.psql : DatabaseID(string: "psql-\(index)")
-            app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: connectionsPerLoop), as: id, isDefault: index == 0)
+            // A request waits at most 5 s for a connection (AsyncKit's default is 10 s), then 503.
+            app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: connectionsPerLoop,
+                                        connectionPoolTimeout: .seconds(5)), as: id, isDefault: index == 0)
             ids.append(id)
         }
         if urls.count > 1 {

@@ -11,6 +11,7 @@
 #   - whether `cunwu verify-ledger` passes on the promoted server;
 #   - point-in-time recovery: a base backup of the new primary plus the WAL archive, replayed to a
 #     moment during intake, holds what was acknowledged before it and nothing acknowledged after;
+#   - that public pages are read from the standby, and answered from it while there is no primary;
 #   - what app server A's /metrics saw (503s for the outage, its primary now, intake batches).
 #
 #   scripts/failover-drill.sh            # DRILL_BEFORE=10 DRILL_OUTAGE=3 DRILL_AFTER=10 (seconds)
@@ -68,7 +69,9 @@ max_wal_senders = 5
 synchronous_commit = on
 # Continuous archiving for point-in-time recovery; the standby inherits it and archives once promoted.
 archive_mode = on
-archive_command = 'test ! -f $DIR/wal-archive/%f && cp %p $DIR/wal-archive/%f'
+# A segment already there (the standby, once promoted, offers the ones the primary archived)
+# counts as archived when it is the same; a different one fails.
+archive_command = 'if [ -f $DIR/wal-archive/%f ]; then cmp -s %p $DIR/wal-archive/%f; else cp %p $DIR/wal-archive/%f.tmp && mv $DIR/wal-archive/%f.tmp $DIR/wal-archive/%f; fi'
 EOF
 as_pg "$PGBIN/pg_ctl" -D "$DIR/primary" -l "$DIR/pglog/primary.log" -w start >/dev/null
 psql -q -h 127.0.0.1 -p "$P1" -U postgres -c "CREATE ROLE cunwu LOGIN PASSWORD 'cunwu'" -c "CREATE DATABASE cunwu_drill OWNER cunwu"
@@ -93,6 +96,8 @@ done
 say "replication: $(psql -Atq -h 127.0.0.1 -p "$P1" -U postgres -c "SELECT application_name || ' ' || state || ' ' || sync_state FROM pg_stat_replication")"
 
 export DATABASE_URL="postgres://cunwu:cunwu@127.0.0.1:$P1,127.0.0.1:$P2/cunwu_drill?sslmode=disable"
+# Pages that only read (the public ones) are read from the standby while it keeps up.
+export DATABASE_READ_URL="postgres://cunwu:cunwu@127.0.0.1:$P2/cunwu_drill?sslmode=disable"
 export CUNWU_DATA_KEY_FILE="$DIR/data.key" CUNWU_FILES_PATH="$DIR/files" CUNWU_DEMO_PASSWORD=drill-pass-2026
 export CUNWU_TRUSTED_PROXIES=127.0.0.1 CUNWU_SECURE_COOKIES=1
 # Every app server holds the same data key (docs/deployment.md).
@@ -117,6 +122,11 @@ for _ in $(seq 240); do
   sleep 0.5
 done
 
+VILLAGE=$(awk 'NR == 1 {print $1}' "$DIR/villages.txt")
+PUBLIC="/public/villages/$VILLAGE/disclosures"
+for _ in 1 2 3; do curl -sf -o /dev/null "http://127.0.0.1:$A1$PUBLIC"; done
+READS=$(curl -sf "http://127.0.0.1:$A1/metrics" | awk '/^cunwu_database_reads_total\{target="replica"\}/ {print $2}')
+say "public pages read from the standby: app server A counts ${READS:-0} reads there"
 say "intake at $RATE a second through the proxy"
 python3 scripts/drill-load.py --base "https://127.0.0.1:$PX" --villages "$DIR/villages.txt" --user bench.admin \
   --password "$CUNWU_DEMO_PASSWORD" --rate "$RATE" --stop "$DIR/stop" --report "$DIR/load.json" & LOAD=$!
@@ -130,7 +140,11 @@ say "primary killed (SIGKILL to the postmaster and every backend)"
 pkill -9 -P "$PRIMARY_PID" || true
 kill -9 "$PRIMARY_PID"
 rm -f "$DIR/primary/postmaster.pid"
-sleep "$OUTAGE"
+sleep 1
+# With no primary, a public page is still answered, from the standby.
+DURING=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$A1$PUBLIC")
+say "with no primary, a public page from app server A: $DURING"
+sleep "$((OUTAGE > 1 ? OUTAGE - 1 : 0))"
 as_pg "$PGBIN/pg_ctl" -D "$DIR/standby" -w promote >/dev/null
 PROMOTED_AT=$(date +%s.%N)
 say "standby promoted; $(psql -Atq -h 127.0.0.1 -p "$P2" -U postgres -c "SELECT CASE WHEN pg_is_in_recovery() THEN 'still a standby' ELSE 'now the primary' END")"
@@ -144,6 +158,8 @@ TARGET=$(python3 -c 'import time; print(f"{time.time():.3f}")')
 TARGET_SQL=$(python3 -c "import datetime, sys; print(datetime.datetime.fromtimestamp(float(sys.argv[1]), datetime.timezone.utc).strftime('%Y-%m-%d %H:%M:%S.%f+00'))" "$TARGET")
 say "recovery target: $TARGET_SQL"
 sleep "$((AFTER - 2 * (AFTER / 3)))"
+# What the new primary's sessions from the app are doing (kept for a failed drill's reader).
+psql -Atq -h 127.0.0.1 -p "$P2" -U postgres -c "SELECT pid, state, wait_event_type, wait_event, now() - xact_start, left(query, 80) FROM pg_stat_activity WHERE usename = 'cunwu'" > "$DIR/activity.txt" 2>&1 || true
 touch "$DIR/stop"
 wait "$LOAD"
 # The segment being written is archived when it is full or switched: switch it now, and wait
@@ -223,5 +239,8 @@ echo "app server A's /metrics:"
 echo "$METRICS" | grep -E '^cunwu_database_(unavailable_total|primary_switches|primary\{)|^cunwu_intake_batch_size_(count|sum)' | sed 's/^/  /'
 if ! echo "$METRICS" | grep -q "^cunwu_database_primary{host=\"127.0.0.1:$P2\"} 1"; then
   echo "app server A does not report the promoted server as its primary: FAILED"; STATUS=1
+fi
+if [ "$DURING" != 200 ] || [ "${READS:-0}" = 0 ]; then
+  echo "public pages not read from the standby (reads there: ${READS:-0}; with no primary: $DURING): FAILED"; STATUS=1
 fi
 exit "$STATUS"

@@ -14,6 +14,11 @@ public func configure(_ app: Application, environment: [String: String] = Proces
     switch app.config.storage {
     case let .postgres(url):
         try PrimaryLocator.register(app, url: url, connectionsPerLoop: app.config.databaseConnectionsPerLoop)
+        if let readURL = app.config.readURL {
+            try ReadReplicas.register(app, url: readURL, connectionsPerLoop: app.config.databaseConnectionsPerLoop,
+                                      maxLag: Double(app.config.readMaxLagSeconds))
+            app.lifecycle.use(ReplicaMonitor())
+        }
     case let .sqliteFile(path):
         app.databases.use(.sqlite(.file(path)), as: .sqlite)
     case .sqliteMemory:
@@ -45,6 +50,7 @@ public func configure(_ app: Application, environment: [String: String] = Proces
     // Before the session is read or anything parses the query (issue 18).
     app.middleware.use(RequestLimitsMiddleware())
     app.middleware.use(SessionMiddleware())
+    if app.config.readURL != nil { app.middleware.use(WroteMiddleware(seconds: app.config.readMaxLagSeconds + 2, secure: app.config.secureCookies)) }
     app.routes.caseInsensitive = false
     app.http.server.configuration.responseCompression = .enabled
 

@@ -51,6 +51,10 @@ struct AppConfig: Sendable {
     /// Who may read `/metrics` (`CUNWU_METRICS_ALLOW`, addresses and networks; default this
     /// machine only).
     var metricsAllow: TrustedProxies
+    /// Standbys pages that only read may use (`DATABASE_READ_URL`), and how far behind the
+    /// primary one may be and still be used (`CUNWU_READ_MAX_LAG_SECONDS`, default 5).
+    var readURL: String?
+    var readMaxLagSeconds: Int
 
     static func fromEnvironment(_ environment: [String: String], testing: Bool) throws(ConfigError) -> AppConfig {
         func integer(_ name: String, default value: Int, in range: ClosedRange<Int>) throws(ConfigError) -> Int {
@@ -120,6 +124,13 @@ struct AppConfig: Sendable {
         do { proxies = try TrustedProxies(environment["CUNWU_TRUSTED_PROXIES"] ?? "") } catch {
             throw ConfigError(variable: "CUNWU_TRUSTED_PROXIES", message: T(.configTrustedProxies, error.entry))
         }
+        var readURL: String?
+        if let url = environment["DATABASE_READ_URL"], !url.isEmpty {
+            guard case .postgres = storage, url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+                throw ConfigError(variable: "DATABASE_READ_URL", message: T(.configReadURL))
+            }
+            readURL = url
+        }
         let metricsAllow: TrustedProxies
         do { metricsAllow = try TrustedProxies(environment["CUNWU_METRICS_ALLOW"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1,::1") } catch {
             throw ConfigError(variable: "CUNWU_METRICS_ALLOW", message: T(.configTrustedProxies, error.entry))
@@ -142,7 +153,9 @@ struct AppConfig: Sendable {
             ledgerWitnessURL: witness,
             trustedProxies: proxies, publicURL: publicURL,
             databaseConnectionsPerLoop: try integer("CUNWU_DATABASE_CONNECTIONS", default: 2, in: 1...64),
-            metricsAllow: metricsAllow
+            metricsAllow: metricsAllow,
+            readURL: readURL,
+            readMaxLagSeconds: try integer("CUNWU_READ_MAX_LAG_SECONDS", default: 5, in: 1...3600)
         )
     }
 }

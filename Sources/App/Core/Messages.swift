@@ -334,6 +334,7 @@ enum L: String, CaseIterable, Sendable {
     case configIntegerRange
     case configNoPrimary
     case configPublicURL
+    case configReadURL
     case configSettingsInvalid
     case configTrustedProxies
     case configWitnessURL

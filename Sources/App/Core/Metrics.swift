@@ -15,6 +15,8 @@ final class AppMetrics: Sendable {
     let intakeBatchSize: ValueHistogram
     let intakeBatchSeconds: DurationHistogram
     let jobsFinished: [JobState: Counter]
+    let readsFromReplica: Counter
+    let readsFromPrimary: Counter
     private let requestsInFlight: Gauge
     private let intakeWaiting: Gauge
     private let jobsRunning: Gauge
@@ -38,6 +40,10 @@ final class AppMetrics: Sendable {
                                                    help: "Background jobs finished on this server, by outcome")
         }
         jobsFinished = finished
+        readsFromReplica = registry.makeCounter(name: "cunwu_database_reads_total", labels: [("target", "replica")],
+                                                help: "Pages that only read, by where they read (DATABASE_READ_URL)")
+        readsFromPrimary = registry.makeCounter(name: "cunwu_database_reads_total", labels: [("target", "primary")],
+                                                help: "Pages that only read, by where they read (DATABASE_READ_URL)")
         requestsInFlight = registry.makeGauge(name: "cunwu_http_requests_in_flight", help: "Requests being answered now")
         intakeWaiting = registry.makeGauge(name: "cunwu_intake_queue_depth", help: "Service requests waiting for the next intake transaction")
         jobsRunning = registry.makeGauge(name: "cunwu_jobs_running", help: "Background jobs running on this server")
@@ -70,6 +76,16 @@ final class AppMetrics: Sendable {
                                                help: "The database host this server writes to (1)")
                 gauge.set(Double(1))
                 current = (host, gauge)
+            }
+        }
+        if let replicas = app.readReplicas {
+            for (host, lag) in replicas.lags {
+                registry.makeGauge(name: "cunwu_database_replica_fit", labels: [("host", host)],
+                                   help: "1 while the read replica is used, 0 while it is skipped").set(Double(lag == nil ? 0 : 1))
+                if let lag {
+                    registry.makeGauge(name: "cunwu_database_replica_lag_seconds", labels: [("host", host)],
+                                       help: "How far the read replica was behind the primary at its last check").set(lag)
+                }
             }
         }
         if case .postgres = app.config.storage {

@@ -6,9 +6,10 @@ import Vapor
 /// Only disclosures are shown; nothing else of the village leaves through here.
 struct PublicController {
     func register(_ router: Router) {
-        router.page(.GET, .publicDisclosures(.key), .open, disclosures)
+        // Only reads: from a standby when one is configured and close behind (`Reading`).
+        router.page(.GET, .publicDisclosures(.key), .open, Reading.fromStandby(disclosures))
         router.apiResponse(.GET, .api(.publicDisclosures(.key)), .open,
-                           APIDoc(summary: T(.apiPublicDisclosures), response: "DisclosuresList", query: Self.query), api)
+                           APIDoc(summary: T(.apiPublicDisclosures), response: "DisclosuresList", query: Self.query), Reading.fromStandby(api))
     }
 
     /// A page at a time, newest first, as every records list (`RecordController.page`):
@@ -17,7 +18,7 @@ struct PublicController {
 
     private func load(_ request: Request) async throws -> (OrgUnit, Page<Record>) {
         guard let id = request.parameters.get("villageID").flatMap(UUID.init(uuidString:)),
-              let village = try await OrgUnit.find(id, on: request.db), village.kind == .village else { throw AppError.notFound }
+              let village = try await OrgUnit.find(id, on: request.readDB), village.kind == .village else { throw AppError.notFound }
         var page = try await RecordController.page(request, .disclosures, village)
         // Identity-card and mobile numbers in a disclosure are masked here (a list of
         // subsidy recipients must not publish them); offices' fixed lines stay.
@@ -35,7 +36,7 @@ struct PublicController {
     @Sendable func disclosures(_ request: Request, _: OrgUnit?) async throws -> Response {
         let (village, page) = try await load(request)
         let records = page.items
-        let files = try await Attachments.list(records: records.map(\.id), on: request.db)
+        let files = try await Attachments.list(records: records.map(\.id), on: request.readDB)
         let kind = RecordKind.disclosures
         let items: [Node] = records.map { record in
             func show(_ key: String) -> String {

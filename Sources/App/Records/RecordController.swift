@@ -131,11 +131,11 @@ struct RecordController {
             bounds[name] = text
         }
         let villageID = try village.requireID()
-        let rows = try await RecordStore.page(kind, village: villageID, after: after, limit: limit + 1, from: bounds["from"], to: bounds["to"], on: request.db)
+        let rows = try await RecordStore.page(kind, village: villageID, after: after, limit: limit + 1, from: bounds["from"], to: bounds["to"], on: request.readDB)
         let (items, next) = Paging.split(rows, limit: limit) { record in
             [record.text(kind.dateField ?? "") ?? "", String((record.createdAt ?? Date(timeIntervalSince1970: 0)).timeIntervalSince1970), record.id.uuidString]
         }
-        let total = try await RecordStore.count(kind, village: villageID, from: bounds["from"], to: bounds["to"], on: request.db)
+        let total = try await RecordStore.count(kind, village: villageID, from: bounds["from"], to: bounds["to"], on: request.readDB)
         return Page(items: items, next: next, total: total)
     }
 

@@ -58,10 +58,11 @@ enum PublicGuards {
 /// hotline; each service's guide; submitting a request online; tracking one by code.
 struct PublicStationController {
     func register(_ router: Router) {
-        router.page(.GET, .publicStation(.key), .open, station)
-        router.page(.GET, .publicFinder, .open, finder)
-        router.page(.GET, .publicStationCode(.key), .open, byCode)
-        router.page(.GET, .publicGuide(.key, .key), .open, guide)
+        // Pages that only read: from a standby when one is configured and close behind (`Reading`).
+        router.page(.GET, .publicStation(.key), .open, Reading.fromStandby(station))
+        router.page(.GET, .publicFinder, .open, Reading.fromStandby(finder))
+        router.page(.GET, .publicStationCode(.key), .open, Reading.fromStandby(byCode))
+        router.page(.GET, .publicGuide(.key, .key), .open, Reading.fromStandby(guide))
         router.page(.GET, .publicRequestNew(.key), .open, newForm)
         router.page(.POST, .publicRequestNew(.key), .open, limits: .open, submit)
         router.page(.GET, .publicTrack, .open, track)
@@ -72,8 +73,8 @@ struct PublicStationController {
 
     static func load(_ request: Request) async throws -> (OrgUnit, VillageProfile?) {
         guard let id = request.parameters.get("stationID").flatMap(UUID.init(uuidString:)),
-              let village = try await OrgUnit.find(id, on: request.db), village.kind == .village else { throw AppError.notFound }
-        return (village, try await VillageProfile.query(on: request.db).filter(\.$unit.$id == id).first())
+              let village = try await OrgUnit.find(id, on: request.readDB), village.kind == .village else { throw AppError.notFound }
+        return (village, try await VillageProfile.query(on: request.readDB).filter(\.$unit.$id == id).first())
     }
 
     static func path(_ village: OrgUnit) -> String { Route.publicStation(.value(village.id.linked)).path }
@@ -85,7 +86,7 @@ struct PublicStationController {
         guard q.count <= 20, !TextCheck.hasForbidden(q) else { throw AppError.badQuery([FieldError(field: "q", message: T(.publicFinderTooLong))]) }
         var parent: OrgUnit?
         if let text = request.query[String.self, at: "unit"], !text.isEmpty {
-            guard let id = UUID(uuidString: text), let unit = try await OrgUnit.load(id, on: request.db), unit.kind != .village else { throw AppError.notFound }
+            guard let id = UUID(uuidString: text), let unit = try await OrgUnit.load(id, on: request.readDB), unit.kind != .village else { throw AppError.notFound }
             parent = unit
         }
         let search: Node = .el("form", ["method": "get", "action": Route.publicFinder.path, "class": "filters", "role": "search"], [
@@ -94,13 +95,13 @@ struct PublicStationController {
         var parts: [Node] = [.el("p", [:], T(.publicFinderIntro)), search]
         func stationLink(_ village: OrgUnit) -> Node { .el("a", ["href": Self.path(village)], village.name) }
         if !q.isEmpty {
-            let sql = try Dialect.sql(request.db)
+            let sql = try Dialect.sql(request.readDB)
             let like = "%" + q.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
             let ids = try await sql.raw("SELECT id FROM units WHERE kind = 'village' AND closed_on IS NULL AND name LIKE \(bind: like) ORDER BY name LIMIT 51")
                 .all().map { try $0.decode(column: "id", as: UUID.self) }
-            let villages = ids.isEmpty ? [] : Hierarchy.sorted(try await OrgUnit.query(on: request.db).filter(\.$id ~~ ids).all())
+            let villages = ids.isEmpty ? [] : Hierarchy.sorted(try await OrgUnit.query(on: request.readDB).filter(\.$id ~~ ids).all())
             let above = Set(villages.flatMap { $0.lineage.dropLast() })
-            let names = above.isEmpty ? [:] : Dictionary(try await OrgUnit.query(on: request.db).filter(\.$id ~~ Array(above)).all().compactMap { u in u.id.map { ($0, u.name) } },
+            let names = above.isEmpty ? [:] : Dictionary(try await OrgUnit.query(on: request.readDB).filter(\.$id ~~ Array(above)).all().compactMap { u in u.id.map { ($0, u.name) } },
                                                          uniquingKeysWith: { a, _ in a })
             parts.append(villages.isEmpty ? .el("p", ["class": "notice"], T(.publicFinderNone, q))
                 : .el("ul", ["class": "places"], villages.prefix(50).map { v in
@@ -108,10 +109,10 @@ struct PublicStationController {
                 }))
             if villages.count > 50 { parts.append(.el("p", ["class": "muted"], T(.publicFinderMore))) }
         } else {
-            let units = Hierarchy.sorted(try await OrgUnit.query(on: request.db).filter(\.$parentKey == (parent?.id?.uuidString ?? "root")).all())
+            let units = Hierarchy.sorted(try await OrgUnit.query(on: request.readDB).filter(\.$parentKey == (parent?.id?.uuidString ?? "root")).all())
                 .filter { $0.closedOn == nil }
             if let parent {
-                let trail = try await Hierarchy.ancestors(of: parent, on: request.db) + [parent]
+                let trail = try await Hierarchy.ancestors(of: parent, on: request.readDB) + [parent]
                 parts.append(.el("p", ["class": "crumbs"], [.el("a", ["href": Route.publicFinder.path], T(.publicFinderAll))]
                     + trail.flatMap { u -> [Node] in [.text(" › "), .el("a", ["href": Route.publicFinder.path(query: ["unit": u.id.linked.uuidString])], u.name)] }))
             }
@@ -129,13 +130,13 @@ struct PublicStationController {
     @Sendable func byCode(_ request: Request, _: OrgUnit?) async throws -> Response {
         let code = request.parameters.get("code") ?? ""
         guard code.count == 12, code.allSatisfy({ $0.isASCII && $0.isNumber }),
-              let village = try await OrgUnit.query(on: request.db).filter(\.$code == code).filter(\.$kind == .village).first() else { throw AppError.notFound }
+              let village = try await OrgUnit.query(on: request.readDB).filter(\.$code == code).filter(\.$kind == .village).first() else { throw AppError.notFound }
         return request.redirect(to: Self.path(village), redirectType: .normal)
     }
 
     @Sendable func station(_ request: Request, _: OrgUnit?) async throws -> Response {
         let (village, profile) = try await Self.load(request)
-        let services = try await Open311Controller.published(village, on: request.db)
+        let services = try await Open311Controller.published(village, on: request.readDB)
         func shown(_ text: String?) -> String { (text ?? "").isEmpty ? "—" : (text ?? "") }
         let hotline = profile?.hotline ?? ""
         // The hotline dials from a phone.
@@ -172,7 +173,7 @@ struct PublicStationController {
     @Sendable func guide(_ request: Request, _: OrgUnit?) async throws -> Response {
         let (village, _) = try await Self.load(request)
         let code = request.parameters.get("code") ?? ""
-        guard let service = try await Open311Controller.published(village, on: request.db).first(where: { $0[text: .code] == code }) else { throw AppError.notFound }
+        guard let service = try await Open311Controller.published(village, on: request.readDB).first(where: { $0[text: .code] == code }) else { throw AppError.notFound }
         let materials = (service[text: .materials] ?? "").split(whereSeparator: \.isNewline).map(String.init)
         let body: Node = .group([
             .el("p", [:], [.el("a", ["href": Self.path(village)], T(.publicStationTitle, village.name))]),

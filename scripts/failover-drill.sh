@@ -240,6 +240,12 @@ echo "$METRICS" | grep -E '^cunwu_database_(unavailable_total|primary_switches|p
 if ! echo "$METRICS" | grep -q "^cunwu_database_primary{host=\"127.0.0.1:$P2\"} 1"; then
   echo "app server A does not report the promoted server as its primary: FAILED"; STATUS=1
 fi
+if [ "$STATUS" != 0 ]; then
+  echo "-- for the reader of a failed drill: the new primary's sessions from the app just before intake stopped"
+  cat "$DIR/activity.txt"
+  echo "-- app server A's log, last lines"
+  tail -n 15 "$DIR/serve-a.log"
+fi
 if [ "$DURING" != 200 ] || [ "${READS:-0}" = 0 ]; then
   echo "public pages not read from the standby (reads there: ${READS:-0}; with no primary: $DURING): FAILED"; STATUS=1
 fi

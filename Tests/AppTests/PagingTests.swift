@@ -238,6 +238,36 @@ struct PagingTests {
         }
     }
 
+    @Test("pages neither repeat nor skip rows made at times SQLite's double does not give back exactly through a Date")
+    func driftingTimes() async throws {
+        // Times with a part below the microsecond, as a real clock gives them. SQLite keeps
+        // the double; reading it back rounds to the microsecond (SQLiteNIO), so a cursor made
+        // from the read time lies a little below (…4) or above (…7) the row it names: the
+        // browser suite once showed a page's last meeting again at the top of the next.
+        let drifting = [0.000_000_4, 0.000_000_7, 0.000_001_6].map { Date(timeIntervalSince1970: 1_796_552_933.926_117 + $0) }
+        try await withApp { app, clock in
+            clock.set(drifting[0].addingTimeInterval(-60))
+            let f = try await StationFixture.make(app)
+            try await World.user(app, "root", .admin, at: nil)
+            let root = try await login(app, "root")
+            let meetings = "/api/v1/units/\(f.village)/meetings"
+            var made: [String] = []
+            for time in drifting {
+                clock.set(time)
+                // Two on one day at one time: the id breaks the tie.
+                for n in 0..<2 {
+                    made.append(try await StationFixture.create(app, f.wang, meetings, ["kind": "representativeMeeting", "date": "2026-11-20", "title": "会议\(n)"]))
+                }
+            }
+            let walked = Self.ids(try await Self.walk(app, meetings + "?limit=1", as: f.wang, key: "records"), "records")
+            #expect(walked == made.reversed(), "\(walked) vs \(made.reversed())")
+            // The audit log pages by time the same way.
+            let events = Self.ids(try await Self.walk(app, "/api/v1/audit?limit=1", as: root, key: "events"), "events")
+            let total = try await auditCount(app)
+            #expect(events.count == Set(events).count && events.count == total)
+        }
+    }
+
     @Test("at generated scale (a year of a busy station's requests) every list's first page is under 60 KB of HTML and CSS in both languages, and offers the next page")
     func listsAtScale() async throws {
         try await withApp { app, clock in try await Self.listsAtScale(app, clock) }

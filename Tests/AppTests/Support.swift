@@ -15,6 +15,7 @@ final class TestClock: WallClock {
     var now: Date { current.withLockedValue { $0 } }
     func advance(minutes: Double) { current.withLockedValue { $0 = $0.addingTimeInterval(minutes * 60) } }
     func advance(days: Int) { advance(minutes: Double(days) * 1440) }
+    func set(_ date: Date) { current.withLockedValue { $0 = date } }
     /// Sets the clock to 10:00 Beijing time on a day ("2026-02-13").
     func set(beijingDay text: String) {
         guard let day = LocalDate(text) else { return }

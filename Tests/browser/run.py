@@ -599,7 +599,7 @@ class Flow(unittest.TestCase):
         self.shot("12-records-page-phone")
         self.click(self.d.find_element(By.CSS_SELECTOR, "nav.pager a[rel=next]"))
         second_rows = [tr.text for tr in self.d.find_elements(By.CSS_SELECTOR, "main table tbody tr")]
-        self.assertTrue(second_rows and not set(second_rows) & set(first_rows), "the next page has other meetings")
+        self.assertTrue(second_rows and not set(second_rows) & set(first_rows), f"the next page has other meetings: {first_rows} then {second_rows} at {self.d.current_url}")
         self.assertIn("limit=2", self.d.current_url)
         self.click(self.d.find_element(By.PARTIAL_LINK_TEXT, "回到第一页"))
         self.assertEqual([tr.text for tr in self.d.find_elements(By.CSS_SELECTOR, "main table tbody tr")], first_rows)

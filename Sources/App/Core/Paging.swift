@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import StandardKit
 import Vapor
 
@@ -102,9 +103,15 @@ extension Paging {
     where M.IDValue == UUID {
         var query = query.copy()
         if let after {
-            query = query.group(.or) { or in
-                or.filter(time < after.time).group(.and) { and in and.filter(time == after.time).filter(\M._$id < after.id) }
+            // After the cursor's row as the database holds it (see `RecordStore.page`): a time
+            // from the cursor can come back from SQLite's double one unit off, and rows at
+            // that time were then shown twice or not at all.
+            let column = M()[keyPath: time].key.description
+            let cursorRow = SQLSubquery.select { subquery in
+                subquery.column(SQLColumn(column)).column(SQLColumn("id")).from(M.schema).where(SQLColumn("id"), .equal, SQLBind(after.id))
             }
+            let key = SQLGroupExpression([SQLColumn(column, table: M.schema), SQLColumn("id", table: M.schema)])
+            query = query.filter(.custom(SQLBinaryExpression(key, .lessThan, cursorRow)))
         }
         let rows = try await query.sort(time, .descending).sort(\M._$id, .descending).limit(limit + 1).all()
         return split(rows, limit: limit) { row in

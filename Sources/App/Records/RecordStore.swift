@@ -170,8 +170,14 @@ enum RecordStore {
         let dateColumn = kind.field(kind.dateField ?? "")?.column
         let key = sortKey(kind)
         if let after {
-            let values: [any SQLExpression] = (dateColumn == nil ? [] : [SQLBind(after.day)]) + [SQLBind(after.createdAt), SQLBind(after.id)]
-            query = query.where(SQLBinaryExpression(SQLGroupExpression(key), .lessThan, SQLGroupExpression(values)))
+            // After the cursor's row as the database holds it, not as the cursor spells it:
+            // SQLite keeps a time as seconds since 1970 in a double, and Foundation's Date
+            // (seconds since 2001) does not always give back the same double. A time one unit
+            // off showed the last row of a page again at the top of the next.
+            let cursorRow = SQLSubquery.select { subquery in
+                key.reduce(subquery) { $0.column($1) }.from(kind.table).where(SQLColumn("id"), .equal, SQLBind(after.id))
+            }
+            query = query.where(SQLBinaryExpression(SQLGroupExpression(key), .lessThan, cursorRow))
         }
         for column in key { query = query.orderBy(SQLOrderBy(expression: column, direction: SQLDirection.descending)) }
         return try await query.limit(limit).all().map { try decode($0, kind: kind) }

@@ -92,23 +92,24 @@ extension Paging {
     static func newestByTime<M: Model>(_ request: Request, _ query: QueryBuilder<M>, time: KeyPath<M, FieldProperty<M, Date>>) async throws -> Page<M>
     where M.IDValue == UUID {
         let page = try await newestByTime(query, time: time, limit: try limit(request.query[String.self, at: "limit"]),
-                                          after: try timeAndID(request.query[String.self, at: "cursor"]))
+                                          after: try timeAndID(request.query[String.self, at: "cursor"])?.id)
         return Page(items: page.items, next: page.next, total: try await query.copy().count())
     }
 
-    /// `limit` rows of a query by a time field and then the id, newest first, after a key;
-    /// the cursor of the page after. Without a count, for lists that do not show one.
+    /// `limit` rows of a query by a time field and then the id, newest first, after the row
+    /// `after` (the id a cursor names); the cursor of the page after. Without a count, for
+    /// lists that do not show one.
     static func newestByTime<M: Model>(_ query: QueryBuilder<M>, time: KeyPath<M, FieldProperty<M, Date>>, limit: Int,
-                                       after: (time: Date, id: UUID)?) async throws -> (items: [M], next: String?)
+                                       after: UUID?) async throws -> (items: [M], next: String?)
     where M.IDValue == UUID {
         var query = query.copy()
         if let after {
-            // After the cursor's row as the database holds it (see `RecordStore.page`): a time
-            // from the cursor can come back from SQLite's double one unit off, and rows at
-            // that time were then shown twice or not at all.
+            // After that row's (time, id) as the database holds it (see `RecordStore.page`): a
+            // time from a cursor lies up to half a microsecond beside the stored one on SQLite,
+            // and rows at that time were shown twice or not at all.
             let column = M()[keyPath: time].key.description
             let cursorRow = SQLSubquery.select { subquery in
-                subquery.column(SQLColumn(column)).column(SQLColumn("id")).from(M.schema).where(SQLColumn("id"), .equal, SQLBind(after.id))
+                subquery.column(SQLColumn(column)).column(SQLColumn("id")).from(M.schema).where(SQLColumn("id"), .equal, SQLBind(after))
             }
             let key = SQLGroupExpression([SQLColumn(column, table: M.schema), SQLColumn("id", table: M.schema)])
             query = query.filter(.custom(SQLBinaryExpression(key, .lessThan, cursorRow)))

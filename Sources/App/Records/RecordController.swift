@@ -114,13 +114,15 @@ struct RecordController {
     /// cursor of the page after and how many match. Bad filters are a 400 naming them.
     static func page(_ request: Request, _ kind: RecordKind, _ village: OrgUnit) async throws -> Page<Record> {
         let limit = try Paging.limit(request.query[String.self, at: "limit"])
-        var after: RecordStore.PageKey?
+        var after: UUID?
         if let cursor = request.query[String.self, at: "cursor"], !cursor.isEmpty {
             let parts = try Paging.parts(cursor, count: 3)
-            guard parts[0].isEmpty || LocalDate(parts[0]) != nil, let seconds = Paging.seconds(parts[1]), let id = UUID(uuidString: parts[2]) else {
+            guard parts[0].isEmpty || LocalDate(parts[0]) != nil, Paging.seconds(parts[1]) != nil, let id = UUID(uuidString: parts[2]) else {
                 throw AppError.badQuery([FieldError(field: "cursor", message: T(.pagingCursor))])
             }
-            after = RecordStore.PageKey(day: parts[0], createdAt: Date(timeIntervalSince1970: seconds), id: id)
+            // The day and time are checked but not used: the page starts after the row itself
+            // (`RecordStore.page`). They keep cursors the same as before.
+            after = id
         }
         var bounds: [String: String] = [:]
         for name in ["from", "to"] {

@@ -145,13 +145,6 @@ enum RecordStore {
         return try await query.orderBy("created_at", .descending).all().map { try decode($0, kind: kind) }
     }
 
-    /// Where a page of a kind's records starts: after the record with this sort key.
-    struct PageKey: Sendable {
-        var day: String
-        var createdAt: Date
-        var id: UUID
-    }
-
     /// The columns a kind's list is sorted by, newest first: its date (empty last), then
     /// when the record was made, then the id; the same expressions page and order it.
     private static func sortKey(_ kind: RecordKind) -> [any SQLExpression] {
@@ -163,19 +156,19 @@ enum RecordStore {
     }
 
     /// One page of a village's live records of a kind, newest first by `sortKey`: `limit`
-    /// rows after `after`, dated within `from`…`to` when given (kinds with a date).
-    static func page(_ kind: RecordKind, village: UUID, after: PageKey?, limit: Int, from: String? = nil, to: String? = nil,
+    /// rows after the record `after` (the id of the last one of the page before), dated
+    /// within `from`…`to` when given (kinds with a date).
+    static func page(_ kind: RecordKind, village: UUID, after: UUID?, limit: Int, from: String? = nil, to: String? = nil,
                      on db: any Database) async throws -> [Record] {
         var query = live(try Dialect.sql(db).select().column("*").from(kind.table), kind, village: village, from: from, to: to)
-        let dateColumn = kind.field(kind.dateField ?? "")?.column
         let key = sortKey(kind)
         if let after {
-            // After the cursor's row as the database holds it, not as the cursor spells it:
-            // SQLite keeps a time as seconds since 1970 in a double, and Foundation's Date
-            // (seconds since 2001) does not always give back the same double. A time one unit
-            // off showed the last row of a page again at the top of the next.
+            // After that row's key as the database holds it, not as a cursor spells it:
+            // SQLite keeps a time's every digit, SQLiteNIO reads it back rounded to the
+            // microsecond, and a key made from the read time named a point beside the row:
+            // the last row of a page came again at the top of the next.
             let cursorRow = SQLSubquery.select { subquery in
-                key.reduce(subquery) { $0.column($1) }.from(kind.table).where(SQLColumn("id"), .equal, SQLBind(after.id))
+                key.reduce(subquery) { $0.column($1) }.from(kind.table).where(SQLColumn("id"), .equal, SQLBind(after))
             }
             query = query.where(SQLBinaryExpression(SQLGroupExpression(key), .lessThan, cursorRow))
         }

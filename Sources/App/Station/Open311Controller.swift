@@ -269,8 +269,8 @@ struct Open311Controller {
             // and `after` (the cursor of a `Link: rel="next"` header, RFC 8288) read the
             // rest a page at a time, by (time received, id), without changing the array.
             let size = try Self.pageSize(request.query[String.self, at: "page_size"])
-            let after: (time: Date, id: UUID)?
-            do { after = try Paging.timeAndID(request.query[String.self, at: "after"]) } catch {
+            let after: UUID?
+            do { after = try Paging.timeAndID(request.query[String.self, at: "after"])?.id } catch {
                 throw Failure(status: .badRequest, description: T(.open311BadCursor))
             }
             let (items, next) = try await Paging.newestByTime(query, time: \.$receivedAt, limit: size, after: after)

@@ -13,6 +13,33 @@ enum PostgresHosts {
     /// At most this many hosts: a primary and its standbys, not a farm.
     static let limit = 8
 
+    /// One pool per host `url` lists (`DATABASE_URL` or `DATABASE_READ_URL`, named by
+    /// `variable` in a configuration error), registered as `id(index)`; the first becomes
+    /// the default when `defaultFirst`. Returns the ids and each host's "host:port".
+    static func registerPools(_ app: Application, url: String, variable: String, connectionsPerLoop: Int, defaultFirst: Bool,
+                              id: (Int) -> DatabaseID) throws -> (ids: [DatabaseID], hosts: [String]) {
+        let urls: [String]
+        do { urls = try split(url) } catch {
+            throw ConfigError(variable: variable, message: T(.configDatabaseURL))
+        }
+        var ids: [DatabaseID] = []
+        for (index, url) in urls.enumerated() {
+            var configuration = try SQLPostgresConfiguration(url: url)
+            // No JIT: PostgreSQL compiles any query whose estimate is large, and a station's
+            // unverified ledger events (a few rows, estimated at hundreds) spent 640 ms of a
+            // 660 ms query compiling. Our queries are short and index-driven.
+            configuration.coreConfiguration.options.additionalStartupParameters.append(("jit", "off"))
+            // A host that is down answers at once; one that is unreachable must not hold a
+            // request for PostgresNIO's default 10 s.
+            configuration.coreConfiguration.options.connectTimeout = .seconds(3)
+            // A request waits at most 5 s for a connection (AsyncKit's default is 10 s), then 503.
+            app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: connectionsPerLoop,
+                                        connectionPoolTimeout: .seconds(5)), as: id(index), isDefault: defaultFirst && index == 0)
+            ids.append(id(index))
+        }
+        return (ids, urls.map(PrimaryLocator.hostOnly))
+    }
+
     static func split(_ url: String) throws(Problem) -> [String] {
         guard url.utf8.count <= 2_000, let schemeEnd = url.range(of: "://") else { throw .malformed }
         let scheme = url[..<schemeEnd.lowerBound]
@@ -117,29 +144,9 @@ final class PrimaryLocator: Sendable {
 
     /// Registers one pool per host and, when there are several, the locator.
     static func register(_ app: Application, url: String, connectionsPerLoop: Int) throws {
-        let urls: [String]
-        do { urls = try PostgresHosts.split(url) } catch {
-            throw ConfigError(variable: "DATABASE_URL", message: T(.configDatabaseURL))
-        }
-        var ids: [DatabaseID] = []
-        for (index, url) in urls.enumerated() {
-            var configuration = try SQLPostgresConfiguration(url: url)
-            // No JIT: PostgreSQL compiles any query whose estimate is large, and a station's
-            // unverified ledger events (a few rows, estimated at hundreds) spent 640 ms of a
-            // 660 ms query compiling. Our queries are short and index-driven.
-            configuration.coreConfiguration.options.additionalStartupParameters.append(("jit", "off"))
-            // A host that is down answers at once; one that is unreachable must not hold a
-            // request for PostgresNIO's default 10 s.
-            configuration.coreConfiguration.options.connectTimeout = .seconds(3)
-            let id = index == 0 ? DatabaseID.psql : DatabaseID(string: "psql-\(index)")
-            // A request waits at most 5 s for a connection (AsyncKit's default is 10 s), then 503.
-            app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: connectionsPerLoop,
-                                        connectionPoolTimeout: .seconds(5)), as: id, isDefault: index == 0)
-            ids.append(id)
-        }
-        if urls.count > 1 {
-            app.primaryLocator = PrimaryLocator(ids: ids, hosts: urls.map(Self.hostOnly))
-        }
+        let (ids, hosts) = try PostgresHosts.registerPools(app, url: url, variable: "DATABASE_URL", connectionsPerLoop: connectionsPerLoop,
+                                                           defaultFirst: true) { $0 == 0 ? .psql : DatabaseID(string: "psql-\($0)") }
+        if ids.count > 1 { app.primaryLocator = PrimaryLocator(ids: ids, hosts: hosts) }
     }
 
     /// "host:port" of a URL, for logs (never the password).

@@ -82,10 +82,10 @@ final class ReadReplicas: Sendable {
         let fit = state.withLockedValue { state in state.indices.filter { state[$0].isFit } }
         guard !fit.isEmpty else { return nil }
         let turn = next.withLockedValue { value -> Int in
-            value &+= 1
+            value = (value + 1) % ids.count
             return value
         }
-        return ids[fit[abs(turn) % fit.count]]
+        return ids[fit[turn % fit.count]]
     }
 
     /// Each replica's host and lag (nil when skipped), for `/metrics`.
@@ -98,21 +98,9 @@ final class ReadReplicas: Sendable {
     }
 
     static func register(_ app: Application, url: String, connectionsPerLoop: Int, maxLag: Double) throws {
-        let urls: [String]
-        do { urls = try PostgresHosts.split(url) } catch {
-            throw ConfigError(variable: "DATABASE_READ_URL", message: T(.configDatabaseURL))
-        }
-        var ids: [DatabaseID] = []
-        for (index, url) in urls.enumerated() {
-            var configuration = try SQLPostgresConfiguration(url: url)
-            configuration.coreConfiguration.options.additionalStartupParameters.append(("jit", "off"))
-            configuration.coreConfiguration.options.connectTimeout = .seconds(3)
-            let id = DatabaseID(string: "psql-read-\(index)")
-            app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: connectionsPerLoop,
-                                        connectionPoolTimeout: .seconds(5)), as: id, isDefault: false)
-            ids.append(id)
-        }
-        app.readReplicas = ReadReplicas(ids: ids, hosts: urls.map(PrimaryLocator.hostOnly), maxLag: maxLag)
+        let (ids, hosts) = try PostgresHosts.registerPools(app, url: url, variable: "DATABASE_READ_URL", connectionsPerLoop: connectionsPerLoop,
+                                                           defaultFirst: false) { DatabaseID(string: "psql-read-\($0)") }
+        app.readReplicas = ReadReplicas(ids: ids, hosts: hosts, maxLag: maxLag)
     }
 }
 

@@ -11,7 +11,8 @@
 #   - whether `cunwu verify-ledger` passes on the promoted server;
 #   - point-in-time recovery: a base backup of the new primary plus the WAL archive, replayed to a
 #     moment during intake, holds what was acknowledged before it and nothing acknowledged after;
-#   - that public pages are read from the standby, and answered from it while there is no primary;
+#   - that public pages and an official's dashboard are read from the standby, and answered
+#     from it while there is no primary;
 #   - what app server A's /metrics saw (503s for the outage, its primary now, intake batches).
 #
 #   scripts/failover-drill.sh            # DRILL_BEFORE=10 DRILL_OUTAGE=3 DRILL_AFTER=10 (seconds)
@@ -127,6 +128,13 @@ PUBLIC="/public/villages/$VILLAGE/disclosures"
 for _ in 1 2 3; do curl -sf -o /dev/null "http://127.0.0.1:$A1$PUBLIC"; done
 READS=$(curl -sf "http://127.0.0.1:$A1/metrics" | awk '/^cunwu_database_reads_total\{target="replica"\}/ {print $2}')
 say "public pages read from the standby: app server A counts ${READS:-0} reads there"
+# An official signed in on app server A, and the district's dashboard (read from the standby too).
+DASHBOARD=$(awk '$1 == "district-dashboard" {print $2}' "$DIR/urls.txt")
+OFFICIAL=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
+  -d "{\"username\":\"bench.admin\",\"password\":\"$CUNWU_DEMO_PASSWORD\"}" "http://127.0.0.1:$A1/api/v1/session" \
+  | tr -d '\r' | awk -F'[=;]' 'tolower($1) == "set-cookie: cunwu_session" {print $2}')
+dashboard() { curl -s -o /dev/null -w '%{http_code}' -H "Cookie: cunwu_session=$OFFICIAL" "http://127.0.0.1:$A1$DASHBOARD"; }
+say "the district's dashboard for a signed-in official: $(dashboard)"
 say "intake at $RATE a second through the proxy"
 python3 scripts/drill-load.py --base "https://127.0.0.1:$PX" --villages "$DIR/villages.txt" --user bench.admin \
   --password "$CUNWU_DEMO_PASSWORD" --rate "$RATE" --stop "$DIR/stop" --report "$DIR/load.json" & LOAD=$!
@@ -144,6 +152,8 @@ sleep 1
 # With no primary, a public page is still answered, from the standby.
 DURING=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$A1$PUBLIC")
 say "with no primary, a public page from app server A: $DURING"
+DASHBOARD_DURING=$(dashboard)
+say "with no primary, the official's dashboard from app server A: $DASHBOARD_DURING"
 sleep "$((OUTAGE > 1 ? OUTAGE - 1 : 0))"
 as_pg "$PGBIN/pg_ctl" -D "$DIR/standby" -w promote >/dev/null
 PROMOTED_AT=$(date +%s.%N)
@@ -248,5 +258,8 @@ if [ "$STATUS" != 0 ]; then
 fi
 if [ "$DURING" != 200 ] || [ "${READS:-0}" = 0 ]; then
   echo "public pages not read from the standby (reads there: ${READS:-0}; with no primary: $DURING): FAILED"; STATUS=1
+fi
+if [ "$DASHBOARD_DURING" != 200 ]; then
+  echo "with no primary, the official's dashboard was not answered from the standby ($DASHBOARD_DURING): FAILED"; STATUS=1
 fi
 exit "$STATUS"

@@ -86,6 +86,47 @@ struct ReadReplicaTests {
         }
     }
 
+    @Test("While the primary does not answer, an official still signed in gets the dashboard, summary report and export from a fit standby; what needs the primary is 503",
+          .enabled(if: !postgresURL.isEmpty))
+    func primaryAway() async throws {
+        try await withApp { app, clock in
+            let f = try await CycleFixture.make(app, clock: clock)
+            let district = try f.world.districtA.requireID()
+            let before = try StationFixture.decode(DashboardDTO.self, try await send(app, .GET, f.path(district, "/dashboard"), as: f.qu).body)
+            #expect(before.villages.count == 3)
+            // One village's kept summary dropped: during the outage it is evaluated from the
+            // standby, and not kept (nowhere to write), yet shown.
+            try await Snapshots.invalidate(path: f.world.villageV1.path, on: app.db)
+            let replicas = try Self.replicas(app, url: PostgresAdmin.url(Self.postgresURL, database: try await Self.databaseName(app)))
+            replicas.record(0, .fit(lag: 0), app.logger)
+            // The primary goes away: Fluent's default pool now reaches a port nobody listens on.
+            let closed = ServerProcess.freePort()
+            _ = try PostgresHosts.registerPools(app, url: "postgres://cunwu:cunwu@127.0.0.1:\(closed)/cunwu?sslmode=disable", variable: "DATABASE_URL",
+                                                connectionsPerLoop: 1, defaultFirst: true) { _ in DatabaseID(string: "psql-gone") }
+            let during = try await send(app, .GET, f.path(district, "/dashboard"), as: f.qu)
+            #expect(during.status == .ok, "\(during.body)")
+            let shown = try StationFixture.decode(DashboardDTO.self, during.body)
+            #expect(shown.villages.map(\.score) == before.villages.map(\.score))
+            #expect(shown.villages.map(\.unitID) == before.villages.map(\.unitID))
+            let page = try await send(app, .GET, "/units/\(district)/dashboard/\(f.cycle)", as: f.qu)
+            #expect(page.status == .ok && page.body.contains("<svg"))
+            #expect(try await send(app, .GET, "/units/\(district)/report/\(f.cycle)", as: f.qu).status == .ok)
+            let export = try await send(app, .GET, Route.unit(.value(district), .cycle(.value(f.cycle), .export)).path + "?format=csv", as: f.qu)
+            #expect(export.status == .ok && export.body.contains(f.world.villageV1.name))
+            #expect(await Self.metric(app, #"cunwu_database_reads_total{target="replica"}"#)?.hasSuffix(" 4") == true)
+            // A page that reads the primary, and any write, say "try again" (never 500).
+            let requests = try await send(app, .GET, "/api/v1/units/\(f.v1)/requests", as: f.wang)
+            #expect(requests.status == .serviceUnavailable && requests.headers.first(name: .retryAfter) == "5")
+            let write = try await send(app, .POST, "/api/v1/units/\(district)/cycles/\(f.cycle)/recompute", as: f.qu)
+            #expect(write.status == .serviceUnavailable)
+            // Nothing was written to the standby meanwhile (it is the same database here: the
+            // village's summary stays dropped until the primary is back).
+            let standby = try #require(app.databases.database(replicas.ids[0], logger: app.logger, on: app.eventLoopGroup.any()))
+            let sheet = try #require(try await AssessmentSheet.query(on: standby).filter(\.$unitID == f.v1).filter(\.$cycleID == f.cycle).first())
+            #expect(sheet.snapshotAtSeq != sheet.snapshotSeq)
+        }
+    }
+
     static func databaseName(_ app: Application) async throws -> String {
         let sql = try #require(app.db as? any SQLDatabase)
         return try #require(try await sql.raw("SELECT current_database() AS d").first()?.decode(column: "d", as: String.self))

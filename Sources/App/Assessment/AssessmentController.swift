@@ -138,8 +138,8 @@ struct AssessmentController {
     static func sheetDTO(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit, sheet: AssessmentSheet) async throws -> SheetDTO {
         let catalogue = request.application.config.catalogue
         let sheetID = try sheet.requireID()
-        let decided = try await Sheets.decisions([sheetID], on: request.db)[sheetID] ?? [:]
-        let evidence = Dictionary(grouping: try await Evidence.query(on: request.db).filter(\.$sheetID == sheetID).sort(\.$createdAt).all(), by: \.checkID)
+        let decided = try await Sheets.decisions([sheetID], on: request.readDB)[sheetID] ?? [:]
+        let evidence = Dictionary(grouping: try await Evidence.query(on: request.readDB).filter(\.$sheetID == sheetID).sort(\.$createdAt).all(), by: \.checkID)
         var summary: SheetSummary?
         if sheet.level == .village {
             if sheet.state == .approved, let text = sheet.result { summary = SheetSummary.decodeKept(text) }
@@ -149,7 +149,7 @@ struct AssessmentController {
         // Township- and district-level checks show the result of their own sheet.
         var otherLevel: [String: String] = [:]
         if sheet.level == .village {
-            for result in try await Sheets.otherLevelResults(cycle: cycle, village: unit, catalogue: catalogue, on: request.db) {
+            for result in try await Sheets.otherLevelResults(cycle: cycle, village: unit, catalogue: catalogue, on: request.readDB) {
                 otherLevel[result.check] = result.status == .met ? "met" : result.status == .notMet ? "notMet" : "pending"
             }
         }
@@ -189,9 +189,9 @@ struct AssessmentController {
     static func rectification(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit, sheet: AssessmentSheet) async throws -> [RectificationDTO] {
         guard sheet.level == .village, let evaluation = try await Sheets.evaluate(cycle: cycle, under: unit, context: request.sheets).first?.evaluation else { return [] }
         let catalogue = request.application.config.catalogue
-        let stored = try await Rectification.query(on: request.db).filter(\.$sheetID == sheet.requireID()).all()
+        let stored = try await Rectification.query(on: request.readDB).filter(\.$sheetID == sheet.requireID()).all()
         let rows = Dictionary(stored.map { ($0.checkID, $0) }, uniquingKeysWith: { a, _ in a })
-        let notes = Dictionary(grouping: stored.isEmpty ? [] : try await RectificationNote.query(on: request.db).filter(\.$rectificationID ~~ stored.compactMap(\.id))
+        let notes = Dictionary(grouping: stored.isEmpty ? [] : try await RectificationNote.query(on: request.readDB).filter(\.$rectificationID ~~ stored.compactMap(\.id))
                                 .sort(\.$createdAt).all(), by: \.rectificationID)
         let today = request.today
         return catalogue.checks.compactMap { check in
@@ -475,7 +475,7 @@ struct AssessmentController {
 extension Request {
     /// What the sheets' work needs from this request (`SheetContext`).
     var sheets: SheetContext {
-        SheetContext(db: db, beside: self.besideDatabase, config: application.config, principal: principal, now: now, today: today,
+        SheetContext(db: readDB, write: Reading.onStandby(self) ? db : nil, beside: self.besideDatabase, config: application.config, principal: principal, now: now, today: today,
                      files: application.files, threadPool: application.threadPool)
     }
 
@@ -483,13 +483,13 @@ extension Request {
     /// read two independent things at once; nil on a one-loop server.
     var besideDatabase: (any Database)? {
         guard let loop = application.eventLoopGroup.makeIterator().first(where: { $0 !== eventLoop }) else { return nil }
-        return application.databases.database(logger: logger, on: loop)
+        return application.databases.database(storage[Reading.ReplicaKey.self], logger: logger, on: loop)
     }
 
     /// The cycle named in the path, which must cover the unit.
     func cycle(covering unit: OrgUnit) async throws -> AssessmentCycle {
         guard let id = parameters.get("cycleID").flatMap(UUID.init(uuidString:)),
-              let cycle = try await AssessmentCycle.find(id, on: db), unit.path.hasPrefix(cycle.unitPath) else { throw AppError.notFound }
+              let cycle = try await AssessmentCycle.find(id, on: readDB), unit.path.hasPrefix(cycle.unitPath) else { throw AppError.notFound }
         return cycle
     }
 }

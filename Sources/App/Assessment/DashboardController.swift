@@ -122,9 +122,10 @@ struct VillageTable: Sendable {
 /// District → township → village dashboards, printable reports and exports of a cycle.
 struct DashboardController {
     func register(_ router: Router) {
-        router.page(.GET, .unit(.key, .dashboard(.key)), .onUnit(.viewUnit), page)
-        router.page(.GET, .unit(.key, .report(.key)), .onUnit(.viewUnit), report)
-        router.page(.GET, .unit(.key, .cycle(.key, .export)), .onUnit(.viewUnit), export)
+        // Dashboards, reports and exports only read: from a fit standby when one is configured.
+        router.page(.GET, .unit(.key, .dashboard(.key)), .onUnit(.viewUnit), reads: .standby, page)
+        router.page(.GET, .unit(.key, .report(.key)), .onUnit(.viewUnit), reads: .standby, report)
+        router.page(.GET, .unit(.key, .cycle(.key, .export)), .onUnit(.viewUnit), reads: .standby, export)
         router.page(.POST, .unit(.key, .cycle(.key, .exports)), .onUnit(.startJobs)) { request, unit in
             request.redirect(to: try await startExport(request, unit).page, redirectType: .normal)
         }
@@ -138,7 +139,7 @@ struct DashboardController {
                    APIDoc(summary: T(.apiRecompute), response: "Job", status: 202),
                    startRecompute)
         router.api(.GET, .unit(.key, .dashboard(.key)), .onUnit(.viewUnit),
-                   APIDoc(summary: T(.apiDashboard), response: "Dashboard"), api)
+                   APIDoc(summary: T(.apiDashboard), response: "Dashboard"), reads: .standby, api)
     }
 
     /// A city's dashboard lists its districts, not its thousands of villages (each
@@ -161,12 +162,12 @@ struct DashboardController {
         let catalogue = request.application.config.catalogue
         var sheets = known ?? []
         if known == nil {
-            sheets = try await AssessmentSheet.villages(cycle: cycle.requireID(), below: unit.path, on: request.db)
+            sheets = try await AssessmentSheet.villages(cycle: cycle.requireID(), below: unit.path, on: request.readDB)
         }
-        let units = try await OrgUnit.below(unit.path, on: request.db)
+        let units = try await OrgUnit.below(unit.path, on: request.readDB)
         let names = Dictionary(units.compactMap { u in u.id.map { ($0, u) } }, uniquingKeysWith: { a, _ in a })
         var previous: [UUID: SheetSummary] = [:]
-        if let last = try await AssessmentCycle.query(on: request.db).filter(\.$unitID == cycle.unitID).filter(\.$year == cycle.year - 1).first() {
+        if let last = try await AssessmentCycle.query(on: request.readDB).filter(\.$unitID == cycle.unitID).filter(\.$year == cycle.year - 1).first() {
             previous = try await Sheets.summaries(cycle: last, under: unit, context: request.sheets, checks: false)
         }
         let ordered = sheets.sorted { (names[$0.unitID]?.path ?? "") < (names[$1.unitID]?.path ?? "") }
@@ -206,7 +207,7 @@ struct DashboardController {
         let children = Hierarchy.sorted(units.filter { $0.$parent.id == unitID })
         let ids = children.compactMap(\.id)
         guard !ids.isEmpty else { return [] }
-        let own = try await AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycle.requireID()).filter(\.$unitID ~~ ids).all()
+        let own = try await AssessmentSheet.query(on: request.readDB).filter(\.$cycleID == cycle.requireID()).filter(\.$unitID ~~ ids).all()
         let ownState = Dictionary(own.map { ($0.unitID, $0.state.rawValue) }, uniquingKeysWith: { a, _ in a })
         return children.compactMap { child in
             guard let id = child.id else { return nil }
@@ -252,7 +253,9 @@ struct DashboardController {
         let body: Node
         let title: String
         if unit.kind == .village {
-            let sheet = try await Sheets.sheet(cycle: cycle, unit: unit, on: request.db)
+            // Made at the cycle's opening; made here (on the primary) only if missing.
+            let found = try await AssessmentSheet.query(on: request.readDB).filter(\.$cycleID == cycle.requireID()).filter(\.$unitID == unit.requireID()).first()
+            let sheet = if let found { found } else { try await Sheets.sheet(cycle: cycle, unit: unit, on: request.db) }
             let dto = try await AssessmentController.sheetDTO(request, cycle: cycle, unit: unit, sheet: sheet)
             let rect = try await AssessmentController.rectification(request, cycle: cycle, unit: unit, sheet: sheet)
             title = T(.reportVillageTitle, unit.name, cycle.name)
@@ -263,7 +266,7 @@ struct DashboardController {
                                        catalogue: request.application.config.catalogue, print: true)
         }
         var parent: OrgUnit?
-        if let parentID = unit.$parent.id { parent = try await OrgUnit.find(parentID, on: request.db) }
+        if let parentID = unit.$parent.id { parent = try await OrgUnit.find(parentID, on: request.readDB) }
         return HTMLResponse.make(DashboardViews.printPage(title: title, block: .init(unit: unit.name, parent: parent?.name, kind: UnitViews.kindLabel(unit.kind),
                                                                                       cycle: cycle.name, asOf: cycle.asOf, printed: request.today.description,
                                                                                       village: unit.kind == .village),
@@ -316,9 +319,13 @@ struct DashboardController {
         let format = request.body.data == nil ? nil : try request.content.decode(ExportInput.self).format
         guard [nil, "xlsx", "csv"].contains(format) else { throw AppError.validation([FieldError(field: "format", message: T(.jobFormatUnknown))]) }
         let (unitID, cycleID) = (try unit.requireID(), try cycle.requireID())
+        // Read from a fit standby unless this browser wrote lately (its change must be in the file).
+        let standby = request.cookies[Reading.wroteCookie] == nil
         let job = try await Jobs.start(request, kind: JobKind.export.rawValue, unit: unit, cycleID: try cycle.requireID(), parameter: format ?? "xlsx") { background, progress in
-            let (unit, cycle) = try await Self.reload(unitID, cycleID, on: background.db)
-            return try await Self.exportFile(background, cycle: cycle, unit: unit, csv: format == "csv", progress: progress)
+            try await Reading.onStandby(background, mayUseStandby: standby) {
+                let (unit, cycle) = try await Self.reload(unitID, cycleID, on: background.readDB)
+                return try await Self.exportFile(background, cycle: cycle, unit: unit, csv: format == "csv", progress: progress)
+            }
         }
         return try JobController.dto(job, now: request.now)
     }
@@ -329,12 +336,16 @@ struct DashboardController {
     @Sendable func startRecompute(_ request: Request, _ unit: OrgUnit) async throws -> JobDTO {
         let cycle = try await request.cycle(covering: unit)
         let (unitID, cycleID) = (try unit.requireID(), try cycle.requireID())
+        let standby = request.cookies[Reading.wroteCookie] == nil
         let job = try await Jobs.start(request, kind: JobKind.recompute.rawValue, unit: unit, cycleID: try cycle.requireID()) { background, progress in
             let (unit, cycle) = try await Self.reload(unitID, cycleID, on: background.db)
             // The nightly kind of pass: every ledger verified in full (new checkpoints), then every village.
             _ = try await LedgerStore.verify(under: unit, anchors: try LedgerAnchors.configuredLog(request.application),
                                              on: background.db, at: background.now, progress: progress)
-            _ = try await Sheets.summaries(cycle: cycle, under: unit, context: background.sheets, recompute: true, progress: progress)
+            // The evaluation reads from a fit standby; what it keeps is written to the primary.
+            _ = try await Reading.onStandby(background, mayUseStandby: standby) {
+                try await Sheets.summaries(cycle: cycle, under: unit, context: background.sheets, recompute: true, progress: progress)
+            }
             return nil
         }
         return try JobController.dto(job, now: request.now)
@@ -354,12 +365,17 @@ struct DashboardController {
         let key = cycle.uuidString + path
         guard app.snapshotRefreshes.begin(key) else { return }
         let background = Request(application: app, method: .GET, url: request.url, on: app.eventLoopGroup.any())
+        // Reads where the view that asked for it read (a standby or the primary); keeps on the primary.
+        let standby = Reading.onStandby(request)
         app.jobTasks.start(UUID()) {
             defer { app.snapshotRefreshes.end(key) }
             do {
-                guard let cycle = try await AssessmentCycle.find(cycle, on: background.db), let unit = try await OrgUnit.find(unit, on: background.db) else { return }
-                _ = try await Pacer.background(app) {
-                    try await Sheets.villageSheets(cycle: cycle, under: unit, context: background.sheets, checks: false)
+                try await Reading.onStandby(background, mayUseStandby: standby) {
+                    guard let cycle = try await AssessmentCycle.find(cycle, on: background.readDB),
+                          let unit = try await OrgUnit.find(unit, on: background.readDB) else { return }
+                    _ = try await Pacer.background(app) {
+                        try await Sheets.villageSheets(cycle: cycle, under: unit, context: background.sheets, checks: false)
+                    }
                 }
             } catch {
                 background.logger.warning("summaries below \(path) not refreshed: \(error)")

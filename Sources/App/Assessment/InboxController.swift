@@ -50,7 +50,7 @@ struct InboxController {
         let principal = try request.requirePrincipal()
         let drafts = try await drafts(request, principal)
         let ids = drafts.map { Self.id($0) }
-        let read = ids.isEmpty ? [] : Set(try await NoticeRead.query(on: request.db).filter(\.$userID == principal.userID)
+        let read = ids.isEmpty ? [] : Set(try await NoticeRead.query(on: request.readDB).filter(\.$userID == principal.userID)
             .filter(\.$notice ~~ ids).all().map(\.notice))
         return zip(drafts, ids).map { draft, id in
             NoticeDTO(id: id, kind: draft.kind, text: draft.text, link: draft.link, read: read.contains(id))
@@ -84,18 +84,18 @@ struct InboxController {
         let calendar = try await request.workCalendar()
         var out: [Draft] = []
         for assignment in principal.assignments {
-            guard let unit = try await OrgUnit.query(on: request.db).filter(\.$path == assignment.unitPath).first() else { continue }
+            guard let unit = try await OrgUnit.query(on: request.readDB).filter(\.$path == assignment.unitPath).first() else { continue }
             let unitID = try unit.requireID()
             // Only the sheets this role could act on: its unit's own and those of the levels it
             // reviews or approves (a city official reads its districts' 13, not 4,000 villages').
             let acts = UnitKind.allCases.filter { SheetDuty.reviewerLevel(of: $0) == assignment.role.level || SheetDuty.approverLevel(of: $0) == assignment.role.level }
-            for cycle in try await AssessmentController.cycles(covering: unit, on: request.db) {
+            for cycle in try await AssessmentController.cycles(covering: unit, on: request.readDB) {
                 let cycleID = try cycle.requireID()
-                let sheets = try await Dialect.below(AssessmentSheet.query(on: request.db).filter(\.$cycleID == cycleID), \.$unitPath, unit.path)
+                let sheets = try await Dialect.below(AssessmentSheet.query(on: request.readDB).filter(\.$cycleID == cycleID), \.$unitPath, unit.path)
                     .group(.or) { $0.filter(\.$unitID == unitID).filter(\.$level ~~ acts) }.all()
                 // Notices name the unit whose sheet waits, and link to that sheet.
                 let waiting = sheets.filter { ($0.state == .submitted && SheetRole.mayReview(principal, $0)) || ($0.state == .reviewed && SheetRole.mayApprove(principal, $0)) }
-                let names = waiting.isEmpty ? [:] : Dictionary(try await OrgUnit.query(on: request.db).filter(\.$id ~~ waiting.map(\.unitID)).all()
+                let names = waiting.isEmpty ? [:] : Dictionary(try await OrgUnit.query(on: request.readDB).filter(\.$id ~~ waiting.map(\.unitID)).all()
                     .compactMap { u in u.id.map { ($0, u.name) } }, uniquingKeysWith: { a, _ in a })
                 for sheet in sheets {
                     let link = CycleLinks(unit: sheet.unitID, cycle: cycleID)(.sheet)

@@ -140,7 +140,7 @@ struct RectificationController {
     /// those with supervision notes (and how many notes), and a cycle of each for the link.
     static func counts(_ request: Request, under unit: OrgUnit) async throws
         -> (overdue: Int, supervised: Int, notes: Int, overdueCycle: UUID?, supervisedCycle: UUID?) {
-        let sql = try Dialect.sql(request.db)
+        let sql = try Dialect.sql(request.readDB)
         let today = request.today.description
         let from: SQLQueryString = """
             FROM rectifications r JOIN assessment_sheets s ON s.id = r.sheet_id

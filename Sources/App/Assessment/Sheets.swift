@@ -8,7 +8,14 @@ import WorkCalendar
 /// What the sheets' work reads and writes with, made from the web request by its controller
 /// (`request.sheets`): the sheets never see the request itself.
 struct SheetContext: Sendable {
+    /// Where the sheets' work reads: a read replica for a page or job that only reads
+    /// (`Reading.onStandby`), else the primary.
     var db: any Database
+    /// Where it writes (kept summaries): always the primary.
+    var write: any Database
+    /// `db` is a standby: keeping a summary may fail while the primary is away, and the
+    /// reader still gets what was computed.
+    var readsStandby: Bool
     /// A second connection, to read the station's figures beside the records (nil on a
     /// one-loop server); made only when an evaluation asks for it.
     var beside: (any Database)? { makeBeside() }
@@ -23,9 +30,11 @@ struct SheetContext: Sendable {
     var files: FileStore
     var threadPool: NIOThreadPool
 
-    init(db: any Database, beside: @escaping @autoclosure @Sendable () -> (any Database)?, config: AppConfig,
+    init(db: any Database, write: (any Database)? = nil, beside: @escaping @autoclosure @Sendable () -> (any Database)?, config: AppConfig,
          principal: Principal?, now: Date, today: LocalDate, files: FileStore, threadPool: NIOThreadPool) {
         self.db = db
+        self.write = write ?? db
+        readsStandby = write != nil
         makeBeside = beside
         self.config = config
         self.principal = principal
@@ -277,7 +286,11 @@ enum Sheets {
                 kept.explanations = [:]
                 if let sheet = stale[try village.requireID()] { fresh.append((sheet, kept)) }
             }
-            try await Snapshots.keep(fresh, asOf: asOf, on: context.db)
+            do {
+                try await Snapshots.keep(fresh, asOf: asOf, on: context.write)
+            } catch where context.readsStandby && DatabaseOutage.matches(error) {
+                // No primary just now: shown, not kept; a later view keeps them.
+            }
             if groups.count > 1 { try await progress?.advance(by: group.villages.count) }
             // A township at a time; background work gives way to people's requests here.
             try await Pacer.pause()

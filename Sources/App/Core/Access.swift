@@ -225,7 +225,7 @@ enum Authorizer {
     private static func visibleUnit(_ request: Request) async throws -> (Principal, OrgUnit) {
         let principal = try request.requirePrincipal()
         guard let id = request.parameters.get("unitID").flatMap(UUID.init(uuidString:)),
-              let unit = try await OrgUnit.load(id, on: request.db) else { throw AppError.notFound }
+              let unit = try await OrgUnit.load(id, on: request.readDB) else { throw AppError.notFound }
         guard principal.mayView(unit.path) else { throw AppError.notFound }
         return (principal, unit)
     }

@@ -11,34 +11,48 @@ enum Reading {
 
     struct ReplicaKey: StorageKey { typealias Value = DatabaseID }
 
-    static func fromStandby<U: Sendable>(_ handler: @escaping @Sendable (Request, U) async throws -> Response) -> @Sendable (Request, U) async throws -> Response {
-        { request, unit in
-            let metrics = request.application.metrics
-            guard let replicas = request.application.readReplicas, request.cookies[wroteCookie] == nil, let id = replicas.pick() else {
-                metrics.readsFromPrimary.increment()
-                return try await handler(request, unit)
-            }
-            request.storage[ReplicaKey.self] = id
-            do {
-                let response = try await handler(request, unit)
-                metrics.readsFromReplica.increment()
-                return response
-            } catch where DatabaseOutage.matches(error) {
-                replicas.failed(id, request.logger)
-                request.storage[ReplicaKey.self] = nil
-                metrics.readsFromPrimary.increment()
-                return try await handler(request, unit)
-            }
+    /// Where a route's reads go (`Router`): the primary, or a fit standby when there is one.
+    enum Target: Sendable { case primary, standby }
+
+    /// Runs `body` with the request's reads (`readDB`, `sheets`) on a fit standby when there
+    /// is one and this browser has not written lately (`mayUseStandby`); else on the primary.
+    /// A read that fails on the standby as if it were away is run again on the primary.
+    /// Background work (exports, evaluations) runs here too, on its own `Request`.
+    static func onStandby<T>(_ request: Request, mayUseStandby: Bool? = nil, _ body: () async throws -> T) async throws -> T {
+        let metrics = request.application.metrics
+        guard let replicas = request.application.readReplicas, mayUseStandby ?? (request.cookies[wroteCookie] == nil),
+              let id = replicas.pick() else {
+            metrics.readsFromPrimary.increment()
+            return try await body()
+        }
+        request.storage[ReplicaKey.self] = id
+        do {
+            let value = try await body()
+            metrics.readsFromReplica.increment()
+            return value
+        } catch where DatabaseOutage.matches(error) {
+            replicas.failed(id, request.logger)
+            request.storage[ReplicaKey.self] = nil
+            metrics.readsFromPrimary.increment()
+            return try await body()
         }
     }
+
+    /// Whether the request's reads are on a standby just now.
+    static func onStandby(_ request: Request) -> Bool { request.storage[ReplicaKey.self] != nil }
 }
 
 extension Request {
-    /// The database a page that only reads uses: a standby inside `Reading.fromStandby`,
+    /// The database a page that only reads uses: a standby inside `Reading.onStandby`,
     /// otherwise the primary (`db`).
     var readDB: any Database {
         guard let id = storage[Reading.ReplicaKey.self] else { return db }
         return application.databases.database(id, logger: logger, on: eventLoop) ?? db
+    }
+
+    /// The standby's database, when this request's reads are on one.
+    var standbyDB: (any Database)? {
+        storage[Reading.ReplicaKey.self].flatMap { application.databases.database($0, logger: logger, on: eventLoop) }
     }
 }
 

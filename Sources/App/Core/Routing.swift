@@ -102,13 +102,13 @@ struct Router {
     let app: Application
 
     func page(_ method: HTTPMethod, _ route: Route, _ access: Access, limits: RequestLimits? = nil, csrf: CSRFCheck = .router,
-              _ handler: @escaping @Sendable (Request, OrgUnit?) async throws -> Response) {
-        add(method, route, access, api: nil, limits: limits, csrf: csrf, handler)
+              reads: Reading.Target = .primary, _ handler: @escaping @Sendable (Request, OrgUnit?) async throws -> Response) {
+        add(method, route, access, api: nil, limits: limits, csrf: csrf, reads: reads, handler)
     }
 
-    func api<T: Content>(_ method: HTTPMethod, _ route: APIRoute, _ access: Access, _ doc: APIDoc,
+    func api<T: Content>(_ method: HTTPMethod, _ route: APIRoute, _ access: Access, _ doc: APIDoc, reads: Reading.Target = .primary,
                          _ handler: @escaping @Sendable (Request, OrgUnit?) async throws -> T) {
-        add(method, .api(route), access, api: doc) { request, unit in
+        add(method, .api(route), access, api: doc, reads: reads) { request, unit in
             let value = try await handler(request, unit)
             let response = Response(status: HTTPResponseStatus(statusCode: doc.status))
             try response.content.encode(value, as: .json)
@@ -118,26 +118,26 @@ struct Router {
 
     /// An API route whose handler builds its own response (to set cookies, say).
     func apiResponse(_ method: HTTPMethod, _ route: Route, _ access: Access, _ doc: APIDoc, csrf: CSRFCheck = .router, limits: RequestLimits? = nil,
-                     _ handler: @escaping @Sendable (Request, OrgUnit?) async throws -> Response) {
-        add(method, route, access, api: doc, limits: limits, csrf: csrf, handler)
+                     reads: Reading.Target = .primary, _ handler: @escaping @Sendable (Request, OrgUnit?) async throws -> Response) {
+        add(method, route, access, api: doc, limits: limits, csrf: csrf, reads: reads, handler)
     }
 
     // A route on a unit (`.onUnit`, `.onSheet`) hands its handler the unit the access rule
     // loaded and checked: never nil, so no handler tests for it.
 
     func page(_ method: HTTPMethod, _ route: Route, _ access: Access, limits: RequestLimits? = nil, csrf: CSRFCheck = .router,
-              _ handler: @escaping @Sendable (Request, OrgUnit) async throws -> Response) {
-        add(method, route, access, api: nil, limits: limits, csrf: csrf, Self.onUnit(access, route, handler))
+              reads: Reading.Target = .primary, _ handler: @escaping @Sendable (Request, OrgUnit) async throws -> Response) {
+        add(method, route, access, api: nil, limits: limits, csrf: csrf, reads: reads, Self.onUnit(access, route, handler))
     }
 
-    func api<T: Content>(_ method: HTTPMethod, _ route: APIRoute, _ access: Access, _ doc: APIDoc,
+    func api<T: Content>(_ method: HTTPMethod, _ route: APIRoute, _ access: Access, _ doc: APIDoc, reads: Reading.Target = .primary,
                          _ handler: @escaping @Sendable (Request, OrgUnit) async throws -> T) {
-        api(method, route, access, doc, Self.onUnit(access, .api(route), handler))
+        api(method, route, access, doc, reads: reads, Self.onUnit(access, .api(route), handler))
     }
 
     func apiResponse(_ method: HTTPMethod, _ route: Route, _ access: Access, _ doc: APIDoc, csrf: CSRFCheck = .router, limits: RequestLimits? = nil,
-                     _ handler: @escaping @Sendable (Request, OrgUnit) async throws -> Response) {
-        add(method, route, access, api: doc, limits: limits, csrf: csrf, Self.onUnit(access, route, handler))
+                     reads: Reading.Target = .primary, _ handler: @escaping @Sendable (Request, OrgUnit) async throws -> Response) {
+        add(method, route, access, api: doc, limits: limits, csrf: csrf, reads: reads, Self.onUnit(access, route, handler))
     }
 
     /// A unit handler as the router calls it. Registering one on a route whose access rule
@@ -156,8 +156,11 @@ struct Router {
 
     /// `limits`: the body's size and fields (`RequestLimits.defaults(for:)` when nil). The
     /// body is checked before the access rule, the CSRF check or the handler reads it.
+    /// `reads: .standby` (a page or API that only reads) runs the access check and the
+    /// handler with reads on a fit read replica (`Reading.onStandby`), the primary else.
     private func add(_ method: HTTPMethod, _ route: Route, _ access: Access, api: APIDoc?, limits stated: RequestLimits? = nil, csrf: CSRFCheck = .router,
-                     _ handler: @escaping @Sendable (Request, OrgUnit?) async throws -> Response) {
+                     reads: Reading.Target = .primary, _ handler: @escaping @Sendable (Request, OrgUnit?) async throws -> Response) {
+        precondition(reads == .primary || method == .GET, "\(route.pattern): only a GET may read from a standby")
         let limits = stated ?? RequestLimits.defaults(for: access)
         app.routeTable.add(RouteSpec(method: method, route: route, access: access, api: api, limits: limits))
         let components = route.segments.map { segment -> PathComponent in
@@ -167,7 +170,7 @@ struct Router {
             }
         }
         // A GET carries no body worth reading: Vapor's 16 kB default bounds it.
-        app.on(method, components, body: method == .GET ? .collect : .collect(maxSize: limits.maxBody)) { request async throws -> Response in
+        let respond: @Sendable (Request) async throws -> Response = { request in
             try InputGuard.checkBody(request, limits: limits)
             let unit = try await Authorizer.authorize(access, request: request)
             switch csrf {
@@ -182,6 +185,9 @@ struct Router {
             let response = try await handler(request, unit)
             CSRF.finish(request, response)
             return response
+        }
+        app.on(method, components, body: method == .GET ? .collect : .collect(maxSize: limits.maxBody)) { request async throws -> Response in
+            reads == .standby ? try await Reading.onStandby(request) { try await respond(request) } : try await respond(request)
         }
     }
 }

@@ -58,14 +58,31 @@ struct SessionMiddleware: AsyncMiddleware {
     /// Returns false when the cookie names no live session. The session, its user and the
     /// user's roles come in one query (one row per role): this runs on every signed-in
     /// request, and each statement is a round trip to the database's thread.
+    ///
+    /// While the primary does not answer, a GET reads the session from a fit read replica
+    /// (`DATABASE_READ_URL`), so pages that read from a standby (dashboards, reports) still
+    /// know who asks; nothing is written then (no touch, no ending an idle session).
     private func load(token: String, request: Request) async throws -> Bool {
+        func rows(_ db: any Database) async throws -> [any SQLRow] {
+            try await Dialect.sql(db).raw("""
+                SELECT s.id AS session_id, s.csrf_token, s.last_seen_at, u.id AS user_id, u.username, u.display_name, u.disabled,
+                       r.role, r.unit_path
+                FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN role_assignments r ON r.user_id = u.id
+                WHERE s.token_hash = \(bind: Token.hash(token))
+                """).all()
+        }
         let sql = try Dialect.sql(request.db)
-        let rows = try await sql.raw("""
-            SELECT s.id AS session_id, s.csrf_token, s.last_seen_at, u.id AS user_id, u.username, u.display_name, u.disabled,
-                   r.role, r.unit_path
-            FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN role_assignments r ON r.user_id = u.id
-            WHERE s.token_hash = \(bind: Token.hash(token))
-            """).all()
+        var writable = true
+        let found: [any SQLRow]
+        do {
+            found = try await rows(request.db)
+        } catch where DatabaseOutage.matches(error) && (request.method == .GET || request.method == .HEAD) {
+            guard let replicas = request.application.readReplicas, let id = replicas.pick(),
+                  let standby = request.application.databases.database(id, logger: request.logger, on: request.eventLoop) else { throw error }
+            found = try await rows(standby)
+            writable = false
+        }
+        let rows = found
         guard let first = rows.first else { return false }
         let sessionID = try first.decode(column: "session_id", as: UUID.self)
         let lastSeen = try first.decode(column: "last_seen_at", as: Date.self)
@@ -73,12 +90,13 @@ struct SessionMiddleware: AsyncMiddleware {
         let idle = TimeInterval(request.application.config.sessionIdleMinutes * 60)
         let disabled = try first.decode(column: "disabled", as: Bool.self)
         if now.timeIntervalSince(lastSeen) > idle || disabled {
+            guard writable else { return false }
             try await sql.delete(from: UserSession.schema).where("id", .equal, SQLBind(sessionID)).run()
             request.storage[ExpiredKey.self] = true
             return false
         }
         // Touch at most once a minute: keeps writes low under load.
-        if now.timeIntervalSince(lastSeen) > 60 {
+        if writable, now.timeIntervalSince(lastSeen) > 60 {
             try await sql.update(UserSession.schema).set("last_seen_at", to: SQLBind(now)).where("id", .equal, SQLBind(sessionID)).run()
         }
         let assignments: [(role: Role, unitPath: String)] = try rows.compactMap { row in

@@ -7,9 +7,9 @@ import Vapor
 struct PublicController {
     func register(_ router: Router) {
         // Only reads: from a standby when one is configured and close behind (`Reading`).
-        router.page(.GET, .publicDisclosures(.key), .open, Reading.fromStandby(disclosures))
+        router.page(.GET, .publicDisclosures(.key), .open, reads: .standby, disclosures)
         router.apiResponse(.GET, .api(.publicDisclosures(.key)), .open,
-                           APIDoc(summary: T(.apiPublicDisclosures), response: "DisclosuresList", query: Self.query), Reading.fromStandby(api))
+                           APIDoc(summary: T(.apiPublicDisclosures), response: "DisclosuresList", query: Self.query), reads: .standby, api)
     }
 
     /// A page at a time, newest first, as every records list (`RecordController.page`):

@@ -158,6 +158,6 @@ extension Application {
 extension Request {
     /// The working-day calendar, from this server's cache (`CalendarCache`).
     func workCalendar() async throws -> WorkCalendar {
-        try await application.calendarCache.calendar(at: now, on: db)
+        try await application.calendarCache.calendar(at: now, on: readDB)
     }
 }

@@ -59,10 +59,10 @@ enum PublicGuards {
 struct PublicStationController {
     func register(_ router: Router) {
         // Pages that only read: from a standby when one is configured and close behind (`Reading`).
-        router.page(.GET, .publicStation(.key), .open, Reading.fromStandby(station))
-        router.page(.GET, .publicFinder, .open, Reading.fromStandby(finder))
-        router.page(.GET, .publicStationCode(.key), .open, Reading.fromStandby(byCode))
-        router.page(.GET, .publicGuide(.key, .key), .open, Reading.fromStandby(guide))
+        router.page(.GET, .publicStation(.key), .open, reads: .standby, station)
+        router.page(.GET, .publicFinder, .open, reads: .standby, finder)
+        router.page(.GET, .publicStationCode(.key), .open, reads: .standby, byCode)
+        router.page(.GET, .publicGuide(.key, .key), .open, reads: .standby, guide)
         router.page(.GET, .publicRequestNew(.key), .open, newForm)
         router.page(.POST, .publicRequestNew(.key), .open, limits: .open, submit)
         router.page(.GET, .publicTrack, .open, track)

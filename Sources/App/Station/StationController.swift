@@ -144,7 +144,7 @@ struct StationController {
     }
 
     static func overdueCount(_ request: Request, under unit: OrgUnit, today: LocalDate) async throws -> Int {
-        try await Dialect.below(ServiceRequest.query(on: request.db), \.$unitPath, unit.path)
+        try await Dialect.below(ServiceRequest.query(on: request.readDB), \.$unitPath, unit.path)
             .filter(\.$status ~~ [.accepted, .inProgress, .transferred])
             .filter(\.$dueOn < today.description).count()
     }

@@ -26,6 +26,7 @@ BEFORE="${DRILL_BEFORE:-10}"
 OUTAGE="${DRILL_OUTAGE:-3}"
 AFTER="${DRILL_AFTER:-10}"
 RATE="${DRILL_RATE:-20}"
+STATUS=0
 BUILD="${DRILL_BUILD:-debug}"
 
 need=()
@@ -170,6 +171,30 @@ say "recovery target: $TARGET_SQL"
 sleep "$((AFTER - 2 * (AFTER / 3)))"
 # What the new primary's sessions from the app are doing (kept for a failed drill's reader).
 psql -Atq -h 127.0.0.1 -p "$P2" -U postgres -c "SELECT pid, state, wait_event_type, wait_event, now() - xact_start, left(query, 80) FROM pg_stat_activity WHERE usename = 'cunwu'" > "$DIR/activity.txt" 2>&1 || true
+# What app server A saw, from its own /metrics (open to this machine only), before it is upgraded.
+METRICS=$(curl -sf "http://127.0.0.1:$A1/metrics" || true)
+
+# A rolling upgrade with a migration, while intake goes on (docs/deployment.md, upgrades). The
+# database is put back one migration, as the previous version left it (the last migration's
+# index dropped, its row removed); app server A keeps serving on it. Then B, the "new version",
+# starts and migrates while A serves; then A is stopped gracefully (SIGTERM: it finishes what it
+# holds, HAProxy sends the rest to B) and started again.
+healthy() { for _ in $(seq 240); do curl -sf -o /dev/null "http://127.0.0.1:$1/healthz" && return 0; sleep 0.25; done; return 1; }
+psql -q -h 127.0.0.1 -p "$P2" -U postgres -d cunwu_drill -c "DROP INDEX idx_complaints_request" \
+  -c "DELETE FROM _fluent_migrations WHERE name = 'AddComplaintRequestIndex'" >/dev/null
+say "rolling upgrade: the database one migration behind; app server B starts and migrates it while A serves"
+"$BIN" serve --hostname 127.0.0.1 --port "$A2" > "$DIR/serve-b2.log" 2>&1 & APP_B=$!; PIDS+=("$APP_B")
+healthy "$A2" || { echo "app server B did not start: FAILED"; tail -n 20 "$DIR/serve-b2.log"; STATUS=1; }
+say "app server A stopped (SIGTERM) and started again"
+kill -TERM "$APP_A"; wait "$APP_A" 2>/dev/null || true
+"$BIN" serve --hostname 127.0.0.1 --port "$A1" > "$DIR/serve-a2.log" 2>&1 & APP_A=$!; PIDS+=("$APP_A")
+healthy "$A1" || { echo "app server A did not start again: FAILED"; tail -n 20 "$DIR/serve-a2.log"; STATUS=1; }
+UPGRADED_AT=$(date +%s.%N)
+MIGRATED=$(psql -Atq -h 127.0.0.1 -p "$P2" -U postgres -d cunwu_drill -c "SELECT count(*) FROM _fluent_migrations WHERE name = 'AddComplaintRequestIndex'")
+INDEXED=$(psql -Atq -h 127.0.0.1 -p "$P2" -U postgres -d cunwu_drill -c "SELECT count(*) FROM pg_indexes WHERE indexname = 'idx_complaints_request'")
+say "upgraded: migration recorded $MIGRATED, index present $INDEXED; both app servers serving"
+[ "$MIGRATED" = 1 ] && [ "$INDEXED" = 1 ] || { echo "the migration was not applied while serving: FAILED"; STATUS=1; }
+sleep 2
 touch "$DIR/stop"
 wait "$LOAD"
 # The segment being written is archived when it is full or switched: switch it now, and wait
@@ -179,11 +204,10 @@ for _ in $(seq 100); do [ -f "$DIR/wal-archive/$SEGMENT" ] && break; sleep 0.1; 
 
 say "checking on the promoted server"
 PROMOTED_URL="postgres://cunwu:cunwu@127.0.0.1:$P2/cunwu_drill?sslmode=disable"
-STATUS=0
-python3 - "$DIR/load.json" "$KILLED_AT" "$PROMOTED_AT" "$P2" > "$DIR/report.txt" <<'EOF' || STATUS=1
+python3 - "$DIR/load.json" "$KILLED_AT" "$PROMOTED_AT" "$P2" "$UPGRADED_AT" > "$DIR/report.txt" <<'EOF' || STATUS=1
 import json, subprocess, sys
 report = json.load(open(sys.argv[1]))
-killed, promoted, port = float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+killed, promoted, port, upgraded = float(sys.argv[2]), float(sys.argv[3]), sys.argv[4], float(sys.argv[5])
 ids = [entry[0] for entry in report["acknowledged"]]
 found = 0
 for start in range(0, len(ids), 500):
@@ -198,8 +222,9 @@ print(f"seconds without a primary (kill → promotion): {promoted - killed:.1f}"
 print(f"longest time with no acknowledgement (the outage as intake saw it): {report['longest_gap_seconds']} s")
 print("responses by status: " + ", ".join(f"{k}: {v}" for k, v in sorted(report["statuses"].items())))
 print(f"503 without Retry-After: {report['retry_after_missing']}")
+print(f"acknowledged after the rolling upgrade: {sum(1 for t in after if t > upgraded)}")
 ok = found == len(ids) and len(ids) > 0 and report["statuses"].get("500", 0) == 0 and report["retry_after_missing"] == 0 \
-    and any(t > promoted for t in after)
+    and any(t > promoted for t in after) and any(t > upgraded for t in after)
 print("RESULT: " + ("acknowledged = found, no 500" if ok else "FAILED"))
 sys.exit(0 if ok else 1)
 EOF
@@ -243,9 +268,7 @@ sys.exit(0 if ok else 1)
 PITR
 as_pg "$PGBIN/pg_ctl" -D "$DIR/base" -m fast -w stop >/dev/null || true
 
-# What app server A saw, from its own /metrics (open to this machine only).
-METRICS=$(curl -sf "http://127.0.0.1:$A1/metrics" || true)
-echo "app server A's /metrics:"
+echo "app server A's /metrics (before its upgrade):"
 echo "$METRICS" | grep -E '^cunwu_database_(unavailable_total|primary_switches|primary\{)|^cunwu_intake_batch_size_(count|sum)' | sed 's/^/  /'
 if ! echo "$METRICS" | grep -q "^cunwu_database_primary{host=\"127.0.0.1:$P2\"} 1"; then
   echo "app server A does not report the promoted server as its primary: FAILED"; STATUS=1

@@ -31,6 +31,15 @@ struct MetricsTests {
             #expect(text.contains("cunwu_intake_queue_depth 0"))
             #expect(text.contains("cunwu_jobs_running 0"))
             #expect(text.contains("cunwu_http_requests_in_flight 1"), "the scrape itself")
+            // The pool's use as PostgreSQL sees it: this server's connections by state (the
+            // scrape's own left out); on SQLite there are none to count.
+            let idle = text.split(separator: "\n").first { $0.hasPrefix(#"cunwu_database_connections{state="idle"}"#) }
+            if ProcessInfo.processInfo.environment["DATABASE_URL"].map({ !$0.isEmpty }) == true {
+                #expect(text.contains(#"cunwu_database_connections{state="active"} 0"#), "\(text)")
+                #expect((idle?.split(separator: " ").last).flatMap { Double($0) }.map { $0 >= 1 } == true, "the intake's connection waits in the pool")
+            } else {
+                #expect(idle == nil)
+            }
             // Not from elsewhere: no peer address (in-process), or one the setting does not name.
             #expect(try await send(app, .GET, "/metrics").status == .notFound)
         }

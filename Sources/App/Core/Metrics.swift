@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import NIOConcurrencyHelpers
 import Prometheus
+import SQLKit
 import Vapor
 
 /// What the app counts for Prometheus (`GET /metrics`, text format 0.0.4): request latency by
@@ -90,6 +91,33 @@ final class AppMetrics: Sendable {
         }
         if case .postgres = app.config.storage {
             poolConnections.set(Double(app.config.databaseConnectionsPerLoop * System.coreCount))
+            await countConnections(app)
+        }
+    }
+
+    /// The pool's use as the primary sees it: this server's connections (its
+    /// `application_name`) by state: `active` are in use, `idle` wait in the pool, `idle in
+    /// transaction` hold a transaction open. The scrape's own connection is left out. Not
+    /// set while the primary does not answer.
+    private func countConnections(_ app: Application) async {
+        guard let sql = app.db as? any SQLDatabase else { return }
+        do {
+            let rows = try await sql.raw("""
+                SELECT state, count(*) AS n FROM pg_stat_activity
+                WHERE application_name = \(bind: PostgresHosts.applicationName) AND pid <> pg_backend_pid() GROUP BY state
+                """).all()
+            var counts = ["active": 0, "idle": 0, "idle in transaction": 0]
+            for row in rows {
+                guard let state = try row.decode(column: "state", as: String?.self) else { continue }
+                counts[state, default: 0] += try row.decode(column: "n", as: Int.self)
+            }
+            for (state, count) in counts {
+                registry.makeGauge(name: "cunwu_database_connections", labels: [("state", state)],
+                                   help: "This server's connections to the primary by state, as pg_stat_activity shows them (active: in use)")
+                    .set(Double(count))
+            }
+        } catch {
+            app.logger.debug("connections not counted: \(error)")
         }
     }
 }

@@ -16,6 +16,12 @@ enum PostgresHosts {
     /// One pool per host `url` lists (`DATABASE_URL` or `DATABASE_READ_URL`, named by
     /// `variable` in a configuration error), registered as `id(index)`; the first becomes
     /// the default when `defaultFirst`. Returns the ids and each host's "host:port".
+    /// This process's name in `pg_stat_activity` (at most 63 bytes, PostgreSQL's limit).
+    static let applicationName: String = {
+        let name = "cunwu \(ProcessInfo.processInfo.hostName) \(ProcessInfo.processInfo.processIdentifier)"
+        return String(decoding: Array(name.utf8.prefix(63)), as: UTF8.self)
+    }()
+
     static func registerPools(_ app: Application, url: String, variable: String, connectionsPerLoop: Int, defaultFirst: Bool,
                               id: (Int) -> DatabaseID) throws -> (ids: [DatabaseID], hosts: [String]) {
         let urls: [String]
@@ -29,6 +35,9 @@ enum PostgresHosts {
             // unverified ledger events (a few rows, estimated at hundreds) spent 640 ms of a
             // 660 ms query compiling. Our queries are short and index-driven.
             configuration.coreConfiguration.options.additionalStartupParameters.append(("jit", "off"))
+            // Named per process, so `/metrics` can count this server's connections by state
+            // in `pg_stat_activity` (several app servers share a database).
+            configuration.coreConfiguration.options.additionalStartupParameters.append(("application_name", applicationName))
             // A host that is down answers at once; one that is unreachable must not hold a
             // request for PostgresNIO's default 10 s.
             configuration.coreConfiguration.options.connectTimeout = .seconds(3)

@@ -322,19 +322,7 @@ struct StationTests {
             let s = try await StationFixture.make(app)
             let first = try await s.intake(app)
             let original = try #require(try await ServiceRequest.find(first.id, on: app.db))
-            func copy(id: UUID) -> IntakeQueue.Entry {
-                let item = ServiceRequest()
-                item.id = id
-                item.unitID = original.unitID; item.unitPath = original.unitPath; item.trackingCode = app.trackingCodes.next()
-                item.serviceID = original.serviceID; item.serviceCode = original.serviceCode; item.serviceName = original.serviceName
-                item.serviceMode = original.serviceMode; item.timeLimit = original.timeLimit; item.postID = original.postID; item.channel = original.channel
-                item.residentName = original.residentName; item.residentPhone = original.residentPhone; item.content = original.content
-                item.materials = original.materials; item.status = original.status; item.receivedAt = original.receivedAt; item.receivedOn = original.receivedOn
-                item.clockStart = original.clockStart; item.dueOn = original.dueOn; item.extensions = 0; item.version = 1
-                let event = LedgerStore.NewEvent(station: s.world.villageV1, subjectType: "request", subjectID: id, action: .accept,
-                                                 actor: Actor(id: "test", name: "测试"), at: clock.now, payload: ["status": "accepted"])
-                return IntakeQueue.Entry(request: item, event: event)
-            }
+            func copy(id: UUID) -> IntakeQueue.Entry { Self.entry(copying: original, id: id, station: s.world.villageV1, app: app, at: clock.now) }
             // Six intakes at once; the fourth reuses the first request's id, so its insert fails.
             let queue = IntakeQueue(database: { app.db })
             let ids = (0..<6).map { $0 == 3 ? first.id : UUID() }
@@ -366,6 +354,53 @@ struct StationTests {
             #expect(chain.map(\.sequence) == Array(1...8))
             #expect(chain.last?.subjectID == late.uuidString)
             #expect(LedgerChain.verify(chain).intact)
+        }
+    }
+
+    /// A new intake like `original`, under `id`, with its first ledger event.
+    static func entry(copying original: ServiceRequest, id: UUID, station: OrgUnit, app: Application, at now: Date) -> IntakeQueue.Entry {
+        let item = ServiceRequest()
+        item.id = id
+        item.unitID = original.unitID; item.unitPath = original.unitPath; item.trackingCode = app.trackingCodes.next()
+        item.serviceID = original.serviceID; item.serviceCode = original.serviceCode; item.serviceName = original.serviceName
+        item.serviceMode = original.serviceMode; item.timeLimit = original.timeLimit; item.postID = original.postID; item.channel = original.channel
+        item.residentName = original.residentName; item.residentPhone = original.residentPhone; item.content = original.content
+        item.materials = original.materials; item.status = original.status; item.receivedAt = original.receivedAt; item.receivedOn = original.receivedOn
+        item.clockStart = original.clockStart; item.dueOn = original.dueOn; item.extensions = 0; item.version = 1
+        let event = LedgerStore.NewEvent(station: station, subjectType: "request", subjectID: id, action: .accept,
+                                         actor: Actor(id: "test", name: "测试"), at: now, payload: ["status": "accepted"])
+        return IntakeQueue.Entry(request: item, event: event)
+    }
+
+    @Test("group commit with the database away: every request of a batch is answered with the outage, none is left waiting")
+    func outageBatch() async throws {
+        try await withApp { app, clock in
+            clock.set(beijingDay: "2026-03-02")
+            let s = try await StationFixture.make(app)
+            let original = try #require(try await ServiceRequest.find(try await s.intake(app).id, on: app.db))
+            // A database nobody answers: a PostgreSQL pool on a port nobody listens on.
+            let closed = ServerProcess.freePort()
+            _ = try PostgresHosts.registerPools(app, url: "postgres://cunwu:cunwu@127.0.0.1:\(closed)/cunwu?sslmode=disable", variable: "DATABASE_URL",
+                                                connectionsPerLoop: 1, defaultFirst: false) { _ in DatabaseID(string: "gone") }
+            let gone = try #require(app.databases.database(DatabaseID(string: "gone"), logger: app.logger, on: app.eventLoopGroup.any()))
+            let queue = IntakeQueue(database: { gone })
+            // Twenty at once (unstructured: a request left waiting must fail the test, not hang it).
+            let answers = NIOLockedValueBox<[Bool]>([])
+            let village = s.world.villageV1, now = clock.now
+            for _ in 0..<20 {
+                let entry = Self.entry(copying: original, id: UUID(), station: village, app: app, at: now)
+                Task {
+                    do { try await queue.submit(entry); answers.withLockedValue { $0.append(false) } }
+                    catch { answers.withLockedValue { $0.append(DatabaseOutage.matches(error)) } }
+                }
+            }
+            let deadline = ContinuousClock.now + .seconds(30)
+            while answers.withLockedValue({ $0.count }) < 20, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            let got = answers.withLockedValue { $0 }
+            #expect(got.count == 20, "requests left waiting: \(20 - got.count)")
+            #expect(got.allSatisfy { $0 }, "each answered with the outage")
+            #expect(await queue.largestBatch > 1, "some were taken together")
+            #expect(await queue.transactions == 0)
         }
     }
 

@@ -15,7 +15,8 @@ import Vapor
 ///
 /// A batch that fails (say, one request's external ticket already stored) is written
 /// again one request at a time, so each request gets its own answer and one bad request
-/// never sinks the others.
+/// never sinks the others. A batch that fails because the database is away is answered
+/// as a whole, every request with that error (503 to its client).
 actor IntakeQueue {
     struct Entry: Sendable {
         let request: ServiceRequest
@@ -86,6 +87,8 @@ actor IntakeQueue {
     /// Requests written and transactions used: for tests and the benchmark's report.
     private(set) var written = 0
     private(set) var transactions = 0
+    /// The most requests taken for one transaction, written or not.
+    private(set) var largestBatch = 0
     /// Time spent writing: near the elapsed time, the writer is what limits intake.
     private(set) var busy = Duration.zero
 
@@ -122,6 +125,7 @@ actor IntakeQueue {
         while !waiting.isEmpty {
             let batch = Array(waiting.prefix(Self.maxBatch))
             waiting.removeFirst(batch.count)
+            largestBatch = max(largestBatch, batch.count)
             let entries = batch.map(\.entry)
             let db: any Database
             do {
@@ -154,7 +158,10 @@ actor IntakeQueue {
                     }
                 }
             } catch {
-                batch[0].continuation.resume(throwing: error)
+                // Every request of the batch gets the answer (with the database away, 503):
+                // answering only the first left the others waiting for ever, and with them
+                // the clients that sent them.
+                batch.forEach { $0.continuation.resume(throwing: error) }
             }
         }
         draining = false

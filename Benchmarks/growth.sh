@@ -16,6 +16,8 @@
 # generator's 25, so 4 × Beijing fits this machine's disk and time; the intake, ledger and
 # complaint tables are that much smaller); BENCH_DURATION (default 10s) for each wrk run;
 # BENCH_BUILD (default release). The role in DATABASE_URL must be allowed to create databases.
+# Set the server as docs/performance.md says a deployment should (shared_buffers about a quarter
+# of memory, effective_cache_size the rest): with the default 128 MB, pages slow as data grows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BASE="${1:-3930}"
@@ -54,7 +56,7 @@ trap cleanup EXIT
 
 field() { grep -m1 "$1" "$2" | grep -oE "[0-9]+(\.[0-9]+)?" | sed -n "${3}p"; }
 rate() { awk '/Requests\/sec/ {print $2}'; }
-echo "== machine: $(nproc) cores, $(free -m | awk '/Mem:/ {print $2}') MB; PostgreSQL $(admin 'SHOW server_version'); $BUILD build"
+echo "== machine: $(nproc) cores, $(free -m | awk '/Mem:/ {print $2}') MB; PostgreSQL $(admin 'SHOW server_version'), shared_buffers $(admin 'SHOW shared_buffers'), effective_cache_size $(admin 'SHOW effective_cache_size'); $BUILD build"
 echo "== base $BASE villages, scales: $SCALES; $PER_WEEK requests a village a week"
 ROWS=()
 for scale in $SCALES; do

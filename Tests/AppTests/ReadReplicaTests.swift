@@ -119,12 +119,21 @@ struct ReadReplicaTests {
             #expect(requests.status == .serviceUnavailable && requests.headers.first(name: .retryAfter) == "5")
             let write = try await send(app, .POST, "/api/v1/units/\(district)/cycles/\(f.cycle)/recompute", as: f.qu)
             #expect(write.status == .serviceUnavailable)
+            // A session the standby does not have (one made a moment ago, not yet replayed) is
+            // unknown, not ended: this request is anonymous, and the browser keeps its cookie.
+            try await UserSession.query(on: standbyDB(app, replicas)).filter(\.$tokenHash == Token.hash(f.town.cookie)).delete()
+            let unknown = try await send(app, .GET, "/units/\(try f.world.townshipA1.requireID())/dashboard/\(f.cycle)", as: f.town)
+            #expect(unknown.status != .ok)
+            #expect(unknown.headers.setCookie?[SessionCookie.name] == nil, "the cookie is not cleared")
             // Nothing was written to the standby meanwhile (it is the same database here: the
             // village's summary stays dropped until the primary is back).
-            let standby = try #require(app.databases.database(replicas.ids[0], logger: app.logger, on: app.eventLoopGroup.any()))
-            let sheet = try #require(try await AssessmentSheet.query(on: standby).filter(\.$unitID == f.v1).filter(\.$cycleID == f.cycle).first())
+            let sheet = try #require(try await AssessmentSheet.query(on: standbyDB(app, replicas)).filter(\.$unitID == f.v1).filter(\.$cycleID == f.cycle).first())
             #expect(sheet.snapshotAtSeq != sheet.snapshotSeq)
         }
+    }
+
+    func standbyDB(_ app: Application, _ replicas: ReadReplicas) throws -> any Database {
+        try #require(app.databases.database(replicas.ids[0], logger: app.logger, on: app.eventLoopGroup.any()))
     }
 
     static func databaseName(_ app: Application) async throws -> String {

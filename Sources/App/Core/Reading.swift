@@ -49,11 +49,6 @@ extension Request {
         guard let id = storage[Reading.ReplicaKey.self] else { return db }
         return application.databases.database(id, logger: logger, on: eventLoop) ?? db
     }
-
-    /// The standby's database, when this request's reads are on one.
-    var standbyDB: (any Database)? {
-        storage[Reading.ReplicaKey.self].flatMap { application.databases.database($0, logger: logger, on: eventLoop) }
-    }
 }
 
 /// Marks a browser that has just written (any change answered below 400), so its next

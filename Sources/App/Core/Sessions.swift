@@ -55,14 +55,15 @@ struct SessionMiddleware: AsyncMiddleware {
         return response
     }
 
-    /// Returns false when the cookie names no live session. The session, its user and the
+    /// Returns false when the cookie names no live session, nil when that cannot be told
+    /// just now (read from a standby while the primary is away). The session, its user and the
     /// user's roles come in one query (one row per role): this runs on every signed-in
     /// request, and each statement is a round trip to the database's thread.
     ///
     /// While the primary does not answer, a GET reads the session from a fit read replica
     /// (`DATABASE_READ_URL`), so pages that read from a standby (dashboards, reports) still
     /// know who asks; nothing is written then (no touch, no ending an idle session).
-    private func load(token: String, request: Request) async throws -> Bool {
+    private func load(token: String, request: Request) async throws -> Bool? {
         func rows(_ db: any Database) async throws -> [any SQLRow] {
             try await Dialect.sql(db).raw("""
                 SELECT s.id AS session_id, s.csrf_token, s.last_seen_at, u.id AS user_id, u.username, u.display_name, u.disabled,
@@ -83,14 +84,16 @@ struct SessionMiddleware: AsyncMiddleware {
             writable = false
         }
         let rows = found
-        guard let first = rows.first else { return false }
+        // A standby a moment behind may not have a session just made: unknown, not ended
+        // (the cookie stays, and the next request asks the primary again).
+        guard let first = rows.first else { return writable ? false : nil }
         let sessionID = try first.decode(column: "session_id", as: UUID.self)
         let lastSeen = try first.decode(column: "last_seen_at", as: Date.self)
         let now = request.now
         let idle = TimeInterval(request.application.config.sessionIdleMinutes * 60)
         let disabled = try first.decode(column: "disabled", as: Bool.self)
         if now.timeIntervalSince(lastSeen) > idle || disabled {
-            guard writable else { return false }
+            guard writable else { return nil }
             try await sql.delete(from: UserSession.schema).where("id", .equal, SQLBind(sessionID)).run()
             request.storage[ExpiredKey.self] = true
             return false

@@ -41,4 +41,5 @@ func registerMigrations(_ migrations: Migrations) {
     migrations.add(AddSnapshotAtSeq())
     migrations.add(AddOpenRequestIndex())
     migrations.add(AddComplaintRequestIndex())
+    migrations.add(AddPathPatternIndexes())
 }

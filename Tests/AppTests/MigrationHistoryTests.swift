@@ -34,7 +34,7 @@ struct MigrationHistoryTests {
         "AddRecordField_rec_activities_organization",
         "AddProfileBusyFinances", "AddRequestFeedback", "AddRectificationFollowUp", "AddNoticeReads",
         "AddReviewDrafts", "AddSheetReturnNote", "AddServiceRequestListIndex", "AddSnapshotAtSeq", "AddOpenRequestIndex",
-        "AddComplaintRequestIndex",
+        "AddComplaintRequestIndex", "AddPathPatternIndexes",
     ]
 
     static func columns(_ table: String, on db: any Database) async throws -> Set<String> {
@@ -44,6 +44,27 @@ struct MigrationHistoryTests {
         }
         return Set(try await sql.raw("SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = \(bind: table)")
             .all().map { try $0.decode(column: "column_name", as: String.self) })
+    }
+
+    @Test("on PostgreSQL a path prefix (LIKE '/…/%') is answered from an index whatever the database's collation",
+          .enabled(if: !(ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "").isEmpty))
+    func pathPrefixIndexed() async throws {
+        try await withApp { app, _ in
+            let world = try await World.make(app)
+            let sql = try Dialect.sql(app.db)
+            let collation = try #require(try await sql.raw("SELECT datcollate FROM pg_database WHERE datname = current_database()").first())
+                .decode(column: "datcollate", as: String.self)
+            // With sequential scans priced out, a plan still without an index would mean none can answer it.
+            for (table, column, index) in [("units", "path", "idx_units_path_pattern"), ("assessment_sheets", "unit_path", "idx_assessment_sheets_path_pattern")] {
+                let plan = try await app.db.transaction { db in
+                    let sql = try Dialect.sql(db)
+                    try await sql.raw("SET LOCAL enable_seqscan = off").run()
+                    return try await sql.raw("EXPLAIN SELECT 1 FROM \(unsafeRaw: table) WHERE \(Dialect.pathBelow(sql, world.townshipA1.path, column: column))").all()
+                        .map { try $0.decode(column: "QUERY PLAN", as: String.self) }.joined(separator: "\n")
+                }
+                #expect(plan.contains(index), "collation \(collation): \(plan)")
+            }
+        }
     }
 
     @Test("the migrations are the shipped ones, by name and in order")

@@ -176,12 +176,13 @@ METRICS=$(curl -sf "http://127.0.0.1:$A1/metrics" || true)
 
 # A rolling upgrade with a migration, while intake goes on (docs/deployment.md, upgrades). The
 # database is put back one migration, as the previous version left it (the last migration's
-# index dropped, its row removed); app server A keeps serving on it. Then B, the "new version",
+# indexes dropped, its row removed); app server A keeps serving on it. Then B, the "new version",
 # starts and migrates while A serves; then A is stopped gracefully (SIGTERM: it finishes what it
 # holds, HAProxy sends the rest to B) and started again.
 healthy() { for _ in $(seq 240); do curl -sf -o /dev/null "http://127.0.0.1:$1/healthz" && return 0; sleep 0.25; done; return 1; }
-psql -q -h 127.0.0.1 -p "$P2" -U postgres -d cunwu_drill -c "DROP INDEX idx_complaints_request" \
-  -c "DELETE FROM _fluent_migrations WHERE name = 'AddComplaintRequestIndex'" >/dev/null
+LAST_MIGRATION=AddPathPatternIndexes
+psql -q -h 127.0.0.1 -p "$P2" -U postgres -d cunwu_drill -c "DROP INDEX idx_units_path_pattern" -c "DROP INDEX idx_assessment_sheets_path_pattern" \
+  -c "DELETE FROM _fluent_migrations WHERE name = '$LAST_MIGRATION'" >/dev/null
 say "rolling upgrade: the database one migration behind; app server B starts and migrates it while A serves"
 "$BIN" serve --hostname 127.0.0.1 --port "$A2" > "$DIR/serve-b2.log" 2>&1 & APP_B=$!; PIDS+=("$APP_B")
 healthy "$A2" || { echo "app server B did not start: FAILED"; tail -n 20 "$DIR/serve-b2.log"; STATUS=1; }
@@ -190,10 +191,10 @@ kill -TERM "$APP_A"; wait "$APP_A" 2>/dev/null || true
 "$BIN" serve --hostname 127.0.0.1 --port "$A1" > "$DIR/serve-a2.log" 2>&1 & APP_A=$!; PIDS+=("$APP_A")
 healthy "$A1" || { echo "app server A did not start again: FAILED"; tail -n 20 "$DIR/serve-a2.log"; STATUS=1; }
 UPGRADED_AT=$(date +%s.%N)
-MIGRATED=$(psql -Atq -h 127.0.0.1 -p "$P2" -U postgres -d cunwu_drill -c "SELECT count(*) FROM _fluent_migrations WHERE name = 'AddComplaintRequestIndex'")
-INDEXED=$(psql -Atq -h 127.0.0.1 -p "$P2" -U postgres -d cunwu_drill -c "SELECT count(*) FROM pg_indexes WHERE indexname = 'idx_complaints_request'")
-say "upgraded: migration recorded $MIGRATED, index present $INDEXED; both app servers serving"
-[ "$MIGRATED" = 1 ] && [ "$INDEXED" = 1 ] || { echo "the migration was not applied while serving: FAILED"; STATUS=1; }
+MIGRATED=$(psql -Atq -h 127.0.0.1 -p "$P2" -U postgres -d cunwu_drill -c "SELECT count(*) FROM _fluent_migrations WHERE name = '$LAST_MIGRATION'")
+INDEXED=$(psql -Atq -h 127.0.0.1 -p "$P2" -U postgres -d cunwu_drill -c "SELECT count(*) FROM pg_indexes WHERE indexname IN ('idx_units_path_pattern', 'idx_assessment_sheets_path_pattern')")
+say "upgraded: migration recorded $MIGRATED, indexes present $INDEXED of 2; both app servers serving"
+[ "$MIGRATED" = 1 ] && [ "$INDEXED" = 2 ] || { echo "the migration was not applied while serving: FAILED"; STATUS=1; }
 sleep 2
 touch "$DIR/stop"
 wait "$LOAD"

@@ -104,7 +104,7 @@ struct FailoverTests {
         try await withApp { app, _ in
             let world = try await World.make(app)
             let village = try world.villageV1.requireID()
-            let database = try #require(try await (app.db as? any SQLDatabase)?.raw("SELECT current_database() AS d").first()?.decode(column: "d", as: String.self))
+            let database = try await PostgresAdmin.currentDatabase(app)
             var statuses: [HTTPStatus] = []
             for _ in 0..<3 {
                 try await PostgresAdmin.run(Self.postgresURL, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(database)' AND pid <> pg_backend_pid()")

@@ -72,7 +72,7 @@ struct ReadReplicaTests {
             let world = try await World.make(app)
             let village = try world.villageV1.requireID()
             // The test's own database as the "replica": the same data, but not in recovery.
-            let replicas = try Self.replicas(app, url: PostgresAdmin.url(Self.postgresURL, database: try await Self.databaseName(app)))
+            let replicas = try Self.replicas(app, url: PostgresAdmin.url(Self.postgresURL, database: try await PostgresAdmin.currentDatabase(app)))
             await replicas.check(app)
             #expect(replicas.pick() == nil, "a server not in recovery is no standby")
             replicas.record(0, .fit(lag: 0), app.logger)
@@ -97,12 +97,10 @@ struct ReadReplicaTests {
             // One village's kept summary dropped: during the outage it is evaluated from the
             // standby, and not kept (nowhere to write), yet shown.
             try await Snapshots.invalidate(path: f.world.villageV1.path, on: app.db)
-            let replicas = try Self.replicas(app, url: PostgresAdmin.url(Self.postgresURL, database: try await Self.databaseName(app)))
+            let replicas = try Self.replicas(app, url: PostgresAdmin.url(Self.postgresURL, database: try await PostgresAdmin.currentDatabase(app)))
             replicas.record(0, .fit(lag: 0), app.logger)
             // The primary goes away: Fluent's default pool now reaches a port nobody listens on.
-            let closed = ServerProcess.freePort()
-            _ = try PostgresHosts.registerPools(app, url: "postgres://cunwu:cunwu@127.0.0.1:\(closed)/cunwu?sslmode=disable", variable: "DATABASE_URL",
-                                                connectionsPerLoop: 1, defaultFirst: true) { _ in DatabaseID(string: "psql-gone") }
+            try registerUnreachableDatabase(app, as: DatabaseID(string: "psql-gone"), isDefault: true)
             let during = try await send(app, .GET, f.path(district, "/dashboard"), as: f.qu)
             #expect(during.status == .ok, "\(during.body)")
             let shown = try StationFixture.decode(DashboardDTO.self, during.body)
@@ -136,10 +134,6 @@ struct ReadReplicaTests {
         try #require(app.databases.database(replicas.ids[0], logger: app.logger, on: app.eventLoopGroup.any()))
     }
 
-    static func databaseName(_ app: Application) async throws -> String {
-        let sql = try #require(app.db as? any SQLDatabase)
-        return try #require(try await sql.raw("SELECT current_database() AS d").first()?.decode(column: "d", as: String.self))
-    }
 
     @Test("A change answered below 400 marks the browser as having written, for a little longer than the lag bound")
     func wroteCookie() async throws {

@@ -378,11 +378,8 @@ struct StationTests {
             clock.set(beijingDay: "2026-03-02")
             let s = try await StationFixture.make(app)
             let original = try #require(try await ServiceRequest.find(try await s.intake(app).id, on: app.db))
-            // A database nobody answers: a PostgreSQL pool on a port nobody listens on.
-            let closed = ServerProcess.freePort()
-            _ = try PostgresHosts.registerPools(app, url: "postgres://cunwu:cunwu@127.0.0.1:\(closed)/cunwu?sslmode=disable", variable: "DATABASE_URL",
-                                                connectionsPerLoop: 1, defaultFirst: false) { _ in DatabaseID(string: "gone") }
-            let gone = try #require(app.databases.database(DatabaseID(string: "gone"), logger: app.logger, on: app.eventLoopGroup.any()))
+            // A database nobody answers.
+            let gone = try registerUnreachableDatabase(app, as: DatabaseID(string: "gone"))
             let queue = IntakeQueue(database: { gone })
             // Twenty at once (unstructured: a request left waiting must fail the test, not hang it).
             let answers = NIOLockedValueBox<[Bool]>([])

@@ -64,7 +64,23 @@ func withApp(environment extra: [String: String] = [:], postgresURL: (String) ->
     if let scratch, let base = ProcessInfo.processInfo.environment["DATABASE_URL"] { try await PostgresAdmin.drop(base, scratch) }
 }
 
+/// A PostgreSQL pool on a port nobody listens on, registered as `id` (Fluent's default when
+/// `isDefault`): a database that is away, for the outage tests. Any store may register it.
+@discardableResult
+func registerUnreachableDatabase(_ app: Application, as id: DatabaseID, isDefault: Bool = false) throws -> any Database {
+    let closed = ServerProcess.freePort()
+    _ = try PostgresHosts.registerPools(app, url: "postgres://cunwu:cunwu@127.0.0.1:\(closed)/cunwu?sslmode=disable", variable: "DATABASE_URL",
+                                        connectionsPerLoop: 1, defaultFirst: isDefault) { _ in id }
+    return try #require(app.databases.database(id, logger: app.logger, on: app.eventLoopGroup.any()))
+}
+
 enum PostgresAdmin {
+    /// The name of the database the app's default pool is connected to.
+    static func currentDatabase(_ app: Application) async throws -> String {
+        let sql = try #require(app.db as? any SQLDatabase)
+        return try #require(try await sql.raw("SELECT current_database() AS d").first()?.decode(column: "d", as: String.self))
+    }
+
     /// Drops a test's database, ending whatever is still connected to it. A server process
     /// of no role (an autovacuum worker starting up) cannot be ended by the test role and
     /// fails the drop now and then under the full suite's load: it is tried again.

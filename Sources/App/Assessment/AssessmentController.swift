@@ -475,7 +475,7 @@ struct AssessmentController {
 extension Request {
     /// What the sheets' work needs from this request (`SheetContext`).
     var sheets: SheetContext {
-        SheetContext(db: readDB, write: Reading.onStandby(self) ? db : nil, beside: self.besideDatabase, config: application.config, principal: principal, now: now, today: today,
+        SheetContext(db: readDB, write: Reading.isOnStandby(self) ? db : nil, beside: self.besideDatabase, config: application.config, principal: principal, now: now, today: today,
                      files: application.files, threadPool: application.threadPool)
     }
 

@@ -366,7 +366,7 @@ struct DashboardController {
         guard app.snapshotRefreshes.begin(key) else { return }
         let background = Request(application: app, method: .GET, url: request.url, on: app.eventLoopGroup.any())
         // Reads where the view that asked for it read (a standby or the primary); keeps on the primary.
-        let standby = Reading.onStandby(request)
+        let standby = Reading.isOnStandby(request)
         app.jobTasks.start(UUID()) {
             defer { app.snapshotRefreshes.end(key) }
             do {

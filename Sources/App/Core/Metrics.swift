@@ -24,6 +24,8 @@ final class AppMetrics: Sendable {
     private let primarySwitches: Gauge
     private let poolConnections: Gauge
     private let primaryHost = NIOLockedValueBox<(String, Gauge)?>(nil)
+    /// The connection states `cunwu_database_connections` has reported (PostgreSQL's few).
+    private let connectionStates = NIOLockedValueBox<Set<String>>(["active", "idle", "idle in transaction"])
 
     static let latencyBuckets: [Duration] = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10_000].map { .milliseconds($0) }
 
@@ -42,9 +44,9 @@ final class AppMetrics: Sendable {
         }
         jobsFinished = finished
         readsFromReplica = registry.makeCounter(name: "cunwu_database_reads_total", labels: [("target", "replica")],
-                                                help: "Pages that only read, by where they read (DATABASE_READ_URL)")
+                                                help: "Pages and background work that only read, by where they read (DATABASE_READ_URL)")
         readsFromPrimary = registry.makeCounter(name: "cunwu_database_reads_total", labels: [("target", "primary")],
-                                                help: "Pages that only read, by where they read (DATABASE_READ_URL)")
+                                                help: "Pages and background work that only read, by where they read (DATABASE_READ_URL)")
         requestsInFlight = registry.makeGauge(name: "cunwu_http_requests_in_flight", help: "Requests being answered now")
         intakeWaiting = registry.makeGauge(name: "cunwu_intake_queue_depth", help: "Service requests waiting for the next intake transaction")
         jobsRunning = registry.makeGauge(name: "cunwu_jobs_running", help: "Background jobs running on this server")
@@ -106,11 +108,13 @@ final class AppMetrics: Sendable {
                 SELECT state, count(*) AS n FROM pg_stat_activity
                 WHERE application_name = \(bind: PostgresHosts.applicationName) AND pid <> pg_backend_pid() GROUP BY state
                 """).all()
-            var counts = ["active": 0, "idle": 0, "idle in transaction": 0]
+            // Every state reported before starts at 0, so one no connection is in now reads 0.
+            var counts = connectionStates.withLockedValue { states in Dictionary(uniqueKeysWithValues: states.map { ($0, 0) }) }
             for row in rows {
                 guard let state = try row.decode(column: "state", as: String?.self) else { continue }
                 counts[state, default: 0] += try row.decode(column: "n", as: Int.self)
             }
+            connectionStates.withLockedValue { $0.formUnion(counts.keys) }
             for (state, count) in counts {
                 registry.makeGauge(name: "cunwu_database_connections", labels: [("state", state)],
                                    help: "This server's connections to the primary by state, as pg_stat_activity shows them (active: in use)")

@@ -39,7 +39,7 @@ enum Reading {
     }
 
     /// Whether the request's reads are on a standby just now.
-    static func onStandby(_ request: Request) -> Bool { request.storage[ReplicaKey.self] != nil }
+    static func isOnStandby(_ request: Request) -> Bool { request.storage[ReplicaKey.self] != nil }
 }
 
 extension Request {

@@ -64,6 +64,11 @@ public func configure(_ app: Application, environment: [String: String] = Proces
         let writer = SQLiteWriter(path: path, logger: app.logger)
         app.lifecycle.use(writer)
         app.intakeQueue = IntakeQueue(executor: writer.executor, observe: observeIntake, database: { try await writer.database() })
+    } else if case let .postgres(url) = app.config.storage {
+        let locator = app.primaryLocator
+        let writer = try PostgresWriter(url: url, logger: app.logger) { locator?.currentIndex ?? 0 }
+        app.lifecycle.use(writer)
+        app.intakeQueue = IntakeQueue(executor: writer.executor, observe: observeIntake, database: { try await writer.database() })
     } else {
         app.intakeQueue = IntakeQueue(observe: observeIntake, database: { [unowned app] in app.db })
     }

@@ -78,8 +78,13 @@ struct FailoverTests {
             #expect(locator.hosts == ["127.0.0.1:\(closed)", live])
             #expect(locator.currentHost == live)
             try await app.testing().test(.GET, "healthz") { response async in #expect(response.status == .ok) }
-            _ = try await World.make(app)
+            let s = try await StationFixture.make(app)
             #expect(try await OrgUnit.query(on: app.db).count() == 8)
+            // Intake is written on its own connection (`PostgresWriter`): it follows the
+            // locator to the second host, where the first would answer 503.
+            let taken = try await s.intake(app)
+            #expect(try await ServiceRequest.find(taken.id, on: app.db) != nil)
+            #expect(await app.intakeQueue.written == 1)
             // Looking again finds the same primary: nothing switches.
             #expect(await locator.locate(app) == 1)
             #expect(locator.switches == 1)

@@ -110,6 +110,19 @@ struct JobTests {
             try await Snapshots.keep([(sheet, summary)], asOf: "2026-12-01", on: app.db)
             let after = try #require(try await Self.sheets(app, f.cycle)[f.v1])
             #expect(after.snapshotAtSeq != after.snapshotSeq && after.snapshot == dropped.snapshot, "a stale computation must not be kept")
+            // A request taken at the window (group commit; on PostgreSQL one statement with
+            // its event) drops its village's summary and no other.
+            try await StationFixture.create(app, f.wang, "/api/v1/units/\(f.v1)/services",
+                                            ["code": "DJ-01", "name": "代缴水电费", "field": "billPayment", "mode": "onTheSpot", "published": "true", "guide": "现场办理。"])
+            _ = try await Self.scores(app, f)
+            let fresh = try await Self.sheets(app, f.cycle)
+            #expect(fresh.values.allSatisfy { $0.snapshot != nil && $0.snapshotAtSeq == $0.snapshotSeq })
+            let taken = try await send(app, .POST, "/api/v1/units/\(f.v1)/requests", as: f.wang,
+                                       json: ["serviceCode": "DJ-01", "residentName": "赵大爷", "residentPhone": "13812345678", "content": "代缴电费"])
+            #expect(taken.status == .created, "\(taken.body)")
+            let afterIntake = try await Self.sheets(app, f.cycle)
+            #expect(afterIntake[f.v1].map { $0.snapshotAtSeq != $0.snapshotSeq } == true, "the intake made village 1's summary stale")
+            #expect(afterIntake.filter { $0.key != f.v1 }.values.allSatisfy { $0.snapshotAtSeq == $0.snapshotSeq }, "no other village's")
             // Signing in and revealing nothing changes no village's results.
             #expect(!Snapshots.affects(objectType: "user", action: "login"))
             #expect(Snapshots.affects(objectType: "meetings", action: "create"))

@@ -45,7 +45,12 @@ enum Snapshots {
             }
         }
         guard !villages.isEmpty else { return }
-        try await sql.raw("UPDATE assessment_sheets SET snapshot_seq = snapshot_seq + 1 WHERE unit_id IN (\(binds: villages))").run()
+        try await sql.raw(invalidation(villages: villages)).run()
+    }
+
+    /// The statement that drops the kept summaries of `villages` (not empty).
+    static func invalidation(villages: [UUID]) -> SQLQueryString {
+        "UPDATE assessment_sheets SET snapshot_seq = snapshot_seq + 1 WHERE unit_id IN (\(binds: villages))"
     }
 
     /// Keeps freshly computed summaries, each only if no write dropped it meanwhile.

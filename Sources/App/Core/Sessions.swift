@@ -65,12 +65,7 @@ struct SessionMiddleware: AsyncMiddleware {
     /// know who asks; nothing is written then (no touch, no ending an idle session).
     private func load(token: String, request: Request) async throws -> Bool? {
         func rows(_ db: any Database) async throws -> [any SQLRow] {
-            try await Dialect.sql(db).raw("""
-                SELECT s.id AS session_id, s.csrf_token, s.last_seen_at, u.id AS user_id, u.username, u.display_name, u.disabled,
-                       r.role, r.unit_path
-                FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN role_assignments r ON r.user_id = u.id
-                WHERE s.token_hash = \(bind: Token.hash(token))
-                """).all()
+            try await Frequent.rows(Lookup.self, [.text(Token.hash(token))], on: db)
         }
         let sql = try Dialect.sql(request.db)
         var writable = true
@@ -111,6 +106,16 @@ struct SessionMiddleware: AsyncMiddleware {
                                       assignments: assignments, csrfToken: try first.decode(column: "csrf_token", as: String.self))
         request.storage[SessionIDKey.self] = sessionID
         return true
+    }
+
+    /// A session, its user and the user's roles (one row per role), by the token's hash.
+    enum Lookup: FrequentStatement {
+        static let sql = """
+            SELECT s.id AS session_id, s.csrf_token, s.last_seen_at, u.id AS user_id, u.username, u.display_name, u.disabled,
+                   r.role, r.unit_path
+            FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN role_assignments r ON r.user_id = u.id
+            WHERE s.token_hash = $1
+            """
     }
 
     struct ExpiredKey: StorageKey { typealias Value = Bool }

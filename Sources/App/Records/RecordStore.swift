@@ -210,29 +210,54 @@ enum RecordStore {
     /// text and is read back by its field's type. JSON objects (`json_build_object`) took
     /// 5 ms in PostgreSQL and 7 ms to parse for a village, most of its evaluation.
     private static func lists(_ kinds: [RecordKind], only: Set<String>?, village: UUID, on postgres: any PostgresDatabase) async throws -> [String: [Record]] {
-        func fields(_ kind: RecordKind) -> [FieldSpec] { kind.fields.filter { only?.contains($0.key) ?? true } }
-        let width = kinds.map { fields($0).count }.max() ?? 0
-        var selects: [String] = []
-        for (n, kind) in kinds.enumerated() {
-            let columns = fields(kind).map { "\"\($0.column)\"::text" } + Array(repeating: "NULL::text", count: width - fields(kind).count)
-            selects.append("SELECT \(n) AS kind, id, unit_path\(columns.enumerated().map { ", \($1) AS c\($0)" }.joined()) FROM \(kind.table) WHERE unit_id = $1 AND deleted_at IS NULL")
-        }
-        let fieldsOf = kinds.map(fields)
         let read = NIOLockedValueBox(Dictionary(uniqueKeysWithValues: kinds.map { ($0.key, [Record]()) }))
-        try await postgres.query(selects.joined(separator: " UNION ALL "), [PostgresData(uuid: village)]) { row in
-            let cells = row.makeRandomAccess()
-            let n = try cells[0].decode(Int.self)
-            guard kinds.indices.contains(n) else { return }
-            var values: [String: FieldValue] = [:]
-            for (c, field) in fieldsOf[n].enumerated() {
-                guard let text = try cells[3 + c].decode(String?.self) else { continue }
-                values[field.key] = try value(text: text, of: field)
-            }
-            let record = Record(id: try cells[1].decode(UUID.self), unitID: village, unitPath: try cells[2].decode(String.self), values: values,
-                                createdAt: nil, updatedAt: nil)
-            read.withLockedValue { $0[kinds[n].key, default: []].append(record) }
+        let fieldsOf = kinds.map { listFields($0, only: only) }
+        try await postgres.query(postgresListsSQL(kinds, only: only), [PostgresData(uuid: village)]) { row in
+            guard let (key, record) = try listRecord(row, kinds: kinds, fields: fieldsOf, village: village) else { return }
+            read.withLockedValue { $0[key, default: []].append(record) }
         }.get()
         return read.withLockedValue { $0 }
+    }
+
+    /// `lists` for a set of kinds and fields read on every request of some kind (a window
+    /// intake's services and roster): on PostgreSQL a prepared statement (`Frequent`).
+    static func lists<S: FrequentLists>(_ statement: S.Type, village: UUID, on db: any Database) async throws -> [String: [Record]] {
+        guard let postgres = db as? any PostgresDatabase else { return try await lists(S.kinds, only: S.only, village: village, on: db) }
+        var out = Dictionary(uniqueKeysWithValues: S.kinds.map { ($0.key, [Record]()) })
+        let fieldsOf = S.kinds.map { listFields($0, only: S.only) }
+        for row in try await Frequent.rows(statement, [.uuid(village)], on: postgres) {
+            guard let (key, record) = try listRecord(row, kinds: S.kinds, fields: fieldsOf, village: village) else { continue }
+            out[key, default: []].append(record)
+        }
+        return out
+    }
+
+    private static func listFields(_ kind: RecordKind, only: Set<String>?) -> [FieldSpec] {
+        kind.fields.filter { only?.contains($0.key) ?? true }
+    }
+
+    /// PostgreSQL's `UNION ALL` for `lists`: the village is `$1`.
+    static func postgresListsSQL(_ kinds: [RecordKind], only: Set<String>?) -> String {
+        let width = kinds.map { listFields($0, only: only).count }.max() ?? 0
+        return kinds.enumerated().map { n, kind in
+            let fields = listFields(kind, only: only)
+            let columns = fields.map { "\"\($0.column)\"::text" } + Array(repeating: "NULL::text", count: width - fields.count)
+            return "SELECT \(n) AS kind, id, unit_path\(columns.enumerated().map { ", \($1) AS c\($0)" }.joined()) FROM \(kind.table) WHERE unit_id = $1 AND deleted_at IS NULL"
+        }.joined(separator: " UNION ALL ")
+    }
+
+    /// A row of `postgresListsSQL` as its kind's key and record (nil for a kind not asked for).
+    private static func listRecord(_ row: PostgresRow, kinds: [RecordKind], fields: [[FieldSpec]], village: UUID) throws -> (String, Record)? {
+        let cells = row.makeRandomAccess()
+        let n = try cells[0].decode(Int.self)
+        guard kinds.indices.contains(n) else { return nil }
+        var values: [String: FieldValue] = [:]
+        for (c, field) in fields[n].enumerated() {
+            guard let text = try cells[3 + c].decode(String?.self) else { continue }
+            values[field.key] = try value(text: text, of: field)
+        }
+        return (kinds[n].key, Record(id: try cells[1].decode(UUID.self), unitID: village, unitPath: try cells[2].decode(String.self), values: values,
+                                     createdAt: nil, updatedAt: nil))
     }
 
     /// A field's value from PostgreSQL's text form of it (`::text`).

@@ -33,10 +33,15 @@ enum Integrations {
     struct Key: Sendable { var id: UUID; var kind: IntegrationKind; var secret: String; var hint: String; var createdBy: String; var createdAt: Date? }
 
     static func keys(village: UUID, kind: IntegrationKind? = nil, on db: any Database) async throws -> [Key] {
-        var query = try Dialect.sql(db).select().column("*").from("integration_keys").where("unit_id", .equal, SQLBind(village))
-            .where("revoked_at", .is, SQLLiteral.null)
-        if let kind { query = query.where("kind", .equal, SQLBind(kind.rawValue)) }
-        return try await query.all().compactMap { row in
+        let rows: [any SQLRow]
+        if let kind {
+            // Every 96156 ticket reads its station's keys: prepared (`Frequent`).
+            rows = try await Frequent.rows(LiveKeys.self, [.uuid(village), .text(kind.rawValue)], on: db)
+        } else {
+            rows = try await Dialect.sql(db).select().column("*").from("integration_keys").where("unit_id", .equal, SQLBind(village))
+                .where("revoked_at", .is, SQLLiteral.null).all()
+        }
+        return try rows.compactMap { row in
             guard let kind = IntegrationKind(rawValue: try row.decode(column: "kind", as: String.self)) else { return nil }
             return Key(id: try row.decode(column: "id", as: UUID.self), kind: kind, secret: try row.decode(column: "secret", as: String.self),
                        hint: try row.decode(column: "hint", as: String.self), createdBy: try row.decode(column: "created_by", as: String.self),
@@ -44,12 +49,16 @@ enum Integrations {
         }
     }
 
+    private enum LiveKeys: FrequentStatement {
+        static let sql = "SELECT id, kind, secret, hint, created_by, created_at FROM integration_keys WHERE unit_id = $1 AND revoked_at IS NULL AND kind = $2"
+    }
+
     /// A village by its id or its 12-digit statistical code.
     static func station(_ reference: String, on db: any Database) async throws -> OrgUnit? {
         let trimmed = reference.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { return nil }
         if let id = UUID(uuidString: trimmed) {
-            return try await OrgUnit.query(on: db).filter(\.$id == id).filter(\.$kind == .village).first()
+            return try await OrgUnit.load(id, on: db).flatMap { $0.kind == .village ? $0 : nil }
         }
         return try await OrgUnit.query(on: db).filter(\.$code == trimmed).filter(\.$kind == .village).first()
     }

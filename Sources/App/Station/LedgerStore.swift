@@ -131,29 +131,15 @@ enum LedgerStore {
         // for its event). Driven from the events instead, SQLite walked a station's every
         // event: 2 ms a station at 2,200 events.
         if !unknown.isEmpty { ends.merge(try await chainEnds(of: Array(unknown), on: sql)) { $1 } }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var insert = sql.insert(into: "ledger_events")
-            .columns("id", "unit_id", "unit_path", "seq", "subject_type", "subject_id", "action", "actor_id", "actor_name", "occurred_at", "payload", "prev_hash", "hash")
+        let insert = try sealed(events, after: &ends, into: sql)
         // Rollup updates in event order, one per run of events with the same action and
         // status on distinct requests (a request's second event starts a new run).
         var rollups: [(action: String, status: String?, ids: Set<UUID>)] = []
-        for event in events {
-            let stationID = try event.station.requireID()
-            let end = ends[stationID] ?? (0, LedgerChain.genesis)
-            let entry = LedgerEntry(sequence: end.seq + 1, subjectType: event.subjectType, subjectID: event.subjectID.uuidString, action: event.action.rawValue,
-                                    actorID: event.actor.id, actorName: event.actor.name, occurredAt: Int64((event.at.timeIntervalSince1970 * 1000).rounded()),
-                                    payload: String(decoding: try encoder.encode(Self.masked(event.payload)), as: UTF8.self), previousHash: end.hash).sealed()
-            ends[stationID] = (entry.sequence, entry.hash)
-            insert = insert.values(SQLBind(OrderedID.make(at: event.at)), SQLBind(stationID), SQLBind(event.station.path), SQLBind(entry.sequence), SQLBind(entry.subjectType),
-                                   SQLBind(entry.subjectID), SQLBind(entry.action), SQLBind(entry.actorID), SQLBind(entry.actorName), SQLBind(entry.occurredAt),
-                                   SQLBind(entry.payload), SQLBind(entry.previousHash), SQLBind(entry.hash))
-            if event.subjectType == "request", writeRollups {
-                if let last = rollups.last, last.action == event.action.rawValue, last.status == event.payload["status"], !last.ids.contains(event.subjectID) {
-                    rollups[rollups.count - 1].ids.insert(event.subjectID)
-                } else {
-                    rollups.append((event.action.rawValue, event.payload["status"], [event.subjectID]))
-                }
+        for event in events where event.subjectType == "request" && writeRollups {
+            if let last = rollups.last, last.action == event.action.rawValue, last.status == event.payload["status"], !last.ids.contains(event.subjectID) {
+                rollups[rollups.count - 1].ids.insert(event.subjectID)
+            } else {
+                rollups.append((event.action.rawValue, event.payload["status"], [event.subjectID]))
             }
         }
         try await insert.run()
@@ -168,6 +154,27 @@ enum LedgerStore {
         // Requests and complaints feed the village's results (items 25, 27, 28).
         try await Snapshots.invalidate(paths: stations.values.map(\.path), on: db)
         return ends
+    }
+
+    /// The insert of `events`, each sealed onto its station's chain: `ends` holds each
+    /// station's end before and is moved on to its end after. Built, not run.
+    static func sealed(_ events: [NewEvent], after ends: inout [UUID: ChainEnd], into sql: any SQLDatabase) throws -> SQLInsertBuilder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var insert = sql.insert(into: "ledger_events")
+            .columns("id", "unit_id", "unit_path", "seq", "subject_type", "subject_id", "action", "actor_id", "actor_name", "occurred_at", "payload", "prev_hash", "hash")
+        for event in events {
+            let stationID = try event.station.requireID()
+            let end = ends[stationID] ?? (0, LedgerChain.genesis)
+            let entry = LedgerEntry(sequence: end.seq + 1, subjectType: event.subjectType, subjectID: event.subjectID.uuidString, action: event.action.rawValue,
+                                    actorID: event.actor.id, actorName: event.actor.name, occurredAt: Int64((event.at.timeIntervalSince1970 * 1000).rounded()),
+                                    payload: String(decoding: try encoder.encode(Self.masked(event.payload)), as: UTF8.self), previousHash: end.hash).sealed()
+            ends[stationID] = (entry.sequence, entry.hash)
+            insert = insert.values(SQLBind(OrderedID.make(at: event.at)), SQLBind(stationID), SQLBind(event.station.path), SQLBind(entry.sequence), SQLBind(entry.subjectType),
+                                   SQLBind(entry.subjectID), SQLBind(entry.action), SQLBind(entry.actorID), SQLBind(entry.actorName), SQLBind(entry.occurredAt),
+                                   SQLBind(entry.payload), SQLBind(entry.previousHash), SQLBind(entry.hash))
+        }
+        return insert
     }
 
     /// An event's details as the ledger keeps them: identity and phone numbers in any

@@ -126,7 +126,34 @@ enum RequestDesk {
 
     /// The live, published-or-not services of a village, by code.
     static func service(code: String, village: UUID, on db: any Database) async throws -> ServiceRecord? {
-        try await RecordStore.list(.services, village: village, on: db).map(ServiceRecord.init(record:)).first { $0[text: .code] == code }
+        try await RecordStore.lists(Services.self, village: village, on: db)[RecordKind.services.key, default: []]
+            .map(ServiceRecord.init(record:)).first { $0[text: .code] == code }
+    }
+
+    /// A village's live services, the fields intake reads (prepared: every 96156 ticket and
+    /// Open311 request reads them).
+    enum Services: FrequentLists {
+        static let kinds: [RecordKind] = [.services]
+        static let only: Set<String>? = serviceFields
+        static let sql = RecordStore.postgresListsSQL(kinds, only: only)
+    }
+
+    /// A window intake's services (to check the code) and roster (for the answer), in one
+    /// prepared read.
+    enum ServicesAndRoster: FrequentLists {
+        static let kinds: [RecordKind] = [.services] + Roster.kinds
+        static let only: Set<String>? = serviceFields.union(Roster.fields)
+        static let sql = RecordStore.postgresListsSQL(kinds, only: only)
+    }
+
+    /// The request a station already holds for an external ticket (96156, Open311), if any.
+    static func existing(external: String, village: UUID, on db: any Database) async throws -> ServiceRequest? {
+        guard let row = try await Frequent.rows(ByExternalID.self, [.uuid(village), .text(external)], on: db).first else { return nil }
+        return try await ServiceRequest.find(try row.decode(column: "id", as: UUID.self), on: db)
+    }
+
+    private enum ByExternalID: FrequentStatement {
+        static let sql = "SELECT id FROM service_requests WHERE unit_id = $1 AND external_id = $2 LIMIT 1"
     }
 
     /// What the desk works with, taken from the web request by its controller: the desk
@@ -149,8 +176,7 @@ enum RequestDesk {
     static func intake(_ desk: Context, village: OrgUnit, input: IntakeInput, actor: Actor, staff: Principal?,
                        services: [Record]? = nil) async throws -> (ServiceRequest, created: Bool) {
         let villageID = try village.requireID()
-        if let external = input.externalID,
-           let existing = try await ServiceRequest.query(on: desk.db).filter(\.$unitID == villageID).filter(\.$externalID == external).first() {
+        if let external = input.externalID, let existing = try await existing(external: external, village: villageID, on: desk.db) {
             return (existing, false)
         }
         let today = desk.today
@@ -201,8 +227,7 @@ enum RequestDesk {
                 return (item, true)
             } catch {
                 // The same external ticket sent twice at once: the other request stored it first.
-                if let external = input.externalID,
-                   let existing = try await ServiceRequest.query(on: desk.db).filter(\.$unitID == villageID).filter(\.$externalID == external).first() {
+                if let external = input.externalID, let existing = try await existing(external: external, village: villageID, on: desk.db) {
                     return (existing, false)
                 }
                 // A code already given out: one pair in 10^15, but over the country's

@@ -30,7 +30,14 @@ struct Roster: Sendable {
     }
 
     static func load(village: UUID, on db: any Database) async throws -> Roster {
-        Roster(try await RecordStore.lists(kinds, only: fields, village: village, on: db))
+        Roster(try await RecordStore.lists(Lists.self, village: village, on: db))
+    }
+
+    /// The roster's kinds and fields, prepared on PostgreSQL (`Frequent`): request pages read it.
+    enum Lists: FrequentLists {
+        static let kinds = Roster.kinds
+        static let only: Set<String>? = Roster.fields
+        static let sql = RecordStore.postgresListsSQL(kinds, only: only)
     }
 
     func isAway(_ workerID: String, on day: LocalDate) -> Bool {

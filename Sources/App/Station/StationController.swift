@@ -335,8 +335,7 @@ struct StationController {
         let principal = try request.requirePrincipal()
         let input = try IntakeInput.parse(try InputFields(json: request))
         // The services (to check the code) and the roster (for the answer) in one read.
-        let records = try await RecordStore.lists([.services] + Roster.kinds, only: RequestDesk.serviceFields.union(Roster.fields),
-                                                  village: village.requireID(), on: request.db)
+        let records = try await RecordStore.lists(RequestDesk.ServicesAndRoster.self, village: village.requireID(), on: request.db)
         let (item, _) = try await RequestDesk.intake(try await request.desk(), village: village, input: input, actor: .user(principal), staff: principal,
                                                      services: records[RecordKind.services.key])
         return Self.dto(item, Context(village: village, today: request.today, calendar: try await request.workCalendar(),

@@ -13,23 +13,20 @@ enum PostgresHosts {
     /// At most this many hosts: a primary and its standbys, not a farm.
     static let limit = 8
 
-    /// One pool per host `url` lists (`DATABASE_URL` or `DATABASE_READ_URL`, named by
-    /// `variable` in a configuration error), registered as `id(index)`; the first becomes
-    /// the default when `defaultFirst`. Returns the ids and each host's "host:port".
     /// This process's name in `pg_stat_activity` (at most 63 bytes, PostgreSQL's limit).
     static let applicationName: String = {
         let name = "cunwu \(ProcessInfo.processInfo.hostName) \(ProcessInfo.processInfo.processIdentifier)"
         return String(decoding: Array(name.utf8.prefix(63)), as: UTF8.self)
     }()
 
-    static func registerPools(_ app: Application, url: String, variable: String, connectionsPerLoop: Int, defaultFirst: Bool,
-                              id: (Int) -> DatabaseID) throws -> (ids: [DatabaseID], hosts: [String]) {
+    /// How to connect to each host `url` lists (`DATABASE_URL` or `DATABASE_READ_URL`, named
+    /// by `variable` in a configuration error), and each host's "host:port".
+    static func configurations(_ url: String, variable: String) throws -> [(configuration: SQLPostgresConfiguration, host: String)] {
         let urls: [String]
         do { urls = try split(url) } catch {
             throw ConfigError(variable: variable, message: T(.configDatabaseURL))
         }
-        var ids: [DatabaseID] = []
-        for (index, url) in urls.enumerated() {
+        return try urls.map { url in
             var configuration = try SQLPostgresConfiguration(url: url)
             // No JIT: PostgreSQL compiles any query whose estimate is large, and a station's
             // unverified ledger events (a few rows, estimated at hundreds) spent 640 ms of a
@@ -41,12 +38,21 @@ enum PostgresHosts {
             // A host that is down answers at once; one that is unreachable must not hold a
             // request for PostgresNIO's default 10 s.
             configuration.coreConfiguration.options.connectTimeout = .seconds(3)
-            // A request waits at most 5 s for a connection (AsyncKit's default is 10 s), then 503.
-            app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: connectionsPerLoop,
-                                        connectionPoolTimeout: .seconds(5)), as: id(index), isDefault: defaultFirst && index == 0)
-            ids.append(id(index))
+            return (configuration, PrimaryLocator.hostOnly(url))
         }
-        return (ids, urls.map(PrimaryLocator.hostOnly))
+    }
+
+    /// One pool per host `url` lists, registered as `id(index)`; the first becomes the
+    /// default when `defaultFirst`. Returns the ids and each host's "host:port".
+    static func registerPools(_ app: Application, url: String, variable: String, connectionsPerLoop: Int, defaultFirst: Bool,
+                              id: (Int) -> DatabaseID) throws -> (ids: [DatabaseID], hosts: [String]) {
+        let hosts = try configurations(url, variable: variable)
+        for (index, host) in hosts.enumerated() {
+            // A request waits at most 5 s for a connection (AsyncKit's default is 10 s), then 503.
+            app.databases.use(.postgres(configuration: host.configuration, maxConnectionsPerEventLoop: connectionsPerLoop,
+                                        connectionPoolTimeout: .seconds(5)), as: id(index), isDefault: defaultFirst && index == 0)
+        }
+        return (hosts.indices.map(id), hosts.map(\.host))
     }
 
     static func split(_ url: String) throws(Problem) -> [String] {
@@ -101,7 +107,9 @@ final class PrimaryLocator: Sendable {
     }
 
     /// The host now used as the primary.
-    var currentHost: String { hosts[state.withLockedValue { $0.current }] }
+    var currentHost: String { hosts[currentIndex] }
+    /// Its place in `ids` and `hosts`.
+    var currentIndex: Int { state.withLockedValue { $0.current } }
     /// Times the primary changed since start.
     var switches: Int { state.withLockedValue { $0.switches } }
 

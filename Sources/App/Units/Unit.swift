@@ -55,9 +55,14 @@ final class OrgUnit: Model, @unchecked Sendable {
 
     /// One unit by id, as `find` loads it but without Fluent's reflection over the model
     /// (a tenth of an intake's CPU went to it): every page and API call on a unit loads it.
+    /// A prepared statement on PostgreSQL (`Frequent`).
     static func load(_ id: UUID, on db: any Database) async throws -> OrgUnit? {
-        guard let row = try await Dialect.sql(db).raw("SELECT \(unsafeRaw: columns) FROM units WHERE id = \(bind: id)").first() else { return nil }
+        guard let row = try await Frequent.rows(ByID.self, [.uuid(id)], on: db).first else { return nil }
         return try OrgUnit(row: row)
+    }
+
+    private enum ByID: FrequentStatement {
+        static let sql = "SELECT \(OrgUnit.columns) FROM units WHERE id = $1"
     }
 
     /// The unit at `path` and every unit below it, loaded the same way (a district
@@ -67,7 +72,7 @@ final class OrgUnit: Model, @unchecked Sendable {
         return try await sql.raw("SELECT \(unsafeRaw: columns) FROM units u WHERE \(Dialect.pathBelow(sql, path))").all().compactMap(OrgUnit.init(row:))
     }
 
-    private static let columns = "id, kind, name, code, parent_id, parent_key, path, opened_on, closed_on, created_at, updated_at"
+    fileprivate static let columns = "id, kind, name, code, parent_id, parent_key, path, opened_on, closed_on, created_at, updated_at"
 
     /// The unit at `path` and every unit below it as names and places only, no models: the
     /// city's queue names sheets among its 4,100 units, and building them as models was a

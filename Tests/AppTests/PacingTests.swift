@@ -47,6 +47,25 @@ struct PacingTests {
         #expect(pacer.pauseLength() == .milliseconds(10), "the idle stretch's work was not carried over")
     }
 
+    @Test("people count as waiting when a request is in flight at the pause or began during the piece before it")
+    func busyDuringThePiece() {
+        let requests = InFlightRequests()
+        let busy = Pacer.busySince(requests)
+        #expect(!busy(), "nothing began, nothing in flight")
+        // A request that came and went while the piece ran: asked only at the pause, the
+        // old question said no one was waiting.
+        requests.enter()
+        requests.leave()
+        #expect(requests.current == 0)
+        #expect(busy())
+        #expect(!busy(), "the same request is not counted twice")
+        requests.enter()
+        #expect(busy())
+        #expect(busy(), "still in flight")
+        requests.leave()
+        #expect(!busy())
+    }
+
     @Test("outside background work a pause does nothing; a job's work is background work; a progress step never pauses")
     func whereItApplies() async throws {
         #expect(!Pacer.inBackground)

@@ -6,12 +6,15 @@ import Vapor
 /// finish before the databases close. Without it a request still waiting to be committed
 /// at shutdown reached for a closed database pool and the process crashed.
 final class InFlightRequests: Sendable {
-    private let count = NIOLockedValueBox(0)
+    private let count = NIOLockedValueBox((current: 0, started: 0))
 
-    var current: Int { count.withLockedValue { $0 } }
+    /// Requests being answered now.
+    var current: Int { count.withLockedValue { $0.current } }
+    /// Requests begun since the process started.
+    var started: Int { count.withLockedValue { $0.started } }
 
-    func enter() { count.withLockedValue { $0 += 1 } }
-    func leave() { count.withLockedValue { $0 -= 1 } }
+    func enter() { count.withLockedValue { $0.current += 1; $0.started += 1 } }
+    func leave() { count.withLockedValue { $0.current -= 1 } }
 }
 
 /// Counts each request while it is answered (first in the chain).

@@ -106,7 +106,8 @@ final class AppMetrics: Sendable {
         do {
             let rows = try await sql.raw("""
                 SELECT state, count(*) AS n FROM pg_stat_activity
-                WHERE application_name = \(bind: PostgresHosts.applicationName) AND pid <> pg_backend_pid() GROUP BY state
+                WHERE application_name = \(bind: PostgresHosts.applicationName) AND datname = current_database() AND pid <> pg_backend_pid()
+                GROUP BY state
                 """).all()
             // Every state reported before starts at 0, so one no connection is in now reads 0.
             var counts = connectionStates.withLockedValue { states in Dictionary(uniqueKeysWithValues: states.map { ($0, 0) }) }

@@ -568,7 +568,7 @@ struct StationTests {
             #expect(try await checkpoint() == nil)
             // Fewer events than asked for: nothing moves.
             #expect(try await LedgerStore.advanceCheckpoints(minimum: 4, at: Date(), on: app.db) == 0)
-            #expect(try await LedgerStore.advanceAllCheckpoints(minimum: 1, at: Date(), on: app.db) >= 1)
+            #expect(try await LedgerStore.advanceAllCheckpoints(minimum: 1, at: Date(), on: app.db) == 1, "one station has events")
             let first = try #require(try await checkpoint())
             #expect(first.seq == 3 && first.intact && first.broken == nil)
             #expect(try await LedgerStore.intact(under: "/", on: app.db)[s.village] == true)
@@ -589,6 +589,30 @@ struct StationTests {
             try await LedgerStore.advanceCheckpoints(minimum: 1, at: Date(), on: app.db)
             let third = try #require(try await checkpoint())
             #expect(third.seq == 6 && !third.intact && third.broken == 4)
+        }
+    }
+
+    @Test("every station's checkpoint moves, a township at a time, a village outside any township too, each once")
+    func checkpointsEverywhere() async throws {
+        try await withApp { app, clock in
+            clock.set(beijingDay: "2026-03-02")
+            let s = try await StationFixture.make(app)
+            _ = try await s.intake(app)
+            // A village straight under a district (the hierarchy's forms do not make one; an
+            // import from elsewhere might).
+            let outside = OrgUnit(kind: .village, name: "飞地村", code: nil, parent: s.world.districtA)
+            try await outside.create(on: app.db)
+            for _ in 0..<2 {
+                try await app.db.transaction { db in
+                    try await LedgerStore.append(on: db, station: outside, subjectType: "request", subjectID: UUID(), action: .submit,
+                                                 actor: .publicForm, at: clock.now, payload: [:])
+                }
+            }
+            #expect(try await LedgerStore.advanceAllCheckpoints(minimum: 1, at: Date(), on: app.db) == 2)
+            let seqs = try await Dialect.sql(app.db).select().columns("unit_id", "seq").from("ledger_checkpoints").all()
+                .map { (try $0.decode(column: "unit_id", as: UUID.self), try $0.decode(column: "seq", as: Int.self)) }
+            #expect(Dictionary(uniqueKeysWithValues: seqs) == [s.village: 1, try outside.requireID(): 2])
+            #expect(try await LedgerStore.advanceAllCheckpoints(minimum: 1, at: Date(), on: app.db) == 0, "nothing new")
         }
     }
 

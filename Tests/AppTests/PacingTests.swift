@@ -47,6 +47,21 @@ struct PacingTests {
         #expect(pacer.pauseLength() == .milliseconds(10), "the idle stretch's work was not carried over")
     }
 
+    @Test("on PostgreSQL a pause is twice the work before it (at most twice 250 ms): the database's own process works at full priority")
+    func ratioTwo() async throws {
+        let clock = FakeClock()
+        let pacer = Pacer(ratio: 2, busy: { true }, now: { clock.now }, sleep: { clock.sleep($0) })
+        clock.advance(.milliseconds(40))
+        try await pacer.pause()
+        clock.advance(.seconds(2))
+        try await pacer.pause()
+        #expect(clock.slept == [.milliseconds(80), Pacer.longest * 2])
+        try await withApp { app, _ in
+            let ratio = await Pacer.background(app) { Pacer.current?.ratio }
+            #expect(ratio == (Dialect.serializesWrites(app.db) ? 1 : 2))
+        }
+    }
+
     @Test("people count as waiting when a request is in flight at the pause or began during the piece before it")
     func busyDuringThePiece() {
         let requests = InFlightRequests()

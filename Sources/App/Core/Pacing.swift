@@ -5,8 +5,8 @@ import Vapor
 
 /// Background work (an export, a recomputation, a dashboard's refresh) gives way to the
 /// people the server is answering: between its pieces it pauses, and while requests are in
-/// flight the pause is as long as the piece it just did (capped), so it takes at most half
-/// the time of the core it runs on; with no request in flight it goes on at full speed. A
+/// flight the pause is as long as the piece it just did (twice as long on PostgreSQL; capped),
+/// so it takes at most half (a third) of the time; with no request in flight it goes on at full speed. A
 /// district's export kept one of this machine's two cores busy for its 2 s and put the
 /// officials' pages at p95 117 ms in the mixed peak (docs/performance.md, session 17).
 ///
@@ -22,6 +22,10 @@ final class Pacer: Sendable {
     /// The longest single pause: a long piece (writing a workbook) is not matched in full.
     static let longest: Duration = .milliseconds(250)
 
+    /// Pause per unit of work: 1 on SQLite (the piece's work is all in this process, on a
+    /// thread of nice 10); 2 on PostgreSQL, where much of a piece is the database's own
+    /// process at full priority, which the low-priority thread does not lower.
+    let ratio: Int
     private let busy: @Sendable () -> Bool
     private let now: @Sendable () -> ContinuousClock.Instant
     private let sleep: @Sendable (Duration) async throws -> Void
@@ -29,21 +33,22 @@ final class Pacer: Sendable {
 
     /// `busy` says whether people's requests are being answered; `now` and `sleep` are the
     /// clock (injected, so tests see each pause without waiting for it).
-    init(busy: @escaping @Sendable () -> Bool,
+    init(ratio: Int = 1, busy: @escaping @Sendable () -> Bool,
          now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
          sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) {
+        self.ratio = max(1, ratio)
         self.busy = busy
         self.now = now
         self.sleep = sleep
         resumed = NIOLockedValueBox(now())
     }
 
-    /// The pause after the piece of work done since the last one: the piece's length
-    /// (at most `longest`) while requests are in flight, else none.
+    /// The pause after the piece of work done since the last one: the piece's length times
+    /// `ratio` (at most `longest` times it) while people are waiting, else none.
     func pauseLength() -> Duration? {
         let worked = now() - resumed.withLockedValue { $0 }
         guard busy(), worked > .zero else { return nil }
-        return min(worked, Self.longest)
+        return min(worked * ratio, Self.longest * ratio)
     }
 
     func pause() async throws {
@@ -72,7 +77,8 @@ final class Pacer: Sendable {
     /// pause, the question missed the requests that came and went while the piece ran, and
     /// under a steady mix the export went on at full speed a third of the time.
     static func background<T: Sendable>(_ app: Application, _ work: () async throws -> T) async rethrows -> T {
-        try await $current.withValue(Pacer(busy: busySince(app.inFlightRequests))) { try await work() }
+        let ratio = if case .postgres = app.config.storage { 2 } else { 1 }
+        return try await $current.withValue(Pacer(ratio: ratio, busy: busySince(app.inFlightRequests))) { try await work() }
     }
 
     /// Whether `requests` has a request in flight, or began one since the last time asked.

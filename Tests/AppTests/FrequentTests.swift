@@ -34,6 +34,22 @@ struct FrequentTests {
         }
     }
 
+    enum Outer { enum Lookup: FrequentStatement { static let sql = "SELECT 1" } }
+    enum Other { enum Lookup: FrequentStatement { static let sql = "SELECT 2" } }
+    enum AVeryLongNameForAStatementTypeSoThatItsFullNameIsLongerThanPostgres {
+        enum Lookup: FrequentStatement { static let sql = "SELECT 3" }
+    }
+
+    @Test("each statement type has its own name on a connection, at most 63 bytes, even for types of the same short name")
+    func names() {
+        let names = [Frequent.name(of: Outer.Lookup.self), Frequent.name(of: Other.Lookup.self),
+                     Frequent.name(of: AVeryLongNameForAStatementTypeSoThatItsFullNameIsLongerThanPostgres.Lookup.self),
+                     Frequent.name(of: SessionMiddleware.Lookup.self)]
+        #expect(Set(names).count == names.count, "\(names)")
+        #expect(names.allSatisfy { $0.utf8.count <= 63 }, "\(names)")
+        #expect(names[0].hasSuffix("Outer.Lookup") && names[2].hasSuffix(".Lookup"))
+    }
+
     @Test("on SQLite each $n becomes its value bound in place, and a dollar sign without a number is refused")
     func sqliteText() throws {
         let query = try Frequent.query("SELECT a FROM t WHERE b = $2 AND c = $1 AND d = $2", [.text("one"), .int(2)])

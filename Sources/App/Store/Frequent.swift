@@ -3,6 +3,7 @@ import FluentPostgresDriver
 import PostgresKit
 import SQLKit
 import Vapor
+import Crypto
 
 /// A statement run on (nearly) every request, such as the session's lookup. On PostgreSQL
 /// it is prepared once on each connection and from then on only executed: PostgreSQL parses,
@@ -80,11 +81,21 @@ enum Frequent {
         return query
     }
 
+    /// A statement's name on a connection: the type's full name (two `Lookup`s in different
+    /// types must not share one), hashed when longer than PostgreSQL's 63 bytes, which would
+    /// cut it and could make two names one.
+    static func name<S: FrequentStatement>(of _: S.Type) -> String {
+        let full = String(reflecting: S.self)
+        guard full.utf8.count > 63 else { return full }
+        let digest = SHA256.hash(data: Data(full.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        return "cunwu." + digest + "." + String(describing: S.self).prefix(30)
+    }
+
     /// PostgresNIO's prepared statement for `S`: named after it, so each connection prepares
     /// it once and then finds it by name.
     private struct Prepared<S: FrequentStatement>: PostgresPreparedStatement {
         typealias Row = PostgresRow
-        static var name: String { "cunwu." + String(describing: S.self) }
+        static var name: String { Frequent.name(of: S.self) }
         static var sql: String { S.sql }
         let bindings: PostgresBindings
         func makeBindings() -> PostgresBindings { bindings }

@@ -48,6 +48,8 @@ struct FrequentTests {
         #expect(Set(names).count == names.count, "\(names)")
         #expect(names.allSatisfy { $0.utf8.count <= 63 }, "\(names)")
         #expect(names[0].hasSuffix("Outer.Lookup") && names[2].hasSuffix(".Lookup"))
+        // Asked again (as on every run), the same names.
+        #expect(Frequent.name(of: Outer.Lookup.self) == names[0] && Frequent.name(of: Other.Lookup.self) == names[1])
     }
 
     @Test("on SQLite each $n becomes its value bound in place, and a dollar sign without a number is refused")

@@ -85,7 +85,7 @@ actor IntakeQueue {
         let villages = Array(Set(entries.compactMap(\.event.station.id)))
         try await sql.raw("WITH requests AS (\(requests.insert)), events AS (\(events.insert)) \(Snapshots.invalidation(villages: villages))").run()
         for entry in entries { entry.request.$id.exists = true }
-        return ends.filter { villages.contains($0.key) }
+        return ends   // `known` held this batch's stations only
     }
 
     private struct Waiting {

@@ -1,4 +1,5 @@
 import Fluent
+import NIOConcurrencyHelpers
 import FluentPostgresDriver
 import PostgresKit
 import SQLKit
@@ -84,12 +85,21 @@ enum Frequent {
     /// A statement's name on a connection: the type's full name (two `Lookup`s in different
     /// types must not share one), hashed when longer than PostgreSQL's 63 bytes, which would
     /// cut it and could make two names one.
+    /// PostgresNIO asks for the name on every run, and a type's full name is demangled each
+    /// time it is made: each is made once and kept.
     static func name<S: FrequentStatement>(of _: S.Type) -> String {
+        if let known = names.withLockedValue({ $0[ObjectIdentifier(S.self)] }) { return known }
         let full = String(reflecting: S.self)
-        guard full.utf8.count > 63 else { return full }
-        let digest = SHA256.hash(data: Data(full.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
-        return "cunwu." + digest + "." + String(describing: S.self).prefix(30)
+        var name = full
+        if full.utf8.count > 63 {
+            let digest = SHA256.hash(data: Data(full.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+            name = "cunwu." + digest + "." + String(describing: S.self).prefix(30)
+        }
+        names.withLockedValue { $0[ObjectIdentifier(S.self)] = name }
+        return name
     }
+
+    private static let names = NIOLockedValueBox([ObjectIdentifier: String]())
 
     /// PostgresNIO's prepared statement for `S`: named after it, so each connection prepares
     /// it once and then finds it by name.

@@ -1,5 +1,6 @@
 @testable import App
 import SQLKit
+import SQLiteNIO
 import Vapor
 import Foundation
 #if canImport(FoundationNetworking)
@@ -248,6 +249,38 @@ struct ServerCommandTests {
         #expect(try await CLI.run(["rotate-key", "--make-key", keyFile]).status == 0)
         #expect(throws: Never.self) { try DataKey(text: try String(contentsOfFile: keyFile, encoding: .utf8), variable: "file") }
         #expect(try await CLI.run(["rotate-key", "--make-key", keyFile]).status == 2)
+    }
+    @Test("bench-evaluate writes the HTTP benchmark's targets even when no village is open to the one-village measurement")
+    func benchTargetsWhenEverySheetIsSubmitted() async throws {
+        let path = Self.temporaryDatabase()
+        let folder = path + ".targets"
+        defer {
+            for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let environment = ["CUNWU_DATABASE_PATH": path, "DATABASE_URL": "", "CUNWU_DATA_KEY": DataKey.random().base64, "CUNWU_DATA_KEY_FILE": "",
+                           "CUNWU_DEMO_PASSWORD": "bench-pass-2026", "CUNWU_BCRYPT_COST": "4"]
+        let generated = try await CLI.run(["generate", "--villages", "1", "--seed", "1", "--requests-per-week", "5"], environment: environment)
+        #expect(generated.status == 0, "\(generated.errors)")
+        // Every village's sheet submitted: each village's year is locked against changes
+        // (the data set compare.sh made once the calendar moved on).
+        let connection = try await SQLiteConnection.open(storage: .file(path: path))
+        do {
+            _ = try await connection.query("UPDATE assessment_sheets SET state = 'submitted', submitted_on = '2026-12-01' WHERE level = 'village'", [])
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
+        let run = try await CLI.run(["bench-evaluate", "--rounds", "1", "--targets", folder], environment: environment)
+        #expect(run.status == 0, "\(run.errors)")
+        #expect(run.output.contains("跳过"), "\(run.output)")
+        let villages = try String(contentsOfFile: folder + "/villages.txt", encoding: .utf8).split(separator: "\n")
+        #expect(villages.count == 1)
+        #expect(villages.first.map { $0.hasSuffix(" SB-01") && UUID(uuidString: String($0.prefix(36))) != nil } == true, "\(villages)")
+        let urls = try String(contentsOfFile: folder + "/urls.txt", encoding: .utf8).split(separator: "\n")
+        #expect(urls.map { $0.split(separator: " ").first.map(String.init) } == ["district-dashboard", "township-page", "village-sheet", "ledger-first-page"])
     }
 }
 

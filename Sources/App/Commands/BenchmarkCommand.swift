@@ -70,23 +70,31 @@ struct BenchmarkCommand: AsyncCommand {
             do { found = (candidate, try await RecordStore.insert(.meetings, values: meeting(0, 6), village: candidate, author: request.author, on: request.db)) }
             catch AppError.conflict { continue }
         }
-        guard let found else { return }
-        let village = found.0
-        var record = found.1
-        _ = try await Sheets.summaries(cycle: cycle, under: township, context: request.sheets)
-        for n in 0..<30 {
-            record = try await RecordStore.update(.meetings, record: record, values: meeting(n, 6), author: request.author, on: request.db)
-            let started = Date()
-            _ = try await Sheets.evaluate(cycle: cycle, under: township, only: [try village.requireID()], context: request.sheets)
-            one.append(Date().timeIntervalSince(started) * 1000)
-            record = try await RecordStore.update(.meetings, record: record, values: meeting(n, 7), author: request.author, on: request.db)
-            let again = Date()
+        // A village whose sheet is submitted cannot take the change; with none open (a one-village
+        // data set whose sheet was submitted), the measurement is skipped, the rest still runs.
+        if let found {
+            let village = found.0
+            var record = found.1
             _ = try await Sheets.summaries(cycle: cycle, under: township, context: request.sheets)
-            dashboard.append(Date().timeIntervalSince(again) * 1000)
+            for n in 0..<30 {
+                record = try await RecordStore.update(.meetings, record: record, values: meeting(n, 6), author: request.author, on: request.db)
+                let started = Date()
+                _ = try await Sheets.evaluate(cycle: cycle, under: township, only: [try village.requireID()], context: request.sheets)
+                one.append(Date().timeIntervalSince(started) * 1000)
+                record = try await RecordStore.update(.meetings, record: record, values: meeting(n, 7), author: request.author, on: request.db)
+                let again = Date()
+                _ = try await Sheets.summaries(cycle: cycle, under: township, context: request.sheets)
+                dashboard.append(Date().timeIntervalSince(again) * 1000)
+            }
+            try await RecordStore.delete(.meetings, record: record, author: request.author, on: request.db)
+            print(T(.benchOneVillage, String(format: "%.1f", Self.percentile(one, 50)), String(format: "%.1f", Self.percentile(one, 95))))
+            print(T(.benchTownship, String(format: "%.1f", Self.percentile(dashboard, 50)), String(format: "%.1f", Self.percentile(dashboard, 95))))
+        } else {
+            print(T(.benchNoOpenVillage))
         }
-        try await RecordStore.delete(.meetings, record: record, author: request.author, on: request.db)
-        print(T(.benchOneVillage, String(format: "%.1f", Self.percentile(one, 50)), String(format: "%.1f", Self.percentile(one, 95))))
-        print(T(.benchTownship, String(format: "%.1f", Self.percentile(dashboard, 50)), String(format: "%.1f", Self.percentile(dashboard, 95))))
+        var first = found?.0
+        if first == nil { first = try await OrgUnit.query(on: app.db).filter(\.$parent.$id == township.requireID()).sort(\.$name).first() }
+        guard let village = first else { return }
 
         // 4. The first view of a district's dashboard after every village changed (a new day,
         // a burst of intake): what its reader waited for before (every village evaluated),

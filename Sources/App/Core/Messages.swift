@@ -206,6 +206,7 @@ enum L: String, CaseIterable, Sendable {
     case benchPlainPass
     case benchRatio
     case benchTownship
+    case benchNoOpenVillage
     case breadcrumbs
     case calendarAddDay
     case calendarAddedByAdmin

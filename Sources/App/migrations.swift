@@ -42,4 +42,5 @@ func registerMigrations(_ migrations: Migrations) {
     migrations.add(AddOpenRequestIndex())
     migrations.add(AddComplaintRequestIndex())
     migrations.add(AddPathPatternIndexes())
+    migrations.add(AddSnapshotExplanations())
 }

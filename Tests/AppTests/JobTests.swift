@@ -1,6 +1,7 @@
 @testable import App
 import Fluent
 import Foundation
+import SQLKit
 import StandardKit
 import Testing
 import Vapor
@@ -90,6 +91,61 @@ struct JobTests {
             clock.advance(days: 1)
             _ = try await Self.scores(app, f, as: try await login(app, "qu"))
             #expect(try await Self.sheets(app, f.cycle).values.allSatisfy { $0.snapshotAsOf == "2026-12-02" })
+        }
+    }
+
+    @Test("an export reads the explanations kept beside current summaries in the reader's language, and evaluates only what changed or was kept in another language")
+    func keptExplanations() async throws {
+        try await withApp { app, clock in
+            let f = try await CycleFixture.make(app, clock: clock)
+            let v2 = try f.world.villageV2.requireID()
+            let cycle = try #require(try await AssessmentCycle.find(f.cycle, on: app.db))
+            let request = Request(application: app, on: app.eventLoopGroup.any())
+            func exported(_ language: Language = .zh) async throws -> [UUID: SheetSummary] {
+                try await Language.$current.withValue(language) {
+                    try await Sheets.summaries(cycle: cycle, under: f.world.districtA, context: request.sheets, explanations: true)
+                }
+            }
+            func kept(_ village: UUID) async throws -> KeptExplanations? {
+                let sheet = try #require(try await Self.sheets(app, f.cycle)[village])
+                return try await Snapshots.explanations(of: [try sheet.requireID()], on: app.db)[try sheet.requireID()]?.kept
+            }
+            // A dashboard's view keeps each summary with its explanations beside it, in Chinese.
+            _ = try await Self.scores(app, f)
+            let fresh = try await Self.fresh(app, f)
+            let keptV2 = try #require(try await kept(v2))
+            #expect(keptV2.language == "zh" && !keptV2.explanations.isEmpty)
+            #expect(keptV2.explanations == fresh[v2]?.explanations, "the kept explanations are what a fresh evaluation writes")
+
+            // What an export reads for a current summary is what was kept: a marked text shows it.
+            let check = try #require(keptV2.explanations.keys.sorted().first)
+            var marked = keptV2
+            marked.explanations[check] = "MARKED"
+            let text = String(decoding: try JSONEncoder().encode(marked), as: UTF8.self)
+            try await Dialect.sql(app.db).raw("UPDATE assessment_sheets SET snapshot_explanations = \(bind: text) WHERE unit_id = \(bind: v2) AND cycle_id = \(bind: f.cycle)").run()
+            let first = try await exported()
+            #expect(first[v2]?.explanations[check] == "MARKED", "read from the kept explanations, not evaluated again")
+            #expect(first[v2]?.checks == fresh[v2]?.checks && first[v2]?.score == fresh[v2]?.score)
+            #expect(first[f.v1]?.explanations == fresh[f.v1]?.explanations && first[f.v1]?.explanations.isEmpty == false)
+
+            // In English the Chinese text is not used: evaluated again, and kept in English.
+            let english = try await exported(.en)
+            #expect(english[v2]?.explanations[check] != "MARKED" && english[v2]?.explanations != fresh[v2]?.explanations)
+            #expect(english[v2]?.explanations.isEmpty == false)
+            #expect(try await kept(v2)?.language == "en")
+
+            // A write to village 2 makes its summary stale (as every audited write does): the
+            // export evaluates it again.
+            _ = try await exported()
+            try await Dialect.sql(app.db).raw("UPDATE assessment_sheets SET snapshot_explanations = \(bind: text) WHERE unit_id = \(bind: v2) AND cycle_id = \(bind: f.cycle)").run()
+            #expect(try await exported()[v2]?.explanations[check] == "MARKED")
+            try await app.db.transaction { db in try await Snapshots.invalidate(path: f.world.villageV2.path, on: db) }
+            let afterWrite = try await exported()
+            let freshAfter = try await Self.fresh(app, f)
+            #expect(afterWrite[v2]?.explanations == freshAfter[v2]?.explanations && afterWrite[v2]?.explanations[check] != "MARKED")
+            #expect(afterWrite[v2]?.checks == freshAfter[v2]?.checks)
+            #expect(KeptExplanations.decode(text) == marked, "the kept form reads back")
+            #expect(KeptExplanations.decode("{\"language\":\"zh\"}") == nil && KeptExplanations.decode("[]") == nil)
         }
     }
 

@@ -222,8 +222,9 @@ enum Sheets {
     /// Each village sheet's summary: kept at approval; else the live summary kept from an
     /// earlier view (`Snapshots`), computed now where a write dropped it, the date moved
     /// on, or `recompute` asks for all of them. Computed ones are kept for the next view,
-    /// without their explanations (those are in the reader's language): `explanations`
-    /// computes every live one afresh (exports). Without `checks`, kept summaries are read
+    /// their explanations beside them in the reader's language: `explanations` (exports)
+    /// reads those of current summaries in the reader's language and computes the rest
+    /// afresh, so every summary comes with them. Without `checks`, kept summaries are read
     /// without their checks' statuses (a dashboard counts items, areas and goals only).
     static func summaries(cycle: AssessmentCycle, under unit: OrgUnit, context: SheetContext, recompute: Bool = false,
                           explanations: Bool = false, checks: Bool = true, progress: JobProgress? = nil) async throws -> [UUID: SheetSummary] {
@@ -248,19 +249,37 @@ enum Sheets {
     static func villageSheets(cycle: AssessmentCycle, under unit: OrgUnit, context: SheetContext, recompute: Bool = false,
                               explanations: Bool = false, checks: Bool = true, staleLimit: Int?,
                               progress: JobProgress? = nil) async throws -> (sheets: [AssessmentSheet], summaries: [UUID: SheetSummary], stale: [UUID]) {
-        let recompute = recompute || explanations
         guard let asOf = liveAsOf(cycle, today: context.today)?.description else { return ([], [:], []) }
         let sheets = try await AssessmentSheet.villages(cycle: cycle.requireID(), below: unit.path, on: context.db)
-        func decode(_ text: String?) -> SheetSummary? { text.flatMap { SheetSummary.decodeKept($0, checks: checks) } }
+        func decode(_ text: String?) -> SheetSummary? { text.flatMap { SheetSummary.decodeKept($0, checks: checks || explanations) } }
         var out: [UUID: SheetSummary] = [:]
         var stale: [UUID: AssessmentSheet] = [:]
+        // Current summaries that still need their explanations (by sheet).
+        var unexplained: [UUID: (sheet: AssessmentSheet, kept: SheetSummary)] = [:]
         for sheet in sheets {
             if sheet.state == .approved, let kept = decode(sheet.result) {
                 out[sheet.unitID] = kept
             } else if !recompute, sheet.snapshotAsOf == asOf, sheet.snapshotAtSeq == sheet.snapshotSeq, let kept = decode(sheet.snapshot) {
-                out[sheet.unitID] = kept
+                if explanations, let id = sheet.id { unexplained[id] = (sheet, kept) } else { out[sheet.unitID] = kept }
             } else {
                 stale[sheet.unitID] = sheet
+            }
+        }
+        // An export shows every check's explanation. A current summary's are those kept with
+        // it when they are in the reader's language; otherwise the village is evaluated again
+        // (exports evaluated every village of a district each time: 5 s of a district's
+        // evaluation for what had mostly not changed).
+        if !unexplained.isEmpty {
+            let kept = try await Snapshots.explanations(of: Array(unexplained.keys), on: context.db)
+            let language = Language.current.rawValue
+            for (id, candidate) in unexplained {
+                if let found = kept[id], found.kept.language == language, found.atSeq == candidate.sheet.snapshotAtSeq, found.asOf == asOf {
+                    var summary = candidate.kept
+                    summary.explanations = found.kept.explanations
+                    out[candidate.sheet.unitID] = summary
+                } else {
+                    stale[candidate.sheet.unitID] = candidate.sheet
+                }
             }
         }
         var shownStale: [UUID] = []
@@ -282,9 +301,8 @@ enum Sheets {
             for (village, evaluation) in evaluated {
                 let summary = SheetSummary(evaluation)
                 out[try village.requireID()] = summary
-                var kept = summary
-                kept.explanations = [:]
-                if let sheet = stale[try village.requireID()] { fresh.append((sheet, kept)) }
+                // Kept with its explanations beside it (`Snapshots.keep`).
+                if let sheet = stale[try village.requireID()] { fresh.append((sheet, summary)) }
             }
             do {
                 try await Snapshots.keep(fresh, asOf: asOf, on: context.write)

@@ -53,21 +53,68 @@ enum Snapshots {
         "UPDATE assessment_sheets SET snapshot_seq = snapshot_seq + 1 WHERE unit_id IN (\(binds: villages))"
     }
 
-    /// Keeps freshly computed summaries, each only if no write dropped it meanwhile.
+    /// Keeps freshly computed summaries, each only if no write dropped it meanwhile. The
+    /// summary is kept without its explanations (a dashboard reads every kept summary below
+    /// it); those go beside it, with the language they are in (`snapshot_explanations`), by
+    /// the same statement, so they are current exactly while the summary is.
     static func keep(_ fresh: [(sheet: AssessmentSheet, summary: SheetSummary)], asOf: String, on db: any Database) async throws {
         guard !fresh.isEmpty else { return }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        let rows = try fresh.map { (id: try $0.sheet.requireID(), seq: $0.sheet.snapshotSeq, text: String(decoding: try encoder.encode($0.summary), as: UTF8.self)) }
+        let language = Language.current.rawValue
+        let rows = try fresh.map { item in
+            var bare = item.summary
+            bare.explanations = [:]
+            let explained = item.summary.explanations.isEmpty ? nil
+                : String(decoding: try encoder.encode(KeptExplanations(language: language, explanations: item.summary.explanations)), as: UTF8.self)
+            return (id: try item.sheet.requireID(), seq: item.sheet.snapshotSeq, text: String(decoding: try encoder.encode(bare), as: UTF8.self), explained: explained)
+        }
         try await db.transaction { db in
             let sql = try Dialect.sql(db)
             for row in rows {
                 try await sql.raw("""
-                    UPDATE assessment_sheets SET snapshot = \(bind: row.text), snapshot_as_of = \(bind: asOf), snapshot_at_seq = \(bind: row.seq)
+                    UPDATE assessment_sheets SET snapshot = \(bind: row.text), snapshot_explanations = \(bind: row.explained),
+                      snapshot_as_of = \(bind: asOf), snapshot_at_seq = \(bind: row.seq)
                     WHERE id = \(bind: row.id) AND snapshot_seq = \(bind: row.seq) AND state <> 'approved'
                     """).run()
             }
         }
+    }
+
+    /// The kept explanations of `sheets` (by id), each with the drop count (`snapshot_at_seq`)
+    /// and date of the summary they were kept with, and their language; sheets with none are
+    /// left out. A few hundred ids a statement.
+    static func explanations(of sheets: [UUID], on db: any Database) async throws -> [UUID: (atSeq: Int?, asOf: String?, kept: KeptExplanations)] {
+        let sql = try Dialect.sql(db)
+        var out: [UUID: (atSeq: Int?, asOf: String?, kept: KeptExplanations)] = [:]
+        for start in stride(from: 0, to: sheets.count, by: 500) {
+            let part = Array(sheets[start..<min(start + 500, sheets.count)])
+            for row in try await sql.raw("""
+                SELECT id, snapshot_at_seq, snapshot_as_of, snapshot_explanations FROM assessment_sheets
+                WHERE id IN (\(binds: part)) AND snapshot_explanations IS NOT NULL
+                """).all() {
+                guard let text = try row.decode(column: "snapshot_explanations", as: String?.self), let kept = KeptExplanations.decode(text) else { continue }
+                out[try row.decode(column: "id", as: UUID.self)] = (try row.decode(column: "snapshot_at_seq", as: Int?.self),
+                                                                    try row.decode(column: "snapshot_as_of", as: String?.self), kept)
+            }
+        }
+        return out
+    }
+}
+
+/// A kept summary's explanations and the language they are written in.
+struct KeptExplanations: Codable, Sendable, Equatable {
+    var language: String
+    var explanations: [String: String]
+
+    /// Read by hand as the summaries are (`SummaryReader`); another shape by `JSONDecoder`.
+    static func decode(_ text: String) -> KeptExplanations? {
+        var copy = text
+        if let fast = copy.withUTF8({ bytes -> KeptExplanations? in
+            var reader = SummaryReader(bytes: bytes)
+            return reader.keptExplanations()
+        }) { return fast }
+        return try? JSONDecoder().decode(KeptExplanations.self, from: Data(text.utf8))
     }
 }
 

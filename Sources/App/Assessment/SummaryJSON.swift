@@ -68,6 +68,24 @@ struct SummaryReader {
         return summary
     }
 
+    /// `{"explanations":{…},"language":"…"}` (`KeptExplanations`, keys in any order).
+    mutating func keptExplanations() -> KeptExplanations? {
+        var language: String?, explanations: [String: String]?
+        guard take(UInt8(ascii: "{")) else { return nil }
+        repeat {
+            guard let key = string(), take(UInt8(ascii: ":")) else { return nil }
+            switch key {
+            case "language": guard let value = string() else { return nil }; language = value
+            case "explanations": guard let m = strings() else { return nil }; explanations = m
+            default: return nil
+            }
+        } while take(UInt8(ascii: ","))
+        guard take(UInt8(ascii: "}")) else { return nil }
+        skipSpace()
+        guard at == bytes.count, let language, let explanations else { return nil }
+        return KeptExplanations(language: language, explanations: explanations)
+    }
+
     private mutating func skipSpace() {
         while at < bytes.count, bytes[at] == 0x20 || bytes[at] == 0x0A || bytes[at] == 0x0D || bytes[at] == 0x09 { at += 1 }
     }

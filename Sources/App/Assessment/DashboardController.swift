@@ -291,6 +291,7 @@ struct DashboardController {
         let (villages, sheetName) = (d.villages, cycle.name)
         // Named as officials file it: 怀柔区-2026年度评估汇总.xlsx.
         let name = T(.exportSummaryName, unit.name, String(cycle.year))
+        try await Pacer.pause()
         // The rows and the file in one computation (in a job, on the low-priority thread).
         return try await Pacer.compute {
             let header = [T(.exportTownship), T(.overdueVillage), T(.sheetState), T(.sheetScore), T(.exportItem), T(.exportItemStatus), T(.exportChecks)]

@@ -86,19 +86,29 @@ enum Snapshots {
     /// left out. A few hundred ids a statement.
     static func explanations(of sheets: [UUID], on db: any Database) async throws -> [UUID: (atSeq: Int?, asOf: String?, kept: KeptExplanations)] {
         let sql = try Dialect.sql(db)
-        var out: [UUID: (atSeq: Int?, asOf: String?, kept: KeptExplanations)] = [:]
+        var texts: [(id: UUID, atSeq: Int?, asOf: String?, text: String)] = []
         for start in stride(from: 0, to: sheets.count, by: 500) {
             let part = Array(sheets[start..<min(start + 500, sheets.count)])
             for row in try await sql.raw("""
                 SELECT id, snapshot_at_seq, snapshot_as_of, snapshot_explanations FROM assessment_sheets
                 WHERE id IN (\(binds: part)) AND snapshot_explanations IS NOT NULL
                 """).all() {
-                guard let text = try row.decode(column: "snapshot_explanations", as: String?.self), let kept = KeptExplanations.decode(text) else { continue }
-                out[try row.decode(column: "id", as: UUID.self)] = (try row.decode(column: "snapshot_at_seq", as: Int?.self),
-                                                                    try row.decode(column: "snapshot_as_of", as: String?.self), kept)
+                guard let text = try row.decode(column: "snapshot_explanations", as: String?.self) else { continue }
+                texts.append((try row.decode(column: "id", as: UUID.self), try row.decode(column: "snapshot_at_seq", as: Int?.self),
+                              try row.decode(column: "snapshot_as_of", as: String?.self), text))
             }
+            try await Pacer.pause()
         }
-        return out
+        // A district's are some 50,000 strings: in an export (background work), read on its
+        // low-priority thread.
+        let found = texts
+        return try await Pacer.compute {
+            var out: [UUID: (atSeq: Int?, asOf: String?, kept: KeptExplanations)] = [:]
+            for row in found {
+                if let kept = KeptExplanations.decode(row.text) { out[row.id] = (row.atSeq, row.asOf, kept) }
+            }
+            return out
+        }
     }
 }
 

@@ -13,6 +13,8 @@ final class User: Model, @unchecked Sendable {
     @Field(key: "disabled") var disabled: Bool
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Children(for: \.$user) var roles: [RoleAssignment]
+    /// Fluent's properties listed, not found by a `Mirror` walk per query, row and save (`ModelPropertiesTests`).
+    var properties: [any AnyProperty] { [$id, $username, $displayName, $passwordHash, $failedLogins, $lockedUntil, $disabled, $createdAt, $roles] }
 
     init() {}
 
@@ -37,6 +39,8 @@ final class RoleAssignment: Model, @unchecked Sendable {
     @OptionalParent(key: "unit_id") var unit: OrgUnit?
     /// The unit's path, copied so scope checks need no join.
     @Field(key: "unit_path") var unitPath: String
+    /// Fluent's properties listed, not found by a `Mirror` walk per query, row and save (`ModelPropertiesTests`).
+    var properties: [any AnyProperty] { [$id, $user, $role, $unit, $unitPath] }
 
     init() {}
 
@@ -58,6 +62,8 @@ final class UserSession: Model, @unchecked Sendable {
     @Field(key: "csrf_token") var csrfToken: String
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "last_seen_at") var lastSeenAt: Date
+    /// Fluent's properties listed, not found by a `Mirror` walk per query, row and save (`ModelPropertiesTests`).
+    var properties: [any AnyProperty] { [$id, $tokenHash, $user, $csrfToken, $createdAt, $lastSeenAt] }
 
     init() {}
 
@@ -85,6 +91,8 @@ final class AuditEvent: Model, @unchecked Sendable {
     @Field(key: "unit_path") var unitPath: String
     @OptionalField(key: "before") var before: String?
     @OptionalField(key: "after") var after: String?
+    /// Fluent's properties listed, not found by a `Mirror` walk per query, row and save (`ModelPropertiesTests`).
+    var properties: [any AnyProperty] { [$id, $at, $userID, $username, $action, $objectType, $objectID, $unitPath, $before, $after] }
 
     init() {}
 }

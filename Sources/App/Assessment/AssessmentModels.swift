@@ -19,6 +19,13 @@ final class AssessmentCycle: Model, @unchecked Sendable {
     @Field(key: "partial_credit") var partialCredit: Bool
     @Field(key: "created_by") var createdBy: String
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    /// Fluent's properties listed, not found by a `Mirror` walk per query, row and save (`ModelPropertiesTests`).
+    var properties: [any AnyProperty] {
+        [
+            $id, $unitID, $unitPath, $name, $year, $standard, $asOf, $submitBy, $reviewBy, $passMark, $partialCredit, $createdBy,
+            $createdAt
+        ]
+    }
 
     init() {}
 }
@@ -79,6 +86,13 @@ final class AssessmentSheet: Model, @unchecked Sendable {
     @OptionalField(key: "returned_note") var returnedNote: String?
     @OptionalField(key: "returned_by") var returnedBy: String?
     @OptionalField(key: "returned_on") var returnedOn: String?
+    /// Fluent's properties listed, not found by a `Mirror` walk per query, row and save (`ModelPropertiesTests`).
+    var properties: [any AnyProperty] {
+        [
+            $id, $cycleID, $unitID, $unitPath, $level, $state, $score, $result, $submittedOn, $approvedOn, $version, $updatedAt, $snapshot,
+            $snapshotAsOf, $snapshotSeq, $snapshotAtSeq, $returnedNote, $returnedBy, $returnedOn
+        ]
+    }
 
     init() {}
 
@@ -167,6 +181,8 @@ final class SheetCheck: Model, @unchecked Sendable {
     @OptionalField(key: "reason") var reason: String?
     @OptionalField(key: "answer") var answer: String?
     @OptionalField(key: "reviewer") var reviewer: String?
+    /// Fluent's properties listed, not found by a `Mirror` walk per query, row and save (`ModelPropertiesTests`).
+    var properties: [any AnyProperty] { [$id, $sheetID, $checkID, $decision, $reason, $answer, $reviewer] }
 
     init() {}
 }
@@ -188,6 +204,12 @@ final class Evidence: Model, @unchecked Sendable {
     @Field(key: "created_by") var createdBy: String
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "deleted_at", on: .delete) var deletedAt: Date?
+    /// Fluent's properties listed, not found by a `Mirror` walk per query, row and save (`ModelPropertiesTests`).
+    var properties: [any AnyProperty] {
+        [
+            $id, $sheetID, $checkID, $kind, $name, $contentHash, $contentType, $size, $url, $note, $createdBy, $createdAt, $deletedAt
+        ]
+    }
 
     init() {}
 }
@@ -212,6 +234,13 @@ final class Rectification: Model, @unchecked Sendable {
     /// then closed), and on the new row the cycle it came from.
     @OptionalField(key: "carried_to") var carriedTo: String?
     @OptionalField(key: "carried_from") var carriedFrom: String?
+    /// Fluent's properties listed, not found by a `Mirror` walk per query, row and save (`ModelPropertiesTests`).
+    var properties: [any AnyProperty] {
+        [
+            $id, $sheetID, $checkID, $responsible, $deadline, $followUp, $updatedAt, $closedOn, $closedBy, $closedRecord, $closedEvidence,
+            $carriedTo, $carriedFrom
+        ]
+    }
 
     init() {}
 
@@ -228,6 +257,8 @@ final class RectificationNote: Model, @unchecked Sendable {
     @Field(key: "unit_name") var unitName: String
     @Field(key: "text") var text: String
     @Field(key: "created_at") var createdAt: Date
+    /// Fluent's properties listed, not found by a `Mirror` walk per query, row and save (`ModelPropertiesTests`).
+    var properties: [any AnyProperty] { [$id, $rectificationID, $author, $unitName, $text, $createdAt] }
 
     init() {}
 }

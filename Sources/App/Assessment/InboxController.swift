@@ -12,6 +12,8 @@ final class NoticeRead: Model, @unchecked Sendable {
     @Field(key: "user_id") var userID: UUID
     @Field(key: "notice") var notice: String
     @Field(key: "read_at") var readAt: Date
+    /// Fluent's properties listed, not found by a `Mirror` walk per query, row and save (`ModelPropertiesTests`).
+    var properties: [any AnyProperty] { [$id, $userID, $notice, $readAt] }
 
     init() {}
     init(userID: UUID, notice: String, readAt: Date) {

@@ -15,6 +15,8 @@ final class ReviewDraft: Model, @unchecked Sendable {
     /// JSON `ReviewDraftBody`.
     @Field(key: "body") var body: String
     @Field(key: "updated_at") var updatedAt: Date
+    /// Fluent's properties listed, not found by a `Mirror` walk per query, row and save (`ModelPropertiesTests`).
+    var properties: [any AnyProperty] { [$id, $sheetID, $owner, $body, $updatedAt] }
 
     init() {}
 }

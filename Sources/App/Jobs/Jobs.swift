@@ -31,6 +31,13 @@ final class Job: Model, @unchecked Sendable {
     @OptionalField(key: "result_name") var resultName: String?
     @Timestamp(key: "created_at", on: .none) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .none) var updatedAt: Date?
+    /// Fluent's properties listed, not found by a `Mirror` walk per query, row and save (`ModelPropertiesTests`).
+    var properties: [any AnyProperty] {
+        [
+            $id, $kind, $userID, $unitID, $cycleID, $parameter, $state, $done, $total, $phase, $error, $resultHash, $resultName,
+            $createdAt, $updatedAt
+        ]
+    }
 
     init() {}
 

@@ -14,6 +14,8 @@ final class ImportBatch: Model, @unchecked Sendable {
     /// identity-card and phone numbers (`PersonalData`).
     @Field(key: "payload") var sealedPayload: Sealed
     @Field(key: "row_count") var rowCount: Int
+    /// Fluent's properties listed, not found by a `Mirror` walk per query, row and save (`ModelPropertiesTests`).
+    var properties: [any AnyProperty] { [$id, $unitID, $kind, $userID, $createdAt, $sealedPayload, $rowCount] }
 
     init() {}
 

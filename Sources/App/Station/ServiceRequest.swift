@@ -80,6 +80,16 @@ final class ServiceRequest: Model, @unchecked Sendable {
     @Field(key: "version") var version: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    /// Fluent's properties listed, not found by a `Mirror` walk per query, row and save (`ModelPropertiesTests`).
+    var properties: [any AnyProperty] {
+        [
+            $id, $unitID, $unitPath, $trackingCode, $serviceID, $serviceCode, $serviceName, $serviceMode, $timeLimit, $postID, $channel,
+            $externalID, $residentName, $sealedResidentPhone, $residentPhoneHash, $content, $materials, $status, $firstOwnerID,
+            $firstOwnerName, $receivedAt, $receivedOn, $promisedOn, $clockStart, $dueOn, $remainingDays, $completedOn, $result,
+            $departmentID, $departmentName, $departmentAnswer, $missingMaterials, $refusedReason, $publicReply, $feedback, $feedbackOn,
+            $extensions, $version, $createdAt, $updatedAt
+        ]
+    }
 
     init() {}
 
@@ -152,6 +162,13 @@ final class Complaint: Model, @unchecked Sendable {
     @Field(key: "version") var version: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    /// Fluent's properties listed, not found by a `Mirror` walk per query, row and save (`ModelPropertiesTests`).
+    var properties: [any AnyProperty] {
+        [
+            $id, $unitID, $unitPath, $requestID, $workerID, $workerName, $complainantName, $sealedComplainantPhone, $content, $receivedOn,
+            $status, $result, $resolvedOn, $satisfaction, $version, $createdAt, $updatedAt
+        ]
+    }
 
     init() {}
 

@@ -35,6 +35,8 @@ final class OrgUnit: Model, @unchecked Sendable {
     @OptionalField(key: "closed_on") var closedOn: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    /// Fluent's properties listed, not found by a `Mirror` walk per query, row and save (`ModelPropertiesTests`).
+    var properties: [any AnyProperty] { [$id, $kind, $name, $code, $parent, $parentKey, $path, $openedOn, $closedOn, $createdAt, $updatedAt] }
 
     init() {}
 
@@ -135,6 +137,13 @@ final class VillageProfile: Model, @unchecked Sendable {
     /// Collective finances are busy: item 5's finances are disclosed monthly (Organic Law, Art. 30).
     @Field(key: "busy_finances") var busyFinances: Bool
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    /// Fluent's properties listed, not found by a `Mirror` walk per query, row and save (`ModelPropertiesTests`).
+    var properties: [any AnyProperty] {
+        [
+            $id, $unit, $households, $residentPopulation, $registeredPopulation, $area, $address, $stationFloorArea, $openingHours,
+            $hotline, $busyFinances, $updatedAt
+        ]
+    }
 
     init() {}
 

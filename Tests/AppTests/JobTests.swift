@@ -94,7 +94,7 @@ struct JobTests {
         }
     }
 
-    @Test("an export reads the explanations kept beside current summaries in the reader's language, and evaluates only what changed or was kept in another language")
+    @Test("an export and a sheet's page read the explanations kept beside current summaries in the reader's language, and evaluate only what changed or was kept in another language")
     func keptExplanations() async throws {
         try await withApp { app, clock in
             let f = try await CycleFixture.make(app, clock: clock)
@@ -127,6 +127,10 @@ struct JobTests {
             #expect(first[v2]?.explanations[check] == "MARKED", "read from the kept explanations, not evaluated again")
             #expect(first[v2]?.checks == fresh[v2]?.checks && first[v2]?.score == fresh[v2]?.score)
             #expect(first[f.v1]?.explanations == fresh[f.v1]?.explanations && first[f.v1]?.explanations.isEmpty == false)
+            // The sheet's page reads them too, instead of evaluating the village on every view.
+            let page = try await f.sheet(app, v2, as: f.qu)
+            #expect(page.checks.first { $0.id == check }?.explanation == "MARKED")
+            #expect(page.checks.filter { $0.id != check && $0.level == "village" }.allSatisfy { $0.explanation == fresh[v2]?.explanations[$0.id] })
 
             // In English the Chinese text is not used: evaluated again, and kept in English.
             let english = try await exported(.en)

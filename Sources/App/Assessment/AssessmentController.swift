@@ -143,7 +143,11 @@ struct AssessmentController {
         var summary: SheetSummary?
         if sheet.level == .village {
             if sheet.state == .approved, let text = sheet.result { summary = SheetSummary.decodeKept(text) }
-            if summary == nil, let evaluation = try await Sheets.evaluate(cycle: cycle, under: unit, context: request.sheets).first?.evaluation { summary = SheetSummary(evaluation) }
+            // The kept summary with its explanations when current and in the reader's language
+            // (most views of a sheet follow no change to the village); else evaluated and kept.
+            if summary == nil {
+                summary = try await Sheets.summaries(cycle: cycle, under: unit, context: request.sheets, explanations: true)[try unit.requireID()]
+            }
         }
         let shown = sheet.level == .village ? catalogue.checks : Sheets.evidencedChecks(catalogue, level: sheet.level)
         // Township- and district-level checks show the result of their own sheet.

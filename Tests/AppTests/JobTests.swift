@@ -149,6 +149,8 @@ struct JobTests {
             #expect(afterWrite[v2]?.explanations == freshAfter[v2]?.explanations && afterWrite[v2]?.explanations[check] != "MARKED")
             #expect(afterWrite[v2]?.checks == freshAfter[v2]?.checks)
             #expect(KeptExplanations.decode(text) == marked, "the kept form reads back")
+            var copy = text
+            #expect(copy.withUTF8 { bytes in var reader = SummaryReader(bytes: bytes); return reader.keptExplanations() } == marked, "by the hand reader")
             #expect(KeptExplanations.decode("{\"language\":\"zh\"}") == nil && KeptExplanations.decode("[]") == nil)
         }
     }

@@ -265,10 +265,9 @@ enum Sheets {
                 stale[sheet.unitID] = sheet
             }
         }
-        // An export shows every check's explanation. A current summary's are those kept with
-        // it when they are in the reader's language; otherwise the village is evaluated again
-        // (exports evaluated every village of a district each time: 5 s of a district's
-        // evaluation for what had mostly not changed).
+        // An export and a sheet's page show every check's explanation. A current summary's are
+        // those kept with it when they are in the reader's language; otherwise the village is
+        // evaluated again.
         if !unexplained.isEmpty {
             let kept = try await Snapshots.explanations(of: Array(unexplained.keys), on: context.db)
             let language = Language.current.rawValue

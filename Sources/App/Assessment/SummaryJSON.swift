@@ -40,29 +40,24 @@ struct SummaryReader {
     mutating func summary() -> SheetSummary? {
         var score: Double?, passed: Bool?, areas: [[Int]]?, goals: [[Int]]?
         var checks: [String: String] = [:], items: [String: String] = [:], explanations: [String: String] = [:]
-        guard take(UInt8(ascii: "{")) else { return nil }
-        if !take(UInt8(ascii: "}")) {
-            repeat {
-                guard let key = string(), take(UInt8(ascii: ":")) else { return nil }
-                switch key {
-                case "score":
-                    if literal("null") { score = nil } else { guard let n = number() else { return nil }; score = n }
-                case "passed":
-                    if literal("true") { passed = true } else if literal("false") { passed = false } else { return nil }
-                case "areas": guard let t = tallies() else { return nil }; areas = t
-                case "goals":
-                    if literal("null") { goals = nil } else { guard let t = tallies() else { return nil }; goals = t }
-                case "checks" where !self.checks, "explanations" where !self.checks: guard skipStrings() else { return nil }
-                case "checks": guard let m = strings() else { return nil }; checks = m
-                case "items": guard let m = strings() else { return nil }; items = m
-                case "explanations": guard let m = strings() else { return nil }; explanations = m
-                default: return nil
-                }
-            } while take(UInt8(ascii: ","))
-            guard take(UInt8(ascii: "}")) else { return nil }
+        let read = object { reader, key in
+            switch key {
+            case "score":
+                if reader.literal("null") { score = nil } else { guard let n = reader.number() else { return false }; score = n }
+            case "passed":
+                if reader.literal("true") { passed = true } else if reader.literal("false") { passed = false } else { return false }
+            case "areas": guard let t = reader.tallies() else { return false }; areas = t
+            case "goals":
+                if reader.literal("null") { goals = nil } else { guard let t = reader.tallies() else { return false }; goals = t }
+            case "checks" where !reader.checks, "explanations" where !reader.checks: return reader.skipStrings()
+            case "checks": guard let m = reader.strings() else { return false }; checks = m
+            case "items": guard let m = reader.strings() else { return false }; items = m
+            case "explanations": guard let m = reader.strings() else { return false }; explanations = m
+            default: return false
+            }
+            return true
         }
-        skipSpace()
-        guard at == bytes.count, let passed, let areas else { return nil }
+        guard read, let passed, let areas else { return nil }
         var summary = SheetSummary(score: score, passed: passed, areas: areas, checks: checks, items: items, explanations: explanations)
         summary.goals = goals
         return summary
@@ -71,19 +66,30 @@ struct SummaryReader {
     /// `{"explanations":{…},"language":"…"}` (`KeptExplanations`, keys in any order).
     mutating func keptExplanations() -> KeptExplanations? {
         var language: String?, explanations: [String: String]?
-        guard take(UInt8(ascii: "{")) else { return nil }
-        repeat {
-            guard let key = string(), take(UInt8(ascii: ":")) else { return nil }
+        let read = object { reader, key in
             switch key {
-            case "language": guard let value = string() else { return nil }; language = value
-            case "explanations": guard let m = strings() else { return nil }; explanations = m
-            default: return nil
+            case "language": guard let value = reader.string() else { return false }; language = value
+            case "explanations": guard let m = reader.strings() else { return false }; explanations = m
+            default: return false
             }
-        } while take(UInt8(ascii: ","))
-        guard take(UInt8(ascii: "}")) else { return nil }
-        skipSpace()
-        guard at == bytes.count, let language, let explanations else { return nil }
+            return true
+        }
+        guard read, let language, let explanations else { return nil }
         return KeptExplanations(language: language, explanations: explanations)
+    }
+
+    /// The whole text as one object of known keys in any order: `member` reads each key's
+    /// value (false: not a shape it expects). Nothing may follow the object but spaces.
+    private mutating func object(_ member: (inout SummaryReader, String) -> Bool) -> Bool {
+        guard take(UInt8(ascii: "{")) else { return false }
+        if !take(UInt8(ascii: "}")) {
+            repeat {
+                guard let key = string(), take(UInt8(ascii: ":")), member(&self, key) else { return false }
+            } while take(UInt8(ascii: ","))
+            guard take(UInt8(ascii: "}")) else { return false }
+        }
+        skipSpace()
+        return at == bytes.count
     }
 
     private mutating func skipSpace() {

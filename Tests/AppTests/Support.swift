@@ -40,6 +40,54 @@ func withDemo(_ body: (Application) async throws -> Void) async throws {
 /// `postgresURL` may rewrite the test database's URL (e.g. to list other hosts before it).
 func withApp(environment extra: [String: String] = [:], postgresURL: (String) -> String = { $0 },
              _ body: (Application, TestClock) async throws -> Void) async throws {
+    guard let base = ProcessInfo.processInfo.environment["DATABASE_URL"], !base.isEmpty, !PostgresGate.held else {
+        return try await runApp(environment: extra, postgresURL: postgresURL, body)
+    }
+    await PostgresGate.shared.acquire()
+    do {
+        try await PostgresGate.$held.withValue(true) { try await runApp(environment: extra, postgresURL: postgresURL, body) }
+    } catch let error as PSQLError {
+        await PostgresGate.shared.release()
+        // PSQLError's description hides everything; a failed test must say what the server said.
+        throw DescribedError(text: String(reflecting: error))
+    } catch {
+        await PostgresGate.shared.release()
+        throw error
+    }
+    await PostgresGate.shared.release()
+}
+
+/// A PostgreSQL error with what the server said, for a test's report.
+struct DescribedError: Error, CustomStringConvertible {
+    var text: String
+    var description: String { text }
+}
+
+/// How many tests hold a PostgreSQL database and pool at once. Every test's pools open up to
+/// (connections per loop + the writer's one) × cores connections, and swift-testing starts
+/// every test at once: on a machine with many cores the server's connection slots ran out
+/// ("sorry, too many clients already"). The bound leaves room for the server-process tests.
+actor PostgresGate {
+    static let shared = PostgresGate(slots: Int(ProcessInfo.processInfo.environment["CUNWU_TEST_PG_SLOTS"] ?? "") ?? max(4, 360 / (3 * max(1, System.coreCount))))
+    @TaskLocal static var held = false
+
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(slots: Int) { free = slots }
+
+    func acquire() async {
+        if free > 0 { free -= 1; return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
+    }
+}
+
+private func runApp(environment extra: [String: String], postgresURL: (String) -> String,
+                    _ body: (Application, TestClock) async throws -> Void) async throws {
     var environment: [String: String] = ["CUNWU_BCRYPT_COST": "4"].merging(extra) { $1 }
     var scratch: String?
     if let base = ProcessInfo.processInfo.environment["DATABASE_URL"], !base.isEmpty {
@@ -85,10 +133,10 @@ enum PostgresAdmin {
     /// of no role (an autovacuum worker starting up) cannot be ended by the test role and
     /// fails the drop now and then under the full suite's load: it is tried again.
     static func drop(_ url: String, _ database: String) async throws {
-        for attempt in 1...5 {
+        for attempt in 1...8 {
             do {
                 return try await run(url, "DROP DATABASE IF EXISTS \(database) WITH (FORCE)")
-            } catch where attempt < 5 {
+            } catch where attempt < 8 {
                 try await Task.sleep(for: .milliseconds(200 * attempt))
             }
         }

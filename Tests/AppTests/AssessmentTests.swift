@@ -76,12 +76,12 @@ struct AssessmentTests {
         func text() -> String { String(String.UnicodeScalarView((0..<Int.random(in: 0...30, using: &generator)).map { _ in pool.randomElement(using: &generator)! })) }
         for n in 0..<300 {
             let tallies = (0..<7).map { _ in (0..<4).map { _ in Int.random(in: 0...40, using: &generator) } }
-            var checks: [String: String] = [:], items: [String: String] = [:], explanations: [String: String] = [:]
+            var checks: [String: String] = [:], items = ItemStatuses(), explanations: [String: String] = [:]
             for c in 0..<Int.random(in: 0...120, using: &generator) {
                 checks["\(c / 3 + 1).\(c % 3 + 1)"] = statuses.randomElement(using: &generator)!
                 explanations[n % 2 == 0 ? text() : "\(c)"] = text()
             }
-            for i in 1...62 where Bool.random(using: &generator) { items[String(i)] = statuses.randomElement(using: &generator)! }
+            for i in 1...62 where Bool.random(using: &generator) { items[i] = Status.allCases.randomElement(using: &generator)! }
             let scores: [Double?] = [nil, 0, 100, 87.5, 61.3, Double(n) / 7]
             var summary = SheetSummary(score: scores[n % scores.count], passed: n % 3 == 0, areas: n % 11 == 0 ? [] : tallies,
                                        checks: checks, items: items, explanations: explanations)
@@ -112,6 +112,34 @@ struct AssessmentTests {
                         "{\"passed\":true,\"areas\":[],\"checks\":{\"a\":\"\u{01}\"}}"] {
             #expect(SheetSummary.decodeKept(garbage) == nil, "\(garbage)")
             #expect(SheetSummary.decodeKept(garbage, checks: false) == nil, "\(garbage)")
+        }
+    }
+
+    @Test("item statuses are kept in the shape of a dictionary of strings, read from it by both readers, and refuse what is not an item's status")
+    func itemStatusesShape() throws {
+        var items = ItemStatuses()
+        for (n, status) in [(1, Status.met), (12, .notMet), (33, .pending), (62, .notApplicable)] { items[n] = status }
+        #expect(items[12] == .notMet && items["33"] == "pending" && items[2] == nil && items[4096] == nil && items.statuses.count == 4)
+        // Written as summaries always were: an object of number → status text.
+        let written = try JSONEncoder().encode(items)
+        let plain = try JSONDecoder().decode([String: String].self, from: written)
+        #expect(plain == ["1": "met", "12": "notMet", "33": "pending", "62": "notApplicable"])
+        #expect(try JSONDecoder().decode(ItemStatuses.self, from: JSONEncoder().encode(plain)) == items)
+        // Clearing the highest item leaves a value equal to one never given it.
+        var cleared = items
+        cleared[62] = nil
+        #expect(cleared == ["1": "met", "12": "notMet", "33": "pending"] && cleared != items)
+        // A summary kept with item keys in any order reads the same by hand and by JSONDecoder.
+        let kept = #"{"passed":true,"areas":[],"checks":{},"items":{"62":"notApplicable","1":"met","33":"pending","12":"notMet"},"explanations":{}}"#
+        var copy = kept
+        #expect(copy.withUTF8 { SummaryReader.read($0) }?.items == items)
+        #expect(try JSONDecoder().decode(SheetSummary.self, from: Data(kept.utf8)).items == items)
+        // Not a status, not a number, a number too large: neither reader accepts it.
+        for bad in [#"{"1":"done"}"#, #"{"x":"met"}"#, #"{"99999":"met"}"#, #"{"-1":"met"}"#] {
+            let text = #"{"passed":true,"areas":[],"checks":{},"items":"# + bad + #","explanations":{}}"#
+            var copy = text
+            #expect(copy.withUTF8 { SummaryReader.read($0) } == nil, "\(bad)")
+            #expect(SheetSummary.decodeKept(text) == nil, "\(bad)")
         }
     }
 
@@ -299,6 +327,11 @@ struct AssessmentTests {
         #expect(rates[1] == 1.0)
         let items = DashboardMath.itemRates([a, b], items: [1, 2, 3])
         #expect(items.map(\.rate) == [1.0, 0.0, 1.0])
+        // Pending counts against an item; a village without the item and one where it does not
+        // apply are left out; an item that applies nowhere has no rate.
+        let c3 = SheetSummary(score: nil, passed: false, areas: [], items: ["3": "pending", "4": "notApplicable", "62": "met"])
+        let more = DashboardMath.itemRates([a, b, c3], items: [1, 3, 4, 62])
+        #expect(more.map(\.number) == [1, 3, 62] && more.map(\.rate) == [1.0, 0.5, 1.0])
         #expect(DashboardMath.mean([80, 55.5]) == 67.8)
         var ga = a, gb = b
         ga.goals = [[2, 2, 0, 0]]

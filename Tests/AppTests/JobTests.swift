@@ -87,10 +87,20 @@ struct JobTests {
             let kept1 = try #require(try await Self.sheets(app, f.cycle)[f.v1]?.snapshot)
             #expect(kept1.contains("\"33.1\":\"met\""), "the new summary has the teams: \(kept1.prefix(200))")
 
-            // The date is part of the result: the next day computes again.
+            // The date is part of the result: the next day computes again. Every village of the
+            // district is stale then, more than a district's reader waits for: the view says so
+            // and they are computed in the background.
             clock.advance(days: 1)
-            _ = try await Self.scores(app, f, as: try await login(app, "qu"))
-            #expect(try await Self.sheets(app, f.cycle).values.allSatisfy { $0.snapshotAsOf == "2026-12-02" })
+            let qu = try await login(app, "qu")
+            let view = try StationFixture.decode(DashboardDTO.self, try await send(app, .GET, f.path(try f.world.districtA.requireID(), "/dashboard"), as: qu).body)
+            #expect(view.refreshing == 3 && Sheets.viewStaleLimit(.district) < 3)
+            var renewed = false
+            for _ in 0..<100 where !renewed {
+                renewed = try await Self.sheets(app, f.cycle).values.allSatisfy { $0.snapshotAsOf == "2026-12-02" }
+                if !renewed { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(renewed, "the background pass kept the new day's summaries")
+            #expect(try StationFixture.decode(DashboardDTO.self, try await send(app, .GET, f.path(try f.world.districtA.requireID(), "/dashboard"), as: qu).body).refreshing == 0)
         }
     }
 

@@ -56,12 +56,12 @@ struct SheetSummary: Codable, Sendable, Equatable {
     var goals: [[Int]]?
     /// Check id → status raw value.
     var checks: [String: String]
-    /// Item number → status raw value.
-    var items: [String: String]
+    /// Item number → status.
+    var items: ItemStatuses
     /// Check id → explanation.
     var explanations: [String: String]
 
-    init(score: Double?, passed: Bool, areas: [[Int]], checks: [String: String] = [:], items: [String: String], explanations: [String: String] = [:]) {
+    init(score: Double?, passed: Bool, areas: [[Int]], checks: [String: String] = [:], items: ItemStatuses, explanations: [String: String] = [:]) {
         self.score = score
         self.passed = passed
         self.areas = areas
@@ -76,9 +76,9 @@ struct SheetSummary: Codable, Sendable, Equatable {
         passed = evaluation.passed
         areas = evaluation.areas.map { [$0.tally.met, $0.tally.notMet, $0.tally.pending, $0.tally.notApplicable] }
         goals = evaluation.goals.map { [$0.tally.met, $0.tally.notMet, $0.tally.pending, $0.tally.notApplicable] }
-        var checks: [String: String] = [:], items: [String: String] = [:], explanations: [String: String] = [:]
+        var checks: [String: String] = [:], items = ItemStatuses(), explanations: [String: String] = [:]
         for item in evaluation.items {
-            items[String(item.number)] = item.status.rawValue
+            items[item.number] = item.status
             for check in item.checks {
                 // Another level's check shows that level's result (never in the village's tally).
                 checks[check.id] = check.shownStatus.rawValue
@@ -316,8 +316,11 @@ enum Sheets {
     }
 
     /// A dashboard's reader waits for at most this many stale villages' evaluation (about
-    /// 5 ms each); beyond it, the last summaries are shown while the rest are computed.
-    static let viewStaleLimit = 8
+    /// 5 ms each alone, twice that under load); beyond it, the last summaries are shown while
+    /// the rest are computed. A township's official sees its score of villages live after a
+    /// few changes; a district's dashboard, with ten times the villages, finds some changed
+    /// nearly every time while stations take requests, and its reader waits for two.
+    static func viewStaleLimit(_ kind: UnitKind) -> Int { kind == .township ? 8 : 2 }
 
     /// More stale villages than this below a district are evaluated a township at a time.
     static let groupAbove = 8

@@ -121,7 +121,7 @@ enum StandardViews {
                                                      .el("span", ["class": "muted live-differs"], T(.parenthesized, T(.standardLiveDiffers, checkResult.shownStatus.label)))),
                                                fixLink(check, checkResult, mayAct: mayAct, village: village)])
                     }
-                    let itemStatus = kept?.summary.items[String(item.number)].flatMap(Status.init(rawValue:)) ?? result.status
+                    let itemStatus = kept?.summary.items[item.number] ?? result.status
                     rows.append([.text(String(item.number)), statusNode(itemStatus), .el("ul", ["class": "checks"], checks)])
                 }
             }

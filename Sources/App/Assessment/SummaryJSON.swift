@@ -1,4 +1,5 @@
 import Foundation
+import StandardKit
 
 extension SheetSummary {
     /// A kept summary (`snapshot` or `result`) read back. Foundation's `JSONDecoder` took
@@ -39,7 +40,7 @@ struct SummaryReader {
 
     mutating func summary() -> SheetSummary? {
         var score: Double?, passed: Bool?, areas: [[Int]]?, goals: [[Int]]?
-        var checks: [String: String] = [:], items: [String: String] = [:], explanations: [String: String] = [:]
+        var checks: [String: String] = [:], items = ItemStatuses(), explanations: [String: String] = [:]
         let read = object { reader, key in
             switch key {
             case "score":
@@ -51,7 +52,7 @@ struct SummaryReader {
                 if reader.literal("null") { goals = nil } else { guard let t = reader.tallies() else { return false }; goals = t }
             case "checks" where !reader.checks, "explanations" where !reader.checks: return reader.skipStrings()
             case "checks": guard let m = reader.strings() else { return false }; checks = m
-            case "items": guard let m = reader.strings() else { return false }; items = m
+            case "items": guard let m = reader.itemStatuses() else { return false }; items = m
             case "explanations": guard let m = reader.strings() else { return false }; explanations = m
             default: return false
             }
@@ -119,7 +120,19 @@ struct SummaryReader {
         return Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<at]), as: UTF8.self))
     }
 
+    /// A whole number; plain digits (what `JSONEncoder` writes for one) are read as they
+    /// are, without making text of them (the tallies are most of a summary's numbers).
     private mutating func integer() -> Int? {
+        skipSpace()
+        var value = 0, end = at
+        while end < bytes.count, end - at < 15, bytes[end] >= UInt8(ascii: "0"), bytes[end] <= UInt8(ascii: "9") {
+            value = value * 10 + Int(bytes[end] - UInt8(ascii: "0"))
+            end += 1
+        }
+        if end > at, end == bytes.count || bytes[end] == UInt8(ascii: ",") || bytes[end] == UInt8(ascii: "]") {
+            at = end
+            return value
+        }
         guard let n = number(), n == n.rounded(), abs(n) < 1e15 else { return nil }
         return Int(n)
     }
@@ -150,6 +163,34 @@ struct SummaryReader {
         repeat {
             guard let key = string(), take(UInt8(ascii: ":")), let value = string() else { return nil }
             out[key] = value
+        } while take(UInt8(ascii: ","))
+        return take(UInt8(ascii: "}")) ? out : nil
+    }
+
+    /// `{"12":"met",…}`: plain numbers as keys, the four statuses as values (anything else,
+    /// an escape included, is left to `JSONDecoder`).
+    private mutating func itemStatuses() -> ItemStatuses? {
+        guard take(UInt8(ascii: "{")) else { return nil }
+        var out = ItemStatuses()
+        if take(UInt8(ascii: "}")) { return out }
+        repeat {
+            guard take(UInt8(ascii: "\"")) else { return nil }
+            var number = 0, digits = 0
+            while at < bytes.count, bytes[at] >= UInt8(ascii: "0"), bytes[at] <= UInt8(ascii: "9"), digits < 6 {
+                number = number * 10 + Int(bytes[at] - UInt8(ascii: "0"))
+                digits += 1
+                at += 1
+            }
+            guard digits > 0, at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { return nil }
+            at += 1
+            guard take(UInt8(ascii: ":")), take(UInt8(ascii: "\"")) else { return nil }
+            let start = at
+            while at < bytes.count, bytes[at] != UInt8(ascii: "\""), bytes[at] != UInt8(ascii: "\\") { at += 1 }
+            guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { return nil }
+            let raw = UnsafeBufferPointer(rebasing: bytes[start..<at])
+            at += 1
+            guard let index = Self.statuses.firstIndex(where: { $0.utf8.count == raw.count && $0.utf8.elementsEqual(raw) }),
+                  out.set(number, code: UInt8(index + 1)) else { return nil }
         } while take(UInt8(ascii: ","))
         return take(UInt8(ascii: "}")) ? out : nil
     }
@@ -253,5 +294,86 @@ struct SummaryReader {
             value = value << 4 | digit
         }
         return value
+    }
+}
+
+/// A summary's item statuses by item number, kept as `{"1":"met",…}` (the shape of a
+/// dictionary of strings, which summaries kept before this type still have) and held as one
+/// byte per number: a district dashboard reads 300 summaries of 62 items and counts them
+/// per item, and a dictionary of strings made that most of its time.
+struct ItemStatuses: Sendable, Equatable, Codable, ExpressibleByDictionaryLiteral {
+    /// Index: the item's number; 0 no status, else 1 + the status's place in `Status.allCases`.
+    private var codes: [UInt8] = []
+    /// Item numbers run 1…62 in the standard; a kept number beyond this is refused.
+    static let largest = 4095
+
+    init() {}
+
+    init(dictionaryLiteral elements: (String, String)...) {
+        for (key, value) in elements { if let n = Int(key), let status = Status(rawValue: value) { self[n] = status } }
+    }
+
+    subscript(number: Int) -> Status? {
+        get { codes.indices.contains(number) && codes[number] > 0 ? Status.allCases[Int(codes[number]) - 1] : nil }
+        set {
+            guard (0...Self.largest).contains(number) else { return }
+            if codes.count <= number {
+                guard newValue != nil else { return }
+                codes.append(contentsOf: repeatElement(0, count: number + 1 - codes.count))
+            }
+            codes[number] = newValue.map { Self.code($0) } ?? 0
+            while codes.last == 0 { codes.removeLast() }
+        }
+    }
+
+    /// The status of an item by its number written as text ("12"), as a raw value.
+    subscript(key: String) -> String? { Int(key).flatMap { self[$0] }?.rawValue }
+
+    /// Every item with a status, by number.
+    var statuses: [(number: Int, status: Status)] {
+        codes.indices.compactMap { n in self[n].map { (n, $0) } }
+    }
+
+    var isEmpty: Bool { codes.isEmpty }
+
+    static func code(_ status: Status) -> UInt8 {
+        switch status {
+        case .met: 1
+        case .notMet: 2
+        case .pending: 3
+        case .notApplicable: 4
+        }
+    }
+
+    /// The raw code at a number (0 none): for counting without making a `Status`.
+    func code(at number: Int) -> UInt8 { codes.indices.contains(number) ? codes[number] : 0 }
+
+    /// Sets a status from the reader (`SummaryReader`): false for a number out of range.
+    mutating func set(_ number: Int, code: UInt8) -> Bool {
+        guard (1...4).contains(code), (0...Self.largest).contains(number) else { return false }
+        self[number] = Status.allCases[Int(code) - 1]
+        return true
+    }
+
+    private struct Name: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let pairs = try decoder.singleValueContainer().decode([String: String].self)
+        for (key, value) in pairs {
+            guard let n = Int(key), (0...Self.largest).contains(n), let status = Status(rawValue: value) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an item status: \(key): \(value)"))
+            }
+            self[n] = status
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Name.self)
+        for (n, status) in statuses { try container.encode(status.rawValue, forKey: Name(stringValue: String(n))) }
     }
 }

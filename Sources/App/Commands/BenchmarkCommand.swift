@@ -107,7 +107,7 @@ struct BenchmarkCommand: AsyncCommand {
             waited.append(Date().timeIntervalSince(started) * 1000)
             try await Snapshots.invalidate(path: district.path, on: app.db)
             let again = Date()
-            _ = try await Sheets.villageSheets(cycle: cycle, under: district, context: request.sheets, checks: false, staleLimit: Sheets.viewStaleLimit)
+            _ = try await Sheets.villageSheets(cycle: cycle, under: district, context: request.sheets, checks: false, staleLimit: Sheets.viewStaleLimit(district.kind))
             shown.append(Date().timeIntervalSince(again) * 1000)
             if waited.count == rounds { print(T(.benchDistrictChange, String(all.sheets.count), String(format: "%.0f", waited.min() ?? 0), String(format: "%.0f", shown.min() ?? 0))) }
         }

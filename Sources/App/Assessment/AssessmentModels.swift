@@ -119,9 +119,9 @@ final class AssessmentSheet: Model, @unchecked Sendable {
             guard !only.isEmpty else { return [] }
             range = "unit_id IN (\(binds: Array(only))) AND " + range
         }
-        return try await sql.raw("""
-            SELECT \(unsafeRaw: columns(snapshot: true)) FROM assessment_sheets WHERE cycle_id = \(bind: cycle) AND \(range) AND level = 'village'
-            """).all().compactMap(AssessmentSheet.init(row:))
+        return try await PlacedRows.all(columns(snapshot: true), """
+            FROM assessment_sheets WHERE cycle_id = \(bind: cycle) AND \(range) AND level = 'village'
+            """, on: db).compactMap(AssessmentSheet.init(row:))
     }
 
     /// The sheets of a cycle below `path` (every level, the unit's own left out) that are not
@@ -130,42 +130,44 @@ final class AssessmentSheet: Model, @unchecked Sendable {
     /// does not show.
     static func open(cycle: UUID, below path: String, excluding unit: UUID, on db: any Database) async throws -> [AssessmentSheet] {
         let sql = try Dialect.sql(db)
-        return try await sql.raw("""
-            SELECT \(unsafeRaw: columns(snapshot: false)) FROM assessment_sheets
+        return try await PlacedRows.all(columns(snapshot: false), """
+            FROM assessment_sheets
             WHERE cycle_id = \(bind: cycle) AND \(Dialect.pathBelow(sql, path, column: "unit_path")) AND unit_id <> \(bind: unit) AND state <> 'approved'
-            """).all().compactMap(AssessmentSheet.init(row:))
+            """, on: db).compactMap(AssessmentSheet.init(row:))
     }
 
-    /// Every column `init(row:)` reads; without `snapshot`, the kept summary is read as NULL.
-    private static func columns(snapshot: Bool) -> String {
-        "id, cycle_id, unit_id, unit_path, level, state, score, result, submitted_on, approved_on, version, updated_at, "
-            + (snapshot ? "snapshot" : "NULL AS snapshot") + ", snapshot_as_of, snapshot_seq, snapshot_at_seq, returned_note, returned_by, returned_on"
+    /// Every column `init(row:)` reads, in its order; without `snapshot`, the kept summary
+    /// is read as NULL.
+    private static func columns(snapshot: Bool) -> [String] {
+        ["id", "cycle_id", "unit_id", "unit_path", "level", "state", "score", "result", "submitted_on", "approved_on", "version", "updated_at",
+         snapshot ? "snapshot" : "NULL AS snapshot", "snapshot_as_of", "snapshot_seq", "snapshot_at_seq", "returned_note", "returned_by", "returned_on"]
     }
 
-    /// A sheet from a row of every column (nil for an unknown level or state).
-    private convenience init?(row: any SQLRow) throws {
-        guard let level = UnitKind(rawValue: try row.decode(column: "level", as: String.self)),
-              let state = SheetState(rawValue: try row.decode(column: "state", as: String.self)) else { return nil }
+    /// A sheet from a row of `columns`, read in their order (nil for an unknown level or state).
+    private convenience init?(row: PlacedRow) throws {
+        var row = row
+        let (id, cycleID, unitID, unitPath) = (try row.next(UUID.self), try row.next(UUID.self), try row.next(UUID.self), try row.next(String.self))
+        guard let level = UnitKind(rawValue: try row.next(String.self)), let state = SheetState(rawValue: try row.next(String.self)) else { return nil }
         self.init()
-        id = try row.decode(column: "id", as: UUID.self)
-        cycleID = try row.decode(column: "cycle_id", as: UUID.self)
-        unitID = try row.decode(column: "unit_id", as: UUID.self)
-        unitPath = try row.decode(column: "unit_path", as: String.self)
+        self.id = id
+        self.cycleID = cycleID
+        self.unitID = unitID
+        self.unitPath = unitPath
         self.level = level
         self.state = state
-        score = try row.decode(column: "score", as: Double?.self)
-        result = try row.decode(column: "result", as: String?.self)
-        submittedOn = try row.decode(column: "submitted_on", as: String?.self)
-        approvedOn = try row.decode(column: "approved_on", as: String?.self)
-        version = try row.decode(column: "version", as: Int.self)
-        updatedAt = try row.decode(column: "updated_at", as: Date?.self)
-        snapshot = try row.decode(column: "snapshot", as: String?.self)
-        snapshotAsOf = try row.decode(column: "snapshot_as_of", as: String?.self)
-        snapshotSeq = try row.decode(column: "snapshot_seq", as: Int.self)
-        snapshotAtSeq = try row.decode(column: "snapshot_at_seq", as: Int?.self)
-        returnedNote = try row.decode(column: "returned_note", as: String?.self)
-        returnedBy = try row.decode(column: "returned_by", as: String?.self)
-        returnedOn = try row.decode(column: "returned_on", as: String?.self)
+        score = try row.next(Double?.self)
+        result = try row.next(String?.self)
+        submittedOn = try row.next(String?.self)
+        approvedOn = try row.next(String?.self)
+        version = try row.next(Int.self)
+        updatedAt = try row.next(Date?.self)
+        snapshot = try row.next(String?.self)
+        snapshotAsOf = try row.next(String?.self)
+        snapshotSeq = try row.next(Int.self)
+        snapshotAtSeq = try row.next(Int?.self)
+        returnedNote = try row.next(String?.self)
+        returnedBy = try row.next(String?.self)
+        returnedOn = try row.next(String?.self)
         $id.exists = true
     }
 }

@@ -59,22 +59,22 @@ final class OrgUnit: Model, @unchecked Sendable {
     /// (a tenth of an intake's CPU went to it): every page and API call on a unit loads it.
     /// A prepared statement on PostgreSQL (`Frequent`).
     static func load(_ id: UUID, on db: any Database) async throws -> OrgUnit? {
-        guard let row = try await Frequent.rows(ByID.self, [.uuid(id)], on: db).first else { return nil }
+        guard let row = try await PlacedRows.frequent(ByID.self, [.uuid(id)], columns: columns, on: db).first else { return nil }
         return try OrgUnit(row: row)
     }
 
     private enum ByID: FrequentStatement {
-        static let sql = "SELECT \(OrgUnit.columns) FROM units WHERE id = $1"
+        static let sql = "SELECT \(OrgUnit.columns.joined(separator: ", ")) FROM units WHERE id = $1"
     }
 
     /// The unit at `path` and every unit below it, loaded the same way (a district
     /// dashboard's 300 units spent a tenth of the page in Fluent's reflection).
     static func below(_ path: String, on db: any Database) async throws -> [OrgUnit] {
         let sql = try Dialect.sql(db)
-        return try await sql.raw("SELECT \(unsafeRaw: columns) FROM units u WHERE \(Dialect.pathBelow(sql, path))").all().compactMap(OrgUnit.init(row:))
+        return try await PlacedRows.all(columns, "FROM units u WHERE \(Dialect.pathBelow(sql, path))", on: db).compactMap(OrgUnit.init(row:))
     }
 
-    fileprivate static let columns = "id, kind, name, code, parent_id, parent_key, path, opened_on, closed_on, created_at, updated_at"
+    fileprivate static let columns = ["id", "kind", "name", "code", "parent_id", "parent_key", "path", "opened_on", "closed_on", "created_at", "updated_at"]
 
     /// The unit at `path` and every unit below it as names and places only, no models: the
     /// city's queue names sheets among its 4,100 units, and building them as models was a
@@ -91,20 +91,22 @@ final class OrgUnit: Model, @unchecked Sendable {
     /// A unit from a row of `columns`, every field above set (nil for an unknown kind). A
     /// field added to the model must be added here too: a test compares it with `find`
     /// field by field.
-    private convenience init?(row: any SQLRow) throws {
-        guard let kind = UnitKind(rawValue: try row.decode(column: "kind", as: String.self)) else { return nil }
+    private convenience init?(row: PlacedRow) throws {
+        var row = row
+        let id = try row.next(UUID.self)
+        guard let kind = UnitKind(rawValue: try row.next(String.self)) else { return nil }
         self.init()
-        id = try row.decode(column: "id", as: UUID.self)
+        self.id = id
         self.kind = kind
-        name = try row.decode(column: "name", as: String.self)
-        code = try row.decode(column: "code", as: String?.self)
-        $parent.id = try row.decode(column: "parent_id", as: UUID?.self)
-        parentKey = try row.decode(column: "parent_key", as: String.self)
-        path = try row.decode(column: "path", as: String.self)
-        openedOn = try row.decode(column: "opened_on", as: String?.self)
-        closedOn = try row.decode(column: "closed_on", as: String?.self)
-        createdAt = try row.decode(column: "created_at", as: Date?.self)
-        updatedAt = try row.decode(column: "updated_at", as: Date?.self)
+        name = try row.next(String.self)
+        code = try row.next(String?.self)
+        $parent.id = try row.next(UUID?.self)
+        parentKey = try row.next(String.self)
+        path = try row.next(String.self)
+        openedOn = try row.next(String?.self)
+        closedOn = try row.next(String?.self)
+        createdAt = try row.next(Date?.self)
+        updatedAt = try row.next(Date?.self)
         $id.exists = true
     }
 }

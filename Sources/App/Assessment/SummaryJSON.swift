@@ -189,8 +189,15 @@ struct SummaryReader {
             guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { return nil }
             let raw = UnsafeBufferPointer(rebasing: bytes[start..<at])
             at += 1
-            guard let index = Self.statuses.firstIndex(where: { $0.utf8.count == raw.count && $0.utf8.elementsEqual(raw) }),
-                  out.set(number, code: UInt8(index + 1)) else { return nil }
+            // The four statuses differ in length: one comparison each.
+            let index: Int? = switch raw.count {
+            case 3: 0
+            case 6: 1
+            case 7: 2
+            case 13: 3
+            default: nil
+            }
+            guard let index, Self.statuses[index].utf8.elementsEqual(raw), out.set(number, code: UInt8(index + 1)) else { return nil }
         } while take(UInt8(ascii: ","))
         return take(UInt8(ascii: "}")) ? out : nil
     }

@@ -17,7 +17,7 @@ struct ArchitectureTests {
         "Assessment/AssessmentModels.swift", "Assessment/Snapshots.swift", "Assessment/SummaryJSON.swift",
         "Records/RecordStore.swift", "Units/Hierarchy.swift", "Assessment/Sheets.swift", "Assessment/Workflow.swift", "Audit/Audit.swift",
         "Records/Attachments.swift", "Station/CalendarStore.swift", "Store/Dialect.swift", "Assessment/YearLock.swift",
-        "Store/PrimaryLocator.swift", "Store/ReadReplicas.swift", "Store/Frequent.swift", "Store/PostgresWriter.swift",
+        "Store/PrimaryLocator.swift", "Store/ReadReplicas.swift", "Store/Frequent.swift", "Store/PostgresWriter.swift", "Store/PlacedRows.swift",
     ]
 
     /// The web layer, by place (Core/, API/, Commands/, Jobs/: background work runs with a

@@ -93,6 +93,16 @@ struct HierarchyTests {
             #expect(try await AssessmentSheet.villages(cycle: any.cycleID, below: "/", only: [any.unitID, other.unitID], on: app.db).count == 2)
             #expect(try await AssessmentSheet.villages(cycle: any.cycleID, below: any.unitPath, only: [any.unitID, other.unitID], on: app.db).map(\.unitID) == [any.unitID])
             #expect(try await AssessmentSheet.villages(cycle: any.cycleID, below: "/", only: [], on: app.db).isEmpty)
+            // A queue's open sheets: every level below the unit but its own, none approved, read
+            // without their kept summaries (a column selected as NULL under its own name).
+            let root = try #require(try await OrgUnit.query(on: app.db).filter(\.$parent.$id == nil).first())
+            let open = try await AssessmentSheet.open(cycle: any.cycleID, below: root.path, excluding: try root.requireID(), on: app.db)
+            let fluentOpen = try await AssessmentSheet.query(on: app.db).filter(\.$cycleID == any.cycleID).filter(\.$state != .approved)
+                .filter(\.$unitID != (try root.requireID())).all()
+            #expect(!open.isEmpty && Set(open.compactMap(\.id)) == Set(fluentOpen.compactMap(\.id)))
+            #expect(open.allSatisfy { $0.snapshot == nil })
+            #expect(any.state == .approved || open.first { $0.id == any.id }?.snapshotSeq == 4)
+            #expect(PlacedRows.resultName("NULL AS snapshot") == "snapshot" && PlacedRows.resultName("unit_path") == "unit_path")
         }
     }
 

@@ -45,12 +45,19 @@ enum PlacedRows {
         case unsupportedValue(String)
     }
 
+    /// A SELECT item's name in the result: its alias (`NULL AS snapshot`) or itself.
+    static func resultName(_ column: String) -> String {
+        guard let alias = column.range(of: " AS ", options: [.caseInsensitive, .backwards]) else { return column }
+        return String(column[alias.upperBound...])
+    }
+
     /// The rows of a frequent statement (`Frequent`) whose SELECT names `columns` in order.
     static func frequent<S: FrequentStatement>(_ statement: S.Type, _ values: [Frequent.Value], columns: [String], on db: any Database) async throws -> [PlacedRow] {
         if let postgres = db as? any PostgresDatabase {
             return try await Frequent.rows(statement, values, on: postgres).map { PlacedRow(postgres: $0.makeRandomAccess(), names: columns) }
         }
-        return try await Frequent.rows(statement, values, on: db).map { PlacedRow(sql: $0, names: columns) }
+        let names = columns.map(resultName)
+        return try await Frequent.rows(statement, values, on: db).map { PlacedRow(sql: $0, names: names) }
     }
 
     /// The rows of `SELECT <columns> <rest>`; `rest` is the query from FROM on, with its binds.
@@ -59,7 +66,8 @@ enum PlacedRows {
         var query = SQLQueryString("SELECT \(unsafeRaw: columns.joined(separator: ", ")) ")
         query.appendInterpolation(rest)
         guard let postgres = db as? any PostgresDatabase, !Dialect.isSQLite(sql) else {
-            return try await sql.raw(query).all().map { PlacedRow(sql: $0, names: columns) }
+            let names = columns.map(resultName)
+            return try await sql.raw(query).all().map { PlacedRow(sql: $0, names: names) }
         }
         var serializer = SQLSerializer(database: sql)
         query.serialize(to: &serializer)

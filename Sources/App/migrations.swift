@@ -43,4 +43,5 @@ func registerMigrations(_ migrations: Migrations) {
     migrations.add(AddComplaintRequestIndex())
     migrations.add(AddPathPatternIndexes())
     migrations.add(AddSnapshotExplanations())
+    migrations.add(AddRequestPathPatternIndex())
 }

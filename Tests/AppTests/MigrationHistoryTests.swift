@@ -34,7 +34,7 @@ struct MigrationHistoryTests {
         "AddRecordField_rec_activities_organization",
         "AddProfileBusyFinances", "AddRequestFeedback", "AddRectificationFollowUp", "AddNoticeReads",
         "AddReviewDrafts", "AddSheetReturnNote", "AddServiceRequestListIndex", "AddSnapshotAtSeq", "AddOpenRequestIndex",
-        "AddComplaintRequestIndex", "AddPathPatternIndexes", "AddSnapshotExplanations",
+        "AddComplaintRequestIndex", "AddPathPatternIndexes", "AddSnapshotExplanations", "AddRequestPathPatternIndex",
     ]
 
     static func columns(_ table: String, on db: any Database) async throws -> Set<String> {
@@ -55,7 +55,8 @@ struct MigrationHistoryTests {
             let collation = try #require(try await sql.raw("SELECT datcollate FROM pg_database WHERE datname = current_database()").first())
                 .decode(column: "datcollate", as: String.self)
             // With sequential scans priced out, a plan still without an index would mean none can answer it.
-            for (table, column, index) in [("units", "path", "idx_units_path_pattern"), ("assessment_sheets", "unit_path", "idx_assessment_sheets_path_pattern")] {
+            for (table, column, index) in [("units", "path", "idx_units_path_pattern"), ("assessment_sheets", "unit_path", "idx_assessment_sheets_path_pattern"),
+                                           ("service_requests", "unit_path", "idx_service_requests_path_pattern")] {
                 let plan = try await app.db.transaction { db in
                     let sql = try Dialect.sql(db)
                     try await sql.raw("SET LOCAL enable_seqscan = off").run()

@@ -68,7 +68,11 @@ struct DescribedError: Error, CustomStringConvertible {
 /// every test at once: on a machine with many cores the server's connection slots ran out
 /// ("sorry, too many clients already"). The bound leaves room for the server-process tests.
 actor PostgresGate {
-    static let shared = PostgresGate(slots: Int(ProcessInfo.processInfo.environment["CUNWU_TEST_PG_SLOTS"] ?? "") ?? max(4, 360 / (3 * max(1, System.coreCount))))
+    /// `CUNWU_TEST_PG_SLOTS` sets the bound (at least 1), for measuring the suite's connections.
+    static let shared = PostgresGate(slots: max(1, Int(ProcessInfo.processInfo.environment["CUNWU_TEST_PG_SLOTS"] ?? "") ?? max(4, 360 / (3 * max(1, System.coreCount)))))
+    /// Set while this task holds a slot, so a `withApp` inside another (in this task or its
+    /// child tasks) does not wait for a second. A `withApp` in a `Task.detached` would not see
+    /// it and would take a slot of its own: keep nested ones structured.
     @TaskLocal static var held = false
 
     private var free: Int

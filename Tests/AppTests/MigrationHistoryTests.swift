@@ -55,16 +55,27 @@ struct MigrationHistoryTests {
             let collation = try #require(try await sql.raw("SELECT datcollate FROM pg_database WHERE datname = current_database()").first())
                 .decode(column: "datcollate", as: String.self)
             // With sequential scans priced out, a plan still without an index would mean none can answer it.
-            for (table, column, index) in [("units", "path", "idx_units_path_pattern"), ("assessment_sheets", "unit_path", "idx_assessment_sheets_path_pattern"),
-                                           ("service_requests", "unit_path", "idx_service_requests_path_pattern")] {
-                let plan = try await app.db.transaction { db in
+            func plan(_ query: SQLQueryString) async throws -> String {
+                try await app.db.transaction { db in
                     let sql = try Dialect.sql(db)
                     try await sql.raw("SET LOCAL enable_seqscan = off").run()
-                    return try await sql.raw("EXPLAIN SELECT 1 FROM \(unsafeRaw: table) WHERE \(Dialect.pathBelow(sql, world.townshipA1.path, column: column))").all()
-                        .map { try $0.decode(column: "QUERY PLAN", as: String.self) }.joined(separator: "\n")
+                    var explain = SQLQueryString("EXPLAIN ")
+                    explain.appendInterpolation(query)
+                    return try await sql.raw(explain).all().map { try $0.decode(column: "QUERY PLAN", as: String.self) }.joined(separator: "\n")
                 }
-                #expect(plan.contains(index) && plan.contains("Index Cond"), "collation \(collation): \(plan)")
             }
+            for (table, column, index) in [("units", "path", "idx_units_path_pattern"), ("assessment_sheets", "unit_path", "idx_assessment_sheets_path_pattern")] {
+                let found = try await plan("SELECT 1 FROM \(unsafeRaw: table) WHERE \(Dialect.pathBelow(sql, world.townshipA1.path, column: column))")
+                #expect(found.contains(index) && found.contains("Index Cond"), "collation \(collation): \(found)")
+            }
+            // The overdue requests below a township: the open statuses, the path's prefix and the
+            // due date, all answered by the index (the prefix as a pattern range).
+            let overdue = try await plan("""
+                SELECT 1 FROM service_requests WHERE status IN ('received', 'accepted', 'inProgress')
+                AND \(Dialect.pathBelow(sql, world.townshipA1.path, column: "unit_path")) AND due_on < '2026-12-06'
+                """)
+            #expect(overdue.contains("idx_service_requests_path_pattern") && overdue.contains("unit_path ~>=~") && overdue.contains("due_on <"),
+                    "collation \(collation): \(overdue)")
         }
     }
 

@@ -119,7 +119,7 @@ struct AssessmentTests {
     func itemStatusesShape() throws {
         var items = ItemStatuses()
         for (n, status) in [(1, Status.met), (12, .notMet), (33, .pending), (62, .notApplicable)] { items[n] = status }
-        #expect(items[12] == .notMet && items["33"] == "pending" && items[2] == nil && items[4096] == nil && items.statuses.count == 4)
+        #expect(items[12] == .notMet && items[33] == .pending && items[2] == nil && items[4096] == nil && items.statuses.count == 4)
         // Written as summaries always were: an object of number → status text.
         let written = try JSONEncoder().encode(items)
         let plain = try JSONDecoder().decode([String: String].self, from: written)

@@ -217,16 +217,13 @@ struct DashboardController {
         guard !ids.isEmpty else { return [] }
         let own = try await AssessmentSheet.query(on: request.readDB).filter(\.$cycleID == cycle.requireID()).filter(\.$unitID ~~ ids).all()
         let ownState = Dictionary(own.map { ($0.unitID, $0.state.rawValue) }, uniquingKeysWith: { a, _ in a })
-        // Each village's sheet under the child whose path begins its own, found once (not a
-        // pass over every sheet for every child).
+        // Each village's sheet under its child of the unit: the unit's path and the next
+        // segment of its own (not a pass over every sheet for every child).
         var below: [String: [AssessmentSheet]] = [:]
-        let childPaths = Set(children.map(\.path))
-        for sheet in sheets {
-            let path = sheet.unitPath.utf8
-            for slash in path.indices where slash != path.startIndex && path[slash] == UInt8(ascii: "/") {
-                let prefix = String(sheet.unitPath[...slash])
-                if childPaths.contains(prefix) { below[prefix, default: []].append(sheet); break }
-            }
+        for sheet in sheets where sheet.unitPath.hasPrefix(unit.path) {
+            let rest = sheet.unitPath.dropFirst(unit.path.count)
+            guard let slash = rest.firstIndex(of: "/") else { continue }
+            below[unit.path + rest[...slash], default: []].append(sheet)
         }
         return children.compactMap { child in
             guard let id = child.id else { return nil }

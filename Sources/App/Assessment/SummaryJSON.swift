@@ -31,7 +31,8 @@ struct SummaryReader {
         self.checks = checks
     }
 
-    static let statuses = ["met", "notMet", "pending", "notApplicable"]
+    /// The statuses' raw values in `Status.allCases` order (`ItemStatuses` codes count from it).
+    static let statuses = Status.allCases.map(\.rawValue)
 
     static func read(_ bytes: UnsafeBufferPointer<UInt8>, checks: Bool = true) -> SheetSummary? {
         var reader = SummaryReader(bytes: bytes, checks: checks)
@@ -189,15 +190,9 @@ struct SummaryReader {
             guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { return nil }
             let raw = UnsafeBufferPointer(rebasing: bytes[start..<at])
             at += 1
-            // The four statuses differ in length: one comparison each.
-            let index: Int? = switch raw.count {
-            case 3: 0
-            case 6: 1
-            case 7: 2
-            case 13: 3
-            default: nil
-            }
-            guard let index, Self.statuses[index].utf8.elementsEqual(raw), out.set(number, code: UInt8(index + 1)) else { return nil }
+            // The statuses differ in length: found by it, then compared once.
+            guard let index = Self.statuses.firstIndex(where: { $0.utf8.count == raw.count }), Self.statuses[index].utf8.elementsEqual(raw),
+                  out.set(number, code: UInt8(index + 1)) else { return nil }
         } while take(UInt8(ascii: ","))
         return take(UInt8(ascii: "}")) ? out : nil
     }
@@ -321,44 +316,31 @@ struct ItemStatuses: Sendable, Equatable, Codable, ExpressibleByDictionaryLitera
     }
 
     subscript(number: Int) -> Status? {
-        get { codes.indices.contains(number) && codes[number] > 0 ? Status.allCases[Int(codes[number]) - 1] : nil }
-        set {
-            guard (0...Self.largest).contains(number) else { return }
-            if codes.count <= number {
-                guard newValue != nil else { return }
-                codes.append(contentsOf: repeatElement(0, count: number + 1 - codes.count))
-            }
-            codes[number] = newValue.map { Self.code($0) } ?? 0
-            while codes.last == 0 { codes.removeLast() }
-        }
+        get { let code = code(at: number); return code > 0 ? Status.allCases[Int(code) - 1] : nil }
+        set { _ = set(number, code: newValue.map(Self.code) ?? 0) }
     }
-
-    /// The status of an item by its number written as text ("12"), as a raw value.
-    subscript(key: String) -> String? { Int(key).flatMap { self[$0] }?.rawValue }
 
     /// Every item with a status, by number.
     var statuses: [(number: Int, status: Status)] {
         codes.indices.compactMap { n in self[n].map { (n, $0) } }
     }
 
-    var isEmpty: Bool { codes.isEmpty }
-
-    static func code(_ status: Status) -> UInt8 {
-        switch status {
-        case .met: 1
-        case .notMet: 2
-        case .pending: 3
-        case .notApplicable: 4
-        }
-    }
+    /// A status's code: 1 + its place in `Status.allCases`.
+    static func code(_ status: Status) -> UInt8 { UInt8(Status.allCases.firstIndex(of: status) ?? 0) + 1 }
 
     /// The raw code at a number (0 none): for counting without making a `Status`.
     func code(at number: Int) -> UInt8 { codes.indices.contains(number) ? codes[number] : 0 }
 
-    /// Sets a status from the reader (`SummaryReader`): false for a number out of range.
+    /// Sets the code at a number (0 clears it); false for a number or code out of range.
     mutating func set(_ number: Int, code: UInt8) -> Bool {
-        guard (1...4).contains(code), (0...Self.largest).contains(number) else { return false }
-        self[number] = Status.allCases[Int(code) - 1]
+        guard code <= UInt8(Status.allCases.count), (0...Self.largest).contains(number) else { return false }
+        if codes.count <= number {
+            guard code != 0 else { return true }
+            codes.append(contentsOf: repeatElement(0, count: number + 1 - codes.count))
+        }
+        codes[number] = code
+        // No trailing empties: equal statuses are equal values.
+        while codes.last == 0 { codes.removeLast() }
         return true
     }
 

@@ -44,6 +44,12 @@ enum Frequent {
 
     /// The same on PostgreSQL, as PostgresNIO's rows (read by position, for wide rows).
     static func rows<S: FrequentStatement>(_ statement: S.Type, _ values: [Value], on postgres: any PostgresDatabase) async throws -> [PostgresRow] {
+        let prepared = Prepared<S>(bindings: bindings(values))
+        return try await collect(on: postgres) { connection, logger in try await connection.execute(prepared, logger: logger) }
+    }
+
+    /// PostgresNIO's bindings for `values`, in order.
+    static func bindings(_ values: [Value]) -> PostgresBindings {
         var bindings = PostgresBindings()
         for value in values {
             switch value {
@@ -52,12 +58,18 @@ enum Frequent {
             case let .int(number): bindings.append(number)
             }
         }
-        let prepared = Prepared<S>(bindings: bindings)
+        return bindings
+    }
+
+    /// Every row of what `run` sends on one of `postgres`'s connections.
+    static func collect<Rows: AsyncSequence>(on postgres: any PostgresDatabase,
+                                             _ run: @escaping @Sendable (PostgresConnection, Logger) async throws -> Rows) async throws -> [PostgresRow]
+        where Rows.Element == PostgresRow {
         let logger = postgres.logger
         return try await postgres.withConnection { connection in
             connection.eventLoop.makeFutureWithTask {
                 var rows: [PostgresRow] = []
-                for try await row in try await connection.execute(prepared, logger: logger) { rows.append(row) }
+                for try await row in try await run(connection, logger) { rows.append(row) }
                 return rows
             }
         }.get()

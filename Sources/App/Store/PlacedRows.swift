@@ -65,33 +65,23 @@ enum PlacedRows {
         let sql = try Dialect.sql(db)
         var query = SQLQueryString("SELECT \(unsafeRaw: columns.joined(separator: ", ")) ")
         query.appendInterpolation(rest)
-        guard let postgres = db as? any PostgresDatabase, !Dialect.isSQLite(sql) else {
+        guard let postgres = db as? any PostgresDatabase else {
             let names = columns.map(resultName)
             return try await sql.raw(query).all().map { PlacedRow(sql: $0, names: names) }
         }
         var serializer = SQLSerializer(database: sql)
         query.serialize(to: &serializer)
-        var bindings = PostgresBindings()
-        for bind in serializer.binds {
+        // The values these reads bind (ids and text); anything else is refused, not guessed.
+        let values: [Frequent.Value] = try serializer.binds.map { bind in
             switch bind {
-            case let value as UUID: bindings.append(value)
-            case let value as String: bindings.append(value)
-            case let value as Int: bindings.append(value)
-            case let value as Double: bindings.append(value)
-            case let value as Bool: bindings.append(value)
+            case let value as UUID: .uuid(value)
+            case let value as String: .text(value)
+            case let value as Int: .int(value)
             default: throw Failure.unsupportedValue(String(describing: type(of: bind)))
             }
         }
-        let statement = PostgresQuery(unsafeSQL: serializer.sql, binds: bindings)
-        let logger = postgres.logger
-        return try await postgres.withConnection { connection in
-            connection.eventLoop.makeFutureWithTask {
-                var rows: [PlacedRow] = []
-                for try await row in try await connection.query(statement, logger: logger) {
-                    rows.append(PlacedRow(postgres: row.makeRandomAccess(), names: columns))
-                }
-                return rows
-            }
-        }.get()
+        let statement = PostgresQuery(unsafeSQL: serializer.sql, binds: Frequent.bindings(values))
+        return try await Frequent.collect(on: postgres) { connection, logger in try await connection.query(statement, logger: logger) }
+            .map { PlacedRow(postgres: $0.makeRandomAccess(), names: columns) }
     }
 }

@@ -39,18 +39,22 @@ public func configure(_ app: Application, environment: [String: String] = Proces
     app.passwords.use { _ in PrehashingBcrypt(cost: cost) }
     app.dummyPasswordHash = try Bcrypt.hash(Token.make(), cost: app.config.bcryptCost)
 
-    app.middleware = Middlewares()
     let inFlight = app.inFlightRequests
-    app.middleware.use(InFlightMiddleware(requests: inFlight))
     let metrics = app.metrics
-    app.middleware.use(MetricsMiddleware(metrics: metrics))
-    app.middleware.use(SecurityHeadersMiddleware())
-    app.middleware.use(LanguageMiddleware())
-    app.middleware.use(AppErrorMiddleware())
-    // Before the session is read or anything parses the query (issue 18).
-    app.middleware.use(RequestLimitsMiddleware())
-    app.middleware.use(SessionMiddleware())
-    if app.config.readURL != nil { app.middleware.use(WroteMiddleware(seconds: app.config.readMaxLagSeconds + 2, secure: app.config.secureCookies)) }
+    var chain: [any AsyncMiddleware] = [
+        InFlightMiddleware(requests: inFlight),
+        MetricsMiddleware(metrics: metrics),
+        SecurityHeadersMiddleware(),
+        LanguageMiddleware(),
+        AppErrorMiddleware(),
+        // Before the session is read or anything parses the query (issue 18).
+        RequestLimitsMiddleware(),
+        SessionMiddleware(),
+    ]
+    if app.config.readURL != nil { chain.append(WroteMiddleware(seconds: app.config.readMaxLagSeconds + 2, secure: app.config.secureCookies)) }
+    // All of them, and the route's handler, in one task in the route's lane (`Lane`).
+    app.middleware = Middlewares()
+    app.middleware.use(FrontMiddleware(chain: chain))
     app.routes.caseInsensitive = false
     app.http.server.configuration.responseCompression = .enabled
 

@@ -79,6 +79,8 @@ struct RouteSpec: Sendable {
     var access: Access
     var api: APIDoc?
     var limits: RequestLimits
+    /// Where its work runs (`Lane`).
+    var lane: Lane
 }
 
 final class RouteTable: @unchecked Sendable {
@@ -102,13 +104,13 @@ struct Router {
     let app: Application
 
     func page(_ method: HTTPMethod, _ route: Route, _ access: Access, limits: RequestLimits? = nil, csrf: CSRFCheck = .router,
-              reads: Reading.Target = .primary, _ handler: @escaping @Sendable (Request, OrgUnit?) async throws -> Response) {
-        add(method, route, access, api: nil, limits: limits, csrf: csrf, reads: reads, handler)
+              reads: Reading.Target = .primary, lane: Lane = .pages, _ handler: @escaping @Sendable (Request, OrgUnit?) async throws -> Response) {
+        add(method, route, access, api: nil, limits: limits, csrf: csrf, reads: reads, lane: lane, handler)
     }
 
     func api<T: Content>(_ method: HTTPMethod, _ route: APIRoute, _ access: Access, _ doc: APIDoc, reads: Reading.Target = .primary,
-                         _ handler: @escaping @Sendable (Request, OrgUnit?) async throws -> T) {
-        add(method, .api(route), access, api: doc, reads: reads) { request, unit in
+                         lane: Lane = .pages, _ handler: @escaping @Sendable (Request, OrgUnit?) async throws -> T) {
+        add(method, .api(route), access, api: doc, reads: reads, lane: lane) { request, unit in
             let value = try await handler(request, unit)
             let response = Response(status: HTTPResponseStatus(statusCode: doc.status))
             try response.content.encode(value, as: .json)
@@ -118,26 +120,26 @@ struct Router {
 
     /// An API route whose handler builds its own response (to set cookies, say).
     func apiResponse(_ method: HTTPMethod, _ route: Route, _ access: Access, _ doc: APIDoc, csrf: CSRFCheck = .router, limits: RequestLimits? = nil,
-                     reads: Reading.Target = .primary, _ handler: @escaping @Sendable (Request, OrgUnit?) async throws -> Response) {
-        add(method, route, access, api: doc, limits: limits, csrf: csrf, reads: reads, handler)
+                     reads: Reading.Target = .primary, lane: Lane = .pages, _ handler: @escaping @Sendable (Request, OrgUnit?) async throws -> Response) {
+        add(method, route, access, api: doc, limits: limits, csrf: csrf, reads: reads, lane: lane, handler)
     }
 
     // A route on a unit (`.onUnit`, `.onSheet`) hands its handler the unit the access rule
     // loaded and checked: never nil, so no handler tests for it.
 
     func page(_ method: HTTPMethod, _ route: Route, _ access: Access, limits: RequestLimits? = nil, csrf: CSRFCheck = .router,
-              reads: Reading.Target = .primary, _ handler: @escaping @Sendable (Request, OrgUnit) async throws -> Response) {
-        add(method, route, access, api: nil, limits: limits, csrf: csrf, reads: reads, Self.onUnit(access, route, handler))
+              reads: Reading.Target = .primary, lane: Lane = .pages, _ handler: @escaping @Sendable (Request, OrgUnit) async throws -> Response) {
+        add(method, route, access, api: nil, limits: limits, csrf: csrf, reads: reads, lane: lane, Self.onUnit(access, route, handler))
     }
 
     func api<T: Content>(_ method: HTTPMethod, _ route: APIRoute, _ access: Access, _ doc: APIDoc, reads: Reading.Target = .primary,
-                         _ handler: @escaping @Sendable (Request, OrgUnit) async throws -> T) {
-        api(method, route, access, doc, reads: reads, Self.onUnit(access, .api(route), handler))
+                         lane: Lane = .pages, _ handler: @escaping @Sendable (Request, OrgUnit) async throws -> T) {
+        api(method, route, access, doc, reads: reads, lane: lane, Self.onUnit(access, .api(route), handler))
     }
 
     func apiResponse(_ method: HTTPMethod, _ route: Route, _ access: Access, _ doc: APIDoc, csrf: CSRFCheck = .router, limits: RequestLimits? = nil,
-                     reads: Reading.Target = .primary, _ handler: @escaping @Sendable (Request, OrgUnit) async throws -> Response) {
-        add(method, route, access, api: doc, limits: limits, csrf: csrf, reads: reads, Self.onUnit(access, route, handler))
+                     reads: Reading.Target = .primary, lane: Lane = .pages, _ handler: @escaping @Sendable (Request, OrgUnit) async throws -> Response) {
+        add(method, route, access, api: doc, limits: limits, csrf: csrf, reads: reads, lane: lane, Self.onUnit(access, route, handler))
     }
 
     /// A unit handler as the router calls it. Registering one on a route whose access rule
@@ -158,11 +160,12 @@ struct Router {
     /// body is checked before the access rule, the CSRF check or the handler reads it.
     /// `reads: .standby` (a page or API that only reads) runs the access check and the
     /// handler with reads on a fit read replica (`Reading.onStandby`), the primary else.
+    /// `lane`: where the request's work runs (`Lane`; residents' intake has threads of its own).
     private func add(_ method: HTTPMethod, _ route: Route, _ access: Access, api: APIDoc?, limits stated: RequestLimits? = nil, csrf: CSRFCheck = .router,
-                     reads: Reading.Target = .primary, _ handler: @escaping @Sendable (Request, OrgUnit?) async throws -> Response) {
+                     reads: Reading.Target = .primary, lane: Lane = .pages, _ handler: @escaping @Sendable (Request, OrgUnit?) async throws -> Response) {
         precondition(reads == .primary || method == .GET, "\(route.pattern): only a GET may read from a standby")
         let limits = stated ?? RequestLimits.defaults(for: access)
-        app.routeTable.add(RouteSpec(method: method, route: route, access: access, api: api, limits: limits))
+        app.routeTable.add(RouteSpec(method: method, route: route, access: access, api: api, limits: limits, lane: lane))
         let components = route.segments.map { segment -> PathComponent in
             switch segment {
             case let .literal(word): return .constant(word)
@@ -186,9 +189,10 @@ struct Router {
             CSRF.finish(request, response)
             return response
         }
-        app.on(method, components, body: method == .GET ? .collect : .collect(maxSize: limits.maxBody)) { request async throws -> Response in
+        let responder = LaneResponder(lane: lane, body: method == .GET ? .collect : .collect(maxSize: limits.maxBody)) { request in
             reads == .standby ? try await Reading.onStandby(request) { try await respond(request) } : try await respond(request)
         }
+        app.routes.add(Vapor.Route(method: method, path: components, responder: responder, requestType: Request.self, responseType: Response.self))
     }
 }
 

@@ -142,7 +142,9 @@ actor IntakeQueue {
             waiting.append(Waiting(entry: entry, continuation: continuation))
             if !draining {
                 draining = true
-                Task { await drain() }
+                // On the writer's thread, this actor's steps too: started on the shared pool,
+                // each batch's start and end waited there behind the pages' work.
+                Task(executorPreference: executor) { await self.drain() }
             }
         }
     }

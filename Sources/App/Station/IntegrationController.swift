@@ -111,7 +111,7 @@ struct IntegrationController {
         router.page(.POST, .unit(.key, .integrationRevoke(.key)), .onUnit(.editProfile), revoke)
         router.apiResponse(.POST, .hotlineTickets, .open,
                            APIDoc(summary: T(.apiHotlineTicket), request: "HotlineTicket", response: "HotlineReceipt", status: 201,
-                                  also: [200: .apiHotlineDuplicate, 401: .apiHotlineRefused]), ticket)
+                                  also: [200: .apiHotlineDuplicate, 401: .apiHotlineRefused]), lane: .intake, ticket)
     }
 
     private func render(_ request: Request, _ village: OrgUnit, shown: (IntegrationKind, String)? = nil) async throws -> Response {

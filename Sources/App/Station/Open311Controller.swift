@@ -14,7 +14,7 @@ struct Open311Controller {
         router.apiResponse(.GET, .open311Service(.key), .open,
                            APIDoc(summary: T(.apiOpen311Definition), response: "Open311Definition", also: errors), definition)
         router.apiResponse(.POST, .open311Requests, .open,
-                           APIDoc(summary: T(.apiOpen311Submit), response: "Open311Created", status: 201, also: errors), csrf: .machineClient, create)
+                           APIDoc(summary: T(.apiOpen311Submit), response: "Open311Created", status: 201, also: errors), csrf: .machineClient, lane: .intake, create)
         router.apiResponse(.GET, .open311Requests, .open,
                            APIDoc(summary: T(.apiOpen311Requests),
                                   response: "Open311RequestList", also: errors,

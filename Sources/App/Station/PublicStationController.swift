@@ -64,7 +64,7 @@ struct PublicStationController {
         router.page(.GET, .publicStationCode(.key), .open, reads: .standby, byCode)
         router.page(.GET, .publicGuide(.key, .key), .open, reads: .standby, guide)
         router.page(.GET, .publicRequestNew(.key), .open, newForm)
-        router.page(.POST, .publicRequestNew(.key), .open, limits: .open, submit)
+        router.page(.POST, .publicRequestNew(.key), .open, limits: .open, lane: .intake, submit)
         router.page(.GET, .publicTrack, .open, track)
         router.page(.POST, .publicFeedback, .open, limits: .open, feedback)
         router.api(.GET, .publicTrack(.key), .open, APIDoc(summary: T(.apiTrack), response: "Track",

@@ -12,7 +12,7 @@ struct StationController {
         router.page(.GET, .unit(.key, .station), .onUnit(.viewUnit), desk)
         router.page(.GET, .unit(.key, .requests), .onUnit(.viewUnit), list)
         router.page(.GET, .unit(.key, .requestNew), .onUnit(.handleRequests), newForm)
-        router.page(.POST, .unit(.key, .requestNew), .onUnit(.handleRequests), create)
+        router.page(.POST, .unit(.key, .requestNew), .onUnit(.handleRequests), lane: .intake, create)
         router.page(.GET, .unit(.key, .request(.key, .show)), .onUnit(.viewUnit), detail)
         router.page(.POST, .unit(.key, .request(.key, .act)), .onUnit(.handleRequests), act)
         router.page(.GET, .unit(.key, .request(.key, .receipt)), .onUnit(.viewUnit), receipt)
@@ -24,7 +24,7 @@ struct StationController {
                           query: [("status", .string), ("service", .string), ("channel", .string), ("from", .string), ("to", .string), ("overdue", .string),
                                   ("q", .string), ("phone", .string), ("reveal", .string), ("limit", .integer), ("cursor", .string)]), apiList)
         router.api(.POST, .unit(.key, .requests), .onUnit(.handleRequests),
-                   APIDoc(summary: T(.apiIntake), request: "IntakeInput", response: "ServiceRequest", status: 201), apiCreate)
+                   APIDoc(summary: T(.apiIntake), request: "IntakeInput", response: "ServiceRequest", status: 201), lane: .intake, apiCreate)
         router.api(.GET, .unit(.key, .request(.key)), .onUnit(.viewUnit),
                    APIDoc(summary: T(.apiRequest), response: "ServiceRequestDetail"), apiDetail)
         router.api(.POST, .unit(.key, .requestActions(.key)), .onUnit(.handleRequests),

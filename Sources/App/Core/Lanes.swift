@@ -92,8 +92,8 @@ struct LaneResponder: Responder {
 
 /// The application's middleware, all in one task started in the route's lane, and the
 /// route's handler in the same task. Vapor starts a task for each async middleware and
-/// one for the handler: nine for every request here, each waiting its turn on the
-/// shared pool to start and again to go on.
+/// one for the handler: eight for every request here (nine with read replicas), each
+/// waiting its turn on the shared pool to start and again to go on.
 struct FrontMiddleware: Middleware {
     let chain: [any AsyncMiddleware]
 

@@ -33,6 +33,17 @@ enum Lane: Sendable, Hashable {
         case .pages: return nil
         }
     }
+
+    /// `body` as a new task in this lane (on its executor, with `Lane.current` set), its result
+    /// as a future of `loop`: where an event loop's callback has to start async work.
+    func future<T: Sendable>(on loop: any EventLoop, _ body: @escaping @Sendable () async throws -> T) -> EventLoopFuture<T> {
+        let promise = loop.makePromise(of: T.self)
+        let lane = self
+        Task(executorPreference: executor) {
+            do { promise.succeed(try await Lane.$current.withValue(lane) { try await body() }) } catch { promise.fail(error) }
+        }
+        return promise.futureResult
+    }
 }
 
 /// Runs tasks' jobs on a few threads with one queue between them (SE-0417 task executor
@@ -81,12 +92,7 @@ struct LaneResponder: Responder {
 
     /// Only without `FrontMiddleware` in front (it calls `run` directly).
     func respond(to request: Request) -> EventLoopFuture<Response> {
-        let promise = request.eventLoop.makePromise(of: Response.self)
-        let lane = lane
-        Task(executorPreference: lane.executor) {
-            do { promise.succeed(try await Lane.$current.withValue(lane) { try await run(request) }) } catch { promise.fail(error) }
-        }
-        return promise.futureResult
+        lane.future(on: request.eventLoop) { try await run(request) }
     }
 }
 
@@ -98,17 +104,8 @@ struct FrontMiddleware: Middleware {
     let chain: [any AsyncMiddleware]
 
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        let promise = request.eventLoop.makePromise(of: Response.self)
         let route = next as? LaneResponder
-        let lane = route?.lane ?? .pages
-        Task(executorPreference: lane.executor) {
-            do {
-                promise.succeed(try await Lane.$current.withValue(lane) { try await run(request, from: 0, route, next) })
-            } catch {
-                promise.fail(error)
-            }
-        }
-        return promise.futureResult
+        return (route?.lane ?? .pages).future(on: request.eventLoop) { try await run(request, from: 0, route, next) }
     }
 
     private func run(_ request: Request, from index: Int, _ route: LaneResponder?, _ next: any Responder) async throws -> Response {

@@ -67,19 +67,13 @@ enum Frequent {
         where Rows.Element == PostgresRow {
         let logger = postgres.logger
         return try await postgres.withConnection { connection in
-            let promise = connection.eventLoop.makePromise(of: [PostgresRow].self)
             // In the caller's lane: on the shared pool an intake's every lookup waited there
             // behind the pages' work.
-            Task(executorPreference: Lane.current.executor) {
-                do {
-                    var rows: [PostgresRow] = []
-                    for try await row in try await run(connection, logger) { rows.append(row) }
-                    promise.succeed(rows)
-                } catch {
-                    promise.fail(error)
-                }
+            Lane.current.future(on: connection.eventLoop) {
+                var rows: [PostgresRow] = []
+                for try await row in try await run(connection, logger) { rows.append(row) }
+                return rows
             }
-            return promise.futureResult
         }.get()
     }
 

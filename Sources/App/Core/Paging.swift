@@ -82,7 +82,7 @@ extension Paging {
                 or.filter(day < after.day).group(.and) { and in and.filter(day == after.day).filter(\M._$id < after.id) }
             }
         }
-        let rows = try await query.sort(day, .descending).sort(\M._$id, .descending).limit(limit + 1).all()
+        let rows = try await query.sort(day, .descending).sort(\M._$id, .descending).limit(limit + 1).rows()
         let (items, next) = split(rows, limit: limit) { row in row.id.map { [row[keyPath: day].wrappedValue, $0.uuidString] } }
         return Page(items: items, next: next, total: total)
     }
@@ -114,7 +114,7 @@ extension Paging {
             let key = SQLGroupExpression([SQLColumn(column, table: M.schema), SQLColumn("id", table: M.schema)])
             query = query.filter(.custom(SQLBinaryExpression(key, .lessThan, cursorRow)))
         }
-        let rows = try await query.sort(time, .descending).sort(\M._$id, .descending).limit(limit + 1).all()
+        let rows = try await query.sort(time, .descending).sort(\M._$id, .descending).limit(limit + 1).rows()
         return split(rows, limit: limit) { row in
             row.id.map { [String(row[keyPath: time].wrappedValue.timeIntervalSince1970), $0.uuidString] }
         }

@@ -37,7 +37,7 @@ struct ComplaintController {
         let villageID = try village.requireID()
         var target: ServiceRequest?
         if !code.isEmpty {
-            target = try await ServiceRequest.query(on: request.db).filter(\.$unitID == villageID).filter(\.$trackingCode == code).first()
+            target = try await ServiceRequest.query(on: request.db).filter(\.$unitID == villageID).filter(\.$trackingCode == code).firstPlaced()
             if target == nil { v.fail("trackingCode", T(.complaintRequestUnknown, code)) }
         }
         var worker: Record?

@@ -200,7 +200,7 @@ struct LedgerController {
     static func stats(_ request: Request, _ unit: OrgUnit, year: Int, asOf: LocalDate) async throws -> StationStatsDTO {
         let first = LocalDate.firstDay(of: year).description, last = LocalDate.lastDay(of: year).description
         let requests = try await Dialect.below(ServiceRequest.query(on: request.db), \.$unitPath, unit.path)
-            .filter(\.$receivedOn >= first).filter(\.$receivedOn <= last).all()
+            .filter(\.$receivedOn >= first).filter(\.$receivedOn <= last).allPlaced()
         let complaints = try await Complaint.query(on: request.db).filter(\.$unitPath =~ unit.path)
             .filter(\.$receivedOn >= first).filter(\.$receivedOn <= last).all()
         func figures(_ label: String, _ requests: [ServiceRequest], _ complaints: [Complaint]) -> MonthStatsDTO {

@@ -287,7 +287,7 @@ struct Open311Controller {
         await Self.guarded {
             let code = try Self.file(request, "requestFile").uppercased()
             let station = try await Self.station(request.query[String.self, at: "jurisdiction_id"], on: request.db)
-            guard let item = try await ServiceRequest.query(on: request.db).filter(\.$unitID == station.requireID()).filter(\.$trackingCode == code).first() else {
+            guard let item = try await ServiceRequest.query(on: request.db).filter(\.$unitID == station.requireID()).filter(\.$trackingCode == code).firstPlaced() else {
                 throw Failure(status: .notFound, description: T(.open311NoRequest, code))
             }
             let withDescription = try await Self.authorized(request.query[String.self, at: "api_key"], station: station, on: request.db)

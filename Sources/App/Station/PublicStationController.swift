@@ -260,7 +260,7 @@ struct PublicStationController {
         let db = request.db
         let normalized = code.trimmingCharacters(in: .whitespaces).uppercased()
         guard !normalized.isEmpty, normalized.count <= 20,
-              let item = try await ServiceRequest.query(on: db).filter(\.$trackingCode == normalized).first(),
+              let item = try await ServiceRequest.query(on: db).filter(\.$trackingCode == normalized).firstPlaced(),
               let village = try await OrgUnit.find(item.unitID, on: db) else { return nil }
         let history = try await LedgerStore.history(of: item.requireID(), on: db).map { row in
             TrackEventDTO(at: row.occurredAt, action: row.entry.action, actionLabel: StationText.actionLabel(row.entry.action), status: row.payload["status"])
@@ -343,7 +343,7 @@ struct PublicStationController {
                                            now: request.now, on: request.db) else { throw AppError.rateLimited }
         let form = try FormFields(request)
         let code = (form["code"] ?? "").trimmingCharacters(in: .whitespaces).uppercased()
-        guard !code.isEmpty, code.count <= 20, let item = try await ServiceRequest.query(on: request.db).filter(\.$trackingCode == code).first() else {
+        guard !code.isEmpty, code.count <= 20, let item = try await ServiceRequest.query(on: request.db).filter(\.$trackingCode == code).firstPlaced() else {
             throw AppError.notFound
         }
         guard let satisfaction = Satisfaction(rawValue: form["satisfaction"] ?? "") else {

@@ -249,7 +249,7 @@ enum RequestDesk {
     static func act(_ desk: Context, village: OrgUnit, id: UUID, action: RequestAction, actor: Actor, staff: Principal?, version: Int?,
                     replyToResident: Bool = false) async throws -> ServiceRequest {
         let villageID = try village.requireID()
-        guard let item = try await ServiceRequest.query(on: desk.db).filter(\.$id == id).filter(\.$unitID == villageID).first() else { throw AppError.notFound }
+        guard let item = try await ServiceRequest.query(on: desk.db).filter(\.$id == id).filter(\.$unitID == villageID).firstPlaced() else { throw AppError.notFound }
         if let version, version != item.version { throw AppError.conflict(T(.requestChangedMeanwhile)) }
         let today = desk.today
         let calendar = desk.calendar

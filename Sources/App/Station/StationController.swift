@@ -51,7 +51,7 @@ struct StationController {
 
     static func find(_ request: Request, _ village: OrgUnit) async throws -> ServiceRequest {
         guard let id = request.parameters.get("requestID").flatMap(UUID.init(uuidString:)),
-              let item = try await ServiceRequest.query(on: request.db).filter(\.$id == id).filter(\.$unitID == village.requireID()).first() else {
+              let item = try await ServiceRequest.query(on: request.db).filter(\.$id == id).filter(\.$unitID == village.requireID()).firstPlaced() else {
             throw AppError.notFound
         }
         return item
@@ -138,7 +138,7 @@ struct StationController {
                 or.filter(\.$dueOn > after.day).group(.and) { and in and.filter(\.$dueOn == after.day).filter(\.$id > after.id) }
             }
         }
-        let rows = try await query.sort(\.$dueOn).sort(\.$id).limit(limit + 1).all()
+        let rows = try await query.sort(\.$dueOn).sort(\.$id).limit(limit + 1).allPlaced()
         let (items, next) = Paging.split(rows, limit: limit) { row in row.id.map { [row.dueOn ?? "", $0.uuidString] } }
         return (items, next, total)
     }
@@ -154,7 +154,7 @@ struct StationController {
     @Sendable func desk(_ request: Request, _ unit: OrgUnit) async throws -> Response {
         let context = try await Self.context(request, unit)
         let open = try await ServiceRequest.query(on: request.db).filter(\.$unitID == context.village.requireID())
-            .filter(\.$status ~~ [.received, .accepted, .inProgress, .materialsMissing, .transferred]).sort(\.$dueOn).all()
+            .filter(\.$status ~~ [.received, .accepted, .inProgress, .materialsMissing, .transferred]).sort(\.$dueOn).allPlaced()
         let me = request.principal?.username
         let rows = open.map { Self.dto($0, context) }
         // Mine: posts I hold as A (and A is in); cover: posts whose A is away and I am B.

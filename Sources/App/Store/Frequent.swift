@@ -34,6 +34,9 @@ enum Frequent {
         case text(String)
         case uuid(UUID)
         case int(Int)
+        case double(Double)
+        case bool(Bool)
+        case date(Date)
     }
 
     /// The rows of `statement` with `values` for its `$1`, `$2`, ….
@@ -56,6 +59,9 @@ enum Frequent {
             case let .text(text): bindings.append(text)
             case let .uuid(id): bindings.append(id)
             case let .int(number): bindings.append(number)
+            case let .double(number): bindings.append(number)
+            case let .bool(truth): bindings.append(truth)
+            case let .date(time): bindings.append(time)
             }
         }
         return bindings
@@ -89,6 +95,9 @@ enum Frequent {
             case let .text(value): query.appendInterpolation(bind: value)
             case let .uuid(value): query.appendInterpolation(bind: value)
             case let .int(value): query.appendInterpolation(bind: value)
+            case let .double(value): query.appendInterpolation(bind: value)
+            case let .bool(value): query.appendInterpolation(bind: value)
+            case let .date(value): query.appendInterpolation(bind: value)
             }
             text = text[digits.endIndex...]
         }

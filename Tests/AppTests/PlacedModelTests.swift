@@ -1,0 +1,99 @@
+@testable import App
+import Fluent
+import Foundation
+import SQLKit
+import StationKit
+import Testing
+import Vapor
+
+@Suite("Models read by their columns' places, as Fluent's queries state them")
+struct PlacedModelTests {
+    /// A model's every field as JSON, the sealed phone left out (sealing is randomized):
+    /// what Fluent's encoder writes for each property.
+    static func fields(_ item: ServiceRequest) throws -> [String: String] {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        let object = try #require(try JSONSerialization.jsonObject(with: encoder.encode(item)) as? [String: Any])
+        var out: [String: String] = [:]
+        for (key, value) in object where key != "sealedResidentPhone" && key != "resident_phone" { out[key] = "\(value)" }
+        out["phone (plain)"] = item.residentPhone
+        return out
+    }
+
+    @Test("service requests read by place hold every field Fluent's query gives them, with every optional field set and unset")
+    func everyField() async throws {
+        try await withDemo { app in
+            let all = try await ServiceRequest.query(on: app.db).sort(\.$id).all()
+            #expect(all.count > 10)
+            // One request with every optional field set, so each is read back.
+            let full = all[0]
+            full.postID = "P-1"; full.externalID = "EXT-1"; full.firstOwnerID = UUID(); full.firstOwnerName = "王明"
+            full.promisedOn = "2026-11-30"; full.clockStart = "2026-11-27"; full.dueOn = "2026-12-04"; full.remainingDays = 3
+            full.completedOn = "2026-12-01"; full.result = "已办结"; full.departmentID = "D-1"; full.departmentName = "民政所"
+            full.departmentAnswer = "同意"; full.missingMaterials = "户口本\n身份证"; full.refusedReason = "不符合条件"
+            full.publicReply = "已为您办理"; full.feedback = .basicallySatisfied; full.feedbackOn = "2026-12-02"; full.extensions = 1
+            try await full.save(on: app.db)
+            let fluent = try await ServiceRequest.query(on: app.db).sort(\.$id).all()
+            let placed = try await ServiceRequest.query(on: app.db).sort(\.$id).allPlaced()
+            #expect(placed.count == fluent.count)
+            for (a, b) in zip(placed, fluent) {
+                #expect(try Self.fields(a) == Self.fields(b))
+                #expect(a.$id.exists)
+            }
+            let first = try #require(placed.first)
+            #expect(first.feedback == .basicallySatisfied && first.missingMaterials == "户口本\n身份证" && first.postID == "P-1")
+            #expect(try Self.fields(first) != Self.fields(try #require(placed.last)))
+        }
+    }
+
+    @Test("Fluent's filters, sorts and limits mean the same read by place: enums, lists, prefixes, paths, times, keyset pages")
+    func sameRows() async throws {
+        try await withDemo { app in
+            let village = try #require(try await ServiceRequest.query(on: app.db).first()).unitID
+            let unit = try #require(try await OrgUnit.find(village, on: app.db))
+            let township = try #require(try await OrgUnit.find(unit.$parent.id, on: app.db))
+            let someName = try #require(try await ServiceRequest.query(on: app.db).first()).residentName
+            let middle = try await ServiceRequest.query(on: app.db).sort(\.$receivedAt).all()
+            let at = middle[middle.count / 2].receivedAt
+            let queries: [(String, @Sendable () -> QueryBuilder<ServiceRequest>)] = [
+                ("village", { ServiceRequest.query(on: app.db).filter(\.$unitID == village) }),
+                ("one status", { ServiceRequest.query(on: app.db).filter(\.$status == .completed) }),
+                ("open statuses", { ServiceRequest.query(on: app.db).filter(\.$status ~~ [.accepted, .inProgress, .transferred]) }),
+                ("name prefix", { ServiceRequest.query(on: app.db).filter(\.$residentName =~ String(someName.prefix(1))) }),
+                ("below a township", { Dialect.below(ServiceRequest.query(on: app.db), \.$unitPath, township.path) }),
+                ("received before a time", { ServiceRequest.query(on: app.db).filter(\.$receivedAt < at) }),
+                ("due before a day", { ServiceRequest.query(on: app.db).filter(\.$dueOn < "2026-11-20") }),
+                ("no match", { ServiceRequest.query(on: app.db).filter(\.$trackingCode == "NOSUCHCODE") }),
+            ]
+            var nonEmpty = 0
+            for (name, query) in queries {
+                let fluent = try await query().sort(\.$receivedOn, .descending).sort(\.$id).all().map(\.id)
+                let placed = try await query().sort(\.$receivedOn, .descending).sort(\.$id).allPlaced().map(\.id)
+                #expect(placed == fluent, "\(name)")
+                let limited = try await query().sort(\.$id).limit(3).allPlaced().map(\.id)
+                #expect(limited == Array(try await query().sort(\.$id).all().map(\.id).prefix(3)), "\(name), first 3")
+                #expect(try await query().sort(\.$id).firstPlaced()?.id == (try await query().sort(\.$id).first()?.id), "\(name), first")
+                if !fluent.isEmpty { nonEmpty += 1 }
+            }
+            #expect(nonEmpty >= 6)
+            // Helpers generic over the model (`Paging`) read by place too (`rows()`): PagingTests walks
+            // the village's pages, their filters and cursors, through it.
+            #expect(try await ServiceRequest.query(on: app.db).filter(\.$unitID == village).rows().count
+                == (try await ServiceRequest.query(on: app.db).filter(\.$unitID == village).count()))
+        }
+    }
+
+    @Test("the values Fluent binds are sent as what they are: a text enum as its raw value, an optional's value; anything else is refused")
+    func boundValues() throws {
+        #expect(try PlacedRows.value(of: RequestStatus.inProgress) == .text("inProgress"))
+        #expect(try PlacedRows.value(of: Optional("2026-12-01")) == .text("2026-12-01"))
+        #expect(try PlacedRows.value(of: 7) == .int(7))
+        #expect(try PlacedRows.value(of: 1.5) == .double(1.5))
+        #expect(try PlacedRows.value(of: true) == .bool(true))
+        let id = UUID()
+        #expect(try PlacedRows.value(of: id) == .uuid(id))
+        struct Odd: Encodable { var a = 1 }
+        #expect(throws: PlacedRows.Failure.self) { try PlacedRows.value(of: Odd()) }
+        #expect(throws: PlacedRows.Failure.self) { try PlacedRows.value(of: Optional<String>.none) }
+    }
+}

@@ -44,4 +44,5 @@ func registerMigrations(_ migrations: Migrations) {
     migrations.add(AddPathPatternIndexes())
     migrations.add(AddSnapshotExplanations())
     migrations.add(AddRequestPathPatternIndex())
+    migrations.add(AddSheetBriefs())
 }

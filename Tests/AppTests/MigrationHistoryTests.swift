@@ -34,7 +34,7 @@ struct MigrationHistoryTests {
         "AddRecordField_rec_activities_organization",
         "AddProfileBusyFinances", "AddRequestFeedback", "AddRectificationFollowUp", "AddNoticeReads",
         "AddReviewDrafts", "AddSheetReturnNote", "AddServiceRequestListIndex", "AddSnapshotAtSeq", "AddOpenRequestIndex",
-        "AddComplaintRequestIndex", "AddPathPatternIndexes", "AddSnapshotExplanations", "AddRequestPathPatternIndex",
+        "AddComplaintRequestIndex", "AddPathPatternIndexes", "AddSnapshotExplanations", "AddRequestPathPatternIndex", "AddSheetBriefs",
     ]
 
     static func columns(_ table: String, on db: any Database) async throws -> Set<String> {

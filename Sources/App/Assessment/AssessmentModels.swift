@@ -86,6 +86,12 @@ final class AssessmentSheet: Model, @unchecked Sendable {
     @OptionalField(key: "returned_note") var returnedNote: String?
     @OptionalField(key: "returned_by") var returnedBy: String?
     @OptionalField(key: "returned_on") var returnedOn: String?
+    /// The kept summary and the approved result without their checks' statuses and
+    /// explanations (`snapshot_brief`, `result_brief`; the whole texts where those are not
+    /// of them, `AddSheetBriefs`), read only by `villages(brief: true)`, whose sheets then have no
+    /// `snapshot` or `result`: a dashboard counts items, areas and goals, and the whole texts
+    /// were a megabyte per district view. Not a Fluent field: never saved from here.
+    var brief: (snapshot: String?, result: String?)?
     /// Fluent's properties listed, not found by a `Mirror` walk per query, row and save (`ModelPropertiesTests`).
     var properties: [any AnyProperty] {
         [
@@ -111,17 +117,17 @@ final class AssessmentSheet: Model, @unchecked Sendable {
     /// would, without its reflection over the model (two thirds of reading a district's
     /// 300 sheets went to it). A field added to the model must be added here too: a test
     /// compares these with Fluent's, field by field.
-    /// With `only`, just those villages' sheets.
-    static func villages(cycle: UUID, below path: String, only: Set<UUID>? = nil, on db: any Database) async throws -> [AssessmentSheet] {
+    /// With `only`, just those villages' sheets; with `brief`, their kept texts as `brief`.
+    static func villages(cycle: UUID, below path: String, only: Set<UUID>? = nil, brief: Bool = false, on db: any Database) async throws -> [AssessmentSheet] {
         let sql = try Dialect.sql(db)
         var range = Dialect.pathBelow(sql, path, column: "unit_path")
         if let only {
             guard !only.isEmpty else { return [] }
             range = "unit_id IN (\(binds: Array(only))) AND " + range
         }
-        return try await PlacedRows.all(columns(snapshot: true), """
+        return try await PlacedRows.all(columns(snapshot: true, brief: brief), """
             FROM assessment_sheets WHERE cycle_id = \(bind: cycle) AND \(range) AND level = 'village'
-            """, on: db).compactMap(AssessmentSheet.init(row:))
+            """, on: db).compactMap { try AssessmentSheet(row: $0, brief: brief) }
     }
 
     /// The sheets of a cycle below `path` (every level, the unit's own left out) that are not
@@ -130,21 +136,29 @@ final class AssessmentSheet: Model, @unchecked Sendable {
     /// does not show.
     static func open(cycle: UUID, below path: String, excluding unit: UUID, on db: any Database) async throws -> [AssessmentSheet] {
         let sql = try Dialect.sql(db)
-        return try await PlacedRows.all(columns(snapshot: false), """
+        return try await PlacedRows.all(columns(snapshot: false, brief: false), """
             FROM assessment_sheets
             WHERE cycle_id = \(bind: cycle) AND \(Dialect.pathBelow(sql, path, column: "unit_path")) AND unit_id <> \(bind: unit) AND state <> 'approved'
-            """, on: db).compactMap(AssessmentSheet.init(row:))
+            """, on: db).compactMap { try AssessmentSheet(row: $0, brief: false) }
     }
 
     /// Every column `init(row:)` reads, in its order; without `snapshot`, the kept summary
-    /// is read as NULL.
-    private static func columns(snapshot: Bool) -> [String] {
-        ["id", "cycle_id", "unit_id", "unit_path", "level", "state", "score", "result", "submitted_on", "approved_on", "version", "updated_at",
-         snapshot ? "snapshot" : "NULL AS snapshot", "snapshot_as_of", "snapshot_seq", "snapshot_at_seq", "returned_note", "returned_by", "returned_on"]
+    /// is read as NULL; with `brief`, the kept summary and result as NULL and their brief
+    /// texts (or the whole where none is of them) after the rest.
+    private static func columns(snapshot: Bool, brief: Bool) -> [String] {
+        ["id", "cycle_id", "unit_id", "unit_path", "level", "state", "score", brief ? "NULL AS result" : "result", "submitted_on", "approved_on",
+         "version", "updated_at", snapshot && !brief ? "snapshot" : "NULL AS snapshot", "snapshot_as_of", "snapshot_seq", "snapshot_at_seq",
+         "returned_note", "returned_by", "returned_on"]
+            + (brief ? [briefSnapshot, briefResult] : [])
     }
 
+    /// The brief summary where it was made from the summary beside it (`AddSheetBriefs`), else the whole.
+    private static let briefSnapshot = "CASE WHEN snapshot_brief IS NOT NULL AND snapshot_brief_of = snapshot_as_of || ':' || snapshot_at_seq THEN snapshot_brief ELSE snapshot END AS snapshot_brief"
+    /// The brief result where it was made at the approval that wrote the result, else the whole.
+    private static let briefResult = "CASE WHEN result_brief IS NOT NULL AND result_brief_of = version THEN result_brief ELSE result END AS result_brief"
+
     /// A sheet from a row of `columns`, read in their order (nil for an unknown level or state).
-    private convenience init?(row: PlacedRow) throws {
+    private convenience init?(row: PlacedRow, brief: Bool) throws {
         var row = row
         let (id, cycleID, unitID, unitPath) = (try row.next(UUID.self), try row.next(UUID.self), try row.next(UUID.self), try row.next(String.self))
         guard let level = UnitKind(rawValue: try row.next(String.self)), let state = SheetState(rawValue: try row.next(String.self)) else { return nil }
@@ -168,6 +182,7 @@ final class AssessmentSheet: Model, @unchecked Sendable {
         returnedNote = try row.next(String?.self)
         returnedBy = try row.next(String?.self)
         returnedOn = try row.next(String?.self)
+        if brief { self.brief = (try row.next(String?.self), try row.next(String?.self)) }
         $id.exists = true
     }
 }

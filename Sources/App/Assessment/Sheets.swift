@@ -250,16 +250,19 @@ enum Sheets {
                               explanations: Bool = false, checks: Bool = true, staleLimit: Int?,
                               progress: JobProgress? = nil) async throws -> (sheets: [AssessmentSheet], summaries: [UUID: SheetSummary], stale: [UUID]) {
         guard let asOf = liveAsOf(cycle, today: context.today)?.description else { return ([], [:], []) }
-        let sheets = try await AssessmentSheet.villages(cycle: cycle.requireID(), below: unit.path, on: context.db)
+        // Without checks or explanations, the kept texts without them (`AssessmentSheet.brief`).
+        let brief = !checks && !explanations
+        let sheets = try await AssessmentSheet.villages(cycle: cycle.requireID(), below: unit.path, brief: brief, on: context.db)
         func decode(_ text: String?) -> SheetSummary? { text.flatMap { SheetSummary.decodeKept($0, checks: checks || explanations) } }
+        func kept(_ sheet: AssessmentSheet) -> (snapshot: String?, result: String?) { sheet.brief ?? (sheet.snapshot, sheet.result) }
         var out: [UUID: SheetSummary] = [:]
         var stale: [UUID: AssessmentSheet] = [:]
         // Current summaries that still need their explanations (by sheet).
         var unexplained: [UUID: (sheet: AssessmentSheet, kept: SheetSummary)] = [:]
         for sheet in sheets {
-            if sheet.state == .approved, let kept = decode(sheet.result) {
+            if sheet.state == .approved, let kept = decode(kept(sheet).result) {
                 out[sheet.unitID] = kept
-            } else if !recompute, sheet.snapshotAsOf == asOf, sheet.snapshotAtSeq == sheet.snapshotSeq, let kept = decode(sheet.snapshot) {
+            } else if !recompute, sheet.snapshotAsOf == asOf, sheet.snapshotAtSeq == sheet.snapshotSeq, let kept = decode(kept(sheet).snapshot) {
                 if explanations, let id = sheet.id { unexplained[id] = (sheet, kept) } else { out[sheet.unitID] = kept }
             } else {
                 stale[sheet.unitID] = sheet
@@ -284,7 +287,7 @@ enum Sheets {
         var shownStale: [UUID] = []
         if let staleLimit, !recompute, stale.count > staleLimit {
             for (village, sheet) in stale {
-                guard let last = decode(sheet.snapshot) else { continue }
+                guard let last = decode(kept(sheet).snapshot) else { continue }
                 out[village] = last
                 shownStale.append(village)
                 stale[village] = nil
@@ -389,6 +392,7 @@ enum Sheets {
         let submitted = state == .submitted && sheet.submittedOn == nil ? today : sheet.submittedOn
         let approved = state == .approved ? today : (before == .approved ? nil : sheet.approvedOn)
         let score = sheet.score, result = sheet.result, now = context.author.at
+        let resultBrief = state == .approved ? result.flatMap(SheetSummary.brief(of:)) : nil
         // Sent back (to the unit, or by the district to its reviewer): the reason, who and when
         // go with the sheet for the one it goes back to.
         let sentBack = state == .returned || (before == .reviewed && state == .submitted)
@@ -399,6 +403,7 @@ enum Sheets {
                 .set("returned_note", to: SQLBind(note.0)).set("returned_by", to: SQLBind(note.1)).set("returned_on", to: SQLBind(note.2))
                 .set("submitted_on", to: SQLBind(submitted)).set("approved_on", to: SQLBind(approved))
                 .set("score", to: SQLBind(state == .approved ? score : nil)).set("result", to: SQLBind(state == .approved ? result : nil))
+                .set("result_brief", to: SQLBind(resultBrief)).set("result_brief_of", to: SQLBind(resultBrief == nil ? nil : seen + 1))
                 .set("updated_at", to: SQLBind(now))
                 .where("id", .equal, SQLBind(id)).where("version", .equal, SQLBind(seen)).returning("id").all()
             if rows.isEmpty { throw AppError.conflict(T(.sheetChangedMeanwhile)) }

@@ -54,8 +54,9 @@ enum Snapshots {
     }
 
     /// Keeps freshly computed summaries, each only if no write dropped it meanwhile. The
-    /// summary is kept without its explanations (a dashboard reads every kept summary below
-    /// it); those go beside it, with the language they are in (`snapshot_explanations`), by
+    /// summary is kept without its explanations, and again without its checks
+    /// (`snapshot_brief`, what a dashboard reads for every village below it); the
+    /// explanations go beside it, with the language they are in (`snapshot_explanations`), by
     /// the same statement, so they are current exactly while the summary is.
     static func keep(_ fresh: [(sheet: AssessmentSheet, summary: SheetSummary)], asOf: String, on db: any Database) async throws {
         guard !fresh.isEmpty else { return }
@@ -67,13 +68,17 @@ enum Snapshots {
             bare.explanations = [:]
             let explained = item.summary.explanations.isEmpty ? nil
                 : String(decoding: try encoder.encode(KeptExplanations(language: language, explanations: item.summary.explanations)), as: UTF8.self)
-            return (id: try item.sheet.requireID(), seq: item.sheet.snapshotSeq, text: String(decoding: try encoder.encode(bare), as: UTF8.self), explained: explained)
+            var brief = bare
+            brief.checks = [:]
+            return (id: try item.sheet.requireID(), seq: item.sheet.snapshotSeq, text: String(decoding: try encoder.encode(bare), as: UTF8.self),
+                    brief: String(decoding: try encoder.encode(brief), as: UTF8.self), explained: explained)
         }
         try await db.transaction { db in
             let sql = try Dialect.sql(db)
             for row in rows {
                 try await sql.raw("""
-                    UPDATE assessment_sheets SET snapshot = \(bind: row.text), snapshot_explanations = \(bind: row.explained),
+                    UPDATE assessment_sheets SET snapshot = \(bind: row.text), snapshot_brief = \(bind: row.brief), snapshot_brief_of = \(bind: asOf + ":" + String(row.seq)),
+                      snapshot_explanations = \(bind: row.explained),
                       snapshot_as_of = \(bind: asOf), snapshot_at_seq = \(bind: row.seq)
                     WHERE id = \(bind: row.id) AND snapshot_seq = \(bind: row.seq) AND state <> 'approved'
                     """).run()

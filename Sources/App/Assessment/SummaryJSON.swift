@@ -17,6 +17,17 @@ extension SheetSummary {
     }
 }
 
+extension SheetSummary {
+    /// A kept summary's text without its checks' statuses and explanations: what a dashboard
+    /// reads (`AssessmentSheet.brief`); nil for a text that is not a summary.
+    static func brief(of text: String) -> String? {
+        guard let summary = decodeKept(text, checks: false) else { return nil }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try? encoder.encode(summary)).map { String(decoding: $0, as: UTF8.self) }
+    }
+}
+
 /// Reads exactly the JSON `JSONEncoder` writes for `SheetSummary`: one object of known keys
 /// in any order, with numbers, `true`/`false`/`null`, arrays of arrays of whole numbers and
 /// objects of strings. Returns nil at anything it does not expect.

@@ -1,0 +1,76 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// A sheet's kept summary and approved result again without their checks' statuses and
+/// explanations (`snapshot_brief`, `result_brief`): a dashboard reads every village's below it
+/// and counts only items, areas and goals, and the whole texts (3.3 KB a summary, more with an
+/// approved result's explanations) were a megabyte per district view on PostgreSQL, decoded on
+/// the event loops. Written by the same statements as the whole texts (`Snapshots.keep`,
+/// `Sheets.move`), each with what it was made from: the summary's as-of date and drop count
+/// (`snapshot_brief_of`, "2026-12-07:5"), the sheet's version at approval (`result_brief_of`).
+/// Readers take the whole text where a brief is not of the text beside it: one kept by an older
+/// server during a rolling upgrade, which writes the whole text only.
+///
+/// The texts already kept are made brief here, a few hundred rows a statement: with its own
+/// reading of the JSON, so that this step stays what it is when the app's types change. A text
+/// it cannot read keeps a NULL brief (its whole text is read instead).
+struct AddSheetBriefs: AsyncMigration {
+    var name: String { "AddSheetBriefs" }
+
+    func prepare(on database: any Database) async throws {
+        // One column a statement: SQLite adds one at a time.
+        for (name, type) in [("snapshot_brief", DatabaseSchema.DataType.string), ("snapshot_brief_of", .string), ("result_brief", .string), ("result_brief_of", .int)] {
+            try await database.schema("assessment_sheets").field(.string(name), type).update()
+        }
+        try await Self.backfill(on: database)
+    }
+
+    func revert(on database: any Database) async throws {
+        for name in ["snapshot_brief", "snapshot_brief_of", "result_brief", "result_brief_of"] {
+            try await database.schema("assessment_sheets").deleteField(.string(name)).update()
+        }
+    }
+
+    /// Briefs for every kept text that has none.
+    static func backfill(on database: any Database) async throws {
+        let sql = try MigrationSQL.of(database)
+        var after: UUID?
+        while true {
+            let from = after.map { SQLQueryString("AND id > \(bind: $0)") } ?? ""
+            let rows = try await sql.raw("""
+                SELECT id, snapshot, result FROM assessment_sheets
+                WHERE ((snapshot IS NOT NULL AND snapshot_brief IS NULL) OR (result IS NOT NULL AND result_brief IS NULL)) \(from)
+                ORDER BY id LIMIT 500
+                """).all()
+            guard !rows.isEmpty else { return }
+            try await database.transaction { db in
+                let sql = try MigrationSQL.of(db)
+                for row in rows {
+                    let id = try row.decode(column: "id", as: UUID.self)
+                    let snapshot = try row.decode(column: "snapshot", as: String?.self).flatMap(brief)
+                    let result = try row.decode(column: "result", as: String?.self).flatMap(brief)
+                    if let snapshot {
+                        try await sql.raw("""
+                            UPDATE assessment_sheets SET snapshot_brief = \(bind: snapshot), snapshot_brief_of = snapshot_as_of || ':' || snapshot_at_seq
+                            WHERE id = \(bind: id)
+                            """).run()
+                    }
+                    if let result {
+                        try await sql.raw("UPDATE assessment_sheets SET result_brief = \(bind: result), result_brief_of = version WHERE id = \(bind: id)").run()
+                    }
+                }
+            }
+            after = try rows.last?.decode(column: "id", as: UUID.self)
+        }
+    }
+
+    /// A kept summary's JSON object without its "checks" and "explanations"; nil when the text
+    /// is not such an object.
+    static func brief(_ text: String) -> String? {
+        guard var object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any], object["items"] != nil else { return nil }
+        object["checks"] = [String: String]()
+        object["explanations"] = [String: String]()
+        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) }
+    }
+}

@@ -1,0 +1,121 @@
+@testable import App
+import Fluent
+import Foundation
+import SQLKit
+import StandardKit
+import Testing
+import VaporTesting
+
+/// A dashboard reads each village's kept summary and approved result without their checks
+/// (`snapshot_brief`, `result_brief`): the same items, areas and goals, a third of the text.
+@Suite("Brief kept texts for dashboards")
+struct SheetBriefTests {
+    static func briefs(_ app: Application, _ cycle: UUID) async throws -> [UUID: (snapshot: String?, result: String?, whole: String?, wholeResult: String?)] {
+        var out: [UUID: (snapshot: String?, result: String?, whole: String?, wholeResult: String?)] = [:]
+        for row in try await Dialect.sql(app.db).raw("""
+            SELECT unit_id, snapshot_brief, result_brief, snapshot, result FROM assessment_sheets WHERE cycle_id = \(bind: cycle) AND level = 'village'
+            """).all() {
+            out[try row.decode(column: "unit_id", as: UUID.self)] = (try row.decode(column: "snapshot_brief", as: String?.self),
+                                                                     try row.decode(column: "result_brief", as: String?.self),
+                                                                     try row.decode(column: "snapshot", as: String?.self),
+                                                                     try row.decode(column: "result", as: String?.self))
+        }
+        return out
+    }
+
+    /// The kept summaries as a dashboard reads them (brief) and as an export does (whole, checks left out to compare).
+    static func readings(_ app: Application, _ f: CycleFixture) async throws -> (brief: [UUID: SheetSummary], whole: [UUID: SheetSummary]) {
+        let request = Request(application: app, on: app.eventLoopGroup.any())
+        let cycle = try #require(try await AssessmentCycle.find(f.cycle, on: app.db))
+        let brief = try await Sheets.summaries(cycle: cycle, under: f.world.districtA, context: request.sheets, checks: false)
+        var whole = try await Sheets.summaries(cycle: cycle, under: f.world.districtA, context: request.sheets, checks: true)
+        for key in whole.keys { whole[key]?.checks = [:]; whole[key]?.explanations = [:] }
+        return (brief, whole)
+    }
+
+    @Test("kept with every summary and approved result, read by dashboards as the same items, areas and goals as the whole; gone with the result when unlocked")
+    func keptAndRead() async throws {
+        try await withApp { app, clock in
+            let f = try await CycleFixture.make(app, clock: clock)
+            // Computed and kept (a district's dashboard would keep them in the background).
+            _ = try await Self.readings(app, f)
+            var kept = try await Self.briefs(app, f.cycle)
+            #expect(kept.count >= 2)
+            for (village, texts) in kept {
+                let brief = try #require(texts.snapshot, "village \(village) has a brief summary")
+                let whole = try #require(texts.whole)
+                #expect(!brief.contains("\"1.1\"") && whole.contains("\"1.1\""), "the brief has no checks, the whole has")
+                #expect(brief.utf8.count * 2 < whole.utf8.count)
+                #expect(texts.result == nil)
+            }
+            var (brief, whole) = try await Self.readings(app, f)
+            #expect(!brief.isEmpty && brief == whole)
+            #expect(brief.values.contains { $0.items.statuses.count > 50 }, "items are read from the brief")
+            // A summary kept by an older server (a rolling upgrade) writes the whole text only:
+            // the brief beside it is of an earlier one and is not read.
+            let other = try #require(kept.keys.first { $0 != f.v1 })
+            let otherText = try #require(kept[other]?.whole)
+            var changed = try #require(SheetSummary.decodeKept(otherText))
+            changed.score = 12.5
+            let older = String(decoding: try JSONEncoder().encode(changed), as: UTF8.self)
+            let sql = try Dialect.sql(app.db)
+            try await sql.raw("UPDATE assessment_sheets SET snapshot_seq = snapshot_seq + 1 WHERE unit_id = \(bind: other) AND cycle_id = \(bind: f.cycle)").run()
+            try await sql.raw("""
+                UPDATE assessment_sheets SET snapshot = \(bind: older), snapshot_at_seq = snapshot_seq WHERE unit_id = \(bind: other) AND cycle_id = \(bind: f.cycle)
+                """).run()
+            (brief, whole) = try await Self.readings(app, f)
+            #expect(brief[other]?.score == 12.5 && brief[other] == SheetSummary.decodeKept(older, checks: false))
+            #expect(brief == whole)
+            // Approved: the result's brief is kept beside it.
+            try await f.fillEvidence(app)
+            try await f.act(app, "submit", as: f.wang)
+            for check in f.evidencedChecks(app) { try await f.act(app, "review", ["check": check, "decision": "accepted"], as: f.town) }
+            try await f.act(app, "pass", as: f.town)
+            try await f.act(app, "approve", as: f.qu)
+            kept = try await Self.briefs(app, f.cycle)
+            let approved = try #require(kept[f.v1])
+            let result = try #require(approved.result)
+            #expect(!result.contains("\"1.1\"") && approved.wholeResult?.contains("\"1.1\"") == true)
+            #expect(SheetSummary.decodeKept(result) == SheetSummary.decodeKept(try #require(approved.wholeResult), checks: false))
+            (brief, whole) = try await Self.readings(app, f)
+            #expect(brief[f.v1] != nil && brief == whole)
+            // Unlocked: the result and its brief go together.
+            try await f.act(app, "unlock", ["reason": "会议日期登记有误，需更正"], as: f.qu)
+            kept = try await Self.briefs(app, f.cycle)
+            #expect(kept[f.v1]?.result == nil && kept[f.v1]?.wholeResult == nil)
+        }
+    }
+
+    @Test("texts kept before briefs existed: the dashboard reads the whole; the migration's step makes their briefs, and a text it cannot read keeps none")
+    func olderTexts() async throws {
+        try await withApp { app, clock in
+            let f = try await CycleFixture.make(app, clock: clock)
+            _ = try await Self.readings(app, f)
+            let (before, _) = try await Self.readings(app, f)
+            #expect(before.values.allSatisfy { $0.checks.isEmpty }, "read as kept, not computed again")
+            let sql = try Dialect.sql(app.db)
+            try await sql.raw("UPDATE assessment_sheets SET snapshot_brief = NULL, snapshot_brief_of = NULL, result_brief = NULL, result_brief_of = NULL WHERE cycle_id = \(bind: f.cycle)").run()
+            // An approved result kept whole only, and one text that is not a summary.
+            let whole = try #require(try await Self.briefs(app, f.cycle)[f.v1]?.whole)
+            try await sql.raw("UPDATE assessment_sheets SET result = \(bind: whole) WHERE unit_id = \(bind: f.v1) AND cycle_id = \(bind: f.cycle)").run()
+            let (fallback, _) = try await Self.readings(app, f)
+            #expect(fallback == before, "no brief: the whole text is read")
+            #expect(try await Self.briefs(app, f.cycle).values.allSatisfy { $0.snapshot == nil }, "nothing was computed again")
+            let odd = try #require(try await Self.briefs(app, f.cycle).keys.first { $0 != f.v1 })
+            try await sql.raw("UPDATE assessment_sheets SET snapshot = 'not json' WHERE unit_id = \(bind: odd) AND cycle_id = \(bind: f.cycle)").run()
+            try await AddSheetBriefs.backfill(on: app.db)
+            let made = try await Self.briefs(app, f.cycle)
+            #expect(made[odd]?.snapshot == nil, "not a summary: no brief")
+            let v1 = try #require(made[f.v1])
+            let brief = try #require(v1.snapshot)
+            let result = try #require(v1.result)
+            #expect(!brief.contains("\"1.1\"") && !result.contains("\"1.1\""))
+            // The migration's own JSON reads back as the same summary, by the hand reader.
+            var copy = brief
+            #expect(copy.withUTF8 { SummaryReader.read($0) } != nil, "\(brief.prefix(200))")
+            #expect(SheetSummary.decodeKept(brief) == SheetSummary.decodeKept(whole, checks: false))
+            #expect(SheetSummary.decodeKept(result) == SheetSummary.decodeKept(whole, checks: false))
+            #expect(AddSheetBriefs.brief("[]") == nil && AddSheetBriefs.brief("{\"score\":1}") == nil)
+        }
+    }
+}

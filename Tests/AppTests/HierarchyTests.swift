@@ -337,6 +337,10 @@ struct HierarchyTests {
             #expect(!page.body.contains("<script>"))
             #expect(page.body.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot;村"))
             #expect(Node.el("a", ["href": "\"><img src=x>"], "a&b").render() == "<a href=\"&quot;&gt;&lt;img src=x&gt;\">a&amp;b</a>")
+            // Runs of any text between the five characters are kept as they are, multi-byte included.
+            #expect(Node.escaped("村<委>会&\"'") == "村&lt;委&gt;会&amp;&quot;&#39;")
+            #expect(Node.escaped("<后辛庄村>") == "&lt;后辛庄村&gt;" && Node.escaped("后辛庄村 👍") == "后辛庄村 👍" && Node.escaped("") == "")
+            #expect(Node.escaped("&&") == "&amp;&amp;" && Node.escaped("a'b'c") == "a&#39;b&#39;c")
         }
     }
 

@@ -44,6 +44,8 @@ struct SummaryReader {
 
     /// The statuses' raw values in `Status.allCases` order (`ItemStatuses` codes count from it).
     static let statuses = Status.allCases.map(\.rawValue)
+    /// The same as bytes, compared without a string's views (a district's dashboard reads 19,000).
+    static let statusBytes = statuses.map { Array($0.utf8) }
 
     static func read(_ bytes: UnsafeBufferPointer<UInt8>, checks: Bool = true) -> SheetSummary? {
         var reader = SummaryReader(bytes: bytes, checks: checks)
@@ -201,8 +203,9 @@ struct SummaryReader {
             guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { return nil }
             let raw = UnsafeBufferPointer(rebasing: bytes[start..<at])
             at += 1
-            // The statuses differ in length: found by it, then compared once.
-            guard let index = Self.statuses.firstIndex(where: { $0.utf8.count == raw.count }), Self.statuses[index].utf8.elementsEqual(raw),
+            // The statuses differ in length: found by it, then compared once, byte for byte.
+            guard let index = Self.statusBytes.firstIndex(where: { $0.count == raw.count }),
+                  Self.statusBytes[index].elementsEqual(raw),
                   out.set(number, code: UInt8(index + 1)) else { return nil }
         } while take(UInt8(ascii: ","))
         return take(UInt8(ascii: "}")) ? out : nil

@@ -64,18 +64,33 @@ indirect enum Node: Sendable {
         }
     }
 
-    /// Escapes the five characters that matter in text and in quoted attribute values.
+    /// Escapes the five characters that matter in text and in quoted attribute values. They
+    /// are ASCII, so the text is scanned as UTF-8 bytes and copied a run at a time between
+    /// them (most texts have none and are copied whole): scalar by scalar it was half the
+    /// time of rendering a district's dashboard.
     static func escape(_ text: String, into out: inout String) {
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(scalar)
+        var text = text
+        let plain = text.withUTF8 { bytes in
+            guard bytes.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return true }
+            var start = 0
+            for (i, byte) in bytes.enumerated() {
+                let entity: String
+                switch byte {
+                case 0x26: entity = "&amp;"
+                case 0x3C: entity = "&lt;"
+                case 0x3E: entity = "&gt;"
+                case 0x22: entity = "&quot;"
+                case 0x27: entity = "&#39;"
+                default: continue
+                }
+                if i > start { out += String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self) }
+                out += entity
+                start = i + 1
             }
+            if start < bytes.count { out += String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self) }
+            return false
         }
+        if plain { out += text }
     }
 
     static func escaped(_ text: String) -> String {

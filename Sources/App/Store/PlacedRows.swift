@@ -140,10 +140,11 @@ extension QueryBuilder where Model: PlacedModel {
 }
 
 extension QueryBuilder {
-    /// Every row: by place for a `PlacedModel` (`allPlaced`), by Fluent otherwise. For
-    /// helpers generic over the model (`Paging`).
+    /// Every row: by place for a `PlacedModel` (`allPlaced`), by Fluent otherwise (and for a
+    /// query that joins or eager-loads, whose other models only Fluent reads). For helpers
+    /// generic over the model (`Paging`).
     func rows() async throws -> [Model] {
-        guard let placed = Model.self as? any PlacedModel.Type else { return try await all() }
+        guard let placed = Model.self as? any PlacedModel.Type, query.joins.isEmpty, eagerLoaders.isEmpty else { return try await all() }
         return try await placed.placed(query, on: database).compactMap { $0 as? Model }
     }
 }

@@ -34,6 +34,22 @@ struct FrequentTests {
         }
     }
 
+    enum Echo: FrequentStatement {
+        static let sql = "SELECT $1 AS d, $2 AS b, $3 AS t, $4 AS n"
+    }
+
+    @Test("numbers, truth values and times are sent as what they are and read back the same, on both stores")
+    func valueKinds() async throws {
+        try await withApp { app, _ in
+            let time = Date(timeIntervalSince1970: 1_796_000_000.25)
+            let row = try #require(try await Frequent.rows(Echo.self, [.double(81.25), .bool(true), .date(time), .int(-7)], on: app.db).first)
+            #expect(try row.decode(column: "d", as: Double.self) == 81.25)
+            #expect(try row.decode(column: "b", as: Bool.self) == true)
+            #expect(abs(try row.decode(column: "t", as: Date.self).timeIntervalSince(time)) < 0.001)
+            #expect(try row.decode(column: "n", as: Int.self) == -7)
+        }
+    }
+
     enum Outer { enum Lookup: FrequentStatement { static let sql = "SELECT 1" } }
     enum Other { enum Lookup: FrequentStatement { static let sql = "SELECT 2" } }
     enum AVeryLongNameForAStatementTypeSoThatItsFullNameIsLongerThanPostgres {

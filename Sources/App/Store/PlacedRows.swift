@@ -104,8 +104,8 @@ enum PlacedRows {
 
 /// A model read by its columns' places (`PlacedRows`): Fluent's query builder still states
 /// the query (filters, sorts, pages), and its rows are read without Fluent's per-field
-/// property lookups or PostgresKit's per-cell search by name. A service request page
-/// read 50 rows of 40 fields that way, a tenth of the clerks' pages in the mixed peak.
+/// property lookups or PostgresKit's per-cell search by name: a request list's 50 rows of
+/// 40 fields took 21 ms of the server's CPU through Fluent, 12 ms this way.
 protocol PlacedModel: Model {
     /// The columns `init(placed:)` reads, in its order.
     static var placedKeys: [FieldKey] { get }

@@ -68,9 +68,31 @@ struct AddSheetBriefs: AsyncMigration {
     /// A kept summary's JSON object without its "checks" and "explanations"; nil when the text
     /// is not such an object.
     static func brief(_ text: String) -> String? {
-        guard var object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any], object["items"] != nil else { return nil }
-        object["checks"] = [String: String]()
-        object["explanations"] = [String: String]()
-        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) }
+        guard let kept = try? JSONDecoder().decode(Kept.self, from: Data(text.utf8)) else { return nil }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try? encoder.encode(kept)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// What a brief keeps of a summary, as summaries were written when this step was made.
+    private struct Kept: Codable {
+        var score: Double?
+        var passed: Bool
+        var areas: [[Int]]
+        var goals: [[Int]]?
+        var items: [String: String]
+        var checks: [String: String] = [:]
+        var explanations: [String: String] = [:]
+
+        enum CodingKeys: String, CodingKey { case score, passed, areas, goals, items, checks, explanations }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            score = try container.decodeIfPresent(Double.self, forKey: .score)
+            passed = try container.decode(Bool.self, forKey: .passed)
+            areas = try container.decode([[Int]].self, forKey: .areas)
+            goals = try container.decodeIfPresent([[Int]].self, forKey: .goals)
+            items = try container.decode([String: String].self, forKey: .items)
+        }
     }
 }

@@ -45,4 +45,5 @@ func registerMigrations(_ migrations: Migrations) {
     migrations.add(AddSnapshotExplanations())
     migrations.add(AddRequestPathPatternIndex())
     migrations.add(AddSheetBriefs())
+    migrations.add(FillSheetBriefs())
 }

@@ -35,6 +35,7 @@ struct MigrationHistoryTests {
         "AddProfileBusyFinances", "AddRequestFeedback", "AddRectificationFollowUp", "AddNoticeReads",
         "AddReviewDrafts", "AddSheetReturnNote", "AddServiceRequestListIndex", "AddSnapshotAtSeq", "AddOpenRequestIndex",
         "AddComplaintRequestIndex", "AddPathPatternIndexes", "AddSnapshotExplanations", "AddRequestPathPatternIndex", "AddSheetBriefs",
+        "FillSheetBriefs",
     ]
 
     static func columns(_ table: String, on db: any Database) async throws -> Set<String> {

@@ -12,7 +12,7 @@ struct PlacedModelTests {
     /// what Fluent's encoder writes for each property.
     static func fields(_ item: ServiceRequest) throws -> [String: String] {
         let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = .secondsSince1970
         let object = try #require(try JSONSerialization.jsonObject(with: encoder.encode(item)) as? [String: Any])
         var out: [String: String] = [:]
         for (key, value) in object where key != "sealedResidentPhone" && key != "resident_phone" { out[key] = "\(value)" }
@@ -90,6 +90,8 @@ struct PlacedModelTests {
         #expect(try PlacedRows.value(of: 7) == .int(7))
         #expect(try PlacedRows.value(of: 1.5) == .double(1.5))
         #expect(try PlacedRows.value(of: true) == .bool(true))
+        let time = Date(timeIntervalSince1970: 1_796_000_000.5)
+        #expect(try PlacedRows.value(of: time) == .date(time))
         let id = UUID()
         #expect(try PlacedRows.value(of: id) == .uuid(id))
         struct Odd: Encodable { var a = 1 }

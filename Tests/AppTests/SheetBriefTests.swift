@@ -97,13 +97,15 @@ struct SheetBriefTests {
             try await sql.raw("UPDATE assessment_sheets SET snapshot_brief = NULL, snapshot_brief_of = NULL, result_brief = NULL, result_brief_of = NULL WHERE cycle_id = \(bind: f.cycle)").run()
             // An approved result kept whole only, and one text that is not a summary.
             let whole = try #require(try await Self.briefs(app, f.cycle)[f.v1]?.whole)
-            try await sql.raw("UPDATE assessment_sheets SET result = \(bind: whole) WHERE unit_id = \(bind: f.v1) AND cycle_id = \(bind: f.cycle)").run()
+            try await sql.raw("""
+                UPDATE assessment_sheets SET result = \(bind: whole), state = 'approved' WHERE unit_id = \(bind: f.v1) AND cycle_id = \(bind: f.cycle)
+                """).run()
             let (fallback, _) = try await Self.readings(app, f)
             #expect(fallback == before, "no brief: the whole text is read")
             #expect(try await Self.briefs(app, f.cycle).values.allSatisfy { $0.snapshot == nil }, "nothing was computed again")
             let odd = try #require(try await Self.briefs(app, f.cycle).keys.first { $0 != f.v1 })
             try await sql.raw("UPDATE assessment_sheets SET snapshot = 'not json' WHERE unit_id = \(bind: odd) AND cycle_id = \(bind: f.cycle)").run()
-            try await AddSheetBriefs.backfill(on: app.db)
+            try await FillSheetBriefs.backfill(on: app.db)
             let made = try await Self.briefs(app, f.cycle)
             #expect(made[odd]?.snapshot == nil, "not a summary: no brief")
             let v1 = try #require(made[f.v1])
@@ -115,7 +117,11 @@ struct SheetBriefTests {
             #expect(copy.withUTF8 { SummaryReader.read($0) } != nil, "\(brief.prefix(200))")
             #expect(SheetSummary.decodeKept(brief) == SheetSummary.decodeKept(whole, checks: false))
             #expect(SheetSummary.decodeKept(result) == SheetSummary.decodeKept(whole, checks: false))
-            #expect(AddSheetBriefs.brief("[]") == nil && AddSheetBriefs.brief("{\"score\":1}") == nil)
+            #expect(FillSheetBriefs.brief("[]") == nil && FillSheetBriefs.brief("{\"score\":1}") == nil)
+            // The approved sheet's result is read from its brief: with the whole text spoilt, the dashboard still reads it.
+            try await sql.raw("UPDATE assessment_sheets SET result = 'spoilt' WHERE unit_id = \(bind: f.v1) AND cycle_id = \(bind: f.cycle)").run()
+            let (afterFill, _) = try await Self.readings(app, f)
+            #expect(afterFill[f.v1] == SheetSummary.decodeKept(whole, checks: false) && afterFill[f.v1] != nil)
         }
     }
 }

@@ -10,11 +10,8 @@ import SQLKit
 /// `Sheets.move`), each with what it was made from: the summary's as-of date and drop count
 /// (`snapshot_brief_of`, "2026-12-07:5"), the sheet's version at approval (`result_brief_of`).
 /// Readers take the whole text where a brief is not of the text beside it: one kept by an older
-/// server during a rolling upgrade, which writes the whole text only.
-///
-/// The texts already kept are made brief here, a few hundred rows a statement: with its own
-/// reading of the JSON, so that this step stays what it is when the app's types change. A text
-/// it cannot read keeps a NULL brief (its whole text is read instead).
+/// server during a rolling upgrade, which writes the whole text only. The briefs of texts kept
+/// before are made by the next migration (`FillSheetBriefs`), so that this one only adds columns.
 struct AddSheetBriefs: AsyncMigration {
     var name: String { "AddSheetBriefs" }
 
@@ -23,13 +20,32 @@ struct AddSheetBriefs: AsyncMigration {
         for (name, type) in [("snapshot_brief", DatabaseSchema.DataType.string), ("snapshot_brief_of", .string), ("result_brief", .string), ("result_brief_of", .int)] {
             try await database.schema("assessment_sheets").field(.string(name), type).update()
         }
-        try await Self.backfill(on: database)
     }
 
     func revert(on database: any Database) async throws {
         for name in ["snapshot_brief", "snapshot_brief_of", "result_brief", "result_brief_of"] {
             try await database.schema("assessment_sheets").deleteField(.string(name)).update()
         }
+    }
+}
+
+/// Briefs (`AddSheetBriefs`) for the summaries and results kept before there were any. With
+/// its own reading of the JSON, so that this step stays what it is when the app's types change;
+/// a text it cannot read keeps no brief (its whole text is read instead). Each brief is written
+/// by a statement of its own, and only if the text it was made from is still there (an older
+/// server may keep a new summary meanwhile): no long transaction holds rows that intake's
+/// statements wait for, and a step cut short is taken up again at the next start.
+struct FillSheetBriefs: AsyncMigration {
+    var name: String { "FillSheetBriefs" }
+
+    func prepare(on database: any Database) async throws {
+        try await Self.backfill(on: database)
+    }
+
+    func revert(on database: any Database) async throws {
+        try await MigrationSQL.of(database).raw("""
+            UPDATE assessment_sheets SET snapshot_brief = NULL, snapshot_brief_of = NULL, result_brief = NULL, result_brief_of = NULL
+            """).run()
     }
 
     /// Briefs for every kept text that has none.
@@ -39,29 +55,29 @@ struct AddSheetBriefs: AsyncMigration {
         while true {
             let from = after.map { SQLQueryString("AND id > \(bind: $0)") } ?? ""
             let rows = try await sql.raw("""
-                SELECT id, snapshot, result FROM assessment_sheets
+                SELECT id, snapshot, snapshot_as_of, snapshot_at_seq, result, version FROM assessment_sheets
                 WHERE ((snapshot IS NOT NULL AND snapshot_brief IS NULL) OR (result IS NOT NULL AND result_brief IS NULL)) \(from)
                 ORDER BY id LIMIT 500
                 """).all()
-            guard !rows.isEmpty else { return }
-            try await database.transaction { db in
-                let sql = try MigrationSQL.of(db)
-                for row in rows {
-                    let id = try row.decode(column: "id", as: UUID.self)
-                    let snapshot = try row.decode(column: "snapshot", as: String?.self).flatMap(brief)
-                    let result = try row.decode(column: "result", as: String?.self).flatMap(brief)
-                    if let snapshot {
-                        try await sql.raw("""
-                            UPDATE assessment_sheets SET snapshot_brief = \(bind: snapshot), snapshot_brief_of = snapshot_as_of || ':' || snapshot_at_seq
-                            WHERE id = \(bind: id)
-                            """).run()
-                    }
-                    if let result {
-                        try await sql.raw("UPDATE assessment_sheets SET result_brief = \(bind: result), result_brief_of = version WHERE id = \(bind: id)").run()
-                    }
+            guard let last = rows.last else { return }
+            for row in rows {
+                let id = try row.decode(column: "id", as: UUID.self)
+                if let text = try row.decode(column: "snapshot", as: String?.self), let brief = brief(text),
+                   let asOf = try row.decode(column: "snapshot_as_of", as: String?.self), let seq = try row.decode(column: "snapshot_at_seq", as: Int?.self) {
+                    try await sql.raw("""
+                        UPDATE assessment_sheets SET snapshot_brief = \(bind: brief), snapshot_brief_of = \(bind: asOf + ":" + String(seq))
+                        WHERE id = \(bind: id) AND snapshot_as_of = \(bind: asOf) AND snapshot_at_seq = \(bind: seq) AND snapshot = \(bind: text)
+                        """).run()
+                }
+                if let text = try row.decode(column: "result", as: String?.self), let brief = brief(text) {
+                    let version = try row.decode(column: "version", as: Int.self)
+                    try await sql.raw("""
+                        UPDATE assessment_sheets SET result_brief = \(bind: brief), result_brief_of = \(bind: version)
+                        WHERE id = \(bind: id) AND version = \(bind: version) AND result = \(bind: text)
+                        """).run()
                 }
             }
-            after = try rows.last?.decode(column: "id", as: UUID.self)
+            after = try last.decode(column: "id", as: UUID.self)
         }
     }
 

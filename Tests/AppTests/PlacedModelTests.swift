@@ -2,6 +2,7 @@
 import Fluent
 import Foundation
 import SQLKit
+import StandardKit
 import StationKit
 import Testing
 import Vapor
@@ -97,5 +98,39 @@ struct PlacedModelTests {
         struct Odd: Encodable { var a = 1 }
         #expect(throws: PlacedRows.Failure.self) { try PlacedRows.value(of: Odd()) }
         #expect(throws: PlacedRows.Failure.self) { try PlacedRows.value(of: Optional<String>.none) }
+    }
+}
+
+@Suite("Station figures counted in the database")
+struct StationFiguresTests {
+    @Test("items 25–28's monthly figures for a village and its township are those counted by hand over every request and complaint")
+    func countedInTheDatabase() async throws {
+        try await withDemo { app in
+            let request = Request(application: app, on: app.eventLoopGroup.any())
+            let asOf = try #require(LocalDate("2026-11-27"))
+            let any = try #require(try await ServiceRequest.query(on: app.db).first())
+            let village = try #require(try await OrgUnit.find(any.unitID, on: app.db))
+            let township = try #require(try await OrgUnit.find(village.$parent.id, on: app.db))
+            var checked = 0
+            for unit in [village, township] {
+                let stats = try await LedgerController.stats(request, unit, year: 2026, asOf: asOf)
+                let requests = try await Dialect.below(ServiceRequest.query(on: app.db), \.$unitPath, unit.path).all().filter { $0.receivedOn.hasPrefix("2026") }
+                let complaints = try await Dialect.below(Complaint.query(on: app.db), \.$unitPath, unit.path).all().filter { $0.receivedOn.hasPrefix("2026") }
+                #expect(!requests.isEmpty && stats.total.received == requests.count && stats.total.complaints == complaints.count)
+                for (label, figures) in zip((1...12).map { String(format: "2026-%02d", $0) } + ["2026"], stats.months + [stats.total]) {
+                    let r = requests.filter { $0.receivedOn.hasPrefix(label) }, c = complaints.filter { $0.receivedOn.hasPrefix(label) }
+                    let due = r.filter { $0.status != .refused && ($0.due.map { $0 <= asOf } ?? false) }
+                    let onTime = due.filter { item in item.completed.map { done in item.due.map { done <= $0 } ?? false } ?? false }
+                    let rated = r.filter { $0.feedback != nil }, ratedComplaints = c.filter { $0.satisfaction != nil }
+                    #expect(figures.month == label && figures.received == r.count && figures.due == due.count && figures.completedOnTime == onTime.count, "\(unit.name) \(label)")
+                    #expect(figures.requestsRated == rated.count && figures.requestsSatisfied == rated.filter { $0.feedback != .dissatisfied }.count)
+                    #expect(figures.complaints == c.count && figures.complaintsRated == ratedComplaints.count
+                            && figures.complaintsSatisfied == ratedComplaints.filter { $0.satisfaction != .dissatisfied }.count)
+                    #expect(figures.onTimeRate == (due.isEmpty ? nil : Double(onTime.count) / Double(due.count)))
+                    if !due.isEmpty { checked += 1 }
+                }
+            }
+            #expect(checked >= 2, "some months have requests due")
+        }
     }
 }

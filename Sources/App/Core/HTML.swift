@@ -71,7 +71,6 @@ indirect enum Node: Sendable {
     static func escape(_ text: String, into out: inout String) {
         var text = text
         let plain = text.withUTF8 { bytes in
-            guard bytes.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return true }
             var start = 0
             for (i, byte) in bytes.enumerated() {
                 let entity: String
@@ -87,6 +86,7 @@ indirect enum Node: Sendable {
                 out += entity
                 start = i + 1
             }
+            guard start > 0 else { return true }
             if start < bytes.count { out += String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self) }
             return false
         }

@@ -153,10 +153,6 @@ extension ServiceRequest: PlacedModel {
 
     convenience init(placed row: PlacedRow) throws {
         var row = row
-        func named<E: RawRepresentable>(_ type: E.Type, _ text: String) throws -> E where E.RawValue == String {
-            guard let value = E(rawValue: text) else { throw PlacedRows.Failure.unsupportedValue(text) }
-            return value
-        }
         self.init()
         id = try row.next(UUID.self)
         unitID = try row.next()
@@ -165,17 +161,17 @@ extension ServiceRequest: PlacedModel {
         serviceID = try row.next()
         serviceCode = try row.next()
         serviceName = try row.next()
-        serviceMode = try named(ServiceMode.self, try row.next())
+        serviceMode = try row.next(named: ServiceMode.self)
         timeLimit = try row.next()
         postID = try row.next()
-        channel = try named(RequestChannel.self, try row.next())
+        channel = try row.next(named: RequestChannel.self)
         externalID = try row.next()
         residentName = try row.next()
         sealedResidentPhone = Sealed(try PersonalData.open(try row.next(String.self)))
         residentPhoneHash = try row.next()
         content = try row.next()
         materials = try row.next()
-        status = try named(RequestStatus.self, try row.next())
+        status = try row.next(named: RequestStatus.self)
         firstOwnerID = try row.next()
         firstOwnerName = try row.next()
         receivedAt = try row.next()
@@ -192,7 +188,7 @@ extension ServiceRequest: PlacedModel {
         missingMaterials = try row.next()
         refusedReason = try row.next()
         publicReply = try row.next()
-        feedback = try row.next(String?.self).map { try named(Satisfaction.self, $0) }
+        feedback = try row.next(namedIfAny: Satisfaction.self)
         feedbackOn = try row.next()
         extensions = try row.next()
         version = try row.next()

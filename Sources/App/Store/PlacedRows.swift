@@ -38,6 +38,19 @@ struct PlacedRow {
         guard let sql else { throw PlacedRows.Failure.noColumn(place) }
         return try sql.decode(column: names[place], as: T.self)
     }
+
+    /// The next column's text as a text enum's case; a text that names none is an error.
+    mutating func next<E: RawRepresentable>(named type: E.Type) throws -> E where E.RawValue == String {
+        guard let value = try next(namedIfAny: type) else { throw PlacedRows.Failure.unsupportedValue("NULL") }
+        return value
+    }
+
+    /// The same for a column that may be NULL.
+    mutating func next<E: RawRepresentable>(namedIfAny type: E.Type) throws -> E? where E.RawValue == String {
+        guard let text = try next(String?.self) else { return nil }
+        guard let value = E(rawValue: text) else { throw PlacedRows.Failure.unsupportedValue(text) }
+        return value
+    }
 }
 
 enum PlacedRows {

@@ -107,11 +107,13 @@ public enum XLSX {
             xml += "</row>"
             r = 1
         }
+        var names: [String] = []
         for row in sheet.rows {
             r += 1
             xml += "<row r=\"\(r)\">"
+            while names.count < row.count { names.append(column(names.count)) }
             for (c, cell) in row.enumerated() {
-                let ref = column(c) + String(r)
+                let ref = names[c] + String(r)
                 switch cell {
                 case let .text(text):
                     guard !text.isEmpty else { continue }
@@ -202,7 +204,12 @@ public enum XLSX {
     /// A number as the file stores it: no exponent, no trailing ".0".
     static func numberText(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return String(format: "%.10f", value).replacingOccurrences(of: #"0+$"#, with: "", options: .regularExpression)
+        // Ten places, then the trailing zeros (and a point left bare) cut: no pattern
+        // compiled for each number (a third of writing an export's workbook).
+        var text = String(format: "%.10f", value)
+        while text.last == "0" { text.removeLast() }
+        if text.last == "." { text.removeLast() }
+        return text
     }
 
     /// "A", "B", … "Z", "AA", …
@@ -231,6 +238,11 @@ public enum XLSX {
     }
 
     static func escape(_ text: String) -> String {
+        // Most cells have nothing to escape or drop: returned as they are.
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "\"")
+            || ($0 < 0x20 && $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\t") && $0 != UInt8(ascii: "\r")) }) {
+            return text
+        }
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar {

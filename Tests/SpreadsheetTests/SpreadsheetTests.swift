@@ -94,6 +94,20 @@ struct SpreadsheetTests {
         #expect(Self.typed.plain.rows[1][2] == "1234.50" && Self.typed.plain.rows[1][4] == "2026-03-02 09:30")
     }
 
+    @Test("XLSX numbers are written shortest to ten places, never with a bare point; cell text is escaped and stripped of XML's forbidden controls")
+    func numberAndText() throws {
+        #expect(XLSX.numberText(31) == "31" && XLSX.numberText(-2) == "-2" && XLSX.numberText(0) == "0")
+        #expect(XLSX.numberText(1234.5) == "1234.5" && XLSX.numberText(0.1) == "0.1" && XLSX.numberText(-0.125) == "-0.125")
+        #expect(XLSX.numberText(1.0 / 3) == "0.3333333333" && XLSX.numberText(2.00000000001) == "2")
+        #expect(XLSX.numberText(1e20) == "100000000000000000000" && XLSX.numberText(-1e16 - 2) == "-10000000000000002")
+        #expect(XLSX.escape("村民代表会议 A1") == "村民代表会议 A1")
+        #expect(XLSX.escape("a<b & \"c\">d") == "a&lt;b &amp; &quot;c&quot;&gt;d")
+        #expect(XLSX.escape("行一\n行二\t\u{1}\u{7}尾") == "行一\n行二\t尾")
+        let sheet = TypedSheet(header: ["名称", "数"], rows: [[.text("甲<乙>&\u{2}"), .number(1.0 / 3, decimals: 2)], [.text("丙"), .number(0.75, decimals: 2)]])
+        let back = try XLSX.read(try XLSX.write(sheet))
+        #expect(back.rows == [["名称", "数"], ["甲<乙>&", "0.3333333333"], ["丙", "0.75"]])
+    }
+
     /// openpyxl from PyPI, when CI provides it (`CUNWU_OPENPYXL`: a python with openpyxl).
     static let python = ProcessInfo.processInfo.environment["CUNWU_OPENPYXL"]
     static let tool = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Tools/openpyxl_check.py").path

@@ -39,6 +39,7 @@ public func configure(_ app: Application, environment: [String: String] = Proces
     app.passwords.use { _ in PrehashingBcrypt(cost: cost) }
     app.dummyPasswordHash = try Bcrypt.hash(Token.make(), cost: app.config.bcryptCost)
 
+    app.keptSummaries = KeptSummaries()
     let inFlight = app.inFlightRequests
     let metrics = app.metrics
     var chain: [any AsyncMiddleware] = [

@@ -24,11 +24,15 @@ struct SheetBriefTests {
     }
 
     /// The kept summaries as a dashboard reads them (brief) and as an export does (whole, checks left out to compare).
-    static func readings(_ app: Application, _ f: CycleFixture) async throws -> (brief: [UUID: SheetSummary], whole: [UUID: SheetSummary]) {
+    /// Without the server's cache (`KeptSummaries`, tested below): these tests write texts
+    /// under unchanged names, which no server does, to see which text the database gives.
+    static func readings(_ app: Application, _ f: CycleFixture, cached: Bool = false) async throws -> (brief: [UUID: SheetSummary], whole: [UUID: SheetSummary]) {
         let request = Request(application: app, on: app.eventLoopGroup.any())
         let cycle = try #require(try await AssessmentCycle.find(f.cycle, on: app.db))
-        let brief = try await Sheets.summaries(cycle: cycle, under: f.world.districtA, context: request.sheets, checks: false)
-        var whole = try await Sheets.summaries(cycle: cycle, under: f.world.districtA, context: request.sheets, checks: true)
+        var context = request.sheets
+        if !cached { context.kept = nil }
+        let brief = try await Sheets.summaries(cycle: cycle, under: f.world.districtA, context: context, checks: false)
+        var whole = try await Sheets.summaries(cycle: cycle, under: f.world.districtA, context: context, checks: true)
         for key in whole.keys { whole[key]?.checks = [:]; whole[key]?.explanations = [:] }
         return (brief, whole)
     }
@@ -122,6 +126,59 @@ struct SheetBriefTests {
             try await sql.raw("UPDATE assessment_sheets SET result = 'spoilt' WHERE unit_id = \(bind: f.v1) AND cycle_id = \(bind: f.cycle)").run()
             let (afterFill, _) = try await Self.readings(app, f)
             #expect(afterFill[f.v1] == SheetSummary.decodeKept(whole, checks: false) && afterFill[f.v1] != nil)
+        }
+    }
+
+    @Test("the server's cache of briefs: read once per name, the same summaries as the database gives; a new name is read again; a text renamed between the two reads is left out; bounded")
+    func cached() async throws {
+        try await withApp { app, clock in
+            let f = try await CycleFixture.make(app, clock: clock)
+            let cache = try #require(app.keptSummaries)
+            _ = try await Self.readings(app, f)
+            let (plain, _) = try await Self.readings(app, f)
+            let (first, _) = try await Self.readings(app, f, cached: true)
+            #expect(!plain.isEmpty && first == plain)
+            #expect(cache.count == plain.count, "one brief kept per village")
+            // Under an unchanged name the text is not read again: a text changed in place (no
+            // server does that) is not seen.
+            let other = try #require(plain.keys.first { $0 != f.v1 })
+            let sql = try Dialect.sql(app.db)
+            var tampered = try #require(plain[other])
+            tampered.score = 99.5
+            let text = String(decoding: try JSONEncoder().encode(tampered), as: UTF8.self)
+            try await sql.raw("UPDATE assessment_sheets SET snapshot_brief = \(bind: text) WHERE unit_id = \(bind: other) AND cycle_id = \(bind: f.cycle)").run()
+            #expect(try await Self.readings(app, f).brief[other]?.score == 99.5, "the database's text did change")
+            #expect(try await Self.readings(app, f, cached: true).brief[other] == plain[other])
+            // A change drops the summary; the next view keeps a new one under a new name, read again.
+            try await sql.raw(Snapshots.invalidation(villages: [other])).run()
+            _ = try await Self.readings(app, f, cached: true)
+            let (afterChange, _) = try await Self.readings(app, f, cached: true)
+            #expect(afterChange == (try await Self.readings(app, f).brief))
+            #expect(afterChange.values.allSatisfy { $0.checks.isEmpty }, "read as kept, not computed again")
+            #expect(afterChange[other]?.score != 99.5)
+            // The sheets read, then a summary kept under a new name before the texts are: left out, the new one cached.
+            let cycle = try #require(try await AssessmentCycle.find(f.cycle, on: app.db))
+            let sheets = try await AssessmentSheet.villages(cycle: f.cycle, below: f.world.districtA.path, texts: false, on: app.db)
+            let sheet = try #require(sheets.first { $0.unitID == other })
+            #expect(sheets.allSatisfy { $0.snapshot == nil && $0.result == nil && $0.brief == nil })
+            try await sql.raw(Snapshots.invalidation(villages: [other])).run()
+            let request = Request(application: app, on: app.eventLoopGroup.any())
+            var uncached = request.sheets
+            uncached.kept = nil
+            _ = try await Sheets.summaries(cycle: cycle, under: f.world.districtA, context: uncached, checks: false)
+            let fresh = KeptSummaries()
+            let read = try await fresh.briefs(of: sheets, on: app.db)
+            let id = try #require(sheet.id)
+            #expect(read.snapshots[id] == nil, "renamed between the reads: left out")
+            #expect(read.snapshots.count == sheets.count - 1)
+            let renamed = try #require(try await AssessmentSheet.villages(cycle: f.cycle, below: f.world.districtA.path, texts: false, on: app.db).first { $0.id == id })
+            #expect(renamed.snapshotAtSeq == sheet.snapshotAtSeq.map { $0 + 1 })
+            #expect(fresh.summary(of: id, named: try #require(KeptSummaries.snapshotName(of: renamed))) != nil)
+            // Bounded: past its limit it starts again.
+            let small = KeptSummaries(limit: 2)
+            let summary = try #require(plain.values.first)
+            for n in 0..<3 { small.keep(summary, of: UUID(), named: .snapshot(asOf: "2026-12-07", atSeq: n)) }
+            #expect(small.count == 1)
         }
     }
 }

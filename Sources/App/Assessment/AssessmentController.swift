@@ -480,7 +480,7 @@ extension Request {
     /// What the sheets' work needs from this request (`SheetContext`).
     var sheets: SheetContext {
         SheetContext(db: readDB, write: Reading.isOnStandby(self) ? db : nil, beside: self.besideDatabase, config: application.config, principal: principal, now: now, today: today,
-                     files: application.files, threadPool: application.threadPool)
+                     files: application.files, threadPool: application.threadPool, kept: application.keptSummaries)
     }
 
     /// A connection of another event loop than the request's (each loop has its own), to

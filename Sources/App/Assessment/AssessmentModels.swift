@@ -117,15 +117,18 @@ final class AssessmentSheet: Model, @unchecked Sendable {
     /// would, without its reflection over the model (two thirds of reading a district's
     /// 300 sheets went to it). A field added to the model must be added here too: a test
     /// compares these with Fluent's, field by field.
-    /// With `only`, just those villages' sheets; with `brief`, their kept texts as `brief`.
-    static func villages(cycle: UUID, below path: String, only: Set<UUID>? = nil, brief: Bool = false, on db: any Database) async throws -> [AssessmentSheet] {
+    /// With `only`, just those villages' sheets; with `brief`, their kept texts as `brief`;
+    /// with `texts` false, none of their kept texts (`KeptSummaries` reads those it lacks).
+    static func villages(cycle: UUID, below path: String, only: Set<UUID>? = nil, brief: Bool = false, texts: Bool = true,
+                         on db: any Database) async throws -> [AssessmentSheet] {
         let sql = try Dialect.sql(db)
         var range = Dialect.pathBelow(sql, path, column: "unit_path")
         if let only {
             guard !only.isEmpty else { return [] }
             range = "unit_id IN (\(binds: Array(only))) AND " + range
         }
-        return try await PlacedRows.all(columns(snapshot: true, brief: brief), """
+        let brief = brief && texts
+        return try await PlacedRows.all(columns(snapshot: texts, brief: brief, result: texts), """
             FROM assessment_sheets WHERE cycle_id = \(bind: cycle) AND \(range) AND level = 'village'
             """, on: db).compactMap { try AssessmentSheet(row: $0, brief: brief) }
     }
@@ -145,17 +148,17 @@ final class AssessmentSheet: Model, @unchecked Sendable {
     /// Every column `init(row:)` reads, in its order; without `snapshot`, the kept summary
     /// is read as NULL; with `brief`, the kept summary and result as NULL and their brief
     /// texts (or the whole where none is of them) after the rest.
-    private static func columns(snapshot: Bool, brief: Bool) -> [String] {
-        ["id", "cycle_id", "unit_id", "unit_path", "level", "state", "score", brief ? "NULL AS result" : "result", "submitted_on", "approved_on",
+    private static func columns(snapshot: Bool, brief: Bool, result: Bool = true) -> [String] {
+        ["id", "cycle_id", "unit_id", "unit_path", "level", "state", "score", brief || !result ? "NULL AS result" : "result", "submitted_on", "approved_on",
          "version", "updated_at", snapshot && !brief ? "snapshot" : "NULL AS snapshot", "snapshot_as_of", "snapshot_seq", "snapshot_at_seq",
          "returned_note", "returned_by", "returned_on"]
             + (brief ? [briefSnapshot, briefResult] : [])
     }
 
     /// The brief summary where it was made from the summary beside it (`AddSheetBriefs`), else the whole.
-    private static let briefSnapshot = "CASE WHEN snapshot_brief IS NOT NULL AND snapshot_brief_of = snapshot_as_of || ':' || snapshot_at_seq THEN snapshot_brief ELSE snapshot END AS snapshot_brief"
+    static let briefSnapshot = "CASE WHEN snapshot_brief IS NOT NULL AND snapshot_brief_of = snapshot_as_of || ':' || snapshot_at_seq THEN snapshot_brief ELSE snapshot END AS snapshot_brief"
     /// The brief result where it was made at the approval that wrote the result, else the whole.
-    private static let briefResult = "CASE WHEN result_brief IS NOT NULL AND result_brief_of = version THEN result_brief ELSE result END AS result_brief"
+    static let briefResult = "CASE WHEN result_brief IS NOT NULL AND result_brief_of = version THEN result_brief ELSE result END AS result_brief"
 
     /// A sheet from a row of `columns`, read in their order (nil for an unknown level or state).
     private convenience init?(row: PlacedRow, brief: Bool) throws {

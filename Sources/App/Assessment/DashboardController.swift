@@ -162,6 +162,34 @@ struct DashboardController {
         return dto
     }
 
+    /// A village sheet's fields a dashboard reads, and a unit's: read once from Fluent's
+    /// properties, each read of which casts its value (a tenth of a district's view when the
+    /// loops below read them again and again).
+    struct SheetFacts {
+        let unitID: UUID
+        let unitPath: String
+        let state: SheetState
+        let submittedOn: String?
+
+        init(_ sheet: AssessmentSheet) {
+            (unitID, unitPath, state, submittedOn) = (sheet.unitID, sheet.unitPath, sheet.state, sheet.submittedOn)
+        }
+    }
+
+    struct UnitFacts {
+        let id: UUID
+        let name: String
+        let code: String?
+        let path: String
+        let parentID: UUID?
+        let kind: UnitKind
+
+        init?(_ unit: OrgUnit) {
+            guard let id = unit.id else { return nil }
+            (self.id, name, code, path, parentID, kind) = (id, unit.name, unit.code, unit.path, unit.$parent.id, unit.kind)
+        }
+    }
+
     /// The dashboard from summaries the caller already has (an export needs both), and
     /// their village sheets if it has them.
     static func dashboard(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit, summaries: [UUID: SheetSummary],
@@ -171,18 +199,17 @@ struct DashboardController {
         if known == nil {
             sheets = try await AssessmentSheet.villages(cycle: cycle.requireID(), below: unit.path, on: request.readDB)
         }
-        let units = try await OrgUnit.below(unit.path, on: request.readDB)
-        let names = Dictionary(units.compactMap { u in u.id.map { ($0, u) } }, uniquingKeysWith: { a, _ in a })
+        let units = try await OrgUnit.below(unit.path, on: request.readDB).compactMap(UnitFacts.init)
+        let names = Dictionary(units.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var previous: [UUID: SheetSummary] = [:]
         if let last = try await AssessmentCycle.query(on: request.readDB).filter(\.$unitID == cycle.unitID).filter(\.$year == cycle.year - 1).first() {
             previous = try await Sheets.summaries(cycle: last, under: unit, context: request.sheets, checks: false)
         }
-        // Each sheet's place read once (a comparison reading Fluent's properties was a tenth of the page).
-        let ordered = sheets.map { (path: names[$0.unitID]?.path ?? "", sheet: $0) }.sorted { $0.path < $1.path }.map(\.sheet)
+        let ordered = sheets.map { SheetFacts($0) }.map { (path: names[$0.unitID]?.path ?? "", sheet: $0) }.sorted { $0.path < $1.path }.map(\.sheet)
         let villages = ordered.map { sheet -> VillageRowDTO in
             let summary = summaries[sheet.unitID]
             let village = names[sheet.unitID]
-            return VillageRowDTO(unitID: sheet.unitID, name: village?.name ?? "", township: village?.$parent.id.flatMap { names[$0]?.name } ?? "",
+            return VillageRowDTO(unitID: sheet.unitID, name: village?.name ?? "", township: village?.parentID.flatMap { names[$0]?.name } ?? "",
                                  state: sheet.state.rawValue, score: summary?.score, passed: summary?.passed,
                                  areaRates: (0..<catalogue.areas.count).map { summary?.areaRate($0) },
                                  previousScore: previous[sheet.unitID]?.score, submittedOnTime: (sheet.submittedOn ?? "9999") <= cycle.submitBy)
@@ -203,41 +230,43 @@ struct DashboardController {
                             weakestItems: Array(weakest), completeness: DashboardMath.completeness(rows, submitBy: cycle.submitBy),
                             meanScore: DashboardMath.mean(all.compactMap(\.score)),
                             previousMeanScore: previous.isEmpty ? nil : DashboardMath.mean(ordered.compactMap { previous[$0.unitID]?.score }),
-                            townships: Dictionary(units.filter { $0.kind == .township }.compactMap { u in u.id.map { (u.name, $0) } }, uniquingKeysWith: { a, _ in a }),
+                            townships: Dictionary(units.filter { $0.kind == .township }.map { ($0.name, $0.id) }, uniquingKeysWith: { a, _ in a }),
                             parts: parts, refreshing: 0)
     }
 
     /// The units one level below a city or a district, each with its villages' figures.
-    static func parts(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit, units: [OrgUnit], sheets: [AssessmentSheet],
+    static func parts(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit, units: [UnitFacts], sheets: [SheetFacts],
                       summaries: [UUID: SheetSummary]) async throws -> [PartRowDTO] {
         guard unit.kind == .city || unit.kind == .district, let unitID = unit.id else { return [] }
         let catalogue = request.application.config.catalogue
-        let children = Hierarchy.sorted(units.filter { $0.$parent.id == unitID })
-        let ids = children.compactMap(\.id)
+        let children = units.filter { $0.parentID == unitID }.sorted { Hierarchy.precedes(($0.code, $0.name), ($1.code, $1.name)) }
+        let ids = children.map(\.id)
         guard !ids.isEmpty else { return [] }
-        let own = try await AssessmentSheet.query(on: request.readDB).filter(\.$cycleID == cycle.requireID()).filter(\.$unitID ~~ ids).all()
+        let own = try await AssessmentSheet.query(on: request.readDB).filter(\.$cycleID == cycle.requireID()).filter(\.$unitID ~~ ids)
+            .field(\.$id).field(\.$unitID).field(\.$state).all()
         let ownState = Dictionary(own.map { ($0.unitID, $0.state.rawValue) }, uniquingKeysWith: { a, _ in a })
         // Each village's sheet under its child of the unit: the unit's path and the next
         // segment of its own (not a pass over every sheet for every child).
-        var below: [String: [AssessmentSheet]] = [:]
-        for sheet in sheets where sheet.unitPath.hasPrefix(unit.path) {
-            let rest = sheet.unitPath.dropFirst(unit.path.count)
-            guard let slash = rest.firstIndex(of: "/") else { continue }
-            below[unit.path + rest[...slash], default: []].append(sheet)
+        var below: [String: [SheetFacts]] = [:]
+        let prefix = unit.path
+        for sheet in sheets where sheet.unitPath.hasPrefix(prefix) {
+            let rest = sheet.unitPath.utf8.dropFirst(prefix.utf8.count)
+            guard let slash = rest.firstIndex(of: UInt8(ascii: "/")) else { continue }
+            below[String(sheet.unitPath[..<sheet.unitPath.utf8.index(after: slash)]), default: []].append(sheet)
         }
-        return children.compactMap { child in
-            guard let id = child.id else { return nil }
+        let items = catalogue.items.map(\.number)
+        return children.map { child in
             let here = below[child.path] ?? []
             let scored = here.compactMap { summaries[$0.unitID] }
             let rows = here.map { DashboardMath.Row(summary: summaries[$0.unitID], state: $0.state, submittedOn: $0.submittedOn, previousScore: nil) }
             let passed = scored.map(\.passed)
-            let weakest = DashboardMath.itemRates(scored, items: catalogue.items.map(\.number))
+            let weakest = DashboardMath.itemRates(scored, items: items)
                 .sorted { $0.rate == $1.rate ? $0.number < $1.number : $0.rate < $1.rate }.prefix(3)
-            return PartRowDTO(unitID: id, name: child.name, kind: child.kind.rawValue, completeness: DashboardMath.completeness(rows, submitBy: cycle.submitBy),
+            return PartRowDTO(unitID: child.id, name: child.name, kind: child.kind.rawValue, completeness: DashboardMath.completeness(rows, submitBy: cycle.submitBy),
                               meanScore: DashboardMath.mean(scored.compactMap(\.score)),
                               passRate: passed.isEmpty ? nil : Double(passed.filter { $0 }.count) / Double(passed.count),
                               areaRates: DashboardMath.areaRates(scored, areas: catalogue.areas.count), weakestItem: weakest.first?.number, weakestItems: weakest.map(\.number),
-                              ownState: ownState[id])
+                              ownState: ownState[child.id])
         }
     }
 

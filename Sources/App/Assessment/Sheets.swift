@@ -29,9 +29,11 @@ struct SheetContext: Sendable {
     /// Where evidence files are kept, and the threads that write them.
     var files: FileStore
     var threadPool: NIOThreadPool
+    /// The server's cache of brief kept summaries, if it has one (`KeptSummaries`).
+    var kept: KeptSummaries?
 
     init(db: any Database, write: (any Database)? = nil, beside: @escaping @autoclosure @Sendable () -> (any Database)?, config: AppConfig,
-         principal: Principal?, now: Date, today: LocalDate, files: FileStore, threadPool: NIOThreadPool) {
+         principal: Principal?, now: Date, today: LocalDate, files: FileStore, threadPool: NIOThreadPool, kept: KeptSummaries? = nil) {
         self.db = db
         self.write = write ?? db
         readsStandby = write != nil
@@ -42,6 +44,7 @@ struct SheetContext: Sendable {
         self.today = today
         self.files = files
         self.threadPool = threadPool
+        self.kept = kept
     }
 }
 
@@ -252,17 +255,28 @@ enum Sheets {
         guard let asOf = liveAsOf(cycle, today: context.today)?.description else { return ([], [:], []) }
         // Without checks or explanations, the kept texts without them (`AssessmentSheet.brief`).
         let brief = !checks && !explanations
-        let sheets = try await AssessmentSheet.villages(cycle: cycle.requireID(), below: unit.path, brief: brief, on: context.db)
+        // Brief texts from this server's cache where it has them (`KeptSummaries`): the sheets
+        // are read without their texts and only the texts not seen before are fetched.
+        let cache = brief && !recompute ? context.kept : nil
+        let sheets = try await AssessmentSheet.villages(cycle: cycle.requireID(), below: unit.path, brief: brief, texts: cache == nil, on: context.db)
+        let cached = try await cache?.briefs(of: sheets, on: context.db)
         func decode(_ text: String?) -> SheetSummary? { text.flatMap { SheetSummary.decodeKept($0, checks: checks || explanations) } }
-        func kept(_ sheet: AssessmentSheet) -> (snapshot: String?, result: String?) { sheet.brief ?? (sheet.snapshot, sheet.result) }
+        func keptResult(_ sheet: AssessmentSheet) -> SheetSummary? {
+            if let cached { return sheet.id.flatMap { cached.results[$0] } }
+            return decode(sheet.brief.map(\.result) ?? sheet.result)
+        }
+        func keptSnapshot(_ sheet: AssessmentSheet) -> SheetSummary? {
+            if let cached { return sheet.id.flatMap { cached.snapshots[$0] } }
+            return decode(sheet.brief.map(\.snapshot) ?? sheet.snapshot)
+        }
         var out: [UUID: SheetSummary] = [:]
         var stale: [UUID: AssessmentSheet] = [:]
         // Current summaries that still need their explanations (by sheet).
         var unexplained: [UUID: (sheet: AssessmentSheet, kept: SheetSummary)] = [:]
         for sheet in sheets {
-            if sheet.state == .approved, let kept = decode(kept(sheet).result) {
+            if sheet.state == .approved, let kept = keptResult(sheet) {
                 out[sheet.unitID] = kept
-            } else if !recompute, sheet.snapshotAsOf == asOf, sheet.snapshotAtSeq == sheet.snapshotSeq, let kept = decode(kept(sheet).snapshot) {
+            } else if !recompute, sheet.snapshotAsOf == asOf, sheet.snapshotAtSeq == sheet.snapshotSeq, let kept = keptSnapshot(sheet) {
                 if explanations, let id = sheet.id { unexplained[id] = (sheet, kept) } else { out[sheet.unitID] = kept }
             } else {
                 stale[sheet.unitID] = sheet
@@ -287,7 +301,7 @@ enum Sheets {
         var shownStale: [UUID] = []
         if let staleLimit, !recompute, stale.count > staleLimit {
             for (village, sheet) in stale {
-                guard let last = decode(kept(sheet).snapshot) else { continue }
+                guard let last = keptSnapshot(sheet) else { continue }
                 out[village] = last
                 shownStale.append(village)
                 stale[village] = nil

@@ -18,13 +18,16 @@ enum Hierarchy {
     }
 
     static func sorted(_ units: [OrgUnit]) -> [OrgUnit] {
-        units.sorted { a, b in
-            switch (a.code, b.code) {
-            case let (x?, y?) where x != y: return x < y
-            case (.some, nil): return true
-            case (nil, .some): return false
-            default: return a.name < b.name
-            }
+        units.sorted { precedes(($0.code, $0.name), ($1.code, $1.name)) }
+    }
+
+    /// The official order of two units by code and name.
+    static func precedes(_ a: (code: String?, name: String), _ b: (code: String?, name: String)) -> Bool {
+        switch (a.code, b.code) {
+        case let (x?, y?) where x != y: return x < y
+        case (.some, nil): return true
+        case (nil, .some): return false
+        default: return a.name < b.name
         }
     }
 

@@ -1,0 +1,123 @@
+import Fluent
+import NIOConcurrencyHelpers
+import SQLKit
+import Vapor
+
+/// The brief kept summaries this server has read, decoded, each under what names its text:
+/// an approved result by the sheet's version at approval (`result_brief_of`), a live
+/// summary by its as-of date and the drop count it was computed at (`snapshot_brief_of`).
+/// Neither text changes while that name stands: a result is written only with a new
+/// version, and a summary only where the count is unchanged, by an evaluation of the
+/// same records on the same day. A district's dashboard then reads its 300 sheets without
+/// their texts and fetches only those whose names it has not seen (the villages changed
+/// since): reading and decoding 300 briefs was a fifth of the view.
+///
+/// Only a cache: the database's names decide what is read, so servers stay stateless and
+/// a text written by another server is read when its name is new. Bounded: past `limit`
+/// entries it starts again empty.
+final class KeptSummaries: Sendable {
+    /// What a kept text is named by.
+    enum Name: Hashable, Sendable {
+        case result(version: Int)
+        case snapshot(asOf: String, atSeq: Int)
+    }
+
+    private struct Entry: Sendable {
+        var name: Name
+        var summary: SheetSummary
+    }
+
+    /// Per sheet, its live summary and its approved result (either may be absent).
+    private let entries = NIOLockedValueBox<(snapshots: [UUID: Entry], results: [UUID: Entry])>(([:], [:]))
+    let limit: Int
+
+    /// 4,000 villages' summaries of this year and approved results of the last, and room for more.
+    init(limit: Int = 20_000) {
+        self.limit = limit
+    }
+
+    var count: Int { entries.withLockedValue { $0.snapshots.count + $0.results.count } }
+
+    /// The name of the text a sheet's brief would be read from, given the columns read.
+    static func resultName(of sheet: AssessmentSheet) -> Name? {
+        sheet.state == .approved ? .result(version: sheet.version) : nil
+    }
+
+    static func snapshotName(of sheet: AssessmentSheet) -> Name? {
+        guard let asOf = sheet.snapshotAsOf, let atSeq = sheet.snapshotAtSeq else { return nil }
+        return .snapshot(asOf: asOf, atSeq: atSeq)
+    }
+
+    func summary(of sheet: UUID, named name: Name) -> SheetSummary? {
+        entries.withLockedValue { all in
+            let entry = if case .result = name { all.results[sheet] } else { all.snapshots[sheet] }
+            return entry?.name == name ? entry?.summary : nil
+        }
+    }
+
+    func keep(_ summary: SheetSummary, of sheet: UUID, named name: Name) {
+        entries.withLockedValue { all in
+            if all.snapshots.count + all.results.count >= limit { all = ([:], [:]) }
+            if case .result = name { all.results[sheet] = Entry(name: name, summary: summary) } else { all.snapshots[sheet] = Entry(name: name, summary: summary) }
+        }
+    }
+
+    /// The brief summaries of `sheets` (read with `texts: false`): an approved sheet's result
+    /// and every sheet's last live summary, as `decodeKept(checks: false)` makes them, from
+    /// this cache or, for those it lacks, read in one statement. A text whose name changed
+    /// between the two reads (a summary kept meanwhile) is kept here under its new name and
+    /// left out: the caller treats that village as it treats one with no kept text.
+    func briefs(of sheets: [AssessmentSheet], on db: any Database) async throws -> (results: [UUID: SheetSummary], snapshots: [UUID: SheetSummary]) {
+        var results: [UUID: SheetSummary] = [:], snapshots: [UUID: SheetSummary] = [:]
+        var missing: [UUID: (result: Name?, snapshot: Name?)] = [:]
+        for sheet in sheets {
+            guard let id = sheet.id else { continue }
+            let names = (result: Self.resultName(of: sheet), snapshot: Self.snapshotName(of: sheet))
+            var lacks: (result: Name?, snapshot: Name?) = (nil, nil)
+            if let name = names.result {
+                if let found = summary(of: id, named: name) { results[id] = found } else { lacks.result = name }
+            }
+            if let name = names.snapshot {
+                if let found = summary(of: id, named: name) { snapshots[id] = found } else { lacks.snapshot = name }
+            }
+            if lacks.result != nil || lacks.snapshot != nil { missing[id] = lacks }
+        }
+        guard !missing.isEmpty else { return (results, snapshots) }
+        let ids = Array(missing.keys)
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let part = Array(ids[start..<min(start + 500, ids.count)])
+            let rows = try await PlacedRows.all(["id", "state", "version", "snapshot_as_of", "snapshot_at_seq",
+                                                 AssessmentSheet.briefSnapshot, AssessmentSheet.briefResult],
+                                                "FROM assessment_sheets WHERE id IN (\(binds: part))", on: db)
+            for var row in rows {
+                let id = try row.next(UUID.self)
+                let state = try row.next(namedIfAny: SheetState.self)
+                let version = try row.next(Int.self)
+                let asOf = try row.next(String?.self), atSeq = try row.next(Int?.self)
+                let snapshotText = try row.next(String?.self), resultText = try row.next(String?.self)
+                guard let lacks = missing[id] else { continue }
+                if state == .approved, let text = resultText, let summary = SheetSummary.decodeKept(text, checks: false) {
+                    let name = Name.result(version: version)
+                    keep(summary, of: id, named: name)
+                    if name == lacks.result { results[id] = summary }
+                }
+                if let asOf, let atSeq, let text = snapshotText, let summary = SheetSummary.decodeKept(text, checks: false) {
+                    let name = Name.snapshot(asOf: asOf, atSeq: atSeq)
+                    keep(summary, of: id, named: name)
+                    if name == lacks.snapshot { snapshots[id] = summary }
+                }
+            }
+        }
+        return (results, snapshots)
+    }
+}
+
+extension Application {
+    private struct KeptSummariesKey: StorageKey { typealias Value = KeptSummaries }
+
+    /// This server's cache of brief kept summaries (`KeptSummaries`), made by `configure`.
+    var keptSummaries: KeptSummaries? {
+        get { storage[KeptSummariesKey.self] }
+        set { storage[KeptSummariesKey.self] = newValue }
+    }
+}

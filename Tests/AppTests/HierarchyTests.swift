@@ -62,6 +62,13 @@ struct HierarchyTests {
                     #expect(loaded.parentKey == found.parentKey && loaded.path == found.path && loaded.openedOn == found.openedOn && loaded.closedOn == found.closedOn)
                     #expect(loaded.createdAt == found.createdAt && loaded.updatedAt == found.updatedAt && loaded.$id.exists)
                 }
+                // A dashboard's plain facts of the same units.
+                let facts = try await DashboardController.UnitFacts.below(unit.path, on: app.db)
+                #expect(facts.count == fluentUnits.count)
+                for fact in facts {
+                    let found = try #require(fluentUnits.first { $0.id == fact.id })
+                    #expect(fact.name == found.name && fact.code == found.code && fact.path == found.path && fact.parentID == found.$parent.id && fact.kind == found.kind)
+                }
                 // Names and places only, for the queue.
                 let names = try await OrgUnit.names(below: unit.path, on: app.db)
                 #expect(Set(names.map(\.id)) == Set(fluentUnits.compactMap(\.id)))
@@ -83,6 +90,19 @@ struct HierarchyTests {
                         #expect(loaded.snapshot == found.snapshot && loaded.snapshotAsOf == found.snapshotAsOf && loaded.snapshotSeq == found.snapshotSeq)
                         #expect(loaded.$id.exists)
                     }
+                    // As plain rows, whole texts, brief ones or none.
+                    let whole = try await AssessmentSheet.villageRows(cycle: cycle.requireID(), below: unit.path, texts: .whole, on: app.db)
+                    let bare = try await AssessmentSheet.villageRows(cycle: cycle.requireID(), below: unit.path, texts: .none, on: app.db)
+                    let brief = try await AssessmentSheet.villageRows(cycle: cycle.requireID(), below: unit.path, texts: .brief, on: app.db)
+                    #expect(whole.count == fluentSheets.count && bare.count == whole.count && brief.count == whole.count)
+                    for row in whole {
+                        let found = try #require(fluentSheets.first { $0.id == row.id })
+                        #expect(row.unitID == found.unitID && row.unitPath == found.unitPath && row.state == found.state && row.version == found.version)
+                        #expect(row.submittedOn == found.submittedOn && row.snapshotAsOf == found.snapshotAsOf && row.snapshotSeq == found.snapshotSeq)
+                        #expect(row.snapshotAtSeq == found.snapshotAtSeq && row.snapshot == found.snapshot && row.result == found.result)
+                    }
+                    #expect(bare.allSatisfy { $0.snapshot == nil && $0.result == nil })
+                    #expect(Set(bare.map(\.id)) == Set(whole.map(\.id)) && Set(brief.map(\.version)) == Set(whole.map(\.version)))
                 }
             }
             let sheets = try await AssessmentSheet.villages(cycle: any.cycleID, below: any.unitPath, on: app.db)

@@ -179,7 +179,10 @@ struct JobTests {
             #expect(dropped.snapshotAtSeq != dropped.snapshotSeq, "the write made the kept summary stale")
             // A summary computed from the state before that write (its sequence number) is refused.
             let summary = SheetSummary(score: 1, passed: false, areas: [], items: [:])
-            try await Snapshots.keep([(sheet, summary)], asOf: "2026-12-01", on: app.db)
+            var row = try #require(try await AssessmentSheet.villageRows(cycle: f.cycle, below: "/", texts: .none, on: app.db).first { $0.id == sheet.id })
+            #expect(row.snapshotSeq == dropped.snapshotSeq && row.snapshotSeq != sheet.snapshotSeq)
+            row.snapshotSeq = sheet.snapshotSeq
+            try await Snapshots.keep([(row, summary)], asOf: "2026-12-01", on: app.db)
             let after = try #require(try await Self.sheets(app, f.cycle)[f.v1])
             #expect(after.snapshotAtSeq != after.snapshotSeq && after.snapshot == dropped.snapshot, "a stale computation must not be kept")
             // A request taken at the window (group commit; on PostgreSQL one statement with

@@ -158,9 +158,9 @@ struct SheetBriefTests {
             #expect(afterChange[other]?.score != 99.5)
             // The sheets read, then a summary kept under a new name before the texts are: left out, the new one cached.
             let cycle = try #require(try await AssessmentCycle.find(f.cycle, on: app.db))
-            let sheets = try await AssessmentSheet.villages(cycle: f.cycle, below: f.world.districtA.path, texts: false, on: app.db)
+            let sheets = try await AssessmentSheet.villageRows(cycle: f.cycle, below: f.world.districtA.path, texts: .none, on: app.db)
             let sheet = try #require(sheets.first { $0.unitID == other })
-            #expect(sheets.allSatisfy { $0.snapshot == nil && $0.result == nil && $0.brief == nil })
+            #expect(sheets.allSatisfy { $0.snapshot == nil && $0.result == nil })
             try await sql.raw(Snapshots.invalidation(villages: [other])).run()
             let request = Request(application: app, on: app.eventLoopGroup.any())
             var uncached = request.sheets
@@ -168,10 +168,10 @@ struct SheetBriefTests {
             _ = try await Sheets.summaries(cycle: cycle, under: f.world.districtA, context: uncached, checks: false)
             let fresh = KeptSummaries()
             let read = try await fresh.briefs(of: sheets, on: app.db)
-            let id = try #require(sheet.id)
+            let id = sheet.id
             #expect(read.snapshots[id] == nil, "renamed between the reads: left out")
             #expect(read.snapshots.count == sheets.count - 1)
-            let renamed = try #require(try await AssessmentSheet.villages(cycle: f.cycle, below: f.world.districtA.path, texts: false, on: app.db).first { $0.id == id })
+            let renamed = try #require(try await AssessmentSheet.villageRows(cycle: f.cycle, below: f.world.districtA.path, texts: .none, on: app.db).first { $0.id == id })
             #expect(renamed.snapshotAtSeq == sheet.snapshotAtSeq.map { $0 + 1 })
             #expect(fresh.summary(of: id, named: try #require(KeptSummaries.snapshotName(of: renamed))) != nil)
             // Bounded: past its limit it starts again.

@@ -86,12 +86,6 @@ final class AssessmentSheet: Model, @unchecked Sendable {
     @OptionalField(key: "returned_note") var returnedNote: String?
     @OptionalField(key: "returned_by") var returnedBy: String?
     @OptionalField(key: "returned_on") var returnedOn: String?
-    /// The kept summary and the approved result without their checks' statuses and
-    /// explanations (`snapshot_brief`, `result_brief`; the whole texts where those are not
-    /// of them, `AddSheetBriefs`), read only by `villages(brief: true)`, whose sheets then have no
-    /// `snapshot` or `result`: a dashboard counts items, areas and goals, and the whole texts
-    /// were a megabyte per district view. Not a Fluent field: never saved from here.
-    var brief: (snapshot: String?, result: String?)?
     /// Fluent's properties listed, not found by a `Mirror` walk per query, row and save (`ModelPropertiesTests`).
     var properties: [any AnyProperty] {
         [
@@ -117,20 +111,36 @@ final class AssessmentSheet: Model, @unchecked Sendable {
     /// would, without its reflection over the model (two thirds of reading a district's
     /// 300 sheets went to it). A field added to the model must be added here too: a test
     /// compares these with Fluent's, field by field.
-    /// With `only`, just those villages' sheets; with `brief`, their kept texts as `brief`;
-    /// with `texts` false, none of their kept texts (`KeptSummaries` reads those it lacks).
-    static func villages(cycle: UUID, below path: String, only: Set<UUID>? = nil, brief: Bool = false, texts: Bool = true,
-                         on db: any Database) async throws -> [AssessmentSheet] {
+    /// With `only`, just those villages' sheets.
+    static func villages(cycle: UUID, below path: String, only: Set<UUID>? = nil, on db: any Database) async throws -> [AssessmentSheet] {
         let sql = try Dialect.sql(db)
         var range = Dialect.pathBelow(sql, path, column: "unit_path")
         if let only {
             guard !only.isEmpty else { return [] }
             range = "unit_id IN (\(binds: Array(only))) AND " + range
         }
-        let brief = brief && texts
-        return try await PlacedRows.all(columns(snapshot: texts, brief: brief, result: texts), """
+        return try await PlacedRows.all(columns(snapshot: true), """
             FROM assessment_sheets WHERE cycle_id = \(bind: cycle) AND \(range) AND level = 'village'
-            """, on: db).compactMap { try AssessmentSheet(row: $0, brief: brief) }
+            """, on: db).compactMap { try AssessmentSheet(row: $0) }
+    }
+
+    /// The village sheets of a cycle at or below `path` as `VillageSheet`s, with their kept
+    /// texts whole, brief, or none (`KeptSummaries` reads those it lacks).
+    static func villageRows(cycle: UUID, below path: String, texts: VillageSheet.Texts, on db: any Database) async throws -> [VillageSheet] {
+        let sql = try Dialect.sql(db)
+        let columns = ["id", "unit_id", "unit_path", "state", "version", "submitted_on", "snapshot_as_of", "snapshot_seq", "snapshot_at_seq"]
+            + (texts == .none ? [] : texts == .whole ? ["snapshot", "result"] : [briefSnapshot, briefResult])
+        return try await PlacedRows.all(columns, """
+            FROM assessment_sheets WHERE cycle_id = \(bind: cycle) AND \(Dialect.pathBelow(sql, path, column: "unit_path")) AND level = 'village'
+            """, on: db).compactMap { row in
+            var row = row
+            let (id, unitID, unitPath) = (try row.next(UUID.self), try row.next(UUID.self), try row.next(String.self))
+            guard let state = try row.next(namedIfAny: SheetState.self) else { return nil }
+            var sheet = VillageSheet(id: id, unitID: unitID, unitPath: unitPath, state: state, version: try row.next(Int.self), submittedOn: try row.next(String?.self),
+                                     snapshotAsOf: try row.next(String?.self), snapshotSeq: try row.next(Int.self), snapshotAtSeq: try row.next(Int?.self))
+            if texts != .none { (sheet.snapshot, sheet.result) = (try row.next(String?.self), try row.next(String?.self)) }
+            return sheet
+        }
     }
 
     /// The sheets of a cycle below `path` (every level, the unit's own left out) that are not
@@ -139,20 +149,18 @@ final class AssessmentSheet: Model, @unchecked Sendable {
     /// does not show.
     static func open(cycle: UUID, below path: String, excluding unit: UUID, on db: any Database) async throws -> [AssessmentSheet] {
         let sql = try Dialect.sql(db)
-        return try await PlacedRows.all(columns(snapshot: false, brief: false), """
+        return try await PlacedRows.all(columns(snapshot: false), """
             FROM assessment_sheets
             WHERE cycle_id = \(bind: cycle) AND \(Dialect.pathBelow(sql, path, column: "unit_path")) AND unit_id <> \(bind: unit) AND state <> 'approved'
-            """, on: db).compactMap { try AssessmentSheet(row: $0, brief: false) }
+            """, on: db).compactMap { try AssessmentSheet(row: $0) }
     }
 
     /// Every column `init(row:)` reads, in its order; without `snapshot`, the kept summary
-    /// is read as NULL; with `brief`, the kept summary and result as NULL and their brief
-    /// texts (or the whole where none is of them) after the rest.
-    private static func columns(snapshot: Bool, brief: Bool, result: Bool = true) -> [String] {
-        ["id", "cycle_id", "unit_id", "unit_path", "level", "state", "score", brief || !result ? "NULL AS result" : "result", "submitted_on", "approved_on",
-         "version", "updated_at", snapshot && !brief ? "snapshot" : "NULL AS snapshot", "snapshot_as_of", "snapshot_seq", "snapshot_at_seq",
+    /// is read as NULL.
+    private static func columns(snapshot: Bool) -> [String] {
+        ["id", "cycle_id", "unit_id", "unit_path", "level", "state", "score", "result", "submitted_on", "approved_on",
+         "version", "updated_at", snapshot ? "snapshot" : "NULL AS snapshot", "snapshot_as_of", "snapshot_seq", "snapshot_at_seq",
          "returned_note", "returned_by", "returned_on"]
-            + (brief ? [briefSnapshot, briefResult] : [])
     }
 
     /// The brief summary where it was made from the summary beside it (`AddSheetBriefs`), else the whole.
@@ -161,7 +169,7 @@ final class AssessmentSheet: Model, @unchecked Sendable {
     static let briefResult = "CASE WHEN result_brief IS NOT NULL AND result_brief_of = version THEN result_brief ELSE result END AS result_brief"
 
     /// A sheet from a row of `columns`, read in their order (nil for an unknown level or state).
-    private convenience init?(row: PlacedRow, brief: Bool) throws {
+    private convenience init?(row: PlacedRow) throws {
         var row = row
         let (id, cycleID, unitID, unitPath) = (try row.next(UUID.self), try row.next(UUID.self), try row.next(UUID.self), try row.next(String.self))
         guard let level = UnitKind(rawValue: try row.next(String.self)), let state = SheetState(rawValue: try row.next(String.self)) else { return nil }
@@ -185,9 +193,32 @@ final class AssessmentSheet: Model, @unchecked Sendable {
         returnedNote = try row.next(String?.self)
         returnedBy = try row.next(String?.self)
         returnedOn = try row.next(String?.self)
-        if brief { self.brief = (try row.next(String?.self), try row.next(String?.self)) }
         $id.exists = true
     }
+}
+
+/// A village sheet's columns that its summary is chosen by, and its kept texts if read, as
+/// plain values: what `Sheets.villageSheets` reads for a dashboard or an export of hundreds
+/// of villages (building Fluent models of them, each field set and read through a cast, was
+/// a sixth of a district's view). Never saved: its changes go through SQL.
+struct VillageSheet: Sendable {
+    /// Which kept texts are read: whole, brief (`snapshot_brief`, `result_brief`: without
+    /// the checks' statuses and explanations, or the whole where the brief is not of it,
+    /// `AddSheetBriefs`), or none.
+    enum Texts: Sendable { case none, whole, brief }
+
+    var id: UUID
+    var unitID: UUID
+    var unitPath: String
+    var state: SheetState
+    var version: Int
+    var submittedOn: String?
+    var snapshotAsOf: String?
+    var snapshotSeq: Int
+    var snapshotAtSeq: Int?
+    /// The kept summary and approved result as read (whole or brief); nil when not read.
+    var snapshot: String?
+    var result: String?
 }
 
 /// A reviewer's decision on one evidenced check of a sheet, and the unit's answer.

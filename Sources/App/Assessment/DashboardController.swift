@@ -171,7 +171,7 @@ struct DashboardController {
         let state: SheetState
         let submittedOn: String?
 
-        init(_ sheet: AssessmentSheet) {
+        init(_ sheet: VillageSheet) {
             (unitID, unitPath, state, submittedOn) = (sheet.unitID, sheet.unitPath, sheet.state, sheet.submittedOn)
         }
     }
@@ -188,18 +188,35 @@ struct DashboardController {
             guard let id = unit.id else { return nil }
             (self.id, name, code, path, parentID, kind) = (id, unit.name, unit.code, unit.path, unit.$parent.id, unit.kind)
         }
+
+        /// The unit at `path` and every unit below it, read as these fields only, no models.
+        static func below(_ path: String, on db: any Database) async throws -> [UnitFacts] {
+            let sql = try Dialect.sql(db)
+            return try await PlacedRows.all(["id", "kind", "name", "code", "path", "parent_id"], "FROM units u WHERE \(Dialect.pathBelow(sql, path))", on: db)
+                .compactMap { row in
+                    var row = row
+                    let id = try row.next(UUID.self)
+                    guard let kind = try row.next(namedIfAny: UnitKind.self) else { return nil }
+                    return UnitFacts(id: id, name: try row.next(String.self), code: try row.next(String?.self), path: try row.next(String.self),
+                                     parentID: try row.next(UUID?.self), kind: kind)
+                }
+        }
+
+        init(id: UUID, name: String, code: String?, path: String, parentID: UUID?, kind: UnitKind) {
+            (self.id, self.name, self.code, self.path, self.parentID, self.kind) = (id, name, code, path, parentID, kind)
+        }
     }
 
     /// The dashboard from summaries the caller already has (an export needs both), and
     /// their village sheets if it has them.
     static func dashboard(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit, summaries: [UUID: SheetSummary],
-                          sheets known: [AssessmentSheet]? = nil, listVillages: Bool = true) async throws -> DashboardDTO {
+                          sheets known: [VillageSheet]? = nil, listVillages: Bool = true) async throws -> DashboardDTO {
         let catalogue = request.application.config.catalogue
         var sheets = known ?? []
         if known == nil {
-            sheets = try await AssessmentSheet.villages(cycle: cycle.requireID(), below: unit.path, on: request.readDB)
+            sheets = try await AssessmentSheet.villageRows(cycle: cycle.requireID(), below: unit.path, texts: .none, on: request.readDB)
         }
-        let units = try await OrgUnit.below(unit.path, on: request.readDB).compactMap(UnitFacts.init)
+        let units = try await UnitFacts.below(unit.path, on: request.readDB)
         let names = Dictionary(units.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var previous: [UUID: SheetSummary] = [:]
         if let last = try await AssessmentCycle.query(on: request.readDB).filter(\.$unitID == cycle.unitID).filter(\.$year == cycle.year - 1).first() {
@@ -242,9 +259,9 @@ struct DashboardController {
         let children = units.filter { $0.parentID == unitID }.sorted { Hierarchy.precedes(($0.code, $0.name), ($1.code, $1.name)) }
         let ids = children.map(\.id)
         guard !ids.isEmpty else { return [] }
-        let own = try await AssessmentSheet.query(on: request.readDB).filter(\.$cycleID == cycle.requireID()).filter(\.$unitID ~~ ids)
-            .field(\.$id).field(\.$unitID).field(\.$state).all()
-        let ownState = Dictionary(own.map { ($0.unitID, $0.state.rawValue) }, uniquingKeysWith: { a, _ in a })
+        let own = try await PlacedRows.all(["unit_id", "state"], "FROM assessment_sheets WHERE cycle_id = \(bind: cycle.requireID()) AND unit_id IN (\(binds: ids))",
+                                           on: request.readDB)
+        let ownState = Dictionary(try own.map { row in var row = row; return (try row.next(UUID.self), try row.next(String.self)) }, uniquingKeysWith: { a, _ in a })
         // Each village's sheet under its child of the unit: the unit's path and the next
         // segment of its own (not a pass over every sheet for every child).
         var below: [String: [SheetFacts]] = [:]

@@ -39,11 +39,11 @@ final class KeptSummaries: Sendable {
     var count: Int { entries.withLockedValue { $0.snapshots.count + $0.results.count } }
 
     /// The name of the text a sheet's brief would be read from, given the columns read.
-    static func resultName(of sheet: AssessmentSheet) -> Name? {
+    static func resultName(of sheet: VillageSheet) -> Name? {
         sheet.state == .approved ? .result(version: sheet.version) : nil
     }
 
-    static func snapshotName(of sheet: AssessmentSheet) -> Name? {
+    static func snapshotName(of sheet: VillageSheet) -> Name? {
         guard let asOf = sheet.snapshotAsOf, let atSeq = sheet.snapshotAtSeq else { return nil }
         return .snapshot(asOf: asOf, atSeq: atSeq)
     }
@@ -62,16 +62,16 @@ final class KeptSummaries: Sendable {
         }
     }
 
-    /// The brief summaries of `sheets` (read with `texts: false`): an approved sheet's result
+    /// The brief summaries of `sheets` (read without texts): an approved sheet's result
     /// and every sheet's last live summary, as `decodeKept(checks: false)` makes them, from
     /// this cache or, for those it lacks, read in one statement. A text whose name changed
     /// between the two reads (a summary kept meanwhile) is kept here under its new name and
     /// left out: the caller treats that village as it treats one with no kept text.
-    func briefs(of sheets: [AssessmentSheet], on db: any Database) async throws -> (results: [UUID: SheetSummary], snapshots: [UUID: SheetSummary]) {
+    func briefs(of sheets: [VillageSheet], on db: any Database) async throws -> (results: [UUID: SheetSummary], snapshots: [UUID: SheetSummary]) {
         var results: [UUID: SheetSummary] = [:], snapshots: [UUID: SheetSummary] = [:]
         var missing: [UUID: (result: Name?, snapshot: Name?)] = [:]
         for sheet in sheets {
-            guard let id = sheet.id else { continue }
+            let id = sheet.id
             let names = (result: Self.resultName(of: sheet), snapshot: Self.snapshotName(of: sheet))
             var lacks: (result: Name?, snapshot: Name?) = (nil, nil)
             if let name = names.result {

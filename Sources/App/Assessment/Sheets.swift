@@ -238,7 +238,7 @@ enum Sheets {
     /// The village sheets below `unit` with their summaries (`summaries`), for callers that
     /// need the sheets too: loading them again cost a district dashboard 300 sheets.
     static func villageSheets(cycle: AssessmentCycle, under unit: OrgUnit, context: SheetContext, recompute: Bool = false,
-                              explanations: Bool = false, checks: Bool = true, progress: JobProgress? = nil) async throws -> (sheets: [AssessmentSheet], summaries: [UUID: SheetSummary]) {
+                              explanations: Bool = false, checks: Bool = true, progress: JobProgress? = nil) async throws -> (sheets: [VillageSheet], summaries: [UUID: SheetSummary]) {
         let kept = try await villageSheets(cycle: cycle, under: unit, context: context, recompute: recompute, explanations: explanations,
                                            checks: checks, staleLimit: nil, progress: progress)
         return (kept.sheets, kept.summaries)
@@ -251,33 +251,34 @@ enum Sheets {
     /// evaluation, not a district's. Villages with no summary yet are evaluated at once.
     static func villageSheets(cycle: AssessmentCycle, under unit: OrgUnit, context: SheetContext, recompute: Bool = false,
                               explanations: Bool = false, checks: Bool = true, staleLimit: Int?,
-                              progress: JobProgress? = nil) async throws -> (sheets: [AssessmentSheet], summaries: [UUID: SheetSummary], stale: [UUID]) {
+                              progress: JobProgress? = nil) async throws -> (sheets: [VillageSheet], summaries: [UUID: SheetSummary], stale: [UUID]) {
         guard let asOf = liveAsOf(cycle, today: context.today)?.description else { return ([], [:], []) }
-        // Without checks or explanations, the kept texts without them (`AssessmentSheet.brief`).
+        // Without checks or explanations, the kept texts without them (`VillageSheet.Texts.brief`),
+        // from this server's cache where it has them (`KeptSummaries`): the sheets are read
+        // without their texts and only the texts not seen before are fetched.
         let brief = !checks && !explanations
-        // Brief texts from this server's cache where it has them (`KeptSummaries`): the sheets
-        // are read without their texts and only the texts not seen before are fetched.
         let cache = brief && !recompute ? context.kept : nil
-        let sheets = try await AssessmentSheet.villages(cycle: cycle.requireID(), below: unit.path, brief: brief, texts: cache == nil, on: context.db)
+        let sheets = try await AssessmentSheet.villageRows(cycle: cycle.requireID(), below: unit.path,
+                                                           texts: cache != nil ? .none : brief ? .brief : .whole, on: context.db)
         let cached = try await cache?.briefs(of: sheets, on: context.db)
         func decode(_ text: String?) -> SheetSummary? { text.flatMap { SheetSummary.decodeKept($0, checks: checks || explanations) } }
-        func keptResult(_ sheet: AssessmentSheet) -> SheetSummary? {
-            if let cached { return sheet.id.flatMap { cached.results[$0] } }
-            return decode(sheet.brief.map(\.result) ?? sheet.result)
+        func keptResult(_ sheet: VillageSheet) -> SheetSummary? {
+            if let cached { return cached.results[sheet.id] }
+            return decode(sheet.result)
         }
-        func keptSnapshot(_ sheet: AssessmentSheet) -> SheetSummary? {
-            if let cached { return sheet.id.flatMap { cached.snapshots[$0] } }
-            return decode(sheet.brief.map(\.snapshot) ?? sheet.snapshot)
+        func keptSnapshot(_ sheet: VillageSheet) -> SheetSummary? {
+            if let cached { return cached.snapshots[sheet.id] }
+            return decode(sheet.snapshot)
         }
         var out: [UUID: SheetSummary] = [:]
-        var stale: [UUID: AssessmentSheet] = [:]
+        var stale: [UUID: VillageSheet] = [:]
         // Current summaries that still need their explanations (by sheet).
-        var unexplained: [UUID: (sheet: AssessmentSheet, kept: SheetSummary)] = [:]
+        var unexplained: [UUID: (sheet: VillageSheet, kept: SheetSummary)] = [:]
         for sheet in sheets {
             if sheet.state == .approved, let kept = keptResult(sheet) {
                 out[sheet.unitID] = kept
             } else if !recompute, sheet.snapshotAsOf == asOf, sheet.snapshotAtSeq == sheet.snapshotSeq, let kept = keptSnapshot(sheet) {
-                if explanations, let id = sheet.id { unexplained[id] = (sheet, kept) } else { out[sheet.unitID] = kept }
+                if explanations { unexplained[sheet.id] = (sheet, kept) } else { out[sheet.unitID] = kept }
             } else {
                 stale[sheet.unitID] = sheet
             }
@@ -313,7 +314,7 @@ enum Sheets {
         for group in groups {
             let evaluated = try await evaluate(cycle: cycle, under: group.unit, only: group.villages, context: context,
                                                progress: groups.count > 1 ? nil : progress)
-            var fresh: [(sheet: AssessmentSheet, summary: SheetSummary)] = []
+            var fresh: [(sheet: VillageSheet, summary: SheetSummary)] = []
             for (village, evaluation) in evaluated {
                 let summary = SheetSummary(evaluation)
                 out[try village.requireID()] = summary
@@ -346,7 +347,7 @@ enum Sheets {
     /// when there are many below a district (a district's records, facts and
     /// results held at once were the server's peak memory: about 90 MB over its resting 90 MB),
     /// else all at once.
-    private static func groups(of stale: [UUID: AssessmentSheet], under unit: OrgUnit,
+    private static func groups(of stale: [UUID: VillageSheet], under unit: OrgUnit,
                                on db: any Database) async throws -> [(unit: OrgUnit, villages: Set<UUID>)] {
         let all = Set(stale.keys)
         guard unit.kind == .district || unit.kind == .city, stale.count > groupAbove else { return [(unit, all)] }

@@ -58,7 +58,7 @@ enum Snapshots {
     /// (`snapshot_brief`, what a dashboard reads for every village below it); the
     /// explanations go beside it, with the language they are in (`snapshot_explanations`), by
     /// the same statement, so they are current exactly while the summary is.
-    static func keep(_ fresh: [(sheet: AssessmentSheet, summary: SheetSummary)], asOf: String, on db: any Database) async throws {
+    static func keep(_ fresh: [(sheet: VillageSheet, summary: SheetSummary)], asOf: String, on db: any Database) async throws {
         guard !fresh.isEmpty else { return }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
@@ -70,7 +70,7 @@ enum Snapshots {
                 : String(decoding: try encoder.encode(KeptExplanations(language: language, explanations: item.summary.explanations)), as: UTF8.self)
             var brief = bare
             brief.checks = [:]
-            return (id: try item.sheet.requireID(), seq: item.sheet.snapshotSeq, text: String(decoding: try encoder.encode(bare), as: UTF8.self),
+            return (id: item.sheet.id, seq: item.sheet.snapshotSeq, text: String(decoding: try encoder.encode(bare), as: UTF8.self),
                     brief: String(decoding: try encoder.encode(brief), as: UTF8.self), explained: explained)
         }
         try await db.transaction { db in

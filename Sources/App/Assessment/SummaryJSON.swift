@@ -19,7 +19,7 @@ extension SheetSummary {
 
 extension SheetSummary {
     /// A kept summary's text without its checks' statuses and explanations: what a dashboard
-    /// reads (`AssessmentSheet.brief`); nil for a text that is not a summary.
+    /// reads (`VillageSheet.Texts.brief`); nil for a text that is not a summary.
     static func brief(of text: String) -> String? {
         guard let summary = decodeKept(text, checks: false) else { return nil }
         let encoder = JSONEncoder()

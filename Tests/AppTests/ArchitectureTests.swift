@@ -18,6 +18,7 @@ struct ArchitectureTests {
         "Records/RecordStore.swift", "Units/Hierarchy.swift", "Assessment/Sheets.swift", "Assessment/Workflow.swift", "Audit/Audit.swift",
         "Records/Attachments.swift", "Station/CalendarStore.swift", "Store/Dialect.swift", "Assessment/YearLock.swift",
         "Store/PrimaryLocator.swift", "Store/ReadReplicas.swift", "Store/Frequent.swift", "Store/PostgresWriter.swift", "Store/PlacedRows.swift",
+        "Assessment/KeptSummaries.swift",
     ]
 
     /// The web layer, by place (Core/, API/, Commands/, Jobs/: background work runs with a

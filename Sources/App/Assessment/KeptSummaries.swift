@@ -31,8 +31,10 @@ final class KeptSummaries: Sendable {
     private let entries = NIOLockedValueBox<(snapshots: [UUID: Entry], results: [UUID: Entry])>(([:], [:]))
     let limit: Int
 
-    /// 4,000 villages' summaries of this year and approved results of the last, and room for more.
-    init(limit: Int = 20_000) {
+    /// Beijing's 3,930 villages' summaries of this year and approved results of the last, and
+    /// room for more: about 4 KB each in the process (all of Beijing's this year, 15 MB), some
+    /// 40 MB at most.
+    init(limit: Int = 10_000) {
         self.limit = limit
     }
 

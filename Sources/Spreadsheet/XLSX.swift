@@ -209,7 +209,7 @@ public enum XLSX {
         var text = String(format: "%.10f", value)
         while text.last == "0" { text.removeLast() }
         if text.last == "." { text.removeLast() }
-        return text
+        return text == "-0" ? "0" : text
     }
 
     /// "A", "B", … "Z", "AA", …

@@ -28,6 +28,37 @@ struct JobTests {
         return Dictionary(dashboard.villages.map { ($0.unitID, $0.score) }, uniquingKeysWith: { a, _ in a })
     }
 
+    @Test("a full ledger verification whose verdict changes drops the village's kept summary (item 27.3 follows it); one that finds what was known leaves it")
+    func verificationDropsSummary() async throws {
+        try await withApp { app, clock in
+            let f = try await CycleFixture.make(app, clock: clock)
+            for _ in 0..<2 {
+                try await app.db.transaction { db in
+                    try await LedgerStore.append(on: db, station: f.world.villageV1, subjectType: "request", subjectID: UUID(), action: .submit,
+                                                 actor: .publicForm, at: clock.now, payload: [:])
+                }
+            }
+            _ = try await Self.scores(app, f)
+            let kept = try #require(try await Self.sheets(app, f.cycle)[f.v1])
+            #expect(kept.snapshotAtSeq == kept.snapshotSeq)
+            // Intact, as assumed: nothing dropped.
+            _ = try await LedgerStore.verifyChain(f.v1, checkpoint: nil, anchor: nil, at: clock.now, on: app.db)
+            #expect(try await Self.sheets(app, f.cycle)[f.v1]?.snapshotSeq == kept.snapshotSeq)
+            // An event altered before the checkpoint, found by the next full verification: dropped.
+            let sql = try Dialect.sql(app.db)
+            try await sql.update("ledger_events").set("actor_name", to: SQLBind("冒名顶替")).where("unit_id", .equal, SQLBind(f.v1))
+                .where("seq", .equal, SQLBind(1)).run()
+            var checkpoints = try await LedgerStore.checkpoints(under: f.world.villageV1.path, on: app.db)
+            let found = try await LedgerStore.verifyChain(f.v1, checkpoint: checkpoints[f.v1], anchor: nil, at: clock.now, on: app.db)
+            #expect(!found.intact)
+            #expect(try await Self.sheets(app, f.cycle)[f.v1]?.snapshotSeq == kept.snapshotSeq + 1)
+            // Found again: the same verdict, nothing more dropped.
+            checkpoints = try await LedgerStore.checkpoints(under: f.world.villageV1.path, on: app.db)
+            _ = try await LedgerStore.verifyChain(f.v1, checkpoint: checkpoints[f.v1], anchor: nil, at: clock.now, on: app.db)
+            #expect(try await Self.sheets(app, f.cycle)[f.v1]?.snapshotSeq == kept.snapshotSeq + 1)
+        }
+    }
+
     @Test("work spread over every core comes back in the elements' order, and an error in any part is thrown")
     func concurrentMapKeepsOrder() async throws {
         let numbers = Array(0..<1_000)

@@ -100,6 +100,7 @@ struct SpreadsheetTests {
         #expect(XLSX.numberText(1234.5) == "1234.5" && XLSX.numberText(0.1) == "0.1" && XLSX.numberText(-0.125) == "-0.125")
         #expect(XLSX.numberText(1.0 / 3) == "0.3333333333" && XLSX.numberText(2.00000000001) == "2")
         #expect(XLSX.numberText(1e20) == "100000000000000000000" && XLSX.numberText(-1e16 - 2) == "-10000000000000002")
+        #expect(XLSX.numberText(1e-11) == "0" && XLSX.numberText(-1e-11) == "0" && XLSX.numberText(-0.0) == "0")
         #expect(XLSX.escape("村民代表会议 A1") == "村民代表会议 A1")
         #expect(XLSX.escape("a<b & \"c\">d") == "a&lt;b &amp; &quot;c&quot;&gt;d")
         #expect(XLSX.escape("行一\n行二\t\u{1}\u{7}尾") == "行一\n行二\t尾")

@@ -135,7 +135,8 @@ final class AssessmentSheet: Model, @unchecked Sendable {
             """, on: db).compactMap { row in
             var row = row
             let (id, unitID, unitPath) = (try row.next(UUID.self), try row.next(UUID.self), try row.next(String.self))
-            guard let state = try row.next(namedIfAny: SheetState.self) else { return nil }
+            // A state this server does not know (a newer server's, in a rolling upgrade) leaves the row out.
+            guard let state = SheetState(rawValue: try row.next(String.self)) else { return nil }
             var sheet = VillageSheet(id: id, unitID: unitID, unitPath: unitPath, state: state, version: try row.next(Int.self), submittedOn: try row.next(String?.self),
                                      snapshotAsOf: try row.next(String?.self), snapshotSeq: try row.next(Int.self), snapshotAtSeq: try row.next(Int?.self))
             if texts != .none { (sheet.snapshot, sheet.result) = (try row.next(String?.self), try row.next(String?.self)) }

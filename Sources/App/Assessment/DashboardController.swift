@@ -196,7 +196,7 @@ struct DashboardController {
                 .compactMap { row in
                     var row = row
                     let id = try row.next(UUID.self)
-                    guard let kind = try row.next(namedIfAny: UnitKind.self) else { return nil }
+                    guard let kind = UnitKind(rawValue: try row.next(String.self)) else { return nil }
                     return UnitFacts(id: id, name: try row.next(String.self), code: try row.next(String?.self), path: try row.next(String.self),
                                      parentID: try row.next(UUID?.self), kind: kind)
                 }

@@ -65,27 +65,28 @@ final class KeptSummaries: Sendable {
     }
 
     /// The brief summaries of `sheets` (read without texts): an approved sheet's result
-    /// and every sheet's last live summary, as `decodeKept(checks: false)` makes them, from
-    /// this cache or, for those it lacks, read in one statement. A text whose name changed
-    /// between the two reads (a summary kept meanwhile) is kept here under its new name and
-    /// left out: the caller treats that village as it treats one with no kept text.
+    /// (its last live summary only where the result is not a summary), every other sheet's
+    /// last live summary, as `decodeKept(checks: false)` makes them, from this cache or, for
+    /// those it lacks, read in one statement. A text kept anew between the two reads (a
+    /// background pass, another server) is the one given, and cached under its new name: it
+    /// is at least as new as the sheet's row, and a reader waiting for the stale limit is not
+    /// made to evaluate a village whose summary has just been kept.
     func briefs(of sheets: [VillageSheet], on db: any Database) async throws -> (results: [UUID: SheetSummary], snapshots: [UUID: SheetSummary]) {
         var results: [UUID: SheetSummary] = [:], snapshots: [UUID: SheetSummary] = [:]
-        var missing: [UUID: (result: Name?, snapshot: Name?)] = [:]
+        var missing: Set<UUID> = []
         for sheet in sheets {
-            let id = sheet.id
-            let names = (result: Self.resultName(of: sheet), snapshot: Self.snapshotName(of: sheet))
-            var lacks: (result: Name?, snapshot: Name?) = (nil, nil)
-            if let name = names.result {
-                if let found = summary(of: id, named: name) { results[id] = found } else { lacks.result = name }
+            if let name = Self.resultName(of: sheet), let found = summary(of: sheet.id, named: name) {
+                results[sheet.id] = found
+            } else if let name = Self.snapshotName(of: sheet), let found = summary(of: sheet.id, named: name) {
+                snapshots[sheet.id] = found
+                // An approved sheet whose result is not yet cached (or not a summary) is read again.
+                if sheet.state == .approved { missing.insert(sheet.id) }
+            } else if Self.resultName(of: sheet) != nil || Self.snapshotName(of: sheet) != nil {
+                missing.insert(sheet.id)
             }
-            if let name = names.snapshot {
-                if let found = summary(of: id, named: name) { snapshots[id] = found } else { lacks.snapshot = name }
-            }
-            if lacks.result != nil || lacks.snapshot != nil { missing[id] = lacks }
         }
         guard !missing.isEmpty else { return (results, snapshots) }
-        let ids = Array(missing.keys)
+        let ids = Array(missing)
         for start in stride(from: 0, to: ids.count, by: 500) {
             let part = Array(ids[start..<min(start + 500, ids.count)])
             let rows = try await PlacedRows.all(["id", "state", "version", "snapshot_as_of", "snapshot_at_seq",
@@ -93,20 +94,16 @@ final class KeptSummaries: Sendable {
                                                 "FROM assessment_sheets WHERE id IN (\(binds: part))", on: db)
             for var row in rows {
                 let id = try row.next(UUID.self)
-                let state = try row.next(namedIfAny: SheetState.self)
+                let approved = try row.next(String.self) == SheetState.approved.rawValue
                 let version = try row.next(Int.self)
                 let asOf = try row.next(String?.self), atSeq = try row.next(Int?.self)
                 let snapshotText = try row.next(String?.self), resultText = try row.next(String?.self)
-                guard let lacks = missing[id] else { continue }
-                if state == .approved, let text = resultText, let summary = SheetSummary.decodeKept(text, checks: false) {
-                    let name = Name.result(version: version)
-                    keep(summary, of: id, named: name)
-                    if name == lacks.result { results[id] = summary }
-                }
-                if let asOf, let atSeq, let text = snapshotText, let summary = SheetSummary.decodeKept(text, checks: false) {
-                    let name = Name.snapshot(asOf: asOf, atSeq: atSeq)
-                    keep(summary, of: id, named: name)
-                    if name == lacks.snapshot { snapshots[id] = summary }
+                if approved, let text = resultText, let summary = SheetSummary.decodeKept(text, checks: false) {
+                    keep(summary, of: id, named: .result(version: version))
+                    results[id] = summary
+                } else if let asOf, let atSeq, let text = snapshotText, let summary = SheetSummary.decodeKept(text, checks: false) {
+                    keep(summary, of: id, named: .snapshot(asOf: asOf, atSeq: atSeq))
+                    snapshots[id] = summary
                 }
             }
         }

@@ -347,15 +347,22 @@ enum LedgerStore {
         if let checkpoint { points.append((checkpoint.seq, checkpoint.hash, .checkpoint)) }
         if let anchor { points.append((anchor.sequence, anchor.hash, .anchorLog)) }
         let result = LedgerChain.verify(chain, reached: points)
+        // The verdict feeds item 27.3: one that changes drops the village's kept summary in
+        // the same transaction, as every write that can change its results does (`Snapshots`).
+        let known = (intact: checkpoint?.intact ?? true, broken: checkpoint?.brokenSeq), broken = result.firstBroken?.sequence
         if let end = result.end {
+            let changes = known.intact || broken != known.broken
             try await db.transaction { db in
                 try await writeCheckpoint(village: village, sequence: end.expectedSequence, hash: end.expectedHash, intact: false,
                                           broken: result.firstBroken?.sequence, verifiedAt: now, on: db)
+                if changes { try await Dialect.sql(db).raw(Snapshots.invalidation(villages: [village])).run() }
             }
         } else if let last = chain.last {
+            let changes = result.intact != known.intact || broken != known.broken
             try await db.transaction { db in
                 try await writeCheckpoint(village: village, sequence: last.sequence, hash: last.hash, intact: result.intact,
                                           broken: result.firstBroken?.sequence, verifiedAt: now, on: db)
+                if changes { try await Dialect.sql(db).raw(Snapshots.invalidation(villages: [village])).run() }
             }
         }
         return result

@@ -162,51 +162,6 @@ struct DashboardController {
         return dto
     }
 
-    /// A village sheet's fields a dashboard reads, and a unit's: read once from Fluent's
-    /// properties, each read of which casts its value (a tenth of a district's view when the
-    /// loops below read them again and again).
-    struct SheetFacts {
-        let unitID: UUID
-        let unitPath: String
-        let state: SheetState
-        let submittedOn: String?
-
-        init(_ sheet: VillageSheet) {
-            (unitID, unitPath, state, submittedOn) = (sheet.unitID, sheet.unitPath, sheet.state, sheet.submittedOn)
-        }
-    }
-
-    struct UnitFacts {
-        let id: UUID
-        let name: String
-        let code: String?
-        let path: String
-        let parentID: UUID?
-        let kind: UnitKind
-
-        init?(_ unit: OrgUnit) {
-            guard let id = unit.id else { return nil }
-            (self.id, name, code, path, parentID, kind) = (id, unit.name, unit.code, unit.path, unit.$parent.id, unit.kind)
-        }
-
-        /// The unit at `path` and every unit below it, read as these fields only, no models.
-        static func below(_ path: String, on db: any Database) async throws -> [UnitFacts] {
-            let sql = try Dialect.sql(db)
-            return try await PlacedRows.all(["id", "kind", "name", "code", "path", "parent_id"], "FROM units u WHERE \(Dialect.pathBelow(sql, path))", on: db)
-                .compactMap { row in
-                    var row = row
-                    let id = try row.next(UUID.self)
-                    guard let kind = UnitKind(rawValue: try row.next(String.self)) else { return nil }
-                    return UnitFacts(id: id, name: try row.next(String.self), code: try row.next(String?.self), path: try row.next(String.self),
-                                     parentID: try row.next(UUID?.self), kind: kind)
-                }
-        }
-
-        init(id: UUID, name: String, code: String?, path: String, parentID: UUID?, kind: UnitKind) {
-            (self.id, self.name, self.code, self.path, self.parentID, self.kind) = (id, name, code, path, parentID, kind)
-        }
-    }
-
     /// The dashboard from summaries the caller already has (an export needs both), and
     /// their village sheets if it has them.
     static func dashboard(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit, summaries: [UUID: SheetSummary],
@@ -216,13 +171,13 @@ struct DashboardController {
         if known == nil {
             sheets = try await AssessmentSheet.villageRows(cycle: cycle.requireID(), below: unit.path, texts: .none, on: request.readDB)
         }
-        let units = try await UnitFacts.below(unit.path, on: request.readDB)
+        let units = try await OrgUnit.names(below: unit.path, on: request.readDB)
         let names = Dictionary(units.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var previous: [UUID: SheetSummary] = [:]
         if let last = try await AssessmentCycle.query(on: request.readDB).filter(\.$unitID == cycle.unitID).filter(\.$year == cycle.year - 1).first() {
             previous = try await Sheets.summaries(cycle: last, under: unit, context: request.sheets, checks: false)
         }
-        let ordered = sheets.map { SheetFacts($0) }.map { (path: names[$0.unitID]?.path ?? "", sheet: $0) }.sorted { $0.path < $1.path }.map(\.sheet)
+        let ordered = sheets.map { (path: names[$0.unitID]?.path ?? "", sheet: $0) }.sorted { $0.path < $1.path }.map(\.sheet)
         let villages = ordered.map { sheet -> VillageRowDTO in
             let summary = summaries[sheet.unitID]
             let village = names[sheet.unitID]
@@ -252,7 +207,7 @@ struct DashboardController {
     }
 
     /// The units one level below a city or a district, each with its villages' figures.
-    static func parts(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit, units: [UnitFacts], sheets: [SheetFacts],
+    static func parts(_ request: Request, cycle: AssessmentCycle, unit: OrgUnit, units: [UnitName], sheets: [VillageSheet],
                       summaries: [UUID: SheetSummary]) async throws -> [PartRowDTO] {
         guard unit.kind == .city || unit.kind == .district, let unitID = unit.id else { return [] }
         let catalogue = request.application.config.catalogue
@@ -264,7 +219,7 @@ struct DashboardController {
         let ownState = Dictionary(try own.map { row in var row = row; return (try row.next(UUID.self), try row.next(String.self)) }, uniquingKeysWith: { a, _ in a })
         // Each village's sheet under its child of the unit: the unit's path and the next
         // segment of its own (not a pass over every sheet for every child).
-        var below: [String: [SheetFacts]] = [:]
+        var below: [String: [VillageSheet]] = [:]
         let prefix = unit.path
         for sheet in sheets where sheet.unitPath.hasPrefix(prefix) {
             let rest = sheet.unitPath.utf8.dropFirst(prefix.utf8.count)

@@ -207,7 +207,7 @@ struct LedgerController {
         let today = asOf.description
         // Due by the as-of date (refused ones are never due); on time: completed by the due day.
         let due: SQLQueryString = "status <> 'refused' AND due_on IS NOT NULL AND due_on <= \(bind: today)"
-        let onTime: SQLQueryString = "status <> 'refused' AND due_on IS NOT NULL AND due_on <= \(bind: today) AND completed_on IS NOT NULL AND completed_on <= due_on"
+        let onTime = due + " AND completed_on IS NOT NULL AND completed_on <= due_on"
         let requests = try await sql.raw("""
             SELECT substr(received_on, 1, 7) AS month, COUNT(*) AS n, \(Dialect.count(sql, where: due)) AS due,
               \(Dialect.count(sql, where: onTime)) AS on_time, \(Dialect.count(sql, where: "feedback IS NOT NULL")) AS rated,
@@ -223,19 +223,19 @@ struct LedgerController {
             """).all()
         struct Tally { var received = 0, due = 0, onTime = 0, rated = 0, satisfied = 0, complaints = 0, complaintsRated = 0, complaintsSatisfied = 0 }
         var byMonth: [String: Tally] = [:]
+        // A count over no rows is NULL on some stores: 0.
+        func count(_ row: any SQLRow, _ column: String) throws -> Int { try row.decode(column: column, as: Int?.self) ?? 0 }
         for row in requests {
-            let month = try row.decode(column: "month", as: String.self)
-            byMonth[month, default: Tally()].received = try row.decode(column: "n", as: Int.self)
-            byMonth[month, default: Tally()].due = try row.decode(column: "due", as: Int?.self) ?? 0
-            byMonth[month, default: Tally()].onTime = try row.decode(column: "on_time", as: Int?.self) ?? 0
-            byMonth[month, default: Tally()].rated = try row.decode(column: "rated", as: Int?.self) ?? 0
-            byMonth[month, default: Tally()].satisfied = try row.decode(column: "satisfied", as: Int?.self) ?? 0
+            var t = Tally()
+            (t.received, t.due, t.onTime, t.rated, t.satisfied) = (try count(row, "n"), try count(row, "due"), try count(row, "on_time"),
+                                                                   try count(row, "rated"), try count(row, "satisfied"))
+            byMonth[try row.decode(column: "month", as: String.self)] = t
         }
         for row in complaints {
             let month = try row.decode(column: "month", as: String.self)
-            byMonth[month, default: Tally()].complaints = try row.decode(column: "n", as: Int.self)
-            byMonth[month, default: Tally()].complaintsRated = try row.decode(column: "rated", as: Int?.self) ?? 0
-            byMonth[month, default: Tally()].complaintsSatisfied = try row.decode(column: "satisfied", as: Int?.self) ?? 0
+            var t = byMonth[month] ?? Tally()
+            (t.complaints, t.complaintsRated, t.complaintsSatisfied) = (try count(row, "n"), try count(row, "rated"), try count(row, "satisfied"))
+            byMonth[month] = t
         }
         func share(_ part: Int, _ whole: Int) -> Double? { whole == 0 ? nil : Double(part) / Double(whole) }
         func figures(_ label: String, _ t: Tally) -> MonthStatsDTO {

@@ -347,23 +347,17 @@ enum LedgerStore {
         if let checkpoint { points.append((checkpoint.seq, checkpoint.hash, .checkpoint)) }
         if let anchor { points.append((anchor.sequence, anchor.hash, .anchorLog)) }
         let result = LedgerChain.verify(chain, reached: points)
+        // A chain found short or rewritten keeps the point it was seen at, broken; else its last event.
+        let point = result.end.map { (sequence: $0.expectedSequence, hash: $0.expectedHash, intact: false) }
+            ?? chain.last.map { (sequence: $0.sequence, hash: $0.hash, intact: result.intact) }
+        guard let point else { return result }
         // The verdict feeds item 27.3: one that changes drops the village's kept summary in
         // the same transaction, as every write that can change its results does (`Snapshots`).
-        let known = (intact: checkpoint?.intact ?? true, broken: checkpoint?.brokenSeq), broken = result.firstBroken?.sequence
-        if let end = result.end {
-            let changes = known.intact || broken != known.broken
-            try await db.transaction { db in
-                try await writeCheckpoint(village: village, sequence: end.expectedSequence, hash: end.expectedHash, intact: false,
-                                          broken: result.firstBroken?.sequence, verifiedAt: now, on: db)
-                if changes { try await Dialect.sql(db).raw(Snapshots.invalidation(villages: [village])).run() }
-            }
-        } else if let last = chain.last {
-            let changes = result.intact != known.intact || broken != known.broken
-            try await db.transaction { db in
-                try await writeCheckpoint(village: village, sequence: last.sequence, hash: last.hash, intact: result.intact,
-                                          broken: result.firstBroken?.sequence, verifiedAt: now, on: db)
-                if changes { try await Dialect.sql(db).raw(Snapshots.invalidation(villages: [village])).run() }
-            }
+        let changes = point.intact != (checkpoint?.intact ?? true) || result.firstBroken?.sequence != checkpoint?.brokenSeq
+        try await db.transaction { db in
+            try await writeCheckpoint(village: village, sequence: point.sequence, hash: point.hash, intact: point.intact,
+                                      broken: result.firstBroken?.sequence, verifiedAt: now, on: db)
+            if changes { try await Dialect.sql(db).raw(Snapshots.invalidation(villages: [village])).run() }
         }
         return result
     }

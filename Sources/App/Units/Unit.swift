@@ -76,16 +76,20 @@ final class OrgUnit: Model, @unchecked Sendable {
 
     fileprivate static let columns = ["id", "kind", "name", "code", "parent_id", "parent_key", "path", "opened_on", "closed_on", "created_at", "updated_at"]
 
-    /// The unit at `path` and every unit below it as names and places only, no models: the
-    /// city's queue names sheets among its 4,100 units, and building them as models was a
-    /// quarter of the city's home page.
+    /// The unit at `path` and every unit below it as names and places only, no models, read
+    /// by column place: the city's queue names sheets among its 4,100 units, and building them
+    /// as models was a quarter of the city's home page; a district's dashboard groups and
+    /// orders its 300 villages by them.
     static func names(below path: String, on db: any Database) async throws -> [UnitName] {
         let sql = try Dialect.sql(db)
-        return try await sql.raw("SELECT id, kind, name, parent_id FROM units u WHERE \(Dialect.pathBelow(sql, path))").all().compactMap { row in
-            guard let kind = UnitKind(rawValue: try row.decode(column: "kind", as: String.self)) else { return nil }
-            return UnitName(id: try row.decode(column: "id", as: UUID.self), kind: kind, name: try row.decode(column: "name", as: String.self),
-                            parentID: try row.decode(column: "parent_id", as: UUID?.self))
-        }
+        return try await PlacedRows.all(["id", "kind", "name", "code", "path", "parent_id"], "FROM units u WHERE \(Dialect.pathBelow(sql, path))", on: db)
+            .compactMap { row in
+                var row = row
+                let id = try row.next(UUID.self)
+                guard let kind = UnitKind(rawValue: try row.next(String.self)) else { return nil }
+                return UnitName(id: id, kind: kind, name: try row.next(String.self), code: try row.next(String?.self), path: try row.next(String.self),
+                                parentID: try row.next(UUID?.self))
+            }
     }
 
     /// A unit from a row of `columns`, every field above set (nil for an unknown kind). A
@@ -111,11 +115,13 @@ final class OrgUnit: Model, @unchecked Sendable {
     }
 }
 
-/// A unit's id, kind, name and parent (`OrgUnit.names(below:on:)`).
+/// A unit's id, kind, name, code, place and parent (`OrgUnit.names(below:on:)`).
 struct UnitName: Sendable, Equatable {
     var id: UUID
     var kind: UnitKind
     var name: String
+    var code: String?
+    var path: String
     var parentID: UUID?
 }
 

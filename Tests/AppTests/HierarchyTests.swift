@@ -47,7 +47,8 @@ struct HierarchyTests {
             // One sheet with every optional field set, so each is read back.
             let any = try #require(try await AssessmentSheet.query(on: app.db).filter(\.$level == .village).first())
             any.score = 81.5; any.result = #"{"passed":true}"#; any.submittedOn = "2026-03-01"; any.approvedOn = "2026-03-09"
-            any.snapshot = "{}"; any.snapshotAsOf = "2026-03-10"; any.snapshotSeq = 4
+            any.snapshot = "{}"; any.snapshotAsOf = "2026-03-10"; any.snapshotSeq = 4; any.snapshotAtSeq = 4
+            any.returnedNote = "请补充会议记录"; any.returnedBy = "乡镇审核员"; any.returnedOn = "2026-03-05"
             try await any.save(on: app.db)
             let cycles = try await AssessmentCycle.query(on: app.db).all()
             #expect(!cycles.isEmpty)
@@ -72,17 +73,6 @@ struct HierarchyTests {
                 for cycle in cycles {
                     let fluentSheets = try await Dialect.below(AssessmentSheet.query(on: app.db).filter(\.$cycleID == cycle.requireID()), \.$unitPath, unit.path)
                         .filter(\.$level == .village).all()
-                    let sheets = try await AssessmentSheet.villages(cycle: cycle.requireID(), below: unit.path, on: app.db)
-                    #expect(sheets.count == fluentSheets.count)
-                    let sheetByID = Dictionary(uniqueKeysWithValues: sheets.map { ($0.id, $0) })
-                    for found in fluentSheets {
-                        let loaded = try #require(sheetByID[found.id])
-                        #expect(loaded.cycleID == found.cycleID && loaded.unitID == found.unitID && loaded.unitPath == found.unitPath && loaded.level == found.level)
-                        #expect(loaded.state == found.state && loaded.score == found.score && loaded.result == found.result && loaded.submittedOn == found.submittedOn)
-                        #expect(loaded.approvedOn == found.approvedOn && loaded.version == found.version && loaded.updatedAt == found.updatedAt)
-                        #expect(loaded.snapshot == found.snapshot && loaded.snapshotAsOf == found.snapshotAsOf && loaded.snapshotSeq == found.snapshotSeq)
-                        #expect(loaded.$id.exists)
-                    }
                     // As plain rows, whole texts, brief ones or none.
                     let whole = try await AssessmentSheet.villageRows(cycle: cycle.requireID(), below: unit.path, texts: .whole, on: app.db)
                     let bare = try await AssessmentSheet.villageRows(cycle: cycle.requireID(), below: unit.path, texts: .none, on: app.db)
@@ -98,14 +88,15 @@ struct HierarchyTests {
                     #expect(Set(bare.map(\.id)) == Set(whole.map(\.id)) && Set(brief.map(\.version)) == Set(whole.map(\.version)))
                 }
             }
-            let sheets = try await AssessmentSheet.villages(cycle: any.cycleID, below: any.unitPath, on: app.db)
-            #expect(sheets.count == 1 && sheets.first?.snapshotSeq == 4 && sheets.first?.score == 81.5)
+            let sheets = try await AssessmentSheet.villageRows(cycle: any.cycleID, below: any.unitPath, texts: .whole, on: app.db)
+            #expect(sheets.count == 1 && sheets.first?.snapshotSeq == 4 && sheets.first?.snapshot == "{}")
             // Only some villages: those of them below the unit.
             let other = try #require(try await AssessmentSheet.query(on: app.db).filter(\.$level == .village).filter(\.$cycleID == any.cycleID)
                 .filter(\.$unitID != any.unitID).first())
-            #expect(try await AssessmentSheet.villages(cycle: any.cycleID, below: "/", only: [any.unitID, other.unitID], on: app.db).count == 2)
-            #expect(try await AssessmentSheet.villages(cycle: any.cycleID, below: any.unitPath, only: [any.unitID, other.unitID], on: app.db).map(\.unitID) == [any.unitID])
-            #expect(try await AssessmentSheet.villages(cycle: any.cycleID, below: "/", only: [], on: app.db).isEmpty)
+            #expect(try await AssessmentSheet.villageRows(cycle: any.cycleID, below: "/", only: [any.unitID, other.unitID], texts: .none, on: app.db).count == 2)
+            #expect(try await AssessmentSheet.villageRows(cycle: any.cycleID, below: any.unitPath, only: [any.unitID, other.unitID], texts: .none, on: app.db)
+                .map(\.unitID) == [any.unitID])
+            #expect(try await AssessmentSheet.villageRows(cycle: any.cycleID, below: "/", only: [], texts: .none, on: app.db).isEmpty)
             // A queue's open sheets: every level below the unit but its own, none approved, read
             // without their kept summaries (a column selected as NULL under its own name).
             let root = try #require(try await OrgUnit.query(on: app.db).filter(\.$parent.$id == nil).first())
@@ -117,10 +108,14 @@ struct HierarchyTests {
             for found in fluentOpen {
                 let loaded = try #require(openByID[found.id])
                 #expect(loaded.snapshot == nil, "the kept summary is left out")
-                #expect(loaded.unitID == found.unitID && loaded.unitPath == found.unitPath && loaded.level == found.level && loaded.state == found.state)
-                #expect(loaded.version == found.version && loaded.snapshotSeq == found.snapshotSeq && loaded.snapshotAsOf == found.snapshotAsOf
-                        && loaded.submittedOn == found.submittedOn && loaded.returnedNote == found.returnedNote)
+                #expect(loaded.cycleID == found.cycleID && loaded.unitID == found.unitID && loaded.unitPath == found.unitPath && loaded.level == found.level)
+                #expect(loaded.state == found.state && loaded.score == found.score && loaded.result == found.result && loaded.submittedOn == found.submittedOn)
+                #expect(loaded.approvedOn == found.approvedOn && loaded.version == found.version && loaded.updatedAt == found.updatedAt)
+                #expect(loaded.snapshotAsOf == found.snapshotAsOf && loaded.snapshotSeq == found.snapshotSeq && loaded.snapshotAtSeq == found.snapshotAtSeq)
+                #expect(loaded.returnedNote == found.returnedNote && loaded.returnedBy == found.returnedBy && loaded.returnedOn == found.returnedOn)
+                #expect(loaded.$id.exists)
             }
+            #expect(openByID[any.id]?.score == 81.5, "the sheet with every field set is open, so each field above is compared set")
             #expect(PlacedRows.resultName("NULL AS snapshot") == "snapshot" && PlacedRows.resultName("unit_path") == "unit_path")
         }
     }

@@ -103,6 +103,63 @@ struct PlacedModelTests {
 
 @Suite("Station figures counted in the database")
 struct StationFiguresTests {
+    @Test("one village's station facts, read by its id, are those read for its township: requests, complaints, the 96156 link and the ledger's verdict, without a checkpoint, with one and events after it, with an event altered after it and with the checkpoint's own event rewritten")
+    func oneVillageAsItsTownship() async throws {
+        try await withDemo { app in
+            let any = try #require(try await ServiceRequest.query(on: app.db).first())
+            let village = try #require(try await OrgUnit.find(any.unitID, on: app.db))
+            let township = try #require(try await OrgUnit.find(village.$parent.id, on: app.db))
+            let villages = try await OrgUnit.below(township.path, on: app.db).filter { $0.kind == .village }
+            let sql = try Dialect.sql(app.db)
+            // Each village's facts both ways, on three days; returns the township's reading.
+            func compare(_ label: String) async throws -> [UUID: VillageFacts] {
+                var out: [UUID: VillageFacts] = [:]
+                for day in ["2026-03-31", "2026-11-27", "2026-12-31"] {
+                    let asOf = try #require(LocalDate(day))
+                    let all = try await StationFacts.load(under: township, year: 2026, asOf: asOf, on: app.db)
+                    for unit in villages {
+                        let id = try unit.requireID()
+                        let one = try await StationFacts.load(under: unit, year: 2026, asOf: asOf, on: app.db)
+                        var (many, alone) = (VillageFacts(year: 2026, village: .init(name: unit.name, households: 0)), VillageFacts(year: 2026, village: .init(name: unit.name, households: 0)))
+                        all.apply(to: &many, village: id)
+                        one.apply(to: &alone, village: id)
+                        #expect(alone == many, "\(label): \(unit.name) on \(day)")
+                        if day == "2026-11-27" { out[id] = many }
+                    }
+                }
+                return out
+            }
+            let first = try await compare("no checkpoints")
+            // The comparison is of something: requests, complaints, a station linked and one not.
+            #expect(first.values.contains { $0.serviceRequests.received > 0 && $0.serviceRequests.dueByAsOf > 0 && $0.serviceRequests.completedOnTime > 0 })
+            #expect(first.values.contains { !$0.complaints.isEmpty })
+            #expect(Set(first.values.map(\.station.linkedTo96156)) == [true, false])
+            #expect(first.values.allSatisfy { $0.serviceRequests.ledgerIntact })
+            // Stations with at least four events: a checkpoint at their second event.
+            var chains: [UUID] = []
+            for unit in villages {
+                let id = try unit.requireID()
+                if try await LedgerStore.chain(id, on: app.db).count >= 4 { chains.append(id) }
+            }
+            try #require(chains.count >= 3)
+            for id in chains {
+                try await sql.raw("""
+                    INSERT INTO ledger_checkpoints (unit_id, seq, hash, intact, broken_seq, verified_at)
+                    SELECT unit_id, seq, hash, \(bind: true), NULL, \(bind: Date()) FROM ledger_events WHERE unit_id = \(bind: id) AND seq = 2
+                    """).run()
+            }
+            #expect(try await compare("checkpoints").values.allSatisfy { $0.serviceRequests.ledgerIntact })
+            // An event after one station's checkpoint altered; another's checkpoint event rewritten.
+            try await sql.update("ledger_events").set("actor_name", to: SQLBind("冒名顶替")).where("unit_id", .equal, SQLBind(chains[0]))
+                .where("seq", .equal, SQLBind(3)).run()
+            try await sql.update("ledger_events").set("hash", to: SQLBind(String(repeating: "0", count: 64))).where("unit_id", .equal, SQLBind(chains[1]))
+                .where("seq", .equal, SQLBind(2)).run()
+            let broken = try await compare("altered")
+            #expect(broken[chains[0]]?.serviceRequests.ledgerIntact == false && broken[chains[1]]?.serviceRequests.ledgerIntact == false)
+            #expect(broken[chains[2]]?.serviceRequests.ledgerIntact == true)
+        }
+    }
+
     @Test("items 25–28's monthly figures for a village and its township are those counted by hand over every request and complaint")
     func countedInTheDatabase() async throws {
         try await withDemo { app in

@@ -107,31 +107,20 @@ final class AssessmentSheet: Model, @unchecked Sendable {
         self.snapshotSeq = 0
     }
 
-    /// The village sheets of a cycle at or below `path`, every field set as Fluent's query
-    /// would, without its reflection over the model (two thirds of reading a district's
-    /// 300 sheets went to it). A field added to the model must be added here too: a test
-    /// compares these with Fluent's, field by field.
-    /// With `only`, just those villages' sheets.
-    static func villages(cycle: UUID, below path: String, only: Set<UUID>? = nil, on db: any Database) async throws -> [AssessmentSheet] {
+    /// The village sheets of a cycle at or below `path` as `VillageSheet`s, with their kept
+    /// texts whole, brief, or none (`KeptSummaries` reads those it lacks). With `only`, just
+    /// those villages' sheets.
+    static func villageRows(cycle: UUID, below path: String, only: Set<UUID>? = nil, texts: VillageSheet.Texts, on db: any Database) async throws -> [VillageSheet] {
         let sql = try Dialect.sql(db)
         var range = Dialect.pathBelow(sql, path, column: "unit_path")
         if let only {
             guard !only.isEmpty else { return [] }
             range = "unit_id IN (\(binds: Array(only))) AND " + range
         }
-        return try await PlacedRows.all(columns(snapshot: true), """
-            FROM assessment_sheets WHERE cycle_id = \(bind: cycle) AND \(range) AND level = 'village'
-            """, on: db).compactMap { try AssessmentSheet(row: $0) }
-    }
-
-    /// The village sheets of a cycle at or below `path` as `VillageSheet`s, with their kept
-    /// texts whole, brief, or none (`KeptSummaries` reads those it lacks).
-    static func villageRows(cycle: UUID, below path: String, texts: VillageSheet.Texts, on db: any Database) async throws -> [VillageSheet] {
-        let sql = try Dialect.sql(db)
         let columns = ["id", "unit_id", "unit_path", "state", "version", "submitted_on", "snapshot_as_of", "snapshot_seq", "snapshot_at_seq"]
             + (texts == .none ? [] : texts == .whole ? ["snapshot", "result"] : [briefSnapshot, briefResult])
         return try await PlacedRows.all(columns, """
-            FROM assessment_sheets WHERE cycle_id = \(bind: cycle) AND \(Dialect.pathBelow(sql, path, column: "unit_path")) AND level = 'village'
+            FROM assessment_sheets WHERE cycle_id = \(bind: cycle) AND \(range) AND level = 'village'
             """, on: db).compactMap { row in
             var row = row
             let (id, unitID, unitPath) = (try row.next(UUID.self), try row.next(UUID.self), try row.next(String.self))
@@ -145,24 +134,24 @@ final class AssessmentSheet: Model, @unchecked Sendable {
     }
 
     /// The sheets of a cycle below `path` (every level, the unit's own left out) that are not
-    /// approved: what waits in a queue. Read as `villages` reads, without Fluent's reflection
-    /// (a city's 4,000 sheets), and without the kept summaries (nil here), which a queue
-    /// does not show.
+    /// approved: what waits in a queue. Every field is set as Fluent's query would, without
+    /// its reflection over the model (a city's 4,000 sheets), but the kept summary (nil
+    /// here), which a queue does not show. A field added to the model must be added here
+    /// too: a test compares these with Fluent's, field by field.
     static func open(cycle: UUID, below path: String, excluding unit: UUID, on db: any Database) async throws -> [AssessmentSheet] {
         let sql = try Dialect.sql(db)
-        return try await PlacedRows.all(columns(snapshot: false), """
+        return try await PlacedRows.all(columns, """
             FROM assessment_sheets
             WHERE cycle_id = \(bind: cycle) AND \(Dialect.pathBelow(sql, path, column: "unit_path")) AND unit_id <> \(bind: unit) AND state <> 'approved'
             """, on: db).compactMap { try AssessmentSheet(row: $0) }
     }
 
-    /// Every column `init(row:)` reads, in its order; without `snapshot`, the kept summary
-    /// is read as NULL.
-    private static func columns(snapshot: Bool) -> [String] {
-        ["id", "cycle_id", "unit_id", "unit_path", "level", "state", "score", "result", "submitted_on", "approved_on",
-         "version", "updated_at", snapshot ? "snapshot" : "NULL AS snapshot", "snapshot_as_of", "snapshot_seq", "snapshot_at_seq",
-         "returned_note", "returned_by", "returned_on"]
-    }
+    /// Every column `init(row:)` reads, in its order, the kept summary as NULL.
+    private static let columns = [
+        "id", "cycle_id", "unit_id", "unit_path", "level", "state", "score", "result", "submitted_on", "approved_on",
+        "version", "updated_at", "NULL AS snapshot", "snapshot_as_of", "snapshot_seq", "snapshot_at_seq",
+        "returned_note", "returned_by", "returned_on",
+    ]
 
     /// The brief summary where it was made from the summary beside it (`AddSheetBriefs`), else the whole.
     static let briefSnapshot = "CASE WHEN snapshot_brief IS NOT NULL AND snapshot_brief_of = snapshot_as_of || ':' || snapshot_at_seq THEN snapshot_brief ELSE snapshot END AS snapshot_brief"

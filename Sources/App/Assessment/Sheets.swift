@@ -186,9 +186,10 @@ enum Sheets {
             built = try await VillageFactsBuilder.build(under: unit, year: cycle.year, asOf: asOf, on: context.db, beside: context.beside)
             if let only { built = built.filter { only.contains($0.village.id.linked) } }
         }
-        let sheets = try await AssessmentSheet.villages(cycle: cycle.requireID(), below: unit.path, only: only, on: context.db)
-        let byUnit = Dictionary(sheets.map { ($0.unitID, $0) }, uniquingKeysWith: { a, _ in a })
-        let decided = try await decisions(sheets.compactMap(\.id), on: context.db)
+        // Only the sheets' ids, for their decisions: their kept texts (3–10 KB) are not needed.
+        let sheets = try await AssessmentSheet.villageRows(cycle: cycle.requireID(), below: unit.path, only: only, texts: .none, on: context.db)
+        let byUnit = Dictionary(sheets.map { ($0.unitID, $0.id) }, uniquingKeysWith: { a, _ in a })
+        let decided = try await decisions(sheets.map(\.id), on: context.db)
         let evaluator = Evaluator(catalogue: config.catalogue, scheme: scheme(cycle, config))
         var others: [UUID: [VillageFacts.OtherLevelResult]] = [:]
         var ready: [(village: OrgUnit, facts: VillageFacts)] = []
@@ -196,7 +197,7 @@ enum Sheets {
         for (village, facts) in built {
             var facts = facts
             let id = try village.requireID()
-            if let sheetID = byUnit[id]?.id {
+            if let sheetID = byUnit[id] {
                 facts.reviews = (decided[sheetID] ?? [:]).values.compactMap { row in
                     guard let decision = row.decision.flatMap(ReviewDecision.init(rawValue:)) else { return nil }
                     return .init(check: row.checkID, decision: decision, note: row.reason)

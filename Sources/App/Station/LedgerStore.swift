@@ -370,6 +370,14 @@ enum LedgerStore {
         var brokenSeq: Int?
         /// The hash of the station's event at `seq` as stored now (nil: there is none).
         var foundHash: String?
+
+        init(row: any SQLRow) throws {
+            seq = try row.decode(column: "seq", as: Int.self)
+            hash = try row.decode(column: "hash", as: String.self)
+            intact = try row.decode(column: "intact", as: Bool.self)
+            brokenSeq = try row.decode(column: "broken_seq", as: Int?.self)
+            foundHash = try row.decode(column: "found_hash", as: String?.self)
+        }
     }
 
     /// The checkpoints of the stations below `path`, each with the event now at its point.
@@ -381,10 +389,7 @@ enum LedgerStore {
             LEFT JOIN ledger_events e ON e.unit_id = c.unit_id AND e.seq = c.seq
             WHERE \(Dialect.pathBelow(sql, path))
             """).all() {
-            out[try row.decode(column: "unit_id", as: UUID.self)] = Checkpoint(
-                seq: try row.decode(column: "seq", as: Int.self), hash: try row.decode(column: "hash", as: String.self),
-                intact: try row.decode(column: "intact", as: Bool.self), brokenSeq: try row.decode(column: "broken_seq", as: Int?.self),
-                foundHash: try row.decode(column: "found_hash", as: String?.self))
+            out[try row.decode(column: "unit_id", as: UUID.self)] = try Checkpoint(row: row)
         }
         return out
     }
@@ -404,6 +409,17 @@ enum LedgerStore {
         var verification: LedgerChain.Verification
         /// The checkpoint's verdict and the tail's together.
         var intact: Bool { (checkpoint?.intact ?? true) && verification.intact }
+
+        /// `events` (those after `checkpoint`) verified from it.
+        init(checkpoint: Checkpoint?, verifying events: [LedgerEntry]) {
+            var verification = LedgerChain.verify(events, after: checkpoint?.seq ?? 0, previousHash: checkpoint?.hash ?? LedgerChain.genesis)
+            // The checkpoint's own event must still be there as it was: a chain cut back below
+            // it (its newest events removed) has no events after it and would otherwise pass.
+            if let checkpoint, checkpoint.foundHash != checkpoint.hash {
+                verification.firstBroken = checkpoint.foundHash == nil ? (checkpoint.seq, .truncated) : (checkpoint.seq, .rewritten)
+            }
+            (self.checkpoint, self.events, self.verification) = (checkpoint, events, verification)
+        }
     }
 
     /// Each station below `path` with its checkpoint and the events since, verified from it
@@ -430,16 +446,35 @@ enum LedgerStore {
         }
         var out: [UUID: Tail] = [:]
         for village in Set(checkpoints.keys).union(events.keys) {
-            let checkpoint = checkpoints[village], tail = events[village] ?? []
-            var verification = LedgerChain.verify(tail, after: checkpoint?.seq ?? 0, previousHash: checkpoint?.hash ?? LedgerChain.genesis)
-            // The checkpoint's own event must still be there as it was: a chain cut back below
-            // it (its newest events removed) has no events after it and would otherwise pass.
-            if let checkpoint, checkpoint.foundHash != checkpoint.hash {
-                verification.firstBroken = checkpoint.foundHash == nil ? (checkpoint.seq, .truncated) : (checkpoint.seq, .rewritten)
-            }
-            out[village] = Tail(checkpoint: checkpoint, events: tail, verification: verification)
+            out[village] = Tail(checkpoint: checkpoints[village], verifying: events[village] ?? [])
         }
         return out
+    }
+
+    /// One station's checkpoint and the events since (`tails` for one village), by statements
+    /// prepared on PostgreSQL: every evaluation after a change reads one. The events are read
+    /// after the checkpoint as it was read, so a checkpoint moved between the two reads
+    /// (`advanceCheckpoints` on another server) does not leave a gap.
+    static func tail(of village: UUID, on db: any Database) async throws -> Tail {
+        let checkpoint = try await Frequent.rows(StationCheckpoint.self, [.uuid(village)], on: db).first.map(Checkpoint.init(row:))
+        let events = try await Frequent.rows(StationEventsAfter.self, [.uuid(village), .int(checkpoint?.seq ?? 0)], on: db).map(decode)
+        return Tail(checkpoint: checkpoint, verifying: events)
+    }
+
+    /// A station's checkpoint with the event now at its point.
+    enum StationCheckpoint: FrequentStatement {
+        static let sql = """
+            SELECT c.seq, c.hash, c.intact, c.broken_seq, e.hash AS found_hash FROM ledger_checkpoints c
+            LEFT JOIN ledger_events e ON e.unit_id = c.unit_id AND e.seq = c.seq WHERE c.unit_id = $1
+            """
+    }
+
+    /// A station's events after sequence number `$2`, in order.
+    enum StationEventsAfter: FrequentStatement {
+        static let sql = """
+            SELECT seq, subject_type, subject_id, action, actor_id, actor_name, occurred_at, payload, prev_hash, hash
+            FROM ledger_events WHERE unit_id = $1 AND seq > $2 ORDER BY seq
+            """
     }
 
     /// Whether each station's chain below `path` holds: its checkpoint's verdict, and the

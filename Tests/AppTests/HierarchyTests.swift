@@ -45,7 +45,8 @@ struct HierarchyTests {
     func unitsAndSheetsBelowByHand() async throws {
         try await withDemo { app in
             // One sheet with every optional field set, so each is read back.
-            let any = try #require(try await AssessmentSheet.query(on: app.db).filter(\.$level == .village).first())
+            // An open one (the demo approves one village's sheet, and the queue's reading below leaves approved ones out).
+            let any = try #require(try await AssessmentSheet.query(on: app.db).filter(\.$level == .village).filter(\.$state != .approved).first())
             any.score = 81.5; any.result = #"{"passed":true}"#; any.submittedOn = "2026-03-01"; any.approvedOn = "2026-03-09"
             any.snapshot = "{}"; any.snapshotAsOf = "2026-03-10"; any.snapshotSeq = 4; any.snapshotAtSeq = 4
             any.returnedNote = "请补充会议记录"; any.returnedBy = "乡镇审核员"; any.returnedOn = "2026-03-05"

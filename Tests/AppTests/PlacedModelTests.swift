@@ -129,7 +129,27 @@ struct StationFiguresTests {
                 }
                 return out
             }
+            // Inputs the demo lacks: a request waiting unowned (within the grace days on 27 November
+            // and not on 31 December), one with no due day, one done with no day of completion; a
+            // complaint of the year before; a revoked 96156 key and an Open311 one.
+            let rows = try await ServiceRequest.query(on: app.db).filter(\.$unitID ~~ villages.compactMap(\.id)).filter(\.$receivedOn >= "2026-01-01").sort(\.$id).limit(3).all()
+            try #require(rows.count == 3)
+            try await sql.update("service_requests").set("status", to: SQLBind("received")).set("first_owner_name", to: SQLLiteral.null)
+                .set("received_on", to: SQLBind("2026-11-26")).where("id", .equal, SQLBind(try rows[0].requireID())).run()
+            try await sql.update("service_requests").set("due_on", to: SQLLiteral.null).where("id", .equal, SQLBind(try rows[1].requireID())).run()
+            try await sql.update("service_requests").set("completed_on", to: SQLLiteral.null).where("id", .equal, SQLBind(try rows[2].requireID())).run()
+            if let complaint = try await Complaint.query(on: app.db).filter(\.$unitID ~~ villages.compactMap(\.id)).sort(\.$id).first() {
+                try await sql.update("complaints").set("received_on", to: SQLBind("2025-12-30")).where("id", .equal, SQLBind(try complaint.requireID())).run()
+            }
+            var unlinked: [OrgUnit] = []
+            for unit in villages where try await Integrations.keys(village: unit.requireID(), kind: .hotline96156, on: app.db).isEmpty { unlinked.append(unit) }
+            try #require(unlinked.count >= 2)
+            _ = try await Integrations.create(.hotline96156, village: unlinked[0], by: "test", at: Date(), on: app.db)
+            try await sql.update("integration_keys").set("revoked_at", to: SQLBind(Date())).where("unit_id", .equal, SQLBind(try unlinked[0].requireID())).run()
+            _ = try await Integrations.create(.open311, village: unlinked[1], by: "test", at: Date(), on: app.db)
             let first = try await compare("no checkpoints")
+            let (revoked, other) = (try unlinked[0].requireID(), try unlinked[1].requireID())
+            #expect(first[revoked]?.station.linkedTo96156 == false && first[other]?.station.linkedTo96156 == false)
             // The comparison is of something: requests, complaints, a station linked and one not.
             #expect(first.values.contains { $0.serviceRequests.received > 0 && $0.serviceRequests.dueByAsOf > 0 && $0.serviceRequests.completedOnTime > 0 })
             #expect(first.values.contains { !$0.complaints.isEmpty })
@@ -141,7 +161,7 @@ struct StationFiguresTests {
                 let id = try unit.requireID()
                 if try await LedgerStore.chain(id, on: app.db).count >= 4 { chains.append(id) }
             }
-            try #require(chains.count >= 3)
+            try #require(chains.count >= 4)
             for id in chains {
                 try await sql.raw("""
                     INSERT INTO ledger_checkpoints (unit_id, seq, hash, intact, broken_seq, verified_at)
@@ -154,8 +174,11 @@ struct StationFiguresTests {
                 .where("seq", .equal, SQLBind(3)).run()
             try await sql.update("ledger_events").set("hash", to: SQLBind(String(repeating: "0", count: 64))).where("unit_id", .equal, SQLBind(chains[1]))
                 .where("seq", .equal, SQLBind(2)).run()
+            // A third's checkpoint event removed (the chain cut back below its checkpoint).
+            try await sql.delete(from: "ledger_events").where("unit_id", .equal, SQLBind(chains[3])).where("seq", .greaterThanOrEqual, SQLBind(2)).run()
             let broken = try await compare("altered")
             #expect(broken[chains[0]]?.serviceRequests.ledgerIntact == false && broken[chains[1]]?.serviceRequests.ledgerIntact == false)
+            #expect(broken[chains[3]]?.serviceRequests.ledgerIntact == false)
             #expect(broken[chains[2]]?.serviceRequests.ledgerIntact == true)
         }
     }

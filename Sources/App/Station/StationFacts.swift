@@ -29,7 +29,8 @@ struct StationFacts: Sendable {
         var requests: [UUID: VillageFacts.ServiceRequestSummary] = [:]
         // Grouped in SQLite by the units' path, the order the rows come in: half the time of
         // grouping through a temporary B-tree (0.19 s against 0.41 s for a district of 320,000 requests).
-        let counts = try Frequent.query(figureColumns(Dialect.isSQLite(sql)), [.text(""), .text(first), .text(last), .text(grace), .text(today)])
+        // The values numbered as `VillageFigures` numbers them (the columns use `$4` and `$5`).
+        let counts = try Frequent.query(figureColumns(Dialect.isSQLite(sql)), [.uuid(try unit.requireID()), .text(first), .text(last), .text(grace), .text(today)])
         for row in try await sql.raw("""
             SELECT u.id AS unit_id, \(counts)
             FROM units u \(unsafeRaw: Dialect.unitsFirst(sql)) service_requests r ON r.unit_id = u.id AND r.received_on >= \(bind: first) AND r.received_on <= \(bind: last)

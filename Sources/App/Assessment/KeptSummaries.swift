@@ -75,13 +75,14 @@ final class KeptSummaries: Sendable {
         var results: [UUID: SheetSummary] = [:], snapshots: [UUID: SheetSummary] = [:]
         var missing: Set<UUID> = []
         for sheet in sheets {
-            if let name = Self.resultName(of: sheet), let found = summary(of: sheet.id, named: name) {
+            let (result, snapshot) = (Self.resultName(of: sheet), Self.snapshotName(of: sheet))
+            if let result, let found = summary(of: sheet.id, named: result) {
                 results[sheet.id] = found
-            } else if let name = Self.snapshotName(of: sheet), let found = summary(of: sheet.id, named: name) {
+            } else if let snapshot, let found = summary(of: sheet.id, named: snapshot) {
                 snapshots[sheet.id] = found
                 // An approved sheet whose result is not yet cached (or not a summary) is read again.
                 if sheet.state == .approved { missing.insert(sheet.id) }
-            } else if Self.resultName(of: sheet) != nil || Self.snapshotName(of: sheet) != nil {
+            } else if result != nil || snapshot != nil {
                 missing.insert(sheet.id)
             }
         }
